@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: MIT
+# Cairn: one GNU Makefile for the kernel, the ISO, the tests and the tools.
+# `make help` lists the targets. Everything is built under build/.
+
+.DEFAULT_GOAL := iso
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+BUILD    := build
+CC       := gcc
+LD       := ld
+HOST_CC  := cc
+QEMU     := qemu-system-x86_64
+GDB      := gdb
+
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Boot settings for `make run` (and `make gdb`): override on the command line.
+MEM      ?= 256M
+SMP      ?= 2
+UEFI     ?= 0
+CMDLINE  ?=
+
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+                 -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+                 -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+                 -fno-asynchronous-unwind-tables -fno-common -fcf-protection=none \
+                 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+                 -Ikernel -Iinclude -MMD -MP
+KERNEL_ASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__ -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+                  --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
+
+KERNEL_SRCS := $(sort $(shell find kernel -name '*.c' -o -name '*.S'))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/font.c.o
+
+include tools/font.mk
+include tests/host/host.mk
+
+# --- tools the build needs -------------------------------------------------
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): tools/deps.sh
+	@sh tools/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+# The console font comes from a Debian package that deps.sh installs.
+$(FONT_PSF): | $(DEPS_STAMP)
+	@test -f $@ || { echo "error: $@ is missing (package console-setup-linux)" >&2; exit 1; }
+
+.PHONY: deps
+deps:
+	@sh tools/deps.sh
+
+# --- kernel ------------------------------------------------------------------
+# Objects depend on this Makefile too, so changed flags rebuild them.
+$(BUILD)/%.c.o: %.c Makefile | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S Makefile | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(BUILD)/gen/font.c.o: $(BUILD)/gen/font.c Makefile
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# Two links: the first without a symbol table, from which the table is made;
+# the second with it. The table sits last in the image, so no other symbol
+# moves; the build checks that.
+$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/gen/ksyms.S: $(BUILD)/kernel.pass1.elf tools/gen-ksyms.sh
+	@mkdir -p $(@D)
+	@echo "  KSYMS   $@"
+	$(Q)nm -n --defined-only $< | sh tools/gen-ksyms.sh > $@
+
+$(BUILD)/gen/ksyms.o: $(BUILD)/gen/ksyms.S
+	$(Q)$(CC) -c $< -o $@
+
+$(BUILD)/cairn.elf: $(BUILD)/kernel.pass1.elf $(BUILD)/gen/ksyms.o
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/gen/ksyms.o
+	@nm -n --defined-only $(BUILD)/kernel.pass1.elf | awk '$$3 != "_ksyms_end" && $$3 != "_kernel_end" { print $$1, $$3 }' > $@.syms1
+	@nm -n --defined-only $@ | awk '$$3 != "_ksyms_end" && $$3 != "_kernel_end" { print $$1, $$3 }' > $@.syms2
+	@cmp -s $@.syms1 $@.syms2 || { echo "error: symbols moved between the two links" >&2; rm -f $@; exit 1; }
+	$(Q)objdump -d --no-show-raw-insn $@ > $(BUILD)/cairn.lst
+	$(Q)nm -n $@ > $(BUILD)/cairn.map
+
+.PHONY: kernel
+kernel: $(BUILD)/cairn.elf
+
+# --- ISO -----------------------------------------------------------------------
+# tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf tools/mkiso.sh | $(DEPS_STAMP)
+	@echo "  ISO     $@"
+	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)"
+
+.PHONY: iso
+iso: $(BUILD)/cairn.iso
+
+# --- running -------------------------------------------------------------------
+.PHONY: run gdb
+run: $(BUILD)/cairn.iso
+	sh tools/qemu.sh run --iso $< --mem $(MEM) --smp $(SMP) --uefi $(UEFI)
+
+gdb: $(BUILD)/cairn.iso
+	sh tools/qemu.sh gdb --iso $< --mem $(MEM) --smp $(SMP) --uefi $(UEFI) --elf $(BUILD)/cairn.elf
+
+# --- tests -----------------------------------------------------------------------
+.PHONY: test
+test: $(BUILD)/cairn.elf $(HOST_TEST_BINS) | $(DEPS_STAMP)
+	sh tests/run.sh
+
+# --- developer conveniences ------------------------------------------------------
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h')
+
+.PHONY: format format-check compile_commands.json clean help
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+
+# For clangd: every kernel C file with the flags it is built with.
+compile_commands.json:
+	@sh tools/compile-commands.sh "$(CC) $(KERNEL_CFLAGS)" "$(HOST_CC) $(HOST_CFLAGS)" > $@
+	@echo "wrote $@"
+
+clean:
+	rm -rf $(BUILD) compile_commands.json
+
+help:
+	@echo "make run       build the ISO and boot it in QEMU (MEM=, SMP=, UEFI=1, CMDLINE=)"
+	@echo "make test      build and run every test (host and in QEMU)"
+	@echo "make iso       build build/cairn.iso (the default)"
+	@echo "make gdb       boot paused with a gdb stub and attach gdb with the kernel's symbols"
+	@echo "make format    format the tree (format-check only checks)"
+	@echo "make compile_commands.json   for clangd"
+	@echo "make clean     remove build/"
+
+-include $(shell find $(BUILD)/kernel $(BUILD)/gen -name '*.d' 2>/dev/null)

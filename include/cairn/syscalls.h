@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cairn system call numbers: the one table that produces the kernel's
+ * dispatch table and the user-space stubs.
+ *
+ * Calling convention (x86_64 `syscall`): the number in rax, arguments in
+ * rdi, rsi, rdx, r10, r8, r9; the result in rax, a negative CAIRN_E* code
+ * on failure. rcx and r11 are clobbered (the CPU uses them); every other
+ * register is preserved. docs/syscalls.md describes each call.
+ *
+ * CAIRN_SYSCALL_TABLE(X) calls X(number, name, argument count).
+ */
+#ifndef CAIRN_SYSCALLS_H
+#define CAIRN_SYSCALLS_H
+
+#define CAIRN_SYSCALL_TABLE(X)                                                                     \
+    X(0, debug_write, 2)  /* (const char *buf, size_t len) -> bytes written */                    \
+    X(1, process_exit, 1) /* (int64_t status) -> does not return */                              \
+    X(2, thread_yield, 0) /* () -> 0 */                                                           \
+    X(3, thread_sleep, 1) /* (uint64_t ns) -> 0 */                                                \
+    X(4, clock_get, 0)    /* () -> monotonic nanoseconds since boot */
+
+enum cairn_syscall {
+#define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,
+    CAIRN_SYSCALL_TABLE(CAIRN_SYSCALL_ENUM)
+#undef CAIRN_SYSCALL_ENUM
+        CAIRN_SYSCALL_COUNT
+};
+
+/* The longest buffer debug_write takes in one call. */
+#define CAIRN_DEBUG_WRITE_MAX 4096
+
+#endif

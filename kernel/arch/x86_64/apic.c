@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Local APIC and its timer (see apic.h). The timer's input clock is not
+ * architecturally known, so it is measured against the HPET (or the PIT
+ * when there is no HPET) once at boot; all CPUs share the result.
+ */
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
+#include "core/panic.h"
+#include "lib/log.h"
+#include "mm/vm.h"
+#include "time/clock.h"
+
+#define LAPIC_ID          0x020
+#define LAPIC_TPR         0x080
+#define LAPIC_EOI         0x0b0
+#define LAPIC_SVR         0x0f0
+#define LAPIC_ICR_LOW     0x300
+#define LAPIC_ICR_HIGH    0x310
+#define LAPIC_LVT_TIMER   0x320
+#define LAPIC_LVT_LINT0   0x350
+#define LAPIC_LVT_LINT1   0x360
+#define LAPIC_LVT_ERROR   0x370
+#define LAPIC_TIMER_INIT  0x380
+#define LAPIC_TIMER_COUNT 0x390
+#define LAPIC_TIMER_DIV   0x3e0
+
+#define SVR_ENABLE         (1u << 8)
+#define LVT_MASKED         (1u << 16)
+#define LVT_TIMER_PERIODIC (1u << 17)
+#define TIMER_DIV_16       0x3
+#define ICR_SELF           (1u << 18)
+#define ICR_PENDING        (1u << 12)
+
+#define CALIBRATION_NS 10000000 /* 10 ms */
+
+static volatile uint8_t *lapic_base;
+static uint64_t timer_hz; /* [I] ticks per second after the divide-by-16 */
+
+static inline uint32_t
+lapic_read(uint32_t reg)
+{
+    return mmio_read32(lapic_base + reg);
+}
+
+static inline void
+lapic_write(uint32_t reg, uint32_t v)
+{
+    mmio_write32(lapic_base + reg, v);
+}
+
+void
+lapic_init(uint64_t phys)
+{
+    lapic_base = vm_map_device(phys, PAGE_SIZE, PTE_CACHE_UC);
+    if (!lapic_base)
+        panic("apic: cannot map the local APIC at %lx", phys);
+    lapic_init_cpu();
+}
+
+void
+lapic_init_cpu(void)
+{
+    /* Make sure the APIC is globally enabled (firmware normally leaves it so). */
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11));
+    lapic_write(LAPIC_TPR, 0);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+    lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+    lapic_write(LAPIC_EOI, 0);
+}
+
+uint32_t
+lapic_id(void)
+{
+    return lapic_read(LAPIC_ID) >> 24;
+}
+
+void
+lapic_eoi(void)
+{
+    lapic_write(LAPIC_EOI, 0);
+}
+
+void
+lapic_self_ipi(uint8_t vector)
+{
+    lapic_write(LAPIC_ICR_HIGH, 0);
+    lapic_write(LAPIC_ICR_LOW, ICR_SELF | vector);
+    while (lapic_read(LAPIC_ICR_LOW) & ICR_PENDING)
+        cpu_relax();
+}
+
+void
+lapic_timer_calibrate(void)
+{
+    uint64_t start, elapsed;
+    uint32_t counted;
+
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+    lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+    start = clock_reference_ns();
+    while (clock_reference_ns() - start < CALIBRATION_NS)
+        cpu_relax();
+    counted = 0xffffffff - lapic_read(LAPIC_TIMER_COUNT);
+    elapsed = clock_reference_ns() - start;
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    timer_hz = (uint64_t)counted * 1000000000ull / (elapsed ? elapsed : 1);
+    log_info("apic: timer %lu kHz", timer_hz / 1000);
+}
+
+static void
+lapic_timer_tick(struct trap_frame *tf, void *arg)
+{
+    (void)tf;
+    (void)arg;
+    this_cpu()->ticks++;
+    if (this_cpu()->index == 0)
+        clock_tick();
+}
+
+void
+lapic_timer_start(unsigned hz)
+{
+    uint64_t initial = timer_hz / hz;
+
+    if (this_cpu()->index == 0)
+        trap_set_handler(VEC_TIMER, lapic_timer_tick, NULL);
+    if (initial == 0 || initial > 0xffffffff)
+        panic("apic: cannot run the timer at %u Hz from %lu Hz", hz, timer_hz);
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | VEC_TIMER);
+    lapic_write(LAPIC_TIMER_INIT, (uint32_t)initial);
+}
+
+uint64_t
+lapic_timer_hz(void)
+{
+    return timer_hz;
+}
+
+void
+pic_disable(void)
+{
+    /* Remap both 8259s to vectors 32-47 first, so a spurious IRQ from them
+     * cannot pose as a CPU exception, then mask every line. */
+    outb(0x20, 0x11);
+    io_wait();
+    outb(0xa0, 0x11);
+    io_wait();
+    outb(0x21, 32);
+    io_wait();
+    outb(0xa1, 40);
+    io_wait();
+    outb(0x21, 4);
+    io_wait();
+    outb(0xa1, 2);
+    io_wait();
+    outb(0x21, 1);
+    io_wait();
+    outb(0xa1, 1);
+    io_wait();
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local APIC (one per CPU, xAPIC MMIO) and its timer, and the I/O APICs
+ * that route device interrupts. The legacy 8259 PICs are remapped out of
+ * the exception range and masked for good.
+ */
+#ifndef CAIRN_ARCH_X86_64_APIC_H
+#define CAIRN_ARCH_X86_64_APIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "acpi/acpi.h"
+
+/* Map the local APIC at phys and enable it on this CPU (spurious vector,
+ * task priority 0). */
+void lapic_init(uint64_t phys);
+void lapic_init_cpu(void);
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+/* Send a fixed interrupt to this CPU (used by tests). */
+void lapic_self_ipi(uint8_t vector);
+
+/* Measure the timer's input frequency against a reference clock and start
+ * it periodic at hz on this CPU. */
+void lapic_timer_calibrate(void);
+void lapic_timer_start(unsigned hz);
+uint64_t lapic_timer_hz(void); /* measured input frequency (after the divider) */
+
+void pic_disable(void);
+
+/* I/O APICs from the MADT: all pins masked at start. */
+void ioapic_init(const struct acpi_info *ai);
+/* Route an ISA IRQ (after MADT overrides) or a GSI to vector on the CPU
+ * with APIC id dest, and unmask it. Returns 0 or -1 if no I/O APIC has it. */
+int ioapic_route_isa(uint8_t irq, uint8_t vector, uint32_t dest);
+int ioapic_route_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low);
+int ioapic_mask_gsi(uint32_t gsi);
+unsigned ioapic_pin_count(void);
+
+#endif

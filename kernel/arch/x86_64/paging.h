@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Four-level x86_64 page tables: map, unmap, protect and look up single
+ * 4 KiB pages (and 2 MiB pages for the direct map).
+ *
+ * The walker is pure: it reaches table memory only through the three
+ * pt_table_* functions its embedder provides (the kernel's vm.c, or a host
+ * test that backs "physical" pages with malloc), and flushes through
+ * pt_flush(). Callers serialize changes to one address space.
+ */
+#ifndef CAIRN_ARCH_X86_64_PAGING_H
+#define CAIRN_ARCH_X86_64_PAGING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_U    (1ull << 2)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
+#define PTE_A    (1ull << 5)
+#define PTE_D    (1ull << 6)
+#define PTE_PS   (1ull << 7)
+#define PTE_G    (1ull << 8)
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+/* Leaf flags a caller may ask for; everything else is the walker's. */
+#define PTE_LEAF_FLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_G | PTE_NX)
+
+/* Cache types through the PAT as vm.c programs it (PWT alone selects
+ * write-combining). */
+#define PTE_CACHE_WB 0
+#define PTE_CACHE_WC PTE_PWT
+#define PTE_CACHE_UC (PTE_PCD | PTE_PWT)
+
+struct pagetable {
+    uint64_t root; /* physical address of the PML4 */
+};
+
+/* Embedder-provided. */
+uint64_t pt_table_alloc(void); /* a zeroed page's physical address, or 0 */
+void *pt_table_virt(uint64_t phys);
+void pt_flush(uint64_t va);
+
+static inline unsigned
+pt_index(uint64_t va, unsigned level)
+{
+    /* level 4 = PML4 ... level 1 = PT */
+    return (va >> (12 + 9 * (level - 1))) & 511;
+}
+
+static inline bool
+pt_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+int pt_create(struct pagetable *pt);
+/* Map one 4 KiB page. -CAIRN_EEXIST if va is mapped, -CAIRN_EINVAL for
+ * unaligned or non-canonical addresses, -CAIRN_ENOMEM if a table could not
+ * be allocated. */
+int pt_map(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t flags);
+/* Map one 2 MiB page (both addresses 2 MiB aligned). */
+int pt_map_large(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t flags);
+/* Unmap one 4 KiB page; *pa_out receives what it mapped. -CAIRN_ENOENT if
+ * nothing was mapped there. */
+int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t *pa_out);
+/* Replace a mapped 4 KiB page's flags. */
+int pt_protect(struct pagetable *pt, uint64_t va, uint64_t flags);
+/* Translate va (4 KiB or 2 MiB mapping); flags of the leaf entry. */
+int pt_lookup(const struct pagetable *pt, uint64_t va, uint64_t *pa, uint64_t *flags);
+
+#endif

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU data, reached through the GS base: gs:0 holds a pointer to the
+ * CPU's own struct cpu, so this_cpu() is one load and needs no lock. Only
+ * the owning CPU writes its struct after bring-up, unless a field says
+ * otherwise.
+ *
+ * Lock legend: [I] set once during bring-up, [o] owner CPU only,
+ * [a] atomic.
+ */
+#ifndef CAIRN_ARCH_X86_64_PERCPU_H
+#define CAIRN_ARCH_X86_64_PERCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_CPUS 64
+
+/* GDT selectors. The order (kernel code, kernel data, user data, user code)
+ * is the one syscall/sysret requires. */
+#define GDT_KERNEL_CODE 0x08
+#define GDT_KERNEL_DATA 0x10
+#define GDT_USER_DATA   0x18
+#define GDT_USER_CODE   0x20
+#define GDT_TSS         0x28
+#define GDT_ENTRIES     7 /* the TSS descriptor takes two */
+
+/* Interrupt stack table slots (1-based, as the IDT gate encodes them). */
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
+#define IST_MACHINE_CHECK 3
+#define IST_STACK_SIZE    8192
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+struct cpu {
+    struct cpu *self;   /* [I] must stay first: this_cpu() reads gs:0 */
+    unsigned index;     /* [I] 0 for the bootstrap CPU */
+    uint32_t apic_id;   /* [I] */
+    bool online;        /* [a] */
+    uint64_t ticks;     /* [o] timer interrupts taken on this CPU */
+    unsigned irq_depth; /* [o] nesting of interrupt handlers */
+    uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))); /* [I] */
+    struct tss tss __attribute__((aligned(16)));            /* [I] */
+};
+_Static_assert(offsetof(struct cpu, self) == 0, "this_cpu() reads gs:0");
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned cpu_count; /* CPUs brought online */
+extern bool percpu_ready;  /* GS points at the bootstrap CPU's struct cpu */
+
+static inline struct cpu *
+this_cpu(void)
+{
+    struct cpu *c;
+
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+/* this_cpu()->index, but safe in the few instructions of boot before GS is
+ * set, for panic and fault paths. */
+static inline unsigned
+cpu_current_index(void)
+{
+    return percpu_ready ? this_cpu()->index : 0;
+}
+
+/* Load this CPU's GDT, TSS and IDT and point GS at its struct cpu.
+ * ist_stacks holds three IST_STACK_SIZE stacks. */
+void cpu_tables_init(struct cpu *c, void *ist_stacks);
+void idt_init(void);
+void idt_load(void);
+
+#endif

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Trap dispatch: CPU exceptions and device interrupts.
+ *
+ * An exception in kernel mode is a kernel bug: it is reported with the
+ * registers and a symbolized backtrace, then the machine stops. (User-mode
+ * faults arrive with the user-space issue; they will end only the faulting
+ * process.) Device interrupts go to the handler registered for the vector
+ * and are acknowledged at the local APIC afterwards.
+ */
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "console/console.h"
+#include "core/backtrace.h"
+#include "core/panic.h"
+
+static const char *const exception_names[32] = {
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack-segment fault",
+    "general protection fault",
+    "page fault",
+    "reserved",
+    "x87 floating-point error",
+    "alignment check",
+    "machine check",
+    "SIMD floating-point error",
+    "virtualization exception",
+    "control protection",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "reserved",
+    "hypervisor injection",
+    "VMM communication",
+    "security exception",
+    "reserved",
+};
+
+struct irq_slot {
+    irq_handler_fn fn;
+    void *arg;
+};
+
+/* Written only before the source is unmasked, read in interrupt context. */
+static struct irq_slot irq_slots[256];
+
+int
+trap_set_handler(unsigned vector, irq_handler_fn fn, void *arg)
+{
+    if (vector < VEC_IRQ_BASE || vector >= VEC_SPURIOUS || !fn)
+        return -1;
+    if (irq_slots[vector].fn)
+        return -1;
+    irq_slots[vector].arg = arg;
+    __atomic_store_n(&irq_slots[vector].fn, fn, __ATOMIC_RELEASE);
+    return 0;
+}
+
+void
+trap_clear_handler(unsigned vector)
+{
+    if (vector < 256)
+        __atomic_store_n(&irq_slots[vector].fn, NULL, __ATOMIC_RELEASE);
+}
+
+void
+trap_dump(const struct trap_frame *tf)
+{
+    kprintf("  RIP %016lx ", tf->rip);
+    backtrace_print_symbol(tf->rip);
+    kprintf("\n  CS %04lx  SS %04lx  RFLAGS %016lx  error %lx\n", tf->cs, tf->ss, tf->rflags,
+            tf->error);
+    kprintf("  RAX %016lx  RBX %016lx  RCX %016lx\n", tf->rax, tf->rbx, tf->rcx);
+    kprintf("  RDX %016lx  RSI %016lx  RDI %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+    kprintf("  RBP %016lx  RSP %016lx  R8  %016lx\n", tf->rbp, tf->rsp, tf->r8);
+    kprintf("  R9  %016lx  R10 %016lx  R11 %016lx\n", tf->r9, tf->r10, tf->r11);
+    kprintf("  R12 %016lx  R13 %016lx  R14 %016lx\n", tf->r12, tf->r13, tf->r14);
+    kprintf("  R15 %016lx  CR2 %016lx  CR3 %016lx\n", tf->r15, read_cr2(), read_cr3());
+    backtrace_print_trap(tf->rip, tf->rbp, tf->rsp);
+}
+
+static _Noreturn void
+trap_kernel_exception(struct trap_frame *tf)
+{
+    const char *name = exception_names[tf->vector & 31];
+
+    panic_begin();
+    kprintf("\n*** kernel %s (vector %lu) on cpu %u", name, tf->vector, cpu_current_index());
+    if (tf->vector == VEC_PAGE_FAULT)
+        kprintf(" at address %016lx (%s, %s)", read_cr2(),
+                tf->error & 1 ? "protection" : "not present", tf->error & 2 ? "write" : "read");
+    kprintf("\n");
+    trap_dump(tf);
+    panic_end();
+}
+
+void
+trap_dispatch(struct trap_frame *tf)
+{
+    struct cpu *cpu = this_cpu();
+    unsigned vector = tf->vector;
+
+    if (vector < 32)
+        trap_kernel_exception(tf);
+    if (vector == VEC_SPURIOUS)
+        return; /* no EOI for a spurious interrupt */
+
+    cpu->irq_depth++;
+    struct irq_slot slot = irq_slots[vector];
+    if (slot.fn)
+        slot.fn(tf, slot.arg);
+    else
+        kprintf("cairn: unexpected interrupt, vector %u\n", vector);
+    lapic_eoi();
+    cpu->irq_depth--;
+}

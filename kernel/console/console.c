@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Console multiplexing and the kernel log (klog). See console.h.
+ *
+ * Lock order: console_lock is a leaf; nothing is called with it held but
+ * the output devices.
+ */
+#include <stdarg.h>
+
+#include "arch/x86_64/cpu.h"
+#include "console/console.h"
+#include "console/fbcon.h"
+#include "console/font.h"
+#include "console/serial.h"
+#include "lib/printf.h"
+#include "lib/spinlock.h"
+#include "time/clock.h"
+
+#define HISTORY_SIZE 16384
+
+static struct spinlock console_lock = SPINLOCK_INIT;
+static bool console_unlocked; /* set by panic: write without the lock */
+static struct fbcon fb_console;
+static bool fb_attached; /* [console_lock] */
+static enum log_level log_threshold = LOG_INFO;
+
+/* Everything printed before the framebuffer came up, replayed onto it. */
+static char history[HISTORY_SIZE]; /* [console_lock] */
+static size_t history_len;         /* [console_lock] */
+
+static void
+console_emit_locked(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');
+        serial_putc(s[i]);
+    }
+    if (fb_attached) {
+        fbcon_write(&fb_console, s, len);
+    } else {
+        for (size_t i = 0; i < len && history_len < HISTORY_SIZE; i++)
+            history[history_len++] = s[i];
+    }
+}
+
+void
+console_init(void)
+{
+    serial_init();
+}
+
+static bool
+console_lock_acquire(void)
+{
+    bool irq = irq_save();
+
+    if (!__atomic_load_n(&console_unlocked, __ATOMIC_ACQUIRE))
+        spin_lock(&console_lock);
+    return irq;
+}
+
+static void
+console_lock_release(bool irq)
+{
+    if (!__atomic_load_n(&console_unlocked, __ATOMIC_ACQUIRE))
+        spin_unlock(&console_lock);
+    irq_restore(irq);
+}
+
+int
+console_attach_fb(const struct boot_fb *fb, void *mapped)
+{
+    bool irq;
+    int err;
+
+    irq = console_lock_acquire();
+    err = fbcon_init(&fb_console, fb, mapped, &console_font);
+    if (err == 0) {
+        fb_attached = true;
+        fbcon_write(&fb_console, history, history_len);
+    }
+    console_lock_release(irq);
+    return err;
+}
+
+void
+console_write(const char *s, size_t len)
+{
+    bool irq = console_lock_acquire();
+    console_emit_locked(s, len);
+    console_lock_release(irq);
+}
+
+void
+console_panic_mode(void)
+{
+    __atomic_store_n(&console_unlocked, true, __ATOMIC_RELEASE);
+}
+
+void
+kvprintf(const char *fmt, va_list ap)
+{
+    char buf[512];
+    int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(buf))
+        n = sizeof(buf) - 1;
+    console_write(buf, (size_t)n);
+}
+
+void
+kprintf(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+}
+
+void
+log_set_level(enum log_level level)
+{
+    log_threshold = level;
+}
+
+int
+log_level_parse(const char *name)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+
+    for (int i = 0; i < 4; i++) {
+        const char *a = names[i], *b = name;
+        while (*a && *a == *b) {
+            a++;
+            b++;
+        }
+        if (*a == '\0' && *b == '\0')
+            return i;
+    }
+    return -1;
+}
+
+void
+klog(enum log_level level, const char *fmt, ...)
+{
+    static const char *const prefix[] = {"debug: ", "", "warning: ", "error: "};
+    char buf[512];
+    uint64_t ns;
+    size_t n;
+    va_list ap;
+
+    if (level < log_threshold)
+        return;
+    ns = clock_monotonic_ns();
+    n = (size_t)ksnprintf(buf, sizeof(buf), "[%5lu.%06lu] %s", ns / 1000000000, ns / 1000 % 1000000,
+                          prefix[level & 3]);
+    va_start(ap, fmt);
+    if (n < sizeof(buf))
+        n += (size_t)kvsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+    va_end(ap);
+    if (n >= sizeof(buf) - 1)
+        n = sizeof(buf) - 2;
+    buf[n++] = '\n';
+    console_write(buf, n);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel console: every byte goes to COM1 and, once one is attached, to
+ * the framebuffer console. Output is serialized by one lock taken with
+ * interrupts off, so lines from different CPUs do not interleave within a
+ * kprintf() call. A history buffer keeps what was printed before the
+ * framebuffer was attached and replays it there.
+ */
+#ifndef CAIRN_CONSOLE_CONSOLE_H
+#define CAIRN_CONSOLE_CONSOLE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "boot/boot_info.h"
+#include "lib/log.h"
+
+void console_init(void);
+/* Draw the console on the framebuffer too; mapped is its virtual address. */
+int console_attach_fb(const struct boot_fb *fb, void *mapped);
+void console_write(const char *s, size_t len);
+/* After a panic: stop taking the lock (its holder may be stuck). */
+void console_panic_mode(void);
+
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvprintf(const char *fmt, va_list ap);
+
+/* Messages below this level are dropped. */
+void log_set_level(enum log_level level);
+/* Parse "debug", "info", "warn" or "error"; returns -1 for anything else. */
+int log_level_parse(const char *name);
+
+#endif

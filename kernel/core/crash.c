@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Each crash_* function is noinline and does exactly one bad thing, so the
+ * fault's RIP lands inside it and the dump must name it.
+ */
+#include <stdint.h>
+
+#include "console/console.h"
+#include "core/crash.h"
+#include "core/panic.h"
+#include "lib/string.h"
+
+#define UNMAPPED_ADDRESS 0x00000deadbeef000ull
+
+__attribute__((noinline)) static void
+crash_page_fault(void)
+{
+    *(volatile uint64_t *)UNMAPPED_ADDRESS = 1;
+}
+
+__attribute__((noinline)) static void
+crash_general_protection(void)
+{
+    /* A non-canonical address raises #GP, not #PF. */
+    *(volatile uint64_t *)0x8000000000000000ull = 1;
+}
+
+__attribute__((noinline)) static void
+crash_invalid_opcode(void)
+{
+    __asm__ volatile("ud2");
+}
+
+__attribute__((noinline)) static void
+crash_divide(void)
+{
+    /* In assembly: the compiler may fold a C division by a known zero. */
+    uint32_t quotient, remainder;
+
+    __asm__ volatile("divl %2" : "=a"(quotient), "=d"(remainder) : "r"(0u), "a"(1u), "d"(0u));
+    (void)quotient;
+    (void)remainder;
+}
+
+__attribute__((noinline)) static unsigned
+crash_stack_overflow(unsigned depth)
+{
+    volatile char pad[512];
+
+    pad[0] = (char)depth;
+    if (depth > (1u << 30))
+        return 0; /* never: the guard page is hit long before */
+    return crash_stack_overflow(depth + 1) + pad[0];
+}
+
+void
+crash_trigger(const char *kind)
+{
+    kprintf("cairn: crashing on purpose: %s\n", kind);
+    if (strcmp(kind, "pagefault") == 0)
+        crash_page_fault();
+    else if (strcmp(kind, "gp") == 0)
+        crash_general_protection();
+    else if (strcmp(kind, "ud") == 0)
+        crash_invalid_opcode();
+    else if (strcmp(kind, "divide") == 0)
+        crash_divide();
+    else if (strcmp(kind, "stack") == 0)
+        crash_stack_overflow(0);
+    else if (strcmp(kind, "panic") == 0)
+        panic("deliberate panic from crash_trigger");
+    else
+        kprintf("cairn: unknown crash kind \"%s\"; ignored\n", kind);
+}

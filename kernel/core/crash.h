@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Deliberate kernel faults, asked for with `crash=<kind>` on the command
+ * line, so tests can check that a fault's dump names the faulting function.
+ * Kinds: pagefault, gp, ud, divide, panic, stack (overflow into the guard
+ * page, caught by the double-fault handler on its own stack).
+ */
+#ifndef CAIRN_CORE_CRASH_H
+#define CAIRN_CORE_CRASH_H
+
+void crash_trigger(const char *kind);
+
+#endif

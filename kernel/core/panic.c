@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The end of the line. Once a CPU panics, the console stops taking its lock
+ * (the lock holder may be the reason for the panic) and every later panic
+ * on another CPU just halts.
+ */
+#include <stdarg.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "console/console.h"
+#include "core/backtrace.h"
+#include "core/ktest.h"
+#include "core/panic.h"
+
+static unsigned panic_cpu; /* [a] 1 + index of the CPU that panicked first; 0: none */
+
+void
+panic_begin(void)
+{
+    unsigned me = cpu_current_index() + 1, none = 0;
+
+    irq_disable();
+    if (!__atomic_compare_exchange_n(&panic_cpu, &none, me, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        if (none != me)
+            cpu_halt_forever(); /* another CPU is reporting; let it finish */
+        kprintf("\n*** fault while reporting a fault\n");
+        panic_end();
+    }
+    console_panic_mode();
+}
+
+_Noreturn void
+panic_end(void)
+{
+    kprintf("*** system halted\n");
+    if (ktest_enabled())
+        qemu_exit(QEMU_EXIT_FAIL);
+    cpu_halt_forever();
+}
+
+_Noreturn void
+panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    panic_begin();
+    kprintf("\n*** kernel panic on cpu %u: ", cpu_current_index());
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+    /* Start at our caller: our frame holds its frame pointer and the
+     * address we return to. */
+    const uint64_t *frame = __builtin_frame_address(0);
+    backtrace_print(frame[1], frame[0]);
+    panic_end();
+}

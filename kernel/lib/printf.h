@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Formatted output into a buffer, with C99 snprintf semantics: the return
+ * value is the length the whole output would have had, and the buffer is
+ * always NUL-terminated when size > 0, so `n >= size` means truncation.
+ *
+ * Conversions: %d %i %u %x %X %o %p %s %c %%, length modifiers hh h l ll z t
+ * j, flags - 0 + space #, width and precision (also as *). Differences from
+ * the host libc, on purpose:
+ *   - %p of NULL prints "0x0" (glibc prints "(nil)");
+ *   - %s of NULL prints "(null)", cut by the precision like any string;
+ *   - anything else (%n, %f, %q, a bad length modifier) is printed literally
+ *     and consumes no argument;
+ *   - widths and precisions are capped at PRINTF_MAX_FIELD, so a corrupt
+ *     format cannot make the kernel spin for billions of padding bytes.
+ */
+#ifndef CAIRN_LIB_PRINTF_H
+#define CAIRN_LIB_PRINTF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define PRINTF_MAX_FIELD 4096
+
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

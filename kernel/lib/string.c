@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Memory and string primitives for the kernel (see string.h for why these
+ * names must exist and how host tests reach them).
+ *
+ * memcpy, memmove and memset move eight bytes at a time once the destination
+ * is aligned, but only when the source shares its alignment: x86 tolerates
+ * misaligned loads, UBSan in the host tests does not, and the common cases
+ * (page copies, struct copies) are mutually aligned anyway. Everything else
+ * is a plain byte loop. No SSE: the kernel is built -mgeneral-regs-only.
+ *
+ * gcc may recognise a copy loop and replace it with a call to memcpy, which
+ * inside memcpy would recurse forever. STRING_NO_LIBCALL switches that
+ * transformation off for the functions that contain such loops.
+ */
+#include <stdint.h>
+
+#include "lib/string.h"
+
+#ifdef HOST_TEST
+#undef memcpy
+#undef memmove
+#undef memset
+#undef memcmp
+#undef strlen
+#undef strnlen
+#undef strcmp
+#undef strncmp
+#undef strchr
+#define memcpy  kstr_memcpy
+#define memmove kstr_memmove
+#define memset  kstr_memset
+#define memcmp  kstr_memcmp
+#define strlen  kstr_strlen
+#define strnlen kstr_strnlen
+#define strcmp  kstr_strcmp
+#define strncmp kstr_strncmp
+#define strchr  kstr_strchr
+/* strlcpy is already kstr_strlcpy through string.h. */
+#else
+#undef memcpy
+#undef memmove
+#undef memset
+#undef memcmp
+#endif
+
+#define STRING_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+/* A word that may alias any object, so word copies obey the aliasing rules. */
+typedef uint64_t __attribute__((may_alias)) string_word;
+
+#define WORD_SIZE sizeof(string_word)
+#define WORD_MASK (WORD_SIZE - 1)
+
+static inline int
+string_mutually_aligned(const void *a, const void *b)
+{
+    return (((uintptr_t)a ^ (uintptr_t)b) & WORD_MASK) == 0;
+}
+
+STRING_NO_LIBCALL void *
+memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+
+    if (n >= WORD_SIZE && string_mutually_aligned(d, s)) {
+        while ((uintptr_t)d & WORD_MASK) {
+            *d++ = *s++;
+            n--;
+        }
+        for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+            *(string_word *)d = *(const string_word *)s;
+            d += WORD_SIZE;
+            s += WORD_SIZE;
+        }
+    }
+    while (n--)
+        *d++ = *s++;
+    return dst;
+}
+
+/*
+ * Copying forward is safe whenever dst lies below src: every word is loaded
+ * before the store that could overlap it. Otherwise copy from the end.
+ */
+STRING_NO_LIBCALL void *
+memmove(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+
+    if (d == s || n == 0)
+        return dst;
+    if ((uintptr_t)d < (uintptr_t)s) {
+        if (n >= WORD_SIZE && string_mutually_aligned(d, s)) {
+            while ((uintptr_t)d & WORD_MASK) {
+                *d++ = *s++;
+                n--;
+            }
+            for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+                *(string_word *)d = *(const string_word *)s;
+                d += WORD_SIZE;
+                s += WORD_SIZE;
+            }
+        }
+        while (n--)
+            *d++ = *s++;
+        return dst;
+    }
+
+    d += n;
+    s += n;
+    if (n >= WORD_SIZE && string_mutually_aligned(d, s)) {
+        while ((uintptr_t)d & WORD_MASK) {
+            *--d = *--s;
+            n--;
+        }
+        for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+            d -= WORD_SIZE;
+            s -= WORD_SIZE;
+            *(string_word *)d = *(const string_word *)s;
+        }
+    }
+    while (n--)
+        *--d = *--s;
+    return dst;
+}
+
+STRING_NO_LIBCALL void *
+memset(void *dst, int c, size_t n)
+{
+    unsigned char *d = dst;
+    unsigned char byte = (unsigned char)c;
+
+    if (n >= WORD_SIZE) {
+        /* 0x0101...01 times the byte fills every lane with it. */
+        string_word pattern = (string_word)byte * 0x0101010101010101ull;
+
+        while ((uintptr_t)d & WORD_MASK) {
+            *d++ = byte;
+            n--;
+        }
+        for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+            *(string_word *)d = pattern;
+            d += WORD_SIZE;
+        }
+    }
+    while (n--)
+        *d++ = byte;
+    return dst;
+}
+
+int
+memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a;
+    const unsigned char *y = b;
+
+    for (; n; n--, x++, y++) {
+        if (*x != *y)
+            return *x < *y ? -1 : 1;
+    }
+    return 0;
+}
+
+size_t
+strlen(const char *s)
+{
+    const char *p = s;
+
+    while (*p)
+        p++;
+    return (size_t)(p - s);
+}
+
+size_t
+strnlen(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    while (n < max && s[n])
+        n++;
+    return n;
+}
+
+/* Comparisons treat characters as unsigned char, as C requires. */
+int
+strcmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a;
+    const unsigned char *y = (const unsigned char *)b;
+
+    while (*x && *x == *y) {
+        x++;
+        y++;
+    }
+    return (*x > *y) - (*x < *y);
+}
+
+int
+strncmp(const char *a, const char *b, size_t n)
+{
+    const unsigned char *x = (const unsigned char *)a;
+    const unsigned char *y = (const unsigned char *)b;
+
+    for (; n; n--, x++, y++) {
+        if (*x != *y || *x == 0)
+            return (*x > *y) - (*x < *y);
+    }
+    return 0;
+}
+
+/* Searching for '\0' finds the terminator, as C requires. */
+char *
+strchr(const char *s, int c)
+{
+    char ch = (char)c;
+
+    for (;; s++) {
+        if (*s == ch)
+            return (char *)s;
+        if (*s == 0)
+            return NULL;
+    }
+}
+
+STRING_NO_LIBCALL size_t
+strlcpy(char *restrict dst, const char *restrict src, size_t size)
+{
+    size_t len = strlen(src);
+
+    if (size > 0) {
+        size_t n = len < size - 1 ? len : size - 1;
+
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+        dst[n] = 0;
+    }
+    return len;
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel tests of what boot found: the parsed hand-over, the ACPI
+ * tables QEMU provides, and per-CPU data through GS.
+ */
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "core/cmdline.h"
+#include "core/kernel.h"
+#include "core/ktest.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+KTEST(boot_info_has_memory_map_and_cmdline)
+{
+    unsigned usable = 0;
+
+    for (unsigned i = 0; i < boot_info.mmap_count; i++)
+        usable += boot_info.mmap[i].type == BOOT_MEM_USABLE;
+    KTEST_EXPECT(usable > 0, "no usable region among %u", boot_info.mmap_count);
+    KTEST_EXPECT(cmdline_has("test"), "command line \"%s\" lacks test", cmdline_get());
+    KTEST_EXPECT(boot_info.warnings == 0, "%u warnings while parsing the boot information",
+                 boot_info.warnings);
+    KTEST_EXPECT(boot_info.rsdp_len >= 20, "no RSDP from the loader");
+}
+
+KTEST(acpi_tables_describe_this_machine)
+{
+    KTEST_EXPECT(acpi_present, "ACPI tables were not usable");
+    KTEST_EXPECT(acpi_info.has_madt, "no MADT");
+    KTEST_EXPECT(acpi_info.cpu_count >= 1, "no CPU in the MADT");
+    KTEST_EXPECT(acpi_info.ioapic_count >= 1, "no I/O APIC in the MADT");
+    KTEST_EXPECT(acpi_info.has_hpet, "no HPET table");
+    KTEST_EXPECT(acpi_info.has_fadt, "no FADT");
+    KTEST_EXPECT(acpi_info.rejected == 0, "%u tables rejected", acpi_info.rejected);
+    KTEST_EXPECT(acpi_info.cpus[0].apic_id == lapic_id(),
+                 "MADT's first CPU has APIC id %u, ours is %u", acpi_info.cpus[0].apic_id,
+                 lapic_id());
+}
+
+KTEST(percpu_data_is_reached_through_gs)
+{
+    KTEST_EXPECT(this_cpu() == &cpus[0], "gs:0 is %p, not cpus[0]", (void *)this_cpu());
+    KTEST_EXPECT(this_cpu()->index == 0, "index %u", this_cpu()->index);
+    KTEST_EXPECT(read_gs_base() == (uint64_t)&cpus[0], "GS base %lx", read_gs_base());
+}
+
+KTEST(printf_formats_kernel_values)
+{
+    char buf[64];
+
+    ksnprintf(buf, sizeof(buf), "%lx|%5d|%-3s|%p", 0xffffffff80000000ul, -42, "ab", (void *)0x1000);
+    KTEST_EXPECT(strcmp(buf, "ffffffff80000000|  -42|ab |0x1000") == 0, "got \"%s\"", buf);
+}

@@ -1,0 +1,1 @@
+test_acpi_SRCS := kernel/acpi/acpi.c

@@ -1,0 +1,1 @@
+test_kmalloc_SRCS := kernel/mm/kmalloc.c kernel/mm/slab.c

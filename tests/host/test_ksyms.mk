@@ -1,0 +1,1 @@
+test_ksyms_SRCS := kernel/core/ksyms.c

@@ -1,0 +1,1 @@
+test_multiboot2_SRCS := kernel/boot/multiboot2.c

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests of the page-table walker: "physical" table pages are
+ * page-aligned host allocations whose address is their physical address.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairn/errors.h>
+
+#include "arch/x86_64/paging.h"
+#include "check.h"
+
+static unsigned tables_allocated;
+static unsigned flushes;
+static int fail_allocations_after = -1; /* -1: never fail */
+static void *pages[256];
+
+uint64_t
+pt_table_alloc(void)
+{
+    void *p;
+
+    if (fail_allocations_after == 0)
+        return 0;
+    if (fail_allocations_after > 0)
+        fail_allocations_after--;
+    p = aligned_alloc(4096, 4096);
+    memset(p, 0, 4096);
+    pages[tables_allocated++] = p;
+    return (uint64_t)(uintptr_t)p;
+}
+
+void *
+pt_table_virt(uint64_t phys)
+{
+    return (void *)(uintptr_t)phys;
+}
+
+void
+pt_flush(uint64_t va)
+{
+    (void)va;
+    flushes++;
+}
+
+static void
+reset(void)
+{
+    for (unsigned i = 0; i < tables_allocated; i++)
+        free(pages[i]);
+    tables_allocated = 0;
+    flushes = 0;
+    fail_allocations_after = -1;
+}
+
+TEST(map_then_lookup_translates_with_flags)
+{
+    struct pagetable pt;
+    uint64_t pa, flags;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map(&pt, 0xffff800000123000ull, 0x5000, PTE_W | PTE_NX) == 0);
+    CHECK(pt_lookup(&pt, 0xffff800000123abcull, &pa, &flags) == 0);
+    CHECK(pa == 0x5abc);
+    CHECK(flags & PTE_W);
+    CHECK(flags & PTE_NX);
+    CHECK(!(flags & PTE_U));
+    CHECK(tables_allocated == 4); /* PML4, PDPT, PD, PT */
+    reset();
+}
+
+TEST(neighbouring_pages_share_tables)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    for (uint64_t i = 0; i < 512; i++)
+        CHECK(pt_map(&pt, 0x400000 + i * 4096, i * 4096, 0) == 0);
+    CHECK(tables_allocated == 4);
+    CHECK(pt_map(&pt, 0x600000, 0, 0) == 0); /* next PD entry: one more PT */
+    CHECK(tables_allocated == 5);
+    reset();
+}
+
+TEST(bad_addresses_are_refused)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map(&pt, 0x1001, 0x2000, 0) == -CAIRN_EINVAL);
+    CHECK(pt_map(&pt, 0x1000, 0x2001, 0) == -CAIRN_EINVAL);
+    CHECK(pt_map(&pt, 0x0000800000000000ull, 0x2000, 0) == -CAIRN_EINVAL);
+    CHECK(pt_map(&pt, 0x1000, 1ull << 52, 0) == -CAIRN_EINVAL);
+    CHECK(pt_lookup(&pt, 0x0000800000000000ull, NULL, NULL) == -CAIRN_EINVAL);
+    CHECK(pt_map_large(&pt, 0x201000, 0x200000, 0) == -CAIRN_EINVAL);
+    CHECK(tables_allocated == 1);
+    reset();
+}
+
+TEST(double_map_is_refused_and_keeps_first_mapping)
+{
+    struct pagetable pt;
+    uint64_t pa;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map(&pt, 0x1000, 0x7000, 0) == 0);
+    CHECK(pt_map(&pt, 0x1000, 0x8000, PTE_W) == -CAIRN_EEXIST);
+    CHECK(pt_lookup(&pt, 0x1000, &pa, NULL) == 0 && pa == 0x7000);
+    reset();
+}
+
+TEST(unmap_removes_and_flushes)
+{
+    struct pagetable pt;
+    uint64_t pa = 0;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_unmap(&pt, 0x1000, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_map(&pt, 0x1000, 0x7000, 0) == 0);
+    CHECK(pt_unmap(&pt, 0x1000, &pa) == 0);
+    CHECK(pa == 0x7000);
+    CHECK(flushes == 1);
+    CHECK(pt_lookup(&pt, 0x1000, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_unmap(&pt, 0x1000, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_map(&pt, 0x1000, 0x9000, 0) == 0); /* the slot is reusable */
+    reset();
+}
+
+TEST(protect_changes_flags_not_address)
+{
+    struct pagetable pt;
+    uint64_t pa, flags;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_protect(&pt, 0x1000, 0) == -CAIRN_ENOENT);
+    CHECK(pt_map(&pt, 0x1000, 0x7000, PTE_W) == 0);
+    CHECK(pt_protect(&pt, 0x1000, PTE_NX | PTE_U) == 0);
+    CHECK(pt_lookup(&pt, 0x1000, &pa, &flags) == 0);
+    CHECK(pa == 0x7000);
+    CHECK(!(flags & PTE_W));
+    CHECK(flags & PTE_NX);
+    CHECK(flags & PTE_U);
+    CHECK(flushes == 1);
+    reset();
+}
+
+TEST(large_pages_translate_and_block_small_maps)
+{
+    struct pagetable pt;
+    uint64_t pa, flags;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map_large(&pt, 0xffff800000200000ull, 0x40000000, PTE_W) == 0);
+    CHECK(pt_lookup(&pt, 0xffff8000002abcdeull, &pa, &flags) == 0);
+    CHECK(pa == 0x400abcde);
+    CHECK(flags & PTE_PS);
+    CHECK(pt_map(&pt, 0xffff800000201000ull, 0x1000, 0) == -CAIRN_EEXIST);
+    CHECK(pt_unmap(&pt, 0xffff800000201000ull, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_map_large(&pt, 0xffff800000200000ull, 0, 0) == -CAIRN_EEXIST);
+    reset();
+}
+
+TEST(table_allocation_failure_is_reported)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    fail_allocations_after = 1; /* the PDPT succeeds, the PD fails */
+    CHECK(pt_map(&pt, 0x1000, 0x2000, 0) == -CAIRN_ENOMEM);
+    CHECK(pt_lookup(&pt, 0x1000, NULL, NULL) == -CAIRN_ENOENT);
+    fail_allocations_after = -1;
+    CHECK(pt_map(&pt, 0x1000, 0x2000, 0) == 0); /* and recovers */
+    reset();
+}
+
+TEST(index_and_canonical_helpers)
+{
+    CHECK(pt_index(0xffffffff80000000ull, 4) == 511);
+    CHECK(pt_index(0xffffffff80000000ull, 3) == 510);
+    CHECK(pt_index(0xffffffff80000000ull, 2) == 0);
+    CHECK(pt_index(0x0000000000403000ull, 1) == 3);
+    CHECK(pt_index(0x0000000000403000ull, 2) == 2);
+    CHECK(pt_canonical(0x00007fffffffffffull));
+    CHECK(pt_canonical(0xffff800000000000ull));
+    CHECK(!pt_canonical(0x0000800000000000ull));
+    CHECK(!pt_canonical(0xfff0000000000000ull));
+}
+
+int
+main(void)
+{
+    RUN(map_then_lookup_translates_with_flags);
+    RUN(neighbouring_pages_share_tables);
+    RUN(bad_addresses_are_refused);
+    RUN(double_map_is_refused_and_keeps_first_mapping);
+    RUN(unmap_removes_and_flushes);
+    RUN(protect_changes_flags_not_address);
+    RUN(large_pages_translate_and_block_small_maps);
+    RUN(table_allocation_failure_is_reported);
+    RUN(index_and_canonical_helpers);
+    return check_exit();
+}

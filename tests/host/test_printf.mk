@@ -1,0 +1,1 @@
+test_printf_SRCS := kernel/lib/printf.c

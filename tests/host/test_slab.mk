@@ -1,0 +1,1 @@
+test_slab_SRCS := kernel/mm/slab.c

@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The test runner behind `make test` (run from the project root after the
+# kernel and host tests are built).
+#
+#  1. host unit tests: every build/host/test_* program;
+#  2. in-kernel tests: the ISO booted with `test` under BIOS and UEFI, with
+#     1 and 4 CPUs, 64 MiB and 4 GiB; each boot must print the boot line with
+#     the right CPU count and memory size, and every in-kernel test must pass;
+#  3. fault dumps: deliberate kernel faults whose dump must name the
+#     faulting function.
+#
+# Every check prints "ok <name>" or "FAIL <name>: <why>"; the last line is
+# "N passed, N failed"; the exit status is non-zero if anything failed.
+# Logs are kept in build/test/. TESTS_QUICK=1 runs only one boot of each kind.
+set -u
+
+out=build/test
+mkdir -p "$out"
+passed=0
+failed=0
+
+pass() { echo "ok $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+
+# Count the ok/FAIL lines of a test program's output, prefixed with where
+# they came from.
+tally() { # tally PREFIX FILE
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) pass "$1${line#ok }" ;;
+        "FAIL "*) rest=${line#FAIL }; fail "$1${rest%%:*}" "${rest#*: }" ;;
+        esac
+    done < "$2"
+}
+
+# --- 1. host unit tests -------------------------------------------------------
+for t in build/host/test_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t")
+    log="$out/host-$name.log"
+    "$t" > "$log" 2> "$log.err"
+    status=$?
+    tally "host/$name/" "$log"
+    if [ $status -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
+        fail "host/$name" "exited with status $status (see $log.err)"
+    fi
+done
+
+# --- 2. boots ---------------------------------------------------------------------
+mkiso() { # mkiso NAME CMDLINE
+    sh tools/mkiso.sh "$out/$1.iso" build/cairn.elf "$2" || {
+        fail "iso/$1" "grub-mkrescue failed"
+        return 1
+    }
+}
+
+# boot NAME ISO FIRMWARE CPUS MEM TIMEOUT: run QEMU, leave the log in
+# $out/NAME.log and the exit status in $status.
+boot() {
+    log="$out/$1.log"
+    rm -f "$log"
+    sh tools/qemu.sh test --iso "$2" --uefi "$([ "$3" = uefi ] && echo 1 || echo 0)" \
+        --smp "$4" --mem "$5" --log "$log" --timeout "$6"
+    status=$?
+    [ -f "$log" ] || : > "$log"
+}
+
+# The boot line: "cairn: boot ok: cpus=N mem=MMiB".
+check_boot_line() { # check_boot_line NAME CPUS MIN_MIB MAX_MIB
+    line=$(grep -a '^cairn: boot ok: ' "$out/$1.log" | tr -d '\r')
+    if [ -z "$line" ]; then
+        fail "boot/$1" "no boot line (see $out/$1.log)"
+        return
+    fi
+    if [ "$(printf '%s\n' "$line" | wc -l)" -ne 1 ]; then
+        fail "boot/$1" "more than one boot line"
+        return
+    fi
+    cpus=$(printf '%s' "$line" | sed -n 's/.*cpus=\([0-9]*\) .*/\1/p')
+    mib=$(printf '%s' "$line" | sed -n 's/.*mem=\([0-9]*\)MiB$/\1/p')
+    if [ "$cpus" != "$2" ]; then
+        fail "boot/$1" "cpus=$cpus, expected $2"
+    elif [ -z "$mib" ] || [ "$mib" -lt "$3" ] || [ "$mib" -gt "$4" ]; then
+        fail "boot/$1" "mem=${mib}MiB, expected $3..$4"
+    else
+        pass "boot/$1 ($line)"
+    fi
+}
+
+if mkiso ktest "test"; then
+    if [ "${TESTS_QUICK:-0}" = 1 ]; then
+        matrix="bios:1:64M uefi:4:4G"
+    else
+        matrix="bios:1:64M bios:4:64M bios:1:4G bios:4:4G uefi:1:64M uefi:4:64M uefi:1:4G uefi:4:4G"
+    fi
+    for m in $matrix; do
+        fw=${m%%:*}
+        rest=${m#*:}
+        cpus=${rest%%:*}
+        mem=${rest#*:}
+        name="$fw-smp$cpus-$mem"
+        case $mem in
+        64M) lo=56 hi=64 ;;
+        4G) lo=3900 hi=4096 ;;
+        esac
+        boot "$name" "$out/ktest.iso" "$fw" "$cpus" "$mem" 180
+        check_boot_line "$name" "$cpus" "$lo" "$hi"
+        tally "kernel/$name/" "$out/$name.log"
+        case $status in
+        33) pass "exit/$name" ;;
+        124) fail "exit/$name" "timed out (see $out/$name.log)" ;;
+        *) fail "exit/$name" "QEMU exit status $status, expected 33 (see $out/$name.log)" ;;
+        esac
+    done
+fi
+
+# --- 3. deliberate faults -------------------------------------------------------------
+# fault KIND EXPECT...: boot with crash=KIND; every EXPECT must be in the log.
+fault() {
+    kind=$1
+    shift
+    mkiso "crash-$kind" "test crash=$kind" || return
+    boot "crash-$kind" "$out/crash-$kind.iso" bios 1 64M 60
+    if [ "$status" != 35 ]; then
+        fail "fault/$kind" "QEMU exit status $status, expected 35 (see $out/crash-$kind.log)"
+        return
+    fi
+    for want in "$@"; do
+        if ! grep -aqE "$want" "$out/crash-$kind.log"; then
+            fail "fault/$kind" "dump lacks /$want/ (see $out/crash-$kind.log)"
+            return
+        fi
+    done
+    pass "fault/$kind"
+}
+
+fault pagefault 'kernel page fault .* at address 00000deadbeef000' \
+    'RIP [0-9a-f]+ <crash_page_fault\+0x' '(#[0-9]+|\?) +[0-9a-f]+ <crash_trigger\+0x' \
+    '#[0-9]+ +[0-9a-f]+ <kmain\+0x' 'RAX [0-9a-f]{16}'
+fault gp 'kernel general protection fault' 'RIP [0-9a-f]+ <crash_general_protection\+0x'
+fault ud 'kernel invalid opcode' 'RIP [0-9a-f]+ <crash_invalid_opcode\+0x'
+fault divide 'kernel divide error' 'RIP [0-9a-f]+ <crash_divide\+0x'
+fault stack 'kernel double fault'
+fault panic 'kernel panic on cpu 0: deliberate panic' '#0 +[0-9a-f]+ <crash_trigger\+0x' \
+    '<kmain\+0x'
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

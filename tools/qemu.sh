@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# qemu.sh MODE --iso ISO [--mem M] [--smp N] [--uefi 0|1] [--elf ELF] [--log FILE] [--timeout S]
+#   run   boot with the serial console on this terminal (a window too when
+#         a display is available)
+#   gdb   boot paused with a gdb stub on :1234 and attach gdb
+#   test  no display, serial to --log, leave through isa-debug-exit; exits
+#         with QEMU's status (33 pass, 35 fail, 124 time-out)
+# KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
+set -eu
+mode=$1
+shift
+iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120
+while [ $# -gt 0 ]; do
+    case $1 in
+    --iso) iso=$2 ;;
+    --mem) mem=$2 ;;
+    --smp) smp=$2 ;;
+    --uefi) uefi=$2 ;;
+    --elf) elf=$2 ;;
+    --log) log=$2 ;;
+    --timeout) timeout=$2 ;;
+    *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift 2
+done
+
+set -- -machine q35 -m "$mem" -smp "$smp" -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -drive file="$iso",media=cdrom,format=raw,if=ide
+
+if grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+    set -- "$@" -accel kvm -cpu host
+else
+    set -- "$@" -accel tcg -cpu max
+fi
+
+if [ "$uefi" = 1 ]; then
+    code=/usr/share/OVMF/OVMF_CODE_4M.fd
+    vars=$(mktemp "${TMPDIR:-/tmp}/cairn-vars.XXXXXX")
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+    trap 'rm -f "$vars"' EXIT
+    set -- "$@" -drive if=pflash,format=raw,readonly=on,file="$code" \
+        -drive if=pflash,format=raw,file="$vars"
+fi
+
+case $mode in
+run)
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+        set -- "$@" -serial mon:stdio
+    else
+        set -- "$@" -display none -serial mon:stdio
+    fi
+    echo "qemu: serial console here; Ctrl-A X quits" >&2
+    exec qemu-system-x86_64 "$@"
+    ;;
+gdb)
+    set -- "$@" -display none -serial mon:stdio -s -S
+    qemu-system-x86_64 "$@" &
+    qemu=$!
+    gdb -q -x tools/gdbinit "$elf"
+    kill "$qemu" 2>/dev/null || true
+    ;;
+test)
+    set -- "$@" -display none -serial file:"$log" -monitor none
+    status=0
+    timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "$@" </dev/null || status=$?
+    exit "$status"
+    ;;
+*)
+    echo "qemu.sh: unknown mode $mode" >&2
+    exit 2
+    ;;
+esac
