@@ -13,18 +13,18 @@
 #ifndef CAIRN_SYSCALLS_H
 #define CAIRN_SYSCALLS_H
 
-#define CAIRN_SYSCALL_TABLE(X)                                                                     \
-    X(0, debug_write, 2)  /* (const char *buf, size_t len) -> bytes written */                    \
-    X(1, process_exit, 1) /* (int64_t status) -> does not return */                              \
-    X(2, thread_yield, 0) /* () -> 0 */                                                           \
-    X(3, thread_sleep, 1) /* (uint64_t ns) -> 0 */                                                \
+#define CAIRN_SYSCALL_TABLE(X)                                                 \
+    X(0, debug_write, 2)  /* (const char *buf, size_t len) -> bytes written */ \
+    X(1, process_exit, 1) /* (int64_t status) -> does not return */            \
+    X(2, thread_yield, 0) /* () -> 0 */                                        \
+    X(3, thread_sleep, 1) /* (uint64_t ns) -> 0 */                             \
     X(4, clock_get, 0)    /* () -> monotonic nanoseconds since boot */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,
     CAIRN_SYSCALL_TABLE(CAIRN_SYSCALL_ENUM)
 #undef CAIRN_SYSCALL_ENUM
-        CAIRN_SYSCALL_COUNT
+    CAIRN_SYSCALL_COUNT
 };
 
 /* The longest buffer debug_write takes in one call. */
