@@ -41,6 +41,7 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/font.c.o
 
 include tools/font.mk
 include tests/host/host.mk
+include user/user.mk
 
 # --- tools the build needs -------------------------------------------------
 DEPS_STAMP := $(BUILD)/.deps-ok
@@ -102,9 +103,9 @@ kernel: $(BUILD)/cairn.elf
 
 # --- ISO -----------------------------------------------------------------------
 # tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf tools/mkiso.sh | $(DEPS_STAMP)
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) tools/mkiso.sh | $(DEPS_STAMP)
 	@echo "  ISO     $@"
-	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)"
+	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" init=$(USER_INIT)
 
 .PHONY: iso
 iso: $(BUILD)/cairn.iso
@@ -119,7 +120,7 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(HOST_TEST_BINS) | $(DEPS_STAMP)
+test: $(BUILD)/cairn.elf $(USER_INIT) $(HOST_TEST_BINS) | $(DEPS_STAMP)
 	sh tests/run.sh
 
 # --- developer conveniences ------------------------------------------------------

@@ -4,9 +4,11 @@
 # kernel and host tests are built).
 #
 #  1. host unit tests: every build/host/test_* program;
-#  2. in-kernel tests: the ISO booted with `test` under BIOS and UEFI, with
-#     1 and 4 CPUs, 64 MiB and 4 GiB; each boot must print the boot line with
-#     the right CPU count and memory size, and every in-kernel test must pass;
+#  2. in-kernel and user-mode tests: the ISO booted with `test` under BIOS
+#     and UEFI, with 1 and 4 CPUs, 64 MiB and 4 GiB; each boot must print the
+#     boot line with the right CPU count and memory size and bring every CPU
+#     online, every in-kernel test must pass, and then init runs the
+#     user-mode tests (tests/os) and must exit with status 0;
 #  3. fault dumps: deliberate kernel faults whose dump must name the
 #     faulting function.
 #
@@ -49,7 +51,7 @@ done
 
 # --- 2. boots ---------------------------------------------------------------------
 mkiso() { # mkiso NAME CMDLINE
-    sh tools/mkiso.sh "$out/$1.iso" build/cairn.elf "$2" || {
+    sh tools/mkiso.sh "$out/$1.iso" build/cairn.elf "$2" init=build/user/init.elf || {
         fail "iso/$1" "grub-mkrescue failed"
         return 1
     }
@@ -106,6 +108,11 @@ if mkiso ktest "test"; then
         esac
         boot "$name" "$out/ktest.iso" "$fw" "$cpus" "$mem" 180
         check_boot_line "$name" "$cpus" "$lo" "$hi"
+        if grep -aq "^cairn: smp: $cpus CPUs online" "$out/$name.log"; then
+            pass "smp/$name"
+        else
+            fail "smp/$name" "not all $cpus CPUs came online (see $out/$name.log)"
+        fi
         tally "kernel/$name/" "$out/$name.log"
         case $status in
         33) pass "exit/$name" ;;

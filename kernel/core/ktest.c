@@ -8,9 +8,13 @@
 #include "arch/x86_64/cpu.h"
 #include "console/console.h"
 #include "core/cmdline.h"
+#include "core/init.h"
 #include "core/ktest.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "sched/sched.h"
+#include "time/clock.h"
+#include <cairn/init.h>
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
 
@@ -44,6 +48,31 @@ qemu_exit(unsigned value)
     cpu_halt_forever();
 }
 
+/* Run init in test mode (it runs the user-mode tests) and wait for it;
+ * true when it exited with status 0. */
+static bool
+ktest_run_init(void)
+{
+    struct process *p;
+    bool ok;
+
+    if (init_start(CAIRN_INIT_TEST, &p) < 0) {
+        kprintf("FAIL init_runs_user_tests: init could not be started\n");
+        return false;
+    }
+    if (process_wait(p, 120000000000ull, NULL) < 0) {
+        kprintf("FAIL init_runs_user_tests: init did not finish in 120 s\n");
+        return false;
+    }
+    ok = p->exit_status == 0;
+    if (ok)
+        kprintf("ok init_runs_user_tests\n");
+    else
+        kprintf("FAIL init_runs_user_tests: init exited with status %ld\n", (long)p->exit_status);
+    process_unref(p);
+    return ok;
+}
+
 _Noreturn void
 ktest_run_all(const char *filter)
 {
@@ -64,5 +93,30 @@ ktest_run_all(const char *filter)
         }
     }
     kprintf("ktest: %u passed, %u failed\n", passed, failed);
+    if (!filter_len && !ktest_run_init())
+        failed++;
     qemu_exit(failed || passed == 0 ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+}
+
+static char ktest_filter[64];
+
+static long
+ktest_thread(void *arg)
+{
+    ktest_run_all(arg);
+}
+
+void
+ktest_start(const char *filter)
+{
+    struct thread *t;
+
+    strlcpy(ktest_filter, filter ? filter : "", sizeof(ktest_filter));
+    t = thread_create("ktest", ktest_thread, ktest_filter, THREAD_PRIORITY_NORMAL);
+    if (!t) {
+        kprintf("FAIL ktest_start: cannot create the test thread\n");
+        qemu_exit(QEMU_EXIT_FAIL);
+    }
+    sched_start(t);
+    thread_unref(t);
 }

@@ -44,6 +44,8 @@ bool ktest_enabled(void);
 
 /* Run the registered tests and leave QEMU. */
 _Noreturn void ktest_run_all(const char *filter);
+/* Run them in a kernel thread of their own (tests may sleep and block). */
+void ktest_start(const char *filter);
 
 /* isa-debug-exit: QEMU exits with status (value << 1) | 1. */
 #define QEMU_EXIT_PASS 0x10 /* exit status 33 */

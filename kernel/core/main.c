@@ -4,7 +4,7 @@
  *
  *   console (serial) -> descriptor tables -> boot information -> physical
  *   memory -> kernel page tables -> heap -> framebuffer console -> ACPI ->
- *   interrupt controllers -> clocks and timer -> boot line
+ *   interrupt controllers -> clocks and timer -> other CPUs -> boot line
  *
  * Until vm_init() switches page tables, the boot tables' identity map of the
  * low 4 GiB is how the kernel reaches the Multiboot2 block and early frames.
@@ -12,14 +12,17 @@
 #include "acpi/acpi.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
 #include "boot/boot_info.h"
 #include "boot/multiboot2.h"
 #include "console/console.h"
 #include "core/cmdline.h"
 #include "core/crash.h"
+#include "core/init.h"
 #include "core/kernel.h"
 #include "core/ktest.h"
 #include "core/panic.h"
@@ -28,6 +31,7 @@
 #include "mm/kmalloc.h"
 #include "mm/memmap.h"
 #include "mm/vm.h"
+#include "sched/sched.h"
 #include "time/clock.h"
 
 #define MAX_FREE_RANGES (BOOT_MAX_MMAP + BOOT_MAX_MODULES + 8)
@@ -143,6 +147,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
     idt_init();
     cpus[0].index = 0;
     cpu_tables_init(&cpus[0], bsp_ist_stacks);
+    cpu_features_init();
     cpu_count = 1;
 
     if (mb2_parse(magic, (const void *)(uintptr_t)mbi_phys, &boot_info) < 0)
@@ -159,9 +164,11 @@ kmain(uint32_t magic, uint32_t mbi_phys)
     log_info("cairn: loaded by %s, command line \"%s\"", boot_info.loader, boot_info.cmdline);
 
     memory_init();
+    sched_init_cpu();
     framebuffer_init();
     acpi_init();
     interrupts_init();
+    smp_init();
 
     kprintf("cairn: boot ok: cpus=%u mem=%luMiB\n", kernel_cpus_found(),
             memmap_usable_bytes(boot_info.mmap, boot_info.mmap_count) >> 20);
@@ -170,8 +177,12 @@ kmain(uint32_t magic, uint32_t mbi_phys)
         crash_trigger(value);
     if (ktest_enabled()) {
         cmdline_value("test", value, sizeof(value));
-        ktest_run_all(value);
+        ktest_start(value); /* starts init itself, in test mode */
+    } else {
+        struct process *init;
+        if (init_start(0, &init) == 0)
+            process_unref(init);
     }
-    for (;;)
-        cpu_idle();
+    /* The boot context lives on as this CPU's idle thread. */
+    sched_idle_loop();
 }

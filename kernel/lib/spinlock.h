@@ -4,9 +4,10 @@
  * hint, so the same header serves the kernel and host tests.
  *
  * A ticket lock hands the lock out in arrival order, so no CPU starves under
- * contention. These locks do not touch the interrupt flag; code that shares
- * a lock with an interrupt handler uses spin_lock_irqsave() from
- * arch/x86_64/irqlock.h instead.
+ * contention. spin_lock() leaves the interrupt flag alone; the kernel takes
+ * its locks with spin_lock_irqsave(), because a thread preempted while
+ * holding a lock would otherwise stall every CPU that then spins on it with
+ * interrupts off. (In host tests the irqsave forms are plain locks.)
  */
 #ifndef CAIRN_LIB_SPINLOCK_H
 #define CAIRN_LIB_SPINLOCK_H
@@ -62,6 +63,34 @@ spin_is_locked(struct spinlock *l)
 {
     return __atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
            __atomic_load_n(&l->serving, __ATOMIC_RELAXED);
+}
+
+/* Lock with interrupts off; returns whether they were on, for
+ * spin_unlock_irqrestore(). */
+static inline bool
+spin_lock_irqsave(struct spinlock *l)
+{
+    bool was_on = false;
+#ifndef HOST_TEST
+    uint64_t flags;
+
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+    was_on = flags & (1u << 9);
+#endif
+    spin_lock(l);
+    return was_on;
+}
+
+static inline void
+spin_unlock_irqrestore(struct spinlock *l, bool was_on)
+{
+    spin_unlock(l);
+#ifndef HOST_TEST
+    if (was_on)
+        __asm__ volatile("sti" : : : "memory");
+#else
+    (void)was_on;
+#endif
 }
 
 #endif

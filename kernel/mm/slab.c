@@ -148,11 +148,12 @@ slab_alloc(struct slab_cache *c)
     struct slab *s;
     void **obj;
     unsigned i;
+    bool irq;
 
     if (c->objs_per_slab == 0)
         return NULL;
 
-    spin_lock(&c->lock);
+    irq = spin_lock_irqsave(&c->lock);
     if (c->partial) {
         s = c->partial;
         slab_list_del(&c->partial, s);
@@ -163,7 +164,7 @@ slab_alloc(struct slab_cache *c)
         void *page;
 
         /* The page provider may block or take its own locks: drop ours. */
-        spin_unlock(&c->lock);
+        spin_unlock_irqrestore(&c->lock, irq);
         page = slab_page_alloc();
         if (!page)
             return NULL;
@@ -172,7 +173,7 @@ slab_alloc(struct slab_cache *c)
             return NULL;
         }
         s = slab_create(c, page);
-        spin_lock(&c->lock);
+        irq = spin_lock_irqsave(&c->lock);
         slab_count(&c->pages, 1);
     }
 
@@ -183,7 +184,7 @@ slab_alloc(struct slab_cache *c)
     s->inuse++;
     slab_count(&c->objects, 1);
     slab_list_add(s->inuse == c->objs_per_slab ? &c->full : &c->partial, s);
-    spin_unlock(&c->lock);
+    spin_unlock_irqrestore(&c->lock, irq);
     return obj;
 }
 
@@ -205,6 +206,7 @@ slab_free(struct slab_cache *c, void *obj)
     uintptr_t off;
     unsigned i;
     uint64_t bit;
+    bool irq;
 
     if (!obj)
         return;
@@ -222,9 +224,9 @@ slab_free(struct slab_cache *c, void *obj)
     i = (unsigned)((off - c->first_offset) / c->obj_size);
     bit = (uint64_t)1 << (i % 64);
 
-    spin_lock(&c->lock);
+    irq = spin_lock_irqsave(&c->lock);
     if (!(s->used[i / 64] & bit)) {
-        spin_unlock(&c->lock);
+        spin_unlock_irqrestore(&c->lock, irq);
         log_error("slab %s: double free of %p", c->name, obj);
         return;
     }
@@ -242,7 +244,7 @@ slab_free(struct slab_cache *c, void *obj)
         release = s;
         slab_count(&c->pages, -1);
     }
-    spin_unlock(&c->lock);
+    spin_unlock_irqrestore(&c->lock, irq);
 
     if (release) {
         release->magic = 0; /* a stale pointer into it is no longer a slab */
@@ -266,13 +268,14 @@ void
 slab_cache_shrink(struct slab_cache *c)
 {
     struct slab *s;
+    bool irq;
 
-    spin_lock(&c->lock);
+    irq = spin_lock_irqsave(&c->lock);
     s = c->empty;
     c->empty = NULL;
     if (s)
         slab_count(&c->pages, -1);
-    spin_unlock(&c->lock);
+    spin_unlock_irqrestore(&c->lock, irq);
 
     if (s) {
         s->magic = 0;

@@ -119,6 +119,16 @@ vm_init(const struct boot_info *bi)
 {
     if (pt_create(&kernel_pagetable) < 0)
         panic("vm: no memory for the kernel page tables");
+    /* Every address space copies the kernel half's top-level entries when
+     * it is created, so create them all now: later kernel mappings then
+     * land below entries every address space already shares. */
+    uint64_t *pml4 = pt_table_virt(kernel_pagetable.root);
+    for (unsigned i = 256; i < 512; i++) {
+        uint64_t pdpt = pt_table_alloc();
+        if (!pdpt)
+            panic("vm: no memory for the kernel page tables");
+        pml4[i] = pdpt | PTE_P | PTE_W;
+    }
 
     vm_map_range((uint64_t)_text_start, (uint64_t)_text_end, 0);
     vm_map_range((uint64_t)_rodata_start, (uint64_t)_rodata_end, PTE_NX);

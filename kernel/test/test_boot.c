@@ -41,9 +41,19 @@ KTEST(acpi_tables_describe_this_machine)
 
 KTEST(percpu_data_is_reached_through_gs)
 {
-    KTEST_EXPECT(this_cpu() == &cpus[0], "gs:0 is %p, not cpus[0]", (void *)this_cpu());
-    KTEST_EXPECT(this_cpu()->index == 0, "index %u", this_cpu()->index);
-    KTEST_EXPECT(read_gs_base() == (uint64_t)&cpus[0], "GS base %lx", read_gs_base());
+    /* Interrupts off: the test thread must not migrate between the reads. */
+    bool irq = irq_save();
+    struct cpu *c = this_cpu();
+    unsigned index = c->index;
+    uint64_t gs_base = read_gs_base();
+    uint32_t apic = lapic_id();
+
+    irq_restore(irq);
+    KTEST_EXPECT(index < cpu_count, "index %u of %u CPUs", index, cpu_count);
+    KTEST_EXPECT(c == &cpus[index], "gs:0 is %p, not cpus[%u]", (void *)c, index);
+    KTEST_EXPECT(gs_base == (uint64_t)c, "GS base %lx", gs_base);
+    KTEST_EXPECT(c->apic_id == apic, "cpus[%u] has APIC id %u, the CPU says %u", index, c->apic_id,
+                 apic);
 }
 
 KTEST(printf_formats_kernel_values)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Local APIC and its timer (see apic.h). The timer's input clock is not
- * architecturally known, so it is measured against the HPET (or the PIT
- * when there is no HPET) once at boot; all CPUs share the result.
+ * Local APIC, its timer and inter-processor interrupts (see apic.h). The
+ * timer's input clock is not architecturally known, so it is measured
+ * against the HPET (or the PIT when there is no HPET) once at boot; all
+ * CPUs share the result.
  */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
@@ -33,8 +34,18 @@
 #define LVT_MASKED         (1u << 16)
 #define LVT_TIMER_PERIODIC (1u << 17)
 #define TIMER_DIV_16       0x3
+#define ICR_FIXED          (0u << 8)
+#define ICR_INIT           (5u << 8)
+#define ICR_STARTUP        (6u << 8)
+#define ICR_PENDING        (1u << 12) /* delivery status: send pending */
+#define ICR_ASSERT         (1u << 14) /* level; only INIT de-assert clears it */
 #define ICR_SELF           (1u << 18)
-#define ICR_PENDING        (1u << 12)
+#define ICR_ALL_BUT_SELF   (3u << 18)
+#define ICR_DEST_SHIFT     24 /* in ICR_HIGH, physical destination mode */
+
+/* Polls of the delivery status before an IPI is declared stuck. Real APICs
+ * accept an IPI within a microsecond or so; this is far more. */
+#define ICR_SPIN_LIMIT 1000000
 
 #define CALIBRATION_NS 10000000 /* 10 ms */
 
@@ -86,13 +97,60 @@ lapic_eoi(void)
     lapic_write(LAPIC_EOI, 0);
 }
 
+/*
+ * Write the ICR (the high half first: writing the low half sends) and wait,
+ * bounded, for the APIC to accept the IPI. Interrupts are off throughout so
+ * a handler that sends an IPI of its own cannot change ICR_HIGH between our
+ * two writes. Returns 0, or -1 if the delivery status never cleared.
+ */
+static int
+lapic_icr_send(uint32_t dest, uint32_t low)
+{
+    bool irq = irq_save();
+    int err = -1;
+
+    lapic_write(LAPIC_ICR_HIGH, dest << ICR_DEST_SHIFT);
+    lapic_write(LAPIC_ICR_LOW, low);
+    for (unsigned i = 0; i < ICR_SPIN_LIMIT; i++) {
+        if (!(lapic_read(LAPIC_ICR_LOW) & ICR_PENDING)) {
+            err = 0;
+            break;
+        }
+        cpu_relax();
+    }
+    irq_restore(irq);
+    return err;
+}
+
 void
 lapic_self_ipi(uint8_t vector)
 {
-    lapic_write(LAPIC_ICR_HIGH, 0);
-    lapic_write(LAPIC_ICR_LOW, ICR_SELF | vector);
-    while (lapic_read(LAPIC_ICR_LOW) & ICR_PENDING)
-        cpu_relax();
+    lapic_icr_send(0, ICR_SELF | ICR_ASSERT | ICR_FIXED | vector);
+}
+
+void
+lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+    lapic_icr_send(apic_id, ICR_ASSERT | ICR_FIXED | vector);
+}
+
+void
+lapic_broadcast_ipi(uint8_t vector)
+{
+    lapic_icr_send(0, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_FIXED | vector);
+}
+
+int
+lapic_send_init(uint32_t apic_id)
+{
+    /* Edge-triggered assert: CPUs since the Pentium 4 need no de-assert. */
+    return lapic_icr_send(apic_id, ICR_ASSERT | ICR_INIT);
+}
+
+int
+lapic_send_sipi(uint32_t apic_id, uint8_t page)
+{
+    return lapic_icr_send(apic_id, ICR_ASSERT | ICR_STARTUP | page);
 }
 
 void

@@ -21,6 +21,22 @@ void lapic_eoi(void);
 /* Send a fixed interrupt to this CPU (used by tests). */
 void lapic_self_ipi(uint8_t vector);
 
+/*
+ * Inter-processor interrupts (xAPIC: apic_id 0-254, physical destination).
+ * Each waits, bounded, until the local APIC has accepted the IPI, and may
+ * be called with interrupts on or off. Acceptance is not delivery: the
+ * target may take the interrupt later.
+ */
+/* A fixed interrupt on vector, to one CPU. */
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+/* A fixed interrupt on vector, to every CPU but this one. */
+void lapic_broadcast_ipi(uint8_t vector);
+/* INIT (reset into wait-for-SIPI) and STARTUP (start in real mode at
+ * page << 12) for bringing up CPUs. Return 0, or -1 if the APIC never
+ * accepted the IPI. */
+int lapic_send_init(uint32_t apic_id);
+int lapic_send_sipi(uint32_t apic_id, uint8_t page);
+
 /* Measure the timer's input frequency against a reference clock and start
  * it periodic at hz on this CPU. */
 void lapic_timer_calibrate(void);

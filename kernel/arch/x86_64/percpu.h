@@ -44,16 +44,20 @@ struct tss {
 _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 
 struct cpu {
-    struct cpu *self;   /* [I] must stay first: this_cpu() reads gs:0 */
-    unsigned index;     /* [I] 0 for the bootstrap CPU */
-    uint32_t apic_id;   /* [I] */
-    bool online;        /* [a] */
-    uint64_t ticks;     /* [o] timer interrupts taken on this CPU */
-    unsigned irq_depth; /* [o] nesting of interrupt handlers */
+    struct cpu *self;    /* [I] must stay first: this_cpu() reads gs:0 */
+    uint64_t kernel_rsp; /* [o] top of the running thread's kernel stack (syscall entry) */
+    uint64_t user_rsp;   /* [o] user stack pointer, saved by syscall entry */
+    unsigned index;      /* [I] 0 for the bootstrap CPU */
+    uint32_t apic_id;    /* [I] */
+    bool online;         /* [a] */
+    uint64_t ticks;      /* [o] timer interrupts taken on this CPU */
+    unsigned irq_depth;  /* [o] nesting of interrupt handlers */
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))); /* [I] */
     struct tss tss __attribute__((aligned(16)));            /* [I] */
 };
 _Static_assert(offsetof(struct cpu, self) == 0, "this_cpu() reads gs:0");
+_Static_assert(offsetof(struct cpu, kernel_rsp) == 8, "syscall entry reads gs:8");
+_Static_assert(offsetof(struct cpu, user_rsp) == 16, "syscall entry writes gs:16");
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count; /* CPUs brought online */

@@ -15,6 +15,9 @@
 #include "console/console.h"
 #include "core/backtrace.h"
 #include "core/panic.h"
+#include "lib/log.h"
+#include "obj/process.h"
+#include "sched/sched.h"
 
 static const char *const exception_names[32] = {
     "divide error",
@@ -109,12 +112,31 @@ trap_kernel_exception(struct trap_frame *tf)
     panic_end();
 }
 
+/* A fault in user mode ends only the faulting process, with one line. */
+static void
+trap_user_exception(struct trap_frame *tf)
+{
+    struct process *p = process_current();
+    const char *name = exception_names[tf->vector & 31];
+
+    if (tf->vector == VEC_NMI || tf->vector == VEC_MACHINE_CHECK || !p)
+        trap_kernel_exception(tf); /* not the process's doing */
+    if (tf->vector == VEC_PAGE_FAULT)
+        log_warn("process %s (pid %u) killed: %s at address %016lx, rip %016lx", p->name, p->pid,
+                 name, read_cr2(), tf->rip);
+    else
+        log_warn("process %s (pid %u) killed: %s, rip %016lx", p->name, p->pid, name, tf->rip);
+    process_exit(-(int64_t)(128 + tf->vector));
+}
+
 void
 trap_dispatch(struct trap_frame *tf)
 {
     struct cpu *cpu = this_cpu();
     unsigned vector = tf->vector;
 
+    if (vector < 32 && (tf->cs & 3))
+        trap_user_exception(tf);
     if (vector < 32)
         trap_kernel_exception(tf);
     if (vector == VEC_SPURIOUS)
@@ -126,6 +148,12 @@ trap_dispatch(struct trap_frame *tf)
         slot.fn(tf, slot.arg);
     else
         kprintf("cairn: unexpected interrupt, vector %u\n", vector);
+    if (vector == VEC_TIMER)
+        sched_tick();
     lapic_eoi();
     cpu->irq_depth--;
+    /* Interrupt gates keep interrupts off, so this is the outermost handler:
+     * the interrupted thread may be switched out here and resumed later
+     * from this very frame. */
+    sched_preempt_check();
 }

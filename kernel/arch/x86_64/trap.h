@@ -24,6 +24,8 @@
 #define VEC_IRQ_BASE      48   /* I/O APIC pin n arrives at VEC_IRQ_BASE + n */
 #define VEC_TIMER         0xf0 /* local APIC timer */
 #define VEC_TEST          0xf1 /* self-IPI used by the interrupt tests */
+#define VEC_IPI_TEST      0xf2 /* IPI between CPUs, used by the SMP tests */
+#define VEC_RESCHED       0xf3 /* wake an idle CPU to run a thread queued for it */
 #define VEC_SPURIOUS      0xff
 
 struct trap_frame {

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * How the kernel starts init, and the user address-space layout that the
+ * kernel's loader and user space agree on.
+ *
+ * init is the one program the kernel loads itself: the Multiboot2 boot
+ * module whose command line is "init", a static non-PIE ELF64 executable
+ * (ET_EXEC) linked at CAIRN_USER_BASE by libc/arch/x86_64/user.ld. Its entry
+ * state:
+ *   - every PT_LOAD segment mapped at p_vaddr with exactly its own
+ *     permissions (R, RX or RW; never writable and executable), the bytes
+ *     past p_filesz up to p_memsz zero-filled (that is .bss: crt0 does not
+ *     clear it); no two segments share a page;
+ *   - a zero-filled stack of CAIRN_USER_STACK_SIZE bytes just below
+ *     CAIRN_USER_STACK_TOP, nothing mapped in the page below it (a guard)
+ *     nor anywhere in [CAIRN_USER_STACK_TOP, CAIRN_USER_TOP);
+ *   - rip = e_entry, in ring 3 with interrupts enabled;
+ *   - rsp = CAIRN_USER_STACK_TOP (16-byte aligned, as the psABI wants at
+ *     process entry: no return address pushed);
+ *   - rdi = the boot flags (CAIRN_INIT_*); every other general register 0;
+ *   - rflags: IF set, DF clear; the x87/SSE state as after FNINIT, with
+ *     MXCSR = 0x1f80 (all exceptions masked, round to nearest).
+ *
+ * Plain integer constants only: the kernel, libc and the user linker script
+ * (through cpp) include this header. CAIRN_USER_BASE carries no suffix so
+ * that the linker can read it.
+ */
+#ifndef CAIRN_INIT_H
+#define CAIRN_INIT_H
+
+/* Boot flags, passed to init in rdi. */
+#define CAIRN_INIT_TEST  1u /* the kernel was booted with `test`: run the user-mode tests */
+#define CAIRN_INIT_EXIT  2u /* kernel tests: exit at once with status 0 */
+#define CAIRN_INIT_FAULT 4u /* kernel tests: die by writing to its own code */
+
+/* The lowest address a program is linked at; everything below stays unmapped. */
+#define CAIRN_USER_BASE 0x400000
+
+/* init's stack: [CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP). */
+#define CAIRN_USER_STACK_TOP  0x00007ffffff00000ull
+#define CAIRN_USER_STACK_SIZE 0x10000
+
+/* The end of user space: the first non-canonical address. */
+#define CAIRN_USER_TOP 0x0000800000000000ull
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Processes: an address space (the user half of a page table; the kernel
+ * half is shared by all) and the threads that run in it.
+ *
+ * This first version holds one thread and owns its user pages directly;
+ * handle tables, memory objects and process creation from user space come
+ * with the capability work. A process ends when its thread calls
+ * process_exit or faults; its pages and page tables are freed when the
+ * last reference goes.
+ *
+ * Lock legend: [I] immutable after creation, [a] atomic.
+ */
+#ifndef CAIRN_OBJ_PROCESS_H
+#define CAIRN_OBJ_PROCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/paging.h"
+#include "sched/thread.h"
+
+#define PROCESS_NAME_MAX 16
+
+struct process {
+    struct pagetable pagetable;  /* [I] */
+    struct thread *main_thread;  /* [I] not a reference: valid until it is started */
+    struct thread *waiter;       /* [a] a thread in process_wait, woken at exit */
+    uint32_t pid;                /* [I] */
+    int64_t exit_status;         /* [a] valid once exited */
+    bool exited;                 /* [a] */
+    unsigned refs;               /* [a] */
+    uint64_t user_pages;         /* [I after load] frames mapped in the user half */
+    char name[PROCESS_NAME_MAX]; /* [I] */
+};
+
+/* Create a process from an ELF image (validated in full first) with a
+ * stack, and a thread ready to enter it at its entry point with arg in rdi.
+ * Returns 0 and the process (one reference, the caller's), or a negative
+ * CAIRN_E* code with nothing left allocated. The thread is not started:
+ * sched_start(p->main_thread). */
+int process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg,
+                      struct process **out);
+
+void process_ref(struct process *p);
+void process_unref(struct process *p);
+
+/* Wait until p has exited, sleeping in 1 ms steps (wait queues come with
+ * IPC), at most timeout_ns. Returns 0 and the status, or -CAIRN_EBUSY. */
+int process_wait(struct process *p, uint64_t timeout_ns, int64_t *status);
+
+/* End the calling thread's process with status; never returns. */
+_Noreturn void process_exit(int64_t status);
+
+/* The calling thread's process, or NULL for a kernel thread. */
+struct process *process_current(void);
+
+/* Copy between kernel and the current process's user memory. Every page of
+ * the user range must be mapped user-accessible (and writable for
+ * copy_to_user); otherwise -CAIRN_EFAULT and nothing is copied. */
+int copy_from_user(void *dst, uint64_t user_src, size_t len);
+int copy_to_user(uint64_t user_dst, const void *src, size_t len);
+
+/* Processes alive, for leak checks. */
+unsigned process_live_count(void);
+
+#endif

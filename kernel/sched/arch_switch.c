@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The parts of a switch beyond the general registers: the address space
+ * and the FPU/SSE registers.
+ *
+ * Kernel threads run on the kernel's own table (never on a process's,
+ * which may be freed while they run) and own no FPU state, since the
+ * kernel is built without SSE. A user thread's FPU registers are saved when
+ * it is switched out and restored when it is switched in; in between,
+ * kernel threads leave them alone.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeatures.h"
+#include "mm/vm.h"
+#include "obj/process.h"
+#include "sched/switch.h"
+
+void
+sched_arch_switch(struct thread *prev, struct thread *next)
+{
+    uint64_t root = next->process ? next->process->pagetable.root : kernel_pagetable.root;
+
+    if (prev->fpu_state)
+        fpu_save(prev->fpu_state);
+    if (read_cr3() != root)
+        write_cr3(root);
+    if (next->fpu_state)
+        fpu_restore(next->fpu_state);
+}

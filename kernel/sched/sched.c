@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-CPU run queues and the context switch (see sched.h for the policy).
+ *
+ * Invariants, under a run queue's lock:
+ * - every READY thread is on exactly one priority list of exactly one run
+ *   queue, the one of the CPU in its `cpu` field; bit p of `bitmap` is set
+ *   iff list p is non-empty;
+ * - `current` is the thread whose context is live on the CPU (the idle
+ *   thread when nothing else runs); it is on no list;
+ * - SLEEPING threads are on `sleepers`, sorted by wake_at.
+ * A thread's `on_cpu` flag stays set until the thread that replaced it has
+ * finished the switch, so no other CPU resumes a context still being saved.
+ */
+#include "sched/sched.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
+#include "core/panic.h"
+#include "lib/printf.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+#include "sched/switch.h"
+#include "time/clock.h"
+
+struct runqueue {
+    struct spinlock lock;
+    struct list_node ready[THREAD_PRIORITIES]; /* [lock] */
+    uint32_t bitmap;                           /* [lock] */
+    unsigned ready_count;                      /* [lock, a] read without it as a hint */
+    struct list_node sleepers;                 /* [lock] */
+    struct thread *current;                    /* [lock] */
+    struct thread *idle;                       /* [I] */
+    bool need_resched;                         /* [o] */
+    uint64_t switches;                         /* [lock] */
+    bool online;                               /* [I] */
+};
+
+static struct runqueue runqueues[MAX_CPUS];
+static struct thread idle_threads[MAX_CPUS];
+
+static struct runqueue *
+this_rq(void)
+{
+    return &runqueues[this_cpu()->index];
+}
+
+static void
+enqueue_locked(struct runqueue *rq, struct thread *t)
+{
+    list_push_back(&rq->ready[t->priority], &t->rq_link);
+    rq->bitmap |= 1u << t->priority;
+    __atomic_store_n(&rq->ready_count, rq->ready_count + 1, __ATOMIC_RELAXED);
+    t->state = THREAD_READY;
+    t->cpu = (unsigned)(rq - runqueues);
+}
+
+static struct thread *
+dequeue_highest_locked(struct runqueue *rq)
+{
+    unsigned prio;
+    struct list_node *node;
+
+    if (!rq->bitmap)
+        return NULL;
+    prio = 31 - (unsigned)__builtin_clz(rq->bitmap);
+    node = list_pop_front(&rq->ready[prio]);
+    if (list_empty(&rq->ready[prio]))
+        rq->bitmap &= ~(1u << prio);
+    __atomic_store_n(&rq->ready_count, rq->ready_count - 1, __ATOMIC_RELAXED);
+    return list_entry(node, struct thread, rq_link);
+}
+
+static unsigned
+highest_ready_locked(const struct runqueue *rq)
+{
+    return rq->bitmap ? 31 - (unsigned)__builtin_clz(rq->bitmap) : 0;
+}
+
+/*
+ * Pick the next thread and switch to it. Called with rq->lock held and
+ * interrupts off; returns (in the calling thread, once it runs again) with
+ * the lock released and interrupts still off. The previous thread goes back
+ * on the queue only if it is still RUNNING (a yield or a preemption).
+ */
+static void
+schedule_locked(struct runqueue *rq)
+{
+    struct thread *prev = rq->current, *next;
+    struct cpu *cpu = this_cpu();
+
+    if (prev->state == THREAD_RUNNING && prev != rq->idle)
+        enqueue_locked(rq, prev);
+    next = dequeue_highest_locked(rq);
+    if (!next)
+        next = rq->idle;
+    if (next == prev) {
+        prev->state = THREAD_RUNNING;
+        spin_unlock(&rq->lock);
+        return;
+    }
+    /* A thread stolen from another CPU may still be saving its context there. */
+    while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
+        cpu_relax();
+
+    next->state = THREAD_RUNNING;
+    next->slice_left = SCHED_SLICE_TICKS;
+    next->cpu = cpu->index;
+    __atomic_store_n(&next->on_cpu, true, __ATOMIC_RELAXED);
+    rq->current = next;
+    rq->switches++;
+    cpu->tss.rsp[0] = next->kstack_top;
+    cpu->kernel_rsp = next->kstack_top;
+    sched_arch_switch(prev, next);
+
+    prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
+    sched_finish_switch(prev);
+}
+
+void
+sched_finish_switch(struct thread *prev)
+{
+    struct runqueue *rq = this_rq();
+
+    __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+    spin_unlock(&rq->lock);
+    if (prev->state == THREAD_DEAD)
+        thread_reap(prev);
+}
+
+/* The work happens on the way out of the interrupt (sched_preempt_check). */
+static void
+sched_resched_ipi(struct trap_frame *tf, void *arg)
+{
+    (void)tf;
+    (void)arg;
+    this_rq()->need_resched = true;
+}
+
+void
+sched_init_cpu(void)
+{
+    unsigned index = this_cpu()->index;
+    struct runqueue *rq = &runqueues[index];
+    struct thread *idle = &idle_threads[index];
+
+    spin_init(&rq->lock);
+    for (unsigned p = 0; p < THREAD_PRIORITIES; p++)
+        list_init(&rq->ready[p]);
+    list_init(&rq->sleepers);
+    idle->state = THREAD_RUNNING;
+    idle->on_cpu = true;
+    idle->cpu = index;
+    idle->refs = 1;
+    idle->kstack_top = this_cpu()->tss.rsp[0];
+    ksnprintf(idle->name, sizeof(idle->name), "idle%u", index);
+    list_init(&idle->rq_link);
+    rq->idle = idle;
+    rq->current = idle;
+    if (index == 0)
+        trap_set_handler(VEC_RESCHED, sched_resched_ipi, NULL);
+    __atomic_store_n(&rq->online, true, __ATOMIC_RELEASE);
+}
+
+struct thread *
+sched_current(void)
+{
+    return this_rq()->current;
+}
+
+/* The online CPU with the least work, counting a busy CPU's running thread. */
+static unsigned
+sched_pick_cpu(void)
+{
+    unsigned best = this_cpu()->index, best_load = ~0u;
+
+    for (unsigned i = 0; i < MAX_CPUS; i++) {
+        struct runqueue *rq = &runqueues[i];
+        unsigned load;
+
+        if (!__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE))
+            continue;
+        load = __atomic_load_n(&rq->ready_count, __ATOMIC_RELAXED) +
+               (__atomic_load_n(&rq->current, __ATOMIC_RELAXED) != rq->idle);
+        if (load < best_load) {
+            best = i;
+            best_load = load;
+        }
+    }
+    return best;
+}
+
+/* Queue t on rq (locked) and make sure that CPU notices. */
+static void
+sched_enqueue_and_kick_locked(struct runqueue *rq, struct thread *t)
+{
+    unsigned target = (unsigned)(rq - runqueues);
+
+    enqueue_locked(rq, t);
+    if (t->priority > rq->current->priority || rq->current == rq->idle) {
+        if (target == this_cpu()->index)
+            rq->need_resched = true;
+        else
+            lapic_send_ipi(cpus[target].apic_id, VEC_RESCHED);
+    }
+}
+
+void
+sched_start(struct thread *t)
+{
+    struct runqueue *rq = &runqueues[sched_pick_cpu()];
+    bool irq = spin_lock_irqsave(&rq->lock);
+
+    assert(t->state == THREAD_NEW);
+    sched_enqueue_and_kick_locked(rq, t);
+    spin_unlock_irqrestore(&rq->lock, irq);
+    if (irq)
+        sched_preempt_check();
+}
+
+void
+sched_yield(void)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+
+    spin_lock(&rq->lock);
+    schedule_locked(rq);
+    irq_restore(irq);
+}
+
+void
+sched_sleep_ns(uint64_t ns)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+    struct thread *t;
+    struct list_node *pos;
+
+    spin_lock(&rq->lock);
+    t = rq->current;
+    t->wake_at = clock_monotonic_ns() + ns;
+    t->state = THREAD_SLEEPING;
+    /* Sorted insert: wake-ups pop from the front. */
+    list_for_each(pos, &rq->sleepers) {
+        if (list_entry(pos, struct thread, rq_link)->wake_at > t->wake_at)
+            break;
+    }
+    list_insert_before(pos, &t->rq_link);
+    schedule_locked(rq);
+    irq_restore(irq);
+}
+
+void
+sched_prepare_block(void)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+
+    spin_lock(&rq->lock);
+    rq->current->state = THREAD_BLOCKED;
+    spin_unlock(&rq->lock);
+    irq_restore(irq);
+}
+
+void
+sched_block(void)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+
+    spin_lock(&rq->lock);
+    if (rq->current->state == THREAD_BLOCKED) {
+        schedule_locked(rq);
+    } else {
+        spin_unlock(&rq->lock);
+    }
+    irq_restore(irq);
+}
+
+void
+sched_cancel_block(void)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+
+    spin_lock(&rq->lock);
+    if (rq->current->state == THREAD_BLOCKED)
+        rq->current->state = THREAD_RUNNING;
+    spin_unlock(&rq->lock);
+    irq_restore(irq);
+}
+
+bool
+sched_wake(struct thread *t)
+{
+    bool woke = false, irq = irq_save();
+
+    for (;;) {
+        unsigned cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        struct runqueue *rq = &runqueues[cpu];
+
+        spin_lock(&rq->lock);
+        if (t->cpu != cpu) { /* migrated while we took the lock */
+            spin_unlock(&rq->lock);
+            continue;
+        }
+        if (t->state == THREAD_BLOCKED || t->state == THREAD_SLEEPING) {
+            woke = true;
+            if (t->state == THREAD_SLEEPING)
+                list_remove(&t->rq_link);
+            if (rq->current == t)
+                t->state = THREAD_RUNNING; /* marked blocked, not yet switched away */
+            else
+                sched_enqueue_and_kick_locked(rq, t);
+        }
+        spin_unlock(&rq->lock);
+        break;
+    }
+    irq_restore(irq);
+    return woke;
+}
+
+void
+sched_tick(void)
+{
+    struct runqueue *rq = this_rq();
+    struct thread *cur;
+    uint64_t now;
+
+    if (!__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE))
+        return;
+    now = clock_monotonic_ns();
+    spin_lock(&rq->lock);
+    while (!list_empty(&rq->sleepers)) {
+        struct thread *t = list_entry(rq->sleepers.next, struct thread, rq_link);
+        if (t->wake_at > now)
+            break;
+        list_remove(&t->rq_link);
+        enqueue_locked(rq, t);
+    }
+    cur = rq->current;
+    if (cur == rq->idle) {
+        if (rq->bitmap)
+            rq->need_resched = true;
+    } else {
+        if (cur->slice_left)
+            cur->slice_left--;
+        if (rq->bitmap && (highest_ready_locked(rq) > cur->priority ||
+                           (cur->slice_left == 0 && highest_ready_locked(rq) >= cur->priority)))
+            rq->need_resched = true;
+    }
+    spin_unlock(&rq->lock);
+}
+
+void
+sched_preempt_check(void)
+{
+    struct runqueue *rq;
+    bool irq = irq_save();
+
+    rq = this_rq();
+    if (__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE) && rq->need_resched) {
+        rq->need_resched = false;
+        spin_lock(&rq->lock);
+        schedule_locked(rq);
+    }
+    irq_restore(irq);
+}
+
+/* Take one ready thread from the busiest other CPU, for an idle CPU. */
+static struct thread *
+sched_steal(void)
+{
+    unsigned me = this_cpu()->index, victim = me, most = 0;
+    struct runqueue *rq;
+    struct thread *t;
+
+    for (unsigned i = 0; i < MAX_CPUS; i++) {
+        unsigned n = __atomic_load_n(&runqueues[i].ready_count, __ATOMIC_RELAXED);
+        if (i != me && n > most) {
+            most = n;
+            victim = i;
+        }
+    }
+    if (victim == me)
+        return NULL;
+    rq = &runqueues[victim];
+    if (!spin_trylock(&rq->lock))
+        return NULL;
+    t = dequeue_highest_locked(rq);
+    spin_unlock(&rq->lock);
+    return t;
+}
+
+_Noreturn void
+sched_idle_loop(void)
+{
+    for (;;) {
+        struct runqueue *rq = this_rq();
+        struct thread *stolen;
+
+        irq_disable();
+        if (!__atomic_load_n(&rq->ready_count, __ATOMIC_RELAXED)) {
+            stolen = sched_steal();
+            if (stolen) {
+                spin_lock(&rq->lock);
+                enqueue_locked(rq, stolen);
+                spin_unlock(&rq->lock);
+            }
+        }
+        if (__atomic_load_n(&rq->ready_count, __ATOMIC_RELAXED)) {
+            rq->need_resched = false;
+            spin_lock(&rq->lock);
+            schedule_locked(rq);
+            continue;
+        }
+        cpu_idle(); /* sti; hlt: an interrupt that makes work wakes us */
+    }
+}
+
+_Noreturn void
+thread_exit(long status)
+{
+    struct runqueue *rq;
+
+    irq_disable();
+    rq = this_rq();
+    spin_lock(&rq->lock);
+    rq->current->exit_status = status;
+    __atomic_store_n(&rq->current->state, THREAD_DEAD, __ATOMIC_RELEASE);
+    /* The thread switched to reaps this one (sched_finish_switch). */
+    schedule_locked(rq);
+    panic("dead thread %s ran again", rq->current->name);
+}
+
+unsigned
+sched_ready_count(unsigned cpu)
+{
+    return cpu < MAX_CPUS ? __atomic_load_n(&runqueues[cpu].ready_count, __ATOMIC_RELAXED) : 0;
+}
+
+uint64_t
+sched_switch_count(unsigned cpu)
+{
+    return cpu < MAX_CPUS ? __atomic_load_n(&runqueues[cpu].switches, __ATOMIC_RELAXED) : 0;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler: fixed priorities, round robin within a priority, one run
+ * queue per CPU.
+ *
+ * - A thread runs until it blocks, sleeps, yields, or uses up its slice
+ *   (SCHED_SLICE_TICKS timer ticks); a woken thread of higher priority than
+ *   the running one preempts it at the next interrupt return.
+ * - A woken thread goes back to the run queue of the CPU it last ran on
+ *   (its cache is there); an idle CPU steals ready threads from the busiest
+ *   queue, which is how threads migrate and load balances. A wake-up aimed
+ *   at an idle CPU sends it an IPI.
+ * - Idle CPUs halt.
+ *
+ * Locking: each run queue has a lock, taken with interrupts off. It is held
+ * across the context switch and released by the thread switched to
+ * (sched_finish_switch). No code holds two run-queue locks at once.
+ */
+#ifndef CAIRN_SCHED_SCHED_H
+#define CAIRN_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sched/thread.h"
+
+#define SCHED_SLICE_TICKS 2
+
+/* Turn the calling boot context into this CPU's idle thread and set up
+ * its run queue. Called once per CPU, with interrupts off. */
+void sched_init_cpu(void);
+/* Run the idle loop: halt until there is work, run it. Never returns. */
+_Noreturn void sched_idle_loop(void);
+
+struct thread *sched_current(void);
+
+/* Make a NEW thread ready, on the least loaded CPU. */
+void sched_start(struct thread *t);
+void sched_yield(void);
+/* Sleep at least ns nanoseconds. */
+void sched_sleep_ns(uint64_t ns);
+
+/* Blocking: a thread marks itself blocked, re-checks its condition, then
+ * calls sched_block(). A sched_wake() in between turns the block into a
+ * no-op, so no wake-up is lost. */
+void sched_prepare_block(void);
+void sched_block(void);
+void sched_cancel_block(void);
+/* Wake t if it is blocked or sleeping; returns whether it was. */
+bool sched_wake(struct thread *t);
+
+/* Called from the timer interrupt on every CPU. */
+void sched_tick(void);
+/* Called at the end of an interrupt: switch if a higher-priority thread
+ * is ready or the slice is used up. */
+void sched_preempt_check(void);
+
+/* The second half of a context switch, run by the thread switched to. */
+void sched_finish_switch(struct thread *prev);
+
+/* Ready threads on a CPU's queue (for balancing and tests). */
+unsigned sched_ready_count(unsigned cpu);
+/* Context switches performed on a CPU. */
+uint64_t sched_switch_count(unsigned cpu);
+
+#endif

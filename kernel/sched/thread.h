@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads: a kernel stack, a saved context, a priority and a state. Kernel
+ * threads run kernel functions; user threads (process != NULL) also own an
+ * FPU/SSE save area and enter user mode from their kernel stack.
+ *
+ * States:  NEW -> READY <-> RUNNING -> DEAD
+ *                  ^          |
+ *                  +- BLOCKED/SLEEPING
+ *
+ * Lock legend: [I] immutable after creation, [r] the lock of the run queue
+ * of the CPU in `cpu`, [a] atomic.
+ */
+#ifndef CAIRN_SCHED_THREAD_H
+#define CAIRN_SCHED_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/list.h"
+
+#define THREAD_PRIORITIES      32 /* 0 lowest .. 31 highest */
+#define THREAD_PRIORITY_NORMAL 16
+#define THREAD_STACK_ORDER     2 /* 16 KiB kernel stacks */
+#define THREAD_NAME_MAX        16
+
+enum thread_state {
+    THREAD_NEW,
+    THREAD_READY,
+    THREAD_RUNNING,
+    THREAD_BLOCKED,
+    THREAD_SLEEPING,
+    THREAD_DEAD,
+};
+
+struct process;
+
+struct thread {
+    uint64_t saved_rsp;         /* [r] valid while not running */
+    uint64_t kstack_top;        /* [I] */
+    uint64_t kstack_phys;       /* [I] 2^THREAD_STACK_ORDER frames */
+    struct list_node rq_link;   /* [r] run queue or sleeper list */
+    enum thread_state state;    /* [r] */
+    bool on_cpu;                /* [a] its registers are live on some CPU */
+    unsigned priority;          /* [I] */
+    unsigned cpu;               /* [r] the CPU whose run queue owns it */
+    unsigned slice_left;        /* [r] ticks before preemption */
+    uint64_t wake_at;           /* [r] monotonic ns, while sleeping */
+    struct process *process;    /* [I] NULL for kernel threads */
+    void *fpu_state;            /* [I] xsave area, user threads only */
+    uint64_t user_entry;        /* [I] user threads: where they enter ring 3 */
+    uint64_t user_stack;        /* [I] ... with this stack pointer */
+    uint64_t user_arg;          /* [I] ... and this in rdi */
+    int64_t exit_status;        /* [a] valid once DEAD */
+    unsigned refs;              /* [a] */
+    uint32_t id;                /* [I] */
+    char name[THREAD_NAME_MAX]; /* [I] */
+};
+
+/* Create a kernel thread that runs fn(arg) and exits with its return
+ * value. It is not started: call sched_start(). NULL when out of memory. */
+struct thread *thread_create(const char *name, long (*fn)(void *), void *arg, unsigned priority);
+/* Create a thread of process p that enters user mode at entry with stack
+ * pointer stack and arg in rdi. It holds a reference to p. */
+struct thread *thread_create_user(const char *name, struct process *p, uint64_t entry,
+                                  uint64_t stack, uint64_t arg);
+/* End the calling thread; never returns. */
+_Noreturn void thread_exit(long status);
+void thread_ref(struct thread *t);
+void thread_unref(struct thread *t);
+/* Free what a dead thread no longer needs once it is off every CPU. */
+void thread_reap(struct thread *t);
+
+/* Threads alive (created and not yet freed), for leak checks. */
+unsigned thread_live_count(void);
+
+#endif

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel tests of processes, using copies of the init module: a
+ * malformed image is refused without leaking, a faulting process dies
+ * alone, and creating and reaping many processes leaks nothing.
+ */
+#include <cairn/errors.h>
+#include <cairn/init.h>
+
+#include "core/init.h"
+#include "core/ktest.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "obj/process.h"
+#include "sched/sched.h"
+
+#define SECOND 1000000000ull
+
+struct counts {
+    uint64_t frames;
+    unsigned threads, processes;
+};
+
+static struct counts
+counts_now(void)
+{
+    kmalloc_shrink(); /* cached empty slabs are not leaks */
+    return (struct counts){frame_free_count(), thread_live_count(), process_live_count()};
+}
+
+static void
+expect_counts(struct counts before, const char *when)
+{
+    struct counts now = counts_now();
+
+    /* The last thread of a process is reaped, and the process freed, by the
+     * next thread on its CPU, a moment after it is seen to exit. */
+    for (unsigned i = 0;
+         i < 1000 && (now.threads != before.threads || now.processes != before.processes ||
+                      now.frames != before.frames);
+         i++) {
+        sched_sleep_ns(1000000);
+        now = counts_now();
+    }
+
+    KTEST_EXPECT(now.frames == before.frames, "%s: %lu frames free, %lu before", when, now.frames,
+                 before.frames);
+    KTEST_EXPECT(now.threads == before.threads, "%s: %u threads, %u before", when, now.threads,
+                 before.threads);
+    KTEST_EXPECT(now.processes == before.processes, "%s: %u processes, %u before", when,
+                 now.processes, before.processes);
+}
+
+/* Spawn a copy of init with flags, wait for it, return its exit status. */
+static int64_t
+run_init_copy(uint64_t flags)
+{
+    const void *image;
+    size_t size;
+    struct process *p;
+    int64_t status = -1;
+
+    if (init_image(&image, &size) < 0 || process_spawn_elf("init-copy", image, size, flags, &p))
+        return -1000;
+    sched_start(p->main_thread);
+    if (process_wait(p, 20 * SECOND, &status) < 0)
+        status = -1001;
+    process_unref(p);
+    return status;
+}
+
+KTEST(process_spawn_refuses_malformed_elf_and_leaks_nothing)
+{
+    static uint8_t junk[4096];
+    const void *image;
+    size_t size;
+    struct process *p = NULL;
+    struct counts before;
+
+    if (init_image(&image, &size) < 0) {
+        ktest_fail("no init module");
+        return;
+    }
+    before = counts_now();
+    memset(junk, 0x7f, sizeof(junk));
+    KTEST_EXPECT(process_spawn_elf("junk", junk, sizeof(junk), 0, &p) == -CAIRN_EINVAL,
+                 "garbage was accepted");
+    /* A truncated copy of a good image: headers intact, segments cut off. */
+    KTEST_EXPECT(process_spawn_elf("cut", image, 1024, 0, &p) == -CAIRN_EINVAL,
+                 "a truncated image was accepted");
+    expect_counts(before, "after refusals");
+}
+
+KTEST(faulting_process_dies_and_the_kernel_goes_on)
+{
+    struct counts before = counts_now();
+    int64_t status = run_init_copy(CAIRN_INIT_FAULT);
+
+    KTEST_EXPECT(status == -(128 + 14), "status %ld, expected a page-fault death (-142)",
+                 (long)status);
+    KTEST_EXPECT(run_init_copy(CAIRN_INIT_EXIT) == 0, "a process after the fault failed");
+    expect_counts(before, "after the fault");
+}
+
+KTEST(process_create_run_exit_1000_rounds_leak_nothing)
+{
+    struct counts before = counts_now();
+    unsigned bad = 0;
+
+    for (unsigned i = 0; i < 1000; i++) {
+        if (run_init_copy(CAIRN_INIT_EXIT) != 0)
+            bad++;
+    }
+    KTEST_EXPECT(bad == 0, "%u of 1000 rounds failed", bad);
+    expect_counts(before, "after 1000 rounds");
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * In-kernel tests of threads and the scheduler: threads run, exit with a
+ * status and are freed; sleep sleeps; equal priorities share a CPU; all
+ * CPUs take work; many threads sleeping and yielding finish without a lost
+ * wake-up.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "core/ktest.h"
+#include "mm/frame.h"
+#include "sched/sched.h"
+#include "time/clock.h"
+
+#define MS 1000000ul
+
+/* Wait (sleeping) until t is dead or timeout_ms passes; true if it died. */
+static bool
+wait_dead(struct thread *t, uint64_t timeout_ms)
+{
+    uint64_t start = clock_monotonic_ns();
+
+    while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD) {
+        if (clock_monotonic_ns() - start > timeout_ms * MS)
+            return false;
+        sched_sleep_ns(MS);
+    }
+    return true;
+}
+
+/* A dead thread is reaped by the next thread on its CPU, a moment after its
+ * state says DEAD: give the counts up to a second to settle. */
+static bool
+live_threads_settle(unsigned expected)
+{
+    for (unsigned i = 0; i < 1000 && thread_live_count() != expected; i++)
+        sched_sleep_ns(MS);
+    return thread_live_count() == expected;
+}
+
+static long
+return_arg_times_two(void *arg)
+{
+    return (long)arg * 2;
+}
+
+KTEST(threads_run_and_exit_with_their_status)
+{
+    enum {
+        N = 8
+    };
+    struct thread *t[N];
+    unsigned live = thread_live_count();
+    uint64_t frames = frame_free_count();
+
+    for (long i = 0; i < N; i++) {
+        t[i] = thread_create("child", return_arg_times_two, (void *)i, THREAD_PRIORITY_NORMAL);
+        KTEST_EXPECT(t[i] != NULL, "thread_create failed");
+        if (t[i])
+            sched_start(t[i]);
+    }
+    for (long i = 0; i < N; i++) {
+        if (!t[i])
+            continue;
+        KTEST_EXPECT(wait_dead(t[i], 2000), "thread %ld did not finish", i);
+        KTEST_EXPECT(t[i]->exit_status == i * 2, "thread %ld exited with %ld", i,
+                     (long)t[i]->exit_status);
+        thread_unref(t[i]);
+    }
+    KTEST_EXPECT(live_threads_settle(live), "%u threads alive, %u before", thread_live_count(),
+                 live);
+    KTEST_EXPECT(frame_free_count() == frames, "%lu frames free, %lu before", frame_free_count(),
+                 frames);
+}
+
+KTEST(thread_create_refuses_bad_priority)
+{
+    KTEST_EXPECT(thread_create("bad", return_arg_times_two, NULL, THREAD_PRIORITIES) == NULL,
+                 "priority %u accepted", THREAD_PRIORITIES);
+}
+
+KTEST(sleep_wakes_after_its_time_within_tolerance)
+{
+    for (uint64_t ms = 1; ms <= 40; ms *= 4) {
+        uint64_t start = clock_monotonic_ns(), took;
+
+        sched_sleep_ns(ms * MS);
+        took = clock_monotonic_ns() - start;
+        KTEST_EXPECT(took >= ms * MS, "sleep(%lu ms) took only %lu us", ms, took / 1000);
+        /* Two ticks of lateness is the design; 200 ms is an emulator's worst. */
+        KTEST_EXPECT(took < ms * MS + 200 * MS, "sleep(%lu ms) took %lu ms", ms, took / MS);
+    }
+}
+
+struct spinner {
+    uint64_t deadline;
+    volatile uint64_t count;
+    volatile uint32_t cpus_seen; /* bit per CPU index < 32 */
+};
+
+static long
+spin_until_deadline(void *arg)
+{
+    struct spinner *s = arg;
+
+    while (clock_monotonic_ns() < s->deadline) {
+        s->count++;
+        __atomic_fetch_or(&s->cpus_seen, 1u << (this_cpu()->index & 31), __ATOMIC_RELAXED);
+    }
+    return 0;
+}
+
+/* Start n spinners at one priority for ms milliseconds and wait for them. */
+static void
+run_spinners(struct spinner *s, unsigned n, unsigned priority, uint64_t ms)
+{
+    struct thread *t[8];
+    uint64_t deadline = clock_monotonic_ns() + ms * MS;
+
+    for (unsigned i = 0; i < n; i++) {
+        s[i].deadline = deadline;
+        s[i].count = 0;
+        s[i].cpus_seen = 0;
+        t[i] = thread_create("spinner", spin_until_deadline, &s[i], priority);
+        KTEST_EXPECT(t[i] != NULL, "thread_create failed");
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (t[i])
+            sched_start(t[i]);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (!t[i])
+            continue;
+        KTEST_EXPECT(wait_dead(t[i], ms + 5000), "spinner %u never finished", i);
+        thread_unref(t[i]);
+    }
+}
+
+KTEST(equal_priority_spinners_share_the_cpu)
+{
+    /* More spinners than CPUs, all below the test thread's priority so it
+     * can still wait for them: each must get time, which on one CPU means
+     * preemption at the end of a slice. */
+    struct spinner s[8];
+    unsigned n = cpu_count * 2 > 8 ? 8 : cpu_count * 2;
+
+    run_spinners(s, n, THREAD_PRIORITY_NORMAL - 1, 200);
+    for (unsigned i = 0; i < n; i++)
+        KTEST_EXPECT(s[i].count > 0, "spinner %u of %u never ran", i, n);
+}
+
+KTEST(threads_run_in_parallel_on_every_cpu)
+{
+    struct spinner s[8];
+    unsigned n = cpu_count > 8 ? 8 : cpu_count;
+    uint32_t seen = 0;
+
+    run_spinners(s, n, THREAD_PRIORITY_NORMAL - 1, 300);
+    for (unsigned i = 0; i < n; i++)
+        seen |= s[i].cpus_seen;
+    unsigned distinct = 0;
+    for (uint32_t bits = seen; bits; bits &= bits - 1)
+        distinct++;
+    KTEST_EXPECT(distinct == n, "work ran on CPUs %x, %u online", seen, n);
+}
+
+static volatile unsigned stress_done;
+
+static long
+sleep_and_yield(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg * 2654435761u;
+
+    for (unsigned i = 0; i < 40; i++) {
+        seed = seed * 1103515245u + 12345u;
+        if (seed & 0x100)
+            sched_sleep_ns((seed >> 16) % 2 * MS);
+        else
+            sched_yield();
+    }
+    __atomic_fetch_add(&stress_done, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+KTEST(many_threads_sleeping_and_yielding_all_finish)
+{
+    enum {
+        N = 48
+    };
+    struct thread *t[N];
+    unsigned live = thread_live_count();
+
+    stress_done = 0;
+    for (unsigned i = 0; i < N; i++) {
+        t[i] = thread_create("stress", sleep_and_yield, (void *)(uintptr_t)i,
+                             THREAD_PRIORITY_NORMAL - 1 + i % 3);
+        if (t[i])
+            sched_start(t[i]);
+    }
+    for (unsigned i = 0; i < N; i++) {
+        if (!t[i])
+            continue;
+        KTEST_EXPECT(wait_dead(t[i], 20000), "thread %u hung (state %d)", i, t[i]->state);
+        thread_unref(t[i]);
+    }
+    KTEST_EXPECT(stress_done == N, "%u of %u finished", stress_done, N);
+    KTEST_EXPECT(live_threads_settle(live), "%u threads alive, %u before", thread_live_count(),
+                 live);
+}
+
+static volatile bool blocked_flag;
+
+static long
+block_until_flag(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        sched_prepare_block();
+        if (blocked_flag) {
+            sched_cancel_block();
+            return 7;
+        }
+        sched_block();
+    }
+}
+
+KTEST(blocked_thread_wakes_on_sched_wake)
+{
+    struct thread *t = thread_create("blocker", block_until_flag, NULL, THREAD_PRIORITY_NORMAL);
+
+    blocked_flag = false;
+    KTEST_EXPECT(t != NULL, "thread_create failed");
+    if (!t)
+        return;
+    sched_start(t);
+    sched_sleep_ns(20 * MS);
+    KTEST_EXPECT(t->state == THREAD_BLOCKED, "state %d, expected blocked", t->state);
+    blocked_flag = true;
+    sched_wake(t);
+    KTEST_EXPECT(wait_dead(t, 2000), "the woken thread did not finish");
+    KTEST_EXPECT(t->exit_status == 7, "exit status %ld", (long)t->exit_status);
+    KTEST_EXPECT(!sched_wake(t), "waking a dead thread reported success");
+    thread_unref(t);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Cairn-specific part of libc: one typed wrapper per system call in
+ * CAIRN_SYSCALL_TABLE (include/cairn/syscalls.h), named cairn_<name>, and
+ * the messages for CAIRN_ERROR_TABLE.
+ *
+ * Wrappers return what the kernel returned: a result >= 0 or a negative
+ * CAIRN_E* code; they keep no errno. docs/syscalls.md describes each call.
+ * libc/sys.c checks at compile time that every syscall in the table has a
+ * wrapper here, taking the table's number of arguments.
+ */
+#ifndef CAIRN_LIBC_SYS_H
+#define CAIRN_LIBC_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cairn/errors.h>
+#include <cairn/syscalls.h>
+
+/*
+ * Writes len bytes at buf to the kernel console, verbatim. Returns len, 0
+ * for len 0, -CAIRN_EINVAL if len > CAIRN_DEBUG_WRITE_MAX, -CAIRN_EFAULT if
+ * any byte is not readable user memory. A stopgap until the console server.
+ */
+long cairn_debug_write(const void *buf, size_t len);
+
+/* Ends the calling process with status; never returns. */
+_Noreturn void cairn_process_exit(int64_t status);
+
+/* Gives up the CPU to another ready thread, if any. Returns 0. */
+long cairn_thread_yield(void);
+
+/* Blocks for at least ns nanoseconds of the monotonic clock. Returns 0. */
+long cairn_thread_sleep(uint64_t ns);
+
+/* The monotonic clock: nanoseconds since boot, never decreasing. */
+uint64_t cairn_clock_get(void);
+
+/*
+ * The message for a CAIRN_E* code, e.g. "bad address"; err may be given
+ * negated, as the syscalls return it. Unknown codes give "unknown error".
+ */
+const char *cairn_strerror(int err);
+
+/* The code's name, e.g. "CAIRN_EFAULT" (also for negated codes), or "?". */
+const char *cairn_error_name(int err);
+
+#endif

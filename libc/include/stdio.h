@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Formatted output. Formatting is the kernel's kvsnprintf
+ * (kernel/lib/printf.c, compiled again for user space), so the conversions
+ * and their differences from ISO C are the ones kernel/lib/printf.h lists:
+ * no floating point (%f is printed literally), no %n, NULL %s prints
+ * "(null)".
+ *
+ * Output goes to the kernel console through debug_write until the console
+ * server exists. printf formats into a buffer on the stack and writes it
+ * with one system call, so a line from one printf is never split by other
+ * output; text beyond STDIO_PRINTF_MAX - 1 bytes is cut off. puts writes
+ * any length (in CAIRN_DEBUG_WRITE_MAX pieces).
+ *
+ * printf, vprintf and puts return the number of bytes written, or a negative
+ * CAIRN_E* code from debug_write. snprintf and vsnprintf follow C99.
+ */
+#ifndef CAIRN_LIBC_STDIO_H
+#define CAIRN_LIBC_STDIO_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define STDIO_PRINTF_MAX 1024
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+int puts(const char *s);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+#endif

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The typed system call wrappers declared in <cairn/sys.h>. Each is the raw
+ * call with its CAIRN_SYS_* number: numbers live only in the table.
+ *
+ * The table check at the bottom calls every cairn_<name> in the table with
+ * as many arguments as the table says, in code that never runs: adding a
+ * syscall to the table without a wrapper here, or with a different argument
+ * count, stops the build.
+ */
+#include <cairn/sys.h>
+#include <cairn/syscall.h>
+
+long
+cairn_debug_write(const void *buf, size_t len)
+{
+    return cairn_syscall2(CAIRN_SYS_debug_write, (long)buf, (long)len);
+}
+
+_Noreturn void
+cairn_process_exit(int64_t status)
+{
+    cairn_syscall1(CAIRN_SYS_process_exit, status);
+    /* The kernel never returns from process_exit; if it did, fault rather than run on. */
+    for (;;)
+        __builtin_trap();
+}
+
+long
+cairn_thread_yield(void)
+{
+    return cairn_syscall0(CAIRN_SYS_thread_yield);
+}
+
+long
+cairn_thread_sleep(uint64_t ns)
+{
+    return cairn_syscall1(CAIRN_SYS_thread_sleep, (long)ns);
+}
+
+uint64_t
+cairn_clock_get(void)
+{
+    return (uint64_t)cairn_syscall0(CAIRN_SYS_clock_get);
+}
+
+/* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
+#define SYS_ZEROS_0
+#define SYS_ZEROS_1 0
+#define SYS_ZEROS_2 0, 0
+#define SYS_ZEROS_3 0, 0, 0
+#define SYS_ZEROS_4 0, 0, 0, 0
+#define SYS_ZEROS_5 0, 0, 0, 0, 0
+#define SYS_ZEROS_6 0, 0, 0, 0, 0, 0
+
+#define SYS_CHECK_WRAPPER(number, name, nargs) (void)cairn_##name(SYS_ZEROS_##nargs);
+
+static void __attribute__((unused)) sys_check_table(void)
+{
+    CAIRN_SYSCALL_TABLE(SYS_CHECK_WRAPPER)
+}

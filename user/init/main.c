@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+/*
+ * init: the first user process, the one program the kernel loads itself
+ * (include/cairn/init.h describes how it starts). It will become the root
+ * task and service registry; today it announces itself and, when the kernel
+ * was booted with `test`, runs the user-mode tests.
+ *
+ * Exit status: 0 in a normal boot; in a test boot, the number of failed
+ * tests, so the kernel can report the run's outcome without parsing output.
+ */
+#include <stdio.h>
+
+#include <cairn/init.h>
+
+#include "usertests.h" /* tests/os/, on the include path of init only */
+
+/* Called by crt0 with the boot flags; declared here for -Wmissing-prototypes. */
+int main(unsigned long flags);
+
+int
+main(unsigned long flags)
+{
+    if (flags & CAIRN_INIT_EXIT)
+        return 0;
+    if (flags & CAIRN_INIT_FAULT) {
+        /* Text is mapped read+execute: this write must kill us. */
+        *(volatile unsigned char *)(unsigned long)main = 0;
+        return 1;
+    }
+    printf("init: started (flags %#lx)\n", flags);
+    if (flags & CAIRN_INIT_TEST)
+        return usertests_run();
+    return 0;
+}

@@ -1,0 +1,80 @@
+# User space: libc and the init program (included from the top Makefile).
+#
+# Everything lands in $(BUILD)/user/: objects mirror their source paths
+# ($(BUILD)/user/libc/stdio.c.o), libc.a is the C library, user.ld the
+# linker script after cpp, init.elf the boot module.
+#
+# Flags, and why they differ from the kernel's:
+#   - SSE stays on (no -mgeneral-regs-only): the kernel saves each user
+#     thread's x87/SSE state, and the x86_64 psABI passes doubles in xmm.
+#   - The red zone stays on (no -mno-red-zone): an interrupt or syscall from
+#     ring 3 switches to the thread's kernel stack, so nothing ever writes
+#     below a user rsp behind the program's back.
+#   - -nostdinc plus gcc's own include directory: user code sees libc/include
+#     and the freestanding headers (stddef.h, stdint.h, stdarg.h ...), never
+#     the host's glibc headers.
+#   - -Ikernel only for the pure kernel/lib files that libc reuses as they
+#     stand (string.c, printf.c).
+
+USER_BUILD := $(BUILD)/user
+USER_INIT  := $(USER_BUILD)/init.elf
+USER_LIBC  := $(USER_BUILD)/libc.a
+USER_LDS   := $(USER_BUILD)/user.ld
+USER_CRT0  := $(USER_BUILD)/libc/arch/x86_64/crt0.S.o
+
+USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+               -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
+               -fcf-protection=none -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+               -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+               -Iinclude -Ilibc/include -MMD -MP
+USER_ASFLAGS := -g -Iinclude -Ilibc/include -D__ASSEMBLER__ -MMD -MP
+USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS) \
+                -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
+
+LIBC_SRCS := libc/error.c libc/stdio.c libc/sys.c kernel/lib/string.c kernel/lib/printf.c
+LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
+
+INIT_SRCS := $(sort $(wildcard user/init/*.c tests/os/*.c))
+INIT_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(INIT_SRCS))
+
+# Per-directory additions (pattern-specific variables).
+$(USER_BUILD)/kernel/lib/%.c.o: USER_CFLAGS += -Ikernel
+$(USER_BUILD)/user/init/%.c.o: USER_CFLAGS += -Itests/os
+
+# The kernel's $(BUILD)/.deps-ok stamp; DEPS_STAMP itself is defined after
+# this file is included, too late for a prerequisite list.
+USER_DEPS := $(BUILD)/.deps-ok
+
+# Objects depend on this file, so changed flags rebuild them. The stem is
+# shorter than the kernel's $(BUILD)/%.c.o, so GNU make prefers these rules.
+$(USER_BUILD)/%.c.o: %.c user/user.mk | $(USER_DEPS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_BUILD)/%.S.o: %.S user/user.mk | $(USER_DEPS)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
+
+$(USER_LIBC): $(LIBC_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# cpp gives the linker script CAIRN_USER_BASE from include/cairn/init.h.
+$(USER_LDS): libc/arch/x86_64/user.ld include/cairn/init.h user/user.mk
+	@mkdir -p $(@D)
+	@echo "  CPP     $@"
+	$(Q)$(CC) -E -P -undef -nostdinc -x c -Iinclude $< -o $@
+
+# tools/check-user-elf.sh enforces what the kernel's loader requires (ET_EXEC,
+# segments at or above CAIRN_USER_BASE, no RWX, no page shared by two segments).
+$(USER_INIT): $(USER_CRT0) $(INIT_OBJS) $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(INIT_OBJS) $(USER_LIBC)
+	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
+
+.PHONY: user
+user: $(USER_INIT)
+
+-include $(shell find $(USER_BUILD) -name '*.d' 2>/dev/null)
