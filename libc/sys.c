@@ -44,6 +44,50 @@ cairn_clock_get(void)
     return (uint64_t)cairn_syscall0(CAIRN_SYS_clock_get);
 }
 
+long
+cairn_handle_dup(long handle, uint32_t rights)
+{
+    return cairn_syscall2(CAIRN_SYS_handle_dup, handle, (long)rights);
+}
+
+long
+cairn_handle_close(long handle)
+{
+    return cairn_syscall1(CAIRN_SYS_handle_close, handle);
+}
+
+long
+cairn_handle_info(long handle, struct cairn_handle_info *info)
+{
+    return cairn_syscall2(CAIRN_SYS_handle_info, handle, (long)info);
+}
+
+long
+cairn_memobj_create(uint64_t size)
+{
+    return cairn_syscall1(CAIRN_SYS_memobj_create, (long)size);
+}
+
+long
+cairn_vm_map(long memobj, uint64_t offset, uint64_t size, uint64_t addr, uint32_t prot,
+             uint32_t flags)
+{
+    return cairn_syscall6(CAIRN_SYS_vm_map, memobj, (long)offset, (long)size, (long)addr,
+                          (long)prot, (long)flags);
+}
+
+long
+cairn_vm_unmap(uint64_t addr, uint64_t size)
+{
+    return cairn_syscall2(CAIRN_SYS_vm_unmap, (long)addr, (long)size);
+}
+
+long
+cairn_vm_protect(uint64_t addr, uint64_t size, uint32_t prot)
+{
+    return cairn_syscall3(CAIRN_SYS_vm_protect, (long)addr, (long)size, (long)prot);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

@@ -106,7 +106,7 @@ if mkiso ktest "test"; then
         64M) lo=56 hi=64 ;;
         4G) lo=3900 hi=4096 ;;
         esac
-        boot "$name" "$out/ktest.iso" "$fw" "$cpus" "$mem" 180
+        boot "$name" "$out/ktest.iso" "$fw" "$cpus" "$mem" 300
         check_boot_line "$name" "$cpus" "$lo" "$hi"
         if grep -aq "^cairn: smp: $cpus CPUs online" "$out/$name.log"; then
             pass "smp/$name"

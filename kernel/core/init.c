@@ -43,7 +43,7 @@ init_start(uint64_t flags, struct process **out)
         log_error("init: cannot start the init module (error %d)", err);
         return err;
     }
-    log_info("init: started (pid %u, %lu pages)", (*out)->pid, (*out)->user_pages);
+    log_info("init: started (pid %u)", (*out)->pid);
     sched_start((*out)->main_thread);
     return 0;
 }

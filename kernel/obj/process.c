@@ -3,12 +3,14 @@
  * Processes (see process.h): loading an ELF into a fresh address space,
  * entering it, leaving it, and copying across the user/kernel boundary.
  *
- * The user half of an address space is PML4 entries 0-255; entries 256-511
- * are copied from the kernel's table at creation, and vm_init() created all
- * of the kernel's top-level entries up front, so they never change after.
+ * Every piece of a process's memory, the ELF segments and the stack
+ * included, is a memory object mapped into its vspace (mm/vspace.c), so
+ * one teardown path frees them all.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
+#include <cairn/rights.h>
+#include <cairn/vm.h>
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpufeatures.h"
@@ -21,6 +23,7 @@
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
 #include "obj/elf.h"
+#include "obj/memobj.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 #include "time/clock.h"
@@ -36,46 +39,11 @@ process_current(void)
     return t ? t->process : NULL;
 }
 
-/* Free every user page and every table of the user half. */
-static void
-process_free_user_half(struct process *p)
-{
-    uint64_t *pml4 = phys_to_virt(p->pagetable.root);
-
-    for (unsigned i = 0; i < 256; i++) {
-        uint64_t *pdpt;
-        if (!(pml4[i] & PTE_P))
-            continue;
-        pdpt = phys_to_virt(pml4[i] & PTE_ADDR);
-        for (unsigned j = 0; j < 512; j++) {
-            uint64_t *pd;
-            if (!(pdpt[j] & PTE_P))
-                continue;
-            pd = phys_to_virt(pdpt[j] & PTE_ADDR);
-            for (unsigned k = 0; k < 512; k++) {
-                uint64_t *pt;
-                if (!(pd[k] & PTE_P))
-                    continue;
-                pt = phys_to_virt(pd[k] & PTE_ADDR);
-                for (unsigned l = 0; l < 512; l++) {
-                    if (pt[l] & PTE_P)
-                        frame_free(pt[l] & PTE_ADDR, 0);
-                }
-                frame_free(pd[k] & PTE_ADDR, 0);
-            }
-            frame_free(pdpt[j] & PTE_ADDR, 0);
-        }
-        frame_free(pml4[i] & PTE_ADDR, 0);
-    }
-}
-
 static void
 process_destroy(struct process *p)
 {
-    if (p->pagetable.root) {
-        process_free_user_half(p);
-        frame_free(p->pagetable.root, 0);
-    }
+    handle_table_fini(&p->handles);
+    vspace_fini(&p->vs);
     kfree(p);
     __atomic_fetch_sub(&live_processes, 1, __ATOMIC_RELAXED);
 }
@@ -93,22 +61,34 @@ process_unref(struct process *p)
         process_destroy(p);
 }
 
-/* Map fresh zeroed pages over [start, end) with flags; returns 0 or
- * -CAIRN_ENOMEM (pages mapped so far stay, freed with the process). */
+/* Map a fresh memory object over [start, end) with prot, filling it from
+ * data (len bytes at start + skip; the rest stays zero). */
 static int
-process_map_zeroed(struct process *p, uint64_t start, uint64_t end, uint64_t flags)
+process_map_new(struct process *p, uint64_t start, uint64_t end, uint32_t prot, const uint8_t *data,
+                uint64_t skip, uint64_t len)
 {
-    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        uint64_t frame = frame_alloc_zeroed(0);
-        if (!frame)
-            return -CAIRN_ENOMEM;
-        if (pt_map(&p->pagetable, va, frame, flags | PTE_U) < 0) {
-            frame_free(frame, 0);
+    struct memobj *mo;
+    uint64_t va = start;
+    int err = memobj_create(end - start, &mo);
+
+    if (err)
+        return err;
+    for (uint64_t done = 0; done < len;) {
+        uint64_t at = skip + done;
+        uint64_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+        uint64_t frame = memobj_frame(mo, at / PAGE_SIZE);
+        if (!frame) {
+            object_unref(&mo->obj);
             return -CAIRN_ENOMEM;
         }
-        p->user_pages++;
+        if (chunk > len - done)
+            chunk = len - done;
+        memcpy((uint8_t *)phys_to_virt(frame) + (at & (PAGE_SIZE - 1)), data + done, chunk);
+        done += chunk;
     }
-    return 0;
+    err = vspace_map(&p->vs, mo, 0, end - start, &va, true, prot, prot);
+    object_unref(&mo->obj); /* the mapping holds its own reference */
+    return err;
 }
 
 static int
@@ -116,22 +96,11 @@ process_load_segment(struct process *p, const uint8_t *image, const struct elf_s
 {
     uint64_t start = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
     uint64_t end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-    uint64_t flags = (s->flags & ELF_SEG_W ? PTE_W : 0) | (s->flags & ELF_SEG_X ? 0 : PTE_NX);
-    int err = process_map_zeroed(p, start, end, flags);
+    uint32_t prot = (s->flags & ELF_SEG_R ? CAIRN_PROT_READ : 0) |
+                    (s->flags & ELF_SEG_W ? CAIRN_PROT_WRITE : 0) |
+                    (s->flags & ELF_SEG_X ? CAIRN_PROT_EXEC : 0);
 
-    if (err)
-        return err;
-    /* Copy the file bytes page by page through the direct map. */
-    for (uint64_t done = 0; done < s->filesz;) {
-        uint64_t va = s->vaddr + done, pa;
-        uint64_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-        if (chunk > s->filesz - done)
-            chunk = s->filesz - done;
-        pt_lookup(&p->pagetable, va, &pa, NULL);
-        memcpy(phys_to_virt(pa), image + s->offset + done, chunk);
-        done += chunk;
-    }
-    return 0;
+    return process_map_new(p, start, end, prot, image + s->offset, s->vaddr - start, s->filesz);
 }
 
 int
@@ -140,7 +109,6 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
 {
     struct elf_image elf;
     struct process *p;
-    uint64_t *pml4, *kernel_pml4;
     int err;
 
     err = elf_parse(image, size, CAIRN_USER_BASE,
@@ -154,22 +122,20 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
     p->refs = 1;
     p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
     strlcpy(p->name, name, sizeof(p->name));
-    err = pt_create(&p->pagetable);
+    err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     if (err)
         goto err_destroy;
-    pml4 = phys_to_virt(p->pagetable.root);
-    kernel_pml4 = phys_to_virt(kernel_pagetable.root);
-    for (unsigned i = 256; i < 512; i++)
-        pml4[i] = kernel_pml4[i];
-
+    err = vspace_init(&p->vs);
+    if (err)
+        goto err_destroy;
     for (unsigned i = 0; i < elf.segment_count; i++) {
         err = process_load_segment(p, image, &elf.segments[i]);
         if (err)
             goto err_destroy;
     }
     /* The stack; the page below it stays unmapped as a guard. */
-    err = process_map_zeroed(p, CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP,
-                             PTE_W | PTE_NX);
+    err = process_map_new(p, CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP,
+                          CAIRN_PROT_READ | CAIRN_PROT_WRITE, NULL, 0, 0);
     if (err)
         goto err_destroy;
 
@@ -227,24 +193,20 @@ process_wait(struct process *p, uint64_t timeout_ns, int64_t *status)
     return 0;
 }
 
-/* Is every page of [addr, addr + len) mapped user-accessible (and
- * writable if asked) in the current address space? */
+/* Is every page of [addr, addr + len) in a mapping that allows the access?
+ * Pages not yet touched are entered, so the copy that follows cannot fault
+ * (processes have one thread: nothing unmaps them in between). */
 static bool
 user_range_ok(uint64_t addr, size_t len, bool write)
 {
     struct process *p = process_current();
-    uint64_t end;
 
-    if (!p || len == 0)
-        return len == 0;
-    if (addr + len < addr || addr + len > CAIRN_USER_TOP)
+    if (len == 0)
+        return true;
+    if (!p || addr + len < addr || addr + len > CAIRN_USER_TOP)
         return false;
-    end = addr + len;
-    for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < end; va += PAGE_SIZE) {
-        uint64_t flags;
-        if (pt_lookup(&p->pagetable, va, NULL, &flags) < 0 || !(flags & PTE_U))
-            return false;
-        if (write && !(flags & PTE_W))
+    for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
+        if (vspace_fault(&p->vs, va, write, false) < 0)
             return false;
     }
     return true;

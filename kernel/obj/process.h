@@ -3,11 +3,12 @@
  * Processes: an address space (the user half of a page table; the kernel
  * half is shared by all) and the threads that run in it.
  *
- * This first version holds one thread and owns its user pages directly;
- * handle tables, memory objects and process creation from user space come
- * with the capability work. A process ends when its thread calls
- * process_exit or faults; its pages and page tables are freed when the
- * last reference goes.
+ * This version holds one thread. Its memory is memory objects mapped into
+ * its vspace (the ELF segments and the stack too), and it has a handle
+ * table; process and thread creation from user space come with the
+ * capability work. A process ends when its thread calls process_exit or
+ * faults; its handles, mappings and page tables go when the last reference
+ * does.
  *
  * Lock legend: [I] immutable after creation, [a] atomic.
  */
@@ -18,20 +19,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/x86_64/paging.h"
+#include "mm/vspace.h"
+#include "obj/handle.h"
 #include "sched/thread.h"
 
-#define PROCESS_NAME_MAX 16
+#define PROCESS_NAME_MAX    16
+#define PROCESS_MAX_HANDLES 1024
 
 struct process {
-    struct pagetable pagetable;  /* [I] */
+    struct vspace vs;            /* the user address space */
+    struct handle_table handles; /* the process's capabilities */
     struct thread *main_thread;  /* [I] not a reference: valid until it is started */
     struct thread *waiter;       /* [a] a thread in process_wait, woken at exit */
     uint32_t pid;                /* [I] */
     int64_t exit_status;         /* [a] valid once exited */
     bool exited;                 /* [a] */
     unsigned refs;               /* [a] */
-    uint64_t user_pages;         /* [I after load] frames mapped in the user half */
     char name[PROCESS_NAME_MAX]; /* [I] */
 };
 
@@ -57,8 +60,8 @@ _Noreturn void process_exit(int64_t status);
 struct process *process_current(void);
 
 /* Copy between kernel and the current process's user memory. Every page of
- * the user range must be mapped user-accessible (and writable for
- * copy_to_user); otherwise -CAIRN_EFAULT and nothing is copied. */
+ * the user range must lie in a mapping that allows the access (pages not yet
+ * touched are entered first); otherwise -CAIRN_EFAULT and nothing is copied. */
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void *src, size_t len);
 

@@ -18,7 +18,7 @@
 void
 sched_arch_switch(struct thread *prev, struct thread *next)
 {
-    uint64_t root = next->process ? next->process->pagetable.root : kernel_pagetable.root;
+    uint64_t root = next->process ? next->process->vs.pt.root : kernel_pagetable.root;
 
     if (prev->fpu_state)
         fpu_save(prev->fpu_state);

@@ -2,15 +2,20 @@
 /*
  * System call dispatch: the table comes from CAIRN_SYSCALL_TABLE in
  * include/cairn/syscalls.h. Each handler reads its arguments from the
- * frame (rdi, rsi, rdx, r10, r8, r9), validates them all before acting,
- * and returns a result or a negative CAIRN_E* code.
+ * frame (rdi, rsi, rdx, r10, r8, r9), validates them all (handle, type,
+ * rights, ranges) before acting, and returns a result or a negative
+ * CAIRN_E* code. Only user threads make system calls, so
+ * process_current() is never NULL here.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
+#include <cairn/rights.h>
 #include <cairn/syscalls.h>
+#include <cairn/vm.h>
 
 #include "arch/x86_64/trap.h"
 #include "console/console.h"
+#include "obj/memobj.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 #include "time/clock.h"
@@ -69,6 +74,92 @@ sys_clock_get(struct trap_frame *f)
 {
     (void)f;
     return (int64_t)clock_monotonic_ns();
+}
+
+/* --- handles --- */
+
+static int64_t
+sys_handle_dup(struct trap_frame *f)
+{
+    return handle_dup(&process_current()->handles, (int32_t)f->rdi, (uint32_t)f->rsi);
+}
+
+static int64_t
+sys_handle_close(struct trap_frame *f)
+{
+    return handle_close(&process_current()->handles, (int32_t)f->rdi);
+}
+
+static int64_t
+sys_handle_info(struct trap_frame *f)
+{
+    struct cairn_handle_info info;
+    int err = handle_info(&process_current()->handles, (int32_t)f->rdi, &info);
+
+    if (err)
+        return err;
+    return copy_to_user(f->rsi, &info, sizeof(info));
+}
+
+/* --- memory objects and mappings --- */
+
+#define MEMOBJ_CREATOR_RIGHTS                                                    \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_EXEC | CAIRN_RIGHT_MAP | \
+     CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_MANAGE)
+
+static int64_t
+sys_memobj_create(struct trap_frame *f)
+{
+    struct memobj *mo;
+    int err = memobj_create(f->rdi, &mo);
+    int h;
+
+    if (err)
+        return err;
+    h = handle_insert(&process_current()->handles, &mo->obj, MEMOBJ_CREATOR_RIGHTS);
+    object_unref(&mo->obj); /* the handle holds the object now (or nothing does) */
+    return h;
+}
+
+/* The protections a handle's rights allow. */
+static uint32_t
+rights_to_max_prot(uint32_t rights)
+{
+    return (rights & CAIRN_RIGHT_READ ? CAIRN_PROT_READ : 0) |
+           (rights & CAIRN_RIGHT_WRITE ? CAIRN_PROT_WRITE : 0) |
+           (rights & CAIRN_RIGHT_EXEC ? CAIRN_PROT_EXEC : 0);
+}
+
+static int64_t
+sys_vm_map(struct trap_frame *f)
+{
+    struct process *p = process_current();
+    uint64_t offset = f->rsi, size = f->rdx, va = f->r10;
+    uint32_t prot = (uint32_t)f->r8, flags = (uint32_t)f->r9, rights;
+    struct object *o;
+    int err;
+
+    if (flags & ~CAIRN_MAP_FIXED)
+        return -CAIRN_EINVAL;
+    err = handle_get(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_MAP, &o, &rights);
+    if (err)
+        return err;
+    err = vspace_map(&p->vs, memobj_from(o), offset, size, &va, flags & CAIRN_MAP_FIXED, prot,
+                     rights_to_max_prot(rights));
+    object_unref(o);
+    return err ? err : (int64_t)va;
+}
+
+static int64_t
+sys_vm_unmap(struct trap_frame *f)
+{
+    return vspace_unmap(&process_current()->vs, f->rdi, f->rsi);
+}
+
+static int64_t
+sys_vm_protect(struct trap_frame *f)
+{
+    return vspace_protect(&process_current()->vs, f->rdi, f->rsi, (uint32_t)f->rdx);
 }
 
 static const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT] = {

@@ -50,9 +50,38 @@ heap_exhaust(size_t size, unsigned order)
 
 KTEST(kmalloc_small_exhaust_then_free_restores_frames)
 {
-    /* The largest slab class: exhausting 4 GiB with tiny objects takes
-     * minutes under emulation, and the path is the same. */
-    heap_exhaust(2048, 0); /* from slabs: single pages */
+    /* Filling 4 GiB with small objects takes minutes under emulation, so
+     * large allocations first take every block they can; small objects
+     * (from slabs, single pages) then exhaust what is left. */
+    struct chain *big = NULL, *small = NULL, *c;
+    uint64_t before, nsmall = 0;
+
+    kmalloc_shrink();
+    before = frame_free_count();
+    while ((c = kmalloc(3 * PAGE_SIZE)) != NULL) {
+        c->next = big;
+        big = c;
+    }
+    while ((c = kmalloc(64)) != NULL) {
+        c->next = small;
+        small = c;
+        nsmall++;
+    }
+    KTEST_EXPECT(nsmall > 0, "no small object fitted in the fragments");
+    uint64_t spare = frame_alloc(0);
+    KTEST_EXPECT(spare == 0, "kmalloc(64) failed while a frame was free");
+    if (spare)
+        frame_free(spare, 0);
+    for (struct chain *lists[2] = {small, big}, **l = lists; l < lists + 2; l++) {
+        while (*l) {
+            c = (*l)->next;
+            kfree(*l);
+            *l = c;
+        }
+    }
+    kmalloc_shrink();
+    KTEST_EXPECT(frame_free_count() == before, "%lu frames free, %lu before", frame_free_count(),
+                 before);
 }
 
 KTEST(kmalloc_large_exhaust_then_free_restores_frames)

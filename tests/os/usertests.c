@@ -478,6 +478,184 @@ doubles_survive_yields_and_sleeps(void)
         test_fail("sum of 1/k differs with yields and sleeps");
 }
 
+/* --- handles, memory objects and mappings -------------------------------------------------- */
+
+#define KIB 1024ul
+#define RW  (CAIRN_PROT_READ | CAIRN_PROT_WRITE)
+
+static void
+memobj_pages_are_zero_on_first_touch_and_shared_between_mappings(void)
+{
+    long h = cairn_memobj_create(64 * KIB);
+    long a, b;
+
+    if (h < 0) {
+        test_fail("memobj_create(64 KiB) returned %ld", h);
+        return;
+    }
+    a = cairn_vm_map(h, 0, 64 * KIB, 0, RW, 0);
+    b = cairn_vm_map(h, 0, 64 * KIB, 0, CAIRN_PROT_READ, 0);
+    if (a < 0 || b < 0) {
+        test_fail("vm_map returned %ld and %ld", a, b);
+        return;
+    }
+    if ((unsigned long)a < CAIRN_VM_PICK_BASE || a == b)
+        test_fail("mappings at %#lx and %#lx", a, b);
+    for (unsigned long off = 0; off < 64 * KIB; off += 8) {
+        if (*(volatile uint64_t *)(a + off) != 0) {
+            test_fail("fresh page not zero at offset %lu", off);
+            break;
+        }
+    }
+    for (unsigned long off = 0; off < 64 * KIB; off += 4096)
+        *(volatile uint64_t *)(a + off) = 0xc0ffee00 + off;
+    for (unsigned long off = 0; off < 64 * KIB; off += 4096) {
+        if (*(volatile uint64_t *)(b + off) != 0xc0ffee00 + off) {
+            test_fail("second mapping does not see the first's write at %lu", off);
+            break;
+        }
+    }
+    /* The kernel reads a mapped page it has not yet entered, too. */
+    expect_ret("debug_write from a mapping", cairn_debug_write((const void *)(b + 8), 0), 0);
+    expect_ret("vm_unmap(a)", cairn_vm_unmap((uint64_t)a, 64 * KIB), 0);
+    expect_ret("vm_unmap(b)", cairn_vm_unmap((uint64_t)b, 64 * KIB), 0);
+    expect_ret("second vm_unmap", cairn_vm_unmap((uint64_t)a, 64 * KIB), -CAIRN_ENOENT);
+    expect_ret("handle_close", cairn_handle_close(h), 0);
+}
+
+static void
+vm_map_refuses_writable_and_executable(void)
+{
+    long h = cairn_memobj_create(4 * KIB);
+
+    expect_ret("vm_map(W|X)", cairn_vm_map(h, 0, 4 * KIB, 0, CAIRN_PROT_WRITE | CAIRN_PROT_EXEC, 0),
+               -CAIRN_EPERM);
+    expect_ret("vm_map(R|W|X)", cairn_vm_map(h, 0, 4 * KIB, 0, RW | CAIRN_PROT_EXEC, 0),
+               -CAIRN_EPERM);
+    long a = cairn_vm_map(h, 0, 4 * KIB, 0, CAIRN_PROT_READ | CAIRN_PROT_EXEC, 0);
+    if (a < 0)
+        test_fail("vm_map(R|X) returned %ld", a);
+    else
+        expect_ret("vm_protect to W|X",
+                   cairn_vm_protect((uint64_t)a, 4 * KIB, CAIRN_PROT_WRITE | CAIRN_PROT_EXEC),
+                   -CAIRN_EPERM);
+    if (a >= 0)
+        cairn_vm_unmap((uint64_t)a, 4 * KIB);
+    cairn_handle_close(h);
+}
+
+static void
+handle_dup_never_adds_rights(void)
+{
+    long h = cairn_memobj_create(4 * KIB), d, a;
+    struct cairn_handle_info hi, di;
+    uint32_t fewer = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE;
+
+    d = cairn_handle_dup(h, fewer);
+    if (h < 0 || d < 0 || d == h) {
+        test_fail("memobj_create %ld, handle_dup %ld", h, d);
+        return;
+    }
+    expect_ret("handle_info(h)", cairn_handle_info(h, &hi), 0);
+    expect_ret("handle_info(d)", cairn_handle_info(d, &di), 0);
+    if (di.type != CAIRN_OBJ_MEMOBJ || di.rights != fewer || di.koid != hi.koid)
+        test_fail("dup: type %u rights %#x koid %lu; original koid %lu", di.type, di.rights,
+                  (unsigned long)di.koid, (unsigned long)hi.koid);
+    expect_ret("dup adding WRITE", cairn_handle_dup(d, fewer | CAIRN_RIGHT_WRITE), -CAIRN_ERIGHTS);
+    expect_ret("dup with unknown bits", cairn_handle_dup(h, 1u << 30), -CAIRN_ERIGHTS);
+    expect_ret("vm_map writable through a read-only handle", cairn_vm_map(d, 0, 4 * KIB, 0, RW, 0),
+               -CAIRN_ERIGHTS);
+    a = cairn_vm_map(d, 0, 4 * KIB, 0, CAIRN_PROT_READ, 0);
+    if (a < 0)
+        test_fail("read-only vm_map through the dup returned %ld", a);
+    else
+        expect_ret("vm_protect adding WRITE", cairn_vm_protect((uint64_t)a, 4 * KIB, RW),
+                   -CAIRN_ERIGHTS);
+    long nodup = cairn_handle_dup(h, CAIRN_RIGHT_READ);
+    expect_ret("dup of a handle without DUPLICATE", cairn_handle_dup(nodup, CAIRN_RIGHT_READ),
+               -CAIRN_ERIGHTS);
+    if (a >= 0)
+        cairn_vm_unmap((uint64_t)a, 4 * KIB);
+    cairn_handle_close(nodup);
+    cairn_handle_close(d);
+    cairn_handle_close(h);
+}
+
+static void
+bad_handles_are_refused(void)
+{
+    long h = cairn_memobj_create(4 * KIB);
+    struct cairn_handle_info info;
+
+    expect_ret("handle_close(-1)", cairn_handle_close(-1), -CAIRN_EBADH);
+    expect_ret("handle_close(12345)", cairn_handle_close(12345), -CAIRN_EBADH);
+    expect_ret("handle_info(NULL out)", cairn_handle_info(h, NULL), -CAIRN_EFAULT);
+    expect_ret("handle_info(kernel out)",
+               cairn_handle_info(h, (struct cairn_handle_info *)0xffffffff80000000ul),
+               -CAIRN_EFAULT);
+    expect_ret("handle_close", cairn_handle_close(h), 0);
+    expect_ret("handle_close twice", cairn_handle_close(h), -CAIRN_EBADH);
+    expect_ret("handle_info(closed)", cairn_handle_info(h, &info), -CAIRN_EBADH);
+    expect_ret("vm_map(closed)", cairn_vm_map(h, 0, 4 * KIB, 0, CAIRN_PROT_READ, 0), -CAIRN_EBADH);
+    expect_ret("handle_dup(1 << 30)", cairn_handle_dup(1l << 30, 0), -CAIRN_EBADH);
+}
+
+static void
+absurd_sizes_and_addresses_are_refused(void)
+{
+    long h = cairn_memobj_create(8 * KIB);
+
+    expect_ret("memobj_create(0)", cairn_memobj_create(0), -CAIRN_EINVAL);
+    expect_ret("memobj_create(1 TiB)", cairn_memobj_create(1ul << 40), -CAIRN_EINVAL);
+    expect_ret("memobj_create(-1)", cairn_memobj_create(~0ul), -CAIRN_EINVAL);
+    expect_ret("vm_map size 0", cairn_vm_map(h, 0, 0, 0, CAIRN_PROT_READ, 0), -CAIRN_EINVAL);
+    expect_ret("vm_map unaligned size", cairn_vm_map(h, 0, 100, 0, CAIRN_PROT_READ, 0),
+               -CAIRN_EINVAL);
+    expect_ret("vm_map past the object", cairn_vm_map(h, 4096, 8 * KIB, 0, CAIRN_PROT_READ, 0),
+               -CAIRN_ERANGE);
+    expect_ret("vm_map huge size", cairn_vm_map(h, 0, ~0ul << 12, 0, CAIRN_PROT_READ, 0),
+               -CAIRN_ERANGE);
+    expect_ret("vm_map unaligned offset", cairn_vm_map(h, 1, 4 * KIB, 0, CAIRN_PROT_READ, 0),
+               -CAIRN_EINVAL);
+    expect_ret("vm_map at a kernel address",
+               cairn_vm_map(h, 0, 4 * KIB, 0xffffffff80000000ul, CAIRN_PROT_READ, CAIRN_MAP_FIXED),
+               -CAIRN_EINVAL);
+    expect_ret("vm_map at page 0", cairn_vm_map(h, 0, 4 * KIB, 0, CAIRN_PROT_READ, CAIRN_MAP_FIXED),
+               -CAIRN_EINVAL);
+    expect_ret("vm_map over the stack",
+               cairn_vm_map(h, 0, 4 * KIB, CAIRN_USER_STACK_TOP - 4 * KIB, CAIRN_PROT_READ,
+                            CAIRN_MAP_FIXED),
+               -CAIRN_EEXIST);
+    expect_ret("vm_map unknown flag", cairn_vm_map(h, 0, 4 * KIB, 0, CAIRN_PROT_READ, 2),
+               -CAIRN_EINVAL);
+    expect_ret("vm_map unknown prot", cairn_vm_map(h, 0, 4 * KIB, 0, 8, 0), -CAIRN_ERIGHTS);
+    expect_ret("vm_unmap of nothing", cairn_vm_unmap(0x20000000, 4 * KIB), -CAIRN_ENOENT);
+    expect_ret("vm_protect of nothing", cairn_vm_protect(0x20000000, 4 * KIB, CAIRN_PROT_READ),
+               -CAIRN_ENOENT);
+    cairn_handle_close(h);
+}
+
+static void
+vm_map_fixed_places_mapping_exactly(void)
+{
+    long h = cairn_memobj_create(8 * KIB);
+    uint64_t at = 0x30000000;
+    long a = cairn_vm_map(h, 4 * KIB, 4 * KIB, at, RW, CAIRN_MAP_FIXED);
+
+    expect_ret("vm_map fixed", a, (long)at);
+    if (a == (long)at) {
+        *(volatile uint32_t *)at = 42;
+        expect_ret("overlapping fixed map",
+                   cairn_vm_map(h, 0, 8 * KIB, at - 4 * KIB, RW, CAIRN_MAP_FIXED), -CAIRN_EEXIST);
+        expect_ret("vm_protect to read-only", cairn_vm_protect(at, 4 * KIB, CAIRN_PROT_READ), 0);
+        if (*(volatile uint32_t *)at != 42)
+            test_fail("data lost across vm_protect");
+        expect_ret("vm_unmap of part of a mapping", cairn_vm_unmap(at, 2 * KIB), -CAIRN_ENOENT);
+        expect_ret("vm_unmap", cairn_vm_unmap(at, 4 * KIB), 0);
+    }
+    cairn_handle_close(h);
+}
+
 /* --- the table ---------------------------------------------------------------------------- */
 
 struct usertest {
@@ -512,6 +690,12 @@ static const struct usertest usertests[] = {
     USERTEST(syscalls_preserve_general_registers),
     USERTEST(sse_registers_survive_syscalls),
     USERTEST(doubles_survive_yields_and_sleeps),
+    USERTEST(memobj_pages_are_zero_on_first_touch_and_shared_between_mappings),
+    USERTEST(vm_map_refuses_writable_and_executable),
+    USERTEST(handle_dup_never_adds_rights),
+    USERTEST(bad_handles_are_refused),
+    USERTEST(absurd_sizes_and_addresses_are_refused),
+    USERTEST(vm_map_fixed_places_mapping_exactly),
 };
 
 int

@@ -112,6 +112,23 @@ trap_kernel_exception(struct trap_frame *tf)
     panic_end();
 }
 
+/* Demand paging: a user page fault inside a mapping that allows the access
+ * enters the page and resumes the thread. */
+static bool
+trap_user_page_fault(struct trap_frame *tf)
+{
+    struct process *p = process_current();
+    uint64_t addr = read_cr2(); /* before anything can fault or switch */
+    bool write = tf->error & 2, exec = tf->error & 16, ok;
+
+    if (!p)
+        return false;
+    irq_enable(); /* the thread may be preempted while its page is found */
+    ok = vspace_fault(&p->vs, addr, write, exec) == 0;
+    irq_disable();
+    return ok;
+}
+
 /* A fault in user mode ends only the faulting process, with one line. */
 static void
 trap_user_exception(struct trap_frame *tf)
@@ -122,8 +139,12 @@ trap_user_exception(struct trap_frame *tf)
     if (tf->vector == VEC_NMI || tf->vector == VEC_MACHINE_CHECK || !p)
         trap_kernel_exception(tf); /* not the process's doing */
     if (tf->vector == VEC_PAGE_FAULT)
-        log_warn("process %s (pid %u) killed: %s at address %016lx, rip %016lx", p->name, p->pid,
-                 name, read_cr2(), tf->rip);
+        log_warn("process %s (pid %u) killed: %s at address %016lx (%s), rip %016lx", p->name,
+                 p->pid, name, read_cr2(),
+                 tf->error & 16  ? "execute"
+                 : tf->error & 2 ? "write"
+                                 : "read",
+                 tf->rip);
     else
         log_warn("process %s (pid %u) killed: %s, rip %016lx", p->name, p->pid, name, tf->rip);
     process_exit(-(int64_t)(128 + tf->vector));
@@ -135,6 +156,8 @@ trap_dispatch(struct trap_frame *tf)
     struct cpu *cpu = this_cpu();
     unsigned vector = tf->vector;
 
+    if (vector == VEC_PAGE_FAULT && (tf->cs & 3) && trap_user_page_fault(tf))
+        return;
     if (vector < 32 && (tf->cs & 3))
         trap_user_exception(tf);
     if (vector < 32)

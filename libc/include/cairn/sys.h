@@ -16,7 +16,9 @@
 #include <stdint.h>
 
 #include <cairn/errors.h>
+#include <cairn/rights.h>
 #include <cairn/syscalls.h>
+#include <cairn/vm.h>
 
 /*
  * Writes len bytes at buf to the kernel console, verbatim. Returns len, 0
@@ -36,6 +38,20 @@ long cairn_thread_sleep(uint64_t ns);
 
 /* The monotonic clock: nanoseconds since boot, never decreasing. */
 uint64_t cairn_clock_get(void);
+
+/* Handles (include/cairn/rights.h): a new handle with the same or fewer
+ * rights; release one; describe one. */
+long cairn_handle_dup(long handle, uint32_t rights);
+long cairn_handle_close(long handle);
+long cairn_handle_info(long handle, struct cairn_handle_info *info);
+
+/* Memory objects and mappings (include/cairn/vm.h). vm_map returns the
+ * address mapped (a negative error on failure). */
+long cairn_memobj_create(uint64_t size);
+long cairn_vm_map(long memobj, uint64_t offset, uint64_t size, uint64_t addr, uint32_t prot,
+                  uint32_t flags);
+long cairn_vm_unmap(uint64_t addr, uint64_t size);
+long cairn_vm_protect(uint64_t addr, uint64_t size, uint32_t prot);
 
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given

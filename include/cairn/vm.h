@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mapping memory objects: protection bits and flags for vm_map and
+ * vm_protect. A mapping is never writable and executable at once (W^X).
+ */
+#ifndef CAIRN_VM_H
+#define CAIRN_VM_H
+
+#define CAIRN_PROT_READ  1u
+#define CAIRN_PROT_WRITE 2u
+#define CAIRN_PROT_EXEC  4u
+
+/* vm_map flags */
+#define CAIRN_MAP_FIXED 1u /* map exactly at the address given, or fail */
+
+/* Where vm_map places mappings when no fixed address is asked for. */
+#define CAIRN_VM_PICK_BASE 0x0000100000000000ull
+
+#endif

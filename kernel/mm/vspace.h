@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A process's user address space: a page table and the list of regions,
+ * each a window onto a memory object with a protection. Pages are entered
+ * into the page table on first touch (vspace_fault), so mapping costs no
+ * frames until used.
+ *
+ * Lock legend: [l] the vspace's lock, [I] immutable after creation.
+ */
+#ifndef CAIRN_MM_VSPACE_H
+#define CAIRN_MM_VSPACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86_64/paging.h"
+#include "lib/list.h"
+#include "lib/spinlock.h"
+#include "obj/memobj.h"
+
+struct vm_region {
+    struct list_node link; /* [l] in vspace.regions, sorted by start */
+    uint64_t start, end;   /* [l] page-aligned, [start, end) */
+    struct memobj *mo;     /* [I] a reference */
+    uint64_t offset;       /* [I] page-aligned offset into mo of start */
+    uint32_t prot;         /* [l] CAIRN_PROT_* */
+    uint32_t max_prot;     /* [I] what the handle's rights allowed */
+};
+
+struct vspace {
+    struct pagetable pt; /* [I] */
+    struct spinlock lock;
+    struct list_node regions; /* [l] */
+};
+
+int vspace_init(struct vspace *vs);
+/* Unmap everything (dropping the memory objects) and free the tables. */
+void vspace_fini(struct vspace *vs);
+
+/* Map size bytes of mo from offset at *va (fixed) or at an address the
+ * kernel picks (with an unmapped guard page before it), which is returned
+ * in *va. prot must lie within max_prot and not be W+X. */
+int vspace_map(struct vspace *vs, struct memobj *mo, uint64_t offset, uint64_t size, uint64_t *va,
+               bool fixed, uint32_t prot, uint32_t max_prot);
+/* Unmap exactly one whole region [va, va + size). */
+int vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size);
+/* Change the protection of exactly one whole region. */
+int vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot);
+
+/* Resolve a fault (or a kernel access) at addr needing write or exec
+ * permission: enter the page into the page table if a region allows the
+ * access. 0, or -CAIRN_EFAULT when the access is not allowed. */
+int vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec);
+
+/* Pages present in the page table (for tests). */
+uint64_t vspace_resident(struct vspace *vs);
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-process handle table: the only way a process names a kernel
+ * object. A handle is (object, rights); the table holds one object
+ * reference per live handle.
+ *
+ * Handle values (cairn_handle_t, non-negative):
+ *
+ *     bit 31   30 ........ 24   23 ................ 0
+ *         0    generation (7)   slot index (24)
+ *
+ * Closing a handle bumps its slot's generation, so the old value no longer
+ * matches when the slot is reused. The generation wraps after 128 reuses of
+ * one slot; closed slots are reused oldest first, and fresh slots before any
+ * closed one, to make that as late as possible.
+ *
+ * Every call validates first (handle, type, rights, room) and only then
+ * changes the table, so an error leaves no trace. Object references are
+ * dropped after the table's lock is released, so an object's destroy never
+ * runs under it; growing the array also drops the lock around kmalloc and
+ * kfree. The table's lock is therefore a leaf.
+ *
+ * Lock legend: [l] guarded by lock, [I] immutable after handle_table_init.
+ */
+#ifndef CAIRN_OBJ_HANDLE_H
+#define CAIRN_OBJ_HANDLE_H
+
+#include <stdint.h>
+
+#include <cairn/rights.h>
+
+#include "lib/spinlock.h"
+#include "obj/object.h"
+
+#define HANDLE_INDEX_BITS  24
+#define HANDLE_INDEX_MASK  ((1u << HANDLE_INDEX_BITS) - 1)
+#define HANDLE_GEN_MASK    0x7fu
+#define HANDLE_MAX         (1u << HANDLE_INDEX_BITS) /* the most slots a table can have */
+#define HANDLE_TABLE_FIRST 16u                       /* slots allocated by handle_table_init */
+
+struct handle_slot {
+    struct object *obj; /* [l] NULL while the slot is free */
+    union {
+        uint32_t rights;    /* [l] live slot: CAIRN_RIGHT_* held through it */
+        uint32_t next_free; /* [l] free slot: next on the free list */
+    };
+    uint32_t generation; /* [l] 7 bits; bumped when the handle is closed */
+};
+
+struct handle_table {
+    struct spinlock lock;
+    struct handle_slot *slots; /* [l] capacity entries, kmalloc'd */
+    unsigned capacity;         /* [l] */
+    unsigned top;              /* [l] slots [0, top) have been used; the rest are fresh */
+    unsigned count;            /* [l] live handles */
+    unsigned max;              /* [I] the most slots this table may grow to */
+    uint32_t free_head;        /* [l] oldest closed slot, or HANDLE_SLOT_NONE */
+    uint32_t free_tail;        /* [l] newest closed slot, or HANDLE_SLOT_NONE */
+};
+
+#define HANDLE_SLOT_NONE UINT32_MAX
+
+/*
+ * Every function returns 0 (or a handle >= 0) on success, or a negative code:
+ * -CAIRN_EBADH (not a live handle of this table), -CAIRN_EWRONGTYPE,
+ * -CAIRN_ERIGHTS, -CAIRN_EINVAL (a bad argument from the kernel caller),
+ * -CAIRN_ENOMEM (table at max_handles, or no memory to grow it).
+ * None blocks; all may be called with interrupts on or off.
+ */
+
+/* An empty table that may hold up to max_handles handles (1..HANDLE_MAX). */
+int handle_table_init(struct handle_table *t, unsigned max_handles);
+
+/* Closes every handle, dropping its reference, and frees the array. For
+ * process exit: no other call may run on t concurrently. Afterwards t is
+ * empty and stays so (handle_insert fails with -CAIRN_ENOMEM) until
+ * handle_table_init. */
+void handle_table_fini(struct handle_table *t);
+
+/* A new handle to o with rights (CAIRN_RIGHT_* bits only, else -CAIRN_EINVAL).
+ * The table takes a reference of its own; the caller keeps its own. */
+int handle_insert(struct handle_table *t, struct object *o, uint32_t rights);
+
+/*
+ * Looks h up, checks that its object has the type wanted (CAIRN_OBJ_NONE:
+ * any) and that its rights include need_rights, in that order. On success
+ * *out is the object with a new reference that the caller drops with
+ * object_unref, so a concurrent handle_close cannot free it; *rights_out
+ * (when not NULL) is the handle's rights.
+ */
+int handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+               struct object **out, uint32_t *rights_out);
+
+/* A new handle to h's object with new_rights, which must be a subset of h's
+ * rights (else -CAIRN_ERIGHTS); h must hold CAIRN_RIGHT_DUPLICATE. */
+int handle_dup(struct handle_table *t, int32_t h, uint32_t new_rights);
+
+/* Invalidates h and drops its reference (which may destroy the object). */
+int handle_close(struct handle_table *t, int32_t h);
+
+/* The type, rights and koid of h's object. */
+int handle_info(struct handle_table *t, int32_t h, struct cairn_handle_info *out);
+
+/* Live handles in t. */
+unsigned handle_count(struct handle_table *t);
+
+#endif

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/* Memory objects (see memobj.h). */
+#include <cairn/errors.h>
+#include <cairn/rights.h>
+
+#include "arch/x86_64/layout.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "obj/memobj.h"
+
+static void
+memobj_destroy(struct object *o)
+{
+    struct memobj *m = memobj_from(o);
+
+    for (uint64_t i = 0; i < m->npages; i++) {
+        if (m->frames[i])
+            frame_free(m->frames[i], 0);
+    }
+    kfree(m->frames);
+    kfree(m);
+}
+
+static const struct object_ops memobj_ops = {.destroy = memobj_destroy};
+
+int
+memobj_create(uint64_t size, struct memobj **out)
+{
+    struct memobj *m;
+    uint64_t npages;
+
+    if (size == 0 || size > MEMOBJ_MAX_SIZE)
+        return -CAIRN_EINVAL;
+    npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    m = kzalloc(sizeof(*m));
+    if (!m)
+        return -CAIRN_ENOMEM;
+    m->frames = kzalloc(npages * sizeof(uint64_t));
+    if (!m->frames) {
+        kfree(m);
+        return -CAIRN_ENOMEM;
+    }
+    spin_init(&m->lock);
+    m->npages = npages;
+    object_init(&m->obj, CAIRN_OBJ_MEMOBJ, &memobj_ops);
+    *out = m;
+    return 0;
+}
+
+uint64_t
+memobj_frame(struct memobj *m, uint64_t page)
+{
+    uint64_t frame, fresh;
+    bool irq;
+
+    if (page >= m->npages)
+        return 0;
+    irq = spin_lock_irqsave(&m->lock);
+    frame = m->frames[page];
+    spin_unlock_irqrestore(&m->lock, irq);
+    if (frame)
+        return frame;
+
+    /* Allocate outside the lock; a racing toucher may win, then ours goes back. */
+    fresh = frame_alloc_zeroed(0);
+    if (!fresh)
+        return 0;
+    irq = spin_lock_irqsave(&m->lock);
+    if (!m->frames[page])
+        m->frames[page] = fresh;
+    frame = m->frames[page];
+    spin_unlock_irqrestore(&m->lock, irq);
+    if (frame != fresh)
+        frame_free(fresh, 0);
+    return frame;
+}

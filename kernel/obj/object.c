@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The common object header: reference counting, koids and live counts.
+ *
+ * Invariants: refs > 0 while the object is reachable; the thread whose
+ * decrement takes refs to 0 is the only one that calls destroy, so it runs
+ * exactly once. The decrement is acquire-release, so every write made
+ * through any reference happens before destroy. A live count goes up in
+ * object_init and down just before destroy, so it counts objects that
+ * exist.
+ */
+#include "obj/object.h"
+
+#include "lib/log.h"
+
+static uint64_t object_next_koid = 1;         /* [a] 0 is never a koid */
+static uint32_t object_live[CAIRN_OBJ_COUNT]; /* [a] per type */
+
+static int
+object_type_valid(uint32_t type)
+{
+    return type != CAIRN_OBJ_NONE && type < CAIRN_OBJ_COUNT;
+}
+
+void
+object_init(struct object *o, uint32_t type, const struct object_ops *ops)
+{
+    o->type = type;
+    o->refs = 1;
+    o->koid = __atomic_fetch_add(&object_next_koid, 1, __ATOMIC_RELAXED);
+    o->ops = ops;
+    if (object_type_valid(type))
+        __atomic_add_fetch(&object_live[type], 1, __ATOMIC_RELAXED);
+    else
+        log_error("object: koid %llu has invalid type %u", (unsigned long long)o->koid, type);
+}
+
+void
+object_ref(struct object *o)
+{
+    /* The caller holds a reference, so refs cannot be 0 here, and
+     * nothing needs ordering against a new reference. */
+    __atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
+}
+
+void
+object_unref(struct object *o)
+{
+    uint32_t old = __atomic_fetch_sub(&o->refs, 1, __ATOMIC_ACQ_REL);
+    uint32_t type;
+
+    if (old > 1)
+        return;
+    if (old == 0) {
+        /* Already destroyed: a reference was dropped twice. Destroying
+         * again would free it twice; leave it and say so. */
+        log_error("object: koid %llu unreferenced below zero", (unsigned long long)o->koid);
+        return;
+    }
+    type = o->type;
+    if (object_type_valid(type))
+        __atomic_sub_fetch(&object_live[type], 1, __ATOMIC_RELAXED);
+    if (o->ops && o->ops->destroy)
+        o->ops->destroy(o);
+}
+
+unsigned
+object_live_count(uint32_t type)
+{
+    if (!object_type_valid(type))
+        return 0;
+    return __atomic_load_n(&object_live[type], __ATOMIC_RELAXED);
+}

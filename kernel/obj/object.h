@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The header every kernel object embeds, so that the handle table and the
+ * capability code treat all objects alike.
+ *
+ * An object is born with one reference (its creator's); every handle that
+ * names it and every kernel pointer that outlives a lock holds one more.
+ * When the last reference is dropped, ops->destroy runs exactly once, on the
+ * thread that dropped it, with no lock of the handle table held; destroy
+ * frees the containing object. After object_unref() the caller must not
+ * touch the object again.
+ *
+ * Each object gets a koid (kernel object id) at init: unique for the boot,
+ * never reused, never 0. Per-type counts of live objects exist for leak
+ * tests. The per-process memory quota owner joins this header with the
+ * quota work.
+ *
+ * Pure code (only __atomic builtins), also built for host tests.
+ *
+ * Lock legend: [I] immutable after object_init, [a] atomic.
+ */
+#ifndef CAIRN_OBJ_OBJECT_H
+#define CAIRN_OBJ_OBJECT_H
+
+#include <stdint.h>
+
+#include <cairn/rights.h>
+
+struct object;
+
+struct object_ops {
+    /* Frees the object once its last reference is gone; may be NULL for an
+     * object whose storage is not owned by its references (a static one). */
+    void (*destroy)(struct object *o);
+};
+
+struct object {
+    uint32_t type;                /* [I] CAIRN_OBJ_*, never CAIRN_OBJ_NONE */
+    uint32_t refs;                /* [a] references held; destroy runs when it reaches 0 */
+    uint64_t koid;                /* [I] unique for the boot */
+    const struct object_ops *ops; /* [I] */
+};
+
+/* Initialises the header embedded in a new object: one reference (the
+ * caller's), a fresh koid, and one more live object of its type. type must
+ * be a CAIRN_OBJ_* other than CAIRN_OBJ_NONE. */
+void object_init(struct object *o, uint32_t type, const struct object_ops *ops);
+
+/* Takes one more reference. The caller must already hold one (directly or
+ * through a lock that keeps one alive). */
+void object_ref(struct object *o);
+
+/* Drops one reference; the last one destroys the object. */
+void object_unref(struct object *o);
+
+/* Objects of one type initialised and not yet destroyed, for leak tests;
+ * 0 for CAIRN_OBJ_NONE and unknown types. */
+unsigned object_live_count(uint32_t type);
+
+#endif

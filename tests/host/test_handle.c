@@ -1,0 +1,862 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host tests for kernel/obj/object.c and kernel/obj/handle.c: reference
+ * counts, rights that never grow, stale and garbage handles, growth to the
+ * limit, release at fini, and a two-thread stress.
+ *
+ * kmalloc and kfree are malloc and free here, with a count of live blocks
+ * and a switch that makes the next allocations fail. Test objects never free
+ * themselves: destroy only counts, so a test can check that it ran exactly
+ * once. Every test leaves no object alive and no block allocated.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairn/errors.h>
+#include <cairn/rights.h>
+
+#include "check.h"
+#include "log_stub.h"
+#include "mm/kmalloc.h"
+#include "obj/handle.h"
+#include "obj/object.h"
+
+/* --- kmalloc shim ------------------------------------------------------- */
+
+static long kmalloc_live;    /* [a] blocks handed out and not freed */
+static bool kmalloc_failing; /* [a] while set, kmalloc returns NULL */
+
+void *
+kmalloc(size_t size)
+{
+    void *p;
+
+    if (size == 0 || __atomic_load_n(&kmalloc_failing, __ATOMIC_RELAXED))
+        return NULL;
+    p = malloc(size);
+    if (p)
+        __atomic_add_fetch(&kmalloc_live, 1, __ATOMIC_RELAXED);
+    return p;
+}
+
+void *
+kzalloc(size_t size)
+{
+    void *p = kmalloc(size);
+
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
+void
+kfree(void *p)
+{
+    if (!p)
+        return;
+    __atomic_sub_fetch(&kmalloc_live, 1, __ATOMIC_RELAXED);
+    free(p);
+}
+
+/* --- test objects ------------------------------------------------------- */
+
+struct tobj {
+    struct object obj;
+    unsigned destroyed; /* [a] times destroy ran */
+};
+
+static void
+tobj_destroy(struct object *o)
+{
+    struct tobj *t = (struct tobj *)((char *)o - offsetof(struct tobj, obj));
+
+    __atomic_add_fetch(&t->destroyed, 1, __ATOMIC_RELAXED);
+}
+
+static const struct object_ops tobj_ops = {.destroy = tobj_destroy};
+
+static void
+tobj_init(struct tobj *t, uint32_t type)
+{
+    t->destroyed = 0;
+    object_init(&t->obj, type, &tobj_ops);
+}
+
+static uint32_t
+refs(struct tobj *t)
+{
+    return __atomic_load_n(&t->obj.refs, __ATOMIC_RELAXED);
+}
+
+static bool
+nothing_alive(void)
+{
+    for (uint32_t type = 0; type < CAIRN_OBJ_COUNT; type++) {
+        if (object_live_count(type) != 0)
+            return false;
+    }
+    return __atomic_load_n(&kmalloc_live, __ATOMIC_RELAXED) == 0;
+}
+
+#define RW  (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE)
+#define RWD (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_DUPLICATE)
+
+/* --- object header ------------------------------------------------------ */
+
+TEST(object_init_counts_one_reference_and_gives_unique_koids)
+{
+    struct tobj a, b, c;
+
+    CHECK(nothing_alive());
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    tobj_init(&b, CAIRN_OBJ_MEMOBJ);
+    tobj_init(&c, CAIRN_OBJ_ENDPOINT);
+    CHECK(refs(&a) == 1 && a.obj.type == CAIRN_OBJ_MEMOBJ && a.obj.ops == &tobj_ops);
+    CHECK(a.obj.koid != 0);
+    CHECK(b.obj.koid > a.obj.koid && c.obj.koid > b.obj.koid);
+    CHECK(object_live_count(CAIRN_OBJ_MEMOBJ) == 2);
+    CHECK(object_live_count(CAIRN_OBJ_ENDPOINT) == 1);
+    CHECK(object_live_count(CAIRN_OBJ_NONE) == 0);
+    CHECK(object_live_count(CAIRN_OBJ_COUNT) == 0);
+    CHECK(object_live_count(UINT32_MAX) == 0);
+
+    object_ref(&a.obj);
+    CHECK(refs(&a) == 2);
+    object_unref(&a.obj);
+    CHECK(refs(&a) == 1 && a.destroyed == 0);
+    object_unref(&a.obj);
+    object_unref(&b.obj);
+    object_unref(&c.obj);
+    CHECK(a.destroyed == 1 && b.destroyed == 1 && c.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(object_koids_are_never_reused)
+{
+    struct tobj a;
+    uint64_t first;
+
+    tobj_init(&a, CAIRN_OBJ_THREAD);
+    first = a.obj.koid;
+    object_unref(&a.obj);
+    tobj_init(&a, CAIRN_OBJ_THREAD);
+    CHECK(a.obj.koid != first);
+    object_unref(&a.obj);
+    CHECK(nothing_alive());
+}
+
+/* --- handle table: the basic calls -------------------------------------- */
+
+TEST(handle_insert_get_round_trip_counts_references)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct object *out = NULL;
+    uint32_t rights = 0;
+    int32_t h;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &a.obj, RW);
+    CHECK(h >= 0);
+    CHECK(refs(&a) == 2);
+    CHECK(handle_count(&t) == 1);
+
+    CHECK(handle_get(&t, h, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &out, &rights) == 0);
+    CHECK(out == &a.obj);
+    CHECK(rights == RW);
+    CHECK(refs(&a) == 3);
+    object_unref(out);
+    CHECK(refs(&a) == 2);
+
+    /* Only the table's reference left: closing the handle destroys. */
+    object_unref(&a.obj);
+    CHECK(refs(&a) == 1 && a.destroyed == 0);
+    CHECK(handle_close(&t, h) == 0);
+    CHECK(a.destroyed == 1);
+    CHECK(handle_count(&t) == 0);
+    handle_table_fini(&t);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_get_reference_outlives_close)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct object *out = NULL;
+    int32_t h;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_ENDPOINT);
+    h = handle_insert(&t, &a.obj, CAIRN_RIGHT_SIGNAL);
+    object_unref(&a.obj);
+    CHECK(handle_get(&t, h, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL, &out, NULL) == 0);
+    CHECK(handle_close(&t, h) == 0);
+    CHECK(a.destroyed == 0 && refs(&a) == 1);
+    object_unref(out);
+    CHECK(a.destroyed == 1);
+    handle_table_fini(&t);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_get_with_type_none_accepts_any_type)
+{
+    struct handle_table t;
+    struct tobj a, b;
+    struct object *out = NULL;
+    int32_t ha, hb;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_IRQ);
+    tobj_init(&b, CAIRN_OBJ_QUOTA);
+    ha = handle_insert(&t, &a.obj, 0);
+    hb = handle_insert(&t, &b.obj, CAIRN_RIGHTS_ALL);
+    CHECK(ha >= 0 && hb >= 0 && ha != hb);
+    CHECK(handle_get(&t, ha, CAIRN_OBJ_NONE, 0, &out, NULL) == 0 && out == &a.obj);
+    object_unref(out);
+    CHECK(handle_get(&t, hb, CAIRN_OBJ_NONE, CAIRN_RIGHTS_ALL, &out, NULL) == 0 && out == &b.obj);
+    object_unref(out);
+    CHECK(refs(&a) == 2 && refs(&b) == 2);
+    object_unref(&a.obj);
+    object_unref(&b.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1 && b.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_get_distinguishes_bad_handle_wrong_type_and_missing_rights)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct object *out = (struct object *)0x1;
+    uint32_t rights = 0xdead;
+    int32_t h;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &a.obj, CAIRN_RIGHT_READ);
+
+    CHECK(handle_get(&t, h + 1, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &out, &rights) == -CAIRN_EBADH);
+    CHECK(handle_get(&t, h, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_READ, &out, &rights) ==
+          -CAIRN_EWRONGTYPE);
+    CHECK(handle_get(&t, h, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_WRITE, &out, &rights) == -CAIRN_ERIGHTS);
+    CHECK(handle_get(&t, h, CAIRN_OBJ_MEMOBJ, RW, &out, &rights) == -CAIRN_ERIGHTS);
+    /* The type is checked before the rights. */
+    CHECK(handle_get(&t, h, CAIRN_OBJ_THREAD, CAIRN_RIGHT_WRITE, &out, &rights) ==
+          -CAIRN_EWRONGTYPE);
+    /* No effect on error: outputs untouched, no reference taken. */
+    CHECK(out == (struct object *)0x1 && rights == 0xdead);
+    CHECK(refs(&a) == 2 && handle_count(&t) == 1);
+
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_info_reports_type_rights_and_koid)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct cairn_handle_info info;
+    int32_t h;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_NOTIFICATION);
+    h = handle_insert(&t, &a.obj, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT);
+    memset(&info, 0xff, sizeof(info));
+    CHECK(handle_info(&t, h, &info) == 0);
+    CHECK(info.type == CAIRN_OBJ_NOTIFICATION);
+    CHECK(info.rights == (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT));
+    CHECK(info.koid == a.obj.koid);
+    CHECK(refs(&a) == 2);
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_insert_rejects_unknown_rights_and_null_objects)
+{
+    struct handle_table t;
+    struct tobj a;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    CHECK(handle_insert(&t, &a.obj, CAIRN_RIGHTS_ALL + 1) == -CAIRN_EINVAL);
+    CHECK(handle_insert(&t, &a.obj, 1u << 31) == -CAIRN_EINVAL);
+    CHECK(handle_insert(&t, NULL, CAIRN_RIGHT_READ) == -CAIRN_EINVAL);
+    CHECK(refs(&a) == 1 && handle_count(&t) == 0);
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(nothing_alive());
+}
+
+/* --- duplication -------------------------------------------------------- */
+
+TEST(handle_dup_never_amplifies_rights)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct cairn_handle_info info;
+    int32_t h, d, dd;
+
+    CHECK(handle_table_init(&t, 16) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &a.obj, CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE);
+
+    CHECK(handle_dup(&t, h, RW) == -CAIRN_ERIGHTS);
+    CHECK(handle_dup(&t, h, CAIRN_RIGHTS_ALL) == -CAIRN_ERIGHTS);
+    CHECK(handle_dup(&t, h, CAIRN_RIGHT_READ | (1u << 31)) == -CAIRN_ERIGHTS);
+    CHECK(handle_dup(&t, h, UINT32_MAX) == -CAIRN_ERIGHTS);
+    CHECK(refs(&a) == 2 && handle_count(&t) == 1);
+
+    /* Same rights or fewer is fine, and a copy can be copied again no wider. */
+    d = handle_dup(&t, h, CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE);
+    CHECK(d >= 0 && d != h);
+    CHECK(handle_dup(&t, d, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE) == -CAIRN_ERIGHTS);
+    dd = handle_dup(&t, d, CAIRN_RIGHT_READ);
+    CHECK(dd >= 0);
+    CHECK(handle_info(&t, dd, &info) == 0 && info.rights == CAIRN_RIGHT_READ);
+    CHECK(handle_dup(&t, h, 0) >= 0);
+    CHECK(refs(&a) == 5 && handle_count(&t) == 4);
+
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_dup_requires_duplicate_right)
+{
+    struct handle_table t;
+    struct tobj a;
+    int32_t h, d;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_ENDPOINT);
+    h = handle_insert(&t, &a.obj, CAIRN_RIGHTS_ALL & ~CAIRN_RIGHT_DUPLICATE);
+    CHECK(handle_dup(&t, h, CAIRN_RIGHT_READ) == -CAIRN_ERIGHTS);
+    CHECK(handle_dup(&t, h, 0) == -CAIRN_ERIGHTS);
+    CHECK(refs(&a) == 2 && handle_count(&t) == 1);
+
+    /* A copy without DUPLICATE cannot be copied either. */
+    d = handle_insert(&t, &a.obj, RWD);
+    d = handle_dup(&t, d, RW);
+    CHECK(d >= 0);
+    CHECK(handle_dup(&t, d, CAIRN_RIGHT_READ) == -CAIRN_ERIGHTS);
+
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_dup_names_the_same_object_with_its_own_reference)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct cairn_handle_info hi, di;
+    struct object *out = NULL;
+    int32_t h, d;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_PROCESS);
+    h = handle_insert(&t, &a.obj, RWD);
+    d = handle_dup(&t, h, RW);
+    CHECK(d >= 0 && refs(&a) == 3);
+    CHECK(handle_info(&t, h, &hi) == 0 && handle_info(&t, d, &di) == 0);
+    CHECK(hi.koid == di.koid && di.type == CAIRN_OBJ_PROCESS && di.rights == RW);
+
+    /* Closing the original leaves the copy working. */
+    CHECK(handle_close(&t, h) == 0);
+    CHECK(refs(&a) == 2);
+    CHECK(handle_get(&t, d, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WRITE, &out, NULL) == 0);
+    CHECK(out == &a.obj);
+    object_unref(out);
+    CHECK(handle_close(&t, d) == 0);
+    CHECK(refs(&a) == 1 && a.destroyed == 0);
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(nothing_alive());
+}
+
+/* --- closing and stale handles ------------------------------------------ */
+
+TEST(handle_close_rejects_the_closed_handle_everywhere)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct object *out = NULL;
+    struct cairn_handle_info info;
+    int32_t h, keep;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    keep = handle_insert(&t, &a.obj, RWD);
+    h = handle_insert(&t, &a.obj, RWD);
+    CHECK(refs(&a) == 3);
+    CHECK(handle_close(&t, h) == 0);
+    CHECK(refs(&a) == 2);
+    CHECK(handle_close(&t, h) == -CAIRN_EBADH);
+    CHECK(handle_get(&t, h, CAIRN_OBJ_NONE, 0, &out, NULL) == -CAIRN_EBADH);
+    CHECK(handle_dup(&t, h, 0) == -CAIRN_EBADH);
+    CHECK(handle_info(&t, h, &info) == -CAIRN_EBADH);
+    CHECK(refs(&a) == 2 && handle_count(&t) == 1);
+    CHECK(handle_info(&t, keep, &info) == 0);
+
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_reused_slot_does_not_revive_stale_handle)
+{
+    struct handle_table t;
+    struct tobj a, b;
+    struct object *out = NULL;
+    int32_t stale, h;
+    bool distinct = true, rejected = true;
+
+    /* One slot: every insert reuses it. */
+    CHECK(handle_table_init(&t, 1) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    tobj_init(&b, CAIRN_OBJ_MEMOBJ);
+    stale = handle_insert(&t, &a.obj, RWD);
+    CHECK(stale >= 0);
+    CHECK(handle_close(&t, stale) == 0);
+
+    h = handle_insert(&t, &b.obj, CAIRN_RIGHT_READ);
+    CHECK(h >= 0 && h != stale);
+    CHECK((h & HANDLE_INDEX_MASK) == (stale & HANDLE_INDEX_MASK));
+    CHECK(handle_get(&t, stale, CAIRN_OBJ_NONE, 0, &out, NULL) == -CAIRN_EBADH);
+    CHECK(handle_dup(&t, stale, 0) == -CAIRN_EBADH);
+    CHECK(handle_close(&t, stale) == -CAIRN_EBADH);
+    CHECK(refs(&b) == 2 && refs(&a) == 1);
+    CHECK(handle_close(&t, h) == 0);
+
+    /* The stale value stays dead for the whole generation cycle (128). */
+    for (unsigned i = 2; i <= HANDLE_GEN_MASK; i++) {
+        h = handle_insert(&t, &b.obj, CAIRN_RIGHT_READ);
+        if (h < 0 || h == stale)
+            distinct = false;
+        if (handle_get(&t, stale, CAIRN_OBJ_NONE, 0, &out, NULL) != -CAIRN_EBADH)
+            rejected = false;
+        handle_close(&t, h);
+    }
+    CHECK(distinct && rejected);
+    CHECK(refs(&a) == 1 && refs(&b) == 1 && handle_count(&t) == 0);
+
+    object_unref(&a.obj);
+    object_unref(&b.obj);
+    handle_table_fini(&t);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_rejects_negative_huge_and_garbage_values)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct object *out = (struct object *)0x1;
+    struct cairn_handle_info info;
+    int32_t h;
+    bool all_rejected = true;
+
+    CHECK(handle_table_init(&t, 64) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &a.obj, CAIRN_RIGHTS_ALL);
+    CHECK(h >= 0);
+
+    const int32_t bad[] = {
+        CAIRN_HANDLE_INVALID,
+        -2,
+        INT32_MIN,
+        INT32_MIN | h, /* the live handle with the sign bit set */
+        INT32_MAX,
+        h + 1,                        /* a slot never used */
+        63,                           /* within max, never used */
+        64,                           /* past max */
+        (int32_t)HANDLE_INDEX_MASK,   /* the largest index */
+        h ^ (1 << HANDLE_INDEX_BITS), /* the live slot, wrong generation */
+        h | (int32_t)(HANDLE_GEN_MASK << HANDLE_INDEX_BITS),
+        h | (1 << 23), /* a high index bit */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (handle_get(&t, bad[i], CAIRN_OBJ_NONE, 0, &out, NULL) != -CAIRN_EBADH ||
+            handle_dup(&t, bad[i], 0) != -CAIRN_EBADH ||
+            handle_info(&t, bad[i], &info) != -CAIRN_EBADH ||
+            handle_close(&t, bad[i]) != -CAIRN_EBADH) {
+            fprintf(stderr, "  handle value %#x accepted\n", (unsigned)bad[i]);
+            all_rejected = false;
+        }
+    }
+    CHECK(all_rejected);
+    CHECK(out == (struct object *)0x1);
+    CHECK(refs(&a) == 2 && handle_count(&t) == 1);
+    CHECK(handle_get(&t, h, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHTS_ALL, &out, NULL) == 0);
+    object_unref(out);
+
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+/* --- growth and limits -------------------------------------------------- */
+
+TEST(handle_table_grows_to_max_handles_then_reports_enomem)
+{
+    enum {
+        MAX = 100
+    }; /* not a power of two: the last growth is clamped */
+    struct handle_table t;
+    struct tobj a;
+    struct object *out = NULL;
+    static int32_t h[MAX];
+    bool ok = true;
+
+    CHECK(handle_table_init(&t, MAX) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    for (unsigned i = 0; i < MAX; i++) {
+        h[i] = handle_insert(&t, &a.obj, RWD);
+        if (h[i] < 0)
+            ok = false;
+        for (unsigned j = 0; j < i && ok; j++) {
+            if (h[j] == h[i])
+                ok = false;
+        }
+    }
+    CHECK(ok);
+    CHECK(handle_count(&t) == MAX && refs(&a) == MAX + 1);
+    CHECK(t.capacity == MAX);
+
+    CHECK(handle_insert(&t, &a.obj, RWD) == -CAIRN_ENOMEM);
+    CHECK(handle_dup(&t, h[0], RWD) == -CAIRN_ENOMEM);
+    CHECK(handle_count(&t) == MAX && refs(&a) == MAX + 1);
+
+    /* Everything inserted before growing is still there. */
+    for (unsigned i = 0; i < MAX; i++) {
+        if (handle_get(&t, h[i], CAIRN_OBJ_MEMOBJ, RWD, &out, NULL) != 0)
+            ok = false;
+        else
+            object_unref(out);
+    }
+    CHECK(ok);
+
+    /* A closed slot makes room again. */
+    CHECK(handle_close(&t, h[50]) == 0);
+    h[50] = handle_dup(&t, h[0], CAIRN_RIGHT_READ);
+    CHECK(h[50] >= 0);
+    CHECK(handle_insert(&t, &a.obj, RWD) == -CAIRN_ENOMEM);
+
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_growth_failure_leaves_the_table_unchanged)
+{
+    struct handle_table t;
+    struct tobj a;
+    struct object *out = NULL;
+    int32_t first = -1;
+    unsigned i;
+
+    CHECK(handle_table_init(&t, 64) == 0);
+    tobj_init(&a, CAIRN_OBJ_MEMOBJ);
+    for (i = 0; i < HANDLE_TABLE_FIRST; i++) {
+        int32_t h = handle_insert(&t, &a.obj, RWD);
+        if (i == 0)
+            first = h;
+    }
+    CHECK(handle_count(&t) == HANDLE_TABLE_FIRST);
+
+    __atomic_store_n(&kmalloc_failing, true, __ATOMIC_RELAXED);
+    CHECK(handle_insert(&t, &a.obj, RWD) == -CAIRN_ENOMEM);
+    CHECK(handle_dup(&t, first, RWD) == -CAIRN_ENOMEM);
+    __atomic_store_n(&kmalloc_failing, false, __ATOMIC_RELAXED);
+    CHECK(handle_count(&t) == HANDLE_TABLE_FIRST && t.capacity == HANDLE_TABLE_FIRST);
+    CHECK(refs(&a) == HANDLE_TABLE_FIRST + 1);
+    CHECK(handle_get(&t, first, CAIRN_OBJ_MEMOBJ, RWD, &out, NULL) == 0);
+    object_unref(out);
+
+    CHECK(handle_dup(&t, first, RWD) >= 0);
+    CHECK(t.capacity == 2 * HANDLE_TABLE_FIRST);
+
+    object_unref(&a.obj);
+    handle_table_fini(&t);
+    CHECK(a.destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_table_init_rejects_bad_sizes_and_missing_memory)
+{
+    struct handle_table t;
+
+    CHECK(handle_table_init(&t, 0) == -CAIRN_EINVAL);
+    CHECK(handle_table_init(&t, HANDLE_MAX + 1) == -CAIRN_EINVAL);
+    CHECK(handle_table_init(&t, UINT32_MAX) == -CAIRN_EINVAL);
+    __atomic_store_n(&kmalloc_failing, true, __ATOMIC_RELAXED);
+    CHECK(handle_table_init(&t, 8) == -CAIRN_ENOMEM);
+    __atomic_store_n(&kmalloc_failing, false, __ATOMIC_RELAXED);
+    CHECK(nothing_alive());
+
+    /* The largest table starts small. */
+    CHECK(handle_table_init(&t, HANDLE_MAX) == 0);
+    CHECK(t.capacity == HANDLE_TABLE_FIRST);
+    handle_table_fini(&t);
+    CHECK(nothing_alive());
+}
+
+/* --- fini --------------------------------------------------------------- */
+
+TEST(handle_table_fini_releases_every_reference)
+{
+    enum {
+        N = 6
+    };
+    struct handle_table t;
+    struct tobj o[N], late;
+    bool once = true;
+
+    CHECK(handle_table_init(&t, 256) == 0);
+    for (unsigned i = 0; i < N; i++) {
+        tobj_init(&o[i], i % 2 ? CAIRN_OBJ_ENDPOINT : CAIRN_OBJ_MEMOBJ);
+        /* Several handles each, some duplicated, some closed again. */
+        for (unsigned k = 0; k <= i; k++) {
+            int32_t h = handle_insert(&t, &o[i].obj, RWD);
+
+            CHECK(handle_dup(&t, h, CAIRN_RIGHT_READ) >= 0);
+            if (k % 2)
+                CHECK(handle_close(&t, h) == 0);
+        }
+    }
+    CHECK(object_live_count(CAIRN_OBJ_MEMOBJ) == N / 2);
+    CHECK(object_live_count(CAIRN_OBJ_ENDPOINT) == N / 2);
+
+    /* The table now holds the only references. */
+    for (unsigned i = 0; i < N; i++)
+        object_unref(&o[i].obj);
+    for (unsigned i = 0; i < N; i++) {
+        if (o[i].destroyed != 0)
+            once = false;
+    }
+    CHECK(once);
+
+    handle_table_fini(&t);
+    for (unsigned i = 0; i < N; i++) {
+        if (o[i].destroyed != 1)
+            once = false;
+    }
+    CHECK(once);
+    CHECK(nothing_alive());
+
+    /* After fini the table is empty and stays empty. */
+    CHECK(handle_count(&t) == 0);
+    CHECK(handle_close(&t, 0) == -CAIRN_EBADH);
+    tobj_init(&late, CAIRN_OBJ_MEMOBJ);
+    CHECK(handle_insert(&t, &late.obj, RWD) == -CAIRN_ENOMEM);
+    CHECK(refs(&late) == 1);
+    object_unref(&late.obj);
+    CHECK(nothing_alive());
+}
+
+/* --- concurrency -------------------------------------------------------- */
+
+#define STRESS_THREADS 2
+#define STRESS_OBJS    4
+#define STRESS_SHARED  40 /* enough live handles to make the table grow twice */
+#define STRESS_ROUNDS  20
+#define STRESS_ITERS   2000
+
+static struct handle_table stress_table;
+static struct tobj stress_objs[STRESS_OBJS];
+static int32_t stress_shared[STRESS_SHARED];        /* [a] published handles; -1: empty */
+static unsigned long stress_made[STRESS_THREADS];   /* handles created, per thread */
+static unsigned long stress_closed[STRESS_THREADS]; /* handles closed, per thread */
+static unsigned long stress_errors;                 /* [a] unexpected results */
+
+static uint32_t
+stress_rand(uint32_t *state)
+{
+    uint32_t x = *state;
+
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
+static void
+stress_expect(bool ok)
+{
+    if (!ok)
+        __atomic_add_fetch(&stress_errors, 1, __ATOMIC_RELAXED);
+}
+
+static bool
+stress_is_obj(struct object *o)
+{
+    for (unsigned i = 0; i < STRESS_OBJS; i++) {
+        if (o == &stress_objs[i].obj)
+            return true;
+    }
+    return false;
+}
+
+static void *
+stress_thread(void *arg)
+{
+    unsigned id = (unsigned)(uintptr_t)arg;
+    struct handle_table *t = &stress_table;
+    uint32_t seed = 0x9e3779b9u * (id + 1);
+    struct cairn_handle_info info;
+    struct object *out;
+
+    for (unsigned i = 0; i < STRESS_ITERS; i++) {
+        struct tobj *o = &stress_objs[stress_rand(&seed) % STRESS_OBJS];
+        int32_t h, d, peek, old;
+        int ret;
+
+        /* A private handle: only this thread can close it. */
+        h = handle_insert(t, &o->obj, RWD);
+        stress_expect(h >= 0);
+        if (h < 0)
+            continue;
+        stress_made[id]++;
+        d = handle_dup(t, h, RW);
+        stress_expect(d >= 0);
+        if (d >= 0)
+            stress_made[id]++;
+        ret = handle_get(t, h, CAIRN_OBJ_NONE, CAIRN_RIGHT_DUPLICATE, &out, NULL);
+        stress_expect(ret == 0 && out == &o->obj);
+        if (ret == 0)
+            object_unref(out);
+        stress_expect(handle_close(t, h) == 0);
+        stress_closed[id]++;
+
+        /* Publish the copy; whoever takes a handle out of the array closes it. */
+        if (d >= 0) {
+            old = __atomic_exchange_n(&stress_shared[stress_rand(&seed) % STRESS_SHARED], d,
+                                      __ATOMIC_ACQ_REL);
+            if (old >= 0) {
+                stress_expect(handle_close(t, old) == 0);
+                stress_closed[id]++;
+            }
+        }
+
+        /* Use a handle the other thread may be closing right now. */
+        peek =
+            __atomic_load_n(&stress_shared[stress_rand(&seed) % STRESS_SHARED], __ATOMIC_ACQUIRE);
+        if (peek >= 0) {
+            ret = handle_get(t, peek, CAIRN_OBJ_NONE, CAIRN_RIGHT_READ, &out, NULL);
+            stress_expect(ret == 0 || ret == -CAIRN_EBADH);
+            if (ret == 0) {
+                stress_expect(stress_is_obj(out));
+                object_unref(out);
+            }
+            /* Published copies lack DUPLICATE. If the thread was held up
+             * for a whole generation cycle (128 reuses of the slot), peek
+             * may name the other thread's private handle instead; that is
+             * the documented limit, so tolerate it and keep counting. */
+            ret = handle_dup(t, peek, CAIRN_RIGHT_READ);
+            stress_expect(ret == -CAIRN_ERIGHTS || ret == -CAIRN_EBADH || ret >= 0);
+            if (ret >= 0) {
+                stress_made[id]++;
+                stress_expect(handle_close(t, ret) == 0);
+                stress_closed[id]++;
+            }
+            ret = handle_info(t, peek, &info);
+            stress_expect(ret == -CAIRN_EBADH || (ret == 0 && (info.rights & ~RWD) == 0));
+        }
+    }
+    return NULL;
+}
+
+TEST(handle_concurrent_stress_keeps_counts_exact)
+{
+    pthread_t threads[STRESS_THREADS];
+    unsigned long made = 0, closed = 0;
+    bool exact = true;
+
+    for (unsigned i = 0; i < STRESS_OBJS; i++)
+        tobj_init(&stress_objs[i], CAIRN_OBJ_MEMOBJ);
+
+    for (unsigned round = 0; round < STRESS_ROUNDS; round++) {
+        CHECK(handle_table_init(&stress_table, 256) == 0);
+        for (unsigned i = 0; i < STRESS_SHARED; i++)
+            stress_shared[i] = CAIRN_HANDLE_INVALID;
+        for (unsigned i = 0; i < STRESS_THREADS; i++) {
+            stress_made[i] = 0;
+            stress_closed[i] = 0;
+            CHECK(pthread_create(&threads[i], NULL, stress_thread, (void *)(uintptr_t)i) == 0);
+        }
+        for (unsigned i = 0; i < STRESS_THREADS; i++)
+            pthread_join(threads[i], NULL);
+
+        made = closed = 0;
+        for (unsigned i = 0; i < STRESS_THREADS; i++) {
+            made += stress_made[i];
+            closed += stress_closed[i];
+        }
+        if (handle_count(&stress_table) != made - closed)
+            exact = false;
+
+        /* The table holds one reference per live handle, no more. */
+        unsigned long held = 0;
+        for (unsigned i = 0; i < STRESS_OBJS; i++)
+            held += refs(&stress_objs[i]) - 1;
+        if (held != made - closed)
+            exact = false;
+
+        /* Close half of what is left, let fini release the rest. */
+        for (unsigned i = 0; i < STRESS_SHARED; i += 2) {
+            if (stress_shared[i] >= 0 && handle_close(&stress_table, stress_shared[i]) != 0)
+                exact = false;
+        }
+        handle_table_fini(&stress_table);
+        for (unsigned i = 0; i < STRESS_OBJS; i++) {
+            if (refs(&stress_objs[i]) != 1 || stress_objs[i].destroyed != 0)
+                exact = false;
+        }
+    }
+    CHECK(exact);
+    CHECK(__atomic_load_n(&stress_errors, __ATOMIC_RELAXED) == 0);
+    CHECK(made > STRESS_ITERS);
+
+    for (unsigned i = 0; i < STRESS_OBJS; i++)
+        object_unref(&stress_objs[i].obj);
+    for (unsigned i = 0; i < STRESS_OBJS; i++)
+        CHECK(stress_objs[i].destroyed == 1);
+    CHECK(nothing_alive());
+}
+
+int
+main(void)
+{
+    RUN(object_init_counts_one_reference_and_gives_unique_koids);
+    RUN(object_koids_are_never_reused);
+    RUN(handle_insert_get_round_trip_counts_references);
+    RUN(handle_get_reference_outlives_close);
+    RUN(handle_get_with_type_none_accepts_any_type);
+    RUN(handle_get_distinguishes_bad_handle_wrong_type_and_missing_rights);
+    RUN(handle_info_reports_type_rights_and_koid);
+    RUN(handle_insert_rejects_unknown_rights_and_null_objects);
+    RUN(handle_dup_never_amplifies_rights);
+    RUN(handle_dup_requires_duplicate_right);
+    RUN(handle_dup_names_the_same_object_with_its_own_reference);
+    RUN(handle_close_rejects_the_closed_handle_everywhere);
+    RUN(handle_reused_slot_does_not_revive_stale_handle);
+    RUN(handle_rejects_negative_huge_and_garbage_values);
+    RUN(handle_table_grows_to_max_handles_then_reports_enomem);
+    RUN(handle_growth_failure_leaves_the_table_unchanged);
+    RUN(handle_table_init_rejects_bad_sizes_and_missing_memory);
+    RUN(handle_table_fini_releases_every_reference);
+    RUN(handle_concurrent_stress_keeps_counts_exact);
+    return check_exit();
+}
