@@ -88,6 +88,18 @@ cairn_vm_protect(uint64_t addr, uint64_t size, uint32_t prot)
     return cairn_syscall3(CAIRN_SYS_vm_protect, (long)addr, (long)size, (long)prot);
 }
 
+long
+cairn_process_spawn(long memobj, uint64_t size, uint64_t arg)
+{
+    return cairn_syscall3(CAIRN_SYS_process_spawn, memobj, (long)size, (long)arg);
+}
+
+long
+cairn_process_wait(long process, uint64_t timeout_ns, int64_t *status)
+{
+    return cairn_syscall3(CAIRN_SYS_process_wait, process, (long)timeout_ns, (long)status);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

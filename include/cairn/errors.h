@@ -20,7 +20,8 @@
     X(CAIRN_ENOSYS, 9, "not implemented")        \
     X(CAIRN_EBADH, 10, "bad handle")             \
     X(CAIRN_EWRONGTYPE, 11, "wrong object type") \
-    X(CAIRN_ERIGHTS, 12, "insufficient rights")
+    X(CAIRN_ERIGHTS, 12, "insufficient rights")  \
+    X(CAIRN_ETIMEDOUT, 13, "timed out")
 
 enum cairn_error {
 #define CAIRN_ERROR_ENUM(name, value, message) name = value,

@@ -18,6 +18,9 @@
  *   - rsp = CAIRN_USER_STACK_TOP (16-byte aligned, as the psABI wants at
  *     process entry: no return address pushed);
  *   - rdi = the boot flags (CAIRN_INIT_*); every other general register 0;
+ *   - handles 0, 1, ... name the boot modules, in the loader's order (init
+ *     itself included), as memory objects with READ, MAP, DUPLICATE and
+ *     TRANSFER: the first handle that handle_info refuses ends the list;
  *   - rflags: IF set, DF clear; the x87/SSE state as after FNINIT, with
  *     MXCSR = 0x1f80 (all exceptions masked, round to nearest).
  *
@@ -30,8 +33,9 @@
 
 /* Boot flags, passed to init in rdi. */
 #define CAIRN_INIT_TEST  1u /* the kernel was booted with `test`: run the user-mode tests */
-#define CAIRN_INIT_EXIT  2u /* kernel tests: exit at once with status 0 */
-#define CAIRN_INIT_FAULT 4u /* kernel tests: die by writing to its own code */
+#define CAIRN_INIT_EXIT  2u /* tests: exit at once with status 0 */
+#define CAIRN_INIT_FAULT 4u /* tests: die by writing to its own code */
+#define CAIRN_INIT_SLEEP 8u /* tests: sleep 100 ms, then exit with status 7 */
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

@@ -5,13 +5,38 @@
  * refused with a message, and the kernel carries on without it.
  */
 #include <cairn/errors.h>
+#include <cairn/rights.h>
 
 #include "arch/x86_64/layout.h"
 #include "core/init.h"
 #include "core/kernel.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "obj/memobj.h"
 #include "sched/sched.h"
+
+#define MODULE_RIGHTS \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+/* Handles 0.. for the boot modules, as include/cairn/init.h promises. */
+static int
+init_give_modules(struct process *p)
+{
+    for (unsigned i = 0; i < boot_info.module_count; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+        uint64_t pages = (m->end - m->start + PAGE_SIZE - 1) / PAGE_SIZE;
+        struct memobj *mo;
+        int h, err = memobj_create_phys(m->start, pages ? pages : 1, &mo);
+
+        if (err)
+            return err;
+        h = handle_insert(&p->handles, &mo->obj, MODULE_RIGHTS);
+        object_unref(&mo->obj);
+        if (h < 0)
+            return h;
+    }
+    return 0;
+}
 
 int
 init_image(const void **image, size_t *size)
@@ -41,6 +66,12 @@ init_start(uint64_t flags, struct process **out)
     err = process_spawn_elf("init", image, size, flags, out);
     if (err) {
         log_error("init: cannot start the init module (error %d)", err);
+        return err;
+    }
+    err = init_give_modules(*out);
+    if (err) {
+        log_error("init: cannot hand init its boot modules (error %d)", err);
+        process_unref(*out); /* never started: this frees it */
         return err;
     }
     log_info("init: started (pid %u)", (*out)->pid);

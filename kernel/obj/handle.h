@@ -48,7 +48,7 @@ struct handle_slot {
 };
 
 struct handle_table {
-    struct spinlock lock;
+    struct spinlock lock;      /* guards the [l] fields; a leaf lock */
     struct handle_slot *slots; /* [l] capacity entries, kmalloc'd */
     unsigned capacity;         /* [l] */
     unsigned top;              /* [l] slots [0, top) have been used; the rest are fresh */

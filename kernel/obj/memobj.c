@@ -13,7 +13,7 @@ memobj_destroy(struct object *o)
 {
     struct memobj *m = memobj_from(o);
 
-    for (uint64_t i = 0; i < m->npages; i++) {
+    for (uint64_t i = 0; i < m->npages && !m->borrowed; i++) {
         if (m->frames[i])
             frame_free(m->frames[i], 0);
     }
@@ -73,4 +73,17 @@ memobj_frame(struct memobj *m, uint64_t page)
     if (frame != fresh)
         frame_free(fresh, 0);
     return frame;
+}
+
+int
+memobj_create_phys(uint64_t phys, uint64_t npages, struct memobj **out)
+{
+    int err = memobj_create(npages * PAGE_SIZE, out);
+
+    if (err)
+        return err;
+    (*out)->borrowed = true;
+    for (uint64_t i = 0; i < npages; i++)
+        (*out)->frames[i] = phys + i * PAGE_SIZE;
+    return 0;
 }

@@ -10,6 +10,7 @@
 #ifndef CAIRN_OBJ_MEMOBJ_H
 #define CAIRN_OBJ_MEMOBJ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/spinlock.h"
@@ -22,12 +23,17 @@ struct memobj {
     struct spinlock lock;
     uint64_t npages;  /* [I] */
     uint64_t *frames; /* [l] physical address of each page, 0 until touched */
+    bool borrowed;    /* [I] frames belong to someone else (boot modules): never freed */
 };
 
 /* A memory object of size bytes (rounded up to pages; 1..MEMOBJ_MAX_SIZE).
  * Returns 0 and the object with one reference, or -CAIRN_EINVAL /
  * -CAIRN_ENOMEM. */
 int memobj_create(uint64_t size, struct memobj **out);
+
+/* A memory object over npages existing contiguous frames from phys that
+ * it does not own (a boot module's). */
+int memobj_create_phys(uint64_t phys, uint64_t npages, struct memobj **out);
 
 /* The frame behind page index page, allocated zeroed on first use; 0 when
  * out of memory or page is out of range. */

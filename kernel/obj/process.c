@@ -42,23 +42,32 @@ process_current(void)
 static void
 process_destroy(struct process *p)
 {
+    /* Only a process that never ran is destroyed with handles or mappings
+     * still in place; a running one holds a reference through its thread. */
     handle_table_fini(&p->handles);
     vspace_fini(&p->vs);
     kfree(p);
     __atomic_fetch_sub(&live_processes, 1, __ATOMIC_RELAXED);
 }
 
+static void
+process_object_destroy(struct object *o)
+{
+    process_destroy(process_from(o));
+}
+
+static const struct object_ops process_ops = {.destroy = process_object_destroy};
+
 void
 process_ref(struct process *p)
 {
-    __atomic_fetch_add(&p->refs, 1, __ATOMIC_RELAXED);
+    object_ref(&p->obj);
 }
 
 void
 process_unref(struct process *p)
 {
-    if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0)
-        process_destroy(p);
+    object_unref(&p->obj);
 }
 
 /* Map a fresh memory object over [start, end) with prot, filling it from
@@ -119,7 +128,7 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
     if (!p)
         return -CAIRN_ENOMEM;
     __atomic_fetch_add(&live_processes, 1, __ATOMIC_RELAXED);
-    p->refs = 1;
+    object_init(&p->obj, CAIRN_OBJ_PROCESS, &process_ops);
     p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
     strlcpy(p->name, name, sizeof(p->name));
     err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
@@ -152,6 +161,35 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
 
 err_destroy:
     process_destroy(p);
+    return err;
+}
+
+int
+process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_t arg,
+                     struct process **out)
+{
+    uint8_t *image;
+    int err;
+
+    if (size == 0 || size > mo->npages * PAGE_SIZE || size > PROCESS_MAX_IMAGE)
+        return -CAIRN_EINVAL;
+    /* A contiguous copy: the parser and loader read the image as one range,
+     * and the object's pages are neither contiguous nor stable while the
+     * caller may still write them. */
+    image = kmalloc(size);
+    if (!image)
+        return -CAIRN_ENOMEM;
+    for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
+        uint64_t frame = memobj_frame(mo, done / PAGE_SIZE);
+        uint64_t chunk = size - done < PAGE_SIZE ? size - done : PAGE_SIZE;
+        if (!frame) {
+            kfree(image);
+            return -CAIRN_ENOMEM;
+        }
+        memcpy(image + done, phys_to_virt(frame), chunk);
+    }
+    err = process_spawn_elf(name, image, size, arg, out);
+    kfree(image);
     return err;
 }
 

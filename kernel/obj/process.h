@@ -21,12 +21,15 @@
 
 #include "mm/vspace.h"
 #include "obj/handle.h"
+#include "obj/object.h"
 #include "sched/thread.h"
 
 #define PROCESS_NAME_MAX    16
 #define PROCESS_MAX_HANDLES 1024
+#define PROCESS_MAX_IMAGE   (16ull << 20) /* process_spawn takes ELF images up to 16 MiB */
 
 struct process {
+    struct object obj;           /* type CAIRN_OBJ_PROCESS; its refcount is the process's */
     struct vspace vs;            /* the user address space */
     struct handle_table handles; /* the process's capabilities */
     struct thread *main_thread;  /* [I] not a reference: valid until it is started */
@@ -34,7 +37,6 @@ struct process {
     uint32_t pid;                /* [I] */
     int64_t exit_status;         /* [a] valid once exited */
     bool exited;                 /* [a] */
-    unsigned refs;               /* [a] */
     char name[PROCESS_NAME_MAX]; /* [I] */
 };
 
@@ -64,6 +66,17 @@ struct process *process_current(void);
  * touched are entered first); otherwise -CAIRN_EFAULT and nothing is copied. */
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void *src, size_t len);
+
+/* Spawn from an ELF image in a memory object (size bytes from its start),
+ * for the process_spawn syscall. Same results as process_spawn_elf. */
+int process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_t arg,
+                         struct process **out);
+
+static inline struct process *
+process_from(struct object *o)
+{
+    return (struct process *)o;
+}
 
 /* Processes alive, for leak checks. */
 unsigned process_live_count(void);

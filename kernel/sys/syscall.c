@@ -13,6 +13,7 @@
 #include <cairn/syscalls.h>
 #include <cairn/vm.h>
 
+#include "arch/x86_64/layout.h"
 #include "arch/x86_64/trap.h"
 #include "console/console.h"
 #include "obj/memobj.h"
@@ -160,6 +161,58 @@ static int64_t
 sys_vm_protect(struct trap_frame *f)
 {
     return vspace_protect(&process_current()->vs, f->rdi, f->rsi, (uint32_t)f->rdx);
+}
+
+/* --- processes --- */
+
+#define PROCESS_CREATOR_RIGHTS                                                          \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | \
+     CAIRN_RIGHT_TRANSFER)
+
+static int64_t
+sys_process_spawn(struct trap_frame *f)
+{
+    struct process *self = process_current(), *child;
+    struct object *o;
+    int err, h;
+
+    err = handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &o, NULL);
+    if (err)
+        return err;
+    /* size 0: the whole object (an image padded to whole pages is fine). */
+    err =
+        process_spawn_memobj("child", memobj_from(o),
+                             f->rsi ? f->rsi : memobj_from(o)->npages * PAGE_SIZE, f->rdx, &child);
+    object_unref(o);
+    if (err)
+        return err;
+    h = handle_insert(&self->handles, &child->obj, PROCESS_CREATOR_RIGHTS);
+    if (h < 0) {
+        process_unref(child); /* never started: this frees it */
+        return h;
+    }
+    sched_start(child->main_thread);
+    process_unref(child); /* the handle and the thread hold it now */
+    return h;
+}
+
+static int64_t
+sys_process_wait(struct trap_frame *f)
+{
+    struct process *self = process_current();
+    struct object *o;
+    int64_t status;
+    int err;
+
+    err =
+        handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &o, NULL);
+    if (err)
+        return err;
+    err = process_wait(process_from(o), f->rsi, &status);
+    object_unref(o);
+    if (err)
+        return err == -CAIRN_EBUSY ? -CAIRN_ETIMEDOUT : err;
+    return f->rdx ? copy_to_user(f->rdx, &status, sizeof(status)) : 0;
 }
 
 static const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT] = {

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <cairn/init.h>
+#include <cairn/rights.h>
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
@@ -656,6 +657,127 @@ vm_map_fixed_places_mapping_exactly(void)
     cairn_handle_close(h);
 }
 
+/* --- boot modules and processes ------------------------------------------------------------- */
+
+/* init's own image: the boot module handle whose first bytes are an ELF. */
+static long
+find_init_module(void)
+{
+    struct cairn_handle_info info;
+
+    for (long h = 0; cairn_handle_info(h, &info) == 0; h++) {
+        long a;
+        if (info.type != CAIRN_OBJ_MEMOBJ)
+            continue;
+        a = cairn_vm_map(h, 0, 4096, 0, CAIRN_PROT_READ, 0);
+        if (a < 0)
+            continue;
+        int is_elf = memcmp((const void *)a, "\177ELF", 4) == 0;
+        cairn_vm_unmap((uint64_t)a, 4096);
+        if (is_elf)
+            return h;
+    }
+    return -1;
+}
+
+static void
+init_holds_its_boot_modules_as_read_only_handles(void)
+{
+    struct cairn_handle_info info;
+    uint32_t want =
+        CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
+
+    expect_ret("handle_info(0)", cairn_handle_info(0, &info), 0);
+    if (info.type != CAIRN_OBJ_MEMOBJ || info.rights != want)
+        test_fail("handle 0: type %u rights %#x", info.type, info.rights);
+    if (find_init_module() < 0)
+        test_fail("no boot module holds an ELF image");
+    expect_ret("vm_map of a module writable", cairn_vm_map(0, 0, 4096, 0, RW, 0), -CAIRN_ERIGHTS);
+}
+
+static void
+child_exit_status_arrives_through_wait(void)
+{
+    long img = find_init_module(), child;
+    int64_t status = -1;
+
+    child = cairn_process_spawn(img, 0, CAIRN_INIT_EXIT);
+    if (child < 0) {
+        test_fail("process_spawn returned %ld", child);
+        return;
+    }
+    expect_ret("process_wait", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+    if (status != 0)
+        test_fail("child exited with %ld", (long)status);
+    expect_ret("handle_close(child)", cairn_handle_close(child), 0);
+}
+
+static void
+faulting_child_dies_and_parent_goes_on(void)
+{
+    long img = find_init_module(), child;
+    int64_t status = 0;
+
+    child = cairn_process_spawn(img, 0, CAIRN_INIT_FAULT);
+    if (child < 0) {
+        test_fail("process_spawn returned %ld", child);
+        return;
+    }
+    expect_ret("process_wait", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+    if (status != -(128 + 14))
+        test_fail("faulting child exited with %ld, expected -142", (long)status);
+    cairn_handle_close(child);
+}
+
+static void
+process_wait_times_out_then_succeeds(void)
+{
+    long img = find_init_module(), child;
+    int64_t status = 0;
+
+    child = cairn_process_spawn(img, 0, CAIRN_INIT_SLEEP);
+    if (child < 0) {
+        test_fail("process_spawn returned %ld", child);
+        return;
+    }
+    expect_ret("process_wait(1 ms)", cairn_process_wait(child, MS_NS, &status), -CAIRN_ETIMEDOUT);
+    expect_ret("process_wait(0)", cairn_process_wait(child, 0, &status), -CAIRN_ETIMEDOUT);
+    expect_ret("process_wait(5 s)", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+    if (status != 7)
+        test_fail("sleeping child exited with %ld, expected 7", (long)status);
+    expect_ret("process_wait after exit, bad status pointer",
+               cairn_process_wait(child, 0, (int64_t *)0xffffffff80000000ul), -CAIRN_EFAULT);
+    expect_ret("process_wait after exit, no status", cairn_process_wait(child, 0, NULL), 0);
+    cairn_handle_close(child);
+}
+
+static void
+process_calls_refuse_bad_arguments(void)
+{
+    long junk = cairn_memobj_create(8192), img = find_init_module();
+    long a = cairn_vm_map(junk, 0, 8192, 0, RW, 0);
+
+    if (a > 0)
+        memset((void *)a, 0x7f, 8192);
+    expect_ret("spawn from garbage", cairn_process_spawn(junk, 0, 0), -CAIRN_EINVAL);
+    expect_ret("spawn from a closed handle", cairn_process_spawn(12345, 0, 0), -CAIRN_EBADH);
+    expect_ret("spawn with size past the object", cairn_process_spawn(img, 1ul << 40, 0),
+               -CAIRN_EINVAL);
+    expect_ret("spawn from a truncated image", cairn_process_spawn(img, 1024, 0), -CAIRN_EINVAL);
+    expect_ret("wait on a memory object", cairn_process_wait(junk, 0, NULL), -CAIRN_EWRONGTYPE);
+    expect_ret("wait on a bad handle", cairn_process_wait(-5, 0, NULL), -CAIRN_EBADH);
+    long child = cairn_process_spawn(img, 0, CAIRN_INIT_EXIT);
+    long nowait = child >= 0 ? cairn_handle_dup(child, CAIRN_RIGHT_READ) : -1;
+    expect_ret("wait without WAIT", cairn_process_wait(nowait, 0, NULL), -CAIRN_ERIGHTS);
+    if (child >= 0)
+        cairn_process_wait(child, 5000 * MS_NS, NULL);
+    cairn_handle_close(nowait);
+    cairn_handle_close(child);
+    if (a > 0)
+        cairn_vm_unmap((uint64_t)a, 8192);
+    cairn_handle_close(junk);
+}
+
 /* --- the table ---------------------------------------------------------------------------- */
 
 struct usertest {
@@ -696,6 +818,11 @@ static const struct usertest usertests[] = {
     USERTEST(bad_handles_are_refused),
     USERTEST(absurd_sizes_and_addresses_are_refused),
     USERTEST(vm_map_fixed_places_mapping_exactly),
+    USERTEST(init_holds_its_boot_modules_as_read_only_handles),
+    USERTEST(child_exit_status_arrives_through_wait),
+    USERTEST(faulting_child_dies_and_parent_goes_on),
+    USERTEST(process_wait_times_out_then_succeeds),
+    USERTEST(process_calls_refuse_bad_arguments),
 };
 
 int

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include <cairn/init.h>
+#include <cairn/sys.h>
 
 #include "usertests.h" /* tests/os/, on the include path of init only */
 
@@ -22,6 +23,10 @@ main(unsigned long flags)
 {
     if (flags & CAIRN_INIT_EXIT)
         return 0;
+    if (flags & CAIRN_INIT_SLEEP) {
+        cairn_thread_sleep(100000000);
+        return 7;
+    }
     if (flags & CAIRN_INIT_FAULT) {
         /* Text is mapped read+execute: this write must kill us. */
         *(volatile unsigned char *)(unsigned long)main = 0;

@@ -53,6 +53,11 @@ long cairn_vm_map(long memobj, uint64_t offset, uint64_t size, uint64_t addr, ui
 long cairn_vm_unmap(uint64_t addr, uint64_t size);
 long cairn_vm_protect(uint64_t addr, uint64_t size, uint32_t prot);
 
+/* Processes: start one from an ELF image in a memory object (size 0: the
+ * whole object) with arg in its rdi; wait for one to end (timeout in ns). */
+long cairn_process_spawn(long memobj, uint64_t size, uint64_t arg);
+long cairn_process_wait(long process, uint64_t timeout_ns, int64_t *status);
+
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given
  * negated, as the syscalls return it. Unknown codes give "unknown error".
