@@ -32,10 +32,11 @@
 #define CAIRN_INIT_H
 
 /* Boot flags, passed to init in rdi. */
-#define CAIRN_INIT_TEST  1u /* the kernel was booted with `test`: run the user-mode tests */
-#define CAIRN_INIT_EXIT  2u /* tests: exit at once with status 0 */
-#define CAIRN_INIT_FAULT 4u /* tests: die by writing to its own code */
-#define CAIRN_INIT_SLEEP 8u /* tests: sleep 100 ms, then exit with status 7 */
+#define CAIRN_INIT_TEST      1u  /* the kernel was booted with `test`: run the user-mode tests */
+#define CAIRN_INIT_EXIT      2u  /* tests: exit at once with status 0 */
+#define CAIRN_INIT_FAULT     4u  /* tests: die by writing to its own code */
+#define CAIRN_INIT_SLEEP     8u  /* tests: sleep 100 ms, then exit with status 7 */
+#define CAIRN_INIT_EXEC_DATA 16u /* tests: die by jumping into its own data */
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

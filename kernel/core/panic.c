@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * The end of the line. Once a CPU panics, the console stops taking its lock
- * (the lock holder may be the reason for the panic) and every later panic
- * on another CPU just halts.
+ * The end of the line. The first CPU to panic sends every other CPU an NMI,
+ * which halts them (the NMI handler checks panic_in_progress), so nothing
+ * runs on, or scrolls the report away, while it prints. Then the console
+ * stops taking its lock (the lock holder may be the reason for the panic),
+ * and every later panic on another CPU just halts.
  */
 #include <stdarg.h>
 
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "console/console.h"
@@ -14,6 +17,19 @@
 #include "core/panic.h"
 
 static unsigned panic_cpu; /* [a] 1 + index of the CPU that panicked first; 0: none */
+
+static void
+panic_stop_other_cpus(void)
+{
+    unsigned me = cpu_current_index();
+
+    for (unsigned i = 0; i < MAX_CPUS; i++) {
+        if (i != me && __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE)) {
+            lapic_broadcast_nmi();
+            return;
+        }
+    }
+}
 
 void
 panic_begin(void)
@@ -28,7 +44,14 @@ panic_begin(void)
         kprintf("\n*** fault while reporting a fault\n");
         panic_end();
     }
+    panic_stop_other_cpus();
     console_panic_mode();
+}
+
+bool
+panic_in_progress(void)
+{
+    return __atomic_load_n(&panic_cpu, __ATOMIC_ACQUIRE) != 0;
 }
 
 _Noreturn void

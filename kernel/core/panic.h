@@ -10,11 +10,18 @@
 #ifndef CAIRN_CORE_PANIC_H
 #define CAIRN_CORE_PANIC_H
 
+#include <stdbool.h>
+
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The two halves, for fault handlers that print their own dump between. */
+/* The two halves, for fault handlers that print their own dump between.
+ * panic_begin stops every other CPU with an NMI. */
 void panic_begin(void);
 _Noreturn void panic_end(void);
+
+/* Whether some CPU has begun a panic: the NMI handler halts a CPU that
+ * takes an NMI while this holds. */
+bool panic_in_progress(void);
 
 #define assert(cond)                                                          \
     do {                                                                      \

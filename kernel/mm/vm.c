@@ -12,6 +12,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/tlb.h"
 #include "core/panic.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
@@ -50,10 +51,9 @@ pt_table_virt(uint64_t phys)
 }
 
 void
-pt_flush(uint64_t va)
+pt_flush(const struct pagetable *pt, uint64_t va)
 {
-    /* Single CPU for now; SMP adds the shootdown. */
-    invlpg(va);
+    tlb_flush_page(pt, va);
 }
 
 static void

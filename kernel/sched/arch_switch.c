@@ -8,9 +8,13 @@
  * kernel is built without SSE. A user thread's FPU registers are saved when
  * it is switched out and restored when it is switched in; in between,
  * kernel threads leave them alone.
+ *
+ * Every CR3 load is announced to the TLB shootdown code first, which sends
+ * a user-half flush only to CPUs running on the table that changed.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpufeatures.h"
+#include "arch/x86_64/tlb.h"
 #include "mm/vm.h"
 #include "obj/process.h"
 #include "sched/switch.h"
@@ -22,8 +26,10 @@ sched_arch_switch(struct thread *prev, struct thread *next)
 
     if (prev->fpu_state)
         fpu_save(prev->fpu_state);
-    if (read_cr3() != root)
+    if (read_cr3() != root) {
+        tlb_set_active_root(root); /* before the load: see arch/x86_64/tlb.c */
         write_cr3(root);
+    }
     if (next->fpu_state)
         fpu_restore(next->fpu_state);
 }

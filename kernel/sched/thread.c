@@ -80,7 +80,7 @@ thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t
                    uint64_t arg)
 {
     struct thread *t;
-    void *fpu = kmalloc(FPU_STATE_SIZE);
+    void *fpu = kmalloc(fpu_area_size());
 
     if (!fpu)
         return NULL;

@@ -13,6 +13,7 @@
 
 static unsigned tables_allocated;
 static unsigned flushes;
+static uint64_t last_flush_root, last_flush_va;
 static int fail_allocations_after = -1; /* -1: never fail */
 static void *pages[256];
 
@@ -38,9 +39,10 @@ pt_table_virt(uint64_t phys)
 }
 
 void
-pt_flush(uint64_t va)
+pt_flush(const struct pagetable *pt, uint64_t va)
 {
-    (void)va;
+    last_flush_root = pt->root;
+    last_flush_va = va;
     flushes++;
 }
 
@@ -51,6 +53,7 @@ reset(void)
         free(pages[i]);
     tables_allocated = 0;
     flushes = 0;
+    last_flush_root = last_flush_va = 0;
     fail_allocations_after = -1;
 }
 
@@ -121,6 +124,7 @@ TEST(unmap_removes_and_flushes)
     CHECK(pt_unmap(&pt, 0x1000, &pa) == 0);
     CHECK(pa == 0x7000);
     CHECK(flushes == 1);
+    CHECK(last_flush_root == pt.root && last_flush_va == 0x1000); /* the table is named */
     CHECK(pt_lookup(&pt, 0x1000, NULL, NULL) == -CAIRN_ENOENT);
     CHECK(pt_unmap(&pt, 0x1000, NULL) == -CAIRN_ENOENT);
     CHECK(pt_map(&pt, 0x1000, 0x9000, 0) == 0); /* the slot is reusable */
@@ -142,6 +146,7 @@ TEST(protect_changes_flags_not_address)
     CHECK(flags & PTE_NX);
     CHECK(flags & PTE_U);
     CHECK(flushes == 1);
+    CHECK(last_flush_root == pt.root && last_flush_va == 0x1000);
     reset();
 }
 

@@ -730,6 +730,22 @@ faulting_child_dies_and_parent_goes_on(void)
 }
 
 static void
+executing_data_kills_the_child(void)
+{
+    long child = cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_EXEC_DATA);
+    int64_t status = 0;
+
+    if (child < 0) {
+        test_fail("process_spawn returned %ld", child);
+        return;
+    }
+    expect_ret("process_wait", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+    if (status != -(128 + 14))
+        test_fail("child that jumped into data exited with %ld, expected -142", (long)status);
+    cairn_handle_close(child);
+}
+
+static void
 process_wait_times_out_then_succeeds(void)
 {
     long img = find_init_module(), child;
@@ -821,6 +837,7 @@ static const struct usertest usertests[] = {
     USERTEST(init_holds_its_boot_modules_as_read_only_handles),
     USERTEST(child_exit_status_arrives_through_wait),
     USERTEST(faulting_child_dies_and_parent_goes_on),
+    USERTEST(executing_data_kills_the_child),
     USERTEST(process_wait_times_out_then_succeeds),
     USERTEST(process_calls_refuse_bad_arguments),
 };

@@ -23,6 +23,12 @@ main(unsigned long flags)
 {
     if (flags & CAIRN_INIT_EXIT)
         return 0;
+    if (flags & CAIRN_INIT_EXEC_DATA) {
+        /* A `ret` in writable data: W^X makes the jump fault, not return. */
+        static unsigned char ret_insn[16] = {0xc3};
+        ((void (*)(void))(unsigned long)ret_insn)();
+        return 1;
+    }
     if (flags & CAIRN_INIT_SLEEP) {
         cairn_thread_sleep(100000000);
         return 7;

@@ -35,6 +35,7 @@
 #define LVT_TIMER_PERIODIC (1u << 17)
 #define TIMER_DIV_16       0x3
 #define ICR_FIXED          (0u << 8)
+#define ICR_NMI            (4u << 8)
 #define ICR_INIT           (5u << 8)
 #define ICR_STARTUP        (6u << 8)
 #define ICR_PENDING        (1u << 12) /* delivery status: send pending */
@@ -138,6 +139,15 @@ void
 lapic_broadcast_ipi(uint8_t vector)
 {
     lapic_icr_send(0, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_FIXED | vector);
+}
+
+void
+lapic_broadcast_nmi(void)
+{
+    /* Usable from a panic at any point of boot: before the APIC is mapped
+     * there is no other CPU to stop. */
+    if (lapic_base)
+        lapic_icr_send(0, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_NMI);
 }
 
 int

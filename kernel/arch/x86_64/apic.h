@@ -31,6 +31,9 @@ void lapic_self_ipi(uint8_t vector);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 /* A fixed interrupt on vector, to every CPU but this one. */
 void lapic_broadcast_ipi(uint8_t vector);
+/* An NMI to every CPU but this one, whatever their interrupt flag (the
+ * panic path stops the others with it). */
+void lapic_broadcast_nmi(void);
 /* INIT (reset into wait-for-SIPI) and STARTUP (start in real mode at
  * page << 12) for bringing up CPUs. Return 0, or -1 if the APIC never
  * accepted the IPI. */

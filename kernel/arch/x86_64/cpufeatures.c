@@ -4,16 +4,44 @@
  * the FPU (it is built with -mgeneral-regs-only), so user threads' FPU and
  * SSE registers are saved and restored only when switching between threads
  * that own them (sched/arch_switch.c).
+ *
+ * FPU state. Where the CPU has XSAVE, the bootstrap CPU picks the state
+ * components (x87, SSE and, where present, AVX) and every CPU enables
+ * exactly those in XCR0, so one image size serves all; threads are switched
+ * with xsave64/xrstor64 in the standard (non-compacted) format, whose size
+ * CPUID leaf 0xD reports for the enabled set. Without XSAVE it is the
+ * 512-byte fxsave64 image. An image is aligned inside its kmalloc'd area
+ * (64 bytes for xsave, more than kmalloc guarantees), so the area itself
+ * stays the pointer kfree takes.
  */
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/tlb.h"
+#include "core/panic.h"
 #include "lib/log.h"
 #include "lib/string.h"
 
 #define MSR_STAR  0xc0000081
 #define MSR_LSTAR 0xc0000082
 #define MSR_FMASK 0xc0000084
+
+#define CR4_OSXSAVE (1ul << 18)
+
+#define CPUID1_ECX_XSAVE (1u << 26)
+#define CPUID1_ECX_AVX   (1u << 28)
+
+/* XCR0 / XSTATE_BV state components. */
+#define XSTATE_X87 (1ull << 0)
+#define XSTATE_SSE (1ull << 1)
+#define XSTATE_AVX (1ull << 2)
+
+#define FXSAVE_SIZE        512
+#define XSAVE_ALIGN        64
+#define XSAVE_HEADER       512 /* XSTATE_BV, then XCOMP_BV and reserved bytes, all 0 */
+#define XSAVE_MIN_SIZE     576 /* legacy area + header */
+#define XSAVE_MAX_SIZE     16384
+#define KMALLOC_GUARANTEED 16 /* kmalloc.h */
 
 #define CR0_MP (1ul << 1)
 #define CR0_EM (1ul << 2)
@@ -23,7 +51,10 @@
 #define RFLAGS_DF (1ul << 10)
 #define RFLAGS_AC (1ul << 18)
 
-static bool have_smap; /* [I] same on every CPU */
+static bool have_smap;                    /* [I] same on every CPU */
+static bool use_xsave;                    /* [I] set by the bootstrap CPU */
+static uint64_t xsave_mask;               /* [I] XCR0 on every CPU */
+static uint32_t image_size = FXSAVE_SIZE; /* [I] bytes of one saved image */
 
 extern const char syscall_entry[];
 
@@ -33,12 +64,75 @@ cpu_has_smap(void)
     return have_smap;
 }
 
+static void
+xsetbv(uint32_t reg, uint64_t v)
+{
+    __asm__ volatile("xsetbv" : : "c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* The bootstrap CPU's choice of FPU state components and image size. */
+static void
+fpu_choose(uint32_t max_leaf)
+{
+    uint32_t a, b, c, d;
+    uint64_t supported;
+
+    cpuid(1, 0, &a, &b, &c, &d);
+    if (!(c & CPUID1_ECX_XSAVE) || max_leaf < 0xd)
+        return;
+    cpuid(0xd, 0, &a, &b, &c, &d);
+    supported = (uint64_t)d << 32 | a;
+    if ((supported & (XSTATE_X87 | XSTATE_SSE)) != (XSTATE_X87 | XSTATE_SSE))
+        return;
+    xsave_mask = XSTATE_X87 | XSTATE_SSE;
+    cpuid(1, 0, &a, &b, &c, &d);
+    if ((c & CPUID1_ECX_AVX) && (supported & XSTATE_AVX))
+        xsave_mask |= XSTATE_AVX;
+    use_xsave = true;
+}
+
+/* Enable the chosen components on this CPU; the bootstrap CPU first
+ * chooses them and then learns the image size for that set. */
+static void
+fpu_init_cpu(bool bsp, uint32_t max_leaf)
+{
+    uint32_t a, b, c, d;
+
+    if (bsp)
+        fpu_choose(max_leaf);
+    if (!use_xsave) {
+        if (bsp)
+            log_info("cpu: FPU state saved with fxsave (%u bytes)", image_size);
+        return;
+    }
+    cpuid(1, 0, &a, &b, &c, &d);
+    if (!(c & CPUID1_ECX_XSAVE))
+        panic("cpu: cpu %u lacks the XSAVE the bootstrap CPU has", this_cpu()->index);
+    write_cr4(read_cr4() | CR4_OSXSAVE);
+    xsetbv(0, xsave_mask);
+    cpuid(0xd, 0, &a, &b, &c, &d); /* EBX: the standard image size for XCR0 now */
+    if (bsp) {
+        if (b < XSAVE_MIN_SIZE || b > XSAVE_MAX_SIZE)
+            panic("cpu: implausible xsave image size %u", b);
+        image_size = b;
+        log_info("cpu: FPU state saved with xsave, XCR0 %#lx, %u bytes (%u for all of %#x)",
+                 xsave_mask, image_size, c, a);
+    } else if (b != image_size) {
+        panic("cpu: cpu %u's xsave image is %u bytes, not %u", this_cpu()->index, b, image_size);
+    }
+}
+
 void
 cpu_features_init(void)
 {
     uint32_t a, b, c, d, max;
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     bool bsp = this_cpu()->index == 0;
+
+    /* Runs first on the bootstrap CPU, before any other CPU starts: the
+     * place for the arch's once-only set-up. */
+    if (bsp)
+        tlb_init();
 
     cpuid(0, 0, &max, &b, &c, &d);
     if (max >= 7) {
@@ -54,6 +148,7 @@ cpu_features_init(void)
     }
     write_cr4(cr4);
     write_cr0((read_cr0() | CR0_MP) & ~(CR0_EM | CR0_TS));
+    fpu_init_cpu(bsp, max);
 
     /* syscall: kernel CS at STAR[47:32]; sysret takes user SS at
      * STAR[63:48] + 8 and user CS at + 16 (the GDT order in percpu.h). */
@@ -67,24 +162,53 @@ cpu_features_init(void)
                  cr4 & CR4_SMAP ? "on" : "absent", cr4 & CR4_UMIP ? "on" : "absent");
 }
 
+size_t
+fpu_area_size(void)
+{
+    return use_xsave ? image_size + (XSAVE_ALIGN - KMALLOC_GUARANTEED) : FXSAVE_SIZE;
+}
+
+/* The image inside an area from kmalloc(fpu_area_size()). */
+static uintptr_t
+fpu_image(const void *area)
+{
+    uintptr_t p = (uintptr_t)area;
+
+    return use_xsave ? (p + XSAVE_ALIGN - 1) & ~(uintptr_t)(XSAVE_ALIGN - 1) : p;
+}
+
 void
 fpu_state_init(void *area)
 {
-    uint8_t *fx = area;
+    uint8_t *image = (uint8_t *)fpu_image(area);
 
-    memset(fx, 0, FPU_STATE_SIZE);
-    *(uint16_t *)(fx + 0) = 0x037f;  /* FCW: all exceptions masked */
-    *(uint32_t *)(fx + 24) = 0x1f80; /* MXCSR: all exceptions masked */
+    memset(image, 0, image_size);
+    *(uint16_t *)(image + 0) = 0x037f;  /* FCW: all exceptions masked */
+    *(uint32_t *)(image + 24) = 0x1f80; /* MXCSR: all exceptions masked */
+    /* x87 and SSE come from the legacy area above; every other component
+     * (AVX's upper halves) starts in its initial state, all zero. */
+    if (use_xsave)
+        *(uint64_t *)(image + XSAVE_HEADER) = XSTATE_X87 | XSTATE_SSE;
 }
 
 void
 fpu_save(void *area)
 {
-    __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+    uintptr_t image = fpu_image(area);
+
+    if (use_xsave)
+        __asm__ volatile("xsave64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" : : "r"(image) : "memory");
 }
 
 void
 fpu_restore(const void *area)
 {
-    __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+    uintptr_t image = fpu_image(area);
+
+    if (use_xsave)
+        __asm__ volatile("xrstor64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" : : "r"(image) : "memory");
 }

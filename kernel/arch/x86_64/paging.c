@@ -109,7 +109,7 @@ pt_unmap(struct pagetable *pt, uint64_t va, uint64_t *pa_out)
     if (pa_out)
         *pa_out = *pte & PTE_ADDR;
     *pte = 0;
-    pt_flush(va);
+    pt_flush(pt, va);
     return 0;
 }
 
@@ -127,7 +127,7 @@ pt_protect(struct pagetable *pt, uint64_t va, uint64_t flags)
     if (!(*pte & PTE_P))
         return -CAIRN_ENOENT;
     *pte = (*pte & PTE_ADDR) | (flags & PTE_LEAF_FLAGS) | PTE_P;
-    pt_flush(va);
+    pt_flush(pt, va);
     return 0;
 }
 

@@ -6,7 +6,9 @@
  * The walker is pure: it reaches table memory only through the three
  * pt_table_* functions its embedder provides (the kernel's vm.c, or a host
  * test that backs "physical" pages with malloc), and flushes through
- * pt_flush(). Callers serialize changes to one address space.
+ * pt_flush() after every change to a present entry (the kernel's flush
+ * reaches every CPU that may cache it). Callers serialize changes to one
+ * address space.
  */
 #ifndef CAIRN_ARCH_X86_64_PAGING_H
 #define CAIRN_ARCH_X86_64_PAGING_H
@@ -42,7 +44,8 @@ struct pagetable {
 /* Embedder-provided. */
 uint64_t pt_table_alloc(void); /* a zeroed page's physical address, or 0 */
 void *pt_table_virt(uint64_t phys);
-void pt_flush(uint64_t va);
+/* Drop va's cached translation in pt wherever it may be cached. */
+void pt_flush(const struct pagetable *pt, uint64_t va);
 
 static inline unsigned
 pt_index(uint64_t va, unsigned level)

@@ -153,8 +153,15 @@ trap_user_exception(struct trap_frame *tf)
 void
 trap_dispatch(struct trap_frame *tf)
 {
-    struct cpu *cpu = this_cpu();
+    struct cpu *cpu;
     unsigned vector = tf->vector;
+
+    /* A panic on another CPU stops this one with an NMI (core/panic.c).
+     * Checked before this_cpu(): the NMI may have hit the syscall entry
+     * before its swapgs, with GS still the user's. */
+    if (vector == VEC_NMI && panic_in_progress())
+        cpu_halt_forever();
+    cpu = this_cpu();
 
     if (vector == VEC_PAGE_FAULT && (tf->cs & 3) && trap_user_page_fault(tf))
         return;

@@ -26,6 +26,7 @@
 #define VEC_TEST          0xf1 /* self-IPI used by the interrupt tests */
 #define VEC_IPI_TEST      0xf2 /* IPI between CPUs, used by the SMP tests */
 #define VEC_RESCHED       0xf3 /* wake an idle CPU to run a thread queued for it */
+#define VEC_TLB           0xf4 /* TLB shootdown (tlb.c) */
 #define VEC_SPURIOUS      0xff
 
 struct trap_frame {

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TLB shootdown: after a page-table entry changes, make every CPU that may
+ * cache the old translation drop it before the caller goes on (and, say,
+ * frees the frame it mapped). The protocol is described in tlb.c.
+ *
+ * Rule for callers: do not flush while holding a spinlock that another CPU
+ * may spin on with interrupts off. That CPU cannot take the shootdown IPI,
+ * and the flush waits for it. (A user-half flush in a table no other CPU
+ * runs on, such as a dead process's, sends no IPI and takes no lock, so it
+ * is safe under any lock.)
+ */
+#ifndef CAIRN_ARCH_X86_64_TLB_H
+#define CAIRN_ARCH_X86_64_TLB_H
+
+#include <stdint.h>
+
+#include "arch/x86_64/paging.h"
+
+/* Claim the shootdown vector. Once, on the bootstrap CPU, before any other
+ * CPU starts. */
+void tlb_init(void);
+
+/*
+ * Drop va's translation everywhere it may be cached: on every online CPU
+ * for a kernel-half address (those mappings are shared and may be global),
+ * on every CPU currently running on pt for a user-half address. Returns
+ * when all of them have done so. May be called with interrupts on or off,
+ * from threads or interrupt handlers; never sleeps.
+ */
+void tlb_flush_page(const struct pagetable *pt, uint64_t va);
+
+/* Record that this CPU is about to load root into CR3. Called by the
+ * context switch with interrupts off, before the CR3 write. */
+void tlb_set_active_root(uint64_t root);
+
+/* Shootdown requests sent to other CPUs since boot (for tests). */
+uint64_t tlb_remote_requests(void);
+
+#endif
