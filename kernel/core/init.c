@@ -71,7 +71,7 @@ init_start(uint64_t flags, struct process **out)
     err = init_give_modules(*out);
     if (err) {
         log_error("init: cannot hand init its boot modules (error %d)", err);
-        process_unref(*out); /* never started: this frees it */
+        process_discard(*out);
         return err;
     }
     log_info("init: started (pid %u)", (*out)->pid);

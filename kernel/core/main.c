@@ -17,6 +17,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/tlb.h"
 #include "boot/boot_info.h"
 #include "boot/multiboot2.h"
 #include "console/console.h"
@@ -165,6 +166,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
 
     memory_init();
     sched_init_cpu();
+    tlb_init();
     framebuffer_init();
     acpi_init();
     interrupts_init();

@@ -193,6 +193,15 @@ process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_
     return err;
 }
 
+void
+process_discard(struct process *p)
+{
+    /* The thread's "alive" reference goes first: it holds the process. */
+    thread_unref(p->main_thread);
+    p->main_thread = NULL;
+    process_unref(p);
+}
+
 _Noreturn void
 process_exit(int64_t status)
 {

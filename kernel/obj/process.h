@@ -48,6 +48,10 @@ struct process {
 int process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg,
                       struct process **out);
 
+/* Free a spawned process whose thread was never started, dropping the
+ * caller's reference. */
+void process_discard(struct process *p);
+
 void process_ref(struct process *p);
 void process_unref(struct process *p);
 

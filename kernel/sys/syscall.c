@@ -188,7 +188,7 @@ sys_process_spawn(struct trap_frame *f)
         return err;
     h = handle_insert(&self->handles, &child->obj, PROCESS_CREATOR_RIGHTS);
     if (h < 0) {
-        process_unref(child); /* never started: this frees it */
+        process_discard(child);
         return h;
     }
     sched_start(child->main_thread);

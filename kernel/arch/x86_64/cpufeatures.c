@@ -17,7 +17,6 @@
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
-#include "arch/x86_64/tlb.h"
 #include "core/panic.h"
 #include "lib/log.h"
 #include "lib/string.h"
@@ -128,11 +127,6 @@ cpu_features_init(void)
     uint32_t a, b, c, d, max;
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
     bool bsp = this_cpu()->index == 0;
-
-    /* Runs first on the bootstrap CPU, before any other CPU starts: the
-     * place for the arch's once-only set-up. */
-    if (bsp)
-        tlb_init();
 
     cpuid(0, 0, &max, &b, &c, &d);
     if (max >= 7) {
