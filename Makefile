@@ -123,6 +123,15 @@ gdb: $(BUILD)/cairn.iso
 test: $(BUILD)/cairn.elf $(USER_INIT) $(HOST_TEST_BINS) | $(DEPS_STAMP)
 	sh tests/run.sh
 
+# --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
+.PHONY: bench
+bench: $(BUILD)/cairn.elf $(USER_INIT) | $(DEPS_STAMP)
+	$(Q)sh tools/mkiso.sh $(BUILD)/bench.iso $(BUILD)/cairn.elf "bench" init=$(USER_INIT)
+	$(Q)sh tools/qemu.sh test --iso $(BUILD)/bench.iso --smp 1 --mem 256M --icount 1 \
+	    --log $(BUILD)/bench.log --timeout 600; status=$$?; \
+	grep -a ' cycles, n=' $(BUILD)/bench.log | tr -d '\r'; \
+	[ $$status = 33 ] || { echo "bench: QEMU exit status $$status (see $(BUILD)/bench.log)" >&2; exit 1; }
+
 # --- developer conveniences ------------------------------------------------------
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h')
 
@@ -146,6 +155,7 @@ help:
 	@echo "make test      build and run every test (host and in QEMU)"
 	@echo "make iso       build build/cairn.iso (the default)"
 	@echo "make gdb       boot paused with a gdb stub and attach gdb with the kernel's symbols"
+	@echo "make bench     boot under -icount and print the benchmark figures"
 	@echo "make format    format the tree (format-check only checks)"
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean     remove build/"

@@ -5,12 +5,13 @@
 #         a display is available)
 #   gdb   boot paused with a gdb stub on :1234 and attach gdb
 #   test  no display, serial to --log, leave through isa-debug-exit; exits
-#         with QEMU's status (33 pass, 35 fail, 124 time-out)
+#         with QEMU's status (33 pass, 35 fail, 124 time-out); --icount 1
+#         runs with -icount shift=0,sleep=off (make bench)
 # KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
 set -eu
 mode=$1
 shift
-iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120
+iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2 ;;
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
     --elf) elf=$2 ;;
     --log) log=$2 ;;
     --timeout) timeout=$2 ;;
+    --icount) icount=$2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -29,7 +31,11 @@ set -- -machine q35 -m "$mem" -smp "$smp" -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -drive file="$iso",media=cdrom,format=raw,if=ide
 
-if grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+if [ "$icount" = 1 ]; then
+    # Benchmarks: one guest instruction per nanosecond of virtual time, so
+    # every figure is a deterministic instruction count (TCG only).
+    set -- "$@" -accel tcg -cpu max -icount shift=0,sleep=off
+elif grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
     set -- "$@" -accel kvm -cpu host
 else
     set -- "$@" -accel tcg -cpu max

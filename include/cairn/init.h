@@ -37,6 +37,8 @@
 #define CAIRN_INIT_FAULT     4u  /* tests: die by writing to its own code */
 #define CAIRN_INIT_SLEEP     8u  /* tests: sleep 100 ms, then exit with status 7 */
 #define CAIRN_INIT_EXEC_DATA 16u /* tests: die by jumping into its own data */
+#define CAIRN_INIT_BENCH     32u /* the kernel was booted with `bench`: run the benchmarks */
+#define CAIRN_INIT_YIELDER   64u /* benchmarks: yield 1100 times, then exit */
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

@@ -21,6 +21,7 @@
 #include "boot/boot_info.h"
 #include "boot/multiboot2.h"
 #include "console/console.h"
+#include "core/bench.h"
 #include "core/cmdline.h"
 #include "core/crash.h"
 #include "core/init.h"
@@ -180,6 +181,8 @@ kmain(uint32_t magic, uint32_t mbi_phys)
     if (ktest_enabled()) {
         cmdline_value("test", value, sizeof(value));
         ktest_start(value); /* starts init itself, in test mode */
+    } else if (cmdline_has("bench")) {
+        bench_start(); /* likewise, in bench mode */
     } else {
         struct process *init;
         if (init_start(0, &init) == 0)

@@ -13,6 +13,7 @@
 #include <cairn/init.h>
 #include <cairn/sys.h>
 
+#include "bench.h"
 #include "usertests.h" /* tests/os/, on the include path of init only */
 
 /* Called by crt0 with the boot flags; declared here for -Wmissing-prototypes. */
@@ -29,6 +30,13 @@ main(unsigned long flags)
         ((void (*)(void))(unsigned long)ret_insn)();
         return 1;
     }
+    if (flags & CAIRN_INIT_YIELDER) {
+        for (int i = 0; i < 1100; i++)
+            cairn_thread_yield();
+        return 0;
+    }
+    if (flags & CAIRN_INIT_BENCH)
+        return bench_run();
     if (flags & CAIRN_INIT_SLEEP) {
         cairn_thread_sleep(100000000);
         return 7;

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User-mode benchmarks, run by init when the kernel was booted with `bench`
+ * (make bench). Each figure is the median over n timed operations, read
+ * with rdtsc; under QEMU's -icount shift=0 the TSC ticks once per guest
+ * instruction, so a figure is a deterministic instruction count. One line
+ * per figure: "name: <median> cycles, n=<iterations>" (docs/benchmarks.md).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/init.h>
+#include <cairn/sys.h>
+#include <cairn/syscall.h>
+
+#include "bench.h"
+
+#define MAX_SAMPLES 1000
+
+static uint64_t samples[MAX_SAMPLES];
+
+static inline uint64_t
+rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static void
+sort(uint64_t *v, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        unsigned j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+static void
+report(const char *name, unsigned n)
+{
+    sort(samples, n);
+    printf("%s: %lu cycles, n=%u\n", name, (unsigned long)samples[n / 2], n);
+}
+
+/* The cheapest round trip: a number outside the table, rejected at once. */
+static void
+bench_null_syscall(void)
+{
+    for (unsigned i = 0; i < MAX_SAMPLES; i++) {
+        uint64_t t0 = rdtsc();
+        cairn_syscall0(9999);
+        samples[i] = rdtsc() - t0;
+    }
+    report("null_syscall", MAX_SAMPLES);
+}
+
+/* First touch of a fresh page: fault, zero-filled frame, page-table entry. */
+static void
+bench_page_fault(void)
+{
+    const unsigned n = 256;
+    long h = cairn_memobj_create(n * 4096ul);
+    long a = cairn_vm_map(h, 0, n * 4096ul, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+
+    if (h < 0 || a < 0) {
+        printf("page_fault_4k: failed (%ld, %ld)\n", h, a);
+        return;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        volatile uint8_t *p = (volatile uint8_t *)(a + i * 4096ul);
+        uint64_t t0 = rdtsc();
+        *p = 1;
+        samples[i] = rdtsc() - t0;
+    }
+    report("page_fault_4k", n);
+    cairn_vm_unmap((uint64_t)a, n * 4096ul);
+    cairn_handle_close(h);
+}
+
+/* Map one page of an object, touch it, unmap it. */
+static void
+bench_map_touch_unmap(void)
+{
+    const unsigned n = 200;
+    long h = cairn_memobj_create(4096);
+
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t t0 = rdtsc();
+        long a = cairn_vm_map(h, 0, 4096, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+        *(volatile uint8_t *)a = 1;
+        cairn_vm_unmap((uint64_t)a, 4096);
+        samples[i] = rdtsc() - t0;
+    }
+    report("memobj_map_touch_unmap_4k", n);
+    cairn_handle_close(h);
+}
+
+/* Spawn a small process that exits at once, and wait until it is reaped. */
+static void
+bench_process_spawn_exit(long image)
+{
+    const unsigned n = 50;
+
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t t0 = rdtsc();
+        long child = cairn_process_spawn(image, 0, CAIRN_INIT_EXIT);
+        cairn_process_wait(child, ~0ull, NULL);
+        samples[i] = rdtsc() - t0;
+        cairn_handle_close(child);
+    }
+    report("process_spawn_exit", n);
+}
+
+/* Two processes on one CPU yielding to each other: each yield is one switch
+ * there and one back, so the figure is halved per switch. */
+static void
+bench_context_switch_yield(long image)
+{
+    long child = cairn_process_spawn(image, 0, CAIRN_INIT_YIELDER);
+
+    cairn_thread_yield(); /* let it start */
+    for (unsigned i = 0; i < MAX_SAMPLES; i++) {
+        uint64_t t0 = rdtsc();
+        cairn_thread_yield();
+        samples[i] = (rdtsc() - t0) / 2;
+    }
+    report("context_switch_yield", MAX_SAMPLES);
+    cairn_process_wait(child, ~0ull, NULL);
+    cairn_handle_close(child);
+}
+
+int
+bench_run(void)
+{
+    long image = 0; /* handle 0: init's own image (include/cairn/init.h) */
+
+    bench_null_syscall();
+    bench_page_fault();
+    bench_map_touch_unmap();
+    bench_process_spawn_exit(image);
+    bench_context_switch_yield(image);
+    return 0;
+}
