@@ -105,7 +105,7 @@ frame_alloc_zeroed(unsigned order)
     uint64_t phys = frame_alloc(order);
 
     if (phys)
-        memset(vm_phys_access(phys), 0, PAGE_SIZE << order);
+        zero_qwords(vm_phys_access(phys), PAGE_SIZE << order);
     return phys;
 }
 
