@@ -115,10 +115,9 @@ trap_kernel_exception(struct trap_frame *tf)
 /* Demand paging: a user page fault inside a mapping that allows the access
  * enters the page and resumes the thread. */
 static bool
-trap_user_page_fault(struct trap_frame *tf)
+trap_user_page_fault(struct trap_frame *tf, uint64_t addr)
 {
     struct process *p = process_current();
-    uint64_t addr = read_cr2(); /* before anything can fault or switch */
     bool write = tf->error & 2, exec = tf->error & 16, ok;
 
     if (!p)
@@ -131,7 +130,7 @@ trap_user_page_fault(struct trap_frame *tf)
 
 /* A fault in user mode ends only the faulting process, with one line. */
 static void
-trap_user_exception(struct trap_frame *tf)
+trap_user_exception(struct trap_frame *tf, uint64_t fault_addr)
 {
     struct process *p = process_current();
     const char *name = exception_names[tf->vector & 31];
@@ -140,7 +139,7 @@ trap_user_exception(struct trap_frame *tf)
         trap_kernel_exception(tf); /* not the process's doing */
     if (tf->vector == VEC_PAGE_FAULT)
         log_warn("process %s (pid %u) killed: %s at address %016lx (%s), rip %016lx", p->name,
-                 p->pid, name, read_cr2(),
+                 p->pid, name, fault_addr,
                  tf->error & 16  ? "execute"
                  : tf->error & 2 ? "write"
                                  : "read",
@@ -163,10 +162,12 @@ trap_dispatch(struct trap_frame *tf)
         cpu_halt_forever();
     cpu = this_cpu();
 
-    if (vector == VEC_PAGE_FAULT && (tf->cs & 3) && trap_user_page_fault(tf))
+    /* CR2 first: once interrupts are on again another fault may change it. */
+    uint64_t fault_addr = vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+    if (vector == VEC_PAGE_FAULT && (tf->cs & 3) && trap_user_page_fault(tf, fault_addr))
         return;
     if (vector < 32 && (tf->cs & 3))
-        trap_user_exception(tf);
+        trap_user_exception(tf, fault_addr);
     if (vector < 32)
         trap_kernel_exception(tf);
     if (vector == VEC_SPURIOUS)
