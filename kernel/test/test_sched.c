@@ -10,33 +10,10 @@
 #include "core/ktest.h"
 #include "mm/frame.h"
 #include "sched/sched.h"
+#include "test/thread_wait.h"
 #include "time/clock.h"
 
 #define MS 1000000ul
-
-/* Wait (sleeping) until t is dead or timeout_ms passes; true if it died. */
-static bool
-wait_dead(struct thread *t, uint64_t timeout_ms)
-{
-    uint64_t start = clock_monotonic_ns();
-
-    while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD) {
-        if (clock_monotonic_ns() - start > timeout_ms * MS)
-            return false;
-        sched_sleep_ns(MS);
-    }
-    return true;
-}
-
-/* A dead thread is reaped by the next thread on its CPU, a moment after its
- * state says DEAD: give the counts up to a second to settle. */
-static bool
-live_threads_settle(unsigned expected)
-{
-    for (unsigned i = 0; i < 1000 && thread_live_count() != expected; i++)
-        sched_sleep_ns(MS);
-    return thread_live_count() == expected;
-}
 
 static long
 return_arg_times_two(void *arg)
@@ -62,13 +39,13 @@ KTEST(threads_run_and_exit_with_their_status)
     for (long i = 0; i < N; i++) {
         if (!t[i])
             continue;
-        KTEST_EXPECT(wait_dead(t[i], 2000), "thread %ld did not finish", i);
+        KTEST_EXPECT(ktest_wait_dead(t[i], 2000), "thread %ld did not finish", i);
         KTEST_EXPECT(t[i]->exit_status == i * 2, "thread %ld exited with %ld", i,
                      (long)t[i]->exit_status);
         thread_unref(t[i]);
     }
-    KTEST_EXPECT(live_threads_settle(live), "%u threads alive, %u before", thread_live_count(),
-                 live);
+    KTEST_EXPECT(ktest_live_threads_settle(live), "%u threads alive, %u before",
+                 thread_live_count(), live);
     KTEST_EXPECT(frame_free_count() == frames, "%lu frames free, %lu before", frame_free_count(),
                  frames);
 }
@@ -134,7 +111,7 @@ run_spinners(struct spinner *s, unsigned n, unsigned priority, uint64_t ticks)
     for (unsigned i = 0; i < n; i++) {
         if (!t[i])
             continue;
-        KTEST_EXPECT(wait_dead(t[i], 60000), "spinner %u never finished", i);
+        KTEST_EXPECT(ktest_wait_dead(t[i], 60000), "spinner %u never finished", i);
         thread_unref(t[i]);
     }
 }
@@ -203,12 +180,12 @@ KTEST(many_threads_sleeping_and_yielding_all_finish)
     for (unsigned i = 0; i < N; i++) {
         if (!t[i])
             continue;
-        KTEST_EXPECT(wait_dead(t[i], 20000), "thread %u hung (state %d)", i, t[i]->state);
+        KTEST_EXPECT(ktest_wait_dead(t[i], 20000), "thread %u hung (state %d)", i, t[i]->state);
         thread_unref(t[i]);
     }
     KTEST_EXPECT(stress_done == N, "%u of %u finished", stress_done, N);
-    KTEST_EXPECT(live_threads_settle(live), "%u threads alive, %u before", thread_live_count(),
-                 live);
+    KTEST_EXPECT(ktest_live_threads_settle(live), "%u threads alive, %u before",
+                 thread_live_count(), live);
 }
 
 static volatile bool blocked_flag;
@@ -240,7 +217,7 @@ KTEST(blocked_thread_wakes_on_sched_wake)
     KTEST_EXPECT(t->state == THREAD_BLOCKED, "state %d, expected blocked", t->state);
     blocked_flag = true;
     sched_wake(t);
-    KTEST_EXPECT(wait_dead(t, 2000), "the woken thread did not finish");
+    KTEST_EXPECT(ktest_wait_dead(t, 2000), "the woken thread did not finish");
     KTEST_EXPECT(t->exit_status == 7, "exit status %ld", (long)t->exit_status);
     KTEST_EXPECT(!sched_wake(t), "waking a dead thread reported success");
     thread_unref(t);

@@ -21,6 +21,7 @@
 #include "mm/frame.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
+#include "test/thread_wait.h"
 #include "time/clock.h"
 
 #define MS 1000000ul
@@ -139,29 +140,6 @@ wait_paused(struct probe *p, unsigned readers)
     return true;
 }
 
-static bool
-wait_dead(struct thread *t)
-{
-    uint64_t start = clock_monotonic_ns();
-
-    while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD) {
-        if (clock_monotonic_ns() - start > PHASE_WAIT_MS * MS)
-            return false;
-        sched_sleep_ns(MS);
-    }
-    return true;
-}
-
-/* A dead thread is reaped (and so off its CPU, and off the probe's table)
- * a moment after it is marked dead. */
-static bool
-live_threads_settle(unsigned expected)
-{
-    for (unsigned i = 0; i < 1000 && thread_live_count() != expected; i++)
-        sched_sleep_ns(MS);
-    return thread_live_count() == expected;
-}
-
 /* Run the readers while the test remaps p->va in pt from the frame holding
  * OLD_VALUE to the one holding NEW_VALUE. */
 static void
@@ -200,11 +178,11 @@ probe_remap(struct probe *p, struct pagetable *pt, uint64_t flags, uint64_t old_
     __atomic_store_n(&p->phase, PHASE_STOP, __ATOMIC_RELEASE);
 
     for (unsigned i = 0; i < n; i++) {
-        KTEST_EXPECT(wait_dead(readers[i]), "reader %u did not stop", i);
+        KTEST_EXPECT(ktest_wait_dead(readers[i], PHASE_WAIT_MS), "reader %u did not stop", i);
         thread_unref(readers[i]);
     }
-    KTEST_EXPECT(live_threads_settle(live), "%u threads alive, %u before", thread_live_count(),
-                 live);
+    KTEST_EXPECT(ktest_live_threads_settle(live), "%u threads alive, %u before",
+                 thread_live_count(), live);
     for (unsigned i = 0; i < cpu_count; i++)
         KTEST_EXPECT(p->stale[i] == 0, "cpu %u read the old frame %u times after the remap", i,
                      p->stale[i]);
@@ -403,7 +381,7 @@ KTEST(tlb_flushes_from_every_cpu_at_once_with_interrupts_off_finish)
     KTEST_EXPECT(s.done == n, "%u of %u flushers finished", s.done, n);
     for (unsigned i = 0; i < n; i++) {
         if (s.done == n)
-            KTEST_EXPECT(wait_dead(t[i]), "flusher %u did not exit", i);
+            KTEST_EXPECT(ktest_wait_dead(t[i], PHASE_WAIT_MS), "flusher %u did not exit", i);
         thread_unref(t[i]);
     }
     log_debug("tlb storm: %u flushers, %lu flushes, %lu remote requests, %lu ms", n, s.flushes,

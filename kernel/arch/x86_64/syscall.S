@@ -11,9 +11,10 @@
  * in ring 0 on the user's stack, so such returns (and any the C code
  * rewrote) take the iretq path.
  */
+#include "arch/x86_64/frame.inc"
+
 #define GDT_USER_DATA 0x18
 #define GDT_USER_CODE 0x20
-#define FRAME_RIP (17 * 8)
 
     .text
     .globl syscall_entry
@@ -28,21 +29,7 @@ syscall_entry:
     push %rcx                           /* rip */
     pushq $0                            /* error */
     pushq $-1                           /* vector: a syscall */
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_GPRS
     xor %ebp, %ebp                      /* ends kernel backtraces here */
     mov %rsp, %rdi
     sti
@@ -50,21 +37,7 @@ syscall_entry:
     cli
     test %eax, %eax
     jnz 2f
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    POP_GPRS
     add $16, %rsp                       /* vector, error */
     mov (%rsp), %rcx                    /* rip */
     mov 16(%rsp), %r11                  /* rflags */
@@ -73,21 +46,7 @@ syscall_entry:
     sysretq
 
 2:  /* The general path: restore everything and iretq, which checks all. */
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    POP_GPRS
     add $16, %rsp
     swapgs
     iretq

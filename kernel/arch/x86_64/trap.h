@@ -10,7 +10,10 @@
 #ifndef CAIRN_ARCH_X86_64_TRAP_H
 #define CAIRN_ARCH_X86_64_TRAP_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "arch/x86_64/frame.h"
 
 #define VEC_DIVIDE        0
 #define VEC_DEBUG         1
@@ -37,6 +40,7 @@ struct trap_frame {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "entry.S pushes 22 words");
+_Static_assert(offsetof(struct trap_frame, cs) == FRAME_CS, "frame.h's FRAME_CS");
 
 typedef void (*irq_handler_fn)(struct trap_frame *tf, void *arg);
 
