@@ -21,7 +21,10 @@
     X(CAIRN_EBADH, 10, "bad handle")             \
     X(CAIRN_EWRONGTYPE, 11, "wrong object type") \
     X(CAIRN_ERIGHTS, 12, "insufficient rights")  \
-    X(CAIRN_ETIMEDOUT, 13, "timed out")
+    X(CAIRN_ETIMEDOUT, 13, "timed out")          \
+    X(CAIRN_EINTR, 14, "interrupted")            \
+    X(CAIRN_ECLOSED, 15, "peer closed")          \
+    X(CAIRN_EAGAIN, 16, "would block")
 
 enum cairn_error {
 #define CAIRN_ERROR_ENUM(name, value, message) name = value,

@@ -39,6 +39,16 @@ void ktest_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
             ktest_fail(__VA_ARGS__); \
     } while (0)
 
+/* Record a failure and end the running test (for a check that later steps
+ * depend on). Only in the test function itself. */
+#define KTEST_ASSERT(cond, ...)      \
+    do {                             \
+        if (!(cond)) {               \
+            ktest_fail(__VA_ARGS__); \
+            return;                  \
+        }                            \
+    } while (0)
+
 /* Whether this boot is a test boot (`test` on the command line). */
 bool ktest_enabled(void);
 

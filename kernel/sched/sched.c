@@ -8,7 +8,8 @@
  *   iff list p is non-empty;
  * - `current` is the thread whose context is live on the CPU (the idle
  *   thread when nothing else runs); it is on no list;
- * - SLEEPING threads are on `sleepers`, sorted by wake_at.
+ * - SLEEPING threads, and BLOCKED threads with a deadline, are on
+ *   `sleepers` (sorted by wake_at) exactly when their on_timer is set.
  * A thread's `on_cpu` flag stays set until the thread that replaced it has
  * finished the switch, so no other CPU resumes a context still being saved.
  */
@@ -230,24 +231,34 @@ sched_yield(void)
     irq_restore(irq);
 }
 
+/* Put t on rq's timer list (sorted by wake_at: wake-ups pop from the front). */
+static void
+sleepers_insert_locked(struct runqueue *rq, struct thread *t, uint64_t wake_at)
+{
+    struct list_node *pos;
+
+    t->wake_at = wake_at;
+    list_for_each(pos, &rq->sleepers) {
+        if (list_entry(pos, struct thread, rq_link)->wake_at > wake_at)
+            break;
+    }
+    list_insert_before(pos, &t->rq_link);
+    t->on_timer = true;
+}
+
 void
 sched_sleep_ns(uint64_t ns)
 {
     bool irq = irq_save();
     struct runqueue *rq = this_rq();
     struct thread *t;
-    struct list_node *pos;
+    uint64_t now;
 
     spin_lock(&rq->lock);
     t = rq->current;
-    t->wake_at = clock_monotonic_ns() + ns;
+    now = clock_monotonic_ns();
     t->state = THREAD_SLEEPING;
-    /* Sorted insert: wake-ups pop from the front. */
-    list_for_each(pos, &rq->sleepers) {
-        if (list_entry(pos, struct thread, rq_link)->wake_at > t->wake_at)
-            break;
-    }
-    list_insert_before(pos, &t->rq_link);
+    sleepers_insert_locked(rq, t, ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
     schedule_locked(rq);
     irq_restore(irq);
 }
@@ -267,16 +278,30 @@ sched_prepare_block(void)
 void
 sched_block(void)
 {
-    bool irq = irq_save();
+    sched_block_until(SCHED_FOREVER);
+}
+
+bool
+sched_block_until(uint64_t deadline)
+{
+    bool irq = irq_save(), timed_out = false;
     struct runqueue *rq = this_rq();
+    struct thread *t;
 
     spin_lock(&rq->lock);
-    if (rq->current->state == THREAD_BLOCKED) {
+    t = rq->current;
+    if (t->state == THREAD_BLOCKED) {
+        t->timed_out = false;
+        if (deadline != SCHED_FOREVER)
+            sleepers_insert_locked(rq, t, deadline);
         schedule_locked(rq);
+        /* Whoever made us ready took us off the timer list. */
+        timed_out = t->timed_out;
     } else {
         spin_unlock(&rq->lock);
     }
     irq_restore(irq);
+    return timed_out;
 }
 
 void
@@ -308,8 +333,10 @@ sched_wake(struct thread *t)
         }
         if (t->state == THREAD_BLOCKED || t->state == THREAD_SLEEPING) {
             woke = true;
-            if (t->state == THREAD_SLEEPING)
+            if (t->on_timer) {
                 list_remove(&t->rq_link);
+                t->on_timer = false;
+            }
             if (rq->current == t)
                 t->state = THREAD_RUNNING; /* marked blocked, not yet switched away */
             else
@@ -338,6 +365,8 @@ sched_tick(void)
         if (t->wake_at > now)
             break;
         list_remove(&t->rq_link);
+        t->on_timer = false;
+        t->timed_out = t->state == THREAD_BLOCKED;
         enqueue_locked(rq, t);
     }
     cur = rq->current;

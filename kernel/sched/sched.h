@@ -25,6 +25,7 @@
 #include "sched/thread.h"
 
 #define SCHED_SLICE_TICKS 2
+#define SCHED_FOREVER     UINT64_MAX /* a deadline that never comes */
 
 /* Turn the calling boot context into this CPU's idle thread and set up
  * its run queue. Called once per CPU, with interrupts off. */
@@ -45,6 +46,9 @@ void sched_sleep_ns(uint64_t ns);
  * no-op, so no wake-up is lost. */
 void sched_prepare_block(void);
 void sched_block(void);
+/* sched_block with a deadline (monotonic ns; SCHED_FOREVER: none). Returns
+ * true if the deadline passed before a sched_wake() came. */
+bool sched_block_until(uint64_t deadline);
 void sched_cancel_block(void);
 /* Wake t if it is blocked or sleeping; returns whether it was. */
 bool sched_wake(struct thread *t);

@@ -45,7 +45,9 @@ struct thread {
     unsigned priority;          /* [I] */
     unsigned cpu;               /* [r] the CPU whose run queue owns it */
     unsigned slice_left;        /* [r] ticks before preemption */
-    uint64_t wake_at;           /* [r] monotonic ns, while sleeping */
+    uint64_t wake_at;           /* [r] monotonic ns, while on the timer list */
+    bool on_timer;              /* [r] on its run queue's timer list (sleepers) */
+    bool timed_out;             /* [r] the last sched_block_until ended by its deadline */
     struct process *process;    /* [I] NULL for kernel threads */
     void *fpu_state;            /* [I] xsave area, user threads only */
     uint64_t user_entry;        /* [I] user threads: where they enter ring 3 */

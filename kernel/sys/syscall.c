@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * System call dispatch: the table comes from CAIRN_SYSCALL_TABLE in
- * include/cairn/syscalls.h. Each handler reads its arguments from the
- * frame (rdi, rsi, rdx, r10, r8, r9), validates them all (handle, type,
- * rights, ranges) before acting, and returns a result or a negative
- * CAIRN_E* code. Only user threads make system calls, so
- * process_current() is never NULL here.
+ * System call dispatch, and the handlers of the first calls (console,
+ * clock, handles, memory, processes). The table comes from
+ * CAIRN_SYSCALL_TABLE in include/cairn/syscalls.h; sys/syscall.h states
+ * what every handler must do.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
@@ -19,11 +17,12 @@
 #include "obj/memobj.h"
 #include "obj/process.h"
 #include "sched/sched.h"
+#include "sys/syscall.h"
 #include "time/clock.h"
 
 typedef int64_t (*syscall_fn)(struct trap_frame *f);
 
-static int64_t
+int64_t
 sys_debug_write(struct trap_frame *f)
 {
     char buf[256];
@@ -49,13 +48,13 @@ sys_debug_write(struct trap_frame *f)
     return (int64_t)len;
 }
 
-static int64_t
+int64_t
 sys_process_exit(struct trap_frame *f)
 {
     process_exit((int64_t)f->rdi);
 }
 
-static int64_t
+int64_t
 sys_thread_yield(struct trap_frame *f)
 {
     (void)f;
@@ -63,14 +62,14 @@ sys_thread_yield(struct trap_frame *f)
     return 0;
 }
 
-static int64_t
+int64_t
 sys_thread_sleep(struct trap_frame *f)
 {
     sched_sleep_ns(f->rdi);
     return 0;
 }
 
-static int64_t
+int64_t
 sys_clock_get(struct trap_frame *f)
 {
     (void)f;
@@ -79,19 +78,19 @@ sys_clock_get(struct trap_frame *f)
 
 /* --- handles --- */
 
-static int64_t
+int64_t
 sys_handle_dup(struct trap_frame *f)
 {
     return handle_dup(&process_current()->handles, (int32_t)f->rdi, (uint32_t)f->rsi);
 }
 
-static int64_t
+int64_t
 sys_handle_close(struct trap_frame *f)
 {
     return handle_close(&process_current()->handles, (int32_t)f->rdi);
 }
 
-static int64_t
+int64_t
 sys_handle_info(struct trap_frame *f)
 {
     struct cairn_handle_info info;
@@ -108,7 +107,7 @@ sys_handle_info(struct trap_frame *f)
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_EXEC | CAIRN_RIGHT_MAP | \
      CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_MANAGE)
 
-static int64_t
+int64_t
 sys_memobj_create(struct trap_frame *f)
 {
     struct memobj *mo;
@@ -131,7 +130,7 @@ rights_to_max_prot(uint32_t rights)
            (rights & CAIRN_RIGHT_EXEC ? CAIRN_PROT_EXEC : 0);
 }
 
-static int64_t
+int64_t
 sys_vm_map(struct trap_frame *f)
 {
     struct process *p = process_current();
@@ -151,13 +150,13 @@ sys_vm_map(struct trap_frame *f)
     return err ? err : (int64_t)va;
 }
 
-static int64_t
+int64_t
 sys_vm_unmap(struct trap_frame *f)
 {
     return vspace_unmap(&process_current()->vs, f->rdi, f->rsi);
 }
 
-static int64_t
+int64_t
 sys_vm_protect(struct trap_frame *f)
 {
     return vspace_protect(&process_current()->vs, f->rdi, f->rsi, (uint32_t)f->rdx);
@@ -169,7 +168,7 @@ sys_vm_protect(struct trap_frame *f)
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | \
      CAIRN_RIGHT_TRANSFER)
 
-static int64_t
+int64_t
 sys_process_spawn(struct trap_frame *f)
 {
     struct process *self = process_current(), *child;
@@ -196,7 +195,7 @@ sys_process_spawn(struct trap_frame *f)
     return h;
 }
 
-static int64_t
+int64_t
 sys_process_wait(struct trap_frame *f)
 {
     struct process *self = process_current();
