@@ -100,6 +100,36 @@ cairn_process_wait(long process, uint64_t timeout_ns, int64_t *status)
     return cairn_syscall3(CAIRN_SYS_process_wait, process, (long)timeout_ns, (long)status);
 }
 
+long
+cairn_notify_create(void)
+{
+    return cairn_syscall0(CAIRN_SYS_notify_create);
+}
+
+long
+cairn_notify_signal(long notification, uint64_t bits)
+{
+    return cairn_syscall2(CAIRN_SYS_notify_signal, notification, (long)bits);
+}
+
+long
+cairn_notify_wait(long notification, uint64_t timeout_ns, uint64_t *bits)
+{
+    return cairn_syscall3(CAIRN_SYS_notify_wait, notification, (long)timeout_ns, (long)bits);
+}
+
+long
+cairn_endpoint_create(void)
+{
+    return cairn_syscall0(CAIRN_SYS_endpoint_create);
+}
+
+long
+cairn_handle_mint(long endpoint, uint32_t rights, uint64_t badge)
+{
+    return cairn_syscall3(CAIRN_SYS_handle_mint, endpoint, (long)rights, (long)badge);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include <cairn/errors.h>
+#include <cairn/ipc.h>
 
 #include "lib/log.h"
 #include "lib/string.h"
@@ -75,7 +76,7 @@ handle_table_has_room_locked(struct handle_table *t)
  * longest ago first, so that a generation wraps as late as possible.
  */
 static int32_t
-handle_commit_locked(struct handle_table *t, struct object *o, uint32_t rights)
+handle_commit_locked(struct handle_table *t, struct object *o, uint32_t rights, uint64_t badge)
 {
     struct handle_slot *s;
     uint32_t index;
@@ -92,8 +93,10 @@ handle_commit_locked(struct handle_table *t, struct object *o, uint32_t rights)
     }
     s = &t->slots[index];
     object_ref(o);
+    object_handle_opened(o, rights);
     s->obj = o;
     s->rights = rights;
+    s->badge = badge;
     t->count++;
     return handle_encode(index, s->generation);
 }
@@ -181,8 +184,10 @@ handle_table_fini(struct handle_table *t)
     spin_unlock_irqrestore(&t->lock, irq);
 
     for (unsigned i = 0; i < top; i++) {
-        if (slots[i].obj)
+        if (slots[i].obj) {
+            object_handle_closed(slots[i].obj, slots[i].rights);
             object_unref(slots[i].obj);
+        }
     }
     kfree(slots);
 }
@@ -201,7 +206,7 @@ handle_insert(struct handle_table *t, struct object *o, uint32_t rights)
     irq = spin_lock_irqsave(&t->lock);
     for (;;) {
         if (handle_table_has_room_locked(t)) {
-            ret = handle_commit_locked(t, o, rights);
+            ret = handle_commit_locked(t, o, rights, 0);
             break;
         }
         ret = handle_table_grow_locked(t, &irq);
@@ -215,6 +220,13 @@ handle_insert(struct handle_table *t, struct object *o, uint32_t rights)
 int
 handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
            struct object **out, uint32_t *rights_out)
+{
+    return handle_get_badged(t, h, type, need_rights, out, rights_out, NULL);
+}
+
+int
+handle_get_badged(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                  struct object **out, uint32_t *rights_out, uint64_t *badge_out)
 {
     struct handle_slot *s;
     bool irq;
@@ -234,6 +246,8 @@ handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_right
         *out = s->obj;
         if (rights_out)
             *rights_out = s->rights;
+        if (badge_out)
+            *badge_out = s->badge;
     }
     spin_unlock_irqrestore(&t->lock, irq);
     return ret;
@@ -258,7 +272,7 @@ handle_dup(struct handle_table *t, int32_t h, uint32_t new_rights)
             break;
         }
         if (handle_table_has_room_locked(t)) {
-            ret = handle_commit_locked(t, s->obj, new_rights);
+            ret = handle_commit_locked(t, s->obj, new_rights, s->badge);
             break;
         }
         /* s may move or die while the lock is dropped: look it up again. */
@@ -270,22 +284,15 @@ handle_dup(struct handle_table *t, int32_t h, uint32_t new_rights)
     return ret;
 }
 
-int
-handle_close(struct handle_table *t, int32_t h)
+/* Empties live slot s and puts it on the free list; its reference (and
+ * its holding of the rights) pass to the caller, who ends them without
+ * the lock. */
+static void
+handle_release_locked(struct handle_table *t, struct handle_slot *s)
 {
-    struct handle_slot *s;
-    struct object *o;
-    uint32_t index;
-    bool irq;
+    uint32_t index = (uint32_t)(s - t->slots);
 
-    irq = spin_lock_irqsave(&t->lock);
-    s = handle_lookup_locked(t, h);
-    if (!s) {
-        spin_unlock_irqrestore(&t->lock, irq);
-        return -CAIRN_EBADH;
-    }
-    index = (uint32_t)(s - t->slots);
-    o = s->obj;
+    handle_assert_locked(t);
     s->obj = NULL;
     s->generation = (s->generation + 1) & HANDLE_GEN_MASK;
     s->next_free = HANDLE_SLOT_NONE;
@@ -295,11 +302,160 @@ handle_close(struct handle_table *t, int32_t h)
         t->slots[t->free_tail].next_free = index;
     t->free_tail = index;
     t->count--;
+}
+
+int
+handle_close(struct handle_table *t, int32_t h)
+{
+    struct handle_slot *s;
+    struct handle_entry e;
+    bool irq;
+
+    irq = spin_lock_irqsave(&t->lock);
+    s = handle_lookup_locked(t, h);
+    if (!s) {
+        spin_unlock_irqrestore(&t->lock, irq);
+        return -CAIRN_EBADH;
+    }
+    e = (struct handle_entry){s->obj, s->rights, s->badge};
+    handle_release_locked(t, s);
     spin_unlock_irqrestore(&t->lock, irq);
 
     /* Outside the lock: this may be the last reference. */
-    object_unref(o);
+    handle_entry_drop(&e);
     return 0;
+}
+
+/* The checks common to moving and copying h out: live, TRANSFER (and
+ * more_rights), new_rights no wider. CAIRN_RIGHTS_SAME keeps them. */
+static int
+handle_check_out_locked(struct handle_table *t, int32_t h, uint32_t more_rights,
+                        uint32_t *new_rights, struct handle_slot **out)
+{
+    struct handle_slot *s = handle_lookup_locked(t, h);
+    uint32_t need = CAIRN_RIGHT_TRANSFER | more_rights;
+
+    if (!s)
+        return -CAIRN_EBADH;
+    if (*new_rights == CAIRN_RIGHTS_SAME)
+        *new_rights = s->rights;
+    if ((s->rights & need) != need || (*new_rights & ~s->rights))
+        return -CAIRN_ERIGHTS;
+    *out = s;
+    return 0;
+}
+
+int
+handle_take(struct handle_table *t, int32_t h, uint32_t new_rights, struct handle_entry *e)
+{
+    struct handle_slot *s;
+    bool irq;
+    int ret;
+
+    irq = spin_lock_irqsave(&t->lock);
+    ret = handle_check_out_locked(t, h, 0, &new_rights, &s);
+    if (ret == 0) {
+        struct handle_entry old = {s->obj, s->rights, s->badge};
+
+        handle_release_locked(t, s);
+        /* The rights may shrink on the way: the entry holds the new ones. */
+        if (new_rights != old.rights) {
+            object_handle_opened(old.obj, new_rights);
+            *e = (struct handle_entry){old.obj, new_rights, old.badge};
+            spin_unlock_irqrestore(&t->lock, irq);
+            object_handle_closed(old.obj, old.rights);
+            return 0;
+        }
+        *e = old;
+    }
+    spin_unlock_irqrestore(&t->lock, irq);
+    return ret;
+}
+
+int
+handle_copy_out(struct handle_table *t, int32_t h, uint32_t new_rights, struct handle_entry *e)
+{
+    struct handle_slot *s;
+    bool irq;
+    int ret;
+
+    irq = spin_lock_irqsave(&t->lock);
+    ret = handle_check_out_locked(t, h, CAIRN_RIGHT_DUPLICATE, &new_rights, &s);
+    if (ret == 0) {
+        object_ref(s->obj);
+        object_handle_opened(s->obj, new_rights);
+        *e = (struct handle_entry){s->obj, new_rights, s->badge};
+    }
+    spin_unlock_irqrestore(&t->lock, irq);
+    return ret;
+}
+
+int
+handle_insert_entry(struct handle_table *t, const struct handle_entry *e)
+{
+    bool irq;
+    int ret;
+
+    irq = spin_lock_irqsave(&t->lock);
+    for (;;) {
+        if (handle_table_has_room_locked(t)) {
+            ret = handle_commit_locked(t, e->obj, e->rights, e->badge);
+            break;
+        }
+        ret = handle_table_grow_locked(t, &irq);
+        if (ret < 0)
+            break;
+    }
+    spin_unlock_irqrestore(&t->lock, irq);
+    return ret;
+}
+
+void
+handle_entry_drop(struct handle_entry *e)
+{
+    if (!e->obj)
+        return;
+    object_handle_closed(e->obj, e->rights);
+    object_unref(e->obj);
+    e->obj = NULL;
+}
+
+int
+handle_mint(struct handle_table *t, int32_t h, uint32_t new_rights, uint64_t badge)
+{
+    struct handle_slot *s;
+    bool irq;
+    int ret;
+
+    irq = spin_lock_irqsave(&t->lock);
+    for (;;) {
+        s = handle_lookup_locked(t, h);
+        if (!s) {
+            ret = -CAIRN_EBADH;
+            break;
+        }
+        if (s->obj->type != CAIRN_OBJ_ENDPOINT) {
+            ret = -CAIRN_EWRONGTYPE;
+            break;
+        }
+        if (!(s->rights & CAIRN_RIGHT_DUPLICATE) || (new_rights & ~s->rights)) {
+            ret = -CAIRN_ERIGHTS;
+            break;
+        }
+        if (s->badge != 0) {
+            ret = -CAIRN_EPERM;
+            break;
+        }
+        if (handle_table_has_room_locked(t)) {
+            ret = handle_commit_locked(t, s->obj, new_rights, badge);
+            break;
+        }
+        ret = handle_table_grow_locked(t, &irq);
+        if (ret < 0)
+            break;
+    }
+    spin_unlock_irqrestore(&t->lock, irq);
+    return ret;
 }
 
 int

@@ -45,6 +45,19 @@ struct handle_slot {
         uint32_t next_free; /* [l] free slot: next on the free list */
     };
     uint32_t generation; /* [l] 7 bits; bumped when the handle is closed */
+    uint64_t badge;      /* [l] live slot: the word an endpoint reports to its receiver */
+};
+
+/*
+ * A handle outside any table: what a handle becomes while it travels in an
+ * IPC message. It holds one reference to obj and counts as a holder of its
+ * rights (object_handle_opened/closed), exactly like a live slot; it ends
+ * either in a table (handle_insert_entry) or with handle_entry_drop.
+ */
+struct handle_entry {
+    struct object *obj;
+    uint32_t rights;
+    uint64_t badge;
 };
 
 struct handle_table {
@@ -90,6 +103,33 @@ int handle_insert(struct handle_table *t, struct object *o, uint32_t rights);
  */
 int handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
                struct object **out, uint32_t *rights_out);
+
+/* handle_get for IPC: also the handle's badge. */
+int handle_get_badged(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                      struct object **out, uint32_t *rights_out, uint64_t *badge_out);
+
+/*
+ * Takes h out of the table (a move): h must hold CAIRN_RIGHT_TRANSFER and
+ * new_rights must be a subset of its rights. On success h is closed and
+ * *e holds its object with new_rights and its badge.
+ */
+int handle_take(struct handle_table *t, int32_t h, uint32_t new_rights, struct handle_entry *e);
+
+/* Copies h into *e (for a copy over IPC): h must hold TRANSFER and
+ * DUPLICATE, new_rights a subset of its rights. */
+int handle_copy_out(struct handle_table *t, int32_t h, uint32_t new_rights, struct handle_entry *e);
+
+/* A new handle from *e (the table takes its own reference; *e is still
+ * the caller's to drop). */
+int handle_insert_entry(struct handle_table *t, const struct handle_entry *e);
+
+/* Ends an entry: the holder goes away and its reference is dropped. */
+void handle_entry_drop(struct handle_entry *e);
+
+/* A new handle to h's endpoint with new_rights (a subset, as for dup) and
+ * badge; h must hold DUPLICATE and carry no badge yet (badges are set
+ * once, by whoever holds the unbadged handle). */
+int handle_mint(struct handle_table *t, int32_t h, uint32_t new_rights, uint64_t badge);
 
 /* A new handle to h's object with new_rights, which must be a subset of h's
  * rights (else -CAIRN_ERIGHTS); h must hold CAIRN_RIGHT_DUPLICATE. */

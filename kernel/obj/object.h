@@ -32,6 +32,14 @@ struct object_ops {
     /* Frees the object once its last reference is gone; may be NULL for an
      * object whose storage is not owned by its references (a static one). */
     void (*destroy)(struct object *o);
+    /* Optional: a holder of rights on the object (a handle, or a handle in
+     * flight in an IPC message) came into being or went away. Lets an
+     * object notice that the last holder of some right is gone (the last
+     * receiver of an endpoint). handle_opened runs under a handle table's
+     * lock and must not block or take locks; handle_closed runs with no
+     * lock held, before the holder's reference is dropped. */
+    void (*handle_opened)(struct object *o, uint32_t rights);
+    void (*handle_closed)(struct object *o, uint32_t rights);
 };
 
 struct object {
@@ -52,6 +60,21 @@ void object_ref(struct object *o);
 
 /* Drops one reference; the last one destroys the object. */
 void object_unref(struct object *o);
+
+/* Tell o that a holder with rights appeared or went (see object_ops). */
+static inline void
+object_handle_opened(struct object *o, uint32_t rights)
+{
+    if (o->ops && o->ops->handle_opened)
+        o->ops->handle_opened(o, rights);
+}
+
+static inline void
+object_handle_closed(struct object *o, uint32_t rights)
+{
+    if (o->ops && o->ops->handle_closed)
+        o->ops->handle_closed(o, rights);
+}
 
 /* Objects of one type initialised and not yet destroyed, for leak tests;
  * 0 for CAIRN_OBJ_NONE and unknown types. */

@@ -23,6 +23,7 @@
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
 #include "obj/elf.h"
+#include "obj/endpoint.h"
 #include "obj/memobj.h"
 #include "obj/process.h"
 #include "sched/sched.h"
@@ -208,6 +209,7 @@ process_exit(int64_t status)
     struct process *p = process_current();
 
     assert(p);
+    endpoint_thread_exit(); /* a caller waiting for our reply learns we are gone */
     __atomic_store_n(&p->exit_status, status, __ATOMIC_RELAXED);
     __atomic_store_n(&p->exited, true, __ATOMIC_RELEASE);
     struct thread *waiter = __atomic_load_n(&p->waiter, __ATOMIC_ACQUIRE);

@@ -85,17 +85,17 @@ highest_ready_locked(const struct runqueue *rq)
  * the lock released and interrupts still off. The previous thread goes back
  * on the queue only if it is still RUNNING (a yield or a preemption).
  */
+/*
+ * Switch from the current thread to next, which is not on any list. Called
+ * with rq->lock held and interrupts off; returns (in the calling thread,
+ * once it runs again) with the lock released and interrupts still off.
+ */
 static void
-schedule_locked(struct runqueue *rq)
+switch_to_locked(struct runqueue *rq, struct thread *next)
 {
-    struct thread *prev = rq->current, *next;
+    struct thread *prev = rq->current;
     struct cpu *cpu = this_cpu();
 
-    if (prev->state == THREAD_RUNNING && prev != rq->idle)
-        enqueue_locked(rq, prev);
-    next = dequeue_highest_locked(rq);
-    if (!next)
-        next = rq->idle;
     if (next == prev) {
         prev->state = THREAD_RUNNING;
         spin_unlock(&rq->lock);
@@ -117,6 +117,22 @@ schedule_locked(struct runqueue *rq)
 
     prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
     sched_finish_switch(prev);
+}
+
+/*
+ * Pick the next thread and switch to it (see switch_to_locked for the
+ * locking). The previous thread goes back on the queue only if it is
+ * still RUNNING (a yield or a preemption).
+ */
+static void
+schedule_locked(struct runqueue *rq)
+{
+    struct thread *prev = rq->current, *next;
+
+    if (prev->state == THREAD_RUNNING && prev != rq->idle)
+        enqueue_locked(rq, prev);
+    next = dequeue_highest_locked(rq);
+    switch_to_locked(rq, next ? next : rq->idle);
 }
 
 void
@@ -474,4 +490,42 @@ uint64_t
 sched_switch_count(unsigned cpu)
 {
     return cpu < MAX_CPUS ? __atomic_load_n(&runqueues[cpu].switches, __ATOMIC_RELAXED) : 0;
+}
+
+bool
+sched_handoff(struct thread *next, uint64_t deadline)
+{
+    bool irq = irq_save(), timed_out = false;
+    struct runqueue *rq = this_rq();
+    struct thread *me;
+
+    spin_lock(&rq->lock);
+    me = rq->current;
+    /* Directly only when next is blocked and already ours (its state is
+     * then guarded by the lock we hold), and nothing ready here outranks
+     * it; otherwise an ordinary wake-up and block. */
+    if (next->cpu != this_cpu()->index || next->state != THREAD_BLOCKED ||
+        (rq->bitmap && highest_ready_locked(rq) > next->priority)) {
+        spin_unlock(&rq->lock);
+        sched_wake(next);
+        timed_out = sched_block_until(deadline);
+        irq_restore(irq);
+        return timed_out;
+    }
+    if (next->on_timer) {
+        list_remove(&next->rq_link);
+        next->on_timer = false;
+    }
+    next->timed_out = false;
+    if (me->state == THREAD_BLOCKED) {
+        me->timed_out = false;
+        if (deadline != SCHED_FOREVER)
+            sleepers_insert_locked(rq, me, deadline);
+    } else if (me->state == THREAD_RUNNING) {
+        enqueue_locked(rq, me); /* woken already: it stays runnable */
+    }
+    switch_to_locked(rq, next);
+    timed_out = me->timed_out;
+    irq_restore(irq);
+    return timed_out;
 }

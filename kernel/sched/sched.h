@@ -50,6 +50,15 @@ void sched_block(void);
  * true if the deadline passed before a sched_wake() came. */
 bool sched_block_until(uint64_t deadline);
 void sched_cancel_block(void);
+/*
+ * Block the calling thread (already marked with sched_prepare_block) and
+ * run next, a thread blocked waiting for it, in its place: on this CPU at
+ * once when next last ran here and nothing more urgent is ready, else
+ * through an ordinary sched_wake. How IPC hands the CPU from caller to
+ * receiver and back. deadline and the result as for sched_block_until.
+ */
+bool sched_handoff(struct thread *next, uint64_t deadline);
+
 /* Wake t if it is blocked or sleeping; returns whether it was. */
 bool sched_wake(struct thread *t);
 

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "lib/list.h"
+#include "obj/ipc_msg.h"
 
 #define THREAD_PRIORITIES      32 /* 0 lowest .. 31 highest */
 #define THREAD_PRIORITY_NORMAL 16
@@ -34,6 +35,30 @@ enum thread_state {
 };
 
 struct process;
+struct endpoint;
+
+enum ipc_state {
+    IPC_IDLE,        /* in no IPC wait */
+    IPC_SENDING,     /* in call, queued on ipc.ep for a receiver */
+    IPC_RECEIVING,   /* in recv, queued on ipc.ep for a sender */
+    IPC_AWAIT_REPLY, /* in call, the message taken, waiting for the reply */
+};
+
+/*
+ * A thread's IPC state. [e]: the lock of the endpoint in `ep` while state
+ * is not IDLE; [o]: only the thread itself touches it.
+ */
+struct thread_ipc {
+    enum ipc_state state;       /* [e] */
+    struct endpoint *ep;        /* [e] the endpoint of the wait in progress */
+    struct list_node link;      /* [e] on ep's senders or receivers */
+    int status;                 /* [e] why the wait ended: 0 or -CAIRN_E* */
+    uint32_t seq;               /* [e] numbers this thread's calls */
+    struct ipc_msg msg;         /* [e] the message to send, or the one delivered */
+    struct thread *caller;      /* [o] whom a reply goes to (a reference), or NULL */
+    struct endpoint *caller_ep; /* [o] the endpoint it called through (a reference) */
+    uint32_t caller_seq;        /* [o] the call's seq, so a late reply finds no other call */
+};
 
 struct thread {
     uint64_t saved_rsp;         /* [r] valid while not running */
@@ -55,6 +80,7 @@ struct thread {
     uint64_t user_arg;          /* [I] ... and this in rdi */
     int64_t exit_status;        /* [a] valid once DEAD */
     unsigned refs;              /* [a] */
+    struct thread_ipc ipc;      /* see above */
     uint32_t id;                /* [I] */
     char name[THREAD_NAME_MAX]; /* [I] */
 };

@@ -34,7 +34,10 @@ struct waitq {
     struct list_node waiters; /* [lock] struct waitq_waiter, oldest first */
 };
 
-#define WAITQ_INIT(name) {SPINLOCK_INIT, LIST_INIT((name).waiters)}
+#define WAITQ_INIT(name)                         \
+    {                                            \
+        SPINLOCK_INIT, LIST_INIT((name).waiters) \
+    }
 
 void waitq_init(struct waitq *wq);
 

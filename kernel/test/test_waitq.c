@@ -71,7 +71,9 @@ KTEST(waitq_deadline_times_out_no_earlier_than_asked)
 
 KTEST(waitq_wake_one_wakes_exactly_one_and_wake_all_the_rest)
 {
-    enum { N = 4 };
+    enum {
+        N = 4
+    };
     static struct waitq_test wt;
     struct thread *t[N];
     unsigned dead = 0;

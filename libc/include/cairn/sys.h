@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <cairn/errors.h>
+#include <cairn/ipc.h>
 #include <cairn/rights.h>
 #include <cairn/syscalls.h>
 #include <cairn/vm.h>
@@ -57,6 +58,37 @@ long cairn_vm_protect(uint64_t addr, uint64_t size, uint32_t prot);
  * whole object) with arg in its rdi; wait for one to end (timeout in ns). */
 long cairn_process_spawn(long memobj, uint64_t size, uint64_t arg);
 long cairn_process_wait(long process, uint64_t timeout_ns, int64_t *status);
+
+/* Notifications: a word of bits. wait blocks until a bit is set (timeout_ns
+ * 0: poll; CAIRN_WAIT_FOREVER: no limit) and takes all set bits into *bits. */
+long cairn_notify_create(void);
+long cairn_notify_signal(long notification, uint64_t bits);
+long cairn_notify_wait(long notification, uint64_t timeout_ns, uint64_t *bits);
+
+/*
+ * Synchronous IPC (docs/ipc.md). A message is CAIRN_MSG_WORDS words and,
+ * when ext is not NULL, a buffer and handles (struct cairn_msg_ext in
+ * <cairn/ipc.h>). call sends msg and waits for the reply, which replaces
+ * msg's words; recv waits for a message and gives its sender's badge;
+ * reply answers the last message received; reply_recv does both. They
+ * return 0, CAIRN_MSG_TRUNCATED (received, but bytes or handles did not
+ * fit), or a negative CAIRN_E* code.
+ */
+struct cairn_msg {
+    uint64_t w[CAIRN_MSG_WORDS];
+    struct cairn_msg_ext *ext;
+};
+
+long cairn_endpoint_create(void);
+long cairn_ipc_call(long endpoint, struct cairn_msg *msg);
+long cairn_ipc_recv(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns, uint64_t *badge);
+long cairn_ipc_reply(struct cairn_msg *msg);
+long cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge);
+
+/* A new handle to an endpoint, with rights (a subset) and a badge that the
+ * receiver sees for every message sent through it. The source handle must
+ * have DUPLICATE and no badge. */
+long cairn_handle_mint(long endpoint, uint32_t rights, uint64_t badge);
 
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given

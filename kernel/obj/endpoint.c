@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Endpoints (see endpoint.h and docs/ipc.md).
+ *
+ * Invariants, under ep->lock:
+ * - a thread is on ep->senders iff its ipc.state is SENDING and ipc.ep is
+ *   ep, and on ep->receivers iff RECEIVING and ipc.ep is ep; it never
+ *   waits on two endpoints;
+ * - a thread in AWAIT_REPLY with ipc.ep == ep has had its message taken by
+ *   exactly one receiver, which holds it as caller with the call's seq;
+ *   only that receiver's reply (or its death) ends the wait, and a reply
+ *   whose seq no longer matches is dropped;
+ * - if closed, both queues are empty.
+ * A thread's IPC wait ends in one of two ways: someone else, holding the
+ * lock, sets its state to IDLE with a status and wakes it; or it is woken
+ * from outside (its process is ending), finds itself still waiting, and
+ * withdraws under the lock with -CAIRN_EINTR. Either way exactly one side
+ * ends the wait.
+ *
+ * The fast path of a call (a receiver already waiting, no buffer, no
+ * handles) allocates nothing, takes one uncontended lock and hands the
+ * CPU straight to the receiver (sched_handoff).
+ */
+#include <cairn/errors.h>
+#include <cairn/rights.h>
+
+#include "arch/x86_64/cpu.h"
+#include "core/panic.h"
+#include "mm/kmalloc.h"
+#include "obj/endpoint.h"
+#include "sched/sched.h"
+
+void
+ipc_msg_free(struct ipc_msg *m)
+{
+    for (unsigned i = 0; i < m->nhandles; i++)
+        handle_entry_drop(&m->handles[i]);
+    m->nhandles = 0;
+    kfree(m->buf);
+    m->buf = NULL;
+    m->len = 0;
+}
+
+static void
+endpoint_destroy(struct object *o)
+{
+    kfree(endpoint_from(o));
+}
+
+/* End the wait of t, which is queued on ep or awaiting its reply. */
+static void
+endpoint_finish_locked(struct thread *t, int status)
+{
+    if (t->ipc.state == IPC_SENDING || t->ipc.state == IPC_RECEIVING)
+        list_remove(&t->ipc.link);
+    t->ipc.state = IPC_IDLE;
+    t->ipc.status = status;
+}
+
+static void
+endpoint_close(struct endpoint *ep)
+{
+    bool irq = spin_lock_irqsave(&ep->lock);
+
+    ep->closed = true;
+    while (!list_empty(&ep->senders) || !list_empty(&ep->receivers)) {
+        struct list_node *n =
+            list_empty(&ep->senders) ? ep->receivers.next : ep->senders.next;
+        struct thread *t = list_entry(n, struct thread, ipc.link);
+
+        endpoint_finish_locked(t, -CAIRN_ECLOSED);
+        sched_wake(t);
+    }
+    spin_unlock_irqrestore(&ep->lock, irq);
+}
+
+static void
+endpoint_handle_opened(struct object *o, uint32_t rights)
+{
+    if (rights & CAIRN_RIGHT_WAIT)
+        __atomic_add_fetch(&endpoint_from(o)->receive_holders, 1, __ATOMIC_RELAXED);
+}
+
+static void
+endpoint_handle_closed(struct object *o, uint32_t rights)
+{
+    struct endpoint *ep = endpoint_from(o);
+
+    if ((rights & CAIRN_RIGHT_WAIT) &&
+        __atomic_sub_fetch(&ep->receive_holders, 1, __ATOMIC_ACQ_REL) == 0)
+        endpoint_close(ep);
+}
+
+static const struct object_ops endpoint_ops = {
+    .destroy = endpoint_destroy,
+    .handle_opened = endpoint_handle_opened,
+    .handle_closed = endpoint_handle_closed,
+};
+
+struct endpoint *
+endpoint_create(void)
+{
+    struct endpoint *ep = kzalloc(sizeof(*ep));
+
+    if (!ep)
+        return NULL;
+    object_init(&ep->obj, CAIRN_OBJ_ENDPOINT, &endpoint_ops);
+    spin_init(&ep->lock);
+    list_init(&ep->senders);
+    list_init(&ep->receivers);
+    return ep;
+}
+
+/* receiver takes caller's message; caller now awaits receiver's reply. */
+static void
+endpoint_pair_locked(struct endpoint *ep, struct thread *receiver, struct thread *caller)
+{
+    ipc_msg_move(&receiver->ipc.msg, &caller->ipc.msg);
+    caller->ipc.state = IPC_AWAIT_REPLY;
+    caller->ipc.ep = ep;
+    receiver->ipc.caller = caller;
+    receiver->ipc.caller_ep = ep;
+    receiver->ipc.caller_seq = caller->ipc.seq;
+    thread_ref(caller);
+    object_ref(&ep->obj);
+}
+
+/* After the wait of a thread in IPC: withdraw if nobody ended it. */
+static int
+endpoint_wait_result(struct endpoint *ep, bool timed_out)
+{
+    struct thread *me = sched_current();
+
+    spin_lock(&ep->lock);
+    if (me->ipc.state != IPC_IDLE)
+        endpoint_finish_locked(me, timed_out ? -CAIRN_ETIMEDOUT : -CAIRN_EINTR);
+    spin_unlock(&ep->lock);
+    return me->ipc.status;
+}
+
+int
+endpoint_call(struct endpoint *ep, uint64_t badge)
+{
+    struct thread *me = sched_current(), *receiver = NULL;
+    bool irq = spin_lock_irqsave(&ep->lock);
+    int err;
+
+    if (ep->closed) {
+        spin_unlock_irqrestore(&ep->lock, irq);
+        return -CAIRN_ECLOSED;
+    }
+    me->ipc.seq++;
+    me->ipc.msg.badge = badge;
+    if (!list_empty(&ep->receivers)) {
+        receiver = list_entry(ep->receivers.next, struct thread, ipc.link);
+        endpoint_finish_locked(receiver, 0);
+        endpoint_pair_locked(ep, receiver, me);
+    } else {
+        me->ipc.state = IPC_SENDING;
+        me->ipc.ep = ep;
+        list_push_back(&ep->senders, &me->ipc.link);
+    }
+    /* Marked blocked before the lock goes: a reply that comes at once
+     * finds us blocked and wakes us, rather than being lost. */
+    sched_prepare_block();
+    spin_unlock(&ep->lock);
+    if (receiver)
+        sched_handoff(receiver, SCHED_FOREVER);
+    else
+        sched_block();
+    err = endpoint_wait_result(ep, false);
+    irq_restore(irq);
+    return err;
+}
+
+/* Take a waiting sender's message, if there is one (ep locked). */
+static bool
+endpoint_take_sender_locked(struct endpoint *ep)
+{
+    struct thread *sender;
+
+    if (list_empty(&ep->senders))
+        return false;
+    sender = list_entry(ep->senders.next, struct thread, ipc.link);
+    list_remove(&sender->ipc.link);
+    endpoint_pair_locked(ep, sched_current(), sender);
+    return true;
+}
+
+/* Receive, handing the CPU to `next` (a just-answered caller) if the
+ * receive must wait and next is not NULL. */
+static int
+endpoint_recv_and_run(struct endpoint *ep, uint64_t deadline, struct thread *next)
+{
+    struct thread *me = sched_current();
+    bool irq = spin_lock_irqsave(&ep->lock), timed_out;
+    int err = 0;
+
+    if (endpoint_take_sender_locked(ep)) {
+        spin_unlock_irqrestore(&ep->lock, irq);
+        if (next)
+            sched_wake(next);
+        return 0;
+    }
+    if (ep->closed || deadline == 0) {
+        spin_unlock_irqrestore(&ep->lock, irq);
+        if (next)
+            sched_wake(next);
+        return ep->closed ? -CAIRN_ECLOSED : -CAIRN_ETIMEDOUT;
+    }
+    me->ipc.state = IPC_RECEIVING;
+    me->ipc.ep = ep;
+    list_push_back(&ep->receivers, &me->ipc.link);
+    sched_prepare_block();
+    spin_unlock(&ep->lock);
+    if (next)
+        timed_out = sched_handoff(next, deadline);
+    else
+        timed_out = sched_block_until(deadline);
+    err = endpoint_wait_result(ep, timed_out);
+    irq_restore(irq);
+    return err;
+}
+
+int
+endpoint_recv(struct endpoint *ep, uint64_t deadline)
+{
+    if (sched_current()->ipc.caller)
+        return -CAIRN_EBUSY;
+    return endpoint_recv_and_run(ep, deadline, NULL);
+}
+
+/*
+ * Deliver the current thread's ipc.msg (or, with status < 0, just that
+ * status) to its caller and forget the caller. Returns the caller to wake
+ * (with a reference the caller of this function drops), or NULL if the
+ * caller is gone or there was none.
+ */
+static struct thread *
+endpoint_answer(int status, int *err)
+{
+    struct thread *me = sched_current(), *caller = me->ipc.caller;
+    struct endpoint *ep = me->ipc.caller_ep;
+    bool irq, delivered = false;
+
+    if (!caller) {
+        *err = -CAIRN_ENOENT;
+        return NULL;
+    }
+    irq = spin_lock_irqsave(&ep->lock);
+    if (caller->ipc.state == IPC_AWAIT_REPLY && caller->ipc.ep == ep &&
+        caller->ipc.seq == me->ipc.caller_seq) {
+        if (status == 0)
+            ipc_msg_move(&caller->ipc.msg, &me->ipc.msg);
+        endpoint_finish_locked(caller, status);
+        delivered = true;
+    }
+    spin_unlock_irqrestore(&ep->lock, irq);
+    me->ipc.caller = NULL;
+    me->ipc.caller_ep = NULL;
+    object_unref(&ep->obj);
+    if (!delivered) {
+        ipc_msg_free(&me->ipc.msg);
+        thread_unref(caller);
+        *err = -CAIRN_ECLOSED;
+        return NULL;
+    }
+    *err = 0;
+    return caller;
+}
+
+int
+endpoint_reply(void)
+{
+    int err;
+    struct thread *caller = endpoint_answer(0, &err);
+
+    if (caller) {
+        sched_wake(caller);
+        thread_unref(caller);
+    }
+    return err;
+}
+
+int
+endpoint_reply_recv(struct endpoint *ep, uint64_t deadline)
+{
+    int ignored, err;
+    struct thread *caller = endpoint_answer(0, &ignored);
+
+    err = endpoint_recv_and_run(ep, deadline, caller);
+    if (caller)
+        thread_unref(caller);
+    return err;
+}
+
+void
+endpoint_thread_exit(void)
+{
+    struct thread *me = sched_current();
+    int ignored;
+
+    if (me->ipc.caller) {
+        struct thread *caller = endpoint_answer(-CAIRN_ECLOSED, &ignored);
+        if (caller) {
+            sched_wake(caller);
+            thread_unref(caller);
+        }
+    }
+    ipc_msg_free(&me->ipc.msg);
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Endpoints: synchronous IPC. A caller's message waits on the endpoint
+ * until a receiver takes it (or goes straight to a receiver already
+ * waiting); the caller then waits for the receiver's reply. docs/ipc.md
+ * describes the model; this is its kernel half.
+ *
+ * Every function works on the calling thread's struct thread_ipc: the
+ * message to send is in sched_current()->ipc.msg before the call, and the
+ * message received is there after it.
+ *
+ * An endpoint closes when the last holder of its WAIT right (a handle, or
+ * a handle in flight) goes: no receiver can come any more, so waiting
+ * callers are woken with -CAIRN_ECLOSED and new calls fail with it.
+ *
+ * Lock legend: [l] the endpoint's lock, [a] atomic.
+ */
+#ifndef CAIRN_OBJ_ENDPOINT_H
+#define CAIRN_OBJ_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/list.h"
+#include "lib/spinlock.h"
+#include "obj/object.h"
+
+struct endpoint {
+    struct object obj; /* type CAIRN_OBJ_ENDPOINT */
+    struct spinlock lock;
+    struct list_node senders;   /* [l] threads in call, oldest first */
+    struct list_node receivers; /* [l] threads in recv, oldest first */
+    uint32_t receive_holders;   /* [a] holders of the WAIT right */
+    bool closed;                /* [l] receive_holders reached 0 */
+};
+
+/* A new endpoint, one reference; NULL without memory. */
+struct endpoint *endpoint_create(void);
+
+/*
+ * Send the current thread's ipc.msg with badge and wait for the reply,
+ * which replaces it. Blocks. Returns 0, -CAIRN_ECLOSED (no receiver can
+ * come, or the receiver ended before replying), or -CAIRN_EINTR (the
+ * thread was woken to stop).
+ */
+int endpoint_call(struct endpoint *ep, uint64_t badge);
+
+/*
+ * Wait for a message until deadline (0: do not wait; SCHED_FOREVER) and
+ * take it into the current thread's ipc.msg; its sender becomes the
+ * thread's caller, to whom endpoint_reply answers. Returns 0,
+ * -CAIRN_ETIMEDOUT, -CAIRN_ECLOSED, -CAIRN_EINTR, or -CAIRN_EBUSY when
+ * the thread still has a caller to reply to.
+ */
+int endpoint_recv(struct endpoint *ep, uint64_t deadline);
+
+/* Send ipc.msg as the reply to the current caller. 0, -CAIRN_ENOENT (no
+ * caller), or -CAIRN_ECLOSED (the caller is gone; the reply is dropped). */
+int endpoint_reply(void);
+
+/* endpoint_reply then endpoint_recv, handing the CPU straight to the
+ * caller when the receive has to wait. The reply's own failure is not
+ * reported: the result is the receive's. */
+int endpoint_reply_recv(struct endpoint *ep, uint64_t deadline);
+
+/* For a dying thread: tell its caller, if any, that no reply will come
+ * (-CAIRN_ECLOSED), and release any message it still owns. */
+void endpoint_thread_exit(void);
+
+static inline struct endpoint *
+endpoint_from(struct object *o)
+{
+    return (struct endpoint *)o;
+}
+
+#endif

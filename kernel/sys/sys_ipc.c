@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IPC system calls: notifications, endpoints and badges. The register
+ * layout of a message is in include/cairn/ipc.h.
+ *
+ * A message travels in three steps. The sender's handler loads it into its
+ * thread's ipc.msg (ipc_msg_load: words from registers; buffer and handles
+ * from the extension, all validated before any handle moves); the endpoint
+ * moves it to the receiver's ipc.msg; the receiver's handler, back in its
+ * own address space, stores it (ipc_msg_store: words to registers, bytes
+ * and handles to the receiver's extension) and frees what is left. The
+ * buffer is thus copied twice (in and out of a kernel copy); a message of
+ * words alone is never copied through memory at all.
+ */
+#include <cairn/errors.h>
+#include <cairn/ipc.h>
+#include <cairn/rights.h>
+
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "obj/endpoint.h"
+#include "obj/notification.h"
+#include "obj/process.h"
+#include "sched/sched.h"
+#include "sys/syscall.h"
+#include "time/clock.h"
+
+/* The deadline for a relative time-out: 0 stays "do not wait". */
+static uint64_t
+deadline_after(uint64_t timeout_ns)
+{
+    uint64_t now;
+
+    if (timeout_ns == 0 || timeout_ns == CAIRN_WAIT_FOREVER)
+        return timeout_ns == 0 ? 0 : SCHED_FOREVER;
+    now = clock_monotonic_ns();
+    return timeout_ns > SCHED_FOREVER - 1 - now ? SCHED_FOREVER : now + timeout_ns;
+}
+
+/* --- notifications --- */
+
+#define NOTIFY_CREATOR_RIGHTS \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+int64_t
+sys_notify_create(struct trap_frame *f)
+{
+    struct notification *n = notification_create();
+    int h;
+
+    (void)f;
+    if (!n)
+        return -CAIRN_ENOMEM;
+    h = handle_insert(&process_current()->handles, &n->obj, NOTIFY_CREATOR_RIGHTS);
+    object_unref(&n->obj);
+    return h;
+}
+
+int64_t
+sys_notify_signal(struct trap_frame *f)
+{
+    struct object *o;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+                         CAIRN_RIGHT_SIGNAL, &o, NULL);
+
+    if (err)
+        return err;
+    notification_signal(notification_from(o), f->rsi);
+    object_unref(o);
+    return 0;
+}
+
+int64_t
+sys_notify_wait(struct trap_frame *f)
+{
+    struct object *o;
+    uint64_t bits = 0;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+                         CAIRN_RIGHT_WAIT, &o, NULL);
+
+    if (err)
+        return err;
+    /* Check the result pointer first: taken bits must not be lost. */
+    if (f->rdx && copy_to_user(f->rdx, &bits, sizeof(bits)) < 0) {
+        object_unref(o);
+        return -CAIRN_EFAULT;
+    }
+    err = notification_wait(notification_from(o), deadline_after(f->rsi), &bits);
+    object_unref(o);
+    if (err)
+        return err;
+    if (f->rdx && copy_to_user(f->rdx, &bits, sizeof(bits)) < 0)
+        return -CAIRN_EFAULT;
+    return 0;
+}
+
+/* --- messages --- */
+
+/* Load the words, and the buffer and handles the extension names, into
+ * the current thread's ipc.msg. Nothing has changed when it fails. */
+static int
+ipc_msg_load(struct trap_frame *f, struct cairn_msg_ext *ext)
+{
+    struct process *p = process_current();
+    struct ipc_msg *m = &sched_current()->ipc.msg;
+    unsigned n;
+
+    m->words[0] = f->rsi;
+    m->words[1] = f->rdx;
+    m->words[2] = f->r10;
+    m->words[3] = f->r8;
+    m->words[4] = f->r9;
+    if (!ext || (ext->send_len == 0 && ext->send_nhandles == 0))
+        return 0;
+
+    /* Validate everything before a handle moves. */
+    n = ext->send_nhandles;
+    if (ext->send_len > CAIRN_MSG_BUF_MAX || n > CAIRN_MSG_HANDLES)
+        return -CAIRN_EINVAL;
+    for (unsigned i = 0; i < n; i++) {
+        const struct cairn_msg_handle *mh = &ext->send_handles[i];
+        uint32_t need = CAIRN_RIGHT_TRANSFER, rights;
+        struct object *o;
+        int err;
+
+        if (mh->flags > CAIRN_MSG_HANDLE_COPY || mh->reserved)
+            return -CAIRN_EINVAL;
+        for (unsigned j = 0; j < i; j++) {
+            if (ext->send_handles[j].handle == mh->handle)
+                return -CAIRN_EINVAL; /* one handle twice: a move would lose it */
+        }
+        if (mh->flags == CAIRN_MSG_HANDLE_COPY)
+            need |= CAIRN_RIGHT_DUPLICATE;
+        err = handle_get(&p->handles, mh->handle, CAIRN_OBJ_NONE, need, &o, &rights);
+        if (err)
+            return err;
+        object_unref(o);
+        if (mh->rights != CAIRN_RIGHTS_SAME && (mh->rights & ~rights))
+            return -CAIRN_ERIGHTS;
+    }
+    if (ext->send_len) {
+        m->buf = kmalloc(ext->send_len);
+        if (!m->buf)
+            return -CAIRN_ENOMEM;
+        if (copy_from_user(m->buf, ext->send_buf, ext->send_len) < 0) {
+            kfree(m->buf);
+            m->buf = NULL;
+            return -CAIRN_EFAULT;
+        }
+        m->len = ext->send_len;
+    }
+    /* Commit. Only another thread of this process closing a handle in
+     * between can make a step fail; then what was taken is dropped. */
+    for (unsigned i = 0; i < n; i++) {
+        const struct cairn_msg_handle *mh = &ext->send_handles[i];
+        int err = mh->flags == CAIRN_MSG_HANDLE_COPY
+                      ? handle_copy_out(&p->handles, mh->handle, mh->rights, &m->handles[i])
+                      : handle_take(&p->handles, mh->handle, mh->rights, &m->handles[i]);
+        if (err) {
+            ipc_msg_free(m);
+            return err;
+        }
+        m->nhandles = i + 1;
+    }
+    return 0;
+}
+
+/*
+ * Store the message in the current thread's ipc.msg: words in the
+ * registers, badge in rdi when asked, bytes and handles where the
+ * extension at ext_user says. Frees what the message still owns. Returns 0,
+ * CAIRN_MSG_TRUNCATED if something did not fit, or -CAIRN_EFAULT if the
+ * extension could not be written back.
+ */
+static int64_t
+ipc_msg_store(struct trap_frame *f, uint64_t ext_user, const struct cairn_msg_ext *ext,
+              bool badge)
+{
+    struct process *p = process_current();
+    struct ipc_msg *m = &sched_current()->ipc.msg;
+    uint32_t flags = 0, len = 0, nh = 0;
+    int32_t handles[CAIRN_MSG_HANDLES];
+    int64_t ret = 0;
+
+    f->rsi = m->words[0];
+    f->rdx = m->words[1];
+    f->r10 = m->words[2];
+    f->r8 = m->words[3];
+    f->r9 = m->words[4];
+    if (badge)
+        f->rdi = m->badge;
+    if (!ext_user) {
+        if (m->len || m->nhandles)
+            flags = CAIRN_MSG_TRUNCATED;
+        ipc_msg_free(m);
+        return flags;
+    }
+    if (m->len) {
+        len = m->len < ext->recv_cap ? m->len : ext->recv_cap;
+        if (len < m->len)
+            flags |= CAIRN_MSG_TRUNCATED;
+        if (len && copy_to_user(ext->recv_buf, m->buf, len) < 0) {
+            len = 0;
+            flags |= CAIRN_MSG_TRUNCATED;
+        }
+    }
+    for (unsigned i = 0; i < m->nhandles; i++) {
+        int h = handle_insert_entry(&p->handles, &m->handles[i]);
+        if (h < 0)
+            flags |= CAIRN_MSG_TRUNCATED;
+        else
+            handles[nh++] = h;
+    }
+    ipc_msg_free(m);
+    {
+        struct cairn_msg_ext out = *ext;
+        out.recv_len = len;
+        out.recv_nhandles = nh;
+        out.recv_flags = flags;
+        for (unsigned i = 0; i < CAIRN_MSG_HANDLES; i++)
+            out.recv_handles[i] = i < nh ? handles[i] : -1;
+        if (copy_to_user(ext_user + offsetof(struct cairn_msg_ext, recv_len), &out.recv_len,
+                         sizeof(out) - offsetof(struct cairn_msg_ext, recv_len)) < 0)
+            ret = -CAIRN_EFAULT;
+    }
+    return ret ? ret : flags;
+}
+
+/* Read the extension (r12), if any. */
+static int
+ipc_ext_read(struct trap_frame *f, struct cairn_msg_ext *ext)
+{
+    if (!f->r12)
+        return 0;
+    if (copy_from_user(ext, f->r12, sizeof(*ext)) < 0)
+        return -CAIRN_EFAULT;
+    if (ext->recv_cap > CAIRN_MSG_BUF_MAX)
+        return -CAIRN_EINVAL;
+    return 0;
+}
+
+/* Failed calls zero the out registers (include/cairn/ipc.h). */
+static int64_t
+ipc_fail(struct trap_frame *f, int64_t err, bool badge)
+{
+    f->rsi = f->rdx = f->r10 = f->r8 = f->r9 = 0;
+    if (badge)
+        f->rdi = 0;
+    return err;
+}
+
+/* --- endpoints --- */
+
+#define ENDPOINT_CREATOR_RIGHTS                                                   \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+int64_t
+sys_endpoint_create(struct trap_frame *f)
+{
+    struct endpoint *ep = endpoint_create();
+    int h;
+
+    (void)f;
+    if (!ep)
+        return -CAIRN_ENOMEM;
+    h = handle_insert(&process_current()->handles, &ep->obj, ENDPOINT_CREATOR_RIGHTS);
+    object_unref(&ep->obj);
+    return h;
+}
+
+int64_t
+sys_ipc_call(struct trap_frame *f)
+{
+    struct cairn_msg_ext ext;
+    struct object *o;
+    uint64_t badge;
+    int err;
+
+    err = handle_get_badged(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+                            CAIRN_RIGHT_SIGNAL, &o, NULL, &badge);
+    if (err)
+        return ipc_fail(f, err, false);
+    err = ipc_ext_read(f, &ext);
+    if (!err)
+        err = ipc_msg_load(f, f->r12 ? &ext : NULL);
+    if (!err)
+        err = endpoint_call(endpoint_from(o), badge);
+    object_unref(o);
+    if (err) {
+        ipc_msg_free(&sched_current()->ipc.msg);
+        return ipc_fail(f, err, false);
+    }
+    return ipc_msg_store(f, f->r12, &ext, false);
+}
+
+/* The receive half shared by recv and reply_recv. */
+static int64_t
+ipc_receive(struct trap_frame *f, struct object *o, const struct cairn_msg_ext *ext,
+            uint64_t deadline, bool reply_first)
+{
+    int err = reply_first ? endpoint_reply_recv(endpoint_from(o), deadline)
+                          : endpoint_recv(endpoint_from(o), deadline);
+
+    object_unref(o);
+    if (err)
+        return ipc_fail(f, err, true);
+    return ipc_msg_store(f, f->r12, ext, true);
+}
+
+int64_t
+sys_ipc_recv(struct trap_frame *f)
+{
+    struct cairn_msg_ext ext;
+    struct object *o;
+    int err;
+
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+                     CAIRN_RIGHT_WAIT, &o, NULL);
+    if (err)
+        return ipc_fail(f, err, true);
+    err = ipc_ext_read(f, &ext);
+    if (err) {
+        object_unref(o);
+        return ipc_fail(f, err, true);
+    }
+    return ipc_receive(f, o, &ext, deadline_after(f->rsi), false);
+}
+
+int64_t
+sys_ipc_reply(struct trap_frame *f)
+{
+    struct cairn_msg_ext ext;
+    int err;
+
+    if (!sched_current()->ipc.caller)
+        return -CAIRN_ENOENT;
+    err = ipc_ext_read(f, &ext);
+    if (!err)
+        err = ipc_msg_load(f, f->r12 ? &ext : NULL);
+    if (err)
+        return err;
+    return endpoint_reply();
+}
+
+int64_t
+sys_ipc_reply_recv(struct trap_frame *f)
+{
+    struct cairn_msg_ext ext;
+    struct object *o;
+    int err;
+
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+                     CAIRN_RIGHT_WAIT, &o, NULL);
+    if (!err) {
+        err = ipc_ext_read(f, &ext);
+        /* Without a caller there is nothing to reply to: just receive. */
+        if (!err && sched_current()->ipc.caller)
+            err = ipc_msg_load(f, f->r12 ? &ext : NULL);
+        if (err)
+            object_unref(o);
+    }
+    if (err)
+        return ipc_fail(f, err, true);
+    return ipc_receive(f, o, &ext, SCHED_FOREVER, true);
+}
+
+int64_t
+sys_handle_mint(struct trap_frame *f)
+{
+    return handle_mint(&process_current()->handles, (int32_t)f->rdi, (uint32_t)f->rsi, f->rdx);
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IPC wrappers of <cairn/sys.h>. Messages use more registers than a
+ * plain system call (include/cairn/ipc.h has the layout), so these are
+ * written out here instead of going through cairn_syscallN: words 0-4 in
+ * rsi, rdx, r10, r8, r9 both ways, the extension pointer in r12, the badge
+ * back in rdi.
+ */
+#include <cairn/sys.h>
+
+/* One IPC system call: number, rdi, the words, r12; words and rdi back. */
+static long
+ipc_syscall(long number, long *rdi_inout, uint64_t w[CAIRN_MSG_WORDS], long r12_in)
+{
+    register long r10 __asm__("r10") = (long)w[2];
+    register long r8 __asm__("r8") = (long)w[3];
+    register long r9 __asm__("r9") = (long)w[4];
+    register long r12 __asm__("r12") = r12_in;
+    long rax = number, rdi = *rdi_inout, rsi = (long)w[0], rdx = (long)w[1];
+
+    __asm__ volatile("syscall"
+                     : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "r"(r12)
+                     : "rcx", "r11", "memory");
+    w[0] = (uint64_t)rsi;
+    w[1] = (uint64_t)rdx;
+    w[2] = (uint64_t)r10;
+    w[3] = (uint64_t)r8;
+    w[4] = (uint64_t)r9;
+    *rdi_inout = rdi;
+    return rax;
+}
+
+long
+cairn_ipc_call(long endpoint, struct cairn_msg *msg)
+{
+    long rdi = endpoint;
+
+    return ipc_syscall(CAIRN_SYS_ipc_call, &rdi, msg->w, (long)msg->ext);
+}
+
+long
+cairn_ipc_recv(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns, uint64_t *badge)
+{
+    long rdi = endpoint, ret;
+
+    msg->w[0] = timeout_ns;
+    ret = ipc_syscall(CAIRN_SYS_ipc_recv, &rdi, msg->w, (long)msg->ext);
+    if (badge)
+        *badge = (uint64_t)rdi;
+    return ret;
+}
+
+long
+cairn_ipc_reply(struct cairn_msg *msg)
+{
+    long rdi = 0;
+    uint64_t w[CAIRN_MSG_WORDS];
+
+    /* The reply's words stay the caller's: the call returns none. */
+    for (int i = 0; i < CAIRN_MSG_WORDS; i++)
+        w[i] = msg->w[i];
+    return ipc_syscall(CAIRN_SYS_ipc_reply, &rdi, w, (long)msg->ext);
+}
+
+long
+cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge)
+{
+    long rdi = endpoint, ret;
+
+    ret = ipc_syscall(CAIRN_SYS_ipc_reply_recv, &rdi, msg->w, (long)msg->ext);
+    if (badge)
+        *badge = (uint64_t)rdi;
+    return ret;
+}
