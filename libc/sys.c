@@ -130,6 +130,18 @@ cairn_handle_mint(long endpoint, uint32_t rights, uint64_t badge)
     return cairn_syscall3(CAIRN_SYS_handle_mint, endpoint, (long)rights, (long)badge);
 }
 
+long
+cairn_handle_borrow(long handle, uint32_t rights)
+{
+    return cairn_syscall2(CAIRN_SYS_handle_borrow, handle, (long)rights);
+}
+
+long
+cairn_handle_revoke(long handle)
+{
+    return cairn_syscall1(CAIRN_SYS_handle_revoke, handle);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

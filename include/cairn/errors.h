@@ -24,7 +24,8 @@
     X(CAIRN_ETIMEDOUT, 13, "timed out")          \
     X(CAIRN_EINTR, 14, "interrupted")            \
     X(CAIRN_ECLOSED, 15, "peer closed")          \
-    X(CAIRN_EAGAIN, 16, "would block")
+    X(CAIRN_EAGAIN, 16, "would block")           \
+    X(CAIRN_EREVOKED, 17, "handle revoked")
 
 enum cairn_error {
 #define CAIRN_ERROR_ENUM(name, value, message) name = value,

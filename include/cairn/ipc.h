@@ -64,11 +64,11 @@ struct cairn_msg_ext {
     uint32_t send_nhandles; /* 0..CAIRN_MSG_HANDLES */
     struct cairn_msg_handle send_handles[CAIRN_MSG_HANDLES];
     /* where to receive */
-    uint64_t recv_buf;      /* user address with room for recv_cap bytes */
-    uint32_t recv_cap;      /* 0..CAIRN_MSG_BUF_MAX */
-    uint32_t recv_len;      /* out: bytes received */
-    uint32_t recv_nhandles; /* out: handles received */
-    uint32_t recv_flags;    /* out: CAIRN_MSG_* flags */
+    uint64_t recv_buf;                       /* user address with room for recv_cap bytes */
+    uint32_t recv_cap;                       /* 0..CAIRN_MSG_BUF_MAX */
+    uint32_t recv_len;                       /* out: bytes received */
+    uint32_t recv_nhandles;                  /* out: handles received */
+    uint32_t recv_flags;                     /* out: CAIRN_MSG_* flags */
     int32_t recv_handles[CAIRN_MSG_HANDLES]; /* out: the new handles */
 };
 

@@ -33,7 +33,8 @@
     X(TRANSFER, 5, "move the handle to another process over IPC")                       \
     X(SIGNAL, 6, "raise signals on the object or send to it")                           \
     X(WAIT, 7, "wait on the object or receive from it")                                 \
-    X(MANAGE, 8, "change the object's configuration or end it (kill, revoke, resize)")
+    X(MANAGE, 8, "change the object's configuration or end it (kill, resize)")          \
+    X(REVOKE, 9, "revoke this borrowed handle and every handle derived from it")
 
 enum cairn_right {
 #define CAIRN_RIGHT_ENUM(name, bit, description) CAIRN_RIGHT_##name = 1u << (bit),

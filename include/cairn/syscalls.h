@@ -36,7 +36,9 @@
     X(33, ipc_recv, 4)        /* (endpoint, msg, timeout_ns, uint64_t *badge) -> ipc.h */ \
     X(34, ipc_reply, 1)       /* (struct cairn_msg *) -> 0 */                             \
     X(35, ipc_reply_recv, 3)  /* (endpoint, msg, uint64_t *badge) -> as ipc_recv */       \
-    X(36, handle_mint, 3)     /* (endpoint handle, rights, badge) -> new badged handle */
+    X(36, handle_mint, 3)     /* (endpoint handle, rights, badge) -> new badged handle */ \
+    X(37, handle_borrow, 2)   /* (handle, rights) -> new revocable handle */              \
+    X(38, handle_revoke, 1)   /* (borrowed handle) -> 0 */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

@@ -64,8 +64,7 @@ endpoint_close(struct endpoint *ep)
 
     ep->closed = true;
     while (!list_empty(&ep->senders) || !list_empty(&ep->receivers)) {
-        struct list_node *n =
-            list_empty(&ep->senders) ? ep->receivers.next : ep->senders.next;
+        struct list_node *n = list_empty(&ep->senders) ? ep->receivers.next : ep->senders.next;
         struct thread *t = list_entry(n, struct thread, ipc.link);
 
         endpoint_finish_locked(t, -CAIRN_ECLOSED);

@@ -3,9 +3,12 @@
  * The handle table (handle.h describes handle values and the rules).
  *
  * Invariants, with t->lock held:
- *   - slots [0, top) are each either live (obj != NULL, holding exactly one
- *     reference to obj) or on the free list, never both; slots
- *     [top, capacity) are fresh and their contents undefined;
+ *   - slots [0, top) are each either live (exactly one of obj and token
+ *     set, holding one reference to it) or on the free list, never both;
+ *     slots [top, capacity) are fresh and their contents undefined;
+ *   - a live slot with obj counts as one holder of its rights on obj
+ *     (object_handle_opened); one with a token does not: the root token is
+ *     the holder;
  *   - the free list runs from free_head (closed longest ago) to free_tail
  *     through next_free, and both ends are HANDLE_SLOT_NONE when it is empty;
  *   - count is the number of live slots; a live slot's rights hold no bit
@@ -40,6 +43,12 @@ handle_encode(uint32_t index, uint32_t generation)
     return (int32_t)(index | (generation & HANDLE_GEN_MASK) << HANDLE_INDEX_BITS);
 }
 
+static bool
+handle_slot_live(const struct handle_slot *s)
+{
+    return s->obj || s->token;
+}
+
 /* The live slot that h names, or NULL: h negative, out of range, free, or
  * closed and its slot reused (the generation differs). */
 static struct handle_slot *
@@ -57,9 +66,40 @@ handle_lookup_locked(struct handle_table *t, int32_t h)
     if (index >= t->top)
         return NULL;
     s = &t->slots[index];
-    if (!s->obj || s->generation != generation)
+    if (!handle_slot_live(s) || s->generation != generation)
         return NULL;
     return s;
+}
+
+/*
+ * The object behind live slot s, with a new reference, or NULL if s is a
+ * revoked borrowed handle. The reference must be dropped after the table's
+ * lock (a revocation may have left it the last one).
+ */
+static struct object *
+handle_slot_object_locked(struct handle_slot *s)
+{
+    if (s->token)
+        return token_object_get(s->token);
+    object_ref(s->obj);
+    return s->obj;
+}
+
+/* The live slot h names and its object (a reference, see above), or an
+ * error: -CAIRN_EBADH, -CAIRN_EREVOKED. */
+static int
+handle_resolve_locked(struct handle_table *t, int32_t h, struct handle_slot **s_out,
+                      struct object **o_out)
+{
+    struct handle_slot *s = handle_lookup_locked(t, h);
+
+    if (!s)
+        return -CAIRN_EBADH;
+    *o_out = handle_slot_object_locked(s);
+    if (!*o_out)
+        return -CAIRN_EREVOKED;
+    *s_out = s;
+    return 0;
 }
 
 static bool
@@ -70,13 +110,14 @@ handle_table_has_room_locked(struct handle_table *t)
 }
 
 /*
- * Fills a free slot with (o, rights) and takes the table's reference to o.
- * Cannot fail: the caller checked handle_table_has_room_locked and holds a
- * reference to o. A fresh slot goes before a closed one, and the closed one
- * longest ago first, so that a generation wraps as late as possible.
+ * Fills a free slot from e, taking the table's own reference (to e's object
+ * or token). Cannot fail: the caller checked handle_table_has_room_locked
+ * and holds a reference. A fresh slot goes before a closed one, and the
+ * closed one longest ago first, so that a generation wraps as late as
+ * possible.
  */
 static int32_t
-handle_commit_locked(struct handle_table *t, struct object *o, uint32_t rights, uint64_t badge)
+handle_commit_locked(struct handle_table *t, const struct handle_entry *e)
 {
     struct handle_slot *s;
     uint32_t index;
@@ -92,13 +133,26 @@ handle_commit_locked(struct handle_table *t, struct object *o, uint32_t rights, 
             t->free_tail = HANDLE_SLOT_NONE;
     }
     s = &t->slots[index];
-    object_ref(o);
-    object_handle_opened(o, rights);
-    s->obj = o;
-    s->rights = rights;
-    s->badge = badge;
+    if (e->token) {
+        token_ref(e->token);
+        s->obj = NULL;
+    } else {
+        object_ref(e->obj);
+        object_handle_opened(e->obj, e->rights);
+        s->obj = e->obj;
+    }
+    s->token = e->token;
+    s->rights = e->rights;
+    s->badge = e->badge;
     t->count++;
     return handle_encode(index, s->generation);
+}
+
+/* What live slot s holds, as an entry (no reference taken). */
+static struct handle_entry
+handle_slot_entry(const struct handle_slot *s)
+{
+    return (struct handle_entry){s->obj, s->token, s->rights, s->badge};
 }
 
 /*
@@ -137,6 +191,19 @@ handle_table_grow_locked(struct handle_table *t, bool *irq)
     kfree(unused);
     *irq = spin_lock_irqsave(&t->lock);
     return 0;
+}
+
+/* Commits e into t, growing the table if it must (the lock held, see
+ * handle_table_grow_locked). Returns the handle or -CAIRN_ENOMEM. */
+static int
+handle_commit_growing_locked(struct handle_table *t, const struct handle_entry *e, bool *irq)
+{
+    while (!handle_table_has_room_locked(t)) {
+        int err = handle_table_grow_locked(t, irq);
+        if (err < 0)
+            return err;
+    }
+    return handle_commit_locked(t, e);
 }
 
 int
@@ -184,9 +251,9 @@ handle_table_fini(struct handle_table *t)
     spin_unlock_irqrestore(&t->lock, irq);
 
     for (unsigned i = 0; i < top; i++) {
-        if (slots[i].obj) {
-            object_handle_closed(slots[i].obj, slots[i].rights);
-            object_unref(slots[i].obj);
+        if (handle_slot_live(&slots[i])) {
+            struct handle_entry e = handle_slot_entry(&slots[i]);
+            handle_entry_drop(&e);
         }
     }
     kfree(slots);
@@ -195,6 +262,7 @@ handle_table_fini(struct handle_table *t)
 int
 handle_insert(struct handle_table *t, struct object *o, uint32_t rights)
 {
+    struct handle_entry e = {o, NULL, rights, 0};
     bool irq;
     int ret;
 
@@ -204,15 +272,7 @@ handle_insert(struct handle_table *t, struct object *o, uint32_t rights)
         return -CAIRN_EINVAL;
 
     irq = spin_lock_irqsave(&t->lock);
-    for (;;) {
-        if (handle_table_has_room_locked(t)) {
-            ret = handle_commit_locked(t, o, rights, 0);
-            break;
-        }
-        ret = handle_table_grow_locked(t, &irq);
-        if (ret < 0)
-            break;
-    }
+    ret = handle_commit_growing_locked(t, &e, &irq);
     spin_unlock_irqrestore(&t->lock, irq);
     return ret;
 }
@@ -229,42 +289,59 @@ handle_get_badged(struct handle_table *t, int32_t h, uint32_t type, uint32_t nee
                   struct object **out, uint32_t *rights_out, uint64_t *badge_out)
 {
     struct handle_slot *s;
+    struct object *o = NULL;
     bool irq;
-    int ret = 0;
+    int ret;
 
     irq = spin_lock_irqsave(&t->lock);
-    s = handle_lookup_locked(t, h);
-    if (!s) {
-        ret = -CAIRN_EBADH;
-    } else if (type != CAIRN_OBJ_NONE && s->obj->type != type) {
-        ret = -CAIRN_EWRONGTYPE;
-    } else if ((s->rights & need_rights) != need_rights) {
-        ret = -CAIRN_ERIGHTS;
-    } else {
-        /* The slot's reference keeps the object alive until we hold ours. */
-        object_ref(s->obj);
-        *out = s->obj;
-        if (rights_out)
-            *rights_out = s->rights;
-        if (badge_out)
-            *badge_out = s->badge;
+    ret = handle_resolve_locked(t, h, &s, &o);
+    if (ret == 0) {
+        if (type != CAIRN_OBJ_NONE && o->type != type) {
+            ret = -CAIRN_EWRONGTYPE;
+        } else if ((s->rights & need_rights) != need_rights) {
+            ret = -CAIRN_ERIGHTS;
+        } else {
+            *out = o; /* the caller's reference now */
+            o = NULL;
+            if (rights_out)
+                *rights_out = s->rights;
+            if (badge_out)
+                *badge_out = s->badge;
+        }
     }
     spin_unlock_irqrestore(&t->lock, irq);
+    if (o)
+        object_unref(o);
     return ret;
 }
 
-int
-handle_dup(struct handle_table *t, int32_t h, uint32_t new_rights)
+/*
+ * The common part of dup, mint and borrow: a new handle beside h whose
+ * entry make_entry derives from h's (it may fail with an error). Looks h
+ * up again after every growth of the table.
+ */
+static int
+handle_derive(struct handle_table *t, int32_t h, uint32_t type, uint32_t new_rights,
+              int (*make_entry)(const struct handle_slot *s, uint32_t new_rights, void *arg,
+                                struct handle_entry *e),
+              void *arg)
 {
     struct handle_slot *s;
+    struct handle_entry e;
+    struct object *o = NULL;
     bool irq;
     int ret;
 
     irq = spin_lock_irqsave(&t->lock);
     for (;;) {
-        s = handle_lookup_locked(t, h);
-        if (!s) {
-            ret = -CAIRN_EBADH;
+        if (o)
+            object_unref(o); /* a growth dropped the lock: h still holds one */
+        o = NULL;
+        ret = handle_resolve_locked(t, h, &s, &o);
+        if (ret < 0)
+            break;
+        if (type != CAIRN_OBJ_NONE && o->type != type) {
+            ret = -CAIRN_EWRONGTYPE;
             break;
         }
         if (!(s->rights & CAIRN_RIGHT_DUPLICATE) || (new_rights & ~s->rights)) {
@@ -272,21 +349,151 @@ handle_dup(struct handle_table *t, int32_t h, uint32_t new_rights)
             break;
         }
         if (handle_table_has_room_locked(t)) {
-            ret = handle_commit_locked(t, s->obj, new_rights, s->badge);
+            ret = make_entry(s, new_rights, arg, &e);
+            if (ret == 0)
+                ret = handle_commit_locked(t, &e);
             break;
         }
-        /* s may move or die while the lock is dropped: look it up again. */
         ret = handle_table_grow_locked(t, &irq);
         if (ret < 0)
             break;
     }
     spin_unlock_irqrestore(&t->lock, irq);
+    if (o)
+        object_unref(o);
     return ret;
 }
 
-/* Empties live slot s and puts it on the free list; its reference (and
- * its holding of the rights) pass to the caller, who ends them without
- * the lock. */
+static int
+handle_entry_dup(const struct handle_slot *s, uint32_t new_rights, void *arg,
+                 struct handle_entry *e)
+{
+    (void)arg;
+    *e = handle_slot_entry(s);
+    e->rights = new_rights;
+    return 0;
+}
+
+int
+handle_dup(struct handle_table *t, int32_t h, uint32_t new_rights)
+{
+    return handle_derive(t, h, CAIRN_OBJ_NONE, new_rights, handle_entry_dup, NULL);
+}
+
+static int
+handle_entry_mint(const struct handle_slot *s, uint32_t new_rights, void *arg,
+                  struct handle_entry *e)
+{
+    if (s->badge != 0)
+        return -CAIRN_EPERM;
+    *e = handle_slot_entry(s);
+    e->rights = new_rights;
+    e->badge = *(const uint64_t *)arg;
+    return 0;
+}
+
+int
+handle_mint(struct handle_table *t, int32_t h, uint32_t new_rights, uint64_t badge)
+{
+    return handle_derive(t, h, CAIRN_OBJ_ENDPOINT, new_rights, handle_entry_mint, &badge);
+}
+
+/* Borrowing: the token comes from kmalloc, which the table's lock may not
+ * be held across, so it is made first and handed in through arg. */
+struct handle_borrow {
+    struct object *obj;         /* h's object, for the token to hold */
+    struct handle_token *token; /* made for this borrow, or NULL */
+};
+
+static int
+handle_entry_borrow(const struct handle_slot *s, uint32_t new_rights, void *arg,
+                    struct handle_entry *e)
+{
+    struct handle_borrow *b = arg;
+
+    /* A borrow of a borrowed handle hangs below its token; otherwise the
+     * new token is a root over the object. Made outside the lock, the
+     * token guessed the kind from the slot then: check it still fits. */
+    if (!b->token || (b->token->parent != s->token) || (!s->token && b->token->obj != s->obj))
+        return -CAIRN_EBUSY;
+    *e = (struct handle_entry){NULL, b->token, new_rights | CAIRN_RIGHT_REVOKE, s->badge};
+    return 0;
+}
+
+int
+handle_borrow(struct handle_table *t, int32_t h, uint32_t rights)
+{
+    struct handle_borrow b = {0};
+    struct handle_slot *s;
+    struct object *o;
+    bool irq;
+    int ret;
+
+    if (rights & ~CAIRN_RIGHTS_ALL)
+        return -CAIRN_EINVAL;
+    /* Look h up to make the right kind of token, then derive with it. */
+    irq = spin_lock_irqsave(&t->lock);
+    ret = handle_resolve_locked(t, h, &s, &o);
+    if (ret == 0) {
+        b.obj = o;
+        b.token = s->token;
+        if (b.token)
+            token_ref(b.token);
+    }
+    spin_unlock_irqrestore(&t->lock, irq);
+    if (ret < 0)
+        return ret;
+    {
+        struct handle_token *parent = b.token;
+        b.token = token_create(o, rights, parent);
+        if (parent)
+            token_unref(parent);
+    }
+    if (b.token)
+        ret = handle_derive(t, h, CAIRN_OBJ_NONE, rights, handle_entry_borrow, &b);
+    else
+        ret = -CAIRN_ENOMEM;
+    if (b.token)
+        token_unref(b.token); /* the new handle holds its own */
+    object_unref(o);
+    return ret;
+}
+
+int
+handle_revoke(struct handle_table *t, int32_t h)
+{
+    struct handle_slot *s;
+    struct handle_token *token = NULL;
+    struct object *o = NULL, *held = NULL;
+    uint32_t rights = 0;
+    bool irq;
+    int ret;
+
+    irq = spin_lock_irqsave(&t->lock);
+    ret = handle_resolve_locked(t, h, &s, &o);
+    if (ret == 0 && (!s->token || !(s->rights & CAIRN_RIGHT_REVOKE)))
+        ret = s->token ? -CAIRN_ERIGHTS : -CAIRN_EINVAL;
+    if (ret == 0) {
+        token = s->token;
+        token_ref(token);
+    }
+    spin_unlock_irqrestore(&t->lock, irq);
+    if (o)
+        object_unref(o);
+    if (ret < 0)
+        return ret;
+    rights = token->rights;
+    held = token_revoke(token);
+    if (held) {
+        object_handle_closed(held, rights);
+        object_unref(held);
+    }
+    token_unref(token);
+    return 0;
+}
+
+/* Empties live slot s and puts it on the free list; its reference passes
+ * to the caller, who ends it without the lock. */
 static void
 handle_release_locked(struct handle_table *t, struct handle_slot *s)
 {
@@ -294,6 +501,7 @@ handle_release_locked(struct handle_table *t, struct handle_slot *s)
 
     handle_assert_locked(t);
     s->obj = NULL;
+    s->token = NULL;
     s->generation = (s->generation + 1) & HANDLE_GEN_MASK;
     s->next_free = HANDLE_SLOT_NONE;
     if (t->free_tail == HANDLE_SLOT_NONE)
@@ -311,13 +519,14 @@ handle_close(struct handle_table *t, int32_t h)
     struct handle_entry e;
     bool irq;
 
+    /* A revoked handle can still be closed: that is how its slot goes. */
     irq = spin_lock_irqsave(&t->lock);
     s = handle_lookup_locked(t, h);
     if (!s) {
         spin_unlock_irqrestore(&t->lock, irq);
         return -CAIRN_EBADH;
     }
-    e = (struct handle_entry){s->obj, s->rights, s->badge};
+    e = handle_slot_entry(s);
     handle_release_locked(t, s);
     spin_unlock_irqrestore(&t->lock, irq);
 
@@ -326,17 +535,19 @@ handle_close(struct handle_table *t, int32_t h)
     return 0;
 }
 
-/* The checks common to moving and copying h out: live, TRANSFER (and
- * more_rights), new_rights no wider. CAIRN_RIGHTS_SAME keeps them. */
+/* The checks common to moving and copying h out: live and not revoked,
+ * TRANSFER (and more_rights), new_rights no wider (CAIRN_RIGHTS_SAME keeps
+ * them). *o is a reference for the caller to drop after the lock. */
 static int
 handle_check_out_locked(struct handle_table *t, int32_t h, uint32_t more_rights,
-                        uint32_t *new_rights, struct handle_slot **out)
+                        uint32_t *new_rights, struct handle_slot **out, struct object **o)
 {
-    struct handle_slot *s = handle_lookup_locked(t, h);
+    struct handle_slot *s;
     uint32_t need = CAIRN_RIGHT_TRANSFER | more_rights;
+    int ret = handle_resolve_locked(t, h, &s, o);
 
-    if (!s)
-        return -CAIRN_EBADH;
+    if (ret < 0)
+        return ret;
     if (*new_rights == CAIRN_RIGHTS_SAME)
         *new_rights = s->rights;
     if ((s->rights & need) != need || (*new_rights & ~s->rights))
@@ -349,26 +560,29 @@ int
 handle_take(struct handle_table *t, int32_t h, uint32_t new_rights, struct handle_entry *e)
 {
     struct handle_slot *s;
-    bool irq;
+    struct handle_entry old = {0};
+    struct object *o = NULL;
+    bool irq, reholder = false;
     int ret;
 
     irq = spin_lock_irqsave(&t->lock);
-    ret = handle_check_out_locked(t, h, 0, &new_rights, &s);
+    ret = handle_check_out_locked(t, h, 0, &new_rights, &s, &o);
     if (ret == 0) {
-        struct handle_entry old = {s->obj, s->rights, s->badge};
-
+        old = handle_slot_entry(s);
         handle_release_locked(t, s);
-        /* The rights may shrink on the way: the entry holds the new ones. */
-        if (new_rights != old.rights) {
-            object_handle_opened(old.obj, new_rights);
-            *e = (struct handle_entry){old.obj, new_rights, old.badge};
-            spin_unlock_irqrestore(&t->lock, irq);
-            object_handle_closed(old.obj, old.rights);
-            return 0;
-        }
         *e = old;
+        e->rights = new_rights;
+        /* A direct handle whose rights shrink on the way is a new holder:
+         * open the new rights before the old ones close. */
+        reholder = old.obj && new_rights != old.rights;
+        if (reholder)
+            object_handle_opened(old.obj, new_rights);
     }
     spin_unlock_irqrestore(&t->lock, irq);
+    if (reholder)
+        object_handle_closed(old.obj, old.rights);
+    if (o)
+        object_unref(o);
     return ret;
 }
 
@@ -376,17 +590,25 @@ int
 handle_copy_out(struct handle_table *t, int32_t h, uint32_t new_rights, struct handle_entry *e)
 {
     struct handle_slot *s;
+    struct object *o = NULL;
     bool irq;
     int ret;
 
     irq = spin_lock_irqsave(&t->lock);
-    ret = handle_check_out_locked(t, h, CAIRN_RIGHT_DUPLICATE, &new_rights, &s);
+    ret = handle_check_out_locked(t, h, CAIRN_RIGHT_DUPLICATE, &new_rights, &s, &o);
     if (ret == 0) {
-        object_ref(s->obj);
-        object_handle_opened(s->obj, new_rights);
-        *e = (struct handle_entry){s->obj, new_rights, s->badge};
+        *e = handle_slot_entry(s);
+        e->rights = new_rights;
+        if (e->token) {
+            token_ref(e->token);
+        } else {
+            object_ref(e->obj);
+            object_handle_opened(e->obj, new_rights);
+        }
     }
     spin_unlock_irqrestore(&t->lock, irq);
+    if (o)
+        object_unref(o);
     return ret;
 }
 
@@ -397,15 +619,7 @@ handle_insert_entry(struct handle_table *t, const struct handle_entry *e)
     int ret;
 
     irq = spin_lock_irqsave(&t->lock);
-    for (;;) {
-        if (handle_table_has_room_locked(t)) {
-            ret = handle_commit_locked(t, e->obj, e->rights, e->badge);
-            break;
-        }
-        ret = handle_table_grow_locked(t, &irq);
-        if (ret < 0)
-            break;
-    }
+    ret = handle_commit_growing_locked(t, e, &irq);
     spin_unlock_irqrestore(&t->lock, irq);
     return ret;
 }
@@ -413,68 +627,34 @@ handle_insert_entry(struct handle_table *t, const struct handle_entry *e)
 void
 handle_entry_drop(struct handle_entry *e)
 {
-    if (!e->obj)
-        return;
-    object_handle_closed(e->obj, e->rights);
-    object_unref(e->obj);
-    e->obj = NULL;
-}
-
-int
-handle_mint(struct handle_table *t, int32_t h, uint32_t new_rights, uint64_t badge)
-{
-    struct handle_slot *s;
-    bool irq;
-    int ret;
-
-    irq = spin_lock_irqsave(&t->lock);
-    for (;;) {
-        s = handle_lookup_locked(t, h);
-        if (!s) {
-            ret = -CAIRN_EBADH;
-            break;
-        }
-        if (s->obj->type != CAIRN_OBJ_ENDPOINT) {
-            ret = -CAIRN_EWRONGTYPE;
-            break;
-        }
-        if (!(s->rights & CAIRN_RIGHT_DUPLICATE) || (new_rights & ~s->rights)) {
-            ret = -CAIRN_ERIGHTS;
-            break;
-        }
-        if (s->badge != 0) {
-            ret = -CAIRN_EPERM;
-            break;
-        }
-        if (handle_table_has_room_locked(t)) {
-            ret = handle_commit_locked(t, s->obj, new_rights, badge);
-            break;
-        }
-        ret = handle_table_grow_locked(t, &irq);
-        if (ret < 0)
-            break;
+    if (e->token) {
+        token_unref(e->token);
+    } else if (e->obj) {
+        object_handle_closed(e->obj, e->rights);
+        object_unref(e->obj);
     }
-    spin_unlock_irqrestore(&t->lock, irq);
-    return ret;
+    e->obj = NULL;
+    e->token = NULL;
 }
 
 int
 handle_info(struct handle_table *t, int32_t h, struct cairn_handle_info *out)
 {
     struct handle_slot *s;
+    struct object *o = NULL;
     bool irq;
-    int ret = 0;
+    int ret;
 
     irq = spin_lock_irqsave(&t->lock);
-    s = handle_lookup_locked(t, h);
-    if (!s) {
-        ret = -CAIRN_EBADH;
-    } else {
-        out->type = s->obj->type;
+    ret = handle_resolve_locked(t, h, &s, &o);
+    if (ret == 0) {
+        out->type = o->type;
         out->rights = s->rights;
-        out->koid = s->obj->koid;
+        out->koid = o->koid;
     }
     spin_unlock_irqrestore(&t->lock, irq);
+    if (o)
+        object_unref(o);
     return ret;
 }
 

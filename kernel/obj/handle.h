@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The per-process handle table: the only way a process names a kernel
- * object. A handle is (object, rights); the table holds one object
- * reference per live handle.
+ * object. A handle is (object, rights, badge); the table holds one object
+ * reference per live handle. A borrowed handle names a revocation token
+ * instead (obj/token.h), which holds the object; once the token is
+ * revoked, every call but close fails on the handle with -CAIRN_EREVOKED.
  *
  * Handle values (cairn_handle_t, non-negative):
  *
@@ -31,6 +33,7 @@
 
 #include "lib/spinlock.h"
 #include "obj/object.h"
+#include "obj/token.h"
 
 #define HANDLE_INDEX_BITS  24
 #define HANDLE_INDEX_MASK  ((1u << HANDLE_INDEX_BITS) - 1)
@@ -39,7 +42,8 @@
 #define HANDLE_TABLE_FIRST 16u                       /* slots allocated by handle_table_init */
 
 struct handle_slot {
-    struct object *obj; /* [l] NULL while the slot is free */
+    struct object *obj;         /* [l] the object (a reference), or NULL */
+    struct handle_token *token; /* [l] or, for a borrowed handle, its token (a reference) */
     union {
         uint32_t rights;    /* [l] live slot: CAIRN_RIGHT_* held through it */
         uint32_t next_free; /* [l] free slot: next on the free list */
@@ -47,6 +51,7 @@ struct handle_slot {
     uint32_t generation; /* [l] 7 bits; bumped when the handle is closed */
     uint64_t badge;      /* [l] live slot: the word an endpoint reports to its receiver */
 };
+/* A slot is free iff both obj and token are NULL. */
 
 /*
  * A handle outside any table: what a handle becomes while it travels in an
@@ -55,7 +60,8 @@ struct handle_slot {
  * either in a table (handle_insert_entry) or with handle_entry_drop.
  */
 struct handle_entry {
-    struct object *obj;
+    struct object *obj;         /* the object, or NULL when token is set */
+    struct handle_token *token; /* a borrowed handle's token */
     uint32_t rights;
     uint64_t badge;
 };
@@ -75,7 +81,8 @@ struct handle_table {
 
 /*
  * Every function returns 0 (or a handle >= 0) on success, or a negative code:
- * -CAIRN_EBADH (not a live handle of this table), -CAIRN_EWRONGTYPE,
+ * -CAIRN_EBADH (not a live handle of this table), -CAIRN_EREVOKED (a
+ * revoked borrowed handle: only close accepts it), -CAIRN_EWRONGTYPE,
  * -CAIRN_ERIGHTS, -CAIRN_EINVAL (a bad argument from the kernel caller),
  * -CAIRN_ENOMEM (table at max_handles, or no memory to grow it).
  * None blocks; all may be called with interrupts on or off.
@@ -125,6 +132,17 @@ int handle_insert_entry(struct handle_table *t, const struct handle_entry *e);
 
 /* Ends an entry: the holder goes away and its reference is dropped. */
 void handle_entry_drop(struct handle_entry *e);
+
+/*
+ * A new, revocable handle to h's object with rights (a subset of h's)
+ * plus CAIRN_RIGHT_REVOKE; h must hold DUPLICATE. Handles derived from the
+ * new one (dup, transfer) share its revocation; see obj/token.h.
+ */
+int handle_borrow(struct handle_table *t, int32_t h, uint32_t rights);
+
+/* Revoke the borrowed handle h (it needs CAIRN_RIGHT_REVOKE): it and every
+ * handle derived from it, in any process, stop working. */
+int handle_revoke(struct handle_table *t, int32_t h);
 
 /* A new handle to h's endpoint with new_rights (a subset, as for dup) and
  * badge; h must hold DUPLICATE and carry no badge yet (badges are set

@@ -17,10 +17,10 @@
 
 struct ipc_msg {
     uint64_t words[CAIRN_MSG_WORDS];
-    uint64_t badge;     /* the sender's handle's badge */
-    uint32_t len;       /* bytes in buf */
-    uint32_t nhandles;  /* entries in handles */
-    void *buf;          /* len bytes, kmalloc'd, or NULL */
+    uint64_t badge;    /* the sender's handle's badge */
+    uint32_t len;      /* bytes in buf */
+    uint32_t nhandles; /* entries in handles */
+    void *buf;         /* len bytes, kmalloc'd, or NULL */
     struct handle_entry handles[CAIRN_MSG_HANDLES];
 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The IPC system calls: notifications, endpoints and badges. The register
+ * The IPC system calls: notifications and endpoints. The register
  * layout of a message is in include/cairn/ipc.h.
  *
  * A message travels in three steps. The sender's handler loads it into its
@@ -173,8 +173,7 @@ ipc_msg_load(struct trap_frame *f, struct cairn_msg_ext *ext)
  * extension could not be written back.
  */
 static int64_t
-ipc_msg_store(struct trap_frame *f, uint64_t ext_user, const struct cairn_msg_ext *ext,
-              bool badge)
+ipc_msg_store(struct trap_frame *f, uint64_t ext_user, const struct cairn_msg_ext *ext, bool badge)
 {
     struct process *p = process_current();
     struct ipc_msg *m = &sched_current()->ipc.msg;
@@ -251,7 +250,7 @@ ipc_fail(struct trap_frame *f, int64_t err, bool badge)
 
 /* --- endpoints --- */
 
-#define ENDPOINT_CREATOR_RIGHTS                                                   \
+#define ENDPOINT_CREATOR_RIGHTS \
     (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 int64_t
@@ -362,10 +361,4 @@ sys_ipc_reply_recv(struct trap_frame *f)
     if (err)
         return ipc_fail(f, err, true);
     return ipc_receive(f, o, &ext, SCHED_FOREVER, true);
-}
-
-int64_t
-sys_handle_mint(struct trap_frame *f)
-{
-    return handle_mint(&process_current()->handles, (int32_t)f->rdi, (uint32_t)f->rsi, f->rdx);
 }

@@ -150,7 +150,9 @@ call_once(void *arg)
 
 KTEST(ipc_closing_the_last_receive_handle_fails_waiting_callers)
 {
-    enum { N = 3 };
+    enum {
+        N = 3
+    };
     struct endpoint *ep = ipc_test_endpoint();
     struct thread *t[N];
 
@@ -244,7 +246,9 @@ many_calls(void *arg)
 
 KTEST(ipc_many_clients_on_all_cpus_lose_no_message)
 {
-    enum { N = 8 };
+    enum {
+        N = 8
+    };
     static struct echo_server s;
     static struct many_client c[N];
     struct thread *server, *t[N];

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <cairn/errors.h>
+#include <cairn/ipc.h>
 #include <cairn/rights.h>
 
 #include "check.h"
@@ -24,6 +25,7 @@
 #include "mm/kmalloc.h"
 #include "obj/handle.h"
 #include "obj/object.h"
+#include "obj/token.h"
 
 /* --- kmalloc shim ------------------------------------------------------- */
 
@@ -847,6 +849,199 @@ TEST(handle_concurrent_stress_keeps_counts_exact)
     CHECK(nothing_alive());
 }
 
+/* --- transfer, badges, borrow and revoke --------------------------------- */
+
+/* An object that counts its holders of READ, as an endpoint counts its
+ * receivers. */
+struct hobj {
+    struct tobj t;
+    int readers; /* [a] holders of READ */
+};
+
+static void
+hobj_opened(struct object *o, uint32_t rights)
+{
+    if (rights & CAIRN_RIGHT_READ)
+        __atomic_add_fetch(&((struct hobj *)o)->readers, 1, __ATOMIC_RELAXED);
+}
+
+static void
+hobj_closed(struct object *o, uint32_t rights)
+{
+    if (rights & CAIRN_RIGHT_READ)
+        __atomic_sub_fetch(&((struct hobj *)o)->readers, 1, __ATOMIC_RELAXED);
+}
+
+static const struct object_ops hobj_ops = {
+    .destroy = tobj_destroy, .handle_opened = hobj_opened, .handle_closed = hobj_closed};
+
+static void
+hobj_init(struct hobj *h, uint32_t type)
+{
+    h->t.destroyed = 0;
+    h->readers = 0;
+    object_init(&h->t.obj, type, &hobj_ops);
+}
+
+#define RT  (CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER)
+#define ALL (CAIRN_RIGHTS_ALL & ~CAIRN_RIGHT_REVOKE)
+
+TEST(handle_take_moves_the_handle_and_insert_entry_lands_it_elsewhere)
+{
+    struct handle_table a, b;
+    struct hobj o;
+    struct handle_entry e;
+    struct cairn_handle_info info;
+    int32_t h, landed;
+
+    CHECK(handle_table_init(&a, 8) == 0 && handle_table_init(&b, 8) == 0);
+    hobj_init(&o, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&a, &o.t.obj, RT | CAIRN_RIGHT_WRITE);
+    CHECK(o.readers == 1);
+    /* Without TRANSFER nothing moves; rights never widen. */
+    CHECK(handle_take(&a, handle_insert(&a, &o.t.obj, CAIRN_RIGHT_READ), CAIRN_RIGHTS_SAME, &e) ==
+          -CAIRN_ERIGHTS);
+    CHECK(handle_take(&a, h, RT | CAIRN_RIGHT_EXEC, &e) == -CAIRN_ERIGHTS);
+    CHECK(handle_take(&a, h, RT, &e) == 0);
+    CHECK(handle_info(&a, h, &info) == -CAIRN_EBADH); /* the sender lost it */
+    CHECK(o.readers == 2 && e.rights == RT);          /* the entry and the READ-only handle */
+    landed = handle_insert_entry(&b, &e);
+    handle_entry_drop(&e);
+    CHECK(landed >= 0 && handle_info(&b, landed, &info) == 0 && info.rights == RT);
+    CHECK(o.readers == 2);
+    handle_table_fini(&a);
+    handle_table_fini(&b);
+    CHECK(o.readers == 0 && refs(&o.t) == 1);
+    object_unref(&o.t.obj);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_copy_out_needs_duplicate_and_keeps_the_original)
+{
+    struct handle_table t;
+    struct hobj o;
+    struct handle_entry e;
+    int32_t h, nodup;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    hobj_init(&o, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &o.t.obj, RT | CAIRN_RIGHT_DUPLICATE);
+    nodup = handle_dup(&t, h, RT);
+    CHECK(handle_copy_out(&t, nodup, CAIRN_RIGHTS_SAME, &e) == -CAIRN_ERIGHTS);
+    CHECK(handle_copy_out(&t, h, CAIRN_RIGHT_READ, &e) == 0);
+    CHECK(e.rights == CAIRN_RIGHT_READ && o.readers == 3);
+    handle_entry_drop(&e);
+    CHECK(o.readers == 2);
+    handle_table_fini(&t);
+    CHECK(o.readers == 0);
+    object_unref(&o.t.obj);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_mint_sets_a_badge_once_and_dup_keeps_it)
+{
+    struct handle_table t;
+    struct tobj ep, mo;
+    struct object *out;
+    uint64_t badge = 0;
+    int32_t h, m, d;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&ep, CAIRN_OBJ_ENDPOINT);
+    tobj_init(&mo, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &ep.obj, RWD);
+    CHECK(handle_mint(&t, handle_insert(&t, &mo.obj, RWD), RW, 5) == -CAIRN_EWRONGTYPE);
+    CHECK(handle_mint(&t, h, RWD | CAIRN_RIGHT_EXEC, 5) == -CAIRN_ERIGHTS);
+    m = handle_mint(&t, h, RWD, 0x1234);
+    CHECK(m >= 0);
+    CHECK(handle_mint(&t, m, RW, 9) == -CAIRN_EPERM); /* already badged */
+    d = handle_dup(&t, m, RW);
+    CHECK(handle_get_badged(&t, d, CAIRN_OBJ_ENDPOINT, 0, &out, NULL, &badge) == 0);
+    CHECK(badge == 0x1234 && out == &ep.obj);
+    object_unref(out);
+    handle_table_fini(&t);
+    object_unref(&ep.obj);
+    object_unref(&mo.obj);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_revoke_reaches_handles_derived_in_other_tables)
+{
+    struct handle_table lender, borrower, third;
+    struct hobj o;
+    struct handle_entry e;
+    struct object *out;
+    int32_t h, b, give, held, passed;
+
+    CHECK(handle_table_init(&lender, 8) == 0);
+    CHECK(handle_table_init(&borrower, 8) == 0 && handle_table_init(&third, 8) == 0);
+    hobj_init(&o, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&lender, &o.t.obj, ALL);
+    b = handle_borrow(&lender, h, RT | CAIRN_RIGHT_DUPLICATE);
+    CHECK(b >= 0 && o.readers == 2); /* the token is one holder */
+    /* The lender keeps b (with REVOKE) and gives away a copy without it. */
+    give = handle_dup(&lender, b, RT | CAIRN_RIGHT_DUPLICATE);
+    CHECK(handle_take(&lender, give, CAIRN_RIGHTS_SAME, &e) == 0);
+    held = handle_insert_entry(&borrower, &e);
+    handle_entry_drop(&e);
+    CHECK(handle_revoke(&borrower, held) == -CAIRN_ERIGHTS); /* no REVOKE right */
+    /* ... who passes it on to a third process. */
+    CHECK(handle_copy_out(&borrower, held, CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER, &e) == 0);
+    passed = handle_insert_entry(&third, &e);
+    handle_entry_drop(&e);
+    CHECK(handle_get(&third, passed, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &out, NULL) == 0);
+    object_unref(out);
+    CHECK(o.readers == 2);
+
+    CHECK(handle_revoke(&lender, b) == 0);
+    CHECK(o.readers == 1 && refs(&o.t) == 2); /* the token let go of the object at once */
+    CHECK(handle_get(&third, passed, CAIRN_OBJ_NONE, 0, &out, NULL) == -CAIRN_EREVOKED);
+    CHECK(handle_get(&borrower, held, CAIRN_OBJ_NONE, 0, &out, NULL) == -CAIRN_EREVOKED);
+    CHECK(handle_dup(&borrower, held, 0) == -CAIRN_EREVOKED);
+    CHECK(handle_revoke(&lender, b) == -CAIRN_EREVOKED);
+    /* The lender's own handle is untouched; revoked ones can still be closed. */
+    CHECK(handle_get(&lender, h, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &out, NULL) == 0);
+    object_unref(out);
+    CHECK(handle_close(&third, passed) == 0 && handle_close(&lender, b) == 0);
+    handle_table_fini(&borrower);
+    CHECK(token_live_count() == 0);
+    handle_table_fini(&lender);
+    handle_table_fini(&third);
+    CHECK(o.readers == 0);
+    object_unref(&o.t.obj);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_revoking_a_child_borrow_leaves_its_parent_working)
+{
+    struct handle_table t;
+    struct tobj o;
+    struct object *out;
+    int32_t h, parent, child, grandchild;
+
+    CHECK(handle_table_init(&t, 16) == 0);
+    tobj_init(&o, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &o.obj, ALL);
+    parent = handle_borrow(&t, h, RWD);
+    child = handle_borrow(&t, parent, RWD);
+    grandchild = handle_borrow(&t, child, CAIRN_RIGHT_READ);
+    CHECK(parent >= 0 && child >= 0 && grandchild >= 0);
+    CHECK(handle_borrow(&t, child, RWD | CAIRN_RIGHT_EXEC) == -CAIRN_ERIGHTS);
+    CHECK(handle_revoke(&t, child) == 0);
+    CHECK(handle_get(&t, grandchild, CAIRN_OBJ_NONE, 0, &out, NULL) == -CAIRN_EREVOKED);
+    CHECK(handle_get(&t, parent, CAIRN_OBJ_NONE, CAIRN_RIGHT_WRITE, &out, NULL) == 0);
+    object_unref(out);
+    /* Revoking the parent now reaches what is left below it. */
+    child = handle_borrow(&t, parent, RWD);
+    CHECK(handle_revoke(&t, parent) == 0);
+    CHECK(handle_get(&t, child, CAIRN_OBJ_NONE, 0, &out, NULL) == -CAIRN_EREVOKED);
+    CHECK(refs(&o) == 2); /* the table's h and ours */
+    handle_table_fini(&t);
+    CHECK(token_live_count() == 0 && refs(&o) == 1);
+    object_unref(&o.obj);
+    CHECK(nothing_alive());
+}
+
 int
 main(void)
 {
@@ -869,5 +1064,10 @@ main(void)
     RUN(handle_table_init_rejects_bad_sizes_and_missing_memory);
     RUN(handle_table_fini_releases_every_reference);
     RUN(handle_concurrent_stress_keeps_counts_exact);
+    RUN(handle_take_moves_the_handle_and_insert_entry_lands_it_elsewhere);
+    RUN(handle_copy_out_needs_duplicate_and_keeps_the_original);
+    RUN(handle_mint_sets_a_badge_once_and_dup_keeps_it);
+    RUN(handle_revoke_reaches_handles_derived_in_other_tables);
+    RUN(handle_revoking_a_child_borrow_leaves_its_parent_working);
     return check_exit();
 }

@@ -90,6 +90,13 @@ long cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge)
  * have DUPLICATE and no badge. */
 long cairn_handle_mint(long endpoint, uint32_t rights, uint64_t badge);
 
+/* Lending: borrow makes a new handle with rights (a subset) plus
+ * CAIRN_RIGHT_REVOKE; handles derived from it (dup, transfer, in any
+ * process) share its fate. revoke(borrowed) invalidates it and all of them:
+ * every call on them but close then fails with -CAIRN_EREVOKED. */
+long cairn_handle_borrow(long handle, uint32_t rights);
+long cairn_handle_revoke(long handle);
+
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given
  * negated, as the syscalls return it. Unknown codes give "unknown error".

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Revocation tokens: what makes a borrowed handle revocable.
+ *
+ * Borrowing a handle creates a token, and the new handle names the token
+ * instead of the object. Every handle later derived from it (dup, transfer
+ * over IPC, in any process) names the same token; borrowing a borrowed
+ * handle makes a child token. Revoking a token invalidates every handle
+ * naming it or any of its descendants, at once, in every process.
+ *
+ * A root token holds the object (one reference, and it counts as one
+ * holder of `rights`, see object_ops.handle_opened); its handles hold only
+ * the token. Revoking the root drops the object at once, so a revoked
+ * endpoint's last receiver really goes, and revoked memory frees. A child
+ * token reaches the object through its parent.
+ *
+ * All tokens share one lock (revocation is rare and short); it nests
+ * inside the handle tables' locks and takes no other lock.
+ *
+ * Lock legend: [L] token_lock, [I] immutable after creation, [a] atomic.
+ */
+#ifndef CAIRN_OBJ_TOKEN_H
+#define CAIRN_OBJ_TOKEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "obj/object.h"
+
+struct handle_token {
+    uint32_t refs;               /* [a] handles, entries, children naming it */
+    bool revoked;                /* [L] */
+    struct handle_token *parent; /* [I] a reference; NULL for a root */
+    struct object *obj;          /* [L] root: the object (a reference); NULL once revoked */
+    uint32_t rights;             /* [I] root: the rights it holds obj with */
+};
+
+/* A new token with one reference (the caller's): a root over o (taking a
+ * reference to o and holding `rights` on it), or, with parent != NULL, a
+ * child of parent (o and rights unused). NULL without memory. */
+struct handle_token *token_create(struct object *o, uint32_t rights, struct handle_token *parent);
+
+void token_ref(struct handle_token *t);
+/* Drops a reference; the last one frees the token (and releases a root's
+ * object, and the token's reference to its parent). */
+void token_unref(struct handle_token *t);
+
+/* The object behind t with a new reference, or NULL if t or an ancestor
+ * is revoked. */
+struct object *token_object_get(struct handle_token *t);
+
+/* Revoke t. Returns the object a revoked root held (the caller ends it with
+ * object_handle_closed(o, t->rights) and object_unref, outside its locks),
+ * or NULL. */
+struct object *token_revoke(struct handle_token *t);
+
+/* Tokens alive, for leak tests. */
+unsigned token_live_count(void);
+
+#endif
