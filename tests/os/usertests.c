@@ -794,6 +794,196 @@ process_calls_refuse_bad_arguments(void)
     cairn_handle_close(junk);
 }
 
+/* --- notifications ----------------------------------------------------------------------- */
+
+static void
+notify_signals_accumulate_and_wait_takes_them_all(void)
+{
+    long n = cairn_notify_create();
+    uint64_t bits = 0, start;
+
+    expect_ret("notify_create", n >= 0 ? 0 : n, 0);
+    expect_ret("notify_signal(1)", cairn_notify_signal(n, 1), 0);
+    expect_ret("notify_signal(4)", cairn_notify_signal(n, 4), 0);
+    expect_ret("notify_signal(1) again", cairn_notify_signal(n, 1), 0);
+    expect_ret("notify_wait(poll)", cairn_notify_wait(n, 0, &bits), 0);
+    if (bits != 5)
+        test_fail("took bits %#lx, expected 0x5", (unsigned long)bits);
+    expect_ret("notify_wait(poll) of an empty word", cairn_notify_wait(n, 0, &bits),
+               -CAIRN_ETIMEDOUT);
+    start = cairn_clock_get();
+    expect_ret("notify_wait(20 ms)", cairn_notify_wait(n, 20 * MS_NS, &bits), -CAIRN_ETIMEDOUT);
+    if (cairn_clock_get() - start < 20 * MS_NS)
+        test_fail("notify_wait(20 ms) returned after %lu us",
+                  (unsigned long)(cairn_clock_get() - start) / 1000);
+    cairn_handle_close(n);
+}
+
+static void
+notify_calls_check_type_rights_and_pointers(void)
+{
+    long n = cairn_notify_create(), mo = cairn_memobj_create(4096);
+    long signal_only = cairn_handle_dup(n, CAIRN_RIGHT_SIGNAL);
+    uint64_t bits = 0;
+
+    expect_ret("notify_wait on a memory object", cairn_notify_wait(mo, 0, &bits),
+               -CAIRN_EWRONGTYPE);
+    expect_ret("notify_signal on a memory object", cairn_notify_signal(mo, 1), -CAIRN_EWRONGTYPE);
+    expect_ret("notify_signal on a bad handle", cairn_notify_signal(-3, 1), -CAIRN_EBADH);
+    expect_ret("notify_wait without WAIT", cairn_notify_wait(signal_only, 0, &bits),
+               -CAIRN_ERIGHTS);
+    expect_ret("notify_signal through the SIGNAL-only handle", cairn_notify_signal(signal_only, 2),
+               0);
+    /* A bad result pointer is refused before any bit is taken. */
+    expect_ret("notify_wait into a kernel address",
+               cairn_notify_wait(n, 0, (uint64_t *)0xffffffff80000000ul), -CAIRN_EFAULT);
+    expect_ret("notify_wait after the EFAULT", cairn_notify_wait(n, 0, &bits), 0);
+    if (bits != 2)
+        test_fail("the bit was lost: took %#lx", (unsigned long)bits);
+    cairn_handle_close(signal_only);
+    cairn_handle_close(mo);
+    cairn_handle_close(n);
+}
+
+/* --- endpoints, badges, transfer checks, borrow/revoke (one process) -------------------- */
+
+static void
+endpoint_recv_polls_and_reply_needs_a_caller(void)
+{
+    long ep = cairn_endpoint_create();
+    struct cairn_msg m = {{1, 2, 3, 4, 5}, NULL};
+    uint64_t badge = 99;
+
+    expect_ret("ipc_recv(poll)", cairn_ipc_recv(ep, &m, 0, &badge), -CAIRN_ETIMEDOUT);
+    if (m.w[0] || m.w[4] || badge)
+        test_fail("a failed recv left words or badge behind");
+    expect_ret("ipc_reply without a caller", cairn_ipc_reply(&m), -CAIRN_ENOENT);
+    expect_ret("ipc_recv on a notification", cairn_ipc_recv(cairn_notify_create(), &m, 0, NULL),
+               -CAIRN_EWRONGTYPE);
+    cairn_handle_close(ep);
+}
+
+static void
+endpoint_closes_when_its_last_receive_handle_goes(void)
+{
+    long ep = cairn_endpoint_create();
+    long send = cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL);
+    struct cairn_msg m = {{0}, NULL};
+
+    expect_ret("ipc_recv through a SIGNAL-only handle", cairn_ipc_recv(send, &m, 0, NULL),
+               -CAIRN_ERIGHTS);
+    cairn_handle_close(ep);
+    expect_ret("ipc_call on an endpoint nobody can receive on", cairn_ipc_call(send, &m),
+               -CAIRN_ECLOSED);
+    cairn_handle_close(send);
+}
+
+static void
+handle_mint_sets_a_badge_once(void)
+{
+    long ep = cairn_endpoint_create(), n = cairn_notify_create();
+    long badged = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE, 7);
+    struct cairn_handle_info info;
+
+    expect_ret("mint", badged >= 0 ? 0 : badged, 0);
+    expect_ret("mint of a badged handle", cairn_handle_mint(badged, CAIRN_RIGHT_SIGNAL, 8),
+               -CAIRN_EPERM);
+    expect_ret("mint of a notification", cairn_handle_mint(n, CAIRN_RIGHT_SIGNAL, 8),
+               -CAIRN_EWRONGTYPE);
+    expect_ret("mint with a right the source lacks",
+               cairn_handle_mint(badged, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_MANAGE, 8),
+               -CAIRN_ERIGHTS);
+    expect_ret("info of the badged handle", cairn_handle_info(badged, &info), 0);
+    if (info.rights != (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE))
+        test_fail("badged handle has rights %#x", info.rights);
+    cairn_handle_close(badged);
+    cairn_handle_close(n);
+    cairn_handle_close(ep);
+}
+
+static void
+ipc_call_checks_every_handle_before_moving_any(void)
+{
+    long ep = cairn_endpoint_create();
+    long send = cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL);
+    long mo = cairn_memobj_create(4096), other = cairn_memobj_create(4096);
+    long no_transfer = cairn_handle_dup(other, CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE);
+    struct cairn_msg_ext ext = {0};
+    struct cairn_msg m = {{0}, &ext};
+    struct cairn_handle_info info;
+    char big[16];
+
+    cairn_handle_close(ep); /* calls now fail with ECLOSED, after the checks */
+    ext.send_nhandles = 2;
+    ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)mo, CAIRN_RIGHTS_SAME, 0, 0};
+    ext.send_handles[1] = (struct cairn_msg_handle){12345, CAIRN_RIGHTS_SAME, 0, 0};
+    expect_ret("call with a bad second handle", cairn_ipc_call(send, &m), -CAIRN_EBADH);
+    expect_ret("the first handle is still there", cairn_handle_info(mo, &info), 0);
+    ext.send_handles[1].handle = (int32_t)no_transfer;
+    expect_ret("call with a handle lacking TRANSFER", cairn_ipc_call(send, &m), -CAIRN_ERIGHTS);
+    ext.send_handles[1] = (struct cairn_msg_handle){(int32_t)mo, CAIRN_RIGHTS_SAME, 0, 0};
+    expect_ret("call naming one handle twice", cairn_ipc_call(send, &m), -CAIRN_EINVAL);
+    ext.send_handles[1] = (struct cairn_msg_handle){(int32_t)other, CAIRN_RIGHT_EXEC | 0x800, 0, 0};
+    expect_ret("call widening rights", cairn_ipc_call(send, &m), -CAIRN_ERIGHTS);
+    ext.send_handles[1] = (struct cairn_msg_handle){(int32_t)other, CAIRN_RIGHTS_SAME, 7, 0};
+    expect_ret("call with bad handle flags", cairn_ipc_call(send, &m), -CAIRN_EINVAL);
+    ext.send_nhandles = CAIRN_MSG_HANDLES + 1;
+    expect_ret("call with 5 handles", cairn_ipc_call(send, &m), -CAIRN_EINVAL);
+    ext.send_nhandles = 0;
+    ext.send_len = CAIRN_MSG_BUF_MAX + 1;
+    ext.send_buf = (uint64_t)(uintptr_t)big;
+    expect_ret("call with a 4097-byte buffer", cairn_ipc_call(send, &m), -CAIRN_EINVAL);
+    ext.send_len = sizeof(big);
+    ext.send_buf = 0x10000000;
+    expect_ret("call with an unmapped buffer", cairn_ipc_call(send, &m), -CAIRN_EFAULT);
+    m.ext = (struct cairn_msg_ext *)0xffffffff80000000ul;
+    expect_ret("call with a kernel-address extension", cairn_ipc_call(send, &m), -CAIRN_EFAULT);
+    expect_ret("every handle survived the refused calls", cairn_handle_info(mo, &info), 0);
+
+    /* A valid move to a closed endpoint: checked, sent, dropped. */
+    m.ext = &ext;
+    ext.send_len = 0;
+    ext.send_nhandles = 1;
+    ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)mo, CAIRN_RIGHTS_SAME, 0, 0};
+    expect_ret("call moving a handle to a closed endpoint", cairn_ipc_call(send, &m),
+               -CAIRN_ECLOSED);
+    cairn_handle_close(no_transfer);
+    cairn_handle_close(other);
+    cairn_handle_close(mo);
+    cairn_handle_close(send);
+}
+
+static void
+revoke_ends_every_handle_derived_from_a_borrow(void)
+{
+    const uint32_t lend = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE;
+    long mo = cairn_memobj_create(4096);
+    long borrowed = cairn_handle_borrow(mo, lend);
+    long copy = cairn_handle_dup(borrowed, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
+    struct cairn_handle_info info;
+    long a;
+
+    expect_ret("borrow", borrowed >= 0 ? 0 : borrowed, 0);
+    expect_ret("info of the borrowed handle", cairn_handle_info(borrowed, &info), 0);
+    if (info.rights != (lend | CAIRN_RIGHT_REVOKE))
+        test_fail("borrowed handle has rights %#x", info.rights);
+    a = cairn_vm_map(copy, 0, 4096, 0, CAIRN_PROT_READ, 0);
+    expect_ret("map through the copy", a > 0 ? 0 : a, 0);
+    expect_ret("revoke without REVOKE", cairn_handle_revoke(copy), -CAIRN_ERIGHTS);
+    expect_ret("revoke of a handle never borrowed", cairn_handle_revoke(mo), -CAIRN_EINVAL);
+    expect_ret("revoke", cairn_handle_revoke(borrowed), 0);
+    expect_ret("map through the revoked copy", cairn_vm_map(copy, 0, 4096, 0, CAIRN_PROT_READ, 0),
+               -CAIRN_EREVOKED);
+    expect_ret("info of the revoked copy", cairn_handle_info(copy, &info), -CAIRN_EREVOKED);
+    expect_ret("revoke again", cairn_handle_revoke(borrowed), -CAIRN_EREVOKED);
+    expect_ret("the lender's own handle still works", cairn_handle_info(mo, &info), 0);
+    expect_ret("close the revoked copy", cairn_handle_close(copy), 0);
+    expect_ret("close the revoked borrow", cairn_handle_close(borrowed), 0);
+    if (a > 0)
+        expect_ret("unmap the earlier mapping", cairn_vm_unmap((uint64_t)a, 4096), 0);
+    cairn_handle_close(mo);
+}
+
 /* --- the table ---------------------------------------------------------------------------- */
 
 struct usertest {
@@ -840,6 +1030,13 @@ static const struct usertest usertests[] = {
     USERTEST(executing_data_kills_the_child),
     USERTEST(process_wait_times_out_then_succeeds),
     USERTEST(process_calls_refuse_bad_arguments),
+    USERTEST(notify_signals_accumulate_and_wait_takes_them_all),
+    USERTEST(notify_calls_check_type_rights_and_pointers),
+    USERTEST(endpoint_recv_polls_and_reply_needs_a_caller),
+    USERTEST(endpoint_closes_when_its_last_receive_handle_goes),
+    USERTEST(handle_mint_sets_a_badge_once),
+    USERTEST(ipc_call_checks_every_handle_before_moving_any),
+    USERTEST(revoke_ends_every_handle_derived_from_a_borrow),
 };
 
 int
