@@ -142,6 +142,24 @@ cairn_handle_revoke(long handle)
     return cairn_syscall1(CAIRN_SYS_handle_revoke, handle);
 }
 
+long
+cairn_quota_create(long quota, uint64_t bytes)
+{
+    return cairn_syscall2(CAIRN_SYS_quota_create, quota, (long)bytes);
+}
+
+long
+cairn_quota_info(long quota, struct cairn_quota_info *info)
+{
+    return cairn_syscall2(CAIRN_SYS_quota_info, quota, (long)info);
+}
+
+long
+cairn_process_set_quota(long process, long quota)
+{
+    return cairn_syscall2(CAIRN_SYS_process_set_quota, process, quota);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

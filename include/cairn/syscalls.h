@@ -13,32 +13,35 @@
 #ifndef CAIRN_SYSCALLS_H
 #define CAIRN_SYSCALLS_H
 
-#define CAIRN_SYSCALL_TABLE(X)                                                            \
-    X(0, debug_write, 2)      /* (const char *buf, size_t len) -> bytes written */        \
-    X(1, process_exit, 1)     /* (int64_t status) -> does not return */                   \
-    X(2, thread_yield, 0)     /* () -> 0 */                                               \
-    X(3, thread_sleep, 1)     /* (uint64_t ns) -> 0 */                                    \
-    X(4, clock_get, 0)        /* () -> monotonic nanoseconds since boot */                \
-    X(5, handle_dup, 2)       /* (handle, rights) -> new handle */                        \
-    X(6, handle_close, 1)     /* (handle) -> 0 */                                         \
-    X(7, handle_info, 2)      /* (handle, struct cairn_handle_info *) -> 0 */             \
-    X(8, memobj_create, 1)    /* (size) -> memory object handle */                        \
-    X(9, vm_map, 6)           /* (memobj, offset, size, addr, prot, flags) -> addr */     \
-    X(10, vm_unmap, 2)        /* (addr, size) -> 0 */                                     \
-    X(11, vm_protect, 3)      /* (addr, size, prot) -> 0 */                               \
-    X(12, process_spawn, 3)   /* (memobj, size, arg) -> process handle */                 \
-    X(13, process_wait, 3)    /* (process, timeout_ns, int64_t *status) -> 0 */           \
-    X(28, notify_create, 0)   /* () -> notification handle */                             \
-    X(29, notify_signal, 2)   /* (notification, bits) -> 0 */                             \
-    X(30, notify_wait, 3)     /* (notification, timeout_ns, uint64_t *bits) -> 0 */       \
-    X(31, endpoint_create, 0) /* () -> endpoint handle */                                 \
-    X(32, ipc_call, 2)        /* (endpoint, struct cairn_msg *) -> 0 or flags: ipc.h */   \
-    X(33, ipc_recv, 4)        /* (endpoint, msg, timeout_ns, uint64_t *badge) -> ipc.h */ \
-    X(34, ipc_reply, 1)       /* (struct cairn_msg *) -> 0 */                             \
-    X(35, ipc_reply_recv, 3)  /* (endpoint, msg, uint64_t *badge) -> as ipc_recv */       \
-    X(36, handle_mint, 3)     /* (endpoint handle, rights, badge) -> new badged handle */ \
-    X(37, handle_borrow, 2)   /* (handle, rights) -> new revocable handle */              \
-    X(38, handle_revoke, 1)   /* (borrowed handle) -> 0 */
+#define CAIRN_SYSCALL_TABLE(X)                                                              \
+    X(0, debug_write, 2)        /* (const char *buf, size_t len) -> bytes written */        \
+    X(1, process_exit, 1)       /* (int64_t status) -> does not return */                   \
+    X(2, thread_yield, 0)       /* () -> 0 */                                               \
+    X(3, thread_sleep, 1)       /* (uint64_t ns) -> 0 */                                    \
+    X(4, clock_get, 0)          /* () -> monotonic nanoseconds since boot */                \
+    X(5, handle_dup, 2)         /* (handle, rights) -> new handle */                        \
+    X(6, handle_close, 1)       /* (handle) -> 0 */                                         \
+    X(7, handle_info, 2)        /* (handle, struct cairn_handle_info *) -> 0 */             \
+    X(8, memobj_create, 1)      /* (size) -> memory object handle */                        \
+    X(9, vm_map, 6)             /* (memobj, offset, size, addr, prot, flags) -> addr */     \
+    X(10, vm_unmap, 2)          /* (addr, size) -> 0 */                                     \
+    X(11, vm_protect, 3)        /* (addr, size, prot) -> 0 */                               \
+    X(12, process_spawn, 3)     /* (memobj, size, arg) -> process handle */                 \
+    X(13, process_wait, 3)      /* (process, timeout_ns, int64_t *status) -> 0 */           \
+    X(28, notify_create, 0)     /* () -> notification handle */                             \
+    X(29, notify_signal, 2)     /* (notification, bits) -> 0 */                             \
+    X(30, notify_wait, 3)       /* (notification, timeout_ns, uint64_t *bits) -> 0 */       \
+    X(31, endpoint_create, 0)   /* () -> endpoint handle */                                 \
+    X(32, ipc_call, 2)          /* (endpoint, struct cairn_msg *) -> 0 or flags: ipc.h */   \
+    X(33, ipc_recv, 4)          /* (endpoint, msg, timeout_ns, uint64_t *badge) -> ipc.h */ \
+    X(34, ipc_reply, 1)         /* (struct cairn_msg *) -> 0 */                             \
+    X(35, ipc_reply_recv, 3)    /* (endpoint, msg, uint64_t *badge) -> as ipc_recv */       \
+    X(36, handle_mint, 3)       /* (endpoint handle, rights, badge) -> new badged handle */ \
+    X(37, handle_borrow, 2)     /* (handle, rights) -> new revocable handle */              \
+    X(38, handle_revoke, 1)     /* (borrowed handle) -> 0 */                                \
+    X(39, quota_create, 2)      /* (quota, bytes) -> new quota split from it */             \
+    X(40, quota_info, 2)        /* (quota, struct cairn_quota_info *) -> 0 */               \
+    X(41, process_set_quota, 2) /* (process, quota) -> 0 */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

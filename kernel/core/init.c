@@ -12,8 +12,12 @@
 #include "core/kernel.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "obj/memobj.h"
+#include "obj/quota.h"
 #include "sched/sched.h"
+
+#define INIT_KERNEL_RESERVE (4ull << 20) /* the least memory kept from the quota tree */
 
 #define MODULE_RIGHTS \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
@@ -67,6 +71,19 @@ init_start(uint64_t flags, struct process **out)
     if (err) {
         log_error("init: cannot start the init module (error %d)", err);
         return err;
+    }
+    /* The root of the quota tree: what is free now, less a reserve for the
+     * kernel's own needs (its threads, tables and heap). */
+    {
+        uint64_t free_bytes = frame_free_count() * PAGE_SIZE;
+        uint64_t reserve =
+            free_bytes / 8 > INIT_KERNEL_RESERVE ? free_bytes / 8 : INIT_KERNEL_RESERVE;
+
+        (*out)->quota = quota_create_root(free_bytes > reserve ? free_bytes - reserve : 0);
+        if (!(*out)->quota) {
+            process_discard(*out);
+            return -CAIRN_ENOMEM;
+        }
     }
     err = init_give_modules(*out);
     if (err) {

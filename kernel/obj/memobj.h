@@ -39,6 +39,14 @@ int memobj_create_phys(uint64_t phys, uint64_t npages, struct memobj **out);
  * out of memory or page is out of range. */
 uint64_t memobj_frame(struct memobj *m, uint64_t page);
 
+/* What the object can come to occupy: its pages and bookkeeping, in bytes
+ * (what a quota is charged for it). */
+static inline uint64_t
+memobj_footprint(const struct memobj *m)
+{
+    return m->npages * (4096 + sizeof(uint64_t)) + sizeof(*m);
+}
+
 static inline struct memobj *
 memobj_from(struct object *o)
 {

@@ -12,6 +12,7 @@
 #include "obj/object.h"
 
 #include "lib/log.h"
+#include "obj/quota.h"
 
 static uint64_t object_next_koid = 1;         /* [a] 0 is never a koid */
 static uint32_t object_live[CAIRN_OBJ_COUNT]; /* [a] per type */
@@ -29,10 +30,28 @@ object_init(struct object *o, uint32_t type, const struct object_ops *ops)
     o->refs = 1;
     o->koid = __atomic_fetch_add(&object_next_koid, 1, __ATOMIC_RELAXED);
     o->ops = ops;
+    o->quota = NULL;
+    o->charged = 0;
     if (object_type_valid(type))
         __atomic_add_fetch(&object_live[type], 1, __ATOMIC_RELAXED);
     else
         log_error("object: koid %llu has invalid type %u", (unsigned long long)o->koid, type);
+}
+
+int
+object_charge(struct object *o, struct quota *q, uint64_t bytes)
+{
+    int err;
+
+    if (!q)
+        return 0;
+    err = quota_charge(q, bytes);
+    if (err)
+        return err;
+    quota_ref(q);
+    o->quota = q;
+    o->charged = bytes;
+    return 0;
 }
 
 void
@@ -60,6 +79,13 @@ object_unref(struct object *o)
     type = o->type;
     if (object_type_valid(type))
         __atomic_sub_fetch(&object_live[type], 1, __ATOMIC_RELAXED);
+    if (o->quota) {
+        struct quota *q = o->quota;
+
+        quota_uncharge(q, o->charged);
+        o->quota = NULL;
+        quota_unref(q);
+    }
     if (o->ops && o->ops->destroy)
         o->ops->destroy(o);
 }

@@ -12,8 +12,8 @@
  *
  * Each object gets a koid (kernel object id) at init: unique for the boot,
  * never reused, never 0. Per-type counts of live objects exist for leak
- * tests. The per-process memory quota owner joins this header with the
- * quota work.
+ * tests. An object made for a process is charged to that process's memory
+ * quota (object_charge), and the charge goes back when it is destroyed.
  *
  * Pure code (only __atomic builtins), also built for host tests.
  *
@@ -27,6 +27,7 @@
 #include <cairn/rights.h>
 
 struct object;
+struct quota;
 
 struct object_ops {
     /* Frees the object once its last reference is gone; may be NULL for an
@@ -47,12 +48,20 @@ struct object {
     uint32_t refs;                /* [a] references held; destroy runs when it reaches 0 */
     uint64_t koid;                /* [I] unique for the boot */
     const struct object_ops *ops; /* [I] */
+    struct quota *quota;          /* set once by object_charge: a reference, or NULL */
+    uint64_t charged;             /* bytes charged to quota */
 };
 
 /* Initialises the header embedded in a new object: one reference (the
  * caller's), a fresh koid, and one more live object of its type. type must
  * be a CAIRN_OBJ_* other than CAIRN_OBJ_NONE. */
 void object_init(struct object *o, uint32_t type, const struct object_ops *ops);
+
+/* Charge bytes for o to q (NULL: the kernel's own object, nothing to
+ * charge); once per object, before anyone else can see it. 0, or
+ * -CAIRN_ENOMEM with nothing charged. The charge is given back just before
+ * o is destroyed. */
+int object_charge(struct object *o, struct quota *q, uint64_t bytes);
 
 /* Takes one more reference. The caller must already hold one (directly or
  * through a lock that keeps one alive). */

@@ -47,6 +47,8 @@ process_destroy(struct process *p)
      * still in place; a running one holds a reference through its thread. */
     handle_table_fini(&p->handles);
     vspace_fini(&p->vs);
+    if (p->quota)
+        quota_unref(p->quota);
     kfree(p);
     __atomic_fetch_sub(&live_processes, 1, __ATOMIC_RELAXED);
 }
@@ -132,6 +134,11 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
     object_init(&p->obj, CAIRN_OBJ_PROCESS, &process_ops);
     p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
     strlcpy(p->name, name, sizeof(p->name));
+    /* A child shares its creator's quota until given one of its own. */
+    if (process_current() && process_current()->quota) {
+        p->quota = process_current()->quota;
+        quota_ref(p->quota);
+    }
     err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     if (err)
         goto err_destroy;

@@ -22,6 +22,7 @@
 #include "mm/vspace.h"
 #include "obj/handle.h"
 #include "obj/object.h"
+#include "obj/quota.h"
 #include "sched/thread.h"
 
 #define PROCESS_NAME_MAX    16
@@ -32,6 +33,7 @@ struct process {
     struct object obj;           /* type CAIRN_OBJ_PROCESS; its refcount is the process's */
     struct vspace vs;            /* the user address space */
     struct handle_table handles; /* the process's capabilities */
+    struct quota *quota;         /* [I] a reference: what its allocations are charged to */
     struct thread *main_thread;  /* [I] not a reference: valid until it is started */
     struct thread *waiter;       /* [a] a thread in process_wait, woken at exit */
     uint32_t pid;                /* [I] */

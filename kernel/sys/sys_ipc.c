@@ -51,6 +51,10 @@ sys_notify_create(struct trap_frame *f)
     (void)f;
     if (!n)
         return -CAIRN_ENOMEM;
+    if (object_charge(&n->obj, process_current()->quota, sizeof(*n)) < 0) {
+        object_unref(&n->obj);
+        return -CAIRN_ENOMEM;
+    }
     h = handle_insert(&process_current()->handles, &n->obj, NOTIFY_CREATOR_RIGHTS);
     object_unref(&n->obj);
     return h;
@@ -262,6 +266,10 @@ sys_endpoint_create(struct trap_frame *f)
     (void)f;
     if (!ep)
         return -CAIRN_ENOMEM;
+    if (object_charge(&ep->obj, process_current()->quota, sizeof(*ep)) < 0) {
+        object_unref(&ep->obj);
+        return -CAIRN_ENOMEM;
+    }
     h = handle_insert(&process_current()->handles, &ep->obj, ENDPOINT_CREATOR_RIGHTS);
     object_unref(&ep->obj);
     return h;

@@ -116,6 +116,12 @@ sys_memobj_create(struct trap_frame *f)
 
     if (err)
         return err;
+    /* The whole size is charged now, so a first touch never fails. */
+    err = object_charge(&mo->obj, process_current()->quota, memobj_footprint(mo));
+    if (err) {
+        object_unref(&mo->obj);
+        return err;
+    }
     h = handle_insert(&process_current()->handles, &mo->obj, MEMOBJ_CREATOR_RIGHTS);
     object_unref(&mo->obj); /* the handle holds the object now (or nothing does) */
     return h;

@@ -25,6 +25,7 @@
 #include "mm/kmalloc.h"
 #include "obj/handle.h"
 #include "obj/object.h"
+#include "obj/quota.h"
 #include "obj/token.h"
 
 /* --- kmalloc shim ------------------------------------------------------- */
@@ -1042,6 +1043,80 @@ TEST(handle_revoking_a_child_borrow_leaves_its_parent_working)
     CHECK(nothing_alive());
 }
 
+/* --- quotas ---------------------------------------------------------------- */
+
+TEST(quota_charges_up_to_its_limit_and_refuses_beyond)
+{
+    struct quota *root = quota_create_root(10000), *child = NULL;
+
+    CHECK(root != NULL);
+    CHECK(quota_charge(root, 6000) == 0 && quota_used(root) == 6000);
+    CHECK(quota_charge(root, 4001) == -CAIRN_ENOMEM && quota_used(root) == 6000);
+    CHECK(quota_split(root, 5000, &child) == -CAIRN_ENOMEM);
+    CHECK(quota_split(root, 0, &child) == -CAIRN_EINVAL);
+    CHECK(quota_split(root, 4000, &child) == 0 && quota_used(root) == 10000);
+    CHECK(quota_charge(child, 4000) == 0 && quota_charge(child, 1) == -CAIRN_ENOMEM);
+    quota_uncharge(child, 4000);
+    quota_unref(child); /* its limit goes back to the root */
+    CHECK(quota_used(root) == 6000);
+    quota_uncharge(root, 6000);
+    CHECK(quota_charge(NULL, UINT64_MAX) == 0); /* the kernel's own: never refused */
+    quota_unref(root);
+    CHECK(nothing_alive());
+}
+
+TEST(object_charge_is_given_back_when_the_object_goes)
+{
+    struct quota *q = quota_create_root(4096);
+    struct tobj a, b;
+
+    tobj_init(&a, CAIRN_OBJ_ENDPOINT);
+    tobj_init(&b, CAIRN_OBJ_ENDPOINT);
+    CHECK(object_charge(&a.obj, q, 3000) == 0 && quota_used(q) == 3000);
+    CHECK(object_charge(&b.obj, q, 2000) == -CAIRN_ENOMEM && quota_used(q) == 3000);
+    CHECK(object_charge(&b.obj, NULL, 2000) == 0);
+    quota_unref(q); /* a's charge keeps the quota alive */
+    CHECK(object_live_count(CAIRN_OBJ_QUOTA) == 1);
+    object_unref(&a.obj);
+    CHECK(a.destroyed == 1 && object_live_count(CAIRN_OBJ_QUOTA) == 0);
+    object_unref(&b.obj);
+    CHECK(nothing_alive());
+}
+
+#define QUOTA_STRESS_ITERS 200000
+
+static void *
+quota_stress(void *arg)
+{
+    struct quota *q = arg;
+
+    for (int i = 0; i < QUOTA_STRESS_ITERS; i++) {
+        uint64_t bytes = (uint64_t)(i % 7 + 1) * 100;
+        if (quota_charge(q, bytes) == 0) {
+            if (quota_used(q) > q->limit)
+                __atomic_add_fetch(&stress_errors, 1, __ATOMIC_RELAXED);
+            quota_uncharge(q, bytes);
+        }
+    }
+    return NULL;
+}
+
+TEST(quota_never_passes_its_limit_under_concurrent_charges)
+{
+    struct quota *q = quota_create_root(1500);
+    pthread_t th[4];
+
+    __atomic_store_n(&stress_errors, 0, __ATOMIC_RELAXED);
+    for (int i = 0; i < 4; i++)
+        CHECK(pthread_create(&th[i], NULL, quota_stress, q) == 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    CHECK(__atomic_load_n(&stress_errors, __ATOMIC_RELAXED) == 0);
+    CHECK(quota_used(q) == 0);
+    quota_unref(q);
+    CHECK(nothing_alive());
+}
+
 int
 main(void)
 {
@@ -1069,5 +1144,8 @@ main(void)
     RUN(handle_mint_sets_a_badge_once_and_dup_keeps_it);
     RUN(handle_revoke_reaches_handles_derived_in_other_tables);
     RUN(handle_revoking_a_child_borrow_leaves_its_parent_working);
+    RUN(quota_charges_up_to_its_limit_and_refuses_beyond);
+    RUN(object_charge_is_given_back_when_the_object_goes);
+    RUN(quota_never_passes_its_limit_under_concurrent_charges);
     return check_exit();
 }

@@ -17,6 +17,7 @@
 
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
+#include <cairn/quota.h>
 #include <cairn/rights.h>
 #include <cairn/syscalls.h>
 #include <cairn/vm.h>
@@ -96,6 +97,12 @@ long cairn_handle_mint(long endpoint, uint32_t rights, uint64_t badge);
  * every call on them but close then fails with -CAIRN_EREVOKED. */
 long cairn_handle_borrow(long handle, uint32_t rights);
 long cairn_handle_revoke(long handle);
+
+/* Quotas: split bytes off a quota (MANAGE) into a new one; read one; make
+ * a process charge its future allocations to a quota (MANAGE on both). */
+long cairn_quota_create(long quota, uint64_t bytes);
+long cairn_quota_info(long quota, struct cairn_quota_info *info);
+long cairn_process_set_quota(long process, long quota);
 
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The quota calls: split a quota, read one, and choose the quota a process
+ * is charged to. Objects keep the quota they were charged to, so moving a
+ * process to another quota changes only what it allocates afterwards.
+ */
+#include <cairn/errors.h>
+#include <cairn/quota.h>
+#include <cairn/rights.h>
+
+#include "obj/process.h"
+#include "obj/quota.h"
+#include "sys/syscall.h"
+
+#define QUOTA_CREATOR_RIGHTS                                                     \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+int64_t
+sys_quota_create(struct trap_frame *f)
+{
+    struct process *p = process_current();
+    struct quota *child;
+    struct object *o;
+    int err, h;
+
+    err = handle_get(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &o, NULL);
+    if (err)
+        return err;
+    err = quota_split(quota_from(o), f->rsi, &child);
+    object_unref(o);
+    if (err)
+        return err;
+    h = handle_insert(&p->handles, &child->obj, QUOTA_CREATOR_RIGHTS);
+    quota_unref(child);
+    return h;
+}
+
+int64_t
+sys_quota_info(struct trap_frame *f)
+{
+    struct cairn_quota_info info;
+    struct object *o;
+    int err;
+
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA,
+                     CAIRN_RIGHT_READ, &o, NULL);
+    if (err)
+        return err;
+    info.limit = quota_from(o)->limit;
+    info.used = quota_used(quota_from(o));
+    object_unref(o);
+    return copy_to_user(f->rsi, &info, sizeof(info));
+}
+
+int64_t
+sys_process_set_quota(struct trap_frame *f)
+{
+    struct process *self = process_current(), *p;
+    struct object *po, *qo;
+    struct quota *old;
+    int err;
+
+    err = handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po,
+                     NULL);
+    if (err)
+        return err;
+    err = handle_get(&self->handles, (int32_t)f->rsi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &qo,
+                     NULL);
+    if (err) {
+        object_unref(po);
+        return err;
+    }
+    p = process_from(po);
+    /* The new quota's reference passes to the process; the old one's is dropped. */
+    old = __atomic_exchange_n(&p->quota, quota_from(qo), __ATOMIC_ACQ_REL);
+    if (old)
+        quota_unref(old);
+    object_unref(po);
+    return 0;
+}
