@@ -31,7 +31,7 @@ USER_ASFLAGS := -g -Iinclude -Ilibc/include -D__ASSEMBLER__ -MMD -MP
 USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS) \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
 
-LIBC_SRCS := libc/error.c libc/ipc.c libc/stdio.c libc/sys.c kernel/lib/string.c kernel/lib/printf.c
+LIBC_SRCS := libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c libc/stdio.c libc/sys.c kernel/lib/string.c kernel/lib/printf.c
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
 INIT_SRCS := $(sort $(wildcard user/init/*.c tests/os/*.c))

@@ -3,6 +3,7 @@
 # Each tests/host/test_<name>.c is one program. Its companion
 # tests/host/test_<name>.mk names the kernel sources it exercises:
 #     test_<name>_SRCS := kernel/mm/buddy.c
+# and, if it needs them, extra compiler flags in test_<name>_CFLAGS.
 # Every program also links log_stub.c (a recording klog()).
 
 HOST_CC      ?= cc
@@ -11,7 +12,7 @@ HOST_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer 
                 -Ikernel -Iinclude -Itests/host -DHOST_TEST
 
 # Any header change rebuilds every host test: coarse, but never stale.
-HOST_HEADERS    := $(shell find kernel include tests/host -name '*.h')
+HOST_HEADERS    := $(shell find kernel include libc/include tests/host -name '*.h')
 HOST_TEST_MKS   := $(wildcard tests/host/test_*.mk)
 include $(HOST_TEST_MKS)
 HOST_TEST_NAMES := $(patsubst tests/host/%.mk,%,$(HOST_TEST_MKS))
@@ -21,7 +22,7 @@ define host_test_rule
 build/host/$(1): tests/host/$(1).c $$($(1)_SRCS) tests/host/log_stub.c $$(HOST_HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ tests/host/$(1).c $$($(1)_SRCS) tests/host/log_stub.c
+	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ tests/host/$(1).c $$($(1)_SRCS) tests/host/log_stub.c
 endef
 $(foreach t,$(HOST_TEST_NAMES),$(eval $(call host_test_rule,$(t))))
 
