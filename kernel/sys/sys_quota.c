@@ -12,7 +12,7 @@
 #include "obj/quota.h"
 #include "sys/syscall.h"
 
-#define QUOTA_CREATOR_RIGHTS                                                     \
+#define QUOTA_CREATOR_RIGHTS \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 int64_t
@@ -64,8 +64,8 @@ sys_process_set_quota(struct trap_frame *f)
                      NULL);
     if (err)
         return err;
-    err = handle_get(&self->handles, (int32_t)f->rsi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &qo,
-                     NULL);
+    err =
+        handle_get(&self->handles, (int32_t)f->rsi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &qo, NULL);
     if (err) {
         object_unref(po);
         return err;
