@@ -56,7 +56,9 @@ enum cairn_right {
     X(REPLY, 6, "a one-shot reply capability for an IPC call")       \
     X(IRQ, 7, "an interrupt line delivered to user space")           \
     X(IOPORT, 8, "a range of I/O ports")                             \
-    X(QUOTA, 9, "a memory quota that kernel allocations are charged to")
+    X(QUOTA, 9, "a memory quota that kernel allocations are charged to")                  \
+    X(IRQ_RANGE, 10, "a range of interrupt lines (GSIs) that irq objects are made from") \
+    X(PHYS_RANGE, 11, "a range of physical addresses for device and DMA memory objects")
 
 enum cairn_obj_type {
 #define CAIRN_OBJ_ENUM(name, value, description) CAIRN_OBJ_##name = value,
