@@ -191,9 +191,9 @@ cairn_ioport_enable(long ioport, long process, uint32_t enable)
 }
 
 long
-cairn_memobj_create_phys(long phys_range, uint64_t phys, uint64_t size, uint32_t cache)
+cairn_memobj_create_dev(long phys_range, uint64_t phys, uint64_t size, uint32_t cache)
 {
-    return cairn_syscall4(CAIRN_SYS_memobj_create_phys, phys_range, (long)phys, (long)size,
+    return cairn_syscall4(CAIRN_SYS_memobj_create_dev, phys_range, (long)phys, (long)size,
                           (long)cache);
 }
 

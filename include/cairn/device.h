@@ -10,7 +10,7 @@
  *     input numbering); irq_create makes an irq object for one line of it;
  *   - CAIRN_OBJ_IOPORT: I/O ports; ioport_enable lets a process use them
  *     with in/out directly (the TSS I/O permission bitmap);
- *   - CAIRN_OBJ_PHYS_RANGE: physical addresses; memobj_create_phys makes a
+ *   - CAIRN_OBJ_PHYS_RANGE: physical addresses; memobj_create_dev makes a
  *     memory object over device memory inside it, memobj_create_dma one
  *     over fresh contiguous RAM whose address memobj_phys tells.
  * resource_create carves a sub-range out of any of them, never a wider one.
@@ -32,7 +32,7 @@
 /* I/O ports: 0 .. CAIRN_IOPORT_COUNT - 1. */
 #define CAIRN_IOPORT_COUNT 0x10000u
 
-/* memobj_create_phys cache modes (how the memory is mapped). */
+/* memobj_create_dev cache modes (how the memory is mapped). */
 #define CAIRN_CACHE_UC 0u /* uncached: registers */
 #define CAIRN_CACHE_WC 1u /* write-combining: framebuffers */
 #define CAIRN_CACHE_WB 2u /* write-back: firmware tables in ACPI memory */

@@ -46,7 +46,7 @@
 #define CAIRN_INIT_EXEC_DATA 16u /* tests: die by jumping into its own data */
 #define CAIRN_INIT_BENCH     32u /* the kernel was booted with `bench`: run the benchmarks */
 #define CAIRN_INIT_YIELDER   64u /* benchmarks: yield 1100 times, then exit */
-#define CAIRN_INIT_PORT_IN   128u /* tests: sleep 200 ms, read the I/O port in bits 16-31, exit 0 */
+#define CAIRN_INIT_PORT_IN   0x8000u /* tests: sleep 200 ms, read port (bits 16-31), exit 0 */
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

@@ -46,8 +46,7 @@ init_give_modules(struct process *p)
 
 /* --- device access: the three root resources (include/cairn/init.h) --- */
 
-#define DEVICE_ROOT_RIGHTS \
-    (CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+#define DEVICE_ROOT_RIGHTS (CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 /* After the modules: the IRQ range, the I/O ports, the physical range. */
 static int

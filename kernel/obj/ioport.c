@@ -160,8 +160,7 @@ ioport_space_get(struct process *p)
         quota_ref(q);
         s->quota = q;
     }
-    if (__atomic_compare_exchange_n(&p->io, &none, s, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_ACQUIRE))
+    if (__atomic_compare_exchange_n(&p->io, &none, s, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return s;
     /* Another thread made one first: use that. */
     if (s->quota) {

@@ -46,13 +46,13 @@ struct ioport_grant {
 
 struct ioport_space {
     struct spinlock lock;
-    uint64_t id;                                    /* [I] unique for the boot, never 0 */
-    uint64_t version;                               /* [a] bumped (globally unique) by each change */
-    uint32_t len;                                   /* [a] leading bytes of bits that may be != 0xff */
-    unsigned ngrants;                               /* [l] */
-    struct ioport_grant grants[IOPORT_MAX_GRANTS];  /* [l] */
-    struct quota *quota;                            /* [I] charged for the space; a reference */
-    uint8_t *bits;                                  /* [l]/[a] 8192 bytes, bit clear = allowed */
+    uint64_t id;      /* [I] unique for the boot, never 0 */
+    uint64_t version; /* [a] bumped (globally unique) by each change */
+    uint32_t len;     /* [a] leading bytes of bits that may be != 0xff */
+    unsigned ngrants; /* [l] */
+    struct ioport_grant grants[IOPORT_MAX_GRANTS]; /* [l] */
+    struct quota *quota;                           /* [I] charged for the space; a reference */
+    uint8_t *bits;                                 /* [l]/[a] 8192 bytes, bit clear = allowed */
 };
 
 /* Claim the IPI vector; once, at boot. */

@@ -3,8 +3,8 @@
 #include <cairn/errors.h>
 #include <cairn/rights.h>
 
-#include "arch/x86_64/layout.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/layout.h"
 #include "mm/buddy.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"

@@ -32,8 +32,7 @@ static const struct object_ops resource_ops = {.destroy = resource_destroy};
 bool
 resource_type_is(uint32_t type)
 {
-    return type == CAIRN_OBJ_IRQ_RANGE || type == CAIRN_OBJ_IOPORT ||
-           type == CAIRN_OBJ_PHYS_RANGE;
+    return type == CAIRN_OBJ_IRQ_RANGE || type == CAIRN_OBJ_IOPORT || type == CAIRN_OBJ_PHYS_RANGE;
 }
 
 struct resource *
@@ -56,8 +55,7 @@ resource_contains(const struct resource *r, uint64_t base, uint64_t size)
 }
 
 int
-resource_derive(const struct resource *parent, uint64_t base, uint64_t size,
-                struct resource **out)
+resource_derive(const struct resource *parent, uint64_t base, uint64_t size, struct resource **out)
 {
     if (size == 0)
         return -CAIRN_EINVAL;
@@ -100,8 +98,8 @@ overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
 
 int
 resource_phys_check_map(const struct boot_mem_region *map, size_t map_count,
-                        const struct phys_range *kernel_owned, size_t owned_count,
-                        uint64_t phys, uint64_t size, uint32_t cache)
+                        const struct phys_range *kernel_owned, size_t owned_count, uint64_t phys,
+                        uint64_t size, uint32_t cache)
 {
     uint64_t end = phys + size;
 
@@ -121,7 +119,8 @@ resource_phys_check_map(const struct boot_mem_region *map, size_t map_count,
             r_end = UINT64_MAX; /* a corrupt entry: take it to run to the top */
         /* Whole pages, widened outward: a page with any RAM in it is RAM. */
         uint64_t lo = r->base & ~PAGE_MASK;
-        uint64_t hi = r_end > UINT64_MAX - PAGE_MASK ? UINT64_MAX : (r_end + PAGE_MASK) & ~PAGE_MASK;
+        uint64_t hi =
+            r_end > UINT64_MAX - PAGE_MASK ? UINT64_MAX : (r_end + PAGE_MASK) & ~PAGE_MASK;
         if (!overlaps(phys, end, lo, hi))
             continue;
         if (r->type == BOOT_MEM_USABLE)

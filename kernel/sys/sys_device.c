@@ -24,7 +24,7 @@
 
 #define IRQ_CREATOR_RIGHTS \
     (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
-#define DEVICE_MEMOBJ_RIGHTS                                                    \
+#define DEVICE_MEMOBJ_RIGHTS                                                          \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | \
      CAIRN_RIGHT_TRANSFER)
 #define IRQ_FLAGS (CAIRN_IRQ_ISA | CAIRN_IRQ_LEVEL | CAIRN_IRQ_ACTIVE_LOW)
@@ -122,8 +122,7 @@ sys_irq_bind(struct trap_frame *f)
     if (err)
         return err;
     if ((int32_t)f->rsi != CAIRN_HANDLE_INVALID) {
-        err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &no,
-                         NULL);
+        err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &no, NULL);
         if (!err && bits == 0) {
             object_unref(no);
             err = -CAIRN_EINVAL;
@@ -192,14 +191,15 @@ static const uint64_t cache_pte[] = {
 };
 
 int64_t
-sys_memobj_create_phys(struct trap_frame *f)
+sys_memobj_create_dev(struct trap_frame *f)
 {
     uint64_t phys = f->rsi, size = f->rdx, cache = f->r10;
     struct memobj *mo;
     struct object *o;
     int err;
 
-    if (cache > CAIRN_CACHE_WB || size == 0 || size > MEMOBJ_MAX_SIZE || ((phys | size) & PAGE_MASK))
+    if (cache > CAIRN_CACHE_WB || size == 0 || size > MEMOBJ_MAX_SIZE ||
+        ((phys | size) & PAGE_MASK))
         return -CAIRN_EINVAL;
     err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
                      CAIRN_RIGHT_MANAGE, &o, NULL);

@@ -999,20 +999,20 @@ find_handle_of_type(uint32_t type)
     return -1;
 }
 
-#define RTC_INDEX    0x70
-#define RTC_DATA     0x71
-#define RTC_NMI_OFF  0x80 /* keep NMIs off while the index register is ours */
-#define RTC_REG_A    0x0a
-#define RTC_REG_B    0x0b
-#define RTC_REG_C    0x0c
-#define RTC_B_PIE    0x40 /* periodic interrupt enable */
-#define RTC_C_PF     0x40 /* periodic flag, cleared by reading C */
-#define RTC_RATE_64  0x0a /* 32768 >> (10 - 1) = 64 Hz */
-#define HPET_PHYS    0xfed00000ul /* where QEMU's q35 HPET sits (its ACPI table says so too) */
-#define LAPIC_PHYS   0xfee00000ul
-#define IOAPIC_PHYS  0xfec00000ul
-#define KERNEL_PHYS  0x200000ul   /* where the kernel image was loaded: usable RAM */
-#define GP_STATUS    (-(128 + 13))
+#define RTC_INDEX   0x70
+#define RTC_DATA    0x71
+#define RTC_NMI_OFF 0x80 /* keep NMIs off while the index register is ours */
+#define RTC_REG_A   0x0a
+#define RTC_REG_B   0x0b
+#define RTC_REG_C   0x0c
+#define RTC_B_PIE   0x40         /* periodic interrupt enable */
+#define RTC_C_PF    0x40         /* periodic flag, cleared by reading C */
+#define RTC_RATE_64 0x0a         /* 32768 >> (10 - 1) = 64 Hz */
+#define HPET_PHYS   0xfed00000ul /* where QEMU's q35 HPET sits (its ACPI table says so too) */
+#define LAPIC_PHYS  0xfee00000ul
+#define IOAPIC_PHYS 0xfec00000ul
+#define KERNEL_PHYS 0x200000ul /* where the kernel image was loaded: usable RAM */
+#define GP_STATUS   (-(128 + 13))
 
 static inline uint8_t
 port_in8(uint16_t port)
@@ -1098,8 +1098,7 @@ resource_create_carves_sub_ranges_and_never_widens(void)
     mo = cairn_memobj_create(4096);
     expect_ret("resource_create from a memory object", cairn_resource_create(mo, 0, 1),
                -CAIRN_EWRONGTYPE);
-    expect_ret("resource_create from a bad handle", cairn_resource_create(-7, 0, 1),
-               -CAIRN_EBADH);
+    expect_ret("resource_create from a bad handle", cairn_resource_create(-7, 0, 1), -CAIRN_EBADH);
 
     /* Derived irq and physical ranges bound what can be made from them. */
     long rtc_line = cairn_resource_create(irqs, 8, 1);
@@ -1110,7 +1109,7 @@ resource_create_carves_sub_ranges_and_never_widens(void)
     expect_ret("ISA IRQ 1 outside the range", cairn_irq_create(rtc_line, 1, CAIRN_IRQ_ISA),
                -CAIRN_ERANGE);
     expect_ret("device memory past the range",
-               cairn_memobj_create_phys(hpet, HPET_PHYS, 8192, CAIRN_CACHE_UC), -CAIRN_ERANGE);
+               cairn_memobj_create_dev(hpet, HPET_PHYS, 8192, CAIRN_CACHE_UC), -CAIRN_ERANGE);
     expect_ret("GSIs past the root", cairn_resource_create(irqs, 0, CAIRN_IRQ_LINES + 1),
                -CAIRN_ERANGE);
     cairn_handle_close(hpet);
@@ -1201,7 +1200,8 @@ out:
 static int64_t
 child_reads_port(uint16_t port, long grant, int withdraw)
 {
-    long child = cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_PORT_IN | (uint64_t)port << 16);
+    long child =
+        cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_PORT_IN | (uint64_t)port << 16);
     int64_t status = 12345;
 
     if (child < 0) {
@@ -1335,14 +1335,14 @@ irq_calls_check_handles_rights_flags_and_lines(void)
 static void
 device_memory_maps_the_hpet_registers(void)
 {
-    long hpet = cairn_memobj_create_phys(find_handle_of_type(CAIRN_OBJ_PHYS_RANGE), HPET_PHYS,
-                                         4096, CAIRN_CACHE_UC);
+    long hpet = cairn_memobj_create_dev(find_handle_of_type(CAIRN_OBJ_PHYS_RANGE), HPET_PHYS, 4096,
+                                        CAIRN_CACHE_UC);
     volatile uint64_t *regs;
     uint64_t caps, c0, c1;
     struct cairn_handle_info info;
     long a;
 
-    expect_ret("memobj_create_phys(HPET)", hpet >= 0 ? 0 : hpet, 0);
+    expect_ret("memobj_create_dev(HPET)", hpet >= 0 ? 0 : hpet, 0);
     if (hpet < 0)
         return;
     expect_ret("handle_info", cairn_handle_info(hpet, &info), 0);
@@ -1378,34 +1378,35 @@ static void
 device_memory_refuses_ram_and_kernel_registers(void)
 {
     long phys = find_handle_of_type(CAIRN_OBJ_PHYS_RANGE);
-    long dma = cairn_memobj_create_dma(phys, 4096, 0), ro = cairn_handle_dup(phys, CAIRN_RIGHT_DUPLICATE);
+    long dma = cairn_memobj_create_dma(phys, 4096, 0),
+         ro = cairn_handle_dup(phys, CAIRN_RIGHT_DUPLICATE);
     long dma_at = dma >= 0 ? cairn_memobj_phys(dma, 0) : -1;
 
-    expect_ret("the kernel's image", cairn_memobj_create_phys(phys, KERNEL_PHYS, 4096, 0),
+    expect_ret("the kernel's image", cairn_memobj_create_dev(phys, KERNEL_PHYS, 4096, 0),
                -CAIRN_EPERM);
-    expect_ret("page 0", cairn_memobj_create_phys(phys, 0, 4096, 0), -CAIRN_EPERM);
+    expect_ret("page 0", cairn_memobj_create_dev(phys, 0, 4096, 0), -CAIRN_EPERM);
     if (dma_at > 0)
-        expect_ret("a DMA buffer's RAM", cairn_memobj_create_phys(phys, (uint64_t)dma_at, 4096, 0),
+        expect_ret("a DMA buffer's RAM", cairn_memobj_create_dev(phys, (uint64_t)dma_at, 4096, 0),
                    -CAIRN_EPERM);
     else
         test_fail("no DMA buffer to test with: %ld", dma_at);
-    expect_ret("the local APIC", cairn_memobj_create_phys(phys, LAPIC_PHYS, 4096, 0), -CAIRN_EPERM);
-    expect_ret("the I/O APIC", cairn_memobj_create_phys(phys, IOAPIC_PHYS, 4096, 0), -CAIRN_EPERM);
+    expect_ret("the local APIC", cairn_memobj_create_dev(phys, LAPIC_PHYS, 4096, 0), -CAIRN_EPERM);
+    expect_ret("the I/O APIC", cairn_memobj_create_dev(phys, IOAPIC_PHYS, 4096, 0), -CAIRN_EPERM);
     expect_ret("a range running into the I/O APIC",
-               cairn_memobj_create_phys(phys, IOAPIC_PHYS - 4096, 8192, 0), -CAIRN_EPERM);
-    expect_ret("unaligned address", cairn_memobj_create_phys(phys, HPET_PHYS + 1, 4096, 0),
+               cairn_memobj_create_dev(phys, IOAPIC_PHYS - 4096, 8192, 0), -CAIRN_EPERM);
+    expect_ret("unaligned address", cairn_memobj_create_dev(phys, HPET_PHYS + 1, 4096, 0),
                -CAIRN_EINVAL);
-    expect_ret("unaligned size", cairn_memobj_create_phys(phys, HPET_PHYS, 100, 0), -CAIRN_EINVAL);
-    expect_ret("size 0", cairn_memobj_create_phys(phys, HPET_PHYS, 0, 0), -CAIRN_EINVAL);
-    expect_ret("unknown cache mode", cairn_memobj_create_phys(phys, HPET_PHYS, 4096, 3),
+    expect_ret("unaligned size", cairn_memobj_create_dev(phys, HPET_PHYS, 100, 0), -CAIRN_EINVAL);
+    expect_ret("size 0", cairn_memobj_create_dev(phys, HPET_PHYS, 0, 0), -CAIRN_EINVAL);
+    expect_ret("unknown cache mode", cairn_memobj_create_dev(phys, HPET_PHYS, 4096, 3),
                -CAIRN_EINVAL);
     expect_ret("past the CPU's physical addresses",
-               cairn_memobj_create_phys(phys, 1ul << 52, 4096, 0), -CAIRN_ERANGE);
-    expect_ret("without MANAGE", cairn_memobj_create_phys(ro, HPET_PHYS, 4096, 0), -CAIRN_ERIGHTS);
+               cairn_memobj_create_dev(phys, 1ul << 52, 4096, 0), -CAIRN_ERANGE);
+    expect_ret("without MANAGE", cairn_memobj_create_dev(ro, HPET_PHYS, 4096, 0), -CAIRN_ERIGHTS);
     expect_ret("from an ioport object",
-               cairn_memobj_create_phys(find_handle_of_type(CAIRN_OBJ_IOPORT), HPET_PHYS, 4096, 0),
+               cairn_memobj_create_dev(find_handle_of_type(CAIRN_OBJ_IOPORT), HPET_PHYS, 4096, 0),
                -CAIRN_EWRONGTYPE);
-    expect_ret("from a bad handle", cairn_memobj_create_phys(-9, HPET_PHYS, 4096, 0), -CAIRN_EBADH);
+    expect_ret("from a bad handle", cairn_memobj_create_dev(-9, HPET_PHYS, 4096, 0), -CAIRN_EBADH);
     cairn_handle_close(ro);
     cairn_handle_close(dma);
 }
@@ -1448,8 +1449,8 @@ dma_memory_is_contiguous_zeroed_and_reports_its_address(void)
     if (low >= 0 && (at <= 0 || (uint64_t)at + 64 * 1024 > (1ul << 32)))
         test_fail("32-bit DMA buffer at %#lx", at);
     expect_ret("memobj_phys of ordinary memory", cairn_memobj_phys(plain, 0), -CAIRN_EINVAL);
-    expect_ret("memobj_phys of an irq range", cairn_memobj_phys(find_handle_of_type(CAIRN_OBJ_IRQ_RANGE), 0),
-               -CAIRN_EWRONGTYPE);
+    expect_ret("memobj_phys of an irq range",
+               cairn_memobj_phys(find_handle_of_type(CAIRN_OBJ_IRQ_RANGE), 0), -CAIRN_EWRONGTYPE);
     expect_ret("memobj_phys of a bad handle", cairn_memobj_phys(-3, 0), -CAIRN_EBADH);
     expect_ret("DMA of 0 bytes", cairn_memobj_create_dma(phys, 0, 0), -CAIRN_EINVAL);
     expect_ret("DMA past 4 MiB", cairn_memobj_create_dma(phys, CAIRN_DMA_MAX_SIZE + 1, 0),

@@ -60,10 +60,10 @@ struct cpu {
     unsigned irq_depth;  /* [o] nesting of interrupt handlers */
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))); /* [I] */
     /* I/O ports (obj/ioport.c): which process's bitmap io_bitmap holds. */
-    uint64_t io_loaded;         /* [o] id of the I/O space copied into io_bitmap, 0 none */
-    uint64_t io_version;        /* [a] that space's version when copied */
-    uint64_t io_active;         /* [a] id of the space the running thread uses, 0 none */
-    uint32_t io_len;            /* [o] leading bytes of io_bitmap that may not be 0xff */
+    uint64_t io_loaded;  /* [o] id of the I/O space copied into io_bitmap, 0 none */
+    uint64_t io_version; /* [a] that space's version when copied */
+    uint64_t io_active;  /* [a] id of the space the running thread uses, 0 none */
+    uint32_t io_len;     /* [o] leading bytes of io_bitmap that may not be 0xff */
     struct tss tss __attribute__((aligned(16))); /* [o] rsp0 and iomap_base change */
     uint8_t io_bitmap[TSS_IOMAP_BYTES + 1];      /* [o] must follow tss directly */
 };

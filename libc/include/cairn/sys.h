@@ -115,7 +115,7 @@ long cairn_irq_create(long irq_range, uint32_t line, uint32_t flags);
 long cairn_irq_bind(long irq, long notification, uint64_t bits);
 long cairn_irq_ack(long irq);
 long cairn_ioport_enable(long ioport, long process, uint32_t enable);
-long cairn_memobj_create_phys(long phys_range, uint64_t phys, uint64_t size, uint32_t cache);
+long cairn_memobj_create_dev(long phys_range, uint64_t phys, uint64_t size, uint32_t cache);
 long cairn_memobj_create_dma(long phys_range, uint64_t size, uint32_t flags);
 long cairn_memobj_phys(long memobj, uint64_t offset);
 
