@@ -65,8 +65,9 @@ sys_resource_create(struct trap_frame *f)
     object_unref(o);
     if (err)
         return err;
-    /* The sub-range carries the parent handle's rights: never more. */
-    return device_give(&sub->obj, sizeof(*sub), rights);
+    /* The sub-range carries the parent handle's rights, never more (and not
+     * REVOKE: the new handle is not a borrowed one). */
+    return device_give(&sub->obj, sizeof(*sub), rights & ~CAIRN_RIGHT_REVOKE);
 }
 
 int64_t
