@@ -160,6 +160,55 @@ cairn_process_set_quota(long process, long quota)
     return cairn_syscall2(CAIRN_SYS_process_set_quota, process, quota);
 }
 
+long
+cairn_resource_create(long resource, uint64_t base, uint64_t size)
+{
+    return cairn_syscall3(CAIRN_SYS_resource_create, resource, (long)base, (long)size);
+}
+
+long
+cairn_irq_create(long irq_range, uint32_t line, uint32_t flags)
+{
+    return cairn_syscall3(CAIRN_SYS_irq_create, irq_range, (long)line, (long)flags);
+}
+
+long
+cairn_irq_bind(long irq, long notification, uint64_t bits)
+{
+    return cairn_syscall3(CAIRN_SYS_irq_bind, irq, notification, (long)bits);
+}
+
+long
+cairn_irq_ack(long irq)
+{
+    return cairn_syscall1(CAIRN_SYS_irq_ack, irq);
+}
+
+long
+cairn_ioport_enable(long ioport, long process, uint32_t enable)
+{
+    return cairn_syscall3(CAIRN_SYS_ioport_enable, ioport, process, (long)enable);
+}
+
+long
+cairn_memobj_create_dev(long phys_range, uint64_t phys, uint64_t size, uint32_t cache)
+{
+    return cairn_syscall4(CAIRN_SYS_memobj_create_dev, phys_range, (long)phys, (long)size,
+                          (long)cache);
+}
+
+long
+cairn_memobj_create_dma(long phys_range, uint64_t size, uint32_t flags)
+{
+    return cairn_syscall3(CAIRN_SYS_memobj_create_dma, phys_range, (long)size, (long)flags);
+}
+
+long
+cairn_memobj_phys(long memobj, uint64_t offset)
+{
+    return cairn_syscall2(CAIRN_SYS_memobj_phys, memobj, (long)offset);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

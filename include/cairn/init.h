@@ -20,7 +20,14 @@
  *   - rdi = the boot flags (CAIRN_INIT_*); every other general register 0;
  *   - handles 0, 1, ... name the boot modules, in the loader's order (init
  *     itself included), as memory objects with READ, MAP, DUPLICATE and
- *     TRANSFER: the first handle that handle_info refuses ends the list;
+ *     TRANSFER: the first handle that is not a memory object ends the list;
+ *   - right after them, the three device-access roots (include/cairn/
+ *     device.h), each with MANAGE, DUPLICATE and TRANSFER, in this order:
+ *     a CAIRN_OBJ_IRQ_RANGE over every GSI the I/O APICs have, a
+ *     CAIRN_OBJ_IOPORT over all 65536 ports (also READ and WRITE), and a
+ *     CAIRN_OBJ_PHYS_RANGE over every physical address the CPU can reach.
+ *     No other process gets them except from init. The first handle that
+ *     handle_info refuses ends init's handles;
  *   - rflags: IF set, DF clear; the x87/SSE state as after FNINIT, with
  *     MXCSR = 0x1f80 (all exceptions masked, round to nearest).
  *
@@ -39,6 +46,7 @@
 #define CAIRN_INIT_EXEC_DATA 16u /* tests: die by jumping into its own data */
 #define CAIRN_INIT_BENCH     32u /* the kernel was booted with `bench`: run the benchmarks */
 #define CAIRN_INIT_YIELDER   64u /* benchmarks: yield 1100 times, then exit */
+#define CAIRN_INIT_PORT_IN   0x8000u /* tests: sleep 200 ms, read port (bits 16-31), exit 0 */
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

@@ -46,17 +46,19 @@ enum cairn_right {
 #define CAIRN_RIGHT_OR_(name, bit, description) | (1u << (bit))
 #define CAIRN_RIGHTS_ALL                        ((uint32_t)(0u CAIRN_RIGHTS_TABLE(CAIRN_RIGHT_OR_)))
 
-#define CAIRN_OBJ_TABLE(X)                                           \
-    X(NONE, 0, "no object; as a wanted type: any type")              \
-    X(PROCESS, 1, "a process: an address space and a handle table")  \
-    X(THREAD, 2, "a thread of execution")                            \
-    X(MEMOBJ, 3, "a memory object: 4 KiB x 2^n of frames, mappable") \
-    X(ENDPOINT, 4, "a synchronous IPC endpoint")                     \
-    X(NOTIFICATION, 5, "a word of signal bits")                      \
-    X(REPLY, 6, "a one-shot reply capability for an IPC call")       \
-    X(IRQ, 7, "an interrupt line delivered to user space")           \
-    X(IOPORT, 8, "a range of I/O ports")                             \
-    X(QUOTA, 9, "a memory quota that kernel allocations are charged to")
+#define CAIRN_OBJ_TABLE(X)                                               \
+    X(NONE, 0, "no object; as a wanted type: any type")                  \
+    X(PROCESS, 1, "a process: an address space and a handle table")      \
+    X(THREAD, 2, "a thread of execution")                                \
+    X(MEMOBJ, 3, "a memory object: 4 KiB x 2^n of frames, mappable")     \
+    X(ENDPOINT, 4, "a synchronous IPC endpoint")                         \
+    X(NOTIFICATION, 5, "a word of signal bits")                          \
+    X(REPLY, 6, "a one-shot reply capability for an IPC call")           \
+    X(IRQ, 7, "an interrupt line delivered to user space")               \
+    X(IOPORT, 8, "a range of I/O ports")                                 \
+    X(QUOTA, 9, "a memory quota that kernel allocations are charged to") \
+    X(IRQ_RANGE, 10, "interrupt lines (GSIs) to make irq objects from")  \
+    X(PHYS_RANGE, 11, "physical addresses for device and DMA memory")
 
 enum cairn_obj_type {
 #define CAIRN_OBJ_ENUM(name, value, description) CAIRN_OBJ_##name = value,

@@ -41,7 +41,15 @@
     X(38, handle_revoke, 1)     /* (borrowed handle) -> 0 */                                \
     X(39, quota_create, 2)      /* (quota, bytes) -> new quota split from it */             \
     X(40, quota_info, 2)        /* (quota, struct cairn_quota_info *) -> 0 */               \
-    X(41, process_set_quota, 2) /* (process, quota) -> 0 */
+    X(41, process_set_quota, 2) /* (process, quota) -> 0 */                                 \
+    X(48, resource_create, 3)   /* (resource, base, size) -> handle to the sub-range */     \
+    X(49, irq_create, 3)        /* (irq range, line, flags) -> irq handle: device.h */      \
+    X(50, irq_bind, 3)          /* (irq, notification or -1, bits) -> 0 */                  \
+    X(51, irq_ack, 1)           /* (irq) -> 0 */                                            \
+    X(52, ioport_enable, 3)     /* (ioport, process or -1, enable) -> 0 */                  \
+    X(53, memobj_create_dev, 4) /* (phys range, phys, size, cache) -> memory object */      \
+    X(54, memobj_create_dma, 3) /* (phys range, size, flags) -> memory object */            \
+    X(55, memobj_phys, 2)       /* (memory object, offset) -> physical address */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

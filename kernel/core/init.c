@@ -4,6 +4,7 @@
  * validates it in full (obj/elf.c) and starts it; a malformed image is
  * refused with a message, and the kernel carries on without it.
  */
+#include <cairn/device.h>
 #include <cairn/errors.h>
 #include <cairn/rights.h>
 
@@ -15,6 +16,7 @@
 #include "mm/frame.h"
 #include "obj/memobj.h"
 #include "obj/quota.h"
+#include "obj/resource.h"
 #include "sched/sched.h"
 
 #define INIT_KERNEL_RESERVE (4ull << 20) /* the least memory kept from the quota tree */
@@ -36,6 +38,36 @@ init_give_modules(struct process *p)
             return err;
         h = handle_insert(&p->handles, &mo->obj, MODULE_RIGHTS);
         object_unref(&mo->obj);
+        if (h < 0)
+            return h;
+    }
+    return 0;
+}
+
+/* --- device access: the three root resources (include/cairn/init.h) --- */
+
+#define DEVICE_ROOT_RIGHTS (CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+/* After the modules: the IRQ range, the I/O ports, the physical range. */
+static int
+init_give_device_roots(struct process *p)
+{
+    static const uint32_t types[] = {CAIRN_OBJ_IRQ_RANGE, CAIRN_OBJ_IOPORT, CAIRN_OBJ_PHYS_RANGE};
+
+    for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        uint64_t size = types[i] == CAIRN_OBJ_IRQ_RANGE ? resource_irq_lines()
+                        : types[i] == CAIRN_OBJ_IOPORT  ? CAIRN_IOPORT_COUNT
+                                                        : resource_phys_limit();
+        uint32_t rights = DEVICE_ROOT_RIGHTS;
+        struct resource *r = resource_create(types[i], 0, size);
+        int h;
+
+        if (types[i] == CAIRN_OBJ_IOPORT)
+            rights |= CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE; /* what ioport_enable needs */
+        if (!r)
+            return -CAIRN_ENOMEM;
+        h = handle_insert(&p->handles, &r->obj, rights);
+        object_unref(&r->obj);
         if (h < 0)
             return h;
     }
@@ -88,6 +120,12 @@ init_start(uint64_t flags, struct process **out)
     err = init_give_modules(*out);
     if (err) {
         log_error("init: cannot hand init its boot modules (error %d)", err);
+        process_discard(*out);
+        return err;
+    }
+    err = init_give_device_roots(*out);
+    if (err) {
+        log_error("init: cannot hand init the device resources (error %d)", err);
         process_discard(*out);
         return err;
     }

@@ -33,6 +33,7 @@
 #include "mm/kmalloc.h"
 #include "mm/memmap.h"
 #include "mm/vm.h"
+#include "obj/ioport.h"
 #include "sched/sched.h"
 #include "time/clock.h"
 
@@ -168,6 +169,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
     memory_init();
     sched_init_cpu();
     tlb_init();
+    ioport_init();
     framebuffer_init();
     acpi_init();
     interrupts_init();

@@ -159,20 +159,10 @@ buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count)
         log_error("buddy: %llu frames added twice were ignored", (unsigned long long)refused);
 }
 
-int64_t
-buddy_alloc(struct buddy *b, unsigned order)
+/* Takes the free block (pfn, k) and hands out its first 2^order pages. */
+static int64_t
+buddy_take(struct buddy *b, uint64_t pfn, unsigned k, unsigned order)
 {
-    unsigned k = order;
-    uint64_t pfn;
-
-    if (order > BUDDY_MAX_ORDER)
-        return -1;
-    while (k <= BUDDY_MAX_ORDER && !b->free_list[k])
-        k++;
-    if (k > BUDDY_MAX_ORDER)
-        return -1;
-
-    pfn = buddy_pfn_of(b, b->free_list[k]);
     buddy_list_remove(b, pfn, k);
     /* Split: the upper half of each step goes back on the list below. */
     while (k > order) {
@@ -181,6 +171,37 @@ buddy_alloc(struct buddy *b, unsigned order)
     }
     b->meta[pfn] = META_ALLOC | order;
     return (int64_t)pfn;
+}
+
+int64_t
+buddy_alloc(struct buddy *b, unsigned order)
+{
+    unsigned k = order;
+
+    if (order > BUDDY_MAX_ORDER)
+        return -1;
+    while (k <= BUDDY_MAX_ORDER && !b->free_list[k])
+        k++;
+    if (k > BUDDY_MAX_ORDER)
+        return -1;
+    return buddy_take(b, buddy_pfn_of(b, b->free_list[k]), k, order);
+}
+
+int64_t
+buddy_alloc_below(struct buddy *b, unsigned order, uint64_t limit_pfn)
+{
+    if (order > BUDDY_MAX_ORDER)
+        return -1;
+    /* The smallest orders first, to leave large blocks whole. */
+    for (unsigned k = order; k <= BUDDY_MAX_ORDER; k++) {
+        for (struct buddy_node *n = b->free_list[k]; n; n = n->next) {
+            uint64_t pfn = buddy_pfn_of(b, n);
+
+            if (pfn + order_pages(order) <= limit_pfn)
+                return buddy_take(b, pfn, k, order);
+        }
+    }
+    return -1;
 }
 
 static const char *

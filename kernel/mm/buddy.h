@@ -63,6 +63,11 @@ void buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count);
 /* Returns the first pfn of a free 2^order block, or -1 when none is left. */
 int64_t buddy_alloc(struct buddy *b, unsigned order);
 
+/* The same, for a block that ends at or below limit_pfn (for devices that
+ * reach only low memory); -1 when no free block qualifies. Walks the free
+ * lists: O(free blocks). */
+int64_t buddy_alloc_below(struct buddy *b, unsigned order, uint64_t limit_pfn);
+
 /*
  * Frees a block returned by buddy_alloc(order) and merges it with its free
  * buddies. A pfn that does not head an allocated block of exactly that order

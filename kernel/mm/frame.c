@@ -100,6 +100,25 @@ frame_alloc(unsigned order)
 }
 
 uint64_t
+frame_alloc_below(unsigned order, uint64_t limit)
+{
+    uint64_t phys = 0;
+    int64_t pfn;
+    bool irq;
+
+    if (!buddy_ready)
+        return 0;
+    irq = irq_save();
+    spin_lock(&frame_lock);
+    pfn = buddy_alloc_below(&buddy, order, limit / PAGE_SIZE);
+    spin_unlock(&frame_lock);
+    irq_restore(irq);
+    if (pfn >= 0)
+        phys = (uint64_t)pfn * PAGE_SIZE;
+    return phys;
+}
+
+uint64_t
 frame_alloc_zeroed(unsigned order)
 {
     uint64_t phys = frame_alloc(order);

@@ -24,7 +24,10 @@ void frame_init_buddy(uint64_t max_phys);
 
 /* 2^order contiguous, naturally aligned frames, or 0. Contents undefined. */
 uint64_t frame_alloc(unsigned order);
-/* Same, zero-filled. */
+/* Same, but the block ends at or below the physical address limit; 0 if
+ * no free block does. */
+uint64_t frame_alloc_below(unsigned order, uint64_t limit);
+/* Same as frame_alloc, zero-filled. */
 uint64_t frame_alloc_zeroed(unsigned order);
 void frame_free(uint64_t phys, unsigned order);
 

@@ -293,7 +293,8 @@ vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
         err = -CAIRN_ENOMEM;
         goto out;
     }
-    err = pt_map(&vs->pt, page, frame, prot_to_pte(r->prot));
+    /* Device memory carries its cache type (uncached, write-combining). */
+    err = pt_map(&vs->pt, page, frame, prot_to_pte(r->prot) | r->mo->cache);
 out:
     spin_unlock_irqrestore(&vs->lock, irq);
     return err;

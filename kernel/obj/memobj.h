@@ -5,6 +5,13 @@
  * the object owns its frames, so several mappings (in one process or many)
  * share them, and they are freed when the last reference goes.
  *
+ * Device and DMA memory objects (memobj_create_device, memobj_create_dma)
+ * are one contiguous physical range instead: device memory that no one
+ * owns (never freed), or a block of RAM allocated whole at creation and
+ * freed with the object. Their frames are phys + page * PAGE_SIZE, they
+ * carry the cache type their mappings use, and their physical address is
+ * what a driver gives its device (memobj_phys_addr).
+ *
  * Lock legend: [I] immutable after creation, [l] the object's lock.
  */
 #ifndef CAIRN_OBJ_MEMOBJ_H
@@ -24,6 +31,16 @@ struct memobj {
     uint64_t npages;  /* [I] */
     uint64_t *frames; /* [l] physical address of each page, 0 until touched */
     bool borrowed;    /* [I] frames belong to someone else (boot modules): never freed */
+    uint8_t kind;     /* [I] MEMOBJ_* */
+    uint8_t order;    /* [I] MEMOBJ_DMA: the block is 2^order pages */
+    uint64_t phys;    /* [I] MEMOBJ_DEVICE, MEMOBJ_DMA: the first page (frames is NULL) */
+    uint64_t cache;   /* [I] PTE_CACHE_* bits its mappings carry (0: write-back) */
+};
+
+enum memobj_kind {
+    MEMOBJ_PAGES = 0,  /* frames allocated on first touch (or borrowed) */
+    MEMOBJ_DEVICE = 1, /* device memory at phys; nothing to free */
+    MEMOBJ_DMA = 2,    /* a zeroed block of RAM at phys, freed with the object */
 };
 
 /* A memory object of size bytes (rounded up to pages; 1..MEMOBJ_MAX_SIZE).
@@ -35,6 +52,22 @@ int memobj_create(uint64_t size, struct memobj **out);
  * it does not own (a boot module's). */
 int memobj_create_phys(uint64_t phys, uint64_t npages, struct memobj **out);
 
+/* A memory object over npages of device memory from phys (page-aligned;
+ * the caller has checked the range) mapped with cache (PTE_CACHE_*).
+ * -CAIRN_EINVAL for 0 pages or more than MEMOBJ_MAX_SIZE, -CAIRN_ENOMEM. */
+int memobj_create_device(uint64_t phys, uint64_t npages, uint64_t cache, struct memobj **out);
+
+/* A memory object over npages (1..1024) of zeroed, physically contiguous
+ * RAM, a buddy block of the next power of two (below 4 GiB if below_4g),
+ * mapped write-back. -CAIRN_EINVAL, or -CAIRN_ENOMEM when no such block is
+ * free. */
+int memobj_create_dma(uint64_t npages, bool below_4g, struct memobj **out);
+
+/* The physical address of byte offset of a device or DMA object: 0 and
+ * *phys, or -CAIRN_EINVAL (another kind of object), -CAIRN_ERANGE
+ * (offset past the end). */
+int memobj_phys_addr(const struct memobj *m, uint64_t offset, uint64_t *phys);
+
 /* The frame behind page index page, allocated zeroed on first use; 0 when
  * out of memory or page is out of range. */
 uint64_t memobj_frame(struct memobj *m, uint64_t page);
@@ -44,6 +77,10 @@ uint64_t memobj_frame(struct memobj *m, uint64_t page);
 static inline uint64_t
 memobj_footprint(const struct memobj *m)
 {
+    if (m->kind == MEMOBJ_DEVICE)
+        return sizeof(*m);
+    if (m->kind == MEMOBJ_DMA)
+        return (4096ull << m->order) + sizeof(*m);
     return m->npages * (4096 + sizeof(uint64_t)) + sizeof(*m);
 }
 

@@ -24,6 +24,7 @@
 #include "mm/vm.h"
 #include "obj/elf.h"
 #include "obj/endpoint.h"
+#include "obj/ioport.h"
 #include "obj/memobj.h"
 #include "obj/process.h"
 #include "sched/sched.h"
@@ -47,6 +48,7 @@ process_destroy(struct process *p)
      * still in place; a running one holds a reference through its thread. */
     handle_table_fini(&p->handles);
     vspace_fini(&p->vs);
+    ioport_process_fini(p);
     if (p->quota)
         quota_unref(p->quota);
     kfree(p);

@@ -29,6 +29,8 @@
 #define PROCESS_MAX_HANDLES 1024
 #define PROCESS_MAX_IMAGE   (16ull << 20) /* process_spawn takes ELF images up to 16 MiB */
 
+struct ioport_space;
+
 struct process {
     struct object obj;           /* type CAIRN_OBJ_PROCESS; its refcount is the process's */
     struct vspace vs;            /* the user address space */
@@ -40,6 +42,7 @@ struct process {
     int64_t exit_status;         /* [a] valid once exited */
     bool exited;                 /* [a] */
     char name[PROCESS_NAME_MAX]; /* [I] */
+    struct ioport_space *io;     /* [a] set once, on the first I/O port grant (obj/ioport.c) */
 };
 
 /* Create a process from an ELF image (validated in full first) with a

@@ -16,6 +16,7 @@
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/tlb.h"
 #include "mm/vm.h"
+#include "obj/ioport.h"
 #include "obj/process.h"
 #include "sched/switch.h"
 
@@ -32,4 +33,5 @@ sched_arch_switch(struct thread *prev, struct thread *next)
     }
     if (next->fpu_state)
         fpu_restore(next->fpu_state);
+    ioport_switch(next->process); /* the TSS's I/O bitmap: obj/ioport.c */
 }

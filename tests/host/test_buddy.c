@@ -135,6 +135,41 @@ TEST(buddy_alloc_returns_aligned_blocks_inside_added_ranges)
     arena_fini(&a);
 }
 
+/* Low memory for 32-bit DMA: the block found ends at or below the limit,
+ * even when the free lists offer higher blocks first. */
+TEST(buddy_alloc_below_finds_a_block_under_the_limit)
+{
+    struct arena a;
+    int64_t low, high, pfn;
+
+    arena_init(&a, 4096);
+    buddy_add_range(&a.b, 0, 4096);
+    /* Take everything, then give back one high and one low block of order 2,
+     * the high one last so it heads the list. */
+    while (buddy_alloc(&a.b, 0) >= 0)
+        ;
+    for (int64_t p = 0; p < 4096; p++)
+        buddy_free(&a.b, (uint64_t)p, 0);
+    while (buddy_alloc(&a.b, 0) >= 0)
+        ;
+    low = 100;
+    high = 3000;
+    for (int i = 0; i < 4; i++)
+        buddy_free(&a.b, (uint64_t)(low + i), 0);
+    for (int i = 0; i < 4; i++)
+        buddy_free(&a.b, (uint64_t)(high + i), 0);
+    CHECK(buddy_alloc_below(&a.b, 2, 100) == -1); /* [100, 104) ends past 100 */
+    CHECK(buddy_alloc_below(&a.b, 3, 4096) == -1); /* no free block of 8 */
+    pfn = buddy_alloc_below(&a.b, 2, 104);
+    CHECK(pfn == low);
+    CHECK(buddy_alloc_below(&a.b, 0, 104) == -1);
+    pfn = buddy_alloc_below(&a.b, 1, 4096);
+    CHECK(pfn == high || pfn == high + 2);
+    CHECK(buddy_alloc_below(&a.b, BUDDY_MAX_ORDER + 1, 4096) == -1);
+    CHECK(buddy_check(&a.b));
+    arena_fini(&a);
+}
+
 /* A page missing from the ranges splits what would have been one block. */
 TEST(buddy_never_merges_across_a_hole)
 {
@@ -438,6 +473,7 @@ main(void)
     RUN(buddy_adjacent_ranges_merge_into_larger_blocks);
     RUN(buddy_split_then_free_merges_back_into_one_block);
     RUN(buddy_alloc_returns_aligned_blocks_inside_added_ranges);
+    RUN(buddy_alloc_below_finds_a_block_under_the_limit);
     RUN(buddy_never_merges_across_a_hole);
     RUN(buddy_free_count_returns_after_alloc_and_free_of_everything);
     RUN(buddy_random_alloc_free_matches_model);

@@ -984,6 +984,486 @@ revoke_ends_every_handle_derived_from_a_borrow(void)
     cairn_handle_close(mo);
 }
 
+/* --- device access: resources, irq objects, I/O ports, device and DMA memory ------------- */
+
+/* init's device-access roots (include/cairn/init.h): the first handle of each type. */
+static long
+find_handle_of_type(uint32_t type)
+{
+    struct cairn_handle_info info;
+
+    for (long h = 0; h < 64; h++) {
+        if (cairn_handle_info(h, &info) == 0 && info.type == type)
+            return h;
+    }
+    return -1;
+}
+
+#define RTC_INDEX   0x70
+#define RTC_DATA    0x71
+#define RTC_NMI_OFF 0x80 /* keep NMIs off while the index register is ours */
+#define RTC_REG_A   0x0a
+#define RTC_REG_B   0x0b
+#define RTC_REG_C   0x0c
+#define RTC_B_PIE   0x40         /* periodic interrupt enable */
+#define RTC_C_PF    0x40         /* periodic flag, cleared by reading C */
+#define RTC_RATE_64 0x0a         /* 32768 >> (10 - 1) = 64 Hz */
+#define HPET_PHYS   0xfed00000ul /* where QEMU's q35 HPET sits (its ACPI table says so too) */
+#define LAPIC_PHYS  0xfee00000ul
+#define IOAPIC_PHYS 0xfec00000ul
+#define KERNEL_PHYS 0x200000ul /* where the kernel image was loaded: usable RAM */
+#define GP_STATUS   (-(128 + 13))
+
+static inline uint8_t
+port_in8(uint16_t port)
+{
+    uint8_t v;
+
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void
+port_out8(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static uint8_t
+rtc_read(uint8_t reg)
+{
+    port_out8(RTC_INDEX, RTC_NMI_OFF | reg);
+    return port_in8(RTC_DATA);
+}
+
+static void
+rtc_write(uint8_t reg, uint8_t v)
+{
+    port_out8(RTC_INDEX, RTC_NMI_OFF | reg);
+    port_out8(RTC_DATA, v);
+}
+
+static void
+device_roots_are_handed_to_init(void)
+{
+    static const struct {
+        uint32_t type, rights;
+    } want[] = {
+        {CAIRN_OBJ_IRQ_RANGE, CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER},
+        {CAIRN_OBJ_IOPORT, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MANAGE |
+                               CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER},
+        {CAIRN_OBJ_PHYS_RANGE, CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER},
+    };
+    struct cairn_handle_info info;
+
+    for (unsigned i = 0; i < 3; i++) {
+        long h = find_handle_of_type(want[i].type);
+        if (h < 0 || cairn_handle_info(h, &info) != 0) {
+            test_fail("init holds no object of type %u", want[i].type);
+            return;
+        }
+        if (info.rights != want[i].rights)
+            test_fail("type %u: rights %#x, expected %#x", want[i].type, info.rights,
+                      want[i].rights);
+    }
+}
+
+static void
+resource_create_carves_sub_ranges_and_never_widens(void)
+{
+    long io = find_handle_of_type(CAIRN_OBJ_IOPORT);
+    long irqs = find_handle_of_type(CAIRN_OBJ_IRQ_RANGE);
+    long phys = find_handle_of_type(CAIRN_OBJ_PHYS_RANGE);
+    long rtc = cairn_resource_create(io, RTC_INDEX, 2), one, nomanage, mo;
+    struct cairn_handle_info info;
+
+    expect_ret("resource_create(ports 0x70-0x71)", rtc >= 0 ? 0 : rtc, 0);
+    expect_ret("handle_info(sub-range)", cairn_handle_info(rtc, &info), 0);
+    if (info.type != CAIRN_OBJ_IOPORT)
+        test_fail("a sub-range of ports has type %u", info.type);
+    one = cairn_resource_create(rtc, RTC_DATA, 1);
+    expect_ret("resource_create(0x71) from the sub-range", one >= 0 ? 0 : one, 0);
+    expect_ret("widening past the end", cairn_resource_create(rtc, RTC_DATA, 2), -CAIRN_ERANGE);
+    expect_ret("widening below the base", cairn_resource_create(rtc, 0x6f, 2), -CAIRN_ERANGE);
+    expect_ret("the whole parent again from a child", cairn_resource_create(one, RTC_INDEX, 2),
+               -CAIRN_ERANGE);
+    expect_ret("a range that wraps", cairn_resource_create(io, 0x10, ~0ul), -CAIRN_ERANGE);
+    expect_ret("ports past 0xffff", cairn_resource_create(io, 0xffff, 2), -CAIRN_ERANGE);
+    expect_ret("size 0", cairn_resource_create(io, 0x70, 0), -CAIRN_EINVAL);
+    expect_ret("an unaligned physical range", cairn_resource_create(phys, HPET_PHYS + 8, 4096),
+               -CAIRN_EINVAL);
+    nomanage = cairn_handle_dup(rtc, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE);
+    expect_ret("resource_create without MANAGE", cairn_resource_create(nomanage, RTC_DATA, 1),
+               -CAIRN_ERIGHTS);
+    mo = cairn_memobj_create(4096);
+    expect_ret("resource_create from a memory object", cairn_resource_create(mo, 0, 1),
+               -CAIRN_EWRONGTYPE);
+    expect_ret("resource_create from a bad handle", cairn_resource_create(-7, 0, 1), -CAIRN_EBADH);
+
+    /* Derived irq and physical ranges bound what can be made from them. */
+    long rtc_line = cairn_resource_create(irqs, 8, 1);
+    long hpet = cairn_resource_create(phys, HPET_PHYS, 4096);
+    expect_ret("resource_create(GSI 8)", rtc_line >= 0 ? 0 : rtc_line, 0);
+    expect_ret("resource_create(HPET page)", hpet >= 0 ? 0 : hpet, 0);
+    expect_ret("irq_create outside the range", cairn_irq_create(rtc_line, 9, 0), -CAIRN_ERANGE);
+    expect_ret("ISA IRQ 1 outside the range", cairn_irq_create(rtc_line, 1, CAIRN_IRQ_ISA),
+               -CAIRN_ERANGE);
+    expect_ret("device memory past the range",
+               cairn_memobj_create_dev(hpet, HPET_PHYS, 8192, CAIRN_CACHE_UC), -CAIRN_ERANGE);
+    expect_ret("GSIs past the root", cairn_resource_create(irqs, 0, CAIRN_IRQ_LINES + 1),
+               -CAIRN_ERANGE);
+    cairn_handle_close(hpet);
+    cairn_handle_close(rtc_line);
+    cairn_handle_close(mo);
+    cairn_handle_close(nomanage);
+    cairn_handle_close(one);
+    cairn_handle_close(rtc);
+}
+
+/* The RTC's periodic interrupt (ISA IRQ 8) through an ioport object and an
+ * irq object: several interrupts, each acknowledged, then none once
+ * unbound although the RTC keeps raising its flag. */
+static void
+rtc_interrupts_reach_user_space_until_unbound(void)
+{
+    long io = cairn_resource_create(find_handle_of_type(CAIRN_OBJ_IOPORT), RTC_INDEX, 2);
+    long irq = cairn_irq_create(find_handle_of_type(CAIRN_OBJ_IRQ_RANGE), 8, CAIRN_IRQ_ISA);
+    long n = cairn_notify_create();
+    uint8_t old_a, old_b;
+    uint64_t bits = 0;
+    int got = 0, flags_seen = 0;
+
+    expect_ret("ioport sub-range", io >= 0 ? 0 : io, 0);
+    expect_ret("irq_create(ISA 8)", irq >= 0 ? 0 : irq, 0);
+    if (io < 0 || irq < 0 || test_failed)
+        goto out;
+    expect_ret("ioport_enable", cairn_ioport_enable(io, -1, 1), 0);
+    expect_ret("irq_bind", cairn_irq_bind(irq, n, 1ul << 3), 0);
+    if (test_failed)
+        goto out;
+
+    old_a = rtc_read(RTC_REG_A);
+    old_b = rtc_read(RTC_REG_B);
+    rtc_write(RTC_REG_A, (uint8_t)((old_a & 0xf0) | RTC_RATE_64));
+    rtc_write(RTC_REG_B, old_b | RTC_B_PIE);
+    rtc_read(RTC_REG_C); /* a flag already up would hold the line: drop it */
+
+    for (int i = 0; i < 5; i++) {
+        long err = cairn_notify_wait(n, 2000 * MS_NS, &bits);
+        if (err) {
+            test_fail("interrupt %d: notify_wait returned %ld (%s)", i + 1, err,
+                      cairn_error_name((int)err));
+            break;
+        }
+        if (bits != 1ul << 3)
+            test_fail("interrupt %d arrived as bits %#lx", i + 1, (unsigned long)bits);
+        if (rtc_read(RTC_REG_C) & RTC_C_PF) /* servicing the device lowers the line */
+            flags_seen++;
+        expect_ret("irq_ack", cairn_irq_ack(irq), 0);
+        got++;
+    }
+    if (got == 5 && flags_seen == 0)
+        test_fail("5 interrupts, but the RTC never had its periodic flag up");
+
+    /* Unbound: the RTC goes on (its flag keeps coming up) but nothing arrives. */
+    expect_ret("irq_bind(-1) unbinds", cairn_irq_bind(irq, -1, 0), 0);
+    cairn_notify_wait(n, 0, &bits);
+    flags_seen = 0;
+    for (int i = 0; i < 10; i++) {
+        cairn_thread_sleep(20 * MS_NS);
+        if (rtc_read(RTC_REG_C) & RTC_C_PF)
+            flags_seen++;
+    }
+    if (flags_seen == 0)
+        test_fail("the RTC stopped raising its flag: unbinding proved nothing");
+    expect_ret("notify_wait after unbinding", cairn_notify_wait(n, 0, &bits), -CAIRN_ETIMEDOUT);
+
+    /* Bound again, it delivers again. */
+    expect_ret("irq_bind again", cairn_irq_bind(irq, n, 1), 0);
+    rtc_read(RTC_REG_C);
+    expect_ret("notify_wait after binding again", cairn_notify_wait(n, 2000 * MS_NS, &bits), 0);
+    expect_ret("irq_ack", cairn_irq_ack(irq), 0);
+
+    rtc_write(RTC_REG_B, old_b & (uint8_t)~RTC_B_PIE);
+    rtc_write(RTC_REG_A, old_a);
+    rtc_read(RTC_REG_C);
+    expect_ret("ioport_enable(0) withdraws", cairn_ioport_enable(io, -1, 0), 0);
+out:
+    cairn_handle_close(n);
+    cairn_handle_close(irq);
+    cairn_handle_close(io);
+}
+
+/* A child that reads one port after 200 ms (init.h, CAIRN_INIT_PORT_IN);
+ * grant, if >= 0, is given to it first (or given and taken back). Its exit
+ * status: 0, or a #GP's. */
+static int64_t
+child_reads_port(uint16_t port, long grant, int withdraw)
+{
+    long child =
+        cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_PORT_IN | (uint64_t)port << 16);
+    int64_t status = 12345;
+
+    if (child < 0) {
+        test_fail("process_spawn returned %ld", child);
+        return status;
+    }
+    if (grant >= 0)
+        expect_ret("ioport_enable(child)", cairn_ioport_enable(grant, child, 1), 0);
+    if (withdraw)
+        expect_ret("ioport_enable(child, 0)", cairn_ioport_enable(grant, child, 0), 0);
+    expect_ret("process_wait", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+    cairn_handle_close(child);
+    return status;
+}
+
+static void
+ports_outside_a_grant_fault_in_the_child(void)
+{
+    long io = cairn_resource_create(find_handle_of_type(CAIRN_OBJ_IOPORT), RTC_INDEX, 2);
+    int64_t status;
+
+    expect_ret("ioport sub-range", io >= 0 ? 0 : io, 0);
+    status = child_reads_port(RTC_DATA, io, 0);
+    if (status != 0)
+        test_fail("reading a granted port: child exited with %ld", (long)status);
+    status = child_reads_port(0x72, io, 0);
+    if (status != GP_STATUS)
+        test_fail("port 0x72, past the grant: child exited with %ld, expected %d", (long)status,
+                  GP_STATUS);
+    status = child_reads_port(0x6f, io, 0);
+    if (status != GP_STATUS)
+        test_fail("port 0x6f, below the grant: child exited with %ld", (long)status);
+    status = child_reads_port(RTC_DATA, -1, 0);
+    if (status != GP_STATUS)
+        test_fail("a port with no grant at all: child exited with %ld", (long)status);
+    status = child_reads_port(RTC_DATA, io, 1);
+    if (status != GP_STATUS)
+        test_fail("a withdrawn port: child exited with %ld", (long)status);
+    cairn_handle_close(io);
+}
+
+static void
+ioport_enable_checks_handles_rights_and_grants(void)
+{
+    long io = cairn_resource_create(find_handle_of_type(CAIRN_OBJ_IOPORT), 0x80, 1);
+    long ro = cairn_handle_dup(io, CAIRN_RIGHT_READ);
+    long n = cairn_notify_create();
+    long child = cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_EXIT);
+    long waitonly = cairn_handle_dup(child, CAIRN_RIGHT_WAIT);
+
+    expect_ret("enable 2", cairn_ioport_enable(io, -1, 2), -CAIRN_EINVAL);
+    expect_ret("enable a notification", cairn_ioport_enable(n, -1, 1), -CAIRN_EWRONGTYPE);
+    expect_ret("enable a bad handle", cairn_ioport_enable(-2, -1, 1), -CAIRN_EBADH);
+    expect_ret("enable without WRITE", cairn_ioport_enable(ro, -1, 1), -CAIRN_ERIGHTS);
+    expect_ret("enable for a process without MANAGE", cairn_ioport_enable(io, waitonly, 1),
+               -CAIRN_ERIGHTS);
+    expect_ret("enable for a notification", cairn_ioport_enable(io, n, 1), -CAIRN_EWRONGTYPE);
+    expect_ret("withdraw what was never granted", cairn_ioport_enable(io, -1, 0), -CAIRN_ENOENT);
+    expect_ret("grant", cairn_ioport_enable(io, -1, 1), 0);
+    expect_ret("grant twice", cairn_ioport_enable(io, -1, 1), 0);
+    port_in8(0x80); /* a fault here would end init: the grant works */
+    expect_ret("withdraw", cairn_ioport_enable(io, -1, 0), 0);
+    expect_ret("withdraw again", cairn_ioport_enable(io, -1, 0), -CAIRN_ENOENT);
+    cairn_process_wait(child, 5000 * MS_NS, NULL);
+    cairn_handle_close(waitonly);
+    cairn_handle_close(child);
+    cairn_handle_close(n);
+    cairn_handle_close(ro);
+    cairn_handle_close(io);
+}
+
+static void
+irq_calls_check_handles_rights_flags_and_lines(void)
+{
+    long irqs = find_handle_of_type(CAIRN_OBJ_IRQ_RANGE), n = cairn_notify_create();
+    long noman = cairn_handle_dup(irqs, CAIRN_RIGHT_DUPLICATE);
+    long wait_only = cairn_handle_dup(n, CAIRN_RIGHT_WAIT);
+    long irq = cairn_irq_create(irqs, 8, CAIRN_IRQ_ISA), shared, bind_only, ack_only;
+
+    expect_ret("irq_create(ISA 8)", irq >= 0 ? 0 : irq, 0);
+    expect_ret("unknown flags", cairn_irq_create(irqs, 8, 8), -CAIRN_EINVAL);
+    expect_ret("ISA IRQ 16", cairn_irq_create(irqs, 16, CAIRN_IRQ_ISA), -CAIRN_EINVAL);
+    expect_ret("ISA with a mode", cairn_irq_create(irqs, 8, CAIRN_IRQ_ISA | CAIRN_IRQ_LEVEL),
+               -CAIRN_EINVAL);
+    expect_ret("GSI past the table", cairn_irq_create(irqs, CAIRN_IRQ_LINES, 0), -CAIRN_EINVAL);
+    expect_ret("irq_create without MANAGE", cairn_irq_create(noman, 8, CAIRN_IRQ_ISA),
+               -CAIRN_ERIGHTS);
+    expect_ret("irq_create from a notification", cairn_irq_create(n, 8, CAIRN_IRQ_ISA),
+               -CAIRN_EWRONGTYPE);
+    expect_ret("irq_create from a bad handle", cairn_irq_create(-4, 8, CAIRN_IRQ_ISA),
+               -CAIRN_EBADH);
+    /* GSI 8 is edge, active high: a second object shares it; another mode cannot. */
+    shared = cairn_irq_create(irqs, 8, 0);
+    expect_ret("sharing the line in its mode", shared >= 0 ? 0 : shared, 0);
+    expect_ret("the line in another mode", cairn_irq_create(irqs, 8, CAIRN_IRQ_LEVEL),
+               -CAIRN_EBUSY);
+
+    bind_only = cairn_handle_dup(irq, CAIRN_RIGHT_MANAGE);
+    ack_only = cairn_handle_dup(irq, CAIRN_RIGHT_SIGNAL);
+    expect_ret("irq_bind with bits 0", cairn_irq_bind(irq, n, 0), -CAIRN_EINVAL);
+    expect_ret("irq_bind to a notification without SIGNAL", cairn_irq_bind(irq, wait_only, 1),
+               -CAIRN_ERIGHTS);
+    expect_ret("irq_bind to a bad handle", cairn_irq_bind(irq, 999, 1), -CAIRN_EBADH);
+    expect_ret("irq_bind to an irq object", cairn_irq_bind(irq, shared, 1), -CAIRN_EWRONGTYPE);
+    expect_ret("irq_bind without MANAGE", cairn_irq_bind(ack_only, n, 1), -CAIRN_ERIGHTS);
+    expect_ret("irq_bind on a notification", cairn_irq_bind(n, n, 1), -CAIRN_EWRONGTYPE);
+    expect_ret("irq_bind on a bad handle", cairn_irq_bind(-1, n, 1), -CAIRN_EBADH);
+    expect_ret("irq_ack without SIGNAL", cairn_irq_ack(bind_only), -CAIRN_ERIGHTS);
+    expect_ret("irq_ack on a notification", cairn_irq_ack(n), -CAIRN_EWRONGTYPE);
+    expect_ret("irq_ack on a bad handle", cairn_irq_ack(-1), -CAIRN_EBADH);
+    expect_ret("irq_ack with nothing pending", cairn_irq_ack(ack_only), 0);
+    expect_ret("irq_bind through the MANAGE-only handle", cairn_irq_bind(bind_only, n, 2), 0);
+    expect_ret("unbind", cairn_irq_bind(bind_only, -1, 0), 0);
+
+    cairn_handle_close(ack_only);
+    cairn_handle_close(bind_only);
+    cairn_handle_close(shared);
+    cairn_handle_close(irq);
+    /* With every object gone the line is free for any mode. */
+    irq = cairn_irq_create(irqs, 8, CAIRN_IRQ_LEVEL);
+    expect_ret("the freed line in another mode", irq >= 0 ? 0 : irq, 0);
+    cairn_handle_close(irq);
+    cairn_handle_close(wait_only);
+    cairn_handle_close(noman);
+    cairn_handle_close(n);
+}
+
+/* The HPET's registers through a device memory object mapped uncached: its
+ * capabilities word says who made it and how fast it counts, and its
+ * counter moves. */
+static void
+device_memory_maps_the_hpet_registers(void)
+{
+    long hpet = cairn_memobj_create_dev(find_handle_of_type(CAIRN_OBJ_PHYS_RANGE), HPET_PHYS, 4096,
+                                        CAIRN_CACHE_UC);
+    volatile uint64_t *regs;
+    uint64_t caps, c0, c1;
+    struct cairn_handle_info info;
+    long a;
+
+    expect_ret("memobj_create_dev(HPET)", hpet >= 0 ? 0 : hpet, 0);
+    if (hpet < 0)
+        return;
+    expect_ret("handle_info", cairn_handle_info(hpet, &info), 0);
+    if (info.type != CAIRN_OBJ_MEMOBJ || (info.rights & CAIRN_RIGHT_EXEC))
+        test_fail("device memory: type %u rights %#x", info.type, info.rights);
+    expect_ret("memobj_phys(0x10)", cairn_memobj_phys(hpet, 0x10), (long)HPET_PHYS + 0x10);
+    expect_ret("memobj_phys past the end", cairn_memobj_phys(hpet, 4096), -CAIRN_ERANGE);
+    expect_ret("mapping it executable", cairn_vm_map(hpet, 0, 4096, 0, CAIRN_PROT_EXEC, 0),
+               -CAIRN_ERIGHTS);
+    a = cairn_vm_map(hpet, 0, 4096, 0, RW, 0);
+    expect_ret("vm_map(HPET)", a > 0 ? 0 : a, 0);
+    if (a <= 0)
+        goto out;
+    regs = (volatile uint64_t *)a;
+    caps = regs[0];
+    if (((caps >> 16) & 0xffff) != 0x8086 || (caps & 0xff) == 0)
+        test_fail("HPET capabilities %#lx: vendor %#lx, revision %lu", (unsigned long)caps,
+                  (unsigned long)((caps >> 16) & 0xffff), (unsigned long)(caps & 0xff));
+    if ((caps >> 32) != 10000000) /* QEMU's HPET ticks every 10^7 fs: 100 MHz */
+        test_fail("HPET period %lu fs, expected 10000000", (unsigned long)(caps >> 32));
+    c0 = regs[0xf0 / 8];
+    cairn_thread_sleep(2 * MS_NS);
+    c1 = regs[0xf0 / 8];
+    if (c1 <= c0)
+        test_fail("the HPET counter did not move: %lu then %lu", (unsigned long)c0,
+                  (unsigned long)c1);
+    cairn_vm_unmap((uint64_t)a, 4096);
+out:
+    cairn_handle_close(hpet);
+}
+
+static void
+device_memory_refuses_ram_and_kernel_registers(void)
+{
+    long phys = find_handle_of_type(CAIRN_OBJ_PHYS_RANGE);
+    long dma = cairn_memobj_create_dma(phys, 4096, 0),
+         ro = cairn_handle_dup(phys, CAIRN_RIGHT_DUPLICATE);
+    long dma_at = dma >= 0 ? cairn_memobj_phys(dma, 0) : -1;
+
+    expect_ret("the kernel's image", cairn_memobj_create_dev(phys, KERNEL_PHYS, 4096, 0),
+               -CAIRN_EPERM);
+    expect_ret("page 0", cairn_memobj_create_dev(phys, 0, 4096, 0), -CAIRN_EPERM);
+    if (dma_at > 0)
+        expect_ret("a DMA buffer's RAM", cairn_memobj_create_dev(phys, (uint64_t)dma_at, 4096, 0),
+                   -CAIRN_EPERM);
+    else
+        test_fail("no DMA buffer to test with: %ld", dma_at);
+    expect_ret("the local APIC", cairn_memobj_create_dev(phys, LAPIC_PHYS, 4096, 0), -CAIRN_EPERM);
+    expect_ret("the I/O APIC", cairn_memobj_create_dev(phys, IOAPIC_PHYS, 4096, 0), -CAIRN_EPERM);
+    expect_ret("a range running into the I/O APIC",
+               cairn_memobj_create_dev(phys, IOAPIC_PHYS - 4096, 8192, 0), -CAIRN_EPERM);
+    expect_ret("unaligned address", cairn_memobj_create_dev(phys, HPET_PHYS + 1, 4096, 0),
+               -CAIRN_EINVAL);
+    expect_ret("unaligned size", cairn_memobj_create_dev(phys, HPET_PHYS, 100, 0), -CAIRN_EINVAL);
+    expect_ret("size 0", cairn_memobj_create_dev(phys, HPET_PHYS, 0, 0), -CAIRN_EINVAL);
+    expect_ret("unknown cache mode", cairn_memobj_create_dev(phys, HPET_PHYS, 4096, 3),
+               -CAIRN_EINVAL);
+    expect_ret("past the CPU's physical addresses",
+               cairn_memobj_create_dev(phys, 1ul << 52, 4096, 0), -CAIRN_ERANGE);
+    expect_ret("without MANAGE", cairn_memobj_create_dev(ro, HPET_PHYS, 4096, 0), -CAIRN_ERIGHTS);
+    expect_ret("from an ioport object",
+               cairn_memobj_create_dev(find_handle_of_type(CAIRN_OBJ_IOPORT), HPET_PHYS, 4096, 0),
+               -CAIRN_EWRONGTYPE);
+    expect_ret("from a bad handle", cairn_memobj_create_dev(-9, HPET_PHYS, 4096, 0), -CAIRN_EBADH);
+    cairn_handle_close(ro);
+    cairn_handle_close(dma);
+}
+
+static void
+dma_memory_is_contiguous_zeroed_and_reports_its_address(void)
+{
+    long phys = find_handle_of_type(CAIRN_OBJ_PHYS_RANGE);
+    long dma = cairn_memobj_create_dma(phys, 5 * 4096, 0), low, plain = cairn_memobj_create(4096);
+    long at, a;
+
+    expect_ret("memobj_create_dma(5 pages)", dma >= 0 ? 0 : dma, 0);
+    if (dma < 0)
+        return;
+    at = cairn_memobj_phys(dma, 0);
+    if (at <= 0 || (at & 4095))
+        test_fail("DMA buffer at %#lx: not a page-aligned address", at);
+    for (long off = 0; off < 5 * 4096; off += 4096) {
+        if (cairn_memobj_phys(dma, (uint64_t)off + 12) != at + off + 12)
+            test_fail("byte %ld is at %#lx, not %#lx: not contiguous", off + 12,
+                      cairn_memobj_phys(dma, (uint64_t)off + 12), at + off + 12);
+    }
+    expect_ret("memobj_phys past the end", cairn_memobj_phys(dma, 5 * 4096), -CAIRN_ERANGE);
+    a = cairn_vm_map(dma, 0, 5 * 4096, 0, RW, 0);
+    expect_ret("vm_map(DMA)", a > 0 ? 0 : a, 0);
+    if (a > 0) {
+        const unsigned char *p = (const unsigned char *)a;
+        for (long i = 0; i < 5 * 4096; i++) {
+            if (p[i]) {
+                test_fail("DMA memory not zeroed at byte %ld", i);
+                break;
+            }
+        }
+        memset((void *)a, 0xa5, 5 * 4096);
+        cairn_vm_unmap((uint64_t)a, 5 * 4096);
+    }
+    low = cairn_memobj_create_dma(phys, 64 * 1024, CAIRN_DMA_32BIT);
+    expect_ret("memobj_create_dma(32-bit)", low >= 0 ? 0 : low, 0);
+    at = low >= 0 ? cairn_memobj_phys(low, 0) : 0;
+    if (low >= 0 && (at <= 0 || (uint64_t)at + 64 * 1024 > (1ul << 32)))
+        test_fail("32-bit DMA buffer at %#lx", at);
+    expect_ret("memobj_phys of ordinary memory", cairn_memobj_phys(plain, 0), -CAIRN_EINVAL);
+    expect_ret("memobj_phys of an irq range",
+               cairn_memobj_phys(find_handle_of_type(CAIRN_OBJ_IRQ_RANGE), 0), -CAIRN_EWRONGTYPE);
+    expect_ret("memobj_phys of a bad handle", cairn_memobj_phys(-3, 0), -CAIRN_EBADH);
+    expect_ret("DMA of 0 bytes", cairn_memobj_create_dma(phys, 0, 0), -CAIRN_EINVAL);
+    expect_ret("DMA past 4 MiB", cairn_memobj_create_dma(phys, CAIRN_DMA_MAX_SIZE + 1, 0),
+               -CAIRN_EINVAL);
+    expect_ret("DMA with unknown flags", cairn_memobj_create_dma(phys, 4096, 2), -CAIRN_EINVAL);
+    expect_ret("DMA from an irq range",
+               cairn_memobj_create_dma(find_handle_of_type(CAIRN_OBJ_IRQ_RANGE), 4096, 0),
+               -CAIRN_EWRONGTYPE);
+    cairn_handle_close(plain);
+    cairn_handle_close(low);
+    cairn_handle_close(dma);
+}
+
 /* --- the table ---------------------------------------------------------------------------- */
 
 struct usertest {
@@ -1037,6 +1517,15 @@ static const struct usertest usertests[] = {
     USERTEST(handle_mint_sets_a_badge_once),
     USERTEST(ipc_call_checks_every_handle_before_moving_any),
     USERTEST(revoke_ends_every_handle_derived_from_a_borrow),
+    USERTEST(device_roots_are_handed_to_init),
+    USERTEST(resource_create_carves_sub_ranges_and_never_widens),
+    USERTEST(rtc_interrupts_reach_user_space_until_unbound),
+    USERTEST(ports_outside_a_grant_fault_in_the_child),
+    USERTEST(ioport_enable_checks_handles_rights_and_grants),
+    USERTEST(irq_calls_check_handles_rights_flags_and_lines),
+    USERTEST(device_memory_maps_the_hpet_registers),
+    USERTEST(device_memory_refuses_ram_and_kernel_registers),
+    USERTEST(dma_memory_is_contiguous_zeroed_and_reports_its_address),
 };
 
 int

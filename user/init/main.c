@@ -41,6 +41,16 @@ main(unsigned long flags)
         cairn_thread_sleep(100000000);
         return 7;
     }
+    if (flags & CAIRN_INIT_PORT_IN) {
+        /* Granted meanwhile, or not: a port outside the grant is a #GP. */
+        unsigned short port = (unsigned short)(flags >> 16);
+        unsigned char v;
+
+        cairn_thread_sleep(200000000);
+        __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+        (void)v;
+        return 0;
+    }
     if (flags & CAIRN_INIT_FAULT) {
         /* Text is mapped read+execute: this write must kill us. */
         *(volatile unsigned char *)(unsigned long)main = 0;

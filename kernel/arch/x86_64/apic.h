@@ -56,5 +56,16 @@ int ioapic_route_isa(uint8_t irq, uint8_t vector, uint32_t dest);
 int ioapic_route_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low);
 int ioapic_mask_gsi(uint32_t gsi);
 unsigned ioapic_pin_count(void);
+/* Program a GSI's entry in full, masked or not (ioapic_route_gsi is this
+ * unmasked). Returns 0 or -1 if no I/O APIC has the GSI. */
+int ioapic_configure_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low,
+                         bool masked);
+/* Set or clear only the mask bit of a GSI programmed before. 0 or -1. */
+int ioapic_set_masked(uint32_t gsi, bool masked);
+/* 1 if the GSI's entry is masked, 0 if not, -1 if no I/O APIC has it. */
+int ioapic_gsi_masked(uint32_t gsi);
+bool ioapic_has_gsi(uint32_t gsi);
+/* One past the highest GSI of any I/O APIC (0 without one). */
+uint32_t ioapic_gsi_limit(void);
 
 #endif

@@ -31,7 +31,7 @@ static void
 gdt_fill(struct cpu *c)
 {
     uint64_t tss = (uint64_t)&c->tss;
-    uint64_t limit = sizeof(c->tss) - 1;
+    uint64_t limit = sizeof(c->tss) + sizeof(c->io_bitmap) - 1; /* the I/O bitmap included */
 
     c->gdt[0] = 0;
     c->gdt[GDT_KERNEL_CODE / 8] = SEG_PRESENT | SEG_CODEDATA | SEG_EXEC | SEG_RW | SEG_LONG;
@@ -55,7 +55,9 @@ cpu_tables_init(struct cpu *c, void *ist_stacks)
     c->tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(ist + 1 * IST_STACK_SIZE);
     c->tss.ist[IST_NMI - 1] = (uint64_t)(ist + 2 * IST_STACK_SIZE);
     c->tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)(ist + 3 * IST_STACK_SIZE);
-    c->tss.iomap_base = sizeof(c->tss); /* no I/O bitmap: user port access faults */
+    c->tss.iomap_base = TSS_IOMAP_NONE; /* no I/O bitmap: user port access faults */
+    memset(c->io_bitmap, 0xff, sizeof(c->io_bitmap));
+    c->io_len = 0;
     gdt_fill(c);
 
     __asm__ volatile("lgdt %0" : : "m"(gdtr));

@@ -91,7 +91,8 @@ ioapic_for_gsi(uint32_t gsi, unsigned *pin)
 }
 
 int
-ioapic_route_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low)
+ioapic_configure_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low,
+                     bool masked)
 {
     unsigned pin;
     struct ioapic *io = ioapic_for_gsi(gsi, &pin);
@@ -104,6 +105,8 @@ ioapic_route_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool a
         low |= RED_LEVEL;
     if (active_low)
         low |= RED_ACTIVE_LOW;
+    if (masked)
+        low |= RED_MASKED;
     irq = irq_save();
     spin_lock(&ioapic_lock);
     ioapic_write_locked(io, IOAPIC_REDTBL(pin), RED_MASKED);
@@ -112,6 +115,12 @@ ioapic_route_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool a
     spin_unlock(&ioapic_lock);
     irq_restore(irq);
     return 0;
+}
+
+int
+ioapic_route_gsi(uint32_t gsi, uint8_t vector, uint32_t dest, bool level, bool active_low)
+{
+    return ioapic_configure_gsi(gsi, vector, dest, level, active_low, false);
 }
 
 int
@@ -149,5 +158,63 @@ ioapic_pin_count(void)
 
     for (unsigned i = 0; i < ioapic_count; i++)
         n += ioapics[i].pins;
+    return n;
+}
+
+int
+ioapic_set_masked(uint32_t gsi, bool masked)
+{
+    unsigned pin;
+    struct ioapic *io = ioapic_for_gsi(gsi, &pin);
+    uint32_t low;
+    bool irq;
+
+    if (!io)
+        return -1;
+    irq = irq_save();
+    spin_lock(&ioapic_lock);
+    low = ioapic_read_locked(io, IOAPIC_REDTBL(pin));
+    low = masked ? low | RED_MASKED : low & ~RED_MASKED;
+    ioapic_write_locked(io, IOAPIC_REDTBL(pin), low);
+    spin_unlock(&ioapic_lock);
+    irq_restore(irq);
+    return 0;
+}
+
+int
+ioapic_gsi_masked(uint32_t gsi)
+{
+    unsigned pin;
+    struct ioapic *io = ioapic_for_gsi(gsi, &pin);
+    uint32_t low;
+    bool irq;
+
+    if (!io)
+        return -1;
+    irq = irq_save();
+    spin_lock(&ioapic_lock);
+    low = ioapic_read_locked(io, IOAPIC_REDTBL(pin));
+    spin_unlock(&ioapic_lock);
+    irq_restore(irq);
+    return (low & RED_MASKED) != 0;
+}
+
+bool
+ioapic_has_gsi(uint32_t gsi)
+{
+    unsigned pin;
+
+    return ioapic_for_gsi(gsi, &pin) != NULL;
+}
+
+uint32_t
+ioapic_gsi_limit(void)
+{
+    uint32_t n = 0;
+
+    for (unsigned i = 0; i < ioapic_count; i++) {
+        if (ioapics[i].gsi_base + ioapics[i].pins > n)
+            n = ioapics[i].gsi_base + ioapics[i].pins;
+    }
     return n;
 }

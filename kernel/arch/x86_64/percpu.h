@@ -43,6 +43,12 @@ struct tss {
 } __attribute__((packed));
 _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 
+/* The I/O permission bitmap after the TSS: one bit per port (0: allowed),
+ * and a final byte of ones that the CPU reads past the last port.
+ * TSS_IOMAP_NONE lies past the TSS limit: every port faults. */
+#define TSS_IOMAP_BYTES 8192
+#define TSS_IOMAP_NONE  0xffff
+
 struct cpu {
     struct cpu *self;    /* [I] must stay first: this_cpu() reads gs:0 */
     uint64_t kernel_rsp; /* [o] top of the running thread's kernel stack (syscall entry) */
@@ -53,8 +59,16 @@ struct cpu {
     uint64_t ticks;      /* [o] timer interrupts taken on this CPU */
     unsigned irq_depth;  /* [o] nesting of interrupt handlers */
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))); /* [I] */
-    struct tss tss __attribute__((aligned(16)));            /* [I] */
+    /* I/O ports (obj/ioport.c): which process's bitmap io_bitmap holds. */
+    uint64_t io_loaded;  /* [o] id of the I/O space copied into io_bitmap, 0 none */
+    uint64_t io_version; /* [a] that space's version when copied */
+    uint64_t io_active;  /* [a] id of the space the running thread uses, 0 none */
+    uint32_t io_len;     /* [o] leading bytes of io_bitmap that may not be 0xff */
+    struct tss tss __attribute__((aligned(16))); /* [o] rsp0 and iomap_base change */
+    uint8_t io_bitmap[TSS_IOMAP_BYTES + 1];      /* [o] must follow tss directly */
 };
+_Static_assert(offsetof(struct cpu, io_bitmap) == offsetof(struct cpu, tss) + sizeof(struct tss),
+               "the I/O bitmap follows the TSS");
 _Static_assert(offsetof(struct cpu, self) == 0, "this_cpu() reads gs:0");
 _Static_assert(offsetof(struct cpu, kernel_rsp) == 8, "syscall entry reads gs:8");
 _Static_assert(offsetof(struct cpu, user_rsp) == 16, "syscall entry writes gs:16");

@@ -30,6 +30,7 @@
 #define VEC_IPI_TEST      0xf2 /* IPI between CPUs, used by the SMP tests */
 #define VEC_RESCHED       0xf3 /* wake an idle CPU to run a thread queued for it */
 #define VEC_TLB           0xf4 /* TLB shootdown (tlb.c) */
+#define VEC_IOPORT        0xf5 /* reload the I/O permission bitmap (obj/ioport.c) */
 #define VEC_SPURIOUS      0xff
 
 struct trap_frame {

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cairn/device.h>
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
 #include <cairn/quota.h>
@@ -103,6 +104,20 @@ long cairn_handle_revoke(long handle);
 long cairn_quota_create(long quota, uint64_t bytes);
 long cairn_quota_info(long quota, struct cairn_quota_info *info);
 long cairn_process_set_quota(long process, long quota);
+
+/* Device access (<cairn/device.h>, docs/ipc.md "Interrupts and device
+ * access"): carve a sub-range out of a resource; an irq object for a line,
+ * bound to notification bits (notification -1: unbind) and acknowledged;
+ * grant an ioport object's ports to a process (-1: the caller) or take
+ * them back; device memory, contiguous DMA memory and its address. */
+long cairn_resource_create(long resource, uint64_t base, uint64_t size);
+long cairn_irq_create(long irq_range, uint32_t line, uint32_t flags);
+long cairn_irq_bind(long irq, long notification, uint64_t bits);
+long cairn_irq_ack(long irq);
+long cairn_ioport_enable(long ioport, long process, uint32_t enable);
+long cairn_memobj_create_dev(long phys_range, uint64_t phys, uint64_t size, uint32_t cache);
+long cairn_memobj_create_dma(long phys_range, uint64_t size, uint32_t flags);
+long cairn_memobj_phys(long memobj, uint64_t offset);
 
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The device-access calls: carving resources, irq objects, I/O port grants
+ * and device and DMA memory (docs/syscalls.md, "Device access";
+ * include/cairn/device.h). Each validates its flags and ranges, the
+ * handles, their types and rights, and only then creates or changes
+ * anything; what it creates is charged to the caller's quota.
+ */
+#include <cairn/device.h>
+#include <cairn/errors.h>
+#include <cairn/rights.h>
+
+#include "acpi/acpi.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/paging.h"
+#include "core/kernel.h"
+#include "obj/ioport.h"
+#include "obj/irq.h"
+#include "obj/memobj.h"
+#include "obj/notification.h"
+#include "obj/process.h"
+#include "obj/resource.h"
+#include "sys/syscall.h"
+
+#define IRQ_CREATOR_RIGHTS \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+#define DEVICE_MEMOBJ_RIGHTS                                                          \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | \
+     CAIRN_RIGHT_TRANSFER)
+#define IRQ_FLAGS (CAIRN_IRQ_ISA | CAIRN_IRQ_LEVEL | CAIRN_IRQ_ACTIVE_LOW)
+#define ISA_IRQS  16
+
+#define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
+
+/* Insert o into the caller's table with rights after charging bytes for
+ * it; drops the caller's reference either way. The handle, or an error. */
+static int64_t
+device_give(struct object *o, uint64_t bytes, uint32_t rights)
+{
+    struct process *p = process_current();
+    int err = object_charge(o, p->quota, bytes);
+    int h = err ? err : handle_insert(&p->handles, o, rights);
+
+    object_unref(o);
+    return h;
+}
+
+int64_t
+sys_resource_create(struct trap_frame *f)
+{
+    struct resource *sub;
+    struct object *o;
+    uint32_t rights;
+    int err;
+
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NONE, 0, &o, &rights);
+    if (err)
+        return err;
+    if (!resource_type_is(o->type))
+        err = -CAIRN_EWRONGTYPE;
+    else if (!(rights & CAIRN_RIGHT_MANAGE))
+        err = -CAIRN_ERIGHTS;
+    else
+        err = resource_derive(resource_from(o), f->rsi, f->rdx, &sub);
+    object_unref(o);
+    if (err)
+        return err;
+    /* The sub-range carries the parent handle's rights, never more (and not
+     * REVOKE: the new handle is not a borrowed one). */
+    return device_give(&sub->obj, sizeof(*sub), rights & ~CAIRN_RIGHT_REVOKE);
+}
+
+int64_t
+sys_irq_create(struct trap_frame *f)
+{
+    uint64_t line = f->rsi;
+    uint32_t flags = (uint32_t)f->rdx, gsi;
+    bool level, active_low;
+    struct object *o;
+    struct irq *irq;
+    int err;
+
+    if ((f->rdx & ~(uint64_t)IRQ_FLAGS) ||
+        ((flags & CAIRN_IRQ_ISA) && (flags & (CAIRN_IRQ_LEVEL | CAIRN_IRQ_ACTIVE_LOW))) ||
+        ((flags & CAIRN_IRQ_ISA) && line >= ISA_IRQS) || line >= CAIRN_IRQ_LINES)
+        return -CAIRN_EINVAL;
+    if (flags & CAIRN_IRQ_ISA) {
+        /* The MADT says where the ISA line arrives and how it signals. */
+        uint16_t inti = 0;
+
+        gsi = acpi_present ? acpi_irq_to_gsi(&acpi_info, (uint8_t)line, &inti) : (uint32_t)line;
+        level = (inti & ACPI_TRIGGER_MASK) == ACPI_TRIGGER_LEVEL;
+        active_low = (inti & ACPI_POLARITY_MASK) == ACPI_POLARITY_LOW;
+    } else {
+        gsi = (uint32_t)line;
+        level = flags & CAIRN_IRQ_LEVEL;
+        active_low = flags & CAIRN_IRQ_ACTIVE_LOW;
+    }
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ_RANGE,
+                     CAIRN_RIGHT_MANAGE, &o, NULL);
+    if (err)
+        return err;
+    if (!resource_contains(resource_from(o), gsi, 1))
+        err = -CAIRN_ERANGE;
+    object_unref(o);
+    if (err)
+        return err;
+    err = irq_create(gsi, level, active_low, &irq);
+    if (err)
+        return err;
+    return device_give(&irq->obj, sizeof(*irq), IRQ_CREATOR_RIGHTS);
+}
+
+int64_t
+sys_irq_bind(struct trap_frame *f)
+{
+    struct handle_table *t = &process_current()->handles;
+    struct object *io, *no = NULL;
+    uint64_t bits = f->rdx;
+    int err;
+
+    err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &io, NULL);
+    if (err)
+        return err;
+    if ((int32_t)f->rsi != CAIRN_HANDLE_INVALID) {
+        err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &no, NULL);
+        if (!err && bits == 0) {
+            object_unref(no);
+            err = -CAIRN_EINVAL;
+        }
+        if (err) {
+            object_unref(io);
+            return err;
+        }
+    }
+    /* The notification's reference passes to the irq object. */
+    irq_bind(irq_from(io), no ? notification_from(no) : NULL, bits);
+    object_unref(io);
+    return 0;
+}
+
+int64_t
+sys_irq_ack(struct trap_frame *f)
+{
+    struct object *o;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ,
+                         CAIRN_RIGHT_SIGNAL, &o, NULL);
+
+    if (err)
+        return err;
+    irq_ack(irq_from(o));
+    object_unref(o);
+    return 0;
+}
+
+int64_t
+sys_ioport_enable(struct trap_frame *f)
+{
+    struct process *self = process_current(), *target = self;
+    struct handle_table *t = &self->handles;
+    struct object *io, *po = NULL;
+    int err;
+
+    if (f->rdx > 1)
+        return -CAIRN_EINVAL;
+    err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_IOPORT, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE,
+                     &io, NULL);
+    if (err)
+        return err;
+    if ((int32_t)f->rsi != CAIRN_HANDLE_INVALID) {
+        err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po, NULL);
+        if (err) {
+            object_unref(io);
+            return err;
+        }
+        target = process_from(po);
+    }
+    if (f->rdx)
+        err = ioport_grant(target, resource_from(io));
+    else
+        err = ioport_withdraw(target, resource_from(io));
+    if (po)
+        object_unref(po);
+    object_unref(io);
+    return err;
+}
+
+static const uint64_t cache_pte[] = {
+    [CAIRN_CACHE_UC] = PTE_CACHE_UC,
+    [CAIRN_CACHE_WC] = PTE_CACHE_WC,
+    [CAIRN_CACHE_WB] = PTE_CACHE_WB,
+};
+
+int64_t
+sys_memobj_create_dev(struct trap_frame *f)
+{
+    uint64_t phys = f->rsi, size = f->rdx, cache = f->r10;
+    struct memobj *mo;
+    struct object *o;
+    int err;
+
+    if (cache > CAIRN_CACHE_WB || size == 0 || size > MEMOBJ_MAX_SIZE ||
+        ((phys | size) & PAGE_MASK))
+        return -CAIRN_EINVAL;
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
+                     CAIRN_RIGHT_MANAGE, &o, NULL);
+    if (err)
+        return err;
+    if (!resource_contains(resource_from(o), phys, size))
+        err = -CAIRN_ERANGE;
+    object_unref(o);
+    if (!err)
+        err = resource_phys_check(phys, size, (uint32_t)cache);
+    if (!err)
+        err = memobj_create_device(phys, size / PAGE_SIZE, cache_pte[cache], &mo);
+    if (err)
+        return err;
+    return device_give(&mo->obj, memobj_footprint(mo), DEVICE_MEMOBJ_RIGHTS);
+}
+
+int64_t
+sys_memobj_create_dma(struct trap_frame *f)
+{
+    uint64_t size = f->rsi, flags = f->rdx;
+    struct memobj *mo;
+    struct object *o;
+    int err;
+
+    if ((flags & ~(uint64_t)CAIRN_DMA_32BIT) || size == 0 || size > CAIRN_DMA_MAX_SIZE)
+        return -CAIRN_EINVAL;
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
+                     CAIRN_RIGHT_MANAGE, &o, NULL);
+    if (err)
+        return err;
+    object_unref(o);
+    err = memobj_create_dma((size + PAGE_MASK) / PAGE_SIZE, flags & CAIRN_DMA_32BIT, &mo);
+    if (err)
+        return err;
+    /* Charged for the whole block; a refused charge frees it again. */
+    return device_give(&mo->obj, memobj_footprint(mo), DEVICE_MEMOBJ_RIGHTS);
+}
+
+int64_t
+sys_memobj_phys(struct trap_frame *f)
+{
+    struct object *o;
+    uint64_t phys;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_MEMOBJ,
+                         CAIRN_RIGHT_READ, &o, NULL);
+
+    if (err)
+        return err;
+    err = memobj_phys_addr(memobj_from(o), f->rsi, &phys);
+    object_unref(o);
+    return err ? err : (int64_t)phys;
+}
