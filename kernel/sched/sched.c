@@ -275,7 +275,7 @@ void
 sched_sleep_ns(uint64_t ns)
 {
     if (ns == 0) {
-        sched_yield(); /* no deadline to wait for: a tick would be a 10 ms sleep */
+        sched_yield(); /* nothing to wait for: only let others run */
         return;
     }
     bool irq = irq_save();

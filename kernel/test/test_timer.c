@@ -6,9 +6,12 @@
  * they joined it in; deadline interrupts do not count as ticks.
  *
  * Timing under an emulator is noisy (four virtual CPUs may share two host
- * cores), so "never early" is checked on every sample and "soon after"
- * only on medians, against bounds far above the expected tens of
- * microseconds but well below the 10 ms tick.
+ * cores with other emulators, which stall one for milliseconds), so
+ * "never early" is checked on every sample and "soon after" only on the
+ * median of a round of samples, against a bound far above the expected
+ * tens of microseconds but well below the 10 ms tick. A round whose
+ * median misses the bound is run again, up to ATTEMPTS rounds: a stall
+ * passes, while sleeping to the tick misses it every time.
  */
 #include <cairn/errors.h>
 
@@ -25,9 +28,10 @@
 #define US 1000ul
 #define MS 1000000ul
 
-#define SAMPLES          7
-#define MEDIAN_LATE_MAX  (2 * MS) /* a tick is 10 ms */
-#define SAMPLE_LATE_MAX  (500 * MS)
+#define SAMPLES         7
+#define ATTEMPTS        3
+#define MEDIAN_LATE_MAX (2 * MS) /* a tick is 10 ms */
+#define SAMPLE_LATE_MAX (500 * MS)
 
 static uint64_t
 median(uint64_t *v, unsigned n)
@@ -43,65 +47,97 @@ median(uint64_t *v, unsigned n)
     return v[n / 2];
 }
 
+/* SAMPLES sleeps of ns; returns the median lateness. */
+static uint64_t
+sleep_round(uint64_t ns)
+{
+    uint64_t late[SAMPLES];
+
+    for (unsigned i = 0; i < SAMPLES; i++) {
+        uint64_t start = clock_monotonic_ns(), took;
+
+        sched_sleep_ns(ns);
+        took = clock_monotonic_ns() - start;
+        KTEST_EXPECT(took >= ns, "sleep(%lu us) returned after %lu ns", ns / US, took);
+        KTEST_EXPECT(took < ns + SAMPLE_LATE_MAX, "sleep(%lu us) took %lu ms", ns / US, took / MS);
+        late[i] = took >= ns ? took - ns : 0;
+    }
+    return median(late, SAMPLES);
+}
+
 KTEST(short_sleeps_are_never_early_and_late_by_far_less_than_a_tick)
 {
     static const uint64_t lengths[] = {50 * US, 200 * US, 1 * MS, 5 * MS};
 
     for (unsigned l = 0; l < sizeof(lengths) / sizeof(lengths[0]); l++) {
-        uint64_t ns = lengths[l], late[SAMPLES], mid;
+        uint64_t ns = lengths[l], mid = 0;
+        unsigned attempt;
 
-        for (unsigned i = 0; i < SAMPLES; i++) {
-            uint64_t start = clock_monotonic_ns(), took;
-
-            sched_sleep_ns(ns);
-            took = clock_monotonic_ns() - start;
-            KTEST_EXPECT(took >= ns, "sleep(%lu us) returned after %lu ns", ns / US, took);
-            KTEST_EXPECT(took < ns + SAMPLE_LATE_MAX, "sleep(%lu us) took %lu ms", ns / US,
-                         took / MS);
-            late[i] = took >= ns ? took - ns : 0;
+        for (attempt = 0; attempt < ATTEMPTS; attempt++) {
+            mid = sleep_round(ns);
+            if (mid < MEDIAN_LATE_MAX)
+                break;
         }
-        mid = median(late, SAMPLES);
-        log_info("timer: sleep(%lu us) late by %lu us (median of %u)", ns / US, mid / US,
-                 SAMPLES);
-        KTEST_EXPECT(mid < MEDIAN_LATE_MAX, "sleep(%lu us) late by a median %lu us", ns / US,
-                     mid / US);
+        log_info("timer: sleep(%lu us) late by %lu us (median of %u, round %u)", ns / US, mid / US,
+                 SAMPLES, attempt < ATTEMPTS ? attempt + 1 : ATTEMPTS);
+        KTEST_EXPECT(mid < MEDIAN_LATE_MAX, "sleep(%lu us) late by a median %lu us in %u rounds",
+                     ns / US, mid / US, ATTEMPTS);
     }
 }
 
 KTEST(sleep_of_zero_returns_without_waiting_for_a_tick)
 {
-    uint64_t took[SAMPLES];
+    uint64_t took[SAMPLES], mid = 0;
 
-    for (unsigned i = 0; i < SAMPLES; i++) {
-        uint64_t start = clock_monotonic_ns();
+    for (unsigned attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (unsigned i = 0; i < SAMPLES; i++) {
+            uint64_t start = clock_monotonic_ns();
 
-        sched_sleep_ns(0);
-        took[i] = clock_monotonic_ns() - start;
+            sched_sleep_ns(0);
+            took[i] = clock_monotonic_ns() - start;
+        }
+        mid = median(took, SAMPLES);
+        if (mid < MEDIAN_LATE_MAX)
+            break;
     }
-    KTEST_EXPECT(median(took, SAMPLES) < MEDIAN_LATE_MAX, "sleep(0) took a median %lu us",
-                 took[SAMPLES / 2] / US);
+    KTEST_EXPECT(mid < MEDIAN_LATE_MAX, "sleep(0) took a median %lu us in %u rounds", mid / US,
+                 ATTEMPTS);
 }
 
-KTEST(waitq_deadline_300us_ahead_times_out_at_it_not_a_tick_later)
+/* SAMPLES waits with a deadline 300 us ahead; returns the median lateness. */
+static uint64_t
+waitq_round(struct waitq *wq)
 {
-    struct waitq wq;
     uint64_t late[SAMPLES];
 
-    waitq_init(&wq);
     for (unsigned i = 0; i < SAMPLES; i++) {
         uint64_t deadline = clock_monotonic_ns() + 300 * US, now;
-        bool irq = spin_lock_irqsave(&wq.lock);
-        int err = waitq_wait_locked(&wq, deadline);
+        bool irq = spin_lock_irqsave(&wq->lock);
+        int err = waitq_wait_locked(wq, deadline);
 
-        spin_unlock_irqrestore(&wq.lock, irq);
+        spin_unlock_irqrestore(&wq->lock, irq);
         now = clock_monotonic_ns();
         KTEST_EXPECT(err == -CAIRN_ETIMEDOUT, "wait returned %d", err);
         KTEST_EXPECT(now >= deadline, "wait returned %lu ns before its deadline", deadline - now);
         late[i] = now >= deadline ? now - deadline : 0;
     }
+    return median(late, SAMPLES);
+}
+
+KTEST(waitq_deadline_300us_ahead_times_out_at_it_not_a_tick_later)
+{
+    struct waitq wq;
+    uint64_t mid = 0;
+
+    waitq_init(&wq);
+    for (unsigned attempt = 0; attempt < ATTEMPTS; attempt++) {
+        mid = waitq_round(&wq);
+        if (mid < MEDIAN_LATE_MAX)
+            break;
+    }
     KTEST_EXPECT(list_empty(&wq.waiters), "a timed-out waiter stayed queued");
-    KTEST_EXPECT(median(late, SAMPLES) < MEDIAN_LATE_MAX, "timed out late by a median %lu us",
-                 late[SAMPLES / 2] / US);
+    KTEST_EXPECT(mid < MEDIAN_LATE_MAX, "timed out late by a median %lu us in %u rounds", mid / US,
+                 ATTEMPTS);
 }
 
 static uint64_t
@@ -195,10 +231,14 @@ order_thread_run(void *arg)
     return 0;
 }
 
-KTEST(timer_list_wakes_interleaved_deadlines_in_order)
+/* One round: start the threads, wait for them, check each; returns the
+ * median lateness (0 when a thread is stuck, which ends the test). */
+static uint64_t
+order_round(void)
 {
     uint64_t base, late[ORDER_THREADS];
     unsigned started = 0;
+    bool stuck = false;
 
     memset(order, 0, sizeof(order));
     /* Far enough ahead that every thread joins before the first deadline,
@@ -213,28 +253,40 @@ KTEST(timer_list_wakes_interleaved_deadlines_in_order)
         KTEST_EXPECT(o->t != NULL, "thread_create failed");
     }
     for (unsigned i = 0; i < ORDER_THREADS; i++) {
-        if (order[i].t) {
+        if (order[i].t)
             sched_start(order[i].t);
-            started++;
-        }
     }
     for (unsigned i = 0; i < ORDER_THREADS; i++) {
         struct order_thread *o = &order[i];
 
-        late[i] = 0;
         if (!o->t)
             continue;
-        KTEST_EXPECT(ktest_wait_dead(o->t, 5000), "thread %u never finished", i);
+        if (!ktest_wait_dead(o->t, 5000)) {
+            KTEST_EXPECT(false, "thread %u never finished", i);
+            stuck = true; /* it still uses order[]: no more rounds */
+            continue;
+        }
         KTEST_EXPECT(o->woke >= o->deadline, "thread %u woke %lu ns before its deadline", i,
                      o->deadline - o->woke);
         KTEST_EXPECT(o->sleep || o->timed_out, "thread %u's timed block did not time out", i);
         KTEST_EXPECT(o->misses == 0,
                      "thread %u (deadline +%lu us) woke before %u with earlier deadlines", i,
                      (o->deadline - base) / US, o->misses);
-        late[i] = o->woke >= o->deadline ? o->woke - o->deadline : 0;
+        late[started++] = o->woke >= o->deadline ? o->woke - o->deadline : 0;
         thread_unref(o->t);
     }
-    if (started)
-        KTEST_EXPECT(median(late, started) < MEDIAN_LATE_MAX, "woke late by a median %lu us",
-                     late[started / 2] / US);
+    return started && !stuck ? median(late, started) : 0;
+}
+
+KTEST(timer_list_wakes_interleaved_deadlines_in_order)
+{
+    uint64_t mid = 0;
+
+    for (unsigned attempt = 0; attempt < ATTEMPTS; attempt++) {
+        mid = order_round();
+        if (mid < MEDIAN_LATE_MAX)
+            break;
+    }
+    KTEST_EXPECT(mid < MEDIAN_LATE_MAX, "woke late by a median %lu us in %u rounds", mid / US,
+                 ATTEMPTS);
 }

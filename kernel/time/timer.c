@@ -26,7 +26,6 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "core/panic.h"
-#include "sched/sched.h"
 #include "time/clock.h"
 
 #define TICK_SLACK_NS (TIMER_TICK_NS / 16)

@@ -206,28 +206,36 @@ median_u64(uint64_t *v, int n)
 }
 
 /* Sleeps are timed to the deadline, not to the 10 ms scheduler tick. A
- * median of several, since an emulator's host may stall any one. */
+ * median of several, since an emulator's host may stall any one; and up
+ * to three rounds of them, since it may stall for a while (sleeping to the
+ * tick misses in every round). */
 static void
 thread_sleep_of_100us_ends_soon_after_it(void)
 {
     enum {
-        SAMPLES = 7
+        SAMPLES = 7,
+        ROUNDS = 3
     };
     const uint64_t ns = 100000;
-    uint64_t took[SAMPLES];
+    uint64_t took[SAMPLES], mid = 0;
 
-    for (int i = 0; i < SAMPLES; i++) {
-        uint64_t start = cairn_clock_get();
-        long ret = cairn_thread_sleep(ns);
+    for (int round = 0; round < ROUNDS; round++) {
+        for (int i = 0; i < SAMPLES; i++) {
+            uint64_t start = cairn_clock_get();
+            long ret = cairn_thread_sleep(ns);
 
-        took[i] = cairn_clock_get() - start;
-        expect_ret("thread_sleep(100 us)", ret, 0);
-        if (took[i] < ns)
-            test_fail("thread_sleep(100 us) returned after %llu ns", (unsigned long long)took[i]);
+            took[i] = cairn_clock_get() - start;
+            expect_ret("thread_sleep(100 us)", ret, 0);
+            if (took[i] < ns)
+                test_fail("thread_sleep(100 us) returned after %llu ns",
+                          (unsigned long long)took[i]);
+        }
+        mid = median_u64(took, SAMPLES);
+        if (mid < 5 * MS_NS)
+            return;
     }
-    if (median_u64(took, SAMPLES) >= 5 * MS_NS)
-        test_fail("thread_sleep(100 us) took a median %llu us",
-                  (unsigned long long)(took[SAMPLES / 2] / 1000));
+    test_fail("thread_sleep(100 us) took a median %llu us in %d rounds",
+              (unsigned long long)(mid / 1000), ROUNDS);
 }
 
 static void
