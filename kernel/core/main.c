@@ -36,6 +36,7 @@
 #include "obj/ioport.h"
 #include "sched/sched.h"
 #include "time/clock.h"
+#include "time/timer.h"
 
 #define MAX_FREE_RANGES (BOOT_MAX_MMAP + BOOT_MAX_MODULES + 8)
 #define LOW_MEMORY_END  0x100000 /* real-mode area, kept for the AP trampoline */
@@ -131,7 +132,7 @@ interrupts_init(void)
     ioapic_init(&acpi_info);
     clock_init(acpi_present ? &acpi_info : NULL);
     lapic_timer_calibrate();
-    lapic_timer_start(CLOCK_HZ);
+    timer_start_cpu();
     irq_enable();
 }
 

@@ -9,7 +9,10 @@
  * - `current` is the thread whose context is live on the CPU (the idle
  *   thread when nothing else runs); it is on no list;
  * - SLEEPING threads, and BLOCKED threads with a deadline, are on
- *   `sleepers` (sorted by wake_at) exactly when their on_timer is set.
+ *   `sleepers` (sorted by wake_at) exactly when their on_timer is set;
+ * - the CPU's timer is armed no later than the first wake_at on its
+ *   `sleepers` (a thread joins the timer list of the CPU it runs on, and
+ *   that CPU arms its own timer; see time/timer.h).
  * A thread's `on_cpu` flag stays set until the thread that replaced it has
  * finished the switch, so no other CPU resumes a context still being saved.
  */
@@ -24,6 +27,7 @@
 #include "lib/string.h"
 #include "sched/switch.h"
 #include "time/clock.h"
+#include "time/timer.h"
 
 struct runqueue {
     struct spinlock lock;
@@ -247,12 +251,15 @@ sched_yield(void)
     irq_restore(irq);
 }
 
-/* Put t on rq's timer list (sorted by wake_at: wake-ups pop from the front). */
+/* Put t on rq's timer list (sorted by wake_at: wake-ups pop from the
+ * front, equal deadlines in arrival order). rq is this CPU's: a new first
+ * deadline re-arms this CPU's timer for it. */
 static void
 sleepers_insert_locked(struct runqueue *rq, struct thread *t, uint64_t wake_at)
 {
     struct list_node *pos;
 
+    assert(rq == this_rq());
     t->wake_at = wake_at;
     list_for_each(pos, &rq->sleepers) {
         if (list_entry(pos, struct thread, rq_link)->wake_at > wake_at)
@@ -260,11 +267,17 @@ sleepers_insert_locked(struct runqueue *rq, struct thread *t, uint64_t wake_at)
     }
     list_insert_before(pos, &t->rq_link);
     t->on_timer = true;
+    if (rq->sleepers.next == &t->rq_link)
+        timer_arm_deadline(wake_at);
 }
 
 void
 sched_sleep_ns(uint64_t ns)
 {
+    if (ns == 0) {
+        sched_yield(); /* nothing to wait for: only let others run */
+        return;
+    }
     bool irq = irq_save();
     struct runqueue *rq = this_rq();
     struct thread *t;
@@ -369,6 +382,7 @@ void
 sched_tick(void)
 {
     struct runqueue *rq = this_rq();
+    bool tick = timer_take_tick();
     struct thread *cur;
     uint64_t now;
 
@@ -378,8 +392,10 @@ sched_tick(void)
     spin_lock(&rq->lock);
     while (!list_empty(&rq->sleepers)) {
         struct thread *t = list_entry(rq->sleepers.next, struct thread, rq_link);
-        if (t->wake_at > now)
+        if (t->wake_at > now) {
+            timer_arm_deadline(t->wake_at);
             break;
+        }
         list_remove(&t->rq_link);
         t->on_timer = false;
         t->timed_out = t->state == THREAD_BLOCKED;
@@ -390,7 +406,7 @@ sched_tick(void)
         if (rq->bitmap)
             rq->need_resched = true;
     } else {
-        if (cur->slice_left)
+        if (tick && cur->slice_left)
             cur->slice_left--;
         if (rq->bitmap && (highest_ready_locked(rq) > cur->priority ||
                            (cur->slice_left == 0 && highest_ready_locked(rq) >= cur->priority)))

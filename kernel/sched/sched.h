@@ -10,7 +10,7 @@
  *   (its cache is there); an idle CPU steals ready threads from the busiest
  *   queue, which is how threads migrate and load balances. A wake-up aimed
  *   at an idle CPU sends it an IPI.
- * - Idle CPUs halt.
+ * - Idle CPUs halt (their tick still comes, and with it a look for work).
  *
  * Locking: each run queue has a lock, taken with interrupts off. It is held
  * across the context switch and released by the thread switched to
@@ -38,7 +38,8 @@ struct thread *sched_current(void);
 /* Make a NEW thread ready, on the least loaded CPU. */
 void sched_start(struct thread *t);
 void sched_yield(void);
-/* Sleep at least ns nanoseconds. */
+/* Sleep at least ns nanoseconds (to the clock, not the tick: the CPU's
+ * one-shot timer is armed for the deadline); 0 yields. */
 void sched_sleep_ns(uint64_t ns);
 
 /* Blocking: a thread marks itself blocked, re-checks its condition, then
@@ -62,7 +63,9 @@ bool sched_handoff(struct thread *next, uint64_t deadline);
 /* Wake t if it is blocked or sleeping; returns whether it was. */
 bool sched_wake(struct thread *t);
 
-/* Called from the timer interrupt on every CPU. */
+/* Called from every timer interrupt, on every CPU: wakes the threads whose
+ * deadline has come, re-arms the CPU's timer for the next one, and (on a
+ * scheduler tick) counts down the running thread's slice. */
 void sched_tick(void);
 /* Called at the end of an interrupt: switch if a higher-priority thread
  * is ready or the slice is used up. */

@@ -3,7 +3,8 @@
  * Time. A reference clock (the HPET's main counter, or the PIT when there
  * is no HPET) is used once at boot to measure the TSC and the local APIC
  * timer. After that the monotonic clock is the TSC scaled to nanoseconds,
- * and the tick counter counts the bootstrap CPU's timer interrupts.
+ * and the tick counter counts the bootstrap CPU's scheduler ticks (its
+ * deadline interrupts do not count; see time/timer.h).
  */
 #ifndef CAIRN_TIME_CLOCK_H
 #define CAIRN_TIME_CLOCK_H
@@ -12,7 +13,7 @@
 
 #include "acpi/acpi.h"
 
-#define CLOCK_HZ 100 /* timer interrupts per second on each CPU */
+#define CLOCK_HZ 100 /* scheduler ticks per second on each CPU */
 
 /* Pick the reference clock and measure the TSC against it. */
 void clock_init(const struct acpi_info *ai);
@@ -26,7 +27,7 @@ const char *clock_reference_name(void);
 uint64_t clock_monotonic_ns(void);
 uint64_t clock_tsc_hz(void);
 
-/* Called by the bootstrap CPU's timer interrupt. */
+/* Called on the bootstrap CPU's tick. */
 void clock_tick(void);
 uint64_t clock_ticks(void);
 

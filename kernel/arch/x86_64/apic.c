@@ -4,6 +4,11 @@
  * timer's input clock is not architecturally known, so it is measured
  * against the HPET (or the PIT when there is no HPET) once at boot; all
  * CPUs share the result.
+ *
+ * The timer only ever runs as a one-shot: in TSC-deadline mode where CPUID
+ * offers it (the deadline is a TSC value, the clock's own unit), else in
+ * one-shot count-down mode from the measured frequency. Either way
+ * lapic_timer_arm() replaces whatever was armed before.
  */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
@@ -32,7 +37,8 @@
 
 #define SVR_ENABLE         (1u << 8)
 #define LVT_MASKED         (1u << 16)
-#define LVT_TIMER_PERIODIC (1u << 17)
+#define LVT_TIMER_ONESHOT  (0u << 17)
+#define LVT_TIMER_DEADLINE (2u << 17) /* TSC-deadline mode */
 #define TIMER_DIV_16       0x3
 #define ICR_FIXED          (0u << 8)
 #define ICR_NMI            (4u << 8)
@@ -50,8 +56,11 @@
 
 #define CALIBRATION_NS 10000000 /* 10 ms */
 
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+
 static volatile uint8_t *lapic_base;
-static uint64_t timer_hz; /* [I] ticks per second after the divide-by-16 */
+static uint64_t timer_hz;       /* [I] ticks per second after the divide-by-16 */
+static bool timer_tsc_deadline; /* [I] the timer runs in TSC-deadline mode */
 
 static inline uint32_t
 lapic_read(uint32_t reg)
@@ -182,28 +191,56 @@ lapic_timer_calibrate(void)
     log_info("apic: timer %lu kHz", timer_hz / 1000);
 }
 
-static void
-lapic_timer_tick(struct trap_frame *tf, void *arg)
+void
+lapic_timer_start(void)
 {
-    (void)tf;
-    (void)arg;
-    this_cpu()->ticks++;
-    if (this_cpu()->index == 0)
-        clock_tick();
+    if (this_cpu()->index == 0) {
+        uint32_t a, b, c, d;
+
+        cpuid(1, 0, &a, &b, &c, &d);
+        timer_tsc_deadline = (c & CPUID_1_ECX_TSC_DEADLINE) && clock_tsc_hz();
+        log_info("apic: timer %s", timer_tsc_deadline ? "TSC-deadline" : "one-shot");
+    }
+    if (timer_tsc_deadline) {
+        lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_DEADLINE | VEC_TIMER);
+        /* The SDM asks for the LVT write to be ordered before any write of
+         * the deadline MSR (which is not serializing for it). */
+        mfence();
+    } else {
+        lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+        lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_ONESHOT | VEC_TIMER);
+    }
+}
+
+/* ceil(ns * hz / 10^9) without 128-bit division: split ns into whole
+ * seconds and the rest (rest * hz stays below 2^64 for hz < 18 GHz). */
+static uint64_t
+ns_to_counts(uint64_t ns, uint64_t hz)
+{
+    uint64_t s = ns / 1000000000ull, rest = ns % 1000000000ull;
+
+    return s * hz + (rest * hz + 999999999ull) / 1000000000ull;
 }
 
 void
-lapic_timer_start(unsigned hz)
+lapic_timer_arm(uint64_t delta_ns)
 {
-    uint64_t initial = timer_hz / hz;
+    uint64_t n;
 
-    if (this_cpu()->index == 0)
-        trap_set_handler(VEC_TIMER, lapic_timer_tick, NULL);
-    if (initial == 0 || initial > 0xffffffff)
-        panic("apic: cannot run the timer at %u Hz from %lu Hz", hz, timer_hz);
-    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | VEC_TIMER);
-    lapic_write(LAPIC_TIMER_INIT, (uint32_t)initial);
+    if (timer_tsc_deadline) {
+        n = ns_to_counts(delta_ns, clock_tsc_hz());
+        wrmsr(MSR_TSC_DEADLINE, rdtsc() + (n ? n : 1));
+        return;
+    }
+    /* The count starts at the write; 0 would stop the timer instead. */
+    n = ns_to_counts(delta_ns, timer_hz);
+    lapic_write(LAPIC_TIMER_INIT, n == 0 ? 1 : n > 0xffffffff ? 0xffffffff : (uint32_t)n);
+}
+
+bool
+lapic_timer_is_tsc_deadline(void)
+{
+    return timer_tsc_deadline;
 }
 
 uint64_t

@@ -40,11 +40,20 @@ void lapic_broadcast_nmi(void);
 int lapic_send_init(uint32_t apic_id);
 int lapic_send_sipi(uint32_t apic_id, uint8_t page);
 
-/* Measure the timer's input frequency against a reference clock and start
- * it periodic at hz on this CPU. */
+/*
+ * The timer. lapic_timer_calibrate measures its input frequency against
+ * the reference clock (once, on the bootstrap CPU, after clock_init).
+ * lapic_timer_start puts this CPU's timer in one-shot mode on VEC_TIMER,
+ * TSC-deadline where the CPU has it, unarmed. lapic_timer_arm arms it to
+ * interrupt once, delta_ns from now (never sooner, as far as the measured
+ * frequency is right; 0 means at once), replacing what was armed; call it
+ * with interrupts off, for deltas up to about a minute.
+ */
 void lapic_timer_calibrate(void);
-void lapic_timer_start(unsigned hz);
+void lapic_timer_start(void);
+void lapic_timer_arm(uint64_t delta_ns);
 uint64_t lapic_timer_hz(void); /* measured input frequency (after the divider) */
+bool lapic_timer_is_tsc_deadline(void);
 
 void pic_disable(void);
 

@@ -199,6 +199,13 @@ barrier(void)
     __asm__ volatile("" : : : "memory");
 }
 
+/* Order every earlier load and store, MMIO included, before later ones. */
+static inline void
+mfence(void)
+{
+    __asm__ volatile("mfence" : : : "memory");
+}
+
 static inline void
 mmio_write32(volatile void *addr, uint32_t v)
 {

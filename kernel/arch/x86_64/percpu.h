@@ -56,7 +56,7 @@ struct cpu {
     unsigned index;      /* [I] 0 for the bootstrap CPU */
     uint32_t apic_id;    /* [I] */
     bool online;         /* [a] */
-    uint64_t ticks;      /* [o] timer interrupts taken on this CPU */
+    uint64_t ticks;      /* [o] scheduler ticks taken on this CPU */
     unsigned irq_depth;  /* [o] nesting of interrupt handlers */
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))); /* [I] */
     /* I/O ports (obj/ioport.c): which process's bitmap io_bitmap holds. */

@@ -32,6 +32,7 @@
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "time/clock.h"
+#include "time/timer.h"
 
 #define AP_STACK_ORDER    2 /* 16 KiB, like the boot stack */
 #define AP_STACK_SIZE     (PAGE_SIZE << AP_STACK_ORDER)
@@ -74,7 +75,7 @@ smp_ap_entry(struct cpu *c, void *ist)
     vm_init_cpu();
     cpu_features_init();
     lapic_init_cpu();
-    lapic_timer_start(CLOCK_HZ);
+    timer_start_cpu();
     sched_init_cpu();
     /* Past this store the BSP may rewrite the parameter block. */
     __atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
