@@ -5,21 +5,56 @@
  * Invariants, under vs->lock: regions are sorted, page-aligned, disjoint,
  * inside [CAIRN_USER_BASE, CAIRN_USER_TOP); every present user PTE lies in
  * a region and maps the frame of that region's memory object at the
- * matching offset, with no more access than the region's prot.
+ * matching offset, with exactly the access of the region's prot.
  *
- * Lock order: vspace.lock -> memobj.lock -> frame_lock.
+ * Changing a range (unmap, protect) happens in three steps, because
+ * another thread of the process may run on another CPU at the same time:
+ *
+ *   1. under the lock: split the regions at the range's ends, change the
+ *      region list and the page tables (pt_unmap_range / pt_protect_range,
+ *      which flush nothing and gather the tables they detach);
+ *   2. with the lock dropped: one TLB shootdown for the whole range
+ *      (tlb_flush_range). Never under the lock: a CPU spinning on it with
+ *      interrupts off (a fault, a user copy's fault) could not answer;
+ *   3. only then free what the old translations could still reach: the
+ *      detached page tables, and the removed regions' references to their
+ *      memory objects (which may free the frames).
+ *
+ * Between 1 and 3 another CPU may still read or write the old pages
+ * through a stale TLB entry; the call has not returned yet, so that is an
+ * access that raced with it, and the frames are still owned. Splitting
+ * needs up to two new region structs; they are allocated before the lock
+ * is taken (vspace_lock_with_spares), so step 1 cannot fail.
+ *
+ * Lock order: vspace.lock -> memobj.lock -> frame_lock. No TLB flush and
+ * no kmalloc/kfree under vspace.lock.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
 #include <cairn/vm.h>
 
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/tlb.h"
+#include "core/panic.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
 #include "mm/vspace.h"
 
 #define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
+
+/* Region structs allocated ahead for the splits of one change. */
+struct vspace_spares {
+    struct vm_region *r[2];
+    unsigned n;
+};
+
+/* What a change leaves for after the lock: the flush, the tables and the
+ * regions to free behind it. */
+struct vspace_change {
+    struct pt_gather g;
+    struct list_node dead; /* removed regions */
+};
 
 int
 vspace_init(struct vspace *vs)
@@ -36,6 +71,7 @@ vspace_init(struct vspace *vs)
         pml4[i] = kernel_pml4[i];
     spin_init(&vs->lock);
     list_init(&vs->regions);
+    vs->hint = NULL;
     return 0;
 }
 
@@ -45,11 +81,12 @@ prot_to_pte(uint32_t prot)
     return PTE_U | (prot & CAIRN_PROT_WRITE ? PTE_W : 0) | (prot & CAIRN_PROT_EXEC ? 0 : PTE_NX);
 }
 
-static void
-region_unmap_pages_locked(struct vspace *vs, struct vm_region *r)
+/* Does prot allow any access? (x86 has no write-only pages: a mapping
+ * without READ or EXEC is not entered at all.) */
+static bool
+prot_accessible(uint32_t prot)
 {
-    for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE)
-        pt_unmap(&vs->pt, va, NULL); /* -CAIRN_ENOENT for untouched pages is fine */
+    return prot & (CAIRN_PROT_READ | CAIRN_PROT_EXEC);
 }
 
 static void
@@ -93,6 +130,7 @@ vspace_fini(struct vspace *vs)
 
     if (!vs->pt.root)
         return;
+    /* No CPU runs on the table any more: nothing to flush. */
     list_for_each_safe(pos, tmp, &vs->regions) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
         list_remove(&r->link);
@@ -148,14 +186,16 @@ insert_sorted_locked(struct vspace *vs, struct vm_region *r)
     list_insert_before(pos, &r->link);
 }
 
-static bool
-prot_valid(uint32_t prot, uint32_t max_prot)
+/* 0, or the error for a protection no region may have: write with
+ * execute (-CAIRN_EPERM, W^X) or unknown bits (-CAIRN_ERIGHTS). */
+static int
+prot_check(uint32_t prot)
 {
-    if (prot & ~(CAIRN_PROT_READ | CAIRN_PROT_WRITE | CAIRN_PROT_EXEC))
-        return false;
     if ((prot & CAIRN_PROT_WRITE) && (prot & CAIRN_PROT_EXEC))
-        return false; /* W^X */
-    return (prot & ~max_prot) == 0;
+        return -CAIRN_EPERM;
+    if (prot & ~(CAIRN_PROT_READ | CAIRN_PROT_WRITE | CAIRN_PROT_EXEC))
+        return -CAIRN_ERIGHTS;
+    return 0;
 }
 
 int
@@ -165,14 +205,17 @@ vspace_map(struct vspace *vs, struct memobj *mo, uint64_t offset, uint64_t size,
     struct vm_region *r;
     uint64_t start;
     bool irq;
+    int err;
 
     if (size == 0 || (size & PAGE_MASK) || (offset & PAGE_MASK))
         return -CAIRN_EINVAL;
     if (offset / PAGE_SIZE > mo->npages || size / PAGE_SIZE > mo->npages - offset / PAGE_SIZE)
         return -CAIRN_ERANGE;
-    if (!prot_valid(prot, max_prot))
-        return (prot & CAIRN_PROT_WRITE) && (prot & CAIRN_PROT_EXEC) ? -CAIRN_EPERM
-                                                                     : -CAIRN_ERIGHTS;
+    err = prot_check(prot);
+    if (err)
+        return err;
+    if (prot & ~max_prot)
+        return -CAIRN_ERIGHTS;
     if (fixed && ((*va & PAGE_MASK) || *va < CAIRN_USER_BASE || *va > CAIRN_USER_TOP ||
                   size > CAIRN_USER_TOP - *va))
         return -CAIRN_EINVAL;
@@ -209,92 +252,262 @@ vspace_map(struct vspace *vs, struct memobj *mo, uint64_t offset, uint64_t size,
     return 0;
 }
 
+/* --- changing a range ------------------------------------------------------------------ */
+
+/* A range a change may name: page-aligned, not empty, inside user space. */
+static int
+range_check(uint64_t va, uint64_t size)
+{
+    if (size == 0 || ((va | size) & PAGE_MASK) || va >= CAIRN_USER_TOP ||
+        size > CAIRN_USER_TOP - va)
+        return -CAIRN_EINVAL;
+    return 0;
+}
+
+/* The region that contains addr, or NULL. */
 static struct vm_region *
-find_exact_locked(struct vspace *vs, uint64_t va, uint64_t size)
+region_find_locked(struct vspace *vs, uint64_t addr)
 {
     struct list_node *pos;
 
     list_for_each(pos, &vs->regions) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
-        if (r->start == va && r->end - r->start == size)
+        if (addr < r->start)
+            break;
+        if (addr < r->end)
             return r;
     }
     return NULL;
 }
 
+/* How many regions a change of [start, end) must split: those that
+ * straddle an end of the range (one region may straddle both). */
+static unsigned
+splits_needed_locked(struct vspace *vs, uint64_t start, uint64_t end)
+{
+    struct vm_region *a = region_find_locked(vs, start), *b = region_find_locked(vs, end);
+
+    return (a && a->start < start) + (b && b->start < end);
+}
+
+/* Take vs->lock with enough spare region structs for the splits of
+ * [start, end); the layout may change while the lock is dropped to
+ * allocate, so the count is taken again. Returns 0 with the lock held
+ * (interrupt state in *irq), or -CAIRN_ENOMEM without it. */
+static int
+vspace_lock_with_spares(struct vspace *vs, uint64_t start, uint64_t end,
+                        struct vspace_spares *spares, bool *irq)
+{
+    for (;;) {
+        unsigned need;
+
+        *irq = spin_lock_irqsave(&vs->lock);
+        need = splits_needed_locked(vs, start, end);
+        if (need <= spares->n)
+            return 0;
+        spin_unlock_irqrestore(&vs->lock, *irq);
+        while (spares->n < need) {
+            struct vm_region *r = kzalloc(sizeof(*r));
+            if (!r)
+                return -CAIRN_ENOMEM;
+            spares->r[spares->n++] = r;
+        }
+    }
+}
+
+static void
+spares_free(struct vspace_spares *spares)
+{
+    while (spares->n)
+        kfree(spares->r[--spares->n]);
+}
+
+/* If a region straddles at, cut it in two there: it keeps [start, at), a
+ * spare becomes [at, end) with its own reference to the memory object.
+ * The page table does not change. */
+static void
+split_at_locked(struct vspace *vs, uint64_t at, struct vspace_spares *spares)
+{
+    struct vm_region *r = region_find_locked(vs, at), *n;
+
+    if (!r || r->start == at)
+        return;
+    assert(spares->n > 0);
+    n = spares->r[--spares->n];
+    object_ref(&r->mo->obj);
+    n->start = at;
+    n->end = r->end;
+    n->mo = r->mo;
+    n->offset = r->offset + (at - r->start);
+    n->prot = r->prot;
+    n->max_prot = r->max_prot;
+    r->end = at;
+    list_insert_between(&n->link, &r->link, r->link.next);
+}
+
+/* Step 3 (see the top), with the lock dropped: flush [start, end) if the
+ * tables changed, then free what the old translations could reach. */
+static void
+vspace_change_finish(struct vspace *vs, uint64_t start, uint64_t end, struct vspace_change *c,
+                     struct vspace_spares *spares)
+{
+    struct list_node *pos, *tmp;
+
+    if (c->g.leaves || c->g.ntables)
+        tlb_flush_range(&vs->pt, start, end);
+    for (unsigned i = 0; i < c->g.ntables; i++)
+        frame_free(c->g.tables[i], 0);
+    list_for_each_safe(pos, tmp, &c->dead) {
+        struct vm_region *r = list_entry(pos, struct vm_region, link);
+        list_remove(&r->link);
+        region_free(r);
+    }
+    spares_free(spares);
+}
+
 int
 vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size)
 {
-    struct vm_region *r;
-    bool irq = spin_lock_irqsave(&vs->lock);
+    struct vspace_spares spares = {.n = 0};
+    struct vspace_change c = {.g = {.leaves = 0, .ntables = 0}};
+    struct list_node *pos, *tmp;
+    uint64_t end = va + size;
+    bool irq;
+    int err;
 
-    r = find_exact_locked(vs, va, size);
-    if (!r) {
-        spin_unlock_irqrestore(&vs->lock, irq);
-        return -CAIRN_ENOENT;
+    err = range_check(va, size);
+    if (err)
+        return err;
+    err = vspace_lock_with_spares(vs, va, end, &spares, &irq);
+    if (err) {
+        spares_free(&spares);
+        return err;
     }
-    list_remove(&r->link);
-    region_unmap_pages_locked(vs, r);
+    split_at_locked(vs, va, &spares);
+    split_at_locked(vs, end, &spares);
+    list_init(&c.dead);
+    list_for_each_safe(pos, tmp, &vs->regions) {
+        struct vm_region *r = list_entry(pos, struct vm_region, link);
+        if (r->start >= end)
+            break;
+        if (r->start < va)
+            continue;
+        list_remove(&r->link);
+        list_push_back(&c.dead, &r->link);
+        if (vs->hint == r)
+            vs->hint = NULL;
+    }
+    pt_unmap_range(&vs->pt, va, end, &c.g);
     spin_unlock_irqrestore(&vs->lock, irq);
-    region_free(r);
+    vspace_change_finish(vs, va, end, &c, &spares);
     return 0;
+}
+
+/* 0 if every page of [start, end) lies in a region whose max_prot allows
+ * prot; otherwise the first problem found: -CAIRN_ENOENT for a page in no
+ * region, -CAIRN_ERIGHTS for a region that does not allow prot. */
+static int
+protect_check_locked(struct vspace *vs, uint64_t start, uint64_t end, uint32_t prot)
+{
+    uint64_t covered = start;
+    struct list_node *pos;
+
+    list_for_each(pos, &vs->regions) {
+        struct vm_region *r = list_entry(pos, struct vm_region, link);
+        if (r->end <= start)
+            continue;
+        if (r->start >= end)
+            break;
+        if (r->start > covered)
+            return -CAIRN_ENOENT;
+        if (prot & ~r->max_prot)
+            return -CAIRN_ERIGHTS;
+        covered = r->end;
+    }
+    return covered >= end ? 0 : -CAIRN_ENOENT;
 }
 
 int
 vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
 {
-    struct vm_region *r;
-    bool irq = spin_lock_irqsave(&vs->lock);
-    int err = 0;
+    struct vspace_spares spares = {.n = 0};
+    struct vspace_change c = {.g = {.leaves = 0, .ntables = 0}};
+    struct list_node *pos;
+    uint64_t end = va + size;
+    bool irq;
+    int err;
 
-    r = find_exact_locked(vs, va, size);
-    if (!r) {
-        err = -CAIRN_ENOENT;
-    } else if (!prot_valid(prot, r->max_prot)) {
-        err = (prot & CAIRN_PROT_WRITE) && (prot & CAIRN_PROT_EXEC) ? -CAIRN_EPERM : -CAIRN_ERIGHTS;
-    } else {
-        r->prot = prot;
-        /* Drop the present pages: the next touch re-enters them with the
-         * new protection (and prot 0 leaves them out). */
-        region_unmap_pages_locked(vs, r);
+    err = range_check(va, size);
+    if (!err)
+        err = prot_check(prot);
+    if (err)
+        return err;
+    list_init(&c.dead); /* protect removes no region */
+    err = vspace_lock_with_spares(vs, va, end, &spares, &irq);
+    if (err) {
+        spares_free(&spares);
+        return err;
     }
+    /* Validate every region before the first one changes. */
+    err = protect_check_locked(vs, va, end, prot);
+    if (err) {
+        spin_unlock_irqrestore(&vs->lock, irq);
+        spares_free(&spares);
+        return err;
+    }
+    split_at_locked(vs, va, &spares);
+    split_at_locked(vs, end, &spares);
+    list_for_each(pos, &vs->regions) {
+        struct vm_region *r = list_entry(pos, struct vm_region, link);
+        if (r->start >= end)
+            break;
+        if (r->start >= va)
+            r->prot = prot;
+    }
+    /* Present pages keep their frames and take the new access at once;
+     * with no access left they leave the table. */
+    if (prot_accessible(prot))
+        pt_protect_range(&vs->pt, va, end, prot_to_pte(prot), &c.g);
+    else
+        pt_unmap_range(&vs->pt, va, end, &c.g);
     spin_unlock_irqrestore(&vs->lock, irq);
-    return err;
+    vspace_change_finish(vs, va, end, &c, &spares);
+    return 0;
 }
+
+/* --- faults ---------------------------------------------------------------------------- */
 
 int
 vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
 {
-    uint64_t page = addr & ~PAGE_MASK, frame, flags;
-    struct list_node *pos;
-    struct vm_region *r = NULL;
+    uint64_t page = addr & ~PAGE_MASK, frame;
+    struct vm_region *r;
     int err = -CAIRN_EFAULT;
     bool irq;
 
     if (addr >= CAIRN_USER_TOP)
         return -CAIRN_EFAULT;
     irq = spin_lock_irqsave(&vs->lock);
-    list_for_each(pos, &vs->regions) {
-        struct vm_region *cand = list_entry(pos, struct vm_region, link);
-        if (addr >= cand->start && addr < cand->end) {
-            r = cand;
-            break;
-        }
+    /* Faults come in runs within one region: try the last one first. */
+    r = vs->hint;
+    if (!r || addr < r->start || addr >= r->end) {
+        r = region_find_locked(vs, addr);
+        vs->hint = r;
     }
-    if (!r || !(r->prot & (CAIRN_PROT_READ | CAIRN_PROT_EXEC)) ||
-        (write && !(r->prot & CAIRN_PROT_WRITE)) || (exec && !(r->prot & CAIRN_PROT_EXEC)))
+    if (!r || !prot_accessible(r->prot) || (write && !(r->prot & CAIRN_PROT_WRITE)) ||
+        (exec && !(r->prot & CAIRN_PROT_EXEC)))
         goto out;
-    if (pt_lookup(&vs->pt, page, NULL, &flags) == 0) {
-        err = 0; /* already present with this access: another thread won */
-        goto out;
-    }
     frame = memobj_frame(r->mo, (page - r->start + r->offset) / PAGE_SIZE);
     if (!frame) {
         err = -CAIRN_ENOMEM;
         goto out;
     }
-    /* Device memory carries its cache type (uncached, write-combining). */
+    /* One walk: a page already present has exactly the region's access
+     * (another thread entered it, or this CPU's TLB entry was stale).
+     * Device memory carries its cache type (uncached, write-combining). */
     err = pt_map(&vs->pt, page, frame, prot_to_pte(r->prot) | r->mo->cache);
+    if (err == -CAIRN_EEXIST)
+        err = 0;
 out:
     spin_unlock_irqrestore(&vs->lock, irq);
     return err;

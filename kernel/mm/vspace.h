@@ -20,17 +20,19 @@
 
 struct vm_region {
     struct list_node link; /* [l] in vspace.regions, sorted by start */
-    uint64_t start, end;   /* [l] page-aligned, [start, end) */
-    struct memobj *mo;     /* [I] a reference */
+    uint64_t start;        /* [I] page-aligned; a cut keeps start, */
+    uint64_t end;          /* [l] moves end, and makes a new region for the rest */
+    struct memobj *mo;     /* [I] a reference (each piece of a cut has its own) */
     uint64_t offset;       /* [I] page-aligned offset into mo of start */
     uint32_t prot;         /* [l] CAIRN_PROT_* */
     uint32_t max_prot;     /* [I] what the handle's rights allowed */
 };
 
 struct vspace {
-    struct pagetable pt; /* [I] */
+    struct pagetable pt; /* [I] the root; the user half's entries [l] */
     struct spinlock lock;
     struct list_node regions; /* [l] */
+    struct vm_region *hint;   /* [l] the region of the last fault, or NULL */
 };
 
 int vspace_init(struct vspace *vs);
@@ -42,9 +44,23 @@ void vspace_fini(struct vspace *vs);
  * in *va. prot must lie within max_prot and not be W+X. */
 int vspace_map(struct vspace *vs, struct memobj *mo, uint64_t offset, uint64_t size, uint64_t *va,
                bool fixed, uint32_t prot, uint32_t max_prot);
-/* Unmap exactly one whole region [va, va + size). */
+/*
+ * Unmap every page of [va, va + size): regions inside go, regions across
+ * an end are cut there, holes are fine (a range with nothing mapped is a
+ * success). 0, or -CAIRN_EINVAL (size 0, unaligned, outside user space),
+ * -CAIRN_ENOMEM (a cut needed a region struct; nothing changed).
+ * When it returns, no CPU reaches the old pages through its TLB.
+ * Must not be called with a spinlock held (it flushes the TLB).
+ */
 int vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size);
-/* Change the protection of exactly one whole region. */
+/*
+ * Give every page of [va, va + size) the protection prot, cutting regions
+ * at the range's ends. Every page must be mapped (-CAIRN_ENOENT) and every
+ * region's max_prot must allow prot (-CAIRN_ERIGHTS); W+X is -CAIRN_EPERM;
+ * a bad range -CAIRN_EINVAL; -CAIRN_ENOMEM. On any error nothing changed.
+ * When it returns, no CPU has more access than prot through its TLB.
+ * Must not be called with a spinlock held.
+ */
 int vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot);
 
 /* Resolve a fault (or a kernel access) at addr needing write or exec

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Processes (see process.h): loading an ELF into a fresh address space,
- * entering it, leaving it, and copying across the user/kernel boundary.
+ * entering it and leaving it. (Copies across the user/kernel boundary are
+ * mm/usercopy.c's.)
  *
  * Every piece of a process's memory, the ELF segments and the stack
  * included, is a memory object mapped into its vspace (mm/vspace.c), so
@@ -13,7 +14,6 @@
 #include <cairn/vm.h>
 
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/layout.h"
 #include "console/console.h"
 #include "core/panic.h"
@@ -248,47 +248,6 @@ process_wait(struct process *p, uint64_t timeout_ns, int64_t *status)
     __atomic_store_n(&p->waiter, NULL, __ATOMIC_RELEASE);
     if (status)
         *status = p->exit_status;
-    return 0;
-}
-
-/* Is every page of [addr, addr + len) in a mapping that allows the access?
- * Pages not yet touched are entered, so the copy that follows cannot fault
- * (processes have one thread: nothing unmaps them in between). */
-static bool
-user_range_ok(uint64_t addr, size_t len, bool write)
-{
-    struct process *p = process_current();
-
-    if (len == 0)
-        return true;
-    if (!p || addr + len < addr || addr + len > CAIRN_USER_TOP)
-        return false;
-    for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
-        if (vspace_fault(&p->vs, va, write, false) < 0)
-            return false;
-    }
-    return true;
-}
-
-int
-copy_from_user(void *dst, uint64_t user_src, size_t len)
-{
-    if (!user_range_ok(user_src, len, false))
-        return -CAIRN_EFAULT;
-    user_access_begin();
-    memcpy(dst, (const void *)user_src, len);
-    user_access_end();
-    return 0;
-}
-
-int
-copy_to_user(uint64_t user_dst, const void *src, size_t len)
-{
-    if (!user_range_ok(user_dst, len, true))
-        return -CAIRN_EFAULT;
-    user_access_begin();
-    memcpy((void *)user_dst, src, len);
-    user_access_end();
     return 0;
 }
 

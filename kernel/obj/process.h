@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mm/usercopy.h" /* copy_from_user, copy_to_user */
 #include "mm/vspace.h"
 #include "obj/handle.h"
 #include "obj/object.h"
@@ -69,12 +70,6 @@ _Noreturn void process_exit(int64_t status);
 
 /* The calling thread's process, or NULL for a kernel thread. */
 struct process *process_current(void);
-
-/* Copy between kernel and the current process's user memory. Every page of
- * the user range must lie in a mapping that allows the access (pages not yet
- * touched are entered first); otherwise -CAIRN_EFAULT and nothing is copied. */
-int copy_from_user(void *dst, uint64_t user_src, size_t len);
-int copy_to_user(uint64_t user_dst, const void *src, size_t len);
 
 /* Spawn from an ELF image in a memory object (size bytes from its start),
  * for the process_spawn syscall. Same results as process_spawn_elf. */

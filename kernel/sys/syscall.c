@@ -41,7 +41,9 @@ sys_debug_write(struct trap_frame *f)
     }
     for (uint64_t done = 0; done < len;) {
         uint64_t chunk = len - done > sizeof(buf) ? sizeof(buf) : len - done;
-        copy_from_user(buf, user + done, chunk);
+        /* Only another thread unmapping the buffer meanwhile fails here. */
+        if (copy_from_user(buf, user + done, chunk) < 0)
+            return -CAIRN_EFAULT;
         console_write(buf, chunk);
         done += chunk;
     }

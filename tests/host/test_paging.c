@@ -179,6 +179,129 @@ TEST(table_allocation_failure_is_reported)
     reset();
 }
 
+/* Is phys one of the tables the gather detached? */
+static int
+gathered(const struct pt_gather *g, uint64_t phys)
+{
+    for (unsigned i = 0; i < g->ntables; i++) {
+        if (g->tables[i] == phys)
+            return 1;
+    }
+    return 0;
+}
+
+/* The physical address of the table at `level` on va's path (4: the root). */
+static uint64_t
+table_on_path(const struct pagetable *pt, uint64_t va, unsigned level)
+{
+    uint64_t phys = pt->root;
+
+    for (unsigned l = 4; l > level; l--)
+        phys = ((const uint64_t *)pt_table_virt(phys))[pt_index(va, l)] & PTE_ADDR;
+    return phys;
+}
+
+TEST(unmap_range_clears_only_the_range_and_flushes_nothing)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+
+    CHECK(pt_create(&pt) == 0);
+    for (uint64_t i = 0; i < 8; i++)
+        CHECK(pt_map(&pt, 0x400000 + i * 4096, 0x10000 + i * 4096, PTE_U) == 0);
+    pt_unmap_range(&pt, 0x402000, 0x405000, &g);
+    CHECK(g.leaves == 3);
+    CHECK(g.ntables == 0); /* the PT still maps five pages */
+    CHECK(flushes == 0);
+    for (uint64_t i = 0; i < 8; i++) {
+        int mapped = pt_lookup(&pt, 0x400000 + i * 4096, NULL, NULL) == 0;
+        CHECK(mapped == (i < 2 || i >= 5));
+    }
+    reset();
+}
+
+TEST(unmap_range_detaches_emptied_tables_but_not_shared_ones)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+    uint64_t pt_a, pt_b, pd;
+
+    CHECK(pt_create(&pt) == 0);
+    /* Two PTs under one PD: 0x400000 and 0x600000. */
+    CHECK(pt_map(&pt, 0x400000, 0x1000, PTE_U) == 0);
+    CHECK(pt_map(&pt, 0x600000, 0x2000, PTE_U) == 0);
+    pt_a = table_on_path(&pt, 0x400000, 1);
+    pt_b = table_on_path(&pt, 0x600000, 1);
+    pd = table_on_path(&pt, 0x400000, 2);
+    pt_unmap_range(&pt, 0x400000, 0x401000, &g);
+    CHECK(g.leaves == 1);
+    CHECK(g.ntables == 1 && gathered(&g, pt_a)); /* the PD still holds pt_b */
+    CHECK(table_on_path(&pt, 0x600000, 1) == pt_b);
+    CHECK(pt_lookup(&pt, 0x600000, NULL, NULL) == 0);
+    /* A range over holes and the last page empties PD and PDPT too. */
+    pt_unmap_range(&pt, 0x1000, 0x40000000, &g);
+    CHECK(g.leaves == 2);
+    CHECK(g.ntables == 4 && gathered(&g, pt_b) && gathered(&g, pd));
+    CHECK(((const uint64_t *)pt_table_virt(pt.root))[0] == 0);
+    CHECK(flushes == 0);
+    reset();
+}
+
+TEST(unmap_range_over_nothing_changes_nothing)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+
+    CHECK(pt_create(&pt) == 0);
+    pt_unmap_range(&pt, 0x1000, 0x0000800000000000ull, &g); /* the whole user half */
+    CHECK(g.leaves == 0 && g.ntables == 0);
+    CHECK(pt_map(&pt, 0x0000800000000000ull - 4096, 0x3000, PTE_U) == 0);
+    pt_unmap_range(&pt, 0x0000800000000000ull - 4096, 0x0000800000000000ull, &g);
+    CHECK(g.leaves == 1 && g.ntables == 3); /* the last page of the half, and its tables */
+    reset();
+}
+
+TEST(unmap_range_stops_detaching_when_the_gather_is_full)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+    uint64_t n = PT_GATHER_TABLES + 8;
+
+    CHECK(pt_create(&pt) == 0);
+    for (uint64_t i = 0; i < n; i++) /* one PT each */
+        CHECK(pt_map(&pt, 0x40000000 + i * 0x200000, 0x1000, PTE_U) == 0);
+    pt_unmap_range(&pt, 0x40000000, 0x40000000 + n * 0x200000, &g);
+    CHECK(g.leaves == n);
+    CHECK(g.ntables == PT_GATHER_TABLES);
+    for (uint64_t i = 0; i < n; i++)
+        CHECK(pt_lookup(&pt, 0x40000000 + i * 0x200000, NULL, NULL) == -CAIRN_ENOENT);
+    /* The tables left behind are found by the next call. */
+    g.ntables = 0;
+    pt_unmap_range(&pt, 0x40000000, 0x40000000 + n * 0x200000, &g);
+    CHECK(g.leaves == n);
+    CHECK(g.ntables == 8 + 2); /* the other PTs, then the PD and the PDPT */
+    reset();
+}
+
+TEST(protect_range_rewrites_present_leaves_only)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+    uint64_t pa, flags;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map(&pt, 0x400000, 0x7000, PTE_U | PTE_W) == 0);
+    CHECK(pt_map(&pt, 0x402000, 0x8000, PTE_U | PTE_W) == 0);
+    pt_protect_range(&pt, 0x400000, 0x403000, PTE_U | PTE_NX, &g);
+    CHECK(g.leaves == 2 && g.ntables == 0 && flushes == 0);
+    CHECK(pt_lookup(&pt, 0x402000, &pa, &flags) == 0);
+    CHECK(pa == 0x8000 && (flags & PTE_NX) && !(flags & PTE_W) && (flags & PTE_U));
+    CHECK(pt_lookup(&pt, 0x401000, NULL, NULL) == -CAIRN_ENOENT); /* not entered */
+    pt_protect_range(&pt, 0x400000, 0x403000, PTE_U | PTE_NX, &g);
+    CHECK(g.leaves == 2); /* the same flags again: no change */
+    reset();
+}
+
 TEST(index_and_canonical_helpers)
 {
     CHECK(pt_index(0xffffffff80000000ull, 4) == 511);
@@ -203,6 +326,11 @@ main(void)
     RUN(protect_changes_flags_not_address);
     RUN(large_pages_translate_and_block_small_maps);
     RUN(table_allocation_failure_is_reported);
+    RUN(unmap_range_clears_only_the_range_and_flushes_nothing);
+    RUN(unmap_range_detaches_emptied_tables_but_not_shared_ones);
+    RUN(unmap_range_over_nothing_changes_nothing);
+    RUN(unmap_range_stops_detaching_when_the_gather_is_full);
+    RUN(protect_range_rewrites_present_leaves_only);
     RUN(index_and_canonical_helpers);
     return check_exit();
 }

@@ -157,3 +157,63 @@ pt_lookup(const struct pagetable *pt, uint64_t va, uint64_t *pa, uint64_t *flags
     }
     return -CAIRN_ENOENT;
 }
+
+static bool
+pt_table_empty(const uint64_t *table)
+{
+    for (unsigned i = 0; i < 512; i++) {
+        if (table[i])
+            return false;
+    }
+    return true;
+}
+
+/* Apply a range change to [start, end) within one table of `level`:
+ * clear leaves (flags NULL) or rewrite their flags. */
+static void
+pt_range_level(uint64_t *table, unsigned level, uint64_t start, uint64_t end, const uint64_t *flags,
+               struct pt_gather *g)
+{
+    uint64_t span = 1ull << (12 + 9 * (level - 1));
+
+    for (uint64_t va = start, next; va < end; va = next) {
+        uint64_t *entry = &table[pt_index(va, level)];
+
+        next = (va & ~(span - 1)) + span;
+        if (next > end || next < va) /* next < va: wrapped past the top */
+            next = end;
+        if (!(*entry & PTE_P))
+            continue;
+        if (level == 1) {
+            uint64_t now = *entry, want = 0;
+            /* Accessed and dirty are the CPU's: kept, and a difference
+             * there alone is no change. */
+            if (flags)
+                want = (now & (PTE_ADDR | PTE_A | PTE_D)) | (*flags & PTE_LEAF_FLAGS) | PTE_P;
+            if ((now ^ want) & ~(PTE_A | PTE_D)) {
+                *entry = want;
+                g->leaves++;
+            }
+        } else if (!(*entry & PTE_PS)) {
+            uint64_t *child = pt_table_virt(*entry & PTE_ADDR);
+            pt_range_level(child, level - 1, va, next, flags, g);
+            if (!flags && g->ntables < PT_GATHER_TABLES && pt_table_empty(child)) {
+                g->tables[g->ntables++] = *entry & PTE_ADDR;
+                *entry = 0;
+            }
+        }
+    }
+}
+
+void
+pt_unmap_range(struct pagetable *pt, uint64_t start, uint64_t end, struct pt_gather *g)
+{
+    pt_range_level(pt_table_virt(pt->root), 4, start, end, NULL, g);
+}
+
+void
+pt_protect_range(struct pagetable *pt, uint64_t start, uint64_t end, uint64_t flags,
+                 struct pt_gather *g)
+{
+    pt_range_level(pt_table_virt(pt->root), 4, start, end, &flags, g);
+}

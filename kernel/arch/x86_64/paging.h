@@ -9,6 +9,12 @@
  * pt_flush() after every change to a present entry (the kernel's flush
  * reaches every CPU that may cache it). Callers serialize changes to one
  * address space.
+ *
+ * The range functions (pt_unmap_range, pt_protect_range) are the
+ * exception: they change many entries and flush nothing, so that the
+ * caller can drop its lock first and flush the whole range once. Until
+ * that flush, CPUs may still use the old entries, and the tables they
+ * detached: the caller frees those only afterwards (struct pt_gather).
  */
 #ifndef CAIRN_ARCH_X86_64_PAGING_H
 #define CAIRN_ARCH_X86_64_PAGING_H
@@ -74,5 +80,27 @@ int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t *pa_out);
 int pt_protect(struct pagetable *pt, uint64_t va, uint64_t flags);
 /* Translate va (4 KiB or 2 MiB mapping); flags of the leaf entry. */
 int pt_lookup(const struct pagetable *pt, uint64_t va, uint64_t *pa, uint64_t *flags);
+
+/* What a range change leaves to its caller: whether a flush is needed, and
+ * the tables it detached, to be freed only after that flush. */
+#define PT_GATHER_TABLES 32
+struct pt_gather {
+    uint64_t leaves;                   /* present leaf entries changed */
+    unsigned ntables;                  /* entries of tables[] in use */
+    uint64_t tables[PT_GATHER_TABLES]; /* detached tables' physical addresses */
+};
+
+/* Clear every 4 KiB leaf in [start, end) (page-aligned, canonical, within
+ * one half of the address space; 2 MiB leaves are left alone) and detach
+ * every table below the root that is left empty, into g while it has room
+ * (the others stay in place, empty, for a later call or the table's
+ * owner). Flushes nothing: the caller flushes the range if g->leaves or
+ * g->ntables, then frees g->tables. g is added to, not reset. */
+void pt_unmap_range(struct pagetable *pt, uint64_t start, uint64_t end, struct pt_gather *g);
+/* Give every present 4 KiB leaf in [start, end) the leaf flags `flags`,
+ * keeping its address; counts the entries that changed in g->leaves.
+ * Flushes nothing and detaches no table. */
+void pt_protect_range(struct pagetable *pt, uint64_t start, uint64_t end, uint64_t flags,
+                      struct pt_gather *g);
 
 #endif

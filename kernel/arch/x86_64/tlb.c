@@ -24,16 +24,20 @@
  *   ------------------------------------        --------------------------
  *   compute targets from online/active_root
  *   take tlb_lock, serving requests meanwhile
- *   request_va = va
+ *   request = start, pages
  *   pending[t] = 1 (release), for each t
  *   IPI VEC_TLB to each t                       (interrupt, or a poll while
- *   invlpg locally if this CPU may hold va       it waits for tlb_lock)
+ *   flush locally if this CPU may hold it        it waits for tlb_lock)
  *   wait until every pending[t] == 0            if pending[t] (acquire):
- *   drop tlb_lock                                 invlpg request_va
+ *   drop tlb_lock                                 flush the request's range
  *                                                 pending[t] = 0 (release)
  *
+ * A range of more than TLB_FULL_FLUSH_PAGES pages is flushed whole: every
+ * non-global translation (a CR3 reload) for the user half, everything
+ * (CR4.PGE off and on) for the kernel half.
+ *
  * pending[t] is set only by the holder of tlb_lock, and the holder clears
- * nothing until all its targets have answered, so request_va is stable
+ * nothing until all its targets have answered, so the request is stable
  * while any pending flag is set. An IPI that arrives after its request was
  * served by a poll finds pending clear and does nothing (or serves a newer
  * request, which is just as correct).
@@ -52,6 +56,7 @@
 #include "arch/x86_64/tlb.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/layout.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
 #include "core/panic.h"
@@ -70,7 +75,8 @@ struct tlb_cpu {
 
 static struct tlb_cpu tlb_cpus[MAX_CPUS];
 static struct spinlock tlb_lock = SPINLOCK_INIT;
-static uint64_t request_va;      /* [tlb_lock] stable while any pending flag is set */
+static uint64_t request_start;   /* [tlb_lock] the range asked for; stable while */
+static uint64_t request_pages;   /* [tlb_lock] any pending flag is set */
 static uint64_t remote_requests; /* [a] */
 
 _Static_assert(MAX_CPUS <= 64, "targets are a 64-bit mask");
@@ -79,6 +85,23 @@ static bool
 va_is_kernel(uint64_t va)
 {
     return va >> 63;
+}
+
+/* Drop this CPU's translations of pages pages from start. Interrupts are
+ * off. */
+static void
+tlb_flush_local(uint64_t start, uint64_t pages)
+{
+    if (pages <= TLB_FULL_FLUSH_PAGES) {
+        for (uint64_t i = 0; i < pages; i++)
+            invlpg(start + i * PAGE_SIZE);
+    } else if (va_is_kernel(start) && (read_cr4() & CR4_PGE)) {
+        uint64_t cr4 = read_cr4();
+        write_cr4(cr4 & ~CR4_PGE); /* drops global entries too */
+        write_cr4(cr4);
+    } else {
+        write_cr3(read_cr3());
+    }
 }
 
 /* Serve the request addressed to this CPU, if there is one. Interrupts
@@ -90,7 +113,8 @@ tlb_serve(void)
 
     if (!__atomic_load_n(&me->pending, __ATOMIC_ACQUIRE))
         return;
-    invlpg(__atomic_load_n(&request_va, __ATOMIC_RELAXED));
+    tlb_flush_local(__atomic_load_n(&request_start, __ATOMIC_RELAXED),
+                    __atomic_load_n(&request_pages, __ATOMIC_RELAXED));
     __atomic_store_n(&me->pending, 0, __ATOMIC_RELEASE);
 }
 
@@ -152,13 +176,14 @@ tlb_wait_for(unsigned cpu, uint64_t va)
 }
 
 static void
-tlb_shoot(uint64_t targets, uint64_t va)
+tlb_shoot(uint64_t targets, uint64_t start, uint64_t pages)
 {
     while (!spin_trylock(&tlb_lock)) {
         tlb_serve(); /* the holder may be waiting for us */
         cpu_relax();
     }
-    __atomic_store_n(&request_va, va, __ATOMIC_RELAXED);
+    __atomic_store_n(&request_start, start, __ATOMIC_RELAXED);
+    __atomic_store_n(&request_pages, pages, __ATOMIC_RELAXED);
     for (uint64_t m = targets; m; m &= m - 1)
         __atomic_store_n(&tlb_cpus[__builtin_ctzll(m)].pending, 1, __ATOMIC_RELEASE);
     /* The flags are visible before any IPI (a UC store after WB stores is
@@ -178,21 +203,34 @@ tlb_finish(uint64_t targets, uint64_t va)
     spin_unlock(&tlb_lock);
 }
 
-void
-tlb_flush_page(const struct pagetable *pt, uint64_t va)
+static void
+tlb_flush(const struct pagetable *pt, uint64_t start, uint64_t pages)
 {
     bool irq = irq_save(); /* stay on this CPU from the choice to the flush */
     unsigned self = cpu_current_index();
     uint64_t targets;
 
-    /* The caller's entry store before the reads of active_root. */
+    /* The caller's entry stores before the reads of active_root. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    targets = tlb_targets(pt, va, self);
+    targets = tlb_targets(pt, start, self);
     if (targets)
-        tlb_shoot(targets, va);
-    if (va_is_kernel(va) || read_cr3() == pt->root)
-        invlpg(va);
+        tlb_shoot(targets, start, pages);
+    if (va_is_kernel(start) || read_cr3() == pt->root)
+        tlb_flush_local(start, pages);
     if (targets)
-        tlb_finish(targets, va);
+        tlb_finish(targets, start);
     irq_restore(irq);
+}
+
+void
+tlb_flush_page(const struct pagetable *pt, uint64_t va)
+{
+    tlb_flush(pt, va, 1);
+}
+
+void
+tlb_flush_range(const struct pagetable *pt, uint64_t start, uint64_t end)
+{
+    assert(start < end && va_is_kernel(start) == va_is_kernel(end - 1));
+    tlb_flush(pt, start, (end - start) / PAGE_SIZE);
 }

@@ -30,6 +30,17 @@ void tlb_init(void);
  */
 void tlb_flush_page(const struct pagetable *pt, uint64_t va);
 
+/*
+ * The same for every page of [start, end) (page-aligned, non-empty, within
+ * one half), in one shootdown. Beyond TLB_FULL_FLUSH_PAGES pages each CPU
+ * drops all its translations of that half instead of page by page (a CR3
+ * reload for the user half; toggling CR4.PGE for the kernel half). Either
+ * way the paging-structure caches are dropped too, so tables detached from
+ * pt may be freed once it returns.
+ */
+#define TLB_FULL_FLUSH_PAGES 32
+void tlb_flush_range(const struct pagetable *pt, uint64_t start, uint64_t end);
+
 /* Record that this CPU is about to load root into CR3. Called by the
  * context switch with interrupts off, before the CR3 write. */
 void tlb_set_active_root(uint64_t root);

@@ -3,19 +3,28 @@
  * Trap dispatch: CPU exceptions and device interrupts.
  *
  * An exception in kernel mode is a kernel bug: it is reported with the
- * registers and a symbolized backtrace, then the machine stops. (User-mode
- * faults arrive with the user-space issue; they will end only the faulting
- * process.) Device interrupts go to the handler registered for the vector
- * and are acknowledged at the local APIC afterwards.
+ * registers and a symbolized backtrace, then the machine stops. The one
+ * exception is a page fault at a user address inside the user-copy
+ * routine (mm/usercopy.c), which is resolved or makes the copy fail. A
+ * fault in user mode ends only the faulting process (or, for a page
+ * inside a mapping, enters the page). Device interrupts go to the handler
+ * registered for the vector and are acknowledged at the local APIC
+ * afterwards.
+ *
+ * Every trap closes SMAP (clac) first: the interrupted code's RFLAGS.AC,
+ * a user copy's or user mode's own, comes back with iretq, and handlers
+ * never run with user memory open.
  */
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/percpu.h"
 #include "console/console.h"
 #include "core/backtrace.h"
 #include "core/panic.h"
 #include "lib/log.h"
+#include "mm/usercopy.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 
@@ -160,6 +169,7 @@ trap_dispatch(struct trap_frame *tf)
      * before its swapgs, with GS still the user's. */
     if (vector == VEC_NMI && panic_in_progress())
         cpu_halt_forever();
+    user_access_end(); /* AC comes back with iretq */
     cpu = this_cpu();
 
     /* CR2 first: once interrupts are on again another fault may change it. */
@@ -168,6 +178,8 @@ trap_dispatch(struct trap_frame *tf)
         return;
     if (vector < 32 && (tf->cs & 3))
         trap_user_exception(tf, fault_addr);
+    if (vector == VEC_PAGE_FAULT && usercopy_fault(tf, fault_addr))
+        return;
     if (vector < 32)
         trap_kernel_exception(tf);
     if (vector == VEC_SPURIOUS)

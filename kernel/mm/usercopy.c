@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * copy_from_user / copy_to_user (see usercopy.h) and the page-fault fixup
+ * that lets a copy fail instead of crashing the kernel.
+ *
+ * Two layers of defence. The up-front check gives the normal contract: a
+ * bad range fails before any byte moves. The fixup covers what the check
+ * cannot: another thread unmapping or protecting the range between the
+ * check and the copy. Only the instructions listed in usercopy_extable
+ * (arch/x86_64/usercopy.S) get it, and only at user addresses; any other
+ * kernel fault still ends in the crash dump.
+ */
+#include <cairn/errors.h>
+#include <cairn/init.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpufeatures.h"
+#include "arch/x86_64/layout.h"
+#include "lib/string.h"
+#include "mm/usercopy.h"
+#include "mm/vspace.h"
+#include "obj/process.h"
+
+#define PF_PRESENT (1ul << 0) /* page-fault error code: a protection violation */
+#define PF_WRITE   (1ul << 1)
+#define RFLAGS_AC  (1ul << 18)
+
+struct usercopy_fixup {
+    uint64_t insn, fixup;
+};
+
+extern const struct usercopy_fixup usercopy_extable[], usercopy_extable_end[];
+
+/* Is every page of [addr, addr + len) in a mapping of vs that allows the
+ * access? Pages not yet touched are entered, so that normally the copy
+ * that follows does not fault. */
+static bool
+user_range_ok(struct vspace *vs, uint64_t addr, size_t len, bool write)
+{
+    if (len == 0)
+        return true;
+    if (addr + len < addr || addr + len > CAIRN_USER_TOP)
+        return false;
+    for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
+        if (vspace_fault(vs, va, write, false) < 0)
+            return false;
+    }
+    return true;
+}
+
+static uint64_t
+usercopy(void *dst, const void *src, size_t len, struct vspace *vs)
+{
+    uint64_t left;
+
+    user_access_begin();
+    left = usercopy_raw(dst, src, len, vs);
+    user_access_end();
+    return left;
+}
+
+int
+copy_from_user(void *dst, uint64_t user_src, size_t len)
+{
+    struct process *p = process_current();
+    uint64_t left;
+
+    if (len == 0)
+        return 0;
+    if (!p || !user_range_ok(&p->vs, user_src, len, false))
+        return -CAIRN_EFAULT;
+    left = usercopy(dst, (const void *)user_src, len, &p->vs);
+    if (left) {
+        /* The caller drops the buffer, but never hands on stale bytes. */
+        memset((uint8_t *)dst + (len - left), 0, left);
+        return -CAIRN_EFAULT;
+    }
+    return 0;
+}
+
+int
+copy_to_user(uint64_t user_dst, const void *src, size_t len)
+{
+    struct process *p = process_current();
+
+    if (len == 0)
+        return 0;
+    if (!p || !user_range_ok(&p->vs, user_dst, len, true))
+        return -CAIRN_EFAULT;
+    return usercopy((void *)user_dst, src, len, &p->vs) ? -CAIRN_EFAULT : 0;
+}
+
+static const struct usercopy_fixup *
+usercopy_fixup_find(uint64_t rip)
+{
+    for (const struct usercopy_fixup *e = usercopy_extable; e < usercopy_extable_end; e++) {
+        if (e->insn == rip)
+            return e;
+    }
+    return NULL;
+}
+
+bool
+usercopy_fault(struct trap_frame *tf, uint64_t addr)
+{
+    const struct usercopy_fixup *e = usercopy_fixup_find(tf->rip);
+    struct vspace *vs = (struct vspace *)tf->r8;
+    int err = -CAIRN_EFAULT;
+
+    /* A fault on the kernel side of a copy is a kernel bug, and so is a
+     * SMAP refusal (the copy ran without user_access_begin): resolving it
+     * would only fault again. */
+    if (!e || addr >= CAIRN_USER_TOP)
+        return false;
+    if ((tf->error & PF_PRESENT) && cpu_has_smap() && !(tf->rflags & RFLAGS_AC))
+        return false;
+    if (vs) {
+        /* As for a user fault: the page may be found and entered (a stale
+         * TLB entry, or a mapping made again), possibly preempted. */
+        if (tf->rflags & RFLAGS_IF)
+            irq_enable();
+        err = vspace_fault(vs, addr, tf->error & PF_WRITE, false);
+        irq_disable();
+    }
+    if (err)
+        tf->rip = e->fixup;
+    return true;
+}

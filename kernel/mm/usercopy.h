@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copying between the kernel and the current process's user memory.
+ *
+ * Contract (docs/syscalls.md, "Pointers"): the whole user range is
+ * checked first (every page in a mapping that allows the access; pages
+ * not yet touched are entered), so a bad pointer is -CAIRN_EFAULT before
+ * anything is copied. The copy itself survives another thread of the
+ * process unmapping or protecting the range meanwhile: a fault there is
+ * resolved like a user fault if the mapping still allows the access, and
+ * otherwise ends the copy with -CAIRN_EFAULT (usercopy_fault) instead of a
+ * kernel crash. Then part of the bytes may have been copied: into the
+ * user buffer, or into the kernel buffer (whose rest is zeroed).
+ *
+ * Neither call sleeps, but both take the vspace lock (and may allocate a
+ * frame for a page touched first), so no spinlock may be held.
+ */
+#ifndef CAIRN_MM_USERCOPY_H
+#define CAIRN_MM_USERCOPY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/trap.h"
+
+struct vspace;
+
+int copy_from_user(void *dst, uint64_t user_src, size_t len);
+int copy_to_user(uint64_t user_dst, const void *src, size_t len);
+
+/* The raw copy (arch/x86_64/usercopy.S): bytes not copied. Faults at user
+ * addresses are resolved against vs (may be NULL) or end the copy. For
+ * copy_*_user and the tests; callers open SMAP around it. */
+uint64_t usercopy_raw(void *dst, const void *src, uint64_t len, struct vspace *vs);
+
+/* Called by the trap code for a kernel-mode page fault at addr: true if it
+ * was a fault of usercopy_raw at a user address, now handled (the
+ * instruction runs again, or the copy ends early); false for any other
+ * fault, which is a kernel bug. */
+bool usercopy_fault(struct trap_frame *tf, uint64_t addr);
+
+#endif
