@@ -17,8 +17,10 @@
  *      (tlb_flush_range). Never under the lock: a CPU spinning on it with
  *      interrupts off (a fault, a user copy's fault) could not answer;
  *   3. only then free what the old translations could still reach: the
- *      detached page tables, and the removed regions' references to their
- *      memory objects (which may free the frames).
+ *      detached page tables (up to PT_SPARE_TABLES stay with the page
+ *      table for its next new tables, the rest go back to the frame
+ *      allocator), and the removed regions' references to their memory
+ *      objects (which may free the frames).
  *
  * Between 1 and 3 another CPU may still read or write the old pages
  * through a stale TLB entry; the call has not returned yet, so that is an
@@ -120,6 +122,8 @@ vspace_free_tables(struct vspace *vs)
         }
         frame_free(pml4[i] & PTE_ADDR, 0);
     }
+    for (unsigned i = 0; i < vs->pt.nspare; i++)
+        frame_free(vs->pt.spare[i], 0);
     frame_free(vs->pt.root, 0);
 }
 
@@ -264,45 +268,63 @@ range_check(uint64_t va, uint64_t size)
     return 0;
 }
 
-/* The region that contains addr, or NULL. */
+/* The first region that ends above addr: the one containing addr, or the
+ * next one after it; NULL if none. */
 static struct vm_region *
-region_find_locked(struct vspace *vs, uint64_t addr)
+region_from_locked(struct vspace *vs, uint64_t addr)
 {
     struct list_node *pos;
 
     list_for_each(pos, &vs->regions) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
-        if (addr < r->start)
-            break;
         if (addr < r->end)
             return r;
     }
     return NULL;
 }
 
-/* How many regions a change of [start, end) must split: those that
- * straddle an end of the range (one region may straddle both). */
-static unsigned
-splits_needed_locked(struct vspace *vs, uint64_t start, uint64_t end)
+static struct vm_region *
+region_next(struct vspace *vs, struct vm_region *r)
 {
-    struct vm_region *a = region_find_locked(vs, start), *b = region_find_locked(vs, end);
-
-    return (a && a->start < start) + (b && b->start < end);
+    return r->link.next == &vs->regions ? NULL : list_entry(r->link.next, struct vm_region, link);
 }
 
-/* Take vs->lock with enough spare region structs for the splits of
- * [start, end); the layout may change while the lock is dropped to
- * allocate, so the count is taken again. Returns 0 with the lock held
- * (interrupt state in *irq), or -CAIRN_ENOMEM without it. */
+/* Where a change of [start, end) meets the region list. */
+struct range_ends {
+    struct vm_region *first;     /* the first region ending above start, or NULL */
+    struct vm_region *cut_start; /* the region across start, or NULL */
+    struct vm_region *cut_end;   /* the region across end, or NULL (may be cut_start) */
+};
+
+static unsigned
+range_scan_locked(struct vspace *vs, uint64_t start, uint64_t end, struct range_ends *e)
+{
+    e->first = region_from_locked(vs, start);
+    e->cut_start = e->first && e->first->start < start ? e->first : NULL;
+    e->cut_end = NULL;
+    for (struct vm_region *r = e->first; r && r->start < end; r = region_next(vs, r)) {
+        if (r->end > end) {
+            e->cut_end = r;
+            break;
+        }
+    }
+    return (e->cut_start != NULL) + (e->cut_end != NULL);
+}
+
+/* Take vs->lock with enough spare region structs for the cuts of
+ * [start, end), and where the range meets the regions in *e; the layout
+ * may change while the lock is dropped to allocate, so it is looked at
+ * again. Returns 0 with the lock held (interrupt state in *irq), or
+ * -CAIRN_ENOMEM without it. */
 static int
-vspace_lock_with_spares(struct vspace *vs, uint64_t start, uint64_t end,
+vspace_lock_with_spares(struct vspace *vs, uint64_t start, uint64_t end, struct range_ends *e,
                         struct vspace_spares *spares, bool *irq)
 {
     for (;;) {
         unsigned need;
 
         *irq = spin_lock_irqsave(&vs->lock);
-        need = splits_needed_locked(vs, start, end);
+        need = range_scan_locked(vs, start, end, e);
         if (need <= spares->n)
             return 0;
         spin_unlock_irqrestore(&vs->lock, *irq);
@@ -322,17 +344,15 @@ spares_free(struct vspace_spares *spares)
         kfree(spares->r[--spares->n]);
 }
 
-/* If a region straddles at, cut it in two there: it keeps [start, at), a
- * spare becomes [at, end) with its own reference to the memory object.
- * The page table does not change. */
+/* Cut r in two at `at` (inside it): r keeps [start, at), a spare becomes
+ * [at, end) with its own reference to the memory object. The page table
+ * does not change. */
 static void
-split_at_locked(struct vspace *vs, uint64_t at, struct vspace_spares *spares)
+split_at_locked(struct vm_region *r, uint64_t at, struct vspace_spares *spares)
 {
-    struct vm_region *r = region_find_locked(vs, at), *n;
+    struct vm_region *n;
 
-    if (!r || r->start == at)
-        return;
-    assert(spares->n > 0);
+    assert(spares->n > 0 && r->start < at && at < r->end);
     n = spares->r[--spares->n];
     object_ref(&r->mo->obj);
     n->start = at;
@@ -345,17 +365,42 @@ split_at_locked(struct vspace *vs, uint64_t at, struct vspace_spares *spares)
     list_insert_between(&n->link, &r->link, r->link.next);
 }
 
+/* Cut the regions across the ends of [start, end) (the end first: it may
+ * be the same region as the start's, which keeps the start's part). The
+ * first region inside the range, or NULL. */
+static struct vm_region *
+range_cut_locked(struct vspace *vs, uint64_t start, uint64_t end, struct range_ends *e,
+                 struct vspace_spares *spares)
+{
+    if (e->cut_end)
+        split_at_locked(e->cut_end, end, spares);
+    if (e->cut_start) {
+        split_at_locked(e->cut_start, start, spares);
+        return region_next(vs, e->cut_start);
+    }
+    return e->first;
+}
+
 /* Step 3 (see the top), with the lock dropped: flush [start, end) if the
- * tables changed, then free what the old translations could reach. */
+ * tables changed, then free what the old translations could reach. The
+ * page tables the change emptied are kept for reuse while the page
+ * table has room (struct pagetable's spares), the rest are freed. */
 static void
 vspace_change_finish(struct vspace *vs, uint64_t start, uint64_t end, struct vspace_change *c,
                      struct vspace_spares *spares)
 {
     struct list_node *pos, *tmp;
+    unsigned kept = 0;
 
     if (c->g.leaves || c->g.ntables)
         tlb_flush_range(&vs->pt, start, end);
-    for (unsigned i = 0; i < c->g.ntables; i++)
+    if (c->g.ntables) {
+        bool irq = spin_lock_irqsave(&vs->lock);
+        while (kept < c->g.ntables && pt_spare_put(&vs->pt, c->g.tables[kept]))
+            kept++;
+        spin_unlock_irqrestore(&vs->lock, irq);
+    }
+    for (unsigned i = kept; i < c->g.ntables; i++)
         frame_free(c->g.tables[i], 0);
     list_for_each_safe(pos, tmp, &c->dead) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
@@ -370,7 +415,8 @@ vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size)
 {
     struct vspace_spares spares = {.n = 0};
     struct vspace_change c = {.g = {.leaves = 0, .ntables = 0}};
-    struct list_node *pos, *tmp;
+    struct vm_region *r, *next;
+    struct range_ends e;
     uint64_t end = va + size;
     bool irq;
     int err;
@@ -378,20 +424,14 @@ vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size)
     err = range_check(va, size);
     if (err)
         return err;
-    err = vspace_lock_with_spares(vs, va, end, &spares, &irq);
+    list_init(&c.dead);
+    err = vspace_lock_with_spares(vs, va, end, &e, &spares, &irq);
     if (err) {
         spares_free(&spares);
         return err;
     }
-    split_at_locked(vs, va, &spares);
-    split_at_locked(vs, end, &spares);
-    list_init(&c.dead);
-    list_for_each_safe(pos, tmp, &vs->regions) {
-        struct vm_region *r = list_entry(pos, struct vm_region, link);
-        if (r->start >= end)
-            break;
-        if (r->start < va)
-            continue;
+    for (r = range_cut_locked(vs, va, end, &e, &spares); r && r->start < end; r = next) {
+        next = region_next(vs, r);
         list_remove(&r->link);
         list_push_back(&c.dead, &r->link);
         if (vs->hint == r)
@@ -404,20 +444,16 @@ vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size)
 }
 
 /* 0 if every page of [start, end) lies in a region whose max_prot allows
- * prot; otherwise the first problem found: -CAIRN_ENOENT for a page in no
- * region, -CAIRN_ERIGHTS for a region that does not allow prot. */
+ * prot (first: the first region ending above start); otherwise the first
+ * problem found: -CAIRN_ENOENT for a page in no region, -CAIRN_ERIGHTS for
+ * a region that does not allow prot. */
 static int
-protect_check_locked(struct vspace *vs, uint64_t start, uint64_t end, uint32_t prot)
+protect_check_locked(struct vspace *vs, struct vm_region *first, uint64_t start, uint64_t end,
+                     uint32_t prot)
 {
     uint64_t covered = start;
-    struct list_node *pos;
 
-    list_for_each(pos, &vs->regions) {
-        struct vm_region *r = list_entry(pos, struct vm_region, link);
-        if (r->end <= start)
-            continue;
-        if (r->start >= end)
-            break;
+    for (struct vm_region *r = first; r && r->start < end; r = region_next(vs, r)) {
         if (r->start > covered)
             return -CAIRN_ENOENT;
         if (prot & ~r->max_prot)
@@ -432,7 +468,7 @@ vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
 {
     struct vspace_spares spares = {.n = 0};
     struct vspace_change c = {.g = {.leaves = 0, .ntables = 0}};
-    struct list_node *pos;
+    struct range_ends e;
     uint64_t end = va + size;
     bool irq;
     int err;
@@ -443,27 +479,21 @@ vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
     if (err)
         return err;
     list_init(&c.dead); /* protect removes no region */
-    err = vspace_lock_with_spares(vs, va, end, &spares, &irq);
+    err = vspace_lock_with_spares(vs, va, end, &e, &spares, &irq);
     if (err) {
         spares_free(&spares);
         return err;
     }
     /* Validate every region before the first one changes. */
-    err = protect_check_locked(vs, va, end, prot);
+    err = protect_check_locked(vs, e.first, va, end, prot);
     if (err) {
         spin_unlock_irqrestore(&vs->lock, irq);
         spares_free(&spares);
         return err;
     }
-    split_at_locked(vs, va, &spares);
-    split_at_locked(vs, end, &spares);
-    list_for_each(pos, &vs->regions) {
-        struct vm_region *r = list_entry(pos, struct vm_region, link);
-        if (r->start >= end)
-            break;
-        if (r->start >= va)
-            r->prot = prot;
-    }
+    for (struct vm_region *r = range_cut_locked(vs, va, end, &e, &spares); r && r->start < end;
+         r = region_next(vs, r))
+        r->prot = prot;
     /* Present pages keep their frames and take the new access at once;
      * with no access left they leave the table. */
     if (prot_accessible(prot))
@@ -491,7 +521,9 @@ vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
     /* Faults come in runs within one region: try the last one first. */
     r = vs->hint;
     if (!r || addr < r->start || addr >= r->end) {
-        r = region_find_locked(vs, addr);
+        r = region_from_locked(vs, addr);
+        if (r && addr < r->start)
+            r = NULL;
         vs->hint = r;
     }
     if (!r || !prot_accessible(r->prot) || (write && !(r->prot & CAIRN_PROT_WRITE)) ||

@@ -283,6 +283,52 @@ TEST(unmap_range_stops_detaching_when_the_gather_is_full)
     reset();
 }
 
+TEST(table_entries_count_present_entries_in_ignored_bits)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+    uint64_t *pml4, pd_entry;
+
+    CHECK(pt_create(&pt) == 0);
+    for (uint64_t i = 0; i < 3; i++)
+        CHECK(pt_map(&pt, 0x400000 + i * 4096, 0x1000, PTE_U) == 0);
+    pml4 = pt_table_virt(pt.root);
+    CHECK(pml4[0] >> 52 == 1); /* one PDPT entry */
+    pd_entry = ((const uint64_t *)pt_table_virt(table_on_path(&pt, 0x400000, 2)))[2];
+    CHECK(pd_entry >> 52 == 3); /* three PTEs, in bits the CPU ignores */
+    CHECK((pd_entry & PTE_ADDR) == table_on_path(&pt, 0x400000, 1));
+    CHECK(pt_unmap(&pt, 0x401000, NULL) == 0);
+    CHECK(pt_unmap(&pt, 0x400000, NULL) == 0);
+    CHECK(pt_unmap(&pt, 0x402000, NULL) == 0);
+    /* Emptied one page at a time: a range next to the pages finds it. */
+    pt_unmap_range(&pt, 0x500000, 0x501000, &g);
+    CHECK(g.leaves == 0 && g.ntables == 3);
+    CHECK(pml4[0] == 0);
+    reset();
+}
+
+TEST(spare_tables_are_used_before_new_ones)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+    unsigned allocated;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map(&pt, 0x400000, 0x1000, PTE_U) == 0);
+    pt_unmap_range(&pt, 0x400000, 0x401000, &g);
+    CHECK(g.ntables == 3);
+    for (unsigned i = 0; i < g.ntables; i++)
+        CHECK(pt_spare_put(&pt, g.tables[i]));
+    allocated = tables_allocated;
+    CHECK(pt_map(&pt, 0x7f0000000000ull, 0x2000, PTE_U) == 0); /* another path: three tables */
+    CHECK(tables_allocated == allocated && pt.nspare == 0);
+    CHECK(pt_lookup(&pt, 0x7f0000000000ull, NULL, NULL) == 0);
+    for (unsigned i = 0; i < PT_SPARE_TABLES; i++)
+        CHECK(pt_spare_put(&pt, 0x1000 * (i + 1)));
+    CHECK(!pt_spare_put(&pt, 0x9000)); /* full: the caller frees it */
+    reset();
+}
+
 TEST(protect_range_rewrites_present_leaves_only)
 {
     struct pagetable pt;
@@ -330,6 +376,8 @@ main(void)
     RUN(unmap_range_detaches_emptied_tables_but_not_shared_ones);
     RUN(unmap_range_over_nothing_changes_nothing);
     RUN(unmap_range_stops_detaching_when_the_gather_is_full);
+    RUN(table_entries_count_present_entries_in_ignored_bits);
+    RUN(spare_tables_are_used_before_new_ones);
     RUN(protect_range_rewrites_present_leaves_only);
     RUN(index_and_canonical_helpers);
     return check_exit();

@@ -43,8 +43,14 @@
 #define PTE_CACHE_WC PTE_PWT
 #define PTE_CACHE_UC (PTE_PCD | PTE_PWT)
 
+/* A page table kept empty tables for reuse: they cost a zeroed frame
+ * from the allocator each time otherwise. */
+#define PT_SPARE_TABLES 4
+
 struct pagetable {
-    uint64_t root; /* physical address of the PML4 */
+    uint64_t root;                   /* physical address of the PML4 */
+    unsigned nspare;                 /* empty tables (all zero) that the */
+    uint64_t spare[PT_SPARE_TABLES]; /* walker takes before pt_table_alloc() */
 };
 
 /* Embedder-provided. */
@@ -78,6 +84,11 @@ int pt_map_large(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t flags)
 int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t *pa_out);
 /* Replace a mapped 4 KiB page's flags. */
 int pt_protect(struct pagetable *pt, uint64_t va, uint64_t flags);
+/* Keep table, an empty table detached from pt (by pt_unmap_range) that no
+ * CPU can reach any more, for pt's next new table. false when pt keeps
+ * enough already: then the caller frees it. The owner frees what is kept
+ * (pt->spare[0 .. nspare)) with the table. */
+bool pt_spare_put(struct pagetable *pt, uint64_t table);
 /* Translate va (4 KiB or 2 MiB mapping); flags of the leaf entry. */
 int pt_lookup(const struct pagetable *pt, uint64_t va, uint64_t *pa, uint64_t *flags);
 
