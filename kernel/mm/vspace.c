@@ -381,6 +381,40 @@ range_cut_locked(struct vspace *vs, uint64_t start, uint64_t end, struct range_e
     return e->first;
 }
 
+/* Could b, the region after a, be part of a? */
+static bool
+region_joinable(const struct vm_region *a, const struct vm_region *b)
+{
+    return a->end == b->start && a->mo == b->mo && a->offset + (a->end - a->start) == b->offset &&
+           a->prot == b->prot && a->max_prot == b->max_prot;
+}
+
+/* Join again the regions from first's predecessor to the one after
+ * [.., end) where they continue one another (a protect cut them, then
+ * gave them the same protection). Joined-away regions go to dead, to be
+ * freed after the lock. */
+static void
+range_join_locked(struct vspace *vs, struct vm_region *first, uint64_t end, struct list_node *dead)
+{
+    struct vm_region *a = first, *b;
+
+    if (!a)
+        return;
+    if (a->link.prev != &vs->regions)
+        a = list_entry(a->link.prev, struct vm_region, link);
+    while (a->start < end && (b = region_next(vs, a))) {
+        if (!region_joinable(a, b)) {
+            a = b;
+            continue;
+        }
+        a->end = b->end;
+        list_remove(&b->link);
+        list_push_back(dead, &b->link);
+        if (vs->hint == b)
+            vs->hint = a;
+    }
+}
+
 /* Step 3 (see the top), with the lock dropped: flush [start, end) if the
  * tables changed, then free what the old translations could reach. The
  * page tables the change emptied are kept for reuse while the page
@@ -468,6 +502,7 @@ vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
 {
     struct vspace_spares spares = {.n = 0};
     struct vspace_change c = {.g = {.leaves = 0, .ntables = 0}};
+    struct vm_region *first;
     struct range_ends e;
     uint64_t end = va + size;
     bool irq;
@@ -478,7 +513,7 @@ vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
         err = prot_check(prot);
     if (err)
         return err;
-    list_init(&c.dead); /* protect removes no region */
+    list_init(&c.dead);
     err = vspace_lock_with_spares(vs, va, end, &e, &spares, &irq);
     if (err) {
         spares_free(&spares);
@@ -491,9 +526,10 @@ vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
         spares_free(&spares);
         return err;
     }
-    for (struct vm_region *r = range_cut_locked(vs, va, end, &e, &spares); r && r->start < end;
-         r = region_next(vs, r))
+    first = range_cut_locked(vs, va, end, &e, &spares);
+    for (struct vm_region *r = first; r && r->start < end; r = region_next(vs, r))
         r->prot = prot;
+    range_join_locked(vs, first, end, &c.dead);
     /* Present pages keep their frames and take the new access at once;
      * with no access left they leave the table. */
     if (prot_accessible(prot))
@@ -543,6 +579,19 @@ vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
 out:
     spin_unlock_irqrestore(&vs->lock, irq);
     return err;
+}
+
+unsigned
+vspace_region_count(struct vspace *vs)
+{
+    unsigned n = 0;
+    struct list_node *pos;
+    bool irq = spin_lock_irqsave(&vs->lock);
+
+    list_for_each(pos, &vs->regions)
+        n++;
+    spin_unlock_irqrestore(&vs->lock, irq);
+    return n;
 }
 
 uint64_t

@@ -55,7 +55,8 @@ int vspace_map(struct vspace *vs, struct memobj *mo, uint64_t offset, uint64_t s
 int vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size);
 /*
  * Give every page of [va, va + size) the protection prot, cutting regions
- * at the range's ends. Every page must be mapped (-CAIRN_ENOENT) and every
+ * at the range's ends (and joining pieces of one mapping again once they
+ * have the same protection). Every page must be mapped (-CAIRN_ENOENT) and every
  * region's max_prot must allow prot (-CAIRN_ERIGHTS); W+X is -CAIRN_EPERM;
  * a bad range -CAIRN_EINVAL; -CAIRN_ENOMEM. On any error nothing changed.
  * When it returns, no CPU has more access than prot through its TLB.
@@ -68,7 +69,8 @@ int vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
  * access. 0, or -CAIRN_EFAULT when the access is not allowed. */
 int vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec);
 
-/* Pages present in the page table (for tests). */
+/* Pages present in the page table, and regions (for tests). */
 uint64_t vspace_resident(struct vspace *vs);
+unsigned vspace_region_count(struct vspace *vs);
 
 #endif

@@ -263,6 +263,34 @@ KTEST(vspace_protect_that_one_region_refuses_changes_nothing)
     KTEST_EXPECT(frames_now() == before, "%lu frames free, %lu before", frames_now(), before);
 }
 
+KTEST(vspace_protect_back_and_forth_joins_the_pieces_again)
+{
+    uint64_t before = frames_now();
+    struct vspace vs;
+
+    KTEST_ASSERT(vspace_init(&vs) == 0, "vspace_init failed");
+    KTEST_ASSERT(map_new(&vs, USER_VA, 8, RW, RW) == 0, "map failed");
+    KTEST_EXPECT(vspace_protect(&vs, USER_VA + 3 * P, P, CAIRN_PROT_READ) == 0, "protect failed");
+    KTEST_EXPECT(vspace_region_count(&vs) == 3, "%u regions after cutting one page out",
+                 vspace_region_count(&vs));
+    KTEST_EXPECT(vspace_protect(&vs, USER_VA + 4 * P, P, CAIRN_PROT_READ) == 0, "protect failed");
+    KTEST_EXPECT(vspace_region_count(&vs) == 3, "%u regions: the read-only pages were not joined",
+                 vspace_region_count(&vs));
+    KTEST_EXPECT(vspace_fault(&vs, USER_VA + 4 * P, true, false) == -CAIRN_EFAULT, "write allowed");
+    KTEST_EXPECT(vspace_protect(&vs, USER_VA + 3 * P, 2 * P, RW) == 0, "protect failed");
+    KTEST_EXPECT(vspace_region_count(&vs) == 1, "%u regions after protecting back",
+                 vspace_region_count(&vs));
+    for (uint64_t i = 0; i < 8; i++)
+        KTEST_EXPECT(vspace_fault(&vs, USER_VA + i * P, true, false) == 0, "page %lu", i);
+    /* Mappings of two objects stay apart. */
+    KTEST_EXPECT(map_new(&vs, USER_VA + 8 * P, 1, RW, RW) == 0, "map failed");
+    KTEST_EXPECT(vspace_protect(&vs, USER_VA, 9 * P, CAIRN_PROT_READ) == 0, "protect failed");
+    KTEST_EXPECT(vspace_region_count(&vs) == 2, "%u regions for two objects",
+                 vspace_region_count(&vs));
+    vspace_fini(&vs);
+    KTEST_EXPECT(frames_now() == before, "%lu frames free, %lu before", frames_now(), before);
+}
+
 KTEST(vspace_unmap_of_nothing_succeeds_and_bad_ranges_are_refused)
 {
     uint64_t before = frames_now();
