@@ -473,3 +473,157 @@ KTEST(usercopy_survives_concurrent_unmap_and_protect)
         KTEST_EXPECT(frames_now() == before, "%lu frames free, %lu before", frames_now(), before);
     }
 }
+
+/* Readers on every CPU keep a vspace's table loaded and read one page of
+ * it; the test unmaps the page (alone, or within a range large enough for
+ * a whole-TLB flush) and maps a fresh object there: every CPU must see the
+ * new page from then on, or an unmap's flush did not reach it. */
+#define STALE_OLD 0x0dd0dd0dd0dd0dd0ull
+#define STALE_NEW 0x0eeeeeeeeeeeeeeeull
+
+enum {
+    STALE_READ_OLD,
+    STALE_PAUSE,
+    STALE_READ_NEW,
+    STALE_STOP
+};
+
+struct stale_probe {
+    struct vspace *vs;          /* [I] */
+    unsigned phase;             /* [a] */
+    unsigned paused;            /* [a] readers that saw STALE_PAUSE */
+    uint8_t read_old[MAX_CPUS]; /* [a] */
+    uint8_t read_new[MAX_CPUS]; /* [a] */
+    uint32_t stale[MAX_CPUS];   /* [a] reads of anything but STALE_NEW after the remap */
+};
+
+static long
+stale_reader(void *arg)
+{
+    struct stale_probe *p = arg;
+    bool paused = false;
+
+    for (;;) {
+        bool irq = irq_save();
+        unsigned cpu = this_cpu()->index, phase = __atomic_load_n(&p->phase, __ATOMIC_ACQUIRE);
+        uint64_t v = 0;
+
+        if (phase == STALE_READ_OLD || phase == STALE_READ_NEW) {
+            /* Stay on the table between reads, so the TLB keeps the entry. */
+            if (read_cr3() != p->vs->pt.root) {
+                tlb_set_active_root(p->vs->pt.root);
+                write_cr3(p->vs->pt.root);
+            }
+            user_access_begin();
+            v = *(volatile uint64_t *)USER_VA;
+            user_access_end();
+        }
+        irq_restore(irq);
+        if (phase == STALE_READ_OLD && v == STALE_OLD)
+            __atomic_store_n(&p->read_old[cpu], 1, __ATOMIC_RELAXED);
+        if (phase == STALE_PAUSE && !paused) {
+            paused = true;
+            __atomic_fetch_add(&p->paused, 1, __ATOMIC_RELEASE);
+        }
+        if (phase == STALE_READ_NEW) {
+            if (v != STALE_NEW)
+                __atomic_fetch_add(&p->stale[cpu], 1, __ATOMIC_RELAXED);
+            __atomic_store_n(&p->read_new[cpu], 1, __ATOMIC_RELAXED);
+        }
+        if (phase == STALE_STOP)
+            return 0;
+    }
+}
+
+/* Sleep until flags[cpu] is set for every CPU or 5 s pass; true if all. */
+static bool
+every_cpu_within(const uint8_t *flags)
+{
+    for (uint64_t start = clock_monotonic_ns(); clock_monotonic_ns() - start < 5000000000ull;) {
+        unsigned cpu = 0;
+        while (cpu < cpu_count && __atomic_load_n(&flags[cpu], __ATOMIC_RELAXED))
+            cpu++;
+        if (cpu == cpu_count)
+            return true;
+        sched_sleep_ns(1000000);
+    }
+    return false;
+}
+
+/* Map a fresh page holding value at USER_VA, entered in the table; *mo
+ * keeps a reference of the caller's, so the frame outlives the mapping (a
+ * stale TLB entry must not find the new page by reusing the frame). */
+static int
+map_value(struct vspace *vs, uint64_t value, struct memobj **mo)
+{
+    uint64_t va = USER_VA;
+    int err = memobj_create(P, mo);
+
+    if (err)
+        return err;
+    err = vspace_map(vs, *mo, 0, P, &va, true, RW, RW);
+    if (!err)
+        err = vspace_fault(vs, USER_VA, true, false);
+    if (!err)
+        *(uint64_t *)phys_to_virt(frame_at(vs, USER_VA, NULL)) = value;
+    return err;
+}
+
+static void
+unmap_reaches_every_cpu(uint64_t unmap_start, uint64_t unmap_pages)
+{
+    static struct stale_probe p;
+    struct thread *t[MAX_CPUS + 1];
+    unsigned n = cpu_count + 1, live = thread_live_count();
+    uint64_t before = frames_now();
+    struct memobj *old_mo = NULL, *new_mo = NULL;
+    struct vspace vs;
+
+    KTEST_ASSERT(vspace_init(&vs) == 0, "vspace_init failed");
+    KTEST_EXPECT(map_value(&vs, STALE_OLD, &old_mo) == 0, "map failed");
+    p = (struct stale_probe){.vs = &vs, .phase = STALE_READ_OLD};
+    for (unsigned i = 0; i < n; i++) {
+        t[i] = thread_create("stale-reader", stale_reader, &p, THREAD_PRIORITY_NORMAL - 1);
+        KTEST_EXPECT(t[i] != NULL, "thread_create failed");
+        if (!t[i])
+            n = i;
+    }
+    for (unsigned i = 0; i < n; i++)
+        sched_start(t[i]);
+    KTEST_EXPECT(every_cpu_within(p.read_old), "some CPU never read the page");
+    __atomic_store_n(&p.phase, STALE_PAUSE, __ATOMIC_RELEASE);
+    for (uint64_t start = clock_monotonic_ns(); __atomic_load_n(&p.paused, __ATOMIC_ACQUIRE) < n &&
+                                                clock_monotonic_ns() - start < 5000000000ull;)
+        sched_sleep_ns(1000000);
+    KTEST_EXPECT(p.paused == n, "%u of %u readers paused", p.paused, n);
+    KTEST_EXPECT(vspace_unmap(&vs, unmap_start, unmap_pages * P) == 0, "unmap failed");
+    KTEST_EXPECT(map_value(&vs, STALE_NEW, &new_mo) == 0, "map of the new page failed");
+    __atomic_store_n(&p.phase, STALE_READ_NEW, __ATOMIC_RELEASE);
+    KTEST_EXPECT(every_cpu_within(p.read_new), "some CPU never read the new page");
+    __atomic_store_n(&p.phase, STALE_STOP, __ATOMIC_RELEASE);
+    for (unsigned i = 0; i < n; i++) {
+        KTEST_EXPECT(ktest_wait_dead(t[i], 5000), "reader %u did not stop", i);
+        thread_unref(t[i]);
+    }
+    KTEST_EXPECT(ktest_live_threads_settle(live), "%u threads alive, %u before",
+                 thread_live_count(), live);
+    for (unsigned i = 0; i < cpu_count; i++)
+        KTEST_EXPECT(p.stale[i] == 0, "cpu %u read the unmapped page %u times", i, p.stale[i]);
+    vspace_fini(&vs); /* the readers are gone: no CPU is on the table */
+    if (old_mo)
+        object_unref(&old_mo->obj);
+    if (new_mo)
+        object_unref(&new_mo->obj);
+    KTEST_EXPECT(frames_now() == before, "%lu frames free, %lu before", frames_now(), before);
+}
+
+KTEST(vspace_unmap_of_a_page_reaches_every_cpu_on_the_space)
+{
+    unmap_reaches_every_cpu(USER_VA, 1);
+}
+
+KTEST(vspace_unmap_of_a_large_range_reaches_every_cpu_on_the_space)
+{
+    /* Beyond TLB_FULL_FLUSH_PAGES: every CPU drops its whole TLB. */
+    unmap_reaches_every_cpu(USER_VA - 32 * P, 2 * TLB_FULL_FLUSH_PAGES);
+}
