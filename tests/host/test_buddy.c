@@ -158,7 +158,7 @@ TEST(buddy_alloc_below_finds_a_block_under_the_limit)
         buddy_free(&a.b, (uint64_t)(low + i), 0);
     for (int i = 0; i < 4; i++)
         buddy_free(&a.b, (uint64_t)(high + i), 0);
-    CHECK(buddy_alloc_below(&a.b, 2, 100) == -1); /* [100, 104) ends past 100 */
+    CHECK(buddy_alloc_below(&a.b, 2, 100) == -1);  /* [100, 104) ends past 100 */
     CHECK(buddy_alloc_below(&a.b, 3, 4096) == -1); /* no free block of 8 */
     pfn = buddy_alloc_below(&a.b, 2, 104);
     CHECK(pfn == low);

@@ -345,6 +345,11 @@ TEST(protect_range_rewrites_present_leaves_only)
     CHECK(pt_lookup(&pt, 0x401000, NULL, NULL) == -CAIRN_ENOENT); /* not entered */
     pt_protect_range(&pt, 0x400000, 0x403000, PTE_U | PTE_NX, &g);
     CHECK(g.leaves == 2); /* the same flags again: no change */
+    /* The cache type stays: only access changes. */
+    CHECK(pt_map(&pt, 0x404000, 0x9000, PTE_U | PTE_W | PTE_CACHE_UC) == 0);
+    pt_protect_range(&pt, 0x404000, 0x405000, PTE_U | PTE_NX | PTE_CACHE_WC, &g);
+    CHECK(pt_lookup(&pt, 0x404000, &pa, &flags) == 0);
+    CHECK((flags & PTE_CACHE_UC) == PTE_CACHE_UC && !(flags & PTE_W) && (flags & PTE_NX));
     reset();
 }
 

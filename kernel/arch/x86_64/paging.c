@@ -227,10 +227,11 @@ pt_range_level(uint64_t *table, uint64_t *up, unsigned level, uint64_t start, ui
             continue;
         if (level == 1) {
             uint64_t now = *entry, want = 0;
-            /* Accessed and dirty are the CPU's: kept, and a difference
-             * there alone is no change. */
+            /* Only the access bits change: the address, the cache type
+             * and the CPU's accessed and dirty bits stay (and a difference
+             * in accessed or dirty alone is no change). */
             if (flags)
-                want = (now & (PTE_ADDR | PTE_A | PTE_D)) | (*flags & PTE_LEAF_FLAGS) | PTE_P;
+                want = (now & ~PTE_ACCESS_FLAGS) | (*flags & PTE_ACCESS_FLAGS);
             if ((now ^ want) & ~(PTE_A | PTE_D)) {
                 *entry = want;
                 g->leaves++;

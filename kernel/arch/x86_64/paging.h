@@ -35,7 +35,9 @@
 #define PTE_ADDR 0x000ffffffffff000ull
 
 /* Leaf flags a caller may ask for; everything else is the walker's. */
-#define PTE_LEAF_FLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_G | PTE_NX)
+#define PTE_LEAF_FLAGS   (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_G | PTE_NX)
+/* The leaf flags that decide access (what pt_protect_range changes). */
+#define PTE_ACCESS_FLAGS (PTE_W | PTE_U | PTE_NX)
 
 /* Cache types through the PAT as vm.c programs it (PWT alone selects
  * write-combining). */
@@ -108,9 +110,10 @@ struct pt_gather {
  * owner). Flushes nothing: the caller flushes the range if g->leaves or
  * g->ntables, then frees g->tables. g is added to, not reset. */
 void pt_unmap_range(struct pagetable *pt, uint64_t start, uint64_t end, struct pt_gather *g);
-/* Give every present 4 KiB leaf in [start, end) the leaf flags `flags`,
- * keeping its address; counts the entries that changed in g->leaves.
- * Flushes nothing and detaches no table. */
+/* Give every present 4 KiB leaf in [start, end) the access bits of
+ * `flags` (PTE_ACCESS_FLAGS), keeping its address and cache type; counts
+ * the entries that changed in g->leaves. Flushes nothing and detaches no
+ * table. */
 void pt_protect_range(struct pagetable *pt, uint64_t start, uint64_t end, uint64_t flags,
                       struct pt_gather *g);
 
