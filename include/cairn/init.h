@@ -18,9 +18,20 @@
  *   - rsp = CAIRN_USER_STACK_TOP (16-byte aligned, as the psABI wants at
  *     process entry: no return address pushed);
  *   - rdi = the boot flags (CAIRN_INIT_*); every other general register 0;
- *   - handles 0, 1, ... name the boot modules, in the loader's order (init
- *     itself included), as memory objects with READ, MAP, DUPLICATE and
- *     TRANSFER: the first handle that handle_info refuses ends the list;
+ *   - its handle table (values below; rights in include/cairn/rights.h):
+ *       CAIRN_INIT_HANDLE_PROCESS   its own process: READ, WAIT, MANAGE,
+ *                                   DUPLICATE, TRANSFER
+ *       CAIRN_INIT_HANDLE_THREAD    its own (main) thread: the same rights
+ *       CAIRN_INIT_HANDLE_BOOTINFO  the boot information, a memory object
+ *                                   holding a struct cairn_bootinfo
+ *                                   (include/cairn/bootinfo.h): READ, MAP,
+ *                                   DUPLICATE, TRANSFER
+ *       CAIRN_INIT_HANDLE_MODULES + i   boot module i, in the loader's order
+ *                                   (init itself included), as a memory
+ *                                   object with READ, MAP, DUPLICATE and
+ *                                   TRANSFER; the boot information counts
+ *                                   and names them;
+ *     and nothing else;
  *   - rflags: IF set, DF clear; the x87/SSE state as after FNINIT, with
  *     MXCSR = 0x1f80 (all exceptions masked, round to nearest).
  *
@@ -39,6 +50,12 @@
 #define CAIRN_INIT_EXEC_DATA 16u /* tests: die by jumping into its own data */
 #define CAIRN_INIT_BENCH     32u /* the kernel was booted with `bench`: run the benchmarks */
 #define CAIRN_INIT_YIELDER   64u /* benchmarks: yield 1100 times, then exit */
+
+/* init's handle table at entry (see above). */
+#define CAIRN_INIT_HANDLE_PROCESS  0
+#define CAIRN_INIT_HANDLE_THREAD   1
+#define CAIRN_INIT_HANDLE_BOOTINFO 2
+#define CAIRN_INIT_HANDLE_MODULES  3
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

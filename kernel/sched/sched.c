@@ -169,7 +169,8 @@ sched_init_cpu(void)
     idle->state = THREAD_RUNNING;
     idle->on_cpu = true;
     idle->cpu = index;
-    idle->refs = 1;
+    idle->obj.type = CAIRN_OBJ_THREAD; /* static: never freed, not counted as live */
+    idle->obj.refs = 1;
     idle->kstack_top = this_cpu()->tss.rsp[0];
     ksnprintf(idle->name, sizeof(idle->name), "idle%u", index);
     list_init(&idle->rq_link);
@@ -230,6 +231,7 @@ sched_start(struct thread *t)
     bool irq = spin_lock_irqsave(&rq->lock);
 
     assert(t->state == THREAD_NEW);
+    thread_ref(t); /* the running thread's own, dropped by thread_reap */
     sched_enqueue_and_kick_locked(rq, t);
     spin_unlock_irqrestore(&rq->lock, irq);
     if (irq)
@@ -272,6 +274,11 @@ sched_sleep_ns(uint64_t ns)
 
     spin_lock(&rq->lock);
     t = rq->current;
+    if (__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) { /* being stopped: no more sleeping */
+        spin_unlock(&rq->lock);
+        irq_restore(irq);
+        return;
+    }
     now = clock_monotonic_ns();
     t->state = THREAD_SLEEPING;
     sleepers_insert_locked(rq, t, ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
@@ -306,6 +313,11 @@ sched_block_until(uint64_t deadline)
 
     spin_lock(&rq->lock);
     t = rq->current;
+    /* A thread being stopped blocks no more: the wait ends as if woken
+     * from outside. Checked under the lock that sched_wake takes, so a
+     * stop set just before the wake-up is never missed. */
+    if (t->state == THREAD_BLOCKED && __atomic_load_n(&t->stop, __ATOMIC_ACQUIRE))
+        t->state = THREAD_RUNNING;
     if (t->state == THREAD_BLOCKED) {
         t->timed_out = false;
         if (deadline != SCHED_FOREVER)
@@ -470,10 +482,10 @@ thread_exit(long status)
 {
     struct runqueue *rq;
 
+    thread_mark_exited(sched_current(), status); /* wakes thread_wait callers */
     irq_disable();
     rq = this_rq();
     spin_lock(&rq->lock);
-    rq->current->exit_status = status;
     __atomic_store_n(&rq->current->state, THREAD_DEAD, __ATOMIC_RELEASE);
     /* The thread switched to reaps this one (sched_finish_switch). */
     schedule_locked(rq);
@@ -505,7 +517,8 @@ sched_handoff(struct thread *next, uint64_t deadline)
      * then guarded by the lock we hold), and nothing ready here outranks
      * it; otherwise an ordinary wake-up and block. */
     if (next->cpu != this_cpu()->index || next->state != THREAD_BLOCKED ||
-        (rq->bitmap && highest_ready_locked(rq) > next->priority)) {
+        (rq->bitmap && highest_ready_locked(rq) > next->priority) ||
+        __atomic_load_n(&me->stop, __ATOMIC_ACQUIRE)) {
         spin_unlock(&rq->lock);
         sched_wake(next);
         timed_out = sched_block_until(deadline);

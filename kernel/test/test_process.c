@@ -63,7 +63,7 @@ run_init_copy(uint64_t flags)
 
     if (init_image(&image, &size) < 0 || process_spawn_elf("init-copy", image, size, flags, &p))
         return -1000;
-    sched_start(p->main_thread);
+    process_start(p);
     if (process_wait(p, 20 * SECOND, &status) < 0)
         status = -1001;
     process_unref(p);

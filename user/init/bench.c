@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cairn/init.h>
+#include <cairn/spawn.h>
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
@@ -140,7 +141,7 @@ bench_context_switch_yield(long image)
 int
 bench_run(void)
 {
-    long image = 0; /* handle 0: init's own image (include/cairn/init.h) */
+    long image = cairn_boot_module("init", NULL); /* init's own image */
 
     bench_null_syscall();
     bench_page_fault();
