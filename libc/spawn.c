@@ -51,10 +51,10 @@ struct elf64_phdr {
 static int
 spawn_check_header(const struct elf64_ehdr *eh, uint64_t size)
 {
-    if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) != 0 ||
-        eh->ident[4] != ELF_CLASS64 || eh->ident[5] != ELF_DATA2LSB || eh->type != ELF_ET_EXEC ||
-        eh->machine != ELF_EM_X86_64 || eh->phentsize != sizeof(struct elf64_phdr) ||
-        eh->phoff > size || eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
+    if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) != 0 || eh->ident[4] != ELF_CLASS64 ||
+        eh->ident[5] != ELF_DATA2LSB || eh->type != ELF_ET_EXEC || eh->machine != ELF_EM_X86_64 ||
+        eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
+        eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
         return -CAIRN_EINVAL;
     return 0;
 }

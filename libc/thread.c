@@ -12,8 +12,7 @@
 void cairn_thread_entry(void); /* thread_entry.S; never called from C */
 
 long
-cairn_thread_create_fn(long self, long (*fn)(void *), void *arg, void *stack_top,
-                       uint32_t priority)
+cairn_thread_create_fn(long self, long (*fn)(void *), void *arg, void *stack_top, uint32_t priority)
 {
     uint64_t *sp = stack_top;
 

@@ -93,8 +93,7 @@ process_kick(struct thread *t)
     cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
     /* Racy but safe: a thread that stops running after this read passes a
      * check on its way back to user mode anyway. */
-    if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_RUNNING &&
-        cpu != this_cpu()->index)
+    if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == THREAD_RUNNING && cpu != this_cpu()->index)
         lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
 }
 

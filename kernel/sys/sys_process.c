@@ -42,8 +42,8 @@ static int
 process_get_managed(int32_t h, struct process **out)
 {
     struct object *o;
-    int err = handle_get(&process_current()->handles, h, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &o,
-                         NULL);
+    int err =
+        handle_get(&process_current()->handles, h, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &o, NULL);
 
     if (!err)
         *out = process_from(o);

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/init.h>
+#include <cairn/process.h>
 #include <cairn/rights.h>
+#include <cairn/spawn.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -114,4 +117,83 @@ expect_stats(const struct cairn_debug_stats *before, const char *when)
     }
     if (stats_differ(&now, before, why, sizeof(why)))
         test_fail("%s: %s", when, why);
+}
+
+long
+test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg)
+{
+    t->handle = -CAIRN_EINVAL;
+    t->stack = cairn_memobj_create(TEST_STACK_SIZE);
+    t->base = t->stack < 0 ? t->stack
+                           : cairn_vm_map(t->stack, 0, TEST_STACK_SIZE, 0,
+                                          CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (t->base < 0) {
+        test_fail("no stack for a thread: %s", cairn_error_name((int)t->base));
+        return t->base;
+    }
+    t->handle = cairn_thread_create_fn(CAIRN_INIT_HANDLE_PROCESS, fn, arg,
+                                       (void *)(t->base + TEST_STACK_SIZE), CAIRN_PRIORITY_DEFAULT);
+    if (t->handle < 0) {
+        test_fail("thread_create returned %s", cairn_error_name((int)t->handle));
+        return t->handle;
+    }
+    long err = cairn_thread_start(t->handle);
+    if (err < 0)
+        test_fail("thread_start returned %s", cairn_error_name((int)err));
+    return err;
+}
+
+long
+test_thread_join(struct test_thread *t, uint64_t timeout_ns, int64_t *status)
+{
+    long err;
+
+    if (t->handle < 0)
+        return t->handle;
+    err = cairn_thread_wait(t->handle, timeout_ns, status);
+    cairn_handle_close(t->handle);
+    t->handle = -CAIRN_EBADH;
+    return err;
+}
+
+void
+test_thread_free(struct test_thread *t)
+{
+    if (t->base >= 0)
+        cairn_vm_unmap((uint64_t)t->base, TEST_STACK_SIZE);
+    if (t->stack >= 0)
+        cairn_handle_close(t->stack);
+    t->base = t->stack = -CAIRN_EBADH;
+}
+
+long
+test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    long handles[1 + CAIRN_BOOTINFO_MODULES_MAX + 8], image, child;
+    uint64_t size = 0;
+    unsigned n = 0;
+
+    image = cairn_boot_module(module, &size);
+    if (!bi || image < 0 || nextra > 8) {
+        test_fail("no module %s to spawn", module);
+        return -CAIRN_ENOENT;
+    }
+    handles[n++] = CAIRN_INIT_HANDLE_BOOTINFO;
+    for (uint32_t i = 0; i < bi->module_count; i++)
+        handles[n++] = CAIRN_INIT_HANDLE_MODULES + (long)i;
+    for (unsigned i = 0; i < nextra; i++)
+        handles[n++] = extra[i];
+    child = cairn_spawn_elf(image, size, mode, handles, n, NULL);
+    if (child < 0)
+        test_fail("spawning %s returned %s", module, cairn_error_name((int)child));
+    return child;
+}
+
+long
+test_extra_handle(unsigned i)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+
+    return bi ? CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count + (long)i : -CAIRN_ENOENT;
 }

@@ -55,4 +55,44 @@ struct cairn_debug_stats stats_now(void);
  */
 void expect_stats(const struct cairn_debug_stats *before, const char *when);
 
+/* --- threads and child processes for the tests --- */
+
+#define TEST_STACK_SIZE (16 * 1024)
+
+/* A thread of this process running a C function, with its own stack. */
+struct test_thread {
+    long handle; /* the thread, or a negative code */
+    long stack;  /* the stack's memory object */
+    long base;   /* where the stack is mapped */
+};
+
+/*
+ * Creates and starts a thread of this process running fn(arg) on a fresh
+ * TEST_STACK_SIZE stack (mapped with a guard page below). Returns 0 or the
+ * failing call's code (and fails the test).
+ */
+long test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg);
+
+/* Waits up to timeout_ns for t to end and gives its status; closes the
+ * thread's handle, not its stack. Returns thread_wait's result. */
+long test_thread_join(struct test_thread *t, uint64_t timeout_ns, int64_t *status);
+
+/* Unmaps and releases t's stack. Only once no other thread of this
+ * process is running: an unmap makes every CPU running the process drop
+ * the old translation, and a CPU busy in the kernel for a sibling thread
+ * may not be able to answer (arch/x86_64/tlb.h). */
+void test_thread_free(struct test_thread *t);
+
+/*
+ * Starts another copy of the boot module called module (normally this
+ * program) with mode in rdi, through cairn_spawn_elf, with this program's
+ * handles (the boot information and every module) followed by extra[0 ..
+ * nextra): the child finds extra[i] at handle test_extra_handle(i).
+ * Returns the process handle or a negative code (and fails the test).
+ */
+long test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra);
+
+/* In a child started by test_spawn: the handle of extra[i]. */
+long test_extra_handle(unsigned i);
+
 #endif
