@@ -39,6 +39,7 @@
 #include "mm/vspace.h"
 #include "obj/handle.h"
 #include "obj/object.h"
+#include "sched/sched.h"
 #include "sched/thread.h"
 #include "sched/waitq.h"
 
@@ -151,9 +152,18 @@ void process_end(struct process *p, int64_t status);
  * with it; never returns. */
 _Noreturn void process_exit(int64_t status);
 
+/* The calling thread, told to stop, exits with its process's status. */
+_Noreturn void process_stop(void);
+
 /* On the way out to user mode: if the calling thread has been told to
- * stop, it exits here (with its process's status) and does not return. */
-void process_stop_check(void);
+ * stop, it exits here (with its process's status) and does not return.
+ * Inline: every system call's return passes here. */
+static inline void
+process_stop_check(void)
+{
+    if (__builtin_expect(__atomic_load_n(&sched_current()->stop, __ATOMIC_ACQUIRE), 0))
+        process_stop();
+}
 
 /* Wait until p has ended, at most timeout_ns (0: just look). Returns 0
  * and the status, -CAIRN_ETIMEDOUT, or -CAIRN_EINTR when the caller is

@@ -165,15 +165,11 @@ process_exit(int64_t status)
     process_thread_exit(status);
 }
 
-void
-process_stop_check(void)
+_Noreturn void
+process_stop(void)
 {
-    struct thread *me = sched_current();
-
-    if (!__atomic_load_n(&me->stop, __ATOMIC_ACQUIRE))
-        return;
     /* stop was set after exit_status was fixed, under the same lock. */
-    process_thread_exit(__atomic_load_n(&me->process->exit_status, __ATOMIC_RELAXED));
+    process_thread_exit(__atomic_load_n(&process_current()->exit_status, __ATOMIC_RELAXED));
 }
 
 void

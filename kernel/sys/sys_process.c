@@ -29,7 +29,7 @@ sys_process_create(struct trap_frame *f)
     int err, h;
 
     (void)f;
-    err = process_create("process", &p);
+    err = process_create("child", &p);
     if (err)
         return err;
     h = handle_insert(&process_current()->handles, &p->obj, PROCESS_CREATOR_RIGHTS);
