@@ -103,9 +103,9 @@ kernel: $(BUILD)/cairn.elf
 
 # --- ISO -----------------------------------------------------------------------
 # tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) tools/mkiso.sh | $(DEPS_STAMP)
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) tools/mkiso.sh | $(DEPS_STAMP)
 	@echo "  ISO     $@"
-	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" init=$(USER_INIT)
+	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" $(USER_MODULES)
 
 .PHONY: iso
 iso: $(BUILD)/cairn.iso
@@ -120,8 +120,8 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(USER_INIT) $(HOST_TEST_BINS) | $(DEPS_STAMP)
-	sh tests/run.sh
+test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(HOST_TEST_BINS) | $(DEPS_STAMP)
+	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
 # --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
 .PHONY: bench

@@ -101,6 +101,71 @@ cairn_process_wait(long process, uint64_t timeout_ns, int64_t *status)
 }
 
 long
+cairn_process_create(void)
+{
+    return cairn_syscall0(CAIRN_SYS_process_create);
+}
+
+long
+cairn_vm_map_into(long process, long memobj, uint64_t offset, uint64_t size, uint64_t addr,
+                  uint64_t prot_flags)
+{
+    return cairn_syscall6(CAIRN_SYS_vm_map_into, process, memobj, (long)offset, (long)size,
+                          (long)addr, (long)prot_flags);
+}
+
+long
+cairn_vm_unmap_into(long process, uint64_t addr, uint64_t size)
+{
+    return cairn_syscall3(CAIRN_SYS_vm_unmap_into, process, (long)addr, (long)size);
+}
+
+long
+cairn_thread_create(long process, uint64_t entry, uint64_t stack, uint64_t arg, uint32_t priority)
+{
+    return cairn_syscall5(CAIRN_SYS_thread_create, process, (long)entry, (long)stack, (long)arg,
+                          (long)priority);
+}
+
+long
+cairn_thread_start(long thread)
+{
+    return cairn_syscall1(CAIRN_SYS_thread_start, thread);
+}
+
+_Noreturn void
+cairn_thread_exit(int64_t status)
+{
+    cairn_syscall1(CAIRN_SYS_thread_exit, status);
+    for (;;)
+        __builtin_trap();
+}
+
+long
+cairn_thread_wait(long thread, uint64_t timeout_ns, int64_t *status)
+{
+    return cairn_syscall3(CAIRN_SYS_thread_wait, thread, (long)timeout_ns, (long)status);
+}
+
+long
+cairn_process_kill(long process)
+{
+    return cairn_syscall1(CAIRN_SYS_process_kill, process);
+}
+
+long
+cairn_handle_install(long process, long handle, uint32_t rights)
+{
+    return cairn_syscall3(CAIRN_SYS_handle_install, process, handle, (long)rights);
+}
+
+long
+cairn_debug_stats(struct cairn_debug_stats *stats)
+{
+    return cairn_syscall1(CAIRN_SYS_debug_stats, (long)stats);
+}
+
+long
 cairn_notify_create(void)
 {
     return cairn_syscall0(CAIRN_SYS_notify_create);
@@ -207,6 +272,12 @@ long
 cairn_memobj_phys(long memobj, uint64_t offset)
 {
     return cairn_syscall2(CAIRN_SYS_memobj_phys, memobj, (long)offset);
+}
+
+long
+cairn_thread_set_cpu(long thread, long cpu)
+{
+    return cairn_syscall2(CAIRN_SYS_thread_set_cpu, thread, cpu);
 }
 
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */

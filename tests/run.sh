@@ -7,8 +7,9 @@
 #  2. in-kernel and user-mode tests: the ISO booted with `test` under BIOS
 #     and UEFI, with 1 and 4 CPUs, 64 MiB and 4 GiB; each boot must print the
 #     boot line with the right CPU count and memory size and bring every CPU
-#     online, every in-kernel test must pass, and then init runs the
-#     user-mode tests (tests/os) and must exit with status 0;
+#     online, every in-kernel test must pass, and then init runs each
+#     user-mode test program (tests/os, boot modules test-NAME), every one
+#     must report, and init must exit with status 0;
 #  3. fault dumps: deliberate kernel faults whose dump must name the
 #     faulting function.
 #
@@ -50,8 +51,18 @@ for t in build/host/test_*; do
 done
 
 # --- 2. boots ---------------------------------------------------------------------
+# The boot modules, NAME=PATH: init and the test programs (user/user.mk
+# passes them; run alone, take what the build left).
+if [ -z "${USER_MODULES:-}" ]; then
+    USER_MODULES="init=build/user/init.elf"
+    for t in build/user/tests/*.elf; do
+        [ -f "$t" ] && USER_MODULES="$USER_MODULES test-$(basename "$t" .elf)=$t"
+    done
+fi
+
 mkiso() { # mkiso NAME CMDLINE
-    sh tools/mkiso.sh "$out/$1.iso" build/cairn.elf "$2" init=build/user/init.elf || {
+    # shellcheck disable=SC2086 # one word per module
+    sh tools/mkiso.sh "$out/$1.iso" build/cairn.elf "$2" $USER_MODULES || {
         fail "iso/$1" "grub-mkrescue failed"
         return 1
     }
@@ -114,6 +125,15 @@ if mkiso ktest "test"; then
             fail "smp/$name" "not all $cpus CPUs came online (see $out/$name.log)"
         fi
         tally "kernel/$name/" "$out/$name.log"
+        # init prints one result line per test program it ran.
+        for m in $USER_MODULES; do
+            case ${m%%=*} in
+            test-*)
+                grep -aqE "^(ok|FAIL) program/${m%%=*}([^A-Za-z0-9._-]|$)" "$out/$name.log" ||
+                    fail "kernel/$name/program/${m%%=*}" "no result from it (see $out/$name.log)"
+                ;;
+            esac
+        done
         case $status in
         33) pass "exit/$name" ;;
         124) fail "exit/$name" "timed out (see $out/$name.log)" ;;

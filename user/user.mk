@@ -1,8 +1,12 @@
-# User space: libc and the init program (included from the top Makefile).
+# User space: libc, the init program and the user-mode test programs
+# (included from the top Makefile).
 #
 # Everything lands in $(BUILD)/user/: objects mirror their source paths
 # ($(BUILD)/user/libc/stdio.c.o), libc.a is the C library, user.ld the
-# linker script after cpp, init.elf the boot module.
+# linker script after cpp, init.elf the boot module. Each tests/os/<name>.c
+# but the shared harness.c is one test program, tests/<name>.elf, linked
+# with the harness; the ISO carries it as the boot module test-<name>,
+# which init runs in a test boot.
 #
 # Flags, and why they differ from the kernel's:
 #   - SSE stays on (no -mgeneral-regs-only): the kernel saves each user
@@ -31,15 +35,23 @@ USER_ASFLAGS := -g -Iinclude -Ilibc/include -D__ASSEMBLER__ -MMD -MP
 USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS) \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
 
-LIBC_SRCS := libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c libc/stdio.c libc/sys.c kernel/lib/string.c kernel/lib/printf.c
+LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c libc/spawn.c \
+             libc/stdio.c libc/sys.c libc/thread.c libc/arch/x86_64/thread_entry.S \
+             kernel/lib/string.c kernel/lib/printf.c
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
-INIT_SRCS := $(sort $(wildcard user/init/*.c tests/os/*.c))
+INIT_SRCS := $(sort $(wildcard user/init/*.c))
 INIT_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(INIT_SRCS))
+
+TEST_HARNESS_OBJS := $(USER_BUILD)/tests/os/harness.c.o
+TEST_PROG_SRCS := $(sort $(filter-out tests/os/harness.c,$(wildcard tests/os/*.c)))
+USER_TESTS := $(patsubst tests/os/%.c,$(USER_BUILD)/tests/%.elf,$(TEST_PROG_SRCS))
+# NAME=PATH boot modules for tools/mkiso.sh: init, then every test program.
+USER_MODULES := init=$(USER_INIT) \
+    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t))
 
 # Per-directory additions (pattern-specific variables).
 $(USER_BUILD)/kernel/lib/%.c.o: USER_CFLAGS += -Ikernel
-$(USER_BUILD)/user/init/%.c.o: USER_CFLAGS += -Itests/os
 
 # The kernel's $(BUILD)/.deps-ok stamp; DEPS_STAMP itself is defined after
 # this file is included, too late for a prerequisite list.
@@ -74,7 +86,15 @@ $(USER_INIT): $(USER_CRT0) $(INIT_OBJS) $(USER_LIBC) $(USER_LDS) tools/check-use
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(INIT_OBJS) $(USER_LIBC)
 	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
 
+$(USER_BUILD)/tests/%.elf: $(USER_CRT0) $(USER_BUILD)/tests/os/%.c.o $(TEST_HARNESS_OBJS) \
+                           $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(USER_BUILD)/tests/os/$*.c.o \
+	    $(TEST_HARNESS_OBJS) $(USER_LIBC)
+	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
+
 .PHONY: user
-user: $(USER_INIT)
+user: $(USER_INIT) $(USER_TESTS)
 
 -include $(shell find $(USER_BUILD) -name '*.d' 2>/dev/null)

@@ -18,16 +18,33 @@
  *   - rsp = CAIRN_USER_STACK_TOP (16-byte aligned, as the psABI wants at
  *     process entry: no return address pushed);
  *   - rdi = the boot flags (CAIRN_INIT_*); every other general register 0;
- *   - handles 0, 1, ... name the boot modules, in the loader's order (init
- *     itself included), as memory objects with READ, MAP, DUPLICATE and
- *     TRANSFER: the first handle that is not a memory object ends the list;
- *   - right after them, the three device-access roots (include/cairn/
- *     device.h), each with MANAGE, DUPLICATE and TRANSFER, in this order:
- *     a CAIRN_OBJ_IRQ_RANGE over every GSI the I/O APICs have, a
- *     CAIRN_OBJ_IOPORT over all 65536 ports (also READ and WRITE), and a
- *     CAIRN_OBJ_PHYS_RANGE over every physical address the CPU can reach.
- *     No other process gets them except from init. The first handle that
- *     handle_info refuses ends init's handles;
+ *   - its handle table (values below; rights in include/cairn/rights.h):
+ *       CAIRN_INIT_HANDLE_PROCESS   its own process: READ, WAIT, MANAGE,
+ *                                   DUPLICATE, TRANSFER
+ *       CAIRN_INIT_HANDLE_THREAD    its own (main) thread: the same rights
+ *       CAIRN_INIT_HANDLE_BOOTINFO  the boot information, a memory object
+ *                                   holding a struct cairn_bootinfo
+ *                                   (include/cairn/bootinfo.h): READ, MAP,
+ *                                   DUPLICATE, TRANSFER
+ *       CAIRN_INIT_HANDLE_QUOTA     the root memory quota (include/cairn/
+ *                                   quota.h) that init is charged to: READ,
+ *                                   MANAGE, DUPLICATE, TRANSFER
+ *       CAIRN_INIT_HANDLE_IRQ_ROOT, _IOPORT_ROOT, _PHYS_ROOT
+ *                                   the device-access roots (include/cairn/
+ *                                   device.h), each with MANAGE, DUPLICATE
+ *                                   and TRANSFER: a CAIRN_OBJ_IRQ_RANGE over
+ *                                   every GSI the I/O APICs have, a
+ *                                   CAIRN_OBJ_IOPORT over all 65536 ports
+ *                                   (also READ and WRITE), a
+ *                                   CAIRN_OBJ_PHYS_RANGE over every physical
+ *                                   address the CPU can reach. No other
+ *                                   process gets them except from init;
+ *       CAIRN_INIT_HANDLE_MODULES + i   boot module i, in the loader's order
+ *                                   (init itself included), as a memory
+ *                                   object with READ, MAP, DUPLICATE and
+ *                                   TRANSFER; the boot information counts
+ *                                   and names them;
+ *     and nothing else;
  *   - rflags: IF set, DF clear; the x87/SSE state as after FNINIT, with
  *     MXCSR = 0x1f80 (all exceptions masked, round to nearest).
  *
@@ -39,14 +56,25 @@
 #define CAIRN_INIT_H
 
 /* Boot flags, passed to init in rdi. */
-#define CAIRN_INIT_TEST      1u  /* the kernel was booted with `test`: run the user-mode tests */
-#define CAIRN_INIT_EXIT      2u  /* tests: exit at once with status 0 */
-#define CAIRN_INIT_FAULT     4u  /* tests: die by writing to its own code */
-#define CAIRN_INIT_SLEEP     8u  /* tests: sleep 100 ms, then exit with status 7 */
-#define CAIRN_INIT_EXEC_DATA 16u /* tests: die by jumping into its own data */
-#define CAIRN_INIT_BENCH     32u /* the kernel was booted with `bench`: run the benchmarks */
-#define CAIRN_INIT_YIELDER   64u /* benchmarks: yield 1100 times, then exit */
-#define CAIRN_INIT_PORT_IN   0x8000u /* tests: sleep 200 ms, read port (bits 16-31), exit 0 */
+#define CAIRN_INIT_TEST       1u   /* the kernel was booted with `test`: run the user-mode tests */
+#define CAIRN_INIT_EXIT       2u   /* tests: exit at once with status 0 */
+#define CAIRN_INIT_FAULT      4u   /* tests: die by writing to its own code */
+#define CAIRN_INIT_SLEEP      8u   /* tests: sleep 100 ms, then exit with status 7 */
+#define CAIRN_INIT_EXEC_DATA  16u  /* tests: die by jumping into its own data */
+#define CAIRN_INIT_BENCH      32u  /* the kernel was booted with `bench`: run the benchmarks */
+#define CAIRN_INIT_YIELDER    64u  /* benchmarks: yield 1100 times, then exit */
+#define CAIRN_INIT_BENCH_PEER 128u /* benchmarks: a peer process, its role in bits 16-31 */
+#define CAIRN_INIT_PORT_IN    0x8000u /* tests: sleep 200 ms, read port (bits 16-31), exit 0 */
+
+/* init's handle table at entry (see above). */
+#define CAIRN_INIT_HANDLE_PROCESS     0
+#define CAIRN_INIT_HANDLE_THREAD      1
+#define CAIRN_INIT_HANDLE_BOOTINFO    2
+#define CAIRN_INIT_HANDLE_QUOTA       3
+#define CAIRN_INIT_HANDLE_IRQ_ROOT    4
+#define CAIRN_INIT_HANDLE_IOPORT_ROOT 5
+#define CAIRN_INIT_HANDLE_PHYS_ROOT   6
+#define CAIRN_INIT_HANDLE_MODULES     7
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

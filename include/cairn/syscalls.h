@@ -28,6 +28,17 @@
     X(11, vm_protect, 3)        /* (addr, size, prot) -> 0 */                               \
     X(12, process_spawn, 3)     /* (memobj, size, arg) -> process handle */                 \
     X(13, process_wait, 3)      /* (process, timeout_ns, int64_t *status) -> 0 */           \
+    X(14, process_create, 0)    /* () -> process handle */                                  \
+    X(15, vm_map_into, 6)       /* (process, memobj, offset, size, addr, prot_flags) */     \
+    X(16, vm_unmap_into, 3)     /* (process, addr, size) -> 0 */                            \
+    X(17, thread_create, 5)     /* (process, entry, stack, arg, priority) -> thread */      \
+    X(18, thread_start, 1)      /* (thread) -> 0 */                                         \
+    X(19, thread_exit, 1)       /* (int64_t status) -> does not return */                   \
+    X(20, thread_wait, 3)       /* (thread, timeout_ns, int64_t *status) -> 0 */            \
+    X(21, process_kill, 1)      /* (process) -> 0 */                                        \
+    X(22, handle_install, 3)    /* (process, handle, rights) -> the handle there */         \
+    X(23, debug_stats, 1)       /* (struct cairn_debug_stats *) -> 0 */                     \
+    X(24, thread_set_cpu, 2)    /* (thread, cpu or -1) -> 0 */                              \
     X(28, notify_create, 0)     /* () -> notification handle */                             \
     X(29, notify_signal, 2)     /* (notification, bits) -> 0 */                             \
     X(30, notify_wait, 3)       /* (notification, timeout_ns, uint64_t *bits) -> 0 */       \

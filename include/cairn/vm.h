@@ -13,6 +13,10 @@
 /* vm_map flags */
 #define CAIRN_MAP_FIXED 1u /* map exactly at the address given, or fail */
 
+/* vm_map_into takes the protection (bits 0-7) and the flags (bits 8-15)
+ * in one argument; every other bit must be 0. */
+#define CAIRN_VM_PROT_FLAGS(prot, flags) ((prot) | (flags) << 8)
+
 /* Where vm_map places mappings when no fixed address is asked for. */
 #define CAIRN_VM_PICK_BASE 0x0000100000000000ull
 

@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
  * init is a Multiboot2 module whose command line is "init". The kernel
- * validates it in full (obj/elf.c) and starts it; a malformed image is
- * refused with a message, and the kernel carries on without it.
+ * validates it in full (obj/elf.c) and starts it with the handles that
+ * include/cairn/init.h lists: its own process and thread, the boot
+ * information (include/cairn/bootinfo.h), the root memory quota, the
+ * device-access roots and the boot modules. A malformed
+ * image is refused with a message, and the kernel carries on without it.
  */
+#include <cairn/bootinfo.h>
 #include <cairn/device.h>
 #include <cairn/errors.h>
+#include <cairn/init.h>
 #include <cairn/rights.h>
 
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/percpu.h"
 #include "core/init.h"
 #include "core/kernel.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "mm/memmap.h"
 #include "obj/memobj.h"
 #include "obj/quota.h"
 #include "obj/resource.h"
@@ -24,31 +31,96 @@
 #define MODULE_RIGHTS \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
-/* Handles 0.. for the boot modules, as include/cairn/init.h promises. */
+_Static_assert(sizeof(struct cairn_bootinfo) <= PAGE_SIZE, "the boot information fits a page");
+_Static_assert(BOOT_MAX_MODULES <= CAIRN_BOOTINFO_MODULES_MAX, "every module fits the table");
+
+/* Give p a handle to o with rights, and check it got the value init.h
+ * promises (a fresh table hands out 0, 1, 2, ... in order). */
 static int
-init_give_modules(struct process *p)
+init_give(struct process *p, struct object *o, uint32_t rights, int32_t want)
 {
+    int h = handle_insert(&p->handles, o, rights);
+
+    if (h >= 0 && h != want)
+        return -CAIRN_EINVAL;
+    return h < 0 ? h : 0;
+}
+
+/* The boot information as a one-page memory object. */
+static int
+init_bootinfo(struct memobj **out)
+{
+    struct cairn_bootinfo *bi;
+    uint64_t frame;
+    int err = memobj_create(PAGE_SIZE, out);
+
+    if (err)
+        return err;
+    frame = memobj_frame(*out, 0); /* zero-filled */
+    if (!frame) {
+        object_unref(&(*out)->obj);
+        return -CAIRN_ENOMEM;
+    }
+    bi = phys_to_virt(frame);
+    bi->magic = CAIRN_BOOTINFO_MAGIC;
+    bi->version = CAIRN_BOOTINFO_VERSION;
+    bi->size = sizeof(*bi);
+    bi->memory_bytes = memmap_usable_bytes(boot_info.mmap, boot_info.mmap_count);
+    bi->cpu_count = cpu_count;
+    bi->module_count = boot_info.module_count;
+    strlcpy(bi->cmdline, boot_info.cmdline, sizeof(bi->cmdline));
     for (unsigned i = 0; i < boot_info.module_count; i++) {
+        strlcpy(bi->modules[i].name, boot_info.modules[i].cmdline, sizeof(bi->modules[i].name));
+        bi->modules[i].size = boot_info.modules[i].end - boot_info.modules[i].start;
+    }
+    return 0;
+}
+
+static int init_give_device_roots(struct process *p);
+
+#define QUOTA_ROOT_RIGHTS \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+/* init's handle table, in the order include/cairn/init.h gives. */
+static int
+init_give_handles(struct process *p)
+{
+    struct memobj *info;
+    int err;
+
+    err = init_give(p, &p->obj, PROCESS_CREATOR_RIGHTS, CAIRN_INIT_HANDLE_PROCESS);
+    if (!err)
+        err = init_give(p, &p->main_thread->obj, THREAD_CREATOR_RIGHTS, CAIRN_INIT_HANDLE_THREAD);
+    if (!err)
+        err = init_bootinfo(&info);
+    if (err)
+        return err;
+    err = init_give(p, &info->obj, MODULE_RIGHTS, CAIRN_INIT_HANDLE_BOOTINFO);
+    object_unref(&info->obj);
+    if (!err)
+        err = init_give(p, &p->quota->obj, QUOTA_ROOT_RIGHTS, CAIRN_INIT_HANDLE_QUOTA);
+    if (!err)
+        err = init_give_device_roots(p);
+    for (unsigned i = 0; !err && i < boot_info.module_count; i++) {
         const struct boot_module *m = &boot_info.modules[i];
         uint64_t pages = (m->end - m->start + PAGE_SIZE - 1) / PAGE_SIZE;
         struct memobj *mo;
-        int h, err = memobj_create_phys(m->start, pages ? pages : 1, &mo);
 
+        err = memobj_create_phys(m->start, pages ? pages : 1, &mo);
         if (err)
             return err;
-        h = handle_insert(&p->handles, &mo->obj, MODULE_RIGHTS);
+        err = init_give(p, &mo->obj, MODULE_RIGHTS, (int32_t)(CAIRN_INIT_HANDLE_MODULES + i));
         object_unref(&mo->obj);
-        if (h < 0)
-            return h;
     }
-    return 0;
+    return err;
 }
 
 /* --- device access: the three root resources (include/cairn/init.h) --- */
 
 #define DEVICE_ROOT_RIGHTS (CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
-/* After the modules: the IRQ range, the I/O ports, the physical range. */
+/* The IRQ range, the I/O ports, the physical range, at the values
+ * include/cairn/init.h gives them. */
 static int
 init_give_device_roots(struct process *p)
 {
@@ -60,16 +132,16 @@ init_give_device_roots(struct process *p)
                                                         : resource_phys_limit();
         uint32_t rights = DEVICE_ROOT_RIGHTS;
         struct resource *r = resource_create(types[i], 0, size);
-        int h;
+        int err;
 
         if (types[i] == CAIRN_OBJ_IOPORT)
             rights |= CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE; /* what ioport_enable needs */
         if (!r)
             return -CAIRN_ENOMEM;
-        h = handle_insert(&p->handles, &r->obj, rights);
+        err = init_give(p, &r->obj, rights, (int32_t)(CAIRN_INIT_HANDLE_IRQ_ROOT + i));
         object_unref(&r->obj);
-        if (h < 0)
-            return h;
+        if (err)
+            return err;
     }
     return 0;
 }
@@ -117,19 +189,12 @@ init_start(uint64_t flags, struct process **out)
             return -CAIRN_ENOMEM;
         }
     }
-    err = init_give_modules(*out);
+    err = init_give_handles(*out);
     if (err) {
-        log_error("init: cannot hand init its boot modules (error %d)", err);
-        process_discard(*out);
-        return err;
-    }
-    err = init_give_device_roots(*out);
-    if (err) {
-        log_error("init: cannot hand init the device resources (error %d)", err);
+        log_error("init: cannot hand init its handles (error %d)", err);
         process_discard(*out);
         return err;
     }
     log_info("init: started (pid %u)", (*out)->pid);
-    sched_start((*out)->main_thread);
-    return 0;
+    return process_start(*out);
 }

@@ -181,7 +181,9 @@ handle_table_grow_locked(struct handle_table *t, bool *irq)
         return -CAIRN_ENOMEM;
 
     unused = slots;
-    if (t->capacity < want) {
+    /* Unless the table was emptied for good meanwhile (handle_table_fini
+     * sets max to 0): then it stays empty. */
+    if (t->capacity < want && want <= t->max) {
         memcpy(slots, t->slots, (size_t)t->top * sizeof(*slots));
         unused = t->slots;
         t->slots = slots;

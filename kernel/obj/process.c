@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Processes (see process.h): loading an ELF into a fresh address space,
- * entering it and leaving it. (Copies across the user/kernel boundary are
- * mm/usercopy.c's.)
+ * Processes (see process.h): creating one and loading an ELF into a fresh
+ * address space. Its life after that, threads starting and ending, is
+ * obj/process_life.c; copies across the user/kernel boundary are
+ * mm/usercopy.c's.
  *
  * Every piece of a process's memory, the ELF segments and the stack
  * included, is a memory object mapped into its vspace (mm/vspace.c), so
@@ -30,8 +31,7 @@
 #include "sched/sched.h"
 #include "time/clock.h"
 
-static uint32_t next_pid = 1;   /* [a] */
-static unsigned live_processes; /* [a] */
+static uint32_t next_pid = 1; /* [a] */
 
 struct process *
 process_current(void)
@@ -42,26 +42,21 @@ process_current(void)
 }
 
 static void
-process_destroy(struct process *p)
+process_destroy(struct object *o)
 {
-    /* Only a process that never ran is destroyed with handles or mappings
-     * still in place; a running one holds a reference through its thread. */
-    handle_table_fini(&p->handles);
-    vspace_fini(&p->vs);
+    struct process *p = process_from(o);
+
+    /* A process whose threads ran was torn down when the last was reaped
+     * (each held a reference); one that never ran goes here. Callers from
+     * outside in its address space hold references too, so vs_users is 0. */
+    process_teardown(p);
     ioport_process_fini(p);
     if (p->quota)
         quota_unref(p->quota);
     kfree(p);
-    __atomic_fetch_sub(&live_processes, 1, __ATOMIC_RELAXED);
 }
 
-static void
-process_object_destroy(struct object *o)
-{
-    process_destroy(process_from(o));
-}
-
-static const struct object_ops process_ops = {.destroy = process_object_destroy};
+static const struct object_ops process_ops = {.destroy = process_destroy};
 
 void
 process_ref(struct process *p)
@@ -118,35 +113,61 @@ process_load_segment(struct process *p, const uint8_t *image, const struct elf_s
 }
 
 int
+process_create(const char *name, struct process **out)
+{
+    struct process *p = kzalloc(sizeof(*p));
+    int err;
+
+    if (!p)
+        return -CAIRN_ENOMEM;
+    p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+    strlcpy(p->name, name, sizeof(p->name));
+    spin_init(&p->lock);
+    list_init(&p->threads);
+    waitq_init(&p->exit_wq);
+    err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
+    if (err) {
+        kfree(p);
+        return err;
+    }
+    err = vspace_init(&p->vs);
+    if (err) {
+        handle_table_fini(&p->handles);
+        kfree(p);
+        return err;
+    }
+    object_init(&p->obj, CAIRN_OBJ_PROCESS, &process_ops);
+    /* A new process shares its creator's quota until given its own; its
+     * structure and top page table are charged there. */
+    if (process_current() && process_current()->quota) {
+        p->quota = process_current()->quota;
+        quota_ref(p->quota);
+        err = object_charge(&p->obj, p->quota, sizeof(*p) + PAGE_SIZE);
+        if (err) {
+            process_unref(p);
+            return err;
+        }
+    }
+    *out = p;
+    return 0;
+}
+
+int
 process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg,
                   struct process **out)
 {
     struct elf_image elf;
     struct process *p;
+    struct thread *t;
     int err;
 
     err = elf_parse(image, size, CAIRN_USER_BASE,
                     CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE_SIZE, &elf);
     if (err)
         return err;
-    p = kzalloc(sizeof(*p));
-    if (!p)
-        return -CAIRN_ENOMEM;
-    __atomic_fetch_add(&live_processes, 1, __ATOMIC_RELAXED);
-    object_init(&p->obj, CAIRN_OBJ_PROCESS, &process_ops);
-    p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
-    strlcpy(p->name, name, sizeof(p->name));
-    /* A child shares its creator's quota until given one of its own. */
-    if (process_current() && process_current()->quota) {
-        p->quota = process_current()->quota;
-        quota_ref(p->quota);
-    }
-    err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
+    err = process_create(name, &p);
     if (err)
-        goto err_destroy;
-    err = vspace_init(&p->vs);
-    if (err)
-        goto err_destroy;
+        return err;
     for (unsigned i = 0; i < elf.segment_count; i++) {
         err = process_load_segment(p, image, &elf.segments[i]);
         if (err)
@@ -158,19 +179,21 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
     if (err)
         goto err_destroy;
 
-    p->main_thread = thread_create_user(name, p, elf.entry, CAIRN_USER_STACK_TOP, arg);
-    if (!p->main_thread) {
+    t = thread_create_user(name, p, elf.entry, CAIRN_USER_STACK_TOP, arg, THREAD_PRIORITY_NORMAL);
+    if (!t) {
         err = -CAIRN_ENOMEM;
         goto err_destroy;
     }
-    /* The thread keeps itself alive until it dies; the process must not
-     * hold it too, or each would keep the other forever. */
-    thread_unref(p->main_thread);
-    *out = p; /* the thread holds its own reference */
+    process_thread_add(p, t); /* cannot fail: no one else knows p yet */
+    /* The creator's reference, until process_start or process_discard: the
+     * thread holds p, so p must not keep it beyond that, or each would
+     * keep the other alive forever. */
+    p->main_thread = t;
+    *out = p;
     return 0;
 
 err_destroy:
-    process_destroy(p);
+    process_unref(p);
     return err;
 }
 
@@ -203,56 +226,33 @@ process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_
     return err;
 }
 
+int
+process_start(struct process *p)
+{
+    struct thread *t = p->main_thread;
+    int err;
+
+    p->main_thread = NULL;
+    err = process_thread_start(t);
+    thread_unref(t);
+    return err;
+}
+
 void
 process_discard(struct process *p)
 {
-    /* The thread's "alive" reference goes first: it holds the process. */
-    thread_unref(p->main_thread);
-    p->main_thread = NULL;
-    process_unref(p);
-}
-
-_Noreturn void
-process_exit(int64_t status)
-{
-    struct process *p = process_current();
-
-    assert(p);
-    endpoint_thread_exit(); /* a caller waiting for our reply learns we are gone */
-    __atomic_store_n(&p->exit_status, status, __ATOMIC_RELAXED);
-    __atomic_store_n(&p->exited, true, __ATOMIC_RELEASE);
-    struct thread *waiter = __atomic_load_n(&p->waiter, __ATOMIC_ACQUIRE);
-    if (waiter)
-        sched_wake(waiter);
-    klog(status ? LOG_INFO : LOG_DEBUG, "process %s (pid %u) exited with status %ld", p->name,
-         p->pid, (long)status);
-    thread_exit(status);
-}
-
-int
-process_wait(struct process *p, uint64_t timeout_ns, int64_t *status)
-{
-    uint64_t start = clock_monotonic_ns();
-
-    __atomic_store_n(&p->waiter, sched_current(), __ATOMIC_RELEASE);
-    while (!__atomic_load_n(&p->exited, __ATOMIC_ACQUIRE)) {
-        uint64_t waited = clock_monotonic_ns() - start;
-        if (waited > timeout_ns) {
-            __atomic_store_n(&p->waiter, NULL, __ATOMIC_RELEASE);
-            return -CAIRN_EBUSY;
-        }
-        /* process_exit wakes us; the bounded sleep covers an exit that
-         * slips in between the check and the sleep. */
-        sched_sleep_ns(timeout_ns - waited < 10000000 ? timeout_ns - waited : 10000000);
+    /* Nothing ran, so ending it tears it down at once: its handles (which
+     * may name p itself) go now, and the references after them. */
+    process_end(p, -CAIRN_EINTR);
+    if (p->main_thread) {
+        thread_unref(p->main_thread);
+        p->main_thread = NULL;
     }
-    __atomic_store_n(&p->waiter, NULL, __ATOMIC_RELEASE);
-    if (status)
-        *status = p->exit_status;
-    return 0;
+    process_unref(p);
 }
 
 unsigned
 process_live_count(void)
 {
-    return __atomic_load_n(&live_processes, __ATOMIC_RELAXED);
+    return object_live_count(CAIRN_OBJ_PROCESS);
 }

@@ -1,16 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Processes: an address space (the user half of a page table; the kernel
- * half is shared by all) and the threads that run in it.
+ * half is shared by all), a handle table, and the threads that run in it.
  *
- * This version holds one thread. Its memory is memory objects mapped into
- * its vspace (the ELF segments and the stack too), and it has a handle
- * table; process and thread creation from user space come with the
- * capability work. A process ends when its thread calls process_exit or
- * faults; its handles, mappings and page tables go when the last reference
- * does.
+ * Life of a process (obj/process_life.c):
  *
- * Lock legend: [I] immutable after creation, [a] atomic.
+ *   created (no thread) --thread started--> running --+--> dying --> ended
+ *                                                      |
+ *   the last started thread exits, a thread calls process_exit or faults,
+ *   or someone kills it (process_end): it becomes dying, with its exit
+ *   status fixed; no new thread starts; every thread is asked to stop
+ *   (thread.stop) and does so at its next way out to user mode, a blocked
+ *   or sleeping one woken first. When its last started thread has been
+ *   reaped (is off every CPU), the process is torn down: its handles are
+ *   released, its memory returned, and it has ended: process_wait returns.
+ *   A process with no started thread that is ended (killed, or its last
+ *   reference dropped) is torn down at once.
+ *
+ * The struct outlives that: it goes when its last reference does (handles,
+ * its threads, kernel pointers), and until then keeps the exit status.
+ *
+ * Lock legend: [I] immutable after creation, [a] atomic, [l] the
+ * process's lock, [w] exit_wq's lock.
+ * Lock order: process.lock -> waitq.lock (a thread's exit_wq) ->
+ * runqueue.lock. Nothing else is taken under process.lock: address-space
+ * changes from outside hold a use count instead (process_vspace_get), so
+ * no TLB flush ever waits under it.
  */
 #ifndef CAIRN_OBJ_PROCESS_H
 #define CAIRN_OBJ_PROCESS_H
@@ -19,12 +34,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/list.h"
+#include "lib/spinlock.h"
 #include "mm/usercopy.h" /* copy_from_user, copy_to_user */
 #include "mm/vspace.h"
 #include "obj/handle.h"
 #include "obj/object.h"
 #include "obj/quota.h"
+#include "sched/sched.h"
 #include "sched/thread.h"
+#include "sched/waitq.h"
 
 #define PROCESS_NAME_MAX    16
 #define PROCESS_MAX_HANDLES 1024
@@ -32,49 +51,66 @@
 
 struct ioport_space;
 
+/* The rights of a creator's handle to a new process or thread (and of
+ * init's handles to its own). */
+#define PROCESS_CREATOR_RIGHTS                                                          \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | \
+     CAIRN_RIGHT_TRANSFER)
+#define THREAD_CREATOR_RIGHTS PROCESS_CREATOR_RIGHTS
+
 struct process {
     struct object obj;           /* type CAIRN_OBJ_PROCESS; its refcount is the process's */
-    struct vspace vs;            /* the user address space */
-    struct handle_table handles; /* the process's capabilities */
-    struct quota *quota;         /* [I] a reference: what its allocations are charged to */
-    struct thread *main_thread;  /* [I] not a reference: valid until it is started */
-    struct thread *waiter;       /* [a] a thread in process_wait, woken at exit */
+    struct vspace vs;            /* the user address space; freed when it is torn down */
+    struct handle_table handles; /* the process's capabilities; emptied when torn down */
+    struct quota *quota;         /* [a] a reference: what its allocations are charged to */
+    struct spinlock lock;        /* guards the [l] fields */
+    struct list_node threads;    /* [l] its threads that exist, through thread.proc_link */
+    unsigned threads_live;       /* [l] started and not yet exited */
+    unsigned threads_unreaped;   /* [l] started and not yet reaped */
+    unsigned vs_users;           /* [l] callers from outside inside vs (process_vspace_get) */
+    bool dying;                  /* [l] ending: no thread starts; exit_status is final */
+    bool torn_down;              /* [l] handles released; vs freed once vs_users is 0 */
+    bool ended;                  /* [w] everything released: waits return */
+    struct waitq exit_wq;        /* process_wait callers */
+    int64_t exit_status;         /* [l] valid once dying */
+    struct thread *main_thread;  /* process_spawn_elf's thread (a reference) until started */
     uint32_t pid;                /* [I] */
-    int64_t exit_status;         /* [a] valid once exited */
-    bool exited;                 /* [a] */
     char name[PROCESS_NAME_MAX]; /* [I] */
     struct ioport_space *io;     /* [a] set once, on the first I/O port grant (obj/ioport.c) */
 };
+
+/* --- creation (obj/process.c) --- */
+
+/* An empty process: an empty address space (the kernel half only), an
+ * empty handle table, no thread. Returns 0 and the process with one
+ * reference (the caller's), or -CAIRN_ENOMEM. */
+int process_create(const char *name, struct process **out);
 
 /* Create a process from an ELF image (validated in full first) with a
  * stack, and a thread ready to enter it at its entry point with arg in rdi.
  * Returns 0 and the process (one reference, the caller's), or a negative
  * CAIRN_E* code with nothing left allocated. The thread is not started:
- * sched_start(p->main_thread). */
+ * process_start(p) starts it. */
 int process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg,
                       struct process **out);
-
-/* Free a spawned process whose thread was never started, dropping the
- * caller's reference. */
-void process_discard(struct process *p);
-
-void process_ref(struct process *p);
-void process_unref(struct process *p);
-
-/* Wait until p has exited, sleeping in 1 ms steps (wait queues come with
- * IPC), at most timeout_ns. Returns 0 and the status, or -CAIRN_EBUSY. */
-int process_wait(struct process *p, uint64_t timeout_ns, int64_t *status);
-
-/* End the calling thread's process with status; never returns. */
-_Noreturn void process_exit(int64_t status);
-
-/* The calling thread's process, or NULL for a kernel thread. */
-struct process *process_current(void);
 
 /* Spawn from an ELF image in a memory object (size bytes from its start),
  * for the process_spawn syscall. Same results as process_spawn_elf. */
 int process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_t arg,
                          struct process **out);
+
+/* Start a spawned process's thread (and drop the process's hold on it). */
+int process_start(struct process *p);
+
+/* End a spawned process whose thread was never started and drop the
+ * caller's reference: everything it holds is released at once. */
+void process_discard(struct process *p);
+
+void process_ref(struct process *p);
+void process_unref(struct process *p);
+
+/* The calling thread's process, or NULL for a kernel thread. */
+struct process *process_current(void);
 
 static inline struct process *
 process_from(struct object *o)
@@ -82,7 +118,65 @@ process_from(struct object *o)
     return (struct process *)o;
 }
 
-/* Processes alive, for leak checks. */
+/* Processes alive (the struct not yet freed), for leak checks. */
 unsigned process_live_count(void);
+
+/* --- life and death (obj/process_life.c) --- */
+
+/* Put t, a new thread of p (thread_create_user), on p's thread list.
+ * -CAIRN_ECLOSED if p is dying. */
+int process_thread_add(struct process *p, struct thread *t);
+/* Take t off its process's list; from t's destroy. */
+void process_thread_remove(struct process *p, struct thread *t);
+
+/* Start user thread t. -CAIRN_EBUSY if it was started before,
+ * -CAIRN_ECLOSED if its process is dying. */
+int process_thread_start(struct thread *t);
+
+/* End the calling user thread with status; if it was its process's last
+ * running thread, the process ends with that status. Never returns. */
+_Noreturn void process_thread_exit(int64_t status);
+
+/* A started thread of p has been reaped; from thread_reap. */
+void process_thread_reaped(struct process *p);
+
+/*
+ * End p with status (kept if it is already dying): nothing new starts in
+ * it and every thread is told to stop. Does not wait; process_wait does.
+ * Callable from any thread, also one of p's own (which then stops on its
+ * way back to user mode). Never blocks.
+ */
+void process_end(struct process *p, int64_t status);
+
+/* End the calling thread's process with status, and the calling thread
+ * with it; never returns. */
+_Noreturn void process_exit(int64_t status);
+
+/* The calling thread, told to stop, exits with its process's status. */
+_Noreturn void process_stop(void);
+
+/* On the way out to user mode: if the calling thread has been told to
+ * stop, it exits here (with its process's status) and does not return.
+ * Inline: every system call's return passes here. */
+static inline void
+process_stop_check(void)
+{
+    if (__builtin_expect(__atomic_load_n(&sched_current()->stop, __ATOMIC_ACQUIRE), 0))
+        process_stop();
+}
+
+/* Wait until p has ended, at most timeout_ns (0: just look). Returns 0
+ * and the status, -CAIRN_ETIMEDOUT, or -CAIRN_EINTR when the caller is
+ * being stopped. Any number of threads may wait. */
+int process_wait(struct process *p, uint64_t timeout_ns, int64_t *status);
+
+/* For calls that change another process's address space: enter (false
+ * when p has been torn down; nothing may be done to p->vs then) and leave.
+ * Teardown leaves the address space to the last caller to leave. */
+bool process_vspace_get(struct process *p);
+void process_vspace_put(struct process *p);
+
+/* Free p's handles and memory once; from the last reaping or destroy. */
+void process_teardown(struct process *p);
 
 #endif

@@ -16,7 +16,8 @@
  * A thread's `on_cpu` flag stays set until the thread that replaced it has
  * finished the switch, so no other CPU resumes a context still being saved.
  */
-#include "sched/sched.h"
+#include <cairn/errors.h>
+
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
@@ -25,6 +26,7 @@
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "sched/sched.h"
 #include "sched/switch.h"
 #include "time/clock.h"
 #include "time/timer.h"
@@ -95,7 +97,7 @@ highest_ready_locked(const struct runqueue *rq)
  * once it runs again) with the lock released and interrupts still off.
  */
 static void
-switch_to_locked(struct runqueue *rq, struct thread *next)
+switch_to_locked(struct runqueue *rq, struct thread *next, unsigned slice)
 {
     struct thread *prev = rq->current;
     struct cpu *cpu = this_cpu();
@@ -110,7 +112,7 @@ switch_to_locked(struct runqueue *rq, struct thread *next)
         cpu_relax();
 
     next->state = THREAD_RUNNING;
-    next->slice_left = SCHED_SLICE_TICKS;
+    next->slice_left = slice;
     next->cpu = cpu->index;
     __atomic_store_n(&next->on_cpu, true, __ATOMIC_RELAXED);
     rq->current = next;
@@ -136,7 +138,7 @@ schedule_locked(struct runqueue *rq)
     if (prev->state == THREAD_RUNNING && prev != rq->idle)
         enqueue_locked(rq, prev);
     next = dequeue_highest_locked(rq);
-    switch_to_locked(rq, next ? next : rq->idle);
+    switch_to_locked(rq, next ? next : rq->idle, SCHED_SLICE_TICKS);
 }
 
 void
@@ -173,7 +175,8 @@ sched_init_cpu(void)
     idle->state = THREAD_RUNNING;
     idle->on_cpu = true;
     idle->cpu = index;
-    idle->refs = 1;
+    idle->obj.type = CAIRN_OBJ_THREAD; /* static: never freed, not counted as live */
+    idle->obj.refs = 1;
     idle->kstack_top = this_cpu()->tss.rsp[0];
     ksnprintf(idle->name, sizeof(idle->name), "idle%u", index);
     list_init(&idle->rq_link);
@@ -230,10 +233,11 @@ sched_enqueue_and_kick_locked(struct runqueue *rq, struct thread *t)
 void
 sched_start(struct thread *t)
 {
-    struct runqueue *rq = &runqueues[sched_pick_cpu()];
+    struct runqueue *rq = &runqueues[t->pin >= 0 ? (unsigned)t->pin : sched_pick_cpu()];
     bool irq = spin_lock_irqsave(&rq->lock);
 
     assert(t->state == THREAD_NEW);
+    thread_ref(t); /* the running thread's own, dropped by thread_reap */
     sched_enqueue_and_kick_locked(rq, t);
     spin_unlock_irqrestore(&rq->lock, irq);
     if (irq)
@@ -285,6 +289,11 @@ sched_sleep_ns(uint64_t ns)
 
     spin_lock(&rq->lock);
     t = rq->current;
+    if (__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) { /* being stopped: no more sleeping */
+        spin_unlock(&rq->lock);
+        irq_restore(irq);
+        return;
+    }
     now = clock_monotonic_ns();
     t->state = THREAD_SLEEPING;
     sleepers_insert_locked(rq, t, ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
@@ -319,6 +328,11 @@ sched_block_until(uint64_t deadline)
 
     spin_lock(&rq->lock);
     t = rq->current;
+    /* A thread being stopped blocks no more: the wait ends as if woken
+     * from outside. Checked under the lock that sched_wake takes, so a
+     * stop set just before the wake-up is never missed. */
+    if (t->state == THREAD_BLOCKED && __atomic_load_n(&t->stop, __ATOMIC_ACQUIRE))
+        t->state = THREAD_RUNNING;
     if (t->state == THREAD_BLOCKED) {
         t->timed_out = false;
         if (deadline != SCHED_FOREVER)
@@ -450,7 +464,13 @@ sched_steal(void)
     rq = &runqueues[victim];
     if (!spin_trylock(&rq->lock))
         return NULL;
-    t = dequeue_highest_locked(rq);
+    /* A pinned thread stays where it is: look before taking. */
+    t = NULL;
+    if (rq->bitmap) {
+        struct list_node *first = rq->ready[highest_ready_locked(rq)].next;
+        if (list_entry(first, struct thread, rq_link)->pin < 0)
+            t = dequeue_highest_locked(rq);
+    }
     spin_unlock(&rq->lock);
     return t;
 }
@@ -486,10 +506,10 @@ thread_exit(long status)
 {
     struct runqueue *rq;
 
+    thread_mark_exited(sched_current(), status); /* wakes thread_wait callers */
     irq_disable();
     rq = this_rq();
     spin_lock(&rq->lock);
-    rq->current->exit_status = status;
     __atomic_store_n(&rq->current->state, THREAD_DEAD, __ATOMIC_RELEASE);
     /* The thread switched to reaps this one (sched_finish_switch). */
     schedule_locked(rq);
@@ -518,10 +538,16 @@ sched_handoff(struct thread *next, uint64_t deadline)
     spin_lock(&rq->lock);
     me = rq->current;
     /* Directly only when next is blocked and already ours (its state is
-     * then guarded by the lock we hold), and nothing ready here outranks
-     * it; otherwise an ordinary wake-up and block. */
+     * then guarded by the lock we hold), nothing ready here outranks it,
+     * and, if our slice is used up, nothing of its priority waits either;
+     * otherwise an ordinary wake-up and block. next runs on the rest of
+     * our slice: a pair of threads handing the CPU back and forth gets one
+     * slice between them, not a fresh one at every hand-off, so threads
+     * of their priority still get their turn. */
     if (next->cpu != this_cpu()->index || next->state != THREAD_BLOCKED ||
-        (rq->bitmap && highest_ready_locked(rq) > next->priority)) {
+        (rq->bitmap && (highest_ready_locked(rq) > next->priority ||
+                        (me->slice_left == 0 && highest_ready_locked(rq) >= next->priority))) ||
+        __atomic_load_n(&me->stop, __ATOMIC_ACQUIRE)) {
         spin_unlock(&rq->lock);
         sched_wake(next);
         timed_out = sched_block_until(deadline);
@@ -540,8 +566,21 @@ sched_handoff(struct thread *next, uint64_t deadline)
     } else if (me->state == THREAD_RUNNING) {
         enqueue_locked(rq, me); /* woken already: it stays runnable */
     }
-    switch_to_locked(rq, next);
+    switch_to_locked(rq, next, me->slice_left);
     timed_out = me->timed_out;
     irq_restore(irq);
     return timed_out;
+}
+
+int
+sched_set_pin(struct thread *t, int cpu)
+{
+    if (cpu < -1 || cpu >= MAX_CPUS ||
+        (cpu >= 0 && !__atomic_load_n(&runqueues[cpu].online, __ATOMIC_ACQUIRE)))
+        return -CAIRN_EINVAL;
+    /* Before it starts, nothing else reads pin: no lock is needed. */
+    if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_NEW)
+        return -CAIRN_EBUSY;
+    t->pin = cpu;
+    return 0;
 }

@@ -35,7 +35,12 @@ _Noreturn void sched_idle_loop(void);
 
 struct thread *sched_current(void);
 
-/* Make a NEW thread ready, on the least loaded CPU. */
+/* Pin a NEW thread to one CPU (cpu -1: none): it starts there and never
+ * runs anywhere else (idle CPUs do not steal it, IPC hand-offs wake it
+ * there). 0, -CAIRN_EINVAL (not an online CPU), -CAIRN_EBUSY (started). */
+int sched_set_pin(struct thread *t, int cpu);
+
+/* Make a NEW thread ready, on its pinned CPU or the least loaded one. */
 void sched_start(struct thread *t);
 void sched_yield(void);
 /* Sleep at least ns nanoseconds (to the clock, not the tick: the CPU's

@@ -5,10 +5,13 @@
  * switch to it "returns" into thread_trampoline (switch.S), which finishes
  * the switch, enables interrupts and calls the thread's function.
  *
- * References: thread_create() returns a thread holding two: the caller's,
- * and the one that keeps it alive until it dies and is reaped.
+ * References (see thread.h): thread_create() returns a thread holding one,
+ * the caller's; sched_start() adds the one that keeps it alive until it
+ * dies and is reaped. A thread is a kernel object, so the last reference,
+ * whoever drops it, runs thread_destroy.
  */
-#include "sched/thread.h"
+#include <cairn/errors.h>
+
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/layout.h"
 #include "core/panic.h"
@@ -17,11 +20,29 @@
 #include "mm/kmalloc.h"
 #include "obj/process.h"
 #include "sched/sched.h"
+#include "sched/thread.h"
 
 extern const char thread_trampoline[];
 
 static uint32_t next_thread_id = 1; /* [a] */
-static unsigned live_threads;       /* [a] */
+
+static void
+thread_destroy(struct object *o)
+{
+    struct thread *t = thread_from(o);
+
+    assert(t->state == THREAD_DEAD || t->state == THREAD_NEW);
+    if (t->kstack_phys)
+        frame_free(t->kstack_phys, THREAD_STACK_ORDER);
+    kfree(t->fpu_state);
+    if (t->process) {
+        process_thread_remove(t->process, t);
+        process_unref(t->process);
+    }
+    kfree(t);
+}
+
+static const struct object_ops thread_ops = {.destroy = thread_destroy};
 
 struct thread *
 thread_create(const char *name, long (*fn)(void *), void *arg, unsigned priority)
@@ -43,9 +64,11 @@ thread_create(const char *name, long (*fn)(void *), void *arg, unsigned priority
     strlcpy(t->name, name, sizeof(t->name));
     t->priority = priority;
     t->state = THREAD_NEW;
-    t->refs = 2;
+    t->pin = -1;
     t->id = __atomic_fetch_add(&next_thread_id, 1, __ATOMIC_RELAXED);
     list_init(&t->rq_link);
+    list_init(&t->proc_link);
+    waitq_init(&t->exit_wq);
 
     /* The frame context_switch() pops: r15 r14 r13 r12 rbx rbp, then the
      * return address, which sits at the top so the trampoline starts on a
@@ -60,7 +83,7 @@ thread_create(const char *name, long (*fn)(void *), void *arg, unsigned priority
     *--sp = 0;             /* r15 */
     t->saved_rsp = (uint64_t)sp;
 
-    __atomic_fetch_add(&live_threads, 1, __ATOMIC_RELAXED);
+    object_init(&t->obj, CAIRN_OBJ_THREAD, &thread_ops);
     return t;
 }
 
@@ -71,21 +94,25 @@ user_thread_start(void *arg)
 {
     struct thread *t = arg;
 
+    process_stop_check(); /* killed before it ever ran */
     user_enter(t->user_entry, t->user_stack, t->user_arg);
     return 0; /* not reached */
 }
 
 struct thread *
 thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t stack,
-                   uint64_t arg)
+                   uint64_t arg, unsigned priority)
 {
     struct thread *t;
-    void *fpu = kmalloc(fpu_area_size());
+    void *fpu;
 
+    if (priority >= THREAD_PRIORITIES)
+        return NULL;
+    fpu = kmalloc(fpu_area_size());
     if (!fpu)
         return NULL;
     fpu_state_init(fpu);
-    t = thread_create(name, user_thread_start, NULL, THREAD_PRIORITY_NORMAL);
+    t = thread_create(name, user_thread_start, NULL, priority);
     if (!t) {
         kfree(fpu);
         return NULL;
@@ -104,36 +131,63 @@ thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t
 void
 thread_ref(struct thread *t)
 {
-    __atomic_fetch_add(&t->refs, 1, __ATOMIC_RELAXED);
+    object_ref(&t->obj);
 }
 
 void
 thread_unref(struct thread *t)
 {
-    if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0)
-        return;
-    assert(t->state == THREAD_DEAD || t->state == THREAD_NEW);
-    if (t->kstack_phys)
-        frame_free(t->kstack_phys, THREAD_STACK_ORDER);
-    kfree(t->fpu_state);
-    if (t->process)
-        process_unref(t->process);
-    kfree(t);
-    __atomic_fetch_sub(&live_threads, 1, __ATOMIC_RELAXED);
+    object_unref(&t->obj);
 }
 
 void
 thread_reap(struct thread *t)
 {
+    struct process *p = t->process;
+
     /* Off every CPU now: the stack can go at once, the struct when the last
-     * reference does. */
+     * reference does. The thread's own reference goes before its process
+     * hears of the reaping, so that when the process's last thread is
+     * reaped and its waiters wake, no reference of the thread's own is
+     * left. */
     frame_free(t->kstack_phys, THREAD_STACK_ORDER);
     t->kstack_phys = 0;
+    if (p)
+        process_ref(p);
     thread_unref(t);
+    if (p) {
+        process_thread_reaped(p);
+        process_unref(p);
+    }
+}
+
+void
+thread_mark_exited(struct thread *t, int64_t status)
+{
+    bool irq = spin_lock_irqsave(&t->exit_wq.lock);
+
+    if (!t->exited) {
+        t->exit_status = status;
+        t->exited = true;
+        waitq_wake_all_locked(&t->exit_wq);
+    }
+    spin_unlock_irqrestore(&t->exit_wq.lock, irq);
+}
+
+int
+thread_wait(struct thread *t, uint64_t deadline, int64_t *status)
+{
+    bool irq = spin_lock_irqsave(&t->exit_wq.lock);
+    int err = waitq_wait_for_locked(&t->exit_wq, &t->exited, deadline);
+
+    if (!err && status)
+        *status = t->exit_status;
+    spin_unlock_irqrestore(&t->exit_wq.lock, irq);
+    return err;
 }
 
 unsigned
 thread_live_count(void)
 {
-    return __atomic_load_n(&live_threads, __ATOMIC_RELAXED);
+    return object_live_count(CAIRN_OBJ_THREAD);
 }

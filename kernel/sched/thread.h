@@ -8,8 +8,22 @@
  *                  ^          |
  *                  +- BLOCKED/SLEEPING
  *
+ * A thread is a kernel object (type CAIRN_OBJ_THREAD), so handles can name
+ * it; its object reference count is the thread's. References: the creator's
+ * (thread_create returns one), one per handle, and one that a started
+ * thread holds on itself until it is dead and off every CPU (sched_start
+ * takes it, thread_reap drops it). The last one frees the thread.
+ *
+ * Exit: a thread that ends records its status and sets `exited` under
+ * exit_wq's lock, waking every thread_wait caller, before it dies.
+ *
+ * Stopping: `stop` asks a user thread to end (its process is ending). Once
+ * it is set, blocking and sleeping end at once (waits return -CAIRN_EINTR)
+ * and the thread exits on its next way out to user mode.
+ *
  * Lock legend: [I] immutable after creation, [r] the lock of the run queue
- * of the CPU in `cpu`, [a] atomic.
+ * of the CPU in `cpu`, [a] atomic, [p] the lock of the thread's process,
+ * [w] exit_wq's lock.
  */
 #ifndef CAIRN_SCHED_THREAD_H
 #define CAIRN_SCHED_THREAD_H
@@ -19,6 +33,8 @@
 
 #include "lib/list.h"
 #include "obj/ipc_msg.h"
+#include "obj/object.h"
+#include "sched/waitq.h"
 
 #define THREAD_PRIORITIES      32 /* 0 lowest .. 31 highest */
 #define THREAD_PRIORITY_NORMAL 16
@@ -61,6 +77,7 @@ struct thread_ipc {
 };
 
 struct thread {
+    struct object obj;          /* type CAIRN_OBJ_THREAD; its refcount is the thread's */
     uint64_t saved_rsp;         /* [r] valid while not running */
     uint64_t kstack_top;        /* [I] */
     uint64_t kstack_phys;       /* [I] 2^THREAD_STACK_ORDER frames */
@@ -69,6 +86,7 @@ struct thread {
     bool on_cpu;                /* [a] its registers are live on some CPU */
     unsigned priority;          /* [I] */
     unsigned cpu;               /* [r] the CPU whose run queue owns it */
+    int pin;                    /* [r] the one CPU it may run on, or -1: any */
     unsigned slice_left;        /* [r] ticks before preemption */
     uint64_t wake_at;           /* [r] monotonic ns, while on the timer list */
     bool on_timer;              /* [r] on its run queue's timer list (sleepers) */
@@ -78,26 +96,50 @@ struct thread {
     uint64_t user_entry;        /* [I] user threads: where they enter ring 3 */
     uint64_t user_stack;        /* [I] ... with this stack pointer */
     uint64_t user_arg;          /* [I] ... and this in rdi */
-    int64_t exit_status;        /* [a] valid once DEAD */
-    unsigned refs;              /* [a] */
+    int64_t exit_status;        /* [w] valid once exited */
+    bool exited;                /* [w] it has ended (or will never run): exit_status is final */
+    struct waitq exit_wq;       /* thread_wait callers, woken when it exits */
+    bool stop;                  /* [a] its process is ending: stop at the next chance */
+    bool started;               /* [p] user threads: thread_start has run */
+    struct list_node proc_link; /* [p] user threads: on process->threads */
     struct thread_ipc ipc;      /* see above */
     uint32_t id;                /* [I] */
     char name[THREAD_NAME_MAX]; /* [I] */
 };
 
 /* Create a kernel thread that runs fn(arg) and exits with its return
- * value. It is not started: call sched_start(). NULL when out of memory. */
+ * value. It is not started: call sched_start(). Returns it with one
+ * reference (the caller's), or NULL when out of memory or priority is
+ * not below THREAD_PRIORITIES. */
 struct thread *thread_create(const char *name, long (*fn)(void *), void *arg, unsigned priority);
 /* Create a thread of process p that enters user mode at entry with stack
- * pointer stack and arg in rdi. It holds a reference to p. */
+ * pointer stack and arg in rdi. It holds a reference to p; it is not on
+ * p's thread list yet (process_thread_add). */
 struct thread *thread_create_user(const char *name, struct process *p, uint64_t entry,
-                                  uint64_t stack, uint64_t arg);
-/* End the calling thread; never returns. */
+                                  uint64_t stack, uint64_t arg, unsigned priority);
+/* End the calling thread; never returns. User threads end through
+ * process_thread_exit (obj/process.h), which keeps their process's books. */
 _Noreturn void thread_exit(long status);
 void thread_ref(struct thread *t);
 void thread_unref(struct thread *t);
 /* Free what a dead thread no longer needs once it is off every CPU. */
 void thread_reap(struct thread *t);
+
+/* Record t's exit status and wake its waiters (once; later calls do
+ * nothing). t is the calling thread, or one that will never run. */
+void thread_mark_exited(struct thread *t, int64_t status);
+
+/* Wait until t has exited or the deadline (monotonic ns; 0: do not wait;
+ * SCHED_FOREVER) passes. Returns 0 and the status, -CAIRN_ETIMEDOUT, or
+ * -CAIRN_EINTR when the calling thread is being stopped. Many threads may
+ * wait for one. */
+int thread_wait(struct thread *t, uint64_t deadline, int64_t *status);
+
+static inline struct thread *
+thread_from(struct object *o)
+{
+    return (struct thread *)o;
+}
 
 /* Threads alive (created and not yet freed), for leak checks. */
 unsigned thread_live_count(void);

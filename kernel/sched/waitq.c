@@ -11,6 +11,7 @@
 
 #include "sched/sched.h"
 #include "sched/waitq.h"
+#include "time/clock.h"
 
 struct waitq_waiter {
     struct list_node link; /* [wq->lock] */
@@ -43,6 +44,37 @@ waitq_wait_locked(struct waitq *wq, uint64_t deadline)
         return 0;
     list_remove(&w.link);
     return timed_out ? -CAIRN_ETIMEDOUT : -CAIRN_EINTR;
+}
+
+int
+waitq_wait_for_locked(struct waitq *wq, const bool *done, uint64_t deadline)
+{
+    while (!*done) {
+        int err;
+
+        if (deadline == 0)
+            return -CAIRN_ETIMEDOUT;
+        err = waitq_wait_locked(wq, deadline);
+        if (*done)
+            break;
+        if (err == -CAIRN_ETIMEDOUT)
+            return err;
+        /* Woken from outside: only a thread being stopped gives up. */
+        if (err == -CAIRN_EINTR && __atomic_load_n(&sched_current()->stop, __ATOMIC_ACQUIRE))
+            return err;
+    }
+    return 0;
+}
+
+uint64_t
+waitq_deadline_after(uint64_t timeout_ns)
+{
+    uint64_t now;
+
+    if (timeout_ns == 0)
+        return 0;
+    now = clock_monotonic_ns();
+    return timeout_ns >= SCHED_FOREVER - now ? SCHED_FOREVER : now + timeout_ns;
 }
 
 static bool

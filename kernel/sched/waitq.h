@@ -52,6 +52,18 @@ void waitq_init(struct waitq *wq);
  */
 int waitq_wait_locked(struct waitq *wq, uint64_t deadline);
 
+/*
+ * Waits on wq until *done is true (a flag the waker sets under wq->lock
+ * before waking all), the deadline passes (-CAIRN_ETIMEDOUT; deadline 0:
+ * do not wait), or the calling thread is being stopped (-CAIRN_EINTR).
+ * Returns 0 once *done. Locking as for waitq_wait_locked.
+ */
+int waitq_wait_for_locked(struct waitq *wq, const bool *done, uint64_t deadline);
+
+/* The deadline timeout_ns from now (0 stays 0, "do not wait"; one that
+ * would overflow is SCHED_FOREVER). */
+uint64_t waitq_deadline_after(uint64_t timeout_ns);
+
 /* Wake the oldest waiter / all waiters; the caller holds wq->lock.
  * Returns the number woken. */
 unsigned waitq_wake_one_locked(struct waitq *wq);

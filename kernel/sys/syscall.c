@@ -172,10 +172,6 @@ sys_vm_protect(struct trap_frame *f)
 
 /* --- processes --- */
 
-#define PROCESS_CREATOR_RIGHTS                                                          \
-    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | \
-     CAIRN_RIGHT_TRANSFER)
-
 int64_t
 sys_process_spawn(struct trap_frame *f)
 {
@@ -198,7 +194,7 @@ sys_process_spawn(struct trap_frame *f)
         process_discard(child);
         return h;
     }
-    sched_start(child->main_thread);
+    process_start(child);
     process_unref(child); /* the handle and the thread hold it now */
     return h;
 }
@@ -218,7 +214,7 @@ sys_process_wait(struct trap_frame *f)
     err = process_wait(process_from(o), f->rsi, &status);
     object_unref(o);
     if (err)
-        return err == -CAIRN_EBUSY ? -CAIRN_ETIMEDOUT : err;
+        return err;
     return f->rdx ? copy_to_user(f->rdx, &status, sizeof(status)) : 0;
 }
 
@@ -241,6 +237,7 @@ syscall_dispatch(struct trap_frame *f)
     else
         f->rax = (uint64_t)-CAIRN_ENOSYS;
     sched_preempt_check();
+    process_stop_check(); /* its process is ending: exit instead of returning */
     /* sysret to a non-canonical (or kernel) rip would fault in ring 0. */
     return f->rip >= CAIRN_USER_TOP;
 }

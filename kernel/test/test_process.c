@@ -14,6 +14,7 @@
 #include "mm/kmalloc.h"
 #include "obj/process.h"
 #include "sched/sched.h"
+#include "test/thread_wait.h"
 
 #define SECOND 1000000000ull
 
@@ -63,7 +64,7 @@ run_init_copy(uint64_t flags)
 
     if (init_image(&image, &size) < 0 || process_spawn_elf("init-copy", image, size, flags, &p))
         return -1000;
-    sched_start(p->main_thread);
+    process_start(p);
     if (process_wait(p, 20 * SECOND, &status) < 0)
         status = -1001;
     process_unref(p);
@@ -114,4 +115,82 @@ KTEST(process_create_run_exit_1000_rounds_leak_nothing)
     }
     KTEST_EXPECT(bad == 0, "%u of 1000 rounds failed", bad);
     expect_counts(before, "after 1000 rounds");
+}
+
+static long
+do_nothing(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+KTEST(thread_is_an_object_freed_by_its_last_reference)
+{
+    unsigned live = thread_live_count();
+    struct thread *t = thread_create("obj", do_nothing, NULL, THREAD_PRIORITY_NORMAL);
+
+    if (!t) {
+        ktest_fail("thread_create failed");
+        return;
+    }
+    KTEST_EXPECT(t->obj.type == CAIRN_OBJ_THREAD && t->obj.koid != 0, "type %u koid %lu",
+                 t->obj.type, t->obj.koid);
+    KTEST_EXPECT(thread_live_count() == live + 1, "%u threads, %u before", thread_live_count(),
+                 live);
+    thread_ref(t);
+    thread_unref(t);
+    KTEST_EXPECT(thread_live_count() == live + 1, "freed with a reference left");
+    thread_unref(t); /* never started: the creator's was the last */
+    KTEST_EXPECT(thread_live_count() == live, "%u threads, %u before", thread_live_count(), live);
+}
+
+struct process_waiter {
+    struct process *p;
+    int64_t status;
+};
+
+static long
+wait_for_process(void *arg)
+{
+    struct process_waiter *w = arg;
+
+    return process_wait(w->p, 20 * SECOND, &w->status);
+}
+
+KTEST(process_wait_times_out_and_wakes_every_waiter)
+{
+    enum {
+        N = 3
+    };
+    struct counts before = counts_now();
+    struct process_waiter w[N];
+    struct thread *t[N];
+    const void *image;
+    size_t size;
+    struct process *p;
+
+    if (init_image(&image, &size) < 0 ||
+        process_spawn_elf("sleeper", image, size, CAIRN_INIT_SLEEP, &p) < 0) {
+        ktest_fail("cannot spawn a copy of init");
+        return;
+    }
+    KTEST_EXPECT(process_wait(p, 0, NULL) == -CAIRN_ETIMEDOUT, "an unstarted process ended");
+    process_start(p);
+    for (int i = 0; i < N; i++) {
+        w[i] = (struct process_waiter){p, -1};
+        t[i] = thread_create("waiter", wait_for_process, &w[i], THREAD_PRIORITY_NORMAL);
+        if (t[i])
+            sched_start(t[i]);
+    }
+    KTEST_EXPECT(process_wait(p, 1000000, NULL) == -CAIRN_ETIMEDOUT, "1 ms wait did not time out");
+    for (int i = 0; i < N; i++) {
+        if (!t[i])
+            continue;
+        KTEST_EXPECT(ktest_wait_dead(t[i], 30000), "waiter %d hangs", i);
+        KTEST_EXPECT(t[i]->exit_status == 0 && w[i].status == 7, "waiter %d: %ld, status %ld", i,
+                     (long)t[i]->exit_status, (long)w[i].status);
+        thread_unref(t[i]);
+    }
+    process_unref(p);
+    expect_counts(before, "after the waits");
 }

@@ -1,62 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
- * The user-mode tests, in one table: each entry is one function whose name
- * states the behaviour it checks. A test reports its first failure with
- * test_fail(); usertests_run() prints one `ok` or `FAIL` line per test.
+ * The user-mode tests of the first system calls, in one table: each entry
+ * is one function whose name states the behaviour it checks (harness.h).
+ * This program is the boot module test-usertests, which init runs in a
+ * test boot.
  *
- * The tests assume init's entry state from include/cairn/init.h (the stack
+ * The tests assume the entry state of include/cairn/init.h (the stack
  * just below CAIRN_USER_STACK_TOP with unmapped pages on both sides, nothing
- * mapped at 0x10000000) and the syscall contract from docs/syscalls.md.
- * They must not fault: a fault ends init, and with it the run. So
- * "writing to the text segment faults" cannot be a test here; it waits for a
- * child process to fault instead.
+ * mapped at 0x10000000, init's handle layout) and the syscall contract from
+ * docs/syscalls.md. They must not fault: a fault ends the program, and with
+ * it the run. So "writing to the text segment faults" cannot be a test here;
+ * it waits for a child process to fault instead.
  *
  * The register tests use inline assembly on purpose: the point is what the
  * kernel does to registers across `syscall`, which C cannot observe.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <cairn/init.h>
 #include <cairn/rights.h>
+#include <cairn/spawn.h>
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
-#include "usertests.h"
-
-#define MS_NS 1000000ull
-
-static int test_failed;
-static char test_why[200];
-
-/* Records the first failure of the running test; later ones add nothing. */
-static void __attribute__((format(printf, 1, 2))) test_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    if (test_failed)
-        return;
-    test_failed = 1;
-    va_start(ap, fmt);
-    vsnprintf(test_why, sizeof(test_why), fmt, ap);
-    va_end(ap);
-}
-
-/* Fails unless a call returned want; names both values and what was called. */
-static void
-expect_ret(const char *call, long got, long want)
-{
-    if (got == want)
-        return;
-    if (want < 0)
-        test_fail("%s returned %ld (%s), expected %ld (%s)", call, got, cairn_error_name((int)got),
-                  want, cairn_error_name((int)want));
-    else
-        test_fail("%s returned %ld (%s), expected %ld", call, got,
-                  got < 0 ? cairn_error_name((int)got) : "not an error", want);
-}
+#include "harness.h"
 
 static const void *
 user_ptr(uint64_t addr)
@@ -837,40 +806,43 @@ vm_unmap_of_an_empty_range_succeeds(void)
 
 /* --- boot modules and processes ------------------------------------------------------------- */
 
-/* init's own image: the boot module handle whose first bytes are an ELF. */
+/* init's own image, a boot module: the children here are copies of init. */
 static long
 find_init_module(void)
 {
-    struct cairn_handle_info info;
-
-    for (long h = 0; cairn_handle_info(h, &info) == 0; h++) {
-        long a;
-        if (info.type != CAIRN_OBJ_MEMOBJ)
-            continue;
-        a = cairn_vm_map(h, 0, 4096, 0, CAIRN_PROT_READ, 0);
-        if (a < 0)
-            continue;
-        int is_elf = memcmp((const void *)a, "\177ELF", 4) == 0;
-        cairn_vm_unmap((uint64_t)a, 4096);
-        if (is_elf)
-            return h;
-    }
-    return -1;
+    return cairn_boot_module("init", NULL);
 }
 
+/* init hands its test programs the handles it got itself, in its layout. */
 static void
-init_holds_its_boot_modules_as_read_only_handles(void)
+boot_modules_are_read_only_handles(void)
 {
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
     struct cairn_handle_info info;
     uint32_t want =
         CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
+    long img = find_init_module(), a;
 
-    expect_ret("handle_info(0)", cairn_handle_info(0, &info), 0);
-    if (info.type != CAIRN_OBJ_MEMOBJ || info.rights != want)
-        test_fail("handle 0: type %u rights %#x", info.type, info.rights);
-    if (find_init_module() < 0)
-        test_fail("no boot module holds an ELF image");
-    expect_ret("vm_map of a module writable", cairn_vm_map(0, 0, 4096, 0, RW, 0), -CAIRN_ERIGHTS);
+    if (!bi || img < 0) {
+        test_fail("no boot information (%p) or no init module (%ld)", (const void *)bi, img);
+        return;
+    }
+    for (uint32_t i = 0; i < bi->module_count; i++) {
+        long h = CAIRN_INIT_HANDLE_MODULES + (long)i;
+
+        expect_ret("handle_info(module)", cairn_handle_info(h, &info), 0);
+        if (info.type != CAIRN_OBJ_MEMOBJ || info.rights != want)
+            test_fail("module %s: type %u rights %#x", bi->modules[i].name, info.type, info.rights);
+    }
+    expect_ret("handle_info(past the last module)",
+               cairn_handle_info(CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count, &info),
+               -CAIRN_EBADH);
+    a = cairn_vm_map(img, 0, 4096, 0, CAIRN_PROT_READ, 0);
+    if (a < 0 || memcmp((const void *)a, "\177ELF", 4) != 0)
+        test_fail("the module called init is no ELF image (map: %ld)", a);
+    if (a >= 0)
+        cairn_vm_unmap((uint64_t)a, 4096);
+    expect_ret("vm_map of a module writable", cairn_vm_map(img, 0, 4096, 0, RW, 0), -CAIRN_ERIGHTS);
 }
 
 static void
@@ -1235,9 +1207,9 @@ device_roots_are_handed_to_init(void)
     struct cairn_handle_info info;
 
     for (unsigned i = 0; i < 3; i++) {
-        long h = find_handle_of_type(want[i].type);
-        if (h < 0 || cairn_handle_info(h, &info) != 0) {
-            test_fail("init holds no object of type %u", want[i].type);
+        long h = CAIRN_INIT_HANDLE_IRQ_ROOT + (long)i;
+        if (cairn_handle_info(h, &info) != 0 || info.type != want[i].type) {
+            test_fail("handle %ld is no object of type %u", h, want[i].type);
             return;
         }
         if (info.rights != want[i].rights)
@@ -1313,11 +1285,11 @@ rtc_interrupts_reach_user_space_until_unbound(void)
 
     expect_ret("ioport sub-range", io >= 0 ? 0 : io, 0);
     expect_ret("irq_create(ISA 8)", irq >= 0 ? 0 : irq, 0);
-    if (io < 0 || irq < 0 || test_failed)
+    if (io < 0 || irq < 0 || test_has_failed())
         goto out;
     expect_ret("ioport_enable", cairn_ioport_enable(io, -1, 1), 0);
     expect_ret("irq_bind", cairn_irq_bind(irq, n, 1ul << 3), 0);
-    if (test_failed)
+    if (test_has_failed())
         goto out;
 
     old_a = rtc_read(RTC_REG_A);
@@ -1644,16 +1616,6 @@ dma_memory_is_contiguous_zeroed_and_reports_its_address(void)
 
 /* --- the table ---------------------------------------------------------------------------- */
 
-struct usertest {
-    const char *name;
-    void (*fn)(void);
-};
-
-#define USERTEST(fn) \
-    {                \
-#fn, fn      \
-    }
-
 /* In order: the entry-state check first, before anything touches the FPU control words. */
 static const struct usertest usertests[] = {
     USERTEST(fpu_starts_with_default_control_words),
@@ -1686,7 +1648,7 @@ static const struct usertest usertests[] = {
     USERTEST(vm_unmap_of_the_middle_page_keeps_the_outer_pages),
     USERTEST(vm_protect_of_part_of_a_mapping_changes_only_that_part),
     USERTEST(vm_unmap_of_an_empty_range_succeeds),
-    USERTEST(init_holds_its_boot_modules_as_read_only_handles),
+    USERTEST(boot_modules_are_read_only_handles),
     USERTEST(child_exit_status_arrives_through_wait),
     USERTEST(faulting_child_dies_and_parent_goes_on),
     USERTEST(executing_data_kills_the_child),
@@ -1710,25 +1672,12 @@ static const struct usertest usertests[] = {
     USERTEST(dma_memory_is_contiguous_zeroed_and_reports_its_address),
 };
 
+/* Called by crt0 with init's flags; declared here for -Wmissing-prototypes. */
+int main(unsigned long flags);
+
 int
-usertests_run(void)
+main(unsigned long flags)
 {
-    int passed = 0, failed = 0;
-
-    for (size_t i = 0; i < sizeof(usertests) / sizeof(usertests[0]); i++) {
-        const struct usertest *t = &usertests[i];
-
-        test_failed = 0;
-        test_why[0] = '\0';
-        t->fn();
-        if (test_failed) {
-            printf("FAIL %s: %s\n", t->name, test_why);
-            failed++;
-        } else {
-            printf("ok %s\n", t->name);
-            passed++;
-        }
-    }
-    printf("usertests: %d passed, %d failed\n", passed, failed);
-    return failed;
+    (void)flags;
+    return harness_run("usertests", usertests, sizeof(usertests) / sizeof(usertests[0]));
 }

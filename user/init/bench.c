@@ -11,23 +11,16 @@
 #include <string.h>
 
 #include <cairn/init.h>
+#include <cairn/spawn.h>
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
 #include "bench.h"
+#include "bench_ring.h"
 
 #define MAX_SAMPLES 1000
 
 static uint64_t samples[MAX_SAMPLES];
-
-static inline uint64_t
-rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static void
 sort(uint64_t *v, unsigned n)
@@ -43,11 +36,45 @@ sort(uint64_t *v, unsigned n)
     }
 }
 
+void
+bench_report(const char *name, uint64_t *v, unsigned n)
+{
+    sort(v, n);
+    printf("%s: %lu cycles, n=%u\n", name, (unsigned long)v[n / 2], n);
+}
+
 static void
 report(const char *name, unsigned n)
 {
-    sort(samples, n);
-    printf("%s: %lu cycles, n=%u\n", name, (unsigned long)samples[n / 2], n);
+    bench_report(name, samples, n);
+}
+
+long
+bench_spawn_peer(enum bench_peer_role role, const long *handles, unsigned n)
+{
+    uint64_t size = 0;
+    long image = cairn_boot_module("init", &size);
+
+    if (image < 0)
+        return image;
+    return cairn_spawn_elf(image, size, CAIRN_INIT_BENCH_PEER | (uint64_t)role << 16, handles, n,
+                           NULL);
+}
+
+int
+bench_peer_main(unsigned long flags)
+{
+    long handles[RING_PEER_HANDLES];
+
+    switch (flags >> 16) {
+    case BENCH_PEER_RING:
+        for (unsigned i = 0; i < RING_PEER_HANDLES; i++)
+            handles[i] = BENCH_PEER_HANDLE_FIRST + (long)i;
+        return bench_ring_peer(handles);
+    case BENCH_PEER_ECHO:
+        return bench_echo_peer();
+    }
+    return 1;
 }
 
 /* The cheapest round trip: a number outside the table, rejected at once. */
@@ -55,9 +82,9 @@ static void
 bench_null_syscall(void)
 {
     for (unsigned i = 0; i < MAX_SAMPLES; i++) {
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = bench_rdtsc();
         cairn_syscall0(9999);
-        samples[i] = rdtsc() - t0;
+        samples[i] = bench_rdtsc() - t0;
     }
     report("null_syscall", MAX_SAMPLES);
 }
@@ -76,9 +103,9 @@ bench_page_fault(void)
     }
     for (unsigned i = 0; i < n; i++) {
         volatile uint8_t *p = (volatile uint8_t *)(a + i * 4096ul);
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = bench_rdtsc();
         *p = 1;
-        samples[i] = rdtsc() - t0;
+        samples[i] = bench_rdtsc() - t0;
     }
     report("page_fault_4k", n);
     cairn_vm_unmap((uint64_t)a, n * 4096ul);
@@ -93,11 +120,11 @@ bench_map_touch_unmap(void)
     long h = cairn_memobj_create(4096);
 
     for (unsigned i = 0; i < n; i++) {
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = bench_rdtsc();
         long a = cairn_vm_map(h, 0, 4096, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
         *(volatile uint8_t *)a = 1;
         cairn_vm_unmap((uint64_t)a, 4096);
-        samples[i] = rdtsc() - t0;
+        samples[i] = bench_rdtsc() - t0;
     }
     report("memobj_map_touch_unmap_4k", n);
     cairn_handle_close(h);
@@ -110,10 +137,10 @@ bench_process_spawn_exit(long image)
     const unsigned n = 50;
 
     for (unsigned i = 0; i < n; i++) {
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = bench_rdtsc();
         long child = cairn_process_spawn(image, 0, CAIRN_INIT_EXIT);
         cairn_process_wait(child, ~0ull, NULL);
-        samples[i] = rdtsc() - t0;
+        samples[i] = bench_rdtsc() - t0;
         cairn_handle_close(child);
     }
     report("process_spawn_exit", n);
@@ -128,9 +155,9 @@ bench_context_switch_yield(long image)
 
     cairn_thread_yield(); /* let it start */
     for (unsigned i = 0; i < MAX_SAMPLES; i++) {
-        uint64_t t0 = rdtsc();
+        uint64_t t0 = bench_rdtsc();
         cairn_thread_yield();
-        samples[i] = (rdtsc() - t0) / 2;
+        samples[i] = (bench_rdtsc() - t0) / 2;
     }
     report("context_switch_yield", MAX_SAMPLES);
     cairn_process_wait(child, ~0ull, NULL);
@@ -140,12 +167,14 @@ bench_context_switch_yield(long image)
 int
 bench_run(void)
 {
-    long image = 0; /* handle 0: init's own image (include/cairn/init.h) */
+    long image = cairn_boot_module("init", NULL); /* init's own image */
 
     bench_null_syscall();
     bench_page_fault();
     bench_map_touch_unmap();
     bench_process_spawn_exit(image);
     bench_context_switch_yield(image);
+    bench_ipc();
+    bench_ring_throughput();
     return 0;
 }

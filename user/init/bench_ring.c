@@ -14,11 +14,6 @@
  * deterministic as the other figures. With one CPU, the two processes take
  * turns: the producer fills the ring and sleeps, the peer drains it and
  * sleeps; each turn costs one signal and one wait per side.
- *
- * What it needs from the lead: a ring_spawn_peer_fn that starts a process
- * running bench_ring_peer() with the memory object and the two
- * notifications (tests/os/ring_test.h), and a call of
- * bench_ring_throughput() from bench_run().
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +22,7 @@
 #include <cairn/ring.h>
 #include <cairn/sys.h>
 
+#include "bench.h"
 #include "bench_ring.h"
 
 #define BENCH_RING_LOG2 16 /* 64 KiB: 15 records of 4 KiB */
@@ -38,15 +34,6 @@
 #define BENCH_RW        (CAIRN_PROT_READ | CAIRN_PROT_WRITE)
 
 static uint8_t record[BENCH_RECORD];
-
-static inline uint64_t
-bench_rdtsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
 
 /* Writes records first .. first + n - 1, each carrying its number. */
 static long
@@ -63,7 +50,7 @@ bench_ring_send(struct ring *r, uint64_t first, unsigned n)
 }
 
 void
-bench_ring_throughput(ring_spawn_peer_fn spawn)
+bench_ring_throughput(void)
 {
     long mem, mine, theirs, a = -1, child = -1, err;
     long handles[RING_PEER_HANDLES] = {-1, -1, -1};
@@ -79,13 +66,14 @@ bench_ring_throughput(ring_spawn_peer_fn spawn)
     const struct ring_notify n = {&ring_notify_sys, mine, theirs, 1};
     err = a < 0 ? a : ring_init(&r, (void *)a, BENCH_RING_MEM, BENCH_RING_LOG2, RING_PRODUCER, &n);
     if (!err && mine >= 0 && theirs >= 0) {
-        handles[RING_PEER_MEMOBJ] = cairn_handle_dup(
-            mem, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP | CAIRN_RIGHT_TRANSFER);
-        handles[RING_PEER_OWN_NOTIFY] =
-            cairn_handle_dup(theirs, CAIRN_RIGHT_WAIT | CAIRN_RIGHT_TRANSFER);
-        handles[RING_PEER_PARENT_NOTIFY] =
-            cairn_handle_dup(mine, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER);
-        child = spawn ? spawn(handles) : -CAIRN_ENOSYS;
+        handles[RING_PEER_MEMOBJ] =
+            cairn_handle_dup(mem, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP |
+                                      CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+        handles[RING_PEER_OWN_NOTIFY] = cairn_handle_dup(
+            theirs, CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+        handles[RING_PEER_PARENT_NOTIFY] = cairn_handle_dup(
+            mine, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+        child = bench_spawn_peer(BENCH_PEER_RING, handles, RING_PEER_HANDLES);
         for (int i = 0; i < RING_PEER_HANDLES; i++)
             cairn_handle_close(handles[i]);
         err = child < 0 ? child : 0;

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ring_throughput_mbps benchmark (bench_ring.c). Not yet run by init:
- * it needs a second process holding a memory object and a notification,
- * started through a ring_spawn_peer_fn (tests/os/ring_test.h), whose code
- * calls bench_ring_peer() with the handles it was given.
+ * The ring_throughput_mbps benchmark (bench_ring.c): init streams records
+ * to a peer process (bench.h, BENCH_PEER_RING) through a ring in a shared
+ * memory object.
  */
 #ifndef CAIRN_USER_INIT_BENCH_RING_H
 #define CAIRN_USER_INIT_BENCH_RING_H
 
-#include "ring_test.h" /* tests/os: the peer's handles and the spawn hook */
+/* What the peer is given, in this order. */
+enum {
+    RING_PEER_MEMOBJ,        /* the shared memory object: READ, WRITE, MAP */
+    RING_PEER_OWN_NOTIFY,    /* the peer's notification: WAIT */
+    RING_PEER_PARENT_NOTIFY, /* the parent's notification: SIGNAL */
+    RING_PEER_HANDLES,
+};
 
 /* Streams 4 KiB records to a peer and prints one line:
  * "ring_throughput_mbps: <MB/s> MB/s, <cycles> cycles, n=<records>". */
-void bench_ring_throughput(ring_spawn_peer_fn spawn);
+void bench_ring_throughput(void);
 
 /* The peer: reads records until the producer closes. Its exit status: 0,
  * or the number of records out of sequence, or 100 + an error. */

@@ -3,7 +3,7 @@
  * init: the first user process, the one program the kernel loads itself
  * (include/cairn/init.h describes how it starts). It will become the root
  * task and service registry; today it announces itself and, when the kernel
- * was booted with `test`, runs the user-mode tests.
+ * was booted with `test`, runs the user-mode test programs (tests.c).
  *
  * Exit status: 0 in a normal boot; in a test boot, the number of failed
  * tests, so the kernel can report the run's outcome without parsing output.
@@ -14,7 +14,7 @@
 #include <cairn/sys.h>
 
 #include "bench.h"
-#include "usertests.h" /* tests/os/, on the include path of init only */
+#include "tests.h"
 
 /* Called by crt0 with the boot flags; declared here for -Wmissing-prototypes. */
 int main(unsigned long flags);
@@ -35,6 +35,8 @@ main(unsigned long flags)
             cairn_thread_yield();
         return 0;
     }
+    if (flags & CAIRN_INIT_BENCH_PEER)
+        return bench_peer_main(flags);
     if (flags & CAIRN_INIT_BENCH)
         return bench_run();
     if (flags & CAIRN_INIT_SLEEP) {
@@ -58,6 +60,6 @@ main(unsigned long flags)
     }
     printf("init: started (flags %#lx)\n", flags);
     if (flags & CAIRN_INIT_TEST)
-        return usertests_run();
+        return init_run_tests();
     return 0;
 }

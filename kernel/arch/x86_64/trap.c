@@ -174,8 +174,10 @@ trap_dispatch(struct trap_frame *tf)
 
     /* CR2 first: once interrupts are on again another fault may change it. */
     uint64_t fault_addr = vector == VEC_PAGE_FAULT ? read_cr2() : 0;
-    if (vector == VEC_PAGE_FAULT && (tf->cs & 3) && trap_user_page_fault(tf, fault_addr))
+    if (vector == VEC_PAGE_FAULT && (tf->cs & 3) && trap_user_page_fault(tf, fault_addr)) {
+        process_stop_check(); /* back to user mode, unless its process is ending */
         return;
+    }
     if (vector < 32 && (tf->cs & 3))
         trap_user_exception(tf, fault_addr);
     if (vector == VEC_PAGE_FAULT && usercopy_fault(tf, fault_addr))
@@ -199,4 +201,8 @@ trap_dispatch(struct trap_frame *tf)
      * the interrupted thread may be switched out here and resumed later
      * from this very frame. */
     sched_preempt_check();
+    /* Back to user mode, unless the thread's process is ending (then the
+     * thread exits here; a kill's reschedule IPI brings it here fast). */
+    if (tf->cs & 3)
+        process_stop_check();
 }

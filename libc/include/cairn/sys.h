@@ -61,6 +61,53 @@ long cairn_vm_protect(uint64_t addr, uint64_t size, uint32_t prot);
 long cairn_process_spawn(long memobj, uint64_t size, uint64_t arg);
 long cairn_process_wait(long process, uint64_t timeout_ns, int64_t *status);
 
+/*
+ * Building processes from user space (docs/syscalls.md). process_create
+ * makes an empty process (no memory, no handles, no thread); vm_map_into
+ * and vm_unmap_into change its address space as vm_map and vm_unmap do
+ * the caller's (prot_flags: CAIRN_VM_PROT_FLAGS(prot, flags));
+ * handle_install copies one of the caller's handles into it (with
+ * rights, a subset, or CAIRN_RIGHTS_SAME) and returns the handle's value
+ * there; process_kill ends it (status CAIRN_STATUS_KILLED, <cairn/process.h>).
+ */
+long cairn_process_create(void);
+long cairn_vm_map_into(long process, long memobj, uint64_t offset, uint64_t size, uint64_t addr,
+                       uint64_t prot_flags);
+long cairn_vm_unmap_into(long process, uint64_t addr, uint64_t size);
+long cairn_process_kill(long process);
+long cairn_handle_install(long process, long handle, uint32_t rights);
+
+/*
+ * Threads: create one in a process (not yet running) that enters user mode
+ * at entry with stack pointer stack and arg in rdi, at a priority up to the
+ * caller's own; start it; end the calling thread (the process ends with the
+ * last one); wait for one to end (timeout in ns, 0: just look).
+ * cairn_thread_create_fn (libc/thread.c) runs a C function in a new thread
+ * of the calling process instead.
+ */
+long cairn_thread_create(long process, uint64_t entry, uint64_t stack, uint64_t arg,
+                         uint32_t priority);
+long cairn_thread_start(long thread);
+_Noreturn void cairn_thread_exit(int64_t status);
+long cairn_thread_wait(long thread, uint64_t timeout_ns, int64_t *status);
+
+/* Pin a thread that has not started to one CPU (cpu -1: any): it starts
+ * there and never runs elsewhere. MANAGE; -CAIRN_EBUSY once started. */
+long cairn_thread_set_cpu(long thread, long cpu);
+
+/*
+ * A new thread of the calling process (whose handle, with MANAGE, is self)
+ * that runs fn(arg) on the stack that ends at stack_top (16-byte aligned)
+ * and exits with fn's return value. Not started: cairn_thread_start.
+ * Returns the thread handle or a negative CAIRN_E* code.
+ */
+long cairn_thread_create_fn(long self, long (*fn)(void *), void *arg, void *stack_top,
+                            uint32_t priority);
+
+/* Diagnostics (<cairn/debug.h>): kernel counters for leak tests. */
+struct cairn_debug_stats;
+long cairn_debug_stats(struct cairn_debug_stats *stats);
+
 /* Notifications: a word of bits. wait blocks until a bit is set (timeout_ns
  * 0: poll; CAIRN_WAIT_FOREVER: no limit) and takes all set bits into *bits. */
 long cairn_notify_create(void);

@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * In-OS tests of the ring library (ring_test.h): the same code as the host
- * tests cover, now over a real memory object mapped twice or shared by two
- * processes, with the kernel's notifications behind ring_notify_sys.
+ * In-OS tests of the ring library (<cairn/ring.h>): the same code as the
+ * host tests cover, now over a real memory object mapped twice or shared
+ * by two processes, with the kernel's notifications behind
+ * ring_notify_sys.
  *
  * The two-process test: the parent formats two rings in one memory object,
  * requests (parent to child) and echoes (child to parent), and starts the
- * child through the spawn hook with the memory object and the two
- * notifications. The child echoes every request with the blocking calls;
+ * child (this program in RING_PEER_MODE) with the memory object and the
+ * two notifications as its extra handles. The child echoes every request with the blocking calls;
  * the parent serves both of its ends from one notification with the
  * prepare-wait calls, so neither blocks the other although both rings fill
  * up. Records run from 1 to 4096 bytes; the parent checks every byte and
  * the order, and the child's exit status.
  *
- * A test that faults ends init and with it the run: that is the assertion
- * that a hostile header never makes the library touch memory outside the
- * mapping.
+ * A test that faults ends the program, which init reports as a failure:
+ * that is the assertion that a hostile header never makes the library
+ * touch memory outside the mapping.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,41 +25,26 @@
 #include <cairn/ring.h>
 #include <cairn/sys.h>
 
-#include "ring_test.h"
+#include "harness.h"
 
-#define MS_NS         1000000ull
-#define WAIT_NS       (10000 * MS_NS) /* a lost wake-up fails the test instead of hanging it */
-#define PAGE          4096ul
-#define RING_LOG2     14 /* 16 KiB of data per ring */
-#define RING_AREA     ((ring_mem_size(RING_LOG2) + PAGE - 1) & ~(PAGE - 1))
-#define RING_TEST_MEM (2 * RING_AREA) /* requests, then echoes */
-#define ECHO_RECORDS  3000u
-#define RW            (CAIRN_PROT_READ | CAIRN_PROT_WRITE)
+/* What the peer is given, as extra handles in this order. */
+enum {
+    RING_PEER_MEMOBJ,        /* the shared memory object: READ, WRITE, MAP */
+    RING_PEER_OWN_NOTIFY,    /* the peer's notification: WAIT */
+    RING_PEER_PARENT_NOTIFY, /* the parent's notification: SIGNAL */
+    RING_PEER_HANDLES,
+};
 
-static int test_failed;
-static char test_why[200];
-static ring_spawn_peer_fn peer_spawn;
+#define RING_PEER_MODE 100             /* main's argument in the peer */
+#define WAIT_NS        (10000 * MS_NS) /* a lost wake-up fails the test instead of hanging it */
+#define PAGE           4096ul
+#define RING_LOG2      14 /* 16 KiB of data per ring */
+#define RING_AREA      ((ring_mem_size(RING_LOG2) + PAGE - 1) & ~(PAGE - 1))
+#define RING_TEST_MEM  (2 * RING_AREA) /* requests, then echoes */
+#define ECHO_RECORDS   3000u
+#define RW             (CAIRN_PROT_READ | CAIRN_PROT_WRITE)
+
 static uint8_t wbuf[4096], rbuf[4096];
-
-static void __attribute__((format(printf, 1, 2))) test_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    if (test_failed)
-        return;
-    test_failed = 1;
-    va_start(ap, fmt);
-    vsnprintf(test_why, sizeof(test_why), fmt, ap);
-    va_end(ap);
-}
-
-static void
-expect(const char *what, long got, long want)
-{
-    if (got != want)
-        test_fail("%s returned %ld (%s), expected %ld", what, got,
-                  got < 0 ? cairn_error_name((int)got) : "not an error", want);
-}
 
 static uint8_t
 pattern(uint32_t seq, size_t i)
@@ -131,10 +116,11 @@ one_make(struct one *o)
     }
     const struct ring_notify pn = {&ring_notify_sys, o->n_prod, o->n_cons, 1};
     const struct ring_notify cn = {&ring_notify_sys, o->n_cons, o->n_prod, 2};
-    expect("ring_init", ring_init(&o->prod, (void *)o->a, RING_AREA, RING_LOG2, RING_PRODUCER, &pn),
-           0);
-    expect("ring_attach", ring_attach(&o->cons, (void *)o->b, RING_AREA, RING_CONSUMER, &cn), 0);
-    return test_failed ? -1 : 0;
+    expect_ret("ring_init",
+               ring_init(&o->prod, (void *)o->a, RING_AREA, RING_LOG2, RING_PRODUCER, &pn), 0);
+    expect_ret("ring_attach", ring_attach(&o->cons, (void *)o->b, RING_AREA, RING_CONSUMER, &cn),
+               0);
+    return test_has_failed() ? -1 : 0;
 }
 
 static void
@@ -144,14 +130,15 @@ ring_moves_records_between_two_mappings_of_one_object(void)
     uint32_t seq = 0;
 
     if (one_make(&o) == 0) {
-        for (size_t len = 0; len <= 4096 && !test_failed; len += len < 64 ? 1 : 61, seq++) {
+        for (size_t len = 0; len <= 4096 && !test_has_failed(); len += len < 64 ? 1 : 61, seq++) {
             fill(wbuf, seq, len);
-            expect("ring_write", ring_write(&o.prod, wbuf, len), 0);
-            expect("ring_read", ring_read(&o.cons, rbuf, sizeof(rbuf)), (long)len);
+            expect_ret("ring_write", ring_write(&o.prod, wbuf, len), 0);
+            expect_ret("ring_read", ring_read(&o.cons, rbuf, sizeof(rbuf)), (long)len);
             if (!matches(rbuf, seq, len))
                 test_fail("record %u of %zu bytes came back changed", seq, len);
         }
-        expect("ring_read of an empty ring", ring_read(&o.cons, rbuf, sizeof(rbuf)), -CAIRN_EAGAIN);
+        expect_ret("ring_read of an empty ring", ring_read(&o.cons, rbuf, sizeof(rbuf)),
+                   -CAIRN_EAGAIN);
     }
     one_free(&o);
 }
@@ -165,20 +152,20 @@ ring_signals_the_notification_only_when_the_reader_sleeps(void)
     if (one_make(&o) == 0) {
         for (int i = 0; i < 3; i++)
             ring_write(&o.prod, wbuf, 100);
-        expect("notify_wait after writes to an awake reader", cairn_notify_wait(o.n_cons, 0, &bits),
-               -CAIRN_ETIMEDOUT);
+        expect_ret("notify_wait after writes to an awake reader",
+                   cairn_notify_wait(o.n_cons, 0, &bits), -CAIRN_ETIMEDOUT);
         while (ring_read(&o.cons, rbuf, sizeof(rbuf)) >= 0)
             ;
         if (!ring_read_prepare_wait(&o.cons))
             test_fail("an empty ring did not let the reader sleep");
         ring_write(&o.prod, wbuf, 100);
         ring_write(&o.prod, wbuf, 100);
-        expect("notify_wait after writes to a sleeping reader",
-               cairn_notify_wait(o.n_cons, 0, &bits), 0);
+        expect_ret("notify_wait after writes to a sleeping reader",
+                   cairn_notify_wait(o.n_cons, 0, &bits), 0);
         if (bits != 1)
             test_fail("the reader got bits %#lx, expected 0x1", (unsigned long)bits);
-        expect("notify_wait for a second signal", cairn_notify_wait(o.n_cons, 0, &bits),
-               -CAIRN_ETIMEDOUT);
+        expect_ret("notify_wait for a second signal", cairn_notify_wait(o.n_cons, 0, &bits),
+                   -CAIRN_ETIMEDOUT);
         if (o.prod.signals != 1)
             test_fail("%lu signals for one sleep", (unsigned long)o.prod.signals);
     }
@@ -193,20 +180,20 @@ ring_blocking_read_times_out_and_survives_a_stale_wakeup(void)
 
     if (one_make(&o) == 0) {
         t0 = cairn_clock_get();
-        expect("ring_read_wait(5 ms) of an empty ring",
-               ring_read_wait(&o.cons, rbuf, sizeof(rbuf), 5 * MS_NS), -CAIRN_ETIMEDOUT);
+        expect_ret("ring_read_wait(5 ms) of an empty ring",
+                   ring_read_wait(&o.cons, rbuf, sizeof(rbuf), 5 * MS_NS), -CAIRN_ETIMEDOUT);
         if (cairn_clock_get() - t0 < 5 * MS_NS)
             test_fail("timed out after %lu ns", (unsigned long)(cairn_clock_get() - t0));
-        expect("ring_read_wait(0)", ring_read_wait(&o.cons, rbuf, sizeof(rbuf), 0),
-               -CAIRN_ETIMEDOUT);
+        expect_ret("ring_read_wait(0)", ring_read_wait(&o.cons, rbuf, sizeof(rbuf), 0),
+                   -CAIRN_ETIMEDOUT);
         /* A signal for a record read without waiting stays pending... */
         ring_read_prepare_wait(&o.cons);
         ring_write(&o.prod, wbuf, 10);
-        expect("ring_read_wait of a signalled record",
-               ring_read_wait(&o.cons, rbuf, sizeof(rbuf), CAIRN_WAIT_FOREVER), 10);
+        expect_ret("ring_read_wait of a signalled record",
+                   ring_read_wait(&o.cons, rbuf, sizeof(rbuf), CAIRN_WAIT_FOREVER), 10);
         /* ... and wakes the next wait early, which must go back to sleep. */
-        expect("ring_read_wait(5 ms) after a stale signal",
-               ring_read_wait(&o.cons, rbuf, sizeof(rbuf), 5 * MS_NS), -CAIRN_ETIMEDOUT);
+        expect_ret("ring_read_wait(5 ms) after a stale signal",
+                   ring_read_wait(&o.cons, rbuf, sizeof(rbuf), 5 * MS_NS), -CAIRN_ETIMEDOUT);
     }
     one_free(&o);
 }
@@ -221,22 +208,22 @@ ring_refuses_a_hostile_header_in_shared_memory(void)
     if (one_make(&o) == 0) {
         struct ring_shared *s = (struct ring_shared *)o.a;
         s->size_log2 = 30; /* larger than the mapping */
-        expect("ring_attach to a ring larger than its mapping",
-               ring_attach(&r, (void *)o.b, RING_AREA, RING_CONSUMER, &cn), -CAIRN_EINVAL);
+        expect_ret("ring_attach to a ring larger than its mapping",
+                   ring_attach(&r, (void *)o.b, RING_AREA, RING_CONSUMER, &cn), -CAIRN_EINVAL);
         s->size_log2 = RING_LOG2;
         s->magic = 0;
-        expect("ring_attach without the magic",
-               ring_attach(&r, (void *)o.b, RING_AREA, RING_CONSUMER, &cn), -CAIRN_EINVAL);
+        expect_ret("ring_attach without the magic",
+                   ring_attach(&r, (void *)o.b, RING_AREA, RING_CONSUMER, &cn), -CAIRN_EINVAL);
         s->magic = RING_MAGIC;
         /* After attaching, lies about head and lengths cannot move accesses. */
         ring_write(&o.prod, wbuf, 8);
         *(volatile uint32_t *)(o.a + RING_HEADER_SIZE) = 0x7ffffff0u;
-        expect("ring_read of a record longer than the ring", ring_read(&o.cons, rbuf, 4096),
-               -CAIRN_ECLOSED);
+        expect_ret("ring_read of a record longer than the ring", ring_read(&o.cons, rbuf, 4096),
+                   -CAIRN_ECLOSED);
         if (!ring_is_broken(&o.cons))
             test_fail("a bad length did not break the ring");
         s->head = 0x80000000u;
-        expect("ring_read once broken", ring_read(&o.cons, rbuf, 4096), -CAIRN_ECLOSED);
+        expect_ret("ring_read once broken", ring_read(&o.cons, rbuf, 4096), -CAIRN_ECLOSED);
     }
     one_free(&o);
 }
@@ -250,7 +237,7 @@ echo_parent(struct ring *req, struct ring *echo, long notify)
     uint32_t sent = 0, back = 0;
     bool closed = false;
 
-    while (!test_failed) {
+    while (!test_has_failed()) {
         bool progress = false;
         long got;
 
@@ -282,7 +269,7 @@ echo_parent(struct ring *req, struct ring *echo, long notify)
         if (may_sleep && cairn_notify_wait(notify, WAIT_NS, &bits) < 0)
             test_fail("no wake-up for 10 s: %u sent, %u back", sent, back);
     }
-    if (!test_failed && (sent != ECHO_RECORDS || back != ECHO_RECORDS))
+    if (!test_has_failed() && (sent != ECHO_RECORDS || back != ECHO_RECORDS))
         test_fail("%u sent, %u back, expected %u", sent, back, ECHO_RECORDS);
 }
 
@@ -295,10 +282,6 @@ ring_two_processes_echo_records_in_order(void)
     struct ring req, echo;
     int64_t status = -1;
 
-    if (!peer_spawn) {
-        test_fail("no way to start the peer process (spawn hook not given)");
-        return;
-    }
     mem = cairn_memobj_create(RING_TEST_MEM);
     mine = cairn_notify_create();
     theirs = cairn_notify_create();
@@ -309,25 +292,26 @@ ring_two_processes_echo_records_in_order(void)
     }
     n_req = (struct ring_notify){&ring_notify_sys, mine, theirs, 1};
     n_echo = (struct ring_notify){&ring_notify_sys, mine, theirs, 2};
-    expect("ring_init(requests)",
-           ring_init(&req, (void *)a, RING_AREA, RING_LOG2, RING_PRODUCER, &n_req), 0);
-    expect("ring_init(echoes)",
-           ring_init(&echo, (void *)(a + RING_AREA), RING_AREA, RING_LOG2, RING_CONSUMER, &n_echo),
-           0);
-    handles[RING_PEER_MEMOBJ] = cairn_handle_dup(mem, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE |
-                                                          CAIRN_RIGHT_MAP | CAIRN_RIGHT_TRANSFER);
+    expect_ret("ring_init(requests)",
+               ring_init(&req, (void *)a, RING_AREA, RING_LOG2, RING_PRODUCER, &n_req), 0);
+    expect_ret(
+        "ring_init(echoes)",
+        ring_init(&echo, (void *)(a + RING_AREA), RING_AREA, RING_LOG2, RING_CONSUMER, &n_echo), 0);
+    handles[RING_PEER_MEMOBJ] =
+        cairn_handle_dup(mem, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP |
+                                  CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     handles[RING_PEER_OWN_NOTIFY] =
-        cairn_handle_dup(theirs, CAIRN_RIGHT_WAIT | CAIRN_RIGHT_TRANSFER);
+        cairn_handle_dup(theirs, CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     handles[RING_PEER_PARENT_NOTIFY] =
-        cairn_handle_dup(mine, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER);
+        cairn_handle_dup(mine, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     for (int i = 0; i < RING_PEER_HANDLES; i++)
         if (handles[i] < 0)
             test_fail("handle_dup for the peer: %s", cairn_error_name((int)handles[i]));
-    if (!test_failed)
-        child = peer_spawn(handles);
+    if (!test_has_failed())
+        child = test_spawn("test-ring", RING_PEER_MODE, handles, RING_PEER_HANDLES);
     for (int i = 0; i < RING_PEER_HANDLES; i++)
-        cairn_handle_close(handles[i]); /* moved or copied: ours go either way */
-    if (test_failed)
+        cairn_handle_close(handles[i]); /* the child has copies */
+    if (test_has_failed())
         goto out;
     if (child < 0) {
         test_fail("spawning the peer: %s", cairn_error_name((int)child));
@@ -336,7 +320,7 @@ ring_two_processes_echo_records_in_order(void)
     echo_parent(&req, &echo, mine);
     ring_close(&req); /* after a failure too, so that the peer ends */
     ring_close(&echo);
-    expect("process_wait(peer)", cairn_process_wait(child, WAIT_NS, &status), 0);
+    expect_ret("process_wait(peer)", cairn_process_wait(child, WAIT_NS, &status), 0);
     if (status != 0)
         test_fail("the peer exited with %ld", (long)status);
 out:
@@ -349,7 +333,10 @@ out:
     cairn_handle_close(theirs);
 }
 
-int
+/* The peer's side of the two-process test: attaches to both rings and
+ * echoes every request until the parent closes. Returns 0, or 100 + the
+ * error that stopped it. */
+static int
 ring_test_peer(const long handles[RING_PEER_HANDLES])
 {
     static uint8_t buf[4096];
@@ -382,40 +369,25 @@ ring_test_peer(const long handles[RING_PEER_HANDLES])
 
 /* --- the table ---------------------------------------------------------------------------- */
 
-struct ring_test {
-    const char *name;
-    void (*fn)(void);
+static const struct usertest tests[] = {
+    USERTEST(ring_moves_records_between_two_mappings_of_one_object),
+    USERTEST(ring_signals_the_notification_only_when_the_reader_sleeps),
+    USERTEST(ring_blocking_read_times_out_and_survives_a_stale_wakeup),
+    USERTEST(ring_refuses_a_hostile_header_in_shared_memory),
+    USERTEST(ring_two_processes_echo_records_in_order),
 };
 
-#define RING_TEST(fn) \
-    {                 \
-#fn, fn       \
-    }
-
-static const struct ring_test ring_tests[] = {
-    RING_TEST(ring_moves_records_between_two_mappings_of_one_object),
-    RING_TEST(ring_signals_the_notification_only_when_the_reader_sleeps),
-    RING_TEST(ring_blocking_read_times_out_and_survives_a_stale_wakeup),
-    RING_TEST(ring_refuses_a_hostile_header_in_shared_memory),
-    RING_TEST(ring_two_processes_echo_records_in_order),
-};
+/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
+int main(unsigned long mode);
 
 int
-ring_tests_run(ring_spawn_peer_fn spawn)
+main(unsigned long mode)
 {
-    int failed = 0;
-
-    peer_spawn = spawn;
-    for (size_t i = 0; i < sizeof(ring_tests) / sizeof(ring_tests[0]); i++) {
-        test_failed = 0;
-        test_why[0] = '\0';
-        ring_tests[i].fn();
-        if (test_failed) {
-            printf("FAIL %s: %s\n", ring_tests[i].name, test_why);
-            failed++;
-        } else {
-            printf("ok %s\n", ring_tests[i].name);
-        }
+    if (mode == RING_PEER_MODE) {
+        long handles[RING_PEER_HANDLES];
+        for (unsigned i = 0; i < RING_PEER_HANDLES; i++)
+            handles[i] = test_extra_handle(i);
+        return ring_test_peer(handles);
     }
-    return failed;
+    return harness_run("ring", tests, sizeof(tests) / sizeof(tests[0]));
 }

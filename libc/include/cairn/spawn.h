@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting programs from user space, and finding them: the ELF loader of
+ * libc (libc/spawn.c) and the boot information (libc/bootinfo.c).
+ *
+ * The boot information and the boot modules are found through the handle
+ * layout that init starts with (include/cairn/init.h), which
+ * cairn_spawn_elf reproduces for children given the same handles: so these
+ * work in init and in programs that init starts that way.
+ */
+#ifndef CAIRN_LIBC_SPAWN_H
+#define CAIRN_LIBC_SPAWN_H
+
+#include <stdint.h>
+
+#include <cairn/bootinfo.h>
+
+/* The boot information, mapped read-only on first use from handle
+ * CAIRN_INIT_HANDLE_BOOTINFO; NULL if that is not a valid one. */
+const struct cairn_bootinfo *cairn_bootinfo(void);
+
+/* The handle of the boot module called name, and its size in bytes (when
+ * size is not NULL); -CAIRN_ENOENT when there is none. */
+long cairn_boot_module(const char *name, uint64_t *size);
+
+/*
+ * Start the static ELF64 executable in the first size bytes of the memory
+ * object image (READ and MAP needed) as a new process: an empty process,
+ * each PT_LOAD segment copied into a fresh memory object mapped with the
+ * segment's permissions, a CAIRN_USER_STACK_SIZE stack below
+ * CAIRN_USER_STACK_TOP, and one thread at the entry point with arg in rdi
+ * and rsp = CAIRN_USER_STACK_TOP, at CAIRN_PRIORITY_DEFAULT: the entry
+ * state of include/cairn/init.h. Its handle table is laid out as init's:
+ * 0 its own process, 1 its thread (both with all the rights of the
+ * creator's handles), then handles[0 .. nhandles) in order (same rights),
+ * from 2 on. The thread has been started when this returns.
+ *
+ * Returns the process handle (READ, WAIT, MANAGE, DUPLICATE, TRANSFER) and,
+ * when thread is not NULL, the thread's handle in *thread; or a negative
+ * CAIRN_E* code with nothing left behind: -CAIRN_EINVAL for an image that
+ * is not such an executable (or that does not fit in size), or what a
+ * system call on the way returned.
+ */
+long cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles,
+                     unsigned nhandles, long *thread);
+
+#endif

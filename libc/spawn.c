@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cairn_spawn_elf: the ELF loader in user space (see <cairn/spawn.h>),
+ * built only from the process system calls: process_create, memory objects
+ * filled through a mapping of the caller's own, vm_map_into,
+ * handle_install, thread_create and thread_start.
+ *
+ * The image is mapped read-only and every offset and size in it is checked
+ * against size before it is used, so a malformed image gives -CAIRN_EINVAL
+ * and never a fault. The kernel enforces the rest (W^X, user addresses).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cairn/init.h>
+#include <cairn/process.h>
+#include <cairn/spawn.h>
+#include <cairn/sys.h>
+
+#define PAGE      4096ull
+#define PAGE_MASK (PAGE - 1)
+
+/* The ELF64 structures and values used (System V gABI). */
+struct elf64_ehdr {
+    unsigned char ident[16];
+    uint16_t type, machine;
+    uint32_t version;
+    uint64_t entry, phoff, shoff;
+    uint32_t flags;
+    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+    uint32_t type, flags;
+    uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+#define ELF_CLASS64   2
+#define ELF_DATA2LSB  1
+#define ELF_ET_EXEC   2
+#define ELF_EM_X86_64 62
+#define ELF_PT_LOAD   1
+#define ELF_PF_X      1
+#define ELF_PF_W      2
+#define ELF_PF_R      4
+
+/* Segments must stay clear of the stack and its guard page. */
+#define SEGMENT_LIMIT (CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE)
+
+static int
+spawn_check_header(const struct elf64_ehdr *eh, uint64_t size)
+{
+    if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) != 0 || eh->ident[4] != ELF_CLASS64 ||
+        eh->ident[5] != ELF_DATA2LSB || eh->type != ELF_ET_EXEC || eh->machine != ELF_EM_X86_64 ||
+        eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
+        eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
+        return -CAIRN_EINVAL;
+    return 0;
+}
+
+static int
+spawn_check_segment(const struct elf64_phdr *ph, uint64_t size)
+{
+    if (ph->offset > size || ph->filesz > size - ph->offset || ph->filesz > ph->memsz ||
+        ph->vaddr < CAIRN_USER_BASE || ph->memsz > SEGMENT_LIMIT - ph->vaddr ||
+        ph->vaddr > SEGMENT_LIMIT)
+        return -CAIRN_EINVAL;
+    return 0;
+}
+
+/* Copy one PT_LOAD segment into a fresh memory object and map it into the
+ * child at its address with its permissions. */
+static long
+spawn_load_segment(long child, const uint8_t *image, const struct elf64_phdr *ph)
+{
+    uint64_t start = ph->vaddr & ~PAGE_MASK;
+    uint64_t len = ((ph->vaddr + ph->memsz + PAGE_MASK) & ~PAGE_MASK) - start;
+    uint32_t prot = (ph->flags & ELF_PF_R ? CAIRN_PROT_READ : 0) |
+                    (ph->flags & ELF_PF_W ? CAIRN_PROT_WRITE : 0) |
+                    (ph->flags & ELF_PF_X ? CAIRN_PROT_EXEC : 0);
+    long mo, here, err;
+
+    if (len == 0)
+        return 0;
+    mo = cairn_memobj_create(len);
+    if (mo < 0)
+        return mo;
+    if (ph->filesz) {
+        here = cairn_vm_map(mo, 0, len, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+        if (here < 0) {
+            cairn_handle_close(mo);
+            return here;
+        }
+        memcpy((uint8_t *)here + (ph->vaddr - start), image + ph->offset, ph->filesz);
+        cairn_vm_unmap((uint64_t)here, len);
+    }
+    err = cairn_vm_map_into(child, mo, 0, len, start, CAIRN_VM_PROT_FLAGS(prot, CAIRN_MAP_FIXED));
+    cairn_handle_close(mo); /* the mapping holds the object now */
+    return err < 0 ? err : 0;
+}
+
+/* Map the child's stack, create its thread, install its handles, start it. */
+static long
+spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsigned nhandles,
+             long *thread_out)
+{
+    long stack, thread, err;
+
+    stack = cairn_memobj_create(CAIRN_USER_STACK_SIZE);
+    if (stack < 0)
+        return stack;
+    err = cairn_vm_map_into(
+        child, stack, 0, CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE,
+        CAIRN_VM_PROT_FLAGS(CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED));
+    cairn_handle_close(stack);
+    if (err < 0)
+        return err;
+    thread = cairn_thread_create(child, entry, CAIRN_USER_STACK_TOP, arg, CAIRN_PRIORITY_DEFAULT);
+    if (thread < 0)
+        return thread;
+    /* Into an empty table in this order, the values are 0, 1, 2, ... */
+    err = cairn_handle_install(child, child, CAIRN_RIGHTS_SAME);
+    if (err >= 0)
+        err = cairn_handle_install(child, thread, CAIRN_RIGHTS_SAME);
+    for (unsigned i = 0; err >= 0 && i < nhandles; i++)
+        err = cairn_handle_install(child, handles[i], CAIRN_RIGHTS_SAME);
+    if (err >= 0)
+        err = cairn_thread_start(thread);
+    if (err >= 0 && thread_out)
+        *thread_out = thread;
+    else
+        cairn_handle_close(thread);
+    return err < 0 ? err : 0;
+}
+
+long
+cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
+                long *thread)
+{
+    uint64_t map_len = (size + PAGE_MASK) & ~PAGE_MASK;
+    const struct elf64_ehdr *eh;
+    const struct elf64_phdr *ph;
+    long base, child, err;
+
+    if (size == 0 || map_len < size)
+        return -CAIRN_EINVAL;
+    base = cairn_vm_map(image, 0, map_len, 0, CAIRN_PROT_READ, 0);
+    if (base < 0)
+        return base;
+    eh = (const struct elf64_ehdr *)base;
+    ph = (const struct elf64_phdr *)(base + (eh->phoff <= size ? eh->phoff : 0));
+    err = spawn_check_header(eh, size);
+    for (unsigned i = 0; err == 0 && i < eh->phnum; i++) {
+        if (ph[i].type == ELF_PT_LOAD)
+            err = spawn_check_segment(&ph[i], size);
+    }
+    if (err == 0 && eh->entry >= CAIRN_USER_TOP)
+        err = -CAIRN_EINVAL;
+    if (err)
+        goto out_unmap;
+
+    child = cairn_process_create();
+    if (child < 0) {
+        err = child;
+        goto out_unmap;
+    }
+    for (unsigned i = 0; err == 0 && i < eh->phnum; i++) {
+        if (ph[i].type == ELF_PT_LOAD)
+            err = spawn_load_segment(child, (const uint8_t *)base, &ph[i]);
+    }
+    if (err == 0)
+        err = spawn_finish(child, eh->entry, arg, handles, nhandles, thread);
+    if (err) {
+        cairn_process_kill(child); /* nothing started: it is torn down at once */
+        cairn_handle_close(child);
+    } else {
+        err = child;
+    }
+out_unmap:
+    cairn_vm_unmap((uint64_t)base, map_len);
+    return err;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+/* The user-mode test harness (see harness.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/init.h>
+#include <cairn/process.h>
+#include <cairn/rights.h>
+#include <cairn/spawn.h>
+#include <cairn/sys.h>
+
+#include "harness.h"
+
+static int test_failed;
+static char test_why[200];
+
+void
+test_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (test_failed)
+        return;
+    test_failed = 1;
+    va_start(ap, fmt);
+    vsnprintf(test_why, sizeof(test_why), fmt, ap);
+    va_end(ap);
+}
+
+int
+test_has_failed(void)
+{
+    return test_failed;
+}
+
+void
+expect_ret(const char *call, long got, long want)
+{
+    if (got == want)
+        return;
+    if (want < 0)
+        test_fail("%s returned %ld (%s), expected %ld (%s)", call, got, cairn_error_name((int)got),
+                  want, cairn_error_name((int)want));
+    else
+        test_fail("%s returned %ld (%s), expected %ld", call, got,
+                  got < 0 ? cairn_error_name((int)got) : "not an error", want);
+}
+
+int
+harness_run(const char *program, const struct usertest *tests, size_t n)
+{
+    int passed = 0, failed = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        test_failed = 0;
+        test_why[0] = '\0';
+        tests[i].fn();
+        if (test_failed) {
+            printf("FAIL %s/%s: %s\n", program, tests[i].name, test_why);
+            failed++;
+        } else {
+            printf("ok %s/%s\n", program, tests[i].name);
+            passed++;
+        }
+    }
+    printf("%s: %d passed, %d failed\n", program, passed, failed);
+    return failed;
+}
+
+struct cairn_debug_stats
+stats_now(void)
+{
+    struct cairn_debug_stats s;
+    long err = cairn_debug_stats(&s);
+
+    if (err) {
+        test_fail("debug_stats returned %ld", err);
+        memset(&s, 0, sizeof(s));
+    }
+    return s;
+}
+
+/* The first difference between a and b, described in why; 0 if none. */
+static int
+stats_differ(const struct cairn_debug_stats *a, const struct cairn_debug_stats *b, char *why,
+             size_t len)
+{
+    if (a->free_frames != b->free_frames) {
+        snprintf(why, len, "%lu frames free, %lu before", (unsigned long)a->free_frames,
+                 (unsigned long)b->free_frames);
+        return 1;
+    }
+    if (a->live_threads != b->live_threads) {
+        snprintf(why, len, "%u threads, %u before", a->live_threads, b->live_threads);
+        return 1;
+    }
+    for (unsigned t = 0; t < CAIRN_OBJ_COUNT && t < CAIRN_DEBUG_OBJ_TYPES; t++) {
+        if (a->live_objects[t] != b->live_objects[t]) {
+            snprintf(why, len, "%u objects of type %u, %u before", a->live_objects[t], t,
+                     b->live_objects[t]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void
+expect_stats(const struct cairn_debug_stats *before, const char *when)
+{
+    char why[120];
+    struct cairn_debug_stats now = stats_now();
+
+    for (int i = 0; i < 100 && stats_differ(&now, before, why, sizeof(why)); i++) {
+        cairn_thread_sleep(10 * MS_NS);
+        now = stats_now();
+    }
+    if (stats_differ(&now, before, why, sizeof(why)))
+        test_fail("%s: %s", when, why);
+}
+
+long
+test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg)
+{
+    t->handle = -CAIRN_EINVAL;
+    t->stack = cairn_memobj_create(TEST_STACK_SIZE);
+    t->base = t->stack < 0 ? t->stack
+                           : cairn_vm_map(t->stack, 0, TEST_STACK_SIZE, 0,
+                                          CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (t->base < 0) {
+        test_fail("no stack for a thread: %s", cairn_error_name((int)t->base));
+        return t->base;
+    }
+    t->handle = cairn_thread_create_fn(CAIRN_INIT_HANDLE_PROCESS, fn, arg,
+                                       (void *)(t->base + TEST_STACK_SIZE), CAIRN_PRIORITY_DEFAULT);
+    if (t->handle < 0) {
+        test_fail("thread_create returned %s", cairn_error_name((int)t->handle));
+        return t->handle;
+    }
+    long err = cairn_thread_start(t->handle);
+    if (err < 0)
+        test_fail("thread_start returned %s", cairn_error_name((int)err));
+    return err;
+}
+
+long
+test_thread_join(struct test_thread *t, uint64_t timeout_ns, int64_t *status)
+{
+    long err;
+
+    if (t->handle < 0)
+        return t->handle;
+    err = cairn_thread_wait(t->handle, timeout_ns, status);
+    cairn_handle_close(t->handle);
+    t->handle = -CAIRN_EBADH;
+    return err;
+}
+
+void
+test_thread_free(struct test_thread *t)
+{
+    if (t->base >= 0)
+        cairn_vm_unmap((uint64_t)t->base, TEST_STACK_SIZE);
+    if (t->stack >= 0)
+        cairn_handle_close(t->stack);
+    t->base = t->stack = -CAIRN_EBADH;
+}
+
+long
+test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 8], image, child;
+    uint64_t size = 0;
+    unsigned n = 0;
+
+    image = cairn_boot_module(module, &size);
+    if (!bi || image < 0 || nextra > 8) {
+        test_fail("no module %s to spawn", module);
+        return -CAIRN_ENOENT;
+    }
+    /* The same layout as init's: the handles from the boot information to
+     * the device roots, then the modules (include/cairn/init.h). */
+    for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < CAIRN_INIT_HANDLE_MODULES; h++)
+        handles[n++] = h;
+    for (uint32_t i = 0; i < bi->module_count; i++)
+        handles[n++] = CAIRN_INIT_HANDLE_MODULES + (long)i;
+    for (unsigned i = 0; i < nextra; i++)
+        handles[n++] = extra[i];
+    child = cairn_spawn_elf(image, size, mode, handles, n, NULL);
+    if (child < 0)
+        test_fail("spawning %s returned %s", module, cairn_error_name((int)child));
+    return child;
+}
+
+long
+test_extra_handle(unsigned i)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+
+    return bi ? CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count + (long)i : -CAIRN_ENOENT;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The harness every user-mode test program links: a table of tests, each
+ * one function whose name states the behaviour it checks, run in order.
+ * A test reports its first failure with test_fail() (or expect_ret());
+ * harness_run() prints `ok <program>/<test>` or `FAIL <program>/<test>:
+ * <why>` for each, which tests/run.sh tallies, and returns the number that
+ * failed: the program's exit status, which init adds up.
+ *
+ * A test program is a boot module, test-<program>, that init starts in a
+ * test boot with init's own handle layout (include/cairn/init.h): its
+ * process and thread, the boot information, the memory quota, the
+ * device-access roots, then the boot modules. A test that faults ends the whole program; init reports
+ * that as the program's failure.
+ */
+#ifndef CAIRN_TESTS_OS_HARNESS_H
+#define CAIRN_TESTS_OS_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cairn/debug.h>
+
+#define MS_NS 1000000ull
+
+struct usertest {
+    const char *name;
+    void (*fn)(void);
+};
+
+#define USERTEST(fn) \
+    {                \
+#fn, fn      \
+    }
+
+/* Records the first failure of the running test; later ones add nothing. */
+void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Has the running test failed yet? */
+int test_has_failed(void);
+
+/* Fails unless a call returned want; names both values and what was called. */
+void expect_ret(const char *call, long got, long want);
+
+/* Runs the n tests in order (see above); returns how many failed. */
+int harness_run(const char *program, const struct usertest *tests, size_t n);
+
+/* The kernel's counters, or all zero (and a failure) if the call fails. */
+struct cairn_debug_stats stats_now(void);
+
+/*
+ * Fails unless free frames and live objects of every type are back at
+ * before's values; what is freed a moment after a process ends (a thread
+ * reaped by the next one on its CPU) is waited for, up to a second.
+ */
+void expect_stats(const struct cairn_debug_stats *before, const char *when);
+
+/* --- threads and child processes for the tests --- */
+
+#define TEST_STACK_SIZE (16 * 1024)
+
+/* A thread of this process running a C function, with its own stack. */
+struct test_thread {
+    long handle; /* the thread, or a negative code */
+    long stack;  /* the stack's memory object */
+    long base;   /* where the stack is mapped */
+};
+
+/*
+ * Creates and starts a thread of this process running fn(arg) on a fresh
+ * TEST_STACK_SIZE stack (mapped with a guard page below). Returns 0 or the
+ * failing call's code (and fails the test).
+ */
+long test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg);
+
+/* Waits up to timeout_ns for t to end and gives its status; closes the
+ * thread's handle, not its stack. Returns thread_wait's result. */
+long test_thread_join(struct test_thread *t, uint64_t timeout_ns, int64_t *status);
+
+/* Unmaps and releases t's stack. Only once no other thread of this
+ * process is running: an unmap makes every CPU running the process drop
+ * the old translation, and a CPU busy in the kernel for a sibling thread
+ * may not be able to answer (arch/x86_64/tlb.h). */
+void test_thread_free(struct test_thread *t);
+
+/*
+ * Starts another copy of the boot module called module (normally this
+ * program) with mode in rdi, through cairn_spawn_elf, with this program's
+ * handles (the boot information and every module) followed by extra[0 ..
+ * nextra): the child finds extra[i] at handle test_extra_handle(i).
+ * Returns the process handle or a negative code (and fails the test).
+ */
+long test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra);
+
+/* In a child started by test_spawn: the handle of extra[i]. */
+long test_extra_handle(unsigned i);
+
+#endif

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User-mode tests of IPC between threads and processes (docs/ipc.md):
+ * messages of every shape, handle transfer that moves or copies, rights
+ * that never grow, badges, revocation reaching a third process, a server
+ * or client killed mid-call, many clients on all CPUs, a stress run with
+ * processes dying at random, and quota exhaustion. The one-process checks
+ * of each call's arguments are in usertests.c.
+ *
+ * Child processes are this program again, started by test_spawn with a
+ * mode (CHILD_*) and the handles they need as extra handles.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/init.h>
+#include <cairn/ipc.h>
+#include <cairn/process.h>
+#include <cairn/quota.h>
+#include <cairn/sys.h>
+
+#include "harness.h"
+
+enum child_mode {
+    CHILD_RECV_THEN_HANG = 100, /* extra 0: endpoint; extra 1: notification (bit 1 on receipt) */
+    CHILD_CALL_THEN_HANG,       /* extra 0: endpoint to call; never returns from the call */
+    CHILD_RELAY,                /* extra 0: a handle; spawn CHILD_WATCH with it, return its status */
+    CHILD_WATCH,                /* extra 0: a notification handle: poll it until revoked */
+    CHILD_CLIENT_LOOP,          /* extra 0: endpoint; call it until it fails */
+};
+
+#define ECHO_CALLS 2000
+
+/* --- an echo server thread ---------------------------------------------------------------- */
+
+/* Answers each call with words + 1 and the badge in word 4; bytes come back
+ * reversed; handles received are closed. Ends when its endpoint closes or
+ * after `limit` calls (0: no limit). */
+struct echo {
+    long ep;
+    long limit;
+    long served;
+};
+
+static long
+echo_serve(void *arg)
+{
+    struct echo *e = arg;
+    char buf[CAIRN_MSG_BUF_MAX];
+    struct cairn_msg_ext ext;
+    struct cairn_msg m = {{0}, &ext};
+    uint64_t badge = 0;
+    long err;
+
+    memset(&ext, 0, sizeof(ext));
+    ext.recv_buf = (uint64_t)(uintptr_t)buf;
+    ext.recv_cap = sizeof(buf);
+    err = cairn_ipc_recv(e->ep, &m, CAIRN_WAIT_FOREVER, &badge);
+    while (err >= 0) {
+        uint32_t len = ext.recv_len;
+        for (unsigned i = 0; i < ext.recv_nhandles; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+        for (int i = 0; i < 4; i++)
+            m.w[i]++;
+        m.w[4] = badge;
+        for (uint32_t i = 0; i < len / 2; i++) {
+            char c = buf[i];
+            buf[i] = buf[len - 1 - i];
+            buf[len - 1 - i] = c;
+        }
+        ext.send_buf = (uint64_t)(uintptr_t)buf;
+        ext.send_len = len;
+        ext.send_nhandles = 0;
+        e->served++;
+        if (e->limit && e->served == e->limit)
+            return cairn_ipc_reply(&m);
+        err = cairn_ipc_reply_recv(e->ep, &m, &badge);
+    }
+    return err == -CAIRN_ECLOSED ? 0 : err;
+}
+
+/* Starts an echo server thread on a new endpoint; returns the endpoint. */
+static long
+echo_start(struct echo *e, struct test_thread *t, long limit)
+{
+    e->ep = cairn_endpoint_create();
+    e->limit = limit;
+    e->served = 0;
+    if (e->ep < 0) {
+        test_fail("endpoint_create returned %ld", e->ep);
+        return e->ep;
+    }
+    return test_thread_start(t, echo_serve, e) < 0 ? -1 : e->ep;
+}
+
+/* Closes the endpoint (the server's recv then fails with ECLOSED) and joins. */
+static void
+echo_stop(struct echo *e, struct test_thread *t)
+{
+    int64_t status = -1;
+
+    cairn_handle_close(e->ep);
+    expect_ret("join the echo server", test_thread_join(t, 5000 * MS_NS, &status), 0);
+    if (status != 0)
+        test_fail("echo server ended with %ld", (long)status);
+    test_thread_free(t);
+}
+
+/* --- messages ------------------------------------------------------------------------------ */
+
+static void
+call_reply_carries_words_badge_and_bytes(void)
+{
+    static struct echo e;
+    struct test_thread t;
+    long ep = echo_start(&e, &t, 0), badged;
+    char out[300], back[300];
+    struct cairn_msg_ext ext = {0};
+    struct cairn_msg m = {{10, 20, 30, 40, 50}, NULL};
+
+    if (ep < 0)
+        return;
+    badged = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, 0xfeed);
+    expect_ret("call, words only", cairn_ipc_call(badged, &m), 0);
+    if (m.w[0] != 11 || m.w[3] != 41 || m.w[4] != 0xfeed)
+        test_fail("reply words %lu %lu, badge %#lx", (unsigned long)m.w[0],
+                  (unsigned long)m.w[3], (unsigned long)m.w[4]);
+    m = (struct cairn_msg){{1, 2, 3, 4, 5}, NULL};
+    expect_ret("call through the unbadged handle", cairn_ipc_call(ep, &m), 0);
+    if (m.w[4] != 0)
+        test_fail("unbadged call arrived with badge %#lx", (unsigned long)m.w[4]);
+
+    for (unsigned i = 0; i < sizeof(out); i++)
+        out[i] = (char)i;
+    ext.send_buf = (uint64_t)(uintptr_t)out;
+    ext.send_len = sizeof(out);
+    ext.recv_buf = (uint64_t)(uintptr_t)back;
+    ext.recv_cap = sizeof(back);
+    m = (struct cairn_msg){{0}, &ext};
+    expect_ret("call with 300 bytes", cairn_ipc_call(badged, &m), 0);
+    if (ext.recv_len != sizeof(out) || back[0] != out[299] || back[299] != out[0])
+        test_fail("bytes came back as %u bytes, first %d", ext.recv_len, back[0]);
+
+    ext.recv_cap = 100;
+    expect_ret("call with a short reply buffer", cairn_ipc_call(badged, &m), CAIRN_MSG_TRUNCATED);
+    if (ext.recv_len != 100 || !(ext.recv_flags & CAIRN_MSG_TRUNCATED))
+        test_fail("truncated reply: %u bytes, flags %#x", ext.recv_len, ext.recv_flags);
+    m.ext = NULL;
+    cairn_handle_close(badged);
+    echo_stop(&e, &t);
+}
+
+/* A server that keeps what it receives: records the handles' info. */
+struct keeper {
+    long ep;
+    struct cairn_handle_info info[CAIRN_MSG_HANDLES];
+    uint32_t n;
+};
+
+static long
+keep_one(void *arg)
+{
+    struct keeper *k = arg;
+    struct cairn_msg_ext ext = {0};
+    struct cairn_msg m = {{0}, &ext};
+    long err = cairn_ipc_recv(k->ep, &m, 5000 * MS_NS, NULL);
+
+    if (err < 0)
+        return err;
+    k->n = ext.recv_nhandles;
+    for (uint32_t i = 0; i < ext.recv_nhandles; i++) {
+        cairn_handle_info(ext.recv_handles[i], &k->info[i]);
+        cairn_handle_close(ext.recv_handles[i]);
+    }
+    return cairn_ipc_reply(&m);
+}
+
+static void
+handle_transfer_moves_or_copies_as_asked_and_never_adds_rights(void)
+{
+    static struct keeper k;
+    struct test_thread t;
+    long moved = cairn_memobj_create(4096), copied = cairn_notify_create();
+    struct cairn_handle_info mi, ci, after;
+    struct cairn_msg_ext ext = {0};
+    struct cairn_msg m = {{0}, &ext};
+    int64_t status = -1;
+
+    k.ep = cairn_endpoint_create();
+    k.n = 0;
+    cairn_handle_info(moved, &mi);
+    cairn_handle_info(copied, &ci);
+    if (test_thread_start(&t, keep_one, &k) < 0)
+        return;
+    ext.send_nhandles = 2;
+    ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)moved,
+                                                    CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP,
+                                                    CAIRN_MSG_HANDLE_MOVE, 0};
+    ext.send_handles[1] =
+        (struct cairn_msg_handle){(int32_t)copied, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
+    expect_ret("call with a moved and a copied handle", cairn_ipc_call(k.ep, &m), 0);
+    expect_ret("keeper", test_thread_join(&t, 5000 * MS_NS, &status), 0);
+    expect_ret("keeper's reply", (long)status, 0);
+    test_thread_free(&t);
+    if (k.n != 2) {
+        test_fail("the receiver got %u handles", k.n);
+    } else {
+        if (k.info[0].koid != mi.koid || k.info[0].rights != (CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP))
+            test_fail("moved handle arrived with rights %#x", k.info[0].rights);
+        if (k.info[1].koid != ci.koid || k.info[1].rights != ci.rights)
+            test_fail("copied handle arrived with rights %#x, sent %#x", k.info[1].rights,
+                      ci.rights);
+    }
+    expect_ret("the moved handle left the sender", cairn_handle_info(moved, &after),
+               -CAIRN_EBADH);
+    expect_ret("the copied handle stayed", cairn_handle_info(copied, &after), 0);
+    cairn_handle_close(copied);
+    cairn_handle_close(k.ep);
+}
+
+/* --- death mid-call ------------------------------------------------------------------------ */
+
+struct caller {
+    long ep;
+    long result;
+};
+
+static long
+call_and_record(void *arg)
+{
+    struct caller *c = arg;
+    struct cairn_msg m = {{1, 2, 3, 4, 5}, NULL};
+
+    c->result = cairn_ipc_call(c->ep, &m);
+    return 0;
+}
+
+static void
+server_killed_mid_call_fails_its_caller_with_closed(void)
+{
+    static struct caller c;
+    struct test_thread t;
+    long ep = cairn_endpoint_create(), n = cairn_notify_create();
+    long extra[2] = {ep, n}, child;
+    uint64_t bits = 0;
+
+    c = (struct caller){ep, 1};
+    child = test_spawn("test-ipc", CHILD_RECV_THEN_HANG, extra, 2);
+    if (child < 0)
+        return;
+    /* Only the child may receive: drop our WAIT right. */
+    c.ep = cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL);
+    cairn_handle_close(ep);
+    if (test_thread_start(&t, call_and_record, &c) < 0)
+        return;
+    expect_ret("the child received", cairn_notify_wait(n, 5000 * MS_NS, &bits), 0);
+    expect_ret("kill the server", cairn_process_kill(child), 0);
+    expect_ret("the caller returns", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("the call", c.result, -CAIRN_ECLOSED);
+    cairn_process_wait(child, 5000 * MS_NS, NULL);
+    cairn_handle_close(child);
+    cairn_handle_close(c.ep);
+    cairn_handle_close(n);
+    test_thread_free(&t);
+}
+
+static void
+client_killed_mid_call_does_not_wedge_the_server(void)
+{
+    long ep = cairn_endpoint_create(), child, extra[1];
+    struct cairn_msg m = {{0}, NULL};
+    struct cairn_msg_ext ext = {0};
+    static struct echo e;
+    struct test_thread t;
+
+    extra[0] = cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
+                                        CAIRN_RIGHT_TRANSFER);
+    child = test_spawn("test-ipc", CHILD_CALL_THEN_HANG, extra, 1);
+    cairn_handle_close(extra[0]);
+    if (child < 0)
+        return;
+    expect_ret("receive the child's call", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    if (m.w[0] != 77)
+        test_fail("the child sent %lu", (unsigned long)m.w[0]);
+    expect_ret("kill the client", cairn_process_kill(child), 0);
+    cairn_process_wait(child, 5000 * MS_NS, NULL);
+    expect_ret("reply to the dead client", cairn_ipc_reply(&m), -CAIRN_ECLOSED);
+    /* The server goes on serving others. */
+    e.ep = ep;
+    e.limit = 1;
+    e.served = 0;
+    if (test_thread_start(&t, echo_serve, &e) == 0) {
+        m = (struct cairn_msg){{5}, &ext};
+        expect_ret("the next call", cairn_ipc_call(ep, &m), 0);
+        if (m.w[0] != 6)
+            test_fail("the next call got %lu", (unsigned long)m.w[0]);
+        test_thread_join(&t, 5000 * MS_NS, NULL);
+        test_thread_free(&t);
+    }
+    cairn_handle_close(child);
+    cairn_handle_close(ep);
+}
+
+/* --- revocation ---------------------------------------------------------------------------- */
+
+static void
+revoke_reaches_a_handle_passed_on_to_a_third_process(void)
+{
+    long n = cairn_notify_create();
+    long lent = cairn_handle_borrow(n, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT |
+                                           CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+    long give = cairn_handle_dup(lent, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
+                                           CAIRN_RIGHT_TRANSFER);
+    long child, extra[1] = {give};
+    uint64_t bits = 0;
+    int64_t status = -1;
+
+    child = test_spawn("test-ipc", CHILD_RELAY, extra, 1);
+    cairn_handle_close(give);
+    if (child < 0)
+        return;
+    /* The grandchild signals through its copy while it works. */
+    expect_ret("the grandchild's signal", cairn_notify_wait(n, 5000 * MS_NS, &bits), 0);
+    expect_ret("revoke", cairn_handle_revoke(lent), 0);
+    expect_ret("the relay ends", cairn_process_wait(child, 10000 * MS_NS, &status), 0);
+    if (status != 0)
+        test_fail("the grandchild's handle still worked (status %ld)", (long)status);
+    expect_ret("our own handle still works", cairn_notify_signal(n, 1), 0);
+    cairn_handle_close(child);
+    cairn_handle_close(lent);
+    cairn_handle_close(n);
+}
+
+/* --- many clients, and a stress run -------------------------------------------------------- */
+
+struct client {
+    long ep;
+    uint64_t id;
+    long calls;
+};
+
+static long
+client_loop(void *arg)
+{
+    struct client *c = arg;
+
+    for (long i = 0; i < c->calls; i++) {
+        struct cairn_msg m = {{c->id, (uint64_t)i, 0, 0, 0}, NULL};
+        long err = cairn_ipc_call(c->ep, &m);
+        if (err)
+            return err;
+        if (m.w[0] != c->id + 1 || m.w[1] != (uint64_t)i + 1 || m.w[4] != c->id)
+            return -1000 - i;
+    }
+    return 0;
+}
+
+static void
+many_clients_on_all_cpus_lose_no_message(void)
+{
+    enum { CLIENTS = 6 };
+    static struct echo e;
+    static struct client c[CLIENTS];
+    struct test_thread server, t[CLIENTS];
+    long ep = echo_start(&e, &server, 0);
+
+    if (ep < 0)
+        return;
+    for (int i = 0; i < CLIENTS; i++) {
+        c[i] = (struct client){cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, (uint64_t)i + 1),
+                               (uint64_t)i + 1, ECHO_CALLS};
+        test_thread_start(&t[i], client_loop, &c[i]);
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        int64_t status = -1;
+        expect_ret("join a client", test_thread_join(&t[i], 60000 * MS_NS, &status), 0);
+        if (status != 0)
+            test_fail("client %d ended with %ld", i, (long)status);
+        test_thread_free(&t[i]);
+        cairn_handle_close(c[i].ep);
+    }
+    echo_stop(&e, &server);
+    if (e.served != CLIENTS * ECHO_CALLS)
+        test_fail("the server answered %ld calls, expected %d", e.served, CLIENTS * ECHO_CALLS);
+}
+
+static void
+ipc_stress_with_clients_dying_at_random_leaves_no_leak(void)
+{
+    enum { ROUNDS = 12, CHILDREN = 3 };
+    static struct echo e;
+    struct test_thread server;
+    struct cairn_debug_stats before = stats_now();
+    uint64_t seed = 12345;
+    long ep = echo_start(&e, &server, 0);
+
+    if (ep < 0)
+        return;
+    for (int round = 0; round < ROUNDS && !test_has_failed(); round++) {
+        long child[CHILDREN], extra[1];
+
+        extra[0] = cairn_handle_mint(
+            ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+            (uint64_t)round + 1);
+        for (int i = 0; i < CHILDREN; i++)
+            child[i] = test_spawn("test-ipc", CHILD_CLIENT_LOOP, extra, 1);
+        cairn_handle_close(extra[0]);
+        for (int i = 0; i < CHILDREN; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            cairn_thread_sleep((seed >> 33) % 20 * MS_NS);
+            if (child[i] >= 0) {
+                cairn_process_kill(child[i]);
+                cairn_process_wait(child[i], 5000 * MS_NS, NULL);
+                cairn_handle_close(child[i]);
+            }
+        }
+    }
+    echo_stop(&e, &server);
+    if (e.served < ROUNDS)
+        test_fail("only %ld messages in the whole run", e.served);
+    printf("ipc: stress run passed %ld messages\n", e.served);
+    expect_stats(&before, "after the stress run");
+}
+
+/* --- notifications across threads ---------------------------------------------------------- */
+
+static long
+wait_for_bit(void *arg)
+{
+    uint64_t bits = 0;
+    long err = cairn_notify_wait(*(long *)arg, 5000 * MS_NS, &bits);
+
+    return err ? err : (long)bits;
+}
+
+static void
+notify_wait_blocks_until_another_thread_signals(void)
+{
+    static long n;
+    struct test_thread t;
+    int64_t status = -1;
+
+    n = cairn_notify_create();
+    if (test_thread_start(&t, wait_for_bit, &n) < 0)
+        return;
+    cairn_thread_sleep(20 * MS_NS);
+    expect_ret("signal", cairn_notify_signal(n, 0x40), 0);
+    expect_ret("join the waiter", test_thread_join(&t, 5000 * MS_NS, &status), 0);
+    if (status != 0x40)
+        test_fail("the waiter got %ld", (long)status);
+    test_thread_free(&t);
+    cairn_handle_close(n);
+}
+
+/* --- quotas -------------------------------------------------------------------------------- */
+
+static void
+quota_exhaustion_fails_cleanly_and_gives_everything_back(void)
+{
+    long own = CAIRN_INIT_HANDLE_QUOTA, small, mo[64];
+    struct cairn_quota_info start, info;
+    unsigned made = 0;
+    long err = 0;
+
+    expect_ret("quota_info", cairn_quota_info(own, &start), 0);
+    small = cairn_quota_create(own, 256 * 1024);
+    expect_ret("quota_create", small >= 0 ? 0 : small, 0);
+    expect_ret("charge ourselves to the small quota",
+               cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, small), 0);
+    while (made < 64) {
+        err = cairn_memobj_create(64 * 1024);
+        if (err < 0)
+            break;
+        mo[made++] = err;
+    }
+    expect_ret("the allocation past the quota", err, -CAIRN_ENOMEM);
+    if (made < 2 || made > 4)
+        test_fail("%u objects of 64 KiB fit a 256 KiB quota", made);
+    /* Others are not disturbed: the big quota still serves. */
+    expect_ret("back to our own quota", cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, own), 0);
+    err = cairn_memobj_create(64 * 1024);
+    expect_ret("an allocation from the big quota", err >= 0 ? 0 : err, 0);
+    cairn_handle_close(err);
+    while (made)
+        cairn_handle_close(mo[--made]);
+    expect_ret("quota_info of the small quota", cairn_quota_info(small, &info), 0);
+    if (info.used != 0)
+        test_fail("%lu bytes still charged to the small quota", (unsigned long)info.used);
+    cairn_handle_close(small);
+    expect_ret("quota_info", cairn_quota_info(own, &info), 0);
+    if (info.used != start.used)
+        test_fail("our quota has %lu bytes charged, %lu before", (unsigned long)info.used,
+                  (unsigned long)start.used);
+    expect_ret("quota_create beyond the parent", cairn_quota_create(own, info.limit + 1),
+               -CAIRN_ENOMEM);
+}
+
+/* --- children ------------------------------------------------------------------------------ */
+
+static int
+child_main(unsigned long mode)
+{
+    long h = test_extra_handle(0);
+    struct cairn_msg m = {{77}, NULL};
+
+    switch (mode) {
+    case CHILD_RECV_THEN_HANG:
+        if (cairn_ipc_recv(h, &m, 5000 * MS_NS, NULL) < 0)
+            return 1;
+        cairn_notify_signal(test_extra_handle(1), 1);
+        for (;;)
+            cairn_thread_sleep(1000 * MS_NS);
+    case CHILD_CALL_THEN_HANG:
+        cairn_ipc_call(h, &m);
+        for (;;)
+            cairn_thread_sleep(1000 * MS_NS);
+    case CHILD_RELAY: {
+        long extra[1] = {h}, grandchild = test_spawn("test-ipc", CHILD_WATCH, extra, 1);
+        int64_t status = -1;
+        if (grandchild < 0 || cairn_process_wait(grandchild, 8000 * MS_NS, &status) < 0)
+            return 2;
+        return (int)status;
+    }
+    case CHILD_WATCH:
+        /* Signal until the handle is revoked: that must come. */
+        for (int i = 0; i < 5000; i++) {
+            long err = cairn_notify_signal(h, 1);
+            if (err == -CAIRN_EREVOKED)
+                return 0;
+            if (err)
+                return 3;
+            cairn_thread_sleep(MS_NS);
+        }
+        return 4;
+    case CHILD_CLIENT_LOOP:
+        for (uint64_t i = 0;; i++) {
+            m = (struct cairn_msg){{i, 0, 0, 0, 0}, NULL};
+            if (cairn_ipc_call(h, &m) < 0 || m.w[0] != i + 1)
+                return 5;
+        }
+    }
+    return 6;
+}
+
+/* --- the table ---------------------------------------------------------------------------- */
+
+static const struct usertest tests[] = {
+    USERTEST(call_reply_carries_words_badge_and_bytes),
+    USERTEST(handle_transfer_moves_or_copies_as_asked_and_never_adds_rights),
+    USERTEST(notify_wait_blocks_until_another_thread_signals),
+    USERTEST(server_killed_mid_call_fails_its_caller_with_closed),
+    USERTEST(client_killed_mid_call_does_not_wedge_the_server),
+    USERTEST(revoke_reaches_a_handle_passed_on_to_a_third_process),
+    USERTEST(many_clients_on_all_cpus_lose_no_message),
+    USERTEST(ipc_stress_with_clients_dying_at_random_leaves_no_leak),
+    USERTEST(quota_exhaustion_fails_cleanly_and_gives_everything_back),
+};
+
+/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
+int main(unsigned long mode);
+
+int
+main(unsigned long mode)
+{
+    if (mode >= CHILD_RECV_THEN_HANG)
+        return child_main(mode);
+    return harness_run("ipc", tests, sizeof(tests) / sizeof(tests[0]));
+}

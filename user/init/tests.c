@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * init in a test boot (see tests.h). The test programs are started with
+ * libc's ELF loader (cairn_spawn_elf), so every test boot also exercises
+ * building a process from user space: an empty process, memory mapped
+ * into it, handles installed, a thread created and started. Each program
+ * gets init's own handle layout: its process and thread, the boot
+ * information, and every boot module.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/init.h>
+#include <cairn/process.h>
+#include <cairn/spawn.h>
+#include <cairn/sys.h>
+
+#include "tests.h"
+
+#define SECOND_NS   1000000000ull
+#define PROGRAM_MAX (240 * SECOND_NS) /* a program that takes longer has hung */
+
+static int init_failures;
+
+static void
+check(int ok, const char *name, const char *why)
+{
+    if (ok) {
+        printf("ok init/%s\n", name);
+    } else {
+        printf("FAIL init/%s: %s\n", name, why);
+        init_failures++;
+    }
+}
+
+/* init's handles are those include/cairn/init.h promises. */
+static void
+check_entry_state(void)
+{
+    const uint32_t own = CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_MANAGE |
+                         CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
+    const uint32_t ro =
+        CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    struct cairn_handle_info p, t, b, past;
+    int init_found = 0;
+
+    check(cairn_handle_info(CAIRN_INIT_HANDLE_PROCESS, &p) == 0 && p.type == CAIRN_OBJ_PROCESS &&
+              p.rights == own,
+          "holds_its_own_process", "handle 0 is not its process with full rights");
+    check(cairn_handle_info(CAIRN_INIT_HANDLE_THREAD, &t) == 0 && t.type == CAIRN_OBJ_THREAD &&
+              t.rights == own,
+          "holds_its_own_thread", "handle 1 is not its thread with full rights");
+    check(cairn_handle_info(CAIRN_INIT_HANDLE_BOOTINFO, &b) == 0 && b.type == CAIRN_OBJ_MEMOBJ &&
+              b.rights == ro && bi,
+          "holds_read_only_boot_information", "handle 2 is no read-only boot information");
+    if (!bi)
+        return;
+    for (uint32_t i = 0; i < bi->module_count; i++)
+        init_found |= strcmp(bi->modules[i].name, "init") == 0 && bi->modules[i].size > 0;
+    check(bi->cpu_count >= 1 && bi->memory_bytes >= (32ull << 20) && init_found &&
+              bi->size == sizeof(*bi) && strncmp(bi->cmdline, "test", 4) == 0,
+          "boot_information_describes_this_boot", "CPUs, memory, modules or command line wrong");
+    check(cairn_handle_info(CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count, &past) ==
+              -CAIRN_EBADH,
+          "holds_nothing_past_the_modules", "a handle past the last module");
+}
+
+/* Run one test program to its end; returns its failures (1 if it never
+ * reported). */
+static int
+run_program(const struct cairn_bootinfo *bi, uint32_t index)
+{
+    const char *name = bi->modules[index].name;
+    long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX], child, err;
+    int64_t status = -1;
+    unsigned n = 0;
+
+    /* The same layout as init's: the handles from the boot information to
+     * the device roots, then the modules (include/cairn/init.h). */
+    for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < CAIRN_INIT_HANDLE_MODULES; h++)
+        handles[n++] = h;
+    for (uint32_t i = 0; i < bi->module_count; i++)
+        handles[n++] = CAIRN_INIT_HANDLE_MODULES + (long)i;
+    printf("init: running %s\n", name);
+    child = cairn_spawn_elf(CAIRN_INIT_HANDLE_MODULES + (long)index, bi->modules[index].size,
+                            CAIRN_INIT_TEST, handles, n, NULL);
+    if (child < 0) {
+        printf("FAIL program/%s: cannot start it (%s)\n", name, cairn_error_name((int)child));
+        return 1;
+    }
+    err = cairn_process_wait(child, PROGRAM_MAX, &status);
+    if (err) {
+        cairn_process_kill(child);
+        cairn_process_wait(child, 10 * SECOND_NS, NULL);
+        cairn_handle_close(child);
+        printf("FAIL program/%s: did not finish in %llu s\n", name,
+               (unsigned long long)(PROGRAM_MAX / SECOND_NS));
+        return 1;
+    }
+    cairn_handle_close(child);
+    if (status == 0) {
+        printf("ok program/%s\n", name);
+        return 0;
+    }
+    if (status > 0) {
+        printf("FAIL program/%s: %ld tests failed\n", name, (long)status);
+        return (int)status;
+    }
+    printf("FAIL program/%s: ended with status %ld\n", name, (long)status);
+    return 1;
+}
+
+int
+init_run_tests(void)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    int failures;
+
+    check_entry_state();
+    failures = init_failures;
+    for (uint32_t i = 0; bi && i < bi->module_count; i++) {
+        if (strncmp(bi->modules[i].name, "test-", 5) == 0)
+            failures += run_program(bi, i);
+    }
+    printf("init: tests done, %d failed\n", failures);
+    return failures;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CAIRN_USER_INIT_TESTS_H
+#define CAIRN_USER_INIT_TESTS_H
+
+/*
+ * A test boot: check init's own entry state, then run every boot module
+ * called test-* (the user-mode test programs, tests/os) one after another.
+ * Prints `ok`/`FAIL` lines (init/... for its own checks, program/<module>
+ * for each program's outcome) and returns the number of failures: the
+ * programs' failed tests plus one for each program that could not start,
+ * crashed or hung.
+ */
+int init_run_tests(void);
+
+#endif
