@@ -127,10 +127,12 @@ test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(HOST_TEST_BINS) | $(DEPS_S
 .PHONY: bench
 bench: $(BUILD)/cairn.elf $(USER_INIT) | $(DEPS_STAMP)
 	$(Q)sh tools/mkiso.sh $(BUILD)/bench.iso $(BUILD)/cairn.elf "bench" init=$(USER_INIT)
-	$(Q)sh tools/qemu.sh test --iso $(BUILD)/bench.iso --smp 1 --mem 256M --icount 1 \
-	    --log $(BUILD)/bench.log --timeout 600; status=$$?; \
-	grep -a ' cycles, n=' $(BUILD)/bench.log | tr -d '\r'; \
-	[ $$status = 33 ] || { echo "bench: QEMU exit status $$status (see $(BUILD)/bench.log)" >&2; exit 1; }
+	$(Q)for cpus in 1 2; do \
+	    sh tools/qemu.sh test --iso $(BUILD)/bench.iso --smp $$cpus --mem 256M --icount 1 \
+	        --log $(BUILD)/bench-smp$$cpus.log --timeout 600; status=$$?; \
+	    grep -a ' cycles, n=' $(BUILD)/bench-smp$$cpus.log | tr -d '\r'; \
+	    [ $$status = 33 ] || { echo "bench: QEMU exit status $$status (see $(BUILD)/bench-smp$$cpus.log)" >&2; exit 1; }; \
+	done
 
 # --- developer conveniences ------------------------------------------------------
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h')

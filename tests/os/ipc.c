@@ -24,9 +24,9 @@
 enum child_mode {
     CHILD_RECV_THEN_HANG = 100, /* extra 0: endpoint; extra 1: notification (bit 1 on receipt) */
     CHILD_CALL_THEN_HANG,       /* extra 0: endpoint to call; never returns from the call */
-    CHILD_RELAY,                /* extra 0: a handle; spawn CHILD_WATCH with it, return its status */
-    CHILD_WATCH,                /* extra 0: a notification handle: poll it until revoked */
-    CHILD_CLIENT_LOOP,          /* extra 0: endpoint; call it until it fails */
+    CHILD_RELAY,       /* extra 0: a handle; spawn CHILD_WATCH with it, return its status */
+    CHILD_WATCH,       /* extra 0: a notification handle: poll it until revoked */
+    CHILD_CLIENT_LOOP, /* extra 0: endpoint; call it until it fails */
 };
 
 #define ECHO_CALLS 2000
@@ -123,8 +123,8 @@ call_reply_carries_words_badge_and_bytes(void)
     badged = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, 0xfeed);
     expect_ret("call, words only", cairn_ipc_call(badged, &m), 0);
     if (m.w[0] != 11 || m.w[3] != 41 || m.w[4] != 0xfeed)
-        test_fail("reply words %lu %lu, badge %#lx", (unsigned long)m.w[0],
-                  (unsigned long)m.w[3], (unsigned long)m.w[4]);
+        test_fail("reply words %lu %lu, badge %#lx", (unsigned long)m.w[0], (unsigned long)m.w[3],
+                  (unsigned long)m.w[4]);
     m = (struct cairn_msg){{1, 2, 3, 4, 5}, NULL};
     expect_ret("call through the unbadged handle", cairn_ipc_call(ep, &m), 0);
     if (m.w[4] != 0)
@@ -193,9 +193,8 @@ handle_transfer_moves_or_copies_as_asked_and_never_adds_rights(void)
     if (test_thread_start(&t, keep_one, &k) < 0)
         return;
     ext.send_nhandles = 2;
-    ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)moved,
-                                                    CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP,
-                                                    CAIRN_MSG_HANDLE_MOVE, 0};
+    ext.send_handles[0] = (struct cairn_msg_handle){
+        (int32_t)moved, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP, CAIRN_MSG_HANDLE_MOVE, 0};
     ext.send_handles[1] =
         (struct cairn_msg_handle){(int32_t)copied, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
     expect_ret("call with a moved and a copied handle", cairn_ipc_call(k.ep, &m), 0);
@@ -211,8 +210,7 @@ handle_transfer_moves_or_copies_as_asked_and_never_adds_rights(void)
             test_fail("copied handle arrived with rights %#x, sent %#x", k.info[1].rights,
                       ci.rights);
     }
-    expect_ret("the moved handle left the sender", cairn_handle_info(moved, &after),
-               -CAIRN_EBADH);
+    expect_ret("the moved handle left the sender", cairn_handle_info(moved, &after), -CAIRN_EBADH);
     expect_ret("the copied handle stayed", cairn_handle_info(copied, &after), 0);
     cairn_handle_close(copied);
     cairn_handle_close(k.ep);
@@ -273,8 +271,8 @@ client_killed_mid_call_does_not_wedge_the_server(void)
     static struct echo e;
     struct test_thread t;
 
-    extra[0] = cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
-                                        CAIRN_RIGHT_TRANSFER);
+    extra[0] =
+        cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     child = test_spawn("test-ipc", CHILD_CALL_THEN_HANG, extra, 1);
     cairn_handle_close(extra[0]);
     if (child < 0)
@@ -309,8 +307,8 @@ revoke_reaches_a_handle_passed_on_to_a_third_process(void)
     long n = cairn_notify_create();
     long lent = cairn_handle_borrow(n, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT |
                                            CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
-    long give = cairn_handle_dup(lent, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
-                                           CAIRN_RIGHT_TRANSFER);
+    long give =
+        cairn_handle_dup(lent, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     long child, extra[1] = {give};
     uint64_t bits = 0;
     int64_t status = -1;
@@ -358,7 +356,9 @@ client_loop(void *arg)
 static void
 many_clients_on_all_cpus_lose_no_message(void)
 {
-    enum { CLIENTS = 6 };
+    enum {
+        CLIENTS = 6
+    };
     static struct echo e;
     static struct client c[CLIENTS];
     struct test_thread server, t[CLIENTS];
@@ -387,7 +387,10 @@ many_clients_on_all_cpus_lose_no_message(void)
 static void
 ipc_stress_with_clients_dying_at_random_leaves_no_leak(void)
 {
-    enum { ROUNDS = 12, CHILDREN = 3 };
+    enum {
+        ROUNDS = 12,
+        CHILDREN = 3
+    };
     static struct echo e;
     struct test_thread server;
     struct cairn_debug_stats before = stats_now();
@@ -399,9 +402,9 @@ ipc_stress_with_clients_dying_at_random_leaves_no_leak(void)
     for (int round = 0; round < ROUNDS && !test_has_failed(); round++) {
         long child[CHILDREN], extra[1];
 
-        extra[0] = cairn_handle_mint(
-            ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
-            (uint64_t)round + 1);
+        extra[0] =
+            cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                              (uint64_t)round + 1);
         for (int i = 0; i < CHILDREN; i++)
             child[i] = test_spawn("test-ipc", CHILD_CLIENT_LOOP, extra, 1);
         cairn_handle_close(extra[0]);

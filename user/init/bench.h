@@ -42,8 +42,9 @@ bench_rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-/* bench_ipc.c */
+/* bench_ipc.c: the one-CPU figures, and the one that needs two CPUs */
 void bench_ipc(void);
+void bench_ipc_cross_cpu(void);
 int bench_echo_peer(void);
 
 #endif
