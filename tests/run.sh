@@ -142,6 +142,26 @@ if mkiso ktest "test"; then
     done
 fi
 
+# --- 2b. soak: the IPC stress test until millions of messages have passed ---------------
+# One boot on two CPUs with "soak" on the command line; every test program
+# runs, and the IPC stress run goes on (clients killed at random) until
+# two million calls have been answered, then checks that no object or frame
+# leaked.
+if [ "${TESTS_QUICK:-0}" != 1 ] && mkiso soak "test soak"; then
+    boot soak "$out/soak.iso" bios 2 256M 600
+    tally "soak/" "$out/soak.log"
+    if grep -aq '^ipc: stress run passed [0-9]\{7,\} messages' "$out/soak.log"; then
+        pass "soak/millions_of_messages"
+    else
+        fail "soak/millions_of_messages" "the stress run did not reach millions (see $out/soak.log)"
+    fi
+    case $status in
+    33) pass "exit/soak" ;;
+    124) fail "exit/soak" "timed out (see $out/soak.log)" ;;
+    *) fail "exit/soak" "QEMU exit status $status, expected 33 (see $out/soak.log)" ;;
+    esac
+fi
+
 # --- 3. deliberate faults -------------------------------------------------------------
 # fault KIND EXPECT...: boot with crash=KIND; every EXPECT must be in the log.
 fault() {

@@ -41,6 +41,12 @@ user_range_ok(struct vspace *vs, uint64_t addr, size_t len, bool write)
         return true;
     if (addr + len < addr || addr + len > CAIRN_USER_TOP)
         return false;
+    /* Within one page the copy's own first access is the check: it faults
+     * before any byte moves, and the fault is resolved (an untouched page
+     * entered) or fails the copy (usercopy_fault). Only a range over
+     * several pages needs walking first. */
+    if (((addr ^ (addr + len - 1)) & ~(uint64_t)(PAGE_SIZE - 1)) == 0)
+        return true;
     for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
         if (vspace_fault(vs, va, write, false) < 0)
             return false;

@@ -5,7 +5,8 @@
  * Contract (docs/syscalls.md, "Pointers"): the whole user range is
  * checked first (every page in a mapping that allows the access; pages
  * not yet touched are entered), so a bad pointer is -CAIRN_EFAULT before
- * anything is copied. The copy itself survives another thread of the
+ * anything is copied. Inside one page the copy's first access is the
+ * check (see usercopy_fault). The copy itself survives another thread of the
  * process unmapping or protecting the range meanwhile: a fault there is
  * resolved like a user fault if the mapping still allows the access, and
  * otherwise ends the copy with -CAIRN_EFAULT (usercopy_fault) instead of a

@@ -17,9 +17,10 @@
  * withdraws under the lock with -CAIRN_EINTR. Either way exactly one side
  * ends the wait.
  *
- * The fast path of a call (a receiver already waiting, no buffer, no
- * handles) allocates nothing, takes one uncontended lock and hands the
- * CPU straight to the receiver (sched_handoff).
+ * The fast paths (endpoint_call_fast, endpoint_reply_recv_fast: words
+ * only, the other side already waiting on this CPU) allocate nothing,
+ * take the endpoint's lock and this CPU's run-queue lock once each with
+ * interrupts off, and switch straight to the other side.
  */
 #include <cairn/errors.h>
 #include <cairn/rights.h>
@@ -31,7 +32,7 @@
 #include "sched/sched.h"
 
 void
-ipc_msg_free(struct ipc_msg *m)
+ipc_msg_release(struct ipc_msg *m)
 {
     for (unsigned i = 0; i < m->nhandles; i++)
         handle_entry_drop(&m->handles[i]);
@@ -53,8 +54,10 @@ endpoint_finish_locked(struct thread *t, int status)
 {
     if (t->ipc.state == IPC_SENDING || t->ipc.state == IPC_RECEIVING)
         list_remove(&t->ipc.link);
-    t->ipc.state = IPC_IDLE;
+    /* Status and message first: t may read them without the lock once it
+     * sees IDLE (endpoint_wait_result). */
     t->ipc.status = status;
+    __atomic_store_n(&t->ipc.state, IPC_IDLE, __ATOMIC_RELEASE);
 }
 
 static void
@@ -111,7 +114,7 @@ endpoint_create(void)
 }
 
 /* receiver takes caller's message; caller now awaits receiver's reply. */
-static void
+static inline void
 endpoint_pair_locked(struct endpoint *ep, struct thread *receiver, struct thread *caller)
 {
     ipc_msg_move(&receiver->ipc.msg, &caller->ipc.msg);
@@ -124,12 +127,16 @@ endpoint_pair_locked(struct endpoint *ep, struct thread *receiver, struct thread
     object_ref(&ep->obj);
 }
 
-/* After the wait of a thread in IPC: withdraw if nobody ended it. */
+/* After the wait of a thread in IPC: withdraw if nobody ended it. Once
+ * IDLE, only the thread itself changes its state, so IDLE seen without the
+ * lock is final. */
 static int
 endpoint_wait_result(struct endpoint *ep, bool timed_out)
 {
     struct thread *me = sched_current();
 
+    if (__atomic_load_n(&me->ipc.state, __ATOMIC_ACQUIRE) == IPC_IDLE)
+        return me->ipc.status;
     spin_lock(&ep->lock);
     if (me->ipc.state != IPC_IDLE)
         endpoint_finish_locked(me, timed_out ? -CAIRN_ETIMEDOUT : -CAIRN_EINTR);
@@ -152,8 +159,8 @@ endpoint_call(struct endpoint *ep, uint64_t badge)
     me->ipc.msg.badge = badge;
     if (!list_empty(&ep->receivers)) {
         receiver = list_entry(ep->receivers.next, struct thread, ipc.link);
-        endpoint_finish_locked(receiver, 0);
         endpoint_pair_locked(ep, receiver, me);
+        endpoint_finish_locked(receiver, 0);
     } else {
         me->ipc.state = IPC_SENDING;
         me->ipc.ep = ep;
@@ -291,6 +298,65 @@ endpoint_reply_recv(struct endpoint *ep, uint64_t deadline)
     if (caller)
         thread_unref(caller);
     return err;
+}
+
+/*
+ * The fast paths. Interrupts are off throughout, so the run queue is
+ * locked inside the endpoint (sched_direct_lock) and checked before anything
+ * changes; the commit then cannot fail and the switch is direct.
+ */
+int
+endpoint_call_fast(struct endpoint *ep, uint64_t badge)
+{
+    struct thread *me = sched_current(), *receiver;
+
+    spin_lock(&ep->lock);
+    if (ep->closed || list_empty(&ep->receivers))
+        goto slow;
+    receiver = list_entry(ep->receivers.next, struct thread, ipc.link);
+    if (!sched_direct_lock(receiver))
+        goto slow;
+    me->ipc.seq++;
+    me->ipc.msg.badge = badge;
+    endpoint_pair_locked(ep, receiver, me);
+    endpoint_finish_locked(receiver, 0);
+    spin_unlock(&ep->lock);
+    sched_direct_switch(receiver);
+    return endpoint_wait_result(ep, false);
+slow:
+    spin_unlock(&ep->lock);
+    return ENDPOINT_SLOW;
+}
+
+int
+endpoint_reply_recv_fast(struct endpoint *ep)
+{
+    struct thread *me = sched_current(), *caller = me->ipc.caller;
+
+    if (!caller || me->ipc.caller_ep != ep)
+        return ENDPOINT_SLOW;
+    spin_lock(&ep->lock);
+    /* A sender already waiting: the general path takes it without a switch. */
+    if (ep->closed || !list_empty(&ep->senders) || caller->ipc.state != IPC_AWAIT_REPLY ||
+        caller->ipc.ep != ep || caller->ipc.seq != me->ipc.caller_seq ||
+        !sched_direct_lock(caller)) {
+        spin_unlock(&ep->lock);
+        return ENDPOINT_SLOW;
+    }
+    ipc_msg_move(&caller->ipc.msg, &me->ipc.msg);
+    endpoint_finish_locked(caller, 0);
+    me->ipc.caller = NULL;
+    me->ipc.caller_ep = NULL;
+    /* Neither reference of the call is the last: the caller is blocked,
+     * and our caller holds the endpoint. */
+    thread_unref(caller);
+    object_unref(&ep->obj);
+    me->ipc.state = IPC_RECEIVING;
+    me->ipc.ep = ep;
+    list_push_back(&ep->receivers, &me->ipc.link);
+    spin_unlock(&ep->lock);
+    sched_direct_switch(caller);
+    return endpoint_wait_result(ep, false);
 }
 
 void

@@ -63,6 +63,19 @@ int endpoint_reply(void);
  * reported: the result is the receive's. */
 int endpoint_reply_recv(struct endpoint *ep, uint64_t deadline);
 
+/*
+ * The fast paths of endpoint_call and of endpoint_reply_recv waiting for
+ * ever, for a message of words alone (sys/sys_ipc.c), with interrupts
+ * off. Each returns ENDPOINT_SLOW, having changed nothing, unless the
+ * message can go straight to a thread blocked on this CPU that may run at
+ * once: a waiting receiver for a call; for a reply, the caller, called
+ * through ep itself, when no other caller waits. Otherwise the result
+ * is the general function's.
+ */
+#define ENDPOINT_SLOW 1
+int endpoint_call_fast(struct endpoint *ep, uint64_t badge);
+int endpoint_reply_recv_fast(struct endpoint *ep);
+
 /* For a dying thread: tell its caller, if any, that no reply will come
  * (-CAIRN_ECLOSED), and release any message it still owns. */
 void endpoint_thread_exit(void);

@@ -280,15 +280,8 @@ handle_insert(struct handle_table *t, struct object *o, uint32_t rights)
 }
 
 int
-handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
-           struct object **out, uint32_t *rights_out)
-{
-    return handle_get_badged(t, h, type, need_rights, out, rights_out, NULL);
-}
-
-int
-handle_get_badged(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
-                  struct object **out, uint32_t *rights_out, uint64_t *badge_out)
+handle_get_badged_slow(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                       struct object **out, uint32_t *rights_out, uint64_t *badge_out)
 {
     struct handle_slot *s;
     struct object *o = NULL;

@@ -101,19 +101,86 @@ void handle_table_fini(struct handle_table *t);
  * The table takes a reference of its own; the caller keeps its own. */
 int handle_insert(struct handle_table *t, struct object *o, uint32_t rights);
 
+/* The general lookup behind handle_get_badged (handle.c): borrowed
+ * handles, and the error when there is one. */
+int handle_get_badged_slow(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                           struct object **out, uint32_t *rights_out, uint64_t *badge_out);
+
+/* The slot of h if it is live, not borrowed, of type (CAIRN_OBJ_NONE:
+ * any) and holds need; NULL otherwise. t->lock held. */
+static inline struct handle_slot *
+handle_slot_plain_locked(struct handle_table *t, int32_t h, uint32_t type, uint32_t need)
+{
+    uint32_t index = (uint32_t)h & HANDLE_INDEX_MASK;
+    struct handle_slot *s;
+
+    if (h < 0 || index >= t->top)
+        return NULL;
+    s = &t->slots[index];
+    if (!s->obj || s->generation != (uint32_t)h >> HANDLE_INDEX_BITS ||
+        (type != CAIRN_OBJ_NONE && s->obj->type != type) || (s->rights & need) != need)
+        return NULL;
+    return s;
+}
+
 /*
  * Looks h up, checks that its object has the type wanted (CAIRN_OBJ_NONE:
  * any) and that its rights include need_rights, in that order. On success
  * *out is the object with a new reference that the caller drops with
  * object_unref, so a concurrent handle_close cannot free it; *rights_out
- * (when not NULL) is the handle's rights.
+ * and *badge_out (when not NULL) are the handle's rights and badge. The
+ * common case, a plain handle that passes, is inline.
  */
-int handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
-               struct object **out, uint32_t *rights_out);
+static inline int
+handle_get_badged(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                  struct object **out, uint32_t *rights_out, uint64_t *badge_out)
+{
+    bool irq = spin_lock_irqsave(&t->lock);
+    struct handle_slot *s = handle_slot_plain_locked(t, h, type, need_rights);
 
-/* handle_get for IPC: also the handle's badge. */
-int handle_get_badged(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
-                      struct object **out, uint32_t *rights_out, uint64_t *badge_out);
+    if (__builtin_expect(!s, 0)) {
+        spin_unlock_irqrestore(&t->lock, irq);
+        return handle_get_badged_slow(t, h, type, need_rights, out, rights_out, badge_out);
+    }
+    *out = s->obj;
+    object_ref(s->obj);
+    if (rights_out)
+        *rights_out = s->rights;
+    if (badge_out)
+        *badge_out = s->badge;
+    spin_unlock_irqrestore(&t->lock, irq);
+    return 0;
+}
+
+static inline int
+handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+           struct object **out, uint32_t *rights_out)
+{
+    return handle_get_badged(t, h, type, need_rights, out, rights_out, NULL);
+}
+
+/*
+ * The IPC fast path's lookup, with interrupts off: h's object, referenced,
+ * and its badge, if h is a live, unborrowed handle to an object of type
+ * with the rights need; NULL otherwise, and the caller takes the general
+ * path (handle_get_badged), which says what is wrong.
+ */
+static inline struct object *
+handle_get_fast(struct handle_table *t, int32_t h, uint32_t type, uint32_t need, uint64_t *badge)
+{
+    struct handle_slot *s;
+    struct object *o = NULL;
+
+    spin_lock(&t->lock);
+    s = handle_slot_plain_locked(t, h, type, need);
+    if (s) {
+        o = s->obj;
+        object_ref(o);
+        *badge = s->badge;
+    }
+    spin_unlock(&t->lock);
+    return o;
+}
 
 /*
  * Takes h out of the table (a move): h must hold CAIRN_RIGHT_TRANSFER and

@@ -42,6 +42,12 @@ ipc_msg_move(struct ipc_msg *dst, struct ipc_msg *src)
 }
 
 /* Release the buffer and drop the handles m still owns. */
-void ipc_msg_free(struct ipc_msg *m);
+void ipc_msg_release(struct ipc_msg *m); /* endpoint.c */
+static inline void
+ipc_msg_free(struct ipc_msg *m)
+{
+    if (m->buf || m->nhandles)
+        ipc_msg_release(m);
+}
 
 #endif

@@ -55,21 +55,10 @@ object_charge(struct object *o, struct quota *q, uint64_t bytes)
 }
 
 void
-object_ref(struct object *o)
+object_unref_last(struct object *o, uint32_t old)
 {
-    /* The caller holds a reference, so refs cannot be 0 here, and
-     * nothing needs ordering against a new reference. */
-    __atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
-}
-
-void
-object_unref(struct object *o)
-{
-    uint32_t old = __atomic_fetch_sub(&o->refs, 1, __ATOMIC_ACQ_REL);
     uint32_t type;
 
-    if (old > 1)
-        return;
     if (old == 0) {
         /* Already destroyed: a reference was dropped twice. Destroying
          * again would free it twice; leave it and say so. */

@@ -65,10 +65,24 @@ int object_charge(struct object *o, struct quota *q, uint64_t bytes);
 
 /* Takes one more reference. The caller must already hold one (directly or
  * through a lock that keeps one alive). */
-void object_ref(struct object *o);
+static inline void
+object_ref(struct object *o)
+{
+    /* The caller holds a reference, so refs cannot be 0 here, and
+     * nothing needs ordering against a new reference. */
+    __atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
+}
 
 /* Drops one reference; the last one destroys the object. */
-void object_unref(struct object *o);
+void object_unref_last(struct object *o, uint32_t old); /* object.c: old is 0 or 1 */
+static inline void
+object_unref(struct object *o)
+{
+    uint32_t old = __atomic_fetch_sub(&o->refs, 1, __ATOMIC_ACQ_REL);
+
+    if (__builtin_expect(old <= 1, 0))
+        object_unref_last(o, old);
+}
 
 /* Tell o that a holder with rights appeared or went (see object_ops). */
 static inline void

@@ -33,14 +33,6 @@
 
 static uint32_t next_pid = 1; /* [a] */
 
-struct process *
-process_current(void)
-{
-    struct thread *t = sched_current();
-
-    return t ? t->process : NULL;
-}
-
 static void
 process_destroy(struct object *o)
 {

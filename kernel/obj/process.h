@@ -110,7 +110,13 @@ void process_ref(struct process *p);
 void process_unref(struct process *p);
 
 /* The calling thread's process, or NULL for a kernel thread. */
-struct process *process_current(void);
+static inline struct process *
+process_current(void)
+{
+    struct thread *t = sched_current();
+
+    return t ? t->process : NULL;
+}
 
 static inline struct process *
 process_from(struct object *o)

@@ -33,5 +33,10 @@ sched_arch_switch(struct thread *prev, struct thread *next)
     }
     if (next->fpu_state)
         fpu_restore(next->fpu_state);
-    ioport_switch(next->process); /* the TSS's I/O bitmap: obj/ioport.c */
+    /* The TSS's I/O bitmap (obj/ioport.c), left alone in the common case
+     * of no ports before or after: io_active is 0 exactly when the TSS has
+     * no bitmap. */
+    if ((next->process && __atomic_load_n(&next->process->io, __ATOMIC_ACQUIRE)) ||
+        __atomic_load_n(&this_cpu()->io_active, __ATOMIC_RELAXED))
+        ioport_switch(next->process);
 }

@@ -39,7 +39,6 @@ struct runqueue {
     struct list_node sleepers;                 /* [lock] */
     struct thread *current;                    /* [lock] */
     struct thread *idle;                       /* [I] */
-    bool need_resched;                         /* [o] */
     uint64_t switches;                         /* [lock] */
     bool online;                               /* [I] */
 };
@@ -116,6 +115,7 @@ switch_to_locked(struct runqueue *rq, struct thread *next, unsigned slice)
     next->cpu = cpu->index;
     __atomic_store_n(&next->on_cpu, true, __ATOMIC_RELAXED);
     rq->current = next;
+    cpu->current = next;
     rq->switches++;
     cpu->tss.rsp[0] = next->kstack_top;
     cpu->kernel_rsp = next->kstack_top;
@@ -158,7 +158,7 @@ sched_resched_ipi(struct trap_frame *tf, void *arg)
 {
     (void)tf;
     (void)arg;
-    this_rq()->need_resched = true;
+    this_cpu()->need_resched = true;
 }
 
 void
@@ -182,15 +182,10 @@ sched_init_cpu(void)
     list_init(&idle->rq_link);
     rq->idle = idle;
     rq->current = idle;
+    this_cpu()->current = idle;
     if (index == 0)
         trap_set_handler(VEC_RESCHED, sched_resched_ipi, NULL);
     __atomic_store_n(&rq->online, true, __ATOMIC_RELEASE);
-}
-
-struct thread *
-sched_current(void)
-{
-    return this_rq()->current;
 }
 
 /* The online CPU with the least work, counting a busy CPU's running thread. */
@@ -224,7 +219,7 @@ sched_enqueue_and_kick_locked(struct runqueue *rq, struct thread *t)
     enqueue_locked(rq, t);
     if (t->priority > rq->current->priority || rq->current == rq->idle) {
         if (target == this_cpu()->index)
-            rq->need_resched = true;
+            this_cpu()->need_resched = true;
         else
             lapic_send_ipi(cpus[target].apic_id, VEC_RESCHED);
     }
@@ -418,26 +413,26 @@ sched_tick(void)
     cur = rq->current;
     if (cur == rq->idle) {
         if (rq->bitmap)
-            rq->need_resched = true;
+            this_cpu()->need_resched = true;
     } else {
         if (tick && cur->slice_left)
             cur->slice_left--;
         if (rq->bitmap && (highest_ready_locked(rq) > cur->priority ||
                            (cur->slice_left == 0 && highest_ready_locked(rq) >= cur->priority)))
-            rq->need_resched = true;
+            this_cpu()->need_resched = true;
     }
     spin_unlock(&rq->lock);
 }
 
 void
-sched_preempt_check(void)
+sched_preempt(void)
 {
     struct runqueue *rq;
     bool irq = irq_save();
 
     rq = this_rq();
-    if (__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE) && rq->need_resched) {
-        rq->need_resched = false;
+    if (__atomic_load_n(&rq->online, __ATOMIC_ACQUIRE) && this_cpu()->need_resched) {
+        this_cpu()->need_resched = false;
         spin_lock(&rq->lock);
         schedule_locked(rq);
     }
@@ -492,7 +487,7 @@ sched_idle_loop(void)
             }
         }
         if (__atomic_load_n(&rq->ready_count, __ATOMIC_RELAXED)) {
-            rq->need_resched = false;
+            this_cpu()->need_resched = false;
             spin_lock(&rq->lock);
             schedule_locked(rq);
             continue;
@@ -528,32 +523,30 @@ sched_switch_count(unsigned cpu)
     return cpu < MAX_CPUS ? __atomic_load_n(&runqueues[cpu].switches, __ATOMIC_RELAXED) : 0;
 }
 
-bool
-sched_handoff(struct thread *next, uint64_t deadline)
+/* Whether next, blocked, may run on this CPU at once in place of the
+ * current thread (rq locked): it last ran here, nothing ready here
+ * outranks it, and, if our slice is used up, nothing of its priority waits
+ * either; and we are not being stopped. next then runs on the rest of our
+ * slice: a pair of threads handing the CPU back and forth gets one slice
+ * between them, not a fresh one at every hand-off, so threads of their
+ * priority still get their turn. */
+static bool
+handoff_allowed_locked(struct runqueue *rq, struct thread *me, struct thread *next)
 {
-    bool irq = irq_save(), timed_out = false;
-    struct runqueue *rq = this_rq();
-    struct thread *me;
-
-    spin_lock(&rq->lock);
-    me = rq->current;
-    /* Directly only when next is blocked and already ours (its state is
-     * then guarded by the lock we hold), nothing ready here outranks it,
-     * and, if our slice is used up, nothing of its priority waits either;
-     * otherwise an ordinary wake-up and block. next runs on the rest of
-     * our slice: a pair of threads handing the CPU back and forth gets one
-     * slice between them, not a fresh one at every hand-off, so threads
-     * of their priority still get their turn. */
     if (next->cpu != this_cpu()->index || next->state != THREAD_BLOCKED ||
-        (rq->bitmap && (highest_ready_locked(rq) > next->priority ||
-                        (me->slice_left == 0 && highest_ready_locked(rq) >= next->priority))) ||
-        __atomic_load_n(&me->stop, __ATOMIC_ACQUIRE)) {
-        spin_unlock(&rq->lock);
-        sched_wake(next);
-        timed_out = sched_block_until(deadline);
-        irq_restore(irq);
-        return timed_out;
-    }
+        __atomic_load_n(&me->stop, __ATOMIC_ACQUIRE))
+        return false;
+    if (!rq->bitmap)
+        return true;
+    return highest_ready_locked(rq) < next->priority ||
+           (me->slice_left && highest_ready_locked(rq) == next->priority);
+}
+
+/* Switch to next (allowed by handoff_allowed_locked) in place of me. */
+static void
+handoff_switch_locked(struct runqueue *rq, struct thread *me, struct thread *next,
+                      uint64_t deadline)
+{
     if (next->on_timer) {
         list_remove(&next->rq_link);
         next->on_timer = false;
@@ -567,9 +560,50 @@ sched_handoff(struct thread *next, uint64_t deadline)
         enqueue_locked(rq, me); /* woken already: it stays runnable */
     }
     switch_to_locked(rq, next, me->slice_left);
+}
+
+bool
+sched_handoff(struct thread *next, uint64_t deadline)
+{
+    bool irq = irq_save(), timed_out = false;
+    struct runqueue *rq = this_rq();
+    struct thread *me;
+
+    spin_lock(&rq->lock);
+    me = rq->current;
+    if (!handoff_allowed_locked(rq, me, next)) {
+        spin_unlock(&rq->lock);
+        sched_wake(next);
+        timed_out = sched_block_until(deadline);
+        irq_restore(irq);
+        return timed_out;
+    }
+    handoff_switch_locked(rq, me, next, deadline);
     timed_out = me->timed_out;
     irq_restore(irq);
     return timed_out;
+}
+
+bool
+sched_direct_lock(struct thread *next)
+{
+    struct runqueue *rq = this_rq();
+
+    spin_lock(&rq->lock);
+    if (handoff_allowed_locked(rq, rq->current, next))
+        return true;
+    spin_unlock(&rq->lock);
+    return false;
+}
+
+void
+sched_direct_switch(struct thread *next)
+{
+    struct runqueue *rq = this_rq();
+    struct thread *me = rq->current;
+
+    me->state = THREAD_BLOCKED;
+    handoff_switch_locked(rq, me, next, SCHED_FOREVER);
 }
 
 int

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86_64/percpu.h"
 #include "sched/thread.h"
 
 #define SCHED_SLICE_TICKS 2
@@ -33,7 +34,15 @@ void sched_init_cpu(void);
 /* Run the idle loop: halt until there is work, run it. Never returns. */
 _Noreturn void sched_idle_loop(void);
 
-struct thread *sched_current(void);
+/* The running thread: one load, through the per-CPU area's `current`. */
+static inline struct thread *
+sched_current(void)
+{
+    struct thread *t;
+
+    __asm__ volatile("mov %%gs:24, %0" : "=r"(t)); /* offsetof(struct cpu, current) */
+    return t;
+}
 
 /* Pin a NEW thread to one CPU (cpu -1: none): it starts there and never
  * runs anywhere else (idle CPUs do not steal it, IPC hand-offs wake it
@@ -65,6 +74,19 @@ void sched_cancel_block(void);
  */
 bool sched_handoff(struct thread *next, uint64_t deadline);
 
+/*
+ * sched_handoff in two steps, for the IPC fast path (obj/endpoint.c), which
+ * commits its message between them. Both with interrupts off.
+ * sched_direct_lock takes this CPU's run-queue lock and returns true if
+ * next may run here at once in place of the caller; false, with nothing
+ * locked or changed, if not. sched_direct_switch (lock held) then blocks
+ * the caller and runs next; it returns once the caller has been woken and
+ * runs again, with the lock released and interrupts still off. The run
+ * queue's lock nests inside an endpoint's.
+ */
+bool sched_direct_lock(struct thread *next);
+void sched_direct_switch(struct thread *next);
+
 /* Wake t if it is blocked or sleeping; returns whether it was. */
 bool sched_wake(struct thread *t);
 
@@ -74,7 +96,13 @@ bool sched_wake(struct thread *t);
 void sched_tick(void);
 /* Called at the end of an interrupt: switch if a higher-priority thread
  * is ready or the slice is used up. */
-void sched_preempt_check(void);
+void sched_preempt(void);
+static inline void
+sched_preempt_check(void)
+{
+    if (__builtin_expect(this_cpu()->need_resched, 0))
+        sched_preempt();
+}
 
 /* The second half of a context switch, run by the thread switched to. */
 void sched_finish_switch(struct thread *prev);

@@ -129,18 +129,6 @@ thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t
 }
 
 void
-thread_ref(struct thread *t)
-{
-    object_ref(&t->obj);
-}
-
-void
-thread_unref(struct thread *t)
-{
-    object_unref(&t->obj);
-}
-
-void
 thread_reap(struct thread *t)
 {
     struct process *p = t->process;

@@ -120,8 +120,16 @@ struct thread *thread_create_user(const char *name, struct process *p, uint64_t 
 /* End the calling thread; never returns. User threads end through
  * process_thread_exit (obj/process.h), which keeps their process's books. */
 _Noreturn void thread_exit(long status);
-void thread_ref(struct thread *t);
-void thread_unref(struct thread *t);
+static inline void
+thread_ref(struct thread *t)
+{
+    object_ref(&t->obj);
+}
+static inline void
+thread_unref(struct thread *t)
+{
+    object_unref(&t->obj);
+}
 /* Free what a dead thread no longer needs once it is off every CPU. */
 void thread_reap(struct thread *t);
 

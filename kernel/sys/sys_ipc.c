@@ -16,6 +16,7 @@
 #include <cairn/ipc.h>
 #include <cairn/rights.h>
 
+#include "arch/x86_64/cpu.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "obj/endpoint.h"
@@ -169,6 +170,32 @@ ipc_msg_load(struct trap_frame *f, struct cairn_msg_ext *ext)
     return 0;
 }
 
+/* The words (and the badge, if asked) of m into the registers. */
+static inline void
+ipc_msg_store_registers(struct trap_frame *f, const struct ipc_msg *m, bool badge)
+{
+    f->rsi = m->words[0];
+    f->rdx = m->words[1];
+    f->r10 = m->words[2];
+    f->r8 = m->words[3];
+    f->r9 = m->words[4];
+    if (badge)
+        f->rdi = m->badge;
+}
+
+/* Store m without an extension: the words; what else it carries has
+ * nowhere to go, is dropped and reported. */
+static inline int64_t
+ipc_msg_store_words(struct trap_frame *f, struct ipc_msg *m, bool badge)
+{
+    ipc_msg_store_registers(f, m, badge);
+    if (__builtin_expect(m->len || m->nhandles, 0)) {
+        ipc_msg_free(m);
+        return CAIRN_MSG_TRUNCATED;
+    }
+    return 0;
+}
+
 /*
  * Store the message in the current thread's ipc.msg: words in the
  * registers, badge in rdi when asked, bytes and handles where the
@@ -185,19 +212,9 @@ ipc_msg_store(struct trap_frame *f, uint64_t ext_user, const struct cairn_msg_ex
     int32_t handles[CAIRN_MSG_HANDLES];
     int64_t ret = 0;
 
-    f->rsi = m->words[0];
-    f->rdx = m->words[1];
-    f->r10 = m->words[2];
-    f->r8 = m->words[3];
-    f->r9 = m->words[4];
-    if (badge)
-        f->rdi = m->badge;
-    if (!ext_user) {
-        if (m->len || m->nhandles)
-            flags = CAIRN_MSG_TRUNCATED;
-        ipc_msg_free(m);
-        return flags;
-    }
+    if (!ext_user)
+        return ipc_msg_store_words(f, m, badge);
+    ipc_msg_store_registers(f, m, badge);
     if (m->len) {
         len = m->len < ext->recv_cap ? m->len : ext->recv_cap;
         if (len < m->len)
@@ -275,14 +292,68 @@ sys_endpoint_create(struct trap_frame *f)
     return h;
 }
 
+/* The message words of a fast-path message, from the registers. */
+static void
+ipc_msg_load_words(struct thread *me, const struct trap_frame *f)
+{
+    me->ipc.msg.words[0] = f->rsi;
+    me->ipc.msg.words[1] = f->rdx;
+    me->ipc.msg.words[2] = f->r10;
+    me->ipc.msg.words[3] = f->r8;
+    me->ipc.msg.words[4] = f->r9;
+}
+
+/*
+ * The fast path of call or (reply_recv true) reply_recv (obj/endpoint.h):
+ * no extension, and a handle the fast lookup accepts. Returns false,
+ * having changed nothing that the general path does not redo, when the
+ * message cannot take it; true with the syscall's result in *ret when it
+ * did. A receiver learns the badge; a caller does not.
+ */
+static inline __attribute__((always_inline)) bool
+ipc_fast(struct trap_frame *f, int64_t *ret, bool reply_recv)
+{
+    struct thread *me = sched_current();
+    struct object *o;
+    uint64_t badge;
+    int err;
+
+    if (reply_recv && !me->ipc.caller)
+        return false; /* nothing to reply to: the general path receives */
+    irq_disable();
+    o = handle_get_fast(&me->process->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+                        reply_recv ? CAIRN_RIGHT_WAIT : CAIRN_RIGHT_SIGNAL, &badge);
+    if (!o) {
+        irq_enable();
+        return false;
+    }
+    ipc_msg_load_words(me, f);
+    err = reply_recv ? endpoint_reply_recv_fast(endpoint_from(o))
+                     : endpoint_call_fast(endpoint_from(o), badge);
+    irq_enable();
+    object_unref(o);
+    if (err == ENDPOINT_SLOW)
+        return false;
+    if (err) {
+        ipc_msg_free(&me->ipc.msg);
+        *ret = ipc_fail(f, err, reply_recv);
+    } else {
+        *ret = ipc_msg_store_words(f, &me->ipc.msg, reply_recv);
+    }
+    return true;
+}
+
 int64_t
 sys_ipc_call(struct trap_frame *f)
 {
     struct cairn_msg_ext ext;
     struct object *o;
     uint64_t badge;
+    int64_t ret;
     int err;
 
+    if (!f->r12 && ipc_fast(f, &ret, false))
+        return ret;
     err = handle_get_badged(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
                             CAIRN_RIGHT_SIGNAL, &o, NULL, &badge);
     if (err)
@@ -354,8 +425,11 @@ sys_ipc_reply_recv(struct trap_frame *f)
 {
     struct cairn_msg_ext ext;
     struct object *o;
+    int64_t ret;
     int err;
 
+    if (!f->r12 && ipc_fast(f, &ret, true))
+        return ret;
     err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
                      CAIRN_RIGHT_WAIT, &o, NULL);
     if (!err) {

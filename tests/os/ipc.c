@@ -389,17 +389,20 @@ ipc_stress_with_clients_dying_at_random_leaves_no_leak(void)
 {
     enum {
         ROUNDS = 12,
-        CHILDREN = 3
+        CHILDREN = 3,
+        SOAK_MESSAGES = 2000000
     };
     static struct echo e;
     struct test_thread server;
     struct cairn_debug_stats before = stats_now();
     uint64_t seed = 12345;
+    /* make test's soak boot goes on until millions of messages have passed. */
+    long target = test_cmdline_has("soak") ? SOAK_MESSAGES : 0;
     long ep = echo_start(&e, &server, 0);
 
     if (ep < 0)
         return;
-    for (int round = 0; round < ROUNDS && !test_has_failed(); round++) {
+    for (int round = 0; (round < ROUNDS || e.served < target) && !test_has_failed(); round++) {
         long child[CHILDREN], extra[1];
 
         extra[0] =

@@ -49,15 +49,19 @@ _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 #define TSS_IOMAP_BYTES 8192
 #define TSS_IOMAP_NONE  0xffff
 
+struct thread;
+
 struct cpu {
-    struct cpu *self;    /* [I] must stay first: this_cpu() reads gs:0 */
-    uint64_t kernel_rsp; /* [o] top of the running thread's kernel stack (syscall entry) */
-    uint64_t user_rsp;   /* [o] user stack pointer, saved by syscall entry */
-    unsigned index;      /* [I] 0 for the bootstrap CPU */
-    uint32_t apic_id;    /* [I] */
-    bool online;         /* [a] */
-    uint64_t ticks;      /* [o] scheduler ticks taken on this CPU */
-    unsigned irq_depth;  /* [o] nesting of interrupt handlers */
+    struct cpu *self;       /* [I] must stay first: this_cpu() reads gs:0 */
+    uint64_t kernel_rsp;    /* [o] top of the running thread's kernel stack (syscall entry) */
+    uint64_t user_rsp;      /* [o] user stack pointer, saved by syscall entry */
+    struct thread *current; /* [o] the running thread (sched_current() reads gs:24) */
+    bool need_resched;      /* [o] switch on the way out of this trap or syscall */
+    unsigned index;         /* [I] 0 for the bootstrap CPU */
+    uint32_t apic_id;       /* [I] */
+    bool online;            /* [a] */
+    uint64_t ticks;         /* [o] scheduler ticks taken on this CPU */
+    unsigned irq_depth;     /* [o] nesting of interrupt handlers */
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))); /* [I] */
     /* I/O ports (obj/ioport.c): which process's bitmap io_bitmap holds. */
     uint64_t io_loaded;  /* [o] id of the I/O space copied into io_bitmap, 0 none */
@@ -72,6 +76,7 @@ _Static_assert(offsetof(struct cpu, io_bitmap) == offsetof(struct cpu, tss) + si
 _Static_assert(offsetof(struct cpu, self) == 0, "this_cpu() reads gs:0");
 _Static_assert(offsetof(struct cpu, kernel_rsp) == 8, "syscall entry reads gs:8");
 _Static_assert(offsetof(struct cpu, user_rsp) == 16, "syscall entry writes gs:16");
+_Static_assert(offsetof(struct cpu, current) == 24, "sched_current() reads gs:24");
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count; /* CPUs brought online */
