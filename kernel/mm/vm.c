@@ -18,6 +18,7 @@
 #include "lib/spinlock.h"
 #include "mm/frame.h"
 #include "mm/vm.h"
+#include "obj/quota.h"
 
 extern const char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 extern const char _data_start[], _bss_end[], _ksyms_start[], _kernel_end[];
@@ -39,9 +40,24 @@ vm_phys_access(uint64_t phys)
 }
 
 uint64_t
-pt_table_alloc(void)
+pt_table_alloc(struct pagetable *pt)
 {
-    return frame_alloc_zeroed(0);
+    uint64_t phys;
+
+    if (quota_charge(pt->quota, PAGE_SIZE) < 0)
+        return 0;
+    phys = frame_alloc_zeroed(0);
+    if (!phys && pt->quota)
+        quota_uncharge(pt->quota, PAGE_SIZE);
+    return phys;
+}
+
+void
+pt_table_free(struct pagetable *pt, uint64_t phys)
+{
+    frame_free(phys, 0);
+    if (pt->quota)
+        quota_uncharge(pt->quota, PAGE_SIZE);
 }
 
 void *
@@ -124,7 +140,7 @@ vm_init(const struct boot_info *bi)
      * land below entries every address space already shares. */
     uint64_t *pml4 = pt_table_virt(kernel_pagetable.root);
     for (unsigned i = 256; i < 512; i++) {
-        uint64_t pdpt = pt_table_alloc();
+        uint64_t pdpt = pt_table_alloc(&kernel_pagetable);
         if (!pdpt)
             panic("vm: no memory for the kernel page tables");
         pml4[i] = pdpt | PTE_P | PTE_W;

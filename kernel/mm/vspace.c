@@ -42,6 +42,7 @@
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
 #include "mm/vspace.h"
+#include "obj/quota.h"
 
 #define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
 
@@ -116,15 +117,22 @@ vspace_free_tables(struct vspace *vs)
             pd = pt_table_virt(pdpt[j] & PTE_ADDR);
             for (unsigned k = 0; k < 512; k++) {
                 if (pd[k] & PTE_P)
-                    frame_free(pd[k] & PTE_ADDR, 0);
+                    pt_table_free(&vs->pt, pd[k] & PTE_ADDR);
             }
-            frame_free(pdpt[j] & PTE_ADDR, 0);
+            pt_table_free(&vs->pt, pdpt[j] & PTE_ADDR);
         }
-        frame_free(pml4[i] & PTE_ADDR, 0);
+        pt_table_free(&vs->pt, pml4[i] & PTE_ADDR);
     }
     for (unsigned i = 0; i < vs->pt.nspare; i++)
-        frame_free(vs->pt.spare[i], 0);
-    frame_free(vs->pt.root, 0);
+        pt_table_free(&vs->pt, vs->pt.spare[i]);
+    frame_free(vs->pt.root, 0); /* charged with the process */
+}
+
+void
+vspace_set_quota(struct vspace *vs, struct quota *q)
+{
+    quota_ref(q);
+    vs->pt.quota = q;
 }
 
 void
@@ -142,6 +150,10 @@ vspace_fini(struct vspace *vs)
     }
     vspace_free_tables(vs);
     vs->pt.root = 0;
+    if (vs->pt.quota) {
+        quota_unref(vs->pt.quota);
+        vs->pt.quota = NULL;
+    }
 }
 
 static bool
@@ -435,7 +447,7 @@ vspace_change_finish(struct vspace *vs, uint64_t start, uint64_t end, struct vsp
         spin_unlock_irqrestore(&vs->lock, irq);
     }
     for (unsigned i = kept; i < c->g.ntables; i++)
-        frame_free(c->g.tables[i], 0);
+        pt_table_free(&vs->pt, c->g.tables[i]);
     list_for_each_safe(pos, tmp, &c->dead) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
         list_remove(&r->link);

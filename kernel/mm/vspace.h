@@ -38,6 +38,11 @@ struct vspace {
 int vspace_init(struct vspace *vs);
 /* Unmap everything (dropping the memory objects) and free the tables. */
 void vspace_fini(struct vspace *vs);
+/* Charge the page tables that vs allocates from now on (all but the
+ * root, which its owner pays for) to q, keeping a reference to it until
+ * vspace_fini. Called once, before vs is used. */
+struct quota;
+void vspace_set_quota(struct vspace *vs, struct quota *q);
 
 /* Map size bytes of mo from offset at *va (fixed) or at an address the
  * kernel picks (with an unmapped guard page before it), which is returned

@@ -139,6 +139,7 @@ process_create(const char *name, struct process **out)
             process_unref(p);
             return err;
         }
+        vspace_set_quota(&p->vs, p->quota); /* the tables below the root */
     }
     *out = p;
     return 0;

@@ -120,6 +120,12 @@ thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t
     /* The trampoline passes r13 to the entry function: the thread itself. */
     ((uint64_t *)t->saved_rsp)[2] = (uint64_t)t;
     t->fpu_state = fpu;
+    /* Its structure, FPU area and kernel stack are the process's to pay. */
+    if (object_charge(&t->obj, p->quota,
+                      sizeof(*t) + fpu_area_size() + (PAGE_SIZE << THREAD_STACK_ORDER)) < 0) {
+        thread_unref(t);
+        return NULL;
+    }
     t->process = p;
     t->user_entry = entry;
     t->user_stack = stack;

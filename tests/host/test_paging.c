@@ -18,8 +18,9 @@ static int fail_allocations_after = -1; /* -1: never fail */
 static void *pages[256];
 
 uint64_t
-pt_table_alloc(void)
+pt_table_alloc(struct pagetable *pt)
 {
+    (void)pt;
     void *p;
 
     if (fail_allocations_after == 0)

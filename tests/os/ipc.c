@@ -501,6 +501,47 @@ quota_exhaustion_fails_cleanly_and_gives_everything_back(void)
                -CAIRN_ENOMEM);
 }
 
+/* A thread's kernel stack and a mapping's page tables are paid for too. */
+static void
+threads_and_page_tables_are_charged_to_the_quota(void)
+{
+    enum {
+        PAGE = 4096,
+        THREAD_AT_LEAST = 16 * 1024, /* its kernel stack alone */
+        TABLES = 3                   /* a page alone in its 512 GiB: PDPT, PD, PT */
+    };
+    const uint64_t far = 0x600000000000ull; /* 96 TiB: nothing of ours is near */
+    long own = CAIRN_INIT_HANDLE_QUOTA, t, mo, at;
+    struct cairn_quota_info before, info;
+
+    expect_ret("quota_info", cairn_quota_info(own, &before), 0);
+    t = cairn_thread_create(CAIRN_INIT_HANDLE_PROCESS, 0x1000, 0x2000, 0, CAIRN_PRIORITY_DEFAULT);
+    expect_ret("thread_create", t >= 0 ? 0 : t, 0);
+    cairn_quota_info(own, &info);
+    if (info.used < before.used + THREAD_AT_LEAST)
+        test_fail("a thread charged %ld bytes", (long)(info.used - before.used));
+    cairn_handle_close(t); /* never started: it goes with its handle */
+    cairn_quota_info(own, &info);
+    if (info.used != before.used)
+        test_fail("%ld bytes still charged after the thread went", (long)(info.used - before.used));
+
+    mo = cairn_memobj_create(PAGE);
+    at = cairn_vm_map(mo, 0, PAGE, far, CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED);
+    expect_ret("map a page far away", at == (long)far ? 0 : at, 0);
+    if (at == (long)far) {
+        *(volatile uint64_t *)far = 1; /* the first touch builds the tables */
+        cairn_quota_info(own, &info);
+        if (info.used < before.used + PAGE + TABLES * PAGE)
+            test_fail("a page and its tables charged %ld bytes", (long)(info.used - before.used));
+        cairn_vm_unmap(far, PAGE);
+    }
+    cairn_handle_close(mo);
+    /* Emptied tables may stay with the address space for reuse, charged. */
+    cairn_quota_info(own, &info);
+    if (info.used > before.used + TABLES * PAGE)
+        test_fail("%ld bytes still charged after the unmap", (long)(info.used - before.used));
+}
+
 /* --- children ------------------------------------------------------------------------------ */
 
 static int
@@ -560,6 +601,7 @@ static const struct usertest tests[] = {
     USERTEST(many_clients_on_all_cpus_lose_no_message),
     USERTEST(ipc_stress_with_clients_dying_at_random_leaves_no_leak),
     USERTEST(quota_exhaustion_fails_cleanly_and_gives_everything_back),
+    USERTEST(threads_and_page_tables_are_charged_to_the_quota),
 };
 
 /* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */

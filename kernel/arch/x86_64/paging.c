@@ -41,8 +41,9 @@ pt_count_dec(uint64_t *up)
 int
 pt_create(struct pagetable *pt)
 {
-    pt->root = pt_table_alloc();
+    pt->quota = NULL; /* the root is never charged here */
     pt->nspare = 0;
+    pt->root = pt_table_alloc(pt);
     return pt->root ? 0 : -CAIRN_ENOMEM;
 }
 
@@ -59,7 +60,7 @@ pt_spare_put(struct pagetable *pt, uint64_t table)
 static uint64_t
 pt_table_get(struct pagetable *pt)
 {
-    return pt->nspare ? pt->spare[--pt->nspare] : pt_table_alloc();
+    return pt->nspare ? pt->spare[--pt->nspare] : pt_table_alloc(pt);
 }
 
 /* The entry for va at level `stop` (1 = PT, 2 = PD), creating missing

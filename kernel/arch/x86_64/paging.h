@@ -49,14 +49,20 @@
  * from the allocator each time otherwise. */
 #define PT_SPARE_TABLES 4
 
+struct quota;
+
 struct pagetable {
     uint64_t root;                   /* physical address of the PML4 */
     unsigned nspare;                 /* empty tables (all zero) that the */
     uint64_t spare[PT_SPARE_TABLES]; /* walker takes before pt_table_alloc() */
+    struct quota *quota;             /* what tables below the root are charged to, or NULL */
 };
 
-/* Embedder-provided. */
-uint64_t pt_table_alloc(void); /* a zeroed page's physical address, or 0 */
+/* Embedder-provided. pt_table_alloc: a zeroed page's physical address, or
+ * 0 (no memory, or pt->quota is spent); pt_table_free gives one back (the
+ * walker never frees; its users do, and the root is theirs to account). */
+uint64_t pt_table_alloc(struct pagetable *pt);
+void pt_table_free(struct pagetable *pt, uint64_t phys);
 void *pt_table_virt(uint64_t phys);
 /* Drop va's cached translation in pt wherever it may be cached. */
 void pt_flush(const struct pagetable *pt, uint64_t va);
