@@ -96,6 +96,52 @@ copy_to_user(uint64_t user_dst, const void *src, size_t len)
     return usercopy((void *)user_dst, src, len, &p->vs) ? -CAIRN_EFAULT : 0;
 }
 
+size_t
+copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_t len,
+                 bool to_other)
+{
+    size_t done = 0;
+
+    if (other_addr + len < other_addr || other_addr + len > CAIRN_USER_TOP)
+        return 0;
+    while (done < len) {
+        uint64_t at = other_addr + done, frame;
+        size_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+        struct memobj *mo;
+        void *k;
+        int err;
+
+        if (chunk > len - done)
+            chunk = len - done;
+        if (vspace_pin_frame(other, at, to_other, &frame, &mo) < 0)
+            break;
+        k = (uint8_t *)phys_to_virt(frame) + (at & (PAGE_SIZE - 1));
+        err =
+            to_other ? copy_from_user(k, user + done, chunk) : copy_to_user(user + done, k, chunk);
+        object_unref(&mo->obj);
+        if (err)
+            break;
+        done += chunk;
+    }
+    return done;
+}
+
+int
+user_range_check(uint64_t addr, size_t len, bool write)
+{
+    struct process *p = process_current();
+
+    if (len == 0)
+        return 0;
+    if (!p || addr + len < addr || addr + len > CAIRN_USER_TOP)
+        return -CAIRN_EFAULT;
+    for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
+        if (vspace_fault(&p->vs, va, write, false) < 0)
+            return -CAIRN_EFAULT;
+    }
+    return 0;
+}
+
 static const struct usercopy_fixup *
 usercopy_fixup_find(uint64_t rip)
 {

@@ -30,6 +30,23 @@ struct vspace;
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void *src, size_t len);
 
+/*
+ * Copy len bytes between the current process's memory at user and another
+ * address space, other, at other_addr: into other if to_other, else out of
+ * it. other's pages are pinned one at a time (vspace_pin_frame: a region
+ * must allow the access; never device memory) and reached through the
+ * direct map, so each byte is copied once. Returns the bytes copied, fewer
+ * than len where either side could not be reached. May be called with an
+ * endpoint's lock held (interrupts off): it takes only vspace, memory
+ * object and allocator locks, and flushes nothing.
+ */
+size_t copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_t len,
+                        bool to_other);
+
+/* Check, without copying, that the current process may access every page
+ * of [addr, addr + len) (entering untouched pages): 0 or -CAIRN_EFAULT. */
+int user_range_check(uint64_t addr, size_t len, bool write);
+
 /* The raw copy (arch/x86_64/usercopy.S): bytes not copied. Faults at user
  * addresses are resolved against vs (may be NULL) or end the copy. For
  * copy_*_user and the tests; callers open SMAP around it. */

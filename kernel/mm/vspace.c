@@ -555,6 +555,32 @@ vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
 
 /* --- faults ---------------------------------------------------------------------------- */
 
+/* The region holding addr if it allows the access (vs locked), or NULL.
+ * Accesses come in runs within one region: the last one is tried first. */
+static struct vm_region *
+region_for_access_locked(struct vspace *vs, uint64_t addr, bool write, bool exec)
+{
+    struct vm_region *r = vs->hint;
+
+    if (!r || addr < r->start || addr >= r->end) {
+        r = region_from_locked(vs, addr);
+        if (r && addr < r->start)
+            r = NULL;
+        vs->hint = r;
+    }
+    if (!r || !prot_accessible(r->prot) || (write && !(r->prot & CAIRN_PROT_WRITE)) ||
+        (exec && !(r->prot & CAIRN_PROT_EXEC)))
+        return NULL;
+    return r;
+}
+
+/* The frame behind page of r, allocated zeroed on first use; 0 without memory. */
+static uint64_t
+region_frame(const struct vm_region *r, uint64_t page)
+{
+    return memobj_frame(r->mo, (page - r->start + r->offset) / PAGE_SIZE);
+}
+
 int
 vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
 {
@@ -566,18 +592,10 @@ vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
     if (addr >= CAIRN_USER_TOP)
         return -CAIRN_EFAULT;
     irq = spin_lock_irqsave(&vs->lock);
-    /* Faults come in runs within one region: try the last one first. */
-    r = vs->hint;
-    if (!r || addr < r->start || addr >= r->end) {
-        r = region_from_locked(vs, addr);
-        if (r && addr < r->start)
-            r = NULL;
-        vs->hint = r;
-    }
-    if (!r || !prot_accessible(r->prot) || (write && !(r->prot & CAIRN_PROT_WRITE)) ||
-        (exec && !(r->prot & CAIRN_PROT_EXEC)))
+    r = region_for_access_locked(vs, addr, write, exec);
+    if (!r)
         goto out;
-    frame = memobj_frame(r->mo, (page - r->start + r->offset) / PAGE_SIZE);
+    frame = region_frame(r, page);
     if (!frame) {
         err = -CAIRN_ENOMEM;
         goto out;
@@ -588,6 +606,32 @@ vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
     err = pt_map(&vs->pt, page, frame, prot_to_pte(r->prot) | r->mo->cache);
     if (err == -CAIRN_EEXIST)
         err = 0;
+out:
+    spin_unlock_irqrestore(&vs->lock, irq);
+    return err;
+}
+
+int
+vspace_pin_frame(struct vspace *vs, uint64_t addr, bool write, uint64_t *frame, struct memobj **mo)
+{
+    struct vm_region *r;
+    int err = -CAIRN_EFAULT;
+    bool irq;
+
+    if (addr >= CAIRN_USER_TOP)
+        return -CAIRN_EFAULT;
+    irq = spin_lock_irqsave(&vs->lock);
+    r = region_for_access_locked(vs, addr, write, false);
+    if (!r || r->mo->kind == MEMOBJ_DEVICE)
+        goto out;
+    *frame = region_frame(r, addr & ~PAGE_MASK);
+    if (!*frame) {
+        err = -CAIRN_ENOMEM;
+        goto out;
+    }
+    object_ref(&r->mo->obj);
+    *mo = r->mo;
+    err = 0;
 out:
     spin_unlock_irqrestore(&vs->lock, irq);
     return err;

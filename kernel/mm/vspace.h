@@ -74,6 +74,18 @@ int vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
  * access. 0, or -CAIRN_EFAULT when the access is not allowed. */
 int vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec);
 
+/*
+ * For the kernel reaching into an address space other than the current
+ * one (an IPC message's bytes): the frame behind addr, if a region of RAM
+ * allows the access (write or read), allocated zeroed if never touched,
+ * and in *mo a reference to the memory object that owns it, which keeps
+ * the frame alive until object_unref. The page table is left alone.
+ * -CAIRN_EFAULT (no such region, or device memory), -CAIRN_ENOMEM.
+ */
+struct memobj;
+int vspace_pin_frame(struct vspace *vs, uint64_t addr, bool write, uint64_t *frame,
+                     struct memobj **mo);
+
 /* Pages present in the page table, and regions (for tests). */
 uint64_t vspace_resident(struct vspace *vs);
 unsigned vspace_region_count(struct vspace *vs);

@@ -28,7 +28,9 @@
 #include "arch/x86_64/cpu.h"
 #include "core/panic.h"
 #include "mm/kmalloc.h"
+#include "mm/usercopy.h"
 #include "obj/endpoint.h"
+#include "obj/process.h"
 #include "sched/sched.h"
 
 void
@@ -37,9 +39,34 @@ ipc_msg_release(struct ipc_msg *m)
     for (unsigned i = 0; i < m->nhandles; i++)
         handle_entry_drop(&m->handles[i]);
     m->nhandles = 0;
-    kfree(m->buf);
-    m->buf = NULL;
-    m->len = 0;
+}
+
+/*
+ * Copy the bytes of the message just moved to `to` out of from's memory
+ * into to's receive buffer: the one copy a message's bytes get. One of the
+ * two is the running thread, the other is blocked in IPC (ep locked), so
+ * neither buffer moves meanwhile unless a thread of its own process
+ * unmaps it; then the bytes are cut short. What does not fit is dropped
+ * and flagged.
+ */
+static void
+endpoint_deliver_bytes(struct thread *from, struct thread *to)
+{
+    struct ipc_msg *m = &to->ipc.msg;
+    uint32_t want = m->len, room = to->ipc.recv_cap, n = want < room ? want : room;
+    size_t done = 0;
+
+    if (!want)
+        return;
+    if (n && from->process && to->process) {
+        if (from == sched_current())
+            done = copy_user_across(&to->process->vs, to->ipc.recv_buf, m->src, n, true);
+        else
+            done = copy_user_across(&from->process->vs, m->src, to->ipc.recv_buf, n, false);
+    }
+    m->len = (uint32_t)done;
+    if (done < want)
+        m->flags |= CAIRN_MSG_TRUNCATED;
 }
 
 static void
@@ -160,6 +187,7 @@ endpoint_call(struct endpoint *ep, uint64_t badge)
     if (!list_empty(&ep->receivers)) {
         receiver = list_entry(ep->receivers.next, struct thread, ipc.link);
         endpoint_pair_locked(ep, receiver, me);
+        endpoint_deliver_bytes(me, receiver);
         endpoint_finish_locked(receiver, 0);
     } else {
         me->ipc.state = IPC_SENDING;
@@ -190,6 +218,7 @@ endpoint_take_sender_locked(struct endpoint *ep)
     sender = list_entry(ep->senders.next, struct thread, ipc.link);
     list_remove(&sender->ipc.link);
     endpoint_pair_locked(ep, sched_current(), sender);
+    endpoint_deliver_bytes(sender, sched_current());
     return true;
 }
 
@@ -256,8 +285,10 @@ endpoint_answer(int status, int *err)
     irq = spin_lock_irqsave(&ep->lock);
     if (caller->ipc.state == IPC_AWAIT_REPLY && caller->ipc.ep == ep &&
         caller->ipc.seq == me->ipc.caller_seq) {
-        if (status == 0)
+        if (status == 0) {
             ipc_msg_move(&caller->ipc.msg, &me->ipc.msg);
+            endpoint_deliver_bytes(me, caller);
+        }
         endpoint_finish_locked(caller, status);
         delivered = true;
     }

@@ -65,12 +65,15 @@ enum ipc_state {
  * is not IDLE; [o]: only the thread itself touches it.
  */
 struct thread_ipc {
-    enum ipc_state state;       /* [e] */
-    struct endpoint *ep;        /* [e] the endpoint of the wait in progress */
-    struct list_node link;      /* [e] on ep's senders or receivers */
-    int status;                 /* [e] why the wait ended: 0 or -CAIRN_E* */
-    uint32_t seq;               /* [e] numbers this thread's calls */
-    struct ipc_msg msg;         /* [e] the message to send, or the one delivered */
+    enum ipc_state state;  /* [e] */
+    struct endpoint *ep;   /* [e] the endpoint of the wait in progress */
+    struct list_node link; /* [e] on ep's senders or receivers */
+    int status;            /* [e] why the wait ended: 0 or -CAIRN_E* */
+    uint32_t seq;          /* [e] numbers this thread's calls */
+    struct ipc_msg msg;    /* [e] the message to send, or the one delivered */
+    uint64_t recv_buf;     /* [o] where bytes sent to this thread go, in its space; */
+    uint32_t
+        recv_cap; /* [o] and the room there (0: none); set before each wait, read by its partner */
     struct thread *caller;      /* [o] whom a reply goes to (a reference), or NULL */
     struct endpoint *caller_ep; /* [o] the endpoint it called through (a reference) */
     uint32_t caller_seq;        /* [o] the call's seq, so a late reply finds no other call */

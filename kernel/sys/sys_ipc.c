@@ -4,13 +4,14 @@
  * layout of a message is in include/cairn/ipc.h.
  *
  * A message travels in three steps. The sender's handler loads it into its
- * thread's ipc.msg (ipc_msg_load: words from registers; buffer and handles
- * from the extension, all validated before any handle moves); the endpoint
- * moves it to the receiver's ipc.msg; the receiver's handler, back in its
- * own address space, stores it (ipc_msg_store: words to registers, bytes
- * and handles to the receiver's extension) and frees what is left. The
- * buffer is thus copied twice (in and out of a kernel copy); a message of
- * words alone is never copied through memory at all.
+ * thread's ipc.msg (ipc_msg_load: words from registers; where its bytes
+ * are, and its handles, from the extension, all validated before any
+ * handle moves); the endpoint moves it to the receiver's ipc.msg and copies
+ * the bytes once, from the sender's buffer straight into the receiver's
+ * (endpoint.c); the receiver's handler, back in its own address space,
+ * stores the rest (ipc_msg_store: words to registers, handles to its
+ * table, counts to its extension). A message of words alone is never
+ * copied through memory at all.
  */
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
@@ -115,6 +116,8 @@ ipc_msg_load(struct trap_frame *f, struct cairn_msg_ext *ext)
     m->words[2] = f->r10;
     m->words[3] = f->r8;
     m->words[4] = f->r9;
+    m->len = 0;
+    m->flags = 0;
     if (!ext || (ext->send_len == 0 && ext->send_nhandles == 0))
         return 0;
 
@@ -143,17 +146,12 @@ ipc_msg_load(struct trap_frame *f, struct cairn_msg_ext *ext)
         if (mh->rights != CAIRN_RIGHTS_SAME && (mh->rights & ~rights))
             return -CAIRN_ERIGHTS;
     }
-    if (ext->send_len) {
-        m->buf = kmalloc(ext->send_len);
-        if (!m->buf)
-            return -CAIRN_ENOMEM;
-        if (copy_from_user(m->buf, ext->send_buf, ext->send_len) < 0) {
-            kfree(m->buf);
-            m->buf = NULL;
-            return -CAIRN_EFAULT;
-        }
-        m->len = ext->send_len;
-    }
+    /* The bytes stay where they are until the receiver is known
+     * (endpoint.c copies them once, straight across); only check them. */
+    if (user_range_check(ext->send_buf, ext->send_len, false) < 0)
+        return -CAIRN_EFAULT;
+    m->src = ext->send_buf;
+    m->len = ext->send_len;
     /* Commit. Only another thread of this process closing a handle in
      * between can make a step fail; then what was taken is dropped. */
     for (unsigned i = 0; i < n; i++) {
@@ -189,7 +187,7 @@ static inline int64_t
 ipc_msg_store_words(struct trap_frame *f, struct ipc_msg *m, bool badge)
 {
     ipc_msg_store_registers(f, m, badge);
-    if (__builtin_expect(m->len || m->nhandles, 0)) {
+    if (__builtin_expect(m->flags || m->nhandles, 0)) {
         ipc_msg_free(m);
         return CAIRN_MSG_TRUNCATED;
     }
@@ -198,8 +196,8 @@ ipc_msg_store_words(struct trap_frame *f, struct ipc_msg *m, bool badge)
 
 /*
  * Store the message in the current thread's ipc.msg: words in the
- * registers, badge in rdi when asked, bytes and handles where the
- * extension at ext_user says. Frees what the message still owns. Returns 0,
+ * registers, badge in rdi when asked, handles in the table and the count
+ * of bytes (delivered already) in the extension at ext_user. Frees what the message still owns. Returns 0,
  * CAIRN_MSG_TRUNCATED if something did not fit, or -CAIRN_EFAULT if the
  * extension could not be written back.
  */
@@ -208,22 +206,16 @@ ipc_msg_store(struct trap_frame *f, uint64_t ext_user, const struct cairn_msg_ex
 {
     struct process *p = process_current();
     struct ipc_msg *m = &sched_current()->ipc.msg;
-    uint32_t flags = 0, len = 0, nh = 0;
+    uint32_t flags, len, nh = 0;
     int32_t handles[CAIRN_MSG_HANDLES];
     int64_t ret = 0;
 
     if (!ext_user)
         return ipc_msg_store_words(f, m, badge);
     ipc_msg_store_registers(f, m, badge);
-    if (m->len) {
-        len = m->len < ext->recv_cap ? m->len : ext->recv_cap;
-        if (len < m->len)
-            flags |= CAIRN_MSG_TRUNCATED;
-        if (len && copy_to_user(ext->recv_buf, m->buf, len) < 0) {
-            len = 0;
-            flags |= CAIRN_MSG_TRUNCATED;
-        }
-    }
+    /* The bytes are in place already (endpoint.c). */
+    len = m->len;
+    flags = m->flags;
     for (unsigned i = 0; i < m->nhandles; i++) {
         int h = handle_insert_entry(&p->handles, &m->handles[i]);
         if (h < 0)
@@ -250,12 +242,18 @@ ipc_msg_store(struct trap_frame *f, uint64_t ext_user, const struct cairn_msg_ex
 static int
 ipc_ext_read(struct trap_frame *f, struct cairn_msg_ext *ext)
 {
+    struct thread *me = sched_current();
+
+    me->ipc.recv_cap = 0; /* no room for bytes until the extension says */
     if (!f->r12)
         return 0;
     if (copy_from_user(ext, f->r12, sizeof(*ext)) < 0)
         return -CAIRN_EFAULT;
     if (ext->recv_cap > CAIRN_MSG_BUF_MAX)
         return -CAIRN_EINVAL;
+    /* Where a sender (or replier) puts our bytes while we wait. */
+    me->ipc.recv_buf = ext->recv_buf;
+    me->ipc.recv_cap = ext->recv_cap;
     return 0;
 }
 
@@ -292,7 +290,8 @@ sys_endpoint_create(struct trap_frame *f)
     return h;
 }
 
-/* The message words of a fast-path message, from the registers. */
+/* A fast-path message from the registers: words only, and no room for
+ * bytes in return. */
 static void
 ipc_msg_load_words(struct thread *me, const struct trap_frame *f)
 {
@@ -301,6 +300,9 @@ ipc_msg_load_words(struct thread *me, const struct trap_frame *f)
     me->ipc.msg.words[2] = f->r10;
     me->ipc.msg.words[3] = f->r8;
     me->ipc.msg.words[4] = f->r9;
+    me->ipc.msg.len = 0;
+    me->ipc.msg.flags = 0;
+    me->ipc.recv_cap = 0;
 }
 
 /*
