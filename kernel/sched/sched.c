@@ -95,7 +95,7 @@ highest_ready_locked(const struct runqueue *rq)
  * with rq->lock held and interrupts off; returns (in the calling thread,
  * once it runs again) with the lock released and interrupts still off.
  */
-static void
+static inline __attribute__((always_inline)) void
 switch_to_locked(struct runqueue *rq, struct thread *next, unsigned slice)
 {
     struct thread *prev = rq->current;

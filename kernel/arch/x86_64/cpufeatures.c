@@ -36,7 +36,6 @@
 #define XSTATE_AVX (1ull << 2)
 
 #define FXSAVE_SIZE        512
-#define XSAVE_ALIGN        64
 #define XSAVE_HEADER       512 /* XSTATE_BV, then XCOMP_BV and reserved bytes, all 0 */
 #define XSAVE_MIN_SIZE     576 /* legacy area + header */
 #define XSAVE_MAX_SIZE     16384
@@ -51,7 +50,7 @@
 #define RFLAGS_AC (1ul << 18)
 
 static bool have_smap;                    /* [I] same on every CPU */
-static bool use_xsave;                    /* [I] set by the bootstrap CPU */
+bool use_xsave;                           /* [I] set by the bootstrap CPU */
 static uint64_t xsave_mask;               /* [I] XCR0 on every CPU */
 static uint32_t image_size = FXSAVE_SIZE; /* [I] bytes of one saved image */
 
@@ -162,15 +161,6 @@ fpu_area_size(void)
     return use_xsave ? image_size + (XSAVE_ALIGN - KMALLOC_GUARANTEED) : FXSAVE_SIZE;
 }
 
-/* The image inside an area from kmalloc(fpu_area_size()). */
-static uintptr_t
-fpu_image(const void *area)
-{
-    uintptr_t p = (uintptr_t)area;
-
-    return use_xsave ? (p + XSAVE_ALIGN - 1) & ~(uintptr_t)(XSAVE_ALIGN - 1) : p;
-}
-
 void
 fpu_state_init(void *area)
 {
@@ -183,26 +173,4 @@ fpu_state_init(void *area)
      * (AVX's upper halves) starts in its initial state, all zero. */
     if (use_xsave)
         *(uint64_t *)(image + XSAVE_HEADER) = XSTATE_X87 | XSTATE_SSE;
-}
-
-void
-fpu_save(void *area)
-{
-    uintptr_t image = fpu_image(area);
-
-    if (use_xsave)
-        __asm__ volatile("xsave64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
-    else
-        __asm__ volatile("fxsave64 (%0)" : : "r"(image) : "memory");
-}
-
-void
-fpu_restore(const void *area)
-{
-    uintptr_t image = fpu_image(area);
-
-    if (use_xsave)
-        __asm__ volatile("xrstor64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
-    else
-        __asm__ volatile("fxrstor64 (%0)" : : "r"(image) : "memory");
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void cpu_features_init(void);
 bool cpu_has_smap(void);
@@ -40,8 +41,41 @@ size_t fpu_area_size(void);
 /* A fresh image for a new user thread: all registers zero, exceptions
  * masked (FCW 0x37f, MXCSR 0x1f80). */
 void fpu_state_init(void *area);
-/* Save this CPU's FPU registers into area, or load them from it. */
-void fpu_save(void *area);
-void fpu_restore(const void *area);
+extern bool use_xsave; /* [I] the CPU has XSAVE, and cpu_features_init enabled it */
+
+#define XSAVE_ALIGN 64
+
+/* The image inside an area from kmalloc(fpu_area_size()). */
+static inline uintptr_t
+fpu_image(const void *area)
+{
+    uintptr_t p = (uintptr_t)area;
+
+    return use_xsave ? (p + XSAVE_ALIGN - 1) & ~(uintptr_t)(XSAVE_ALIGN - 1) : p;
+}
+
+/* Save this CPU's FPU registers into area, or load them from it: inline,
+ * as every switch between user threads does both. */
+static inline void
+fpu_save(void *area)
+{
+    uintptr_t image = fpu_image(area);
+
+    if (use_xsave)
+        __asm__ volatile("xsave64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" : : "r"(image) : "memory");
+}
+
+static inline void
+fpu_restore(const void *area)
+{
+    uintptr_t image = fpu_image(area);
+
+    if (use_xsave)
+        __asm__ volatile("xrstor64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
+    else
+        __asm__ volatile("fxrstor64 (%0)" : : "r"(image) : "memory");
+}
 
 #endif
