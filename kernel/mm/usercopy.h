@@ -14,7 +14,11 @@
  * user buffer, or into the kernel buffer (whose rest is zeroed).
  *
  * Neither call sleeps, but both take the vspace lock (and may allocate a
- * frame for a page touched first), so no spinlock may be held.
+ * frame for a page touched first), so no spinlock may be held that a
+ * holder of those locks could wait for. The one lock held across a copy is
+ * an endpoint's (copy_user_across, below): nothing that holds a vspace,
+ * memory object or allocator lock ever takes an endpoint's, and nothing
+ * under it flushes a TLB (docs/architecture.md, "Locks").
  */
 #ifndef CAIRN_MM_USERCOPY_H
 #define CAIRN_MM_USERCOPY_H
