@@ -6,11 +6,16 @@
  * rsi, rdx, r10, r8, r9 both ways, the extension pointer in r12, the badge
  * back in rdi.
  */
+#include <stdbool.h>
+
 #include <cairn/sys.h>
 
-/* One IPC system call: number, rdi, the words, r12; words and rdi back. */
-static long
-ipc_syscall(long number, long *rdi_inout, uint64_t w[CAIRN_MSG_WORDS], long r12_in)
+/* One IPC system call: number, rdi, the words, r12, and r13 for
+ * ipc_call_timed alone (timed: the others leave r13 alone); words and rdi
+ * back. */
+static inline __attribute__((always_inline)) long
+ipc_syscall(long number, long *rdi_inout, uint64_t w[CAIRN_MSG_WORDS], long r12_in, bool timed,
+            uint64_t timeout_ns)
 {
     register long r10 __asm__("r10") = (long)w[2];
     register long r8 __asm__("r8") = (long)w[3];
@@ -18,10 +23,18 @@ ipc_syscall(long number, long *rdi_inout, uint64_t w[CAIRN_MSG_WORDS], long r12_
     register long r12 __asm__("r12") = r12_in;
     long rax = number, rdi = *rdi_inout, rsi = (long)w[0], rdx = (long)w[1];
 
-    __asm__ volatile("syscall"
-                     : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
-                     : "r"(r12)
-                     : "rcx", "r11", "memory");
+    if (timed) {
+        register uint64_t r13 __asm__("r13") = timeout_ns;
+        __asm__ volatile("syscall"
+                         : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+                         : "r"(r12), "r"(r13)
+                         : "rcx", "r11", "memory");
+    } else {
+        __asm__ volatile("syscall"
+                         : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+                         : "r"(r12)
+                         : "rcx", "r11", "memory");
+    }
     w[0] = (uint64_t)rsi;
     w[1] = (uint64_t)rdx;
     w[2] = (uint64_t)r10;
@@ -36,7 +49,15 @@ cairn_ipc_call(long endpoint, struct cairn_msg *msg)
 {
     long rdi = endpoint;
 
-    return ipc_syscall(CAIRN_SYS_ipc_call, &rdi, msg->w, (long)msg->ext);
+    return ipc_syscall(CAIRN_SYS_ipc_call, &rdi, msg->w, (long)msg->ext, false, 0);
+}
+
+long
+cairn_ipc_call_timed(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns)
+{
+    long rdi = endpoint;
+
+    return ipc_syscall(CAIRN_SYS_ipc_call_timed, &rdi, msg->w, (long)msg->ext, true, timeout_ns);
 }
 
 long
@@ -45,7 +66,7 @@ cairn_ipc_recv(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns, uint64
     long rdi = endpoint, ret;
 
     msg->w[0] = timeout_ns;
-    ret = ipc_syscall(CAIRN_SYS_ipc_recv, &rdi, msg->w, (long)msg->ext);
+    ret = ipc_syscall(CAIRN_SYS_ipc_recv, &rdi, msg->w, (long)msg->ext, false, 0);
     if (badge)
         *badge = (uint64_t)rdi;
     return ret;
@@ -60,7 +81,7 @@ cairn_ipc_reply(struct cairn_msg *msg)
     /* The reply's words stay the caller's: the call returns none. */
     for (int i = 0; i < CAIRN_MSG_WORDS; i++)
         w[i] = msg->w[i];
-    return ipc_syscall(CAIRN_SYS_ipc_reply, &rdi, w, (long)msg->ext);
+    return ipc_syscall(CAIRN_SYS_ipc_reply, &rdi, w, (long)msg->ext, false, 0);
 }
 
 long
@@ -68,7 +89,7 @@ cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge)
 {
     long rdi = endpoint, ret;
 
-    ret = ipc_syscall(CAIRN_SYS_ipc_reply_recv, &rdi, msg->w, (long)msg->ext);
+    ret = ipc_syscall(CAIRN_SYS_ipc_reply_recv, &rdi, msg->w, (long)msg->ext, false, 0);
     if (badge)
         *badge = (uint64_t)rdi;
     return ret;

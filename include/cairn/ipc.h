@@ -14,6 +14,7 @@
  *              in                                  out
  *   call       rdi endpoint, rsi..r9 words,        rax status, rsi..r9 reply words
  *              r12 ext or 0
+ *   call_timed as call, and r13 timeout_ns          as call
  *   recv       rdi endpoint, rsi timeout_ns,       rax status, rdi badge,
  *              r12 ext or 0                        rsi..r9 words
  *   reply      rsi..r9 words, r12 ext or 0         rax status

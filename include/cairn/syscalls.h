@@ -53,6 +53,7 @@
     X(39, quota_create, 2)      /* (quota, bytes) -> new quota split from it */             \
     X(40, quota_info, 2)        /* (quota, struct cairn_quota_info *) -> 0 */               \
     X(41, process_set_quota, 2) /* (process, quota) -> 0 */                                 \
+    X(42, ipc_call_timed, 3)    /* (endpoint, msg, timeout_ns) -> as ipc_call */            \
     X(48, resource_create, 3)   /* (resource, base, size) -> handle to the sub-range */     \
     X(49, irq_create, 3)        /* (irq range, line, flags) -> irq handle: device.h */      \
     X(50, irq_bind, 3)          /* (irq, notification or -1, bits) -> 0 */                  \

@@ -172,10 +172,10 @@ endpoint_wait_result(struct endpoint *ep, bool timed_out)
 }
 
 int
-endpoint_call(struct endpoint *ep, uint64_t badge)
+endpoint_call(struct endpoint *ep, uint64_t badge, uint64_t deadline)
 {
     struct thread *me = sched_current(), *receiver = NULL;
-    bool irq = spin_lock_irqsave(&ep->lock);
+    bool irq = spin_lock_irqsave(&ep->lock), timed_out;
     int err;
 
     if (ep->closed) {
@@ -189,6 +189,11 @@ endpoint_call(struct endpoint *ep, uint64_t badge)
         endpoint_pair_locked(ep, receiver, me);
         endpoint_deliver_bytes(me, receiver);
         endpoint_finish_locked(receiver, 0);
+        if (deadline == 0)
+            deadline = SCHED_FOREVER; /* delivered: now the reply is awaited */
+    } else if (deadline == 0) {
+        spin_unlock_irqrestore(&ep->lock, irq);
+        return -CAIRN_ETIMEDOUT; /* nobody waiting, and we may not queue */
     } else {
         me->ipc.state = IPC_SENDING;
         me->ipc.ep = ep;
@@ -199,10 +204,12 @@ endpoint_call(struct endpoint *ep, uint64_t badge)
     sched_prepare_block();
     spin_unlock(&ep->lock);
     if (receiver)
-        sched_handoff(receiver, SCHED_FOREVER);
+        timed_out = sched_handoff(receiver, deadline);
     else
-        sched_block();
-    err = endpoint_wait_result(ep, false);
+        timed_out = sched_block_until(deadline);
+    /* Timed out awaiting the reply: the server's late reply finds us gone
+     * (the seq no longer matches) and is dropped. */
+    err = endpoint_wait_result(ep, timed_out);
     irq_restore(irq);
     return err;
 }

@@ -39,11 +39,13 @@ struct endpoint *endpoint_create(void);
 
 /*
  * Send the current thread's ipc.msg with badge and wait for the reply,
- * which replaces it. Blocks. Returns 0, -CAIRN_ECLOSED (no receiver can
- * come, or the receiver ended before replying), or -CAIRN_EINTR (the
- * thread was woken to stop).
+ * which replaces it, until deadline (SCHED_FOREVER: none; 0: only if a
+ * receiver is waiting already, and then for the reply without limit).
+ * Returns 0, -CAIRN_ECLOSED (no receiver can come, or the receiver ended
+ * before replying), -CAIRN_ETIMEDOUT, or -CAIRN_EINTR (the thread was
+ * woken to stop).
  */
-int endpoint_call(struct endpoint *ep, uint64_t badge);
+int endpoint_call(struct endpoint *ep, uint64_t badge, uint64_t deadline);
 
 /*
  * Wait for a message until deadline (0: do not wait; SCHED_FOREVER) and

@@ -345,17 +345,16 @@ ipc_fast(struct trap_frame *f, int64_t *ret, bool reply_recv)
     return true;
 }
 
-int64_t
-sys_ipc_call(struct trap_frame *f)
+/* The general path of call and call_timed (out of line: the fast path of
+ * call stays small without its frame). */
+static __attribute__((noinline)) int64_t
+ipc_call_general(struct trap_frame *f, uint64_t deadline)
 {
     struct cairn_msg_ext ext;
     struct object *o;
     uint64_t badge;
-    int64_t ret;
     int err;
 
-    if (!f->r12 && ipc_fast(f, &ret, false))
-        return ret;
     err = handle_get_badged(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
                             CAIRN_RIGHT_SIGNAL, &o, NULL, &badge);
     if (err)
@@ -364,13 +363,30 @@ sys_ipc_call(struct trap_frame *f)
     if (!err)
         err = ipc_msg_load(f, f->r12 ? &ext : NULL);
     if (!err)
-        err = endpoint_call(endpoint_from(o), badge);
+        err = endpoint_call(endpoint_from(o), badge, deadline);
     object_unref(o);
     if (err) {
         ipc_msg_free(&sched_current()->ipc.msg);
         return ipc_fail(f, err, false);
     }
     return ipc_msg_store(f, f->r12, &ext, false);
+}
+
+int64_t
+sys_ipc_call(struct trap_frame *f)
+{
+    int64_t ret;
+
+    if (!f->r12 && ipc_fast(f, &ret, false))
+        return ret;
+    return ipc_call_general(f, SCHED_FOREVER);
+}
+
+/* A limited wait is the general path's: the fast path waits for ever. */
+int64_t
+sys_ipc_call_timed(struct trap_frame *f)
+{
+    return ipc_call_general(f, deadline_after(f->r13));
 }
 
 /* The receive half shared by recv and reply_recv. */
@@ -422,16 +438,14 @@ sys_ipc_reply(struct trap_frame *f)
     return endpoint_reply();
 }
 
-int64_t
-sys_ipc_reply_recv(struct trap_frame *f)
+/* The general path of reply_recv (out of line, as for call). */
+static __attribute__((noinline)) int64_t
+ipc_reply_recv_general(struct trap_frame *f)
 {
     struct cairn_msg_ext ext;
     struct object *o;
-    int64_t ret;
     int err;
 
-    if (!f->r12 && ipc_fast(f, &ret, true))
-        return ret;
     err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
                      CAIRN_RIGHT_WAIT, &o, NULL);
     if (!err) {
@@ -445,4 +459,14 @@ sys_ipc_reply_recv(struct trap_frame *f)
     if (err)
         return ipc_fail(f, err, true);
     return ipc_receive(f, o, &ext, SCHED_FOREVER, true);
+}
+
+int64_t
+sys_ipc_reply_recv(struct trap_frame *f)
+{
+    int64_t ret;
+
+    if (!f->r12 && ipc_fast(f, &ret, true))
+        return ret;
+    return ipc_reply_recv_general(f);
 }

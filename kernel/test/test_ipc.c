@@ -77,7 +77,7 @@ ipc_test_call(struct endpoint *ep, uint64_t base, uint64_t badge, uint64_t *out)
 
     for (int i = 0; i < CAIRN_MSG_WORDS; i++)
         me->ipc.msg.words[i] = base + (uint64_t)i;
-    err = endpoint_call(ep, badge);
+    err = endpoint_call(ep, badge, SCHED_FOREVER);
     for (int i = 0; i < CAIRN_MSG_WORDS; i++)
         out[i] = me->ipc.msg.words[i];
     return err;

@@ -280,6 +280,61 @@ bytes_cross_once_whichever_side_waits_first(void)
     echo_stop(&e, &server);
 }
 
+/* --- timed calls ---------------------------------------------------------------------------- */
+
+/* Receive one call, answer it only after 100 ms, return the reply's result. */
+static long
+late_replier(void *arg)
+{
+    struct cairn_msg m = {{0}, NULL};
+    long err = cairn_ipc_recv((long)(uintptr_t)arg, &m, 5000 * MS_NS, NULL);
+
+    if (err < 0)
+        return 1000 + err;
+    cairn_thread_sleep(100 * MS_NS);
+    return cairn_ipc_reply(&m);
+}
+
+static void
+timed_call_gives_up_and_a_late_reply_is_dropped(void)
+{
+    static struct echo e;
+    struct test_thread t;
+    struct cairn_msg m = {{1}, NULL};
+    long ep = cairn_endpoint_create();
+    int64_t status = 0;
+    uint64_t t0 = (uint64_t)cairn_clock_get();
+
+    expect_ret("a timed call nobody receives", cairn_ipc_call_timed(ep, &m, 20 * MS_NS),
+               -CAIRN_ETIMEDOUT);
+    if ((uint64_t)cairn_clock_get() - t0 < 20 * MS_NS)
+        test_fail("the call gave up after %lu ns", (unsigned long)(cairn_clock_get() - t0));
+    expect_ret("nothing was left in the queue", cairn_ipc_recv(ep, &m, 0, NULL), -CAIRN_ETIMEDOUT);
+    expect_ret("a call that may not wait, nobody receiving", cairn_ipc_call_timed(ep, &m, 0),
+               -CAIRN_ETIMEDOUT);
+
+    test_thread_start(&t, late_replier, (void *)(uintptr_t)ep);
+    cairn_thread_sleep(10 * MS_NS); /* the server waits in recv */
+    expect_ret("a call whose reply comes too late", cairn_ipc_call_timed(ep, &m, 30 * MS_NS),
+               -CAIRN_ETIMEDOUT);
+    expect_ret("join the late server", test_thread_join(&t, 5000 * MS_NS, &status), 0);
+    if (status != -CAIRN_ECLOSED)
+        test_fail("the late reply returned %ld, not ECLOSED", (long)status);
+    test_thread_free(&t);
+    cairn_handle_close(ep);
+
+    ep = echo_start(&e, &t, 0);
+    if (ep < 0)
+        return;
+    cairn_thread_sleep(10 * MS_NS);
+    m = (struct cairn_msg){{41}, NULL};
+    expect_ret("a call that may not wait, the server waiting", cairn_ipc_call_timed(ep, &m, 0), 0);
+    if (m.w[0] != 42)
+        test_fail("the reply said %lu", (unsigned long)m.w[0]);
+    expect_ret("a timed call answered in time", cairn_ipc_call_timed(ep, &m, 5000 * MS_NS), 0);
+    echo_stop(&e, &t);
+}
+
 /* A server that keeps what it receives: records the handles' info. */
 struct keeper {
     long ep;
@@ -733,6 +788,7 @@ child_main(unsigned long mode)
 static const struct usertest tests[] = {
     USERTEST(call_reply_carries_words_badge_and_bytes),
     USERTEST(bytes_cross_once_whichever_side_waits_first),
+    USERTEST(timed_call_gives_up_and_a_late_reply_is_dropped),
     USERTEST(handle_transfer_moves_or_copies_as_asked_and_never_adds_rights),
     USERTEST(notify_wait_blocks_until_another_thread_signals),
     USERTEST(server_killed_mid_call_fails_its_caller_with_closed),

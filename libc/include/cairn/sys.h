@@ -130,6 +130,10 @@ struct cairn_msg {
 
 long cairn_endpoint_create(void);
 long cairn_ipc_call(long endpoint, struct cairn_msg *msg);
+/* ipc_call with a limit on the whole call (waiting for a receiver and for
+ * the reply): -CAIRN_ETIMEDOUT when it passes. 0: only if a receiver is
+ * waiting already, and then as ipc_call. */
+long cairn_ipc_call_timed(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns);
 long cairn_ipc_recv(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns, uint64_t *badge);
 long cairn_ipc_reply(struct cairn_msg *msg);
 long cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge);
