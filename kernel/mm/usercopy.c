@@ -31,21 +31,18 @@ struct usercopy_fixup {
 
 extern const struct usercopy_fixup usercopy_extable[], usercopy_extable_end[];
 
-/* Is every page of [addr, addr + len) in a mapping of vs that allows the
- * access? Pages not yet touched are entered, so that normally the copy
- * that follows does not fault. */
+/* Is every page of [addr, addr + len) (non-empty) in a mapping of vs that
+ * allows the access? Pages not yet touched are entered, so that the copy
+ * that follows normally does not fault. With one_page_lazy, a range inside
+ * one page is only bounds-checked: the copy's own first access is the
+ * check, faulting before any byte moves, and the fault is resolved (an
+ * untouched page entered) or fails the copy (usercopy_fault). */
 static bool
-user_range_ok(struct vspace *vs, uint64_t addr, size_t len, bool write)
+user_range_ok(struct vspace *vs, uint64_t addr, size_t len, bool write, bool one_page_lazy)
 {
-    if (len == 0)
-        return true;
     if (addr + len < addr || addr + len > CAIRN_USER_TOP)
         return false;
-    /* Within one page the copy's own first access is the check: it faults
-     * before any byte moves, and the fault is resolved (an untouched page
-     * entered) or fails the copy (usercopy_fault). Only a range over
-     * several pages needs walking first. */
-    if (((addr ^ (addr + len - 1)) & ~(uint64_t)(PAGE_SIZE - 1)) == 0)
+    if (one_page_lazy && ((addr ^ (addr + len - 1)) & ~(uint64_t)(PAGE_SIZE - 1)) == 0)
         return true;
     for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
         if (vspace_fault(vs, va, write, false) < 0)
@@ -73,7 +70,7 @@ copy_from_user(void *dst, uint64_t user_src, size_t len)
 
     if (len == 0)
         return 0;
-    if (!p || !user_range_ok(&p->vs, user_src, len, false))
+    if (!p || !user_range_ok(&p->vs, user_src, len, false, true))
         return -CAIRN_EFAULT;
     left = usercopy(dst, (const void *)user_src, len, &p->vs);
     if (left) {
@@ -91,7 +88,7 @@ copy_to_user(uint64_t user_dst, const void *src, size_t len)
 
     if (len == 0)
         return 0;
-    if (!p || !user_range_ok(&p->vs, user_dst, len, true))
+    if (!p || !user_range_ok(&p->vs, user_dst, len, true, true))
         return -CAIRN_EFAULT;
     return usercopy((void *)user_dst, src, len, &p->vs) ? -CAIRN_EFAULT : 0;
 }
@@ -133,13 +130,7 @@ user_range_check(uint64_t addr, size_t len, bool write)
 
     if (len == 0)
         return 0;
-    if (!p || addr + len < addr || addr + len > CAIRN_USER_TOP)
-        return -CAIRN_EFAULT;
-    for (uint64_t va = addr & ~(uint64_t)(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
-        if (vspace_fault(&p->vs, va, write, false) < 0)
-            return -CAIRN_EFAULT;
-    }
-    return 0;
+    return p && user_range_ok(&p->vs, addr, len, write, false) ? 0 : -CAIRN_EFAULT;
 }
 
 static const struct usercopy_fixup *

@@ -574,39 +574,43 @@ region_for_access_locked(struct vspace *vs, uint64_t addr, bool write, bool exec
     return r;
 }
 
-/* The frame behind page of r, allocated zeroed on first use; 0 without memory. */
-static uint64_t
-region_frame(const struct vm_region *r, uint64_t page)
+/* The region that allows the access at addr and the frame behind addr's
+ * page in it, allocated zeroed on first use (vs locked): 0, -CAIRN_EFAULT
+ * (no region allows it), -CAIRN_ENOMEM. */
+static int
+region_frame_locked(struct vspace *vs, uint64_t addr, bool write, bool exec,
+                    struct vm_region **r_out, uint64_t *frame)
 {
-    return memobj_frame(r->mo, (page - r->start + r->offset) / PAGE_SIZE);
+    struct vm_region *r = region_for_access_locked(vs, addr, write, exec);
+
+    if (!r)
+        return -CAIRN_EFAULT;
+    *frame = memobj_frame(r->mo, ((addr & ~PAGE_MASK) - r->start + r->offset) / PAGE_SIZE);
+    if (!*frame)
+        return -CAIRN_ENOMEM;
+    *r_out = r;
+    return 0;
 }
 
 int
 vspace_fault(struct vspace *vs, uint64_t addr, bool write, bool exec)
 {
-    uint64_t page = addr & ~PAGE_MASK, frame;
     struct vm_region *r;
-    int err = -CAIRN_EFAULT;
+    uint64_t frame;
     bool irq;
+    int err;
 
     if (addr >= CAIRN_USER_TOP)
         return -CAIRN_EFAULT;
     irq = spin_lock_irqsave(&vs->lock);
-    r = region_for_access_locked(vs, addr, write, exec);
-    if (!r)
-        goto out;
-    frame = region_frame(r, page);
-    if (!frame) {
-        err = -CAIRN_ENOMEM;
-        goto out;
-    }
+    err = region_frame_locked(vs, addr, write, exec, &r, &frame);
     /* One walk: a page already present has exactly the region's access
      * (another thread entered it, or this CPU's TLB entry was stale).
      * Device memory carries its cache type (uncached, write-combining). */
-    err = pt_map(&vs->pt, page, frame, prot_to_pte(r->prot) | r->mo->cache);
+    if (!err)
+        err = pt_map(&vs->pt, addr & ~PAGE_MASK, frame, prot_to_pte(r->prot) | r->mo->cache);
     if (err == -CAIRN_EEXIST)
         err = 0;
-out:
     spin_unlock_irqrestore(&vs->lock, irq);
     return err;
 }
@@ -615,24 +619,19 @@ int
 vspace_pin_frame(struct vspace *vs, uint64_t addr, bool write, uint64_t *frame, struct memobj **mo)
 {
     struct vm_region *r;
-    int err = -CAIRN_EFAULT;
     bool irq;
+    int err;
 
     if (addr >= CAIRN_USER_TOP)
         return -CAIRN_EFAULT;
     irq = spin_lock_irqsave(&vs->lock);
-    r = region_for_access_locked(vs, addr, write, false);
-    if (!r || r->mo->kind == MEMOBJ_DEVICE)
-        goto out;
-    *frame = region_frame(r, addr & ~PAGE_MASK);
-    if (!*frame) {
-        err = -CAIRN_ENOMEM;
-        goto out;
+    err = region_frame_locked(vs, addr, write, false, &r, frame);
+    if (!err && r->mo->kind == MEMOBJ_DEVICE)
+        err = -CAIRN_EFAULT; /* reached only through its own mappings */
+    if (!err) {
+        object_ref(&r->mo->obj);
+        *mo = r->mo;
     }
-    object_ref(&r->mo->obj);
-    *mo = r->mo;
-    err = 0;
-out:
     spin_unlock_irqrestore(&vs->lock, irq);
     return err;
 }

@@ -7,7 +7,9 @@
  *   queue, the one of the CPU in its `cpu` field; bit p of `bitmap` is set
  *   iff list p is non-empty;
  * - `current` is the thread whose context is live on the CPU (the idle
- *   thread when nothing else runs); it is on no list;
+ *   thread when nothing else runs); it is on no list; the CPU's own
+ *   struct cpu holds the same pointer (switch_to_locked sets both), read
+ *   without the lock by sched_current() on that CPU;
  * - SLEEPING threads, and BLOCKED threads with a deadline, are on
  *   `sleepers` (sorted by wake_at) exactly when their on_timer is set;
  * - the CPU's timer is armed no later than the first wake_at on its
@@ -37,7 +39,7 @@ struct runqueue {
     uint32_t bitmap;                           /* [lock] */
     unsigned ready_count;                      /* [lock, a] read without it as a hint */
     struct list_node sleepers;                 /* [lock] */
-    struct thread *current;                    /* [lock] */
+    struct thread *current;                    /* [lock] mirrored by cpus[i].current */
     struct thread *idle;                       /* [I] */
     uint64_t switches;                         /* [lock] */
     bool online;                               /* [I] */

@@ -102,6 +102,20 @@ sys_notify_wait(struct trap_frame *f)
 
 /* --- messages --- */
 
+/* The words of the current thread's message, from the registers; no bytes
+ * yet. */
+static void
+ipc_msg_load_words(struct thread *me, const struct trap_frame *f)
+{
+    me->ipc.msg.words[0] = f->rsi;
+    me->ipc.msg.words[1] = f->rdx;
+    me->ipc.msg.words[2] = f->r10;
+    me->ipc.msg.words[3] = f->r8;
+    me->ipc.msg.words[4] = f->r9;
+    me->ipc.msg.len = 0;
+    me->ipc.msg.flags = 0;
+}
+
 /* Load the words, and the buffer and handles the extension names, into
  * the current thread's ipc.msg. Nothing has changed when it fails. */
 static int
@@ -111,13 +125,7 @@ ipc_msg_load(struct trap_frame *f, struct cairn_msg_ext *ext)
     struct ipc_msg *m = &sched_current()->ipc.msg;
     unsigned n;
 
-    m->words[0] = f->rsi;
-    m->words[1] = f->rdx;
-    m->words[2] = f->r10;
-    m->words[3] = f->r8;
-    m->words[4] = f->r9;
-    m->len = 0;
-    m->flags = 0;
+    ipc_msg_load_words(sched_current(), f);
     if (!ext || (ext->send_len == 0 && ext->send_nhandles == 0))
         return 0;
 
@@ -197,9 +205,9 @@ ipc_msg_store_words(struct trap_frame *f, struct ipc_msg *m, bool badge)
 /*
  * Store the message in the current thread's ipc.msg: words in the
  * registers, badge in rdi when asked, handles in the table and the count
- * of bytes (delivered already) in the extension at ext_user. Frees what the message still owns. Returns 0,
- * CAIRN_MSG_TRUNCATED if something did not fit, or -CAIRN_EFAULT if the
- * extension could not be written back.
+ * of bytes (delivered already) in the extension at ext_user. Frees what
+ * the message still owns. Returns 0, CAIRN_MSG_TRUNCATED if something did
+ * not fit, or -CAIRN_EFAULT if the extension could not be written back.
  */
 static int64_t
 ipc_msg_store(struct trap_frame *f, uint64_t ext_user, const struct cairn_msg_ext *ext, bool badge)
@@ -290,21 +298,6 @@ sys_endpoint_create(struct trap_frame *f)
     return h;
 }
 
-/* A fast-path message from the registers: words only, and no room for
- * bytes in return. */
-static void
-ipc_msg_load_words(struct thread *me, const struct trap_frame *f)
-{
-    me->ipc.msg.words[0] = f->rsi;
-    me->ipc.msg.words[1] = f->rdx;
-    me->ipc.msg.words[2] = f->r10;
-    me->ipc.msg.words[3] = f->r8;
-    me->ipc.msg.words[4] = f->r9;
-    me->ipc.msg.len = 0;
-    me->ipc.msg.flags = 0;
-    me->ipc.recv_cap = 0;
-}
-
 /*
  * The fast path of call or (reply_recv true) reply_recv (obj/endpoint.h):
  * no extension, and a handle the fast lookup accepts. Returns false,
@@ -330,6 +323,7 @@ ipc_fast(struct trap_frame *f, int64_t *ret, bool reply_recv)
         return false;
     }
     ipc_msg_load_words(me, f);
+    me->ipc.recv_cap = 0; /* no extension: no room for bytes in return */
     err = reply_recv ? endpoint_reply_recv_fast(endpoint_from(o))
                      : endpoint_call_fast(endpoint_from(o), badge);
     irq_enable();
