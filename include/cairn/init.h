@@ -83,7 +83,9 @@
 #define CAIRN_USER_STACK_TOP  0x00007ffffff00000ull
 #define CAIRN_USER_STACK_SIZE 0x10000
 
-/* The end of user space: the first non-canonical address. */
-#define CAIRN_USER_TOP 0x0000800000000000ull
+/* The end of user space. The last page below the first non-canonical
+ * address (0x0000800000000000) is never mapped: a `syscall` in it would
+ * return to a non-canonical rip, and returning there faults in ring 0. */
+#define CAIRN_USER_TOP 0x00007ffffffff000ull
 
 #endif

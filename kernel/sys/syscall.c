@@ -14,6 +14,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/trap.h"
 #include "console/console.h"
+#include "lib/log.h"
 #include "obj/memobj.h"
 #include "obj/process.h"
 #include "sched/sched.h"
@@ -226,6 +227,27 @@ static const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT] = {
 
 int syscall_dispatch(struct trap_frame *f);
 
+/*
+ * A return rip at or above CAIRN_USER_TOP cannot take sysret: sysret to a
+ * non-canonical rip faults in ring 0 on Intel CPUs, on the user's stack.
+ * Below the canonical limit iretq is safe (the fetch faults in user mode).
+ * A non-canonical one cannot come from a syscall instruction, since the
+ * last canonical page is never mapped; should a frame ever hold one, iretq
+ * would fault in ring 0 after swapgs, so the process ends as if it had
+ * taken a #GP instead.
+ */
+static int
+syscall_return_unusual(struct trap_frame *f)
+{
+    struct process *p = process_current();
+
+    if (f->rip < 0x0000800000000000ull)
+        return 1;
+    log_warn("process %s (pid %u) killed: general protection fault, rip %016lx", p->name, p->pid,
+             f->rip);
+    process_exit(-(int64_t)(128 + 13));
+}
+
 /* Returns non-zero when the return must take the iretq path. */
 int
 syscall_dispatch(struct trap_frame *f)
@@ -238,6 +260,7 @@ syscall_dispatch(struct trap_frame *f)
         f->rax = (uint64_t)-CAIRN_ENOSYS;
     sched_preempt_check();
     process_stop_check(); /* its process is ending: exit instead of returning */
-    /* sysret to a non-canonical (or kernel) rip would fault in ring 0. */
-    return f->rip >= CAIRN_USER_TOP;
+    if (__builtin_expect(f->rip >= CAIRN_USER_TOP, 0))
+        return syscall_return_unusual(f);
+    return 0;
 }

@@ -45,9 +45,21 @@
 #define CR0_EM (1ul << 2)
 #define CR0_TS (1ul << 3)
 
-#define RFLAGS_TF (1ul << 8)
-#define RFLAGS_DF (1ul << 10)
-#define RFLAGS_AC (1ul << 18)
+/* Every RFLAGS bit that ring 3 can set: the arithmetic flags, TF, DF, NT,
+ * RF, AC and ID (IOPL and IF only with IOPL 3, which no thread has). */
+#define RFLAGS_CF   (1ul << 0)
+#define RFLAGS_PF   (1ul << 2)
+#define RFLAGS_AF   (1ul << 4)
+#define RFLAGS_ZF   (1ul << 6)
+#define RFLAGS_SF   (1ul << 7)
+#define RFLAGS_TF   (1ul << 8)
+#define RFLAGS_DF   (1ul << 10)
+#define RFLAGS_OF   (1ul << 11)
+#define RFLAGS_IOPL (3ul << 12)
+#define RFLAGS_NT   (1ul << 14)
+#define RFLAGS_RF   (1ul << 16)
+#define RFLAGS_AC   (1ul << 18)
+#define RFLAGS_ID   (1ul << 21)
 
 static bool have_smap;                    /* [I] same on every CPU */
 bool use_xsave;                           /* [I] set by the bootstrap CPU */
@@ -148,7 +160,14 @@ cpu_features_init(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     wrmsr(MSR_STAR, (uint64_t)GDT_KERNEL_DATA << 48 | (uint64_t)GDT_KERNEL_CODE << 32);
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
+    /* The kernel runs with RFLAGS = 0x2 (IF aside) whatever the user left
+     * there. NT matters most: context_switch does not reload RFLAGS, so an
+     * NT that survived entry would reach another thread's iretq, which
+     * raises #GP in ring 0 when NT is set. Interrupts and exceptions clear
+     * TF, NT and RF in hardware; entry.S clears DF and AC itself. */
+    wrmsr(MSR_FMASK, RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF |
+                         RFLAGS_IF | RFLAGS_DF | RFLAGS_OF | RFLAGS_IOPL | RFLAGS_NT | RFLAGS_RF |
+                         RFLAGS_AC | RFLAGS_ID);
 
     if (bsp)
         log_info("cpu: SMEP %s, SMAP %s, UMIP %s", cr4 & CR4_SMEP ? "on" : "absent",
