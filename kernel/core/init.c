@@ -52,7 +52,7 @@ init_bootinfo(struct memobj **out)
 {
     struct cairn_bootinfo *bi;
     uint64_t frame;
-    int err = memobj_create(PAGE_SIZE, out);
+    int err = memobj_create(PAGE_SIZE, NULL, out);
 
     if (err)
         return err;

@@ -75,6 +75,7 @@ vspace_init(struct vspace *vs)
     spin_init(&vs->lock);
     list_init(&vs->regions);
     vs->hint = NULL;
+    vs->nregions = 0;
     return 0;
 }
 
@@ -92,11 +93,41 @@ prot_accessible(uint32_t prot)
     return prot & (CAIRN_PROT_READ | CAIRN_PROT_EXEC);
 }
 
+/* A region struct for vs, charged to vs's quota and counted against
+ * VSPACE_MAX_REGIONS (which keeps every walk of the list short); NULL when
+ * either is spent or memory is. Not under vs->lock (kmalloc). */
+static struct vm_region *
+region_alloc(struct vspace *vs)
+{
+    struct vm_region *r = NULL;
+
+    if (__atomic_add_fetch(&vs->nregions, 1, __ATOMIC_RELAXED) > VSPACE_MAX_REGIONS)
+        goto err_count;
+    if (quota_charge(vs->pt.quota, sizeof(*r)) < 0)
+        goto err_count;
+    r = kzalloc(sizeof(*r));
+    if (r)
+        return r;
+    quota_uncharge(vs->pt.quota, sizeof(*r));
+err_count:
+    __atomic_sub_fetch(&vs->nregions, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+/* Give back a struct from region_alloc that holds no object. */
 static void
-region_free(struct vm_region *r)
+region_dealloc(struct vspace *vs, struct vm_region *r)
+{
+    kfree(r);
+    quota_uncharge(vs->pt.quota, sizeof(*r));
+    __atomic_sub_fetch(&vs->nregions, 1, __ATOMIC_RELAXED);
+}
+
+static void
+region_free(struct vspace *vs, struct vm_region *r)
 {
     object_unref(&r->mo->obj);
-    kfree(r);
+    region_dealloc(vs, r);
 }
 
 /* Free the user half's tables; the leaves belong to memory objects. */
@@ -146,7 +177,7 @@ vspace_fini(struct vspace *vs)
     list_for_each_safe(pos, tmp, &vs->regions) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
         list_remove(&r->link);
-        region_free(r);
+        region_free(vs, r);
     }
     vspace_free_tables(vs);
     vs->pt.root = 0;
@@ -235,7 +266,7 @@ vspace_map(struct vspace *vs, struct memobj *mo, uint64_t offset, uint64_t size,
     if (fixed && ((*va & PAGE_MASK) || *va < CAIRN_USER_BASE || *va > CAIRN_USER_TOP ||
                   size > CAIRN_USER_TOP - *va))
         return -CAIRN_EINVAL;
-    r = kzalloc(sizeof(*r));
+    r = region_alloc(vs);
     if (!r)
         return -CAIRN_ENOMEM;
 
@@ -244,14 +275,14 @@ vspace_map(struct vspace *vs, struct memobj *mo, uint64_t offset, uint64_t size,
         start = *va;
         if (!range_free_locked(vs, start, start + size)) {
             spin_unlock_irqrestore(&vs->lock, irq);
-            kfree(r);
+            region_dealloc(vs, r);
             return -CAIRN_EEXIST;
         }
     } else {
         start = pick_address_locked(vs, size);
         if (!start) {
             spin_unlock_irqrestore(&vs->lock, irq);
-            kfree(r);
+            region_dealloc(vs, r);
             return -CAIRN_ENOMEM;
         }
     }
@@ -341,7 +372,7 @@ vspace_lock_with_spares(struct vspace *vs, uint64_t start, uint64_t end, struct 
             return 0;
         spin_unlock_irqrestore(&vs->lock, *irq);
         while (spares->n < need) {
-            struct vm_region *r = kzalloc(sizeof(*r));
+            struct vm_region *r = region_alloc(vs);
             if (!r)
                 return -CAIRN_ENOMEM;
             spares->r[spares->n++] = r;
@@ -350,10 +381,10 @@ vspace_lock_with_spares(struct vspace *vs, uint64_t start, uint64_t end, struct 
 }
 
 static void
-spares_free(struct vspace_spares *spares)
+spares_free(struct vspace *vs, struct vspace_spares *spares)
 {
     while (spares->n)
-        kfree(spares->r[--spares->n]);
+        region_dealloc(vs, spares->r[--spares->n]);
 }
 
 /* Cut r in two at `at` (inside it): r keeps [start, at), a spare becomes
@@ -451,9 +482,9 @@ vspace_change_finish(struct vspace *vs, uint64_t start, uint64_t end, struct vsp
     list_for_each_safe(pos, tmp, &c->dead) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
         list_remove(&r->link);
-        region_free(r);
+        region_free(vs, r);
     }
-    spares_free(spares);
+    spares_free(vs, spares);
 }
 
 int
@@ -473,7 +504,7 @@ vspace_unmap(struct vspace *vs, uint64_t va, uint64_t size)
     list_init(&c.dead);
     err = vspace_lock_with_spares(vs, va, end, &e, &spares, &irq);
     if (err) {
-        spares_free(&spares);
+        spares_free(vs, &spares);
         return err;
     }
     for (r = range_cut_locked(vs, va, end, &e, &spares); r && r->start < end; r = next) {
@@ -528,14 +559,14 @@ vspace_protect(struct vspace *vs, uint64_t va, uint64_t size, uint32_t prot)
     list_init(&c.dead);
     err = vspace_lock_with_spares(vs, va, end, &e, &spares, &irq);
     if (err) {
-        spares_free(&spares);
+        spares_free(vs, &spares);
         return err;
     }
     /* Validate every region before the first one changes. */
     err = protect_check_locked(vs, e.first, va, end, prot);
     if (err) {
         spin_unlock_irqrestore(&vs->lock, irq);
-        spares_free(&spares);
+        spares_free(vs, &spares);
         return err;
     }
     first = range_cut_locked(vs, va, end, &e, &spares);

@@ -28,11 +28,16 @@ struct vm_region {
     uint32_t max_prot;     /* [I] what the handle's rights allowed */
 };
 
+/* The most region structs one address space may have (mapped pieces and
+ * spares in flight); each is charged to the space's quota too. */
+#define VSPACE_MAX_REGIONS 65536
+
 struct vspace {
     struct pagetable pt; /* [I] the root; the user half's entries [l] */
     struct spinlock lock;
     struct list_node regions; /* [l] */
     struct vm_region *hint;   /* [l] the region of the last fault, or NULL */
+    unsigned nregions;        /* [a] region structs allocated for it, spares included */
 };
 
 int vspace_init(struct vspace *vs);

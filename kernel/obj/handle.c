@@ -29,6 +29,7 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "obj/quota.h"
 
 /* What the _locked helpers check on entry: the caller holds t->lock. */
 #define handle_assert_locked(t)                                              \
@@ -182,8 +183,18 @@ handle_table_grow_locked(struct handle_table *t, bool *irq)
 
     unused = slots;
     /* Unless the table was emptied for good meanwhile (handle_table_fini
-     * sets max to 0): then it stays empty. */
+     * sets max to 0): then it stays empty. The growth is charged here,
+     * under the lock, so that what is charged always matches capacity. */
     if (t->capacity < want && want <= t->max) {
+        uint64_t more = (uint64_t)(want - t->capacity) * sizeof(*slots);
+
+        if (quota_charge(t->quota, more) < 0) {
+            spin_unlock_irqrestore(&t->lock, *irq);
+            kfree(slots);
+            *irq = spin_lock_irqsave(&t->lock);
+            return -CAIRN_ENOMEM;
+        }
+        t->charged += more;
         memcpy(slots, t->slots, (size_t)t->top * sizeof(*slots));
         unused = t->slots;
         t->slots = slots;
@@ -228,13 +239,24 @@ handle_table_init(struct handle_table *t, unsigned max_handles)
     t->max = max_handles;
     t->free_head = HANDLE_SLOT_NONE;
     t->free_tail = HANDLE_SLOT_NONE;
+    t->quota = NULL;
+    t->charged = 0;
     return 0;
+}
+
+void
+handle_table_set_quota(struct handle_table *t, struct quota *q)
+{
+    quota_ref(q);
+    t->quota = q;
 }
 
 void
 handle_table_fini(struct handle_table *t)
 {
     struct handle_slot *slots;
+    struct quota *q;
+    uint64_t charged;
     unsigned top;
     bool irq;
 
@@ -250,6 +272,10 @@ handle_table_fini(struct handle_table *t)
     t->max = 0;
     t->free_head = HANDLE_SLOT_NONE;
     t->free_tail = HANDLE_SLOT_NONE;
+    q = t->quota;
+    charged = t->charged;
+    t->quota = NULL;
+    t->charged = 0;
     spin_unlock_irqrestore(&t->lock, irq);
 
     for (unsigned i = 0; i < top; i++) {
@@ -259,6 +285,10 @@ handle_table_fini(struct handle_table *t)
         }
     }
     kfree(slots);
+    if (q) {
+        quota_uncharge(q, charged);
+        quota_unref(q);
+    }
 }
 
 int
@@ -279,9 +309,11 @@ handle_insert(struct handle_table *t, struct object *o, uint32_t rights)
     return ret;
 }
 
-int
-handle_get_badged_slow(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
-                       struct object **out, uint32_t *rights_out, uint64_t *badge_out)
+/* The checked lookup behind handle_get_badged_slow and handle_get_owned:
+ * owned refuses a borrowed handle, after every other check. */
+static int
+handle_get_checked(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                   bool owned, struct object **out, uint32_t *rights_out, uint64_t *badge_out)
 {
     struct handle_slot *s;
     struct object *o = NULL;
@@ -295,6 +327,8 @@ handle_get_badged_slow(struct handle_table *t, int32_t h, uint32_t type, uint32_
             ret = -CAIRN_EWRONGTYPE;
         } else if ((s->rights & need_rights) != need_rights) {
             ret = -CAIRN_ERIGHTS;
+        } else if (owned && s->token) {
+            ret = -CAIRN_EPERM;
         } else {
             *out = o; /* the caller's reference now */
             o = NULL;
@@ -308,6 +342,20 @@ handle_get_badged_slow(struct handle_table *t, int32_t h, uint32_t type, uint32_
     if (o)
         object_unref(o);
     return ret;
+}
+
+int
+handle_get_badged_slow(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                       struct object **out, uint32_t *rights_out, uint64_t *badge_out)
+{
+    return handle_get_checked(t, h, type, need_rights, false, out, rights_out, badge_out);
+}
+
+int
+handle_get_owned(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                 struct object **out, uint32_t *rights_out)
+{
+    return handle_get_checked(t, h, type, need_rights, true, out, rights_out, NULL);
 }
 
 /*

@@ -75,6 +75,8 @@ struct handle_table {
     unsigned max;              /* [I] the most slots this table may grow to */
     uint32_t free_head;        /* [l] oldest closed slot, or HANDLE_SLOT_NONE */
     uint32_t free_tail;        /* [l] newest closed slot, or HANDLE_SLOT_NONE */
+    struct quota *quota;       /* [I] once set: pays for growth past the first array, or NULL */
+    uint64_t charged;          /* [l] bytes charged to quota for that growth */
 };
 
 #define HANDLE_SLOT_NONE UINT32_MAX
@@ -90,6 +92,10 @@ struct handle_table {
 
 /* An empty table that may hold up to max_handles handles (1..HANDLE_MAX). */
 int handle_table_init(struct handle_table *t, unsigned max_handles);
+
+/* Charge the table's growth from now on to q (a reference is kept until
+ * handle_table_fini). Once, before the table is shared. */
+void handle_table_set_quota(struct handle_table *t, struct quota *q);
 
 /* Closes every handle, dropping its reference, and frees the array. For
  * process exit: no other call may run on t concurrently. Afterwards t is
@@ -151,6 +157,16 @@ handle_get_badged(struct handle_table *t, int32_t h, uint32_t type, uint32_t nee
     spin_unlock_irqrestore(&t->lock, irq);
     return 0;
 }
+
+/*
+ * handle_get for calls that make a new, independent capability out of the
+ * object (a sub-range, an irq object, device memory, a quota split, a port
+ * grant, a process's quota): a borrowed handle is refused with
+ * -CAIRN_EPERM after every other check, since revoking the borrow could
+ * not reach what the call would make.
+ */
+int handle_get_owned(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,
+                     struct object **out, uint32_t *rights_out);
 
 static inline int
 handle_get(struct handle_table *t, int32_t h, uint32_t type, uint32_t need_rights,

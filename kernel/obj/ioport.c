@@ -143,9 +143,14 @@ ioport_space_get(struct process *p)
 
     if (s)
         return s;
+    /* Charged first, so a refused charge costs the kernel nothing; the
+     * space keeps the quota (and this reference) for good. */
+    q = process_quota_get(p);
+    if (quota_charge(q, IOPORT_SPACE_CHARGE) < 0)
+        goto err_unref;
     s = kzalloc(sizeof(*s));
     if (!s)
-        return NULL;
+        goto err_uncharge;
     s->bits = kmalloc(TSS_IOMAP_BYTES);
     if (!s->bits)
         goto err_free;
@@ -153,28 +158,24 @@ ioport_space_get(struct process *p)
     spin_init(&s->lock);
     s->id = ioport_next_stamp();
     s->version = ioport_next_stamp();
-    q = __atomic_load_n(&p->quota, __ATOMIC_ACQUIRE);
-    if (q) {
-        if (quota_charge(q, IOPORT_SPACE_CHARGE) < 0)
-            goto err_free_bits;
-        quota_ref(q);
-        s->quota = q;
-    }
+    s->quota = q;
     if (__atomic_compare_exchange_n(&p->io, &none, s, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return s;
     /* Another thread made one first: use that. */
-    if (s->quota) {
-        quota_uncharge(s->quota, IOPORT_SPACE_CHARGE);
-        quota_unref(s->quota);
-    }
     kfree(s->bits);
     kfree(s);
+    quota_uncharge(q, IOPORT_SPACE_CHARGE);
+    if (q)
+        quota_unref(q);
     return none;
 
-err_free_bits:
-    kfree(s->bits);
 err_free:
     kfree(s);
+err_uncharge:
+    quota_uncharge(q, IOPORT_SPACE_CHARGE);
+err_unref:
+    if (q)
+        quota_unref(q);
     return NULL;
 }
 

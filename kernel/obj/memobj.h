@@ -25,16 +25,28 @@
 
 #define MEMOBJ_MAX_SIZE (1ull << 32) /* 4 GiB: larger requests are refused */
 
+#define MEMOBJ_LEAF_FRAMES 512 /* frame addresses in one page of the frame table */
+
+/*
+ * The frame table of a MEMOBJ_PAGES object: one array of npages entries up
+ * to MEMOBJ_LEAF_FRAMES pages; above that, an array of leaves, each one
+ * page of MEMOBJ_LEAF_FRAMES entries allocated when a page in its range is
+ * first touched. So no allocation is larger than a few pages even for a
+ * 4 GiB object, and a sparse object costs little.
+ */
 struct memobj {
     struct object obj;
     struct spinlock lock;
-    uint64_t npages;  /* [I] */
-    uint64_t *frames; /* [l] physical address of each page, 0 until touched */
-    bool borrowed;    /* [I] frames belong to someone else (boot modules): never freed */
-    uint8_t kind;     /* [I] MEMOBJ_* */
-    uint8_t order;    /* [I] MEMOBJ_DMA: the block is 2^order pages */
-    uint64_t phys;    /* [I] MEMOBJ_DEVICE, MEMOBJ_DMA: the first page (frames is NULL) */
-    uint64_t cache;   /* [I] PTE_CACHE_* bits its mappings carry (0: write-back) */
+    uint64_t npages; /* [I] */
+    union {
+        uint64_t *frames;  /* [l] npages <= MEMOBJ_LEAF_FRAMES: each page's frame, 0 until touched */
+        uint64_t **leaves; /* [l] otherwise: the leaves, NULL until touched */
+    };
+    bool borrowed;  /* [I] frames belong to someone else (boot modules): never freed */
+    uint8_t kind;   /* [I] MEMOBJ_* */
+    uint8_t order;  /* [I] MEMOBJ_DMA: the block is 2^order pages */
+    uint64_t phys;  /* [I] MEMOBJ_DEVICE, MEMOBJ_DMA: the first page (frames is NULL) */
+    uint64_t cache; /* [I] PTE_CACHE_* bits its mappings carry (0: write-back) */
 };
 
 enum memobj_kind {
@@ -43,10 +55,11 @@ enum memobj_kind {
     MEMOBJ_DMA = 2,    /* a zeroed block of RAM at phys, freed with the object */
 };
 
-/* A memory object of size bytes (rounded up to pages; 1..MEMOBJ_MAX_SIZE).
- * Returns 0 and the object with one reference, or -CAIRN_EINVAL /
- * -CAIRN_ENOMEM. */
-int memobj_create(uint64_t size, struct memobj **out);
+/* A memory object of size bytes (rounded up to pages; 1..MEMOBJ_MAX_SIZE),
+ * charged in full to q (memobj_footprint) before anything is allocated, so
+ * that a first touch never fails for want of quota. Returns 0 and the
+ * object with one reference, or -CAIRN_EINVAL / -CAIRN_ENOMEM. */
+int memobj_create(uint64_t size, struct quota *q, struct memobj **out);
 
 /* A memory object over npages existing contiguous frames from phys that
  * it does not own (a boot module's). */
@@ -59,9 +72,10 @@ int memobj_create_device(uint64_t phys, uint64_t npages, uint64_t cache, struct 
 
 /* A memory object over npages (1..1024) of zeroed, physically contiguous
  * RAM, a buddy block of the next power of two (below 4 GiB if below_4g),
- * mapped write-back. -CAIRN_EINVAL, or -CAIRN_ENOMEM when no such block is
+ * mapped write-back, charged in full to q before the block is taken.
+ * -CAIRN_EINVAL, or -CAIRN_ENOMEM when q is spent or no such block is
  * free. */
-int memobj_create_dma(uint64_t npages, bool below_4g, struct memobj **out);
+int memobj_create_dma(uint64_t npages, bool below_4g, struct quota *q, struct memobj **out);
 
 /* The physical address of byte offset of a device or DMA object: 0 and
  * *phys, or -CAIRN_EINVAL (another kind of object), -CAIRN_ERANGE
@@ -72,6 +86,17 @@ int memobj_phys_addr(const struct memobj *m, uint64_t offset, uint64_t *phys);
  * out of memory or page is out of range. */
 uint64_t memobj_frame(struct memobj *m, uint64_t page);
 
+/* The bytes the frame table of an npages object can come to occupy. */
+static inline uint64_t
+memobj_table_bytes(uint64_t npages)
+{
+    uint64_t leaves = (npages + MEMOBJ_LEAF_FRAMES - 1) / MEMOBJ_LEAF_FRAMES;
+
+    if (npages <= MEMOBJ_LEAF_FRAMES)
+        return npages * sizeof(uint64_t);
+    return leaves * (sizeof(uint64_t *) + MEMOBJ_LEAF_FRAMES * sizeof(uint64_t));
+}
+
 /* What the object can come to occupy: its pages and bookkeeping, in bytes
  * (what a quota is charged for it). */
 static inline uint64_t
@@ -81,7 +106,7 @@ memobj_footprint(const struct memobj *m)
         return sizeof(*m);
     if (m->kind == MEMOBJ_DMA)
         return (4096ull << m->order) + sizeof(*m);
-    return m->npages * (4096 + sizeof(uint64_t)) + sizeof(*m);
+    return m->npages * 4096 + memobj_table_bytes(m->npages) + sizeof(*m);
 }
 
 static inline struct memobj *

@@ -55,6 +55,16 @@ object_charge(struct object *o, struct quota *q, uint64_t bytes)
 }
 
 void
+object_charge_taken(struct object *o, struct quota *q, uint64_t bytes)
+{
+    if (!q)
+        return;
+    quota_ref(q);
+    o->quota = q;
+    o->charged = bytes;
+}
+
+void
 object_unref_last(struct object *o, uint32_t old)
 {
     uint32_t type;

@@ -63,6 +63,11 @@ void object_init(struct object *o, uint32_t type, const struct object_ops *ops);
  * o is destroyed. */
 int object_charge(struct object *o, struct quota *q, uint64_t bytes);
 
+/* Like object_charge, for bytes the caller has already charged to q with
+ * quota_charge (to check the quota before allocating anything): o takes
+ * the charge over, with a quota reference of its own. */
+void object_charge_taken(struct object *o, struct quota *q, uint64_t bytes);
+
 /* Takes one more reference. The caller must already hold one (directly or
  * through a lock that keeps one alive). */
 static inline void

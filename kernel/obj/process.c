@@ -62,16 +62,55 @@ process_unref(struct process *p)
     object_unref(&p->obj);
 }
 
+struct quota *
+process_quota_get(struct process *p)
+{
+    bool irq = spin_lock_irqsave(&p->lock);
+    struct quota *q = p->quota;
+
+    if (q)
+        quota_ref(q);
+    spin_unlock_irqrestore(&p->lock, irq);
+    return q;
+}
+
+int
+process_charge(struct process *p, struct object *o, uint64_t bytes)
+{
+    struct quota *q = process_quota_get(p);
+    int err = object_charge(o, q, bytes);
+
+    if (q)
+        quota_unref(q);
+    return err;
+}
+
+void
+process_set_quota(struct process *p, struct quota *q)
+{
+    bool irq = spin_lock_irqsave(&p->lock);
+    struct quota *old = p->quota;
+
+    p->quota = q;
+    spin_unlock_irqrestore(&p->lock, irq);
+    if (old)
+        quota_unref(old);
+}
+
 /* Map a fresh memory object over [start, end) with prot, filling it from
- * data (len bytes at start + skip; the rest stays zero). */
+ * data (len bytes at start + skip; the rest stays zero). The object is
+ * p's, charged in full to p's quota like any memory object p makes. */
 static int
 process_map_new(struct process *p, uint64_t start, uint64_t end, uint32_t prot, const uint8_t *data,
                 uint64_t skip, uint64_t len)
 {
     struct memobj *mo;
     uint64_t va = start;
-    int err = memobj_create(end - start, &mo);
+    struct quota *q = process_quota_get(p);
+    int err = memobj_create(end - start, q, &mo);
 
+    if (q)
+        quota_unref(q);
     if (err)
         return err;
     for (uint64_t done = 0; done < len;) {
@@ -130,16 +169,21 @@ process_create(const char *name, struct process **out)
     }
     object_init(&p->obj, CAIRN_OBJ_PROCESS, &process_ops);
     /* A new process shares its creator's quota until given its own; its
-     * structure and top page table are charged there. */
-    if (process_current() && process_current()->quota) {
-        p->quota = process_current()->quota;
-        quota_ref(p->quota);
-        err = object_charge(&p->obj, p->quota, sizeof(*p) + PAGE_SIZE);
+     * structure, top page table and first handle array are charged there. */
+    if (process_current())
+        p->quota = process_quota_get(process_current());
+    if (p->quota) {
+        err = object_charge(&p->obj, p->quota,
+                            sizeof(*p) + PAGE_SIZE +
+                                HANDLE_TABLE_FIRST * sizeof(struct handle_slot));
         if (err) {
             process_unref(p);
             return err;
         }
-        vspace_set_quota(&p->vs, p->quota); /* the tables below the root */
+        /* The tables below the root and the handle array; each keeps this
+         * quota for good (see process_set_quota). */
+        vspace_set_quota(&p->vs, p->quota);
+        handle_table_set_quota(&p->handles, p->quota);
     }
     *out = p;
     return 0;
@@ -194,28 +238,45 @@ int
 process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_t arg,
                      struct process **out)
 {
+    struct quota *q;
     uint8_t *image;
     int err;
 
+    /* Device memory is not in the direct map, and is no program. */
+    if (mo->kind == MEMOBJ_DEVICE)
+        return -CAIRN_EINVAL;
     if (size == 0 || size > mo->npages * PAGE_SIZE || size > PROCESS_MAX_IMAGE)
         return -CAIRN_EINVAL;
     /* A contiguous copy: the parser and loader read the image as one range,
      * and the object's pages are neither contiguous nor stable while the
-     * caller may still write them. */
+     * caller may still write them. The caller's quota pays for it while
+     * it lasts. */
+    q = process_current() ? process_quota_get(process_current()) : NULL;
+    err = quota_charge(q, size);
+    if (err)
+        goto out_quota;
     image = kmalloc(size);
-    if (!image)
-        return -CAIRN_ENOMEM;
+    if (!image) {
+        err = -CAIRN_ENOMEM;
+        goto out_uncharge;
+    }
     for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
         uint64_t frame = memobj_frame(mo, done / PAGE_SIZE);
         uint64_t chunk = size - done < PAGE_SIZE ? size - done : PAGE_SIZE;
         if (!frame) {
-            kfree(image);
-            return -CAIRN_ENOMEM;
+            err = -CAIRN_ENOMEM;
+            goto out_free;
         }
         memcpy(image + done, phys_to_virt(frame), chunk);
     }
     err = process_spawn_elf(name, image, size, arg, out);
+out_free:
     kfree(image);
+out_uncharge:
+    quota_uncharge(q, size);
+out_quota:
+    if (q)
+        quota_unref(q);
     return err;
 }
 

@@ -47,7 +47,7 @@
 
 #define PROCESS_NAME_MAX    16
 #define PROCESS_MAX_HANDLES 1024
-#define PROCESS_MAX_IMAGE   (16ull << 20) /* process_spawn takes ELF images up to 16 MiB */
+#define PROCESS_MAX_IMAGE   (4ull << 20) /* process_spawn copies images up to 4 MiB (one kmalloc block) */
 
 struct ioport_space;
 
@@ -62,7 +62,7 @@ struct process {
     struct object obj;           /* type CAIRN_OBJ_PROCESS; its refcount is the process's */
     struct vspace vs;            /* the user address space; freed when it is torn down */
     struct handle_table handles; /* the process's capabilities; emptied when torn down */
-    struct quota *quota;         /* [a] a reference: what its allocations are charged to */
+    struct quota *quota;         /* [l] a reference: what its allocations are charged to */
     struct spinlock lock;        /* guards the [l] fields */
     struct list_node threads;    /* [l] its threads that exist, through thread.proc_link */
     unsigned threads_live;       /* [l] started and not yet exited */
@@ -108,6 +108,20 @@ void process_discard(struct process *p);
 
 void process_ref(struct process *p);
 void process_unref(struct process *p);
+
+/* p's quota with a new reference (the caller drops it with quota_unref),
+ * or NULL for a process the kernel pays for. Read under p's lock, so a
+ * concurrent process_set_quota cannot free the quota under the caller. */
+struct quota *process_quota_get(struct process *p);
+
+/* Charge bytes for o to p's quota (object_charge): 0 or -CAIRN_ENOMEM. */
+int process_charge(struct process *p, struct object *o, uint64_t bytes);
+
+/* Make q (whose reference passes to p) the quota p's future allocations
+ * are charged to. What p already holds stays charged where it was: its
+ * objects, and its page tables and handle table, which keep the quota
+ * they were created with, so every uncharge goes back where it came from. */
+void process_set_quota(struct process *p, struct quota *q);
 
 /* The calling thread's process, or NULL for a kernel thread. */
 static inline struct process *

@@ -18,7 +18,7 @@ quota_destroy(struct object *o)
     struct quota *q = quota_from(o);
 
     if (q->parent) {
-        quota_uncharge(q->parent, q->limit);
+        quota_uncharge(q->parent, q->limit + sizeof(*q));
         quota_unref(q->parent);
     }
     kfree(q);
@@ -44,14 +44,16 @@ quota_split(struct quota *parent, uint64_t limit, struct quota **out)
     struct quota *q;
     int err;
 
-    if (limit == 0)
+    /* The parent pays for the child's struct as well as its limit, so a
+     * quota cannot make kernel memory out of nothing by splitting. */
+    if (limit == 0 || limit > UINT64_MAX - sizeof(*q))
         return -CAIRN_EINVAL;
-    err = quota_charge(parent, limit);
+    err = quota_charge(parent, limit + sizeof(*q));
     if (err)
         return err;
     q = kzalloc(sizeof(*q));
     if (!q) {
-        quota_uncharge(parent, limit);
+        quota_uncharge(parent, limit + sizeof(*q));
         return -CAIRN_ENOMEM;
     }
     object_init(&q->obj, CAIRN_OBJ_QUOTA, &quota_ops);

@@ -7,8 +7,8 @@
  * changes nothing.
  *
  * Quotas form a tree. quota_split carves a child out of a parent: the
- * child's whole limit is charged to the parent at once, and returned when
- * the child goes. The root's limit is the memory free at boot less a
+ * child's whole limit and its struct are charged to the parent at once,
+ * and returned when the child goes. The root's limit is the memory free at boot less a
  * reserve for the kernel itself, so the leaves can never together ask for
  * more than exists: an allocation that its quota allows finds frames.
  *

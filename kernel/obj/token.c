@@ -19,14 +19,18 @@ static unsigned token_live; /* [a] */
 struct handle_token *
 token_create(struct object *o, uint32_t rights, struct handle_token *parent)
 {
-    struct handle_token *t = kzalloc(sizeof(*t));
+    struct handle_token *t;
 
+    if (parent && parent->depth >= TOKEN_MAX_DEPTH)
+        return NULL;
+    t = kzalloc(sizeof(*t));
     if (!t)
         return NULL;
     t->refs = 1;
     if (parent) {
         token_ref(parent);
         t->parent = parent;
+        t->depth = (uint8_t)(parent->depth + 1);
     } else {
         object_ref(o);
         object_handle_opened(o, rights);

@@ -27,8 +27,15 @@
 
 #include "obj/object.h"
 
+/* Borrows of borrows nest at most this deep: every lookup walks a token's
+ * chain to its root under token_lock with interrupts off, so the chain's
+ * length is a latency that one process could otherwise make as long as it
+ * liked for every CPU. */
+#define TOKEN_MAX_DEPTH 8
+
 struct handle_token {
     uint32_t refs;               /* [a] handles, entries, children naming it */
+    uint8_t depth;               /* [I] 0 for a root, parent's + 1 below */
     bool revoked;                /* [L] */
     struct handle_token *parent; /* [I] a reference; NULL for a root */
     struct object *obj;          /* [L] root: the object (a reference); NULL once revoked */
@@ -37,7 +44,8 @@ struct handle_token {
 
 /* A new token with one reference (the caller's): a root over o (taking a
  * reference to o and holding `rights` on it), or, with parent != NULL, a
- * child of parent (o and rights unused). NULL without memory. */
+ * child of parent (o and rights unused). NULL without memory, or when the
+ * child would be deeper than TOKEN_MAX_DEPTH. */
 struct handle_token *token_create(struct object *o, uint32_t rights, struct handle_token *parent);
 
 void token_ref(struct handle_token *t);

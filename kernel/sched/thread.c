@@ -121,8 +121,8 @@ thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t
     ((uint64_t *)t->saved_rsp)[2] = (uint64_t)t;
     t->fpu_state = fpu;
     /* Its structure, FPU area and kernel stack are the process's to pay. */
-    if (object_charge(&t->obj, p->quota,
-                      sizeof(*t) + fpu_area_size() + (PAGE_SIZE << THREAD_STACK_ORDER)) < 0) {
+    if (process_charge(p, &t->obj,
+                       sizeof(*t) + fpu_area_size() + (PAGE_SIZE << THREAD_STACK_ORDER)) < 0) {
         thread_unref(t);
         return NULL;
     }

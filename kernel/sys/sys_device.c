@@ -33,12 +33,13 @@
 #define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
 
 /* Insert o into the caller's table with rights after charging bytes for
- * it; drops the caller's reference either way. The handle, or an error. */
+ * it (0: it was charged when made); drops the caller's reference either
+ * way. The handle, or an error. */
 static int64_t
 device_give(struct object *o, uint64_t bytes, uint32_t rights)
 {
     struct process *p = process_current();
-    int err = object_charge(o, p->quota, bytes);
+    int err = bytes ? process_charge(p, o, bytes) : 0;
     int h = err ? err : handle_insert(&p->handles, o, rights);
 
     object_unref(o);
@@ -53,7 +54,8 @@ sys_resource_create(struct trap_frame *f)
     uint32_t rights;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NONE, 0, &o, &rights);
+    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NONE, 0, &o,
+                           &rights);
     if (err)
         return err;
     if (!resource_type_is(o->type))
@@ -96,8 +98,8 @@ sys_irq_create(struct trap_frame *f)
         level = flags & CAIRN_IRQ_LEVEL;
         active_low = flags & CAIRN_IRQ_ACTIVE_LOW;
     }
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ_RANGE,
-                     CAIRN_RIGHT_MANAGE, &o, NULL);
+    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ_RANGE,
+                           CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
     if (!resource_contains(resource_from(o), gsi, 1))
@@ -163,8 +165,14 @@ sys_ioport_enable(struct trap_frame *f)
 
     if (f->rdx > 1)
         return -CAIRN_EINVAL;
-    err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_IOPORT, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE,
-                     &io, NULL);
+    /* A grant lasts until withdrawn, beyond any revocation of the handle:
+     * only a handle of one's own grants; any may withdraw. */
+    if (f->rdx)
+        err = handle_get_owned(t, (int32_t)f->rdi, CAIRN_OBJ_IOPORT,
+                               CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE, &io, NULL);
+    else
+        err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_IOPORT, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE,
+                         &io, NULL);
     if (err)
         return err;
     if ((int32_t)f->rsi != CAIRN_HANDLE_INVALID) {
@@ -202,8 +210,8 @@ sys_memobj_create_dev(struct trap_frame *f)
     if (cache > CAIRN_CACHE_WB || size == 0 || size > MEMOBJ_MAX_SIZE ||
         ((phys | size) & PAGE_MASK))
         return -CAIRN_EINVAL;
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
-                     CAIRN_RIGHT_MANAGE, &o, NULL);
+    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
+                           CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
     if (!resource_contains(resource_from(o), phys, size))
@@ -223,21 +231,25 @@ sys_memobj_create_dma(struct trap_frame *f)
 {
     uint64_t size = f->rsi, flags = f->rdx;
     struct memobj *mo;
+    struct quota *q;
     struct object *o;
     int err;
 
     if ((flags & ~(uint64_t)CAIRN_DMA_32BIT) || size == 0 || size > CAIRN_DMA_MAX_SIZE)
         return -CAIRN_EINVAL;
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
-                     CAIRN_RIGHT_MANAGE, &o, NULL);
+    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
+                           CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
     object_unref(o);
-    err = memobj_create_dma((size + PAGE_MASK) / PAGE_SIZE, flags & CAIRN_DMA_32BIT, &mo);
+    /* Charged for the whole block before it is taken. */
+    q = process_quota_get(process_current());
+    err = memobj_create_dma((size + PAGE_MASK) / PAGE_SIZE, flags & CAIRN_DMA_32BIT, q, &mo);
+    if (q)
+        quota_unref(q);
     if (err)
         return err;
-    /* Charged for the whole block; a refused charge frees it again. */
-    return device_give(&mo->obj, memobj_footprint(mo), DEVICE_MEMOBJ_RIGHTS);
+    return device_give(&mo->obj, 0, DEVICE_MEMOBJ_RIGHTS);
 }
 
 int64_t

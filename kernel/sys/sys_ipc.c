@@ -53,7 +53,7 @@ sys_notify_create(struct trap_frame *f)
     (void)f;
     if (!n)
         return -CAIRN_ENOMEM;
-    if (object_charge(&n->obj, process_current()->quota, sizeof(*n)) < 0) {
+    if (process_charge(process_current(), &n->obj, sizeof(*n)) < 0) {
         object_unref(&n->obj);
         return -CAIRN_ENOMEM;
     }
@@ -289,7 +289,7 @@ sys_endpoint_create(struct trap_frame *f)
     (void)f;
     if (!ep)
         return -CAIRN_ENOMEM;
-    if (object_charge(&ep->obj, process_current()->quota, sizeof(*ep)) < 0) {
+    if (process_charge(process_current(), &ep->obj, sizeof(*ep)) < 0) {
         object_unref(&ep->obj);
         return -CAIRN_ENOMEM;
     }

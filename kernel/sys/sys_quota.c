@@ -23,7 +23,8 @@ sys_quota_create(struct trap_frame *f)
     struct object *o;
     int err, h;
 
-    err = handle_get(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &o, NULL);
+    err = handle_get_owned(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &o,
+                           NULL);
     if (err)
         return err;
     err = quota_split(quota_from(o), f->rsi, &child);
@@ -57,24 +58,20 @@ sys_process_set_quota(struct trap_frame *f)
 {
     struct process *self = process_current(), *p;
     struct object *po, *qo;
-    struct quota *old;
     int err;
 
     err = handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po,
                      NULL);
     if (err)
         return err;
-    err =
-        handle_get(&self->handles, (int32_t)f->rsi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &qo, NULL);
+    err = handle_get_owned(&self->handles, (int32_t)f->rsi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE,
+                           &qo, NULL);
     if (err) {
         object_unref(po);
         return err;
     }
     p = process_from(po);
-    /* The new quota's reference passes to the process; the old one's is dropped. */
-    old = __atomic_exchange_n(&p->quota, quota_from(qo), __ATOMIC_ACQ_REL);
-    if (old)
-        quota_unref(old);
+    process_set_quota(p, quota_from(qo)); /* the quota's reference passes to p */
     object_unref(po);
     return 0;
 }

@@ -113,18 +113,16 @@ sys_handle_info(struct trap_frame *f)
 int64_t
 sys_memobj_create(struct trap_frame *f)
 {
+    struct quota *q = process_quota_get(process_current());
     struct memobj *mo;
-    int err = memobj_create(f->rdi, &mo);
-    int h;
+    int err, h;
 
+    /* The whole size is charged now, so a first touch never fails. */
+    err = memobj_create(f->rdi, q, &mo);
+    if (q)
+        quota_unref(q);
     if (err)
         return err;
-    /* The whole size is charged now, so a first touch never fails. */
-    err = object_charge(&mo->obj, process_current()->quota, memobj_footprint(mo));
-    if (err) {
-        object_unref(&mo->obj);
-        return err;
-    }
     h = handle_insert(&process_current()->handles, &mo->obj, MEMOBJ_CREATOR_RIGHTS);
     object_unref(&mo->obj); /* the handle holds the object now (or nothing does) */
     return h;

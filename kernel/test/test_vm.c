@@ -148,7 +148,7 @@ static int
 map_new(struct vspace *vs, uint64_t va, uint64_t npages, uint32_t prot, uint32_t max_prot)
 {
     struct memobj *mo;
-    int err = memobj_create(npages * P, &mo);
+    int err = memobj_create(npages * P, NULL, &mo);
 
     if (err)
         return err;
@@ -557,7 +557,7 @@ static int
 map_value(struct vspace *vs, uint64_t value, struct memobj **mo)
 {
     uint64_t va = USER_VA;
-    int err = memobj_create(P, mo);
+    int err = memobj_create(P, NULL, mo);
 
     if (err)
         return err;

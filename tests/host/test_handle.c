@@ -1043,6 +1043,102 @@ TEST(handle_revoking_a_child_borrow_leaves_its_parent_working)
     CHECK(nothing_alive());
 }
 
+TEST(borrows_nest_at_most_token_max_depth)
+{
+    struct handle_table t;
+    struct tobj o;
+    int32_t h;
+    int depth = 0;
+
+    CHECK(handle_table_init(&t, 64) == 0);
+    tobj_init(&o, CAIRN_OBJ_MEMOBJ);
+    h = handle_insert(&t, &o.obj, ALL);
+    for (;;) {
+        int32_t b = handle_borrow(&t, h, RWD);
+        if (b < 0) {
+            CHECK(b == -CAIRN_ENOMEM);
+            break;
+        }
+        h = b;
+        depth++;
+        CHECK(depth <= TOKEN_MAX_DEPTH + 1);
+        if (depth > TOKEN_MAX_DEPTH + 1)
+            break;
+    }
+    /* The root token is depth 0, so TOKEN_MAX_DEPTH + 1 borrows fit. */
+    CHECK(depth == TOKEN_MAX_DEPTH + 1);
+    handle_table_fini(&t);
+    CHECK(token_live_count() == 0);
+    object_unref(&o.obj);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_get_owned_refuses_only_a_borrowed_handle)
+{
+    struct handle_table t;
+    struct tobj o;
+    struct object *out;
+    int32_t h, b;
+
+    CHECK(handle_table_init(&t, 16) == 0);
+    tobj_init(&o, CAIRN_OBJ_QUOTA);
+    h = handle_insert(&t, &o.obj, ALL);
+    b = handle_borrow(&t, h, RWD);
+    CHECK(handle_get_owned(&t, h, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_READ, &out, NULL) == 0);
+    object_unref(out);
+    CHECK(handle_get_owned(&t, b, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_READ, &out, NULL) == -CAIRN_EPERM);
+    /* Every other check comes first. */
+    CHECK(handle_get_owned(&t, b, CAIRN_OBJ_MEMOBJ, 0, &out, NULL) == -CAIRN_EWRONGTYPE);
+    CHECK(handle_get_owned(&t, b, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_EXEC, &out, NULL) == -CAIRN_ERIGHTS);
+    CHECK(handle_get_owned(&t, b + 1, CAIRN_OBJ_QUOTA, 0, &out, NULL) == -CAIRN_EBADH);
+    CHECK(refs(&o) == 3); /* ours, h's, the token's */
+    handle_table_fini(&t);
+    object_unref(&o.obj);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_table_growth_is_charged_and_given_back)
+{
+    struct quota *q = quota_create_root(1 << 20);
+    struct handle_table t;
+    struct tobj o;
+
+    CHECK(handle_table_init(&t, 1024) == 0);
+    handle_table_set_quota(&t, q);
+    tobj_init(&o, CAIRN_OBJ_MEMOBJ);
+    for (int i = 0; i < 100; i++)
+        CHECK(handle_insert(&t, &o.obj, RW) >= 0);
+    /* 16 slots at first, then 32, 64 and 128: the growth is charged. */
+    CHECK(quota_used(q) == (128 - HANDLE_TABLE_FIRST) * sizeof(struct handle_slot));
+    handle_table_fini(&t);
+    CHECK(quota_used(q) == 0);
+    object_unref(&o.obj);
+    quota_unref(q);
+    CHECK(nothing_alive());
+}
+
+TEST(handle_table_growth_stops_at_its_quota)
+{
+    struct quota *q = quota_create_root(100 * sizeof(struct handle_slot));
+    struct handle_table t;
+    struct tobj o;
+    int n = 0;
+
+    CHECK(handle_table_init(&t, 1024) == 0);
+    handle_table_set_quota(&t, q);
+    tobj_init(&o, CAIRN_OBJ_MEMOBJ);
+    while (handle_insert(&t, &o.obj, RW) >= 0)
+        n++;
+    /* 16 + 16 + 32 (charged 48 slots) fit; 64 more do not. */
+    CHECK(n == 64);
+    CHECK(quota_used(q) == 48 * sizeof(struct handle_slot));
+    handle_table_fini(&t);
+    CHECK(quota_used(q) == 0);
+    object_unref(&o.obj);
+    quota_unref(q);
+    CHECK(nothing_alive());
+}
+
 /* --- quotas ---------------------------------------------------------------- */
 
 TEST(quota_charges_up_to_its_limit_and_refuses_beyond)
@@ -1054,9 +1150,12 @@ TEST(quota_charges_up_to_its_limit_and_refuses_beyond)
     CHECK(quota_charge(root, 4001) == -CAIRN_ENOMEM && quota_used(root) == 6000);
     CHECK(quota_split(root, 5000, &child) == -CAIRN_ENOMEM);
     CHECK(quota_split(root, 0, &child) == -CAIRN_EINVAL);
-    CHECK(quota_split(root, 4000, &child) == 0 && quota_used(root) == 10000);
-    CHECK(quota_charge(child, 4000) == 0 && quota_charge(child, 1) == -CAIRN_ENOMEM);
-    quota_uncharge(child, 4000);
+    /* The parent pays for the child's struct as well as its limit. */
+    CHECK(quota_split(root, 4000, &child) == -CAIRN_ENOMEM);
+    CHECK(quota_split(root, 4000 - sizeof(struct quota), &child) == 0 && quota_used(root) == 10000);
+    CHECK(quota_charge(child, 4000 - sizeof(struct quota)) == 0 &&
+          quota_charge(child, 1) == -CAIRN_ENOMEM);
+    quota_uncharge(child, 4000 - sizeof(struct quota));
     quota_unref(child); /* its limit goes back to the root */
     CHECK(quota_used(root) == 6000);
     quota_uncharge(root, 6000);
@@ -1144,6 +1243,10 @@ main(void)
     RUN(handle_mint_sets_a_badge_once_and_dup_keeps_it);
     RUN(handle_revoke_reaches_handles_derived_in_other_tables);
     RUN(handle_revoking_a_child_borrow_leaves_its_parent_working);
+    RUN(borrows_nest_at_most_token_max_depth);
+    RUN(handle_get_owned_refuses_only_a_borrowed_handle);
+    RUN(handle_table_growth_is_charged_and_given_back);
+    RUN(handle_table_growth_stops_at_its_quota);
     RUN(quota_charges_up_to_its_limit_and_refuses_beyond);
     RUN(object_charge_is_given_back_when_the_object_goes);
     RUN(quota_never_passes_its_limit_under_concurrent_charges);
