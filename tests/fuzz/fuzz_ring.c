@@ -22,8 +22,10 @@
  *     than the data size apart) and starts at the header's index;
  *   - every call returns one of its documented values, indices stay
  *     aligned, a read returns at most cap and at most ring_max_record()
- *     bytes, copied from the record where the consumer stood, and a write
- *     leaves its record exactly there; a broken ring stays broken and every
+ *     bytes, copied from the record where the consumer stood and published
+ *     in full (the consumer never passes head), and a write leaves its
+ *     record exactly at head, in free space (never over bytes the consumer
+ *     has not released); a broken ring stays broken and every
  *     later read and write fails with -CAIRN_ECLOSED;
  *   - while no hostile store has been made (an honest peer), the ring never
  *     breaks and behaves as a FIFO: each read returns the next record
@@ -144,7 +146,7 @@ do_write(struct state *st, uint32_t len, bool wait)
     struct ring *r = &st->prod;
     uint8_t *buf = malloc(len ? len : 1), *check;
     uint8_t seed = st->next_seed;
-    uint32_t old = r->pos;
+    uint32_t old = r->pos, tail = __atomic_load_n(&r->shm->tail, __ATOMIC_RELAXED);
     bool was_broken = r->broken;
     long ret;
 
@@ -163,6 +165,8 @@ do_write(struct state *st, uint32_t len, bool wait)
 
         FUZZ_CHECK(r->pos == old + rec_size(len));
         FUZZ_CHECK(__atomic_load_n(&r->shm->head, __ATOMIC_RELAXED) == r->pos);
+        /* The record went into free space: it overwrote nothing not yet consumed. */
+        FUZZ_CHECK(r->pos - tail <= st->size);
         memcpy(&word, data + (old & (st->size - 1)), 4);
         FUZZ_CHECK(word == len);
         check = malloc(len ? len : 1);
@@ -195,7 +199,7 @@ do_read(struct state *st, uint32_t cap, bool wait)
 {
     struct ring *r = &st->cons;
     uint8_t *buf = malloc(cap ? cap : 1), *want = NULL;
-    uint32_t old = r->pos, want_len = 0;
+    uint32_t old = r->pos, want_len = 0, head = __atomic_load_n(&r->shm->head, __ATOMIC_RELAXED);
     bool was_broken = r->broken;
     long ret;
 
@@ -218,6 +222,8 @@ do_read(struct state *st, uint32_t cap, bool wait)
         FUZZ_CHECK(memcmp(buf, want, want_len) == 0);
         FUZZ_CHECK(r->pos == old + rec_size(want_len));
         FUZZ_CHECK(__atomic_load_n(&r->shm->tail, __ATOMIC_RELAXED) == r->pos);
+        /* The record was published in full: the consumer never passes head. */
+        FUZZ_CHECK(head - r->pos <= head - old);
     } else {
         FUZZ_CHECK(r->pos == old);
     }

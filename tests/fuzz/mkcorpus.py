@@ -207,7 +207,7 @@ def acpi_seeds():
                                                                             x_pmtmr=False)]))
     write("acpi", "x2apic", acpi_machine(RSDP_V2 | SEAL_TABLES, x2apic=True))
     write("acpi", "madt-odd-entries", acpi_machine(RSDP_V2 | SEAL_TABLES, tables=[
-        madt(extra=struct.pack("<BBHQ", 5, 12, 0, 0xFEE10000) + bytes([7, 2, 0x55, 3]))]))
+        madt(extra=struct.pack("<BBHQ", 5, 12, 0, 0xFEE10000) + bytes([7, 2, 1, 12]))]))
     bad = bytearray(acpi_machine(RSDP_V2))
     bad[2 + 36 + 0x100 + 20] ^= 0xFF  # a byte of the MADT: its checksum fails
     write("acpi", "bad-table-checksum", bad)
