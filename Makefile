@@ -41,6 +41,7 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/font.c.o
 
 include tools/font.mk
 include tests/host/host.mk
+include tests/fuzz/fuzz.mk
 include user/user.mk
 
 # --- tools the build needs -------------------------------------------------
@@ -120,7 +121,7 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(HOST_TEST_BINS) | $(DEPS_STAMP)
+test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(HOST_TEST_BINS) $(FUZZ_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
 # --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
@@ -158,6 +159,7 @@ help:
 	@echo "make iso       build build/cairn.iso (the default)"
 	@echo "make gdb       boot paused with a gdb stub and attach gdb with the kernel's symbols"
 	@echo "make bench     boot under -icount and print the benchmark figures"
+	@echo "make fuzz-host build the host fuzzers and run each for FUZZ_HOST_SECONDS (60)"
 	@echo "make format    format the tree (format-check only checks)"
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean     remove build/"

@@ -3,7 +3,8 @@
 # The test runner behind `make test` (run from the project root after the
 # kernel and host tests are built).
 #
-#  1. host unit tests: every build/host/test_* program;
+#  1. host unit tests: every build/host/test_* program, and every host
+#     fuzzer (build/fuzz/fuzz_*) over its corpus and a short fixed-seed run;
 #  2. in-kernel and user-mode tests: the ISO booted with `test` under BIOS
 #     and UEFI, with 1 and 4 CPUs, 64 MiB and 4 GiB; each boot must print the
 #     boot line with the right CPU count and memory size and bring every CPU
@@ -47,6 +48,32 @@ for t in build/host/test_*; do
     tally "host/$name/" "$log"
     if [ $status -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
         fail "host/$name" "exited with status $status (see $log.err)"
+    fi
+done
+
+# --- 1b. host fuzzers: their corpora, then a short fixed-seed run ------------------
+# Every build/fuzz/fuzz_NAME replays tests/fuzz/corpus/NAME, then mutates
+# from it for a fixed number of inputs with a fixed seed (the same run every
+# time, a few seconds). New inputs and a crashing one go to $out/fuzz-NAME/,
+# never into the tree. `make fuzz-host` is the long run.
+for f in build/fuzz/fuzz_*; do
+    [ -f "$f" ] || continue
+    name=$(basename "$f")
+    short=${name#fuzz_}
+    log="$out/host-$name.log"
+    work="$out/fuzz-$short"
+    rm -rf "$work"
+    mkdir -p "$work"
+    # Given files rather than the folder, libFuzzer only runs them: the tree stays as it is.
+    if ! "$f" -artifact_prefix="$work/" "tests/fuzz/corpus/$short"/* > "$log" 2>&1; then
+        input=$(sed -n 's/^Running: //p' "$log" | tail -n 1)
+        fail "host/$name" "a corpus input fails (see $log); reproduce with: $f $input"
+    elif ! "$f" -seed=1 -runs=30000 -max_total_time=20 -timeout=10 -artifact_prefix="$work/" \
+        "$work" "tests/fuzz/corpus/$short" >> "$log" 2>&1; then
+        input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+        fail "host/$name" "crashed (see $log); reproduce with: $f $input"
+    else
+        pass "host/$name"
     fi
 done
 

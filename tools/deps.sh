@@ -13,6 +13,8 @@ need() { # need PACKAGE TEST...
     fi
 }
 have() { command -v "$1"; }
+# libFuzzer's runtime, which clang's own package may leave out.
+have_fuzzer_rt() { test -f "$(clang --print-runtime-dir)/libclang_rt.fuzzer-x86_64.a"; }
 
 need make          have make
 need gcc           have gcc
@@ -26,6 +28,8 @@ need xorriso       have xorriso
 need mtools        have mformat
 need ovmf          test -f /usr/share/OVMF/OVMF_CODE_4M.fd
 need console-setup-linux test -f /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+need clang         have clang
+need libclang-rt-14-dev have_fuzzer_rt
 
 [ -z "$missing" ] && exit 0
 

@@ -381,6 +381,11 @@ acpi_fadt_pm_timer(struct acpi_info *out, const uint8_t *t, uint32_t len)
     }
     if (out->fadt_flags & ACPI_FADT_HW_REDUCED_ACPI)
         port = 0;
+    /* PM_TMR_BLK is a 32-bit field, but I/O ports are 16 bits: inl would read another port. */
+    if (port > 0xffff) {
+        log_warn("acpi: PM_TMR_BLK %#x is not a port; ignored", port);
+        port = 0;
+    }
     if (port != 0 && plen != 4) {
         log_warn("acpi: PM timer block is %u bytes, not 4; ignored", plen);
         port = 0;

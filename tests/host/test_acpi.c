@@ -712,6 +712,14 @@ TEST(acpi_fadt_pm_timer_oddities_are_handled)
     CHECK(parse() == 0);
     CHECK(ai.pm_timer_port == 0x608 && warns() == 1);
 
+    /* a legacy PM_TMR_BLK above the 16-bit port space, and no X_PM_TMR_BLK */
+    fw_build();
+    build_fadt(1, 116);
+    put32(at(FADT_AT) + 76, 0x10608);
+    table_seal(FADT_AT);
+    CHECK(parse() == 0);
+    CHECK(ai.has_fadt && ai.pm_timer_port == 0 && ai.pm_timer_len == 0 && warns() == 1);
+
     /* a PM timer block that is not 4 bytes long */
     fw_build();
     build_fadt(1, 116);

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host fuzzer for the ELF-64 validator (kernel/obj/elf.c, elf_parse).
+ *
+ * The input is the image. It is parsed twice, from an exactly-sized heap
+ * copy at an aligned address and at an odd one (a boot module carries no
+ * alignment guarantee), with the bounds the kernel itself uses for init.
+ * Both parses must agree. Beyond "no crash, no read outside the image",
+ * every promise of elf.h is checked:
+ *   - a refusal returns -CAIRN_EINVAL, logs exactly one warning and leaves
+ *     the caller's struct elf_image untouched;
+ *   - a success logs nothing, and its segments are 1..ELF_MAX_SEGMENTS,
+ *     each with file bytes inside the image, filesz <= memsz, memsz > 0,
+ *     every page inside [user_base, user_top), vaddr == offset modulo the
+ *     page, never writable and executable, readable or executable, sorted
+ *     by vaddr with no two touching the same page; the unused slots are
+ *     zero; the entry lies in an executable segment's file bytes.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/errors.h"
+#include "cairn/init.h"
+#include "fuzz.h"
+#include "obj/elf.h"
+
+#define USER_BASE ((uint64_t)CAIRN_USER_BASE)
+/* As process_spawn_elf: below init's stack and the guard page under it. */
+#define USER_TOP  (CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - 4096)
+#define POISON    0xa5
+
+static void
+check_segment(const struct elf_segment *s, const struct elf_segment *prev, size_t size)
+{
+    uint64_t first_page = s->vaddr & ~0xfffull, last_page;
+
+    FUZZ_CHECK(s->memsz > 0 && s->filesz <= s->memsz);
+    FUZZ_CHECK(s->offset <= size && s->filesz <= size - s->offset);
+    FUZZ_CHECK(s->memsz <= UINT64_MAX - s->vaddr);
+    last_page = (s->vaddr + s->memsz - 1) & ~0xfffull;
+    FUZZ_CHECK(first_page >= USER_BASE);
+    FUZZ_CHECK(last_page < USER_TOP && USER_TOP - last_page >= 4096);
+    FUZZ_CHECK((s->vaddr & 0xfff) == (s->offset & 0xfff));
+    FUZZ_CHECK((s->flags & ~(uint32_t)(ELF_SEG_R | ELF_SEG_W | ELF_SEG_X)) == 0);
+    FUZZ_CHECK(!((s->flags & ELF_SEG_W) && (s->flags & ELF_SEG_X)));
+    FUZZ_CHECK(s->flags & (ELF_SEG_R | ELF_SEG_X));
+    if (prev != NULL)
+        FUZZ_CHECK((s->vaddr >> 12) > ((prev->vaddr + prev->memsz - 1) >> 12));
+}
+
+static bool
+segment_equal(const struct elf_segment *a, const struct elf_segment *b)
+{
+    return a->vaddr == b->vaddr && a->memsz == b->memsz && a->offset == b->offset &&
+           a->filesz == b->filesz && a->flags == b->flags;
+}
+
+static void
+check_image(const struct elf_image *img, size_t size)
+{
+    static const struct elf_segment zero;
+    bool entry_ok = false;
+
+    FUZZ_CHECK(img->segment_count >= 1 && img->segment_count <= ELF_MAX_SEGMENTS);
+    for (unsigned i = 0; i < img->segment_count; i++) {
+        const struct elf_segment *s = &img->segments[i];
+
+        check_segment(s, i > 0 ? s - 1 : NULL, size);
+        if ((s->flags & ELF_SEG_X) && img->entry >= s->vaddr && img->entry - s->vaddr < s->filesz)
+            entry_ok = true;
+    }
+    FUZZ_CHECK(entry_ok);
+    for (unsigned i = img->segment_count; i < ELF_MAX_SEGMENTS; i++)
+        FUZZ_CHECK(segment_equal(&img->segments[i], &zero));
+}
+
+/* Parses an exactly-sized copy of the input placed skew bytes into a heap block. */
+static int
+parse_copy(const uint8_t *data, size_t size, size_t skew, struct elf_image *img)
+{
+    struct elf_image untouched;
+    uint8_t *block = malloc(size + skew + (size + skew == 0)); /* the image ends the block */
+    int ret;
+
+    FUZZ_CHECK(block != NULL);
+    memcpy(block + skew, data, size);
+    memset(img, POISON, sizeof(*img));
+    memset(&untouched, POISON, sizeof(untouched));
+    fuzz_log_reset();
+    ret = elf_parse(block + skew, size, USER_BASE, USER_TOP, img);
+    free(block);
+
+    if (ret != 0) {
+        FUZZ_CHECK(ret == -CAIRN_EINVAL);
+        FUZZ_CHECK(fuzz_log_count[LOG_WARN] == 1);
+        FUZZ_CHECK(memcmp(img, &untouched, sizeof(untouched)) == 0);
+    } else {
+        FUZZ_CHECK(fuzz_log_count[LOG_WARN] == 0 && fuzz_log_count[LOG_ERROR] == 0);
+        check_image(img, size);
+    }
+    return ret;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct elf_image a, b;
+    int ra, rb;
+
+    ra = parse_copy(data, size, 0, &a);
+    rb = parse_copy(data, size, 1, &b);
+    FUZZ_CHECK(ra == rb);
+    if (ra == 0) {
+        FUZZ_CHECK(a.entry == b.entry && a.segment_count == b.segment_count);
+        for (unsigned i = 0; i < a.segment_count; i++)
+            FUZZ_CHECK(segment_equal(&a.segments[i], &b.segments[i]));
+    }
+    return 0;
+}

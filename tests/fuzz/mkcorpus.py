@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the seed corpora of the host fuzzers into tests/fuzz/corpus/<name>/.
+
+Each seed is a small, deliberate input: a well-formed one that takes the
+parser down its main path, and odd ones at the edges of what it accepts.
+The fuzzers mutate from these, so a seed that parses cleanly is worth more
+than many random ones. The files are committed; rerun this script (from
+any directory) only to change the seeds. The layouts are those of the
+parsers' fuzz harnesses, described at the top of each fuzz_<name>.c.
+"""
+import os
+import struct
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def write(parser, name, data):
+    d = os.path.join(ROOT, parser)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(bytes(data))
+
+
+# --- ELF ------------------------------------------------------------------------------
+PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_NOTE, PT_GNU_STACK = 1, 2, 3, 4, 0x6474E551
+PF_X, PF_W, PF_R = 1, 2, 4
+
+
+def elf(phdrs, entry=0x400100, size=0x300, phnum=None, phoff=64, etype=2):
+    ident = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+    eh = ident + struct.pack("<HHIQQQIHHHHHH", etype, 62, 1, entry, phoff, 0, 0, 64, 56,
+                             len(phdrs) if phnum is None else phnum, 64, 0, 0)
+    img = bytearray((i * 7 + 3) & 0xFF for i in range(size))
+    img[0:64] = eh
+    for i, (ptype, flags, off, vaddr, filesz, memsz) in enumerate(phdrs):
+        ph = struct.pack("<IIQQQQQQ", ptype, flags, off, vaddr, vaddr, filesz, memsz,
+                         0x1000 if ptype == PT_LOAD else 8)
+        at = phoff + 56 * i
+        if at + 56 <= size:
+            img[at:at + 56] = ph
+    return img
+
+
+def elf_seeds():
+    text = (PT_LOAD, PF_R | PF_X, 0, 0x400000, 0x200, 0x200)
+    data = (PT_LOAD, PF_R | PF_W, 0x200, 0x402200, 0x80, 0x2F80)
+    stack = (PT_GNU_STACK, PF_R | PF_W, 0, 0, 0, 0)
+    note = (PT_NOTE, PF_R, 0x1C0, 0x4001C0, 0x20, 0x20)
+    write("elf", "static-text-data-bss", elf([text, data, stack, note]))
+    write("elf", "text-only", elf([text], size=0x200))
+    write("elf", "rodata-between", elf([text, (PT_LOAD, PF_R, 0x200, 0x401200, 0x40, 0x40),
+                                        (PT_LOAD, PF_R | PF_W, 0x240, 0x402240, 0x40, 0x1000)]))
+    many = [text] + [(PT_LOAD, PF_R, 0x200, 0x401200 + 0x1000 * i, 0x10, 0x10)
+                     for i in range(15)]
+    write("elf", "sixteen-segments", elf(many, size=0x400))
+    write("elf", "seventeen-segments",
+          elf(many + [(PT_LOAD, PF_R, 0x200, 0x500200, 0x10, 0x10)], size=0x400))
+    write("elf", "writable-and-executable", elf([(PT_LOAD, PF_R | PF_W | PF_X, 0, 0x400000,
+                                                   0x200, 0x200)]))
+    write("elf", "share-a-page", elf([text, (PT_LOAD, PF_R | PF_W, 0x200, 0x400200, 0x80,
+                                             0x100)]))
+    write("elf", "unsorted", elf([data, text]))
+    write("elf", "interp", elf([text, (PT_INTERP, PF_R, 0x1C0, 0x4001C0, 0x10, 0x10)]))
+    write("elf", "entry-in-bss", elf([text, data], entry=0x402300))
+    write("elf", "top-of-user-space", elf([(PT_LOAD, PF_R | PF_X, 0, 0x7FFFFFEEF000, 0x200,
+                                            0x1000)], entry=0x7FFFFFEEF100))
+    write("elf", "table-past-end", elf([text], phnum=200))
+    write("elf", "header-only", elf([], size=64, phnum=0))
+    write("elf", "shared-object", elf([text], etype=3))
+
+
+# --- Multiboot2 -----------------------------------------------------------------------
+def tag(ttype, body):
+    t = struct.pack("<II", ttype, 8 + len(body)) + body
+    return t + bytes(-len(t) % 8)
+
+
+def mbi(tags, end=True):
+    body = b"".join(tags) + (tag(0, b"") if end else b"")
+    return struct.pack("<II", 8 + len(body), 0) + body
+
+
+def mmap_tag(entries, esize=24, version=0):
+    body = struct.pack("<II", esize, version)
+    for base, length, mtype in entries:
+        e = struct.pack("<QQII", base, length, mtype, 0)
+        body += e + bytes(esize - len(e))
+    return tag(6, body)
+
+
+def fb_rgb(addr=0xFD000000, pitch=4096, w=1024, h=768, bpp=32, colours=(16, 8, 8, 8, 0, 8)):
+    return tag(8, struct.pack("<QIIIBBH", addr, pitch, w, h, bpp, 1, 0) + bytes(colours))
+
+
+def rsdp_v2():
+    r = bytearray(b"RSD PTR " + b"\0" + b"BOCHS " + bytes([2]) + struct.pack("<I", 0x7FE0000)
+                  + struct.pack("<I", 36) + struct.pack("<Q", 0x7FE0100) + bytes(4))
+    r[8] = -sum(r[:20]) & 0xFF
+    r[32] = -sum(r) & 0xFF
+    return bytes(r)
+
+
+def mb2_seeds():
+    qemu_mmap = [(0, 0x9FC00, 1), (0x9FC00, 0x400, 2), (0xF0000, 0x10000, 2),
+                 (0x100000, 0x7EE0000, 1), (0x7FE0000, 0x20000, 2), (0xFFFC0000, 0x40000, 2)]
+    grub = [tag(1, b"log=debug test\0"), tag(2, b"GRUB 2.06\0"),
+            tag(3, struct.pack("<II", 0x200000, 0x210000) + b"init\0"),
+            tag(3, struct.pack("<II", 0x210000, 0x218000) + b"test-ipc\0"),
+            tag(4, struct.pack("<II", 639, 130048)), mmap_tag(qemu_mmap), fb_rgb(),
+            tag(15, rsdp_v2())]
+    write("multiboot2", "grub-qemu", mbi(grub))
+    write("multiboot2", "ega-text-acpi1", mbi([
+        tag(1, b"\0"), tag(8, struct.pack("<QIIIBBH", 0xB8000, 160, 80, 25, 16, 2, 0)),
+        tag(14, rsdp_v2()[:20]), mmap_tag(qemu_mmap[:3], esize=32, version=1)]))
+    write("multiboot2", "no-end-tag", mbi(grub[:3], end=False))
+    write("multiboot2", "repeated-tags", mbi([tag(1, b"a\0"), tag(1, b"b\0"), fb_rgb(),
+                                              fb_rgb(bpp=24, pitch=3072), tag(14, rsdp_v2()[:20]),
+                                              tag(14, rsdp_v2()[:20]), tag(15, rsdp_v2()),
+                                              tag(15, rsdp_v2())]))
+    write("multiboot2", "unterminated-strings", mbi([tag(1, b"x" * 300), tag(2, b"loader"),
+                                                     tag(3, struct.pack("<II", 5, 4))]))
+    bad = bytearray(mbi(grub))
+    struct.pack_into("<I", bad, 8 + 4, 0xFFFF)  # the first tag runs past the block
+    write("multiboot2", "tag-too-long", bad)
+    write("multiboot2", "wrapping-region", mbi([mmap_tag([(0xFFFFFFFFFFFFF000, 0x2000, 1),
+                                                          (0x1000, 0, 1)])]))
+    write("multiboot2", "fb-colours-outside-pixel", mbi([fb_rgb(bpp=16, colours=(12, 5, 5, 6,
+                                                                                 0, 5))]))
+    write("multiboot2", "modules-beyond-capacity",
+          mbi([tag(3, struct.pack("<II", i * 0x1000, i * 0x1000 + 0x800) + b"m\0")
+               for i in range(18)]))
+
+
+# --- ACPI -----------------------------------------------------------------------------
+ARENA = 0x10000
+SEAL_RSDP, SEAL_TABLES, RSDP_V2 = 1, 2, 4
+
+
+def sdt(sig, body, rev=1):
+    t = bytearray(sig + struct.pack("<IBB", 36 + len(body), rev, 0) + b"BOCHS BXPC    "
+                  + struct.pack("<I", 1) + b"BXPC" + struct.pack("<I", 1) + body)
+    t[9] = -sum(t) & 0xFF
+    return bytes(t)
+
+
+def madt(x2apic=False, extra=b""):
+    e = b""
+    for uid, apic, flags in ((0, 0, 1), (1, 1, 1), (2, 2, 0), (3, 3, 2)):
+        e += (struct.pack("<BBHIII", 9, 16, 0, apic, flags, uid)
+              if x2apic else struct.pack("<BBBBI", 0, 8, uid, apic, flags))
+    e += struct.pack("<BBBBII", 1, 12, 0, 0, 0xFEC00000, 0)
+    e += struct.pack("<BBBBIH", 2, 10, 0, 0, 2, 0)
+    e += struct.pack("<BBBBIH", 2, 10, 0, 9, 9, 0xD)
+    e += struct.pack("<BBBHB", 4, 6, 0xFF, 0, 1)
+    return sdt(b"APIC", struct.pack("<II", 0xFEE00000, 1) + e + extra, rev=3)
+
+
+def hpet():
+    return sdt(b"HPET", struct.pack("<IBBBBQBHB", 0x8086A201, 0, 64, 0, 0, 0xFED00000, 0,
+                                    0x80, 0))
+
+
+def fadt(rev=5, x_pmtmr=True):
+    body = bytearray(244 - 36)
+    struct.pack_into("<I", body, 40 - 36, 0x7FE0400)  # DSDT
+    struct.pack_into("<H", body, 46 - 36, 9)  # SCI
+    struct.pack_into("<I", body, 76 - 36, 0x608)  # PM_TMR_BLK
+    body[91 - 36] = 4
+    body[108 - 36] = 0x32
+    struct.pack_into("<H", body, 109 - 36, 0x3)
+    struct.pack_into("<I", body, 112 - 36, 0x1 << 8)
+    if x_pmtmr:
+        struct.pack_into("<BBBBQ", body, 208 - 36, 1, 32, 0, 3, 0x608)
+    return sdt(b"FACP", bytes(body), rev=rev)
+
+
+def rsdp(rev, rsdt, xsdt):
+    r = bytearray(b"RSD PTR \0BOCHS " + bytes([rev]) + struct.pack("<IIQ", rsdt, 36, xsdt)
+                  + bytes(4))
+    r[8] = -sum(r[:20]) & 0xFF
+    r[32] = -sum(r) & 0xFF
+    return bytes(r)
+
+
+def acpi_machine(flags, rev=2, tables=None, x2apic=False):
+    tables = tables or [madt(x2apic), hpet(), fadt(), sdt(b"SSDT", b"\0" * 8)]
+    arena = bytearray(0x100)  # the RSDT at 0 and the XSDT at 0x80, laid out below
+    addrs = []
+    for t in tables:
+        arena += bytes(-len(arena) % 16)
+        addrs.append(ARENA + len(arena))
+        arena += t
+    rsdt = sdt(b"RSDT", b"".join(struct.pack("<I", a) for a in addrs))
+    xsdt = sdt(b"XSDT", b"".join(struct.pack("<Q", a) for a in addrs))
+    assert len(rsdt) <= 0x80 and len(xsdt) <= 0x80
+    arena[0:len(rsdt)] = rsdt
+    arena[0x80:0x80 + len(xsdt)] = xsdt
+    return bytes([flags, 0]) + rsdp(rev, ARENA, ARENA + 0x80 if rev >= 2 else 0) + arena
+
+
+def acpi_seeds():
+    write("acpi", "qemu-xsdt", acpi_machine(RSDP_V2))
+    write("acpi", "qemu-xsdt-sealed", acpi_machine(RSDP_V2 | SEAL_RSDP | SEAL_TABLES))
+    write("acpi", "rsdt-acpi1", acpi_machine(0, rev=0, tables=[madt(), fadt(rev=1,
+                                                                            x_pmtmr=False)]))
+    write("acpi", "x2apic", acpi_machine(RSDP_V2 | SEAL_TABLES, x2apic=True))
+    write("acpi", "madt-odd-entries", acpi_machine(RSDP_V2 | SEAL_TABLES, tables=[
+        madt(extra=struct.pack("<BBHQ", 5, 12, 0, 0xFEE10000) + bytes([7, 2, 1, 12]))]))
+    bad = bytearray(acpi_machine(RSDP_V2))
+    bad[2 + 36 + 0x100 + 20] ^= 0xFF  # a byte of the MADT: its checksum fails
+    write("acpi", "bad-table-checksum", bad)
+    write("acpi", "odd-rsdp-length", bytes([RSDP_V2 | 8, 24]) + acpi_machine(RSDP_V2)[2:])
+
+
+# --- command line ---------------------------------------------------------------------
+def cmdline_seeds():
+    def seed(val_size, key, line):
+        return bytes([val_size, len(key)]) + key + line
+
+    write("cmdline", "grub-path-and-keys", seed(16, b"log", b"/boot/cairn.elf log=debug test"))
+    write("cmdline", "bare-key-last-wins", seed(8, b"test", b"test=frame_ x test"))
+    write("cmdline", "tabs-and-prefixes", seed(4, b"log", b"\tlogx=1 log\tlog=warning  "))
+    write("cmdline", "no-value-buffer", seed(0, b"crash", b"crash=pagefault"))
+    write("cmdline", "empty-key", seed(1, b"", b"=x = =="))
+    write("cmdline", "long-line", seed(255, b"k", b"a " * 126 + b"k=" + b"v" * 40))
+
+
+# --- rings ----------------------------------------------------------------------------
+W, R, STORE, RPREP, WPREP, CLOSE, RWAIT, WWAIT, FLUSH, PEER = range(10)
+
+
+def ring_seeds():
+    def u16(v):
+        return struct.pack("<H", v)
+
+    # log2 choice (byte 0 % 7 + 6) and set-up byte (bit 0 attach, bit 1 slack), then ops.
+    write("ring", "write-read", bytes([0, 0, W]) + u16(5) + bytes([R]) + u16(64))
+    stream = b""
+    for n in (1, 7, 8, 30, 0, 50, 100, 3):
+        stream += bytes([W]) + u16(n) + bytes([W]) + u16(n + 9) + bytes([R]) + u16(128)
+        stream += bytes([R]) + u16(4)
+    write("ring", "wrapping-stream", bytes([2, 2]) + stream + bytes([FLUSH | 0x80, RPREP]))
+    write("ring", "full-then-waits", bytes([0, 0]) + (bytes([W]) + u16(20)) * 4
+          + bytes([WPREP, 20, WWAIT]) + u16(20) + bytes([R]) + u16(64)
+          + bytes([RWAIT]) + u16(64) + bytes([CLOSE, PEER, R]) + u16(64))
+    hdr = bytes(4 * 8 + 2)  # every header field at its valid value, head = tail = 0
+    write("ring", "attach-valid", bytes([0, 1]) + hdr + bytes(64) + bytes([W]) + u16(10)
+          + bytes([R]) + u16(10))
+    rec = struct.pack("<II", 12, 0) + b"hello, ring!" + bytes(4)
+    attach = bytes(16) + struct.pack("<II", 24, 0) + bytes(10) + rec + bytes(64 - len(rec))
+    write("ring", "attach-one-record", bytes([0, 3]) + attach + bytes([R]) + u16(64))
+    write("ring", "hostile-length", bytes([0, 0, W]) + u16(4) + bytes([STORE]) + u16(192)
+          + struct.pack("<I", 0x1000) + bytes([R]) + u16(64) + bytes([W]) + u16(1))
+    write("ring", "hostile-tail", bytes([1, 0, W]) + u16(4) + bytes([STORE]) + u16(128)
+          + struct.pack("<I", 0x80000000) + bytes([W]) + u16(1) + bytes([WWAIT]) + u16(8))
+
+
+def main():
+    if len(sys.argv) > 1:
+        sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
+    elf_seeds()
+    mb2_seeds()
+    acpi_seeds()
+    cmdline_seeds()
+    ring_seeds()
+
+
+main()
