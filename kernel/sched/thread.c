@@ -12,8 +12,10 @@
  */
 #include <cairn/errors.h>
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/percpu.h"
 #include "core/panic.h"
 #include "lib/string.h"
 #include "mm/frame.h"
@@ -26,12 +28,32 @@ extern const char thread_trampoline[];
 
 static uint32_t next_thread_id = 1; /* [a] */
 
+/* Objects freed before this CPU has a current thread (early boot, one CPU). */
+static struct object_reclaim boot_reclaim;
+
+struct object_reclaim *
+object_reclaim_get(bool *irq)
+{
+    struct thread *t;
+
+    *irq = irq_save();
+    t = percpu_ready ? sched_current() : NULL;
+    return t ? &t->reclaim : &boot_reclaim;
+}
+
+void
+object_reclaim_put(bool irq)
+{
+    irq_restore(irq);
+}
+
 static void
 thread_destroy(struct object *o)
 {
     struct thread *t = thread_from(o);
 
     assert(t->state == THREAD_DEAD || t->state == THREAD_NEW);
+    assert(!t->reclaim.active && !t->reclaim.pending);
     if (t->kstack_phys)
         frame_free(t->kstack_phys, THREAD_STACK_ORDER);
     kfree(t->fpu_state);
