@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Threads: a kernel stack, a saved context, a priority and a state. Kernel
+ * Threads: a kernel stack (16 KiB above an unmapped guard page,
+ * mm/kstack.h), a saved context, a priority and a state. Kernel
  * threads run kernel functions; user threads (process != NULL) also own an
  * FPU/SSE save area and enter user mode from their kernel stack.
  *
@@ -38,7 +39,6 @@
 
 #define THREAD_PRIORITIES      32 /* 0 lowest .. 31 highest */
 #define THREAD_PRIORITY_NORMAL 16
-#define THREAD_STACK_ORDER     2 /* 16 KiB kernel stacks */
 #define THREAD_NAME_MAX        16
 
 enum thread_state {
@@ -82,8 +82,8 @@ struct thread_ipc {
 struct thread {
     struct object obj;             /* type CAIRN_OBJ_THREAD; its refcount is the thread's */
     uint64_t saved_rsp;            /* [r] valid while not running */
-    uint64_t kstack_top;           /* [I] */
-    uint64_t kstack_phys;          /* [I] 2^THREAD_STACK_ORDER frames */
+    uint64_t kstack_top;           /* [I] in the kernel stack area, above a guard page */
+    uint64_t kstack_phys;          /* [I] its frames (mm/kstack.h); 0 once reaped */
     struct list_node rq_link;      /* [r] run queue or sleeper list */
     enum thread_state state;       /* [r] */
     bool on_cpu;                   /* [a] its registers are live on some CPU */
