@@ -215,7 +215,8 @@ fault pagefault 'kernel page fault .* at address 00000deadbeef000' \
 fault gp 'kernel general protection fault' 'RIP [0-9a-f]+ <crash_general_protection\+0x'
 fault ud 'kernel invalid opcode' 'RIP [0-9a-f]+ <crash_invalid_opcode\+0x'
 fault divide 'kernel divide error' 'RIP [0-9a-f]+ <crash_divide\+0x'
-fault stack 'kernel double fault'
+fault stack 'kernel stack overflow in thread crash-stack ' 'kernel double fault' \
+    'RIP [0-9a-f]+ <crash_stack_overflow\+0x'
 fault panic 'kernel panic on cpu 0: deliberate panic' '#0 +[0-9a-f]+ <crash_trigger\+0x' \
     '<kmain\+0x'
 

@@ -9,6 +9,7 @@
 #include "arch/x86_64/layout.h"
 #include "console/console.h"
 #include "core/ksyms.h"
+#include "mm/kstack.h"
 #include "mm/vm.h"
 
 #define BACKTRACE_MAX_FRAMES 64
@@ -38,14 +39,15 @@ page_mapped(uint64_t va)
 }
 
 /* Can 16 bytes at fp be read without faulting? The range must lie in the
- * kernel image or the direct map (where stacks live), and be mapped: an
- * overflowed stack points into its unmapped guard page. */
+ * kernel image (the boot stack), the kernel stack area or the direct map,
+ * and be mapped: an overflowed stack points into its unmapped guard page. */
 static bool
 frame_readable(uint64_t fp)
 {
     if (fp & 7)
         return false;
     if (!(fp >= (uint64_t)_kernel_start && fp + 16 <= (uint64_t)_kernel_end) &&
+        !(kstack_contains(fp) && kstack_contains(fp + 15)) &&
         !(fp >= PHYS_MAP_BASE && fp + 16 <= PHYS_MAP_BASE + PHYS_MAP_SIZE))
         return false;
     return page_mapped(fp) && page_mapped(fp + 15);

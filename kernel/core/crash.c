@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Each crash_* function is noinline and does exactly one bad thing, so the
- * fault's RIP lands inside it and the dump must name it.
+ * fault's RIP lands inside it and the dump must name it. The stack
+ * overflow runs in a kernel thread of its own, so it hits the guard page
+ * below a thread's stack (mm/kstack.h), and the dump must name the thread.
  */
 #include <stdint.h>
 
@@ -9,6 +11,7 @@
 #include "core/crash.h"
 #include "core/panic.h"
 #include "lib/string.h"
+#include "sched/sched.h"
 
 #define UNMAPPED_ADDRESS 0x00000deadbeef000ull
 
@@ -53,6 +56,27 @@ crash_stack_overflow(unsigned depth)
     return crash_stack_overflow(depth + 1) + pad[0];
 }
 
+static long
+crash_stack_thread(void *arg)
+{
+    (void)arg;
+    return crash_stack_overflow(0);
+}
+
+/* Overflow the stack of a new thread, "crash-stack"; the boot context
+ * becomes the idle thread meanwhile (the dump stops the machine). */
+static _Noreturn void
+crash_stack_in_thread(void)
+{
+    struct thread *t =
+        thread_create("crash-stack", crash_stack_thread, NULL, THREAD_PRIORITY_NORMAL);
+
+    if (!t)
+        panic("crash: cannot create the thread to overflow");
+    sched_start(t);
+    sched_idle_loop();
+}
+
 void
 crash_trigger(const char *kind)
 {
@@ -66,7 +90,7 @@ crash_trigger(const char *kind)
     else if (strcmp(kind, "divide") == 0)
         crash_divide();
     else if (strcmp(kind, "stack") == 0)
-        crash_stack_overflow(0);
+        crash_stack_in_thread();
     else if (strcmp(kind, "panic") == 0)
         panic("deliberate panic from crash_trigger");
     else

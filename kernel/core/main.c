@@ -31,6 +31,7 @@
 #include "lib/log.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/kstack.h"
 #include "mm/memmap.h"
 #include "mm/vm.h"
 #include "obj/ioport.h"
@@ -75,6 +76,7 @@ memory_init(void)
     max_phys = vm_init(&boot_info);
     frame_init_buddy(max_phys);
     kmalloc_init();
+    kstack_init();
 }
 
 static void

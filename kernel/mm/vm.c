@@ -69,6 +69,9 @@ pt_table_virt(uint64_t phys)
 void
 pt_flush(const struct pagetable *pt, uint64_t va)
 {
+    /* The kernel stack area is flushed in batches, by kstack.c. */
+    if (pt == &kernel_pagetable && va >= KSTACK_BASE && va < KSTACK_BASE + KSTACK_AREA)
+        return;
     tlb_flush_page(pt, va);
 }
 

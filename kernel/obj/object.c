@@ -8,6 +8,15 @@
  * through any reference happens before destroy. A live count goes up in
  * object_init and down just before destroy, so it counts objects that
  * exist.
+ *
+ * Destruction is a loop, not recursion (object.h): the context that takes
+ * an object's refs to 0 while already destroying another only queues it;
+ * the outermost object_unref_last takes the queue's objects one at a time
+ * and destroys them, so no chain of references can deepen the stack by
+ * more than one destroy. A context's queue is empty and inactive whenever
+ * no object_unref_last runs in it: the outermost call marks it inactive
+ * only when it finds the queue empty, both with interrupts off, so an
+ * interrupt handler never queues an object that nobody will destroy.
  */
 #include "obj/object.h"
 
@@ -32,6 +41,7 @@ object_init(struct object *o, uint32_t type, const struct object_ops *ops)
     o->ops = ops;
     o->quota = NULL;
     o->charged = 0;
+    o->reclaim_next = NULL;
     if (object_type_valid(type))
         __atomic_add_fetch(&object_live[type], 1, __ATOMIC_RELAXED);
     else
@@ -64,18 +74,12 @@ object_charge_taken(struct object *o, struct quota *q, uint64_t bytes)
     o->charged = bytes;
 }
 
-void
-object_unref_last(struct object *o, uint32_t old)
+/* The last reference to o is gone: give back its charge and free it. */
+static void
+object_destroy(struct object *o)
 {
-    uint32_t type;
+    uint32_t type = o->type;
 
-    if (old == 0) {
-        /* Already destroyed: a reference was dropped twice. Destroying
-         * again would free it twice; leave it and say so. */
-        log_error("object: koid %llu unreferenced below zero", (unsigned long long)o->koid);
-        return;
-    }
-    type = o->type;
     if (object_type_valid(type))
         __atomic_sub_fetch(&object_live[type], 1, __ATOMIC_RELAXED);
     if (o->quota) {
@@ -87,6 +91,40 @@ object_unref_last(struct object *o, uint32_t old)
     }
     if (o->ops && o->ops->destroy)
         o->ops->destroy(o);
+}
+
+void
+object_unref_last(struct object *o, uint32_t old)
+{
+    struct object_reclaim *r;
+    bool irq;
+
+    if (old == 0) {
+        /* Already destroyed: a reference was dropped twice. Destroying
+         * again would free it twice; leave it and say so. */
+        log_error("object: koid %llu unreferenced below zero", (unsigned long long)o->koid);
+        return;
+    }
+    r = object_reclaim_get(&irq);
+    if (r->active) {
+        /* Inside a destroy of this context: the outermost call takes it. */
+        o->reclaim_next = r->pending;
+        r->pending = o;
+        object_reclaim_put(irq);
+        return;
+    }
+    r->active = true;
+    object_reclaim_put(irq);
+    while (o) {
+        object_destroy(o);
+        r = object_reclaim_get(&irq);
+        o = r->pending;
+        if (o)
+            r->pending = o->reclaim_next;
+        else
+            r->active = false;
+        object_reclaim_put(irq);
+    }
 }
 
 unsigned

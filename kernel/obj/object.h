@@ -10,6 +10,18 @@
  * frees the containing object. After object_unref() the caller must not
  * touch the object again.
  *
+ * Destruction never nests more than one level. A destroy drops references
+ * to other objects (a process closes its handles, a quota drops its
+ * parent), and those may be last references too: dropped while the same
+ * context is already inside a destroy, such an object is only put on that
+ * context's pending list (struct object_reclaim, linked through
+ * reclaim_next), and the outermost object_unref_last destroys the pending
+ * objects one after another before it returns. So a chain of any length
+ * (process -> handle -> process -> ...) costs one destroy's stack depth.
+ * A context is a thread; an interrupt handler uses the record of the
+ * thread it interrupted, so objects it finds pending are destroyed by
+ * that thread, and the ones it frees itself never nest either.
+ *
  * Each object gets a koid (kernel object id) at init: unique for the boot,
  * never reused, never 0. Per-type counts of live objects exist for leak
  * tests. An object made for a process is charged to that process's memory
@@ -17,11 +29,13 @@
  *
  * Pure code (only __atomic builtins), also built for host tests.
  *
- * Lock legend: [I] immutable after object_init, [a] atomic.
+ * Lock legend: [I] immutable after object_init, [a] atomic, [r] see
+ * struct object_reclaim.
  */
 #ifndef CAIRN_OBJ_OBJECT_H
 #define CAIRN_OBJ_OBJECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <cairn/rights.h>
@@ -50,7 +64,23 @@ struct object {
     const struct object_ops *ops; /* [I] */
     struct quota *quota;          /* set once by object_charge: a reference, or NULL */
     uint64_t charged;             /* bytes charged to quota */
+    struct object *reclaim_next;  /* [r] on a pending list once refs is 0 */
 };
+
+/*
+ * One context's destruction state (a thread's: sched/thread.h). [r]: the
+ * owning thread, with interrupts off (an interrupt handler on its CPU may
+ * add to it).
+ */
+struct object_reclaim {
+    struct object *pending; /* [r] objects left to destroy, the last added first */
+    bool active;            /* [r] an object_unref_last is destroying in this context */
+};
+
+/* Supplied by the embedder (the scheduler; host tests stub it): the calling
+ * context's record, with interrupts off until object_reclaim_put(irq). */
+struct object_reclaim *object_reclaim_get(bool *irq);
+void object_reclaim_put(bool irq);
 
 /* Initialises the header embedded in a new object: one reference (the
  * caller's), a fresh koid, and one more live object of its type. type must
@@ -78,7 +108,9 @@ object_ref(struct object *o)
     __atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
 }
 
-/* Drops one reference; the last one destroys the object. */
+/* Drops one reference; the last one destroys the object, at once or, when
+ * the caller is itself inside a destroy, before that outermost destroy's
+ * object_unref_last returns. */
 void object_unref_last(struct object *o, uint32_t old); /* object.c: old is 0 or 1 */
 static inline void
 object_unref(struct object *o)

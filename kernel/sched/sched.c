@@ -15,8 +15,18 @@
  * - the CPU's timer is armed no later than the first wake_at on its
  *   `sleepers` (a thread joins the timer list of the CPU it runs on, and
  *   that CPU arms its own timer; see time/timer.h).
+ * - `dead` holds the threads that died on this CPU and are not yet reaped;
+ *   the CPU's reaper is READY or RUNNING whenever it is non-empty.
  * A thread's `on_cpu` flag stays set until the thread that replaced it has
  * finished the switch, so no other CPU resumes a context still being saved.
+ *
+ * Reaping: a dying thread puts itself on its CPU's `dead` list and wakes
+ * that CPU's reaper, a kernel thread pinned there at the highest priority,
+ * which usually runs next. The reaper frees the stack and drops the
+ * thread's own reference with interrupts on, so the process teardown that
+ * the last thread of a process triggers (closing every handle, freeing the
+ * address space, and whatever objects that frees in turn) is preemptible
+ * and never runs inside the switch path.
  */
 #include <cairn/errors.h>
 
@@ -41,6 +51,8 @@ struct runqueue {
     struct list_node sleepers;                 /* [lock] */
     struct thread *current;                    /* [lock] mirrored by cpus[i].current */
     struct thread *idle;                       /* [I] */
+    struct list_node dead;                     /* [lock] died here, not yet reaped */
+    struct thread *reaper;                     /* [I] reaps `dead` */
     uint64_t switches;                         /* [lock] */
     bool online;                               /* [I] */
 };
@@ -150,8 +162,36 @@ sched_finish_switch(struct thread *prev)
 
     __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
     spin_unlock(&rq->lock);
-    if (prev->state == THREAD_DEAD)
-        thread_reap(prev);
+}
+
+/* The reaper of the CPU whose run queue is arg (see the file comment). */
+static long
+sched_reaper(void *arg)
+{
+    struct runqueue *rq = arg;
+
+    for (;;) {
+        bool irq = irq_save();
+        struct thread *t;
+
+        spin_lock(&rq->lock);
+        if (list_empty(&rq->dead)) {
+            /* thread_exit checks for this state under the same lock. */
+            rq->current->state = THREAD_BLOCKED;
+            schedule_locked(rq);
+            irq_restore(irq);
+            continue;
+        }
+        t = list_entry(list_pop_front(&rq->dead), struct thread, rq_link);
+        spin_unlock(&rq->lock);
+        irq_restore(irq);
+        /* It died on this CPU, and we run here: it is off the CPU, but
+         * make sure its switch is finished. */
+        while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+            cpu_relax();
+        thread_reap(t);
+    }
+    return 0;
 }
 
 /* The work happens on the way out of the interrupt (sched_preempt_check). */
@@ -174,6 +214,7 @@ sched_init_cpu(void)
     for (unsigned p = 0; p < THREAD_PRIORITIES; p++)
         list_init(&rq->ready[p]);
     list_init(&rq->sleepers);
+    list_init(&rq->dead);
     idle->state = THREAD_RUNNING;
     idle->on_cpu = true;
     idle->cpu = index;
@@ -188,6 +229,11 @@ sched_init_cpu(void)
     if (index == 0)
         trap_set_handler(VEC_RESCHED, sched_resched_ipi, NULL);
     __atomic_store_n(&rq->online, true, __ATOMIC_RELEASE);
+
+    rq->reaper = thread_create("reaper", sched_reaper, rq, THREAD_PRIORITIES - 1);
+    if (!rq->reaper || sched_set_pin(rq->reaper, (int)index) < 0)
+        panic("sched: no reaper for cpu %u", index);
+    sched_start(rq->reaper);
 }
 
 /* The online CPU with the least work, counting a busy CPU's running thread. */
@@ -508,7 +554,10 @@ thread_exit(long status)
     rq = this_rq();
     spin_lock(&rq->lock);
     __atomic_store_n(&rq->current->state, THREAD_DEAD, __ATOMIC_RELEASE);
-    /* The thread switched to reaps this one (sched_finish_switch). */
+    /* This CPU's reaper frees it once it is off the CPU. */
+    list_push_back(&rq->dead, &rq->current->rq_link);
+    if (rq->reaper->state == THREAD_BLOCKED)
+        enqueue_locked(rq, rq->reaper);
     schedule_locked(rq);
     panic("dead thread %s ran again", rq->current->name);
 }

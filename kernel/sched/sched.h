@@ -28,8 +28,9 @@
 #define SCHED_SLICE_TICKS 2
 #define SCHED_FOREVER     UINT64_MAX /* a deadline that never comes */
 
-/* Turn the calling boot context into this CPU's idle thread and set up
- * its run queue. Called once per CPU, with interrupts off. */
+/* Turn the calling boot context into this CPU's idle thread, set up its
+ * run queue and start its reaper (which frees the threads that die on this
+ * CPU). Called once per CPU, with interrupts off, once memory is up. */
 void sched_init_cpu(void);
 /* Run the idle loop: halt until there is work, run it. Never returns. */
 _Noreturn void sched_idle_loop(void);
@@ -104,7 +105,8 @@ sched_preempt_check(void)
         sched_preempt();
 }
 
-/* The second half of a context switch, run by the thread switched to. */
+/* The second half of a context switch, run by the thread switched to
+ * with interrupts off: it lets the previous thread go. */
 void sched_finish_switch(struct thread *prev);
 
 /* Ready threads on a CPU's queue (for balancing and tests). */

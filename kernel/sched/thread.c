@@ -12,12 +12,14 @@
  */
 #include <cairn/errors.h>
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/percpu.h"
 #include "core/panic.h"
 #include "lib/string.h"
-#include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/kstack.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
@@ -26,14 +28,34 @@ extern const char thread_trampoline[];
 
 static uint32_t next_thread_id = 1; /* [a] */
 
+/* Objects freed before this CPU has a current thread (early boot, one CPU). */
+static struct object_reclaim boot_reclaim;
+
+struct object_reclaim *
+object_reclaim_get(bool *irq)
+{
+    struct thread *t;
+
+    *irq = irq_save();
+    t = percpu_ready ? sched_current() : NULL;
+    return t ? &t->reclaim : &boot_reclaim;
+}
+
+void
+object_reclaim_put(bool irq)
+{
+    irq_restore(irq);
+}
+
 static void
 thread_destroy(struct object *o)
 {
     struct thread *t = thread_from(o);
 
     assert(t->state == THREAD_DEAD || t->state == THREAD_NEW);
+    assert(!t->reclaim.active && !t->reclaim.pending);
     if (t->kstack_phys)
-        frame_free(t->kstack_phys, THREAD_STACK_ORDER);
+        kstack_free(t->kstack_top, t->kstack_phys);
     kfree(t->fpu_state);
     if (t->process) {
         process_thread_remove(t->process, t);
@@ -55,12 +77,10 @@ thread_create(const char *name, long (*fn)(void *), void *arg, unsigned priority
     t = kzalloc(sizeof(*t));
     if (!t)
         return NULL;
-    t->kstack_phys = frame_alloc(THREAD_STACK_ORDER);
-    if (!t->kstack_phys) {
+    if (kstack_alloc(&t->kstack_top, &t->kstack_phys) < 0) {
         kfree(t);
         return NULL;
     }
-    t->kstack_top = (uint64_t)phys_to_virt(t->kstack_phys) + (PAGE_SIZE << THREAD_STACK_ORDER);
     strlcpy(t->name, name, sizeof(t->name));
     t->priority = priority;
     t->state = THREAD_NEW;
@@ -121,8 +141,7 @@ thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t
     ((uint64_t *)t->saved_rsp)[2] = (uint64_t)t;
     t->fpu_state = fpu;
     /* Its structure, FPU area and kernel stack are the process's to pay. */
-    if (process_charge(p, &t->obj,
-                       sizeof(*t) + fpu_area_size() + (PAGE_SIZE << THREAD_STACK_ORDER)) < 0) {
+    if (process_charge(p, &t->obj, sizeof(*t) + fpu_area_size() + KSTACK_SIZE) < 0) {
         thread_unref(t);
         return NULL;
     }
@@ -144,7 +163,7 @@ thread_reap(struct thread *t)
      * hears of the reaping, so that when the process's last thread is
      * reaped and its waiters wake, no reference of the thread's own is
      * left. */
-    frame_free(t->kstack_phys, THREAD_STACK_ORDER);
+    kstack_free(t->kstack_top, t->kstack_phys);
     t->kstack_phys = 0;
     if (p)
         process_ref(p);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Threads: a kernel stack, a saved context, a priority and a state. Kernel
+ * Threads: a kernel stack (16 KiB above an unmapped guard page,
+ * mm/kstack.h), a saved context, a priority and a state. Kernel
  * threads run kernel functions; user threads (process != NULL) also own an
  * FPU/SSE save area and enter user mode from their kernel stack.
  *
@@ -38,7 +39,6 @@
 
 #define THREAD_PRIORITIES      32 /* 0 lowest .. 31 highest */
 #define THREAD_PRIORITY_NORMAL 16
-#define THREAD_STACK_ORDER     2 /* 16 KiB kernel stacks */
 #define THREAD_NAME_MAX        16
 
 enum thread_state {
@@ -80,34 +80,35 @@ struct thread_ipc {
 };
 
 struct thread {
-    struct object obj;          /* type CAIRN_OBJ_THREAD; its refcount is the thread's */
-    uint64_t saved_rsp;         /* [r] valid while not running */
-    uint64_t kstack_top;        /* [I] */
-    uint64_t kstack_phys;       /* [I] 2^THREAD_STACK_ORDER frames */
-    struct list_node rq_link;   /* [r] run queue or sleeper list */
-    enum thread_state state;    /* [r] */
-    bool on_cpu;                /* [a] its registers are live on some CPU */
-    unsigned priority;          /* [I] */
-    unsigned cpu;               /* [r] the CPU whose run queue owns it */
-    int pin;                    /* [r] the one CPU it may run on, or -1: any */
-    unsigned slice_left;        /* [r] ticks before preemption */
-    uint64_t wake_at;           /* [r] monotonic ns, while on the timer list */
-    bool on_timer;              /* [r] on its run queue's timer list (sleepers) */
-    bool timed_out;             /* [r] the last sched_block_until ended by its deadline */
-    struct process *process;    /* [I] NULL for kernel threads */
-    void *fpu_state;            /* [I] xsave area, user threads only */
-    uint64_t user_entry;        /* [I] user threads: where they enter ring 3 */
-    uint64_t user_stack;        /* [I] ... with this stack pointer */
-    uint64_t user_arg;          /* [I] ... and this in rdi */
-    int64_t exit_status;        /* [w] valid once exited */
-    bool exited;                /* [w] it has ended (or will never run): exit_status is final */
-    struct waitq exit_wq;       /* thread_wait callers, woken when it exits */
-    bool stop;                  /* [a] its process is ending: stop at the next chance */
-    bool started;               /* [p] user threads: thread_start has run */
-    struct list_node proc_link; /* [p] user threads: on process->threads */
-    struct thread_ipc ipc;      /* see above */
-    uint32_t id;                /* [I] */
-    char name[THREAD_NAME_MAX]; /* [I] */
+    struct object obj;             /* type CAIRN_OBJ_THREAD; its refcount is the thread's */
+    uint64_t saved_rsp;            /* [r] valid while not running */
+    uint64_t kstack_top;           /* [I] in the kernel stack area, above a guard page */
+    uint64_t kstack_phys;          /* [I] its frames (mm/kstack.h); 0 once reaped */
+    struct list_node rq_link;      /* [r] run queue or sleeper list */
+    enum thread_state state;       /* [r] */
+    bool on_cpu;                   /* [a] its registers are live on some CPU */
+    unsigned priority;             /* [I] */
+    unsigned cpu;                  /* [r] the CPU whose run queue owns it */
+    int pin;                       /* [r] the one CPU it may run on, or -1: any */
+    unsigned slice_left;           /* [r] ticks before preemption */
+    uint64_t wake_at;              /* [r] monotonic ns, while on the timer list */
+    bool on_timer;                 /* [r] on its run queue's timer list (sleepers) */
+    bool timed_out;                /* [r] the last sched_block_until ended by its deadline */
+    struct process *process;       /* [I] NULL for kernel threads */
+    void *fpu_state;               /* [I] xsave area, user threads only */
+    uint64_t user_entry;           /* [I] user threads: where they enter ring 3 */
+    uint64_t user_stack;           /* [I] ... with this stack pointer */
+    uint64_t user_arg;             /* [I] ... and this in rdi */
+    int64_t exit_status;           /* [w] valid once exited */
+    bool exited;                   /* [w] it has ended (or will never run): exit_status is final */
+    struct waitq exit_wq;          /* thread_wait callers, woken when it exits */
+    bool stop;                     /* [a] its process is ending: stop at the next chance */
+    bool started;                  /* [p] user threads: thread_start has run */
+    struct list_node proc_link;    /* [p] user threads: on process->threads */
+    struct thread_ipc ipc;         /* see above */
+    struct object_reclaim reclaim; /* objects this thread has yet to destroy (obj/object.h) */
+    uint32_t id;                   /* [I] */
+    char name[THREAD_NAME_MAX];    /* [I] */
 };
 
 /* Create a kernel thread that runs fn(arg) and exits with its return

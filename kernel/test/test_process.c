@@ -35,8 +35,8 @@ expect_counts(struct counts before, const char *when)
 {
     struct counts now = counts_now();
 
-    /* The last thread of a process is reaped, and the process freed, by the
-     * next thread on its CPU, a moment after it is seen to exit. */
+    /* The last thread of a process is reaped, and the process freed, by its
+     * CPU's reaper, a moment after it is seen to exit. */
     for (unsigned i = 0;
          i < 1000 && (now.threads != before.threads || now.processes != before.processes ||
                       now.frames != before.frames);

@@ -11,7 +11,7 @@
 /* Sleep in 1 ms steps until t is dead or timeout_ms pass; true if it died. */
 bool ktest_wait_dead(struct thread *t, uint64_t timeout_ms);
 
-/* A dead thread is reaped by the next thread on its CPU, a moment after its
+/* A dead thread is reaped by its CPU's reaper, a moment after its
  * state says DEAD: wait up to a second for the live count to reach
  * expected; true if it did. */
 bool ktest_live_threads_settle(unsigned expected);

@@ -65,6 +65,24 @@ kfree(void *p)
     free(p);
 }
 
+/* --- the per-context destroy record ------------------------------------ */
+
+/* The kernel keeps one per thread; here each host thread has its own. */
+static __thread struct object_reclaim reclaim_record;
+
+struct object_reclaim *
+object_reclaim_get(bool *irq)
+{
+    *irq = false;
+    return &reclaim_record;
+}
+
+void
+object_reclaim_put(bool irq)
+{
+    (void)irq;
+}
+
 /* --- test objects ------------------------------------------------------- */
 
 struct tobj {
@@ -1216,11 +1234,93 @@ TEST(quota_never_passes_its_limit_under_concurrent_charges)
     CHECK(nothing_alive());
 }
 
+/* --- destruction depth ------------------------------------------------- */
+
+/* A link of a chain: it holds the only reference to the next link, and its
+ * destroy drops it, the way a process's handle table holds the next
+ * process. Each destroy notes how deep the stack is. */
+struct link {
+    struct object obj;
+    struct object *next;
+};
+
+static uintptr_t chain_lowest_sp, chain_first_sp; /* stack depth seen by destroys */
+static unsigned chain_destroyed;
+
+static void
+link_destroy(struct object *o)
+{
+    struct link *l = (struct link *)o;
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+    if (!chain_first_sp)
+        chain_first_sp = sp;
+    if (sp < chain_lowest_sp)
+        chain_lowest_sp = sp;
+    chain_destroyed++;
+    if (l->next)
+        object_unref(l->next);
+    free(l);
+}
+
+static const struct object_ops link_ops = {.destroy = link_destroy};
+
+TEST(destroying_a_chain_of_100000_objects_nests_one_destroy_deep)
+{
+    enum {
+        N = 100000
+    };
+    struct link *head = NULL;
+
+    for (unsigned i = 0; i < N; i++) {
+        struct link *l = malloc(sizeof(*l));
+
+        CHECK(l != NULL);
+        object_init(&l->obj, CAIRN_OBJ_ENDPOINT, &link_ops);
+        l->next = head ? &head->obj : NULL; /* takes over our reference */
+        head = l;
+    }
+    chain_lowest_sp = UINTPTR_MAX;
+    chain_first_sp = 0;
+    chain_destroyed = 0;
+    object_unref(&head->obj);
+    CHECK(chain_destroyed == N);
+    /* Every destroy ran at the depth of the first (recursion would go down
+     * some 100 bytes a link, 10 MB here). */
+    CHECK(chain_first_sp - chain_lowest_sp < 256);
+    CHECK(!reclaim_record.active && !reclaim_record.pending);
+    CHECK(nothing_alive());
+}
+
+TEST(destroying_a_chain_of_100000_quotas_frees_every_one)
+{
+    enum {
+        N = 100000
+    };
+    struct quota *root = quota_create_root(1 << 20), *q = root;
+
+    for (unsigned i = 0; i < N; i++) {
+        struct quota *child;
+
+        CHECK(quota_split(q, 4096, &child) == 0);
+        if (q != root)
+            quota_unref(q); /* the child holds its parent */
+        q = child;
+    }
+    CHECK(quota_used(root) == 4096);
+    quota_unref(q);
+    CHECK(quota_used(root) == 0);
+    quota_unref(root);
+    CHECK(nothing_alive());
+}
+
 int
 main(void)
 {
     RUN(object_init_counts_one_reference_and_gives_unique_koids);
     RUN(object_koids_are_never_reused);
+    RUN(destroying_a_chain_of_100000_objects_nests_one_destroy_deep);
+    RUN(destroying_a_chain_of_100000_quotas_frees_every_one);
     RUN(handle_insert_get_round_trip_counts_references);
     RUN(handle_get_reference_outlives_close);
     RUN(handle_get_with_type_none_accepts_any_type);

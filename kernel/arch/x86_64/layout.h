@@ -5,6 +5,7 @@
  *   0x0000000000000000 .. 0x00007fffffffffff   user space (later issues)
  *   0xffff800000000000 .. +64 TiB              direct map of RAM (PHYS_MAP_BASE + phys)
  *   0xffffc00000000000 .. +1 TiB               device mappings (uncached MMIO, framebuffer)
+ *   0xffffc10000000000 .. +512 GiB             kernel stacks, each above a guard page (mm/kstack.h)
  *   0xffffffff80000000 .. +2 GiB               the kernel image (-mcmodel=kernel), loaded at
  *                                              physical KERNEL_PHYS
  */
@@ -17,6 +18,8 @@
 #define PHYS_MAP_SIZE 0x0000400000000000 /* 64 TiB */
 #define MMIO_BASE     0xffffc00000000000
 #define MMIO_SIZE     0x0000010000000000 /* 1 TiB */
+#define KSTACK_BASE   0xffffc10000000000
+#define KSTACK_AREA   0x0000008000000000 /* 512 GiB, one top-level entry */
 
 #define PAGE_SIZE       4096
 #define PAGE_SHIFT      12

@@ -9,8 +9,9 @@
  * does it reuse the block for the next AP. cpus[0..cpu_count) are exactly
  * the CPUs online: a CPU that fails is parked with INIT and its slot reused.
  *
- * Each AP gets a 16 KiB kernel stack and its IST stacks from the direct map
- * (so, unlike the boot stack, without a guard page), loads its own GDT and
+ * Each AP gets a 16 KiB kernel stack above a guard page (mm/kstack.h; it
+ * becomes its idle thread's) and IST stacks from kmalloc (without guard
+ * pages), loads its own GDT and
  * TSS and the kernel's page table, enables its local APIC and timer, and
  * ends in smp_ap_idle() with interrupts on.
  */
@@ -29,13 +30,12 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/kstack.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "time/clock.h"
 #include "time/timer.h"
 
-#define AP_STACK_ORDER    2 /* 16 KiB, like the boot stack */
-#define AP_STACK_SIZE     (PAGE_SIZE << AP_STACK_ORDER)
 #define AP_IST_SIZE       (3 * IST_STACK_SIZE)
 #define INIT_DELAY_NS     10000000ul   /* 10 ms between INIT and STARTUP (SDM) */
 #define SIPI_DELAY_NS     200000ul     /* 200 µs before a second STARTUP */
@@ -174,10 +174,11 @@ smp_start_cpu(unsigned index, uint32_t apic_id)
 {
     struct smp_params *params = phys_to_virt(SMP_PARAMS_PHYS);
     struct cpu *c = &cpus[index];
-    uint64_t stack, start;
+    uint64_t stack = 0, stack_top = 0, start;
     void *ist;
 
-    stack = frame_alloc(AP_STACK_ORDER);
+    if (kstack_alloc(&stack_top, &stack) < 0)
+        stack = 0;
     ist = kmalloc(AP_IST_SIZE);
     if (!stack || !ist) {
         log_warn("smp: no memory for the stacks of APIC id %u; skipped", apic_id);
@@ -188,7 +189,7 @@ smp_start_cpu(unsigned index, uint32_t apic_id)
     c->index = index;
     c->apic_id = apic_id;
     __atomic_store_n(&params->started, 0, __ATOMIC_RELAXED);
-    params->stack_top = (uint64_t)phys_to_virt(stack) + AP_STACK_SIZE;
+    params->stack_top = stack_top;
     params->cpu = (uint64_t)c;
     params->ist = (uint64_t)ist;
     /* The AP reads the block with paging off; make it visible before the
@@ -231,7 +232,7 @@ err_free:
     if (ist)
         kfree(ist);
     if (stack)
-        frame_free(stack, AP_STACK_ORDER);
+        kstack_free(stack_top, stack);
     return stack && ist ? -CAIRN_EBUSY : -CAIRN_ENOMEM;
 }
 

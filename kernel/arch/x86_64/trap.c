@@ -24,6 +24,7 @@
 #include "core/backtrace.h"
 #include "core/panic.h"
 #include "lib/log.h"
+#include "mm/kstack.h"
 #include "mm/usercopy.h"
 #include "obj/process.h"
 #include "sched/sched.h"
@@ -106,12 +107,32 @@ trap_dump(const struct trap_frame *tf)
     backtrace_print_trap(tf->rip, tf->rbp, tf->rsp);
 }
 
+/* An overflowed kernel stack faults in the guard page below it: pushing
+ * the page fault's frame there fails too, which makes a double fault (on
+ * its own IST stack), with CR2 still naming the guard. A fault that could
+ * be delivered (an access below the stack pointer) lands here as a page
+ * fault. Either way, say so and whose stack it was. */
+static void
+trap_report_stack_overflow(const struct trap_frame *tf)
+{
+    struct thread *t = percpu_ready ? sched_current() : NULL;
+    uint64_t cr2 = read_cr2();
+
+    if (tf->vector != VEC_DOUBLE_FAULT && tf->vector != VEC_PAGE_FAULT)
+        return;
+    if (!kstack_guard_hit(cr2) && !(tf->vector == VEC_DOUBLE_FAULT && kstack_guard_hit(tf->rsp)))
+        return;
+    kprintf("\n*** kernel stack overflow in thread %s (id %u) on cpu %u: guard page hit at %016lx",
+            t ? t->name : "boot", t ? t->id : 0, cpu_current_index(), cr2);
+}
+
 static _Noreturn void
 trap_kernel_exception(struct trap_frame *tf)
 {
     const char *name = exception_names[tf->vector & 31];
 
     panic_begin();
+    trap_report_stack_overflow(tf);
     kprintf("\n*** kernel %s (vector %lu) on cpu %u", name, tf->vector, cpu_current_index());
     if (tf->vector == VEC_PAGE_FAULT)
         kprintf(" at address %016lx (%s, %s)", read_cr2(),
