@@ -156,7 +156,11 @@ KTEST(reclaim_chain_of_1000_threads_and_their_processes_is_freed_whole)
 KTEST(reclaim_chain_of_5000_quotas_is_freed_whole)
 {
     struct reclaim_counts before = reclaim_counts_now();
-    struct quota *root = quota_create_root(QUOTA_LINK_SIZE), *q;
+    /* A parent pays for its child's struct as well as its limit, so each
+     * link is one struct smaller than the one above it. */
+    const uint64_t top = QUOTA_LINK_SIZE + QUOTA_CHAIN * sizeof(struct quota);
+    struct quota *root = quota_create_root(top + sizeof(struct quota)), *q;
+    uint64_t limit = top;
     unsigned made = 0;
 
     KTEST_ASSERT(root, "no root quota");
@@ -164,14 +168,15 @@ KTEST(reclaim_chain_of_5000_quotas_is_freed_whole)
     for (; made < QUOTA_CHAIN; made++) {
         struct quota *child;
 
-        if (quota_split(q, QUOTA_LINK_SIZE, &child) < 0)
+        if (quota_split(q, limit, &child) < 0)
             break;
         if (q != root)
             quota_unref(q); /* the child holds its parent */
         q = child;
+        limit -= sizeof(struct quota);
     }
     KTEST_EXPECT(made == QUOTA_CHAIN, "built %u of %u quotas", made, QUOTA_CHAIN);
-    KTEST_EXPECT(quota_used(root) == QUOTA_LINK_SIZE, "root used %lu", quota_used(root));
+    KTEST_EXPECT(quota_used(root) == top + sizeof(struct quota), "root used %lu", quota_used(root));
     if (q != root)
         quota_unref(q);
     KTEST_EXPECT(quota_used(root) == 0, "root still used %lu after the chain went",

@@ -1297,17 +1297,24 @@ TEST(destroying_a_chain_of_100000_quotas_frees_every_one)
     enum {
         N = 100000
     };
-    struct quota *root = quota_create_root(1 << 20), *q = root;
+    /* Each child's limit and struct fit in its parent's limit. */
+    const uint64_t first = 1ull << 30;
+    struct quota *root = quota_create_root(1ull << 40), *q = root;
+    uint64_t limit = first;
 
     for (unsigned i = 0; i < N; i++) {
         struct quota *child;
 
-        CHECK(quota_split(q, 4096, &child) == 0);
+        if (quota_split(q, limit, &child) != 0) {
+            CHECK(!"a split failed");
+            break;
+        }
         if (q != root)
             quota_unref(q); /* the child holds its parent */
         q = child;
+        limit -= sizeof(struct quota);
     }
-    CHECK(quota_used(root) == 4096);
+    CHECK(quota_used(root) == first + sizeof(struct quota));
     quota_unref(q);
     CHECK(quota_used(root) == 0);
     quota_unref(root);

@@ -19,7 +19,10 @@
 #define SECOND        (1000 * MS_NS)
 #define PROCESS_CHAIN 1000
 #define QUOTA_CHAIN   5000
-#define QUOTA_LINK    (64 * 1024ul)
+#define QUOTA_LINK    (2 * 1024 * 1024ul)
+/* A parent pays for its child's kernel struct too: each link is this much
+ * smaller than its parent, which covers the struct. */
+#define QUOTA_STEP    256ul
 #define MODE_EXIT     100 /* main's argument in a child that exits at once */
 
 /* PROCESS_CHAIN empty processes, each holding a handle to the next; the
@@ -93,7 +96,7 @@ quota_chain_round(void)
     unsigned made = 0;
 
     for (; made < QUOTA_CHAIN; made++) {
-        long child = cairn_quota_create(q, QUOTA_LINK);
+        long child = cairn_quota_create(q, QUOTA_LINK - made * QUOTA_STEP);
 
         if (child < 0) {
             test_fail("quota %u of the chain: %s", made, cairn_error_name((int)child));
