@@ -712,3 +712,15 @@ handle_count(struct handle_table *t)
     spin_unlock_irqrestore(&t->lock, irq);
     return n;
 }
+
+unsigned
+handle_count_naming(struct handle_table *t, const struct object *o)
+{
+    unsigned n = 0;
+    bool irq = spin_lock_irqsave(&t->lock);
+
+    for (unsigned i = 0; i < t->top; i++)
+        n += t->slots[i].obj == o;
+    spin_unlock_irqrestore(&t->lock, irq);
+    return n;
+}

@@ -242,6 +242,9 @@ int handle_close(struct handle_table *t, int32_t h);
 /* The type, rights and koid of h's object. */
 int handle_info(struct handle_table *t, int32_t h, struct cairn_handle_info *out);
 
+/* Live plain (not borrowed) handles in t naming o. */
+unsigned handle_count_naming(struct handle_table *t, const struct object *o);
+
 /* Live handles in t. */
 unsigned handle_count(struct handle_table *t);
 

@@ -11,6 +11,7 @@
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
+#include <cairn/process.h>
 #include <cairn/rights.h>
 #include <cairn/vm.h>
 
@@ -48,7 +49,63 @@ process_destroy(struct object *o)
     kfree(p);
 }
 
-static const struct object_ops process_ops = {.destroy = process_destroy};
+/*
+ * A process that has never started a thread can only be reached through
+ * handles; if every handle left that names it sits in its own table (a
+ * loader installs a process's own handle, and its thread's, before
+ * starting it), nothing can ever start it, kill it or close those
+ * handles, and the cycle would keep it and its quota forever. So when the
+ * last handle outside its own table goes, it is ended. The end runs from
+ * the reaper (sched_defer): the teardown closes the process's handles,
+ * which may leave the next such process unreachable, and that must queue,
+ * not recurse. Borrowed handles to p inside p's table are not counted as
+ * its own, so such a process stays (a conservative miss, never a wrong end).
+ */
+static void
+process_end_unreachable(struct sched_work *w)
+{
+    struct process *p = (struct process *)((char *)w - offsetof(struct process, end_work));
+
+    process_end(p, CAIRN_STATUS_KILLED);
+    process_unref(p); /* taken when queued */
+}
+
+static void
+process_handle_opened(struct object *o, uint32_t rights)
+{
+    (void)rights;
+    __atomic_add_fetch(&process_from(o)->holders, 1, __ATOMIC_RELAXED);
+}
+
+static void
+process_handle_closed(struct object *o, uint32_t rights)
+{
+    struct process *p = process_from(o);
+    unsigned left = __atomic_sub_fetch(&p->holders, 1, __ATOMIC_ACQ_REL);
+    bool never_ran;
+    bool irq;
+
+    (void)rights;
+    irq = spin_lock_irqsave(&p->lock);
+    never_ran = !p->dying && p->threads_unreaped == 0;
+    spin_unlock_irqrestore(&p->lock, irq);
+    /* With no holder outside p's table, none can appear: handles are only
+     * made from handles, and p runs no thread to make them. With no holder
+     * at all, the last reference goes the ordinary way. */
+    if (!never_ran || left == 0 || handle_count_naming(&p->handles, o) != left)
+        return;
+    if (__atomic_exchange_n(&p->end_queued, true, __ATOMIC_ACQ_REL))
+        return;
+    process_ref(p); /* the caller still holds one: the holder's */
+    p->end_work.fn = process_end_unreachable;
+    sched_defer(&p->end_work);
+}
+
+static const struct object_ops process_ops = {
+    .destroy = process_destroy,
+    .handle_opened = process_handle_opened,
+    .handle_closed = process_handle_closed,
+};
 
 void
 process_ref(struct process *p)
@@ -173,9 +230,9 @@ process_create(const char *name, struct process **out)
     if (process_current())
         p->quota = process_quota_get(process_current());
     if (p->quota) {
-        err = object_charge(&p->obj, p->quota,
-                            sizeof(*p) + PAGE_SIZE +
-                                HANDLE_TABLE_FIRST * sizeof(struct handle_slot));
+        err =
+            object_charge(&p->obj, p->quota,
+                          sizeof(*p) + PAGE_SIZE + HANDLE_TABLE_FIRST * sizeof(struct handle_slot));
         if (err) {
             process_unref(p);
             return err;

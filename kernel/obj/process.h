@@ -77,6 +77,9 @@ struct process {
     uint32_t pid;                /* [I] */
     char name[PROCESS_NAME_MAX]; /* [I] */
     struct ioport_space *io;     /* [a] set once, on the first I/O port grant (obj/ioport.c) */
+    unsigned holders;            /* [a] handles (and handles in flight) naming p, anywhere */
+    bool end_queued;             /* [a] end_work is queued (see process_unreachable) */
+    struct sched_work end_work;  /* ends p from the reaper once nothing outside can reach it */
 };
 
 /* --- creation (obj/process.c) --- */

@@ -52,6 +52,7 @@ struct runqueue {
     struct thread *current;                    /* [lock] mirrored by cpus[i].current */
     struct thread *idle;                       /* [I] */
     struct list_node dead;                     /* [lock] died here, not yet reaped */
+    struct list_node work;                     /* [lock] sched_defer's items for the reaper */
     struct thread *reaper;                     /* [I] reaps `dead` */
     uint64_t switches;                         /* [lock] */
     bool online;                               /* [I] */
@@ -175,8 +176,17 @@ sched_reaper(void *arg)
         struct thread *t;
 
         spin_lock(&rq->lock);
+        if (!list_empty(&rq->work)) {
+            struct sched_work *w = list_entry(list_pop_front(&rq->work), struct sched_work, link);
+
+            spin_unlock(&rq->lock);
+            irq_restore(irq);
+            w->fn(w);
+            continue;
+        }
         if (list_empty(&rq->dead)) {
-            /* thread_exit checks for this state under the same lock. */
+            /* thread_exit and sched_defer check for this state under the
+             * same lock. */
             rq->current->state = THREAD_BLOCKED;
             schedule_locked(rq);
             irq_restore(irq);
@@ -215,6 +225,7 @@ sched_init_cpu(void)
         list_init(&rq->ready[p]);
     list_init(&rq->sleepers);
     list_init(&rq->dead);
+    list_init(&rq->work);
     idle->state = THREAD_RUNNING;
     idle->on_cpu = true;
     idle->cpu = index;
@@ -271,6 +282,20 @@ sched_enqueue_and_kick_locked(struct runqueue *rq, struct thread *t)
         else
             lapic_send_ipi(cpus[target].apic_id, VEC_RESCHED);
     }
+}
+
+void
+sched_defer(struct sched_work *w)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+
+    spin_lock(&rq->lock);
+    list_push_back(&rq->work, &w->link);
+    if (rq->reaper->state == THREAD_BLOCKED)
+        sched_enqueue_and_kick_locked(rq, rq->reaper);
+    spin_unlock(&rq->lock);
+    irq_restore(irq);
 }
 
 void

@@ -45,6 +45,18 @@ sched_current(void)
     return t;
 }
 
+/*
+ * Work for this CPU's reaper: fn(w) runs soon in a kernel thread with
+ * interrupts on and no lock held, one item at a time, so what it starts
+ * (a process teardown that finds more to tear down) never nests. The
+ * caller owns w until fn runs. Callable from any context.
+ */
+struct sched_work {
+    struct list_node link;
+    void (*fn)(struct sched_work *w);
+};
+void sched_defer(struct sched_work *w);
+
 /* Pin a NEW thread to one CPU (cpu -1: none): it starts there and never
  * runs anywhere else (idle CPUs do not steal it, IPC hand-offs wake it
  * there). 0, -CAIRN_EINVAL (not an online CPU), -CAIRN_EBUSY (started). */

@@ -736,6 +736,55 @@ new_capabilities_are_not_made_from_a_borrowed_handle(void)
     expect_stats(&before, "after the borrows");
 }
 
+/* --- processes that hold themselves ------------------------------------------------------------- */
+
+/* A process that never ran, holding its own handle (as a loader installs
+ * it) and a thread's: once the last handle outside it goes, nothing could
+ * ever start it or close those, so it must go too. */
+static void
+a_never_started_process_holding_itself_is_freed(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    long p = cairn_process_create(), t;
+
+    if (p < 0) {
+        test_fail("process_create: %ld", p);
+        return;
+    }
+    t = cairn_thread_create(p, CAIRN_USER_BASE, 0, 0, CAIRN_PRIORITY_DEFAULT);
+    if (cairn_handle_install(p, p, CAIRN_RIGHT_MANAGE) < 0 || t < 0 ||
+        cairn_handle_install(p, t, CAIRN_RIGHT_MANAGE) < 0)
+        test_fail("building the process failed");
+    cairn_handle_close(t);
+    cairn_handle_close(p);
+    expect_stats(&before, "after closing the last outside handle");
+}
+
+static void
+a_chain_of_never_started_processes_holding_themselves_is_freed(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    long first = cairn_process_create(), prev = first;
+
+    /* Each holds itself and the next; only the first is held from here. */
+    for (int i = 0; i < 300 && prev >= 0 && !test_has_failed(); i++) {
+        long next = cairn_process_create();
+
+        if (next < 0 || cairn_handle_install(prev, prev, CAIRN_RIGHT_MANAGE) < 0 ||
+            cairn_handle_install(prev, next, CAIRN_RIGHT_MANAGE) < 0) {
+            test_fail("building link %d failed (%ld)", i, next);
+            break;
+        }
+        if (prev != first)
+            cairn_handle_close(prev);
+        prev = next;
+    }
+    if (prev != first)
+        cairn_handle_close(prev);
+    cairn_handle_close(first);
+    expect_stats(&before, "after closing the chain's head");
+}
+
 /* --- the table ---------------------------------------------------------------------------------- */
 
 static const struct usertest tests[] = {
@@ -752,6 +801,8 @@ static const struct usertest tests[] = {
     USERTEST(handle_table_growth_is_charged_to_the_quota),
     USERTEST(large_memory_objects_keep_their_pages),
     USERTEST(new_capabilities_are_not_made_from_a_borrowed_handle),
+    USERTEST(a_never_started_process_holding_itself_is_freed),
+    USERTEST(a_chain_of_never_started_processes_holding_themselves_is_freed),
 };
 
 /* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
