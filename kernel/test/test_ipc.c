@@ -162,7 +162,8 @@ KTEST(ipc_closing_the_last_receive_handle_fails_waiting_callers)
         KTEST_ASSERT(t[i], "thread_create failed");
         sched_start(t[i]);
     }
-    sched_sleep_ns(20 * MS); /* let them queue */
+    for (int i = 0; i < N; i++) /* queued, their calls blocked */
+        KTEST_EXPECT(ktest_wait_blocked(t[i], 5000), "caller %d never blocked", i);
     ipc_test_endpoint_close(ep);
     for (int i = 0; i < N; i++) {
         KTEST_EXPECT(ktest_wait_dead(t[i], 2000), "caller %d still waits", i);
@@ -192,8 +193,7 @@ KTEST(ipc_caller_woken_from_outside_withdraws_and_late_reply_is_dropped)
     KTEST_ASSERT(err == 0, "recv returned %d", err);
     KTEST_EXPECT(me->ipc.msg.words[0] == 7, "received word %lu", me->ipc.msg.words[0]);
     /* The caller now awaits our reply: wake it as a kill would. */
-    for (int i = 0; i < 1000 && __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_BLOCKED; i++)
-        sched_sleep_ns(MS);
+    ktest_wait_blocked(t, 5000);
     KTEST_EXPECT(sched_wake(t), "the caller was not blocked");
     KTEST_EXPECT(ktest_wait_dead(t, 2000), "the caller did not finish");
     KTEST_EXPECT(t->exit_status == -CAIRN_EINTR, "the call returned %ld", (long)t->exit_status);

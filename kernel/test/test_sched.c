@@ -64,8 +64,10 @@ KTEST(sleep_wakes_after_its_time_within_tolerance)
         sched_sleep_ns(ms * MS);
         took = clock_monotonic_ns() - start;
         KTEST_EXPECT(took >= ms * MS, "sleep(%lu ms) took only %lu us", ms, took / 1000);
-        /* Two ticks of lateness is the design; 200 ms is an emulator's worst. */
-        KTEST_EXPECT(took < ms * MS + 200 * MS, "sleep(%lu ms) took %lu ms", ms, took / MS);
+        /* Two ticks of lateness is the design; the bound is far above it, so
+         * a loaded machine stalling a virtual CPU does not fail the test, and
+         * a lost wake-up still does. */
+        KTEST_EXPECT(took < ms * MS + 2000 * MS, "sleep(%lu ms) took %lu ms", ms, took / MS);
     }
 }
 
@@ -213,8 +215,7 @@ KTEST(blocked_thread_wakes_on_sched_wake)
     if (!t)
         return;
     sched_start(t);
-    sched_sleep_ns(20 * MS);
-    KTEST_EXPECT(t->state == THREAD_BLOCKED, "state %d, expected blocked", t->state);
+    KTEST_EXPECT(ktest_wait_blocked(t, 5000), "state %d after 5 s, expected blocked", t->state);
     blocked_flag = true;
     sched_wake(t);
     KTEST_EXPECT(ktest_wait_dead(t, 2000), "the woken thread did not finish");
