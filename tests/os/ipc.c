@@ -2,9 +2,10 @@
 /*
  * User-mode tests of IPC between threads and processes (docs/ipc.md):
  * messages of every shape, handle transfer that moves or copies, rights
- * that never grow, badges, revocation reaching a third process, a server
- * or client killed mid-call, many clients on all CPUs, a stress run with
- * processes dying at random, and quota exhaustion. The one-process checks
+ * that never grow, badges, revocation reaching a third process and a
+ * borrow made from a borrow, a server or client killed mid-call, many
+ * clients on all CPUs, a stress run with processes dying at random, and
+ * quota exhaustion. The one-process checks
  * of each call's arguments are in usertests.c.
  *
  * Child processes are this program again, started by test_spawn with a
@@ -576,6 +577,46 @@ revoke_reaches_a_handle_passed_on_to_a_third_process(void)
     cairn_handle_close(n);
 }
 
+/*
+ * Borrowing a borrowed handle makes a child borrow; revoking the parent
+ * ends the child too, here held by another process, and leaves our own
+ * unborrowed handle working.
+ */
+static void
+revoking_a_borrow_ends_a_borrow_made_from_it_in_another_process(void)
+{
+    const uint32_t lend = CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
+    long n = cairn_notify_create();
+    long parent = cairn_handle_borrow(n, lend);
+    long child_borrow = cairn_handle_borrow(parent, lend);
+    long give = cairn_handle_dup(child_borrow, lend), child, extra[1] = {give};
+    uint64_t bits = 0;
+    int64_t status = -1;
+
+    if (n < 0 || parent < 0 || child_borrow < 0 || give < 0) {
+        test_fail("borrow returned %ld %ld %ld", parent, child_borrow, give);
+        return;
+    }
+    child = test_spawn("test-ipc", CHILD_WATCH, extra, 1);
+    cairn_handle_close(give);
+    if (child < 0)
+        return;
+    expect_ret("the child's signal through the child borrow",
+               cairn_notify_wait(n, 5000 * MS_NS, &bits), 0);
+    expect_ret("revoke the parent borrow", cairn_handle_revoke(parent), 0);
+    expect_ret("the child ends", cairn_process_wait(child, 10000 * MS_NS, &status), 0);
+    if (status != 0)
+        test_fail("the child borrow still worked after its parent was revoked (status %ld)",
+                  (long)status);
+    expect_ret("our child borrow is revoked too", cairn_notify_signal(child_borrow, 1),
+               -CAIRN_EREVOKED);
+    expect_ret("our own handle still works", cairn_notify_signal(n, 1), 0);
+    cairn_handle_close(child);
+    cairn_handle_close(child_borrow);
+    cairn_handle_close(parent);
+    cairn_handle_close(n);
+}
+
 /* --- many clients, and a stress run -------------------------------------------------------- */
 
 struct client {
@@ -856,6 +897,7 @@ static const struct usertest tests[] = {
     USERTEST(server_killed_mid_call_fails_its_caller_with_closed),
     USERTEST(client_killed_mid_call_does_not_wedge_the_server),
     USERTEST(revoke_reaches_a_handle_passed_on_to_a_third_process),
+    USERTEST(revoking_a_borrow_ends_a_borrow_made_from_it_in_another_process),
     USERTEST(many_clients_on_all_cpus_lose_no_message),
     USERTEST(ipc_stress_with_clients_dying_at_random_leaves_no_leak),
     USERTEST(quota_exhaustion_fails_cleanly_and_gives_everything_back),
