@@ -92,6 +92,27 @@ console_write(const char *s, size_t len)
     console_lock_release(irq);
 }
 
+/*
+ * A line at a time: a newline is what scrolls the framebuffer (a move of
+ * the whole screen, slow in video memory), so holding the lock for one
+ * line at most means at most one scroll for its newline and one per
+ * wrap, whatever the caller writes. Lines are not cut here, so output
+ * from elsewhere can come between two lines but not inside one.
+ */
+void
+console_write_lines(const char *s, size_t len)
+{
+    while (len) {
+        size_t n = 0;
+
+        while (n < len && s[n++] != '\n')
+            ;
+        console_write(s, n);
+        s += n;
+        len -= n;
+    }
+}
+
 void
 console_panic_mode(void)
 {

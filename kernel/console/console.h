@@ -19,6 +19,14 @@ void console_init(void);
 /* Draw the console on the framebuffer too; mapped is its virtual address. */
 int console_attach_fb(const struct boot_fb *fb, void *mapped);
 void console_write(const char *s, size_t len);
+/*
+ * console_write for output from outside the kernel (debug_write): the
+ * lock, and with it interrupts, is dropped after each line, so text with
+ * many newlines does not keep interrupts off while the framebuffer
+ * scrolls once for each. Another CPU's output may come between two lines
+ * of it, never inside one.
+ */
+void console_write_lines(const char *s, size_t len);
 /* After a panic: stop taking the lock (its holder may be stuck). */
 void console_panic_mode(void);
 

@@ -45,7 +45,7 @@ sys_debug_write(struct trap_frame *f)
         /* Only another thread unmapping the buffer meanwhile fails here. */
         if (copy_from_user(buf, user + done, chunk) < 0)
             return -CAIRN_EFAULT;
-        console_write(buf, chunk);
+        console_write_lines(buf, chunk);
         done += chunk;
     }
     return (int64_t)len;

@@ -8,13 +8,15 @@
  * with ECLOSED; closing the last receive handle fails waiting callers; a
  * caller woken from outside withdraws with EINTR and the server's late
  * reply is dropped; many clients on all CPUs lose no message; notification
- * bits accumulate and are taken at once.
+ * bits accumulate and are taken at once, and a waiter whose bits another
+ * took waits on; a handle table reuses slots in the order it promises.
  */
 #include <cairn/errors.h>
 #include <cairn/rights.h>
 
 #include "core/ktest.h"
 #include "obj/endpoint.h"
+#include "obj/handle.h"
 #include "obj/notification.h"
 #include "sched/sched.h"
 #include "test/thread_wait.h"
@@ -162,7 +164,8 @@ KTEST(ipc_closing_the_last_receive_handle_fails_waiting_callers)
         KTEST_ASSERT(t[i], "thread_create failed");
         sched_start(t[i]);
     }
-    sched_sleep_ns(20 * MS); /* let them queue */
+    for (int i = 0; i < N; i++) /* queued, their calls blocked */
+        KTEST_EXPECT(ktest_wait_blocked(t[i], 5000), "caller %d never blocked", i);
     ipc_test_endpoint_close(ep);
     for (int i = 0; i < N; i++) {
         KTEST_EXPECT(ktest_wait_dead(t[i], 2000), "caller %d still waits", i);
@@ -192,8 +195,7 @@ KTEST(ipc_caller_woken_from_outside_withdraws_and_late_reply_is_dropped)
     KTEST_ASSERT(err == 0, "recv returned %d", err);
     KTEST_EXPECT(me->ipc.msg.words[0] == 7, "received word %lu", me->ipc.msg.words[0]);
     /* The caller now awaits our reply: wake it as a kill would. */
-    for (int i = 0; i < 1000 && __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_BLOCKED; i++)
-        sched_sleep_ns(MS);
+    ktest_wait_blocked(t, 5000);
     KTEST_EXPECT(sched_wake(t), "the caller was not blocked");
     KTEST_EXPECT(ktest_wait_dead(t, 2000), "the caller did not finish");
     KTEST_EXPECT(t->exit_status == -CAIRN_EINTR, "the call returned %ld", (long)t->exit_status);
@@ -312,5 +314,95 @@ KTEST(notification_bits_accumulate_and_wait_takes_them_all)
     KTEST_EXPECT(err == 0 && bits == 0x10, "blocking wait returned %d with bits %lx", err, bits);
     KTEST_EXPECT(ktest_wait_dead(t, 2000), "signaller did not finish");
     thread_unref(t);
+    object_unref(&n->obj);
+}
+
+/* Wait without a limit; exit with the bits taken, or the error. */
+static long
+wait_for_bits(void *arg)
+{
+    uint64_t bits = 0;
+    int err = notification_wait(arg, SCHED_FOREVER, &bits);
+
+    return err ? err : (long)bits;
+}
+
+KTEST(notification_waiter_whose_bits_were_taken_keeps_waiting_for_the_next_signal)
+{
+    struct notification *n = notification_create();
+    struct thread *t;
+    bool irq;
+
+    KTEST_ASSERT(n, "notification_create failed");
+    t = thread_create("waiter", wait_for_bits, n, THREAD_PRIORITY_NORMAL);
+    KTEST_ASSERT(t, "thread_create failed");
+    sched_start(t);
+    KTEST_EXPECT(ktest_wait_blocked(t, 5000), "the waiter never blocked");
+    /* A signal wakes the waiter, and another thread takes the bits before
+     * it runs: what notification_signal and a poll by a second waiter do,
+     * here in one step so that the second waiter surely comes first. */
+    irq = spin_lock_irqsave(&n->wq.lock);
+    n->bits = 0x1;
+    KTEST_EXPECT(waitq_wake_one_locked(&n->wq) == 1, "the signal woke no waiter");
+    n->bits = 0;
+    spin_unlock_irqrestore(&n->wq.lock, irq);
+    /* It runs, finds nothing and must wait again, not return empty. */
+    for (int i = 0; i < 5000 && __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_DEAD &&
+                    __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_BLOCKED;
+         i++)
+        sched_sleep_ns(MS);
+    KTEST_EXPECT(t->state == THREAD_BLOCKED, "the waiter whose bits were taken returned %ld",
+                 t->state == THREAD_DEAD ? (long)t->exit_status : 0);
+    notification_signal(n, 0x2);
+    KTEST_EXPECT(ktest_wait_dead(t, 5000), "the next signal did not end the wait");
+    KTEST_EXPECT(t->exit_status == 0x2, "the wait returned %ld, expected the bits 0x2",
+                 (long)t->exit_status);
+    thread_unref(t);
+    object_unref(&n->obj);
+}
+
+/*
+ * The order handle.h promises: a fresh slot before any closed one, and of
+ * the closed ones the one closed longest ago first, so a closed handle's
+ * value (its slot, with the generation that tells a reuse apart) comes back
+ * as late as possible.
+ */
+KTEST(handle_table_hands_out_fresh_slots_first_then_the_slot_closed_longest_ago)
+{
+    struct handle_table t;
+    struct notification *n = notification_create();
+    int32_t h[HANDLE_TABLE_FIRST], first_closed, second_closed, got;
+    unsigned used = 0;
+
+    KTEST_ASSERT(n, "notification_create failed");
+    KTEST_ASSERT(handle_table_init(&t, HANDLE_TABLE_FIRST * 2) == 0, "handle_table_init failed");
+    for (; used < 4; used++)
+        h[used] = handle_insert(&t, &n->obj, CAIRN_RIGHT_SIGNAL);
+    KTEST_EXPECT(handle_close(&t, h[2]) == 0 && handle_close(&t, h[1]) == 0, "close failed");
+    first_closed = h[2] & (int32_t)HANDLE_INDEX_MASK;
+    second_closed = h[1] & (int32_t)HANDLE_INDEX_MASK;
+
+    /* While the array has fresh slots, they come first, in order. */
+    for (; used < HANDLE_TABLE_FIRST; used++) {
+        h[used] = handle_insert(&t, &n->obj, CAIRN_RIGHT_SIGNAL);
+        KTEST_EXPECT((h[used] & (int32_t)HANDLE_INDEX_MASK) == (int32_t)used,
+                     "insert %u got slot %d with fresh slots left", used,
+                     h[used] & (int32_t)HANDLE_INDEX_MASK);
+    }
+    /* Then the closed ones, oldest first, before the array grows. */
+    got = handle_insert(&t, &n->obj, CAIRN_RIGHT_SIGNAL);
+    KTEST_EXPECT((got & (int32_t)HANDLE_INDEX_MASK) == first_closed,
+                 "got slot %d, expected %d (closed first)", got & (int32_t)HANDLE_INDEX_MASK,
+                 first_closed);
+    KTEST_EXPECT(got != h[2], "a closed handle's value came back: %d", got);
+    got = handle_insert(&t, &n->obj, CAIRN_RIGHT_SIGNAL);
+    KTEST_EXPECT((got & (int32_t)HANDLE_INDEX_MASK) == second_closed,
+                 "got slot %d, expected %d (closed second)", got & (int32_t)HANDLE_INDEX_MASK,
+                 second_closed);
+    got = handle_insert(&t, &n->obj, CAIRN_RIGHT_SIGNAL);
+    KTEST_EXPECT((got & (int32_t)HANDLE_INDEX_MASK) == (int32_t)HANDLE_TABLE_FIRST,
+                 "with no slot closed and none fresh, got slot %d, expected the grown array's %u",
+                 got & (int32_t)HANDLE_INDEX_MASK, HANDLE_TABLE_FIRST);
+    handle_table_fini(&t);
     object_unref(&n->obj);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * In-kernel tests of threads and the scheduler: threads run, exit with a
- * status and are freed; sleep sleeps; equal priorities share a CPU; all
- * CPUs take work; many threads sleeping and yielding finish without a lost
- * wake-up.
+ * status and are freed; sleep sleeps; equal priorities share a CPU; a
+ * higher priority runs first; all CPUs take work; many threads sleeping
+ * and yielding finish without a lost wake-up.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
@@ -64,8 +64,10 @@ KTEST(sleep_wakes_after_its_time_within_tolerance)
         sched_sleep_ns(ms * MS);
         took = clock_monotonic_ns() - start;
         KTEST_EXPECT(took >= ms * MS, "sleep(%lu ms) took only %lu us", ms, took / 1000);
-        /* Two ticks of lateness is the design; 200 ms is an emulator's worst. */
-        KTEST_EXPECT(took < ms * MS + 200 * MS, "sleep(%lu ms) took %lu ms", ms, took / MS);
+        /* Two ticks of lateness is the design; the bound is far above it, so
+         * a loaded machine stalling a virtual CPU does not fail the test, and
+         * a lost wake-up still does. */
+        KTEST_EXPECT(took < ms * MS + 2000 * MS, "sleep(%lu ms) took %lu ms", ms, took / MS);
     }
 }
 
@@ -213,12 +215,62 @@ KTEST(blocked_thread_wakes_on_sched_wake)
     if (!t)
         return;
     sched_start(t);
-    sched_sleep_ns(20 * MS);
-    KTEST_EXPECT(t->state == THREAD_BLOCKED, "state %d, expected blocked", t->state);
+    KTEST_EXPECT(ktest_wait_blocked(t, 5000), "state %d after 5 s, expected blocked", t->state);
     blocked_flag = true;
     sched_wake(t);
     KTEST_EXPECT(ktest_wait_dead(t, 2000), "the woken thread did not finish");
     KTEST_EXPECT(t->exit_status == 7, "exit status %ld", (long)t->exit_status);
     KTEST_EXPECT(!sched_wake(t), "waking a dead thread reported success");
     thread_unref(t);
+}
+
+/* Each thread takes the next number when it first runs. */
+struct run_order {
+    unsigned next;     /* [atomic] */
+    unsigned taken[2]; /* [atomic] what each thread took, from 1 */
+};
+
+static struct run_order run_order;
+
+static long
+take_a_number(void *arg)
+{
+    unsigned i = (unsigned)(uintptr_t)arg;
+
+    __atomic_store_n(&run_order.taken[i], __atomic_add_fetch(&run_order.next, 1, __ATOMIC_ACQ_REL),
+                     __ATOMIC_RELEASE);
+    return 0;
+}
+
+/*
+ * Two threads made ready on this CPU while it is busy, both below the test
+ * thread: when it then sleeps, the higher one must run first. Interrupts
+ * are off while they are made ready, so neither can run (nor this thread
+ * move to another CPU) before both wait in the run queue.
+ */
+KTEST(higher_priority_ready_thread_runs_before_a_lower_one)
+{
+    static const unsigned prio[2] = {THREAD_PRIORITY_NORMAL - 2, THREAD_PRIORITY_NORMAL - 1};
+    struct thread *t[2];
+    bool irq;
+
+    run_order = (struct run_order){0};
+    for (unsigned i = 0; i < 2; i++) {
+        t[i] = thread_create("ranked", take_a_number, (void *)(uintptr_t)i, prio[i]);
+        KTEST_ASSERT(t[i], "thread_create failed");
+    }
+    irq = irq_save();
+    for (unsigned i = 0; i < 2; i++) {
+        KTEST_EXPECT(sched_set_pin(t[i], (int)this_cpu()->index) == 0, "sched_set_pin failed");
+        sched_start(t[i]); /* the lower one first */
+    }
+    irq_restore(irq);
+    for (unsigned i = 0; i < 2; i++) {
+        KTEST_EXPECT(ktest_wait_dead(t[i], 5000), "thread at priority %u did not run", prio[i]);
+        thread_unref(t[i]);
+    }
+    KTEST_EXPECT(run_order.taken[1] == 1 && run_order.taken[0] == 2,
+                 "priority %u ran %s, priority %u %s", prio[1],
+                 run_order.taken[1] == 1 ? "first" : "second", prio[0],
+                 run_order.taken[0] == 1 ? "first" : "second");
 }

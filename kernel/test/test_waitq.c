@@ -92,7 +92,15 @@ KTEST(waitq_wake_one_wakes_exactly_one_and_wake_all_the_rest)
     wt.flag = 1;
     KTEST_EXPECT(waitq_wake_one_locked(&wt.wq) == 1, "wake_one woke none");
     spin_unlock_irqrestore(&wt.wq.lock, irq);
+    /* The woken one finishes however long it takes to run; then the others
+     * get a while to show they were woken too. */
+    for (int i = 0; i < 5000 && !dead; i++) {
+        sched_sleep_ns(MS);
+        for (int j = 0; j < N; j++)
+            dead += __atomic_load_n(&t[j]->state, __ATOMIC_ACQUIRE) == THREAD_DEAD;
+    }
     sched_sleep_ns(30 * MS);
+    dead = 0;
     for (int i = 0; i < N; i++)
         dead += __atomic_load_n(&t[i]->state, __ATOMIC_ACQUIRE) == THREAD_DEAD;
     KTEST_EXPECT(dead == 1, "%u waiters finished after one wake_one", dead);
@@ -122,8 +130,7 @@ KTEST(waitq_wake_from_outside_reports_interrupted)
     KTEST_ASSERT(wait_arrivals(&wt, 1), "the waiter never arrived");
     /* Arrived is counted under the lock before the wait; the thread is
      * BLOCKED once it has dropped the lock, which this loop waits for. */
-    for (int i = 0; i < 2000 && __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_BLOCKED; i++)
-        sched_sleep_ns(MS);
+    ktest_wait_blocked(t, 5000);
     KTEST_EXPECT(sched_wake(t), "the waiter was not blocked");
     KTEST_EXPECT(ktest_wait_dead(t, 2000), "the waiter never finished");
     KTEST_EXPECT(t->exit_status == -CAIRN_EINTR, "wait returned %ld", (long)t->exit_status);

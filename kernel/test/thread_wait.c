@@ -20,9 +20,22 @@ ktest_wait_dead(struct thread *t, uint64_t timeout_ms)
 }
 
 bool
+ktest_wait_blocked(struct thread *t, uint64_t timeout_ms)
+{
+    uint64_t start = clock_monotonic_ns();
+
+    while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != THREAD_BLOCKED) {
+        if (clock_monotonic_ns() - start > timeout_ms * MS)
+            return false;
+        sched_sleep_ns(MS);
+    }
+    return true;
+}
+
+bool
 ktest_live_threads_settle(unsigned expected)
 {
-    for (unsigned i = 0; i < 1000 && thread_live_count() != expected; i++)
+    for (unsigned i = 0; i < 5000 && thread_live_count() != expected; i++)
         sched_sleep_ns(MS);
     return thread_live_count() == expected;
 }

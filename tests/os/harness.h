@@ -55,7 +55,8 @@ struct cairn_debug_stats stats_now(void);
 /*
  * Fails unless free frames and live objects of every type are back at
  * before's values; what is freed a moment after a process ends (a thread
- * reaped by the next one on its CPU) is waited for, up to a second.
+ * reaped by the next one on its CPU) is waited for, up to five seconds, so
+ * a slow or loaded machine is not taken for a leak.
  */
 void expect_stats(const struct cairn_debug_stats *before, const char *when);
 

@@ -2,9 +2,10 @@
 /*
  * User-mode tests of IPC between threads and processes (docs/ipc.md):
  * messages of every shape, handle transfer that moves or copies, rights
- * that never grow, badges, revocation reaching a third process, a server
- * or client killed mid-call, many clients on all CPUs, a stress run with
- * processes dying at random, and quota exhaustion. The one-process checks
+ * that never grow, badges, revocation reaching a third process and a
+ * borrow made from a borrow, a server or client killed mid-call, many
+ * clients on all CPUs, a stress run with processes dying at random, and
+ * quota exhaustion. The one-process checks
  * of each call's arguments are in usertests.c.
  *
  * Child processes are this program again, started by test_spawn with a
@@ -35,9 +36,17 @@ enum child_mode {
 /* --- an echo server thread ---------------------------------------------------------------- */
 
 /* Answers each call with words + 1 and the badge in word 4; bytes come back
- * reversed; handles received are closed. Ends when its endpoint closes or
- * after `limit` calls (0: no limit). A words-only server (words_only set)
- * passes no extension, so its calls can take the fast path both ways. */
+ * reversed; handles received are closed. Ends after `limit` calls (0: no
+ * limit), when a call arrives badged ECHO_STOP (echo_stop), or when its
+ * endpoint closes. A words-only server (words_only set) passes no
+ * extension, so its calls can take the fast path both ways.
+ *
+ * The stop is a message, not the endpoint handle closing under the server:
+ * the server shares the handle, and a handle closed while the server is
+ * between two calls makes its next call fail with EBADH (or, once the slot
+ * is reused, name another object), not ECLOSED. A message is taken in turn
+ * after every call queued before it, whatever the server was doing. */
+#define ECHO_STOP 0x5709570957095709ull
 struct echo {
     long ep;
     long limit;
@@ -76,6 +85,8 @@ echo_serve(void *arg)
         ext.send_buf = (uint64_t)(uintptr_t)buf;
         ext.send_len = len;
         ext.send_nhandles = 0;
+        if (badge == ECHO_STOP)
+            return cairn_ipc_reply(&m);
         e->served++;
         if (e->limit && e->served == e->limit)
             return cairn_ipc_reply(&m);
@@ -98,17 +109,42 @@ echo_start(struct echo *e, struct test_thread *t, long limit)
     return test_thread_start(t, echo_serve, e) < 0 ? -1 : e->ep;
 }
 
-/* Closes the endpoint (the server's recv then fails with ECLOSED) and joins. */
+/* Tells the server to stop with a call badged ECHO_STOP, joins it and
+ * closes the endpoint. */
 static void
 echo_stop(struct echo *e, struct test_thread *t)
 {
+    long stop = cairn_handle_mint(e->ep, CAIRN_RIGHT_SIGNAL, ECHO_STOP);
+    struct cairn_msg m = {{0}, NULL};
     int64_t status = -1;
 
-    cairn_handle_close(e->ep);
+    expect_ret("mint the stop handle", stop < 0 ? stop : 0, 0);
+    expect_ret("the stop call", cairn_ipc_call(stop, &m), 0);
+    cairn_handle_close(stop);
     expect_ret("join the echo server", test_thread_join(t, 5000 * MS_NS, &status), 0);
+    cairn_handle_close(e->ep);
     if (status != 0)
         test_fail("echo server ended with %ld", (long)status);
     test_thread_free(t);
+}
+
+/* Retries ipc_call_timed(ep, m, 0) until a receiver is waiting (a thread
+ * just started may not have reached its recv): 5 s at most. A failed call
+ * does not give the words back as they were, so each try sends a copy. */
+static long
+call_when_a_receiver_waits(long ep, struct cairn_msg *m)
+{
+    long err = -CAIRN_ETIMEDOUT;
+    uint64_t t0 = (uint64_t)cairn_clock_get();
+    struct cairn_msg sent = *m;
+
+    while (err == -CAIRN_ETIMEDOUT && (uint64_t)cairn_clock_get() - t0 < 5000 * MS_NS) {
+        *m = sent;
+        err = cairn_ipc_call_timed(ep, m, 0);
+        if (err == -CAIRN_ETIMEDOUT)
+            cairn_thread_sleep(MS_NS);
+    }
+    return err;
 }
 
 /* --- messages ------------------------------------------------------------------------------ */
@@ -214,7 +250,7 @@ bytes_cross_once_whichever_side_waits_first(void)
     uint8_t *in = straddling_buffer(), *out = straddling_buffer();
     struct cairn_msg_ext ext = {0};
     struct cairn_msg m = {{0}, &ext};
-    long ep = cairn_endpoint_create(), extra[1], child, served;
+    long ep = cairn_endpoint_create(), extra[1], child, served, got = -CAIRN_ETIMEDOUT;
     int64_t status = -1;
 
     if (!in || !out || ep < 0) {
@@ -230,10 +266,12 @@ bytes_cross_once_whichever_side_waits_first(void)
     expect_ret("spawn the client", child >= 0 ? 0 : child, 0);
     if (child < 0)
         return;
-    cairn_thread_sleep(50 * MS_NS); /* it calls and waits in the queue */
+    /* Polls (time-out 0) take the call only once it waits in the queue. */
     ext.recv_buf = (uint64_t)(uintptr_t)in;
     ext.recv_cap = BYTES_LEN;
-    expect_ret("receive the waiting call", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    for (int i = 0; i < 5000 && (got = cairn_ipc_recv(ep, &m, 0, NULL)) == -CAIRN_ETIMEDOUT; i++)
+        cairn_thread_sleep(MS_NS);
+    expect_ret("receive the waiting call", got, 0);
     if (ext.recv_len != BYTES_LEN)
         test_fail("received %u bytes, sent %d", ext.recv_len, BYTES_LEN);
     for (unsigned i = 0; i < BYTES_LEN && !test_has_failed(); i++) {
@@ -262,8 +300,7 @@ bytes_cross_once_whichever_side_waits_first(void)
     ext.send_len = BYTES_LEN;
     ext.recv_buf = (uint64_t)(uintptr_t)in;
     ext.recv_cap = BYTES_LEN;
-    cairn_thread_sleep(10 * MS_NS); /* the server is waiting in recv */
-    expect_ret("call a waiting server", cairn_ipc_call(ep, &m), 0);
+    expect_ret("call a waiting server", call_when_a_receiver_waits(ep, &m), 0);
     for (unsigned i = 0; i < BYTES_LEN && !test_has_failed(); i++) {
         if (in[i] != out[BYTES_LEN - 1 - i])
             test_fail("byte %u came back as %u", i, in[i]);
@@ -282,27 +319,42 @@ bytes_cross_once_whichever_side_waits_first(void)
 
 /* --- timed calls ---------------------------------------------------------------------------- */
 
-/* Receive one call, answer it only after 100 ms, return the reply's result. */
-static long
-late_replier(void *arg)
-{
-    struct cairn_msg m = {{0}, NULL};
-    long err = cairn_ipc_recv((long)(uintptr_t)arg, &m, 5000 * MS_NS, NULL);
+/* A client thread's timed call: the message, the limit, the result. */
+struct timed_caller {
+    long ep;
+    uint64_t limit;
+    long result;
+    uint64_t took; /* ns from the call to its return */
+};
 
-    if (err < 0)
-        return 1000 + err;
-    cairn_thread_sleep(100 * MS_NS);
-    return cairn_ipc_reply(&m);
+static long
+call_timed_and_record(void *arg)
+{
+    struct timed_caller *c = arg;
+    struct cairn_msg m = {{1}, NULL};
+    uint64_t t0 = (uint64_t)cairn_clock_get();
+
+    c->result = cairn_ipc_call_timed(c->ep, &m, c->limit);
+    c->took = (uint64_t)cairn_clock_get() - t0;
+    return 0;
 }
 
+/*
+ * A timed call whose receiver took the message but holds the reply back
+ * gives up at its limit, and the reply that comes after finds nobody. We
+ * are the receiver, so nothing depends on how soon a thread gets to run:
+ * the reply waits until the caller has returned. If the caller's limit
+ * passed before we took the message at all (this CPU stalled for the whole
+ * limit), nothing was sent and we try again.
+ */
 static void
 timed_call_gives_up_and_a_late_reply_is_dropped(void)
 {
     static struct echo e;
+    static struct timed_caller c;
     struct test_thread t;
     struct cairn_msg m = {{1}, NULL};
-    long ep = cairn_endpoint_create();
-    int64_t status = 0;
+    long ep = cairn_endpoint_create(), err = -CAIRN_ETIMEDOUT;
     uint64_t t0 = (uint64_t)cairn_clock_get();
 
     expect_ret("a timed call nobody receives", cairn_ipc_call_timed(ep, &m, 20 * MS_NS),
@@ -313,22 +365,33 @@ timed_call_gives_up_and_a_late_reply_is_dropped(void)
     expect_ret("a call that may not wait, nobody receiving", cairn_ipc_call_timed(ep, &m, 0),
                -CAIRN_ETIMEDOUT);
 
-    test_thread_start(&t, late_replier, (void *)(uintptr_t)ep);
-    cairn_thread_sleep(10 * MS_NS); /* the server waits in recv */
-    expect_ret("a call whose reply comes too late", cairn_ipc_call_timed(ep, &m, 30 * MS_NS),
-               -CAIRN_ETIMEDOUT);
-    expect_ret("join the late server", test_thread_join(&t, 5000 * MS_NS, &status), 0);
-    if (status != -CAIRN_ECLOSED)
-        test_fail("the late reply returned %ld, not ECLOSED", (long)status);
-    test_thread_free(&t);
+    for (int attempt = 0; attempt < 10 && err == -CAIRN_ETIMEDOUT && !test_has_failed();
+         attempt++) {
+        c = (struct timed_caller){ep, 30 * MS_NS, 1, 0};
+        if (test_thread_start(&t, call_timed_and_record, &c) < 0)
+            break;
+        err = cairn_ipc_recv(ep, &m, 2000 * MS_NS, NULL);
+        expect_ret("the caller returns", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+        test_thread_free(&t);
+        expect_ret("the call whose reply is held back", c.result, -CAIRN_ETIMEDOUT);
+        if (c.took < 30 * MS_NS)
+            test_fail("the call gave up after %lu ns", (unsigned long)c.took);
+        if (err == 0)
+            expect_ret("the late reply", cairn_ipc_reply(&m), -CAIRN_ECLOSED);
+        else if (err != -CAIRN_ETIMEDOUT)
+            test_fail("recv returned %ld", err);
+    }
+    if (err != 0)
+        test_fail("the timed call never reached us in ten tries (%ld)", err);
+    expect_ret("nothing was left in the queue", cairn_ipc_recv(ep, &m, 0, NULL), -CAIRN_ETIMEDOUT);
     cairn_handle_close(ep);
 
     ep = echo_start(&e, &t, 0);
     if (ep < 0)
         return;
-    cairn_thread_sleep(10 * MS_NS);
     m = (struct cairn_msg){{41}, NULL};
-    expect_ret("a call that may not wait, the server waiting", cairn_ipc_call_timed(ep, &m, 0), 0);
+    expect_ret("a call that may not wait, the server waiting", call_when_a_receiver_waits(ep, &m),
+               0);
     if (m.w[0] != 42)
         test_fail("the reply said %lu", (unsigned long)m.w[0]);
     expect_ret("a timed call answered in time", cairn_ipc_call_timed(ep, &m, 5000 * MS_NS), 0);
@@ -511,6 +574,46 @@ revoke_reaches_a_handle_passed_on_to_a_third_process(void)
     expect_ret("our own handle still works", cairn_notify_signal(n, 1), 0);
     cairn_handle_close(child);
     cairn_handle_close(lent);
+    cairn_handle_close(n);
+}
+
+/*
+ * Borrowing a borrowed handle makes a child borrow; revoking the parent
+ * ends the child too, here held by another process, and leaves our own
+ * unborrowed handle working.
+ */
+static void
+revoking_a_borrow_ends_a_borrow_made_from_it_in_another_process(void)
+{
+    const uint32_t lend = CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
+    long n = cairn_notify_create();
+    long parent = cairn_handle_borrow(n, lend);
+    long child_borrow = cairn_handle_borrow(parent, lend);
+    long give = cairn_handle_dup(child_borrow, lend), child, extra[1] = {give};
+    uint64_t bits = 0;
+    int64_t status = -1;
+
+    if (n < 0 || parent < 0 || child_borrow < 0 || give < 0) {
+        test_fail("borrow returned %ld %ld %ld", parent, child_borrow, give);
+        return;
+    }
+    child = test_spawn("test-ipc", CHILD_WATCH, extra, 1);
+    cairn_handle_close(give);
+    if (child < 0)
+        return;
+    expect_ret("the child's signal through the child borrow",
+               cairn_notify_wait(n, 5000 * MS_NS, &bits), 0);
+    expect_ret("revoke the parent borrow", cairn_handle_revoke(parent), 0);
+    expect_ret("the child ends", cairn_process_wait(child, 10000 * MS_NS, &status), 0);
+    if (status != 0)
+        test_fail("the child borrow still worked after its parent was revoked (status %ld)",
+                  (long)status);
+    expect_ret("our child borrow is revoked too", cairn_notify_signal(child_borrow, 1),
+               -CAIRN_EREVOKED);
+    expect_ret("our own handle still works", cairn_notify_signal(n, 1), 0);
+    cairn_handle_close(child);
+    cairn_handle_close(child_borrow);
+    cairn_handle_close(parent);
     cairn_handle_close(n);
 }
 
@@ -794,6 +897,7 @@ static const struct usertest tests[] = {
     USERTEST(server_killed_mid_call_fails_its_caller_with_closed),
     USERTEST(client_killed_mid_call_does_not_wedge_the_server),
     USERTEST(revoke_reaches_a_handle_passed_on_to_a_third_process),
+    USERTEST(revoking_a_borrow_ends_a_borrow_made_from_it_in_another_process),
     USERTEST(many_clients_on_all_cpus_lose_no_message),
     USERTEST(ipc_stress_with_clients_dying_at_random_leaves_no_leak),
     USERTEST(quota_exhaustion_fails_cleanly_and_gives_everything_back),

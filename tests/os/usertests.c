@@ -917,6 +917,73 @@ process_wait_times_out_then_succeeds(void)
     cairn_handle_close(child);
 }
 
+/*
+ * A copy of init whose executable segments are made writable too: W^X
+ * must refuse it in the kernel's loader (process_spawn) and in libc's
+ * (cairn_spawn_elf, through vm_map_into). The same copy unchanged spawns,
+ * so the flags are what is refused.
+ */
+static void
+process_spawn_refuses_a_segment_both_writable_and_executable(void)
+{
+    enum {
+        PT_LOAD = 1,
+        PF_X = 1,
+        PF_W = 2
+    };
+    struct cairn_debug_stats before = stats_now();
+    uint64_t size = 0, mapped;
+    long img = cairn_boot_module("init", &size), copy, src, dst, child;
+    unsigned patched = 0;
+    int64_t status = -1;
+
+    mapped = (size + 4095) & ~4095ull;
+    copy = cairn_memobj_create(mapped);
+    src = img < 0 ? img : cairn_vm_map(img, 0, mapped, 0, CAIRN_PROT_READ, 0);
+    dst = copy < 0 ? copy : cairn_vm_map(copy, 0, mapped, 0, RW, 0);
+    if (src < 0 || dst < 0) {
+        test_fail("no copy of init: %ld %ld", src, dst);
+        return;
+    }
+    memcpy((void *)dst, (const void *)src, size);
+    cairn_vm_unmap((uint64_t)src, mapped);
+
+    child = cairn_process_spawn(copy, size, CAIRN_INIT_EXIT);
+    expect_ret("spawn of the unchanged copy", child < 0 ? child : 0, 0);
+    if (child >= 0) {
+        expect_ret("its end", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+        cairn_handle_close(child);
+    }
+
+    /* e_phoff at 32, e_phnum at 56; p_type and p_flags lead each 56-byte header. */
+    uint64_t phoff = *(const uint64_t *)(dst + 32);
+    uint16_t phnum = *(const uint16_t *)(dst + 56);
+    for (uint16_t i = 0; i < phnum && phoff + 56ull * (i + 1) <= size; i++) {
+        uint32_t *ph = (uint32_t *)(dst + (long)phoff + 56 * i);
+        if (ph[0] == PT_LOAD && (ph[1] & PF_X)) {
+            ph[1] |= PF_W;
+            patched++;
+        }
+    }
+    if (!patched)
+        test_fail("init has no executable segment to patch");
+    child = cairn_process_spawn(copy, size, CAIRN_INIT_EXIT);
+    expect_ret("process_spawn of a W+X segment", child, -CAIRN_EINVAL);
+    if (child >= 0) {
+        cairn_process_wait(child, 5000 * MS_NS, NULL);
+        cairn_handle_close(child);
+    }
+    child = cairn_spawn_elf(copy, size, CAIRN_INIT_EXIT, NULL, 0, NULL);
+    if (child >= 0) {
+        test_fail("cairn_spawn_elf started a W+X segment");
+        cairn_process_wait(child, 5000 * MS_NS, NULL);
+        cairn_handle_close(child);
+    }
+    cairn_vm_unmap((uint64_t)dst, mapped);
+    cairn_handle_close(copy);
+    expect_stats(&before, "after the refusals");
+}
+
 static void
 process_calls_refuse_bad_arguments(void)
 {
@@ -1653,6 +1720,7 @@ static const struct usertest usertests[] = {
     USERTEST(faulting_child_dies_and_parent_goes_on),
     USERTEST(executing_data_kills_the_child),
     USERTEST(process_wait_times_out_then_succeeds),
+    USERTEST(process_spawn_refuses_a_segment_both_writable_and_executable),
     USERTEST(process_calls_refuse_bad_arguments),
     USERTEST(notify_signals_accumulate_and_wait_takes_them_all),
     USERTEST(notify_calls_check_type_rights_and_pointers),
