@@ -123,6 +123,12 @@ gdb: $(BUILD)/cairn.iso
 test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(HOST_TEST_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
+# --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID (docs/testing.md) ---
+.PHONY: fuzz
+fuzz: $(BUILD)/cairn.elf $(USER_INIT) $(USER_FUZZ) | $(DEPS_STAMP)
+	USER_MODULES="$(USER_MODULES)" FUZZ_CALLS="$(FUZZ_CALLS)" FUZZ_SEED="$(FUZZ_SEED)" \
+	    FUZZ_SMP="$(FUZZ_SMP)" FUZZ_CHUNK="$(FUZZ_CHUNK)" FUZZ_AVOID="$(FUZZ_AVOID)" sh tools/fuzz.sh
+
 # --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
 .PHONY: bench
 bench: $(BUILD)/cairn.elf $(USER_INIT) | $(DEPS_STAMP)
@@ -158,6 +164,7 @@ help:
 	@echo "make iso       build build/cairn.iso (the default)"
 	@echo "make gdb       boot paused with a gdb stub and attach gdb with the kernel's symbols"
 	@echo "make bench     boot under -icount and print the benchmark figures"
+	@echo "make fuzz      run the system call fuzzer (FUZZ_CALLS=, FUZZ_SEED=, FUZZ_SMP=)"
 	@echo "make format    format the tree (format-check only checks)"
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean     remove build/"
