@@ -33,6 +33,9 @@
 
 static struct fuzz_thread threads[FUZZ_THREADS_MAX];
 static long volatile_dots = -1, volatile_rw = -1;
+/* Set once no handle names this process any more: until then no thread
+ * makes a random call, which could pass one on or kill the worker. */
+static volatile int go;
 
 /* A fresh memory object mapped at addr; its handle, or a negative code. */
 static long
@@ -94,6 +97,8 @@ unmapper(void *arg)
 {
     struct fuzz_rng r = {(uint64_t)(uintptr_t)arg};
 
+    while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+        cairn_thread_yield();
     for (;;) {
         uint64_t page = rng_below(&r, 2) * FUZZ_PAGE;
 
@@ -129,6 +134,8 @@ fuzz_thread(void *arg)
 {
     struct fuzz_thread *ft = arg;
 
+    while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+        cairn_thread_yield();
     while (ft->n < ft->slot->budget) {
         fuzz_one_call(ft);
         ft->slot->calls[ft->index] = ft->n;
@@ -213,6 +220,7 @@ fuzz_worker_main(unsigned index)
     /* From now on no handle names this process: no call can end it. */
     cairn_handle_close(FUZZ_H_PROCESS);
     cairn_handle_close(FUZZ_H_THREAD);
+    __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 
     last_change = cairn_clock_get();
     for (;;) {
