@@ -104,7 +104,7 @@ kernel: $(BUILD)/cairn.elf
 
 # --- ISO -----------------------------------------------------------------------
 # tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) tools/mkiso.sh | $(DEPS_STAMP)
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) tools/mkiso.sh | $(DEPS_STAMP)
 	@echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" $(USER_MODULES)
 
@@ -121,8 +121,14 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(HOST_TEST_BINS) $(FUZZ_BINS) | $(DEPS_STAMP)
+test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(HOST_TEST_BINS) $(FUZZ_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
+
+# --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID (docs/testing.md) ---
+.PHONY: fuzz
+fuzz: $(BUILD)/cairn.elf $(USER_INIT) $(USER_FUZZ) | $(DEPS_STAMP)
+	USER_MODULES="$(USER_MODULES)" FUZZ_CALLS="$(FUZZ_CALLS)" FUZZ_SEED="$(FUZZ_SEED)" \
+	    FUZZ_SMP="$(FUZZ_SMP)" FUZZ_CHUNK="$(FUZZ_CHUNK)" FUZZ_AVOID="$(FUZZ_AVOID)" sh tools/fuzz.sh
 
 # --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
 .PHONY: bench
@@ -159,6 +165,7 @@ help:
 	@echo "make iso       build build/cairn.iso (the default)"
 	@echo "make gdb       boot paused with a gdb stub and attach gdb with the kernel's symbols"
 	@echo "make bench     boot under -icount and print the benchmark figures"
+	@echo "make fuzz      run the system call fuzzer (FUZZ_CALLS=, FUZZ_SEED=, FUZZ_SMP=)"
 	@echo "make fuzz-host build the host fuzzers and run each for FUZZ_HOST_SECONDS (60)"
 	@echo "make format    format the tree (format-check only checks)"
 	@echo "make compile_commands.json   for clangd"

@@ -12,7 +12,10 @@
 #     user-mode test program (tests/os, boot modules test-NAME), every one
 #     must report, and init must exit with status 0;
 #  3. fault dumps: deliberate kernel faults whose dump must name the
-#     faulting function.
+#     faulting function;
+#  4. fuzz: a short run of the system call fuzzer (user/fuzz), one boot on
+#     one CPU with a fixed seed and one on four CPUs with a seed that
+#     changes every run (printed, so a failure can be replayed).
 #
 # Every check prints "ok <name>" or "FAIL <name>: <why>"; the last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
@@ -219,6 +222,42 @@ fault stack 'kernel stack overflow in thread crash-stack ' 'kernel double fault'
     'RIP [0-9a-f]+ <crash_stack_overflow\+0x'
 fault panic 'kernel panic on cpu 0: deliberate panic' '#0 +[0-9a-f]+ <crash_trigger\+0x' \
     '<kmain\+0x'
+
+# --- 4. fuzz ----------------------------------------------------------------------------
+# fuzz NAME SEED CPUS CALLS: a fuzz boot; the fuzzer must report its result
+# with no leak and no violation, and the kernel must not crash.
+fuzz() {
+    mkiso "fuzz-$1" "test fuzz seed=$2 calls=$4" || return
+    boot "fuzz-$1" "$out/fuzz-$1.iso" bios "$3" 256M 180
+    log="$out/fuzz-$1.log"
+    result=$(grep -a '^fuzz: result: ' "$log" | tail -1 | tr -d '\r')
+    replay="replay: make fuzz FUZZ_SEED=$2 FUZZ_CALLS=$4 FUZZ_SMP=$3"
+    if grep -aqE '\*\*\* (kernel |system halted|fault while)' "$log"; then
+        fail "fuzz/$1" "seed $2: kernel crash: $(grep -aE '\*\*\* (kernel |fault while)' "$log" |
+            head -1 | tr -d '\r') (see $log; $replay)"
+    elif [ -z "$result" ]; then
+        fail "fuzz/$1" "seed $2: no result (QEMU exit status $status; see $log; $replay)"
+    elif ! printf '%s' "$result" | grep -q ' 0 leaks, 0 violations'; then
+        fail "fuzz/$1" "seed $2: ${result#fuzz: result: } (see $log; $replay)"
+    else
+        pass "fuzz/$1 (${result#fuzz: result: })"
+    fi
+}
+
+# The modules of a fuzz boot: init and the fuzzer.
+fuzz_modules=
+for m in $USER_MODULES; do
+    case ${m%%=*} in init | fuzz) fuzz_modules="$fuzz_modules $m" ;; esac
+done
+if [ -n "$fuzz_modules" ]; then
+    all_modules=$USER_MODULES
+    USER_MODULES=$fuzz_modules
+    fuzz smp1 1 1 30000
+    fuzz_seed=$(date +%s)
+    echo "fuzz: this run's seed is $fuzz_seed"
+    fuzz smp4 "$fuzz_seed" 4 30000
+    USER_MODULES=$all_modules
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,12 +1,14 @@
-# User space: libc, the init program and the user-mode test programs
-# (included from the top Makefile).
+# User space: libc, the init program, the user-mode test programs and the
+# system call fuzzer (included from the top Makefile).
 #
 # Everything lands in $(BUILD)/user/: objects mirror their source paths
 # ($(BUILD)/user/libc/stdio.c.o), libc.a is the C library, user.ld the
 # linker script after cpp, init.elf the boot module. Each tests/os/<name>.c
 # but the shared harness.c is one test program, tests/<name>.elf, linked
 # with the harness; the ISO carries it as the boot module test-<name>,
-# which init runs in a test boot.
+# which init runs in a test boot. user/fuzz/*.c is the system call fuzzer,
+# fuzz.elf, the boot module fuzz, which init runs instead of the tests
+# when `fuzz` is on the command line (docs/testing.md).
 #
 # Flags, and why they differ from the kernel's:
 #   - SSE stays on (no -mgeneral-regs-only): the kernel saves each user
@@ -46,9 +48,14 @@ INIT_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(INIT_SRCS))
 TEST_HARNESS_OBJS := $(USER_BUILD)/tests/os/harness.c.o
 TEST_PROG_SRCS := $(sort $(filter-out tests/os/harness.c,$(wildcard tests/os/*.c)))
 USER_TESTS := $(patsubst tests/os/%.c,$(USER_BUILD)/tests/%.elf,$(TEST_PROG_SRCS))
-# NAME=PATH boot modules for tools/mkiso.sh: init, then every test program.
+
+FUZZ_SRCS := $(sort $(wildcard user/fuzz/*.c))
+FUZZ_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(FUZZ_SRCS))
+USER_FUZZ := $(USER_BUILD)/fuzz.elf
+
+# NAME=PATH boot modules for tools/mkiso.sh: init, every test program, the fuzzer.
 USER_MODULES := init=$(USER_INIT) \
-    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t))
+    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t)) fuzz=$(USER_FUZZ)
 
 # Per-directory additions (pattern-specific variables).
 $(USER_BUILD)/kernel/lib/%.c.o: USER_CFLAGS += -Ikernel
@@ -94,7 +101,12 @@ $(USER_BUILD)/tests/%.elf: $(USER_CRT0) $(USER_BUILD)/tests/os/%.c.o $(TEST_HARN
 	    $(TEST_HARNESS_OBJS) $(USER_LIBC)
 	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
 
+$(USER_FUZZ): $(USER_CRT0) $(FUZZ_OBJS) $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(FUZZ_OBJS) $(USER_LIBC)
+	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
+
 .PHONY: user
-user: $(USER_INIT) $(USER_TESTS)
+user: $(USER_INIT) $(USER_TESTS) $(USER_FUZZ)
 
 -include $(shell find $(USER_BUILD) -name '*.d' 2>/dev/null)

@@ -6,6 +6,9 @@
  * into it, handles installed, a thread created and started. Each program
  * gets init's own handle layout: its process and thread, the boot
  * information, and every boot module.
+ *
+ * With `fuzz` on the command line (a fuzz boot, docs/testing.md) init runs
+ * the system call fuzzer, the boot module `fuzz`, instead of the tests.
  */
 #include <stdio.h>
 #include <string.h>
@@ -113,16 +116,37 @@ run_program(const struct cairn_bootinfo *bi, uint32_t index)
     return 1;
 }
 
+/* Is word one of the space-separated words of the kernel command line? */
+static int
+cmdline_has(const struct cairn_bootinfo *bi, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = bi->cmdline; *p;) {
+        size_t len = 0;
+
+        while (p[len] && p[len] != ' ')
+            len++;
+        if (len == n && strncmp(p, word, n) == 0)
+            return 1;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
 int
 init_run_tests(void)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
-    int failures;
+    int failures, fuzz = bi && cmdline_has(bi, "fuzz");
 
     check_entry_state();
     failures = init_failures;
     for (uint32_t i = 0; bi && i < bi->module_count; i++) {
-        if (strncmp(bi->modules[i].name, "test-", 5) == 0)
+        if (fuzz ? strcmp(bi->modules[i].name, "fuzz") == 0
+                 : strncmp(bi->modules[i].name, "test-", 5) == 0)
             failures += run_program(bi, i);
     }
     printf("init: tests done, %d failed\n", failures);

@@ -8,7 +8,8 @@
  * Prints `ok`/`FAIL` lines (init/... for its own checks, program/<module>
  * for each program's outcome) and returns the number of failures: the
  * programs' failed tests plus one for each program that could not start,
- * crashed or hung.
+ * crashed or hung. With `fuzz` on the command line, the one program is the
+ * system call fuzzer (boot module `fuzz`) instead.
  */
 int init_run_tests(void);
 
