@@ -42,6 +42,7 @@ process_destroy(struct object *o)
     /* A process whose threads ran was torn down when the last was reaped
      * (each held a reference); one that never ran goes here. Callers from
      * outside in its address space hold references too, so vs_users is 0. */
+    process_leave_creator(p);
     process_teardown(p);
     ioport_process_fini(p);
     if (p->quota)
@@ -51,23 +52,87 @@ process_destroy(struct object *o)
 
 /*
  * A process that has never started a thread can only be reached through
- * handles; if every handle left that names it sits in its own table (a
- * loader installs a process's own handle, and its thread's, before
- * starting it), nothing can ever start it, kill it or close those
- * handles, and the cycle would keep it and its quota forever. So when the
- * last handle outside its own table goes, it is ended. The end runs from
- * the reaper (sched_defer): the teardown closes the process's handles,
- * which may leave the next such process unreachable, and that must queue,
- * not recurse. Borrowed handles to p inside p's table are not counted as
- * its own, so such a process stays (a conservative miss, never a wrong end).
+ * handles, and handles can form cycles: a loader installs a process's own
+ * handle and its thread's before starting it, and two new processes may
+ * be given each other. A cycle no one outside can reach would keep its
+ * processes, and their quota, forever. Two rules end such processes:
+ *
+ *  - when the last handle naming it outside its own table goes (the
+ *    common case: a loader gives up on a child it was building);
+ *  - when the process that created it is torn down (any other cycle: a
+ *    process that never ran belongs to its creator's work).
+ *
+ * Both end it from the reaper (sched_defer): a teardown closes handles
+ * and ends children, which may find more such processes, and those must
+ * queue, not recurse. The end is decided again under the process's lock
+ * (process_end_unstarted), so a process that did start meanwhile goes on.
+ * Borrowed handles in its own table are not counted as its own, so such a
+ * process waits for its creator (a conservative miss, never a wrong end).
  */
+static struct spinlock unstarted_lock = SPINLOCK_INIT; /* the [u] fields of every process */
+
 static void
-process_end_unreachable(struct sched_work *w)
+process_end_queued(struct sched_work *w)
 {
     struct process *p = (struct process *)((char *)w - offsetof(struct process, end_work));
 
-    process_end(p, CAIRN_STATUS_KILLED);
+    process_end_unstarted(p, CAIRN_STATUS_KILLED);
     process_unref(p); /* taken when queued */
+}
+
+/* Queue p's end once; takes a reference unless p's count is already 0
+ * (then its destroy is under way and ends it anyway). */
+static void
+process_queue_end(struct process *p)
+{
+    uint32_t refs = __atomic_load_n(&p->obj.refs, __ATOMIC_RELAXED);
+
+    do {
+        if (refs == 0)
+            return;
+    } while (!__atomic_compare_exchange_n(&p->obj.refs, &refs, refs + 1, true, __ATOMIC_ACQUIRE,
+                                          __ATOMIC_RELAXED));
+    if (__atomic_exchange_n(&p->end_queued, true, __ATOMIC_ACQ_REL)) {
+        process_unref(p);
+        return;
+    }
+    p->end_work.fn = process_end_queued;
+    sched_defer(&p->end_work);
+}
+
+void
+process_leave_creator(struct process *p)
+{
+    bool irq;
+
+    if (!__atomic_load_n(&p->creator, __ATOMIC_ACQUIRE))
+        return;
+    irq = spin_lock_irqsave(&unstarted_lock);
+    if (p->creator) {
+        list_remove(&p->creator_link);
+        p->creator = NULL;
+    }
+    spin_unlock_irqrestore(&unstarted_lock, irq);
+}
+
+void
+process_end_unstarted_children(struct process *p)
+{
+    struct list_node orphans;
+    bool irq;
+
+    list_init(&orphans);
+    irq = spin_lock_irqsave(&unstarted_lock);
+    while (!list_empty(&p->unstarted)) {
+        struct list_node *n = list_pop_front(&p->unstarted);
+
+        list_entry(n, struct process, creator_link)->creator = NULL;
+        list_push_back(&orphans, n);
+    }
+    spin_unlock_irqrestore(&unstarted_lock, irq);
+    /* Off every list now, so no one else touches their links. */
+    while (!list_empty(&orphans))
+        process_queue_end(list_entry(list_pop_front(&orphans), struct process, creator_link));
 }
 
 static void
@@ -94,11 +159,7 @@ process_handle_closed(struct object *o, uint32_t rights)
      * at all, the last reference goes the ordinary way. */
     if (!never_ran || left == 0 || handle_count_naming(&p->handles, o) != left)
         return;
-    if (__atomic_exchange_n(&p->end_queued, true, __ATOMIC_ACQ_REL))
-        return;
-    process_ref(p); /* the caller still holds one: the holder's */
-    p->end_work.fn = process_end_unreachable;
-    sched_defer(&p->end_work);
+    process_queue_end(p);
 }
 
 static const struct object_ops process_ops = {
@@ -212,6 +273,8 @@ process_create(const char *name, struct process **out)
     strlcpy(p->name, name, sizeof(p->name));
     spin_init(&p->lock);
     list_init(&p->threads);
+    list_init(&p->unstarted);
+    list_init(&p->creator_link);
     waitq_init(&p->exit_wq);
     err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     if (err) {
@@ -241,6 +304,13 @@ process_create(const char *name, struct process **out)
          * quota for good (see process_set_quota). */
         vspace_set_quota(&p->vs, p->quota);
         handle_table_set_quota(&p->handles, p->quota);
+    }
+    if (process_current()) {
+        bool irq = spin_lock_irqsave(&unstarted_lock);
+
+        p->creator = process_current();
+        list_push_back(&p->creator->unstarted, &p->creator_link);
+        spin_unlock_irqrestore(&unstarted_lock, irq);
     }
     *out = p;
     return 0;

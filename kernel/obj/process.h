@@ -21,7 +21,7 @@
  * its threads, kernel pointers), and until then keeps the exit status.
  *
  * Lock legend: [I] immutable after creation, [a] atomic, [l] the
- * process's lock, [w] exit_wq's lock.
+ * process's lock, [w] exit_wq's lock, [u] unstarted_lock (obj/process.c).
  * Lock order: process.lock -> waitq.lock (a thread's exit_wq) ->
  * runqueue.lock. Nothing else is taken under process.lock: address-space
  * changes from outside hold a use count instead (process_vspace_get), so
@@ -47,7 +47,8 @@
 
 #define PROCESS_NAME_MAX    16
 #define PROCESS_MAX_HANDLES 1024
-#define PROCESS_MAX_IMAGE   (4ull << 20) /* process_spawn copies images up to 4 MiB (one kmalloc block) */
+#define PROCESS_MAX_IMAGE \
+    (4ull << 20) /* process_spawn copies images up to 4 MiB (one kmalloc block) */
 
 struct ioport_space;
 
@@ -59,27 +60,30 @@ struct ioport_space;
 #define THREAD_CREATOR_RIGHTS PROCESS_CREATOR_RIGHTS
 
 struct process {
-    struct object obj;           /* type CAIRN_OBJ_PROCESS; its refcount is the process's */
-    struct vspace vs;            /* the user address space; freed when it is torn down */
-    struct handle_table handles; /* the process's capabilities; emptied when torn down */
-    struct quota *quota;         /* [l] a reference: what its allocations are charged to */
-    struct spinlock lock;        /* guards the [l] fields */
-    struct list_node threads;    /* [l] its threads that exist, through thread.proc_link */
-    unsigned threads_live;       /* [l] started and not yet exited */
-    unsigned threads_unreaped;   /* [l] started and not yet reaped */
-    unsigned vs_users;           /* [l] callers from outside inside vs (process_vspace_get) */
-    bool dying;                  /* [l] ending: no thread starts; exit_status is final */
-    bool torn_down;              /* [l] handles released; vs freed once vs_users is 0 */
-    bool ended;                  /* [w] everything released: waits return */
-    struct waitq exit_wq;        /* process_wait callers */
-    int64_t exit_status;         /* [l] valid once dying */
-    struct thread *main_thread;  /* process_spawn_elf's thread (a reference) until started */
-    uint32_t pid;                /* [I] */
-    char name[PROCESS_NAME_MAX]; /* [I] */
-    struct ioport_space *io;     /* [a] set once, on the first I/O port grant (obj/ioport.c) */
-    unsigned holders;            /* [a] handles (and handles in flight) naming p, anywhere */
-    bool end_queued;             /* [a] end_work is queued (see process_unreachable) */
-    struct sched_work end_work;  /* ends p from the reaper once nothing outside can reach it */
+    struct object obj;             /* type CAIRN_OBJ_PROCESS; its refcount is the process's */
+    struct vspace vs;              /* the user address space; freed when it is torn down */
+    struct handle_table handles;   /* the process's capabilities; emptied when torn down */
+    struct quota *quota;           /* [l] a reference: what its allocations are charged to */
+    struct spinlock lock;          /* guards the [l] fields */
+    struct list_node threads;      /* [l] its threads that exist, through thread.proc_link */
+    unsigned threads_live;         /* [l] started and not yet exited */
+    unsigned threads_unreaped;     /* [l] started and not yet reaped */
+    unsigned vs_users;             /* [l] callers from outside inside vs (process_vspace_get) */
+    bool dying;                    /* [l] ending: no thread starts; exit_status is final */
+    bool torn_down;                /* [l] handles released; vs freed once vs_users is 0 */
+    bool ended;                    /* [w] everything released: waits return */
+    struct waitq exit_wq;          /* process_wait callers */
+    int64_t exit_status;           /* [l] valid once dying */
+    struct thread *main_thread;    /* process_spawn_elf's thread (a reference) until started */
+    uint32_t pid;                  /* [I] */
+    char name[PROCESS_NAME_MAX];   /* [I] */
+    struct ioport_space *io;       /* [a] set once, on the first I/O port grant (obj/ioport.c) */
+    unsigned holders;              /* [a] handles (and handles in flight) naming p, anywhere */
+    bool end_queued;               /* [a] end_work is queued (obj/process.c) */
+    struct sched_work end_work;    /* ends p from the reaper if it never ran (obj/process.c) */
+    struct process *creator;       /* [u] who made p, until p first starts a thread; or NULL */
+    struct list_node creator_link; /* [u] in creator->unstarted */
+    struct list_node unstarted;    /* [u] processes p made that have not started yet */
 };
 
 /* --- creation (obj/process.c) --- */
@@ -170,6 +174,19 @@ void process_thread_reaped(struct process *p);
  * way back to user mode). Never blocks.
  */
 void process_end(struct process *p, int64_t status);
+
+/* process_end, but only if no thread of p has ever started: decided under
+ * p's lock, so it never ends a process that a racing thread_start has
+ * just started. Returns whether it ended p (or p had ended already: false). */
+bool process_end_unstarted(struct process *p, int64_t status);
+
+/* p has started a thread, or is going: it is no longer its creator's
+ * (see process_end_unstarted_children). */
+void process_leave_creator(struct process *p);
+
+/* p is being torn down: end, from the reaper, the processes it created
+ * that never started a thread (obj/process.c). */
+void process_end_unstarted_children(struct process *p);
 
 /* End the calling thread's process with status, and the calling thread
  * with it; never returns. */

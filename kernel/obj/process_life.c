@@ -76,8 +76,10 @@ process_thread_start(struct thread *t)
     spin_unlock_irqrestore(&p->lock, irq);
     /* If p is ended from here on, t's stop is set already and it leaves
      * before it enters user mode (user_thread_start checks). */
-    if (!err)
+    if (!err) {
+        process_leave_creator(p); /* it runs: its own now */
         sched_start(t);
+    }
     return err;
 }
 
@@ -123,6 +125,19 @@ process_set_dying_locked(struct process *p, int64_t status)
     if (p->threads_unreaped == 0 && !p->torn_down)
         return true;
     return false;
+}
+
+bool
+process_end_unstarted(struct process *p, int64_t status)
+{
+    bool irq = spin_lock_irqsave(&p->lock);
+    bool unstarted = !p->dying && p->threads_unreaped == 0;
+    bool teardown = unstarted && process_set_dying_locked(p, status);
+
+    spin_unlock_irqrestore(&p->lock, irq);
+    if (teardown)
+        process_teardown(p);
+    return unstarted;
 }
 
 void
@@ -216,8 +231,10 @@ process_teardown(struct process *p)
         klog(p->exit_status ? LOG_INFO : LOG_DEBUG, "process %s (pid %u) ended with status %ld",
              p->name, p->pid, (long)p->exit_status);
     /* Handles first: they may name p itself or its threads, references
-     * that would otherwise keep it alive forever. */
+     * that would otherwise keep it alive forever. Then the processes p
+     * made that never ran: nothing but p's work could have started them. */
     handle_table_fini(&p->handles);
+    process_end_unstarted_children(p);
     if (release_now)
         process_release_memory(p);
 }

@@ -785,6 +785,39 @@ a_chain_of_never_started_processes_holding_themselves_is_freed(void)
     expect_stats(&before, "after closing the chain's head");
 }
 
+#define MODE_MAKE_A_CYCLE 100 /* main's argument in the child that builds a cycle */
+
+/* In a child: two processes that never run, each holding the other, and
+ * nothing else naming them; then exit. */
+static int
+child_make_a_cycle(void)
+{
+    long a = cairn_process_create(), b = cairn_process_create();
+
+    if (a < 0 || b < 0 || cairn_handle_install(a, b, CAIRN_RIGHT_MANAGE) < 0 ||
+        cairn_handle_install(b, a, CAIRN_RIGHT_MANAGE) < 0)
+        return 1;
+    cairn_handle_close(a);
+    cairn_handle_close(b);
+    return 0;
+}
+
+static void
+never_started_processes_in_a_cycle_end_with_their_creator(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    long child = test_spawn("test-hardening", MODE_MAKE_A_CYCLE, NULL, 0);
+    int64_t status = -1;
+
+    if (child < 0)
+        return;
+    expect_ret("process_wait", cairn_process_wait(child, 10 * SECOND, &status), 0);
+    if (status != 0)
+        test_fail("the child could not build its cycle (status %ld)", (long)status);
+    cairn_handle_close(child);
+    expect_stats(&before, "after the creator of the cycle ended");
+}
+
 /* --- the table ---------------------------------------------------------------------------------- */
 
 static const struct usertest tests[] = {
@@ -803,6 +836,7 @@ static const struct usertest tests[] = {
     USERTEST(new_capabilities_are_not_made_from_a_borrowed_handle),
     USERTEST(a_never_started_process_holding_itself_is_freed),
     USERTEST(a_chain_of_never_started_processes_holding_themselves_is_freed),
+    USERTEST(never_started_processes_in_a_cycle_end_with_their_creator),
 };
 
 /* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
@@ -811,6 +845,7 @@ int main(unsigned long mode);
 int
 main(unsigned long mode)
 {
-    (void)mode;
+    if (mode == MODE_MAKE_A_CYCLE)
+        return child_make_a_cycle();
     return harness_run("hardening", tests, sizeof(tests) / sizeof(tests[0]));
 }
