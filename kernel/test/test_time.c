@@ -15,10 +15,12 @@
 #define MS 1000000ul
 
 /* One paired measurement over a window of the reference clock; true when
- * the monotonic clock advanced within 30% of it. An emulator running more
- * virtual CPUs than it has host cores lets the TSC and the HPET drift apart
- * by over 15%; the test is after a wrong scale (a factor of 16 or 1000), not
- * a few percent. */
+ * the monotonic clock advanced within a factor of two of it. An emulator
+ * running more virtual CPUs than it has host cores lets the TSC and the
+ * HPET drift apart by over 15%, and a host stall during the boot's TSC
+ * calibration skews the scale itself by a third (seen on a loaded
+ * machine); the test is after a wrong scale (a factor of 16 or 1000), not
+ * tens of percent. */
 static bool
 clock_agrees_once(uint64_t *dm_out, uint64_t *dr_out)
 {
@@ -34,7 +36,7 @@ clock_agrees_once(uint64_t *dm_out, uint64_t *dr_out)
     dm = m1 - m0;
     *dm_out = dm;
     *dr_out = dr;
-    return dm > dr - dr * 3 / 10 && dm < dr + dr * 3 / 10;
+    return dm > dr / 2 && dm < dr * 2;
 }
 
 KTEST(clock_monotonic_matches_reference)
