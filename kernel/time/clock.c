@@ -12,7 +12,8 @@
 #include "time/hpet.h"
 #include "time/pit.h"
 
-#define TSC_CALIBRATION_NS 20000000 /* 20 ms */
+#define TSC_CALIBRATION_NS      10000000 /* 10 ms a window */
+#define TSC_CALIBRATION_WINDOWS 5
 
 static bool use_hpet;
 static uint64_t tsc_base;
@@ -32,15 +33,11 @@ clock_reference_name(void)
     return use_hpet ? "hpet" : "pit";
 }
 
-void
-clock_init(const struct acpi_info *ai)
+/* TSC ticks per second over one window of the reference clock. */
+static uint64_t
+clock_measure_tsc_hz(void)
 {
     uint64_t t0, r0, t1, r1;
-
-    pit_init();
-    use_hpet = ai && ai->has_hpet && hpet_init(ai->hpet_addr);
-    if (!use_hpet)
-        log_info("clock: no usable HPET, calibrating against the PIT");
 
     r0 = clock_reference_ns();
     t0 = rdtsc();
@@ -48,11 +45,35 @@ clock_init(const struct acpi_info *ai)
         r1 = clock_reference_ns();
     } while (r1 - r0 < TSC_CALIBRATION_NS);
     t1 = rdtsc();
-    /* 64 bits suffice: (t1 - t0) stays far below 2^64 / 10^9 for a 20 ms window. */
-    tsc_hz = (t1 - t0) * 1000000000ull / (r1 - r0);
+    /* 64 bits suffice: (t1 - t0) stays far below 2^64 / 10^9 for a short window. */
+    return (t1 - t0) * 1000000000ull / (r1 - r0);
+}
+
+void
+clock_init(const struct acpi_info *ai)
+{
+    uint64_t hz[TSC_CALIBRATION_WINDOWS];
+
+    pit_init();
+    use_hpet = ai && ai->has_hpet && hpet_init(ai->hpet_addr);
+    if (!use_hpet)
+        log_info("clock: no usable HPET, calibrating against the PIT");
+
+    /* The median of several windows: a stall of the CPU inside one window
+     * (an SMI, or an emulator's host thread descheduled) skews that one
+     * only. Insertion sort; a handful of values. */
+    for (unsigned i = 0; i < TSC_CALIBRATION_WINDOWS; i++) {
+        uint64_t v = clock_measure_tsc_hz();
+        unsigned j = i;
+
+        for (; j > 0 && hz[j - 1] > v; j--)
+            hz[j] = hz[j - 1];
+        hz[j] = v;
+    }
+    tsc_hz = hz[TSC_CALIBRATION_WINDOWS / 2];
     if (tsc_hz == 0)
         tsc_hz = 1;
-    tsc_base = t0;
+    tsc_base = rdtsc();
     tsc_mult = (1000000000ull << 32) / tsc_hz;
     log_info("clock: TSC %lu.%03lu MHz (against the %s)", tsc_hz / 1000000, tsc_hz / 1000 % 1000,
              clock_reference_name());
