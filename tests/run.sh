@@ -252,10 +252,10 @@ done
 if [ -n "$fuzz_modules" ]; then
     all_modules=$USER_MODULES
     USER_MODULES=$fuzz_modules
-    fuzz smp1 1 1 30000
+    fuzz smp1 1 1 60000
     fuzz_seed=$(date +%s)
     echo "fuzz: this run's seed is $fuzz_seed"
-    fuzz smp4 "$fuzz_seed" 4 30000
+    fuzz smp4 "$fuzz_seed" 4 60000
     USER_MODULES=$all_modules
 fi
 
