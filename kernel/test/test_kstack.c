@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * In-kernel tests of kernel stacks (mm/kstack.c): every thread's stack has
- * an unmapped guard page below it, and a stack slot used again never
+ * unmapped guard pages below it, and a stack slot used again never
  * reaches the frames of the stack it held before, though freeing a stack
  * flushes no TLB.
  */
@@ -20,7 +20,7 @@ kstack_idle(void *arg)
     return 0;
 }
 
-KTEST(kstack_every_thread_stack_sits_above_an_unmapped_guard_page)
+KTEST(kstack_every_thread_stack_sits_above_unmapped_guard_pages)
 {
     struct thread *t = thread_create("guarded", kstack_idle, NULL, THREAD_PRIORITY_NORMAL);
     uint64_t base, pa;
@@ -35,10 +35,15 @@ KTEST(kstack_every_thread_stack_sits_above_an_unmapped_guard_page)
                      "stack page %lx not mapped to its frame", base + off);
         KTEST_EXPECT(!kstack_guard_hit(base + off), "stack page %lx taken for a guard", base + off);
     }
-    KTEST_EXPECT(pt_lookup(&kernel_pagetable, base - PAGE_SIZE, NULL, NULL) < 0,
-                 "the guard page below %lx is mapped", base);
-    KTEST_EXPECT(kstack_guard_hit(base - 8) && kstack_guard_hit(base - PAGE_SIZE),
-                 "the guard page below %lx is not known as one", base);
+    for (uint64_t off = PAGE_SIZE; off <= KSTACK_GUARD_SIZE; off += PAGE_SIZE) {
+        KTEST_EXPECT(pt_lookup(&kernel_pagetable, base - off, NULL, NULL) < 0,
+                     "the guard page %lx below %lx is mapped", base - off, base);
+        KTEST_EXPECT(kstack_guard_hit(base - off) && kstack_guard_hit(base - off + PAGE_SIZE - 8),
+                     "the guard page %lx below %lx is not known as one", base - off, base);
+    }
+    /* The stack's pages share one page table: a single walk maps them. */
+    KTEST_EXPECT(base / LARGE_PAGE_SIZE == (t->kstack_top - 1) / LARGE_PAGE_SIZE,
+                 "stack %lx straddles two page tables", base);
     thread_unref(t);
 }
 
