@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kernel stacks, each mapped in the kernel stack area (arch/x86_64/
- * layout.h) with 4 KiB pages right above an unmapped guard page, so a
- * stack that overflows faults at once instead of writing over whatever
- * lies below. Every thread's stack and every application processor's boot
- * (idle) stack come from here; the bootstrap CPU's boot stack has a guard
- * page of its own in the kernel image.
+ * layout.h) with 4 KiB pages right above unmapped guard pages, so a stack
+ * that overflows faults at once instead of writing over whatever lies
+ * below. Every thread's stack, every application processor's boot (idle)
+ * stack and every CPU's IST stacks (arch/x86_64/gdt.c) come from here; the
+ * bootstrap CPU's boot stack has a guard page of its own in the kernel
+ * image.
  *
  * The area is cut into slots of KSTACK_SLOT_SIZE: KSTACK_GUARD_SIZE of
  * guard pages, then KSTACK_SIZE of stack. A slot's size divides 2 MiB, so

@@ -24,7 +24,8 @@ struct cpu cpus[MAX_CPUS];
 unsigned cpu_count;
 bool percpu_ready;
 
-static uint8_t boot_ist_stack[8192] __attribute__((aligned(16)));
+#define BOOT_IST_SIZE 8192
+static uint8_t boot_ist_stack[BOOT_IST_SIZE] __attribute__((aligned(16)));
 
 #define SEG_PRESENT  (1ull << 47)
 #define SEG_DPL3     (3ull << 45)
