@@ -47,8 +47,6 @@ struct boot_info boot_info;
 struct acpi_info acpi_info;
 bool acpi_present;
 
-static uint8_t bsp_ist_stacks[3 * IST_STACK_SIZE] __attribute__((aligned(16)));
-
 extern const char _kernel_start[], _kernel_end[];
 
 static void
@@ -77,6 +75,8 @@ memory_init(void)
     frame_init_buddy(max_phys);
     kmalloc_init();
     kstack_init();
+    if (cpu_ist_alloc(&cpus[0]) < 0)
+        panic("no memory for the IST stacks");
 }
 
 static void
@@ -152,7 +152,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
     console_init();
     idt_init();
     cpus[0].index = 0;
-    cpu_tables_init(&cpus[0], bsp_ist_stacks);
+    cpu_tables_init(&cpus[0]);
     cpu_features_init();
     cpu_count = 1;
 

@@ -3,8 +3,12 @@
  * Kernel stacks with guard pages (see kstack.h).
  *
  * Slot i covers [KSTACK_BASE + i * KSTACK_SLOT_SIZE, + KSTACK_SLOT_SIZE):
- * its first page is never mapped (the guard), the other KSTACK_SIZE bytes
- * map a stack's frames, read-write, no execute, global.
+ * its first KSTACK_GUARD_SIZE bytes are never mapped (the guard, as large
+ * as the stack, so that even a frame of a few KiB cannot step over it),
+ * the other KSTACK_SIZE bytes map a stack's frames, read-write, no
+ * execute, global. Slots are aligned to their size, which divides 2 MiB:
+ * a stack's pages share one last-level table, and pt_map_run and
+ * pt_unmap_run map and unmap them in one walk each.
  *
  * TLB: freeing a stack unmaps its pages without a shootdown, so other CPUs
  * may keep stale translations of the slot. They are harmless while the
@@ -144,11 +148,9 @@ kstack_alloc(uint64_t *top, uint64_t *phys)
         frame_free(frames, KSTACK_ORDER);
         return -CAIRN_ENOMEM;
     }
-    base = kstack_slot_base(slot) + PAGE_SIZE;
-    for (uint64_t off = 0; off < KSTACK_SIZE; off += PAGE_SIZE) {
-        if (pt_map(&kernel_pagetable, base + off, frames + off, PTE_W | PTE_NX | PTE_G) < 0)
-            panic("kstack: cannot map a stack at %lx", base + off);
-    }
+    base = kstack_slot_base(slot) + KSTACK_GUARD_SIZE;
+    if (pt_map_run(&kernel_pagetable, base, frames, KSTACK_PAGES, PTE_W | PTE_NX | PTE_G) < 0)
+        panic("kstack: cannot map a stack at %lx", base);
     spin_unlock(&kstack_lock);
     irq_restore(irq);
     *top = base + KSTACK_SIZE;
@@ -163,13 +165,11 @@ kstack_free(uint64_t top, uint64_t phys)
     uint32_t slot = (uint32_t)((base - KSTACK_BASE) / KSTACK_SLOT_SIZE);
     bool irq;
 
-    assert(kstack_contains(base) && base == kstack_slot_base(slot) + PAGE_SIZE);
+    assert(kstack_contains(base) && base == kstack_slot_base(slot) + KSTACK_GUARD_SIZE);
     irq = irq_save();
     spin_lock(&kstack_lock);
-    for (uint64_t off = 0; off < KSTACK_SIZE; off += PAGE_SIZE) {
-        if (pt_unmap(&kernel_pagetable, base + off, NULL) < 0)
-            panic("kstack: freeing a stack not mapped at %lx", base + off);
-    }
+    if (pt_unmap_run(&kernel_pagetable, base, KSTACK_PAGES) < 0)
+        panic("kstack: freeing a stack not mapped at %lx", base);
     kstack_fifo[(fifo_head + fifo_count) % kstack_slots] =
         (struct kstack_free_slot){slot, flush_started};
     fifo_count++;
@@ -189,5 +189,5 @@ kstack_guard_hit(uint64_t addr)
 {
     if (addr >= (uint64_t)boot_stack_guard && addr < (uint64_t)boot_stack_guard + PAGE_SIZE)
         return true;
-    return kstack_contains(addr) && (addr - KSTACK_BASE) % KSTACK_SLOT_SIZE < PAGE_SIZE;
+    return kstack_contains(addr) && (addr - KSTACK_BASE) % KSTACK_SLOT_SIZE < KSTACK_GUARD_SIZE;
 }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * In-kernel tests of kernel stacks (mm/kstack.c): every thread's stack has
- * an unmapped guard page below it, and a stack slot used again never
- * reaches the frames of the stack it held before, though freeing a stack
- * flushes no TLB.
+ * In-kernel tests of kernel stacks (mm/kstack.c): every thread's stack and
+ * every CPU's IST stacks have unmapped guard pages below them, and a stack
+ * slot used again never reaches the frames of the stack it held before,
+ * though freeing a stack flushes no TLB.
  */
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
 #include "core/ktest.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -20,7 +21,7 @@ kstack_idle(void *arg)
     return 0;
 }
 
-KTEST(kstack_every_thread_stack_sits_above_an_unmapped_guard_page)
+KTEST(kstack_every_thread_stack_sits_above_unmapped_guard_pages)
 {
     struct thread *t = thread_create("guarded", kstack_idle, NULL, THREAD_PRIORITY_NORMAL);
     uint64_t base, pa;
@@ -35,11 +36,52 @@ KTEST(kstack_every_thread_stack_sits_above_an_unmapped_guard_page)
                      "stack page %lx not mapped to its frame", base + off);
         KTEST_EXPECT(!kstack_guard_hit(base + off), "stack page %lx taken for a guard", base + off);
     }
-    KTEST_EXPECT(pt_lookup(&kernel_pagetable, base - PAGE_SIZE, NULL, NULL) < 0,
-                 "the guard page below %lx is mapped", base);
-    KTEST_EXPECT(kstack_guard_hit(base - 8) && kstack_guard_hit(base - PAGE_SIZE),
-                 "the guard page below %lx is not known as one", base);
+    for (uint64_t off = PAGE_SIZE; off <= KSTACK_GUARD_SIZE; off += PAGE_SIZE) {
+        KTEST_EXPECT(pt_lookup(&kernel_pagetable, base - off, NULL, NULL) < 0,
+                     "the guard page %lx below %lx is mapped", base - off, base);
+        KTEST_EXPECT(kstack_guard_hit(base - off) && kstack_guard_hit(base - off + PAGE_SIZE - 8),
+                     "the guard page %lx below %lx is not known as one", base - off, base);
+    }
+    /* The stack's pages share one page table: a single walk maps them. */
+    KTEST_EXPECT(base / LARGE_PAGE_SIZE == (t->kstack_top - 1) / LARGE_PAGE_SIZE,
+                 "stack %lx straddles two page tables", base);
     thread_unref(t);
+}
+
+/* The double-fault, NMI and machine-check stacks too: every CPU's are its
+ * own, in the stack area, above guard pages that name them. */
+KTEST(kstack_every_cpu_ist_stack_sits_above_unmapped_guard_pages)
+{
+    struct thread *self = sched_current();
+    unsigned cpu, ist;
+
+    for (unsigned n = 0; n < cpu_count; n++) {
+        const struct cpu *c = &cpus[n];
+
+        for (unsigned i = 0; i < IST_COUNT; i++) {
+            uint64_t top = c->ist_top[i], base = top - KSTACK_SIZE, pa;
+
+            KTEST_EXPECT(c->ist_phys[i] && c->tss.ist[i] == top && kstack_contains(base),
+                         "cpu %u IST %u: stack %lx not from the stack area", n, i + 1, top);
+            for (uint64_t off = 0; off < KSTACK_SIZE; off += PAGE_SIZE) {
+                KTEST_EXPECT(pt_lookup(&kernel_pagetable, base + off, &pa, NULL) == 0 &&
+                                 pa == c->ist_phys[i] + off,
+                             "cpu %u IST %u: page %lx not mapped to its frame", n, i + 1,
+                             base + off);
+            }
+            for (uint64_t off = PAGE_SIZE; off <= KSTACK_GUARD_SIZE; off += PAGE_SIZE)
+                KTEST_EXPECT(pt_lookup(&kernel_pagetable, base - off, NULL, NULL) < 0,
+                             "cpu %u IST %u: guard page %lx is mapped", n, i + 1, base - off);
+            KTEST_EXPECT(kstack_guard_hit(base - 8) && cpu_ist_guard_hit(base - 8, &cpu, &ist) &&
+                             cpu == n && ist == i + 1,
+                         "cpu %u IST %u: its guard is not known as its own", n, i + 1);
+            KTEST_EXPECT(!cpu_ist_guard_hit(base, &cpu, &ist) &&
+                             !cpu_ist_guard_hit(top - 8, &cpu, &ist),
+                         "cpu %u IST %u: the stack itself taken for a guard", n, i + 1);
+        }
+    }
+    KTEST_EXPECT(!cpu_ist_guard_hit(self->kstack_top - KSTACK_SIZE - 8, &cpu, &ist),
+                 "a thread's guard taken for an IST stack's");
 }
 
 /* Free a stack after touching it (its translation is cached here), then

@@ -202,6 +202,14 @@ table_on_path(const struct pagetable *pt, uint64_t va, unsigned level)
     return phys;
 }
 
+/* The entry above va's last-level table, whose bits 52-61 count the
+ * present entries of that table. */
+static uint64_t
+pd_entry_of(const struct pagetable *pt, uint64_t va)
+{
+    return ((const uint64_t *)pt_table_virt(table_on_path(pt, va, 2)))[pt_index(va, 2)];
+}
+
 TEST(unmap_range_clears_only_the_range_and_flushes_nothing)
 {
     struct pagetable pt;
@@ -354,6 +362,159 @@ TEST(protect_range_rewrites_present_leaves_only)
     reset();
 }
 
+TEST(map_run_maps_consecutive_pages_in_one_walk)
+{
+    struct pagetable pt;
+    uint64_t pa, flags;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map_run(&pt, 0xffffc10000003000ull, 0x40000, 4, PTE_W | PTE_NX | PTE_G) == 0);
+    CHECK(tables_allocated == 4);
+    for (uint64_t i = 0; i < 4; i++) {
+        CHECK(pt_lookup(&pt, 0xffffc10000003000ull + i * 4096 + 0x10, &pa, &flags) == 0);
+        CHECK(pa == 0x40010 + i * 4096);
+        CHECK((flags & (PTE_W | PTE_NX | PTE_G)) == (PTE_W | PTE_NX | PTE_G) && !(flags & PTE_U));
+    }
+    CHECK(pt_lookup(&pt, 0xffffc10000002000ull, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_lookup(&pt, 0xffffc10000007000ull, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pd_entry_of(&pt, 0xffffc10000003000ull) >> 52 == 4);
+    CHECK(flushes == 0); /* nothing was present: nothing to flush */
+    reset();
+}
+
+TEST(map_run_reaches_the_last_entry_of_a_table_but_not_past_it)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    /* A whole table in one run, from its first entry to its last. */
+    CHECK(pt_map_run(&pt, 0x400000, 0x100000, 512, 0) == 0);
+    CHECK(pt_lookup(&pt, 0x400000, NULL, NULL) == 0 && pt_lookup(&pt, 0x5ff000, NULL, NULL) == 0);
+    CHECK(pd_entry_of(&pt, 0x400000) >> 52 == 512);
+    CHECK(pt_map_run(&pt, 0x400000, 0x100000, 513, 0) == -CAIRN_EINVAL);
+    /* Ending on the last entry is allowed; one more page would cross into
+     * the next table, and is refused without a change. */
+    CHECK(pt_map_run(&pt, 0x7fe000, 0x2000, 2, 0) == 0);
+    CHECK(pt_map_run(&pt, 0x9ff000, 0x2000, 2, 0) == -CAIRN_EINVAL);
+    CHECK(pt_map_run(&pt, 0x9fe000, 0x2000, 3, 0) == -CAIRN_EINVAL);
+    CHECK(pt_lookup(&pt, 0x9fe000, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_lookup(&pt, 0x9ff000, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_lookup(&pt, 0xa00000, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_unmap_run(&pt, 0x7ff000, 2) == -CAIRN_EINVAL);
+    CHECK(pt_lookup(&pt, 0x7ff000, NULL, NULL) == 0);
+    reset();
+}
+
+TEST(bad_runs_are_refused_before_any_table_is_made)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map_run(&pt, 0x400000, 0x1000, 0, 0) == -CAIRN_EINVAL);
+    CHECK(pt_map_run(&pt, 0x400800, 0x1000, 2, 0) == -CAIRN_EINVAL);
+    CHECK(pt_map_run(&pt, 0x400000, 0x1800, 2, 0) == -CAIRN_EINVAL);
+    CHECK(pt_map_run(&pt, 0x0000800000000000ull, 0x1000, 2, 0) == -CAIRN_EINVAL);
+    CHECK(tables_allocated == 1);
+    /* The run's last frame must be a physical address too. */
+    CHECK(pt_map_run(&pt, 0x400000, PTE_ADDR, 1, 0) == 0);
+    CHECK(pt_map_run(&pt, 0x401000, PTE_ADDR, 2, 0) == -CAIRN_EINVAL);
+    CHECK(tables_allocated == 4);
+    CHECK(pt_unmap_run(&pt, 0x400000, 0) == -CAIRN_EINVAL);
+    CHECK(pt_unmap_run(&pt, 0x400001, 1) == -CAIRN_EINVAL);
+    CHECK(pt_unmap_run(&pt, 0x600000, 1) == -CAIRN_ENOENT); /* no table there */
+    CHECK(pt_unmap_run(&pt, 0x400000, 1) == 0);
+    reset();
+}
+
+TEST(map_run_over_a_mapped_page_changes_nothing)
+{
+    struct pagetable pt;
+    uint64_t pa;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map(&pt, 0x402000, 0x9000, 0) == 0);
+    CHECK(pt_map_run(&pt, 0x400000, 0x20000, 4, PTE_W) == -CAIRN_EEXIST);
+    CHECK(pt_lookup(&pt, 0x400000, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_lookup(&pt, 0x401000, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_lookup(&pt, 0x402000, &pa, NULL) == 0 && pa == 0x9000);
+    CHECK(pt_lookup(&pt, 0x403000, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pd_entry_of(&pt, 0x400000) >> 52 == 1);
+    /* Beside it the run fits. */
+    CHECK(pt_map_run(&pt, 0x403000, 0x20000, 4, PTE_W) == 0);
+    CHECK(pd_entry_of(&pt, 0x400000) >> 52 == 5);
+    reset();
+}
+
+TEST(map_run_under_a_large_page_is_refused)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map_large(&pt, 0x200000, 0x40000000, PTE_W) == 0);
+    CHECK(pt_map_run(&pt, 0x201000, 0x1000, 2, 0) == -CAIRN_EEXIST);
+    CHECK(pt_unmap_run(&pt, 0x201000, 2) == -CAIRN_ENOENT);
+    reset();
+}
+
+TEST(map_run_reports_a_table_it_cannot_allocate)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    fail_allocations_after = 2; /* the PDPT and PD succeed, the PT fails */
+    CHECK(pt_map_run(&pt, 0x400000, 0x1000, 4, 0) == -CAIRN_ENOMEM);
+    CHECK(pt_lookup(&pt, 0x400000, NULL, NULL) == -CAIRN_ENOENT);
+    fail_allocations_after = -1;
+    CHECK(pt_map_run(&pt, 0x400000, 0x1000, 4, 0) == 0);
+    reset();
+}
+
+TEST(unmap_run_clears_the_run_and_flushes_each_page)
+{
+    struct pagetable pt;
+    struct pt_gather g = {0};
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map(&pt, 0x400000, 0x1000, 0) == 0);
+    CHECK(pt_map_run(&pt, 0x401000, 0x10000, 4, PTE_W) == 0);
+    CHECK(pt_map(&pt, 0x405000, 0x2000, 0) == 0);
+    CHECK(pt_unmap_run(&pt, 0x401000, 4) == 0);
+    for (uint64_t i = 1; i < 5; i++)
+        CHECK(pt_lookup(&pt, 0x400000 + i * 4096, NULL, NULL) == -CAIRN_ENOENT);
+    CHECK(pt_lookup(&pt, 0x400000, NULL, NULL) == 0 && pt_lookup(&pt, 0x405000, NULL, NULL) == 0);
+    CHECK(flushes == 4);
+    CHECK(last_flush_root == pt.root && last_flush_va == 0x404000);
+    CHECK(pd_entry_of(&pt, 0x400000) >> 52 == 2);
+    /* Emptied by a run, the table stays in place and its count says so. */
+    CHECK(pt_unmap(&pt, 0x400000, NULL) == 0 && pt_unmap(&pt, 0x405000, NULL) == 0);
+    CHECK(pt_map_run(&pt, 0x5fc000, 0x3000, 4, 0) == 0);
+    CHECK(pt_unmap_run(&pt, 0x5fc000, 4) == 0);
+    CHECK(tables_allocated == 4);
+    pt_unmap_range(&pt, 0x5ff000, 0x600000, &g);
+    CHECK(g.leaves == 0 && g.ntables == 3);
+    reset();
+}
+
+TEST(unmap_run_over_a_hole_changes_nothing)
+{
+    struct pagetable pt;
+
+    CHECK(pt_create(&pt) == 0);
+    CHECK(pt_map_run(&pt, 0x400000, 0x10000, 4, 0) == 0);
+    CHECK(pt_unmap(&pt, 0x402000, NULL) == 0);
+    CHECK(flushes == 1);
+    CHECK(pt_unmap_run(&pt, 0x400000, 4) == -CAIRN_ENOENT);
+    CHECK(flushes == 1);
+    CHECK(pt_lookup(&pt, 0x400000, NULL, NULL) == 0);
+    CHECK(pt_lookup(&pt, 0x401000, NULL, NULL) == 0);
+    CHECK(pt_lookup(&pt, 0x403000, NULL, NULL) == 0);
+    CHECK(pd_entry_of(&pt, 0x400000) >> 52 == 3);
+    CHECK(pt_unmap_run(&pt, 0x400000, 2) == 0);
+    CHECK(pt_unmap_run(&pt, 0x403000, 1) == 0);
+    CHECK(pd_entry_of(&pt, 0x400000) >> 52 == 0);
+    reset();
+}
+
 TEST(index_and_canonical_helpers)
 {
     CHECK(pt_index(0xffffffff80000000ull, 4) == 511);
@@ -378,6 +539,14 @@ main(void)
     RUN(protect_changes_flags_not_address);
     RUN(large_pages_translate_and_block_small_maps);
     RUN(table_allocation_failure_is_reported);
+    RUN(map_run_maps_consecutive_pages_in_one_walk);
+    RUN(map_run_reaches_the_last_entry_of_a_table_but_not_past_it);
+    RUN(bad_runs_are_refused_before_any_table_is_made);
+    RUN(map_run_over_a_mapped_page_changes_nothing);
+    RUN(map_run_under_a_large_page_is_refused);
+    RUN(map_run_reports_a_table_it_cannot_allocate);
+    RUN(unmap_run_clears_the_run_and_flushes_each_page);
+    RUN(unmap_run_over_a_hole_changes_nothing);
     RUN(unmap_range_clears_only_the_range_and_flushes_nothing);
     RUN(unmap_range_detaches_emptied_tables_but_not_shared_ones);
     RUN(unmap_range_over_nothing_changes_nothing);

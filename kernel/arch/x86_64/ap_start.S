@@ -16,7 +16,7 @@
  *                      block (below 4 GiB), EFER (LME, NXE), CR0.PG|WP
  *   64-bit long mode   still at the identity-mapped low address: load the
  *                      stack, and call the C entry in the higher half,
- *                      entry(cpu, ist), which never returns
+ *                      entry(cpu), which never returns
  *
  * The boot page table (built by smp.c) identity-maps the trampoline page
  * and shares the kernel's higher half, so both the jump to 64-bit code and
@@ -97,7 +97,6 @@ ap_start64:
      * the BSP rewrites the block for the next AP once we are online. */
     mov PARAM(SMP_PARAM_STACK), %rsp
     mov PARAM(SMP_PARAM_CPU), %rdi
-    mov PARAM(SMP_PARAM_IST), %rsi
     mov PARAM(SMP_PARAM_ENTRY), %rax
     xor %ebp, %ebp                      /* ends the backtrace */
     call *%rax

@@ -5,14 +5,27 @@
  * which privilege level; the TSS supplies the stacks the CPU switches to on
  * interrupts (rsp0 from user mode, IST stacks for faults that must not
  * trust the current stack).
+ *
+ * The IST stacks (double fault, NMI, machine check) are kernel stacks from
+ * mm/kstack.c, each above its own guard pages, so that an overflow of one
+ * faults at once instead of running into another CPU's data. Until the
+ * bootstrap CPU has memory to take them from, all three of its slots point
+ * at one boot IST stack in the image, unguarded: a double fault, NMI or
+ * machine check that early is fatal anyway.
  */
+#include <cairn/errors.h>
+
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "lib/string.h"
+#include "mm/kstack.h"
 
 struct cpu cpus[MAX_CPUS];
 unsigned cpu_count;
 bool percpu_ready;
+
+#define BOOT_IST_SIZE 8192
+static uint8_t boot_ist_stack[BOOT_IST_SIZE] __attribute__((aligned(16)));
 
 #define SEG_PRESENT  (1ull << 47)
 #define SEG_DPL3     (3ull << 45)
@@ -45,16 +58,17 @@ gdt_fill(struct cpu *c)
 }
 
 void
-cpu_tables_init(struct cpu *c, void *ist_stacks)
+cpu_tables_init(struct cpu *c)
 {
     struct descriptor_ptr gdtr = {sizeof(c->gdt) - 1, (uint64_t)c->gdt};
-    uint8_t *ist = ist_stacks;
 
     c->self = c;
     memset(&c->tss, 0, sizeof(c->tss));
-    c->tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(ist + 1 * IST_STACK_SIZE);
-    c->tss.ist[IST_NMI - 1] = (uint64_t)(ist + 2 * IST_STACK_SIZE);
-    c->tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)(ist + 3 * IST_STACK_SIZE);
+    for (unsigned i = 0; i < IST_COUNT; i++) {
+        if (!c->ist_top[i])
+            c->ist_top[i] = (uint64_t)boot_ist_stack + sizeof(boot_ist_stack);
+        c->tss.ist[i] = c->ist_top[i];
+    }
     c->tss.iomap_base = TSS_IOMAP_NONE; /* no I/O bitmap: user port access faults */
     memset(c->io_bitmap, 0xff, sizeof(c->io_bitmap));
     c->io_len = 0;
@@ -83,4 +97,52 @@ cpu_tables_init(struct cpu *c, void *ist_stacks)
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     percpu_ready = true;
     idt_load();
+}
+
+int
+cpu_ist_alloc(struct cpu *c)
+{
+    uint64_t top[IST_COUNT], phys[IST_COUNT];
+
+    for (unsigned i = 0; i < IST_COUNT; i++) {
+        if (kstack_alloc(&top[i], &phys[i]) < 0) {
+            while (i--)
+                kstack_free(top[i], phys[i]);
+            return -CAIRN_ENOMEM;
+        }
+    }
+    for (unsigned i = 0; i < IST_COUNT; i++) {
+        c->ist_top[i] = top[i];
+        c->ist_phys[i] = phys[i];
+        c->tss.ist[i] = top[i];
+    }
+    return 0;
+}
+
+void
+cpu_ist_free(struct cpu *c)
+{
+    for (unsigned i = 0; i < IST_COUNT; i++) {
+        if (c->ist_phys[i])
+            kstack_free(c->ist_top[i], c->ist_phys[i]);
+        c->ist_top[i] = c->ist_phys[i] = 0;
+        c->tss.ist[i] = 0;
+    }
+}
+
+bool
+cpu_ist_guard_hit(uint64_t addr, unsigned *cpu, unsigned *ist)
+{
+    for (unsigned n = 0; n < MAX_CPUS; n++) {
+        for (unsigned i = 0; i < IST_COUNT; i++) {
+            uint64_t base = cpus[n].ist_top[i] - KSTACK_SIZE;
+
+            if (cpus[n].ist_phys[i] && addr < base && addr >= base - KSTACK_GUARD_SIZE) {
+                *cpu = n;
+                *ist = i + 1;
+                return true;
+            }
+        }
+    }
+    return false;
 }

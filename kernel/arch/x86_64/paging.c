@@ -164,6 +164,64 @@ pt_unmap(struct pagetable *pt, uint64_t va, uint64_t *pa_out)
     return 0;
 }
 
+/* A run of n pages from va (and pa) that fits in va's last-level table. */
+static int
+pt_run_check(uint64_t va, uint64_t pa, unsigned n)
+{
+    int err = pt_check(va, pa, 4096);
+
+    if (err)
+        return err;
+    if (n == 0 || n > 512 - pt_index(va, 1) || ((pa + ((uint64_t)n - 1) * 4096) & ~PTE_ADDR))
+        return -CAIRN_EINVAL;
+    return 0;
+}
+
+int
+pt_map_run(struct pagetable *pt, uint64_t va, uint64_t pa, unsigned n, uint64_t flags)
+{
+    int err = pt_run_check(va, pa, n);
+    uint64_t *pte, *up;
+
+    if (err)
+        return err;
+    pte = pt_walk(pt, va, 1, true, &err, &up);
+    if (!pte)
+        return err;
+    for (unsigned i = 0; i < n; i++) {
+        if (pte[i] & PTE_P)
+            return -CAIRN_EEXIST;
+    }
+    flags = (flags & PTE_LEAF_FLAGS) | PTE_P;
+    for (unsigned i = 0; i < n; i++)
+        pte[i] = (pa + (uint64_t)i * 4096) | flags;
+    *up += n * COUNT_ONE; /* a last-level table is never the root */
+    return 0;
+}
+
+int
+pt_unmap_run(struct pagetable *pt, uint64_t va, unsigned n)
+{
+    int err = pt_run_check(va, 0, n);
+    uint64_t *pte, *up;
+
+    if (err)
+        return err;
+    pte = pt_walk(pt, va, 1, false, &err, &up);
+    if (!pte)
+        return err;
+    for (unsigned i = 0; i < n; i++) {
+        if (!(pte[i] & PTE_P))
+            return -CAIRN_ENOENT;
+    }
+    for (unsigned i = 0; i < n; i++)
+        pte[i] = 0;
+    *up -= n * COUNT_ONE;
+    for (unsigned i = 0; i < n; i++)
+        pt_flush(pt, va + (uint64_t)i * 4096);
+    return 0;
+}
+
 int
 pt_protect(struct pagetable *pt, uint64_t va, uint64_t flags)
 {

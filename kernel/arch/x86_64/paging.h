@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Four-level x86_64 page tables: map, unmap, protect and look up single
- * 4 KiB pages (and 2 MiB pages for the direct map).
+ * 4 KiB pages (and 2 MiB pages for the direct map), and map or unmap a run
+ * of pages within one last-level table in a single walk.
  *
  * The walker is pure: it reaches table memory only through the three
  * pt_table_* functions its embedder provides (the kernel's vm.c, or a host
@@ -90,6 +91,18 @@ int pt_map_large(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t flags)
 /* Unmap one 4 KiB page; *pa_out receives what it mapped. -CAIRN_ENOENT if
  * nothing was mapped there. */
 int pt_unmap(struct pagetable *pt, uint64_t va, uint64_t *pa_out);
+/* Map n consecutive 4 KiB pages, va to pa, va + 4096 to pa + 4096, ...,
+ * in one walk: the run must lie in one last-level table (not cross a
+ * 2 MiB boundary). All or nothing: -CAIRN_EEXIST if any page of the run is
+ * mapped, -CAIRN_EINVAL as pt_map or for an empty run or one that leaves
+ * its table, -CAIRN_ENOMEM as pt_map; then no leaf has changed. */
+int pt_map_run(struct pagetable *pt, uint64_t va, uint64_t pa, unsigned n, uint64_t flags);
+/* Unmap n consecutive 4 KiB pages from va in one walk, within one
+ * last-level table as for pt_map_run, flushing each through pt_flush().
+ * All or nothing: -CAIRN_ENOENT if any page of the run is not mapped,
+ * -CAIRN_EINVAL for a bad run; then nothing has changed. Like pt_unmap, it
+ * never detaches a table the run leaves empty. */
+int pt_unmap_run(struct pagetable *pt, uint64_t va, unsigned n);
 /* Replace a mapped 4 KiB page's flags. */
 int pt_protect(struct pagetable *pt, uint64_t va, uint64_t flags);
 /* Keep table, an empty table detached from pt (by pt_unmap_range) that no

@@ -26,11 +26,14 @@
 #define GDT_TSS         0x28
 #define GDT_ENTRIES     7 /* the TSS descriptor takes two */
 
-/* Interrupt stack table slots (1-based, as the IDT gate encodes them). */
+/* Interrupt stack table slots (1-based, as the IDT gate encodes them).
+ * Each CPU's IST stacks are kernel stacks (mm/kstack.h) above guard pages,
+ * so an overflow of one faults (and double-faults, reported by name)
+ * instead of writing over its neighbour. */
 #define IST_DOUBLE_FAULT  1
 #define IST_NMI           2
 #define IST_MACHINE_CHECK 3
-#define IST_STACK_SIZE    8192
+#define IST_COUNT         3
 
 struct tss {
     uint32_t reserved0;
@@ -68,6 +71,10 @@ struct cpu {
     uint64_t io_version; /* [a] that space's version when copied */
     uint64_t io_active;  /* [a] id of the space the running thread uses, 0 none */
     uint32_t io_len;     /* [o] leading bytes of io_bitmap that may not be 0xff */
+    /* The IST stacks, slot IST_x at [IST_x - 1]: tops, and frames for
+     * kstack_free (0: the bootstrap CPU's boot stack, not yet replaced). */
+    uint64_t ist_top[IST_COUNT];                 /* [I] */
+    uint64_t ist_phys[IST_COUNT];                /* [I] */
     struct tss tss __attribute__((aligned(16))); /* [o] rsp0 and iomap_base change */
     uint8_t io_bitmap[TSS_IOMAP_BYTES + 1];      /* [o] must follow tss directly */
 };
@@ -99,9 +106,21 @@ cpu_current_index(void)
     return percpu_ready ? this_cpu()->index : 0;
 }
 
-/* Load this CPU's GDT, TSS and IDT and point GS at its struct cpu.
- * ist_stacks holds three IST_STACK_SIZE stacks. */
-void cpu_tables_init(struct cpu *c, void *ist_stacks);
+/* Load this CPU's GDT, TSS and IDT and point GS at its struct cpu. The
+ * TSS takes c's IST stacks (cpu_ist_alloc); the bootstrap CPU, which has
+ * none yet, takes a boot IST stack in the image, without a guard, until
+ * memory is up and cpu_ist_alloc gives it its own. */
+void cpu_tables_init(struct cpu *c);
+/* Give c IST stacks from the kernel stack area and point its TSS at them
+ * (a TSS already loaded uses them from the next interrupt on). 0, or
+ * -CAIRN_ENOMEM with nothing changed. Once per CPU, before it comes online
+ * (an AP) or after kstack_init (the bootstrap CPU). */
+int cpu_ist_alloc(struct cpu *c);
+/* Give back the IST stacks of c, a CPU that never came online. */
+void cpu_ist_free(struct cpu *c);
+/* Whether addr lies in the guard pages below one of a CPU's IST stacks:
+ * then the CPU's index in *cpu and the slot (IST_x) in *ist. */
+bool cpu_ist_guard_hit(uint64_t addr, unsigned *cpu, unsigned *ist);
 void idt_init(void);
 void idt_load(void);
 

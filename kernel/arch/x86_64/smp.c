@@ -9,11 +9,10 @@
  * does it reuse the block for the next AP. cpus[0..cpu_count) are exactly
  * the CPUs online: a CPU that fails is parked with INIT and its slot reused.
  *
- * Each AP gets a 16 KiB kernel stack above a guard page (mm/kstack.h; it
- * becomes its idle thread's) and IST stacks from kmalloc (without guard
- * pages), loads its own GDT and
- * TSS and the kernel's page table, enables its local APIC and timer, and
- * ends in smp_ap_idle() with interrupts on.
+ * Each AP gets a 16 KiB kernel stack above guard pages (mm/kstack.h; it
+ * becomes its idle thread's) and IST stacks like it (cpu_ist_alloc), loads
+ * its own GDT and TSS and the kernel's page table, enables its local APIC
+ * and timer, and ends in smp_ap_idle() with interrupts on.
  */
 #include <cairn/errors.h>
 
@@ -29,14 +28,12 @@
 #include "lib/log.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "time/clock.h"
 #include "time/timer.h"
 
-#define AP_IST_SIZE       (3 * IST_STACK_SIZE)
 #define INIT_DELAY_NS     10000000ul   /* 10 ms between INIT and STARTUP (SDM) */
 #define SIPI_DELAY_NS     200000ul     /* 200 µs before a second STARTUP */
 #define ONLINE_TIMEOUT_NS 1000000000ul /* 1 s: emulated CPUs start slowly */
@@ -69,9 +66,9 @@ smp_ap_idle(void)
  * it still runs on the boot page table. The descriptor tables come first:
  * until the IDT is loaded a fault would reset the machine unreported. */
 static _Noreturn void
-smp_ap_entry(struct cpu *c, void *ist)
+smp_ap_entry(struct cpu *c)
 {
-    cpu_tables_init(c, ist);
+    cpu_tables_init(c);
     vm_init_cpu();
     cpu_features_init();
     lapic_init_cpu();
@@ -175,23 +172,21 @@ smp_start_cpu(unsigned index, uint32_t apic_id)
     struct smp_params *params = phys_to_virt(SMP_PARAMS_PHYS);
     struct cpu *c = &cpus[index];
     uint64_t stack = 0, stack_top = 0, start;
-    void *ist;
+    int err = -CAIRN_ENOMEM;
 
+    memset(c, 0, sizeof(*c));
     if (kstack_alloc(&stack_top, &stack) < 0)
         stack = 0;
-    ist = kmalloc(AP_IST_SIZE);
-    if (!stack || !ist) {
+    if (!stack || cpu_ist_alloc(c) < 0) {
         log_warn("smp: no memory for the stacks of APIC id %u; skipped", apic_id);
         goto err_free;
     }
 
-    memset(c, 0, sizeof(*c));
     c->index = index;
     c->apic_id = apic_id;
     __atomic_store_n(&params->started, 0, __ATOMIC_RELAXED);
     params->stack_top = stack_top;
     params->cpu = (uint64_t)c;
-    params->ist = (uint64_t)ist;
     /* The AP reads the block with paging off; make it visible before the
      * IPIs (an uncached APIC write after ordinary stores). */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -227,13 +222,13 @@ err_park:
         memset(c, 0, sizeof(*c));
         return -CAIRN_EBUSY;
     }
-    memset(c, 0, sizeof(*c));
+    err = -CAIRN_EBUSY;
 err_free:
-    if (ist)
-        kfree(ist);
+    cpu_ist_free(c);
     if (stack)
         kstack_free(stack_top, stack);
-    return stack && ist ? -CAIRN_EBUSY : -CAIRN_ENOMEM;
+    memset(c, 0, sizeof(*c));
+    return err;
 }
 
 void

@@ -29,10 +29,9 @@
 #define SMP_PARAM_CR3     0x08 /* u64: boot page table, below 4 GiB (loaded in 32-bit mode) */
 #define SMP_PARAM_EFER    0x10 /* u64: EFER to load (LME, and NXE if the BSP has it) */
 #define SMP_PARAM_STACK   0x18 /* u64: the AP's kernel stack top (virtual) */
-#define SMP_PARAM_ENTRY   0x20 /* u64: 64-bit entry, called as entry(cpu, ist) */
-#define SMP_PARAM_CPU     0x28 /* u64: the AP's struct cpu (virtual) */
-#define SMP_PARAM_IST     0x30 /* u64: its IST stacks, 3 * IST_STACK_SIZE (virtual) */
-#define SMP_PARAMS_SIZE   0x38
+#define SMP_PARAM_ENTRY   0x20 /* u64: 64-bit entry, called as entry(cpu) */
+#define SMP_PARAM_CPU     0x28 /* u64: the AP's struct cpu (virtual), its IST stacks set */
+#define SMP_PARAMS_SIZE   0x30
 
 /* Trampoline GDT selectors (only used until the AP loads its own GDT). */
 #define SMP_GDT_CODE32 0x08
@@ -51,7 +50,6 @@ struct smp_params {
     uint64_t stack_top;
     uint64_t entry;
     uint64_t cpu;
-    uint64_t ist;
 };
 _Static_assert(offsetof(struct smp_params, started) == SMP_PARAM_STARTED, "ap_start.S");
 _Static_assert(offsetof(struct smp_params, cr3) == SMP_PARAM_CR3, "ap_start.S");
@@ -59,7 +57,6 @@ _Static_assert(offsetof(struct smp_params, efer) == SMP_PARAM_EFER, "ap_start.S"
 _Static_assert(offsetof(struct smp_params, stack_top) == SMP_PARAM_STACK, "ap_start.S");
 _Static_assert(offsetof(struct smp_params, entry) == SMP_PARAM_ENTRY, "ap_start.S");
 _Static_assert(offsetof(struct smp_params, cpu) == SMP_PARAM_CPU, "ap_start.S");
-_Static_assert(offsetof(struct smp_params, ist) == SMP_PARAM_IST, "ap_start.S");
 _Static_assert(sizeof(struct smp_params) == SMP_PARAMS_SIZE, "ap_start.S");
 _Static_assert(SMP_PARAMS_OFFSET + SMP_PARAMS_SIZE <= 4096, "parameters fit in the page");
 

@@ -107,22 +107,38 @@ trap_dump(const struct trap_frame *tf)
     backtrace_print_trap(tf->rip, tf->rbp, tf->rsp);
 }
 
-/* An overflowed kernel stack faults in the guard page below it: pushing
+/* An overflowed kernel stack faults in the guard pages below it: pushing
  * the page fault's frame there fails too, which makes a double fault (on
  * its own IST stack), with CR2 still naming the guard. A fault that could
  * be delivered (an access below the stack pointer) lands here as a page
- * fault. Either way, say so and whose stack it was. */
+ * fault. Either way, say so and whose stack it was: an IST stack's (an
+ * NMI or machine check handler that overflowed) or the running thread's. */
 static void
 trap_report_stack_overflow(const struct trap_frame *tf)
 {
+    static const char *const ist_names[IST_COUNT + 1] = {
+        [IST_DOUBLE_FAULT] = "double-fault",
+        [IST_NMI] = "NMI",
+        [IST_MACHINE_CHECK] = "machine-check",
+    };
     struct thread *t = percpu_ready ? sched_current() : NULL;
-    uint64_t cr2 = read_cr2();
+    uint64_t cr2 = read_cr2(), hit;
+    unsigned cpu, ist;
 
     if (tf->vector != VEC_DOUBLE_FAULT && tf->vector != VEC_PAGE_FAULT)
         return;
-    if (!kstack_guard_hit(cr2) && !(tf->vector == VEC_DOUBLE_FAULT && kstack_guard_hit(tf->rsp)))
+    if (kstack_guard_hit(cr2))
+        hit = cr2;
+    else if (tf->vector == VEC_DOUBLE_FAULT && kstack_guard_hit(tf->rsp))
+        hit = tf->rsp;
+    else
         return;
-    kprintf("\n*** kernel stack overflow in thread %s (id %u) on cpu %u: guard page hit at %016lx",
+    if (cpu_ist_guard_hit(hit, &cpu, &ist))
+        kprintf("\n*** kernel stack overflow in the %s stack of cpu %u: guard page hit at %016lx",
+                ist_names[ist], cpu, cr2);
+    else
+        kprintf(
+            "\n*** kernel stack overflow in thread %s (id %u) on cpu %u: guard page hit at %016lx",
             t ? t->name : "boot", t ? t->id : 0, cpu_current_index(), cr2);
 }
 
