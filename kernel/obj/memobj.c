@@ -74,8 +74,8 @@ memobj_create(uint64_t size, struct quota *q, struct memobj **out)
     if (!m)
         goto err_uncharge;
     if (npages > MEMOBJ_LEAF_FRAMES)
-        m->leaves = kzalloc((npages + MEMOBJ_LEAF_FRAMES - 1) / MEMOBJ_LEAF_FRAMES *
-                            sizeof(uint64_t *));
+        m->leaves =
+            kzalloc((npages + MEMOBJ_LEAF_FRAMES - 1) / MEMOBJ_LEAF_FRAMES * sizeof(uint64_t *));
     else
         m->frames = kzalloc(npages * sizeof(uint64_t));
     if (!m->frames)

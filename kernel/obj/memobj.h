@@ -39,7 +39,7 @@ struct memobj {
     struct spinlock lock;
     uint64_t npages; /* [I] */
     union {
-        uint64_t *frames;  /* [l] npages <= MEMOBJ_LEAF_FRAMES: each page's frame, 0 until touched */
+        uint64_t *frames; /* [l] npages <= MEMOBJ_LEAF_FRAMES: each page's frame, 0 until touched */
         uint64_t **leaves; /* [l] otherwise: the leaves, NULL until touched */
     };
     bool borrowed;  /* [I] frames belong to someone else (boot modules): never freed */

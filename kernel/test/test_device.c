@@ -285,7 +285,8 @@ KTEST(dma_memobj_is_one_zeroed_block_freed_with_it)
     before = frame_free_count();
 
     KTEST_EXPECT(memobj_create_dma(0, false, NULL, &m) == -CAIRN_EINVAL, "0 pages accepted");
-    KTEST_EXPECT(memobj_create_dma(1025, false, NULL, &m) == -CAIRN_EINVAL, "4 MiB + 1 page accepted");
+    KTEST_EXPECT(memobj_create_dma(1025, false, NULL, &m) == -CAIRN_EINVAL,
+                 "4 MiB + 1 page accepted");
     KTEST_ASSERT(memobj_create_dma(3, true, NULL, &m) == 0, "3 pages below 4 GiB refused");
     KTEST_EXPECT(frame_free_count() == before - 4, "3 pages took %lu frames, expected a block of 4",
                  before - frame_free_count());
