@@ -85,7 +85,7 @@ spin_until_deadline(void *arg)
 {
     struct spinner *s = arg;
 
-    while (clock_ticks() < s->deadline) {
+    while (clock_ticks() < __atomic_load_n(&s->deadline, __ATOMIC_RELAXED)) {
         s->count++;
         __atomic_fetch_or(&s->cpus_seen, 1u << (this_cpu()->index & 31), __ATOMIC_RELAXED);
     }
@@ -122,13 +122,34 @@ KTEST(equal_priority_spinners_share_the_cpu)
 {
     /* More spinners than CPUs, all below the test thread's priority so it
      * can still wait for them: each must get time, which on one CPU means
-     * preemption at the end of a slice. */
+     * preemption at the end of a slice. They spin until every one has run
+     * (or 10 s have passed: one that has not run by then was starved), not
+     * for a count of ticks, which a loaded host thins out by dropping them. */
     struct spinner s[8];
-    unsigned n = cpu_count * 2 > 8 ? 8 : cpu_count * 2;
+    struct thread *t[8];
+    unsigned n = cpu_count * 2 > 8 ? 8 : cpu_count * 2, ran = 0;
+    uint64_t give_up = clock_monotonic_ns() + 10000 * MS;
 
-    run_spinners(s, n, THREAD_PRIORITY_NORMAL - 1, 30); /* 15 slices */
+    for (unsigned i = 0; i < n; i++) {
+        s[i] = (struct spinner){.deadline = UINT64_MAX};
+        t[i] = thread_create("spinner", spin_until_deadline, &s[i], THREAD_PRIORITY_NORMAL - 1);
+        KTEST_ASSERT(t[i] != NULL, "thread_create failed");
+    }
     for (unsigned i = 0; i < n; i++)
-        KTEST_EXPECT(s[i].count > 0, "spinner %u of %u never ran", i, n);
+        sched_start(t[i]);
+    while (ran < n && clock_monotonic_ns() < give_up) {
+        sched_sleep_ns(10 * MS);
+        ran = 0;
+        for (unsigned i = 0; i < n; i++)
+            ran += s[i].count > 0;
+    }
+    for (unsigned i = 0; i < n; i++)
+        __atomic_store_n(&s[i].deadline, 0, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < n; i++) {
+        KTEST_EXPECT(ktest_wait_dead(t[i], 60000), "spinner %u never finished", i);
+        KTEST_EXPECT(s[i].count > 0, "spinner %u of %u never ran in 10 s", i, n);
+        thread_unref(t[i]);
+    }
 }
 
 KTEST(threads_run_in_parallel_on_every_cpu)

@@ -286,15 +286,17 @@ spin_and_watch_the_clock(void *arg)
  * One more spinner than CPUs, all at the caller's priority, the caller
  * among them: round robin must give each a turn every few slices (20 ms
  * each). A thread starved for 500 ms means a spinner kept its CPU beyond
- * its slice.
+ * its slice. A loaded host can stall a virtual CPU for that long too, so
+ * one clean round of three is enough; a scheduler that lets a spinner keep
+ * its CPU fails every round.
  */
-static void
-spinning_thread_does_not_starve_an_equal_priority_one(void)
+static int
+spinners_share_one_round(uint32_t n, char *why, size_t why_size)
 {
     struct fairness f[5];
     struct test_thread t[4];
-    uint32_t n = cpus() < 4 ? cpus() : 4;
     uint64_t deadline = cairn_clock_get() + 1 * SECOND;
+    int fair = 1;
 
     for (uint32_t i = 0; i <= n; i++)
         f[i] = (struct fairness){.deadline = deadline};
@@ -303,13 +305,29 @@ spinning_thread_does_not_starve_an_equal_priority_one(void)
     spin_and_watch_the_clock(&f[n]);
     for (uint32_t i = 0; i < n; i++)
         test_thread_join(&t[i], 10 * SECOND, NULL);
-    for (uint32_t i = 0; i <= n; i++) {
-        if (f[i].reads == 0 || f[i].longest_gap > 500 * MS_NS)
-            test_fail("thread %u of %u: %lu clock reads, longest gap %lu ms", i, n + 1,
-                      (unsigned long)f[i].reads, (unsigned long)(f[i].longest_gap / MS_NS));
+    for (uint32_t i = 0; i <= n && fair; i++) {
+        if (f[i].reads == 0 || f[i].longest_gap > 500 * MS_NS) {
+            snprintf(why, why_size, "thread %u of %u: %lu clock reads, longest gap %lu ms", i,
+                     n + 1, (unsigned long)f[i].reads, (unsigned long)(f[i].longest_gap / MS_NS));
+            fair = 0;
+        }
     }
     for (uint32_t i = 0; i < n; i++)
         test_thread_free(&t[i]);
+    return fair;
+}
+
+static void
+spinning_thread_does_not_starve_an_equal_priority_one(void)
+{
+    uint32_t n = cpus() < 4 ? cpus() : 4;
+    char why[128] = "";
+
+    for (int round = 0; round < 3; round++) {
+        if (spinners_share_one_round(n, why, sizeof(why)))
+            return;
+    }
+    test_fail("every round starved a thread; the last: %s", why);
 }
 
 static long
