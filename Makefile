@@ -37,7 +37,6 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
                   --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
 KERNEL_SRCS := $(sort $(shell find kernel -name '*.c' -o -name '*.S'))
-KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS)) $(BUILD)/gen/font.c.o
 
 include tools/font.mk
 include tests/host/host.mk
@@ -59,48 +58,74 @@ deps:
 	@sh tools/deps.sh
 
 # --- kernel ------------------------------------------------------------------
-# Objects depend on this Makefile too, so changed flags rebuild them.
-$(BUILD)/%.c.o: %.c Makefile | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+# Two kernels from the same sources: $(BUILD)/cairn.elf for `make run`, the
+# ISO and `make bench`, and the test kernel $(BUILD)/san/cairn.elf that every
+# boot of `make test` uses, built with the sanitizers (docs/testing.md):
+#   - UBSan (kernel/core/ubsan.c is its runtime: every report panics). All
+#     of it where untrusted or firmware bytes are parsed (ELF, Multiboot2,
+#     ACPI); elsewhere without the alignment, null and pointer-overflow
+#     checks, which would double the instructions of an IPC round trip
+#     (x86-64 accesses memory at any alignment, and page 0 is never mapped);
+#   - the stack protector, with a global guard (kernel/core/stack_protector.c),
+#     as GCC's default guard at %gs:40 would be a field of struct cpu.
+KSAN_CFLAGS := -fsanitize=undefined -fno-sanitize=alignment,null,pointer-overflow \
+               -fstack-protector-strong -mstack-protector-guard=global
+KSAN_FULL   := $(BUILD)/san/kernel/acpi/%.c.o $(BUILD)/san/kernel/boot/%.c.o \
+               $(BUILD)/san/kernel/obj/elf.c.o
+$(KSAN_FULL): KSAN_CFLAGS += -fsanitize=alignment,null,pointer-overflow
+# The runtime cannot check itself: a failed check there would call it again.
+$(BUILD)/san/kernel/core/ubsan.c.o: KSAN_CFLAGS += -fno-sanitize=undefined
 
-$(BUILD)/%.S.o: %.S Makefile | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	@echo "  AS      $<"
-	$(Q)$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+# kernel_objs DIR: the objects of the kernel built under DIR.
+kernel_objs = $(patsubst %,$(1)/%.o,$(KERNEL_SRCS)) $(1)/gen/font.c.o
 
-$(BUILD)/gen/font.c.o: $(BUILD)/gen/font.c Makefile
-	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+# kernel_rules DIR EXTRA_CFLAGS: one kernel built under DIR, linked twice:
+# first without a symbol table, from which the table is made; then with it.
+# The table sits last in the image, so no other symbol moves; the build
+# checks that. Objects depend on this Makefile too, so changed flags rebuild
+# them.
+define kernel_rules
+$(1)/%.c.o: %.c Makefile | $$(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$$(Q)$$(CC) $$(KERNEL_CFLAGS) $(2) -c $$< -o $$@
 
-# Two links: the first without a symbol table, from which the table is made;
-# the second with it. The table sits last in the image, so no other symbol
-# moves; the build checks that.
-$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJS) kernel/arch/x86_64/kernel.ld
-	@echo "  LD      $@"
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+$(1)/%.S.o: %.S Makefile | $$(DEPS_STAMP)
+	@mkdir -p $$(@D)
+	@echo "  AS      $$@"
+	$$(Q)$$(CC) $$(KERNEL_ASFLAGS) -c $$< -o $$@
 
-$(BUILD)/gen/ksyms.S: $(BUILD)/kernel.pass1.elf tools/gen-ksyms.sh
-	@mkdir -p $(@D)
-	@echo "  KSYMS   $@"
-	$(Q)nm -n --defined-only $< | sh tools/gen-ksyms.sh > $@
+$(1)/gen/font.c.o: $$(BUILD)/gen/font.c Makefile
+	@mkdir -p $$(@D)
+	@echo "  CC      $$@"
+	$$(Q)$$(CC) $$(KERNEL_CFLAGS) $(2) -c $$< -o $$@
 
-$(BUILD)/gen/ksyms.o: $(BUILD)/gen/ksyms.S
-	$(Q)$(CC) -c $< -o $@
+$(1)/kernel.pass1.elf: $(call kernel_objs,$(1)) kernel/arch/x86_64/kernel.ld
+	@echo "  LD      $$@"
+	$$(Q)$$(LD) $$(KERNEL_LDFLAGS) -o $$@ $(call kernel_objs,$(1))
 
-$(BUILD)/cairn.elf: $(BUILD)/kernel.pass1.elf $(BUILD)/gen/ksyms.o
-	@echo "  LD      $@"
-	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/gen/ksyms.o
-	@nm -n --defined-only $(BUILD)/kernel.pass1.elf | awk '$$3 != "_ksyms_end" && $$3 != "_kernel_end" { print $$1, $$3 }' > $@.syms1
-	@nm -n --defined-only $@ | awk '$$3 != "_ksyms_end" && $$3 != "_kernel_end" { print $$1, $$3 }' > $@.syms2
-	@cmp -s $@.syms1 $@.syms2 || { echo "error: symbols moved between the two links" >&2; rm -f $@; exit 1; }
-	$(Q)objdump -d --no-show-raw-insn $@ > $(BUILD)/cairn.lst
-	$(Q)nm -n $@ > $(BUILD)/cairn.map
+$(1)/gen/ksyms.S: $(1)/kernel.pass1.elf tools/gen-ksyms.sh
+	@mkdir -p $$(@D)
+	@echo "  KSYMS   $$@"
+	$$(Q)nm -n --defined-only $$< | sh tools/gen-ksyms.sh > $$@
+
+$(1)/gen/ksyms.o: $(1)/gen/ksyms.S
+	$$(Q)$$(CC) -c $$< -o $$@
+
+$(1)/cairn.elf: $(1)/kernel.pass1.elf $(1)/gen/ksyms.o
+	@echo "  LD      $$@"
+	$$(Q)$$(LD) $$(KERNEL_LDFLAGS) -o $$@ $(call kernel_objs,$(1)) $(1)/gen/ksyms.o
+	@nm -n --defined-only $(1)/kernel.pass1.elf | awk '$$$$3 != "_ksyms_end" && $$$$3 != "_kernel_end" { print $$$$1, $$$$3 }' > $$@.syms1
+	@nm -n --defined-only $$@ | awk '$$$$3 != "_ksyms_end" && $$$$3 != "_kernel_end" { print $$$$1, $$$$3 }' > $$@.syms2
+	@cmp -s $$@.syms1 $$@.syms2 || { echo "error: symbols moved between the two links" >&2; rm -f $$@; exit 1; }
+	$$(Q)objdump -d --no-show-raw-insn $$@ > $(1)/cairn.lst
+	$$(Q)nm -n $$@ > $(1)/cairn.map
+endef
+$(eval $(call kernel_rules,$(BUILD),))
+$(eval $(call kernel_rules,$(BUILD)/san,$$(KSAN_CFLAGS)))
 
 .PHONY: kernel
-kernel: $(BUILD)/cairn.elf
+kernel: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf
 
 # --- ISO -----------------------------------------------------------------------
 # tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
@@ -121,12 +146,13 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(HOST_TEST_BINS) $(FUZZ_BINS) | $(DEPS_STAMP)
+test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(HOST_TEST_BINS) \
+      $(FUZZ_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
 # --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID (docs/testing.md) ---
 .PHONY: fuzz
-fuzz: $(BUILD)/cairn.elf $(USER_INIT) $(USER_FUZZ) | $(DEPS_STAMP)
+fuzz: $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_FUZZ) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" FUZZ_CALLS="$(FUZZ_CALLS)" FUZZ_SEED="$(FUZZ_SEED)" \
 	    FUZZ_SMP="$(FUZZ_SMP)" FUZZ_CHUNK="$(FUZZ_CHUNK)" FUZZ_AVOID="$(FUZZ_AVOID)" sh tools/fuzz.sh
 
@@ -171,4 +197,4 @@ help:
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean     remove build/"
 
--include $(shell find $(BUILD)/kernel $(BUILD)/gen -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/kernel $(BUILD)/gen $(BUILD)/san -name '*.d' 2>/dev/null)

@@ -17,12 +17,16 @@
 #     one CPU with a fixed seed and one on four CPUs with a seed that
 #     changes every run (printed, so a failure can be replayed).
 #
+# Every boot runs the test kernel, build/san/cairn.elf: the same sources
+# built with UBSan and the stack protector (KERNEL= names another).
+#
 # Every check prints "ok <name>" or "FAIL <name>: <why>"; the last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
 # Logs are kept in build/test/. TESTS_QUICK=1 runs only one boot of each kind.
 set -u
 
 out=build/test
+kernel=${KERNEL:-build/san/cairn.elf}
 mkdir -p "$out"
 passed=0
 failed=0
@@ -92,7 +96,7 @@ fi
 
 mkiso() { # mkiso NAME CMDLINE
     # shellcheck disable=SC2086 # one word per module
-    sh tools/mkiso.sh "$out/$1.iso" build/cairn.elf "$2" $USER_MODULES || {
+    sh tools/mkiso.sh "$out/$1.iso" "$kernel" "$2" $USER_MODULES || {
         fail "iso/$1" "grub-mkrescue failed"
         return 1
     }
@@ -222,6 +226,14 @@ fault stack 'kernel stack overflow in thread crash-stack ' 'kernel double fault'
     'RIP [0-9a-f]+ <crash_stack_overflow\+0x'
 fault panic 'kernel panic on cpu 0: deliberate panic' '#0 +[0-9a-f]+ <crash_trigger\+0x' \
     '<kmain\+0x'
+# The sanitizers of the test kernel: the report names the check, the place
+# and the values, and the backtrace starts in the function that failed it.
+fault ubsan 'ubsan: kernel/core/crash\.c:[0-9]+:[0-9]+: signed integer overflow: 2147483647 \+ 1 cannot be represented in type .int.' \
+    '#0 +[0-9a-f]+ <crash_ubsan_overflow(\.cold)?\+0x' '<crash_trigger\+0x'
+fault ubsan-bounds 'ubsan: kernel/core/crash\.c:[0-9]+:[0-9]+: index 4 out of bounds for type .int ?\[4\].' \
+    '#0 +[0-9a-f]+ <crash_ubsan_bounds(\.cold)?\+0x'
+fault stackprotector 'kernel panic on cpu 0: stack protector: ' \
+    '#1 +[0-9a-f]+ <crash_stack_protector(\.cold)?\+0x' '<kmain\+0x'
 
 # --- 4. fuzz ----------------------------------------------------------------------------
 # fuzz NAME SEED CPUS CALLS: a fuzz boot; the fuzzer must report its result

@@ -51,7 +51,7 @@ fuzz_boot() {
     cmdline="test fuzz seed=$seed calls=$n"
     [ -n "$avoid" ] && cmdline="$cmdline avoid=$avoid"
     # shellcheck disable=SC2086 # one word per module
-    if ! sh tools/mkiso.sh "$out/fuzz.iso" build/cairn.elf "$cmdline" $modules; then
+    if ! sh tools/mkiso.sh "$out/fuzz.iso" "${KERNEL:-build/san/cairn.elf}" "$cmdline" $modules; then
         echo "fuzz: cannot build the ISO" >&2
         exit 2
     fi

@@ -14,7 +14,10 @@ cmdline=${3:-}
 root=$(mktemp -d "${TMPDIR:-/tmp}/cairn-iso.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/boot/grub"
-cp "$elf" "$root/boot/cairn.elf"
+# Without its debug information: the loader does not need it, and GRUB under
+# OVMF with 64 MiB of RAM fails to read a kernel file of a few MiB (the
+# debugger reads the build's own copy).
+objcopy --strip-debug "$elf" "$root/boot/cairn.elf"
 
 modules=
 for arg in "$@"; do

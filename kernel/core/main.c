@@ -28,6 +28,7 @@
 #include "core/kernel.h"
 #include "core/ktest.h"
 #include "core/panic.h"
+#include "core/stack_protector.h"
 #include "lib/log.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -149,6 +150,8 @@ kmain(uint32_t magic, uint32_t mbi_phys)
 {
     char value[64];
 
+    /* Before any call that returns: see stack_protector.c. */
+    stack_protector_init();
     console_init();
     idt_init();
     cpus[0].index = 0;

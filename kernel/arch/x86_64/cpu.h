@@ -94,6 +94,16 @@ rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* One random word from the CPU's generator; false if it had none ready
+ * (the caller must have checked CPUID for RDRAND). */
+static inline bool
+rdrand64(uint64_t *v)
+{
+    bool ok;
+    __asm__ volatile("rdrand %0" : "=r"(*v), "=@ccc"(ok));
+    return ok;
+}
+
 #define DEFINE_CR_ACCESSORS(n)                                     \
     static inline uint64_t read_cr##n(void)                        \
     {                                                              \
