@@ -27,6 +27,26 @@ cairn_bootinfo(void)
     return info;
 }
 
+int
+cairn_cmdline_has(const char *word)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    size_t n = strlen(word);
+
+    for (const char *p = bi ? bi->cmdline : ""; *p;) {
+        size_t len = 0;
+
+        while (p[len] && p[len] != ' ')
+            len++;
+        if (len == n && strncmp(p, word, n) == 0)
+            return 1;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
 long
 cairn_boot_module(const char *name, uint64_t *size)
 {

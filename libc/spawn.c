@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <cairn/elf.h>
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
@@ -20,30 +21,6 @@
 
 #define PAGE      4096ull
 #define PAGE_MASK (PAGE - 1)
-
-/* The ELF64 structures and values used (System V gABI). */
-struct elf64_ehdr {
-    unsigned char ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define ELF_CLASS64   2
-#define ELF_DATA2LSB  1
-#define ELF_ET_EXEC   2
-#define ELF_EM_X86_64 62
-#define ELF_PT_LOAD   1
-#define ELF_PF_X      1
-#define ELF_PF_W      2
-#define ELF_PF_R      4
 
 /* Segments must stay clear of the stack and its guard page. */
 #define SEGMENT_LIMIT (CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/elf.h>
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/quota.h>
@@ -274,20 +275,6 @@ a_system_call_at_the_top_of_user_space_returns_to_a_user_fault(void)
 /* --- process_spawn ------------------------------------------------------------------------------- */
 
 /* A minimal ELF: one page of code (exit 5) and a 1 MiB zeroed data segment. */
-struct elf64_ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version;
-    uint64_t entry, phoff, shoff;
-    uint32_t flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-    uint32_t type, flags;
-    uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 #define BIG_BSS (1 * MIB)
 
 static long
@@ -316,8 +303,10 @@ big_elf_object(void)
     eh->ehsize = sizeof(*eh);
     eh->phentsize = sizeof(*ph);
     eh->phnum = 2;
-    ph[0] = (struct elf64_phdr){1, 5, PAGE, CAIRN_USER_BASE + PAGE, 0, PAGE, PAGE, PAGE};
-    ph[1] = (struct elf64_phdr){1, 6, 0, CAIRN_USER_BASE + 16 * PAGE, 0, 0, BIG_BSS, PAGE};
+    ph[0] = (struct elf64_phdr){
+        ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, PAGE, CAIRN_USER_BASE + PAGE, 0, PAGE, PAGE, PAGE};
+    ph[1] = (struct elf64_phdr){
+        ELF_PT_LOAD, ELF_PF_R | ELF_PF_W, 0, CAIRN_USER_BASE + 16 * PAGE, 0, 0, BIG_BSS, PAGE};
     memcpy((uint8_t *)a + PAGE, code, sizeof(code));
     cairn_vm_unmap((uint64_t)a, 2 * PAGE);
     return mo;

@@ -201,25 +201,3 @@ test_extra_handle(unsigned i)
 
     return bi ? CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count + (long)i : -CAIRN_ENOENT;
 }
-
-int
-test_cmdline_has(const char *word)
-{
-    const struct cairn_bootinfo *bi = cairn_bootinfo();
-    size_t n = strlen(word);
-
-    if (!bi)
-        return 0;
-    for (const char *p = bi->cmdline; *p;) {
-        size_t len = 0;
-
-        while (p[len] && p[len] != ' ')
-            len++;
-        if (len == n && strncmp(p, word, n) == 0)
-            return 1;
-        p += len;
-        while (*p == ' ')
-            p++;
-    }
-    return 0;
-}

@@ -45,10 +45,6 @@ void expect_ret(const char *call, long got, long want);
 /* Runs the n tests in order (see above); returns how many failed. */
 int harness_run(const char *program, const struct usertest *tests, size_t n);
 
-/* Whether the kernel command line has word among its space-separated
- * words: "soak" asks the stress tests for their long runs. */
-int test_cmdline_has(const char *word);
-
 /* The kernel's counters, or all zero (and a failure) if the call fails. */
 struct cairn_debug_stats stats_now(void);
 

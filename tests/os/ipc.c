@@ -18,6 +18,7 @@
 #include <cairn/ipc.h>
 #include <cairn/process.h>
 #include <cairn/quota.h>
+#include <cairn/spawn.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -685,7 +686,7 @@ ipc_stress_with_clients_dying_at_random_leaves_no_leak(void)
     struct cairn_debug_stats before = stats_now();
     uint64_t seed = 12345;
     /* make test's soak boot goes on until millions of messages have passed. */
-    long target = test_cmdline_has("soak") ? SOAK_MESSAGES : 0;
+    long target = cairn_cmdline_has("soak") ? SOAK_MESSAGES : 0;
     long ep;
 
     e.words_only = 1; /* the fast path, under processes dying at random */

@@ -88,26 +88,6 @@ cmdline_u64(const char *key, uint64_t fallback)
     return x;
 }
 
-static int
-cmdline_has_word(const char *word)
-{
-    const struct cairn_bootinfo *bi = cairn_bootinfo();
-    size_t n = strlen(word);
-
-    for (const char *p = bi ? bi->cmdline : ""; *p;) {
-        size_t len = 0;
-
-        while (p[len] && p[len] != ' ')
-            len++;
-        if (len == n && strncmp(p, word, n) == 0)
-            return 1;
-        p += len;
-        while (*p == ' ')
-            p++;
-    }
-    return 0;
-}
-
 /* Is name one of the comma-separated words of list? */
 static int
 list_has(const char *list, const char *name)
@@ -462,7 +442,7 @@ main(unsigned long arg)
 
     if (arg >> 32 == FUZZ_WORKER_MAGIC)
         return fuzz_worker_main((unsigned)(arg & 0xff));
-    if (arg == CAIRN_INIT_TEST && (bi = cairn_bootinfo()) != NULL && cmdline_has_word("fuzz")) {
+    if (arg == CAIRN_INIT_TEST && (bi = cairn_bootinfo()) != NULL && cairn_cmdline_has("fuzz")) {
         struct fuzz_config cfg;
 
         config_read(&cfg);

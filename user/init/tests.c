@@ -117,30 +117,11 @@ run_program(const struct cairn_bootinfo *bi, uint32_t index)
 }
 
 /* Is word one of the space-separated words of the kernel command line? */
-static int
-cmdline_has(const struct cairn_bootinfo *bi, const char *word)
-{
-    size_t n = strlen(word);
-
-    for (const char *p = bi->cmdline; *p;) {
-        size_t len = 0;
-
-        while (p[len] && p[len] != ' ')
-            len++;
-        if (len == n && strncmp(p, word, n) == 0)
-            return 1;
-        p += len;
-        while (*p == ' ')
-            p++;
-    }
-    return 0;
-}
-
 int
 init_run_tests(void)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
-    int failures, fuzz = bi && cmdline_has(bi, "fuzz");
+    int failures, fuzz = bi && cairn_cmdline_has("fuzz");
 
     check_entry_state();
     failures = init_failures;

@@ -19,6 +19,10 @@
  * CAIRN_INIT_HANDLE_BOOTINFO; NULL if that is not a valid one. */
 const struct cairn_bootinfo *cairn_bootinfo(void);
 
+/* Whether the kernel command line has word among its space-separated
+ * words (0 without boot information). */
+int cairn_cmdline_has(const char *word);
+
 /* The handle of the boot module called name, and its size in bytes (when
  * size is not NULL); -CAIRN_ENOENT when there is none. */
 long cairn_boot_module(const char *name, uint64_t *size);
