@@ -274,15 +274,15 @@ a_system_call_at_the_top_of_user_space_returns_to_a_user_fault(void)
 
 /* --- process_spawn ------------------------------------------------------------------------------- */
 
-/* A minimal ELF: one page of code (exit 5) and a 1 MiB zeroed data segment. */
+/* A minimal ELF: one page of code (a pause loop: the child must still be
+ * there when its charge is read, until it is killed) and a 1 MiB zeroed
+ * data segment. */
 #define BIG_BSS (1 * MIB)
 
 static long
 big_elf_object(void)
 {
-    static const uint8_t code[] = {
-        0xb8, CAIRN_SYS_process_exit, 0, 0, 0, 0xbf, 5, 0, 0, 0, 0x0f, 0x05, 0x0f, 0x0b,
-    };
+    static const uint8_t code[] = {0xf3, 0x90, 0xeb, 0xfc}; /* 1: pause; jmp 1b */
     long mo = cairn_memobj_create(2 * PAGE), a;
     struct elf64_ehdr *eh;
     struct elf64_phdr *ph;
@@ -345,6 +345,7 @@ process_spawn_charges_its_segments_and_stack_to_the_quota(void)
                cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, CAIRN_INIT_HANDLE_QUOTA), 0);
     if (p >= 0) {
         test_fail("a 1 MiB segment was spawned on a 256 KiB quota");
+        cairn_process_kill(p);
         cairn_process_wait(p, 10 * SECOND, &status);
         cairn_handle_close(p);
     } else if (p != -CAIRN_ENOMEM) {
@@ -368,9 +369,10 @@ process_spawn_charges_its_segments_and_stack_to_the_quota(void)
         if (used < base + BIG_BSS + PAGE + CAIRN_USER_STACK_SIZE)
             test_fail("a child with 1 MiB of data and a stack charged only %lu bytes",
                       (unsigned long)(used - base));
+        expect_ret("process_kill", cairn_process_kill(p), 0);
         expect_ret("process_wait", cairn_process_wait(p, 10 * SECOND, &status), 0);
-        if (status != 5)
-            test_fail("the child ended with %ld", (long)status);
+        if (status != CAIRN_STATUS_KILLED)
+            test_fail("the child ended with %ld, expected killed", (long)status);
         cairn_handle_close(p);
     }
     cairn_handle_close(image);
