@@ -321,6 +321,28 @@ check_leaks(const struct cairn_debug_stats *before)
     return 1;
 }
 
+/*
+ * Reads the counters once they stand still: the warm-up worker's process
+ * and quota are torn down by a reaper thread after their last handle is
+ * closed, and a baseline taken before that would count them as live and
+ * report the end of the run one process short.
+ */
+static long
+settled_stats(struct cairn_debug_stats *out)
+{
+    struct cairn_debug_stats next;
+    long err = cairn_debug_stats(out);
+
+    for (int i = 0; i < 100 && err == 0; i++) {
+        cairn_thread_sleep(50 * MS_NS);
+        err = cairn_debug_stats(&next);
+        if (err == 0 && stats_equal(&next, out))
+            break;
+        *out = next;
+    }
+    return err;
+}
+
 /* Grows this process's handle table to room for WARM_HANDLES handles. */
 #define WARM_HANDLES 128
 
@@ -390,7 +412,7 @@ supervise(const struct fuzz_config *cfg)
         slot_finish(&sv, 0, 0);
         sv.incarnations = 0;
     }
-    if (cairn_debug_stats(&before) < 0)
+    if (settled_stats(&before) < 0)
         return 1;
     printf("fuzz: seed %llu, %llu calls, %u processes of %u threads, %u CPUs, avoid %s%s\n",
            (unsigned long long)cfg->seed, (unsigned long long)cfg->calls, cfg->procs, cfg->threads,
