@@ -10,48 +10,12 @@
 #include "core/init.h"
 #include "core/ktest.h"
 #include "lib/string.h"
-#include "mm/frame.h"
-#include "mm/kmalloc.h"
 #include "obj/process.h"
 #include "sched/sched.h"
+#include "test/live_counts.h"
 #include "test/thread_wait.h"
 
 #define SECOND 1000000000ull
-
-struct counts {
-    uint64_t frames;
-    unsigned threads, processes;
-};
-
-static struct counts
-counts_now(void)
-{
-    kmalloc_shrink(); /* cached empty slabs are not leaks */
-    return (struct counts){frame_free_count(), thread_live_count(), process_live_count()};
-}
-
-static void
-expect_counts(struct counts before, const char *when)
-{
-    struct counts now = counts_now();
-
-    /* The last thread of a process is reaped, and the process freed, by its
-     * CPU's reaper, a moment after it is seen to exit. */
-    for (unsigned i = 0;
-         i < 1000 && (now.threads != before.threads || now.processes != before.processes ||
-                      now.frames != before.frames);
-         i++) {
-        sched_sleep_ns(1000000);
-        now = counts_now();
-    }
-
-    KTEST_EXPECT(now.frames == before.frames, "%s: %lu frames free, %lu before", when, now.frames,
-                 before.frames);
-    KTEST_EXPECT(now.threads == before.threads, "%s: %u threads, %u before", when, now.threads,
-                 before.threads);
-    KTEST_EXPECT(now.processes == before.processes, "%s: %u processes, %u before", when,
-                 now.processes, before.processes);
-}
 
 /* Spawn a copy of init with flags, wait for it, return its exit status. */
 static int64_t
@@ -77,36 +41,36 @@ KTEST(process_spawn_refuses_malformed_elf_and_leaks_nothing)
     const void *image;
     size_t size;
     struct process *p = NULL;
-    struct counts before;
+    struct live_counts before;
 
     if (init_image(&image, &size) < 0) {
         ktest_fail("no init module");
         return;
     }
-    before = counts_now();
+    before = live_counts_now();
     memset(junk, 0x7f, sizeof(junk));
     KTEST_EXPECT(process_spawn_elf("junk", junk, sizeof(junk), 0, &p) == -CAIRN_EINVAL,
                  "garbage was accepted");
     /* A truncated copy of a good image: headers intact, segments cut off. */
     KTEST_EXPECT(process_spawn_elf("cut", image, 1024, 0, &p) == -CAIRN_EINVAL,
                  "a truncated image was accepted");
-    expect_counts(before, "after refusals");
+    live_counts_expect_back(before, "after refusals");
 }
 
 KTEST(faulting_process_dies_and_the_kernel_goes_on)
 {
-    struct counts before = counts_now();
+    struct live_counts before = live_counts_now();
     int64_t status = run_init_copy(CAIRN_INIT_FAULT);
 
     KTEST_EXPECT(status == -(128 + 14), "status %ld, expected a page-fault death (-142)",
                  (long)status);
     KTEST_EXPECT(run_init_copy(CAIRN_INIT_EXIT) == 0, "a process after the fault failed");
-    expect_counts(before, "after the fault");
+    live_counts_expect_back(before, "after the fault");
 }
 
 KTEST(process_create_run_exit_1000_rounds_leak_nothing)
 {
-    struct counts before = counts_now();
+    struct live_counts before = live_counts_now();
     unsigned bad = 0;
 
     for (unsigned i = 0; i < 1000; i++) {
@@ -114,7 +78,7 @@ KTEST(process_create_run_exit_1000_rounds_leak_nothing)
             bad++;
     }
     KTEST_EXPECT(bad == 0, "%u of 1000 rounds failed", bad);
-    expect_counts(before, "after 1000 rounds");
+    live_counts_expect_back(before, "after 1000 rounds");
 }
 
 static long
@@ -162,7 +126,7 @@ KTEST(process_wait_times_out_and_wakes_every_waiter)
     enum {
         N = 3
     };
-    struct counts before = counts_now();
+    struct live_counts before = live_counts_now();
     struct process_waiter w[N];
     struct thread *t[N];
     const void *image;
@@ -192,5 +156,5 @@ KTEST(process_wait_times_out_and_wakes_every_waiter)
         thread_unref(t[i]);
     }
     process_unref(p);
-    expect_counts(before, "after the waits");
+    live_counts_expect_back(before, "after the waits");
 }

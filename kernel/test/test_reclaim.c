@@ -16,52 +16,15 @@
 
 #include "core/init.h"
 #include "core/ktest.h"
-#include "mm/frame.h"
-#include "mm/kmalloc.h"
 #include "obj/process.h"
 #include "obj/quota.h"
 #include "sched/sched.h"
+#include "test/live_counts.h"
 
 #define SECOND          1000000000ull
 #define PROCESS_CHAIN   1000
 #define QUOTA_CHAIN     5000
 #define QUOTA_LINK_SIZE (1ull << 20)
-
-struct reclaim_counts {
-    uint64_t frames;
-    unsigned threads, processes, quotas;
-};
-
-static struct reclaim_counts
-reclaim_counts_now(void)
-{
-    kmalloc_shrink(); /* cached empty slabs are not leaks */
-    return (struct reclaim_counts){frame_free_count(), thread_live_count(), process_live_count(),
-                                   object_live_count(CAIRN_OBJ_QUOTA)};
-}
-
-/* Everything back where it was (reaping may take a moment). */
-static void
-expect_reclaimed(struct reclaim_counts before, const char *when)
-{
-    struct reclaim_counts now = reclaim_counts_now();
-
-    for (unsigned i = 0;
-         i < 1000 && (now.frames != before.frames || now.threads != before.threads ||
-                      now.processes != before.processes || now.quotas != before.quotas);
-         i++) {
-        sched_sleep_ns(1000000);
-        now = reclaim_counts_now();
-    }
-    KTEST_EXPECT(now.frames == before.frames, "%s: %lu frames free, %lu before", when, now.frames,
-                 before.frames);
-    KTEST_EXPECT(now.threads == before.threads, "%s: %u threads, %u before", when, now.threads,
-                 before.threads);
-    KTEST_EXPECT(now.processes == before.processes, "%s: %u processes, %u before", when,
-                 now.processes, before.processes);
-    KTEST_EXPECT(now.quotas == before.quotas, "%s: %u quotas, %u before", when, now.quotas,
-                 before.quotas);
-}
 
 /* n processes, each holding a handle to the next; returns the first (the
  * caller's only reference into the chain), or NULL with nothing left. */
@@ -97,7 +60,7 @@ process_chain_create(unsigned n)
 
 KTEST(reclaim_chain_of_1000_processes_holding_each_other_is_freed_whole)
 {
-    struct reclaim_counts before = reclaim_counts_now();
+    struct live_counts before = live_counts_now();
     struct process *head = process_chain_create(PROCESS_CHAIN);
 
     if (!head)
@@ -107,12 +70,12 @@ KTEST(reclaim_chain_of_1000_processes_holding_each_other_is_freed_whole)
     process_unref(head); /* the whole chain goes */
     KTEST_EXPECT(process_live_count() == before.processes, "%u of %u processes left",
                  process_live_count() - before.processes, PROCESS_CHAIN);
-    expect_reclaimed(before, "after the process chain");
+    live_counts_expect_back(before, "after the process chain");
 }
 
 KTEST(reclaim_chain_of_1000_threads_and_their_processes_is_freed_whole)
 {
-    struct reclaim_counts before = reclaim_counts_now();
+    struct live_counts before = live_counts_now();
     struct thread *first = NULL;
     struct process *prev = NULL;
     unsigned made = 0;
@@ -150,12 +113,12 @@ KTEST(reclaim_chain_of_1000_threads_and_their_processes_is_freed_whole)
         thread_unref(first); /* the whole chain goes */
     KTEST_EXPECT(process_live_count() == before.processes, "%u processes left",
                  process_live_count() - before.processes);
-    expect_reclaimed(before, "after the thread chain");
+    live_counts_expect_back(before, "after the thread chain");
 }
 
 KTEST(reclaim_chain_of_5000_quotas_is_freed_whole)
 {
-    struct reclaim_counts before = reclaim_counts_now();
+    struct live_counts before = live_counts_now();
     /* A parent pays for its child's struct as well as its limit, so each
      * link is one struct smaller than the one above it. */
     const uint64_t top = QUOTA_LINK_SIZE + QUOTA_CHAIN * sizeof(struct quota);
@@ -182,14 +145,14 @@ KTEST(reclaim_chain_of_5000_quotas_is_freed_whole)
     KTEST_EXPECT(quota_used(root) == 0, "root still used %lu after the chain went",
                  quota_used(root));
     quota_unref(root);
-    expect_reclaimed(before, "after the quota chain");
+    live_counts_expect_back(before, "after the quota chain");
 }
 
 /* The last thread of a process is reaped, and the process torn down, by
  * its CPU's reaper: a chain held in the process's handle table goes then. */
 KTEST(reclaim_process_ending_with_a_chain_of_1000_processes_frees_them_all)
 {
-    struct reclaim_counts before = reclaim_counts_now();
+    struct live_counts before = live_counts_now();
     struct process *head = process_chain_create(PROCESS_CHAIN), *p;
     const void *image;
     size_t size;
@@ -213,5 +176,5 @@ KTEST(reclaim_process_ending_with_a_chain_of_1000_processes_frees_them_all)
     KTEST_EXPECT(process_live_count() == before.processes + 1, "%u processes left",
                  process_live_count() - before.processes);
     process_unref(p);
-    expect_reclaimed(before, "after the holder ended");
+    live_counts_expect_back(before, "after the holder ended");
 }

@@ -360,6 +360,27 @@ map_addr_pick(struct fuzz_thread *ft, uint64_t len)
     return m->addr + rng_below(&ft->call, m->size - len);
 }
 
+/* The picks gen_addr_in and gen_addr_out share: a mapping of the thread's,
+ * its code (read-only), across the end of the scratch pages, the top of
+ * user space, or an address that is bad outright. */
+static uint64_t
+addr_elsewhere(struct fuzz_thread *ft, uint64_t len)
+{
+    switch (rng_below(&ft->call, 8)) {
+    case 0:
+        return ft->nmaps ? map_addr_pick(ft, len) : scratch_addr(ft, len);
+    case 1:
+        return code_address() + rng_below(&ft->call, 256);
+    case 2:
+        return (uint64_t)(uintptr_t)ft->scratch + FUZZ_SCRATCH_SIZE - 1 -
+               rng_below(&ft->call, len ? len : 1);
+    case 3:
+        return CAIRN_USER_TOP - FUZZ_PAGE - rng_below(&ft->call, 8);
+    default:
+        return gen_bad_addr(ft);
+    }
+}
+
 uint64_t
 gen_addr_in(struct fuzz_thread *ft, uint64_t len)
 {
@@ -375,18 +396,8 @@ gen_addr_in(struct fuzz_thread *ft, uint64_t len)
         return FUZZ_DOTS_ADDR + rng_below(&ft->call, 64);
     case 7:
         return FUZZ_VOLATILE + rng_below(&ft->call, FUZZ_VOLATILE_PAGES * FUZZ_PAGE);
-    case 8:
-        return ft->nmaps ? map_addr_pick(ft, len) : scratch_addr(ft, len);
-    case 9:
-        return code_address() + rng_below(&ft->call, 256);
-    case 10:
-        /* Runs off the end of the scratch pages. */
-        return (uint64_t)(uintptr_t)ft->scratch + FUZZ_SCRATCH_SIZE - 1 -
-               rng_below(&ft->call, len ? len : 1);
-    case 11:
-        return CAIRN_USER_TOP - FUZZ_PAGE - rng_below(&ft->call, 8);
     default:
-        return gen_bad_addr(ft);
+        return addr_elsewhere(ft, len);
     }
 }
 
@@ -406,17 +417,8 @@ gen_addr_out(struct fuzz_thread *ft, uint64_t len)
     case 7:
         /* Read-only or gone, or writable: the unmapping thread decides. */
         return FUZZ_VOLATILE + 2 * FUZZ_PAGE + rng_below(&ft->call, 2 * FUZZ_PAGE);
-    case 8:
-        return ft->nmaps ? map_addr_pick(ft, len) : scratch_addr(ft, len);
-    case 9:
-        return code_address() + rng_below(&ft->call, 256); /* read-only */
-    case 10:
-        return (uint64_t)(uintptr_t)ft->scratch + FUZZ_SCRATCH_SIZE - 1 -
-               rng_below(&ft->call, len ? len : 1);
-    case 11:
-        return CAIRN_USER_TOP - FUZZ_PAGE - rng_below(&ft->call, 8);
     default:
-        return gen_bad_addr(ft);
+        return addr_elsewhere(ft, len);
     }
 }
 
