@@ -13,7 +13,7 @@
 #     must report, and init must exit with status 0;
 #  3. fault dumps: deliberate kernel faults whose dump must name the
 #     faulting function;
-#  4. fuzz: a short run of the system call fuzzer (user/fuzz), one boot on
+#  4. fuzz: a short run of the system call fuzzer (tests/sysfuzz), one boot on
 #     one CPU with a fixed seed and one on four CPUs with a seed that
 #     changes every run (printed, so a failure can be replayed).
 #
@@ -85,10 +85,13 @@ for f in build/fuzz/fuzz_*; do
 done
 
 # --- 2. boots ---------------------------------------------------------------------
-# The boot modules, NAME=PATH: init and the test programs (user/user.mk
+# The boot modules, NAME=PATH: every program and the test programs (mk/user.mk
 # passes them; run alone, take what the build left).
 if [ -z "${USER_MODULES:-}" ]; then
     USER_MODULES="init=build/user/init.elf"
+    for p in build/user/*.elf; do
+        [ "$p" = build/user/init.elf ] || USER_MODULES="$USER_MODULES $(basename "$p" .elf)=$p"
+    done
     for t in build/user/tests/*.elf; do
         [ -f "$t" ] && USER_MODULES="$USER_MODULES test-$(basename "$t" .elf)=$t"
     done

@@ -4,11 +4,11 @@
 # the kernel and the boot modules are built; docs/testing.md, "Fuzzing").
 #
 # Runs FUZZ_CALLS system calls (default 10 million) through the in-kernel
-# fuzzer (user/fuzz) on each CPU count of FUZZ_SMP (default "1 4"), in boots
+# fuzzer (tests/sysfuzz) on each CPU count of FUZZ_SMP (default "1 4"), in boots
 # of at most FUZZ_CHUNK calls (default 100000). Boot k of a CPU count has
 # seed FUZZ_SEED + k * 1000003 (FUZZ_SEED defaults to the time), so
 # `FUZZ_SEED=<a boot's seed> FUZZ_CALLS=<its calls> FUZZ_SMP=<its CPUs>`
-# replays that boot. FUZZ_AVOID passes avoid=... (user/fuzz/main.c).
+# replays that boot. FUZZ_AVOID passes avoid=... (tests/sysfuzz/main.c).
 #
 # A boot is a kernel crash when its log holds a panic or fault dump, when
 # it timed out, or when it ended (exit status 35 or otherwise) before the

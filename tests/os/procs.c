@@ -22,6 +22,7 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 
+#include "child/child.h"
 #include "harness.h"
 
 #define PROGRAM "test-procs"
@@ -330,13 +331,13 @@ spawn_elf_refuses_malformed_images_and_leaks_nothing(void)
 }
 
 static void
-spawned_copy_of_init_runs_and_exits(void)
+spawned_child_runs_and_exits(void)
 {
     uint64_t size = 0;
-    long init = cairn_boot_module("init", &size), t = -1, child;
+    long image = cairn_boot_module("child", &size), t = -1, child;
     int64_t status = -1, tstatus = -1;
 
-    child = cairn_spawn_elf(init, size, CAIRN_INIT_SLEEP, NULL, 0, &t);
+    child = cairn_spawn_elf(image, size, CHILD_SLEEP, NULL, 0, &t);
     if (child < 0) {
         test_fail("spawn returned %s", cairn_error_name((int)child));
         return;
@@ -345,7 +346,7 @@ spawned_copy_of_init_runs_and_exits(void)
     expect_ret("process_wait", cairn_process_wait(child, 10 * SECOND, &status), 0);
     expect_ret("thread_wait", cairn_thread_wait(t, 0, &tstatus), 0);
     if (status != 7 || tstatus != 7)
-        test_fail("init in sleep mode ended with %ld (thread %ld), expected 7", (long)status,
+        test_fail("the sleeping child ended with %ld (thread %ld), expected 7", (long)status,
                   (long)tstatus);
     cairn_handle_close(t);
     cairn_handle_close(child);
@@ -508,7 +509,7 @@ static const struct usertest tests[] = {
     USERTEST(spawned_program_gets_the_handles_of_init),
     USERTEST(handle_install_gives_a_handle_with_the_rights_asked),
     USERTEST(spawn_elf_refuses_malformed_images_and_leaks_nothing),
-    USERTEST(spawned_copy_of_init_runs_and_exits),
+    USERTEST(spawned_child_runs_and_exits),
     USERTEST(vm_map_into_and_unmap_into_refuse_bad_arguments),
     USERTEST(handle_install_refuses_bad_handles_and_rights),
     USERTEST(process_kill_refuses_bad_handles_and_rights),

@@ -25,6 +25,7 @@
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
+#include "child/child.h"
 #include "harness.h"
 
 static const void *
@@ -806,11 +807,18 @@ vm_unmap_of_an_empty_range_succeeds(void)
 
 /* --- boot modules and processes ------------------------------------------------------------- */
 
-/* init's own image, a boot module: the children here are copies of init. */
+/* init's own image, a boot module. */
 static long
 find_init_module(void)
 {
     return cairn_boot_module("init", NULL);
+}
+
+/* The test child's image (tests/child): the children here run it. */
+static long
+find_child_module(void)
+{
+    return cairn_boot_module("child", NULL);
 }
 
 /* init hands its test programs the handles it got itself, in its layout. */
@@ -848,10 +856,10 @@ boot_modules_are_read_only_handles(void)
 static void
 child_exit_status_arrives_through_wait(void)
 {
-    long img = find_init_module(), child;
+    long img = find_child_module(), child;
     int64_t status = -1;
 
-    child = cairn_process_spawn(img, 0, CAIRN_INIT_EXIT);
+    child = cairn_process_spawn(img, 0, CHILD_EXIT);
     if (child < 0) {
         test_fail("process_spawn returned %ld", child);
         return;
@@ -865,10 +873,10 @@ child_exit_status_arrives_through_wait(void)
 static void
 faulting_child_dies_and_parent_goes_on(void)
 {
-    long img = find_init_module(), child;
+    long img = find_child_module(), child;
     int64_t status = 0;
 
-    child = cairn_process_spawn(img, 0, CAIRN_INIT_FAULT);
+    child = cairn_process_spawn(img, 0, CHILD_FAULT);
     if (child < 0) {
         test_fail("process_spawn returned %ld", child);
         return;
@@ -882,7 +890,7 @@ faulting_child_dies_and_parent_goes_on(void)
 static void
 executing_data_kills_the_child(void)
 {
-    long child = cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_EXEC_DATA);
+    long child = cairn_process_spawn(find_child_module(), 0, CHILD_EXEC_DATA);
     int64_t status = 0;
 
     if (child < 0) {
@@ -898,10 +906,10 @@ executing_data_kills_the_child(void)
 static void
 process_wait_times_out_then_succeeds(void)
 {
-    long img = find_init_module(), child;
+    long img = find_child_module(), child;
     int64_t status = 0;
 
-    child = cairn_process_spawn(img, 0, CAIRN_INIT_SLEEP);
+    child = cairn_process_spawn(img, 0, CHILD_SLEEP);
     if (child < 0) {
         test_fail("process_spawn returned %ld", child);
         return;
@@ -918,7 +926,7 @@ process_wait_times_out_then_succeeds(void)
 }
 
 /*
- * A copy of init whose executable segments are made writable too: W^X
+ * A copy of the test child whose executable segments are made writable too: W^X
  * must refuse it in the kernel's loader (process_spawn) and in libc's
  * (cairn_spawn_elf, through vm_map_into). The same copy unchanged spawns,
  * so the flags are what is refused.
@@ -933,7 +941,7 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
     };
     struct cairn_debug_stats before = stats_now();
     uint64_t size = 0, mapped;
-    long img = cairn_boot_module("init", &size), copy, src, dst, child;
+    long img = cairn_boot_module("child", &size), copy, src, dst, child;
     unsigned patched = 0;
     int64_t status = -1;
 
@@ -942,13 +950,13 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
     src = img < 0 ? img : cairn_vm_map(img, 0, mapped, 0, CAIRN_PROT_READ, 0);
     dst = copy < 0 ? copy : cairn_vm_map(copy, 0, mapped, 0, RW, 0);
     if (src < 0 || dst < 0) {
-        test_fail("no copy of init: %ld %ld", src, dst);
+        test_fail("no copy of the child: %ld %ld", src, dst);
         return;
     }
     memcpy((void *)dst, (const void *)src, size);
     cairn_vm_unmap((uint64_t)src, mapped);
 
-    child = cairn_process_spawn(copy, size, CAIRN_INIT_EXIT);
+    child = cairn_process_spawn(copy, size, CHILD_EXIT);
     expect_ret("spawn of the unchanged copy", child < 0 ? child : 0, 0);
     if (child >= 0) {
         expect_ret("its end", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
@@ -967,13 +975,13 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
     }
     if (!patched)
         test_fail("init has no executable segment to patch");
-    child = cairn_process_spawn(copy, size, CAIRN_INIT_EXIT);
+    child = cairn_process_spawn(copy, size, CHILD_EXIT);
     expect_ret("process_spawn of a W+X segment", child, -CAIRN_EINVAL);
     if (child >= 0) {
         cairn_process_wait(child, 5000 * MS_NS, NULL);
         cairn_handle_close(child);
     }
-    child = cairn_spawn_elf(copy, size, CAIRN_INIT_EXIT, NULL, 0, NULL);
+    child = cairn_spawn_elf(copy, size, CHILD_EXIT, NULL, 0, NULL);
     if (child >= 0) {
         test_fail("cairn_spawn_elf started a W+X segment");
         cairn_process_wait(child, 5000 * MS_NS, NULL);
@@ -987,7 +995,7 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
 static void
 process_calls_refuse_bad_arguments(void)
 {
-    long junk = cairn_memobj_create(8192), img = find_init_module();
+    long junk = cairn_memobj_create(8192), img = find_child_module();
     long a = cairn_vm_map(junk, 0, 8192, 0, RW, 0);
 
     if (a > 0)
@@ -999,7 +1007,7 @@ process_calls_refuse_bad_arguments(void)
     expect_ret("spawn from a truncated image", cairn_process_spawn(img, 1024, 0), -CAIRN_EINVAL);
     expect_ret("wait on a memory object", cairn_process_wait(junk, 0, NULL), -CAIRN_EWRONGTYPE);
     expect_ret("wait on a bad handle", cairn_process_wait(-5, 0, NULL), -CAIRN_EBADH);
-    long child = cairn_process_spawn(img, 0, CAIRN_INIT_EXIT);
+    long child = cairn_process_spawn(img, 0, CHILD_EXIT);
     long nowait = child >= 0 ? cairn_handle_dup(child, CAIRN_RIGHT_READ) : -1;
     expect_ret("wait without WAIT", cairn_process_wait(nowait, 0, NULL), -CAIRN_ERIGHTS);
     if (child >= 0)
@@ -1411,14 +1419,13 @@ out:
     cairn_handle_close(io);
 }
 
-/* A child that reads one port after 200 ms (init.h, CAIRN_INIT_PORT_IN);
+/* A child that reads one port after 200 ms (child.h, CHILD_PORT_IN);
  * grant, if >= 0, is given to it first (or given and taken back). Its exit
  * status: 0, or a #GP's. */
 static int64_t
 child_reads_port(uint16_t port, long grant, int withdraw)
 {
-    long child =
-        cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_PORT_IN | (uint64_t)port << 16);
+    long child = cairn_process_spawn(find_child_module(), 0, CHILD_ARG(CHILD_PORT_IN, port));
     int64_t status = 12345;
 
     if (child < 0) {
@@ -1466,7 +1473,7 @@ ioport_enable_checks_handles_rights_and_grants(void)
     long io = cairn_resource_create(find_handle_of_type(CAIRN_OBJ_IOPORT), 0x80, 1);
     long ro = cairn_handle_dup(io, CAIRN_RIGHT_READ);
     long n = cairn_notify_create();
-    long child = cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_EXIT);
+    long child = cairn_process_spawn(find_child_module(), 0, CHILD_EXIT);
     long waitonly = cairn_handle_dup(child, CAIRN_RIGHT_WAIT);
 
     expect_ret("enable 2", cairn_ioport_enable(io, -1, 2), -CAIRN_EINVAL);
