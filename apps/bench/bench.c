@@ -100,7 +100,7 @@ static void
 bench_page_fault(void)
 {
     const unsigned n = 256;
-    long h = cairn_memobj_create(n * 4096ul);
+    long h = cairn_memobj_create(n * 4096ul, 0);
     long a = cairn_vm_map(h, 0, n * 4096ul, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
 
     if (h < 0 || a < 0) {
@@ -123,7 +123,7 @@ static void
 bench_map_touch_unmap(void)
 {
     const unsigned n = 200;
-    long h = cairn_memobj_create(4096);
+    long h = cairn_memobj_create(4096, 0);
 
     for (unsigned i = 0; i < n; i++) {
         uint64_t t0 = bench_rdtsc();

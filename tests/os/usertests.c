@@ -505,7 +505,7 @@ doubles_survive_yields_and_sleeps(void)
 static void
 memobj_pages_are_zero_on_first_touch_and_shared_between_mappings(void)
 {
-    long h = cairn_memobj_create(64 * KIB);
+    long h = cairn_memobj_create(64 * KIB, 0);
     long a, b;
 
     if (h < 0) {
@@ -545,7 +545,7 @@ memobj_pages_are_zero_on_first_touch_and_shared_between_mappings(void)
 static void
 vm_map_refuses_writable_and_executable(void)
 {
-    long h = cairn_memobj_create(4 * KIB);
+    long h = cairn_memobj_create(4 * KIB, 0);
 
     expect_ret("vm_map(W|X)", cairn_vm_map(h, 0, 4 * KIB, 0, CAIRN_PROT_WRITE | CAIRN_PROT_EXEC, 0),
                -CAIRN_EPERM);
@@ -566,7 +566,7 @@ vm_map_refuses_writable_and_executable(void)
 static void
 handle_dup_never_adds_rights(void)
 {
-    long h = cairn_memobj_create(4 * KIB), d, a;
+    long h = cairn_memobj_create(4 * KIB, 0), d, a;
     struct cairn_handle_info hi, di;
     uint32_t fewer = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE;
 
@@ -603,7 +603,7 @@ handle_dup_never_adds_rights(void)
 static void
 bad_handles_are_refused(void)
 {
-    long h = cairn_memobj_create(4 * KIB);
+    long h = cairn_memobj_create(4 * KIB, 0);
     struct cairn_handle_info info;
 
     expect_ret("handle_close(-1)", cairn_handle_close(-1), -CAIRN_EBADH);
@@ -622,11 +622,11 @@ bad_handles_are_refused(void)
 static void
 absurd_sizes_and_addresses_are_refused(void)
 {
-    long h = cairn_memobj_create(8 * KIB);
+    long h = cairn_memobj_create(8 * KIB, 0);
 
-    expect_ret("memobj_create(0)", cairn_memobj_create(0), -CAIRN_EINVAL);
-    expect_ret("memobj_create(1 TiB)", cairn_memobj_create(1ul << 40), -CAIRN_EINVAL);
-    expect_ret("memobj_create(-1)", cairn_memobj_create(~0ul), -CAIRN_EINVAL);
+    expect_ret("memobj_create(0)", cairn_memobj_create(0, 0), -CAIRN_EINVAL);
+    expect_ret("memobj_create(1 TiB)", cairn_memobj_create(1ul << 40, 0), -CAIRN_EINVAL);
+    expect_ret("memobj_create(-1)", cairn_memobj_create(~0ul, 0), -CAIRN_EINVAL);
     expect_ret("vm_map size 0", cairn_vm_map(h, 0, 0, 0, CAIRN_PROT_READ, 0), -CAIRN_EINVAL);
     expect_ret("vm_map unaligned size", cairn_vm_map(h, 0, 100, 0, CAIRN_PROT_READ, 0),
                -CAIRN_EINVAL);
@@ -662,7 +662,7 @@ absurd_sizes_and_addresses_are_refused(void)
 static void
 vm_map_fixed_places_mapping_exactly(void)
 {
-    long h = cairn_memobj_create(8 * KIB);
+    long h = cairn_memobj_create(8 * KIB, 0);
     uint64_t at = 0x30000000;
     long a = cairn_vm_map(h, 4 * KIB, 4 * KIB, at, RW, CAIRN_MAP_FIXED);
 
@@ -704,7 +704,7 @@ kernel_writes(long h, uint64_t addr)
 static void
 vm_unmap_of_the_middle_page_keeps_the_outer_pages(void)
 {
-    long h = cairn_memobj_create(12 * KIB);
+    long h = cairn_memobj_create(12 * KIB, 0);
     uint64_t at = 0x31000000;
     long a = cairn_vm_map(h, 0, 12 * KIB, at, RW, CAIRN_MAP_FIXED);
 
@@ -739,7 +739,7 @@ vm_unmap_of_the_middle_page_keeps_the_outer_pages(void)
 static void
 vm_protect_of_part_of_a_mapping_changes_only_that_part(void)
 {
-    long h = cairn_memobj_create(16 * KIB);
+    long h = cairn_memobj_create(16 * KIB, 0);
     long ro = cairn_handle_dup(h, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
     uint64_t at = 0x32000000;
     long a = cairn_vm_map(h, 0, 12 * KIB, at, RW, CAIRN_MAP_FIXED);
@@ -788,7 +788,7 @@ vm_protect_of_part_of_a_mapping_changes_only_that_part(void)
 static void
 vm_unmap_of_an_empty_range_succeeds(void)
 {
-    long h = cairn_memobj_create(4 * KIB);
+    long h = cairn_memobj_create(4 * KIB, 0);
     uint64_t at = 0x33000000;
 
     expect_ret("vm_unmap of nothing", cairn_vm_unmap(at, 64 * KIB), 0);
@@ -946,7 +946,7 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
     int64_t status = -1;
 
     mapped = (size + 4095) & ~4095ull;
-    copy = cairn_memobj_create(mapped);
+    copy = cairn_memobj_create(mapped, 0);
     src = img < 0 ? img : cairn_vm_map(img, 0, mapped, 0, CAIRN_PROT_READ, 0);
     dst = copy < 0 ? copy : cairn_vm_map(copy, 0, mapped, 0, RW, 0);
     if (src < 0 || dst < 0) {
@@ -995,7 +995,7 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
 static void
 process_calls_refuse_bad_arguments(void)
 {
-    long junk = cairn_memobj_create(8192), img = find_child_module();
+    long junk = cairn_memobj_create(8192, 0), img = find_child_module();
     long a = cairn_vm_map(junk, 0, 8192, 0, RW, 0);
 
     if (a > 0)
@@ -1047,7 +1047,7 @@ notify_signals_accumulate_and_wait_takes_them_all(void)
 static void
 notify_calls_check_type_rights_and_pointers(void)
 {
-    long n = cairn_notify_create(), mo = cairn_memobj_create(4096);
+    long n = cairn_notify_create(), mo = cairn_memobj_create(4096, 0);
     long signal_only = cairn_handle_dup(n, CAIRN_RIGHT_SIGNAL);
     uint64_t bits = 0;
 
@@ -1131,7 +1131,7 @@ ipc_call_checks_every_handle_before_moving_any(void)
 {
     long ep = cairn_endpoint_create();
     long send = cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL);
-    long mo = cairn_memobj_create(4096), other = cairn_memobj_create(4096);
+    long mo = cairn_memobj_create(4096, 0), other = cairn_memobj_create(4096, 0);
     long no_transfer = cairn_handle_dup(other, CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE);
     struct cairn_msg_ext ext = {0};
     struct cairn_msg m = {{0}, &ext};
@@ -1182,7 +1182,7 @@ static void
 revoke_ends_every_handle_derived_from_a_borrow(void)
 {
     const uint32_t lend = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE;
-    long mo = cairn_memobj_create(4096);
+    long mo = cairn_memobj_create(4096, 0);
     long borrowed = cairn_handle_borrow(mo, lend);
     long copy = cairn_handle_dup(borrowed, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
     struct cairn_handle_info info;
@@ -1320,7 +1320,7 @@ resource_create_carves_sub_ranges_and_never_widens(void)
     nomanage = cairn_handle_dup(rtc, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE);
     expect_ret("resource_create without MANAGE", cairn_resource_create(nomanage, RTC_DATA, 1),
                -CAIRN_ERIGHTS);
-    mo = cairn_memobj_create(4096);
+    mo = cairn_memobj_create(4096, 0);
     expect_ret("resource_create from a memory object", cairn_resource_create(mo, 0, 1),
                -CAIRN_EWRONGTYPE);
     expect_ret("resource_create from a bad handle", cairn_resource_create(-7, 0, 1), -CAIRN_EBADH);
@@ -1639,7 +1639,8 @@ static void
 dma_memory_is_contiguous_zeroed_and_reports_its_address(void)
 {
     long phys = find_handle_of_type(CAIRN_OBJ_PHYS_RANGE);
-    long dma = cairn_memobj_create_dma(phys, 5 * 4096, 0), low, plain = cairn_memobj_create(4096);
+    long dma = cairn_memobj_create_dma(phys, 5 * 4096, 0), low,
+         plain = cairn_memobj_create(4096, 0);
     long at, a;
 
     expect_ret("memobj_create_dma(5 pages)", dma >= 0 ? 0 : dma, 0);
