@@ -67,9 +67,11 @@ deps:
 #     checks, which would double the instructions of an IPC round trip
 #     (x86-64 accesses memory at any alignment, and page 0 is never mapped);
 #   - the stack protector, with a global guard (kernel/core/stack_protector.c),
-#     as GCC's default guard at %gs:40 would be a field of struct cpu.
+#     as GCC's default guard at %gs:40 would be a field of struct cpu;
+#   - CAIRN_LOCK_DEBUG: every *_locked function checks its lock is held
+#     (spin_assert_held in lib/spinlock.h).
 KSAN_CFLAGS := -fsanitize=undefined -fno-sanitize=alignment,null,pointer-overflow \
-               -fstack-protector-strong -mstack-protector-guard=global
+               -fstack-protector-strong -mstack-protector-guard=global -DCAIRN_LOCK_DEBUG
 KSAN_FULL   := $(BUILD)/san/kernel/acpi/%.c.o $(BUILD)/san/kernel/boot/%.c.o \
                $(BUILD)/san/kernel/obj/elf.c.o
 $(KSAN_FULL): KSAN_CFLAGS += -fsanitize=alignment,null,pointer-overflow

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/log.h"
+
 struct spinlock {
     uint32_t next;    /* [a] next ticket to hand out */
     uint32_t serving; /* [a] ticket that holds the lock */
@@ -64,6 +66,23 @@ spin_is_locked(struct spinlock *l)
     return __atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
            __atomic_load_n(&l->serving, __ATOMIC_RELAXED);
 }
+
+/*
+ * What every function named *_locked checks first: that its caller holds
+ * the lock it needs. A check that the lock is held at all (by this CPU or
+ * another), not by whom: it catches the call made without taking it.
+ * Debug builds only (the test kernel and host tests, -DCAIRN_LOCK_DEBUG),
+ * where a failure is a kernel bug (kbug); elsewhere it costs nothing.
+ */
+#ifdef CAIRN_LOCK_DEBUG
+#define spin_assert_held(l)                                   \
+    do {                                                      \
+        if (__builtin_expect(!spin_is_locked(l), 0))          \
+            kbug("%s: called without %s held", __func__, #l); \
+    } while (0)
+#else
+#define spin_assert_held(l) ((void)(l))
+#endif
 
 /* Lock with interrupts off; returns whether they were on, for
  * spin_unlock_irqrestore(). */

@@ -192,6 +192,8 @@ range_free_locked(struct vspace *vs, uint64_t start, uint64_t end)
 {
     struct list_node *pos;
 
+    spin_assert_held(&vs->lock);
+
     list_for_each(pos, &vs->regions) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
         if (start < r->end && r->start < end)
@@ -207,6 +209,8 @@ pick_address_locked(struct vspace *vs, uint64_t size)
 {
     uint64_t cand = CAIRN_VM_PICK_BASE;
     struct list_node *pos;
+
+    spin_assert_held(&vs->lock);
 
     list_for_each(pos, &vs->regions) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
@@ -225,6 +229,8 @@ static void
 insert_sorted_locked(struct vspace *vs, struct vm_region *r)
 {
     struct list_node *pos;
+
+    spin_assert_held(&vs->lock);
 
     list_for_each(pos, &vs->regions) {
         if (list_entry(pos, struct vm_region, link)->start > r->start)
@@ -318,6 +324,8 @@ region_from_locked(struct vspace *vs, uint64_t addr)
 {
     struct list_node *pos;
 
+    spin_assert_held(&vs->lock);
+
     list_for_each(pos, &vs->regions) {
         struct vm_region *r = list_entry(pos, struct vm_region, link);
         if (addr < r->end)
@@ -342,6 +350,7 @@ struct range_ends {
 static unsigned
 range_scan_locked(struct vspace *vs, uint64_t start, uint64_t end, struct range_ends *e)
 {
+    spin_assert_held(&vs->lock);
     e->first = region_from_locked(vs, start);
     e->cut_start = e->first && e->first->start < start ? e->first : NULL;
     e->cut_end = NULL;
@@ -415,6 +424,7 @@ static struct vm_region *
 range_cut_locked(struct vspace *vs, uint64_t start, uint64_t end, struct range_ends *e,
                  struct vspace_spares *spares)
 {
+    spin_assert_held(&vs->lock);
     if (e->cut_end)
         split_at_locked(e->cut_end, end, spares);
     if (e->cut_start) {
@@ -440,6 +450,8 @@ static void
 range_join_locked(struct vspace *vs, struct vm_region *first, uint64_t end, struct list_node *dead)
 {
     struct vm_region *a = first, *b;
+
+    spin_assert_held(&vs->lock);
 
     if (!a)
         return;
@@ -530,6 +542,8 @@ protect_check_locked(struct vspace *vs, struct vm_region *first, uint64_t start,
 {
     uint64_t covered = start;
 
+    spin_assert_held(&vs->lock);
+
     for (struct vm_region *r = first; r && r->start < end; r = region_next(vs, r)) {
         if (r->start > covered)
             return -CAIRN_ENOENT;
@@ -593,6 +607,8 @@ region_for_access_locked(struct vspace *vs, uint64_t addr, bool write, bool exec
 {
     struct vm_region *r = vs->hint;
 
+    spin_assert_held(&vs->lock);
+
     if (!r || addr < r->start || addr >= r->end) {
         r = region_from_locked(vs, addr);
         if (r && addr < r->start)
@@ -613,6 +629,8 @@ region_frame_locked(struct vspace *vs, uint64_t addr, bool write, bool exec,
                     struct vm_region **r_out, uint64_t *frame)
 {
     struct vm_region *r = region_for_access_locked(vs, addr, write, exec);
+
+    spin_assert_held(&vs->lock);
 
     if (!r)
         return -CAIRN_EFAULT;

@@ -31,13 +31,6 @@
 #include "mm/kmalloc.h"
 #include "obj/quota.h"
 
-/* What the _locked helpers check on entry: the caller holds t->lock. */
-#define handle_assert_locked(t)                                              \
-    do {                                                                     \
-        if (__builtin_expect(!spin_is_locked(&(t)->lock), 0))                \
-            log_error("handle: %s called without the table lock", __func__); \
-    } while (0)
-
 static int32_t
 handle_encode(uint32_t index, uint32_t generation)
 {
@@ -59,7 +52,7 @@ handle_lookup_locked(struct handle_table *t, int32_t h)
     uint32_t index;
     uint32_t generation;
 
-    handle_assert_locked(t);
+    spin_assert_held(&t->lock);
     if (h < 0)
         return NULL;
     index = (uint32_t)h & HANDLE_INDEX_MASK;
@@ -94,6 +87,8 @@ handle_resolve_locked(struct handle_table *t, int32_t h, struct handle_slot **s_
 {
     struct handle_slot *s = handle_lookup_locked(t, h);
 
+    spin_assert_held(&t->lock);
+
     if (!s)
         return -CAIRN_EBADH;
     *o_out = handle_slot_object_locked(s);
@@ -106,7 +101,7 @@ handle_resolve_locked(struct handle_table *t, int32_t h, struct handle_slot **s_
 static bool
 handle_table_has_room_locked(struct handle_table *t)
 {
-    handle_assert_locked(t);
+    spin_assert_held(&t->lock);
     return t->top < t->capacity || t->free_head != HANDLE_SLOT_NONE;
 }
 
@@ -123,7 +118,7 @@ handle_commit_locked(struct handle_table *t, const struct handle_entry *e)
     struct handle_slot *s;
     uint32_t index;
 
-    handle_assert_locked(t);
+    spin_assert_held(&t->lock);
     if (t->top < t->capacity) {
         index = t->top++;
         t->slots[index].generation = 0;
@@ -170,7 +165,7 @@ handle_table_grow_locked(struct handle_table *t, bool *irq)
     struct handle_slot *unused;
     unsigned want;
 
-    handle_assert_locked(t);
+    spin_assert_held(&t->lock);
     if (t->capacity >= t->max)
         return -CAIRN_ENOMEM;
     want = t->capacity > t->max / 2 ? t->max : t->capacity * 2;
@@ -211,6 +206,7 @@ handle_table_grow_locked(struct handle_table *t, bool *irq)
 static int
 handle_commit_growing_locked(struct handle_table *t, const struct handle_entry *e, bool *irq)
 {
+    spin_assert_held(&t->lock);
     while (!handle_table_has_room_locked(t)) {
         int err = handle_table_grow_locked(t, irq);
         if (err < 0)
@@ -542,7 +538,7 @@ handle_release_locked(struct handle_table *t, struct handle_slot *s)
 {
     uint32_t index = (uint32_t)(s - t->slots);
 
-    handle_assert_locked(t);
+    spin_assert_held(&t->lock);
     s->obj = NULL;
     s->token = NULL;
     s->generation = (s->generation + 1) & HANDLE_GEN_MASK;
@@ -588,6 +584,8 @@ handle_check_out_locked(struct handle_table *t, int32_t h, uint32_t more_rights,
     struct handle_slot *s;
     uint32_t need = CAIRN_RIGHT_TRANSFER | more_rights;
     int ret = handle_resolve_locked(t, h, &s, o);
+
+    spin_assert_held(&t->lock);
 
     if (ret < 0)
         return ret;

@@ -190,6 +190,7 @@ bits_clear_range(uint8_t *bits, uint32_t base, uint32_t count)
 static void
 ioport_rebuild_locked(struct ioport_space *s)
 {
+    spin_assert_held(&s->lock);
     memset(s->bits, 0xff, s->len);
     for (unsigned i = 0; i < s->ngrants; i++)
         bits_clear_range(s->bits, s->grants[i].base, s->grants[i].count);
@@ -198,6 +199,7 @@ ioport_rebuild_locked(struct ioport_space *s)
 static int
 ioport_find_locked(struct ioport_space *s, uint64_t koid)
 {
+    spin_assert_held(&s->lock);
     for (unsigned i = 0; i < s->ngrants; i++) {
         if (s->grants[i].koid == koid)
             return (int)i;

@@ -119,6 +119,8 @@ memobj_entry_locked(struct memobj *m, uint64_t page, uint64_t **leaf)
 {
     uint64_t l = page / MEMOBJ_LEAF_FRAMES;
 
+    spin_assert_held(&m->lock);
+
     if (!memobj_two_level(m))
         return &m->frames[page];
     if (!m->leaves[l] && leaf && *leaf) {
@@ -196,20 +198,25 @@ memobj_create_phys(uint64_t phys, uint64_t npages, struct memobj **out)
 
     if (err)
         return err;
-    /* No one else knows m yet: its table is filled without the lock. */
+    /* No one else knows m yet, but its table is still filled under the
+     * lock, the one rule memobj_entry_locked checks; each leaf is brought
+     * before, as in memobj_frame. */
     m->borrowed = true;
     for (uint64_t i = 0; i < npages; i++) {
-        uint64_t *leaf = NULL, *slot = memobj_entry_locked(m, i, NULL);
+        uint64_t *leaf = NULL, *slot;
+        bool irq;
 
-        if (!slot) {
+        if (memobj_two_level(m) && i % MEMOBJ_LEAF_FRAMES == 0) {
             leaf = kzalloc(MEMOBJ_LEAF_FRAMES * sizeof(uint64_t));
-            slot = leaf ? memobj_entry_locked(m, i, &leaf) : NULL;
+            if (!leaf) {
+                object_unref(&m->obj);
+                return -CAIRN_ENOMEM;
+            }
         }
-        if (!slot) {
-            object_unref(&m->obj);
-            return -CAIRN_ENOMEM;
-        }
+        irq = spin_lock_irqsave(&m->lock);
+        slot = memobj_entry_locked(m, i, &leaf);
         *slot = phys + i * PAGE_SIZE;
+        spin_unlock_irqrestore(&m->lock, irq);
     }
     *out = m;
     return 0;

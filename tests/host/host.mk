@@ -9,7 +9,7 @@
 HOST_CC      ?= cc
 HOST_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
-                -Ikernel -Iinclude -Itests/host -DHOST_TEST
+                -Ikernel -Iinclude -Itests/host -DHOST_TEST -DCAIRN_LOCK_DEBUG
 
 # Any header change rebuilds every host test: coarse, but never stale.
 HOST_HEADERS    := $(shell find kernel include libc/include tests/host -name '*.h')

@@ -602,8 +602,13 @@ run_victim(uint64_t mode, int kill)
     if (!v->ready)
         test_fail("the victim never got ready");
     if (kill) {
+        /* The spinner must make progress: waited for, not slept for, as a
+         * loaded host can stall its virtual CPU for longer than any sleep. */
         spins = v->spins;
-        cairn_thread_sleep(20 * MS_NS);
+        start = cairn_clock_get();
+        while (mode != VICTIM_LAST_THREAD && v->spins == spins &&
+               cairn_clock_get() - start < 10 * SECOND)
+            cairn_thread_sleep(MS_NS);
         if (v->spins == spins && mode != VICTIM_LAST_THREAD)
             test_fail("the victim's spinner is not spinning");
         expect_ret("process_wait before the kill", cairn_process_wait(child, 20 * MS_NS, NULL),

@@ -43,6 +43,7 @@ static const struct acpi_info *acpi;
 static uint32_t
 ioapic_read_locked(struct ioapic *io, uint32_t reg)
 {
+    spin_assert_held(&ioapic_lock);
     mmio_write32(io->base + IOREGSEL, reg);
     return mmio_read32(io->base + IOWIN);
 }
@@ -50,6 +51,7 @@ ioapic_read_locked(struct ioapic *io, uint32_t reg)
 static void
 ioapic_write_locked(struct ioapic *io, uint32_t reg, uint32_t v)
 {
+    spin_assert_held(&ioapic_lock);
     mmio_write32(io->base + IOREGSEL, reg);
     mmio_write32(io->base + IOWIN, v);
 }
@@ -65,11 +67,15 @@ ioapic_init(const struct acpi_info *ai)
         if (!io->base)
             continue;
         io->gsi_base = ai->ioapics[i].gsi_base;
+        /* One CPU runs this early in boot, but the registers are read and
+         * written as everywhere else: under the lock. */
+        spin_lock(&ioapic_lock);
         io->pins = ((ioapic_read_locked(io, IOAPIC_VER) >> 16) & 0xff) + 1;
         for (unsigned pin = 0; pin < io->pins; pin++) {
             ioapic_write_locked(io, IOAPIC_REDTBL(pin) + 1, 0);
             ioapic_write_locked(io, IOAPIC_REDTBL(pin), RED_MASKED);
         }
+        spin_unlock(&ioapic_lock);
         log_info("ioapic: id %u, GSIs %u-%u", ai->ioapics[i].id, io->gsi_base,
                  io->gsi_base + io->pins - 1);
         ioapic_count++;
