@@ -21,7 +21,8 @@
  * its threads, kernel pointers), and until then keeps the exit status.
  *
  * Lock legend: [I] immutable after creation, [a] atomic, [l] the
- * process's lock, [w] exit_wq's lock, [u] unstarted_lock (obj/process.c).
+ * process's lock, [w] exit_wq's lock, [u] unstarted_lock (obj/process.c),
+ * [W] watch_lock (obj/watch.c).
  * Lock order: process.lock -> waitq.lock (a thread's exit_wq) ->
  * runqueue.lock. Nothing else is taken under process.lock: address-space
  * changes from outside hold a use count instead (process_vspace_get), so
@@ -84,6 +85,9 @@ struct process {
     struct process *creator;       /* [u] who made p, until p first starts a thread; or NULL */
     struct list_node creator_link; /* [u] in creator->unstarted */
     struct list_node unstarted;    /* [u] processes p made that have not started yet */
+    struct list_node watches;      /* [W] exit notices to send when it ends (obj/watch.h) */
+    unsigned nwatches;             /* [W] on watches */
+    bool watches_fired;            /* [W] it has ended: a new watch fires at once */
 };
 
 /* --- creation (obj/process.c) --- */

@@ -31,6 +31,7 @@
 #include "lib/log.h"
 #include "obj/endpoint.h"
 #include "obj/process.h"
+#include "obj/watch.h"
 #include "sched/sched.h"
 
 int
@@ -211,6 +212,7 @@ process_release_memory(struct process *p)
     p->ended = true;
     waitq_wake_all_locked(&p->exit_wq);
     spin_unlock_irqrestore(&p->exit_wq.lock, irq);
+    watch_process_ended(p);
 }
 
 void

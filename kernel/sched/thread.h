@@ -52,6 +52,7 @@ enum thread_state {
 
 struct process;
 struct endpoint;
+struct notification;
 
 enum ipc_state {
     IPC_IDLE,        /* in no IPC wait */
@@ -77,6 +78,7 @@ struct thread_ipc {
     struct thread *caller;      /* [o] whom a reply goes to (a reference), or NULL */
     struct endpoint *caller_ep; /* [o] the endpoint it called through (a reference) */
     uint32_t caller_seq;        /* [o] the call's seq, so a late reply finds no other call */
+    struct notification *bound; /* [o] bound to this thread (a reference), or NULL */
 };
 
 struct thread {
