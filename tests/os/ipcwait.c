@@ -26,6 +26,8 @@ enum child_mode {
     CHILD_SAVE_THEN_HANG,   /* extra 0: endpoint (WAIT); extra 1: notification: receive, keep
                            * the reply, signal bit 1, sleep until killed */
     CHILD_ANSWER_FORWARDED, /* extra 0: endpoint (WAIT): receive a reply handle, answer 4242 */
+    CHILD_BOUND_SERVER,     /* extra 0: endpoint (WAIT); extra 1: notification: bind it and
+                             * receive for ever */
     CHILD_EXIT_WITH = 1000, /* exit at once with status mode - CHILD_EXIT_WITH */
 };
 
@@ -329,6 +331,92 @@ a_thread_that_ends_releases_its_binding(void)
     if (status != 0)
         test_fail("the thread could not bind (%ld)", (long)status);
     expect_stats(&before, "after the bound thread ended");
+}
+
+/* A server that answers after a while, so a call waits for its reply. */
+static long
+answer_slowly(void *arg)
+{
+    long ep = *(long *)arg;
+    struct cairn_msg m = {{0}, NULL};
+    long err = cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL);
+
+    if (err)
+        return err;
+    cairn_thread_sleep(30 * MS_NS);
+    m.w[0]++;
+    return cairn_ipc_reply(&m);
+}
+
+/* Only receives end for the bits: a call (or a sleep) of a bound thread
+ * runs its course, and the bits wait for the next receive. */
+static void
+a_bound_thread_s_call_is_not_cut_short_by_its_bits(void)
+{
+    static long ep;
+    static struct late_signal s;
+    struct test_thread server, signaller;
+    long ntfn = cairn_notify_create();
+    struct cairn_msg m = {{41}, NULL};
+    uint64_t badge;
+    int64_t status = -1;
+
+    ep = cairn_endpoint_create();
+    expect_ret("bind", cairn_notify_bind(ntfn), 0);
+    test_thread_start(&server, answer_slowly, &ep);
+    s = (struct late_signal){ntfn, 32};
+    test_thread_start(&signaller, signal_after_a_while, &s);
+    expect_ret("a call while bits arrive", cairn_ipc_call(ep, &m), 0);
+    if (m.w[0] != 42)
+        test_fail("the reply said %lu", (unsigned long)m.w[0]);
+    expect_ret("join the signaller", test_thread_join(&signaller, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the server", test_thread_join(&server, 5000 * MS_NS, &status), 0);
+    expect_ret("the server", status, 0);
+    expect_ret("the bits wait for a receive", cairn_ipc_recv(ep, &m, 0, &badge),
+               CAIRN_IPC_NOTIFIED);
+    if (badge != 32)
+        test_fail("the receive gave bits %#lx", (unsigned long)badge);
+    expect_ret("unbind", cairn_notify_unbind(ntfn), 0);
+    test_thread_free(&server);
+    test_thread_free(&signaller);
+    cairn_handle_close(ntfn);
+    cairn_handle_close(ep);
+}
+
+/* A bound server killed while it waits in its receive. */
+static void
+a_bound_server_killed_in_its_receive_leaves_nothing(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    long ep = cairn_endpoint_create(), ntfn = cairn_notify_create(), extra[2], child;
+    uint64_t bits;
+
+    extra[0] = ep;
+    extra[1] = ntfn;
+    child = test_spawn("test-ipcwait", CHILD_BOUND_SERVER, extra, 2);
+    if (child < 0)
+        return;
+    /* Once the child has bound it, our notify_wait on it is refused. */
+    {
+        uint64_t t0 = cairn_clock_get();
+        long err = -CAIRN_ETIMEDOUT;
+
+        while (err == -CAIRN_ETIMEDOUT && cairn_clock_get() - t0 < 5000 * MS_NS) {
+            err = cairn_notify_wait(ntfn, 0, &bits);
+            if (err == -CAIRN_ETIMEDOUT)
+                cairn_thread_sleep(MS_NS);
+        }
+        expect_ret("the child has bound the notification", err, -CAIRN_EBUSY);
+    }
+    expect_ret("kill the bound server", cairn_process_kill(child), 0);
+    expect_ret("wait for it", cairn_process_wait(child, 5000 * MS_NS, NULL), 0);
+    cairn_handle_close(child);
+    /* Its end unbound the notification: ours to wait on again. */
+    cairn_notify_signal(ntfn, 2);
+    expect_ret("wait on it", cairn_notify_wait(ntfn, 0, &bits), 0);
+    cairn_handle_close(ntfn);
+    cairn_handle_close(ep);
+    expect_stats(&before, "after the bound server");
 }
 
 /* --- exit notices -------------------------------------------------------------------------- */
@@ -794,6 +882,8 @@ static const struct usertest tests[] = {
     USERTEST(a_waiting_receive_is_woken_by_a_signal),
     USERTEST(binding_is_one_thread_to_one_notification),
     USERTEST(a_thread_that_ends_releases_its_binding),
+    USERTEST(a_bound_thread_s_call_is_not_cut_short_by_its_bits),
+    USERTEST(a_bound_server_killed_in_its_receive_leaves_nothing),
     USERTEST(a_supervisor_learns_of_a_hundred_exits_through_one_notification),
     USERTEST(process_watch_checks_its_inputs_and_keeps_nothing_alive),
     USERTEST(replies_are_kept_across_other_calls_and_answered_in_reverse),
@@ -855,6 +945,12 @@ child_main(unsigned long mode)
             return 1;
         cairn_notify_signal(test_extra_handle(1), 1);
         break;
+    case CHILD_BOUND_SERVER:
+        if (cairn_notify_bind(test_extra_handle(1)) != 0)
+            return 1;
+        while (cairn_ipc_recv(h, &m, CAIRN_WAIT_FOREVER, NULL) >= 0)
+            continue;
+        return 2;
     case CHILD_ANSWER_FORWARDED:
         m.ext = &ext;
         if (cairn_ipc_recv(h, &m, 5000 * MS_NS, NULL) != 0 || ext.recv_nhandles != 1)
