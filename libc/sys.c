@@ -299,6 +299,12 @@ cairn_process_watch(long process, long notification, uint64_t bits)
 }
 
 long
+cairn_thread_watch(long thread, long notification, uint64_t bits)
+{
+    return cairn_syscall3(CAIRN_SYS_thread_watch, thread, notification, (long)bits);
+}
+
+long
 cairn_ipc_reply_save(void)
 {
     return cairn_syscall0(CAIRN_SYS_ipc_reply_save);

@@ -66,7 +66,8 @@
     X(57, notify_unbind, 1)     /* (notification) -> 0 */                                   \
     X(58, process_watch, 3)     /* (process, notification, bits) -> 0 */                    \
     X(59, ipc_reply_save, 0)    /* () -> reply handle for the current caller */             \
-    X(60, ipc_reply_to, 2)      /* (reply, struct cairn_msg *) -> 0 */
+    X(60, ipc_reply_to, 2)      /* (reply, struct cairn_msg *) -> 0 */                      \
+    X(61, thread_watch, 3)      /* (thread, notification, bits) -> 0 */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

@@ -45,7 +45,7 @@ process_destroy(struct object *o)
      * outside in its address space hold references too, so vs_users is 0. */
     process_leave_creator(p);
     process_teardown(p);
-    watch_process_ended(p); /* fired when it ended; nothing is left */
+    watch_fire(&p->watches, true); /* fired when it ended; nothing is left */
     ioport_process_fini(p);
     if (p->quota)
         quota_unref(p->quota);
@@ -277,7 +277,7 @@ process_create(const char *name, struct process **out)
     list_init(&p->threads);
     list_init(&p->unstarted);
     list_init(&p->creator_link);
-    list_init(&p->watches);
+    list_init(&p->watches.watches);
     waitq_init(&p->exit_wq);
     err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     if (err) {

@@ -175,7 +175,7 @@ sys_process_watch(struct trap_frame *f)
         return err;
     err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
     if (!err) {
-        err = watch_process(process_from(p), notification_from(n), f->rdx);
+        err = watch_add(&process_from(p)->watches, notification_from(n), f->rdx);
         object_unref(n);
     }
     object_unref(p);

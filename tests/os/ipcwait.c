@@ -566,6 +566,102 @@ process_watch_checks_its_inputs_and_keeps_nothing_alive(void)
     expect_stats(&before, "after the watches");
 }
 
+/* Waits until every bit of want has come through ntfn (5 s at most). */
+static uint64_t
+collect_bits(long ntfn, uint64_t want)
+{
+    uint64_t got = 0, bits, t0 = cairn_clock_get();
+
+    while ((got & want) != want && cairn_clock_get() - t0 < 5000 * MS_NS) {
+        if (cairn_notify_wait(ntfn, 100 * MS_NS, &bits) == 0)
+            got |= bits;
+    }
+    return got;
+}
+
+static long
+return_five(void *arg)
+{
+    (void)arg;
+    return 5;
+}
+
+static long
+return_six_when_told(void *arg)
+{
+    uint64_t bits;
+
+    return cairn_notify_wait(*(long *)arg, 5000 * MS_NS, &bits) == 0 ? 6 : -1;
+}
+
+static void
+threads_tell_of_their_ends_through_thread_watch(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    static long go;
+    static uint64_t never_stack[64];
+    struct test_thread a, b;
+    long ntfn = cairn_notify_create(), never, read_only, child, stranger;
+    int64_t status = 0;
+    uint64_t got;
+
+    go = cairn_notify_create();
+    test_thread_start(&a, return_five, NULL);
+    test_thread_start(&b, return_six_when_told, &go);
+    never = cairn_thread_create_fn(CAIRN_INIT_HANDLE_PROCESS, return_five, NULL, &never_stack[64],
+                                   CAIRN_PRIORITY_DEFAULT);
+    read_only = cairn_handle_dup(b.handle, CAIRN_RIGHT_READ);
+    expect_ret("watch a process as a thread",
+               cairn_thread_watch(CAIRN_INIT_HANDLE_PROCESS, ntfn, 1), -CAIRN_EWRONGTYPE);
+    expect_ret("watch without WAIT", cairn_thread_watch(read_only, ntfn, 1), -CAIRN_ERIGHTS);
+    expect_ret("withdraw no watch", cairn_thread_watch(b.handle, ntfn, 0), -CAIRN_ENOENT);
+    expect_ret("watch into a thread", cairn_thread_watch(b.handle, b.handle, 1), -CAIRN_EWRONGTYPE);
+
+    /* A may have ended already: then its watch fires at once. */
+    expect_ret("watch a", cairn_thread_watch(a.handle, ntfn, 1), 0);
+    expect_ret("watch b", cairn_thread_watch(b.handle, ntfn, 2), 0);
+    expect_ret("watch a thread never started", cairn_thread_watch(never, ntfn, 4), 0);
+    got = collect_bits(ntfn, 1);
+    if (got != 1)
+        test_fail("a's end set bits %#lx", (unsigned long)got);
+    expect_ret("a has ended", cairn_thread_wait(a.handle, 0, &status), 0);
+    expect_ret("a's status", status, 5);
+    cairn_notify_signal(go, 1);
+    got = collect_bits(ntfn, 2);
+    if (got != 2)
+        test_fail("b's end set bits %#lx", (unsigned long)got);
+    expect_ret("b has ended", cairn_thread_wait(b.handle, 0, &status), 0);
+    expect_ret("b's status", status, 6);
+    /* A thread that never ran ends when it goes. */
+    cairn_handle_close(never);
+    if (collect_bits(ntfn, 4) != 4)
+        test_fail("the unstarted thread's end was not told");
+
+    /* A thread that never ran, in a process that is killed: its end comes
+     * under the process's lock. */
+    child = test_spawn("test-ipcwait", CHILD_HANG, NULL, 0);
+    stranger = child < 0 ? child : cairn_thread_create(child, 0x400000, 0, 0, 16);
+    expect_ret("a thread in the child", stranger < 0 ? stranger : 0, 0);
+    expect_ret("watch it", cairn_thread_watch(stranger, ntfn, 8), 0);
+    expect_ret("kill the child", cairn_process_kill(child), 0);
+    if (collect_bits(ntfn, 8) != 8)
+        test_fail("the killed child's unstarted thread's end was not told");
+    expect_ret("it has ended", cairn_thread_wait(stranger, 0, &status), 0);
+    expect_ret("with the child's status", status, CAIRN_STATUS_KILLED);
+    cairn_process_wait(child, 5000 * MS_NS, NULL);
+
+    test_thread_join(&a, 0, NULL);
+    test_thread_join(&b, 0, NULL);
+    test_thread_free(&a);
+    test_thread_free(&b);
+    cairn_handle_close(stranger);
+    cairn_handle_close(child);
+    cairn_handle_close(read_only);
+    cairn_handle_close(go);
+    cairn_handle_close(ntfn);
+    expect_stats(&before, "after the thread watches");
+}
+
 /* --- deferred replies ---------------------------------------------------------------------- */
 
 #define HELD   3
@@ -886,6 +982,7 @@ static const struct usertest tests[] = {
     USERTEST(a_bound_server_killed_in_its_receive_leaves_nothing),
     USERTEST(a_supervisor_learns_of_a_hundred_exits_through_one_notification),
     USERTEST(process_watch_checks_its_inputs_and_keeps_nothing_alive),
+    USERTEST(threads_tell_of_their_ends_through_thread_watch),
     USERTEST(replies_are_kept_across_other_calls_and_answered_in_reverse),
     USERTEST(a_reply_dropped_or_its_server_killed_fails_the_call_with_eclosed),
     USERTEST(a_reply_kept_for_a_killed_caller_fails_cleanly),

@@ -684,6 +684,14 @@ gen_process_watch(struct fuzz_thread *ft, struct fuzz_call *c)
 }
 
 static void
+gen_thread_watch(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_THREAD);
+    c->a[1] = (uint64_t)gen_handle(ft, CAIRN_OBJ_NOTIFICATION);
+    c->a[2] = rng_one_in(&ft->call, 8) ? 0 : gen_word(ft);
+}
+
+static void
 gen_ipc_reply_save(struct fuzz_thread *ft, struct fuzz_call *c)
 {
     (void)ft;

@@ -181,7 +181,8 @@ long cairn_memobj_phys(long memobj, uint64_t offset);
  *
  * process_watch (WAIT on the process, SIGNAL on the notification) ORs bits
  * into the notification when the process ends (at once if it has ended);
- * bits 0 withdraws the watch.
+ * bits 0 withdraws the watch. thread_watch is the same for a thread (WAIT
+ * on the thread).
  *
  * ipc_reply_save takes the caller of the last message received out of the
  * thread as a reply handle (SIGNAL, TRANSFER), so the thread can receive
@@ -191,6 +192,7 @@ long cairn_memobj_phys(long memobj, uint64_t offset);
 long cairn_notify_bind(long notification);
 long cairn_notify_unbind(long notification);
 long cairn_process_watch(long process, long notification, uint64_t bits);
+long cairn_thread_watch(long thread, long notification, uint64_t bits);
 long cairn_ipc_reply_save(void);
 long cairn_ipc_reply_to(long reply, struct cairn_msg *msg);
 
