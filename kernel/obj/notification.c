@@ -58,7 +58,7 @@ notification_signal(struct notification *n, uint64_t bits)
         return;
     irq = spin_lock_irqsave(&n->wq.lock);
     n->bits |= bits;
-    if (n->bound_waiting) {
+    if (__builtin_expect(n->bound_waiting, 0)) {
         n->bound_waiting = false;
         sched_wake(n->bound);
     }
@@ -72,7 +72,7 @@ notification_wait(struct notification *n, uint64_t deadline, uint64_t *bits)
     bool irq = spin_lock_irqsave(&n->wq.lock);
     int err = 0;
 
-    if (n->bound && n->bound != sched_current()) {
+    if (__builtin_expect(n->bound != NULL, 0) && n->bound != sched_current()) {
         spin_unlock_irqrestore(&n->wq.lock, irq);
         return -CAIRN_EBUSY;
     }

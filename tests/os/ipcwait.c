@@ -86,9 +86,11 @@ call_rounds(void *arg)
 static void
 a_receive_ends_for_messages_and_bound_bits_and_loses_none(void)
 {
-    struct cairn_debug_stats before = stats_now();
     static struct signaller sig[2];
     static struct client cli[2];
+    /* Statics first touched after the count would look like a leak. */
+    struct cairn_debug_stats before =
+        (memset(sig, 0, sizeof(sig)), memset(cli, 0, sizeof(cli)), stats_now());
     struct test_thread st[2], ct[2];
     long ntfn = cairn_notify_create(), ep = cairn_endpoint_create(), ack[2];
     unsigned seen[2] = {0, 0}, served = 0;
@@ -248,8 +250,8 @@ try_to_share(void *arg)
 static void
 binding_is_one_thread_to_one_notification(void)
 {
-    struct cairn_debug_stats before = stats_now();
     static struct intruder in;
+    struct cairn_debug_stats before = (memset(&in, 0, sizeof(in)), stats_now());
     struct test_thread t;
     long n1 = cairn_notify_create(), n2 = cairn_notify_create(), ep = cairn_endpoint_create();
     long signal_only = cairn_handle_dup(n1, CAIRN_RIGHT_SIGNAL), wait_only;
@@ -597,9 +599,10 @@ return_six_when_told(void *arg)
 static void
 threads_tell_of_their_ends_through_thread_watch(void)
 {
-    struct cairn_debug_stats before = stats_now();
     static long go;
     static uint64_t never_stack[64];
+    struct cairn_debug_stats before =
+        (go = 0, memset(never_stack, 0, sizeof(never_stack)), stats_now());
     struct test_thread a, b;
     long ntfn = cairn_notify_create(), never, read_only, child, stranger;
     int64_t status = 0;
@@ -709,8 +712,9 @@ call_served(void *arg)
 static void
 replies_are_kept_across_other_calls_and_answered_in_reverse(void)
 {
-    struct cairn_debug_stats before = stats_now();
     static struct held_client held[HELD], fast;
+    struct cairn_debug_stats before =
+        (memset(held, 0, sizeof(held)), memset(&fast, 0, sizeof(fast)), stats_now());
     struct test_thread ht[HELD], ft;
     long ep = cairn_endpoint_create(), replies[HELD], gift = cairn_notify_create();
     uint64_t words[HELD];
@@ -809,8 +813,8 @@ call_and_record(void *arg)
 static void
 a_reply_dropped_or_its_server_killed_fails_the_call_with_eclosed(void)
 {
-    struct cairn_debug_stats before = stats_now();
     static struct held_client c;
+    struct cairn_debug_stats before = (memset(&c, 0, sizeof(c)), stats_now());
     struct test_thread t;
     long ep = cairn_endpoint_create(), r, ntfn = cairn_notify_create(), extra[2], child;
     struct cairn_msg m = {{0}, NULL};
@@ -878,8 +882,8 @@ a_reply_kept_for_a_killed_caller_fails_cleanly(void)
 static void
 a_reply_handle_moves_to_another_process_and_is_answered_there(void)
 {
-    struct cairn_debug_stats before = stats_now();
     static struct held_client c;
+    struct cairn_debug_stats before = (memset(&c, 0, sizeof(c)), stats_now());
     struct test_thread t;
     long ep = cairn_endpoint_create(), ep2 = cairn_endpoint_create(), extra[1], child, r;
     struct cairn_msg_ext ext = {0};
@@ -928,8 +932,8 @@ a_reply_handle_moves_to_another_process_and_is_answered_there(void)
 static void
 reply_calls_refuse_bad_input_and_lose_nothing(void)
 {
-    struct cairn_debug_stats before = stats_now();
     static struct held_client c;
+    struct cairn_debug_stats before = (memset(&c, 0, sizeof(c)), stats_now());
     struct test_thread t;
     long ep = cairn_endpoint_create(), r, n = cairn_notify_create();
     struct cairn_msg_ext ext = {0};
@@ -973,6 +977,39 @@ reply_calls_refuse_bad_input_and_lose_nothing(void)
     expect_stats(&before, "after the refused answers");
 }
 
+/* With no room for the handle, reply_save fails and the thread keeps its
+ * caller. Last: it grows this process's handle table for good. */
+static void
+a_reply_save_with_a_full_handle_table_keeps_the_caller(void)
+{
+    static struct held_client c;
+    long fill[1100];
+    struct test_thread t;
+    long ep = cairn_endpoint_create(), n = 0;
+    struct cairn_msg m = {{0}, NULL};
+
+    c = (struct held_client){0};
+    c.ep = ep;
+    c.word = 10;
+    c.result = 1;
+    test_thread_start(&t, call_and_record, &c);
+    expect_ret("receive", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    while (n < 1100 && (fill[n] = cairn_notify_create()) >= 0)
+        n++;
+    expect_ret("the table is full", n < 1100 ? fill[n] : 0, -CAIRN_ENOMEM);
+    expect_ret("reply_save with no room", cairn_ipc_reply_save(), -CAIRN_ENOMEM);
+    while (n > 0)
+        cairn_handle_close(fill[--n]);
+    m.w[0] = 11;
+    expect_ret("the caller is still ours to answer", cairn_ipc_reply(&m), 0);
+    expect_ret("join", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    test_thread_free(&t);
+    expect_ret("the call", c.result, 0);
+    if (c.answer != 11)
+        test_fail("the client got %lu", (unsigned long)c.answer);
+    cairn_handle_close(ep);
+}
+
 static const struct usertest tests[] = {
     USERTEST(a_receive_ends_for_messages_and_bound_bits_and_loses_none),
     USERTEST(a_waiting_receive_is_woken_by_a_signal),
@@ -988,6 +1025,7 @@ static const struct usertest tests[] = {
     USERTEST(a_reply_kept_for_a_killed_caller_fails_cleanly),
     USERTEST(a_reply_handle_moves_to_another_process_and_is_answered_there),
     USERTEST(reply_calls_refuse_bad_input_and_lose_nothing),
+    USERTEST(a_reply_save_with_a_full_handle_table_keeps_the_caller),
 };
 
 /* --- children ------------------------------------------------------------------------------ */
