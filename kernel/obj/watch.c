@@ -131,13 +131,15 @@ watch_add(struct watch_target *t, struct notification *n, uint64_t bits)
     if (bits && !(spare = watch_alloc()))
         return -CAIRN_ENOMEM;
     irq = spin_lock_irqsave(&watch_lock);
+    /* Seen by an end from now on, or we see its fired (watch_fire). */
+    __atomic_store_n(&t->used, true, __ATOMIC_SEQ_CST);
     w = watch_find_locked(t, n);
     if (!bits) {
         if (w)
             watch_detach_locked(w, &done);
         else
             err = -CAIRN_ENOENT;
-    } else if (t->fired) {
+    } else if (__atomic_load_n(&t->fired, __ATOMIC_SEQ_CST)) {
         fire_now = true;
     } else if (w) {
         w->bits |= bits;
@@ -184,9 +186,15 @@ watch_fire(struct watch_target *t, bool may_free)
     struct list_node done, *list;
     bool irq, queue = false;
 
+    /* Dekker's pattern with watch_add: fired stored, then used loaded,
+     * each side the other way round, both sequentially consistent. A
+     * target never watched ends without the lock; a watch being added
+     * meanwhile sees fired and fires at once. */
+    __atomic_store_n(&t->fired, true, __ATOMIC_SEQ_CST);
+    if (!__atomic_load_n(&t->used, __ATOMIC_SEQ_CST))
+        return;
     list_init(&done);
     irq = spin_lock_irqsave(&watch_lock);
-    t->fired = true;
     list = watch_list_locked(t);
     while (!list_empty(list)) {
         struct watch *w = list_entry(list->next, struct watch, target_link);

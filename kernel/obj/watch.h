@@ -13,8 +13,10 @@
  * quota of the process that made it; a target has at most WATCH_MAX.
  *
  * Lock legend: [W] watch_lock (obj/watch.c), one lock for every watch:
- * watches are made and fired rarely. Lock order: a process's lock ->
- * watch_lock -> a notification's wait-queue lock -> a run queue's lock.
+ * watches are made and fired rarely, and the end of a target that was
+ * never watched takes no lock at all ([a]: see watch_fire). Lock order:
+ * a process's lock -> watch_lock -> a notification's wait-queue lock -> a
+ * run queue's lock.
  */
 #ifndef CAIRN_OBJ_WATCH_H
 #define CAIRN_OBJ_WATCH_H
@@ -33,7 +35,8 @@ struct notification;
 struct watch_target {
     struct list_node watches; /* [W] struct watch, once used */
     unsigned count;           /* [W] on watches */
-    bool fired;               /* [W] it has ended: a new watch fires at once */
+    bool used;                /* [W][a] a watch was ever added: its end takes watch_lock */
+    bool fired;               /* [W][a] it has ended: a new watch fires at once */
 };
 
 /*

@@ -5,7 +5,8 @@
  * receive that also ends for a bound notification's bits, with messages
  * and bits interleaved and none lost; exit notices of a hundred children
  * through one notification; replies kept, answered out of order, dropped,
- * sent to another process, and every bad input of the new calls.
+ * sent to another process, and every bad input of the new calls; exit
+ * notices of threads too.
  *
  * Child processes are this program again, started by test_spawn with a
  * mode (CHILD_*) and the handles they need as extra handles.
