@@ -94,3 +94,15 @@ cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge)
         *badge = (uint64_t)rdi;
     return ret;
 }
+
+long
+cairn_ipc_reply_to(long reply, struct cairn_msg *msg)
+{
+    long rdi = reply;
+    uint64_t w[CAIRN_MSG_WORDS];
+
+    /* As for ipc_reply: the words stay the caller's. */
+    for (int i = 0; i < CAIRN_MSG_WORDS; i++)
+        w[i] = msg->w[i];
+    return ipc_syscall(CAIRN_SYS_ipc_reply_to, &rdi, w, (long)msg->ext, false, 0);
+}

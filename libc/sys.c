@@ -280,6 +280,36 @@ cairn_thread_set_cpu(long thread, long cpu)
     return cairn_syscall2(CAIRN_SYS_thread_set_cpu, thread, cpu);
 }
 
+long
+cairn_notify_bind(long notification)
+{
+    return cairn_syscall1(CAIRN_SYS_notify_bind, notification);
+}
+
+long
+cairn_notify_unbind(long notification)
+{
+    return cairn_syscall1(CAIRN_SYS_notify_unbind, notification);
+}
+
+long
+cairn_process_watch(long process, long notification, uint64_t bits)
+{
+    return cairn_syscall3(CAIRN_SYS_process_watch, process, notification, (long)bits);
+}
+
+long
+cairn_thread_watch(long thread, long notification, uint64_t bits)
+{
+    return cairn_syscall3(CAIRN_SYS_thread_watch, thread, notification, (long)bits);
+}
+
+long
+cairn_ipc_reply_save(void)
+{
+    return cairn_syscall0(CAIRN_SYS_ipc_reply_save);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

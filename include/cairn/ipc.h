@@ -20,6 +20,8 @@
  *   reply      rsi..r9 words, r12 ext or 0         rax status
  *   reply_recv rdi endpoint, rsi..r9 reply words,  as recv
  *              r12 ext or 0
+ *   reply_to   rdi reply handle, rsi..r9 words,    rax status
+ *              r12 ext or 0
  *
  * "rsi..r9" is rsi, rdx, r10, r8, r9: words 0 to 4. These calls overwrite
  * the out registers even when they fail (with zeros); r12 and every other
@@ -48,8 +50,9 @@
 /* cairn_msg_handle.rights: keep the handle's rights as they are. */
 #define CAIRN_RIGHTS_SAME 0xffffffffu
 
-/* cairn_msg_ext.recv_flags */
+/* cairn_msg_ext.recv_flags, and the non-negative results of a receive */
 #define CAIRN_MSG_TRUNCATED 1u /* bytes or handles did not fit and were dropped */
+#define CAIRN_IPC_NOTIFIED  2u /* no message: the bound notification's bits, in the badge */
 
 struct cairn_msg_handle {
     int32_t handle;  /* in the sender's table; needs TRANSFER */

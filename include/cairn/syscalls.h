@@ -61,7 +61,13 @@
     X(52, ioport_enable, 3)     /* (ioport, process or -1, enable) -> 0 */                  \
     X(53, memobj_create_dev, 4) /* (phys range, phys, size, cache) -> memory object */      \
     X(54, memobj_create_dma, 3) /* (phys range, size, flags) -> memory object */            \
-    X(55, memobj_phys, 2)       /* (memory object, offset) -> physical address */
+    X(55, memobj_phys, 2)       /* (memory object, offset) -> physical address */           \
+    X(56, notify_bind, 1)       /* (notification) -> 0: bound to the calling thread */      \
+    X(57, notify_unbind, 1)     /* (notification) -> 0 */                                   \
+    X(58, process_watch, 3)     /* (process, notification, bits) -> 0 */                    \
+    X(59, ipc_reply_save, 0)    /* () -> reply handle for the current caller */             \
+    X(60, ipc_reply_to, 2)      /* (reply, struct cairn_msg *) -> 0 */                      \
+    X(61, thread_watch, 3)      /* (thread, notification, bits) -> 0 */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

@@ -11,6 +11,13 @@
  *   only that receiver's reply (or its death) ends the wait, and a reply
  *   whose seq no longer matches is dropped;
  * - if closed, both queues are empty.
+ * A thread with a bound notification (obj/notification.h) that waits as a
+ * receiver has armed it after marking itself blocked, so a signal wakes
+ * it; whatever ends the wait, its resume step (endpoint_recv_resume)
+ * disarms it before the thread can block on anything else, so a signal
+ * never wakes it out of another wait. Bound threads take the general
+ * path of reply_recv; the fast call path may deliver to them (their
+ * resume step runs all the same).
  * A thread's IPC wait ends in one of two ways: someone else, holding the
  * lock, sets its state to IDLE with a status and wakes it; or it is woken
  * from outside (its process is ending), finds itself still waiting, and
@@ -30,6 +37,7 @@
 #include "mm/kmalloc.h"
 #include "mm/usercopy.h"
 #include "obj/endpoint.h"
+#include "obj/notification.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 
@@ -229,38 +237,90 @@ endpoint_take_sender_locked(struct endpoint *ep)
     return true;
 }
 
+/* The receive ends with the bits of the thread's bound notification
+ * instead of a message: no words, the bits as the badge. */
+static void
+endpoint_set_notified(struct thread *me, uint64_t bits)
+{
+    for (unsigned i = 0; i < CAIRN_MSG_WORDS; i++)
+        me->ipc.msg.words[i] = 0;
+    me->ipc.msg.badge = bits;
+    me->ipc.msg.len = 0;
+    me->ipc.msg.flags = CAIRN_IPC_NOTIFIED;
+}
+
+/*
+ * The resume step of a receive, once its wait is over (the thread is
+ * running again, interrupts off): a message or status someone delivered,
+ * else the bound notification's bits, else the time-out or the stop. n is
+ * the thread's bound notification, or NULL.
+ */
+static int
+endpoint_recv_resume(struct endpoint *ep, struct notification *n, bool timed_out)
+{
+    struct thread *me = sched_current();
+    uint64_t bits;
+
+    if (!n)
+        return endpoint_wait_result(ep, timed_out);
+    spin_lock(&ep->lock);
+    if (me->ipc.state == IPC_IDLE) {
+        notification_recv_disarm(n, false, &bits); /* a message first; bits stay */
+    } else if (notification_recv_disarm(n, true, &bits)) {
+        endpoint_finish_locked(me, 0);
+        endpoint_set_notified(me, bits);
+    } else {
+        endpoint_finish_locked(me, timed_out ? -CAIRN_ETIMEDOUT : -CAIRN_EINTR);
+    }
+    spin_unlock(&ep->lock);
+    return me->ipc.status;
+}
+
 /* Receive, handing the CPU to `next` (a just-answered caller) if the
- * receive must wait and next is not NULL. */
+ * receive must wait and next is not NULL. A bound notification's bits
+ * come before a waiting sender's message (docs/ipc.md). */
 static int
 endpoint_recv_and_run(struct endpoint *ep, uint64_t deadline, struct thread *next)
 {
     struct thread *me = sched_current();
+    struct notification *n = me->ipc.bound;
     bool irq = spin_lock_irqsave(&ep->lock), timed_out;
+    uint64_t bits;
     int err = 0;
 
-    if (endpoint_take_sender_locked(ep)) {
-        spin_unlock_irqrestore(&ep->lock, irq);
-        if (next)
-            sched_wake(next);
-        return 0;
+    if (n && notification_recv_disarm(n, true, &bits)) {
+        endpoint_set_notified(me, bits);
+        goto done;
     }
+    if (endpoint_take_sender_locked(ep))
+        goto done;
     if (ep->closed || deadline == 0) {
-        spin_unlock_irqrestore(&ep->lock, irq);
-        if (next)
-            sched_wake(next);
-        return ep->closed ? -CAIRN_ECLOSED : -CAIRN_ETIMEDOUT;
+        err = ep->closed ? -CAIRN_ECLOSED : -CAIRN_ETIMEDOUT;
+        goto done;
     }
     me->ipc.state = IPC_RECEIVING;
     me->ipc.ep = ep;
     list_push_back(&ep->receivers, &me->ipc.link);
     sched_prepare_block();
+    /* Armed after we are marked blocked: a signal from now on wakes us. */
+    if (n && notification_recv_arm(n, &bits)) {
+        sched_cancel_block();
+        endpoint_finish_locked(me, 0);
+        endpoint_set_notified(me, bits);
+        goto done;
+    }
     spin_unlock(&ep->lock);
     if (next)
         timed_out = sched_handoff(next, deadline);
     else
         timed_out = sched_block_until(deadline);
-    err = endpoint_wait_result(ep, timed_out);
+    err = endpoint_recv_resume(ep, n, timed_out);
     irq_restore(irq);
+    return err;
+done:
+    spin_unlock_irqrestore(&ep->lock, irq);
+    if (next)
+        sched_wake(next);
     return err;
 }
 
@@ -273,44 +333,66 @@ endpoint_recv(struct endpoint *ep, uint64_t deadline)
 }
 
 /*
- * Deliver the current thread's ipc.msg (or, with status < 0, just that
- * status) to its caller and forget the caller. Returns the caller to wake
- * (with a reference the caller of this function drops), or NULL if the
- * caller is gone or there was none.
+ * Answer caller, who called through ep as call number seq: status 0
+ * delivers the current thread's ipc.msg, status < 0 only that status (and
+ * leaves ipc.msg alone). The references to caller and ep pass to this
+ * function. Returns the caller to wake (with its reference, which the
+ * caller of this function drops), or NULL with *err -CAIRN_ECLOSED if the
+ * caller no longer waits for this answer (a message is then dropped).
  */
 static struct thread *
-endpoint_answer(int status, int *err)
+endpoint_answer_to(struct thread *caller, struct endpoint *ep, uint32_t seq, int status, int *err)
 {
-    struct thread *me = sched_current(), *caller = me->ipc.caller;
-    struct endpoint *ep = me->ipc.caller_ep;
-    bool irq, delivered = false;
+    bool irq = spin_lock_irqsave(&ep->lock), delivered = false;
 
-    if (!caller) {
-        *err = -CAIRN_ENOENT;
-        return NULL;
-    }
-    irq = spin_lock_irqsave(&ep->lock);
-    if (caller->ipc.state == IPC_AWAIT_REPLY && caller->ipc.ep == ep &&
-        caller->ipc.seq == me->ipc.caller_seq) {
+    if (caller->ipc.state == IPC_AWAIT_REPLY && caller->ipc.ep == ep && caller->ipc.seq == seq) {
         if (status == 0) {
-            ipc_msg_move(&caller->ipc.msg, &me->ipc.msg);
-            endpoint_deliver_bytes(me, caller);
+            ipc_msg_move(&caller->ipc.msg, &sched_current()->ipc.msg);
+            endpoint_deliver_bytes(sched_current(), caller);
         }
         endpoint_finish_locked(caller, status);
         delivered = true;
     }
     spin_unlock_irqrestore(&ep->lock, irq);
-    me->ipc.caller = NULL;
-    me->ipc.caller_ep = NULL;
     object_unref(&ep->obj);
     if (!delivered) {
-        ipc_msg_free(&me->ipc.msg);
+        if (status == 0)
+            ipc_msg_free(&sched_current()->ipc.msg);
         thread_unref(caller);
         *err = -CAIRN_ECLOSED;
         return NULL;
     }
     *err = 0;
     return caller;
+}
+
+/* endpoint_answer_to for the current thread's caller, which it forgets. */
+static struct thread *
+endpoint_answer(int status, int *err)
+{
+    struct thread *me = sched_current(), *caller = me->ipc.caller;
+    struct endpoint *ep = me->ipc.caller_ep;
+
+    if (!caller) {
+        *err = -CAIRN_ENOENT;
+        return NULL;
+    }
+    me->ipc.caller = NULL;
+    me->ipc.caller_ep = NULL;
+    return endpoint_answer_to(caller, ep, me->ipc.caller_seq, status, err);
+}
+
+int
+endpoint_reply_to(struct thread *caller, struct endpoint *ep, uint32_t seq, int status)
+{
+    int err;
+
+    caller = endpoint_answer_to(caller, ep, seq, status, &err);
+    if (caller) {
+        sched_wake(caller);
+        thread_unref(caller);
+    }
+    return err;
 }
 
 int
@@ -371,7 +453,8 @@ endpoint_reply_recv_fast(struct endpoint *ep)
 {
     struct thread *me = sched_current(), *caller = me->ipc.caller;
 
-    if (!caller || me->ipc.caller_ep != ep)
+    /* A bound thread's receive arms its notification: the general path. */
+    if (!caller || me->ipc.caller_ep != ep || me->ipc.bound)
         return ENDPOINT_SLOW;
     spin_lock(&ep->lock);
     /* A sender already waiting: the general path takes it without a switch. */
@@ -403,6 +486,7 @@ endpoint_thread_exit(void)
     struct thread *me = sched_current();
     int ignored;
 
+    notification_unbind(NULL); /* if bound: the notification may be bound again */
     if (me->ipc.caller) {
         struct thread *caller = endpoint_answer(-CAIRN_ECLOSED, &ignored);
         if (caller) {

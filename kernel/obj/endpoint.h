@@ -25,6 +25,8 @@
 #include "lib/spinlock.h"
 #include "obj/object.h"
 
+struct thread;
+
 struct endpoint {
     struct object obj; /* type CAIRN_OBJ_ENDPOINT */
     struct spinlock lock;
@@ -50,7 +52,10 @@ int endpoint_call(struct endpoint *ep, uint64_t badge, uint64_t deadline);
 /*
  * Wait for a message until deadline (0: do not wait; SCHED_FOREVER) and
  * take it into the current thread's ipc.msg; its sender becomes the
- * thread's caller, to whom endpoint_reply answers. Returns 0,
+ * thread's caller, to whom endpoint_reply answers. A thread with a bound
+ * notification also ends the wait when that has bits, and takes them:
+ * ipc.msg then has no words, the bits as its badge and the flag
+ * CAIRN_IPC_NOTIFIED, and there is no caller. Returns 0,
  * -CAIRN_ETIMEDOUT, -CAIRN_ECLOSED, -CAIRN_EINTR, or -CAIRN_EBUSY when
  * the thread still has a caller to reply to.
  */
@@ -59,6 +64,16 @@ int endpoint_recv(struct endpoint *ep, uint64_t deadline);
 /* Send ipc.msg as the reply to the current caller. 0, -CAIRN_ENOENT (no
  * caller), or -CAIRN_ECLOSED (the caller is gone; the reply is dropped). */
 int endpoint_reply(void);
+
+/*
+ * Answer a caller taken out of a server thread (a reply object,
+ * obj/reply.h): caller called through ep as call number seq; the
+ * references to caller and ep pass to this function. status 0 delivers the
+ * current thread's ipc.msg; status < 0 just that status (the current
+ * thread's ipc.msg is left alone). Returns 0, or -CAIRN_ECLOSED when the
+ * caller waits no more (a message is then dropped).
+ */
+int endpoint_reply_to(struct thread *caller, struct endpoint *ep, uint32_t seq, int status);
 
 /* endpoint_reply then endpoint_recv, handing the CPU straight to the
  * caller when the receive has to wait. The reply's own failure is not
@@ -71,8 +86,8 @@ int endpoint_reply_recv(struct endpoint *ep, uint64_t deadline);
  * off. Each returns ENDPOINT_SLOW, having changed nothing, unless the
  * message can go straight to a thread blocked on this CPU that may run at
  * once: a waiting receiver for a call; for a reply, the caller, called
- * through ep itself, when no other caller waits. Otherwise the result
- * is the general function's.
+ * through ep itself, when no other caller waits (and the server has no
+ * bound notification). Otherwise the result is the general function's.
  */
 #define ENDPOINT_SLOW 1
 int endpoint_call_fast(struct endpoint *ep, uint64_t badge);

@@ -29,6 +29,7 @@
 #include "obj/ioport.h"
 #include "obj/memobj.h"
 #include "obj/process.h"
+#include "obj/watch.h"
 #include "sched/sched.h"
 #include "time/clock.h"
 
@@ -44,6 +45,7 @@ process_destroy(struct object *o)
      * outside in its address space hold references too, so vs_users is 0. */
     process_leave_creator(p);
     process_teardown(p);
+    watch_fire(&p->watches, true); /* fired when it ended; nothing is left */
     ioport_process_fini(p);
     if (p->quota)
         quota_unref(p->quota);
@@ -275,6 +277,7 @@ process_create(const char *name, struct process **out)
     list_init(&p->threads);
     list_init(&p->unstarted);
     list_init(&p->creator_link);
+    list_init(&p->watches.watches);
     waitq_init(&p->exit_wq);
     err = handle_table_init(&p->handles, PROCESS_MAX_HANDLES);
     if (err) {

@@ -23,7 +23,8 @@
  * Lock legend: [I] immutable after creation, [a] atomic, [l] the
  * process's lock, [w] exit_wq's lock, [u] unstarted_lock (obj/process.c).
  * Lock order: process.lock -> waitq.lock (a thread's exit_wq) ->
- * runqueue.lock. Nothing else is taken under process.lock: address-space
+ * runqueue.lock; process.lock -> watch_lock (obj/watch.h: a thread that
+ * never ran ends). Nothing else is taken under process.lock: address-space
  * changes from outside hold a use count instead (process_vspace_get), so
  * no TLB flush ever waits under it.
  */
@@ -41,6 +42,7 @@
 #include "obj/handle.h"
 #include "obj/object.h"
 #include "obj/quota.h"
+#include "obj/watch.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "sched/waitq.h"
@@ -86,6 +88,7 @@ struct process {
     struct process *creator;       /* [u] who made p, until p first starts a thread; or NULL */
     struct list_node creator_link; /* [u] in creator->unstarted */
     struct list_node unstarted;    /* [u] processes p made that have not started yet */
+    struct watch_target watches;   /* exit notices to send when it ends (obj/watch.h) */
 };
 
 /* --- creation (obj/process.c) --- */

@@ -31,6 +31,7 @@
 #include "lib/log.h"
 #include "obj/endpoint.h"
 #include "obj/process.h"
+#include "obj/watch.h"
 #include "sched/sched.h"
 
 int
@@ -55,6 +56,9 @@ process_thread_remove(struct process *p, struct thread *t)
     if (!list_empty(&t->proc_link))
         list_remove(&t->proc_link);
     spin_unlock_irqrestore(&p->lock, irq);
+    /* A thread that never ran goes without an exit: its watchers learn
+     * of its end now. */
+    watch_fire(&t->watches, true);
 }
 
 int
@@ -211,6 +215,7 @@ process_release_memory(struct process *p)
     p->ended = true;
     waitq_wake_all_locked(&p->exit_wq);
     spin_unlock_irqrestore(&p->exit_wq.lock, irq);
+    watch_fire(&p->watches, true);
 }
 
 void

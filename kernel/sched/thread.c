@@ -21,6 +21,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "obj/process.h"
+#include "obj/watch.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 
@@ -185,6 +186,8 @@ thread_mark_exited(struct thread *t, int64_t status)
         waitq_wake_all_locked(&t->exit_wq);
     }
     spin_unlock_irqrestore(&t->exit_wq.lock, irq);
+    if (t->process)
+        watch_fire(&t->watches, false); /* after exited: a watcher's thread_wait sees it */
 }
 
 int

@@ -35,6 +35,7 @@
 #include "lib/list.h"
 #include "obj/ipc_msg.h"
 #include "obj/object.h"
+#include "obj/watch.h"
 #include "sched/waitq.h"
 
 #define THREAD_PRIORITIES      32 /* 0 lowest .. 31 highest */
@@ -52,6 +53,7 @@ enum thread_state {
 
 struct process;
 struct endpoint;
+struct notification;
 
 enum ipc_state {
     IPC_IDLE,        /* in no IPC wait */
@@ -77,6 +79,7 @@ struct thread_ipc {
     struct thread *caller;      /* [o] whom a reply goes to (a reference), or NULL */
     struct endpoint *caller_ep; /* [o] the endpoint it called through (a reference) */
     uint32_t caller_seq;        /* [o] the call's seq, so a late reply finds no other call */
+    struct notification *bound; /* [o] bound to this thread (a reference), or NULL */
 };
 
 struct thread {
@@ -102,6 +105,7 @@ struct thread {
     int64_t exit_status;           /* [w] valid once exited */
     bool exited;                   /* [w] it has ended (or will never run): exit_status is final */
     struct waitq exit_wq;          /* thread_wait callers, woken when it exits */
+    struct watch_target watches;   /* user threads: exit notices (obj/watch.h) */
     bool stop;                     /* [a] its process is ending: stop at the next chance */
     bool started;                  /* [p] user threads: thread_start has run */
     struct list_node proc_link;    /* [p] user threads: on process->threads */

@@ -12,6 +12,9 @@
  * stores the rest (ipc_msg_store: words to registers, handles to its
  * table, counts to its extension). A message of words alone is never
  * copied through memory at all.
+ *
+ * Also here: binding a notification to a thread (so that its receives end
+ * for the notification's bits too) and deferred replies (reply objects).
  */
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
@@ -23,6 +26,7 @@
 #include "obj/endpoint.h"
 #include "obj/notification.h"
 #include "obj/process.h"
+#include "obj/reply.h"
 #include "sched/sched.h"
 #include "sys/syscall.h"
 #include "time/clock.h"
@@ -98,6 +102,39 @@ sys_notify_wait(struct trap_frame *f)
     if (f->rdx && copy_to_user(f->rdx, &bits, sizeof(bits)) < 0)
         return -CAIRN_EFAULT;
     return 0;
+}
+
+/* Binding takes WAIT: the bound thread receives the bits. */
+int64_t
+sys_notify_bind(struct trap_frame *f)
+{
+    struct object *o;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+                         CAIRN_RIGHT_WAIT, &o, NULL);
+
+    if (err)
+        return err;
+    err = notification_bind(notification_from(o));
+    object_unref(o);
+    return err;
+}
+
+/* -1: whichever notification is bound (its handles may all be gone). */
+int64_t
+sys_notify_unbind(struct trap_frame *f)
+{
+    struct object *o;
+    int err;
+
+    if ((int32_t)f->rdi == CAIRN_HANDLE_INVALID)
+        return notification_unbind(NULL);
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+                     CAIRN_RIGHT_WAIT, &o, NULL);
+    if (err)
+        return err;
+    err = notification_unbind(notification_from(o));
+    object_unref(o);
+    return err;
 }
 
 /* --- messages --- */
@@ -190,14 +227,17 @@ ipc_msg_store_registers(struct trap_frame *f, const struct ipc_msg *m, bool badg
 }
 
 /* Store m without an extension: the words; what else it carries has
- * nowhere to go, is dropped and reported. */
+ * nowhere to go, is dropped and reported. The flags are the result
+ * (CAIRN_IPC_NOTIFIED for a receive that took notification bits). */
 static inline int64_t
 ipc_msg_store_words(struct trap_frame *f, struct ipc_msg *m, bool badge)
 {
     ipc_msg_store_registers(f, m, badge);
     if (__builtin_expect(m->flags || m->nhandles, 0)) {
+        int64_t flags = m->flags | (m->nhandles ? CAIRN_MSG_TRUNCATED : 0);
+
         ipc_msg_free(m);
-        return CAIRN_MSG_TRUNCATED;
+        return flags;
     }
     return 0;
 }
@@ -463,4 +503,56 @@ sys_ipc_reply_recv(struct trap_frame *f)
     if (!f->r12 && ipc_fast(f, &ret, true))
         return ret;
     return ipc_reply_recv_general(f);
+}
+
+/* --- deferred replies --- */
+
+#define REPLY_CREATOR_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER)
+
+int64_t
+sys_ipc_reply_save(struct trap_frame *f)
+{
+    struct reply *r;
+    int err, h;
+
+    (void)f;
+    err = reply_create(&r);
+    if (err)
+        return err;
+    h = handle_insert(&process_current()->handles, &r->obj, REPLY_CREATOR_RIGHTS);
+    if (h < 0) {
+        reply_undo(r); /* the thread keeps its caller */
+        return h;
+    }
+    object_unref(&r->obj); /* the handle holds it now */
+    return h;
+}
+
+int64_t
+sys_ipc_reply_to(struct trap_frame *f)
+{
+    struct cairn_msg_ext ext;
+    struct object *o;
+    struct reply *r;
+    int err;
+
+    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_REPLY,
+                     CAIRN_RIGHT_SIGNAL, &o, NULL);
+    if (err)
+        return err;
+    r = reply_from(o);
+    /* Claimed before the message is loaded: a used reply object moves
+     * no handle. */
+    err = reply_claim(r);
+    if (!err) {
+        err = ipc_ext_read(f, &ext);
+        if (!err)
+            err = ipc_msg_load(f, f->r12 ? &ext : NULL);
+        if (err)
+            reply_unclaim(r);
+        else
+            err = reply_answer_claimed(r);
+    }
+    object_unref(o);
+    return err;
 }

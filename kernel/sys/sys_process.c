@@ -19,7 +19,9 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "obj/memobj.h"
+#include "obj/notification.h"
 #include "obj/process.h"
+#include "obj/watch.h"
 #include "sys/syscall.h"
 
 int64_t
@@ -158,4 +160,24 @@ sys_debug_stats(struct trap_frame *f)
     for (uint32_t type = 0; type < CAIRN_OBJ_COUNT && type < CAIRN_DEBUG_OBJ_TYPES; type++)
         s.live_objects[type] = object_live_count(type);
     return copy_to_user(f->rdi, &s, sizeof(s));
+}
+
+/* Watching takes WAIT on the process, as process_wait does, and SIGNAL on
+ * the notification. */
+int64_t
+sys_process_watch(struct trap_frame *f)
+{
+    struct handle_table *t = &process_current()->handles;
+    struct object *p, *n;
+    int err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &p, NULL);
+
+    if (err)
+        return err;
+    err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
+    if (!err) {
+        err = watch_add(&process_from(p)->watches, notification_from(n), f->rdx);
+        object_unref(n);
+    }
+    object_unref(p);
+    return err;
 }

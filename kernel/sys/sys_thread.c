@@ -8,7 +8,9 @@
 #include <cairn/init.h>
 #include <cairn/rights.h>
 
+#include "obj/notification.h"
 #include "obj/process.h"
+#include "obj/watch.h"
 #include "sched/sched.h"
 #include "sys/syscall.h"
 
@@ -99,5 +101,26 @@ sys_thread_set_cpu(struct trap_frame *f)
         return err;
     err = sched_set_pin(thread_from(o), (int)(int64_t)f->rsi);
     object_unref(o);
+    return err;
+}
+
+/* As process_watch (sys_process.c), for a thread: WAIT on the thread, as
+ * thread_wait needs, and SIGNAL on the notification. Kernel threads have
+ * no handles, so every thread found here is a user thread. */
+int64_t
+sys_thread_watch(struct trap_frame *f)
+{
+    struct handle_table *t = &process_current()->handles;
+    struct object *th, *n;
+    int err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_THREAD, CAIRN_RIGHT_WAIT, &th, NULL);
+
+    if (err)
+        return err;
+    err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
+    if (!err) {
+        err = watch_add(&thread_from(th)->watches, notification_from(n), f->rdx);
+        object_unref(n);
+    }
+    object_unref(th);
     return err;
 }

@@ -172,6 +172,32 @@ long cairn_memobj_create_dma(long phys_range, uint64_t size, uint32_t flags);
 long cairn_memobj_phys(long memobj, uint64_t offset);
 
 /*
+ * Waiting on several sources, exit notices and deferred replies (docs/ipc.md).
+ *
+ * notify_bind binds a notification (WAIT) to the calling thread: from then
+ * on its ipc_recv and ipc_reply_recv also return when the notification has
+ * bits, with CAIRN_IPC_NOTIFIED, no words and the bits as the badge. One
+ * per thread, one thread per notification; notify_unbind undoes it, and
+ * the thread's end does too.
+ *
+ * process_watch (WAIT on the process, SIGNAL on the notification) ORs bits
+ * into the notification when the process ends (at once if it has ended);
+ * bits 0 withdraws the watch. thread_watch is the same for a thread (WAIT
+ * on the thread).
+ *
+ * ipc_reply_save takes the caller of the last message received out of the
+ * thread as a reply handle (SIGNAL, TRANSFER), so the thread can receive
+ * again; ipc_reply_to answers through it, once. A reply handle closed
+ * unanswered makes the caller's ipc_call fail with -CAIRN_ECLOSED.
+ */
+long cairn_notify_bind(long notification);
+long cairn_notify_unbind(long notification);
+long cairn_process_watch(long process, long notification, uint64_t bits);
+long cairn_thread_watch(long thread, long notification, uint64_t bits);
+long cairn_ipc_reply_save(void);
+long cairn_ipc_reply_to(long reply, struct cairn_msg *msg);
+
+/*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given
  * negated, as the syscalls return it. Unknown codes give "unknown error".
  */
