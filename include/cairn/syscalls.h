@@ -61,7 +61,14 @@
     X(52, ioport_enable, 3)     /* (ioport, process or -1, enable) -> 0 */                  \
     X(53, memobj_create_dev, 4) /* (phys range, phys, size, cache) -> memory object */      \
     X(54, memobj_create_dma, 3) /* (phys range, size, flags) -> memory object */            \
-    X(55, memobj_phys, 2)       /* (memory object, offset) -> physical address */
+    X(55, memobj_phys, 2)       /* (memory object, offset) -> physical address */           \
+    X(64, thread_set_tls, 1)    /* (fs base) -> 0: the calling thread's TLS pointer */      \
+    X(65, futex_wait, 3)        /* (uint32_t *addr, expected, timeout_ns) -> 0 */           \
+    X(66, futex_wake, 2)        /* (uint32_t *addr, count) -> threads woken */              \
+    X(67, process_info, 2)      /* (process, struct cairn_process_info *) -> 0 */           \
+    X(68, process_set_name, 3)  /* (process, const char *name, len) -> 0 */                 \
+    X(69, thread_set_prio, 2)   /* (thread, priority) -> 0 */                               \
+    X(70, process_max_prio, 2)  /* (process, highest priority its threads may have) -> 0 */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

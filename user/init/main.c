@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include <cairn/init.h>
+#include <cairn/process.h>
 #include <cairn/sys.h>
 
 #include "bench.h"
@@ -37,6 +38,11 @@ main(unsigned long flags)
     }
     if (flags & CAIRN_INIT_BENCH_PEER)
         return bench_peer_main(flags);
+    /* The kernel starts init at the highest user priority; its test and
+     * benchmark roles measure threads of the default one against each
+     * other, so they run there too. */
+    if (flags & (CAIRN_INIT_BENCH | CAIRN_INIT_TEST))
+        cairn_thread_set_prio(CAIRN_INIT_HANDLE_THREAD, CAIRN_PRIORITY_DEFAULT);
     if (flags & CAIRN_INIT_BENCH)
         return bench_run();
     if (flags & CAIRN_INIT_SLEEP) {

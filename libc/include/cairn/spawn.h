@@ -48,4 +48,10 @@ long cairn_boot_module(const char *name, uint64_t *size);
 long cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles,
                      unsigned nhandles, long *thread);
 
+/* cairn_spawn_elf with the thread at priority, which is also made the
+ * child's highest (process_max_prio): none of its threads can rise above
+ * it. -CAIRN_EPERM when priority is above the caller's own highest. */
+long cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
+                          unsigned nhandles, long *thread, uint32_t priority);
+
 #endif
