@@ -690,7 +690,7 @@ in_scratch(const struct fuzz_thread *ft, uint64_t addr)
 {
     uint64_t base = (uint64_t)(uintptr_t)ft->scratch;
 
-    return addr >= base && addr + 4 <= base + FUZZ_SCRATCH_SIZE;
+    return addr >= base && addr - base <= FUZZ_SCRATCH_SIZE - 4; /* no wrap-around */
 }
 
 static void
@@ -731,9 +731,12 @@ gen_thread_set_tls(struct fuzz_thread *ft, struct fuzz_call *c)
         c->a[0] = gen_word(ft);
     else if (rng_one_in(&ft->call, 2))
         c->a[0] = (uint64_t)(uintptr_t)cairn_tls_self();
-    else
-        c->a[0] = refused[rng_below(&ft->call, sizeof(refused) / sizeof(refused[0]))] +
-                  rng_below(&ft->call, 2) * rng_below(&ft->call, 1ull << 40);
+    else {
+        unsigned i = (unsigned)rng_below(&ft->call, sizeof(refused) / sizeof(refused[0]));
+
+        /* Past the first two, an offset could wrap around into user space. */
+        c->a[0] = refused[i] + (i < 2 ? rng_below(&ft->call, 1ull << 40) : 0);
+    }
 }
 
 static void
