@@ -80,7 +80,7 @@ spawn_load_segment(long child, const uint8_t *image, const struct elf64_phdr *ph
 /* Map the child's stack, create its thread, install its handles, start it. */
 static long
 spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsigned nhandles,
-             long *thread_out)
+             long *thread_out, uint32_t priority)
 {
     long stack, thread, err;
 
@@ -93,7 +93,7 @@ spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsi
     cairn_handle_close(stack);
     if (err < 0)
         return err;
-    thread = cairn_thread_create(child, entry, CAIRN_USER_STACK_TOP, arg, CAIRN_PRIORITY_DEFAULT);
+    thread = cairn_thread_create(child, entry, CAIRN_USER_STACK_TOP, arg, priority);
     if (thread < 0)
         return thread;
     /* Into an empty table in this order, the values are 0, 1, 2, ... */
@@ -111,9 +111,11 @@ spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsi
     return err < 0 ? err : 0;
 }
 
-long
-cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
-                long *thread)
+/* cairn_spawn_elf at priority; with bound, the child's highest priority
+ * is set to priority first. */
+static long
+spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
+          long *thread, uint32_t priority, int bound)
 {
     uint64_t map_len = (size + PAGE_MASK) & ~PAGE_MASK;
     const struct elf64_ehdr *eh;
@@ -142,12 +144,14 @@ cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, un
         err = child;
         goto out_unmap;
     }
+    if (bound)
+        err = cairn_process_max_prio(child, priority);
     for (unsigned i = 0; err == 0 && i < eh->phnum; i++) {
         if (ph[i].type == ELF_PT_LOAD)
             err = spawn_load_segment(child, (const uint8_t *)base, &ph[i]);
     }
     if (err == 0)
-        err = spawn_finish(child, eh->entry, arg, handles, nhandles, thread);
+        err = spawn_finish(child, eh->entry, arg, handles, nhandles, thread, priority);
     if (err) {
         cairn_process_kill(child); /* nothing started: it is torn down at once */
         cairn_handle_close(child);
@@ -157,4 +161,18 @@ cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, un
 out_unmap:
     cairn_vm_unmap((uint64_t)base, map_len);
     return err;
+}
+
+long
+cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
+                long *thread)
+{
+    return spawn_elf(image, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT, 0);
+}
+
+long
+cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
+                     unsigned nhandles, long *thread, uint32_t priority)
+{
+    return spawn_elf(image, size, arg, handles, nhandles, thread, priority, 1);
 }

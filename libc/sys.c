@@ -310,6 +310,48 @@ cairn_ipc_reply_save(void)
     return cairn_syscall0(CAIRN_SYS_ipc_reply_save);
 }
 
+long
+cairn_thread_set_tls(uint64_t base)
+{
+    return cairn_syscall1(CAIRN_SYS_thread_set_tls, (long)base);
+}
+
+long
+cairn_futex_wait(const volatile uint32_t *addr, uint32_t expected, uint64_t timeout_ns)
+{
+    return cairn_syscall3(CAIRN_SYS_futex_wait, (long)addr, (long)expected, (long)timeout_ns);
+}
+
+long
+cairn_futex_wake(const volatile uint32_t *addr, uint32_t count)
+{
+    return cairn_syscall2(CAIRN_SYS_futex_wake, (long)addr, (long)count);
+}
+
+long
+cairn_process_info(long process, struct cairn_process_info *info)
+{
+    return cairn_syscall2(CAIRN_SYS_process_info, process, (long)info);
+}
+
+long
+cairn_process_set_name(long process, const char *name, size_t len)
+{
+    return cairn_syscall3(CAIRN_SYS_process_set_name, process, (long)name, (long)len);
+}
+
+long
+cairn_thread_set_prio(long thread, uint32_t priority)
+{
+    return cairn_syscall2(CAIRN_SYS_thread_set_prio, thread, (long)priority);
+}
+
+long
+cairn_process_max_prio(long process, uint32_t max)
+{
+    return cairn_syscall2(CAIRN_SYS_process_max_prio, process, (long)max);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

@@ -46,7 +46,10 @@
  *                                   and names them;
  *     and nothing else;
  *   - rflags: IF set, DF clear; the x87/SSE state as after FNINIT, with
- *     MXCSR = 0x1f80 (all exceptions masked, round to nearest).
+ *     MXCSR = 0x1f80 (all exceptions masked, round to nearest);
+ *   - FS base 0 (libc's crt0 sets up thread-local storage);
+ *   - its thread at CAIRN_PRIORITY_USER_MAX, which is also its process's
+ *     highest priority (include/cairn/process.h).
  *
  * Plain integer constants only: the kernel, libc and the user linker script
  * (through cpp) include this header. CAIRN_USER_BASE carries no suffix so

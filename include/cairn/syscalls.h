@@ -67,7 +67,14 @@
     X(58, process_watch, 3)     /* (process, notification, bits) -> 0 */                    \
     X(59, ipc_reply_save, 0)    /* () -> reply handle for the current caller */             \
     X(60, ipc_reply_to, 2)      /* (reply, struct cairn_msg *) -> 0 */                      \
-    X(61, thread_watch, 3)      /* (thread, notification, bits) -> 0 */
+    X(61, thread_watch, 3)      /* (thread, notification, bits) -> 0 */                     \
+    X(64, thread_set_tls, 1)    /* (fs base) -> 0: the calling thread's TLS pointer */      \
+    X(65, futex_wait, 3)        /* (uint32_t *addr, expected, timeout_ns) -> 0 */           \
+    X(66, futex_wake, 2)        /* (uint32_t *addr, count) -> threads woken */              \
+    X(67, process_info, 2)      /* (process, struct cairn_process_info *) -> 0 */           \
+    X(68, process_set_name, 3)  /* (process, const char *name, len) -> 0 */                 \
+    X(69, thread_set_prio, 2)   /* (thread, priority) -> 0 */                               \
+    X(70, process_max_prio, 2)  /* (process, highest priority its threads may have) -> 0 */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

@@ -11,6 +11,7 @@
 #include <cairn/device.h>
 #include <cairn/errors.h>
 #include <cairn/init.h>
+#include <cairn/process.h>
 #include <cairn/rights.h>
 
 #include "arch/x86_64/layout.h"
@@ -176,6 +177,9 @@ init_start(uint64_t flags, struct process **out)
         log_error("init: cannot start the init module (error %d)", err);
         return err;
     }
+    /* The root task starts at the highest user priority (its bound, as
+     * for every process the kernel makes): it decides who runs above whom. */
+    (*out)->main_thread->priority = CAIRN_PRIORITY_USER_MAX;
     /* The root of the quota tree: what is free now, less a reserve for the
      * kernel's own needs (its threads, tables and heap). */
     {

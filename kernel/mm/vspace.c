@@ -713,3 +713,23 @@ vspace_resident(struct vspace *vs)
     spin_unlock_irqrestore(&vs->lock, irq);
     return n;
 }
+
+int
+vspace_object_at(struct vspace *vs, uint64_t addr, uint64_t *koid, uint64_t *offset)
+{
+    struct vm_region *r;
+    bool irq;
+    int err = -CAIRN_EFAULT;
+
+    if (addr >= CAIRN_USER_TOP)
+        return err;
+    irq = spin_lock_irqsave(&vs->lock);
+    r = region_for_access_locked(vs, addr, false, false);
+    if (r) {
+        *koid = r->mo->obj.koid;
+        *offset = addr - r->start + r->offset;
+        err = 0;
+    }
+    spin_unlock_irqrestore(&vs->lock, irq);
+    return err;
+}

@@ -91,6 +91,12 @@ struct memobj;
 int vspace_pin_frame(struct vspace *vs, uint64_t addr, bool write, uint64_t *frame,
                      struct memobj **mo);
 
+/* What addr is, independent of where it is mapped: the koid of the
+ * memory object behind it and its offset there, if a readable region
+ * holds it (futexes key on this, so processes sharing an object meet at
+ * one word). 0 or -CAIRN_EFAULT. Takes vs's lock only. */
+int vspace_object_at(struct vspace *vs, uint64_t addr, uint64_t *koid, uint64_t *offset);
+
 /* Pages present in the page table, and regions (for tests). */
 uint64_t vspace_resident(struct vspace *vs);
 unsigned vspace_region_count(struct vspace *vs);

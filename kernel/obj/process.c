@@ -273,6 +273,10 @@ process_create(const char *name, struct process **out)
         return -CAIRN_ENOMEM;
     p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
     strlcpy(p->name, name, sizeof(p->name));
+    /* Its creator's bound (the kernel's processes: the highest for users). */
+    p->max_priority = process_current()
+                          ? __atomic_load_n(&process_current()->max_priority, __ATOMIC_RELAXED)
+                          : CAIRN_PRIORITY_USER_MAX;
     spin_init(&p->lock);
     list_init(&p->threads);
     list_init(&p->unstarted);
@@ -346,7 +350,9 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
     if (err)
         goto err_destroy;
 
-    t = thread_create_user(name, p, elf.entry, CAIRN_USER_STACK_TOP, arg, THREAD_PRIORITY_NORMAL);
+    t = thread_create_user(name, p, elf.entry, CAIRN_USER_STACK_TOP, arg,
+                           p->max_priority < THREAD_PRIORITY_NORMAL ? p->max_priority
+                                                                    : THREAD_PRIORITY_NORMAL);
     if (!t) {
         err = -CAIRN_ENOMEM;
         goto err_destroy;

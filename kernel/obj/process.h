@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cairn/process.h>
+
 #include "lib/list.h"
 #include "lib/spinlock.h"
 #include "mm/usercopy.h" /* copy_from_user, copy_to_user */
@@ -47,7 +49,7 @@
 #include "sched/thread.h"
 #include "sched/waitq.h"
 
-#define PROCESS_NAME_MAX    16
+#define PROCESS_NAME_MAX    CAIRN_PROCESS_NAME_MAX
 /* A table grows by doubling, each growth paid by the process's quota; the
  * largest, 65536 slots of 32 bytes, is one 2 MiB kernel block. */
 #define PROCESS_MAX_HANDLES 65536
@@ -80,7 +82,9 @@ struct process {
     int64_t exit_status;           /* [l] valid once dying */
     struct thread *main_thread;    /* process_spawn_elf's thread (a reference) until started */
     uint32_t pid;                  /* [I] */
-    char name[PROCESS_NAME_MAX];   /* [I] */
+    char name[PROCESS_NAME_MAX];   /* [l] also read without it: it always ends in a 0 */
+    unsigned max_priority;         /* [l] the highest priority its threads may have */
+    uint64_t dead_cycles;          /* [l] run_cycles of its threads that are gone */
     struct ioport_space *io;       /* [a] set once, on the first I/O port grant (obj/ioport.c) */
     unsigned holders;              /* [a] handles (and handles in flight) naming p, anywhere */
     bool end_queued;               /* [a] end_work is queued (obj/process.c) */
@@ -156,7 +160,8 @@ unsigned process_live_count(void);
 /* --- life and death (obj/process_life.c) --- */
 
 /* Put t, a new thread of p (thread_create_user), on p's thread list.
- * -CAIRN_ECLOSED if p is dying. */
+ * -CAIRN_ECLOSED if p is dying, -CAIRN_EPERM if t's priority is above
+ * p's max_priority. */
 int process_thread_add(struct process *p, struct thread *t);
 /* Take t off its process's list; from t's destroy. */
 void process_thread_remove(struct process *p, struct thread *t);
@@ -223,5 +228,24 @@ void process_vspace_put(struct process *p);
 
 /* Free p's handles and memory once; from the last reaping or destroy. */
 void process_teardown(struct process *p);
+
+/* --- information and priorities (obj/process_info.c) --- */
+
+/* Fill *info (include/cairn/process.h) with p's state, CPU time, quota,
+ * live threads, highest priority and name, read at one moment. */
+struct cairn_process_info;
+void process_get_info(struct process *p, struct cairn_process_info *info);
+
+/* Rename p: len bytes of printable ASCII, 1 to PROCESS_NAME_MAX - 1
+ * (the caller checked them). */
+void process_set_name(struct process *p, const char *name, size_t len);
+
+/* Give thread t of p priority prio (at most THREAD_PRIORITIES - 1):
+ * 0, or -CAIRN_EPERM when prio is above p's max_priority. */
+int process_set_thread_priority(struct process *p, struct thread *t, unsigned prio);
+
+/* Make max p's highest priority and lower every thread of p above it to
+ * it. The caller checked max against its own bound. */
+void process_set_max_priority(struct process *p, unsigned max);
 
 #endif

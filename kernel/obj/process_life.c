@@ -42,6 +42,8 @@ process_thread_add(struct process *p, struct thread *t)
 
     if (p->dying)
         err = -CAIRN_ECLOSED;
+    else if (t->priority > p->max_priority)
+        err = -CAIRN_EPERM; /* checked here, against a concurrent process_max_prio */
     else
         list_push_back(&p->threads, &t->proc_link);
     spin_unlock_irqrestore(&p->lock, irq);
@@ -53,8 +55,10 @@ process_thread_remove(struct process *p, struct thread *t)
 {
     bool irq = spin_lock_irqsave(&p->lock);
 
-    if (!list_empty(&t->proc_link))
+    if (!list_empty(&t->proc_link)) {
         list_remove(&t->proc_link);
+        p->dead_cycles += __atomic_load_n(&t->run_cycles, __ATOMIC_RELAXED);
+    }
     spin_unlock_irqrestore(&p->lock, irq);
     /* A thread that never ran goes without an exit: its watchers learn
      * of its end now. */
@@ -76,13 +80,17 @@ process_thread_start(struct thread *t)
         t->started = true;
         p->threads_live++;
         p->threads_unreaped++;
+        /* Queued under p's lock, so that whoever finds t started under it
+         * finds it on a run queue too (process_set_thread_priority). */
+        sched_start(t);
     }
     spin_unlock_irqrestore(&p->lock, irq);
     /* If p is ended from here on, t's stop is set already and it leaves
      * before it enters user mode (user_thread_start checks). */
     if (!err) {
         process_leave_creator(p); /* it runs: its own now */
-        sched_start(t);
+        if (irq)
+            sched_preempt_check(); /* t may outrank us */
     }
     return err;
 }

@@ -38,6 +38,7 @@
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "sched/futex.h"
 #include "sched/sched.h"
 #include "sched/switch.h"
 #include "time/clock.h"
@@ -55,6 +56,7 @@ struct runqueue {
     struct list_node work;                     /* [lock] sched_defer's items for the reaper */
     struct thread *reaper;                     /* [I] reaps `dead` */
     uint64_t switches;                         /* [lock] */
+    uint64_t run_start;                        /* [lock] TSC of the last CPU time sample */
     bool online;                               /* [I] */
 };
 
@@ -70,8 +72,10 @@ this_rq(void)
 static void
 enqueue_locked(struct runqueue *rq, struct thread *t)
 {
-    list_push_back(&rq->ready[t->priority], &t->rq_link);
-    rq->bitmap |= 1u << t->priority;
+    unsigned prio = t->priority;
+
+    list_push_back(&rq->ready[prio], &t->rq_link);
+    rq->bitmap |= 1u << prio;
     __atomic_store_n(&rq->ready_count, rq->ready_count + 1, __ATOMIC_RELAXED);
     t->state = THREAD_READY;
     t->cpu = (unsigned)(rq - runqueues);
@@ -97,6 +101,29 @@ static unsigned
 highest_ready_locked(const struct runqueue *rq)
 {
     return rq->bitmap ? 31 - (unsigned)__builtin_clz(rq->bitmap) : 0;
+}
+
+/* Take t, READY and on one of rq's lists, off it (to queue it again at
+ * another priority). */
+static void
+ready_remove_locked(struct runqueue *rq, struct thread *t)
+{
+    list_remove(&t->rq_link);
+    if (list_empty(&rq->ready[t->priority]))
+        rq->bitmap &= ~(1u << t->priority);
+    __atomic_store_n(&rq->ready_count, rq->ready_count - 1, __ATOMIC_RELAXED);
+}
+
+/* Count the time since rq->run_start as t's (t is rq's current thread).
+ * Only at timer interrupts: CPU time is sampled, each interval going to
+ * the thread running at its end, which keeps the switch path free of it. */
+static inline void
+account_locked(struct runqueue *rq, struct thread *t)
+{
+    uint64_t now = rdtsc();
+
+    __atomic_store_n(&t->run_cycles, t->run_cycles + (now - rq->run_start), __ATOMIC_RELAXED);
+    rq->run_start = now;
 }
 
 /*
@@ -236,9 +263,12 @@ sched_init_cpu(void)
     list_init(&idle->rq_link);
     rq->idle = idle;
     rq->current = idle;
+    rq->run_start = rdtsc();
     this_cpu()->current = idle;
-    if (index == 0)
+    if (index == 0) {
         trap_set_handler(VEC_RESCHED, sched_resched_ipi, NULL);
+        futex_init();
+    }
     __atomic_store_n(&rq->online, true, __ATOMIC_RELEASE);
 
     rq->reaper = thread_create("reaper", sched_reaper, rq, THREAD_PRIORITIES - 1);
@@ -484,6 +514,7 @@ sched_tick(void)
         enqueue_locked(rq, t);
     }
     cur = rq->current;
+    account_locked(rq, cur);
     if (cur == rq->idle) {
         if (rq->bitmap)
             this_cpu()->need_resched = true;
@@ -536,8 +567,12 @@ sched_steal(void)
     t = NULL;
     if (rq->bitmap) {
         struct list_node *first = rq->ready[highest_ready_locked(rq)].next;
-        if (list_entry(first, struct thread, rq_link)->pin < 0)
+        if (list_entry(first, struct thread, rq_link)->pin < 0) {
             t = dequeue_highest_locked(rq);
+            /* Ours from here, under the victim's lock: whoever looks for
+             * it (sched_set_priority) follows it to our queue. */
+            __atomic_store_n(&t->cpu, me, __ATOMIC_RELEASE);
+        }
     }
     spin_unlock(&rq->lock);
     return t;
@@ -693,4 +728,48 @@ sched_set_pin(struct thread *t, int cpu)
         return -CAIRN_EBUSY;
     t->pin = cpu;
     return 0;
+}
+
+void
+sched_set_priority(struct thread *t, unsigned prio)
+{
+    bool irq = irq_save();
+
+    for (;;) {
+        unsigned cpu = __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE);
+        struct runqueue *rq = &runqueues[cpu];
+
+        spin_lock(&rq->lock);
+        if (t->cpu != cpu) { /* migrated while we took the lock */
+            spin_unlock(&rq->lock);
+            continue;
+        }
+        if (t->state == THREAD_READY && list_empty(&t->rq_link)) {
+            /* Taken by this idle CPU, which has yet to queue it
+             * (sched_steal, interrupts off): a moment, then it is. */
+            spin_unlock(&rq->lock);
+            cpu_relax();
+            continue;
+        }
+        if (t->state == THREAD_READY) {
+            ready_remove_locked(rq, t);
+            t->priority = prio;
+            sched_enqueue_and_kick_locked(rq, t);
+        } else {
+            t->priority = prio;
+            /* Lowered below what waits there: that CPU switches at its
+             * next way out of the kernel. */
+            if (rq->current == t && rq->bitmap && highest_ready_locked(rq) > prio) {
+                if (cpu == this_cpu()->index)
+                    this_cpu()->need_resched = true;
+                else
+                    lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
+            }
+        }
+        spin_unlock(&rq->lock);
+        break;
+    }
+    irq_restore(irq);
+    if (irq)
+        sched_preempt_check();
 }

@@ -62,6 +62,12 @@ void sched_defer(struct sched_work *w);
  * there). 0, -CAIRN_EINVAL (not an online CPU), -CAIRN_EBUSY (started). */
 int sched_set_pin(struct thread *t, int cpu);
 
+/* Give t priority prio (below THREAD_PRIORITIES), whatever its state:
+ * a ready thread moves to the new priority's queue (at its back), and a
+ * running one that now ranks below a ready thread on its CPU gives way.
+ * The caller keeps t from starting meanwhile (its process's lock). */
+void sched_set_priority(struct thread *t, unsigned prio);
+
 /* Make a NEW thread ready, on its pinned CPU or the least loaded one. */
 void sched_start(struct thread *t);
 void sched_yield(void);

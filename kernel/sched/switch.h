@@ -18,6 +18,30 @@
 struct thread *context_switch(uint64_t *save_rsp, uint64_t load_rsp, struct thread *prev);
 
 /*
+ * The FS base (a user thread's TLS pointer, thread_set_tls) follows the
+ * thread. FSGSBASE stays off for user mode, so user code cannot write the
+ * GS base the kernel's swapgs relies on; FS is loaded with wrmsr, which is
+ * slow, so it is written only when it must change: each CPU remembers the
+ * value it last wrote and for which thread. User code can change its FS
+ * base only by loading a segment selector into FS, which can only make it
+ * 0: so a CPU whose last value was 0 still has 0 whoever ran since, and a
+ * nonzero one is trusted only for the thread it was written for (the base
+ * a thread zeroes that way is its own business until it migrates; no other
+ * thread, in no other process, ever sees it).
+ */
+static inline void
+sched_switch_fs(struct thread *next)
+{
+    struct cpu *cpu = this_cpu();
+
+    if (next->fs_base == cpu->fs_base && (next->fs_base == 0 || next->id == cpu->fs_tid))
+        return;
+    wrmsr(MSR_FS_BASE, next->fs_base);
+    cpu->fs_base = next->fs_base;
+    cpu->fs_tid = next->id;
+}
+
+/*
  * sched_arch_switch: the parts of a switch beyond the general registers,
  * the address space and the FPU/SSE registers; interrupts are off. Inline:
  * it runs on every switch.
@@ -42,8 +66,10 @@ sched_arch_switch(struct thread *prev, struct thread *next)
         tlb_set_active_root(root); /* before the load: see arch/x86_64/tlb.c */
         write_cr3(root);
     }
-    if (next->fpu_state)
+    if (next->fpu_state) { /* a user thread */
         fpu_restore(next->fpu_state);
+        sched_switch_fs(next);
+    }
     /* The TSS's I/O bitmap (obj/ioport.c), left alone in the common case
      * of no ports before or after: io_active is 0 exactly when the TSS has
      * no bitmap. */

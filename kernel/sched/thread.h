@@ -24,7 +24,8 @@
  *
  * Lock legend: [I] immutable after creation, [r] the lock of the run queue
  * of the CPU in `cpu`, [a] atomic, [p] the lock of the thread's process,
- * [w] exit_wq's lock.
+ * [w] exit_wq's lock, [o] only the thread itself (and the context switch
+ * on its behalf).
  */
 #ifndef CAIRN_SCHED_THREAD_H
 #define CAIRN_SCHED_THREAD_H
@@ -36,6 +37,7 @@
 #include "obj/ipc_msg.h"
 #include "obj/object.h"
 #include "obj/watch.h"
+#include "sched/futex.h"
 #include "sched/waitq.h"
 
 #define THREAD_PRIORITIES      32 /* 0 lowest .. 31 highest */
@@ -90,7 +92,7 @@ struct thread {
     struct list_node rq_link;      /* [r] run queue or sleeper list */
     enum thread_state state;       /* [r] */
     bool on_cpu;                   /* [a] its registers are live on some CPU */
-    unsigned priority;             /* [I] */
+    unsigned priority;             /* [r] once started ([p] before): sched_set_priority */
     unsigned cpu;                  /* [r] the CPU whose run queue owns it */
     int pin;                       /* [r] the one CPU it may run on, or -1: any */
     unsigned slice_left;           /* [r] ticks before preemption */
@@ -110,6 +112,9 @@ struct thread {
     bool started;                  /* [p] user threads: thread_start has run */
     struct list_node proc_link;    /* [p] user threads: on process->threads */
     struct thread_ipc ipc;         /* see above */
+    uint64_t fs_base;              /* [o] user threads: FS base (TLS), loaded when switched in */
+    uint64_t run_cycles;           /* [a] TSC cycles it ran, sampled at timer interrupts */
+    struct futex_waiter futex;     /* its futex_wait in progress (sched/futex.h) */
     struct object_reclaim reclaim; /* objects this thread has yet to destroy (obj/object.h) */
     uint32_t id;                   /* [I] */
     char name[THREAD_NAME_MAX];    /* [I] */

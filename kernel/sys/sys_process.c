@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The system calls that build and end processes from user space: an empty
- * process, mappings into it, handles given to it, killing it, and the
- * diagnostic counters that leak tests read. Threads are sys_thread.c.
+ * process, mappings into it, handles given to it, killing it, its name,
+ * what it reports about itself and the bound on its threads' priorities
+ * (obj/process_info.c), and the diagnostic counters that leak tests read.
+ * Threads are sys_thread.c.
  *
  * Every handler validates all handles, rights and arguments before it
  * changes anything. A call on another process's address space holds a use
@@ -179,5 +181,65 @@ sys_process_watch(struct trap_frame *f)
         object_unref(n);
     }
     object_unref(p);
+    return err;
+}
+
+int64_t
+sys_process_info(struct trap_frame *f)
+{
+    struct cairn_process_info info;
+    struct object *o;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS,
+                         CAIRN_RIGHT_READ, &o, NULL);
+
+    if (err)
+        return err;
+    process_get_info(process_from(o), &info);
+    object_unref(o);
+    return copy_to_user(f->rsi, &info, sizeof(info));
+}
+
+int64_t
+sys_process_set_name(struct trap_frame *f)
+{
+    char name[PROCESS_NAME_MAX];
+    uint64_t len = f->rdx;
+    struct process *p;
+    int err;
+
+    if (len == 0 || len >= PROCESS_NAME_MAX)
+        return -CAIRN_EINVAL;
+    err = process_get_managed((int32_t)f->rdi, &p);
+    if (err)
+        return err;
+    err = copy_from_user(name, f->rsi, len);
+    /* Names reach the kernel log: printable ASCII only, so none can
+     * forge a line or a terminal escape. */
+    for (uint64_t i = 0; !err && i < len; i++) {
+        if (name[i] < 0x20 || name[i] > 0x7e)
+            err = -CAIRN_EINVAL;
+    }
+    if (!err)
+        process_set_name(p, name, len);
+    process_unref(p);
+    return err;
+}
+
+int64_t
+sys_process_max_prio(struct trap_frame *f)
+{
+    uint64_t max = f->rsi;
+    struct process *p;
+    int err = process_get_managed((int32_t)f->rdi, &p);
+
+    if (err)
+        return err;
+    if (max >= THREAD_PRIORITIES)
+        err = -CAIRN_EINVAL;
+    else if (max > __atomic_load_n(&process_current()->max_priority, __ATOMIC_RELAXED))
+        err = -CAIRN_EPERM; /* never above the caller's own bound */
+    else
+        process_set_max_priority(p, (unsigned)max);
+    process_unref(p);
     return err;
 }

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
  * The thread system calls: create a thread in a process, start it, end
- * the calling one, wait for one to end. A thread handle names a user
- * thread; kernel threads never get one.
+ * the calling one, wait for one to end, set its priority (within its
+ * process's bound, obj/process_info.c) and its TLS pointer; and the
+ * futexes user-space locks sleep on (sched/futex.c). A thread handle names
+ * a user thread; kernel threads never get one.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
 #include <cairn/rights.h>
 
+#include "arch/x86_64/cpu.h"
 #include "obj/notification.h"
 #include "obj/process.h"
 #include "obj/watch.h"
+#include "sched/futex.h"
 #include "sched/sched.h"
 #include "sys/syscall.h"
 
@@ -34,8 +38,11 @@ sys_thread_create(struct trap_frame *f)
         err = -CAIRN_EINVAL;
         goto out;
     }
-    if (priority > sched_current()->priority) {
-        err = -CAIRN_EPERM; /* no thread above its creator */
+    /* Above p's highest: refused before anything is allocated, and again
+     * by process_thread_add under p's lock (a process_max_prio may come
+     * in between). */
+    if (priority > __atomic_load_n(&p->max_priority, __ATOMIC_RELAXED)) {
+        err = -CAIRN_EPERM;
         goto out;
     }
     t = thread_create_user(p->name, p, entry, stack, arg, (unsigned)priority);
@@ -122,5 +129,55 @@ sys_thread_watch(struct trap_frame *f)
         object_unref(n);
     }
     object_unref(th);
+    return err;
+}
+
+int64_t
+sys_thread_set_tls(struct trap_frame *f)
+{
+    struct thread *t = sched_current();
+    uint64_t base = f->rdi;
+    bool irq;
+
+    /* wrmsr of a non-canonical base faults in ring 0; a kernel-half one
+     * would only hand the thread addresses it cannot use. */
+    if (base >= 0x0000800000000000ull)
+        return -CAIRN_EINVAL;
+    irq = irq_save(); /* no switch between the field and the register */
+    t->fs_base = base;
+    wrmsr(MSR_FS_BASE, base);
+    this_cpu()->fs_base = base;
+    this_cpu()->fs_tid = t->id;
+    irq_restore(irq);
+    return 0;
+}
+
+int64_t
+sys_futex_wait(struct trap_frame *f)
+{
+    return futex_wait(f->rdi, (uint32_t)f->rsi, waitq_deadline_after(f->rdx));
+}
+
+int64_t
+sys_futex_wake(struct trap_frame *f)
+{
+    return futex_wake(f->rdi, (uint32_t)f->rsi);
+}
+
+int64_t
+sys_thread_set_prio(struct trap_frame *f)
+{
+    uint64_t prio = f->rsi;
+    struct thread *t;
+    struct object *o;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_THREAD,
+                         CAIRN_RIGHT_MANAGE, &o, NULL);
+
+    if (err)
+        return err;
+    t = thread_from(o);
+    err = prio >= THREAD_PRIORITIES ? -CAIRN_EINVAL
+                                    : process_set_thread_priority(t->process, t, (unsigned)prio);
+    object_unref(o);
     return err;
 }

@@ -295,3 +295,37 @@ KTEST(higher_priority_ready_thread_runs_before_a_lower_one)
                  run_order.taken[1] == 1 ? "first" : "second", prio[0],
                  run_order.taken[0] == 1 ? "first" : "second");
 }
+
+/*
+ * The same two ready threads, their priorities swapped while they wait in
+ * the run queue (sched_set_priority moves each to its new priority's
+ * queue): now the other one must run first.
+ */
+KTEST(set_priority_moves_a_ready_thread_to_its_new_queue)
+{
+    static const unsigned prio[2] = {THREAD_PRIORITY_NORMAL - 2, THREAD_PRIORITY_NORMAL - 1};
+    struct thread *t[2];
+    bool irq;
+
+    run_order = (struct run_order){0};
+    for (unsigned i = 0; i < 2; i++) {
+        t[i] = thread_create("reranked", take_a_number, (void *)(uintptr_t)i, prio[i]);
+        KTEST_ASSERT(t[i], "thread_create failed");
+    }
+    irq = irq_save();
+    for (unsigned i = 0; i < 2; i++) {
+        KTEST_EXPECT(sched_set_pin(t[i], (int)this_cpu()->index) == 0, "sched_set_pin failed");
+        sched_start(t[i]);
+    }
+    sched_set_priority(t[0], THREAD_PRIORITY_NORMAL - 1); /* raised */
+    sched_set_priority(t[1], THREAD_PRIORITY_NORMAL - 3); /* lowered below it */
+    irq_restore(irq);
+    for (unsigned i = 0; i < 2; i++) {
+        KTEST_EXPECT(ktest_wait_dead(t[i], 5000), "thread %u did not run", i);
+        thread_unref(t[i]);
+    }
+    KTEST_EXPECT(run_order.taken[0] == 1 && run_order.taken[1] == 2,
+                 "the raised thread ran %s, the lowered one %s",
+                 run_order.taken[0] == 1 ? "first" : "second",
+                 run_order.taken[1] == 1 ? "first" : "second");
+}

@@ -981,12 +981,12 @@ reply_calls_refuse_bad_input_and_lose_nothing(void)
 /* With no room for the handle, reply_save fails and the thread keeps its
  * caller. Last: it grows this process's handle table for good. */
 static void
-a_reply_save_with_a_full_handle_table_keeps_the_caller(void)
+a_reply_save_refused_for_want_of_memory_keeps_the_caller(void)
 {
     static struct held_client c;
     long fill[1100];
     struct test_thread t;
-    long ep = cairn_endpoint_create(), n = 0;
+    long ep = cairn_endpoint_create(), n = 0, q = cairn_quota_create(CAIRN_INIT_HANDLE_QUOTA, 8192);
     struct cairn_msg m = {{0}, NULL};
 
     c = (struct held_client){0};
@@ -995,12 +995,19 @@ a_reply_save_with_a_full_handle_table_keeps_the_caller(void)
     c.result = 1;
     test_thread_start(&t, call_and_record, &c);
     expect_ret("receive", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    /* Everything this thread makes now is charged to a small quota, which
+     * runs out: a handle table can grow far (65536 slots) while a quota
+     * pays, so a quota is what makes the room run out. */
+    expect_ret("set_quota(8 KiB)", cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, q), 0);
     while (n < 1100 && (fill[n] = cairn_notify_create()) >= 0)
         n++;
-    expect_ret("the table is full", n < 1100 ? fill[n] : 0, -CAIRN_ENOMEM);
+    expect_ret("the quota is spent", n < 1100 ? fill[n] : 0, -CAIRN_ENOMEM);
     expect_ret("reply_save with no room", cairn_ipc_reply_save(), -CAIRN_ENOMEM);
+    expect_ret("set_quota(back)",
+               cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, CAIRN_INIT_HANDLE_QUOTA), 0);
     while (n > 0)
         cairn_handle_close(fill[--n]);
+    cairn_handle_close(q);
     m.w[0] = 11;
     expect_ret("the caller is still ours to answer", cairn_ipc_reply(&m), 0);
     expect_ret("join", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
@@ -1026,7 +1033,7 @@ static const struct usertest tests[] = {
     USERTEST(a_reply_kept_for_a_killed_caller_fails_cleanly),
     USERTEST(a_reply_handle_moves_to_another_process_and_is_answered_there),
     USERTEST(reply_calls_refuse_bad_input_and_lose_nothing),
-    USERTEST(a_reply_save_with_a_full_handle_table_keeps_the_caller),
+    USERTEST(a_reply_save_refused_for_want_of_memory_keeps_the_caller),
 };
 
 /* --- children ------------------------------------------------------------------------------ */

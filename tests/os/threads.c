@@ -394,8 +394,8 @@ thread_calls_refuse_bad_handles_rights_and_arguments(void)
                cairn_thread_create(self, 0x400000, 0xffff800000001000ul, 0, 16), -CAIRN_EINVAL);
     expect_ret("thread_create(priority 32)", cairn_thread_create(self, 0x400000, 0, 0, 32),
                -CAIRN_EINVAL);
-    expect_ret("thread_create(priority above the caller's)",
-               cairn_thread_create(self, 0x400000, 0, 0, CAIRN_PRIORITY_DEFAULT + 1), -CAIRN_EPERM);
+    expect_ret("thread_create(priority above the process's highest)",
+               cairn_thread_create(self, 0x400000, 0, 0, CAIRN_PRIORITY_MAX), -CAIRN_EPERM);
     expect_ret("process_kill(empty)", cairn_process_kill(dead), 0);
     expect_ret("thread_create(ended process)", cairn_thread_create(dead, 0x400000, 0, 0, 16),
                -CAIRN_ECLOSED);

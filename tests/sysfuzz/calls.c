@@ -27,6 +27,7 @@
 #include <cairn/process.h>
 #include <cairn/rights.h>
 #include <cairn/sys.h>
+#include <cairn/tls.h>
 
 #include "fuzz.h"
 
@@ -386,7 +387,9 @@ gen_thread_create(struct fuzz_thread *ft, struct fuzz_call *c)
     c->a[1] = gen_code_addr(ft);
     c->a[2] = gen_code_addr(ft);
     c->a[3] = gen_word(ft);
-    c->a[4] = rng_one_in(&ft->call, 4) ? gen_word(ft) : rng_below(&ft->call, 32);
+    /* At most the workers' priority (process max allowing more): a new
+     * thread that spins above them would starve them. */
+    c->a[4] = rng_one_in(&ft->call, 4) ? gen_word(ft) | 32 : rng_below(&ft->call, 17);
     c->result = RES_HANDLE;
 }
 
@@ -710,6 +713,127 @@ gen_ipc_reply_to(struct fuzz_thread *ft, struct fuzz_call *c)
     c->result = RES_IPC;
 }
 
+/* --- thread-local storage, futexes, process information, priorities --- */
+
+/* A futex word: mostly an aligned word of the scratch pages (which the
+ * kernel may write, so its value is known), else anywhere. */
+static uint64_t
+gen_futex_addr(struct fuzz_thread *ft)
+{
+    switch (rng_below(&ft->call, 8)) {
+    case 0:
+        return gen_addr_in(ft, 4); /* often misaligned */
+    case 1:
+        return gen_bad_addr(ft);
+    case 2:
+        return gen_addr_in(ft, 4) & ~3ull;
+    default:
+        return ((uint64_t)(uintptr_t)ft->scratch + rng_below(&ft->call, FUZZ_SCRATCH_SIZE)) & ~3ull;
+    }
+}
+
+static int
+in_scratch(const struct fuzz_thread *ft, uint64_t addr)
+{
+    uint64_t base = (uint64_t)(uintptr_t)ft->scratch;
+
+    return addr >= base && addr - base <= FUZZ_SCRATCH_SIZE - 4; /* no wrap-around */
+}
+
+static void
+gen_futex_wait(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    uint64_t addr = gen_futex_addr(ft);
+    int known = in_scratch(ft, addr) && !(addr & 3);
+    uint32_t now = known ? *(volatile uint32_t *)(uintptr_t)addr : 0;
+
+    c->a[0] = addr;
+    /* The word's own value waits (a time-out ends it: no one wakes the
+     * scratch pages); any other returns at once. */
+    if (known && rng_one_in(&ft->call, 2)) {
+        c->a[1] = now;
+        c->a[2] = rng_one_in(&ft->call, 2) ? 0 : rng_below(&ft->call, 2000000);
+    } else {
+        c->a[1] = known ? now + 1 + rng_below(&ft->call, 3) : gen_word(ft);
+        c->a[2] = known ? gen_timeout(ft) : rng_below(&ft->call, 2000000);
+    }
+}
+
+static void
+gen_futex_wake(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    c->a[0] = gen_futex_addr(ft);
+    c->a[1] = rng_one_in(&ft->call, 4) ? gen_word(ft) : rng_below(&ft->call, 3);
+}
+
+static void
+gen_thread_set_tls(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    static const uint64_t refused[] = {0x0000800000000000ull, 0xffff800000000000ull,
+                                       0xffffffff80000000ull, 0xfffffffffff00000ull, 1ull << 63};
+
+    /* A worker's libc needs its own thread pointer: it gets that back, or
+     * a value the kernel must refuse. A child may take anything. */
+    if (ft->child && rng_one_in(&ft->call, 4))
+        c->a[0] = gen_word(ft);
+    else if (rng_one_in(&ft->call, 2))
+        c->a[0] = (uint64_t)(uintptr_t)cairn_tls_self();
+    else {
+        unsigned i = (unsigned)rng_below(&ft->call, sizeof(refused) / sizeof(refused[0]));
+
+        /* Past the first two, an offset could wrap around into user space. */
+        c->a[0] = refused[i] + (i < 2 ? rng_below(&ft->call, 1ull << 40) : 0);
+    }
+}
+
+static void
+gen_process_info(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_PROCESS);
+    c->a[1] = gen_addr_out(ft, sizeof(struct cairn_process_info));
+}
+
+static void
+gen_process_set_name(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_PROCESS);
+    /* Printable text comes only from the pages of dots (names reach the
+     * log); the scratch pages give bytes the kernel must refuse. */
+    c->a[1] = rng_one_in(&ft->call, 2) ? FUZZ_DOTS_ADDR + rng_below(&ft->call, 64)
+                                       : gen_addr_in(ft, CAIRN_PROCESS_NAME_MAX);
+    c->a[2] = rng_one_in(&ft->call, 8) ? gen_word(ft) : rng_below(&ft->call, 40);
+}
+
+/* Priorities: in [low, high], or values the kernel must refuse (31 is
+ * above every process's highest). The ranges keep the workers (at the
+ * default) running and able to make threads and children at the default. */
+static uint64_t
+gen_priority(struct fuzz_thread *ft, uint64_t low, uint64_t high)
+{
+    switch (rng_below(&ft->call, 4)) {
+    case 0:
+        return CAIRN_PRIORITY_MAX;
+    case 1:
+        return CAIRN_PRIORITY_MAX + 1 + rng_below(&ft->call, 2) * gen_word(ft);
+    default:
+        return low + rng_below(&ft->call, high - low + 1);
+    }
+}
+
+static void
+gen_thread_set_prio(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_THREAD);
+    c->a[1] = gen_priority(ft, CAIRN_PRIORITY_DEFAULT - 4, CAIRN_PRIORITY_DEFAULT);
+}
+
+static void
+gen_process_max_prio(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_PROCESS);
+    c->a[1] = gen_priority(ft, CAIRN_PRIORITY_DEFAULT, CAIRN_PRIORITY_USER_MAX);
+}
+
 /* The table: every system call has a generator, or this fails to compile. */
 struct fuzz_entry {
     const char *name;
@@ -758,7 +882,7 @@ call_weight(const struct fuzz_thread *ft, uint64_t nr)
 static uint64_t
 gen_unknown_number(struct fuzz_thread *ft)
 {
-    static const uint64_t numbers[] = {25, 26, 27, 43, 47, 64, 255, 0x10000};
+    static const uint64_t numbers[] = {25, 26, 27, 43, 47, 62, 63, 71, 255, 0x10000};
 
     switch (rng_below(&ft->call, 4)) {
     case 0:

@@ -95,6 +95,9 @@ cpu_tables_init(struct cpu *c)
     /* Writing GS after the selector load above: loading gs zeroes the base. */
     wrmsr(MSR_GS_BASE, (uint64_t)c);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+    /* What c->fs_base says (sched/switch.h): no thread's TLS yet. */
+    wrmsr(MSR_FS_BASE, 0);
+    c->fs_base = 0;
     percpu_ready = true;
     idt_load();
 }

@@ -71,6 +71,10 @@ struct cpu {
     uint64_t io_version; /* [a] that space's version when copied */
     uint64_t io_active;  /* [a] id of the space the running thread uses, 0 none */
     uint32_t io_len;     /* [o] leading bytes of io_bitmap that may not be 0xff */
+    /* FS base (sched/switch.h): the value last written, and the thread it
+     * was written for. */
+    uint64_t fs_base; /* [o] */
+    uint32_t fs_tid;  /* [o] */
     /* The IST stacks, slot IST_x at [IST_x - 1]: tops, and frames for
      * kstack_free (0: the bootstrap CPU's boot stack, not yet replaced). */
     uint64_t ist_top[IST_COUNT];                 /* [I] */

@@ -7,7 +7,8 @@
  * frame chain.
  *
  * main is `int main(unsigned long flags)`; its return value becomes the
- * process's exit status. No constructors run (user.ld refuses
+ * process's exit status. Before it, the main thread's thread-local storage
+ * is set up (libc/tls.c). No constructors run (user.ld refuses
  * .init_array), and there is no atexit yet.
  */
 
@@ -17,8 +18,12 @@
 _start:
     /* rbp 0 ends the frame-pointer chain: backtraces stop here. */
     xor %ebp, %ebp
-    /* rdi is already main's first argument. The call pushes 8 bytes, so main
-     * starts with rsp + 8 16-byte aligned, as the psABI requires. */
+    /* Each call pushes 8 bytes, so the callee starts with rsp + 8 16-byte
+     * aligned, as the psABI requires. rdi is main's first argument; r12,
+     * callee-saved, keeps it across the TLS set-up. */
+    mov %rdi, %r12
+    call cairn_tls_init_main
+    mov %r12, %rdi
     call main
     movslq %eax, %rdi
     call cairn_process_exit

@@ -43,9 +43,16 @@ long cairn_boot_module(const char *name, uint64_t *size);
  * when thread is not NULL, the thread's handle in *thread; or a negative
  * CAIRN_E* code with nothing left behind: -CAIRN_EINVAL for an image that
  * is not such an executable (or that does not fit in size), or what a
- * system call on the way returned.
+ * system call on the way returned (-CAIRN_EPERM when the caller's highest
+ * priority is below the default: see cairn_spawn_elf_prio).
  */
 long cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles,
                      unsigned nhandles, long *thread);
+
+/* cairn_spawn_elf with the thread at priority, which is also made the
+ * child's highest (process_max_prio): none of its threads can rise above
+ * it. -CAIRN_EPERM when priority is above the caller's own highest. */
+long cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
+                          unsigned nhandles, long *thread, uint32_t priority);
 
 #endif

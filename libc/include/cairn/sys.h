@@ -80,9 +80,10 @@ long cairn_handle_install(long process, long handle, uint32_t rights);
 
 /*
  * Threads: create one in a process (not yet running) that enters user mode
- * at entry with stack pointer stack and arg in rdi, at a priority up to the
- * caller's own; start it; end the calling thread (the process ends with the
- * last one); wait for one to end (timeout in ns, 0: just look).
+ * at entry with stack pointer stack and arg in rdi, at a priority up to
+ * its process's highest (cairn_process_max_prio); start it; end the
+ * calling thread (the process ends with the last one); wait for one to
+ * end (timeout in ns, 0: just look).
  * cairn_thread_create_fn (libc/thread.c) runs a C function in a new thread
  * of the calling process instead.
  */
@@ -99,7 +100,9 @@ long cairn_thread_set_cpu(long thread, long cpu);
 /*
  * A new thread of the calling process (whose handle, with MANAGE, is self)
  * that runs fn(arg) on the stack that ends at stack_top (16-byte aligned)
- * and exits with fn's return value. Not started: cairn_thread_start.
+ * and exits with fn's return value. The top cairn_tls_size() bytes of the
+ * stack hold its thread-local storage (<cairn/tls.h>), set up here.
+ * Not started: cairn_thread_start.
  * Returns the thread handle or a negative CAIRN_E* code.
  */
 long cairn_thread_create_fn(long self, long (*fn)(void *), void *arg, void *stack_top,
@@ -170,6 +173,41 @@ long cairn_ioport_enable(long ioport, long process, uint32_t enable);
 long cairn_memobj_create_dev(long phys_range, uint64_t phys, uint64_t size, uint32_t cache);
 long cairn_memobj_create_dma(long phys_range, uint64_t size, uint32_t flags);
 long cairn_memobj_phys(long memobj, uint64_t offset);
+
+/* The calling thread's FS base, its thread pointer (<cairn/tls.h>): a
+ * user-half address or 0; -CAIRN_EINVAL for any other. */
+long cairn_thread_set_tls(uint64_t base);
+
+/*
+ * Futexes (docs/syscalls.md): futex_wait blocks while *addr (4-byte
+ * aligned, in readable memory) holds expected, until a futex_wake on the
+ * same word, in this or any process that maps the same memory object
+ * (timeout_ns 0: just compare; CAIRN_WAIT_FOREVER: no limit); it returns
+ * 0, -CAIRN_EAGAIN (the word held something else), -CAIRN_ETIMEDOUT, ...
+ * futex_wake wakes up to count waiters (CAIRN_FUTEX_WAKE_ALL: every one)
+ * and returns how many it woke. <pthread.h> has locks built on them.
+ */
+long cairn_futex_wait(const volatile uint32_t *addr, uint32_t expected, uint64_t timeout_ns);
+long cairn_futex_wake(const volatile uint32_t *addr, uint32_t count);
+
+/*
+ * Processes for ps and top (<cairn/process.h>): process_info (READ) fills
+ * in its state, CPU time, quota use, threads, highest priority and name;
+ * process_set_name (MANAGE) gives it a name of len printable ASCII bytes
+ * (1 to CAIRN_PROCESS_NAME_MAX - 1).
+ */
+struct cairn_process_info;
+long cairn_process_info(long process, struct cairn_process_info *info);
+long cairn_process_set_name(long process, const char *name, size_t len);
+
+/*
+ * Priorities (<cairn/process.h>): thread_set_prio (MANAGE on the thread)
+ * sets a thread's priority, refused with -CAIRN_EPERM above its process's
+ * highest; process_max_prio (MANAGE on the process) sets that highest, at
+ * most the caller's own process's, lowering threads above it.
+ */
+long cairn_thread_set_prio(long thread, uint32_t priority);
+long cairn_process_max_prio(long process, uint32_t max);
 
 /*
  * Waiting on several sources, exit notices and deferred replies (docs/ipc.md).

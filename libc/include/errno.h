@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * errno, one per thread (a `__thread` variable, libc/tls.c), and the E*
+ * names of the codes. Cairn's system call wrappers (<cairn/sys.h>) return
+ * their errors and never set errno; it is for POSIX-style functions built
+ * on them, which store a positive CAIRN_E* code here. The pthread
+ * functions (<pthread.h>) return the same codes as their result.
+ */
+#ifndef CAIRN_LIBC_ERRNO_H
+#define CAIRN_LIBC_ERRNO_H
+
+#include <cairn/errors.h>
+
+extern __thread int errno;
+
+#define EINVAL    CAIRN_EINVAL
+#define ENOMEM    CAIRN_ENOMEM
+#define EEXIST    CAIRN_EEXIST
+#define ENOENT    CAIRN_ENOENT
+#define EPERM     CAIRN_EPERM
+#define EFAULT    CAIRN_EFAULT
+#define ERANGE    CAIRN_ERANGE
+#define EBUSY     CAIRN_EBUSY
+#define ENOSYS    CAIRN_ENOSYS
+#define ETIMEDOUT CAIRN_ETIMEDOUT
+#define EINTR     CAIRN_EINTR
+#define EAGAIN    CAIRN_EAGAIN
+
+#endif
