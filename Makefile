@@ -129,7 +129,7 @@ kernel: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf
 
 # --- ISO -----------------------------------------------------------------------
 # tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) tools/mkiso.sh | $(DEPS_STAMP)
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(USER_INITFS) tools/mkiso.sh | $(DEPS_STAMP)
 	@echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" $(USER_MODULES)
 
@@ -146,7 +146,8 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(HOST_TEST_BINS) \
+test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(USER_INITFS) \
+      $(HOST_TEST_BINS) \
       $(FUZZ_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 

@@ -53,9 +53,14 @@ FUZZ_SRCS := $(sort $(wildcard user/fuzz/*.c))
 FUZZ_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(FUZZ_SRCS))
 USER_FUZZ := $(USER_BUILD)/fuzz.elf
 
-# NAME=PATH boot modules for tools/mkiso.sh: init, every test program, the fuzzer.
+# The initfs: one tar module that can carry every program (tools/mkinitfs.sh).
+USER_INITFS := $(BUILD)/initfs.tar
+
+# NAME=PATH boot modules for tools/mkiso.sh: init, every test program, the
+# fuzzer, the initfs.
 USER_MODULES := init=$(USER_INIT) \
-    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t)) fuzz=$(USER_FUZZ)
+    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t)) fuzz=$(USER_FUZZ) \
+    initfs.tar=$(USER_INITFS)
 
 # Per-directory additions (pattern-specific variables).
 $(USER_BUILD)/kernel/lib/%.c.o: USER_CFLAGS += -Ikernel
@@ -106,7 +111,14 @@ $(USER_FUZZ): $(USER_CRT0) $(FUZZ_OBJS) $(USER_LIBC) $(USER_LDS) tools/check-use
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(FUZZ_OBJS) $(USER_LIBC)
 	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
 
+# Every program under its module name, and a filler that makes the module
+# several MiB, so the tests see a big module pass through intact.
+$(USER_INITFS): $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) tools/mkinitfs.sh
+	@echo "  TAR     $@"
+	$(Q)sh tools/mkinitfs.sh $@ init=$(USER_INIT) \
+	    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t)) fuzz=$(USER_FUZZ)
+
 .PHONY: user
-user: $(USER_INIT) $(USER_TESTS) $(USER_FUZZ)
+user: $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(USER_INITFS)
 
 -include $(shell find $(USER_BUILD) -name '*.d' 2>/dev/null)

@@ -61,7 +61,10 @@
     X(52, ioport_enable, 3)     /* (ioport, process or -1, enable) -> 0 */                  \
     X(53, memobj_create_dev, 4) /* (phys range, phys, size, cache) -> memory object */      \
     X(54, memobj_create_dma, 3) /* (phys range, size, flags) -> memory object */            \
-    X(55, memobj_phys, 2)       /* (memory object, offset) -> physical address */
+    X(55, memobj_phys, 2)       /* (memory object, offset) -> physical address */           \
+    X(72, klog_read, 4)         /* (console, seq, buf, len) -> bytes: console.h */          \
+    X(73, console_claim, 2)     /* (console, device) -> claim handle: console.h */          \
+    X(74, irq_msi, 2)           /* (irq, struct cairn_irq_msi *) -> 0: device.h */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

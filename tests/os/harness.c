@@ -171,7 +171,7 @@ long
 test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
-    long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 8], image, child;
+    long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2 + 8], image, child;
     uint64_t size = 0;
     unsigned n = 0;
 
@@ -180,12 +180,10 @@ test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra
         test_fail("no module %s to spawn", module);
         return -CAIRN_ENOENT;
     }
-    /* The same layout as init's: the handles from the boot information to
-     * the device roots, then the modules (include/cairn/init.h). */
-    for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < CAIRN_INIT_HANDLE_MODULES; h++)
+    /* The same layout as init's: every handle from the boot information
+     * on, the modules and the device memory after them (include/cairn/init.h). */
+    for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < (long)bi->handle_count; h++)
         handles[n++] = h;
-    for (uint32_t i = 0; i < bi->module_count; i++)
-        handles[n++] = CAIRN_INIT_HANDLE_MODULES + (long)i;
     for (unsigned i = 0; i < nextra; i++)
         handles[n++] = extra[i];
     child = cairn_spawn_elf(image, size, mode, handles, n, NULL);
@@ -199,5 +197,5 @@ test_extra_handle(unsigned i)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
 
-    return bi ? CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count + (long)i : -CAIRN_ENOENT;
+    return bi ? (long)bi->handle_count + (long)i : -CAIRN_ENOENT;
 }

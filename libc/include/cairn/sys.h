@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cairn/console.h>
 #include <cairn/device.h>
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
@@ -169,6 +170,14 @@ long cairn_ioport_enable(long ioport, long process, uint32_t enable);
 long cairn_memobj_create_dev(long phys_range, uint64_t phys, uint64_t size, uint32_t cache);
 long cairn_memobj_create_dma(long phys_range, uint64_t size, uint32_t flags);
 long cairn_memobj_phys(long memobj, uint64_t offset);
+
+/* The kernel log and the console (include/cairn/console.h): read records
+ * from seq on into buf (the bytes stored); claim a device (a claim handle;
+ * close it to give the device back). And the message an MSI irq object's
+ * device must send (include/cairn/device.h). */
+long cairn_klog_read(long console, uint64_t seq, void *buf, size_t len);
+long cairn_console_claim(long console, uint32_t device);
+long cairn_irq_msi(long irq, struct cairn_irq_msi *msi);
 
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given
