@@ -886,7 +886,7 @@ msi_from_the_edu_device_sets_the_bound_notification_bit(void)
         long err;
 
         regs[EDU_IRQ_RAISE / 4] = 1u << round;
-        err = cairn_notify_wait(n, 5 * SECOND, &bits);
+        err = cairn_notify_wait(n, 30 * SECOND, &bits);
         if (err || bits != 1u << 5) {
             test_fail("round %d: notify_wait %s, bits %#lx", round, cairn_error_name((int)err),
                       (unsigned long)bits);
