@@ -20,7 +20,9 @@
  * the PCIe ECAM, and how many handles init's table holds. Two device
  * memory objects may follow the modules in init's table, each only when
  * the device exists: the framebuffer (write-combining) and the ECAM
- * (uncached); their handle fields say where, or -1. handle_count is one
+ * (uncached); their handle fields say where, or -1 (also when the
+ * firmware put one over RAM or an APIC, which the kernel refuses to hand
+ * out, as memobj_create_dev would). handle_count is one
  * past the last handle init was given, so a program can hand a child the
  * same layout by passing [CAIRN_INIT_HANDLE_BOOTINFO, handle_count).
  *

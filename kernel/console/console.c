@@ -171,13 +171,11 @@ console_release(unsigned device)
 }
 
 size_t
-console_log_copy(uint64_t seq, void *out, uint64_t *first_seq)
+console_log_copy(uint64_t seq, void *out)
 {
     bool irq = console_lock_acquire();
     size_t n = klog_ring_copy(&klog_buffer, seq, out);
 
-    if (first_seq)
-        *first_seq = klog_buffer.first_seq;
     console_lock_release(irq);
     return n;
 }

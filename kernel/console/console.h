@@ -41,10 +41,9 @@ void console_release(unsigned device);
 /*
  * The kernel log (console/klog.h): copies the record numbered seq, or the
  * oldest after it if seq was overwritten, into out (CAIRN_KLOG_READ_MIN
- * bytes); returns its size, or 0 if there is none yet. *first_seq (if not
- * NULL) gets the oldest record kept.
+ * bytes); returns its size, or 0 if there is none yet.
  */
-size_t console_log_copy(uint64_t seq, void *out, uint64_t *first_seq);
+size_t console_log_copy(uint64_t seq, void *out);
 /* The number the next record will get. */
 uint64_t console_log_next_seq(void);
 

@@ -134,14 +134,27 @@ init_bootinfo(struct memobj **out, struct cairn_bootinfo **bi_out)
     return 0;
 }
 
-/* Device memory over [phys rounded down, + size) for init at handle want. */
+/*
+ * Device memory over [phys rounded down, + size) for init at handle want.
+ * What firmware says is a device is checked like a driver's request
+ * (resource_phys_check): a framebuffer or ECAM claimed over RAM or the
+ * APICs is not handed out (1, after a warning), only described.
+ */
 static int
-init_give_device_memory(struct process *p, uint64_t phys, uint64_t size, uint64_t cache,
-                        int32_t want)
+init_give_device_memory(struct process *p, const char *what, uint64_t phys, uint64_t size,
+                        uint32_t cache, int32_t want)
 {
+    static const uint64_t pte[] = {
+        [CAIRN_CACHE_UC] = PTE_CACHE_UC, [CAIRN_CACHE_WC] = PTE_CACHE_WC};
     struct memobj *mo;
-    int err = memobj_create_device(phys & ~PAGE_MASK, size / PAGE_SIZE, cache, &mo);
+    int err;
 
+    if (resource_phys_check(phys & ~PAGE_MASK, size, cache) < 0) {
+        log_warn("init: the %s at %#lx (%lu bytes) overlaps RAM or an APIC; not handed out", what,
+                 (unsigned long)phys, (unsigned long)size);
+        return 1;
+    }
+    err = memobj_create_device(phys & ~PAGE_MASK, size / PAGE_SIZE, pte[cache], &mo);
     if (err)
         return err;
     err = init_give(p, &mo->obj, DEVICE_MEMORY_RIGHTS, want);
@@ -158,18 +171,19 @@ init_give_devices(struct process *p, struct cairn_bootinfo *bi)
     int err = 0;
 
     if (bi->fb.type != CAIRN_FB_NONE) {
-        err = init_give_device_memory(p, bi->fb.phys, bi->fb.size, PTE_CACHE_WC, next);
+        err = init_give_device_memory(p, "framebuffer", bi->fb.phys, bi->fb.size, CAIRN_CACHE_WC,
+                                      next);
         if (!err)
             bi->fb.handle = next++;
     }
-    if (!err && bi->acpi.ecam_phys) {
-        err =
-            init_give_device_memory(p, bi->acpi.ecam_phys, bi->acpi.ecam_size, PTE_CACHE_UC, next);
+    if (err >= 0 && bi->acpi.ecam_phys) {
+        err = init_give_device_memory(p, "PCIe ECAM", bi->acpi.ecam_phys, bi->acpi.ecam_size,
+                                      CAIRN_CACHE_UC, next);
         if (!err)
             bi->acpi.ecam_handle = next++;
     }
     bi->handle_count = (uint32_t)next;
-    return err;
+    return err < 0 ? err : 0;
 }
 
 static int

@@ -43,7 +43,7 @@ sys_klog_read(struct trap_frame *f)
     if (seq > console_log_next_seq())
         return -CAIRN_ERANGE;
     while (done < len && done < CAIRN_KLOG_RING_SIZE) {
-        size_t n = console_log_copy(seq, rec, NULL);
+        size_t n = console_log_copy(seq, rec);
         const struct cairn_klog_record *r = (const void *)rec;
 
         if (n == 0 || n > len - done)

@@ -26,7 +26,7 @@ console_find_record(const char *prefix, uint8_t *rec)
         const struct cairn_klog_record *r = (const void *)rec;
         const char *text = (const char *)(r + 1);
 
-        if (console_log_copy(next - back, rec, NULL) == 0)
+        if (console_log_copy(next - back, rec) == 0)
             return false;
         /* klog() puts a time stamp and a level word first. */
         for (size_t i = 0; i + plen <= r->len; i++) {
