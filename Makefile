@@ -41,7 +41,7 @@ KERNEL_SRCS := $(sort $(shell find kernel -name '*.c' -o -name '*.S'))
 include tools/font.mk
 include tests/host/host.mk
 include tests/fuzz/fuzz.mk
-include user/user.mk
+include mk/user.mk
 
 # --- tools the build needs -------------------------------------------------
 DEPS_STAMP := $(BUILD)/.deps-ok
@@ -75,6 +75,9 @@ KSAN_FULL   := $(BUILD)/san/kernel/acpi/%.c.o $(BUILD)/san/kernel/boot/%.c.o \
 $(KSAN_FULL): KSAN_CFLAGS += -fsanitize=alignment,null,pointer-overflow
 # The runtime cannot check itself: a failed check there would call it again.
 $(BUILD)/san/kernel/core/ubsan.c.o: KSAN_CFLAGS += -fno-sanitize=undefined
+
+# The in-kernel tests start the test child in its roles (tests/child/child.h).
+$(BUILD)/kernel/test/%.c.o $(BUILD)/san/kernel/test/%.c.o: KERNEL_CFLAGS += -Itests
 
 # kernel_objs DIR: the objects of the kernel built under DIR.
 kernel_objs = $(patsubst %,$(1)/%.o,$(KERNEL_SRCS)) $(1)/gen/font.c.o
@@ -129,7 +132,7 @@ kernel: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf
 
 # --- ISO -----------------------------------------------------------------------
 # tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(USER_INITFS) tools/mkiso.sh | $(DEPS_STAMP)
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(USER_INITFS) tools/mkiso.sh | $(DEPS_STAMP)
 	@echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" $(USER_MODULES)
 
@@ -146,7 +149,7 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(USER_INITFS) \
+test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(USER_INITFS) \
       $(HOST_TEST_BINS) \
       $(FUZZ_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
@@ -159,8 +162,8 @@ fuzz: $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_FUZZ) | $(DEPS_STAMP)
 
 # --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
 .PHONY: bench
-bench: $(BUILD)/cairn.elf $(USER_INIT) | $(DEPS_STAMP)
-	$(Q)sh tools/mkiso.sh $(BUILD)/bench.iso $(BUILD)/cairn.elf "bench" init=$(USER_INIT)
+bench: $(BUILD)/cairn.elf $(USER_INIT) $(USER_BENCH) | $(DEPS_STAMP)
+	$(Q)sh tools/mkiso.sh $(BUILD)/bench.iso $(BUILD)/cairn.elf "bench" init=$(USER_INIT) bench=$(USER_BENCH)
 	$(Q)for cpus in 1 2; do \
 	    sh tools/qemu.sh test --iso $(BUILD)/bench.iso --smp $$cpus --mem 256M --icount 1 \
 	        --log $(BUILD)/bench-smp$$cpus.log --timeout 600; status=$$?; \

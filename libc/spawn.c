@@ -60,7 +60,7 @@ spawn_load_segment(long child, const uint8_t *image, const struct elf64_phdr *ph
 
     if (len == 0)
         return 0;
-    mo = cairn_memobj_create(len);
+    mo = cairn_memobj_create(len, 0);
     if (mo < 0)
         return mo;
     if (ph->filesz) {
@@ -84,7 +84,7 @@ spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsi
 {
     long stack, thread, err;
 
-    stack = cairn_memobj_create(CAIRN_USER_STACK_SIZE);
+    stack = cairn_memobj_create(CAIRN_USER_STACK_SIZE, 0);
     if (stack < 0)
         return stack;
     err = cairn_vm_map_into(

@@ -63,9 +63,9 @@ cairn_handle_info(long handle, struct cairn_handle_info *info)
 }
 
 long
-cairn_memobj_create(uint64_t size)
+cairn_memobj_create(uint64_t size, uint32_t flags)
 {
-    return cairn_syscall1(CAIRN_SYS_memobj_create, (long)size);
+    return cairn_syscall2(CAIRN_SYS_memobj_create, (long)size, (long)flags);
 }
 
 long

@@ -13,7 +13,7 @@
 #     must report, and init must exit with status 0;
 #  3. fault dumps: deliberate kernel faults whose dump must name the
 #     faulting function;
-#  4. fuzz: a short run of the system call fuzzer (user/fuzz), one boot on
+#  4. fuzz: a short run of the system call fuzzer (tests/sysfuzz), one boot on
 #     one CPU with a fixed seed and one on four CPUs with a seed that
 #     changes every run (printed, so a failure can be replayed).
 #
@@ -85,10 +85,13 @@ for f in build/fuzz/fuzz_*; do
 done
 
 # --- 2. boots ---------------------------------------------------------------------
-# The boot modules, NAME=PATH: init and the test programs (user/user.mk
+# The boot modules, NAME=PATH: every program and the test programs (mk/user.mk
 # passes them; run alone, take what the build left).
 if [ -z "${USER_MODULES:-}" ]; then
     USER_MODULES="init=build/user/init.elf"
+    for p in build/user/*.elf; do
+        [ "$p" = build/user/init.elf ] || USER_MODULES="$USER_MODULES $(basename "$p" .elf)=$p"
+    done
     for t in build/user/tests/*.elf; do
         [ -f "$t" ] && USER_MODULES="$USER_MODULES test-$(basename "$t" .elf)=$t"
     done
@@ -248,7 +251,11 @@ fault stackprotector 'kernel panic on cpu 0: stack protector: ' \
 # with no leak and no violation, and the kernel must not crash.
 fuzz() {
     mkiso "fuzz-$1" "test fuzz seed=$2 calls=$4" || return
-    boot "fuzz-$1" "$out/fuzz-$1.iso" bios "$3" 256M 180
+    if [ "$3" = 1 ]; then # the instruction clock, as make fuzz: exactly replayable
+        boot "fuzz-$1" "$out/fuzz-$1.iso" bios 1 256M 900 1
+    else
+        boot "fuzz-$1" "$out/fuzz-$1.iso" bios "$3" 256M 180
+    fi
     log="$out/fuzz-$1.log"
     result=$(grep -a '^fuzz: result: ' "$log" | tail -1 | tr -d '\r')
     replay="replay: make fuzz FUZZ_SEED=$2 FUZZ_CALLS=$4 FUZZ_SMP=$3"

@@ -67,16 +67,10 @@
 #ifndef CAIRN_INIT_H
 #define CAIRN_INIT_H
 
-/* Boot flags, passed to init in rdi. */
-#define CAIRN_INIT_TEST       1u   /* the kernel was booted with `test`: run the user-mode tests */
-#define CAIRN_INIT_EXIT       2u   /* tests: exit at once with status 0 */
-#define CAIRN_INIT_FAULT      4u   /* tests: die by writing to its own code */
-#define CAIRN_INIT_SLEEP      8u   /* tests: sleep 100 ms, then exit with status 7 */
-#define CAIRN_INIT_EXEC_DATA  16u  /* tests: die by jumping into its own data */
-#define CAIRN_INIT_BENCH      32u  /* the kernel was booted with `bench`: run the benchmarks */
-#define CAIRN_INIT_YIELDER    64u  /* benchmarks: yield 1100 times, then exit */
-#define CAIRN_INIT_BENCH_PEER 128u /* benchmarks: a peer process, its role in bits 16-31 */
-#define CAIRN_INIT_PORT_IN    0x8000u /* tests: sleep 200 ms, read port (bits 16-31), exit 0 */
+/* Boot flags, passed to init in rdi. init passes the same value to the
+ * programs it runs for the boot (test programs, the fuzzer, the benchmarks). */
+#define CAIRN_INIT_TEST  1u /* the kernel was booted with `test`: run the user-mode tests */
+#define CAIRN_INIT_BENCH 2u /* the kernel was booted with `bench`: run the benchmarks */
 
 /* init's handle table at entry (see above). */
 #define CAIRN_INIT_HANDLE_PROCESS     0

@@ -22,7 +22,7 @@
     X(5, handle_dup, 2)         /* (handle, rights) -> new handle */                        \
     X(6, handle_close, 1)       /* (handle) -> 0 */                                         \
     X(7, handle_info, 2)        /* (handle, struct cairn_handle_info *) -> 0 */             \
-    X(8, memobj_create, 1)      /* (size) -> memory object handle */                        \
+    X(8, memobj_create, 2)      /* (size, flags) -> memory object handle */                 \
     X(9, vm_map, 6)             /* (memobj, offset, size, addr, prot, flags) -> addr */     \
     X(10, vm_unmap, 2)          /* (addr, size) -> 0 */                                     \
     X(11, vm_protect, 3)        /* (addr, size, prot) -> 0 */                               \

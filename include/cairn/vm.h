@@ -10,6 +10,9 @@
 #define CAIRN_PROT_WRITE 2u
 #define CAIRN_PROT_EXEC  4u
 
+/* memobj_create flags */
+#define CAIRN_MEMOBJ_ON_TOUCH 1u /* charge each page to the quota when first touched */
+
 /* vm_map flags */
 #define CAIRN_MAP_FIXED 1u /* map exactly at the address given, or fail */
 

@@ -274,11 +274,11 @@ init_give_device_roots(struct process *p)
 }
 
 int
-init_image(const void **image, size_t *size)
+boot_module_image(const char *name, const void **image, size_t *size)
 {
     for (unsigned i = 0; i < boot_info.module_count; i++) {
         const struct boot_module *m = &boot_info.modules[i];
-        if (strcmp(m->cmdline, "init") == 0) {
+        if (strcmp(m->cmdline, name) == 0) {
             *image = phys_to_virt(m->start);
             *size = m->end - m->start;
             return 0;
@@ -294,7 +294,7 @@ init_start(uint64_t flags, struct process **out)
     size_t size;
     int err;
 
-    if (init_image(&image, &size) < 0) {
+    if (boot_module_image("init", &image, &size) < 0) {
         log_warn("init: no boot module named \"init\"; nothing to run");
         return -CAIRN_ENOENT;
     }

@@ -12,8 +12,9 @@
  * flags (CAIRN_INIT_*) in rdi. Returns 0 and the process (a reference for
  * the caller), or a negative CAIRN_E* code after logging why. */
 int init_start(uint64_t flags, struct process **out);
-/* The init module's image, for tests that spawn copies of it. Returns
- * -CAIRN_ENOENT when there is none. */
-int init_image(const void **image, size_t *size);
+/* The image of the boot module whose command line is name (in the
+ * kernel's direct map), for init and for tests that spawn the test child.
+ * Returns -CAIRN_ENOENT when there is none. */
+int boot_module_image(const char *name, const void **image, size_t *size);
 
 #endif

@@ -63,20 +63,34 @@ panic_end(void)
     cpu_halt_forever();
 }
 
+/* The report, with a backtrace from the frame of panic's (or kbug's) caller. */
+static _Noreturn void
+panic_report(const char *what, const uint64_t *frame, const char *fmt, va_list ap)
+{
+    panic_begin();
+    kprintf("\n*** %s on cpu %u: ", what, cpu_current_index());
+    kvprintf(fmt, ap);
+    kprintf("\n");
+    backtrace_print(frame[1], frame[0]);
+    panic_end();
+}
+
 _Noreturn void
 panic(const char *fmt, ...)
 {
     va_list ap;
 
-    panic_begin();
-    kprintf("\n*** kernel panic on cpu %u: ", cpu_current_index());
-    va_start(ap, fmt);
-    kvprintf(fmt, ap);
-    va_end(ap);
-    kprintf("\n");
     /* Start at our caller: our frame holds its frame pointer and the
      * address we return to. */
-    const uint64_t *frame = __builtin_frame_address(0);
-    backtrace_print(frame[1], frame[0]);
-    panic_end();
+    va_start(ap, fmt);
+    panic_report("kernel panic", __builtin_frame_address(0), fmt, ap);
+}
+
+void
+kbug(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    panic_report("kernel bug", __builtin_frame_address(0), fmt, ap);
 }

@@ -24,4 +24,14 @@ void klog(enum log_level level, const char *fmt, ...) __attribute__((format(prin
 #define log_error(...) klog(LOG_ERROR, __VA_ARGS__)
 #define log_fault(...) klog(LOG_FAULT, __VA_ARGS__)
 
+/*
+ * A broken kernel invariant caught by a check: a double free, a free of
+ * memory the allocator never gave, a reference dropped below zero. Going
+ * on would corrupt memory, so the kernel panics (kernel/core/panic.c: a
+ * "kernel bug" report with a backtrace); host tests link a version that
+ * counts the reports and returns, so they can show that each check works.
+ * Never for what a user process can cause: that gets an error code.
+ */
+void kbug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -222,12 +222,12 @@ void
 buddy_free(struct buddy *b, uint64_t pfn, unsigned order)
 {
     if (order > BUDDY_MAX_ORDER || pfn >= b->npages) {
-        log_error("buddy: free of pfn %llu order %u out of range", (unsigned long long)pfn, order);
+        kbug("buddy: free of pfn %llu order %u out of range", (unsigned long long)pfn, order);
         return;
     }
     if (b->meta[pfn] != (META_ALLOC | order)) {
-        log_error("buddy: bad free of pfn %llu order %u: page is %s (meta 0x%02x)",
-                  (unsigned long long)pfn, order, buddy_describe(b->meta[pfn]), b->meta[pfn]);
+        kbug("buddy: bad free of pfn %llu order %u: page is %s (meta 0x%02x)",
+             (unsigned long long)pfn, order, buddy_describe(b->meta[pfn]), b->meta[pfn]);
         return;
     }
     /* ALLOC|order is only ever written on an aligned, in-range head. */

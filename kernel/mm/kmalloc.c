@@ -130,7 +130,7 @@ kfree(void *p)
     }
     c = kmalloc_class_of(p);
     if (!c) {
-        log_error("kfree: %p was not allocated by kmalloc", p);
+        kbug("kfree: %p was not allocated by kmalloc", p);
         return;
     }
     slab_free(c, p);
@@ -149,7 +149,7 @@ kmalloc_usable_size(void *p)
         return ((size_t)SLAB_PAGE_SIZE << h->order) - KMALLOC_LARGE_HEADER;
     c = kmalloc_class_of(p);
     if (!c) {
-        log_error("kmalloc_usable_size: %p was not allocated by kmalloc", p);
+        kbug("kmalloc_usable_size: %p was not allocated by kmalloc", p);
         return 0;
     }
     return c->obj_size;

@@ -169,7 +169,7 @@ slab_alloc(struct slab_cache *c)
         if (!page)
             return NULL;
         if ((uintptr_t)page & (SLAB_PAGE_SIZE - 1)) {
-            log_error("slab %s: page provider returned unaligned %p", c->name, page);
+            kbug("slab %s: page provider returned unaligned %p", c->name, page);
             return NULL;
         }
         s = slab_create(c, page);
@@ -211,14 +211,14 @@ slab_free(struct slab_cache *c, void *obj)
     if (!obj)
         return;
     if (s->magic != SLAB_MAGIC || s->cache != c) {
-        log_error("slab %s: free of %p, which is not from this cache (%s)", c->name, obj,
-                  s->magic == SLAB_MAGIC ? s->cache->name : "not a slab");
+        kbug("slab %s: free of %p, which is not from this cache (%s)", c->name, obj,
+             s->magic == SLAB_MAGIC ? s->cache->name : "not a slab");
         return;
     }
     off = (uintptr_t)obj - (uintptr_t)s;
     if (off < c->first_offset || (off - c->first_offset) % c->obj_size ||
         (off - c->first_offset) / c->obj_size >= c->objs_per_slab) {
-        log_error("slab %s: free of %p, which is not the start of an object", c->name, obj);
+        kbug("slab %s: free of %p, which is not the start of an object", c->name, obj);
         return;
     }
     i = (unsigned)((off - c->first_offset) / c->obj_size);
@@ -227,7 +227,7 @@ slab_free(struct slab_cache *c, void *obj)
     irq = spin_lock_irqsave(&c->lock);
     if (!(s->used[i / 64] & bit)) {
         spin_unlock_irqrestore(&c->lock, irq);
-        log_error("slab %s: double free of %p", c->name, obj);
+        kbug("slab %s: double free of %p", c->name, obj);
         return;
     }
     s->used[i / 64] &= ~bit;

@@ -54,11 +54,11 @@ memobj_destroy(struct object *o)
 
 static const struct object_ops memobj_ops = {.destroy = memobj_destroy};
 
-int
-memobj_create(uint64_t size, struct quota *q, struct memobj **out)
+static int
+memobj_create_paged(uint64_t size, struct quota *q, bool on_touch, struct memobj **out)
 {
     struct memobj *m;
-    uint64_t npages, footprint;
+    uint64_t npages, charge;
     int err;
 
     if (size == 0 || size > MEMOBJ_MAX_SIZE)
@@ -66,8 +66,9 @@ memobj_create(uint64_t size, struct quota *q, struct memobj **out)
     npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
     /* Charged before the first byte is allocated: a request the quota
      * refuses costs the kernel nothing. */
-    footprint = npages * PAGE_SIZE + memobj_table_bytes(npages) + sizeof(*m);
-    err = quota_charge(q, footprint);
+    charge = on_touch ? memobj_base_bytes(npages)
+                      : npages * PAGE_SIZE + memobj_table_bytes(npages) + sizeof(*m);
+    err = quota_charge(q, charge);
     if (err)
         return err;
     m = kzalloc(sizeof(*m));
@@ -82,16 +83,29 @@ memobj_create(uint64_t size, struct quota *q, struct memobj **out)
         goto err_free;
     spin_init(&m->lock);
     m->npages = npages;
+    m->on_touch = on_touch && q;
     object_init(&m->obj, CAIRN_OBJ_MEMOBJ, &memobj_ops);
-    object_charge_taken(&m->obj, q, footprint);
+    object_charge_taken(&m->obj, q, charge);
     *out = m;
     return 0;
 
 err_free:
     kfree(m);
 err_uncharge:
-    quota_uncharge(q, footprint);
+    quota_uncharge(q, charge);
     return -CAIRN_ENOMEM;
+}
+
+int
+memobj_create(uint64_t size, struct quota *q, struct memobj **out)
+{
+    return memobj_create_paged(size, q, false, out);
+}
+
+int
+memobj_create_on_touch(uint64_t size, struct quota *q, struct memobj **out)
+{
+    return memobj_create_paged(size, q, true, out);
 }
 
 /*
@@ -117,7 +131,7 @@ memobj_entry_locked(struct memobj *m, uint64_t page, uint64_t **leaf)
 uint64_t
 memobj_frame(struct memobj *m, uint64_t page)
 {
-    uint64_t frame, fresh, *slot, *leaf = NULL;
+    uint64_t frame, fresh, *slot, *leaf = NULL, charge = 0, used = 0;
     bool irq;
 
     if (page >= m->npages)
@@ -131,28 +145,47 @@ memobj_frame(struct memobj *m, uint64_t page)
     if (frame)
         return frame;
 
-    /* Allocate outside the lock; a racing toucher may win, then ours goes
-     * back. The leaf's memory was charged with the object. */
+    /* Charged (when the object pays as it grows) and allocated outside the
+     * lock; a racing toucher may win, then ours goes back, charge and all.
+     * Otherwise the leaf's memory was charged with the object. */
+    if (m->on_touch) {
+        charge = slot ? PAGE_SIZE : 2 * PAGE_SIZE;
+        if (quota_charge(m->obj.quota, charge) < 0)
+            return 0;
+    }
     if (!slot) {
         leaf = kzalloc(MEMOBJ_LEAF_FRAMES * sizeof(uint64_t));
         if (!leaf)
-            return 0;
+            goto err_uncharge;
     }
     fresh = frame_alloc_zeroed(0);
     if (!fresh) {
         kfree(leaf);
-        return 0;
+        goto err_uncharge;
     }
     irq = spin_lock_irqsave(&m->lock);
     slot = memobj_entry_locked(m, page, &leaf);
-    if (!*slot)
+    if (!*slot) {
         *slot = fresh;
+        used = PAGE_SIZE;
+    }
     frame = *slot;
+    if (charge == 2 * PAGE_SIZE && !leaf)
+        used += PAGE_SIZE; /* our leaf went into the table */
+    if (m->on_touch)
+        m->obj.charged += used; /* given back whole when the object goes */
     spin_unlock_irqrestore(&m->lock, irq);
     kfree(leaf); /* NULL unless another toucher brought the leaf first */
     if (frame != fresh)
         frame_free(fresh, 0);
+    if (charge > used)
+        quota_uncharge(m->obj.quota, charge - used);
     return frame;
+
+err_uncharge:
+    if (charge)
+        quota_uncharge(m->obj.quota, charge);
+    return 0;
 }
 
 int

@@ -43,6 +43,7 @@ struct memobj {
         uint64_t **leaves; /* [l] otherwise: the leaves, NULL until touched */
     };
     bool borrowed;  /* [I] frames belong to someone else (boot modules): never freed */
+    bool on_touch;  /* [I] each frame and leaf is charged to obj.quota when allocated */
     uint8_t kind;   /* [I] MEMOBJ_* */
     uint8_t order;  /* [I] MEMOBJ_DMA: the block is 2^order pages */
     uint64_t phys;  /* [I] MEMOBJ_DEVICE, MEMOBJ_DMA: the first page (frames is NULL) */
@@ -60,6 +61,14 @@ enum memobj_kind {
  * that a first touch never fails for want of quota. Returns 0 and the
  * object with one reference, or -CAIRN_EINVAL / -CAIRN_ENOMEM. */
 int memobj_create(uint64_t size, struct quota *q, struct memobj **out);
+
+/* The same, charged as it grows: q pays for the object's bookkeeping now
+ * (memobj_base_bytes) and for each frame (and each leaf of the frame table)
+ * when a first touch allocates it. A touch q cannot pay for finds no frame
+ * (memobj_frame returns 0): a fault there is a fault, and a system call
+ * copying there fails with EFAULT. What lets a heap or a file reserve
+ * much and pay for what it uses. */
+int memobj_create_on_touch(uint64_t size, struct quota *q, struct memobj **out);
 
 /* A memory object over npages existing contiguous frames from phys that
  * it does not own (a boot module's). */
@@ -97,8 +106,20 @@ memobj_table_bytes(uint64_t npages)
     return leaves * (sizeof(uint64_t *) + MEMOBJ_LEAF_FRAMES * sizeof(uint64_t));
 }
 
+/* What an object charged on touch pays at creation: itself and the top
+ * of its frame table (the leaves come with the pages). */
+static inline uint64_t
+memobj_base_bytes(uint64_t npages)
+{
+    uint64_t leaves = (npages + MEMOBJ_LEAF_FRAMES - 1) / MEMOBJ_LEAF_FRAMES;
+
+    return sizeof(struct memobj) +
+           (npages <= MEMOBJ_LEAF_FRAMES ? npages : leaves) * sizeof(uint64_t);
+}
+
 /* What the object can come to occupy: its pages and bookkeeping, in bytes
- * (what a quota is charged for it). */
+ * (what a quota is charged for it in full at creation, unless it is charged
+ * on touch). */
 static inline uint64_t
 memobj_footprint(const struct memobj *m)
 {

@@ -45,7 +45,7 @@ object_init(struct object *o, uint32_t type, const struct object_ops *ops)
     if (object_type_valid(type))
         __atomic_add_fetch(&object_live[type], 1, __ATOMIC_RELAXED);
     else
-        log_error("object: koid %llu has invalid type %u", (unsigned long long)o->koid, type);
+        kbug("object: koid %llu has invalid type %u", (unsigned long long)o->koid, type);
 }
 
 int
@@ -102,7 +102,7 @@ object_unref_last(struct object *o, uint32_t old)
     if (old == 0) {
         /* Already destroyed: a reference was dropped twice. Destroying
          * again would free it twice; leave it and say so. */
-        log_error("object: koid %llu unreferenced below zero", (unsigned long long)o->koid);
+        kbug("object: koid %llu unreferenced below zero", (unsigned long long)o->koid);
         return;
     }
     r = object_reclaim_get(&irq);

@@ -46,7 +46,9 @@
 #include "sched/waitq.h"
 
 #define PROCESS_NAME_MAX    16
-#define PROCESS_MAX_HANDLES 1024
+/* A table grows by doubling, each growth paid by the process's quota; the
+ * largest, 65536 slots of 32 bytes, is one 2 MiB kernel block. */
+#define PROCESS_MAX_HANDLES 65536
 #define PROCESS_MAX_IMAGE \
     (4ull << 20) /* process_spawn copies images up to 4 MiB (one kmalloc block) */
 

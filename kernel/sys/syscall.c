@@ -117,8 +117,14 @@ sys_memobj_create(struct trap_frame *f)
     struct memobj *mo;
     int err, h;
 
-    /* The whole size is charged now, so a first touch never fails. */
-    err = memobj_create(f->rdi, q, &mo);
+    /* The whole size is charged now, so a first touch never fails; or,
+     * on request, page by page as the object is touched. */
+    if (f->rsi & ~(uint64_t)CAIRN_MEMOBJ_ON_TOUCH)
+        err = -CAIRN_EINVAL;
+    else if (f->rsi & CAIRN_MEMOBJ_ON_TOUCH)
+        err = memobj_create_on_touch(f->rdi, q, &mo);
+    else
+        err = memobj_create(f->rdi, q, &mo);
     if (q)
         quota_unref(q);
     if (err)

@@ -240,7 +240,8 @@ KTEST(ioport_grants_are_a_union_and_withdraw_takes_one)
     unsigned made = 0;
 
     KTEST_ASSERT(root, "no memory");
-    KTEST_ASSERT(init_image(&image, &size) == 0 && process_spawn_elf("io", image, size, 0, &p) == 0,
+    KTEST_ASSERT(boot_module_image("child", &image, &size) == 0 &&
+                     process_spawn_elf("io", image, size, 0, &p) == 0,
                  "cannot make a process");
     KTEST_EXPECT(resource_derive(root, 0x60, 5, &a) == 0 && resource_derive(root, 0x64, 1, &b) == 0,
                  "cannot derive");

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * In-kernel tests of processes, using copies of the init module: a
+ * In-kernel tests of processes, using the test child (tests/child): a
  * malformed image is refused without leaking, a faulting process dies
  * alone, and creating and reaping many processes leaks nothing.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
 
+#include "child/child.h"
 #include "core/init.h"
 #include "core/ktest.h"
 #include "lib/string.h"
@@ -17,16 +18,17 @@
 
 #define SECOND 1000000000ull
 
-/* Spawn a copy of init with flags, wait for it, return its exit status. */
+/* Spawn the test child (tests/child) in role, wait for it, return its exit status. */
 static int64_t
-run_init_copy(uint64_t flags)
+run_child(uint64_t role)
 {
     const void *image;
     size_t size;
     struct process *p;
     int64_t status = -1;
 
-    if (init_image(&image, &size) < 0 || process_spawn_elf("init-copy", image, size, flags, &p))
+    if (boot_module_image("child", &image, &size) < 0 ||
+        process_spawn_elf("child", image, size, role, &p))
         return -1000;
     process_start(p);
     if (process_wait(p, 20 * SECOND, &status) < 0)
@@ -43,8 +45,8 @@ KTEST(process_spawn_refuses_malformed_elf_and_leaks_nothing)
     struct process *p = NULL;
     struct live_counts before;
 
-    if (init_image(&image, &size) < 0) {
-        ktest_fail("no init module");
+    if (boot_module_image("child", &image, &size) < 0) {
+        ktest_fail("no test child module");
         return;
     }
     before = live_counts_now();
@@ -60,11 +62,11 @@ KTEST(process_spawn_refuses_malformed_elf_and_leaks_nothing)
 KTEST(faulting_process_dies_and_the_kernel_goes_on)
 {
     struct live_counts before = live_counts_now();
-    int64_t status = run_init_copy(CAIRN_INIT_FAULT);
+    int64_t status = run_child(CHILD_FAULT);
 
     KTEST_EXPECT(status == -(128 + 14), "status %ld, expected a page-fault death (-142)",
                  (long)status);
-    KTEST_EXPECT(run_init_copy(CAIRN_INIT_EXIT) == 0, "a process after the fault failed");
+    KTEST_EXPECT(run_child(CHILD_EXIT) == 0, "a process after the fault failed");
     live_counts_expect_back(before, "after the fault");
 }
 
@@ -74,7 +76,7 @@ KTEST(process_create_run_exit_1000_rounds_leak_nothing)
     unsigned bad = 0;
 
     for (unsigned i = 0; i < 1000; i++) {
-        if (run_init_copy(CAIRN_INIT_EXIT) != 0)
+        if (run_child(CHILD_EXIT) != 0)
             bad++;
     }
     KTEST_EXPECT(bad == 0, "%u of 1000 rounds failed", bad);
@@ -133,9 +135,9 @@ KTEST(process_wait_times_out_and_wakes_every_waiter)
     size_t size;
     struct process *p;
 
-    if (init_image(&image, &size) < 0 ||
-        process_spawn_elf("sleeper", image, size, CAIRN_INIT_SLEEP, &p) < 0) {
-        ktest_fail("cannot spawn a copy of init");
+    if (boot_module_image("child", &image, &size) < 0 ||
+        process_spawn_elf("sleeper", image, size, CHILD_SLEEP, &p) < 0) {
+        ktest_fail("cannot spawn the test child");
         return;
     }
     KTEST_EXPECT(process_wait(p, 0, NULL) == -CAIRN_ETIMEDOUT, "an unstarted process ended");

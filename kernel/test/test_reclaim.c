@@ -14,6 +14,7 @@
 #include <cairn/init.h>
 #include <cairn/rights.h>
 
+#include "child/child.h"
 #include "core/init.h"
 #include "core/ktest.h"
 #include "obj/process.h"
@@ -160,9 +161,9 @@ KTEST(reclaim_process_ending_with_a_chain_of_1000_processes_frees_them_all)
 
     if (!head)
         return;
-    if (init_image(&image, &size) < 0 ||
-        process_spawn_elf("holder", image, size, CAIRN_INIT_EXIT, &p) < 0) {
-        ktest_fail("cannot spawn a copy of init");
+    if (boot_module_image("child", &image, &size) < 0 ||
+        process_spawn_elf("holder", image, size, CHILD_EXIT, &p) < 0) {
+        ktest_fail("cannot spawn the test child");
         process_unref(head);
         return;
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * klog() for the host fuzzers: silent, but counting the messages of each
- * level so that a fuzzer can check how a parser reported bad input.
+ * level so that a fuzzer can check how a parser reported bad input; and
+ * kbug(), a crash, as the kernel's is a panic.
  * FUZZ_LOG=1 in the environment prints them too, for reading what a parser
  * said about one crash file.
  */
@@ -30,6 +31,20 @@ klog(enum log_level level, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+/* A broken kernel invariant: the kernel would panic, so the fuzzer crashes. */
+void
+kbug(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fputs("kernel bug: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
 }
 
 void

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * klog() for host tests: prints to stderr and remembers how many messages of
- * each level were logged, so a test can assert that bad input was reported.
+ * klog() and kbug() for host tests: print to stderr and remember how many
+ * messages of each level, and how many bug reports, there were, so a test
+ * can assert that bad input or a broken invariant was reported.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "log_stub.h"
 
 unsigned log_stub_count[4];
+unsigned log_stub_bugs;
 
 void
 klog(enum log_level level, const char *fmt, ...)
@@ -28,8 +30,22 @@ klog(enum log_level level, const char *fmt, ...)
 }
 
 void
+kbug(const char *fmt, ...)
+{
+    va_list ap;
+
+    log_stub_bugs++;
+    va_start(ap, fmt);
+    fputs("  [bug] ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void
 log_stub_reset(void)
 {
     for (unsigned i = 0; i < 4; i++)
         log_stub_count[i] = 0;
+    log_stub_bugs = 0;
 }

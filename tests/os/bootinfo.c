@@ -704,7 +704,7 @@ klog_and_console_refuse_bad_input(void)
     struct cairn_debug_stats before = stats_now();
     long no_read = cairn_handle_dup(CAIRN_INIT_HANDLE_CONSOLE, CAIRN_RIGHT_MANAGE);
     long no_manage = cairn_handle_dup(CAIRN_INIT_HANDLE_CONSOLE, CAIRN_RIGHT_READ);
-    long ro = cairn_memobj_create(PAGE), a = -1;
+    long ro = cairn_memobj_create(PAGE, 0), a = -1;
     uint64_t end, gap;
 
     if (no_read < 0 || no_manage < 0 || ro < 0) {

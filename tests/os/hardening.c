@@ -55,7 +55,7 @@
 static long
 code_object(const uint8_t *code, size_t len, uint64_t offset)
 {
-    long mo = cairn_memobj_create(PAGE), a;
+    long mo = cairn_memobj_create(PAGE, 0), a;
 
     a = mo < 0 ? mo : cairn_vm_map(mo, 0, PAGE, 0, RW, 0);
     if (a < 0) {
@@ -75,7 +75,7 @@ code_object(const uint8_t *code, size_t len, uint64_t offset)
 static int64_t
 run_code_at(const uint8_t *code, size_t len, uint64_t va, uint64_t offset)
 {
-    long mo = code_object(code, len, offset), stack = cairn_memobj_create(PAGE), p, t, err;
+    long mo = code_object(code, len, offset), stack = cairn_memobj_create(PAGE, 0), p, t, err;
     int64_t status = 1;
 
     if (mo < 0 || stack < 0)
@@ -241,7 +241,7 @@ rflags_bits_set_before_a_fault_end_only_that_process(void)
 static void
 the_last_user_page_cannot_be_mapped(void)
 {
-    long mo = cairn_memobj_create(2 * PAGE), a;
+    long mo = cairn_memobj_create(2 * PAGE, 0), a;
 
     if (mo < 0) {
         test_fail("memobj_create: %ld", mo);
@@ -283,7 +283,7 @@ static long
 big_elf_object(void)
 {
     static const uint8_t code[] = {0xf3, 0x90, 0xeb, 0xfc}; /* 1: pause; jmp 1b */
-    long mo = cairn_memobj_create(2 * PAGE), a;
+    long mo = cairn_memobj_create(2 * PAGE, 0), a;
     struct elf64_ehdr *eh;
     struct elf64_phdr *ph;
 
@@ -408,7 +408,7 @@ charge_in_a_loop(void *arg)
     (void)arg;
     while (!quota_race_stop) {
         long n = cairn_notify_create();
-        long mo = cairn_memobj_create(PAGE);
+        long mo = cairn_memobj_create(PAGE, 0);
 
         if (n >= 0)
             cairn_handle_close(n);
@@ -463,7 +463,8 @@ static void
 mappings_are_charged_and_bounded(void)
 {
     struct cairn_debug_stats before = stats_now();
-    long q = cairn_quota_create(CAIRN_INIT_HANDLE_QUOTA, 64 * KIB), mo = cairn_memobj_create(PAGE);
+    long q = cairn_quota_create(CAIRN_INIT_HANDLE_QUOTA, 64 * KIB),
+         mo = cairn_memobj_create(PAGE, 0);
     long p, n = 0, a = 0;
 
     if (q < 0 || mo < 0) {
@@ -613,6 +614,61 @@ handle_table_growth_is_charged_to_the_quota(void)
     expect_stats(&before, "after the handles");
 }
 
+/* Installs handles to n into a new process on a quota of limit bytes
+ * until want are in or one is refused; returns how many went in. */
+static long
+install_until_refused(uint64_t limit, long want, long n, long *refusal)
+{
+    long q = cairn_quota_create(CAIRN_INIT_HANDLE_QUOTA, limit), p, made = 0;
+
+    *refusal = 0;
+    if (q < 0) {
+        test_fail("quota_create: %ld", q);
+        return -1;
+    }
+    expect_ret("set_quota", cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, q), 0);
+    p = cairn_process_create();
+    expect_ret("set_quota(back)",
+               cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, CAIRN_INIT_HANDLE_QUOTA), 0);
+    if (p < 0) {
+        test_fail("process_create: %ld", p);
+        cairn_handle_close(q);
+        return -1;
+    }
+    while (made < want) {
+        long h = cairn_handle_install(p, n, CAIRN_RIGHT_SIGNAL);
+        if (h < 0) {
+            *refusal = h;
+            break;
+        }
+        made++;
+    }
+    cairn_handle_close(p);
+    if (quota_used(q) != 0)
+        test_fail("%lu bytes left charged after the process went", (unsigned long)quota_used(q));
+    cairn_handle_close(q);
+    return made;
+}
+
+static void
+handle_tables_grow_past_1024_while_their_quota_pays(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    long n = cairn_notify_create(), refusal, made;
+
+    /* 5000 handles: a table of 8192 slots, 256 KiB, on a 1 MiB quota. */
+    made = install_until_refused(1 * MIB, 5000, n, &refusal);
+    if (made != 5000)
+        test_fail("only %ld of 5000 handles went in (%s)", made, cairn_error_name((int)refusal));
+    /* On 64 KiB the table stops at 1024 slots (32 KiB): 2048 cost 64 KiB. */
+    made = install_until_refused(64 * KIB, 5000, n, &refusal);
+    if (made < 1000 || made > 2048 || refusal != -CAIRN_ENOMEM)
+        test_fail("a 64 KiB quota took %ld handles, then said %s", made,
+                  cairn_error_name((int)refusal));
+    cairn_handle_close(n);
+    expect_stats(&before, "after the big tables");
+}
+
 static const uint64_t large_pages[] = {0, 1, 511, 512, 513, 1024, 2047};
 #define LARGE_SIZE (8 * MIB) /* past one page of frame table */
 
@@ -642,7 +698,7 @@ large_memory_objects_keep_their_pages(void)
 
     /* Once before counting: this process's page table keeps a few emptied
      * tables for reuse, and the mapping below needs its own. */
-    mo = cairn_memobj_create(LARGE_SIZE);
+    mo = cairn_memobj_create(LARGE_SIZE, 0);
     a = mo < 0 ? mo : cairn_vm_map(mo, 0, LARGE_SIZE, 0, RW, 0);
     if (a >= 0) {
         large_touch(a, 0);
@@ -650,8 +706,8 @@ large_memory_objects_keep_their_pages(void)
     }
     cairn_handle_close(mo);
 
-    before = stats_now();
-    mo = cairn_memobj_create(LARGE_SIZE);
+    before = stats_settled();
+    mo = cairn_memobj_create(LARGE_SIZE, 0);
     if (mo < 0) {
         test_fail("memobj_create(8 MiB): %s", cairn_error_name((int)mo));
         return;
@@ -669,9 +725,123 @@ large_memory_objects_keep_their_pages(void)
         if (a >= 0)
             cairn_vm_unmap((uint64_t)a, LARGE_SIZE);
     }
-    expect_ret("memobj_create(4 GiB + 1)", cairn_memobj_create((4ul << 30) + 1), -CAIRN_EINVAL);
+    expect_ret("memobj_create(4 GiB + 1)", cairn_memobj_create((4ul << 30) + 1, 0), -CAIRN_EINVAL);
     cairn_handle_close(mo);
     expect_stats(&before, "after the large object");
+}
+
+/* --- memory objects charged as they grow -------------------------------------------------------- */
+
+#define GROW_SIZE             (16 * MIB) /* reserved: far more than GROW_QUOTA pays for */
+#define GROW_QUOTA            (64 * KIB)
+#define MODE_TOUCH_EVERY_PAGE 101 /* a child that touches extra 0, mapped, to the end */
+
+static int
+child_touch_every_page(void)
+{
+    long a = cairn_vm_map(test_extra_handle(0), 0, GROW_SIZE, 0, RW, 0);
+
+    if (a < 0)
+        return 2;
+    for (uint64_t off = 0; off < GROW_SIZE; off += PAGE)
+        *(volatile uint8_t *)(a + off) = 1; /* the quota runs out: a page fault ends us */
+    return 3;
+}
+
+static void
+memory_charged_on_touch_grows_page_by_page_within_its_quota(void)
+{
+    struct cairn_debug_stats before;
+    long q, mo, a, child;
+    struct cairn_quota_info info;
+    uint64_t base, pages;
+    int64_t status = 0;
+
+    /* Once before counting: this process's page table keeps a few emptied
+     * tables for reuse, and the mapping below needs its own. */
+    mo = cairn_memobj_create(GROW_SIZE, CAIRN_MEMOBJ_ON_TOUCH);
+    a = mo < 0 ? mo : cairn_vm_map(mo, 0, GROW_SIZE, 0, RW, 0);
+    if (a >= 0) {
+        *(volatile uint8_t *)a = 1;
+        cairn_vm_unmap((uint64_t)a, GROW_SIZE);
+    }
+    cairn_handle_close(mo);
+
+    before = stats_settled();
+    q = cairn_quota_create(CAIRN_INIT_HANDLE_QUOTA, GROW_QUOTA);
+    if (q < 0) {
+        test_fail("quota_create: %ld", q);
+        return;
+    }
+    expect_ret("set_quota(q)", cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, q), 0);
+    expect_ret("memobj_create(16 MiB) in full on a 64 KiB quota", cairn_memobj_create(GROW_SIZE, 0),
+               -CAIRN_ENOMEM);
+    expect_ret("memobj_create with an unknown flag", cairn_memobj_create(PAGE, 2), -CAIRN_EINVAL);
+    expect_ret("memobj_create(0, ON_TOUCH)", cairn_memobj_create(0, CAIRN_MEMOBJ_ON_TOUCH),
+               -CAIRN_EINVAL);
+    mo = cairn_memobj_create(GROW_SIZE, CAIRN_MEMOBJ_ON_TOUCH);
+    expect_ret("set_quota(back)",
+               cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, CAIRN_INIT_HANDLE_QUOTA), 0);
+    if (mo < 0) {
+        test_fail("memobj_create(16 MiB, ON_TOUCH): %s", cairn_error_name((int)mo));
+        cairn_handle_close(q);
+        return;
+    }
+    base = quota_used(q);
+    if (base == 0 || base >= PAGE)
+        test_fail("a 16 MiB object charged on touch cost %lu bytes at creation",
+                  (unsigned long)base);
+    a = cairn_vm_map(mo, 0, GROW_SIZE, 0, RW, 0);
+    if (a < 0) {
+        test_fail("vm_map: %ld", a);
+    } else {
+        /* The first page brings a leaf of the frame table; the next only itself. */
+        *(volatile uint8_t *)a = 1;
+        if (quota_used(q) != base + 2 * PAGE)
+            test_fail("the first touch charged %lu bytes, expected a page and a leaf",
+                      (unsigned long)(quota_used(q) - base));
+        *(volatile uint8_t *)(a + PAGE) = 1;
+        *(volatile uint8_t *)(a + PAGE + 8) = 1; /* touched before: free */
+        if (quota_used(q) != base + 3 * PAGE)
+            test_fail("the second page charged %lu bytes in all, expected 3 pages",
+                      (unsigned long)(quota_used(q) - base));
+        /* Every page the quota can pay for, then one it cannot: a system
+         * call writing there fails cleanly and charges nothing. */
+        pages = (GROW_QUOTA - quota_used(q)) / PAGE;
+        for (uint64_t i = 0; i < pages; i++)
+            *(volatile uint8_t *)(a + (2 + i) * PAGE) = 1;
+        expect_ret("quota_info into a page its quota cannot pay for",
+                   cairn_quota_info(q, (struct cairn_quota_info *)(a + (2 + pages) * PAGE)),
+                   -CAIRN_EFAULT);
+        expect_ret("quota_info", cairn_quota_info(q, &info), 0);
+        if (info.used > GROW_QUOTA || GROW_QUOTA - info.used >= PAGE)
+            test_fail("%lu of %lu bytes charged once the quota was spent", (unsigned long)info.used,
+                      (unsigned long)GROW_QUOTA);
+        cairn_vm_unmap((uint64_t)a, GROW_SIZE);
+    }
+    cairn_handle_close(mo);
+    if (quota_used(q) != 0)
+        test_fail("%lu bytes still charged after the object went", (unsigned long)quota_used(q));
+
+    /* A thread touching past what its object's quota pays for faults. */
+    expect_ret("set_quota(q)", cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, q), 0);
+    mo = cairn_memobj_create(GROW_SIZE, CAIRN_MEMOBJ_ON_TOUCH);
+    expect_ret("set_quota(back)",
+               cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, CAIRN_INIT_HANDLE_QUOTA), 0);
+    child = mo < 0 ? mo : test_spawn("test-hardening", MODE_TOUCH_EVERY_PAGE, &mo, 1);
+    if (child >= 0) {
+        expect_ret("process_wait", cairn_process_wait(child, 30 * SECOND, &status), 0);
+        if (status != -(128 + VEC_PAGEFAULT))
+            test_fail("the child touching 16 MiB on 64 KiB ended with %ld, expected a page fault",
+                      (long)status);
+        cairn_handle_close(child);
+    }
+    cairn_handle_close(mo);
+    if (quota_used(q) != 0)
+        test_fail("%lu bytes still charged after the child's object went",
+                  (unsigned long)quota_used(q));
+    cairn_handle_close(q);
+    expect_stats(&before, "after the growing objects");
 }
 
 /* --- capabilities made from a borrowed handle ------------------------------------------------- */
@@ -823,7 +993,9 @@ static const struct usertest tests[] = {
     USERTEST(borrow_chains_have_a_bounded_depth),
     USERTEST(quota_split_charges_its_parent_for_more_than_the_limit),
     USERTEST(handle_table_growth_is_charged_to_the_quota),
+    USERTEST(handle_tables_grow_past_1024_while_their_quota_pays),
     USERTEST(large_memory_objects_keep_their_pages),
+    USERTEST(memory_charged_on_touch_grows_page_by_page_within_its_quota),
     USERTEST(new_capabilities_are_not_made_from_a_borrowed_handle),
     USERTEST(a_never_started_process_holding_itself_is_freed),
     USERTEST(a_chain_of_never_started_processes_holding_themselves_is_freed),
@@ -838,5 +1010,7 @@ main(unsigned long mode)
 {
     if (mode == MODE_MAKE_A_CYCLE)
         return child_make_a_cycle();
+    if (mode == MODE_TOUCH_EVERY_PAGE)
+        return child_touch_every_page();
     return harness_run("hardening", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -48,6 +48,11 @@ int harness_run(const char *program, const struct usertest *tests, size_t n);
 /* The kernel's counters, or all zero (and a failure) if the call fails. */
 struct cairn_debug_stats stats_now(void);
 
+/* The counters once they stand still (two readings 20 ms apart agree, for
+ * 5 s at most): the baseline to take right after a child ended, which its
+ * CPU's reaper tears down a moment later. */
+struct cairn_debug_stats stats_settled(void);
+
 /*
  * Fails unless free frames and live objects of every type are back at
  * before's values; what is freed a moment after a process ends (a thread

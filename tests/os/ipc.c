@@ -209,7 +209,7 @@ byte_at(unsigned i)
 static uint8_t *
 straddling_buffer(void)
 {
-    long mo = cairn_memobj_create(2 * 4096), at;
+    long mo = cairn_memobj_create(2 * 4096, 0), at;
 
     if (mo < 0)
         return NULL;
@@ -429,7 +429,7 @@ handle_transfer_moves_or_copies_as_asked_and_never_adds_rights(void)
 {
     static struct keeper k;
     struct test_thread t;
-    long moved = cairn_memobj_create(4096), copied = cairn_notify_create();
+    long moved = cairn_memobj_create(4096, 0), copied = cairn_notify_create();
     struct cairn_handle_info mi, ci, after;
     struct cairn_msg_ext ext = {0};
     struct cairn_msg m = {{0}, &ext};
@@ -770,7 +770,7 @@ quota_exhaustion_fails_cleanly_and_gives_everything_back(void)
     expect_ret("charge ourselves to the small quota",
                cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, small), 0);
     while (made < 64) {
-        err = cairn_memobj_create(64 * 1024);
+        err = cairn_memobj_create(64 * 1024, 0);
         if (err < 0)
             break;
         mo[made++] = err;
@@ -780,7 +780,7 @@ quota_exhaustion_fails_cleanly_and_gives_everything_back(void)
         test_fail("%u objects of 64 KiB fit a 256 KiB quota", made);
     /* Others are not disturbed: the big quota still serves. */
     expect_ret("back to our own quota", cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, own), 0);
-    err = cairn_memobj_create(64 * 1024);
+    err = cairn_memobj_create(64 * 1024, 0);
     expect_ret("an allocation from the big quota", err >= 0 ? 0 : err, 0);
     cairn_handle_close(err);
     while (made)
@@ -821,7 +821,7 @@ threads_and_page_tables_are_charged_to_the_quota(void)
     if (info.used != before.used)
         test_fail("%ld bytes still charged after the thread went", (long)(info.used - before.used));
 
-    mo = cairn_memobj_create(PAGE);
+    mo = cairn_memobj_create(PAGE, 0);
     at = cairn_vm_map(mo, 0, PAGE, far, CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED);
     expect_ret("map a page far away", at == (long)far ? 0 : at, 0);
     if (at == (long)far) {

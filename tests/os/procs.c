@@ -22,6 +22,7 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 
+#include "child/child.h"
 #include "harness.h"
 
 #define PROGRAM "test-procs"
@@ -47,7 +48,7 @@ code_page(enum code what)
         0x0f, 0x0b, /* ud2 */
     };
     static const uint8_t spin_code[] = {0xf3, 0x90, 0xeb, 0xfc}; /* 1: pause; jmp 1b */
-    long mo = cairn_memobj_create(PAGE), a;
+    long mo = cairn_memobj_create(PAGE, 0), a;
 
     a = mo < 0 ? mo : cairn_vm_map(mo, 0, PAGE, 0, RW, 0);
     if (a < 0) {
@@ -162,7 +163,7 @@ thousand_processes_created_run_and_reaped_leak_nothing(void)
     if (code < 0)
         return;
     run_hand_built(code, 1); /* warm up: page tables, heap caches */
-    before = stats_now();
+    before = stats_settled();
     for (unsigned i = 0; i < 1000; i++)
         bad += !run_hand_built(code, i);
     if (bad)
@@ -268,7 +269,7 @@ child_report_rights(void)
 static void
 spawned_program_gets_the_handles_of_init(void)
 {
-    long mo = cairn_memobj_create(PAGE);
+    long mo = cairn_memobj_create(PAGE, 0);
     long ro = cairn_handle_dup(mo, CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     long child = test_spawn(PROGRAM, CHILD_CHECK_HANDLES, &ro, 1);
     int64_t status = -1;
@@ -286,7 +287,7 @@ spawned_program_gets_the_handles_of_init(void)
 static void
 handle_install_gives_a_handle_with_the_rights_asked(void)
 {
-    long n = cairn_notify_create(), mo = cairn_memobj_create(PAGE), child, h;
+    long n = cairn_notify_create(), mo = cairn_memobj_create(PAGE, 0), child, h;
     int64_t status = -1;
 
     child = test_spawn(PROGRAM, CHILD_REPORT_RIGHTS, &n, 1);
@@ -310,7 +311,7 @@ static void
 spawn_elf_refuses_malformed_images_and_leaks_nothing(void)
 {
     struct cairn_debug_stats before = stats_now();
-    long junk = cairn_memobj_create(2 * PAGE), a, init;
+    long junk = cairn_memobj_create(2 * PAGE, 0), a, init;
     uint64_t init_size = 0;
 
     a = cairn_vm_map(junk, 0, 2 * PAGE, 0, RW, 0);
@@ -330,13 +331,13 @@ spawn_elf_refuses_malformed_images_and_leaks_nothing(void)
 }
 
 static void
-spawned_copy_of_init_runs_and_exits(void)
+spawned_child_runs_and_exits(void)
 {
     uint64_t size = 0;
-    long init = cairn_boot_module("init", &size), t = -1, child;
+    long image = cairn_boot_module("child", &size), t = -1, child;
     int64_t status = -1, tstatus = -1;
 
-    child = cairn_spawn_elf(init, size, CAIRN_INIT_SLEEP, NULL, 0, &t);
+    child = cairn_spawn_elf(image, size, CHILD_SLEEP, NULL, 0, &t);
     if (child < 0) {
         test_fail("spawn returned %s", cairn_error_name((int)child));
         return;
@@ -345,7 +346,7 @@ spawned_copy_of_init_runs_and_exits(void)
     expect_ret("process_wait", cairn_process_wait(child, 10 * SECOND, &status), 0);
     expect_ret("thread_wait", cairn_thread_wait(t, 0, &tstatus), 0);
     if (status != 7 || tstatus != 7)
-        test_fail("init in sleep mode ended with %ld (thread %ld), expected 7", (long)status,
+        test_fail("the sleeping child ended with %ld (thread %ld), expected 7", (long)status,
                   (long)tstatus);
     cairn_handle_close(t);
     cairn_handle_close(child);
@@ -356,7 +357,7 @@ spawned_copy_of_init_runs_and_exits(void)
 static void
 vm_map_into_and_unmap_into_refuse_bad_arguments(void)
 {
-    long p = cairn_process_create(), mo = cairn_memobj_create(2 * PAGE);
+    long p = cairn_process_create(), mo = cairn_memobj_create(2 * PAGE, 0);
     long weak = cairn_handle_dup(p, CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT);
     long nomap = cairn_handle_dup(mo, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE);
     long ronly = cairn_handle_dup(mo, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
@@ -418,7 +419,7 @@ vm_map_into_and_unmap_into_refuse_bad_arguments(void)
 static void
 handle_install_refuses_bad_handles_and_rights(void)
 {
-    long p = cairn_process_create(), mo = cairn_memobj_create(PAGE);
+    long p = cairn_process_create(), mo = cairn_memobj_create(PAGE, 0);
     long weak = cairn_handle_dup(p, CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT);
     long nomove = cairn_handle_dup(mo, CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE);
     long nodup = cairn_handle_dup(mo, CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER);
@@ -460,7 +461,7 @@ handle_install_refuses_bad_handles_and_rights(void)
 static void
 process_kill_refuses_bad_handles_and_rights(void)
 {
-    long p = cairn_process_create(), mo = cairn_memobj_create(PAGE);
+    long p = cairn_process_create(), mo = cairn_memobj_create(PAGE, 0);
     long weak = cairn_handle_dup(p, CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT);
 
     expect_ret("process_kill(bad handle)", cairn_process_kill(77777), -CAIRN_EBADH);
@@ -508,7 +509,7 @@ static const struct usertest tests[] = {
     USERTEST(spawned_program_gets_the_handles_of_init),
     USERTEST(handle_install_gives_a_handle_with_the_rights_asked),
     USERTEST(spawn_elf_refuses_malformed_images_and_leaks_nothing),
-    USERTEST(spawned_copy_of_init_runs_and_exits),
+    USERTEST(spawned_child_runs_and_exits),
     USERTEST(vm_map_into_and_unmap_into_refuse_bad_arguments),
     USERTEST(handle_install_refuses_bad_handles_and_rights),
     USERTEST(process_kill_refuses_bad_handles_and_rights),

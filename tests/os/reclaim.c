@@ -83,7 +83,7 @@ chain_of_1000_processes_holding_each_other_is_freed_whole(void)
      * reused at once), which is no leak: count from the second. */
     if (!process_chain_round())
         return;
-    before = stats_now();
+    before = stats_settled();
     if (process_chain_round())
         expect_stats(&before, "after closing the chain");
 }
@@ -119,7 +119,7 @@ chain_of_5000_quotas_is_freed_whole(void)
 
     if (!quota_chain_round()) /* as above: our handle table grows once */
         return;
-    before = stats_now();
+    before = stats_settled();
     expect_ret("quota_info", cairn_quota_info(CAIRN_INIT_HANDLE_QUOTA, &info), 0);
     if (!quota_chain_round())
         return;
@@ -157,7 +157,7 @@ process_ending_with_a_chain_of_1000_processes_frees_them_all(void)
     /* Once without a chain: the loader leaves page tables in our own
      * address space the first time, which are no leak. */
     run_child(-1);
-    before = stats_now();
+    before = stats_settled();
     head = process_chain_create();
     if (head < 0)
         return;

@@ -101,7 +101,7 @@ static int
 one_make(struct one *o)
 {
     memset(o, 0, sizeof(*o));
-    o->mem = cairn_memobj_create(RING_AREA);
+    o->mem = cairn_memobj_create(RING_AREA, 0);
     o->n_prod = cairn_notify_create();
     o->n_cons = cairn_notify_create();
     if (o->mem < 0 || o->n_prod < 0 || o->n_cons < 0) {
@@ -282,7 +282,7 @@ ring_two_processes_echo_records_in_order(void)
     struct ring req, echo;
     int64_t status = -1;
 
-    mem = cairn_memobj_create(RING_TEST_MEM);
+    mem = cairn_memobj_create(RING_TEST_MEM, 0);
     mine = cairn_notify_create();
     theirs = cairn_notify_create();
     a = mem < 0 ? mem : cairn_vm_map(mem, 0, RING_TEST_MEM, 0, RW, 0);

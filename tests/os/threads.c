@@ -374,7 +374,7 @@ static void
 thread_calls_refuse_bad_handles_rights_and_arguments(void)
 {
     const long self = CAIRN_INIT_HANDLE_PROCESS;
-    long mo = cairn_memobj_create(4096);
+    long mo = cairn_memobj_create(4096, 0);
     long weak = cairn_handle_dup(self, CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT);
     long dead = cairn_process_create();
     struct test_thread t;
@@ -582,7 +582,7 @@ victim_main(uint64_t mode)
 static int64_t
 run_victim(uint64_t mode, int kill)
 {
-    long page = cairn_memobj_create(4096), a, child, err;
+    long page = cairn_memobj_create(4096, 0), a, child, err;
     struct victim_page *v;
     int64_t status = 12345;
     uint64_t start, spins;
@@ -666,7 +666,7 @@ static void
 faulting_thread_kills_its_whole_process_and_others_go_on(void)
 {
     struct cairn_debug_stats before = stats_now();
-    long page = cairn_memobj_create(4096);
+    long page = cairn_memobj_create(4096, 0);
     long bystander = test_spawn(PROGRAM, VICTIM_SLEEP_THEN_EXIT, &page, 1);
     int64_t status = run_victim(VICTIM_FAULT, 0), other = -1;
 
@@ -697,7 +697,7 @@ many_waiters_hear_of_a_process_end(void)
     enum {
         N = 3
     };
-    long page = cairn_memobj_create(4096);
+    long page = cairn_memobj_create(4096, 0);
     long child = test_spawn(PROGRAM, VICTIM_SLEEP_THEN_EXIT, &page, 1);
     struct test_thread t[N];
     struct waiter w[N];

@@ -25,6 +25,7 @@
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
+#include "child/child.h"
 #include "harness.h"
 
 static const void *
@@ -504,7 +505,7 @@ doubles_survive_yields_and_sleeps(void)
 static void
 memobj_pages_are_zero_on_first_touch_and_shared_between_mappings(void)
 {
-    long h = cairn_memobj_create(64 * KIB);
+    long h = cairn_memobj_create(64 * KIB, 0);
     long a, b;
 
     if (h < 0) {
@@ -544,7 +545,7 @@ memobj_pages_are_zero_on_first_touch_and_shared_between_mappings(void)
 static void
 vm_map_refuses_writable_and_executable(void)
 {
-    long h = cairn_memobj_create(4 * KIB);
+    long h = cairn_memobj_create(4 * KIB, 0);
 
     expect_ret("vm_map(W|X)", cairn_vm_map(h, 0, 4 * KIB, 0, CAIRN_PROT_WRITE | CAIRN_PROT_EXEC, 0),
                -CAIRN_EPERM);
@@ -565,7 +566,7 @@ vm_map_refuses_writable_and_executable(void)
 static void
 handle_dup_never_adds_rights(void)
 {
-    long h = cairn_memobj_create(4 * KIB), d, a;
+    long h = cairn_memobj_create(4 * KIB, 0), d, a;
     struct cairn_handle_info hi, di;
     uint32_t fewer = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE;
 
@@ -602,7 +603,7 @@ handle_dup_never_adds_rights(void)
 static void
 bad_handles_are_refused(void)
 {
-    long h = cairn_memobj_create(4 * KIB);
+    long h = cairn_memobj_create(4 * KIB, 0);
     struct cairn_handle_info info;
 
     expect_ret("handle_close(-1)", cairn_handle_close(-1), -CAIRN_EBADH);
@@ -621,11 +622,11 @@ bad_handles_are_refused(void)
 static void
 absurd_sizes_and_addresses_are_refused(void)
 {
-    long h = cairn_memobj_create(8 * KIB);
+    long h = cairn_memobj_create(8 * KIB, 0);
 
-    expect_ret("memobj_create(0)", cairn_memobj_create(0), -CAIRN_EINVAL);
-    expect_ret("memobj_create(1 TiB)", cairn_memobj_create(1ul << 40), -CAIRN_EINVAL);
-    expect_ret("memobj_create(-1)", cairn_memobj_create(~0ul), -CAIRN_EINVAL);
+    expect_ret("memobj_create(0)", cairn_memobj_create(0, 0), -CAIRN_EINVAL);
+    expect_ret("memobj_create(1 TiB)", cairn_memobj_create(1ul << 40, 0), -CAIRN_EINVAL);
+    expect_ret("memobj_create(-1)", cairn_memobj_create(~0ul, 0), -CAIRN_EINVAL);
     expect_ret("vm_map size 0", cairn_vm_map(h, 0, 0, 0, CAIRN_PROT_READ, 0), -CAIRN_EINVAL);
     expect_ret("vm_map unaligned size", cairn_vm_map(h, 0, 100, 0, CAIRN_PROT_READ, 0),
                -CAIRN_EINVAL);
@@ -661,7 +662,7 @@ absurd_sizes_and_addresses_are_refused(void)
 static void
 vm_map_fixed_places_mapping_exactly(void)
 {
-    long h = cairn_memobj_create(8 * KIB);
+    long h = cairn_memobj_create(8 * KIB, 0);
     uint64_t at = 0x30000000;
     long a = cairn_vm_map(h, 4 * KIB, 4 * KIB, at, RW, CAIRN_MAP_FIXED);
 
@@ -703,7 +704,7 @@ kernel_writes(long h, uint64_t addr)
 static void
 vm_unmap_of_the_middle_page_keeps_the_outer_pages(void)
 {
-    long h = cairn_memobj_create(12 * KIB);
+    long h = cairn_memobj_create(12 * KIB, 0);
     uint64_t at = 0x31000000;
     long a = cairn_vm_map(h, 0, 12 * KIB, at, RW, CAIRN_MAP_FIXED);
 
@@ -738,7 +739,7 @@ vm_unmap_of_the_middle_page_keeps_the_outer_pages(void)
 static void
 vm_protect_of_part_of_a_mapping_changes_only_that_part(void)
 {
-    long h = cairn_memobj_create(16 * KIB);
+    long h = cairn_memobj_create(16 * KIB, 0);
     long ro = cairn_handle_dup(h, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
     uint64_t at = 0x32000000;
     long a = cairn_vm_map(h, 0, 12 * KIB, at, RW, CAIRN_MAP_FIXED);
@@ -787,7 +788,7 @@ vm_protect_of_part_of_a_mapping_changes_only_that_part(void)
 static void
 vm_unmap_of_an_empty_range_succeeds(void)
 {
-    long h = cairn_memobj_create(4 * KIB);
+    long h = cairn_memobj_create(4 * KIB, 0);
     uint64_t at = 0x33000000;
 
     expect_ret("vm_unmap of nothing", cairn_vm_unmap(at, 64 * KIB), 0);
@@ -806,11 +807,18 @@ vm_unmap_of_an_empty_range_succeeds(void)
 
 /* --- boot modules and processes ------------------------------------------------------------- */
 
-/* init's own image, a boot module: the children here are copies of init. */
+/* init's own image, a boot module. */
 static long
 find_init_module(void)
 {
     return cairn_boot_module("init", NULL);
+}
+
+/* The test child's image (tests/child): the children here run it. */
+static long
+find_child_module(void)
+{
+    return cairn_boot_module("child", NULL);
 }
 
 /* init hands its test programs the handles it got itself, in its layout. */
@@ -847,10 +855,10 @@ boot_modules_are_read_only_handles(void)
 static void
 child_exit_status_arrives_through_wait(void)
 {
-    long img = find_init_module(), child;
+    long img = find_child_module(), child;
     int64_t status = -1;
 
-    child = cairn_process_spawn(img, 0, CAIRN_INIT_EXIT);
+    child = cairn_process_spawn(img, 0, CHILD_EXIT);
     if (child < 0) {
         test_fail("process_spawn returned %ld", child);
         return;
@@ -864,10 +872,10 @@ child_exit_status_arrives_through_wait(void)
 static void
 faulting_child_dies_and_parent_goes_on(void)
 {
-    long img = find_init_module(), child;
+    long img = find_child_module(), child;
     int64_t status = 0;
 
-    child = cairn_process_spawn(img, 0, CAIRN_INIT_FAULT);
+    child = cairn_process_spawn(img, 0, CHILD_FAULT);
     if (child < 0) {
         test_fail("process_spawn returned %ld", child);
         return;
@@ -881,7 +889,7 @@ faulting_child_dies_and_parent_goes_on(void)
 static void
 executing_data_kills_the_child(void)
 {
-    long child = cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_EXEC_DATA);
+    long child = cairn_process_spawn(find_child_module(), 0, CHILD_EXEC_DATA);
     int64_t status = 0;
 
     if (child < 0) {
@@ -897,10 +905,10 @@ executing_data_kills_the_child(void)
 static void
 process_wait_times_out_then_succeeds(void)
 {
-    long img = find_init_module(), child;
+    long img = find_child_module(), child;
     int64_t status = 0;
 
-    child = cairn_process_spawn(img, 0, CAIRN_INIT_SLEEP);
+    child = cairn_process_spawn(img, 0, CHILD_SLEEP);
     if (child < 0) {
         test_fail("process_spawn returned %ld", child);
         return;
@@ -917,7 +925,7 @@ process_wait_times_out_then_succeeds(void)
 }
 
 /*
- * A copy of init whose executable segments are made writable too: W^X
+ * A copy of the test child whose executable segments are made writable too: W^X
  * must refuse it in the kernel's loader (process_spawn) and in libc's
  * (cairn_spawn_elf, through vm_map_into). The same copy unchanged spawns,
  * so the flags are what is refused.
@@ -932,22 +940,22 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
     };
     struct cairn_debug_stats before = stats_now();
     uint64_t size = 0, mapped;
-    long img = cairn_boot_module("init", &size), copy, src, dst, child;
+    long img = cairn_boot_module("child", &size), copy, src, dst, child;
     unsigned patched = 0;
     int64_t status = -1;
 
     mapped = (size + 4095) & ~4095ull;
-    copy = cairn_memobj_create(mapped);
+    copy = cairn_memobj_create(mapped, 0);
     src = img < 0 ? img : cairn_vm_map(img, 0, mapped, 0, CAIRN_PROT_READ, 0);
     dst = copy < 0 ? copy : cairn_vm_map(copy, 0, mapped, 0, RW, 0);
     if (src < 0 || dst < 0) {
-        test_fail("no copy of init: %ld %ld", src, dst);
+        test_fail("no copy of the child: %ld %ld", src, dst);
         return;
     }
     memcpy((void *)dst, (const void *)src, size);
     cairn_vm_unmap((uint64_t)src, mapped);
 
-    child = cairn_process_spawn(copy, size, CAIRN_INIT_EXIT);
+    child = cairn_process_spawn(copy, size, CHILD_EXIT);
     expect_ret("spawn of the unchanged copy", child < 0 ? child : 0, 0);
     if (child >= 0) {
         expect_ret("its end", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
@@ -966,13 +974,13 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
     }
     if (!patched)
         test_fail("init has no executable segment to patch");
-    child = cairn_process_spawn(copy, size, CAIRN_INIT_EXIT);
+    child = cairn_process_spawn(copy, size, CHILD_EXIT);
     expect_ret("process_spawn of a W+X segment", child, -CAIRN_EINVAL);
     if (child >= 0) {
         cairn_process_wait(child, 5000 * MS_NS, NULL);
         cairn_handle_close(child);
     }
-    child = cairn_spawn_elf(copy, size, CAIRN_INIT_EXIT, NULL, 0, NULL);
+    child = cairn_spawn_elf(copy, size, CHILD_EXIT, NULL, 0, NULL);
     if (child >= 0) {
         test_fail("cairn_spawn_elf started a W+X segment");
         cairn_process_wait(child, 5000 * MS_NS, NULL);
@@ -986,7 +994,7 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
 static void
 process_calls_refuse_bad_arguments(void)
 {
-    long junk = cairn_memobj_create(8192), img = find_init_module();
+    long junk = cairn_memobj_create(8192, 0), img = find_child_module();
     long a = cairn_vm_map(junk, 0, 8192, 0, RW, 0);
 
     if (a > 0)
@@ -998,7 +1006,7 @@ process_calls_refuse_bad_arguments(void)
     expect_ret("spawn from a truncated image", cairn_process_spawn(img, 1024, 0), -CAIRN_EINVAL);
     expect_ret("wait on a memory object", cairn_process_wait(junk, 0, NULL), -CAIRN_EWRONGTYPE);
     expect_ret("wait on a bad handle", cairn_process_wait(-5, 0, NULL), -CAIRN_EBADH);
-    long child = cairn_process_spawn(img, 0, CAIRN_INIT_EXIT);
+    long child = cairn_process_spawn(img, 0, CHILD_EXIT);
     long nowait = child >= 0 ? cairn_handle_dup(child, CAIRN_RIGHT_READ) : -1;
     expect_ret("wait without WAIT", cairn_process_wait(nowait, 0, NULL), -CAIRN_ERIGHTS);
     if (child >= 0)
@@ -1038,7 +1046,7 @@ notify_signals_accumulate_and_wait_takes_them_all(void)
 static void
 notify_calls_check_type_rights_and_pointers(void)
 {
-    long n = cairn_notify_create(), mo = cairn_memobj_create(4096);
+    long n = cairn_notify_create(), mo = cairn_memobj_create(4096, 0);
     long signal_only = cairn_handle_dup(n, CAIRN_RIGHT_SIGNAL);
     uint64_t bits = 0;
 
@@ -1122,7 +1130,7 @@ ipc_call_checks_every_handle_before_moving_any(void)
 {
     long ep = cairn_endpoint_create();
     long send = cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL);
-    long mo = cairn_memobj_create(4096), other = cairn_memobj_create(4096);
+    long mo = cairn_memobj_create(4096, 0), other = cairn_memobj_create(4096, 0);
     long no_transfer = cairn_handle_dup(other, CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE);
     struct cairn_msg_ext ext = {0};
     struct cairn_msg m = {{0}, &ext};
@@ -1173,7 +1181,7 @@ static void
 revoke_ends_every_handle_derived_from_a_borrow(void)
 {
     const uint32_t lend = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE;
-    long mo = cairn_memobj_create(4096);
+    long mo = cairn_memobj_create(4096, 0);
     long borrowed = cairn_handle_borrow(mo, lend);
     long copy = cairn_handle_dup(borrowed, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
     struct cairn_handle_info info;
@@ -1311,7 +1319,7 @@ resource_create_carves_sub_ranges_and_never_widens(void)
     nomanage = cairn_handle_dup(rtc, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE);
     expect_ret("resource_create without MANAGE", cairn_resource_create(nomanage, RTC_DATA, 1),
                -CAIRN_ERIGHTS);
-    mo = cairn_memobj_create(4096);
+    mo = cairn_memobj_create(4096, 0);
     expect_ret("resource_create from a memory object", cairn_resource_create(mo, 0, 1),
                -CAIRN_EWRONGTYPE);
     expect_ret("resource_create from a bad handle", cairn_resource_create(-7, 0, 1), -CAIRN_EBADH);
@@ -1411,14 +1419,13 @@ out:
     cairn_handle_close(io);
 }
 
-/* A child that reads one port after 200 ms (init.h, CAIRN_INIT_PORT_IN);
+/* A child that reads one port after 200 ms (child.h, CHILD_PORT_IN);
  * grant, if >= 0, is given to it first (or given and taken back). Its exit
  * status: 0, or a #GP's. */
 static int64_t
 child_reads_port(uint16_t port, long grant, int withdraw)
 {
-    long child =
-        cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_PORT_IN | (uint64_t)port << 16);
+    long child = cairn_process_spawn(find_child_module(), 0, CHILD_ARG(CHILD_PORT_IN, port));
     int64_t status = 12345;
 
     if (child < 0) {
@@ -1466,7 +1473,7 @@ ioport_enable_checks_handles_rights_and_grants(void)
     long io = cairn_resource_create(find_handle_of_type(CAIRN_OBJ_IOPORT), 0x80, 1);
     long ro = cairn_handle_dup(io, CAIRN_RIGHT_READ);
     long n = cairn_notify_create();
-    long child = cairn_process_spawn(find_init_module(), 0, CAIRN_INIT_EXIT);
+    long child = cairn_process_spawn(find_child_module(), 0, CHILD_EXIT);
     long waitonly = cairn_handle_dup(child, CAIRN_RIGHT_WAIT);
 
     expect_ret("enable 2", cairn_ioport_enable(io, -1, 2), -CAIRN_EINVAL);
@@ -1632,7 +1639,8 @@ static void
 dma_memory_is_contiguous_zeroed_and_reports_its_address(void)
 {
     long phys = find_handle_of_type(CAIRN_OBJ_PHYS_RANGE);
-    long dma = cairn_memobj_create_dma(phys, 5 * 4096, 0), low, plain = cairn_memobj_create(4096);
+    long dma = cairn_memobj_create_dma(phys, 5 * 4096, 0), low,
+         plain = cairn_memobj_create(4096, 0);
     long at, a;
 
     expect_ret("memobj_create_dma(5 pages)", dma >= 0 ? 0 : dma, 0);

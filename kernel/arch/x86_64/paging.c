@@ -108,6 +108,24 @@ pt_check(uint64_t va, uint64_t pa, uint64_t align)
 }
 
 int
+pt_map(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t flags)
+{
+    int err = pt_check(va, pa, 4096);
+    uint64_t *pte, *up;
+
+    if (err)
+        return err;
+    pte = pt_walk(pt, va, 1, true, &err, &up);
+    if (!pte)
+        return err;
+    if (*pte & PTE_P)
+        return -CAIRN_EEXIST;
+    *pte = pa | (flags & PTE_LEAF_FLAGS) | PTE_P;
+    pt_count_inc(up);
+    return 0;
+}
+
+int
 pt_map_large(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t flags)
 {
     int err = pt_check(va, pa, 0x200000);
@@ -179,12 +197,6 @@ pt_map_run(struct pagetable *pt, uint64_t va, uint64_t pa, unsigned n, uint64_t 
         pte[i] = (pa + (uint64_t)i * 4096) | flags;
     *up += n * COUNT_ONE; /* a last-level table is never the root */
     return 0;
-}
-
-int
-pt_map(struct pagetable *pt, uint64_t va, uint64_t pa, uint64_t flags)
-{
-    return pt_map_run(pt, va, pa, 1, flags);
 }
 
 int

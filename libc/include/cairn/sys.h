@@ -51,7 +51,8 @@ long cairn_handle_info(long handle, struct cairn_handle_info *info);
 
 /* Memory objects and mappings (include/cairn/vm.h). vm_map returns the
  * address mapped (a negative error on failure). */
-long cairn_memobj_create(uint64_t size);
+/* flags: 0, or CAIRN_MEMOBJ_ON_TOUCH to be charged page by page (<cairn/vm.h>). */
+long cairn_memobj_create(uint64_t size, uint32_t flags);
 long cairn_vm_map(long memobj, uint64_t offset, uint64_t size, uint64_t addr, uint32_t prot,
                   uint32_t flags);
 long cairn_vm_unmap(uint64_t addr, uint64_t size);

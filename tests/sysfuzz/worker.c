@@ -41,7 +41,7 @@ static volatile int go;
 static long
 map_fresh(uint64_t addr, uint64_t size, uint32_t prot)
 {
-    long obj = cairn_memobj_create(size), ret;
+    long obj = cairn_memobj_create(size, 0), ret;
 
     if (obj < 0)
         return obj;

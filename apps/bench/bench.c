@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * User-mode benchmarks, run by init when the kernel was booted with `bench`
- * (make bench). Each figure is the median over n timed operations, read
+ * User-mode benchmarks, the program bench, run by init when the kernel was
+ * booted with `bench` (make bench). Each figure is the median over n timed operations, read
  * with rdtsc; under QEMU's -icount shift=0 the TSC ticks once per guest
  * instruction, so a figure is a deterministic instruction count. One line
  * per figure: "name: <median> cycles, n=<iterations>" (docs/benchmarks.md).
@@ -50,29 +50,35 @@ report(const char *name, unsigned n)
 }
 
 long
-bench_spawn_peer(enum bench_peer_role role, const long *handles, unsigned n)
+bench_spawn_peer(enum bench_role role, const long *handles, unsigned n)
 {
     uint64_t size = 0;
-    long image = cairn_boot_module("init", &size);
+    long image = cairn_boot_module("bench", &size);
 
     if (image < 0)
         return image;
-    return cairn_spawn_elf(image, size, CAIRN_INIT_BENCH_PEER | (uint64_t)role << 16, handles, n,
-                           NULL);
+    return cairn_spawn_elf(image, size, BENCH_ROLE_ARG(role), handles, n, NULL);
 }
 
-int
-bench_peer_main(unsigned long flags)
+/* What a second process does, by its role; its exit status. */
+static int
+bench_role_main(enum bench_role role)
 {
     long handles[RING_PEER_HANDLES];
 
-    switch (flags >> 16) {
+    switch (role) {
     case BENCH_PEER_RING:
         for (unsigned i = 0; i < RING_PEER_HANDLES; i++)
             handles[i] = BENCH_PEER_HANDLE_FIRST + (long)i;
         return bench_ring_peer(handles);
     case BENCH_PEER_ECHO:
         return bench_echo_peer();
+    case BENCH_ROLE_EXIT:
+        return 0;
+    case BENCH_ROLE_YIELDER:
+        for (int i = 0; i < 1100; i++)
+            cairn_thread_yield();
+        return 0;
     }
     return 1;
 }
@@ -94,7 +100,7 @@ static void
 bench_page_fault(void)
 {
     const unsigned n = 256;
-    long h = cairn_memobj_create(n * 4096ul);
+    long h = cairn_memobj_create(n * 4096ul, 0);
     long a = cairn_vm_map(h, 0, n * 4096ul, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
 
     if (h < 0 || a < 0) {
@@ -117,7 +123,7 @@ static void
 bench_map_touch_unmap(void)
 {
     const unsigned n = 200;
-    long h = cairn_memobj_create(4096);
+    long h = cairn_memobj_create(4096, 0);
 
     for (unsigned i = 0; i < n; i++) {
         uint64_t t0 = bench_rdtsc();
@@ -138,7 +144,7 @@ bench_process_spawn_exit(long image)
 
     for (unsigned i = 0; i < n; i++) {
         uint64_t t0 = bench_rdtsc();
-        long child = cairn_process_spawn(image, 0, CAIRN_INIT_EXIT);
+        long child = cairn_process_spawn(image, 0, BENCH_ROLE_ARG(BENCH_ROLE_EXIT));
         cairn_process_wait(child, ~0ull, NULL);
         samples[i] = bench_rdtsc() - t0;
         cairn_handle_close(child);
@@ -151,7 +157,7 @@ bench_process_spawn_exit(long image)
 static void
 bench_context_switch_yield(long image)
 {
-    long child = cairn_process_spawn(image, 0, CAIRN_INIT_YIELDER);
+    long child = cairn_process_spawn(image, 0, BENCH_ROLE_ARG(BENCH_ROLE_YIELDER));
 
     cairn_thread_yield(); /* let it start */
     for (unsigned i = 0; i < MAX_SAMPLES; i++) {
@@ -164,11 +170,11 @@ bench_context_switch_yield(long image)
     cairn_handle_close(child);
 }
 
-int
+static int
 bench_run(void)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
-    long image = cairn_boot_module("init", NULL); /* init's own image */
+    long image = cairn_boot_module("bench", NULL); /* this program's own image */
 
     /* make bench boots twice: on one CPU for every figure but one, and on
      * two for the one that needs a second CPU. */
@@ -184,4 +190,15 @@ bench_run(void)
     bench_ipc();
     bench_ring_throughput();
     return 0;
+}
+
+/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
+int main(unsigned long arg);
+
+int
+main(unsigned long arg)
+{
+    unsigned role = BENCH_ROLE_OF(arg);
+
+    return role ? bench_role_main((enum bench_role)role) : bench_run();
 }

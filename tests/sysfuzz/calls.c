@@ -273,6 +273,8 @@ static void
 gen_memobj_create(struct fuzz_thread *ft, struct fuzz_call *c)
 {
     c->a[0] = gen_size(ft);
+    /* Mostly charged in full or on touch; now and then any bits. */
+    c->a[1] = rng_one_in(&ft->call, 16) ? rng_next(&ft->call) : rng_below(&ft->call, 2);
     c->result = RES_HANDLE;
 }
 

@@ -81,7 +81,7 @@ time_calls(const char *name, long ep)
 static long
 start_thread(long (*fn)(void *), void *arg, long cpu)
 {
-    long stack = cairn_memobj_create(STACK_SIZE), at, t;
+    long stack = cairn_memobj_create(STACK_SIZE, 0), at, t;
 
     if (stack < 0)
         return stack;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * init in a test boot (see tests.h). The test programs are started with
+ * init in a test or bench boot (see programs.h). The test programs are started with
  * libc's ELF loader (cairn_spawn_elf), so every test boot also exercises
  * building a process from user space: an empty process, memory mapped
  * into it, handles installed, a thread created and started. Each program
@@ -18,7 +18,7 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 
-#include "tests.h"
+#include "programs.h"
 
 #define SECOND_NS   1000000000ull
 /* A program that takes longer has hung. Ordinary test boots end sooner:
@@ -72,10 +72,10 @@ check_entry_state(void)
           "holds_nothing_past_its_handles", "a handle past the last one the kernel gave");
 }
 
-/* Run one test program to its end; returns its failures (1 if it never
- * reported). */
+/* Run one program to its end, started with arg (CAIRN_INIT_TEST or
+ * CAIRN_INIT_BENCH); returns its failures (1 if it never reported). */
 static int
-run_program(const struct cairn_bootinfo *bi, uint32_t index)
+run_program(const struct cairn_bootinfo *bi, uint32_t index, unsigned long arg)
 {
     const char *name = bi->modules[index].name;
     long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2], child, err;
@@ -87,8 +87,8 @@ run_program(const struct cairn_bootinfo *bi, uint32_t index)
     for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < (long)bi->handle_count; h++)
         handles[n++] = h;
     printf("init: running %s\n", name);
-    child = cairn_spawn_elf(CAIRN_INIT_HANDLE_MODULES + (long)index, bi->modules[index].size,
-                            CAIRN_INIT_TEST, handles, n, NULL);
+    child = cairn_spawn_elf(CAIRN_INIT_HANDLE_MODULES + (long)index, bi->modules[index].size, arg,
+                            handles, n, NULL);
     if (child < 0) {
         printf("FAIL program/%s: cannot start it (%s)\n", name, cairn_error_name((int)child));
         return 1;
@@ -115,7 +115,6 @@ run_program(const struct cairn_bootinfo *bi, uint32_t index)
     return 1;
 }
 
-/* Is word one of the space-separated words of the kernel command line? */
 int
 init_run_tests(void)
 {
@@ -127,8 +126,21 @@ init_run_tests(void)
     for (uint32_t i = 0; bi && i < bi->module_count; i++) {
         if (fuzz ? strcmp(bi->modules[i].name, "fuzz") == 0
                  : strncmp(bi->modules[i].name, "test-", 5) == 0)
-            failures += run_program(bi, i);
+            failures += run_program(bi, i, CAIRN_INIT_TEST);
     }
     printf("init: tests done, %d failed\n", failures);
     return failures;
+}
+
+int
+init_run_bench(void)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+
+    for (uint32_t i = 0; bi && i < bi->module_count; i++) {
+        if (strcmp(bi->modules[i].name, "bench") == 0)
+            return run_program(bi, i, CAIRN_INIT_BENCH);
+    }
+    printf("FAIL program/bench: no boot module named bench\n");
+    return 1;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef CAIRN_USER_INIT_TESTS_H
-#define CAIRN_USER_INIT_TESTS_H
+#ifndef CAIRN_SERVERS_INIT_PROGRAMS_H
+#define CAIRN_SERVERS_INIT_PROGRAMS_H
 
 /*
  * A test boot: check init's own entry state, then run every boot module
@@ -12,5 +12,10 @@
  * system call fuzzer (boot module `fuzz`) instead.
  */
 int init_run_tests(void);
+
+/* A bench boot: run the benchmarks, the program in boot module `bench`
+ * (apps/bench), to its end; returns its status, or 1 if it could not
+ * start, crashed or hung. */
+int init_run_bench(void);
 
 #endif

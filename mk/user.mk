@@ -1,14 +1,24 @@
-# User space: libc, the init program, the user-mode test programs and the
-# system call fuzzer (included from the top Makefile).
+# User space (included from the top Makefile): libc and every program.
+#
+# A program is a folder with a small NAME.mk that adds NAME to PROGRAMS and
+# lists its sources in NAME_SRCS:
+#
+#     PROGRAMS += init
+#     init_SRCS := $(sort $(wildcard servers/init/*.c))
+#
+# One template rule (user_program below) links each into
+# $(BUILD)/user/NAME.elf, the boot module NAME; adding a program touches
+# only its folder. The folders (docs/architecture.md, "The tree"):
+# servers/, drivers/ and apps/ for the system's programs, tests/child (the
+# test child) and tests/sysfuzz (the system call fuzzer, boot module
+# `fuzz`). Each tests/os/<name>.c but the shared harness.c is a test
+# program of its own, tests/<name>.elf, linked with the harness; the ISO
+# carries it as the boot module test-<name>, which init runs in a test
+# boot.
 #
 # Everything lands in $(BUILD)/user/: objects mirror their source paths
 # ($(BUILD)/user/libc/stdio.c.o), libc.a is the C library, user.ld the
-# linker script after cpp, init.elf the boot module. Each tests/os/<name>.c
-# but the shared harness.c is one test program, tests/<name>.elf, linked
-# with the harness; the ISO carries it as the boot module test-<name>,
-# which init runs in a test boot. user/fuzz/*.c is the system call fuzzer,
-# fuzz.elf, the boot module fuzz, which init runs instead of the tests
-# when `fuzz` is on the command line (docs/testing.md).
+# linker script after cpp.
 #
 # Flags, and why they differ from the kernel's:
 #   - SSE stays on (no -mgeneral-regs-only): the kernel saves each user
@@ -23,7 +33,6 @@
 #     stand (string.c, printf.c).
 
 USER_BUILD := $(BUILD)/user
-USER_INIT  := $(USER_BUILD)/init.elf
 USER_LIBC  := $(USER_BUILD)/libc.a
 USER_LDS   := $(USER_BUILD)/user.ld
 USER_CRT0  := $(USER_BUILD)/libc/arch/x86_64/crt0.S.o
@@ -42,28 +51,34 @@ LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c
              kernel/lib/string.c kernel/lib/printf.c
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
-INIT_SRCS := $(sort $(wildcard user/init/*.c))
-INIT_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(INIT_SRCS))
-
 TEST_HARNESS_OBJS := $(USER_BUILD)/tests/os/harness.c.o
 TEST_PROG_SRCS := $(sort $(filter-out tests/os/harness.c,$(wildcard tests/os/*.c)))
 USER_TESTS := $(patsubst tests/os/%.c,$(USER_BUILD)/tests/%.elf,$(TEST_PROG_SRCS))
 
-FUZZ_SRCS := $(sort $(wildcard user/fuzz/*.c))
-FUZZ_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(FUZZ_SRCS))
-USER_FUZZ := $(USER_BUILD)/fuzz.elf
+PROGRAMS :=
+include $(sort $(wildcard servers/*/*.mk drivers/*/*.mk apps/*/*.mk)) tests/child/child.mk \
+    tests/sysfuzz/sysfuzz.mk
+
+USER_INIT  := $(USER_BUILD)/init.elf
+USER_FUZZ  := $(USER_BUILD)/fuzz.elf
+USER_BENCH := $(USER_BUILD)/bench.elf
+USER_PROGRAMS := $(foreach p,$(PROGRAMS),$(USER_BUILD)/$(p).elf)
 
 # The initfs: one tar module that can carry every program (tools/mkinitfs.sh).
 USER_INITFS := $(BUILD)/initfs.tar
 
-# NAME=PATH boot modules for tools/mkiso.sh: init, every test program, the
-# fuzzer, the initfs.
-USER_MODULES := init=$(USER_INIT) \
-    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t)) fuzz=$(USER_FUZZ) \
-    initfs.tar=$(USER_INITFS)
+# NAME=PATH boot modules for tools/mkiso.sh: every program (init first: the
+# kernel starts the module named init), every test program, and the initfs
+# that carries them all again.
+USER_PROGRAM_MODULES := init=$(USER_INIT) \
+    $(foreach p,$(filter-out init,$(PROGRAMS)),$(p)=$(USER_BUILD)/$(p).elf) \
+    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t))
+USER_MODULES := $(USER_PROGRAM_MODULES) initfs.tar=$(USER_INITFS)
 
-# Per-directory additions (pattern-specific variables).
+# Per-directory additions (pattern-specific variables). The test programs
+# and the kernel's own tests share the test child's roles (tests/child/child.h).
 $(USER_BUILD)/kernel/lib/%.c.o: USER_CFLAGS += -Ikernel
+$(USER_BUILD)/tests/os/%.c.o: USER_CFLAGS += -Itests
 
 # The kernel's $(BUILD)/.deps-ok stamp; DEPS_STAMP itself is defined after
 # this file is included, too late for a prerequisite list.
@@ -71,12 +86,12 @@ USER_DEPS := $(BUILD)/.deps-ok
 
 # Objects depend on this file, so changed flags rebuild them. The stem is
 # shorter than the kernel's $(BUILD)/%.c.o, so GNU make prefers these rules.
-$(USER_BUILD)/%.c.o: %.c user/user.mk | $(USER_DEPS)
+$(USER_BUILD)/%.c.o: %.c mk/user.mk | $(USER_DEPS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(USER_BUILD)/%.S.o: %.S user/user.mk | $(USER_DEPS)
+$(USER_BUILD)/%.S.o: %.S mk/user.mk | $(USER_DEPS)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
@@ -86,17 +101,21 @@ $(USER_LIBC): $(LIBC_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # cpp gives the linker script CAIRN_USER_BASE from include/cairn/init.h.
-$(USER_LDS): libc/arch/x86_64/user.ld include/cairn/init.h user/user.mk
+$(USER_LDS): libc/arch/x86_64/user.ld include/cairn/init.h mk/user.mk
 	@mkdir -p $(@D)
 	@echo "  CPP     $@"
 	$(Q)$(CC) -E -P -undef -nostdinc -x c -Iinclude $< -o $@
 
 # tools/check-user-elf.sh enforces what the kernel's loader requires (ET_EXEC,
 # segments at or above CAIRN_USER_BASE, no RWX, no page shared by two segments).
-$(USER_INIT): $(USER_CRT0) $(INIT_OBJS) $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
-	@echo "  LD      $@"
-	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(INIT_OBJS) $(USER_LIBC)
-	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
+define user_program
+$(1)_OBJS := $$(patsubst %,$$(USER_BUILD)/%.o,$$($(1)_SRCS))
+$$(USER_BUILD)/$(1).elf: $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBC) $$(USER_LDS) tools/check-user-elf.sh
+	@echo "  LD      $$@"
+	$$(Q)$$(CC) $$(USER_LDFLAGS) -o $$@ $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBC)
+	$$(Q)sh tools/check-user-elf.sh $$@ || { rm -f $$@; exit 1; }
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call user_program,$(p))))
 
 $(USER_BUILD)/tests/%.elf: $(USER_CRT0) $(USER_BUILD)/tests/os/%.c.o $(TEST_HARNESS_OBJS) \
                            $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
@@ -106,19 +125,18 @@ $(USER_BUILD)/tests/%.elf: $(USER_CRT0) $(USER_BUILD)/tests/os/%.c.o $(TEST_HARN
 	    $(TEST_HARNESS_OBJS) $(USER_LIBC)
 	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
 
-$(USER_FUZZ): $(USER_CRT0) $(FUZZ_OBJS) $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
-	@echo "  LD      $@"
-	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(FUZZ_OBJS) $(USER_LIBC)
-	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
+# Objects are never intermediate: make must not delete them after a link
+# (which made every make rebuild the test programs).
+.SECONDARY: $(foreach p,$(PROGRAMS),$($(p)_OBJS)) $(TEST_HARNESS_OBJS) \
+    $(patsubst %,$(USER_BUILD)/%.o,$(TEST_PROG_SRCS))
 
 # Every program under its module name, and a filler that makes the module
 # several MiB, so the tests see a big module pass through intact.
-$(USER_INITFS): $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) tools/mkinitfs.sh
+$(USER_INITFS): $(USER_PROGRAMS) $(USER_TESTS) tools/mkinitfs.sh
 	@echo "  TAR     $@"
-	$(Q)sh tools/mkinitfs.sh $@ init=$(USER_INIT) \
-	    $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t)) fuzz=$(USER_FUZZ)
+	$(Q)sh tools/mkinitfs.sh $@ $(USER_PROGRAM_MODULES)
 
 .PHONY: user
-user: $(USER_INIT) $(USER_TESTS) $(USER_FUZZ) $(USER_INITFS)
+user: $(USER_PROGRAMS) $(USER_TESTS) $(USER_INITFS)
 
 -include $(shell find $(USER_BUILD) -name '*.d' 2>/dev/null)

@@ -58,7 +58,7 @@ bench_ring_throughput(void)
     int64_t status = -1;
     struct ring r;
 
-    mem = cairn_memobj_create(BENCH_RING_MEM);
+    mem = cairn_memobj_create(BENCH_RING_MEM, 0);
     mine = cairn_notify_create();
     theirs = cairn_notify_create();
     if (mem >= 0)

@@ -360,7 +360,7 @@ warm_handle_table(void)
 static long
 supervisor_setup(struct supervisor *sv)
 {
-    long ctl = cairn_memobj_create(FUZZ_PAGE), addr;
+    long ctl = cairn_memobj_create(FUZZ_PAGE, 0), addr;
 
     if (ctl < 0)
         return ctl;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ring_throughput_mbps benchmark (bench_ring.c): init streams records
+ * The ring_throughput_mbps benchmark (bench_ring.c): bench streams records
  * to a peer process (bench.h, BENCH_PEER_RING) through a ring in a shared
  * memory object.
  */
-#ifndef CAIRN_USER_INIT_BENCH_RING_H
-#define CAIRN_USER_INIT_BENCH_RING_H
+#ifndef CAIRN_APPS_BENCH_RING_H
+#define CAIRN_APPS_BENCH_RING_H
 
 /* What the peer is given, in this order. */
 enum {

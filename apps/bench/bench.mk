@@ -1,0 +1,3 @@
+# The user-mode benchmarks (make bench, docs/benchmarks.md): boot module `bench`.
+PROGRAMS += bench
+bench_SRCS := $(sort $(wildcard apps/bench/*.c))

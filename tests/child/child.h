@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The test child: a small program (boot module `child`) that in-kernel and
+ * user-mode tests start to watch a process live, fault and end. Its start
+ * argument (rdi, the third argument of process_spawn) names one role in
+ * bits 0-15 and a role's parameter in bits 16-31. A private contract of
+ * the tests, not part of the kernel's ABI.
+ */
+#ifndef CAIRN_TESTS_CHILD_H
+#define CAIRN_TESTS_CHILD_H
+
+enum child_role {
+    CHILD_EXIT = 1,      /* exit at once with status 0 */
+    CHILD_FAULT = 2,     /* die by writing to its own code */
+    CHILD_SLEEP = 3,     /* sleep 100 ms, then exit with status 7 */
+    CHILD_EXEC_DATA = 4, /* die by jumping into its own data */
+    CHILD_PORT_IN = 5,   /* sleep 200 ms, read the port in bits 16-31, exit 0 */
+};
+
+/* The start argument for role with parameter. */
+#define CHILD_ARG(role, param) ((unsigned long)(role) | (unsigned long)(param) << 16)
+
+/* An argument no role has: the child exits with this status. */
+#define CHILD_STATUS_NO_ROLE 99
+
+#endif
