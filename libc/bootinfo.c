@@ -20,7 +20,8 @@ cairn_bootinfo(void)
         return NULL;
     info = (const struct cairn_bootinfo *)a;
     if (info->magic != CAIRN_BOOTINFO_MAGIC || info->version != CAIRN_BOOTINFO_VERSION ||
-        info->module_count > CAIRN_BOOTINFO_MODULES_MAX) {
+        info->module_count > CAIRN_BOOTINFO_MODULES_MAX ||
+        info->handle_count > CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2) {
         cairn_vm_unmap((uint64_t)a, 4096);
         info = NULL;
     }

@@ -352,6 +352,24 @@ cairn_process_max_prio(long process, uint32_t max)
     return cairn_syscall2(CAIRN_SYS_process_max_prio, process, (long)max);
 }
 
+long
+cairn_klog_read(long console, uint64_t seq, void *buf, size_t len)
+{
+    return cairn_syscall4(CAIRN_SYS_klog_read, console, (long)seq, (long)buf, (long)len);
+}
+
+long
+cairn_console_claim(long console, uint32_t device)
+{
+    return cairn_syscall2(CAIRN_SYS_console_claim, console, (long)device);
+}
+
+long
+cairn_irq_msi(long irq, struct cairn_irq_msi *msi)
+{
+    return cairn_syscall2(CAIRN_SYS_irq_msi, irq, (long)msi);
+}
+
 /* SYS_ZEROS_n: n zero arguments, which fit any integer or pointer parameter. */
 #define SYS_ZEROS_0
 #define SYS_ZEROS_1 0

@@ -65,11 +65,16 @@ USER_FUZZ  := $(USER_BUILD)/fuzz.elf
 USER_BENCH := $(USER_BUILD)/bench.elf
 USER_PROGRAMS := $(foreach p,$(PROGRAMS),$(USER_BUILD)/$(p).elf)
 
+# The initfs: one tar module that can carry every program (tools/mkinitfs.sh).
+USER_INITFS := $(BUILD)/initfs.tar
+
 # NAME=PATH boot modules for tools/mkiso.sh: every program (init first: the
-# kernel starts the module named init), and every test program.
-USER_MODULES := init=$(USER_INIT) \
+# kernel starts the module named init), every test program, and the initfs
+# that carries them all again.
+USER_PROGRAM_MODULES := init=$(USER_INIT) \
     $(foreach p,$(filter-out init,$(PROGRAMS)),$(p)=$(USER_BUILD)/$(p).elf) \
     $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t))
+USER_MODULES := $(USER_PROGRAM_MODULES) initfs.tar=$(USER_INITFS)
 
 # Per-directory additions (pattern-specific variables). The test programs
 # and the kernel's own tests share the test child's roles (tests/child/child.h).
@@ -126,7 +131,13 @@ $(USER_BUILD)/tests/%.elf: $(USER_CRT0) $(USER_BUILD)/tests/os/%.c.o $(TEST_HARN
 .SECONDARY: $(foreach p,$(PROGRAMS),$($(p)_OBJS)) $(TEST_HARNESS_OBJS) \
     $(patsubst %,$(USER_BUILD)/%.o,$(TEST_PROG_SRCS))
 
+# Every program under its module name, and a filler that makes the module
+# several MiB, so the tests see a big module pass through intact.
+$(USER_INITFS): $(USER_PROGRAMS) $(USER_TESTS) tools/mkinitfs.sh
+	@echo "  TAR     $@"
+	$(Q)sh tools/mkinitfs.sh $@ $(USER_PROGRAM_MODULES)
+
 .PHONY: user
-user: $(USER_PROGRAMS) $(USER_TESTS)
+user: $(USER_PROGRAMS) $(USER_TESTS) $(USER_INITFS)
 
 -include $(shell find $(USER_BUILD) -name '*.d' 2>/dev/null)

@@ -95,6 +95,7 @@ if [ -z "${USER_MODULES:-}" ]; then
     for t in build/user/tests/*.elf; do
         [ -f "$t" ] && USER_MODULES="$USER_MODULES test-$(basename "$t" .elf)=$t"
     done
+    [ -f build/initfs.tar ] && USER_MODULES="$USER_MODULES initfs.tar=build/initfs.tar"
 fi
 
 mkiso() { # mkiso NAME CMDLINE
@@ -256,7 +257,8 @@ fuzz() {
         boot "fuzz-$1" "$out/fuzz-$1.iso" bios "$3" 256M 180
     fi
     log="$out/fuzz-$1.log"
-    result=$(grep -a '^fuzz: result: ' "$log" | tail -1 | tr -d '\r')
+    # A worker's debug_write of dots with no newline may come just before it.
+    result=$(grep -a 'fuzz: result: ' "$log" | tail -1 | tr -d '\r' | sed 's/^.*fuzz: result: /fuzz: result: /')
     replay="replay: make fuzz FUZZ_SEED=$2 FUZZ_CALLS=$4 FUZZ_SMP=$3"
     if grep -aqE '\*\*\* (kernel |system halted|fault while)' "$log"; then
         fail "fuzz/$1" "seed $2: kernel crash: $(grep -aE '\*\*\* (kernel |fault while)' "$log" |

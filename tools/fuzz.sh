@@ -67,7 +67,8 @@ fuzz_boot() {
         --timeout "$limit" --icount "$icount"
     status=$?
     [ -f "$log" ] || : > "$log"
-    result=$(grep -a '^fuzz: result: ' "$log" | tail -1 | tr -d '\r')
+    # A worker's debug_write of dots with no newline may come just before it.
+    result=$(grep -a 'fuzz: result: ' "$log" | tail -1 | tr -d '\r' | sed 's/^.*fuzz: result: /fuzz: result: /')
     made=$(printf '%s' "$result" | sed -n 's/^fuzz: result: \([0-9]*\) calls.*/\1/p')
     if [ -z "$made" ]; then
         made=$(grep -a '^fuzz: progress: ' "$log" | tail -1 | sed -n 's/.*: \([0-9]*\) calls.*/\1/p')

@@ -4,7 +4,8 @@
 #   run   boot with the serial console on this terminal (a window too when
 #         a display is available)
 #   gdb   boot paused with a gdb stub on :1234 and attach gdb
-#   test  no display, serial to --log, leave through isa-debug-exit; exits
+#   test  no display, serial to --log, an edu device (PCI, MSI) for the
+#         MSI test, leave through isa-debug-exit; exits
 #         with QEMU's status (33 pass, 35 fail, 124 time-out); --icount 1
 #         runs with -icount shift=0,sleep=off (make bench)
 # KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
@@ -70,7 +71,9 @@ gdb)
     kill "$qemu" 2>/dev/null || true
     ;;
 test)
-    set -- "$@" -display none -serial file:"$log" -monitor none
+    # QEMU's edu device: a PCI device with MSI that raises an interrupt when
+    # told, for the MSI test (tests/os/bootinfo.c); nothing else uses it.
+    set -- "$@" -display none -serial file:"$log" -monitor none -device edu
     status=0
     timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "$@" </dev/null || status=$?
     exit "$status"

@@ -33,17 +33,29 @@
  *                                   the device-access roots (include/cairn/
  *                                   device.h), each with MANAGE, DUPLICATE
  *                                   and TRANSFER: a CAIRN_OBJ_IRQ_RANGE over
- *                                   every GSI the I/O APICs have, a
+ *                                   every GSI number and the MSI slots
+ *                                   (include/cairn/device.h), a
  *                                   CAIRN_OBJ_IOPORT over all 65536 ports
  *                                   (also READ and WRITE), a
  *                                   CAIRN_OBJ_PHYS_RANGE over every physical
  *                                   address the CPU can reach. No other
  *                                   process gets them except from init;
+ *       CAIRN_INIT_HANDLE_CONSOLE   the kernel console (include/cairn/
+ *                                   console.h): READ (the kernel log),
+ *                                   MANAGE (claim a device), DUPLICATE,
+ *                                   TRANSFER;
  *       CAIRN_INIT_HANDLE_MODULES + i   boot module i, in the loader's order
  *                                   (init itself included), as a memory
  *                                   object with READ, MAP, DUPLICATE and
  *                                   TRANSFER; the boot information counts
  *                                   and names them;
+ *       then, only for the devices that exist, device memory objects
+ *                                   with READ, WRITE, MAP, DUPLICATE and
+ *                                   TRANSFER: the framebuffer, then the
+ *                                   PCIe ECAM; the boot information gives
+ *                                   their handles (fb.handle,
+ *                                   acpi.ecam_handle) and handle_count,
+ *                                   one past the last;
  *     and nothing else;
  *   - rflags: IF set, DF clear; the x87/SSE state as after FNINIT, with
  *     MXCSR = 0x1f80 (all exceptions masked, round to nearest);
@@ -71,7 +83,8 @@
 #define CAIRN_INIT_HANDLE_IRQ_ROOT    4
 #define CAIRN_INIT_HANDLE_IOPORT_ROOT 5
 #define CAIRN_INIT_HANDLE_PHYS_ROOT   6
-#define CAIRN_INIT_HANDLE_MODULES     7
+#define CAIRN_INIT_HANDLE_CONSOLE     7
+#define CAIRN_INIT_HANDLE_MODULES     8
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

@@ -58,7 +58,8 @@ enum cairn_right {
     X(IOPORT, 8, "a range of I/O ports")                                 \
     X(QUOTA, 9, "a memory quota that kernel allocations are charged to") \
     X(IRQ_RANGE, 10, "interrupt lines (GSIs) to make irq objects from")  \
-    X(PHYS_RANGE, 11, "physical addresses for device and DMA memory")
+    X(PHYS_RANGE, 11, "physical addresses for device and DMA memory")    \
+    X(CONSOLE, 12, "the kernel console: its log, or a claim on a device")
 
 enum cairn_obj_type {
 #define CAIRN_OBJ_ENUM(name, value, description) CAIRN_OBJ_##name = value,

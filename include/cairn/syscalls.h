@@ -74,7 +74,10 @@
     X(67, process_info, 2)      /* (process, struct cairn_process_info *) -> 0 */           \
     X(68, process_set_name, 3)  /* (process, const char *name, len) -> 0 */                 \
     X(69, thread_set_prio, 2)   /* (thread, priority) -> 0 */                               \
-    X(70, process_max_prio, 2)  /* (process, highest priority its threads may have) -> 0 */
+    X(70, process_max_prio, 2)  /* (process, highest priority its threads may have) -> 0 */ \
+    X(72, klog_read, 4)         /* (console, seq, buf, len) -> bytes: console.h */          \
+    X(73, console_claim, 2)     /* (console, device) -> claim handle: console.h */          \
+    X(74, irq_msi, 2)           /* (irq, struct cairn_irq_msi *) -> 0: device.h */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

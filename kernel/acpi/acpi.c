@@ -34,8 +34,11 @@
 #define MADT_ENTRIES       44u /* header, local APIC address, flags */
 #define HPET_LEN           56u
 #define FADT_V1_LEN        116u /* ACPI 1.0: up to and including Flags */
-#define FADT_X_PMTMR       208u /* X_PM_TMR_BLK, a 12-byte generic address */
-#define FADT_IAPC_REVISION 3    /* the first FADT revision (ACPI 2.0) with IAPC_BOOT_ARCH */
+#define MCFG_ENTRIES       44u  /* the header and 8 reserved bytes */
+#define MCFG_ENTRY_LEN     16u
+#define ECAM_BUS_SIZE      (1ull << 20) /* 32 devices x 8 functions x 4 KiB */
+#define FADT_X_PMTMR       208u         /* X_PM_TMR_BLK, a 12-byte generic address */
+#define FADT_IAPC_REVISION 3            /* the first FADT revision (ACPI 2.0) with IAPC_BOOT_ARCH */
 
 #define GAS_SYSTEM_MEMORY 0
 #define GAS_SYSTEM_IO     1
@@ -413,6 +416,36 @@ acpi_parse_fadt(struct acpi_info *out, const uint8_t *t, uint32_t len)
     acpi_fadt_pm_timer(out, t, len);
 }
 
+/*
+ * MCFG: after the header and 8 reserved bytes, 16-byte entries (base,
+ * segment, first and last bus). The first valid entry for segment 0 is
+ * kept: the ECAM that q35 and most PCs have.
+ */
+static void
+acpi_parse_mcfg(struct acpi_info *out, const uint8_t *t, uint32_t len)
+{
+    for (uint32_t off = MCFG_ENTRIES; off + MCFG_ENTRY_LEN <= len; off += MCFG_ENTRY_LEN) {
+        const uint8_t *e = t + off;
+        uint64_t base = rd64(e);
+        uint16_t segment = rd16(e + 8);
+        uint8_t first = e[10], last = e[11];
+
+        if (segment != 0)
+            continue;
+        if (base == 0 || (base & 0xfff) || last < first ||
+            base + ((uint64_t)last + 1) * ECAM_BUS_SIZE < base) {
+            log_warn("acpi: MCFG entry at %#lx for buses %u-%u is not usable; ignored",
+                     (unsigned long)base, first, last);
+            continue;
+        }
+        out->has_mcfg = true;
+        out->ecam_base = base;
+        out->ecam_bus_first = first;
+        out->ecam_bus_last = last;
+        return;
+    }
+}
+
 static void
 acpi_parse_table(struct acpi_info *out, acpi_map_fn map, uint64_t phys)
 {
@@ -438,6 +471,9 @@ acpi_parse_table(struct acpi_info *out, acpi_map_fn map, uint64_t phys)
             log_warn("acpi: second FADT at %#lx ignored", phys);
         else
             acpi_parse_fadt(out, t, len);
+    } else if (acpi_sig_is(t, "MCFG", 4)) {
+        if (!out->has_mcfg)
+            acpi_parse_mcfg(out, t, len);
     } else {
         log_debug("acpi: table %s (%u bytes) skipped", name, len);
     }

@@ -3,9 +3,10 @@
  * The ACPI static tables the kernel needs, read once at boot.
  *
  * acpi_parse() starts from the RSDP the boot loader copied, follows the XSDT
- * (or the RSDT) and reads three tables: the MADT ("APIC": processors, I/O
- * APICs, interrupt overrides), the HPET table and the FADT ("FACP": SCI, PM
- * timer, RTC century, boot architecture flags). The results are copied into a
+ * (or the RSDT) and reads four tables: the MADT ("APIC": processors, I/O
+ * APICs, interrupt overrides), the HPET table, the FADT ("FACP": SCI, PM
+ * timer, RTC century, boot architecture flags) and the MCFG (where the
+ * PCIe configuration space, the ECAM, is). The results are copied into a
  * struct acpi_info; nothing in it points into firmware memory. AML (the DSDT
  * and SSDTs) is never interpreted.
  *
@@ -110,6 +111,11 @@ struct acpi_info {
     uint8_t century;         /* CMOS index of the RTC century byte; 0 if none */
     uint16_t iapc_boot_arch; /* ACPI_BOOT_* bits; 0 when the FADT predates them */
     uint32_t fadt_flags;
+
+    bool has_mcfg;          /* a PCIe ECAM for PCI segment 0 */
+    uint64_t ecam_base;     /* physical: bus b's configuration space is at + (b << 20) */
+    uint8_t ecam_bus_first; /* the buses the ECAM decodes */
+    uint8_t ecam_bus_last;
 
     unsigned table_count; /* tables examined, the root table included */
     unsigned rejected;    /* of those, refused: bad length, checksum or mapping */

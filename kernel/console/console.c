@@ -2,15 +2,25 @@
 /*
  * Console multiplexing and the kernel log (klog). See console.h.
  *
+ * Every write is recorded in the log ring (klog.c) and then goes to each
+ * device that no process has claimed. A forced write (a panic, once
+ * console_panic_mode() is on, or a fault report) reaches the serial port
+ * whatever the claims: the last words of a dying kernel or process must
+ * not depend on a user-space driver still running.
+ *
  * Lock order: console_lock is a leaf; nothing is called with it held but
- * the output devices.
+ * the output devices and the log ring.
  */
 #include <stdarg.h>
+
+#include <cairn/console.h>
+#include <cairn/errors.h>
 
 #include "arch/x86_64/cpu.h"
 #include "console/console.h"
 #include "console/fbcon.h"
 #include "console/font.h"
+#include "console/klog.h"
 #include "console/serial.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
@@ -23,25 +33,41 @@ static bool console_unlocked; /* set by panic: write without the lock */
 static struct fbcon fb_console;
 static bool fb_attached; /* [console_lock] */
 static enum log_level log_threshold = LOG_INFO;
+static unsigned console_claimed;     /* [console_lock] CAIRN_CONSOLE_* bits claimed */
+static struct klog_ring klog_buffer; /* [console_lock] */
 
 /* Everything printed before the framebuffer came up, replayed onto it. */
 static char history[HISTORY_SIZE]; /* [console_lock] */
 static size_t history_len;         /* [console_lock] */
 
+/* source: CAIRN_KLOG_KERNEL or _USER, | CAIRN_KLOG_FORCED to reach serial
+ * whatever the claims (so does everything after a panic). */
 static void
-console_emit_locked(const char *s, size_t len)
+console_emit_locked(const char *s, size_t len, uint8_t source)
 {
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n')
-            serial_putc('\r');
-        serial_putc(s[i]);
+    bool forced =
+        (source & CAIRN_KLOG_FORCED) || __atomic_load_n(&console_unlocked, __ATOMIC_ACQUIRE);
+    uint8_t shown = 0;
+
+    if (forced || !(console_claimed & CAIRN_CONSOLE_SERIAL)) {
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] == '\n')
+                serial_putc('\r');
+            serial_putc(s[i]);
+        }
+        shown |= CAIRN_CONSOLE_SERIAL;
     }
     if (fb_attached) {
-        fbcon_write(&fb_console, s, len);
+        if (!(console_claimed & CAIRN_CONSOLE_FRAMEBUFFER)) {
+            fbcon_write(&fb_console, s, len);
+            shown |= CAIRN_CONSOLE_FRAMEBUFFER;
+        }
     } else {
         for (size_t i = 0; i < len && history_len < HISTORY_SIZE; i++)
             history[history_len++] = s[i];
     }
+    if (len)
+        klog_ring_append(&klog_buffer, s, len, clock_monotonic_ns(), source, shown);
 }
 
 void
@@ -84,12 +110,18 @@ console_attach_fb(const struct boot_fb *fb, void *mapped)
     return err;
 }
 
+static void
+console_write_from(const char *s, size_t len, uint8_t source)
+{
+    bool irq = console_lock_acquire();
+    console_emit_locked(s, len, source);
+    console_lock_release(irq);
+}
+
 void
 console_write(const char *s, size_t len)
 {
-    bool irq = console_lock_acquire();
-    console_emit_locked(s, len);
-    console_lock_release(irq);
+    console_write_from(s, len, CAIRN_KLOG_KERNEL);
 }
 
 /*
@@ -107,10 +139,55 @@ console_write_lines(const char *s, size_t len)
 
         while (n < len && s[n++] != '\n')
             ;
-        console_write(s, n);
+        console_write_from(s, n, CAIRN_KLOG_USER);
         s += n;
         len -= n;
     }
+}
+
+int
+console_claim(unsigned device)
+{
+    bool irq = console_lock_acquire();
+    int err = 0;
+
+    if (device == CAIRN_CONSOLE_FRAMEBUFFER && !fb_attached)
+        err = -CAIRN_ENOENT;
+    else if (console_claimed & device)
+        err = -CAIRN_EBUSY;
+    else
+        console_claimed |= device;
+    console_lock_release(irq);
+    return err;
+}
+
+void
+console_release(unsigned device)
+{
+    bool irq = console_lock_acquire();
+
+    console_claimed &= ~device;
+    console_lock_release(irq);
+}
+
+size_t
+console_log_copy(uint64_t seq, void *out)
+{
+    bool irq = console_lock_acquire();
+    size_t n = klog_ring_copy(&klog_buffer, seq, out);
+
+    console_lock_release(irq);
+    return n;
+}
+
+uint64_t
+console_log_next_seq(void)
+{
+    bool irq = console_lock_acquire();
+    uint64_t next = klog_buffer.next_seq;
+
+    console_lock_release(irq);
+    return next;
 }
 
 void
@@ -168,7 +245,7 @@ log_level_parse(const char *name)
 void
 klog(enum log_level level, const char *fmt, ...)
 {
-    static const char *const prefix[] = {"debug: ", "", "warning: ", "error: "};
+    static const char *const prefix[] = {"debug: ", "", "warning: ", "error: ", "fault: "};
     char buf[512];
     uint64_t ns;
     size_t n;
@@ -178,7 +255,7 @@ klog(enum log_level level, const char *fmt, ...)
         return;
     ns = clock_monotonic_ns();
     n = (size_t)ksnprintf(buf, sizeof(buf), "[%5lu.%06lu] %s", ns / 1000000000, ns / 1000 % 1000000,
-                          prefix[level & 3]);
+                          prefix[level <= LOG_FAULT ? level : LOG_ERROR]);
     va_start(ap, fmt);
     if (n < sizeof(buf))
         n += (size_t)kvsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
@@ -186,5 +263,6 @@ klog(enum log_level level, const char *fmt, ...)
     if (n >= sizeof(buf) - 1)
         n = sizeof(buf) - 2;
     buf[n++] = '\n';
-    console_write(buf, n);
+    console_write_from(
+        buf, n, level == LOG_FAULT ? CAIRN_KLOG_KERNEL | CAIRN_KLOG_FORCED : CAIRN_KLOG_KERNEL);
 }

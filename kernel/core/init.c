@@ -4,7 +4,8 @@
  * validates it in full (obj/elf.c) and starts it with the handles that
  * include/cairn/init.h lists: its own process and thread, the boot
  * information (include/cairn/bootinfo.h), the root memory quota, the
- * device-access roots and the boot modules. A malformed
+ * device-access roots, the console, the boot modules and device memory
+ * for the framebuffer and the PCIe ECAM. A malformed
  * image is refused with a message, and the kernel carries on without it.
  */
 #include <cairn/bootinfo.h>
@@ -14,7 +15,9 @@
 #include <cairn/process.h>
 #include <cairn/rights.h>
 
+#include "acpi/acpi.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "core/init.h"
 #include "core/kernel.h"
@@ -22,6 +25,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/memmap.h"
+#include "obj/console_cap.h"
 #include "obj/memobj.h"
 #include "obj/quota.h"
 #include "obj/resource.h"
@@ -47,9 +51,60 @@ init_give(struct process *p, struct object *o, uint32_t rights, int32_t want)
     return h < 0 ? h : 0;
 }
 
-/* The boot information as a one-page memory object. */
+#define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
+#define DEVICE_MEMORY_RIGHTS                                                          \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | \
+     CAIRN_RIGHT_TRANSFER)
+#define CONSOLE_ROOT_RIGHTS \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+/* The framebuffer's part of the boot information, its memory object's
+ * range left in fb->phys (rounded down) and fb->size. */
+static void
+init_bootinfo_fb(struct cairn_boot_framebuffer *fb)
+{
+    const struct boot_fb *b = &boot_info.fb;
+    uint64_t start, end;
+
+    fb->handle = -1;
+    if (b->type == BOOT_FB_NONE)
+        return;
+    start = b->addr & ~PAGE_MASK;
+    end = (b->addr + (uint64_t)b->pitch * b->height + PAGE_MASK) & ~PAGE_MASK;
+    fb->phys = b->addr;
+    fb->size = end - start;
+    fb->pitch = b->pitch;
+    fb->width = b->width;
+    fb->height = b->height;
+    fb->bpp = b->bpp;
+    fb->type = b->type == BOOT_FB_RGB ? CAIRN_FB_RGB : CAIRN_FB_EGA_TEXT;
+    fb->red_pos = b->red_pos;
+    fb->red_size = b->red_size;
+    fb->green_pos = b->green_pos;
+    fb->green_size = b->green_size;
+    fb->blue_pos = b->blue_pos;
+    fb->blue_size = b->blue_size;
+}
+
+static void
+init_bootinfo_acpi(struct cairn_boot_acpi *a)
+{
+    a->ecam_handle = -1;
+    for (unsigned i = 0; i < boot_info.rsdp_len && i < sizeof(a->rsdp); i++)
+        a->rsdp[i] = boot_info.rsdp[i];
+    a->rsdp_len = boot_info.rsdp_len;
+    if (acpi_present && acpi_info.has_mcfg) {
+        a->ecam_phys = acpi_info.ecam_base + ((uint64_t)acpi_info.ecam_bus_first << 20);
+        a->ecam_size = ((uint64_t)acpi_info.ecam_bus_last - acpi_info.ecam_bus_first + 1) << 20;
+        a->ecam_bus_first = acpi_info.ecam_bus_first;
+        a->ecam_bus_last = acpi_info.ecam_bus_last;
+    }
+}
+
+/* The boot information as a one-page memory object; *bi_out points at it
+ * (the kernel's view) so that the handles given later can be filled in. */
 static int
-init_bootinfo(struct memobj **out)
+init_bootinfo(struct memobj **out, struct cairn_bootinfo **bi_out)
 {
     struct cairn_bootinfo *bi;
     uint64_t frame;
@@ -74,7 +129,75 @@ init_bootinfo(struct memobj **out)
         strlcpy(bi->modules[i].name, boot_info.modules[i].cmdline, sizeof(bi->modules[i].name));
         bi->modules[i].size = boot_info.modules[i].end - boot_info.modules[i].start;
     }
+    init_bootinfo_fb(&bi->fb);
+    init_bootinfo_acpi(&bi->acpi);
+    *bi_out = bi;
     return 0;
+}
+
+/*
+ * Device memory over [phys rounded down, + size) for init at handle want.
+ * What firmware says is a device is checked like a driver's request
+ * (resource_phys_check): a framebuffer or ECAM claimed over RAM or the
+ * APICs is not handed out (1, after a warning), only described.
+ */
+static int
+init_give_device_memory(struct process *p, const char *what, uint64_t phys, uint64_t size,
+                        uint32_t cache, int32_t want)
+{
+    static const uint64_t pte[] = {
+        [CAIRN_CACHE_UC] = PTE_CACHE_UC, [CAIRN_CACHE_WC] = PTE_CACHE_WC};
+    struct memobj *mo;
+    int err;
+
+    if (resource_phys_check(phys & ~PAGE_MASK, size, cache) < 0) {
+        log_warn("init: the %s at %#lx (%lu bytes) overlaps RAM or an APIC; not handed out", what,
+                 (unsigned long)phys, (unsigned long)size);
+        return 1;
+    }
+    err = memobj_create_device(phys & ~PAGE_MASK, size / PAGE_SIZE, pte[cache], &mo);
+    if (err)
+        return err;
+    err = init_give(p, &mo->obj, DEVICE_MEMORY_RIGHTS, want);
+    object_unref(&mo->obj);
+    return err;
+}
+
+/* The handles after the modules (include/cairn/init.h), written into the
+ * boot information as they are given. */
+static int
+init_give_devices(struct process *p, struct cairn_bootinfo *bi)
+{
+    int32_t next = (int32_t)(CAIRN_INIT_HANDLE_MODULES + boot_info.module_count);
+    int err = 0;
+
+    if (bi->fb.type != CAIRN_FB_NONE) {
+        err = init_give_device_memory(p, "framebuffer", bi->fb.phys, bi->fb.size, CAIRN_CACHE_WC,
+                                      next);
+        if (!err)
+            bi->fb.handle = next++;
+    }
+    if (err >= 0 && bi->acpi.ecam_phys) {
+        err = init_give_device_memory(p, "PCIe ECAM", bi->acpi.ecam_phys, bi->acpi.ecam_size,
+                                      CAIRN_CACHE_UC, next);
+        if (!err)
+            bi->acpi.ecam_handle = next++;
+    }
+    bi->handle_count = (uint32_t)next;
+    return err < 0 ? err : 0;
+}
+
+static int
+init_give_console(struct process *p)
+{
+    struct console_cap *c = console_cap_create_root();
+    int err;
+
+    if (!c)
+        return -CAIRN_ENOMEM;
+    err = init_give(p, &c->obj, CONSOLE_ROOT_RIGHTS, CAIRN_INIT_HANDLE_CONSOLE);
+    object_unref(&c->obj);
+    return err;
 }
 
 static int init_give_device_roots(struct process *p);
@@ -86,6 +209,7 @@ static int init_give_device_roots(struct process *p);
 static int
 init_give_handles(struct process *p)
 {
+    struct cairn_bootinfo *bi = NULL;
     struct memobj *info;
     int err;
 
@@ -93,7 +217,7 @@ init_give_handles(struct process *p)
     if (!err)
         err = init_give(p, &p->main_thread->obj, THREAD_CREATOR_RIGHTS, CAIRN_INIT_HANDLE_THREAD);
     if (!err)
-        err = init_bootinfo(&info);
+        err = init_bootinfo(&info, &bi);
     if (err)
         return err;
     err = init_give(p, &info->obj, MODULE_RIGHTS, CAIRN_INIT_HANDLE_BOOTINFO);
@@ -102,6 +226,8 @@ init_give_handles(struct process *p)
         err = init_give(p, &p->quota->obj, QUOTA_ROOT_RIGHTS, CAIRN_INIT_HANDLE_QUOTA);
     if (!err)
         err = init_give_device_roots(p);
+    if (!err)
+        err = init_give_console(p);
     for (unsigned i = 0; !err && i < boot_info.module_count; i++) {
         const struct boot_module *m = &boot_info.modules[i];
         uint64_t pages = (m->end - m->start + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -113,7 +239,8 @@ init_give_handles(struct process *p)
         err = init_give(p, &mo->obj, MODULE_RIGHTS, (int32_t)(CAIRN_INIT_HANDLE_MODULES + i));
         object_unref(&mo->obj);
     }
-    return err;
+    /* The boot information page lives as long as init's handle to it. */
+    return err ? err : init_give_devices(p, bi);
 }
 
 /* --- device access: the three root resources (include/cairn/init.h) --- */

@@ -13,6 +13,7 @@ enum log_level {
     LOG_INFO = 1,
     LOG_WARN = 2,
     LOG_ERROR = 3,
+    LOG_FAULT = 4, /* a fault report: always shown, and always on serial (console.c) */
 };
 
 void klog(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -21,6 +22,7 @@ void klog(enum log_level level, const char *fmt, ...) __attribute__((format(prin
 #define log_info(...)  klog(LOG_INFO, __VA_ARGS__)
 #define log_warn(...)  klog(LOG_WARN, __VA_ARGS__)
 #define log_error(...) klog(LOG_ERROR, __VA_ARGS__)
+#define log_fault(...) klog(LOG_FAULT, __VA_ARGS__)
 
 /*
  * A broken kernel invariant caught by a check: a double free, a free of

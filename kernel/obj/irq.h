@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * irq objects: one interrupt line (a GSI of the I/O APIC) delivered to user
- * space as bits of a notification.
+ * irq objects: one interrupt line (a GSI of the I/O APIC, or an MSI slot:
+ * a vector that a device's message-signalled interrupt targets) delivered
+ * to user space as bits of a notification.
  *
  *     created ──bind(n, bits)──> bound ──interrupt──> signalled ──ack──> bound
  *        ^                         |                      |
@@ -46,7 +47,7 @@
 
 struct irq {
     struct object obj;           /* type CAIRN_OBJ_IRQ */
-    uint32_t gsi;                /* [I] */
+    uint32_t gsi;                /* [I] the line: a GSI, or CAIRN_IRQ_MSI_BASE + MSI slot */
     struct list_node link;       /* [L] on its line's list */
     struct notification *notify; /* [L] a reference while bound, else NULL */
     uint64_t bits;               /* [L] what an interrupt ORs into notify */
@@ -61,6 +62,19 @@ struct irq {
  * in use with another mode, or its vector is the kernel's), -CAIRN_ENOMEM.
  */
 int irq_create(uint32_t gsi, bool level, bool active_low, struct irq **out);
+
+/*
+ * An irq object on a free MSI slot among the lines [first, end) (those of
+ * them that are MSI slots, CAIRN_IRQ_MSI_BASE and up): edge-triggered,
+ * bound to no one yet, its vector claimed. Returns 0 and the object (one
+ * reference), -CAIRN_ERANGE if [first, end) holds no MSI slot,
+ * -CAIRN_EBUSY if every one of them is taken, -CAIRN_ENOMEM.
+ */
+int irq_create_msi(uint64_t first, uint64_t end, struct irq **out);
+
+/* The message an MSI irq object's device must send: 0, or -CAIRN_EINVAL
+ * for an object on a GSI. */
+int irq_msi_message(const struct irq *irq, uint64_t *address, uint32_t *data);
 
 /* Bind irq to n (the caller's reference passes to irq) with bits != 0, or
  * unbind it with n NULL (bits ignored); a pending acknowledgement is

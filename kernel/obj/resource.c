@@ -70,9 +70,7 @@ resource_derive(const struct resource *parent, uint64_t base, uint64_t size, str
 uint64_t
 resource_irq_lines(void)
 {
-    uint64_t n = ioapic_gsi_limit();
-
-    return n < CAIRN_IRQ_LINES ? n : CAIRN_IRQ_LINES;
+    return CAIRN_IRQ_MSI_BASE + CAIRN_IRQ_MSI_COUNT;
 }
 
 uint64_t

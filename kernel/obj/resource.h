@@ -57,8 +57,9 @@ int resource_derive(const struct resource *parent, uint64_t base, uint64_t size,
 /* Whether [base, base + size) (size > 0, not wrapping) lies inside r. */
 bool resource_contains(const struct resource *r, uint64_t base, uint64_t size);
 
-/* The roots' ranges: every GSI the I/O APICs have (up to CAIRN_IRQ_LINES),
- * every port, every address the CPU can put on the bus. */
+/* The roots' ranges: every line (every GSI number up to CAIRN_IRQ_LINES,
+ * those no I/O APIC has included, then the MSI slots), every port, every
+ * address the CPU can put on the bus. */
 uint64_t resource_irq_lines(void);
 uint64_t resource_phys_limit(void);
 

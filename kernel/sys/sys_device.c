@@ -14,6 +14,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
 #include "core/kernel.h"
+#include "mm/usercopy.h"
 #include "obj/ioport.h"
 #include "obj/irq.h"
 #include "obj/memobj.h"
@@ -27,7 +28,7 @@
 #define DEVICE_MEMOBJ_RIGHTS                                                          \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | \
      CAIRN_RIGHT_TRANSFER)
-#define IRQ_FLAGS (CAIRN_IRQ_ISA | CAIRN_IRQ_LEVEL | CAIRN_IRQ_ACTIVE_LOW)
+#define IRQ_FLAGS (CAIRN_IRQ_ISA | CAIRN_IRQ_LEVEL | CAIRN_IRQ_ACTIVE_LOW | CAIRN_IRQ_MSI)
 #define ISA_IRQS  16
 
 #define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
@@ -72,6 +73,29 @@ sys_resource_create(struct trap_frame *f)
     return device_give(&sub->obj, sizeof(*sub), rights & ~CAIRN_RIGHT_REVOKE);
 }
 
+/* irq_create with CAIRN_IRQ_MSI: the first free MSI slot of the range. */
+static int64_t
+sys_irq_create_msi(struct trap_frame *f)
+{
+    struct resource *r;
+    struct object *o;
+    struct irq *irq;
+    int err;
+
+    if (f->rsi != 0 || f->rdx != CAIRN_IRQ_MSI)
+        return -CAIRN_EINVAL;
+    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ_RANGE,
+                           CAIRN_RIGHT_MANAGE, &o, NULL);
+    if (err)
+        return err;
+    r = resource_from(o);
+    err = irq_create_msi(r->base, r->base + r->size, &irq);
+    object_unref(o);
+    if (err)
+        return err;
+    return device_give(&irq->obj, sizeof(*irq), IRQ_CREATOR_RIGHTS);
+}
+
 int64_t
 sys_irq_create(struct trap_frame *f)
 {
@@ -82,6 +106,8 @@ sys_irq_create(struct trap_frame *f)
     struct irq *irq;
     int err;
 
+    if (f->rdx & CAIRN_IRQ_MSI)
+        return sys_irq_create_msi(f);
     if ((f->rdx & ~(uint64_t)IRQ_FLAGS) ||
         ((flags & CAIRN_IRQ_ISA) && (flags & (CAIRN_IRQ_LEVEL | CAIRN_IRQ_ACTIVE_LOW))) ||
         ((flags & CAIRN_IRQ_ISA) && line >= ISA_IRQS) || line >= CAIRN_IRQ_LINES)
@@ -139,6 +165,24 @@ sys_irq_bind(struct trap_frame *f)
     irq_bind(irq_from(io), no ? notification_from(no) : NULL, bits);
     object_unref(io);
     return 0;
+}
+
+int64_t
+sys_irq_msi(struct trap_frame *f)
+{
+    struct cairn_irq_msi msg = {0};
+    struct object *o;
+    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ,
+                         CAIRN_RIGHT_MANAGE, &o, NULL);
+
+    if (err)
+        return err;
+    err = irq_msi_message(irq_from(o), &msg.address, &msg.data);
+    msg.slot = irq_from(o)->gsi;
+    object_unref(o);
+    if (err)
+        return err;
+    return copy_to_user(f->rsi, &msg, sizeof(msg)) < 0 ? -CAIRN_EFAULT : 0;
 }
 
 int64_t

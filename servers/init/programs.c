@@ -66,9 +66,10 @@ check_entry_state(void)
     check(bi->cpu_count >= 1 && bi->memory_bytes >= (32ull << 20) && init_found &&
               bi->size == sizeof(*bi) && strncmp(bi->cmdline, "test", 4) == 0,
           "boot_information_describes_this_boot", "CPUs, memory, modules or command line wrong");
-    check(cairn_handle_info(CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count, &past) ==
-              -CAIRN_EBADH,
-          "holds_nothing_past_the_modules", "a handle past the last module");
+    check(bi->handle_count >= CAIRN_INIT_HANDLE_MODULES + bi->module_count &&
+              bi->handle_count <= CAIRN_INIT_HANDLE_MODULES + bi->module_count + 2 &&
+              cairn_handle_info((long)bi->handle_count, &past) == -CAIRN_EBADH,
+          "holds_nothing_past_its_handles", "a handle past the last one the kernel gave");
 }
 
 /* Run one program to its end, started with arg (CAIRN_INIT_TEST or
@@ -77,16 +78,14 @@ static int
 run_program(const struct cairn_bootinfo *bi, uint32_t index, unsigned long arg)
 {
     const char *name = bi->modules[index].name;
-    long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX], child, err;
+    long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2], child, err;
     int64_t status = -1;
     unsigned n = 0;
 
-    /* The same layout as init's: the handles from the boot information to
-     * the device roots, then the modules (include/cairn/init.h). */
-    for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < CAIRN_INIT_HANDLE_MODULES; h++)
+    /* The same layout as init's: every handle from the boot information
+     * on, the modules and the device memory after them (include/cairn/init.h). */
+    for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < (long)bi->handle_count; h++)
         handles[n++] = h;
-    for (uint32_t i = 0; i < bi->module_count; i++)
-        handles[n++] = CAIRN_INIT_HANDLE_MODULES + (long)i;
     printf("init: running %s\n", name);
     child = cairn_spawn_elf(CAIRN_INIT_HANDLE_MODULES + (long)index, bi->modules[index].size, arg,
                             handles, n, NULL);

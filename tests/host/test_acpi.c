@@ -31,6 +31,7 @@
 #define HPET_AT (ARENA_BASE + 0x0200)
 #define FADT_AT (ARENA_BASE + 0x0300)
 #define SSDT_AT (ARENA_BASE + 0x0500)
+#define MCFG_AT (ARENA_BASE + 0x0600)
 #define MADT_AT (ARENA_BASE + 0x1000) /* up to 0x8000 bytes for big MADTs */
 
 #define MAX_MAPS 1024
@@ -772,6 +773,43 @@ TEST(acpi_duplicate_tables_keep_the_first)
     CHECK(warns() == 2); /* the second MADT and FADT; two HPETs are legal */
 }
 
+/* An MCFG entry: base, segment, first and last bus. */
+static void
+mcfg_entry(unsigned i, uint64_t base, uint16_t segment, uint8_t first, uint8_t last)
+{
+    uint8_t *e = at(MCFG_AT) + 44 + 16 * i;
+
+    put64(e, base);
+    put16(e + 8, segment);
+    e[10] = first;
+    e[11] = last;
+}
+
+TEST(acpi_mcfg_gives_the_ecam_of_segment_0)
+{
+    const uint64_t rsdt[] = {MADT_AT, MCFG_AT};
+
+    fw_build();
+    table_header(MCFG_AT, "MCFG", 44 + 16 * 4, 1);
+    mcfg_entry(0, 0xc0000000, 1, 0, 255); /* another segment: skipped */
+    mcfg_entry(1, 0xb0000000, 0, 9, 3);   /* buses backwards: warned about */
+    mcfg_entry(2, 0xb0000010, 0, 0, 255); /* not page-aligned: warned about */
+    mcfg_entry(3, 0xb0000000, 0, 0, 255); /* the one */
+    table_seal(MCFG_AT);
+    build_rsdt(RSDT_AT, rsdt, 2);
+    rsdp_build(0, RSDT_AT, 0);
+    CHECK(parse() == 0);
+    CHECK(ai.has_mcfg && ai.ecam_base == 0xb0000000 && ai.ecam_bus_first == 0 &&
+          ai.ecam_bus_last == 255);
+    CHECK(warns() == 2);
+
+    /* A table that ends inside its only entry gives no ECAM. */
+    put32(at(MCFG_AT) + 4, 44 + 8);
+    table_seal(MCFG_AT);
+    CHECK(parse() == 0);
+    CHECK(!ai.has_mcfg && ai.ecam_base == 0);
+}
+
 int
 main(void)
 {
@@ -796,5 +834,6 @@ main(void)
     RUN(acpi_fadt_pm_timer_oddities_are_handled);
     RUN(acpi_root_table_entries_are_capped);
     RUN(acpi_duplicate_tables_keep_the_first);
+    RUN(acpi_mcfg_gives_the_ecam_of_segment_0);
     return check_exit();
 }

@@ -98,6 +98,11 @@ void test_thread_free(struct test_thread *t);
  */
 long test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra);
 
+/* test_spawn at a priority (cairn_spawn_elf_prio), which is also the
+ * child's highest; a failure is returned, not recorded. */
+long test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned nextra,
+                     uint32_t priority);
+
 /* In a child started by test_spawn: the handle of extra[i]. */
 long test_extra_handle(unsigned i);
 

@@ -379,7 +379,7 @@ futex_wake_wakes_at_most_count_and_says_how_many(void)
      * stays for good once touched (this stack's pages, page tables). */
     for (uint32_t count = 1; count <= 2; count++) {
         if (count == 2)
-            before = stats_now();
+            before = stats_settled();
         ready = 0;
         for (int i = 0; i < N; i++) {
             a[i] = (struct futex_waiter_arg){.word = &word, .ready = &ready, .result = 1};
@@ -942,26 +942,6 @@ higher_priority_thread_preempts_a_lower_one_on_its_cpu(void)
     test_thread_free(&low);
 }
 
-static long
-spawn_at_priority(uint64_t mode, long extra, uint32_t priority)
-{
-    const struct cairn_bootinfo *bi = cairn_bootinfo();
-    long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 1], image;
-    uint64_t size = 0;
-    unsigned n = 0;
-
-    image = cairn_boot_module(PROGRAM, &size);
-    if (!bi || image < 0)
-        return -CAIRN_ENOENT;
-    /* test_spawn's layout: the child finds extra at test_extra_handle(0). */
-    for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < CAIRN_INIT_HANDLE_MODULES; h++)
-        handles[n++] = h;
-    for (uint32_t i = 0; i < bi->module_count; i++)
-        handles[n++] = CAIRN_INIT_HANDLE_MODULES + (long)i;
-    handles[n++] = extra;
-    return cairn_spawn_elf_prio(image, size, mode, handles, n, NULL, priority);
-}
-
 static void
 spawn_at_a_priority_bounds_the_child(void)
 {
@@ -976,9 +956,9 @@ spawn_at_a_priority_bounds_the_child(void)
         test_fail("no shared page: %ld", at);
         return;
     }
-    expect_ret("spawn above our bound", spawn_at_priority(CHILD_REPORT_PRIORITY, mo, 31),
+    expect_ret("spawn above our bound", test_spawn_prio(PROGRAM, CHILD_REPORT_PRIORITY, &mo, 1, 31),
                -CAIRN_EPERM);
-    child = spawn_at_priority(CHILD_REPORT_PRIORITY, mo, 9);
+    child = test_spawn_prio(PROGRAM, CHILD_REPORT_PRIORITY, &mo, 1, 9);
     if (child < 0) {
         test_fail("spawn at 9: %ld", child);
     } else {

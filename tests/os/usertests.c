@@ -842,9 +842,8 @@ boot_modules_are_read_only_handles(void)
         if (info.type != CAIRN_OBJ_MEMOBJ || info.rights != want)
             test_fail("module %s: type %u rights %#x", bi->modules[i].name, info.type, info.rights);
     }
-    expect_ret("handle_info(past the last module)",
-               cairn_handle_info(CAIRN_INIT_HANDLE_MODULES + (long)bi->module_count, &info),
-               -CAIRN_EBADH);
+    expect_ret("handle_info(past the last handle)",
+               cairn_handle_info((long)bi->handle_count, &info), -CAIRN_EBADH);
     a = cairn_vm_map(img, 0, 4096, 0, CAIRN_PROT_READ, 0);
     if (a < 0 || memcmp((const void *)a, "\177ELF", 4) != 0)
         test_fail("the module called init is no ELF image (map: %ld)", a);
@@ -1335,7 +1334,8 @@ resource_create_carves_sub_ranges_and_never_widens(void)
                -CAIRN_ERANGE);
     expect_ret("device memory past the range",
                cairn_memobj_create_dev(hpet, HPET_PHYS, 8192, CAIRN_CACHE_UC), -CAIRN_ERANGE);
-    expect_ret("GSIs past the root", cairn_resource_create(irqs, 0, CAIRN_IRQ_LINES + 1),
+    expect_ret("lines past the root",
+               cairn_resource_create(irqs, 0, CAIRN_IRQ_MSI_BASE + CAIRN_IRQ_MSI_COUNT + 1),
                -CAIRN_ERANGE);
     cairn_handle_close(hpet);
     cairn_handle_close(rtc_line);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/console.h>
 #include <cairn/debug.h>
 #include <cairn/device.h>
 #include <cairn/init.h>
@@ -614,7 +615,12 @@ gen_irq_create(struct fuzz_thread *ft, struct fuzz_call *c)
 {
     c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_IRQ_RANGE);
     c->a[1] = rng_one_in(&ft->call, 8) ? gen_word(ft) : rng_below(&ft->call, CAIRN_IRQ_LINES + 4);
-    c->a[2] = rng_one_in(&ft->call, 8) ? gen_word(ft) : rng_below(&ft->call, 8);
+    c->a[2] = rng_one_in(&ft->call, 8) ? gen_word(ft) : rng_below(&ft->call, 16);
+    if (rng_one_in(&ft->call, 4)) {
+        /* An MSI: line 0 is the only good one. */
+        c->a[1] = rng_one_in(&ft->call, 4) ? rng_below(&ft->call, 4) : 0;
+        c->a[2] = CAIRN_IRQ_MSI | (rng_one_in(&ft->call, 8) ? rng_below(&ft->call, 8) : 0);
+    }
     c->result = RES_HANDLE;
 }
 
@@ -834,6 +840,37 @@ gen_process_max_prio(struct fuzz_thread *ft, struct fuzz_call *c)
     c->a[1] = gen_priority(ft, CAIRN_PRIORITY_DEFAULT, CAIRN_PRIORITY_USER_MAX);
 }
 
+/* --- the kernel log, the console and MSIs (include/cairn/console.h, device.h) --- */
+
+static void
+gen_klog_read(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    uint64_t len = rng_one_in(&ft->call, 8)
+                       ? gen_size(ft)
+                       : CAIRN_KLOG_READ_MIN - 8 + rng_below(&ft->call, FUZZ_SCRATCH_SIZE / 2);
+
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_CONSOLE);
+    c->a[1] = rng_one_in(&ft->call, 4) ? gen_word(ft) : rng_below(&ft->call, 100000);
+    c->a[2] = gen_addr_out(ft, len);
+    c->a[3] = len;
+}
+
+static void
+gen_console_claim(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    /* Workers hold no console: every call here is a bad one. */
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_CONSOLE);
+    c->a[1] = rng_one_in(&ft->call, 4) ? gen_word(ft) : rng_below(&ft->call, 4);
+    c->result = RES_HANDLE;
+}
+
+static void
+gen_irq_msi(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    c->a[0] = (uint64_t)gen_handle(ft, CAIRN_OBJ_IRQ);
+    c->a[1] = gen_addr_out(ft, sizeof(struct cairn_irq_msi));
+}
+
 /* The table: every system call has a generator, or this fails to compile. */
 struct fuzz_entry {
     const char *name;
@@ -882,7 +919,7 @@ call_weight(const struct fuzz_thread *ft, uint64_t nr)
 static uint64_t
 gen_unknown_number(struct fuzz_thread *ft)
 {
-    static const uint64_t numbers[] = {25, 26, 27, 43, 47, 62, 63, 71, 255, 0x10000};
+    static const uint64_t numbers[] = {25, 26, 27, 43, 47, 62, 63, 71, 75, 255, 0x10000};
 
     switch (rng_below(&ft->call, 4)) {
     case 0:

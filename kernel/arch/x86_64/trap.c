@@ -75,7 +75,7 @@ static struct irq_slot irq_slots[256];
 int
 trap_set_handler(unsigned vector, irq_handler_fn fn, void *arg)
 {
-    if (vector < VEC_IRQ_BASE || vector >= VEC_SPURIOUS || !fn)
+    if (vector < VEC_MSI_BASE || vector >= VEC_SPURIOUS || !fn)
         return -1;
     if (irq_slots[vector].fn)
         return -1;
@@ -184,14 +184,14 @@ trap_user_exception(struct trap_frame *tf, uint64_t fault_addr)
     if (tf->vector == VEC_NMI || tf->vector == VEC_MACHINE_CHECK || !p)
         trap_kernel_exception(tf); /* not the process's doing */
     if (tf->vector == VEC_PAGE_FAULT)
-        log_warn("process %s (pid %u) killed: %s at address %016lx (%s), rip %016lx", p->name,
-                 p->pid, name, fault_addr,
-                 tf->error & 16  ? "execute"
-                 : tf->error & 2 ? "write"
-                                 : "read",
-                 tf->rip);
+        log_fault("process %s (pid %u) killed: %s at address %016lx (%s), rip %016lx", p->name,
+                  p->pid, name, fault_addr,
+                  tf->error & 16  ? "execute"
+                  : tf->error & 2 ? "write"
+                                  : "read",
+                  tf->rip);
     else
-        log_warn("process %s (pid %u) killed: %s, rip %016lx", p->name, p->pid, name, tf->rip);
+        log_fault("process %s (pid %u) killed: %s, rip %016lx", p->name, p->pid, name, tf->rip);
     process_exit(-(int64_t)(128 + tf->vector));
 }
 

@@ -24,6 +24,7 @@
 #define VEC_GP            13
 #define VEC_PAGE_FAULT    14
 #define VEC_MACHINE_CHECK 18
+#define VEC_MSI_BASE      32   /* MSI slot k arrives at VEC_MSI_BASE + k (obj/irq.c) */
 #define VEC_IRQ_BASE      48   /* I/O APIC pin n arrives at VEC_IRQ_BASE + n */
 #define VEC_TIMER         0xf0 /* local APIC timer */
 #define VEC_TEST          0xf1 /* self-IPI used by the interrupt tests */
@@ -45,7 +46,7 @@ _Static_assert(offsetof(struct trap_frame, cs) == FRAME_CS, "frame.h's FRAME_CS"
 
 typedef void (*irq_handler_fn)(struct trap_frame *tf, void *arg);
 
-/* Route a vector (VEC_IRQ_BASE..254) to a handler; called before the source
+/* Route a vector (VEC_MSI_BASE..254) to a handler; called before the source
  * is unmasked. Returns 0, or -1 if the vector is taken or out of range. */
 int trap_set_handler(unsigned vector, irq_handler_fn fn, void *arg);
 void trap_clear_handler(unsigned vector);

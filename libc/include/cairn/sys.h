@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cairn/console.h>
 #include <cairn/device.h>
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
@@ -234,6 +235,13 @@ long cairn_process_watch(long process, long notification, uint64_t bits);
 long cairn_thread_watch(long thread, long notification, uint64_t bits);
 long cairn_ipc_reply_save(void);
 long cairn_ipc_reply_to(long reply, struct cairn_msg *msg);
+/* The kernel log and the console (include/cairn/console.h): read records
+ * from seq on into buf (the bytes stored); claim a device (a claim handle;
+ * close it to give the device back). And the message an MSI irq object's
+ * device must send (include/cairn/device.h). */
+long cairn_klog_read(long console, uint64_t seq, void *buf, size_t len);
+long cairn_console_claim(long console, uint32_t device);
+long cairn_irq_msi(long irq, struct cairn_irq_msi *msi);
 
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given

@@ -1,0 +1,1 @@
+test_klog_SRCS := kernel/console/klog.c
