@@ -152,6 +152,7 @@ endpoint_create(void)
 static inline void
 endpoint_pair_locked(struct endpoint *ep, struct thread *receiver, struct thread *caller)
 {
+    spin_assert_held(&ep->lock);
     ipc_msg_move(&receiver->ipc.msg, &caller->ipc.msg);
     caller->ipc.state = IPC_AWAIT_REPLY;
     caller->ipc.ep = ep;
@@ -227,6 +228,8 @@ static bool
 endpoint_take_sender_locked(struct endpoint *ep)
 {
     struct thread *sender;
+
+    spin_assert_held(&ep->lock);
 
     if (list_empty(&ep->senders))
         return false;

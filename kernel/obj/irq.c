@@ -69,6 +69,8 @@ irq_line_update_locked(struct irq_line *line)
 {
     bool mask = line->bound == 0 || line->pending > 0;
 
+    spin_assert_held(&line->lock);
+
     if (irq_line_is_msi(line))
         return;
     if (mask != line->masked) {

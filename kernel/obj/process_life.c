@@ -120,6 +120,8 @@ process_set_dying_locked(struct process *p, int64_t status)
     struct thread *me = sched_current();
     struct list_node *pos;
 
+    spin_assert_held(&p->lock);
+
     assert(spin_is_locked(&p->lock));
     if (!p->dying) {
         p->dying = true;

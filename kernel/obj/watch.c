@@ -46,6 +46,7 @@ static struct sched_work watch_reap_work;
 static void
 watch_detach_locked(struct watch *w, struct list_node *done)
 {
+    spin_assert_held(&watch_lock);
     list_remove(&w->target_link);
     list_remove(&w->ntfn_link);
     w->t->count--;
@@ -74,6 +75,7 @@ watch_free_list(struct list_node *done)
 static struct list_node *
 watch_list_locked(struct watch_target *t)
 {
+    spin_assert_held(&watch_lock);
     if (!t->watches.next)
         list_init(&t->watches);
     return &t->watches;
@@ -83,6 +85,8 @@ static struct watch *
 watch_find_locked(struct watch_target *t, struct notification *n)
 {
     struct list_node *pos;
+
+    spin_assert_held(&watch_lock);
 
     list_for_each(pos, watch_list_locked(t)) {
         struct watch *w = list_entry(pos, struct watch, target_link);

@@ -74,6 +74,8 @@ enqueue_locked(struct runqueue *rq, struct thread *t)
 {
     unsigned prio = t->priority;
 
+    spin_assert_held(&rq->lock);
+
     list_push_back(&rq->ready[prio], &t->rq_link);
     rq->bitmap |= 1u << prio;
     __atomic_store_n(&rq->ready_count, rq->ready_count + 1, __ATOMIC_RELAXED);
@@ -86,6 +88,8 @@ dequeue_highest_locked(struct runqueue *rq)
 {
     unsigned prio;
     struct list_node *node;
+
+    spin_assert_held(&rq->lock);
 
     if (!rq->bitmap)
         return NULL;
@@ -108,6 +112,7 @@ highest_ready_locked(const struct runqueue *rq)
 static void
 ready_remove_locked(struct runqueue *rq, struct thread *t)
 {
+    spin_assert_held(&rq->lock);
     list_remove(&t->rq_link);
     if (list_empty(&rq->ready[t->priority]))
         rq->bitmap &= ~(1u << t->priority);
@@ -121,6 +126,8 @@ static inline void
 account_locked(struct runqueue *rq, struct thread *t)
 {
     uint64_t now = rdtsc();
+
+    spin_assert_held(&rq->lock);
 
     __atomic_store_n(&t->run_cycles, t->run_cycles + (now - rq->run_start), __ATOMIC_RELAXED);
     rq->run_start = now;
@@ -142,6 +149,8 @@ switch_to_locked(struct runqueue *rq, struct thread *next, unsigned slice)
 {
     struct thread *prev = rq->current;
     struct cpu *cpu = this_cpu();
+
+    spin_assert_held(&rq->lock);
 
     if (next == prev) {
         prev->state = THREAD_RUNNING;
@@ -176,6 +185,8 @@ static void
 schedule_locked(struct runqueue *rq)
 {
     struct thread *prev = rq->current, *next;
+
+    spin_assert_held(&rq->lock);
 
     if (prev->state == THREAD_RUNNING && prev != rq->idle)
         enqueue_locked(rq, prev);
@@ -305,6 +316,8 @@ sched_enqueue_and_kick_locked(struct runqueue *rq, struct thread *t)
 {
     unsigned target = (unsigned)(rq - runqueues);
 
+    spin_assert_held(&rq->lock);
+
     enqueue_locked(rq, t);
     if (t->priority > rq->current->priority || rq->current == rq->idle) {
         if (target == this_cpu()->index)
@@ -360,6 +373,8 @@ static void
 sleepers_insert_locked(struct runqueue *rq, struct thread *t, uint64_t wake_at)
 {
     struct list_node *pos;
+
+    spin_assert_held(&rq->lock);
 
     assert(rq == this_rq());
     t->wake_at = wake_at;
@@ -644,6 +659,7 @@ sched_switch_count(unsigned cpu)
 static bool
 handoff_allowed_locked(struct runqueue *rq, struct thread *me, struct thread *next)
 {
+    spin_assert_held(&rq->lock);
     if (next->cpu != this_cpu()->index || next->state != THREAD_BLOCKED ||
         __atomic_load_n(&me->stop, __ATOMIC_ACQUIRE))
         return false;
@@ -658,6 +674,7 @@ static void
 handoff_switch_locked(struct runqueue *rq, struct thread *me, struct thread *next,
                       uint64_t deadline)
 {
+    spin_assert_held(&rq->lock);
     if (next->on_timer) {
         list_remove(&next->rq_link);
         next->on_timer = false;

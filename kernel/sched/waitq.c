@@ -32,6 +32,8 @@ waitq_wait_locked(struct waitq *wq, uint64_t deadline)
     struct waitq_waiter w = {.thread = sched_current()};
     bool timed_out;
 
+    spin_assert_held(&wq->lock);
+
     list_push_back(&wq->waiters, &w.link);
     /* Blocked before the lock goes, so a wake-up in between is not lost:
      * it finds us BLOCKED and makes us ready, and sched_block_until
@@ -49,6 +51,7 @@ waitq_wait_locked(struct waitq *wq, uint64_t deadline)
 int
 waitq_wait_for_locked(struct waitq *wq, const bool *done, uint64_t deadline)
 {
+    spin_assert_held(&wq->lock);
     while (!*done) {
         int err;
 
@@ -83,6 +86,8 @@ waitq_wake_first_locked(struct waitq *wq)
     struct list_node *node = list_pop_front(&wq->waiters);
     struct waitq_waiter *w;
 
+    spin_assert_held(&wq->lock);
+
     if (!node)
         return false;
     w = list_entry(node, struct waitq_waiter, link);
@@ -94,6 +99,7 @@ waitq_wake_first_locked(struct waitq *wq)
 unsigned
 waitq_wake_one_locked(struct waitq *wq)
 {
+    spin_assert_held(&wq->lock);
     return waitq_wake_first_locked(wq) ? 1 : 0;
 }
 
@@ -101,6 +107,8 @@ unsigned
 waitq_wake_all_locked(struct waitq *wq)
 {
     unsigned n = 0;
+
+    spin_assert_held(&wq->lock);
 
     while (waitq_wake_first_locked(wq))
         n++;
