@@ -170,6 +170,7 @@ long
 test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg)
 {
     t->handle = -CAIRN_EINVAL;
+    t->running = 0;
     t->stack = cairn_memobj_create(TEST_STACK_SIZE, 0);
     t->base = t->stack < 0 ? t->stack
                            : cairn_vm_map(t->stack, 0, TEST_STACK_SIZE, 0,
@@ -187,6 +188,8 @@ test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg)
     long err = cairn_thread_start(t->handle);
     if (err < 0)
         test_fail("thread_start returned %s", cairn_error_name((int)err));
+    else
+        t->running = 1;
     return err;
 }
 
@@ -198,6 +201,8 @@ test_thread_join(struct test_thread *t, uint64_t timeout_ns, int64_t *status)
     if (t->handle < 0)
         return t->handle;
     err = cairn_thread_wait(t->handle, timeout_ns, status);
+    if (err == 0)
+        t->running = 0;
     cairn_handle_close(t->handle);
     t->handle = -CAIRN_EBADH;
     return err;
@@ -206,6 +211,10 @@ test_thread_join(struct test_thread *t, uint64_t timeout_ns, int64_t *status)
 void
 test_thread_free(struct test_thread *t)
 {
+    if (t->running) {
+        test_fail("a thread still runs: its stack stays mapped");
+        return;
+    }
     if (t->base >= 0)
         cairn_vm_unmap((uint64_t)t->base, TEST_STACK_SIZE);
     if (t->stack >= 0)

@@ -70,6 +70,7 @@ struct test_thread {
     long handle; /* the thread, or a negative code */
     long stack;  /* the stack's memory object */
     long base;   /* where the stack is mapped */
+    int running; /* started and not yet seen to end by test_thread_join */
 };
 
 /*
@@ -86,7 +87,10 @@ long test_thread_join(struct test_thread *t, uint64_t timeout_ns, int64_t *statu
 /* Unmaps and releases t's stack. Only once no other thread of this
  * process is running: an unmap makes every CPU running the process drop
  * the old translation, and a CPU busy in the kernel for a sibling thread
- * may not be able to answer (arch/x86_64/tlb.h). */
+ * may not be able to answer (arch/x86_64/tlb.h). A thread that was not
+ * seen to end (its join failed or never came) keeps its stack, and the
+ * test fails: unmapped under a thread that wakes later, it would take the
+ * whole program down with a page fault instead of one failed test. */
 void test_thread_free(struct test_thread *t);
 
 /*

@@ -36,6 +36,10 @@ enum child_mode {
 
 #define SIGNAL_ROUNDS 150
 #define CLIENT_CALLS  150
+/* How long a wait that must end may take before the test calls it hung:
+ * far above what it takes, as a loaded host can stall a virtual CPU for
+ * seconds. */
+#define HANG_NS       (30000 * MS_NS)
 
 /* A signaller: ORs its bit into the server's notification, then waits for
  * the server's acknowledgement before the next round, so the server must
@@ -55,7 +59,7 @@ signal_rounds(void *arg)
     for (int i = 0; i < SIGNAL_ROUNDS; i++) {
         long err = cairn_notify_signal(s->ntfn, s->bit);
         if (!err)
-            err = cairn_notify_wait(s->ack, 5000 * MS_NS, &bits);
+            err = cairn_notify_wait(s->ack, HANG_NS, &bits);
         if (err)
             return s->result = err;
     }
@@ -115,7 +119,7 @@ a_receive_ends_for_messages_and_bound_bits_and_loses_none(void)
         if (have_caller)
             expect_ret("reply", cairn_ipc_reply(&m), 0);
         have_caller = 0;
-        r = cairn_ipc_recv(ep, &m, 5000 * MS_NS, &badge);
+        r = cairn_ipc_recv(ep, &m, HANG_NS, &badge);
         if (r == CAIRN_IPC_NOTIFIED) {
             if (!badge || (badge & ~6ull) || m.w[0] || m.w[4])
                 test_fail("notified with bits %#lx, words %lu", (unsigned long)badge,
@@ -138,8 +142,8 @@ a_receive_ends_for_messages_and_bound_bits_and_loses_none(void)
     if (have_caller)
         expect_ret("the last reply", cairn_ipc_reply(&m), 0);
     for (int i = 0; i < 2; i++) {
-        expect_ret("join a signaller", test_thread_join(&st[i], 5000 * MS_NS, NULL), 0);
-        expect_ret("join a client", test_thread_join(&ct[i], 5000 * MS_NS, NULL), 0);
+        expect_ret("join a signaller", test_thread_join(&st[i], HANG_NS, NULL), 0);
+        expect_ret("join a client", test_thread_join(&ct[i], HANG_NS, NULL), 0);
         expect_ret("a signaller's rounds", sig[i].result, 0);
         if (cli[i].wrong)
             test_fail("client %d had %ld wrong answers", i, cli[i].wrong);
@@ -215,14 +219,14 @@ a_waiting_receive_is_woken_by_a_signal(void)
     expect_ret("bind", cairn_notify_bind(ntfn), 0);
     s = (struct late_signal){ntfn, 0x8000000000000001ull};
     test_thread_start(&t, signal_after_a_while, &s);
-    expect_ret("a receive woken by the signal", cairn_ipc_recv(ep, &m, 5000 * MS_NS, &badge),
+    expect_ret("a receive woken by the signal", cairn_ipc_recv(ep, &m, HANG_NS, &badge),
                CAIRN_IPC_NOTIFIED);
     if (badge != 0x8000000000000001ull || m.w[0] || m.w[4])
         test_fail("woken with bits %#lx, word %lu", (unsigned long)badge, (unsigned long)m.w[0]);
     if (ext.recv_len || ext.recv_nhandles || ext.recv_flags != CAIRN_IPC_NOTIFIED)
         test_fail("extension: %u bytes, %u handles, flags %#x", ext.recv_len, ext.recv_nhandles,
                   ext.recv_flags);
-    expect_ret("join the signaller", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the signaller", test_thread_join(&t, HANG_NS, NULL), 0);
     test_thread_free(&t);
     expect_ret("unbind", cairn_notify_unbind(ntfn), 0);
     cairn_handle_close(ntfn);
@@ -281,7 +285,7 @@ binding_is_one_thread_to_one_notification(void)
 
     in = (struct intruder){n1, wait_only, 1, 1, 1, 1};
     test_thread_start(&t, try_to_share, &in);
-    expect_ret("join the other thread", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the other thread", test_thread_join(&t, HANG_NS, NULL), 0);
     test_thread_free(&t);
     expect_ret("another thread binds a bound notification", in.bind, -CAIRN_EBUSY);
     expect_ret("another thread waits on it", in.wait, -CAIRN_EBUSY);
@@ -329,7 +333,7 @@ a_thread_that_ends_releases_its_binding(void)
     int64_t status = -1;
 
     test_thread_start(&t, bind_close_and_end, NULL);
-    expect_ret("join", test_thread_join(&t, 5000 * MS_NS, &status), 0);
+    expect_ret("join", test_thread_join(&t, HANG_NS, &status), 0);
     test_thread_free(&t);
     if (status != 0)
         test_fail("the thread could not bind (%ld)", (long)status);
@@ -342,7 +346,7 @@ answer_slowly(void *arg)
 {
     long ep = *(long *)arg;
     struct cairn_msg m = {{0}, NULL};
-    long err = cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL);
+    long err = cairn_ipc_recv(ep, &m, HANG_NS, NULL);
 
     if (err)
         return err;
@@ -372,8 +376,8 @@ a_bound_thread_s_call_is_not_cut_short_by_its_bits(void)
     expect_ret("a call while bits arrive", cairn_ipc_call(ep, &m), 0);
     if (m.w[0] != 42)
         test_fail("the reply said %lu", (unsigned long)m.w[0]);
-    expect_ret("join the signaller", test_thread_join(&signaller, 5000 * MS_NS, NULL), 0);
-    expect_ret("join the server", test_thread_join(&server, 5000 * MS_NS, &status), 0);
+    expect_ret("join the signaller", test_thread_join(&signaller, HANG_NS, NULL), 0);
+    expect_ret("join the server", test_thread_join(&server, HANG_NS, &status), 0);
     expect_ret("the server", status, 0);
     expect_ret("the bits wait for a receive", cairn_ipc_recv(ep, &m, 0, &badge),
                CAIRN_IPC_NOTIFIED);
@@ -404,7 +408,7 @@ a_bound_server_killed_in_its_receive_leaves_nothing(void)
         uint64_t t0 = cairn_clock_get();
         long err = -CAIRN_ETIMEDOUT;
 
-        while (err == -CAIRN_ETIMEDOUT && cairn_clock_get() - t0 < 5000 * MS_NS) {
+        while (err == -CAIRN_ETIMEDOUT && cairn_clock_get() - t0 < HANG_NS) {
             err = cairn_notify_wait(ntfn, 0, &bits);
             if (err == -CAIRN_ETIMEDOUT)
                 cairn_thread_sleep(MS_NS);
@@ -412,7 +416,7 @@ a_bound_server_killed_in_its_receive_leaves_nothing(void)
         expect_ret("the child has bound the notification", err, -CAIRN_EBUSY);
     }
     expect_ret("kill the bound server", cairn_process_kill(child), 0);
-    expect_ret("wait for it", cairn_process_wait(child, 5000 * MS_NS, NULL), 0);
+    expect_ret("wait for it", cairn_process_wait(child, HANG_NS, NULL), 0);
     cairn_handle_close(child);
     /* Its end unbound the notification: ours to wait on again. */
     cairn_notify_signal(ntfn, 2);
@@ -493,7 +497,7 @@ a_supervisor_learns_of_a_hundred_exits_through_one_notification(void)
         test_fail("%u killed children reported, %u expected", killed, (CHILDREN + 3) / 7);
     for (unsigned j = 0; j < nlive; j++) {
         cairn_process_kill(live[j].handle);
-        cairn_process_wait(live[j].handle, 5000 * MS_NS, NULL);
+        cairn_process_wait(live[j].handle, HANG_NS, NULL);
         cairn_handle_close(live[j].handle);
     }
     cairn_handle_close(ntfn);
@@ -542,7 +546,7 @@ process_watch_checks_its_inputs_and_keeps_nothing_alive(void)
     expect_ret("nothing yet", cairn_notify_wait(ntfn, 0, &bits), -CAIRN_ETIMEDOUT);
 
     expect_ret("kill the child", cairn_process_kill(child), 0);
-    expect_ret("the notice of its end", cairn_notify_wait(ntfn, 5000 * MS_NS, &bits), 0);
+    expect_ret("the notice of its end", cairn_notify_wait(ntfn, HANG_NS, &bits), 0);
     if (bits != 3)
         test_fail("the end set bits %#lx", (unsigned long)bits);
     expect_ret("it has ended", cairn_process_wait(child, 0, &status), 0);
@@ -561,7 +565,7 @@ process_watch_checks_its_inputs_and_keeps_nothing_alive(void)
             expect_ret("watch a second child", cairn_process_watch(c2, ntfn, 1), 0);
             cairn_handle_close(ntfn);
             expect_ret("kill it after its notification went", cairn_process_kill(c2), 0);
-            expect_ret("wait for it", cairn_process_wait(c2, 5000 * MS_NS, NULL), 0);
+            expect_ret("wait for it", cairn_process_wait(c2, HANG_NS, NULL), 0);
             cairn_handle_close(c2);
         }
     }
@@ -575,7 +579,7 @@ collect_bits(long ntfn, uint64_t want)
 {
     uint64_t got = 0, bits, t0 = cairn_clock_get();
 
-    while ((got & want) != want && cairn_clock_get() - t0 < 5000 * MS_NS) {
+    while ((got & want) != want && cairn_clock_get() - t0 < HANG_NS) {
         if (cairn_notify_wait(ntfn, 100 * MS_NS, &bits) == 0)
             got |= bits;
     }
@@ -594,7 +598,7 @@ return_six_when_told(void *arg)
 {
     uint64_t bits;
 
-    return cairn_notify_wait(*(long *)arg, 5000 * MS_NS, &bits) == 0 ? 6 : -1;
+    return cairn_notify_wait(*(long *)arg, HANG_NS, &bits) == 0 ? 6 : -1;
 }
 
 static void
@@ -652,7 +656,7 @@ threads_tell_of_their_ends_through_thread_watch(void)
         test_fail("the killed child's unstarted thread's end was not told");
     expect_ret("it has ended", cairn_thread_wait(stranger, 0, &status), 0);
     expect_ret("with the child's status", status, CAIRN_STATUS_KILLED);
-    cairn_process_wait(child, 5000 * MS_NS, NULL);
+    cairn_process_wait(child, HANG_NS, NULL);
 
     test_thread_join(&a, 0, NULL);
     test_thread_join(&b, 0, NULL);
@@ -734,7 +738,7 @@ replies_are_kept_across_other_calls_and_answered_in_reverse(void)
     test_thread_start(&ft, call_served, &fast);
     while ((nheld < HELD || served < SERVED) && !test_has_failed()) {
         struct cairn_msg m = {{0}, NULL};
-        long r = cairn_ipc_recv(ep, &m, 5000 * MS_NS, &badge);
+        long r = cairn_ipc_recv(ep, &m, HANG_NS, &badge);
 
         if (r != 0) {
             test_fail("recv returned %ld with %u held, %u served", r, nheld, served);
@@ -755,7 +759,7 @@ replies_are_kept_across_other_calls_and_answered_in_reverse(void)
             served++;
         }
     }
-    expect_ret("join the served client", test_thread_join(&ft, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the served client", test_thread_join(&ft, HANG_NS, NULL), 0);
     expect_ret("the served calls", fast.result, 0);
     expect_ret("info on a reply handle", cairn_handle_info(replies[0], &info), 0);
     if (info.type != CAIRN_OBJ_REPLY || info.rights != (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER))
@@ -778,7 +782,7 @@ replies_are_kept_across_other_calls_and_answered_in_reverse(void)
         cairn_handle_close(replies[i]);
     }
     for (int i = 0; i < HELD; i++) {
-        expect_ret("join a kept client", test_thread_join(&ht[i], 5000 * MS_NS, NULL), 0);
+        expect_ret("join a kept client", test_thread_join(&ht[i], HANG_NS, NULL), 0);
         test_thread_free(&ht[i]);
         expect_ret("a kept call", held[i].result, 0);
         if (held[i].answer != held[i].word + 1000)
@@ -827,11 +831,11 @@ a_reply_dropped_or_its_server_killed_fails_the_call_with_eclosed(void)
     c.word = 5;
     c.result = 1;
     test_thread_start(&t, call_and_record, &c);
-    expect_ret("receive", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    expect_ret("receive", cairn_ipc_recv(ep, &m, HANG_NS, NULL), 0);
     r = cairn_ipc_reply_save();
     expect_ret("reply_save", r < 0 ? r : 0, 0);
     cairn_handle_close(r);
-    expect_ret("join the client", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the client", test_thread_join(&t, HANG_NS, NULL), 0);
     test_thread_free(&t);
     expect_ret("the call whose reply was dropped", c.result, -CAIRN_ECLOSED);
 
@@ -843,12 +847,12 @@ a_reply_dropped_or_its_server_killed_fails_the_call_with_eclosed(void)
         return;
     c.result = 1;
     test_thread_start(&t, call_and_record, &c);
-    expect_ret("the child has kept the reply", cairn_notify_wait(ntfn, 5000 * MS_NS, &bits), 0);
+    expect_ret("the child has kept the reply", cairn_notify_wait(ntfn, HANG_NS, &bits), 0);
     expect_ret("kill the server", cairn_process_kill(child), 0);
-    expect_ret("join the client", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the client", test_thread_join(&t, HANG_NS, NULL), 0);
     test_thread_free(&t);
     expect_ret("the call whose server died", c.result, -CAIRN_ECLOSED);
-    cairn_process_wait(child, 5000 * MS_NS, NULL);
+    cairn_process_wait(child, HANG_NS, NULL);
     cairn_handle_close(child);
     cairn_handle_close(ntfn);
     cairn_handle_close(ep);
@@ -866,11 +870,11 @@ a_reply_kept_for_a_killed_caller_fails_cleanly(void)
     child = test_spawn("test-ipcwait", CHILD_CALL_THEN_HANG, extra, 1);
     if (child < 0)
         return;
-    expect_ret("receive the child's call", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    expect_ret("receive the child's call", cairn_ipc_recv(ep, &m, HANG_NS, NULL), 0);
     r = cairn_ipc_reply_save();
     expect_ret("reply_save", r < 0 ? r : 0, 0);
     expect_ret("kill the caller", cairn_process_kill(child), 0);
-    expect_ret("wait for it", cairn_process_wait(child, 5000 * MS_NS, NULL), 0);
+    expect_ret("wait for it", cairn_process_wait(child, HANG_NS, NULL), 0);
     cairn_handle_close(child);
     m.w[0] = 1;
     expect_ret("answer the dead caller", cairn_ipc_reply_to(r, &m), -CAIRN_ECLOSED);
@@ -896,7 +900,7 @@ a_reply_handle_moves_to_another_process_and_is_answered_there(void)
     c.word = 7;
     c.result = 1;
     test_thread_start(&t, call_and_record, &c);
-    expect_ret("receive", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    expect_ret("receive", cairn_ipc_recv(ep, &m, HANG_NS, NULL), 0);
     r = cairn_ipc_reply_save();
     expect_ret("reply_save", r < 0 ? r : 0, 0);
     /* One-shot: no copies. */
@@ -916,12 +920,12 @@ a_reply_handle_moves_to_another_process_and_is_answered_there(void)
     /* A plain call: a timed one that found nobody would drop the handle. */
     expect_ret("move the reply handle to the child", cairn_ipc_call(ep2, &m), 0);
     expect_ret("the handle has left", cairn_ipc_reply_to(r, &m), -CAIRN_EBADH);
-    expect_ret("join the client", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the client", test_thread_join(&t, HANG_NS, NULL), 0);
     test_thread_free(&t);
     expect_ret("the call answered by the child", c.result, 0);
     if (c.answer != 4242)
         test_fail("the client got %lu", (unsigned long)c.answer);
-    expect_ret("wait for the child", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+    expect_ret("wait for the child", cairn_process_wait(child, HANG_NS, &status), 0);
     if (status != 0)
         test_fail("the child ended with %ld", (long)status);
     cairn_handle_close(child);
@@ -950,7 +954,7 @@ reply_calls_refuse_bad_input_and_lose_nothing(void)
     c.word = 1;
     c.result = 1;
     test_thread_start(&t, call_and_record, &c);
-    expect_ret("receive", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    expect_ret("receive", cairn_ipc_recv(ep, &m, HANG_NS, NULL), 0);
     r = cairn_ipc_reply_save();
     expect_ret("reply_save", r < 0 ? r : 0, 0);
     /* A failed answer leaves the reply and the handles where they were. */
@@ -967,7 +971,7 @@ reply_calls_refuse_bad_input_and_lose_nothing(void)
     expect_ret("the handle stayed", cairn_notify_signal(n, 1), 0);
     m = (struct cairn_msg){{3}, NULL};
     expect_ret("the good answer", cairn_ipc_reply_to(r, &m), 0);
-    expect_ret("join", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("join", test_thread_join(&t, HANG_NS, NULL), 0);
     test_thread_free(&t);
     expect_ret("the call", c.result, 0);
     if (c.answer != 3)
@@ -994,7 +998,7 @@ a_reply_save_refused_for_want_of_memory_keeps_the_caller(void)
     c.word = 10;
     c.result = 1;
     test_thread_start(&t, call_and_record, &c);
-    expect_ret("receive", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), 0);
+    expect_ret("receive", cairn_ipc_recv(ep, &m, HANG_NS, NULL), 0);
     /* Everything this thread makes now is charged to a small quota, which
      * runs out: a handle table can grow far (65536 slots) while a quota
      * pays, so a quota is what makes the room run out. */
@@ -1010,7 +1014,7 @@ a_reply_save_refused_for_want_of_memory_keeps_the_caller(void)
     cairn_handle_close(q);
     m.w[0] = 11;
     expect_ret("the caller is still ours to answer", cairn_ipc_reply(&m), 0);
-    expect_ret("join", test_thread_join(&t, 5000 * MS_NS, NULL), 0);
+    expect_ret("join", test_thread_join(&t, HANG_NS, NULL), 0);
     test_thread_free(&t);
     expect_ret("the call", c.result, 0);
     if (c.answer != 11)
@@ -1057,7 +1061,7 @@ warm_up(void)
     for (int i = 0; i < 4; i++)
         test_thread_start(&t[i], return_at_once, NULL);
     for (int i = 0; i < 4; i++) {
-        test_thread_join(&t[i], 5000 * MS_NS, NULL);
+        test_thread_join(&t[i], HANG_NS, NULL);
         test_thread_free(&t[i]);
     }
     for (int i = 0; i < 100; i++)
@@ -1065,7 +1069,7 @@ warm_up(void)
     for (int i = 0; i < 100; i++)
         cairn_handle_close(h[i]);
     if (child >= 0) {
-        cairn_process_wait(child, 5000 * MS_NS, NULL);
+        cairn_process_wait(child, HANG_NS, NULL);
         cairn_handle_close(child);
     }
 }
@@ -1084,7 +1088,7 @@ child_main(unsigned long mode)
         cairn_ipc_call(h, &m);
         break;
     case CHILD_SAVE_THEN_HANG:
-        if (cairn_ipc_recv(h, &m, 5000 * MS_NS, NULL) != 0 || cairn_ipc_reply_save() < 0)
+        if (cairn_ipc_recv(h, &m, HANG_NS, NULL) != 0 || cairn_ipc_reply_save() < 0)
             return 1;
         cairn_notify_signal(test_extra_handle(1), 1);
         break;
@@ -1096,7 +1100,7 @@ child_main(unsigned long mode)
         return 2;
     case CHILD_ANSWER_FORWARDED:
         m.ext = &ext;
-        if (cairn_ipc_recv(h, &m, 5000 * MS_NS, NULL) != 0 || ext.recv_nhandles != 1)
+        if (cairn_ipc_recv(h, &m, HANG_NS, NULL) != 0 || ext.recv_nhandles != 1)
             return 1;
         m = (struct cairn_msg){{4242}, NULL};
         if (cairn_ipc_reply_to(ext.recv_handles[0], &m) != 0)
