@@ -95,6 +95,7 @@ if [ -z "${USER_MODULES:-}" ]; then
     for t in build/user/tests/*.elf; do
         [ -f "$t" ] && USER_MODULES="$USER_MODULES test-$(basename "$t" .elf)=$t"
     done
+    [ -f build/initfs.tar ] && USER_MODULES="$USER_MODULES initfs=build/initfs.tar"
 fi
 
 mkiso() { # mkiso NAME CMDLINE

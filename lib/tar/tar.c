@@ -117,7 +117,7 @@ tar_pax_record(const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen,
                struct tar_pending *p, struct tar_member *m)
 {
     if (klen == 4 && memcmp(key, "path", 4) == 0) {
-        if (global || vlen > TAR_NAME_MAX || memchr(val, '\0', vlen))
+        if (global || vlen > TAR_NAME_MAX || strnlen((const char *)val, vlen) != vlen)
             return -CAIRN_EINVAL;
         memcpy(m->name, val, vlen);
         m->name[vlen] = '\0';
