@@ -134,7 +134,7 @@ kernel: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf
 
 # --- ISO -----------------------------------------------------------------------
 # tools/mkiso.sh builds a hybrid BIOS+UEFI ISO with one GRUB menu entry.
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(USER_INITFS) tools/mkiso.sh | $(DEPS_STAMP)
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(INITFS) tools/mkiso.sh | $(DEPS_STAMP)
 	@echo "  ISO     $@"
 	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" $(USER_MODULES)
 
@@ -151,9 +151,8 @@ gdb: $(BUILD)/cairn.iso
 
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
-test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(USER_INITFS) \
-      $(HOST_TEST_BINS) \
-      $(FUZZ_BINS) | $(DEPS_STAMP)
+test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(INITFS) \
+      $(HOST_TEST_BINS) $(FUZZ_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
 # --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID (docs/testing.md) ---

@@ -8,6 +8,13 @@
  * The image is mapped read-only and every offset and size in it is checked
  * against size before it is used, so a malformed image gives -CAIRN_EINVAL
  * and never a fault. The kernel enforces the rest (W^X, user addresses).
+ *
+ * The image may start at any offset of its memory object (a member of the
+ * initfs archive, cairn_spawn_elf_at). A segment that is not writable and
+ * whose pages line up with the object's (its offset in the object and its
+ * address congruent modulo 4096) is mapped from the object itself, so the
+ * processes running one program share its code and read-only data; every
+ * other segment is copied into a fresh memory object of its own.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -111,30 +118,91 @@ spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsi
     return err < 0 ? err : 0;
 }
 
-/* cairn_spawn_elf at priority; with bound, the child's highest priority
- * is set to priority first. */
-static long
-spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
-          long *thread, uint32_t priority, int bound)
+/*
+ * Whether the segment ph of the image at [offset, offset + size) of an
+ * object held with rights can be mapped from the object itself, and from
+ * where (*from): not writable (copy-on-write does not exist), no bytes to
+ * zero past filesz, the rights its protection needs, its file offset in
+ * the object congruent to its address modulo the page, and every page of
+ * it inside the image (so no byte of what lies around the image shows).
+ */
+static int
+spawn_can_share(const struct elf64_phdr *ph, uint64_t offset, uint64_t size, uint32_t rights,
+                uint64_t *from)
 {
-    uint64_t map_len = (size + PAGE_MASK) & ~PAGE_MASK;
-    const struct elf64_ehdr *eh;
-    const struct elf64_phdr *ph;
+    uint64_t start = ph->vaddr & ~PAGE_MASK;
+    uint64_t len = ((ph->vaddr + ph->memsz + PAGE_MASK) & ~PAGE_MASK) - start;
+    uint64_t lead = ph->vaddr - start, file = offset + ph->offset;
+
+    if ((ph->flags & ELF_PF_W) || ph->memsz != ph->filesz || len == 0 ||
+        !(rights & CAIRN_RIGHT_MAP) || ((ph->flags & ELF_PF_R) && !(rights & CAIRN_RIGHT_READ)) ||
+        ((ph->flags & ELF_PF_X) && !(rights & CAIRN_RIGHT_EXEC)))
+        return 0;
+    if ((file & PAGE_MASK) != lead || file - lead < offset || len > offset + size - (file - lead))
+        return 0;
+    *from = file - lead;
+    return 1;
+}
+
+/* Map one PT_LOAD segment into the child from the object itself. */
+static long
+spawn_share_segment(long child, long memobj, uint64_t from, const struct elf64_phdr *ph)
+{
+    uint64_t start = ph->vaddr & ~PAGE_MASK;
+    uint64_t len = ((ph->vaddr + ph->memsz + PAGE_MASK) & ~PAGE_MASK) - start;
+    uint32_t prot =
+        (ph->flags & ELF_PF_R ? CAIRN_PROT_READ : 0) | (ph->flags & ELF_PF_X ? CAIRN_PROT_EXEC : 0);
+    long err = cairn_vm_map_into(child, memobj, from, len, start,
+                                 CAIRN_VM_PROT_FLAGS(prot, CAIRN_MAP_FIXED));
+
+    return err < 0 ? err : 0;
+}
+
+/* Program header i of the image, copied out of it (see cairn_spawn_elf_at). */
+static void
+spawn_phdr(const uint8_t *img, const struct elf64_ehdr *eh, unsigned i, struct elf64_phdr *ph)
+{
+    memcpy(ph, img + eh->phoff + (uint64_t)i * sizeof(*ph), sizeof(*ph));
+}
+
+/*
+ * The headers are copied out of the mapped image before they are checked
+ * and used, and each program header again (and checked again) before its
+ * segment is loaded: whoever else holds the object may change its bytes
+ * meanwhile, and a value checked in place could change after its check.
+ */
+static long
+spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
+          unsigned nhandles, long *thread, uint32_t priority, int bound)
+{
+    uint64_t map_off = offset & ~PAGE_MASK, map_len, from;
+    struct cairn_handle_info info;
+    struct elf64_ehdr eh;
+    struct elf64_phdr ph;
+    const uint8_t *img;
     long base, child, err;
 
-    if (size == 0 || map_len < size)
+    if (size == 0 || offset > UINT64_MAX - size || offset + size > UINT64_MAX - PAGE_MASK)
         return -CAIRN_EINVAL;
-    base = cairn_vm_map(image, 0, map_len, 0, CAIRN_PROT_READ, 0);
+    map_len = ((offset + size + PAGE_MASK) & ~PAGE_MASK) - map_off;
+    err = cairn_handle_info(memobj, &info);
+    if (err < 0)
+        return err;
+    base = cairn_vm_map(memobj, map_off, map_len, 0, CAIRN_PROT_READ, 0);
     if (base < 0)
         return base;
-    eh = (const struct elf64_ehdr *)base;
-    ph = (const struct elf64_phdr *)(base + (eh->phoff <= size ? eh->phoff : 0));
-    err = spawn_check_header(eh, size);
-    for (unsigned i = 0; err == 0 && i < eh->phnum; i++) {
-        if (ph[i].type == ELF_PT_LOAD)
-            err = spawn_check_segment(&ph[i], size);
+    img = (const uint8_t *)base + (offset - map_off);
+    err = -CAIRN_EINVAL;
+    if (size >= sizeof(eh)) {
+        memcpy(&eh, img, sizeof(eh));
+        err = spawn_check_header(&eh, size);
     }
-    if (err == 0 && eh->entry >= CAIRN_USER_TOP)
+    for (unsigned i = 0; err == 0 && i < eh.phnum; i++) {
+        spawn_phdr(img, &eh, i, &ph);
+        if (ph.type == ELF_PT_LOAD)
+            err = spawn_check_segment(&ph, size);
+    }
+    if (err == 0 && eh.entry >= CAIRN_USER_TOP)
         err = -CAIRN_EINVAL;
     if (err)
         goto out_unmap;
@@ -146,12 +214,18 @@ spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned
     }
     if (bound)
         err = cairn_process_max_prio(child, priority);
-    for (unsigned i = 0; err == 0 && i < eh->phnum; i++) {
-        if (ph[i].type == ELF_PT_LOAD)
-            err = spawn_load_segment(child, (const uint8_t *)base, &ph[i]);
+    for (unsigned i = 0; err == 0 && i < eh.phnum; i++) {
+        spawn_phdr(img, &eh, i, &ph);
+        if (ph.type != ELF_PT_LOAD)
+            continue;
+        err = spawn_check_segment(&ph, size);
+        if (err == 0 && spawn_can_share(&ph, offset, size, info.rights, &from))
+            err = spawn_share_segment(child, memobj, from, &ph);
+        else if (err == 0)
+            err = spawn_load_segment(child, img, &ph);
     }
     if (err == 0)
-        err = spawn_finish(child, eh->entry, arg, handles, nhandles, thread, priority);
+        err = spawn_finish(child, eh.entry, arg, handles, nhandles, thread, priority);
     if (err) {
         cairn_process_kill(child); /* nothing started: it is torn down at once */
         cairn_handle_close(child);
@@ -164,15 +238,23 @@ out_unmap:
 }
 
 long
+cairn_spawn_elf_at(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
+                   unsigned nhandles, long *thread)
+{
+    return spawn_elf(memobj, offset, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT,
+                     0);
+}
+
+long
 cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
                 long *thread)
 {
-    return spawn_elf(image, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT, 0);
+    return spawn_elf(image, 0, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT, 0);
 }
 
 long
 cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
                      unsigned nhandles, long *thread, uint32_t priority)
 {
-    return spawn_elf(image, size, arg, handles, nhandles, thread, priority, 1);
+    return spawn_elf(image, 0, size, arg, handles, nhandles, thread, priority, 1);
 }

@@ -16,6 +16,12 @@
 # carries it as the boot module test-<name>, which init runs in a test
 # boot.
 #
+# A user library is a folder lib/<name>/ with a <name>.mk that adds name to
+# USER_LIB_NAMES and lists lib_<name>_SRCS; it becomes
+# $(BUILD)/user/lib/lib<name>.a, which every program links before libc (a
+# static link takes only the objects a program uses), and programs include
+# its header as <name>/<name>.h.
+#
 # Everything lands in $(BUILD)/user/: objects mirror their source paths
 # ($(BUILD)/user/libc/stdio.c.o), libc.a is the C library, user.ld the
 # linker script after cpp.
@@ -41,7 +47,7 @@ USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-pro
                -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
                -fcf-protection=none -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-               -Iinclude -Ilibc/include -MMD -MP
+               -Iinclude -Ilibc/include -Ilib -MMD -MP
 USER_ASFLAGS := -g -Iinclude -Ilibc/include -D__ASSEMBLER__ -MMD -MP
 USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS) \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
@@ -56,6 +62,11 @@ TEST_HARNESS_OBJS := $(USER_BUILD)/tests/os/harness.c.o
 TEST_PROG_SRCS := $(sort $(filter-out tests/os/harness.c,$(wildcard tests/os/*.c)))
 USER_TESTS := $(patsubst tests/os/%.c,$(USER_BUILD)/tests/%.elf,$(TEST_PROG_SRCS))
 
+USER_LIB_NAMES :=
+include $(sort $(wildcard lib/*/*.mk))
+USER_LIBS := $(foreach l,$(USER_LIB_NAMES),$(USER_BUILD)/lib/lib$(l).a)
+USER_LIB_OBJS := $(foreach l,$(USER_LIB_NAMES),$(patsubst %,$(USER_BUILD)/%.o,$(lib_$(l)_SRCS)))
+
 PROGRAMS :=
 include $(sort $(wildcard servers/*/*.mk drivers/*/*.mk apps/*/*.mk)) tests/child/child.mk \
     tests/sysfuzz/sysfuzz.mk
@@ -65,16 +76,13 @@ USER_FUZZ  := $(USER_BUILD)/fuzz.elf
 USER_BENCH := $(USER_BUILD)/bench.elf
 USER_PROGRAMS := $(foreach p,$(PROGRAMS),$(USER_BUILD)/$(p).elf)
 
-# The initfs: one tar module that can carry every program (tools/mkinitfs.sh).
-USER_INITFS := $(BUILD)/initfs.tar
-
 # NAME=PATH boot modules for tools/mkiso.sh: every program (init first: the
-# kernel starts the module named init), every test program, and the initfs
-# that carries them all again.
+# kernel starts the module named init), every test program, and (below) the
+# initfs that carries them all again.
 USER_PROGRAM_MODULES := init=$(USER_INIT) \
     $(foreach p,$(filter-out init,$(PROGRAMS)),$(p)=$(USER_BUILD)/$(p).elf) \
     $(foreach t,$(USER_TESTS),test-$(basename $(notdir $(t)))=$(t))
-USER_MODULES := $(USER_PROGRAM_MODULES) initfs.tar=$(USER_INITFS)
+USER_MODULES := $(USER_PROGRAM_MODULES)
 
 # Per-directory additions (pattern-specific variables). The test programs
 # and the kernel's own tests share the test child's roles (tests/child/child.h).
@@ -101,6 +109,13 @@ $(USER_LIBC): $(LIBC_OBJS)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+define user_library
+$$(USER_BUILD)/lib/lib$(1).a: $$(patsubst %,$$(USER_BUILD)/%.o,$$(lib_$(1)_SRCS))
+	@echo "  AR      $$@"
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(USER_LIB_NAMES),$(eval $(call user_library,$(l))))
+
 # cpp gives the linker script CAIRN_USER_BASE from include/cairn/init.h.
 $(USER_LDS): libc/arch/x86_64/user.ld include/cairn/init.h mk/user.mk
 	@mkdir -p $(@D)
@@ -111,33 +126,50 @@ $(USER_LDS): libc/arch/x86_64/user.ld include/cairn/init.h mk/user.mk
 # segments at or above CAIRN_USER_BASE, no RWX, no page shared by two segments).
 define user_program
 $(1)_OBJS := $$(patsubst %,$$(USER_BUILD)/%.o,$$($(1)_SRCS))
-$$(USER_BUILD)/$(1).elf: $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBC) $$(USER_LDS) tools/check-user-elf.sh
+$$(USER_BUILD)/$(1).elf: $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBS) $$(USER_LIBC) $$(USER_LDS) \
+                         tools/check-user-elf.sh
 	@echo "  LD      $$@"
-	$$(Q)$$(CC) $$(USER_LDFLAGS) -o $$@ $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBC)
+	$$(Q)$$(CC) $$(USER_LDFLAGS) -o $$@ $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBS) $$(USER_LIBC)
 	$$(Q)sh tools/check-user-elf.sh $$@ || { rm -f $$@; exit 1; }
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call user_program,$(p))))
 
 $(USER_BUILD)/tests/%.elf: $(USER_CRT0) $(USER_BUILD)/tests/os/%.c.o $(TEST_HARNESS_OBJS) \
-                           $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
+                           $(USER_LIBS) $(USER_LIBC) $(USER_LDS) tools/check-user-elf.sh
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $(USER_BUILD)/tests/os/$*.c.o \
-	    $(TEST_HARNESS_OBJS) $(USER_LIBC)
+	    $(TEST_HARNESS_OBJS) $(USER_LIBS) $(USER_LIBC)
 	$(Q)sh tools/check-user-elf.sh $@ || { rm -f $@; exit 1; }
 
 # Objects are never intermediate: make must not delete them after a link
 # (which made every make rebuild the test programs).
-.SECONDARY: $(foreach p,$(PROGRAMS),$($(p)_OBJS)) $(TEST_HARNESS_OBJS) \
+.SECONDARY: $(foreach p,$(PROGRAMS),$($(p)_OBJS)) $(TEST_HARNESS_OBJS) $(USER_LIB_OBJS) \
     $(patsubst %,$(USER_BUILD)/%.o,$(TEST_PROG_SRCS))
 
-# Every program under its module name, and a filler that makes the module
-# several MiB, so the tests see a big module pass through intact.
-$(USER_INITFS): $(USER_PROGRAMS) $(USER_TESTS) tools/mkinitfs.sh
-	@echo "  TAR     $@"
-	$(Q)sh tools/mkinitfs.sh $@ $(USER_PROGRAM_MODULES)
-
 .PHONY: user
-user: $(USER_PROGRAMS) $(USER_TESTS) $(USER_INITFS)
+user: $(USER_PROGRAMS) $(USER_TESTS)
+
+# The initfs: one tar archive (tools/mkinitfs, each member's data on a
+# page) with every program but init and every test program, under the names
+# of their boot modules; the ISO carries it as the boot module `initfs`. init
+# stays a module of its own: the kernel starts it, and the kernel reads no
+# tar. The programs stay modules too until init starts them from the initfs.
+# It also carries `filler`, 2 MiB of numbered lines (line i reads "initfs
+# filler line NNNNNNNNNNNN", i in twelve digits, and a newline), so that the
+# module is several MiB and a test can check every byte of a big module
+# (tests/os/bootinfo.c).
+include tools/mkinitfs.mk
+INITFS := $(BUILD)/initfs.tar
+INITFS_FILLER := $(BUILD)/initfs-filler.txt
+INITFS_MEMBERS := $(filter-out init=%,$(USER_MODULES)) filler=$(INITFS_FILLER)
+$(INITFS_FILLER): mk/user.mk
+	@mkdir -p $(@D)
+	$(Q)awk 'BEGIN { for (i = 0; i < 65536; i++) printf "initfs filler line %012d\n", i }' > $@
+$(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk
+	@echo "  INITFS  $@"
+	$(Q)build/tools/mkinitfs $@ $(INITFS_MEMBERS)
+USER_MODULES += initfs=$(INITFS)
+user: $(INITFS)
 
 -include $(shell find $(USER_BUILD) -name '*.d' 2>/dev/null)

@@ -13,7 +13,7 @@
  * A module's object is its size rounded up to whole pages; its name is
  * the module's command line as the loader gave it (truncated to
  * CAIRN_BOOTINFO_NAME_MAX - 1 bytes). A module may be large: one
- * `initfs.tar` of several MiB carries as many programs as it likes, so
+ * `initfs` of several MiB carries as many programs as it likes, so
  * the CAIRN_BOOTINFO_MODULES_MAX limit is not a limit on programs.
  *
  * Version 2 adds, after the modules: the framebuffer, the ACPI RSDP and

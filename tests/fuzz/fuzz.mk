@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 FUZZ_elf_SRCS        := kernel/obj/elf.c
@@ -28,6 +28,9 @@ FUZZ_cmdline_CFLAGS  := -Wno-unknown-attributes
 # libc's <cairn/ring.h> is searched after the host's headers, as for test_ring.
 FUZZ_ring_SRCS       := libc/ring.c
 FUZZ_ring_CFLAGS     := -idirafter libc/include
+# The tar reader of lib/tar (the initfs).
+FUZZ_tar_SRCS        := lib/tar/tar.c
+FUZZ_tar_CFLAGS      := -Ilib
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

@@ -257,6 +257,55 @@ def ring_seeds():
           + struct.pack("<I", 0x80000000) + bytes([W]) + u16(1) + bytes([WWAIT]) + u16(8))
 
 
+# --- tar (the initfs) ----------------------------------------------------------------------
+def tar_archive(fmt, members, pax_headers=None):
+    """An archive made by Python's tarfile: members are (name, data or None for a directory)."""
+    import io
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=fmt, pax_headers=pax_headers or {}) as t:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.mtime = 0
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                t.addfile(info)
+            else:
+                info.size = len(data)
+                info.mode = 0o755
+                t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def tar_seeds():
+    import tarfile
+    elfish = b"\x7fELF" + bytes(range(256)) * 5
+    write("tar", "ustar-files", tar_archive(tarfile.USTAR_FORMAT, [
+        ("child", elfish), ("empty", b""), ("dir", None), ("dir/file", b"hello\n")]))
+    write("tar", "ustar-long-names", tar_archive(tarfile.USTAR_FORMAT, [
+        ("n" * 100, b"x"), ("p" * 155 + "/" + "n" * 100, b"y")]))
+    write("tar", "pax-path-and-size", tar_archive(tarfile.PAX_FORMAT, [
+        ("q" * 200, b"long name"), ("plain", b"z" * 700)]))
+    write("tar", "pax-global", tar_archive(tarfile.PAX_FORMAT, [("a", b"a")],
+                                           pax_headers={"comment": "global"}))
+    # The initfs's own shape: a pax comment pads each member's data to a page.
+    out = bytearray()
+    for name, data in (("child", elfish), ("test-x", b"t" * 5000)):
+        gap = (4096 - 512 - len(out) % 4096) % 4096
+        if gap < 1024:
+            gap += 4096
+        length = gap - 512
+        head = b"%d comment=" % length
+        record = head + b"." * (length - len(head) - 1) + b"\n"
+        hdr = tarfile.TarInfo("PaxHeader/" + name)
+        hdr.type, hdr.size, hdr.mtime = tarfile.XHDTYPE, len(record), 0
+        out += hdr.tobuf(tarfile.USTAR_FORMAT) + record
+        info = tarfile.TarInfo(name)
+        info.size, info.mode, info.mtime = len(data), 0o755, 0
+        out += info.tobuf(tarfile.USTAR_FORMAT) + data + bytes(-len(data) % 512)
+    write("tar", "initfs", bytes(out) + bytes(1024))
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -265,6 +314,7 @@ def main():
     acpi_seeds()
     cmdline_seeds()
     ring_seeds()
+    tar_seeds()
 
 
 main()

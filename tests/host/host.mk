@@ -12,7 +12,7 @@ HOST_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer 
                 -Ikernel -Iinclude -Itests/host -DHOST_TEST -DCAIRN_LOCK_DEBUG
 
 # Any header change rebuilds every host test: coarse, but never stale.
-HOST_HEADERS    := $(shell find kernel include libc/include tests/host -name '*.h')
+HOST_HEADERS    := $(shell find kernel include libc/include lib tests/host -name '*.h')
 HOST_TEST_MKS   := $(wildcard tests/host/test_*.mk)
 include $(HOST_TEST_MKS)
 HOST_TEST_NAMES := $(patsubst tests/host/%.mk,%,$(HOST_TEST_MKS))
