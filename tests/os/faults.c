@@ -3,7 +3,7 @@
  * User-mode tests of faults to a supervisor (docs/ipc.md, "Faults"): a
  * user-space pager that maps the missing page and resumes the faulting
  * load; the registers a fault reports; a handler that moves rip past the
- * faulting instruction; breakpoints, divide errors, handlers that end the
+ * faulting instruction; breakpoints, single steps, divide errors, handlers that end the
  * thread or the process, that drop the reply or answer badly, that die
  * while the fault waits; a thread's handler before its process's; a
  * process that handles its own faults with nobody receiving; a kill
@@ -35,6 +35,7 @@ enum child_mode {
     CHILD_SELF_LOOP,        /* its own endpoint, nobody receiving, then ud2 */
     CHILD_NO_HANDLER,       /* set extra 0, remove it again, then ud2 */
     CHILD_HANG,             /* sleep until killed */
+    CHILD_SINGLE_STEP,      /* set the trap flag, then exit 0 once it is clear again */
 };
 
 #define PAGER_ADDR  0x0000500000000000ull
@@ -94,6 +95,9 @@ child_main(unsigned long mode)
         if (cairn_fault_set_handler(CAIRN_INIT_HANDLE_PROCESS, CAIRN_HANDLE_INVALID) != 0)
             return 92;
         break;
+    case CHILD_SINGLE_STEP:
+        __asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop\n\tnop" ::: "memory");
+        return 0;
     case CHILD_HANG:
         for (;;)
             cairn_thread_sleep(1000 * MS_NS);
@@ -252,6 +256,21 @@ int3_arrives_as_a_breakpoint_and_resumes_after_it(void)
         test_fail("vector %lu, rip %lx not after an int3", (unsigned long)f.m.w[0],
                   (unsigned long)f.regs.rip);
     expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, NULL), 0);
+    expect_end(child, 0);
+    cairn_handle_close(ep);
+}
+
+static void
+trap_flag_arrives_as_debug_and_the_handler_clears_it(void)
+{
+    long ep = cairn_endpoint_create(), child = spawn_faulting(CHILD_SINGLE_STEP, ep, -1);
+    struct fault f;
+
+    expect_ret("ipc_recv", fault_recv(ep, &f), 0);
+    if (f.m.w[0] != CAIRN_FAULT_VEC_DEBUG || !(f.regs.rflags & 0x100))
+        test_fail("vector %lu, rflags %lx", (unsigned long)f.m.w[0], (unsigned long)f.regs.rflags);
+    f.regs.rflags &= ~0x100ull;
+    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.regs), 0);
     expect_end(child, 0);
     cairn_handle_close(ep);
 }
@@ -452,6 +471,7 @@ static const struct usertest tests[] = {
     USERTEST(fault_reports_the_registers_and_the_handler_ends_the_process),
     USERTEST(handler_moves_rip_past_the_faulting_instruction),
     USERTEST(int3_arrives_as_a_breakpoint_and_resumes_after_it),
+    USERTEST(trap_flag_arrives_as_debug_and_the_handler_clears_it),
     USERTEST(divide_error_arrives_and_the_handler_ends_the_thread),
     USERTEST(dropped_reply_ends_the_process_with_the_fault_status),
     USERTEST(bad_answers_end_the_process_with_the_fault_status),
