@@ -365,6 +365,48 @@ thread_handler_comes_before_the_process_handler(void)
     cairn_handle_close(ep);
 }
 
+static volatile int go_fault;
+
+static long
+fault_when_told(void *arg)
+{
+    (void)arg;
+    while (!__atomic_load_n(&go_fault, __ATOMIC_ACQUIRE))
+        cairn_thread_yield();
+    __builtin_trap();
+}
+
+/* A thread of this very process faults to a handler on its thread; the
+ * test's own thread answers, ending that thread alone. A second process
+ * holds a receive right too, so the fault waits for a receiver. */
+static void
+handler_ends_one_thread_and_its_process_goes_on(void)
+{
+    struct cairn_debug_stats before = (go_fault = 0, stats_now());
+    long ep = cairn_endpoint_create();
+    long holder = test_spawn("test-faults", CHILD_HANG, &ep, 1);
+    struct test_thread t;
+    int64_t status = 0;
+    struct fault f;
+
+    if (test_thread_start(&t, fault_when_told, NULL) != 0)
+        return;
+    expect_ret("fault_set_handler", cairn_fault_set_handler(t.handle, ep), 0);
+    __atomic_store_n(&go_fault, 1, __ATOMIC_RELEASE);
+    expect_ret("ipc_recv", fault_recv(ep, &f), 0);
+    if (f.m.w[0] != CAIRN_FAULT_VEC_INVALID_OP || f.regs.fs_base == 0)
+        test_fail("vector %lu fs %lx", (unsigned long)f.m.w[0], (unsigned long)f.regs.fs_base);
+    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_KILL_THREAD, NULL), 0);
+    expect_ret("thread_join", test_thread_join(&t, 5000 * MS_NS, &status), 0);
+    if (status != CAIRN_STATUS_FAULT(CAIRN_FAULT_VEC_INVALID_OP))
+        test_fail("the thread ended with %ld", (long)status);
+    test_thread_free(&t);
+    expect_ret("process_kill", cairn_process_kill(holder), 0);
+    expect_end(holder, CAIRN_STATUS_KILLED);
+    cairn_handle_close(ep);
+    expect_stats(&before, "after the thread's fault");
+}
+
 static void
 handler_process_dying_ends_the_waiting_fault(void)
 {
@@ -477,6 +519,7 @@ static const struct usertest tests[] = {
     USERTEST(bad_answers_end_the_process_with_the_fault_status),
     USERTEST(no_handler_keeps_the_fault_status),
     USERTEST(thread_handler_comes_before_the_process_handler),
+    USERTEST(handler_ends_one_thread_and_its_process_goes_on),
     USERTEST(handler_process_dying_ends_the_waiting_fault),
     USERTEST(killing_a_process_whose_fault_waits_ends_it),
     USERTEST(process_handling_its_own_faults_with_no_receiver_ends),
