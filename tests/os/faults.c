@@ -245,6 +245,53 @@ handler_moves_rip_past_the_faulting_instruction(void)
     cairn_handle_close(ep);
 }
 
+/* The same, answered later through a reply object, by a receive that had
+ * no room for the registers (they are then flagged truncated). */
+static void
+handler_answers_later_through_a_reply_object(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    long ep = cairn_endpoint_create(), child = spawn_faulting(CHILD_UD2_SKIP, ep, -1), reply;
+    struct cairn_msg_ext ext = {0}, answer_ext = {0};
+    struct cairn_msg m = {{0}, &ext};
+    struct cairn_fault_regs regs;
+    struct fault f;
+
+    expect_ret("ipc_recv", cairn_ipc_recv(ep, &m, 5000 * MS_NS, NULL), CAIRN_MSG_TRUNCATED);
+    if (m.w[0] != CAIRN_FAULT_VEC_INVALID_OP || ext.recv_len != 0)
+        test_fail("vector %lu, %u bytes", (unsigned long)m.w[0], ext.recv_len);
+    reply = cairn_ipc_reply_save();
+    if (reply < 0) {
+        test_fail("ipc_reply_save returned %ld", reply);
+        return;
+    }
+    /* Meanwhile another fault, answered at once; then the first. */
+    {
+        long other = spawn_faulting(CHILD_INT3, ep, -1);
+        expect_ret("ipc_recv", fault_recv(ep, &f), 0);
+        expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, NULL), 0);
+        expect_end(other, 0);
+    }
+    /* Resumed as it was, the thread retries the ud2 and faults again; the
+     * second fault, with its registers this time, is answered with new ones. */
+    m = (struct cairn_msg){{CAIRN_FAULT_RESUME, 0}, NULL};
+    expect_ret("ipc_reply_to", cairn_ipc_reply_to(reply, &m), 0);
+    cairn_handle_close(reply);
+    expect_ret("ipc_recv", fault_recv(ep, &f), 0);
+    reply = cairn_ipc_reply_save();
+    regs = f.regs;
+    regs.rip += 2;
+    regs.rbx = SKIP_RBX;
+    answer_ext.send_buf = (uint64_t)&regs;
+    answer_ext.send_len = sizeof(regs);
+    m = (struct cairn_msg){{CAIRN_FAULT_RESUME, CAIRN_FAULT_SET_REGS}, &answer_ext};
+    expect_ret("ipc_reply_to with registers", cairn_ipc_reply_to(reply, &m), 0);
+    cairn_handle_close(reply);
+    expect_end(child, 0);
+    cairn_handle_close(ep);
+    expect_stats(&before, "after the deferred answers");
+}
+
 static void
 int3_arrives_as_a_breakpoint_and_resumes_after_it(void)
 {
@@ -512,6 +559,7 @@ static const struct usertest tests[] = {
     USERTEST(page_fault_resumed_after_the_handler_maps_the_page),
     USERTEST(fault_reports_the_registers_and_the_handler_ends_the_process),
     USERTEST(handler_moves_rip_past_the_faulting_instruction),
+    USERTEST(handler_answers_later_through_a_reply_object),
     USERTEST(int3_arrives_as_a_breakpoint_and_resumes_after_it),
     USERTEST(trap_flag_arrives_as_debug_and_the_handler_clears_it),
     USERTEST(divide_error_arrives_and_the_handler_ends_the_thread),
