@@ -133,8 +133,8 @@ fault_regs_to_frame(struct trap_frame *tf, const struct cairn_fault_regs *r)
 }
 
 /* Send the fault through ep and wait for the answer: 0 and the answer's
- * first two words and its registers (*nregs bytes of them), or the call's
- * error. */
+ * first two words and its registers (*nregs bytes of them; 0 if it sent
+ * more than they take), or the call's error. */
 static int
 fault_call(struct trap_frame *tf, uint64_t addr, struct endpoint *ep, uint64_t badge,
            uint64_t answer[2], struct cairn_fault_regs *reply, uint32_t *nregs)
@@ -164,7 +164,8 @@ fault_call(struct trap_frame *tf, uint64_t addr, struct endpoint *ep, uint64_t b
     if (!err) {
         answer[0] = me->ipc.msg.words[0];
         answer[1] = me->ipc.msg.words[1];
-        *nregs = me->ipc.msg.len;
+        /* More bytes than the registers is no answer either. */
+        *nregs = me->ipc.msg.flags & CAIRN_MSG_TRUNCATED ? 0 : me->ipc.msg.len;
         ipc_msg_free(&me->ipc.msg); /* handles sent with an answer are dropped */
     }
     me->ipc.msg.len = 0;

@@ -359,7 +359,7 @@ bad_answers_end_the_process_with_the_fault_status(void)
     long ep = cairn_endpoint_create();
     struct fault f;
 
-    for (unsigned i = 0; i < 6; i++) {
+    for (unsigned i = 0; i < 9; i++) {
         long child = spawn_faulting(CHILD_UD2, ep, -1);
 
         expect_ret("ipc_recv", fault_recv(ep, &f), 0);
@@ -371,6 +371,18 @@ bad_answers_end_the_process_with_the_fault_status(void)
             f.regs.rflags &= ~0x200ull; /* IF off */
         if (i < 5) {
             expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.regs), 0);
+        } else if (i < 7) {
+            /* The registers and a word more, or a word less. */
+            static uint64_t buf[sizeof(struct cairn_fault_regs) / 8 + 1];
+            struct cairn_msg_ext ext = {.send_buf = (uint64_t)buf};
+            struct cairn_msg m = {{CAIRN_FAULT_RESUME, CAIRN_FAULT_SET_REGS}, &ext};
+
+            memcpy(buf, &f.regs, sizeof(f.regs));
+            ext.send_len = i == 5 ? sizeof(buf) : sizeof(f.regs) - 8;
+            expect_ret("ipc_reply", cairn_ipc_reply(&m), 0);
+        } else if (i == 7) {
+            struct cairn_msg m = {{CAIRN_FAULT_RESUME, 2}, NULL}; /* no such flag */
+            expect_ret("ipc_reply", cairn_ipc_reply(&m), 0);
         } else {
             struct cairn_msg m = {{99}, NULL}; /* no such action */
             expect_ret("ipc_reply", cairn_ipc_reply(&m), 0);
