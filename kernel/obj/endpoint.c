@@ -24,6 +24,10 @@
  * withdraws under the lock with -CAIRN_EINTR. Either way exactly one side
  * ends the wait.
  *
+ * A thread in a fault call (obj/fault.c) has ipc.kernel_buf set: its
+ * message's bytes and the room for its reply's are on its kernel stack,
+ * and endpoint_deliver_bytes copies them to or from the kernel instead.
+ *
  * The fast paths (endpoint_call_fast, endpoint_reply_recv_fast: words
  * only, the other side already waiting on this CPU) allocate nothing,
  * take the endpoint's lock and this CPU's run-queue lock once each with
@@ -57,7 +61,7 @@ ipc_msg_release(struct ipc_msg *m)
  * bytes copied.
  */
 static size_t
-endpoint_deliver_kernel_bytes(struct thread *from, struct thread *to, uint32_t n)
+endpoint_deliver_kernel_bytes(struct thread *to, uint32_t n)
 {
     const struct ipc_msg *m = &to->ipc.msg;
 
@@ -67,7 +71,6 @@ endpoint_deliver_kernel_bytes(struct thread *from, struct thread *to, uint32_t n
         return 0;
     if (to == sched_current())
         return copy_to_user(to->ipc.recv_buf, (const void *)m->src, n) < 0 ? 0 : n;
-    (void)from;
     return copy_kernel_across(&to->process->vs, to->ipc.recv_buf, (const void *)m->src, n);
 }
 
@@ -89,7 +92,7 @@ endpoint_deliver_bytes(struct thread *from, struct thread *to)
     if (!want)
         return;
     if (n && (from->ipc.kernel_buf || to->ipc.kernel_buf)) {
-        done = endpoint_deliver_kernel_bytes(from, to, n);
+        done = endpoint_deliver_kernel_bytes(to, n);
     } else if (n && from->process && to->process) {
         if (from == sched_current())
             done = copy_user_across(&to->process->vs, to->ipc.recv_buf, m->src, n, true);

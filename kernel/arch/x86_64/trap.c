@@ -8,9 +8,9 @@
  * routine (mm/usercopy.c), which is resolved or makes the copy fail. A
  * fault in user mode ends only the faulting process (or, for a page
  * inside a mapping, enters the page), unless an exception endpoint is set
- * and its handler resumes the thread (obj/fault.c). Device interrupts go to the handler
- * registered for the vector and are acknowledged at the local APIC
- * afterwards.
+ * and its handler resumes the thread (obj/fault.c). Device interrupts go
+ * to the handler registered for the vector and are acknowledged at the
+ * local APIC afterwards.
  *
  * Every trap closes SMAP (clac) first: the interrupted code's RFLAGS.AC,
  * a user copy's or user mode's own, comes back with iretq, and handlers
