@@ -77,7 +77,8 @@
     X(70, process_max_prio, 2)  /* (process, highest priority its threads may have) -> 0 */ \
     X(72, klog_read, 4)         /* (console, seq, buf, len) -> bytes: console.h */          \
     X(73, console_claim, 2)     /* (console, device) -> claim handle: console.h */          \
-    X(74, irq_msi, 2)           /* (irq, struct cairn_irq_msi *) -> 0: device.h */
+    X(74, irq_msi, 2)           /* (irq, struct cairn_irq_msi *) -> 0: device.h */          \
+    X(75, fault_set_handler, 2) /* (process or thread, endpoint or -1) -> 0: fault.h */
 
 enum cairn_syscall {
 #define CAIRN_SYSCALL_ENUM(number, name, nargs) CAIRN_SYS_##name = number,

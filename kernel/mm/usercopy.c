@@ -123,6 +123,30 @@ copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_
     return done;
 }
 
+size_t
+copy_kernel_across(struct vspace *other, uint64_t other_addr, const void *src, size_t len)
+{
+    size_t done = 0;
+
+    if (other_addr + len < other_addr || other_addr + len > CAIRN_USER_TOP)
+        return 0;
+    while (done < len) {
+        uint64_t at = other_addr + done, frame;
+        size_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
+        struct memobj *mo;
+
+        if (chunk > len - done)
+            chunk = len - done;
+        if (vspace_pin_frame(other, at, true, &frame, &mo) < 0)
+            break;
+        memcpy((uint8_t *)phys_to_virt(frame) + (at & (PAGE_SIZE - 1)), (const uint8_t *)src + done,
+               chunk);
+        object_unref(&mo->obj);
+        done += chunk;
+    }
+    return done;
+}
+
 int
 user_range_check(uint64_t addr, size_t len, bool write)
 {

@@ -47,6 +47,10 @@ int copy_to_user(uint64_t user_dst, const void *src, size_t len);
 size_t copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_t len,
                         bool to_other);
 
+/* Copy len bytes of kernel memory at src into another address space,
+ * other, at other_addr, as copy_user_across does: the bytes copied. */
+size_t copy_kernel_across(struct vspace *other, uint64_t other_addr, const void *src, size_t len);
+
 /* Check, without copying, that the current process may access every page
  * of [addr, addr + len) (entering untouched pages): 0 or -CAIRN_EFAULT. */
 int user_range_check(uint64_t addr, size_t len, bool write);

@@ -24,6 +24,10 @@
  * withdraws under the lock with -CAIRN_EINTR. Either way exactly one side
  * ends the wait.
  *
+ * A thread in a fault call (obj/fault.c) has ipc.kernel_buf set: its
+ * message's bytes and the room for its reply's are on its kernel stack,
+ * and endpoint_deliver_bytes copies them to or from the kernel instead.
+ *
  * The fast paths (endpoint_call_fast, endpoint_reply_recv_fast: words
  * only, the other side already waiting on this CPU) allocate nothing,
  * take the endpoint's lock and this CPU's run-queue lock once each with
@@ -50,6 +54,27 @@ ipc_msg_release(struct ipc_msg *m)
 }
 
 /*
+ * A fault message (obj/fault.c) has its bytes, and the room for its
+ * reply's, on the faulting thread's kernel stack (ipc.kernel_buf): it is
+ * either the sender (the registers, to the handler) or the receiver of a
+ * reply, which the replier, the running thread, delivers. Returns the
+ * bytes copied.
+ */
+static size_t
+endpoint_deliver_kernel_bytes(struct thread *to, uint32_t n)
+{
+    const struct ipc_msg *m = &to->ipc.msg;
+
+    if (to->ipc.kernel_buf) /* a reply from the running thread */
+        return copy_from_user((void *)to->ipc.recv_buf, m->src, n) < 0 ? 0 : n;
+    if (!to->process)
+        return 0;
+    if (to == sched_current())
+        return copy_to_user(to->ipc.recv_buf, (const void *)m->src, n) < 0 ? 0 : n;
+    return copy_kernel_across(&to->process->vs, to->ipc.recv_buf, (const void *)m->src, n);
+}
+
+/*
  * Copy the bytes of the message just moved to `to` out of from's memory
  * into to's receive buffer: the one copy a message's bytes get. One of the
  * two is the running thread, the other is blocked in IPC (ep locked), so
@@ -66,7 +91,9 @@ endpoint_deliver_bytes(struct thread *from, struct thread *to)
 
     if (!want)
         return;
-    if (n && from->process && to->process) {
+    if (n && (from->ipc.kernel_buf || to->ipc.kernel_buf)) {
+        done = endpoint_deliver_kernel_bytes(to, n);
+    } else if (n && from->process && to->process) {
         if (from == sched_current())
             done = copy_user_across(&to->process->vs, to->ipc.recv_buf, m->src, n, true);
         else

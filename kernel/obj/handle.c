@@ -722,3 +722,15 @@ handle_count_naming(struct handle_table *t, const struct object *o)
     spin_unlock_irqrestore(&t->lock, irq);
     return n;
 }
+
+unsigned
+handle_count_naming_rights(struct handle_table *t, const struct object *o, uint32_t rights)
+{
+    unsigned n = 0;
+    bool irq = spin_lock_irqsave(&t->lock);
+
+    for (unsigned i = 0; i < t->top; i++)
+        n += t->slots[i].obj == o && (t->slots[i].rights & rights) == rights;
+    spin_unlock_irqrestore(&t->lock, irq);
+    return n;
+}

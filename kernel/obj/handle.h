@@ -245,6 +245,10 @@ int handle_info(struct handle_table *t, int32_t h, struct cairn_handle_info *out
 /* Live plain (not borrowed) handles in t naming o. */
 unsigned handle_count_naming(struct handle_table *t, const struct object *o);
 
+/* Live plain handles in t naming o whose rights include rights. */
+unsigned handle_count_naming_rights(struct handle_table *t, const struct object *o,
+                                    uint32_t rights);
+
 /* Live handles in t. */
 unsigned handle_count(struct handle_table *t);
 

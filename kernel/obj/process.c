@@ -45,7 +45,8 @@ process_destroy(struct object *o)
      * outside in its address space hold references too, so vs_users is 0. */
     process_leave_creator(p);
     process_teardown(p);
-    watch_fire(&p->watches, true); /* fired when it ended; nothing is left */
+    fault_handler_clear(&p->fault); /* one set after the teardown */
+    watch_fire(&p->watches, true);  /* fired when it ended; nothing is left */
     ioport_process_fini(p);
     if (p->quota)
         quota_unref(p->quota);

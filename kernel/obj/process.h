@@ -93,6 +93,7 @@ struct process {
     struct list_node creator_link; /* [u] in creator->unstarted */
     struct list_node unstarted;    /* [u] processes p made that have not started yet */
     struct watch_target watches;   /* exit notices to send when it ends (obj/watch.h) */
+    struct fault_handler fault;    /* its threads' exception endpoint (obj/fault.h) */
 };
 
 /* --- creation (obj/process.c) --- */

@@ -249,6 +249,7 @@ process_teardown(struct process *p)
      * that would otherwise keep it alive forever. Then the processes p
      * made that never ran: nothing but p's work could have started them. */
     handle_table_fini(&p->handles);
+    fault_handler_clear(&p->fault);
     process_end_unstarted_children(p);
     if (release_now)
         process_release_memory(p);

@@ -58,6 +58,7 @@ thread_destroy(struct object *o)
     if (t->kstack_phys)
         kstack_free(t->kstack_top, t->kstack_phys);
     kfree(t->fpu_state);
+    fault_handler_clear(&t->fault);
     if (t->process) {
         process_thread_remove(t->process, t);
         process_unref(t->process);

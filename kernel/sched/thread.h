@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "lib/list.h"
+#include "obj/fault.h"
 #include "obj/ipc_msg.h"
 #include "obj/object.h"
 #include "obj/watch.h"
@@ -82,6 +83,7 @@ struct thread_ipc {
     struct endpoint *caller_ep; /* [o] the endpoint it called through (a reference) */
     uint32_t caller_seq;        /* [o] the call's seq, so a late reply finds no other call */
     struct notification *bound; /* [o] bound to this thread (a reference), or NULL */
+    bool kernel_buf;            /* [o] in a fault call: msg.src and recv_buf are kernel addresses */
 };
 
 struct thread {
@@ -116,6 +118,7 @@ struct thread {
     uint64_t run_cycles;           /* [a] TSC cycles it ran, sampled at timer interrupts */
     struct futex_waiter futex;     /* its futex_wait in progress (sched/futex.h) */
     struct object_reclaim reclaim; /* objects this thread has yet to destroy (obj/object.h) */
+    struct fault_handler fault;    /* user threads: its exception endpoint (obj/fault.h) */
     uint32_t id;                   /* [I] */
     char name[THREAD_NAME_MAX];    /* [I] */
 };

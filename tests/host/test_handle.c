@@ -409,6 +409,30 @@ TEST(handle_dup_names_the_same_object_with_its_own_reference)
     CHECK(nothing_alive());
 }
 
+TEST(handle_count_naming_rights_counts_only_handles_with_every_right)
+{
+    struct handle_table t;
+    struct tobj a, b;
+    int32_t h;
+
+    CHECK(handle_table_init(&t, 8) == 0);
+    tobj_init(&a, CAIRN_OBJ_ENDPOINT);
+    tobj_init(&b, CAIRN_OBJ_ENDPOINT);
+    h = handle_insert(&t, &a.obj, RWD);
+    CHECK(handle_dup(&t, h, CAIRN_RIGHT_READ) >= 0);
+    CHECK(handle_insert(&t, &b.obj, RWD) >= 0);
+    CHECK(handle_count_naming_rights(&t, &a.obj, CAIRN_RIGHT_WRITE) == 1);
+    CHECK(handle_count_naming_rights(&t, &a.obj, CAIRN_RIGHT_READ) == 2);
+    CHECK(handle_count_naming_rights(&t, &a.obj, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE) == 1);
+    CHECK(handle_count_naming_rights(&t, &a.obj, CAIRN_RIGHT_MANAGE) == 0);
+    CHECK(handle_close(&t, h) == 0);
+    CHECK(handle_count_naming_rights(&t, &a.obj, CAIRN_RIGHT_WRITE) == 0);
+    handle_table_fini(&t);
+    object_unref(&a.obj);
+    object_unref(&b.obj);
+    CHECK(nothing_alive());
+}
+
 /* --- closing and stale handles ------------------------------------------ */
 
 TEST(handle_close_rejects_the_closed_handle_everywhere)
@@ -1337,6 +1361,7 @@ main(void)
     RUN(handle_dup_never_amplifies_rights);
     RUN(handle_dup_requires_duplicate_right);
     RUN(handle_dup_names_the_same_object_with_its_own_reference);
+    RUN(handle_count_naming_rights_counts_only_handles_with_every_right);
     RUN(handle_close_rejects_the_closed_handle_everywhere);
     RUN(handle_reused_slot_does_not_revive_stale_handle);
     RUN(handle_rejects_negative_huge_and_garbage_values);

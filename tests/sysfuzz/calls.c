@@ -871,6 +871,34 @@ gen_irq_msi(struct fuzz_thread *ft, struct fuzz_call *c)
     c->a[1] = gen_addr_out(ft, sizeof(struct cairn_irq_msi));
 }
 
+/*
+ * A fault handler set on a process or thread that then faults makes the
+ * fault wait for an answer for as long as the endpoint is open, and the
+ * endpoints a worker holds (the shared one above all) outlive the
+ * processes it makes: a random thread that faults at once, or a child with
+ * the trap flag set, would wait for ever. So a live endpoint only goes with
+ * a target that cannot take it (a bad handle, or one of another type);
+ * a process or thread target gets the endpoint -1 (remove) or a bad one.
+ */
+static void
+gen_fault_set_handler(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    struct cairn_handle_info info;
+    long target = gen_handle(ft, rng_one_in(&ft->call, 2) ? CAIRN_OBJ_PROCESS : CAIRN_OBJ_THREAD);
+    long ep = rng_one_in(&ft->call, 3) ? -1 : gen_handle(ft, CAIRN_OBJ_ENDPOINT);
+
+    if (ep != -1 && cairn_handle_info(ep, &info) == 0 && info.type == CAIRN_OBJ_ENDPOINT &&
+        cairn_handle_info(target, &info) == 0 &&
+        (info.type == CAIRN_OBJ_PROCESS || info.type == CAIRN_OBJ_THREAD)) {
+        if (rng_one_in(&ft->call, 2))
+            target = ep; /* the wrong type */
+        else
+            ep = rng_one_in(&ft->call, 2) ? -1 : -2;
+    }
+    c->a[0] = (uint64_t)target;
+    c->a[1] = (uint64_t)ep;
+}
+
 /* The table: every system call has a generator, or this fails to compile. */
 struct fuzz_entry {
     const char *name;

@@ -2,7 +2,8 @@
 /*
  * The interrupt descriptor table, shared by all CPUs: every vector points
  * at its stub in entry.S. Faults that must not run on a possibly broken
- * stack (double fault, NMI, machine check) switch to an IST stack.
+ * stack (double fault, NMI, machine check) switch to an IST stack. Only
+ * the breakpoint gate may be raised from user mode (int3).
  */
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
@@ -19,6 +20,7 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate (clears IF) */
+#define GATE_USER_DPL  0x60 /* DPL 3: user code may raise it with an int instruction */
 #define STUB_SIZE      16
 
 extern const char trap_stubs[];
@@ -48,6 +50,9 @@ idt_init(void)
     idt_set_gate(VEC_DOUBLE_FAULT, IST_DOUBLE_FAULT);
     idt_set_gate(VEC_NMI, IST_NMI);
     idt_set_gate(VEC_MACHINE_CHECK, IST_MACHINE_CHECK);
+    /* int3 from user mode is a breakpoint (for a debugger, through its
+     * fault handler), not a #GP; every other int n from user mode stays one. */
+    idt[VEC_BREAKPOINT].type_attr |= GATE_USER_DPL;
 }
 
 void

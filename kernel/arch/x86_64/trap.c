@@ -7,9 +7,10 @@
  * exception is a page fault at a user address inside the user-copy
  * routine (mm/usercopy.c), which is resolved or makes the copy fail. A
  * fault in user mode ends only the faulting process (or, for a page
- * inside a mapping, enters the page). Device interrupts go to the handler
- * registered for the vector and are acknowledged at the local APIC
- * afterwards.
+ * inside a mapping, enters the page), unless an exception endpoint is set
+ * and its handler resumes the thread (obj/fault.c). Device interrupts go
+ * to the handler registered for the vector and are acknowledged at the
+ * local APIC afterwards.
  *
  * Every trap closes SMAP (clac) first: the interrupted code's RFLAGS.AC,
  * a user copy's or user mode's own, comes back with iretq, and handlers
@@ -26,6 +27,7 @@
 #include "lib/log.h"
 #include "mm/kstack.h"
 #include "mm/usercopy.h"
+#include "obj/fault.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 
@@ -174,15 +176,23 @@ trap_user_page_fault(struct trap_frame *tf, uint64_t addr)
     return ok;
 }
 
-/* A fault in user mode ends only the faulting process, with one line. */
+/* A fault in user mode goes to the thread's or its process's exception
+ * endpoint if one is set (obj/fault.c), and returns if the handler
+ * resumes the thread; otherwise it ends only the faulting process, with
+ * one line. */
 static void
 trap_user_exception(struct trap_frame *tf, uint64_t fault_addr)
 {
+    struct thread *t = sched_current();
     struct process *p = process_current();
     const char *name = exception_names[tf->vector & 31];
 
     if (tf->vector == VEC_NMI || tf->vector == VEC_MACHINE_CHECK || !p)
         trap_kernel_exception(tf); /* not the process's doing */
+    if ((__atomic_load_n(&t->fault.ep, __ATOMIC_RELAXED) ||
+         __atomic_load_n(&p->fault.ep, __ATOMIC_RELAXED)) &&
+        fault_deliver(tf, fault_addr))
+        return;
     if (tf->vector == VEC_PAGE_FAULT)
         log_fault("process %s (pid %u) killed: %s at address %016lx (%s), rip %016lx", p->name,
                   p->pid, name, fault_addr,
@@ -215,8 +225,11 @@ trap_dispatch(struct trap_frame *tf)
         process_stop_check(); /* back to user mode, unless its process is ending */
         return;
     }
-    if (vector < 32 && (tf->cs & 3))
+    if (vector < 32 && (tf->cs & 3)) {
         trap_user_exception(tf, fault_addr);
+        process_stop_check(); /* resumed by its handler */
+        return;
+    }
     if (vector == VEC_PAGE_FAULT && usercopy_fault(tf, fault_addr))
         return;
     if (vector < 32)

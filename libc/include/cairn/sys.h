@@ -18,6 +18,7 @@
 #include <cairn/console.h>
 #include <cairn/device.h>
 #include <cairn/errors.h>
+#include <cairn/fault.h>
 #include <cairn/ipc.h>
 #include <cairn/quota.h>
 #include <cairn/rights.h>
@@ -242,6 +243,10 @@ long cairn_ipc_reply_to(long reply, struct cairn_msg *msg);
 long cairn_klog_read(long console, uint64_t seq, void *buf, size_t len);
 long cairn_console_claim(long console, uint32_t device);
 long cairn_irq_msi(long irq, struct cairn_irq_msi *msi);
+/* Faults to a supervisor (libc/fault.c, <cairn/fault.h>): make endpoint
+ * (SIGNAL; CAIRN_HANDLE_INVALID: none) the exception endpoint of a process
+ * or thread (MANAGE). */
+long cairn_fault_set_handler(long target, long endpoint);
 
 /*
  * The message for a CAIRN_E* code, e.g. "bad address"; err may be given
