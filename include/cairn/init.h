@@ -46,9 +46,9 @@
  *                                   TRANSFER;
  *       CAIRN_INIT_HANDLE_MODULES + i   boot module i, in the loader's order
  *                                   (init itself included), as a memory
- *                                   object with READ, MAP, DUPLICATE and
- *                                   TRANSFER; the boot information counts
- *                                   and names them;
+ *                                   object with READ, MAP, EXEC, DUPLICATE
+ *                                   and TRANSFER (never WRITE); the boot
+ *                                   information counts and names them;
  *       then, only for the devices that exist, device memory objects
  *                                   with READ, WRITE, MAP, DUPLICATE and
  *                                   TRANSFER: the framebuffer, then the

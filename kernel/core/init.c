@@ -33,8 +33,11 @@
 
 #define INIT_KERNEL_RESERVE (4ull << 20) /* the least memory kept from the quota tree */
 
-#define MODULE_RIGHTS \
+#define BOOTINFO_RIGHTS \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+/* A module is programs: EXEC lets a loader map their code from it, so every
+ * process running one program shares its code pages (the initfs). */
+#define MODULE_RIGHTS (BOOTINFO_RIGHTS | CAIRN_RIGHT_EXEC)
 
 _Static_assert(sizeof(struct cairn_bootinfo) <= PAGE_SIZE, "the boot information fits a page");
 _Static_assert(BOOT_MAX_MODULES <= CAIRN_BOOTINFO_MODULES_MAX, "every module fits the table");
@@ -220,7 +223,7 @@ init_give_handles(struct process *p)
         err = init_bootinfo(&info, &bi);
     if (err)
         return err;
-    err = init_give(p, &info->obj, MODULE_RIGHTS, CAIRN_INIT_HANDLE_BOOTINFO);
+    err = init_give(p, &info->obj, BOOTINFO_RIGHTS, CAIRN_INIT_HANDLE_BOOTINFO);
     object_unref(&info->obj);
     if (!err)
         err = init_give(p, &p->quota->obj, QUOTA_ROOT_RIGHTS, CAIRN_INIT_HANDLE_QUOTA);

@@ -827,8 +827,8 @@ boot_modules_are_read_only_handles(void)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
     struct cairn_handle_info info;
-    uint32_t want =
-        CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
+    uint32_t want = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_EXEC | CAIRN_RIGHT_DUPLICATE |
+                    CAIRN_RIGHT_TRANSFER;
     long img = find_init_module(), a;
 
     if (!bi || img < 0) {
