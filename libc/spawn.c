@@ -258,3 +258,10 @@ cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handle
 {
     return spawn_elf(image, 0, size, arg, handles, nhandles, thread, priority, 1);
 }
+
+long
+cairn_spawn_elf_at_prio(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
+                        const long *handles, unsigned nhandles, long *thread, uint32_t priority)
+{
+    return spawn_elf(memobj, offset, size, arg, handles, nhandles, thread, priority, 1);
+}

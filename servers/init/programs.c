@@ -18,6 +18,8 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 
+#include <tar/tar.h>
+
 #include "programs.h"
 
 #define SECOND_NS   1000000000ull
@@ -72,12 +74,20 @@ check_entry_state(void)
           "holds_nothing_past_its_handles", "a handle past the last one the kernel gave");
 }
 
+/* Where a program's image lies: the memory object, and the offset and size
+ * of the ELF in it (a boot module of its own, or a member of the initfs). */
+struct program_image {
+    const char *name;
+    long memobj;
+    uint64_t offset, size;
+};
+
 /* Run one program to its end, started with arg (CAIRN_INIT_TEST or
  * CAIRN_INIT_BENCH); returns its failures (1 if it never reported). */
 static int
-run_program(const struct cairn_bootinfo *bi, uint32_t index, unsigned long arg)
+run_program(const struct cairn_bootinfo *bi, const struct program_image *img, unsigned long arg)
 {
-    const char *name = bi->modules[index].name;
+    const char *name = img->name;
     long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2], child, err;
     int64_t status = -1;
     unsigned n = 0;
@@ -87,8 +97,7 @@ run_program(const struct cairn_bootinfo *bi, uint32_t index, unsigned long arg)
     for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < (long)bi->handle_count; h++)
         handles[n++] = h;
     printf("init: running %s\n", name);
-    child = cairn_spawn_elf(CAIRN_INIT_HANDLE_MODULES + (long)index, bi->modules[index].size, arg,
-                            handles, n, NULL);
+    child = cairn_spawn_elf_at(img->memobj, img->offset, img->size, arg, handles, n, NULL);
     if (child < 0) {
         printf("FAIL program/%s: cannot start it (%s)\n", name, cairn_error_name((int)child));
         return 1;
@@ -115,19 +124,73 @@ run_program(const struct cairn_bootinfo *bi, uint32_t index, unsigned long arg)
     return 1;
 }
 
+/*
+ * The programs of this boot whose names match want (a prefix when prefix
+ * is set), each run to its end: first the boot modules of their own, then
+ * the initfs members of names no module has. Returns the failures, or -1
+ * when nothing matched.
+ */
+static int
+run_programs(const char *want, int prefix, unsigned long arg)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    size_t len = strlen(want);
+    struct program_image img;
+    struct tar_member m;
+    struct tar_iter it;
+    uint64_t fs_size = 0, fs_map = 0;
+    long fs = cairn_boot_module("initfs", &fs_size), at = -1;
+    int failures = 0, found = 0;
+
+    for (uint32_t i = 0; bi && i < bi->module_count; i++) {
+        const char *name = bi->modules[i].name;
+
+        if (prefix ? strncmp(name, want, len) == 0 : strcmp(name, want) == 0) {
+            img = (struct program_image){name, CAIRN_INIT_HANDLE_MODULES + (long)i, 0,
+                                         bi->modules[i].size};
+            failures += run_program(bi, &img, arg);
+            found = 1;
+        }
+    }
+    if (fs >= 0) {
+        fs_map = (fs_size + 4095) & ~4095ull;
+        at = cairn_vm_map(fs, 0, fs_map, 0, CAIRN_PROT_READ, 0);
+    }
+    if (at >= 0) {
+        int r;
+
+        tar_iter_init(&it, (const void *)at, fs_size);
+        while ((r = tar_iter_next(&it, &m)) == 1) {
+            if ((prefix ? strncmp(m.name, want, len) != 0 : strcmp(m.name, want) != 0) ||
+                cairn_boot_module(m.name, NULL) >= 0)
+                continue;
+            img = (struct program_image){m.name, fs, m.offset, m.size};
+            failures += run_program(bi, &img, arg);
+            found = 1;
+        }
+        if (r < 0) {
+            printf("FAIL init/initfs: the initfs module is no well-formed archive\n");
+            failures++;
+        }
+        cairn_vm_unmap((uint64_t)at, fs_map);
+    }
+    return found ? failures : -1;
+}
+
 int
 init_run_tests(void)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
-    int failures, fuzz = bi && cairn_cmdline_has("fuzz");
+    int failures, fuzz = bi && cairn_cmdline_has("fuzz"), ran;
 
     check_entry_state();
     failures = init_failures;
-    for (uint32_t i = 0; bi && i < bi->module_count; i++) {
-        if (fuzz ? strcmp(bi->modules[i].name, "fuzz") == 0
-                 : strncmp(bi->modules[i].name, "test-", 5) == 0)
-            failures += run_program(bi, i, CAIRN_INIT_TEST);
-    }
+    ran =
+        fuzz ? run_programs("fuzz", 0, CAIRN_INIT_TEST) : run_programs("test-", 1, CAIRN_INIT_TEST);
+    if (ran < 0)
+        printf("init: no %s to run\n", fuzz ? "fuzzer" : "test program");
+    else
+        failures += ran;
     printf("init: tests done, %d failed\n", failures);
     return failures;
 }
@@ -135,12 +198,11 @@ init_run_tests(void)
 int
 init_run_bench(void)
 {
-    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    int ran = run_programs("bench", 0, CAIRN_INIT_BENCH);
 
-    for (uint32_t i = 0; bi && i < bi->module_count; i++) {
-        if (strcmp(bi->modules[i].name, "bench") == 0)
-            return run_program(bi, i, CAIRN_INIT_BENCH);
+    if (ran < 0) {
+        printf("FAIL program/bench: no program named bench\n");
+        return 1;
     }
-    printf("FAIL program/bench: no boot module named bench\n");
-    return 1;
+    return ran;
 }

@@ -461,7 +461,8 @@ module_names_are_their_command_lines(void)
         self += strcmp(n, "test-bootinfo") == 0;
         initfs += strcmp(n, "initfs") == 0;
     }
-    if (init != 1 || self != 1 || initfs != 1)
+    /* This program runs from its own module or from the initfs. */
+    if (init != 1 || self > 1 || initfs != 1)
         test_fail("modules init %d, test-bootinfo %d, initfs %d", init, self, initfs);
 }
 

@@ -11,6 +11,8 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 
+#include <tar/tar.h>
+
 #include "harness.h"
 
 static int test_failed;
@@ -93,7 +95,11 @@ int
 harness_run(const char *program, const struct usertest *tests, size_t n)
 {
     int passed = 0, failed = 0;
+    char self[64];
+    uint64_t offset, size;
 
+    snprintf(self, sizeof(self), "test-%s", program);
+    (void)test_program_image(self, &offset, &size); /* looked up before any baseline */
     harness_settle();
     for (size_t i = 0; i < n; i++) {
         /* What the test before left to the reapers is gone before this one
@@ -225,16 +231,57 @@ test_thread_free(struct test_thread *t)
 /* priority TEST_PRIORITY_INHERIT: cairn_spawn_elf's, the creator's bound. */
 #define TEST_PRIORITY_INHERIT UINT32_MAX
 
+/* The last program looked up in the initfs: a test spawns copies of one
+ * program many times, and a lookup maps the archive (page tables a leak
+ * check would count), so it is done once, before the tests' baselines
+ * (harness_settle). */
+static struct {
+    char name[TAR_NAME_MAX + 1];
+    uint64_t offset, size;
+} initfs_cache;
+
+long
+test_program_image(const char *name, uint64_t *offset, uint64_t *size)
+{
+    uint64_t fs_size = 0, fs_map;
+    long h = cairn_boot_module(name, size), fs, at;
+    struct tar_member m;
+    int err;
+
+    *offset = 0;
+    if (h >= 0)
+        return h;
+    fs = cairn_boot_module("initfs", &fs_size);
+    if (fs < 0)
+        return h;
+    if (strcmp(initfs_cache.name, name) != 0) {
+        fs_map = (fs_size + 4095) & ~4095ull;
+        at = cairn_vm_map(fs, 0, fs_map, 0, CAIRN_PROT_READ, 0);
+        if (at < 0)
+            return at;
+        err = tar_find((const void *)at, fs_size, name, &m);
+        cairn_vm_unmap((uint64_t)at, fs_map);
+        if (err)
+            return err;
+        strlcpy(initfs_cache.name, m.name, sizeof(initfs_cache.name));
+        initfs_cache.offset = m.offset;
+        initfs_cache.size = m.size;
+    }
+    *offset = initfs_cache.offset;
+    *size = initfs_cache.size;
+    return fs;
+}
+
 long
 test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned nextra,
                 uint32_t priority)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
     long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2 + 8], image;
-    uint64_t size = 0;
+    uint64_t size = 0, offset = 0;
     unsigned n = 0;
 
-    image = cairn_boot_module(module, &size);
+    image = test_program_image(module, &offset, &size);
     if (!bi || image < 0 || nextra > 8)
         return -CAIRN_ENOENT;
     /* The same layout as init's: every handle from the boot information
@@ -244,8 +291,8 @@ test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned n
     for (unsigned i = 0; i < nextra; i++)
         handles[n++] = extra[i];
     if (priority == TEST_PRIORITY_INHERIT)
-        return cairn_spawn_elf(image, size, mode, handles, n, NULL);
-    return cairn_spawn_elf_prio(image, size, mode, handles, n, NULL, priority);
+        return cairn_spawn_elf_at(image, offset, size, mode, handles, n, NULL);
+    return cairn_spawn_elf_at_prio(image, offset, size, mode, handles, n, NULL, priority);
 }
 
 long

@@ -102,6 +102,11 @@ void test_thread_free(struct test_thread *t);
  */
 long test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra);
 
+/* Where program name's image lies: its own boot module (offset 0), or its
+ * member of the initfs module; returns the memory object's handle (or a
+ * negative code) and sets *offset and *size. */
+long test_program_image(const char *name, uint64_t *offset, uint64_t *size);
+
 /* test_spawn at a priority (cairn_spawn_elf_prio), which is also the
  * child's highest; a failure is returned, not recorded. */
 long test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned nextra,

@@ -30,6 +30,7 @@ enum child_mode {
     CHILD_WATCH,        /* extra 0: a notification handle: poll it until revoked */
     CHILD_CLIENT_LOOP,  /* extra 0: endpoint; call it until it fails */
     CHILD_BYTES_CLIENT, /* extra 0: endpoint; call with BYTES_LEN bytes, check the reversed reply */
+    CHILD_PAGE_TABLES,  /* map a page far away: exit 0 if it and its tables were charged */
 };
 
 #define ECHO_CALLS 2000
@@ -798,17 +799,52 @@ quota_exhaustion_fails_cleanly_and_gives_everything_back(void)
 }
 
 /* A thread's kernel stack and a mapping's page tables are paid for too. */
+/* A page alone in its 512 GiB: PDPT, PD and PT are made for it. */
+#define PT_TABLES 3
+#define PT_FAR    0x600000000000ull /* 96 TiB: nothing of ours is near */
+
+/*
+ * In a fresh process (no table of its address space emptied yet and kept
+ * for reuse, as one that has mapped and unmapped would have): map a page
+ * far away and touch it. 0 when it and its tables were charged to our
+ * quota, and no more than the tables kept after the unmap.
+ */
+static int
+child_page_tables(void)
+{
+    const uint64_t page = 4096;
+    struct cairn_quota_info before, info;
+    long mo, at;
+    int result = 0;
+
+    if (cairn_quota_info(CAIRN_INIT_HANDLE_QUOTA, &before) < 0)
+        return 10;
+    mo = cairn_memobj_create(page, 0);
+    at = cairn_vm_map(mo, 0, page, PT_FAR, CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED);
+    if (at != (long)PT_FAR)
+        return 11;
+    *(volatile uint64_t *)PT_FAR = 1; /* the first touch builds the tables */
+    cairn_quota_info(CAIRN_INIT_HANDLE_QUOTA, &info);
+    if (info.used < before.used + page + PT_TABLES * page)
+        result = 12;
+    cairn_vm_unmap(PT_FAR, page);
+    cairn_handle_close(mo);
+    /* Emptied tables may stay with the address space for reuse, charged. */
+    cairn_quota_info(CAIRN_INIT_HANDLE_QUOTA, &info);
+    if (!result && info.used > before.used + PT_TABLES * page)
+        result = 13;
+    return result;
+}
+
 static void
 threads_and_page_tables_are_charged_to_the_quota(void)
 {
     enum {
-        PAGE = 4096,
-        THREAD_AT_LEAST = 16 * 1024, /* its kernel stack alone */
-        TABLES = 3                   /* a page alone in its 512 GiB: PDPT, PD, PT */
+        THREAD_AT_LEAST = 16 * 1024 /* its kernel stack alone */
     };
-    const uint64_t far = 0x600000000000ull; /* 96 TiB: nothing of ours is near */
-    long own = CAIRN_INIT_HANDLE_QUOTA, t, mo, at;
+    long own = CAIRN_INIT_HANDLE_QUOTA, t, child;
     struct cairn_quota_info before, info;
+    int64_t status = -1;
 
     expect_ret("quota_info", cairn_quota_info(own, &before), 0);
     t = cairn_thread_create(CAIRN_INIT_HANDLE_PROCESS, 0x1000, 0x2000, 0, CAIRN_PRIORITY_DEFAULT);
@@ -821,21 +857,18 @@ threads_and_page_tables_are_charged_to_the_quota(void)
     if (info.used != before.used)
         test_fail("%ld bytes still charged after the thread went", (long)(info.used - before.used));
 
-    mo = cairn_memobj_create(PAGE, 0);
-    at = cairn_vm_map(mo, 0, PAGE, far, CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED);
-    expect_ret("map a page far away", at == (long)far ? 0 : at, 0);
-    if (at == (long)far) {
-        *(volatile uint64_t *)far = 1; /* the first touch builds the tables */
-        cairn_quota_info(own, &info);
-        if (info.used < before.used + PAGE + TABLES * PAGE)
-            test_fail("a page and its tables charged %ld bytes", (long)(info.used - before.used));
-        cairn_vm_unmap(far, PAGE);
-    }
-    cairn_handle_close(mo);
-    /* Emptied tables may stay with the address space for reuse, charged. */
-    cairn_quota_info(own, &info);
-    if (info.used > before.used + TABLES * PAGE)
-        test_fail("%ld bytes still charged after the unmap", (long)(info.used - before.used));
+    child = test_spawn("test-ipc", CHILD_PAGE_TABLES, NULL, 0);
+    if (child < 0)
+        return;
+    expect_ret("wait for the page-table child", cairn_process_wait(child, 30000 * MS_NS, &status),
+               0);
+    if (status == 12)
+        test_fail("a page and its tables were not charged in full");
+    else if (status == 13)
+        test_fail("more than the emptied tables still charged after the unmap");
+    else if (status != 0)
+        test_fail("the page-table child ended with %ld", (long)status);
+    cairn_handle_close(child);
 }
 
 /* --- children ------------------------------------------------------------------------------ */
@@ -847,6 +880,8 @@ child_main(unsigned long mode)
     struct cairn_msg m = {{77}, NULL};
 
     switch (mode) {
+    case CHILD_PAGE_TABLES:
+        return child_page_tables();
     case CHILD_RECV_THEN_HANG:
         if (cairn_ipc_recv(h, &m, 5000 * MS_NS, NULL) < 0)
             return 1;

@@ -233,6 +233,7 @@ child_check_handles(void)
     const uint32_t own = CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_MANAGE |
                          CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
     struct cairn_handle_info info;
+    uint64_t offset, size;
 
     if (cairn_handle_info(CAIRN_INIT_HANDLE_PROCESS, &info) || info.type != CAIRN_OBJ_PROCESS ||
         info.rights != own)
@@ -240,7 +241,7 @@ child_check_handles(void)
     if (cairn_handle_info(CAIRN_INIT_HANDLE_THREAD, &info) || info.type != CAIRN_OBJ_THREAD ||
         info.rights != own)
         return 2;
-    if (!cairn_bootinfo() || cairn_boot_module(PROGRAM, NULL) < 0)
+    if (!cairn_bootinfo() || test_program_image(PROGRAM, &offset, &size) < 0)
         return 3;
     if (cairn_handle_info(test_extra_handle(0), &info) || info.type != CAIRN_OBJ_MEMOBJ ||
         info.rights != (CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER))

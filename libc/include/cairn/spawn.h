@@ -73,4 +73,9 @@ long cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *h
 long cairn_spawn_elf_at(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
                         const long *handles, unsigned nhandles, long *thread);
 
+/* cairn_spawn_elf_at at a priority, as cairn_spawn_elf_prio. */
+long cairn_spawn_elf_at_prio(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
+                             const long *handles, unsigned nhandles, long *thread,
+                             uint32_t priority);
+
 #endif
