@@ -93,9 +93,13 @@ copy_to_user(uint64_t user_dst, const void *src, size_t len)
     return usercopy((void *)user_dst, src, len, &p->vs) ? -CAIRN_EFAULT : 0;
 }
 
-size_t
-copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_t len,
-                 bool to_other)
+/* The page walk both copies across address spaces share: len bytes at
+ * other_addr in other, each page pinned while it is copied, to or from the
+ * current process's user memory at user, or from kernel memory at ksrc
+ * (when not NULL; then always to other). */
+static size_t
+copy_across(struct vspace *other, uint64_t other_addr, size_t len, bool to_other,
+            const uint8_t *ksrc, uint64_t user)
 {
     size_t done = 0;
 
@@ -106,15 +110,18 @@ copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_
         size_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
         struct memobj *mo;
         void *k;
-        int err;
+        int err = 0;
 
         if (chunk > len - done)
             chunk = len - done;
         if (vspace_pin_frame(other, at, to_other, &frame, &mo) < 0)
             break;
         k = (uint8_t *)phys_to_virt(frame) + (at & (PAGE_SIZE - 1));
-        err =
-            to_other ? copy_from_user(k, user + done, chunk) : copy_to_user(user + done, k, chunk);
+        if (ksrc)
+            memcpy(k, ksrc + done, chunk);
+        else
+            err = to_other ? copy_from_user(k, user + done, chunk)
+                           : copy_to_user(user + done, k, chunk);
         object_unref(&mo->obj);
         if (err)
             break;
@@ -124,27 +131,16 @@ copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_
 }
 
 size_t
+copy_user_across(struct vspace *other, uint64_t other_addr, uint64_t user, size_t len,
+                 bool to_other)
+{
+    return copy_across(other, other_addr, len, to_other, NULL, user);
+}
+
+size_t
 copy_kernel_across(struct vspace *other, uint64_t other_addr, const void *src, size_t len)
 {
-    size_t done = 0;
-
-    if (other_addr + len < other_addr || other_addr + len > CAIRN_USER_TOP)
-        return 0;
-    while (done < len) {
-        uint64_t at = other_addr + done, frame;
-        size_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
-        struct memobj *mo;
-
-        if (chunk > len - done)
-            chunk = len - done;
-        if (vspace_pin_frame(other, at, true, &frame, &mo) < 0)
-            break;
-        memcpy((uint8_t *)phys_to_virt(frame) + (at & (PAGE_SIZE - 1)), (const uint8_t *)src + done,
-               chunk);
-        object_unref(&mo->obj);
-        done += chunk;
-    }
-    return done;
+    return copy_across(other, other_addr, len, true, src, 0);
 }
 
 int
