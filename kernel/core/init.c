@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * init is a Multiboot2 module whose command line is "init". The kernel
- * validates it in full (obj/elf.c) and starts it with the handles that
+ * validates it in full (common/elf.c) and starts it with the handles that
  * include/cairn/init.h lists: its own process and thread, the boot
  * information (include/cairn/bootinfo.h), the root memory quota, the
  * device-access roots, the console, the boot modules and device memory
@@ -19,10 +19,10 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
+#include "common/string.h"
 #include "core/init.h"
 #include "core/kernel.h"
 #include "lib/log.h"
-#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/memmap.h"
 #include "obj/console_cap.h"

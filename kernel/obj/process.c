@@ -17,14 +17,14 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
+#include "common/elf.h"
+#include "common/string.h"
 #include "console/console.h"
 #include "core/panic.h"
 #include "lib/log.h"
-#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
-#include "obj/elf.h"
 #include "obj/endpoint.h"
 #include "obj/ioport.h"
 #include "obj/memobj.h"
@@ -329,14 +329,17 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
                   struct process **out)
 {
     struct elf_image elf;
+    struct elf_why why;
     struct process *p;
     struct thread *t;
     int err;
 
     err = elf_parse(image, size, CAIRN_USER_BASE,
-                    CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE_SIZE, &elf);
-    if (err)
+                    CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE_SIZE, &elf, &why);
+    if (err) {
+        log_warn("elf: %s", why.text);
         return err;
+    }
     err = process_create(name, &p);
     if (err)
         return err;
