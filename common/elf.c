@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "cairn/errors.h"
+#include "common/align.h"
 #include "common/bytes.h"
 #include "common/elf.h"
 #include "common/printf.h"
@@ -182,8 +183,8 @@ elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t size, uint64_t us
 
     /* The loader maps whole pages, so whole pages must fit the bounds. */
     end = ph->p_vaddr + ph->p_memsz;
-    last_page = (end - 1) & ~ELF_PAGE_MASK;
-    if ((ph->p_vaddr & ~ELF_PAGE_MASK) < user_base)
+    last_page = align_down(end - 1, ELF_PAGE_SIZE);
+    if (align_down(ph->p_vaddr, ELF_PAGE_SIZE) < user_base)
         return elf_refuse(why, "segment %u at 0x%lx lies below user space (base 0x%lx)", i,
                           ph->p_vaddr, user_base);
     if (last_page >= user_top || user_top - last_page < ELF_PAGE_SIZE)
@@ -292,7 +293,7 @@ elf_check_overlap(const struct elf_image *img, const unsigned *phdr_index, struc
         if (b->vaddr - a->vaddr < a->memsz)
             return elf_refuse(why, "segments %u and %u overlap", phdr_index[i - 1], phdr_index[i]);
         return elf_refuse(why, "segments %u and %u share the page at 0x%lx", phdr_index[i - 1],
-                          phdr_index[i], b->vaddr & ~ELF_PAGE_MASK);
+                          phdr_index[i], align_down(b->vaddr, ELF_PAGE_SIZE));
     }
     return 0;
 }

@@ -40,12 +40,14 @@ string_mutually_aligned(const void *a, const void *b)
     return (((uintptr_t)a ^ (uintptr_t)b) & WORD_MASK) == 0;
 }
 
-STRING_NO_LIBCALL void *
-COMMON_NAME(memcpy)(void *restrict dst, const void *restrict src, size_t n)
+/*
+ * Copies n bytes from s up to d, lowest first: memcpy, and memmove when d
+ * lies below s (every word is loaded before the store that could overlap
+ * it).
+ */
+STRING_NO_LIBCALL static inline void
+string_copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-
     if (n >= WORD_SIZE && string_mutually_aligned(d, s)) {
         while ((uintptr_t)d & WORD_MASK) {
             *d++ = *s++;
@@ -59,13 +61,16 @@ COMMON_NAME(memcpy)(void *restrict dst, const void *restrict src, size_t n)
     }
     while (n--)
         *d++ = *s++;
+}
+
+STRING_NO_LIBCALL void *
+COMMON_NAME(memcpy)(void *restrict dst, const void *restrict src, size_t n)
+{
+    string_copy_forward(dst, src, n);
     return dst;
 }
 
-/*
- * Copying forward is safe whenever dst lies below src: every word is loaded
- * before the store that could overlap it. Otherwise copy from the end.
- */
+/* Forward whenever dst lies below src (see string_copy_forward), else from the end. */
 STRING_NO_LIBCALL void *
 COMMON_NAME(memmove)(void *dst, const void *src, size_t n)
 {
@@ -75,19 +80,7 @@ COMMON_NAME(memmove)(void *dst, const void *src, size_t n)
     if (d == s || n == 0)
         return dst;
     if ((uintptr_t)d < (uintptr_t)s) {
-        if (n >= WORD_SIZE && string_mutually_aligned(d, s)) {
-            while ((uintptr_t)d & WORD_MASK) {
-                *d++ = *s++;
-                n--;
-            }
-            for (; n >= WORD_SIZE; n -= WORD_SIZE) {
-                *(string_word *)d = *(const string_word *)s;
-                d += WORD_SIZE;
-                s += WORD_SIZE;
-            }
-        }
-        while (n--)
-            *d++ = *s++;
+        string_copy_forward(d, s, n);
         return dst;
     }
 

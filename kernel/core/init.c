@@ -19,6 +19,7 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
+#include "common/align.h"
 #include "common/string.h"
 #include "core/init.h"
 #include "core/kernel.h"
@@ -72,8 +73,8 @@ init_bootinfo_fb(struct cairn_boot_framebuffer *fb)
     fb->handle = -1;
     if (b->type == BOOT_FB_NONE)
         return;
-    start = b->addr & ~PAGE_MASK;
-    end = (b->addr + (uint64_t)b->pitch * b->height + PAGE_MASK) & ~PAGE_MASK;
+    start = align_down(b->addr, PAGE_SIZE);
+    end = align_up(b->addr + (uint64_t)b->pitch * b->height, PAGE_SIZE);
     fb->phys = b->addr;
     fb->size = end - start;
     fb->pitch = b->pitch;

@@ -345,23 +345,14 @@ static void
 spawn_elf_and_process_spawn_refuse_the_same_images(void)
 {
     struct cairn_debug_stats before = stats_now();
-    uint64_t size = 0, mapped, entry, phoff, text = 0;
+    uint64_t size = 0, mapped = 0, entry, phoff, text = 0;
+    uint8_t *eh = NULL;
+    long copy = test_module_copy("child", &size, &eh, &mapped), child;
     uint32_t text_flags;
-    long img = cairn_boot_module("child", &size), copy, src, dst, child;
     int64_t status = -1;
-    uint8_t *eh;
 
-    mapped = (size + PAGE - 1) & ~(PAGE - 1);
-    copy = cairn_memobj_create(mapped, 0);
-    src = img < 0 ? img : cairn_vm_map(img, 0, mapped, 0, CAIRN_PROT_READ, 0);
-    dst = copy < 0 ? copy : cairn_vm_map(copy, 0, mapped, 0, RW, 0);
-    if (src < 0 || dst < 0) {
-        test_fail("no copy of the child: %ld %ld", src, dst);
+    if (copy < 0)
         return;
-    }
-    memcpy((void *)dst, (const void *)src, size);
-    cairn_vm_unmap((uint64_t)src, mapped);
-    eh = (uint8_t *)dst;
     entry = bytes_rd64(eh + 24);
     phoff = bytes_rd64(eh + 32);
     for (unsigned i = 0; i < bytes_rd16(eh + 56) && phoff + 56ull * (i + 1) <= size; i++) {
@@ -396,7 +387,7 @@ spawn_elf_and_process_spawn_refuse_the_same_images(void)
         cairn_handle_close(child);
     }
 out:
-    cairn_vm_unmap((uint64_t)dst, mapped);
+    cairn_vm_unmap((uint64_t)eh, mapped);
     cairn_handle_close(copy);
     expect_stats(&before, "after the refusals");
 }

@@ -937,22 +937,14 @@ static void
 process_spawn_refuses_a_segment_both_writable_and_executable(void)
 {
     struct cairn_debug_stats before = stats_now();
-    uint64_t size = 0, mapped;
-    long img = cairn_boot_module("child", &size), copy, src, dst, child;
+    uint64_t size = 0, mapped = 0;
+    uint8_t *dst = NULL;
+    long copy = test_module_copy("child", &size, &dst, &mapped), child;
     unsigned patched = 0;
     int64_t status = -1;
 
-    mapped = (size + 4095) & ~4095ull;
-    copy = cairn_memobj_create(mapped, 0);
-    src = img < 0 ? img : cairn_vm_map(img, 0, mapped, 0, CAIRN_PROT_READ, 0);
-    dst = copy < 0 ? copy : cairn_vm_map(copy, 0, mapped, 0, RW, 0);
-    if (src < 0 || dst < 0) {
-        test_fail("no copy of the child: %ld %ld", src, dst);
+    if (copy < 0)
         return;
-    }
-    memcpy((void *)dst, (const void *)src, size);
-    cairn_vm_unmap((uint64_t)src, mapped);
-
     child = cairn_process_spawn(copy, size, CHILD_EXIT);
     expect_ret("spawn of the unchanged copy", child < 0 ? child : 0, 0);
     if (child >= 0) {
@@ -961,10 +953,10 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
     }
 
     /* e_phoff at 32, e_phnum at 56; p_type and p_flags lead each 56-byte header. */
-    uint64_t phoff = bytes_rd64((const uint8_t *)dst + 32);
-    uint16_t phnum = bytes_rd16((const uint8_t *)dst + 56);
+    uint64_t phoff = bytes_rd64(dst + 32);
+    uint16_t phnum = bytes_rd16(dst + 56);
     for (uint16_t i = 0; i < phnum && phoff + 56ull * (i + 1) <= size; i++) {
-        uint8_t *ph = (uint8_t *)dst + phoff + 56ull * i;
+        uint8_t *ph = dst + phoff + 56ull * i;
         if (bytes_rd32(ph) == PT_LOAD && (bytes_rd32(ph + 4) & PF_X)) {
             bytes_wr32(ph + 4, bytes_rd32(ph + 4) | PF_W);
             patched++;
