@@ -164,10 +164,11 @@ struct elf_why {
  * NULL, says in why->text exactly what is wrong; *out is then left
  * untouched. On success why->text is the empty string. Reads nothing
  * outside [data, data + size), allocates nothing and does not block. The
- * image is only read, and each byte of it once: the caller may discard it,
- * or another process may change it, once this returns, and the plan in *out
- * stays valid for the bytes that were read (loaders copy from the image by
- * the plan's offsets, never by re-reading its headers).
+ * image is only read, each header copied out once before it is checked, and
+ * the plan in *out holds every value a loader needs: a loader copies file
+ * bytes by the plan's offsets and never reads the headers again, so an
+ * image that another process can still change cannot slip a value past a
+ * check. The caller may discard the image once the segments are copied.
  */
 int elf_parse(const void *data, size_t size, uint64_t user_base, uint64_t user_top,
               struct elf_image *out, struct elf_why *why);
