@@ -3,7 +3,8 @@
  * Little-endian integers at any byte address: the fields of firmware tables
  * (ACPI), of the boot loader's information (Multiboot2), of ELF files and of
  * archives, read from (and, for the tests that build such images, written
- * to) bytes that carry no alignment guarantee.
+ * to) bytes that carry no alignment guarantee; and the 8-bit sum by which
+ * ACPI checks its tables.
  *
  * Each byte is read or written on its own, so no access is ever misaligned
  * (UBSan's alignment check passes) and the result does not depend on the
@@ -13,6 +14,7 @@
 #ifndef CAIRN_COMMON_BYTES_H
 #define CAIRN_COMMON_BYTES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 static inline uint16_t
@@ -64,6 +66,18 @@ bytes_wr64(void *at, uint64_t v)
 
     bytes_wr32(p, (uint32_t)v);
     bytes_wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* The sum of the len bytes at `at`, modulo 256: an ACPI table or RSDP is intact when it is 0. */
+static inline uint8_t
+bytes_sum8(const void *at, size_t len)
+{
+    const uint8_t *p = at;
+    uint8_t sum = 0;
+
+    for (size_t i = 0; i < len; i++)
+        sum = (uint8_t)(sum + p[i]);
+    return sum;
 }
 
 #endif

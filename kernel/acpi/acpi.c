@@ -66,16 +66,6 @@ struct madt_dropped {
 };
 
 static bool
-acpi_sum_is_zero(const uint8_t *p, size_t len)
-{
-    uint8_t sum = 0;
-
-    for (size_t i = 0; i < len; i++)
-        sum = (uint8_t)(sum + p[i]);
-    return sum == 0;
-}
-
-static bool
 acpi_sig_is(const uint8_t *p, const char *sig, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -129,7 +119,7 @@ acpi_table_map(acpi_map_fn map, uint64_t phys, const char *sig, struct acpi_info
         log_warn("acpi: %s at %#lx (%u bytes) cannot be mapped; rejected", name, phys, len);
         goto err_reject;
     }
-    if (!acpi_sum_is_zero(table, len)) {
+    if (bytes_sum8(table, len) != 0) {
         log_warn("acpi: %s at %#lx has a bad checksum; rejected", name, phys);
         goto err_reject;
     }
@@ -483,7 +473,7 @@ acpi_check_rsdp(struct acpi_info *out, const uint8_t *r, size_t rsdp_len, uint64
         log_warn("acpi: RSDP signature is wrong");
         return -CAIRN_EINVAL;
     }
-    if (!acpi_sum_is_zero(r, RSDP_V1_LEN)) {
+    if (bytes_sum8(r, RSDP_V1_LEN) != 0) {
         log_warn("acpi: RSDP checksum is wrong");
         return -CAIRN_EINVAL;
     }
@@ -510,7 +500,7 @@ acpi_check_rsdp(struct acpi_info *out, const uint8_t *r, size_t rsdp_len, uint64
                  rsdp_len);
         return 0;
     }
-    if (!acpi_sum_is_zero(r, len)) {
+    if (bytes_sum8(r, len) != 0) {
         log_warn("acpi: RSDP extended checksum is wrong; using the RSDT");
         return 0;
     }

@@ -75,16 +75,6 @@ arena_unmap_all(void)
     map_count = 0;
 }
 
-static uint8_t
-sum(const uint8_t *p, size_t len)
-{
-    uint8_t s = 0;
-
-    for (size_t i = 0; i < len; i++)
-        s = (uint8_t)(s + p[i]);
-    return s;
-}
-
 /* Sets the checksum byte so the table's length field's worth of bytes sums to 0. */
 static void
 table_seal(uint64_t phys)
@@ -94,7 +84,7 @@ table_seal(uint64_t phys)
         (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 | (uint32_t)t[7] << 24;
 
     t[9] = 0;
-    t[9] = (uint8_t)-sum(t, len);
+    t[9] = (uint8_t)-bytes_sum8(t, len);
 }
 
 static void
@@ -277,12 +267,12 @@ rsdp_build(uint8_t rev, uint64_t rsdt, uint64_t xsdt)
     memcpy(rsdp + 9, "BOCHS ", 6);
     rsdp[15] = rev;
     bytes_wr32(rsdp + 16, (uint32_t)rsdt);
-    rsdp[8] = (uint8_t)-sum(rsdp, 20);
+    rsdp[8] = (uint8_t)-bytes_sum8(rsdp, 20);
     rsdp_len = 20;
     if (rev >= 2) {
         bytes_wr32(rsdp + 20, 36);
         bytes_wr64(rsdp + 24, xsdt);
-        rsdp[32] = (uint8_t)-sum(rsdp, 36);
+        rsdp[32] = (uint8_t)-bytes_sum8(rsdp, 36);
         rsdp_len = 36;
     }
 }
@@ -417,7 +407,7 @@ TEST(acpi_bad_extended_rsdp_falls_back_to_the_rsdt)
     rsdp_build(2, RSDT_AT, XSDT_AT);
     bytes_wr32(rsdp + 20, 40); /* longer than the 36 bytes given */
     rsdp[32] = 0;
-    rsdp[32] = (uint8_t)-sum(rsdp, 36);
+    rsdp[32] = (uint8_t)-bytes_sum8(rsdp, 36);
     CHECK(parse() == 0);
     CHECK(!ai.xsdt && warns() == 1);
 

@@ -2,7 +2,7 @@
 /*
  * Host tests for common/bytes.h, the little-endian readers and writers of
  * the ACPI and Multiboot2 parsers, the ELF validator and the tests that
- * build their inputs. Every offset of a buffer is tried, so UBSan's
+ * build their inputs, and the ACPI checksum. Every offset of a buffer is tried, so UBSan's
  * alignment check (on in host tests) would catch a reader that loads a
  * whole word from an odd address; the values are checked against bytes
  * laid out by hand, so the result cannot depend on the host's byte order.
@@ -118,6 +118,21 @@ TEST(bytes_read_back_what_they_wrote)
     }
 }
 
+TEST(bytes_sum8_wraps_modulo_256)
+{
+    static const uint8_t none[1] = {0x55};
+    static const uint8_t table[4] = {0x80, 0x80, 0x01, 0xff}; /* 0x200: 0 modulo 256 */
+    uint8_t *heap = bytes_at_heap(8);                         /* 0x11 + ... + 0x88 = 0x264 */
+
+    CHECK(bytes_sum8(none, 0) == 0);
+    CHECK(bytes_sum8(table, 4) == 0);
+    CHECK(bytes_sum8(table, 3) == 1);
+    CHECK(bytes_sum8(heap, 8) == 0x64);
+    heap[7] = (uint8_t)(heap[7] - 0x64); /* what a table builder does to seal a checksum */
+    CHECK(bytes_sum8(heap, 8) == 0);
+    free(heap);
+}
+
 int
 main(void)
 {
@@ -127,5 +142,6 @@ main(void)
     RUN(bytes_keep_the_top_bit);
     RUN(bytes_write_little_endian_and_nothing_else);
     RUN(bytes_read_back_what_they_wrote);
+    RUN(bytes_sum8_wraps_modulo_256);
     return check_exit();
 }

@@ -200,16 +200,6 @@ table_unmap(struct table_map *m)
     cairn_handle_close(m->mo);
 }
 
-static uint8_t
-sum(const uint8_t *p, uint64_t n)
-{
-    uint8_t s = 0;
-
-    for (uint64_t i = 0; i < n; i++)
-        s = (uint8_t)(s + p[i]);
-    return s;
-}
-
 /* The table at phys, checked (signature, length, checksum), mapped whole;
  * NULL after a failure. */
 static const uint8_t *
@@ -229,9 +219,9 @@ table_map_checked(uint64_t phys, const char *sig, struct table_map *m)
     t = table_map(phys, len, m);
     if (!t)
         return NULL;
-    if ((sig && memcmp(t, sig, 4) != 0) || sum(t, len) != 0) {
+    if ((sig && memcmp(t, sig, 4) != 0) || bytes_sum8(t, len) != 0) {
         test_fail("table at %#lx: signature %.4s, checksum %u", (unsigned long)phys,
-                  (const char *)t, sum(t, len));
+                  (const char *)t, bytes_sum8(t, len));
         table_unmap(m);
         return NULL;
     }
@@ -257,8 +247,8 @@ acpi_rsdp_checks_out_and_leads_to_the_mcfg_that_gave_the_ecam(void)
         test_fail("RSDP of %u bytes", acpi->rsdp_len);
         return;
     }
-    if (memcmp(acpi->rsdp, "RSD PTR ", 8) != 0 || sum(acpi->rsdp, 20) != 0 ||
-        (acpi->rsdp_len == 36 && sum(acpi->rsdp, 36) != 0)) {
+    if (memcmp(acpi->rsdp, "RSD PTR ", 8) != 0 || bytes_sum8(acpi->rsdp, 20) != 0 ||
+        (acpi->rsdp_len == 36 && bytes_sum8(acpi->rsdp, 36) != 0)) {
         test_fail("RSDP signature or checksum wrong");
         return;
     }
