@@ -31,12 +31,13 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic 
                  -fno-omit-frame-pointer -fno-optimize-sibling-calls \
                  -fno-asynchronous-unwind-tables -fno-common -fcf-protection=none \
                  -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-                 -Ikernel -Iinclude -MMD -MP
+                 -Ikernel -Iinclude -I. -DCAIRN_KERNEL -MMD -MP
 KERNEL_ASFLAGS := -g -Ikernel -Iinclude -D__ASSEMBLER__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
                   --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld
 
-KERNEL_SRCS := $(sort $(shell find kernel -name '*.c' -o -name '*.S'))
+include mk/common.mk
+KERNEL_SRCS := $(sort $(shell find kernel -name '*.c' -o -name '*.S')) $(COMMON_SRCS)
 
 include tools/font.mk
 include tests/host/host.mk
@@ -73,7 +74,7 @@ deps:
 KSAN_CFLAGS := -fsanitize=undefined -fno-sanitize=alignment,null,pointer-overflow \
                -fstack-protector-strong -mstack-protector-guard=global -DCAIRN_LOCK_DEBUG
 KSAN_FULL   := $(BUILD)/san/kernel/acpi/%.c.o $(BUILD)/san/kernel/boot/%.c.o \
-               $(BUILD)/san/kernel/obj/elf.c.o
+               $(BUILD)/san/common/elf.c.o
 $(KSAN_FULL): KSAN_CFLAGS += -fsanitize=alignment,null,pointer-overflow
 # The runtime cannot check itself: a failed check there would call it again.
 $(BUILD)/san/kernel/core/ubsan.c.o: KSAN_CFLAGS += -fno-sanitize=undefined
@@ -205,4 +206,4 @@ help:
 	@echo "make compile_commands.json   for clangd"
 	@echo "make clean     remove build/"
 
--include $(shell find $(BUILD)/kernel $(BUILD)/gen $(BUILD)/san -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/kernel $(BUILD)/common $(BUILD)/gen $(BUILD)/san -name '*.d' 2>/dev/null)

@@ -5,9 +5,12 @@
  * filled through a mapping of the caller's own, vm_map_into,
  * handle_install, thread_create and thread_start.
  *
- * The image is mapped read-only and every offset and size in it is checked
- * against size before it is used, so a malformed image gives -CAIRN_EINVAL
- * and never a fault. The kernel enforces the rest (W^X, user addresses).
+ * The image is mapped read-only and validated by the kernel's own validator
+ * (common/elf.c: the same checks, W^X and user addresses included), so a
+ * malformed image gives -CAIRN_EINVAL and never a fault. The segments are
+ * then loaded from the validated plan it returns, never from the headers
+ * again: whoever else holds the object may change its bytes meanwhile, and
+ * a value checked in place could change after its check.
  *
  * The image may start at any offset of its memory object (a member of the
  * initfs archive, cairn_spawn_elf_at). A segment that is not writable and
@@ -20,11 +23,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cairn/elf.h>
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
+#include <common/elf.h>
 
 #define PAGE      4096ull
 #define PAGE_MASK (PAGE - 1)
@@ -32,37 +35,16 @@
 /* Segments must stay clear of the stack and its guard page. */
 #define SEGMENT_LIMIT (CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE)
 
-static int
-spawn_check_header(const struct elf64_ehdr *eh, uint64_t size)
-{
-    if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) != 0 || eh->ident[4] != ELF_CLASS64 ||
-        eh->ident[5] != ELF_DATA2LSB || eh->type != ELF_ET_EXEC || eh->machine != ELF_EM_X86_64 ||
-        eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
-        eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
-        return -CAIRN_EINVAL;
-    return 0;
-}
-
-static int
-spawn_check_segment(const struct elf64_phdr *ph, uint64_t size)
-{
-    if (ph->offset > size || ph->filesz > size - ph->offset || ph->filesz > ph->memsz ||
-        ph->vaddr < CAIRN_USER_BASE || ph->memsz > SEGMENT_LIMIT - ph->vaddr ||
-        ph->vaddr > SEGMENT_LIMIT)
-        return -CAIRN_EINVAL;
-    return 0;
-}
-
 /* Copy one PT_LOAD segment into a fresh memory object and map it into the
  * child at its address with its permissions. */
 static long
-spawn_load_segment(long child, const uint8_t *image, const struct elf64_phdr *ph)
+spawn_load_segment(long child, const uint8_t *image, const struct elf_segment *ph)
 {
     uint64_t start = ph->vaddr & ~PAGE_MASK;
     uint64_t len = ((ph->vaddr + ph->memsz + PAGE_MASK) & ~PAGE_MASK) - start;
-    uint32_t prot = (ph->flags & ELF_PF_R ? CAIRN_PROT_READ : 0) |
-                    (ph->flags & ELF_PF_W ? CAIRN_PROT_WRITE : 0) |
-                    (ph->flags & ELF_PF_X ? CAIRN_PROT_EXEC : 0);
+    uint32_t prot = (ph->flags & ELF_SEG_R ? CAIRN_PROT_READ : 0) |
+                    (ph->flags & ELF_SEG_W ? CAIRN_PROT_WRITE : 0) |
+                    (ph->flags & ELF_SEG_X ? CAIRN_PROT_EXEC : 0);
     long mo, here, err;
 
     if (len == 0)
@@ -127,16 +109,16 @@ spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsi
  * it inside the image (so no byte of what lies around the image shows).
  */
 static int
-spawn_can_share(const struct elf64_phdr *ph, uint64_t offset, uint64_t size, uint32_t rights,
+spawn_can_share(const struct elf_segment *ph, uint64_t offset, uint64_t size, uint32_t rights,
                 uint64_t *from)
 {
     uint64_t start = ph->vaddr & ~PAGE_MASK;
     uint64_t len = ((ph->vaddr + ph->memsz + PAGE_MASK) & ~PAGE_MASK) - start;
     uint64_t lead = ph->vaddr - start, file = offset + ph->offset;
 
-    if ((ph->flags & ELF_PF_W) || ph->memsz != ph->filesz || len == 0 ||
-        !(rights & CAIRN_RIGHT_MAP) || ((ph->flags & ELF_PF_R) && !(rights & CAIRN_RIGHT_READ)) ||
-        ((ph->flags & ELF_PF_X) && !(rights & CAIRN_RIGHT_EXEC)))
+    if ((ph->flags & ELF_SEG_W) || ph->memsz != ph->filesz || len == 0 ||
+        !(rights & CAIRN_RIGHT_MAP) || ((ph->flags & ELF_SEG_R) && !(rights & CAIRN_RIGHT_READ)) ||
+        ((ph->flags & ELF_SEG_X) && !(rights & CAIRN_RIGHT_EXEC)))
         return 0;
     if ((file & PAGE_MASK) != lead || file - lead < offset || len > offset + size - (file - lead))
         return 0;
@@ -146,30 +128,21 @@ spawn_can_share(const struct elf64_phdr *ph, uint64_t offset, uint64_t size, uin
 
 /* Map one PT_LOAD segment into the child from the object itself. */
 static long
-spawn_share_segment(long child, long memobj, uint64_t from, const struct elf64_phdr *ph)
+spawn_share_segment(long child, long memobj, uint64_t from, const struct elf_segment *ph)
 {
     uint64_t start = ph->vaddr & ~PAGE_MASK;
     uint64_t len = ((ph->vaddr + ph->memsz + PAGE_MASK) & ~PAGE_MASK) - start;
-    uint32_t prot =
-        (ph->flags & ELF_PF_R ? CAIRN_PROT_READ : 0) | (ph->flags & ELF_PF_X ? CAIRN_PROT_EXEC : 0);
+    uint32_t prot = (ph->flags & ELF_SEG_R ? CAIRN_PROT_READ : 0) |
+                    (ph->flags & ELF_SEG_X ? CAIRN_PROT_EXEC : 0);
     long err = cairn_vm_map_into(child, memobj, from, len, start,
                                  CAIRN_VM_PROT_FLAGS(prot, CAIRN_MAP_FIXED));
 
     return err < 0 ? err : 0;
 }
 
-/* Program header i of the image, copied out of it (see cairn_spawn_elf_at). */
-static void
-spawn_phdr(const uint8_t *img, const struct elf64_ehdr *eh, unsigned i, struct elf64_phdr *ph)
-{
-    memcpy(ph, img + eh->phoff + (uint64_t)i * sizeof(*ph), sizeof(*ph));
-}
-
 /*
- * The headers are copied out of the mapped image before they are checked
- * and used, and each program header again (and checked again) before its
- * segment is loaded: whoever else holds the object may change its bytes
- * meanwhile, and a value checked in place could change after its check.
+ * The image is validated once, into a load plan (struct elf_image) that
+ * holds every value the loading uses; the headers are not read again.
  */
 static long
 spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
@@ -177,8 +150,7 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long 
 {
     uint64_t map_off = offset & ~PAGE_MASK, map_len, from;
     struct cairn_handle_info info;
-    struct elf64_ehdr eh;
-    struct elf64_phdr ph;
+    struct elf_image plan;
     const uint8_t *img;
     long base, child, err;
 
@@ -192,18 +164,7 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long 
     if (base < 0)
         return base;
     img = (const uint8_t *)base + (offset - map_off);
-    err = -CAIRN_EINVAL;
-    if (size >= sizeof(eh)) {
-        memcpy(&eh, img, sizeof(eh));
-        err = spawn_check_header(&eh, size);
-    }
-    for (unsigned i = 0; err == 0 && i < eh.phnum; i++) {
-        spawn_phdr(img, &eh, i, &ph);
-        if (ph.type == ELF_PT_LOAD)
-            err = spawn_check_segment(&ph, size);
-    }
-    if (err == 0 && eh.entry >= CAIRN_USER_TOP)
-        err = -CAIRN_EINVAL;
+    err = elf_parse(img, size, CAIRN_USER_BASE, SEGMENT_LIMIT, &plan, NULL);
     if (err)
         goto out_unmap;
 
@@ -214,18 +175,16 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long 
     }
     if (bound)
         err = cairn_process_max_prio(child, priority);
-    for (unsigned i = 0; err == 0 && i < eh.phnum; i++) {
-        spawn_phdr(img, &eh, i, &ph);
-        if (ph.type != ELF_PT_LOAD)
-            continue;
-        err = spawn_check_segment(&ph, size);
-        if (err == 0 && spawn_can_share(&ph, offset, size, info.rights, &from))
-            err = spawn_share_segment(child, memobj, from, &ph);
-        else if (err == 0)
-            err = spawn_load_segment(child, img, &ph);
+    for (unsigned i = 0; err == 0 && i < plan.segment_count; i++) {
+        const struct elf_segment *ph = &plan.segments[i];
+
+        if (spawn_can_share(ph, offset, size, info.rights, &from))
+            err = spawn_share_segment(child, memobj, from, ph);
+        else
+            err = spawn_load_segment(child, img, ph);
     }
     if (err == 0)
-        err = spawn_finish(child, eh.entry, arg, handles, nhandles, thread, priority);
+        err = spawn_finish(child, plan.entry, arg, handles, nhandles, thread, priority);
     if (err) {
         cairn_process_kill(child); /* nothing started: it is torn down at once */
         cairn_handle_close(child);

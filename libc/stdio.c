@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * printf and friends on top of the kernel's formatter (kvsnprintf, from
- * kernel/lib/printf.c) and the debug_write system call. See <stdio.h> for
- * the contract; the only state is the caller's stack.
+ * printf, vprintf and puts on top of the formatter that libc shares with
+ * the kernel (vsnprintf, common/printf.c, which also gives libc snprintf)
+ * and the debug_write system call. See <stdio.h> for the contract; the
+ * only state is the caller's stack.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <cairn/sys.h>
-
-/* Declared in kernel/lib/printf.h, which user code does not include. */
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
 
 /*
  * Writes all of [s, s + len), in pieces debug_write accepts. Returns len or
@@ -37,28 +34,10 @@ stdio_write(const char *s, size_t len)
 }
 
 int
-vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    return kvsnprintf(buf, size, fmt, ap);
-}
-
-int
-snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = kvsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
-int
 vprintf(const char *fmt, va_list ap)
 {
     char buf[STDIO_PRINTF_MAX];
-    int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
     if (n < 0)
         return n;

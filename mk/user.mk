@@ -35,8 +35,10 @@
 #   - -nostdinc plus gcc's own include directory: user code sees libc/include
 #     and the freestanding headers (stddef.h, stdint.h, stdarg.h ...), never
 #     the host's glibc headers.
-#   - -Ikernel only for the pure kernel/lib files that libc reuses as they
-#     stand (string.c, printf.c).
+#   - -I. (the project root) for common/ (mk/common.mk): libc's string and
+#     printf functions are common/string.c and common/printf.c, and its
+#     loader validates with common/elf.c. Nothing in user space includes
+#     a header of kernel/.
 
 USER_BUILD := $(BUILD)/user
 USER_LIBC  := $(USER_BUILD)/libc.a
@@ -47,7 +49,7 @@ USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-pro
                -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
                -fcf-protection=none -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-               -Iinclude -Ilibc/include -Ilib -MMD -MP
+               -Iinclude -Ilibc/include -Ilib -I. -MMD -MP
 USER_ASFLAGS := -g -Iinclude -Ilibc/include -D__ASSEMBLER__ -MMD -MP
 USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS) \
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
@@ -55,7 +57,7 @@ USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS)
 LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c libc/spawn.c \
              libc/stdio.c libc/sys.c libc/thread.c libc/arch/x86_64/thread_entry.S \
              libc/tls.c libc/pthread.c libc/fault.c \
-             kernel/lib/string.c kernel/lib/printf.c
+             $(COMMON_SRCS)
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
 TEST_HARNESS_OBJS := $(USER_BUILD)/tests/os/harness.c.o
@@ -86,7 +88,6 @@ USER_MODULES := $(USER_PROGRAM_MODULES)
 
 # Per-directory additions (pattern-specific variables). The test programs
 # and the kernel's own tests share the test child's roles (tests/child/child.h).
-$(USER_BUILD)/kernel/lib/%.c.o: USER_CFLAGS += -Ikernel
 $(USER_BUILD)/tests/os/%.c.o: USER_CFLAGS += -Itests
 
 # The kernel's $(BUILD)/.deps-ok stamp; DEPS_STAMP itself is defined after

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # check-user-elf.sh PROGRAM.elf
 # Fails unless a user program has the shape the kernel's ELF loader accepts
-# (kernel/obj/elf.h): ET_EXEC; PT_LOAD segments inside
+# (common/elf.h): ET_EXEC; PT_LOAD segments inside
 # [CAIRN_USER_BASE, CAIRN_USER_TOP), in address order, none both writable
 # and executable, no page shared by two segments; the entry point inside an
 # executable segment. Catches a linker-script mistake at build time instead

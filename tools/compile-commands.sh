@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # compile-commands.sh "KERNEL CC AND FLAGS" "HOST CC AND FLAGS" > compile_commands.json
-# Kernel sources get the kernel's flags, host tests the host flags.
+# Kernel and common/ sources get the kernel's flags, host tests the host flags.
 set -eu
 kernel=$1
 host=$2
@@ -13,6 +13,6 @@ entry() { # entry FILE COMMAND
     printf '  {"directory": "%s", "file": "%s", "command": "%s"}' "$dir" "$1" "$cmd"
 }
 echo "["
-for f in $(find kernel -name '*.c' | sort); do entry "$f" "$kernel"; done
+for f in $(find kernel common -name '*.c' | sort); do entry "$f" "$kernel"; done
 for f in $(find tests/host tools -name '*.c' | sort); do entry "$f" "$host"; done
 printf '\n]\n'

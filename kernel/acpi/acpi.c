@@ -13,7 +13,8 @@
  * the checksum. Only then is a field of it read, and only at offsets below
  * that length: each parser checks the table is long enough for the fields it
  * wants, and the MADT walk checks each entry against what is left. Fields are
- * read byte by byte, little-endian, because firmware does not align them.
+ * read byte by byte, little-endian (common/bytes.h), because firmware does not
+ * align them.
  *
  * Layouts and offsets follow the ACPI 6.5 specification, sections 5.2.5
  * (RSDP), 5.2.7-8 (RSDT, XSDT), 5.2.9 (FADT) and 5.2.12 (MADT), and the
@@ -25,6 +26,7 @@
 
 #include "acpi/acpi.h"
 #include "cairn/errors.h"
+#include "common/bytes.h"
 #include "lib/log.h"
 
 #define RSDP_V1_LEN 20u /* the part the first checksum covers */
@@ -62,34 +64,6 @@ struct madt_dropped {
     unsigned ioapics;
     unsigned overrides;
 };
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static bool
-acpi_sum_is_zero(const uint8_t *p, size_t len)
-{
-    uint8_t sum = 0;
-
-    for (size_t i = 0; i < len; i++)
-        sum = (uint8_t)(sum + p[i]);
-    return sum == 0;
-}
 
 static bool
 acpi_sig_is(const uint8_t *p, const char *sig, size_t len)
@@ -135,7 +109,7 @@ acpi_table_map(acpi_map_fn map, uint64_t phys, const char *sig, struct acpi_info
         log_warn("acpi: table at %#lx is \"%s\", not %s; rejected", phys, name, sig);
         goto err_reject;
     }
-    len = rd32(hdr + 4);
+    len = bytes_rd32(hdr + 4);
     if (len < HDR_LEN || len > ACPI_MAX_TABLE_LEN) {
         log_warn("acpi: %s at %#lx claims %u bytes; rejected", name, phys, len);
         goto err_reject;
@@ -145,7 +119,7 @@ acpi_table_map(acpi_map_fn map, uint64_t phys, const char *sig, struct acpi_info
         log_warn("acpi: %s at %#lx (%u bytes) cannot be mapped; rejected", name, phys, len);
         goto err_reject;
     }
-    if (!acpi_sum_is_zero(table, len)) {
+    if (bytes_sum8(table, len) != 0) {
         log_warn("acpi: %s at %#lx has a bad checksum; rejected", name, phys);
         goto err_reject;
     }
@@ -218,7 +192,7 @@ static void
 madt_add_ioapic(struct acpi_info *out, struct madt_dropped *dropped, const uint8_t *e)
 {
     struct acpi_ioapic *io;
-    uint32_t addr = rd32(e + 4);
+    uint32_t addr = bytes_rd32(e + 4);
 
     if (addr == 0) {
         log_warn("acpi: I/O APIC %u has address 0; ignored", e[2]);
@@ -231,7 +205,7 @@ madt_add_ioapic(struct acpi_info *out, struct madt_dropped *dropped, const uint8
     io = &out->ioapics[out->ioapic_count++];
     io->id = e[2];
     io->addr = addr;
-    io->gsi_base = rd32(e + 8);
+    io->gsi_base = bytes_rd32(e + 8);
 }
 
 static void
@@ -246,8 +220,8 @@ madt_add_override(struct acpi_info *out, struct madt_dropped *dropped, const uin
     ov = &out->overrides[out->override_count++];
     ov->bus = e[2];
     ov->source = e[3];
-    ov->gsi = rd32(e + 4);
-    ov->flags = rd16(e + 8);
+    ov->gsi = bytes_rd32(e + 4);
+    ov->flags = bytes_rd16(e + 8);
 }
 
 static void
@@ -257,7 +231,7 @@ madt_parse_entry(struct acpi_info *out, struct madt_dropped *dropped, const uint
 
     switch (e[0]) {
     case MADT_LAPIC:
-        madt_add_cpu(out, dropped, e[3], e[2], rd32(e + 4), false);
+        madt_add_cpu(out, dropped, e[3], e[2], bytes_rd32(e + 4), false);
         break;
     case MADT_IOAPIC:
         madt_add_ioapic(out, dropped, e);
@@ -266,14 +240,14 @@ madt_parse_entry(struct acpi_info *out, struct madt_dropped *dropped, const uint
         madt_add_override(out, dropped, e);
         break;
     case MADT_LAPIC_ADDR:
-        addr = rd64(e + 4);
+        addr = bytes_rd64(e + 4);
         if (addr == 0)
             log_warn("acpi: MADT local APIC address override to 0; ignored");
         else
             out->lapic_addr = addr;
         break;
     case MADT_X2APIC:
-        madt_add_cpu(out, dropped, rd32(e + 4), rd32(e + 12), rd32(e + 8), true);
+        madt_add_cpu(out, dropped, bytes_rd32(e + 4), bytes_rd32(e + 12), bytes_rd32(e + 8), true);
         break;
     default:
         /* LAPIC NMI and the rest: not needed by the kernel. */
@@ -294,8 +268,8 @@ acpi_parse_madt(struct acpi_info *out, const uint8_t *t, uint32_t len)
         return;
     }
     out->has_madt = true;
-    out->lapic_addr = rd32(t + 36);
-    out->pcat_compat = rd32(t + 40) & MADT_PCAT_COMPAT;
+    out->lapic_addr = bytes_rd32(t + 36);
+    out->pcat_compat = bytes_rd32(t + 40) & MADT_PCAT_COMPAT;
 
     /* Each step advances by an entry length of at least 2, so the walk ends. */
     for (off = MADT_ENTRIES; off < len;) {
@@ -343,7 +317,7 @@ acpi_parse_hpet(struct acpi_info *out, const uint8_t *t, uint32_t len)
         return;
     }
     /* The base address is a generic address structure at offset 40. */
-    addr = rd64(t + 44);
+    addr = bytes_rd64(t + 44);
     if (t[40] != GAS_SYSTEM_MEMORY) {
         log_warn("acpi: HPET registers are in address space %u, not memory; ignored", t[40]);
         return;
@@ -355,7 +329,7 @@ acpi_parse_hpet(struct acpi_info *out, const uint8_t *t, uint32_t len)
     out->has_hpet = true;
     out->hpet_addr = addr;
     out->hpet_number = t[52];
-    out->hpet_min_tick = rd16(t + 53);
+    out->hpet_min_tick = bytes_rd16(t + 53);
 }
 
 /*
@@ -366,12 +340,12 @@ acpi_parse_hpet(struct acpi_info *out, const uint8_t *t, uint32_t len)
 static void
 acpi_fadt_pm_timer(struct acpi_info *out, const uint8_t *t, uint32_t len)
 {
-    uint32_t port = rd32(t + 76);
+    uint32_t port = bytes_rd32(t + 76);
     uint8_t plen = t[91];
 
-    if (len >= FADT_X_PMTMR + 12 && rd64(t + FADT_X_PMTMR + 4) != 0) {
+    if (len >= FADT_X_PMTMR + 12 && bytes_rd64(t + FADT_X_PMTMR + 4) != 0) {
         const uint8_t *gas = t + FADT_X_PMTMR;
-        uint64_t xport = rd64(gas + 4);
+        uint64_t xport = bytes_rd64(gas + 4);
 
         if (gas[0] != GAS_SYSTEM_IO)
             log_debug("acpi: X_PM_TMR_BLK in address space %u; using PM_TMR_BLK", gas[0]);
@@ -407,12 +381,12 @@ acpi_parse_fadt(struct acpi_info *out, const uint8_t *t, uint32_t len)
         return;
     }
     out->has_fadt = true;
-    out->sci_irq = rd16(t + 46);
+    out->sci_irq = bytes_rd16(t + 46);
     out->century = t[108];
-    out->fadt_flags = rd32(t + 112);
+    out->fadt_flags = bytes_rd32(t + 112);
     /* In ACPI 1.0 the IAPC_BOOT_ARCH bytes were reserved. */
     if (t[8] >= FADT_IAPC_REVISION)
-        out->iapc_boot_arch = rd16(t + 109);
+        out->iapc_boot_arch = bytes_rd16(t + 109);
     acpi_fadt_pm_timer(out, t, len);
 }
 
@@ -426,8 +400,8 @@ acpi_parse_mcfg(struct acpi_info *out, const uint8_t *t, uint32_t len)
 {
     for (uint32_t off = MCFG_ENTRIES; off + MCFG_ENTRY_LEN <= len; off += MCFG_ENTRY_LEN) {
         const uint8_t *e = t + off;
-        uint64_t base = rd64(e);
-        uint16_t segment = rd16(e + 8);
+        uint64_t base = bytes_rd64(e);
+        uint16_t segment = bytes_rd16(e + 8);
         uint8_t first = e[10], last = e[11];
 
         if (segment != 0)
@@ -499,7 +473,7 @@ acpi_check_rsdp(struct acpi_info *out, const uint8_t *r, size_t rsdp_len, uint64
         log_warn("acpi: RSDP signature is wrong");
         return -CAIRN_EINVAL;
     }
-    if (!acpi_sum_is_zero(r, RSDP_V1_LEN)) {
+    if (bytes_sum8(r, RSDP_V1_LEN) != 0) {
         log_warn("acpi: RSDP checksum is wrong");
         return -CAIRN_EINVAL;
     }
@@ -509,7 +483,7 @@ acpi_check_rsdp(struct acpi_info *out, const uint8_t *r, size_t rsdp_len, uint64
     while (n > 0 && out->oem_id[n - 1] == ' ')
         n--;
     out->oem_id[n] = '\0';
-    *rsdt_addr = rd32(r + 16);
+    *rsdt_addr = bytes_rd32(r + 16);
     *xsdt_addr = 0;
 
     /* The RSDT address is covered by the first checksum; the XSDT's is not. */
@@ -520,17 +494,17 @@ acpi_check_rsdp(struct acpi_info *out, const uint8_t *r, size_t rsdp_len, uint64
                  rsdp_len);
         return 0;
     }
-    len = rd32(r + 20);
+    len = bytes_rd32(r + 20);
     if (len < RSDP_V2_LEN || len > rsdp_len) {
         log_warn("acpi: RSDP length %u is outside %u..%zu; using the RSDT", len, RSDP_V2_LEN,
                  rsdp_len);
         return 0;
     }
-    if (!acpi_sum_is_zero(r, len)) {
+    if (bytes_sum8(r, len) != 0) {
         log_warn("acpi: RSDP extended checksum is wrong; using the RSDT");
         return 0;
     }
-    *xsdt_addr = rd64(r + 24);
+    *xsdt_addr = bytes_rd64(r + 24);
     return 0;
 }
 
@@ -570,7 +544,7 @@ acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, struct acpi_info 
     }
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *e = root + HDR_LEN + (size_t)i * esize;
-        uint64_t phys = out->xsdt ? rd64(e) : rd32(e);
+        uint64_t phys = out->xsdt ? bytes_rd64(e) : bytes_rd32(e);
 
         if (phys == 0) {
             log_warn("acpi: root table entry %u is null; skipped", i);

@@ -18,6 +18,7 @@
 
 #include "boot/multiboot2.h"
 #include "cairn/errors.h"
+#include "common/bytes.h"
 #include "lib/log.h"
 
 #define MB2_HEADER_SIZE   8u  /* total_size, reserved */
@@ -51,18 +52,6 @@ struct mb2_seen {
         (bi)->warnings++;      \
         log_warn(__VA_ARGS__); \
     } while (0)
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-rd64(const uint8_t *p)
-{
-    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 /*
  * Copies the string of src_len bytes at src into dst[dst_size], always
@@ -98,8 +87,8 @@ mb2_parse_module(struct boot_info *bi, const uint8_t *tag, uint32_t size)
         mb2_warn(bi, "mb2: module tag of %u bytes is too short; ignored", size);
         return;
     }
-    start = rd32(tag + 8);
-    end = rd32(tag + 12);
+    start = bytes_rd32(tag + 8);
+    end = bytes_rd32(tag + 12);
     if (end < start) {
         mb2_warn(bi, "mb2: module tag ends (%#x) before it starts (%#x); ignored", end, start);
         return;
@@ -125,8 +114,8 @@ mb2_parse_mmap(struct boot_info *bi, const uint8_t *tag, uint32_t size)
         mb2_warn(bi, "mb2: memory map tag of %u bytes is too short; ignored", size);
         return;
     }
-    entry_size = rd32(tag + 8);
-    version = rd32(tag + 12);
+    entry_size = bytes_rd32(tag + 8);
+    version = bytes_rd32(tag + 12);
     if (entry_size < MB2_MMAP_ENTRY || entry_size % 8 != 0) {
         mb2_warn(bi, "mb2: memory map entry size %u is not a multiple of 8 of at least %u; ignored",
                  entry_size, MB2_MMAP_ENTRY);
@@ -141,7 +130,7 @@ mb2_parse_mmap(struct boot_info *bi, const uint8_t *tag, uint32_t size)
 
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *e = tag + MB2_MMAP_HDR_SIZE + (size_t)i * entry_size;
-        uint64_t base = rd64(e), len = rd64(e + 8);
+        uint64_t base = bytes_rd64(e), len = bytes_rd64(e + 8);
         struct boot_mem_region *r;
 
         if (len == 0)
@@ -158,7 +147,7 @@ mb2_parse_mmap(struct boot_info *bi, const uint8_t *tag, uint32_t size)
         r = &bi->mmap[bi->mmap_count++];
         r->base = base;
         r->len = len;
-        r->type = rd32(e + 16);
+        r->type = bytes_rd32(e + 16);
     }
     if (dropped)
         mb2_warn(bi, "mb2: memory map has %u entries beyond the first %d; dropped", dropped,
@@ -189,10 +178,10 @@ mb2_parse_framebuffer(struct boot_info *bi, const uint8_t *tag, uint32_t size)
         mb2_warn(bi, "mb2: framebuffer tag of %u bytes is too short; ignored", size);
         return;
     }
-    fb.addr = rd64(tag + 8);
-    fb.pitch = rd32(tag + 16);
-    fb.width = rd32(tag + 20);
-    fb.height = rd32(tag + 24);
+    fb.addr = bytes_rd64(tag + 8);
+    fb.pitch = bytes_rd32(tag + 16);
+    fb.width = bytes_rd32(tag + 20);
+    fb.height = bytes_rd32(tag + 24);
     fb.bpp = tag[28];
     kind = tag[29];
 
@@ -286,7 +275,8 @@ mb2_parse_tag(struct boot_info *bi, struct mb2_seen *seen, const uint8_t *tag, u
         break;
     case MB2_TAG_BASIC_MEMINFO:
         if (size >= MB2_MEMINFO_SIZE)
-            log_debug("mb2: basic meminfo: %u KiB low, %u KiB high", rd32(body), rd32(body + 4));
+            log_debug("mb2: basic meminfo: %u KiB low, %u KiB high", bytes_rd32(body),
+                      bytes_rd32(body + 4));
         break;
     case MB2_TAG_MMAP:
         if (!mb2_is_repeat(bi, &seen->mmap, "memory map"))
@@ -333,7 +323,7 @@ mb2_parse(uint32_t magic, const void *mbi, struct boot_info *out)
         return -CAIRN_EINVAL;
     }
     /* Only the size field is read before the size is known to be sane. */
-    total = rd32(base);
+    total = bytes_rd32(base);
     if (total < MB2_MIN_SIZE || total > MB2_MBI_MAX_SIZE) {
         log_error("mb2: information block size %u is outside %u..%u", total, MB2_MIN_SIZE,
                   MB2_MBI_MAX_SIZE);
@@ -344,7 +334,7 @@ mb2_parse(uint32_t magic, const void *mbi, struct boot_info *out)
     off = MB2_HEADER_SIZE;
     while (total - off >= MB2_TAG_HDR_SIZE) {
         const uint8_t *tag = base + off;
-        uint32_t type = rd32(tag), size = rd32(tag + 4), step;
+        uint32_t type = bytes_rd32(tag), size = bytes_rd32(tag + 4), step;
 
         if (size < MB2_TAG_HDR_SIZE) {
             mb2_warn(out, "mb2: tag type %u at offset %u has size %u; stopped", type, off, size);

@@ -17,12 +17,12 @@
 #include <cairn/errors.h>
 
 #include "arch/x86_64/cpu.h"
+#include "common/printf.h"
 #include "console/console.h"
 #include "console/fbcon.h"
 #include "console/font.h"
 #include "console/klog.h"
 #include "console/serial.h"
-#include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "time/clock.h"
 
@@ -200,7 +200,7 @@ void
 kvprintf(const char *fmt, va_list ap)
 {
     char buf[512];
-    int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
     if (n < 0)
         return;
@@ -254,11 +254,11 @@ klog(enum log_level level, const char *fmt, ...)
     if (level < log_threshold)
         return;
     ns = clock_monotonic_ns();
-    n = (size_t)ksnprintf(buf, sizeof(buf), "[%5lu.%06lu] %s", ns / 1000000000, ns / 1000 % 1000000,
-                          prefix[level <= LOG_FAULT ? level : LOG_ERROR]);
+    n = (size_t)snprintf(buf, sizeof(buf), "[%5lu.%06lu] %s", ns / 1000000000, ns / 1000 % 1000000,
+                         prefix[level <= LOG_FAULT ? level : LOG_ERROR]);
     va_start(ap, fmt);
     if (n < sizeof(buf))
-        n += (size_t)kvsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+        n += (size_t)vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
     va_end(ap);
     if (n >= sizeof(buf) - 1)
         n = sizeof(buf) - 2;

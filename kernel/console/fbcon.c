@@ -18,8 +18,8 @@
  */
 #include <stdbool.h>
 
+#include "common/string.h"
 #include "console/fbcon.h"
-#include "lib/string.h"
 
 /* The 16 VGA text colours, in attribute order. */
 static const uint32_t vga_palette[16] = {

@@ -8,7 +8,7 @@
  * hint_seq >= first_seq then hint_pos is where record hint_seq starts.
  */
 #include "console/klog.h"
-#include "lib/string.h"
+#include "common/string.h"
 
 #define RING_MASK (CAIRN_KLOG_RING_SIZE - 1u)
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Kernel command line parsing; see cmdline.h. */
 #include "core/cmdline.h"
-#include "lib/string.h"
+#include "common/string.h"
 
 static char kernel_cmdline[256];
 

@@ -7,10 +7,10 @@
  */
 #include <stdint.h>
 
+#include "common/string.h"
 #include "console/console.h"
 #include "core/crash.h"
 #include "core/panic.h"
-#include "lib/string.h"
 #include "sched/sched.h"
 
 #define UNMAPPED_ADDRESS 0x00000deadbeef000ull

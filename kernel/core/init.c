@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * init is a Multiboot2 module whose command line is "init". The kernel
- * validates it in full (obj/elf.c) and starts it with the handles that
+ * validates it in full (common/elf.c) and starts it with the handles that
  * include/cairn/init.h lists: its own process and thread, the boot
  * information (include/cairn/bootinfo.h), the root memory quota, the
  * device-access roots, the console, the boot modules and device memory
@@ -19,10 +19,11 @@
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
+#include "common/align.h"
+#include "common/string.h"
 #include "core/init.h"
 #include "core/kernel.h"
 #include "lib/log.h"
-#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/memmap.h"
 #include "obj/console_cap.h"
@@ -72,8 +73,8 @@ init_bootinfo_fb(struct cairn_boot_framebuffer *fb)
     fb->handle = -1;
     if (b->type == BOOT_FB_NONE)
         return;
-    start = b->addr & ~PAGE_MASK;
-    end = (b->addr + (uint64_t)b->pitch * b->height + PAGE_MASK) & ~PAGE_MASK;
+    start = align_down(b->addr, PAGE_SIZE);
+    end = align_up(b->addr + (uint64_t)b->pitch * b->height, PAGE_SIZE);
     fb->phys = b->addr;
     fb->size = end - start;
     fb->pitch = b->pitch;

@@ -6,12 +6,12 @@
 #include <stdarg.h>
 
 #include "arch/x86_64/cpu.h"
+#include "common/printf.h"
+#include "common/string.h"
 #include "console/console.h"
 #include "core/cmdline.h"
 #include "core/init.h"
 #include "core/ktest.h"
-#include "lib/printf.h"
-#include "lib/string.h"
 #include "sched/sched.h"
 #include "time/clock.h"
 #include <cairn/init.h>
@@ -30,7 +30,7 @@ ktest_fail(const char *fmt, ...)
         return;
     test_failed = true;
     va_start(ap, fmt);
-    kvsnprintf(test_failure, sizeof(test_failure), fmt, ap);
+    vsnprintf(test_failure, sizeof(test_failure), fmt, ap);
     va_end(ap);
 }
 

@@ -10,10 +10,10 @@
 #include "mm/frame.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
+#include "common/string.h"
 #include "core/panic.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
-#include "lib/string.h"
 #include "mm/buddy.h"
 #include "mm/vm.h"
 

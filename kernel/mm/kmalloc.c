@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/string.h"
 #include "lib/log.h"
-#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/slab.h"
 

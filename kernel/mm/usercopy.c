@@ -16,7 +16,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/layout.h"
-#include "lib/string.h"
+#include "common/string.h"
 #include "mm/usercopy.h"
 #include "mm/vspace.h"
 #include "obj/process.h"

@@ -13,6 +13,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/tlb.h"
+#include "common/align.h"
 #include "core/panic.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
@@ -164,8 +165,8 @@ vm_init(const struct boot_info *bi)
 void *
 vm_map_device(uint64_t phys, size_t len, uint64_t cache)
 {
-    uint64_t first = phys & ~(uint64_t)(PAGE_SIZE - 1);
-    uint64_t last = (phys + len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t first = align_down(phys, PAGE_SIZE);
+    uint64_t last = align_up(phys + len, PAGE_SIZE);
     uint64_t pages, va;
     bool irq;
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/paging.h"
-#include "lib/list.h"
+#include "common/list.h"
 #include "lib/spinlock.h"
 #include "obj/memobj.h"
 

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/list.h"
+#include "common/list.h"
 #include "lib/spinlock.h"
 #include "obj/object.h"
 

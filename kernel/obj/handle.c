@@ -26,8 +26,8 @@
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
 
+#include "common/string.h"
 #include "lib/log.h"
-#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "obj/quota.h"
 

@@ -41,7 +41,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/list.h"
+#include "common/list.h"
 #include "obj/notification.h"
 #include "obj/object.h"
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/list.h"
+#include "common/list.h"
 #include "obj/object.h"
 #include "sched/waitq.h"
 

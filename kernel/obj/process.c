@@ -17,14 +17,15 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
+#include "common/align.h"
+#include "common/elf.h"
+#include "common/string.h"
 #include "console/console.h"
 #include "core/panic.h"
 #include "lib/log.h"
-#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/vm.h"
-#include "obj/elf.h"
 #include "obj/endpoint.h"
 #include "obj/ioport.h"
 #include "obj/memobj.h"
@@ -255,8 +256,8 @@ process_map_new(struct process *p, uint64_t start, uint64_t end, uint32_t prot, 
 static int
 process_load_segment(struct process *p, const uint8_t *image, const struct elf_segment *s)
 {
-    uint64_t start = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
-    uint64_t end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t start = align_down(s->vaddr, PAGE_SIZE);
+    uint64_t end = align_up(s->vaddr + s->memsz, PAGE_SIZE);
     uint32_t prot = (s->flags & ELF_SEG_R ? CAIRN_PROT_READ : 0) |
                     (s->flags & ELF_SEG_W ? CAIRN_PROT_WRITE : 0) |
                     (s->flags & ELF_SEG_X ? CAIRN_PROT_EXEC : 0);
@@ -329,14 +330,17 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
                   struct process **out)
 {
     struct elf_image elf;
+    struct elf_why why;
     struct process *p;
     struct thread *t;
     int err;
 
     err = elf_parse(image, size, CAIRN_USER_BASE,
-                    CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE_SIZE, &elf);
-    if (err)
+                    CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE_SIZE, &elf, &why);
+    if (err) {
+        log_warn("elf: %s", why.text);
         return err;
+    }
     err = process_create(name, &p);
     if (err)
         return err;

@@ -37,7 +37,7 @@
 
 #include <cairn/process.h>
 
-#include "lib/list.h"
+#include "common/list.h"
 #include "lib/spinlock.h"
 #include "mm/usercopy.h" /* copy_from_user, copy_to_user */
 #include "mm/vspace.h"

@@ -22,7 +22,7 @@
 #include <cairn/errors.h>
 #include <cairn/process.h>
 
-#include "lib/string.h"
+#include "common/string.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 #include "time/clock.h"

@@ -19,7 +19,7 @@
  */
 #include <cairn/errors.h>
 
-#include "lib/list.h"
+#include "common/list.h"
 #include "lib/spinlock.h"
 #include "mm/kmalloc.h"
 #include "obj/notification.h"

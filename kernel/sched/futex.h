@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/list.h"
+#include "common/list.h"
 
 struct futex_waiter {
     struct list_node link; /* [b] on its bucket while it may be woken through it */

@@ -34,10 +34,10 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
+#include "common/printf.h"
+#include "common/string.h"
 #include "core/panic.h"
-#include "lib/printf.h"
 #include "lib/spinlock.h"
-#include "lib/string.h"
 #include "sched/futex.h"
 #include "sched/sched.h"
 #include "sched/switch.h"
@@ -270,7 +270,7 @@ sched_init_cpu(void)
     idle->obj.type = CAIRN_OBJ_THREAD; /* static: never freed, not counted as live */
     idle->obj.refs = 1;
     idle->kstack_top = this_cpu()->tss.rsp[0];
-    ksnprintf(idle->name, sizeof(idle->name), "idle%u", index);
+    snprintf(idle->name, sizeof(idle->name), "idle%u", index);
     list_init(&idle->rq_link);
     rq->idle = idle;
     rq->current = idle;

@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/list.h"
+#include "common/list.h"
 #include "obj/fault.h"
 #include "obj/ipc_msg.h"
 #include "obj/object.h"

@@ -21,7 +21,7 @@
 #include <cairn/rights.h>
 
 #include "arch/x86_64/cpu.h"
-#include "lib/string.h"
+#include "common/string.h"
 #include "mm/kmalloc.h"
 #include "obj/endpoint.h"
 #include "obj/notification.h"

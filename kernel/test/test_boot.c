@@ -6,11 +6,11 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "common/printf.h"
+#include "common/string.h"
 #include "core/cmdline.h"
 #include "core/kernel.h"
 #include "core/ktest.h"
-#include "lib/printf.h"
-#include "lib/string.h"
 
 KTEST(boot_info_has_memory_map_and_cmdline)
 {
@@ -60,6 +60,6 @@ KTEST(printf_formats_kernel_values)
 {
     char buf[64];
 
-    ksnprintf(buf, sizeof(buf), "%lx|%5d|%-3s|%p", 0xffffffff80000000ul, -42, "ab", (void *)0x1000);
+    snprintf(buf, sizeof(buf), "%lx|%5d|%-3s|%p", 0xffffffff80000000ul, -42, "ab", (void *)0x1000);
     KTEST_EXPECT(strcmp(buf, "ffffffff80000000|  -42|ab |0x1000") == 0, "got \"%s\"", buf);
 }

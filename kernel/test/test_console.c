@@ -9,10 +9,10 @@
 #include <cairn/console.h>
 #include <cairn/errors.h>
 
+#include "common/string.h"
 #include "console/console.h"
 #include "core/ktest.h"
 #include "lib/log.h"
-#include "lib/string.h"
 
 /* The newest record whose text starts with prefix, copied into rec; false
  * if there is none among the last few. */

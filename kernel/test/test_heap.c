@@ -5,8 +5,8 @@
  * frame back.
  */
 #include "arch/x86_64/layout.h"
+#include "common/string.h"
 #include "core/ktest.h"
-#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/slab.h"

@@ -8,9 +8,9 @@
 #include <cairn/init.h>
 
 #include "child/child.h"
+#include "common/string.h"
 #include "core/init.h"
 #include "core/ktest.h"
-#include "lib/string.h"
 #include "obj/process.h"
 #include "sched/sched.h"
 #include "test/live_counts.h"

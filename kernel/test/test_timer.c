@@ -17,9 +17,9 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "common/string.h"
 #include "core/ktest.h"
 #include "lib/log.h"
-#include "lib/string.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"
 #include "test/thread_wait.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Formatted output. Formatting is the kernel's kvsnprintf
- * (kernel/lib/printf.c, compiled again for user space), so the conversions
- * and their differences from ISO C are the ones kernel/lib/printf.h lists:
- * no floating point (%f is printed literally), no %n, NULL %s prints
- * "(null)".
+ * Formatted output. snprintf and vsnprintf are the one formatter of the
+ * kernel and libc (common/printf.c, declared in common/printf.h, which
+ * this header includes), so the conversions and their differences from ISO C
+ * are the ones common/printf.h lists: no floating point (%f is printed
+ * literally), no %n, NULL %s prints "(null)".
  *
  * Output goes to the kernel console through debug_write until the console
  * server exists. printf formats into a buffer on the stack and writes it
@@ -21,13 +21,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include <common/printf.h>
+
 #define STDIO_PRINTF_MAX 1024
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 int puts(const char *s);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
 
 #endif

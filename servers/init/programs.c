@@ -17,6 +17,7 @@
 #include <cairn/process.h>
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
+#include <common/align.h>
 
 #include <tar/tar.h>
 
@@ -153,7 +154,7 @@ run_programs(const char *want, int prefix, unsigned long arg)
         }
     }
     if (fs >= 0) {
-        fs_map = (fs_size + 4095) & ~4095ull;
+        fs_map = align_up(fs_size, 4096);
         at = cairn_vm_map(fs, 0, fs_map, 0, CAIRN_PROT_READ, 0);
     }
     if (at >= 0) {

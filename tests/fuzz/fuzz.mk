@@ -14,16 +14,18 @@ FUZZ_CC           ?= clang
 FUZZ_HOST_SECONDS ?= 60
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-               -Ikernel -Iinclude -Itests/fuzz -DHOST_TEST
+               -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
-FUZZ_elf_SRCS        := kernel/obj/elf.c
+# The one ELF validator of the kernel and libc; it formats its refusals with
+# common/printf.c.
+FUZZ_elf_SRCS        := common/elf.c common/printf.c
 FUZZ_multiboot2_SRCS := kernel/boot/multiboot2.c
 FUZZ_acpi_SRCS       := kernel/acpi/acpi.c
-# cmdline_set() uses the kernel's strlcpy; string.c asks gcc alone for an optimize attribute.
-FUZZ_cmdline_SRCS    := kernel/core/cmdline.c kernel/lib/string.c
+# cmdline_set() uses common/'s strlcpy; string.c asks gcc alone for an optimize attribute.
+FUZZ_cmdline_SRCS    := kernel/core/cmdline.c common/string.c
 FUZZ_cmdline_CFLAGS  := -Wno-unknown-attributes
 # libc's <cairn/ring.h> is searched after the host's headers, as for test_ring.
 FUZZ_ring_SRCS       := libc/ring.c

@@ -34,6 +34,7 @@
 
 #include "acpi/acpi.h"
 #include "cairn/errors.h"
+#include "common/bytes.h"
 #include "fuzz.h"
 
 #define ARENA_BASE 0x10000ull
@@ -51,16 +52,6 @@ static void *maps[MAX_MAPS];
 static unsigned map_count;
 static unsigned map_calls;
 
-static uint8_t
-sum(const uint8_t *p, size_t len)
-{
-    uint8_t s = 0;
-
-    for (size_t i = 0; i < len; i++)
-        s = (uint8_t)(s + p[i]);
-    return s;
-}
-
 static const void *
 arena_map(uint64_t phys, size_t len)
 {
@@ -77,7 +68,7 @@ arena_map(uint64_t phys, size_t len)
     /* The checksum byte of the common header is at offset 9. */
     if (seal_tables && len >= 10) {
         copy[9] = 0;
-        copy[9] = (uint8_t)-sum(copy, len);
+        copy[9] = (uint8_t)-bytes_sum8(copy, len);
     }
     maps[map_count++] = copy;
     return copy;
@@ -99,13 +90,13 @@ seal_rsdp(uint8_t *r, size_t len)
     if (len < 20)
         return;
     r[8] = 0;
-    r[8] = (uint8_t)-sum(r, 20);
+    r[8] = (uint8_t)-bytes_sum8(r, 20);
     if (len < 36)
         return;
     xlen = (uint32_t)r[20] | (uint32_t)r[21] << 8 | (uint32_t)r[22] << 16 | (uint32_t)r[23] << 24;
     if (xlen >= 36 && xlen <= len) {
         r[32] = 0;
-        r[32] = (uint8_t)-sum(r, xlen);
+        r[32] = (uint8_t)-bytes_sum8(r, xlen);
     }
 }
 

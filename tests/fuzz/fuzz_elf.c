@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host fuzzer for the ELF-64 validator (kernel/obj/elf.c, elf_parse).
+ * Host fuzzer for the ELF-64 validator (common/elf.c, elf_parse), the one
+ * validator of the kernel's loader and of libc's cairn_spawn_elf.
  *
  * The input is the image. It is parsed twice, from an exactly-sized heap
  * copy at an aligned address and at an odd one (a boot module carries no
  * alignment guarantee), with the bounds the kernel itself uses for init.
  * Both parses must agree. Beyond "no crash, no read outside the image",
  * every promise of elf.h is checked:
- *   - a refusal returns -CAIRN_EINVAL, logs exactly one warning and leaves
- *     the caller's struct elf_image untouched;
- *   - a success logs nothing, and its segments are 1..ELF_MAX_SEGMENTS,
+ *   - a refusal returns -CAIRN_EINVAL, says why in one NUL-terminated line
+ *     and leaves the caller's struct elf_image untouched; both parses give
+ *     the same reason;
+ *   - a success gives no reason, and its segments are 1..ELF_MAX_SEGMENTS,
  *     each with file bytes inside the image, filesz <= memsz, memsz > 0,
  *     every page inside [user_base, user_top), vaddr == offset modulo the
  *     page, never writable and executable, readable or executable, sorted
@@ -23,8 +25,8 @@
 
 #include "cairn/errors.h"
 #include "cairn/init.h"
+#include "common/elf.h"
 #include "fuzz.h"
-#include "obj/elf.h"
 
 #define USER_BASE ((uint64_t)CAIRN_USER_BASE)
 /* As process_spawn_elf: below init's stack and the guard page under it. */
@@ -78,7 +80,8 @@ check_image(const struct elf_image *img, size_t size)
 
 /* Parses an exactly-sized copy of the input placed skew bytes into a heap block. */
 static int
-parse_copy(const uint8_t *data, size_t size, size_t skew, struct elf_image *img)
+parse_copy(const uint8_t *data, size_t size, size_t skew, struct elf_image *img,
+           struct elf_why *why)
 {
     struct elf_image untouched;
     uint8_t *block = malloc(size + skew + (size + skew == 0)); /* the image ends the block */
@@ -88,16 +91,17 @@ parse_copy(const uint8_t *data, size_t size, size_t skew, struct elf_image *img)
     memcpy(block + skew, data, size);
     memset(img, POISON, sizeof(*img));
     memset(&untouched, POISON, sizeof(untouched));
-    fuzz_log_reset();
-    ret = elf_parse(block + skew, size, USER_BASE, USER_TOP, img);
+    memset(why, 'x', sizeof(*why));
+    ret = elf_parse(block + skew, size, USER_BASE, USER_TOP, img, why);
     free(block);
 
     if (ret != 0) {
         FUZZ_CHECK(ret == -CAIRN_EINVAL);
-        FUZZ_CHECK(fuzz_log_count[LOG_WARN] == 1);
+        FUZZ_CHECK(why->text[0] != '\0');
+        FUZZ_CHECK(memchr(why->text, '\0', sizeof(why->text)) != NULL);
         FUZZ_CHECK(memcmp(img, &untouched, sizeof(untouched)) == 0);
     } else {
-        FUZZ_CHECK(fuzz_log_count[LOG_WARN] == 0 && fuzz_log_count[LOG_ERROR] == 0);
+        FUZZ_CHECK(why->text[0] == '\0');
         check_image(img, size);
     }
     return ret;
@@ -106,12 +110,14 @@ parse_copy(const uint8_t *data, size_t size, size_t skew, struct elf_image *img)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    struct elf_why why_a, why_b;
     struct elf_image a, b;
     int ra, rb;
 
-    ra = parse_copy(data, size, 0, &a);
-    rb = parse_copy(data, size, 1, &b);
+    ra = parse_copy(data, size, 0, &a, &why_a);
+    rb = parse_copy(data, size, 1, &b, &why_b);
     FUZZ_CHECK(ra == rb);
+    FUZZ_CHECK(strcmp(why_a.text, why_b.text) == 0);
     if (ra == 0) {
         FUZZ_CHECK(a.entry == b.entry && a.segment_count == b.segment_count);
         for (unsigned i = 0; i < a.segment_count; i++)

@@ -26,13 +26,8 @@
 
 #include "boot/multiboot2.h"
 #include "cairn/errors.h"
+#include "common/bytes.h"
 #include "fuzz.h"
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static int
 is_terminated(const char *s, size_t cap)
@@ -91,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The loader always leaves the 8-byte header; the parser reads total_size first. */
     if (size < 8 || size > MB2_MBI_MAX_SIZE)
         return 0;
-    total = rd32(data);
+    total = bytes_rd32(data);
     if (total >= 16 && total <= MB2_MBI_MAX_SIZE && total < size)
         len = total;
     block = malloc(len); /* 16-byte aligned */

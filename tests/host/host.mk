@@ -1,7 +1,8 @@
-# Host unit tests: the kernel's pure code built for the host with sanitizers.
+# Host unit tests: the pure code of common/, the kernel and user space built
+# for the host with sanitizers.
 #
 # Each tests/host/test_<name>.c is one program. Its companion
-# tests/host/test_<name>.mk names the kernel sources it exercises:
+# tests/host/test_<name>.mk names the sources it exercises:
 #     test_<name>_SRCS := kernel/mm/buddy.c
 # and, if it needs them, extra compiler flags in test_<name>_CFLAGS.
 # Every program also links log_stub.c (a recording klog()).
@@ -9,10 +10,10 @@
 HOST_CC      ?= cc
 HOST_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
-                -Ikernel -Iinclude -Itests/host -DHOST_TEST -DCAIRN_LOCK_DEBUG
+                -Ikernel -Iinclude -I. -Itests/host -DHOST_TEST -DCAIRN_LOCK_DEBUG
 
 # Any header change rebuilds every host test: coarse, but never stale.
-HOST_HEADERS    := $(shell find kernel include libc/include lib tests/host -name '*.h')
+HOST_HEADERS    := $(shell find kernel common include libc/include lib tests/host -name '*.h')
 HOST_TEST_MKS   := $(wildcard tests/host/test_*.mk)
 include $(HOST_TEST_MKS)
 HOST_TEST_NAMES := $(patsubst tests/host/%.mk,%,$(HOST_TEST_MKS))

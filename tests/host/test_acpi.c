@@ -21,6 +21,7 @@
 #include "acpi/acpi.h"
 #include "cairn/errors.h"
 #include "check.h"
+#include "common/bytes.h"
 #include "log_stub.h"
 
 #define ARENA_BASE 0x7fe0000ull
@@ -42,27 +43,6 @@ static unsigned map_count; /* copies alive */
 static unsigned map_calls; /* requests since the last parse began */
 static size_t map_max_len; /* largest request since the last parse began */
 static struct acpi_info ai;
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
 
 static uint8_t *
 at(uint64_t phys)
@@ -95,16 +75,6 @@ arena_unmap_all(void)
     map_count = 0;
 }
 
-static uint8_t
-sum(const uint8_t *p, size_t len)
-{
-    uint8_t s = 0;
-
-    for (size_t i = 0; i < len; i++)
-        s = (uint8_t)(s + p[i]);
-    return s;
-}
-
 /* Sets the checksum byte so the table's length field's worth of bytes sums to 0. */
 static void
 table_seal(uint64_t phys)
@@ -114,7 +84,7 @@ table_seal(uint64_t phys)
         (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 | (uint32_t)t[7] << 24;
 
     t[9] = 0;
-    t[9] = (uint8_t)-sum(t, len);
+    t[9] = (uint8_t)-bytes_sum8(t, len);
 }
 
 static void
@@ -123,13 +93,13 @@ table_header(uint64_t phys, const char *sig, uint32_t len, uint8_t rev)
     uint8_t *t = at(phys);
 
     memcpy(t, sig, 4);
-    put32(t + 4, len);
+    bytes_wr32(t + 4, len);
     t[8] = rev;
     memcpy(t + 10, "BOCHS ", 6);
     memcpy(t + 16, "BXPC    ", 8);
-    put32(t + 24, 1);
+    bytes_wr32(t + 24, 1);
     memcpy(t + 28, "BXPC", 4);
-    put32(t + 32, 1);
+    bytes_wr32(t + 32, 1);
 }
 
 static void
@@ -137,7 +107,7 @@ build_rsdt(uint64_t phys, const uint64_t *entries, unsigned n)
 {
     table_header(phys, "RSDT", 36 + 4 * n, 1);
     for (unsigned i = 0; i < n; i++)
-        put32(at(phys) + 36 + 4 * i, (uint32_t)entries[i]);
+        bytes_wr32(at(phys) + 36 + 4 * i, (uint32_t)entries[i]);
     table_seal(phys);
 }
 
@@ -146,7 +116,7 @@ build_xsdt(uint64_t phys, const uint64_t *entries, unsigned n)
 {
     table_header(phys, "XSDT", 36 + 8 * n, 1);
     for (unsigned i = 0; i < n; i++)
-        put64(at(phys) + 36 + 8 * i, entries[i]);
+        bytes_wr64(at(phys) + 36 + 8 * i, entries[i]);
     table_seal(phys);
 }
 
@@ -157,8 +127,8 @@ static void
 madt_begin(uint32_t lapic_addr, uint32_t flags)
 {
     table_header(MADT_AT, "APIC", 44, 3);
-    put32(at(MADT_AT) + 36, lapic_addr);
-    put32(at(MADT_AT) + 40, flags);
+    bytes_wr32(at(MADT_AT) + 36, lapic_addr);
+    bytes_wr32(at(MADT_AT) + 40, flags);
     madt_len = 44;
 }
 
@@ -180,7 +150,7 @@ madt_lapic(uint8_t uid, uint8_t apic_id, uint32_t flags)
 
     e[2] = uid;
     e[3] = apic_id;
-    put32(e + 4, flags);
+    bytes_wr32(e + 4, flags);
 }
 
 static void
@@ -188,9 +158,9 @@ madt_x2apic(uint32_t uid, uint32_t apic_id, uint32_t flags)
 {
     uint8_t *e = madt_entry(9, 16);
 
-    put32(e + 4, apic_id);
-    put32(e + 8, flags);
-    put32(e + 12, uid);
+    bytes_wr32(e + 4, apic_id);
+    bytes_wr32(e + 8, flags);
+    bytes_wr32(e + 12, uid);
 }
 
 static void
@@ -199,8 +169,8 @@ madt_ioapic(uint8_t id, uint32_t addr, uint32_t gsi_base)
     uint8_t *e = madt_entry(1, 12);
 
     e[2] = id;
-    put32(e + 4, addr);
-    put32(e + 8, gsi_base);
+    bytes_wr32(e + 4, addr);
+    bytes_wr32(e + 8, gsi_base);
 }
 
 static void
@@ -210,14 +180,14 @@ madt_override(uint8_t source, uint32_t gsi, uint16_t flags)
 
     e[2] = 0;
     e[3] = source;
-    put32(e + 4, gsi);
-    put16(e + 8, flags);
+    bytes_wr32(e + 4, gsi);
+    bytes_wr16(e + 8, flags);
 }
 
 static void
 madt_end(void)
 {
-    put32(at(MADT_AT) + 4, madt_len);
+    bytes_wr32(at(MADT_AT) + 4, madt_len);
     table_seal(MADT_AT);
 }
 
@@ -227,12 +197,12 @@ build_hpet(uint8_t space, uint64_t addr)
     uint8_t *t = at(HPET_AT);
 
     table_header(HPET_AT, "HPET", 56, 1);
-    put32(t + 36, 0x8086a201);
+    bytes_wr32(t + 36, 0x8086a201);
     t[40] = space;
     t[41] = 64;
-    put64(t + 44, addr);
+    bytes_wr64(t + 44, addr);
     t[52] = 0;
-    put16(t + 53, 0x80);
+    bytes_wr16(t + 53, 0x80);
     table_seal(HPET_AT);
 }
 
@@ -244,16 +214,16 @@ build_fadt(uint8_t rev, uint32_t len)
 
     memset(t, 0, 276);
     table_header(FADT_AT, "FACP", len, rev);
-    put16(t + 46, 9);       /* SCI_INT */
-    put32(t + 76, 0x608);   /* PM_TMR_BLK */
-    t[91] = 4;              /* PM_TMR_LEN */
-    t[108] = 0x32;          /* CENTURY */
-    put16(t + 109, 0x0003); /* IAPC_BOOT_ARCH: legacy devices, 8042 */
-    put32(t + 112, 0x000084a5);
+    bytes_wr16(t + 46, 9);       /* SCI_INT */
+    bytes_wr32(t + 76, 0x608);   /* PM_TMR_BLK */
+    t[91] = 4;                   /* PM_TMR_LEN */
+    t[108] = 0x32;               /* CENTURY */
+    bytes_wr16(t + 109, 0x0003); /* IAPC_BOOT_ARCH: legacy devices, 8042 */
+    bytes_wr32(t + 112, 0x000084a5);
     if (len >= 220) {
         t[208] = 1; /* X_PM_TMR_BLK in system I/O */
         t[209] = 32;
-        put64(t + 212, 0xb008);
+        bytes_wr64(t + 212, 0xb008);
     }
     table_seal(FADT_AT);
 }
@@ -296,13 +266,13 @@ rsdp_build(uint8_t rev, uint64_t rsdt, uint64_t xsdt)
     memcpy(rsdp, "RSD PTR ", 8);
     memcpy(rsdp + 9, "BOCHS ", 6);
     rsdp[15] = rev;
-    put32(rsdp + 16, (uint32_t)rsdt);
-    rsdp[8] = (uint8_t)-sum(rsdp, 20);
+    bytes_wr32(rsdp + 16, (uint32_t)rsdt);
+    rsdp[8] = (uint8_t)-bytes_sum8(rsdp, 20);
     rsdp_len = 20;
     if (rev >= 2) {
-        put32(rsdp + 20, 36);
-        put64(rsdp + 24, xsdt);
-        rsdp[32] = (uint8_t)-sum(rsdp, 36);
+        bytes_wr32(rsdp + 20, 36);
+        bytes_wr64(rsdp + 24, xsdt);
+        rsdp[32] = (uint8_t)-bytes_sum8(rsdp, 36);
         rsdp_len = 36;
     }
 }
@@ -435,9 +405,9 @@ TEST(acpi_bad_extended_rsdp_falls_back_to_the_rsdt)
     CHECK(warns() == 1);
 
     rsdp_build(2, RSDT_AT, XSDT_AT);
-    put32(rsdp + 20, 40); /* longer than the 36 bytes given */
+    bytes_wr32(rsdp + 20, 40); /* longer than the 36 bytes given */
     rsdp[32] = 0;
-    rsdp[32] = (uint8_t)-sum(rsdp, 36);
+    rsdp[32] = (uint8_t)-bytes_sum8(rsdp, 36);
     CHECK(parse() == 0);
     CHECK(!ai.xsdt && warns() == 1);
 
@@ -492,14 +462,14 @@ TEST(acpi_table_with_absurd_length_is_rejected)
 {
     /* shorter than its own header */
     fw_build();
-    put32(at(HPET_AT) + 4, 20);
+    bytes_wr32(at(HPET_AT) + 4, 20);
     rsdp_build(0, RSDT_AT, 0);
     CHECK(parse() == 0);
     CHECK(!ai.has_hpet && ai.rejected == 1 && warns() == 1);
 
     /* far beyond any real table: must not even be mapped */
     fw_build();
-    put32(at(HPET_AT) + 4, 0x7fffffff);
+    bytes_wr32(at(HPET_AT) + 4, 0x7fffffff);
     CHECK(parse() == 0);
     CHECK(!ai.has_hpet && ai.rejected == 1 && warns() == 1);
     CHECK(map_max_len <= ACPI_MAX_TABLE_LEN);
@@ -530,9 +500,9 @@ TEST(acpi_table_with_absurd_length_is_rejected)
 TEST(acpi_tables_too_short_for_their_fields_are_rejected)
 {
     fw_build();
-    put32(at(MADT_AT) + 4, 40);
+    bytes_wr32(at(MADT_AT) + 4, 40);
     table_seal(MADT_AT);
-    put32(at(HPET_AT) + 4, 52);
+    bytes_wr32(at(HPET_AT) + 4, 52);
     table_seal(HPET_AT);
     build_fadt(1, 100);
     rsdp_build(0, RSDT_AT, 0);
@@ -656,7 +626,7 @@ TEST(acpi_madt_processor_variants_are_sorted_out)
     madt_lapic(10, 0xff, 1); /* broadcast ID: warned, not listed */
     madt_ioapic(1, 0, 0);    /* address 0: warned, not listed */
     madt_entry(5, 12);       /* LAPIC address override */
-    put64(at(MADT_AT) + madt_len - 8, 0xfee0000000ull);
+    bytes_wr64(at(MADT_AT) + madt_len - 8, 0xfee0000000ull);
     madt_end();
     rsdp_build(0, RSDT_AT, 0);
     CHECK(parse() == 0);
@@ -708,7 +678,7 @@ TEST(acpi_fadt_pm_timer_oddities_are_handled)
 
     /* X_PM_TMR_BLK not a 16-bit port */
     fw_build();
-    put64(at(FADT_AT) + 212, 0x123456);
+    bytes_wr64(at(FADT_AT) + 212, 0x123456);
     table_seal(FADT_AT);
     CHECK(parse() == 0);
     CHECK(ai.pm_timer_port == 0x608 && warns() == 1);
@@ -716,7 +686,7 @@ TEST(acpi_fadt_pm_timer_oddities_are_handled)
     /* a legacy PM_TMR_BLK above the 16-bit port space, and no X_PM_TMR_BLK */
     fw_build();
     build_fadt(1, 116);
-    put32(at(FADT_AT) + 76, 0x10608);
+    bytes_wr32(at(FADT_AT) + 76, 0x10608);
     table_seal(FADT_AT);
     CHECK(parse() == 0);
     CHECK(ai.has_fadt && ai.pm_timer_port == 0 && ai.pm_timer_len == 0 && warns() == 1);
@@ -731,7 +701,7 @@ TEST(acpi_fadt_pm_timer_oddities_are_handled)
 
     /* hardware-reduced ACPI has no PM timer */
     fw_build();
-    put32(at(FADT_AT) + 112, ACPI_FADT_HW_REDUCED_ACPI);
+    bytes_wr32(at(FADT_AT) + 112, ACPI_FADT_HW_REDUCED_ACPI);
     table_seal(FADT_AT);
     CHECK(parse() == 0);
     CHECK(ai.pm_timer_port == 0 && warns() == 0);
@@ -752,7 +722,7 @@ TEST(acpi_root_table_entries_are_capped)
 
     /* a length that leaves half an entry */
     fw_build();
-    put32(at(XSDT_AT) + 4, 36 + 8 * 3 - 4);
+    bytes_wr32(at(XSDT_AT) + 4, 36 + 8 * 3 - 4);
     table_seal(XSDT_AT);
     rsdp_build(2, RSDT_AT, XSDT_AT);
     CHECK(parse() == 0);
@@ -779,8 +749,8 @@ mcfg_entry(unsigned i, uint64_t base, uint16_t segment, uint8_t first, uint8_t l
 {
     uint8_t *e = at(MCFG_AT) + 44 + 16 * i;
 
-    put64(e, base);
-    put16(e + 8, segment);
+    bytes_wr64(e, base);
+    bytes_wr16(e + 8, segment);
     e[10] = first;
     e[11] = last;
 }
@@ -804,7 +774,7 @@ TEST(acpi_mcfg_gives_the_ecam_of_segment_0)
     CHECK(warns() == 2);
 
     /* A table that ends inside its only entry gives no ECAM. */
-    put32(at(MCFG_AT) + 4, 44 + 8);
+    bytes_wr32(at(MCFG_AT) + 4, 44 + 8);
     table_seal(MCFG_AT);
     CHECK(parse() == 0);
     CHECK(!ai.has_mcfg && ai.ecam_base == 0);

@@ -1,1 +1,1 @@
-test_cmdline_SRCS := kernel/core/cmdline.c kernel/lib/string.c
+test_cmdline_SRCS := kernel/core/cmdline.c common/string.c

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for the ELF-64 loader front end (kernel/obj/elf.c).
+ * Host tests for the ELF-64 loader front end (common/elf.c), the one
+ * validator of the kernel's loader and of libc's cairn_spawn_elf.
  *
  * Most tests start from one well-formed crafted executable (builder_init),
  * change one field and parse. The image is serialised into a heap buffer of
  * exactly its size, so ASan reports any read past it. Every refusal must
- * return -CAIRN_EINVAL, log exactly one warning and leave the caller's
- * struct elf_image untouched; every success must satisfy the invariants
+ * return -CAIRN_EINVAL, say why in one NUL-terminated line and leave the
+ * caller's struct elf_image untouched; every success must satisfy the invariants
  * listed in elf.h (image_is_sound). One test also builds a real static
  * executable with the host compiler, when there is one that can.
  */
@@ -19,8 +20,7 @@
 
 #include "cairn/errors.h"
 #include "check.h"
-#include "log_stub.h"
-#include "obj/elf.h"
+#include "common/elf.h"
 
 #define USER_BASE 0x400000ul
 #define USER_TOP  0x800000000000ul
@@ -43,6 +43,8 @@ struct builder {
 
 static struct builder b;
 static uint8_t scratch[IMG_CAP];
+/* What the last parse said; filled with 'x' before each, to see it written. */
+static struct elf_why why;
 
 /* The good image's layout. */
 #define TEXT_VADDR  0x400000ul
@@ -132,8 +134,8 @@ parse_bytes(const uint8_t *bytes, size_t size, size_t skew, uint64_t base, uint6
         abort();
     if (size > 0)
         memcpy(buf + skew, bytes, size);
-    log_stub_reset();
-    rc = elf_parse(buf + skew, size, base, top, out);
+    memset(&why, 'x', sizeof(why));
+    rc = elf_parse(buf + skew, size, base, top, out, &why);
     free(buf);
     return rc;
 }
@@ -145,15 +147,23 @@ builder_parse(struct elf_image *out)
     return parse_bytes(scratch, b.size, 0, b.user_base, b.user_top, out);
 }
 
-/* True when the image parses cleanly: 0 returned and nothing logged above debug. */
+/* True when the image parses cleanly: 0 returned and no reason given. */
 static bool
 builder_accepted(struct elf_image *out)
 {
-    return builder_parse(out) == 0 && log_stub_count[LOG_WARN] == 0 &&
-           log_stub_count[LOG_ERROR] == 0;
+    return builder_parse(out) == 0 && why.text[0] == '\0';
 }
 
-/* True when the refusal is well behaved: -CAIRN_EINVAL, one warning, *out untouched. */
+/* True when why holds one line: not empty, NUL-terminated inside it, no newline. */
+static bool
+why_is_one_line(void)
+{
+    size_t len = strnlen(why.text, sizeof(why.text));
+
+    return len > 0 && len < sizeof(why.text) && memchr(why.text, '\n', len) == NULL;
+}
+
+/* True when the refusal is well behaved: -CAIRN_EINVAL, a reason, *out untouched. */
 static bool
 refused_cleanly(int rc, const struct elf_image *out)
 {
@@ -163,7 +173,7 @@ refused_cleanly(int rc, const struct elf_image *out)
     for (size_t i = 0; i < sizeof(*out); i++)
         if (p[i] != poison)
             return false;
-    return rc == -CAIRN_EINVAL && log_stub_count[LOG_WARN] == 1 && log_stub_count[LOG_ERROR] == 0;
+    return rc == -CAIRN_EINVAL && why_is_one_line();
 }
 
 static bool
@@ -281,7 +291,7 @@ TEST(elf_parses_real_static_executable)
 
     rc = parse_bytes(bytes, (size_t)size, 0, 0x400000, 0x800000000000, &img);
     CHECK(rc == 0);
-    CHECK(log_stub_count[LOG_WARN] == 0);
+    CHECK(why.text[0] == '\0');
     if (rc == 0) {
         memcpy(&eh, bytes, sizeof(eh));
         CHECK(img.entry == eh.e_entry);
@@ -414,8 +424,8 @@ TEST(elf_refuses_missing_image)
     struct elf_image img;
 
     memset(&img, 0xa5, sizeof(img));
-    log_stub_reset();
-    CHECK(refused_cleanly(elf_parse(NULL, 4096, USER_BASE, USER_TOP, &img), &img));
+    memset(&why, 'x', sizeof(why));
+    CHECK(refused_cleanly(elf_parse(NULL, 4096, USER_BASE, USER_TOP, &img, &why), &img));
 }
 
 TEST(elf_refuses_bad_magic)
@@ -732,7 +742,7 @@ TEST(elf_survives_random_byte_flips)
         rc = parse_bytes(image, sizeof(image), 0, USER_BASE, USER_TOP, &img);
         if (rc == 0) {
             accepted++;
-            CHECK(log_stub_count[LOG_WARN] == 0);
+            CHECK(why.text[0] == '\0');
             CHECK(image_is_sound(&img, sizeof(image), USER_BASE, USER_TOP));
         } else {
             refused++;
@@ -742,6 +752,41 @@ TEST(elf_survives_random_byte_flips)
     /* Both outcomes must have been exercised for the loop to prove anything. */
     CHECK(accepted > 100);
     CHECK(refused > 100);
+}
+
+TEST(elf_says_which_segment_is_writable_and_executable)
+{
+    builder_init();
+    b.ph[1].p_flags = PF_R | PF_W | PF_X;
+    CHECK(builder_refused());
+    CHECK(strcmp(why.text, "segment 1 is writable and executable") == 0);
+}
+
+/* The loaders that only want the verdict (libc's) pass no struct elf_why. */
+TEST(elf_parses_and_refuses_without_a_reason_buffer)
+{
+    struct elf_image img, untouched;
+
+    builder_init();
+    builder_serialise();
+    CHECK(elf_parse(scratch, b.size, USER_BASE, USER_TOP, &img, NULL) == 0);
+    CHECK(img.entry == ENTRY && img.segment_count == 2);
+    b.eh.e_machine = 3; /* EM_386 */
+    builder_serialise();
+    memset(&img, 0xa5, sizeof(img));
+    untouched = img;
+    CHECK(elf_parse(scratch, b.size, USER_BASE, USER_TOP, &img, NULL) == -CAIRN_EINVAL);
+    CHECK(memcmp(&img, &untouched, sizeof(img)) == 0);
+}
+
+/* A reason longer than struct elf_why is cut, still NUL-terminated. */
+TEST(elf_cuts_a_long_reason_to_its_buffer)
+{
+    builder_init();
+    b.eh.e_type = ET_DYN;
+    CHECK(builder_refused());
+    CHECK(strlen(why.text) < sizeof(why.text));
+    CHECK(strncmp(why.text, "type ET_DYN", 11) == 0);
 }
 
 int
@@ -787,5 +832,8 @@ main(void)
     RUN(elf_refuses_no_loadable_segments);
     RUN(elf_refuses_entry_outside_text);
     RUN(elf_survives_random_byte_flips);
+    RUN(elf_says_which_segment_is_writable_and_executable);
+    RUN(elf_parses_and_refuses_without_a_reason_buffer);
+    RUN(elf_cuts_a_long_reason_to_its_buffer);
     return check_exit();
 }

@@ -15,6 +15,7 @@
 #include "boot/multiboot2.h"
 #include "cairn/errors.h"
 #include "check.h"
+#include "common/bytes.h"
 #include "log_stub.h"
 
 #define MBI_CAP 16384
@@ -26,20 +27,6 @@ struct mbi {
 
 static struct mbi mb;
 static struct boot_info bi;
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
 
 static void
 mbi_init(void)
@@ -54,8 +41,8 @@ mbi_tag(uint32_t type, uint32_t size)
 {
     uint8_t *t = mb.buf + mb.len;
 
-    put32(t, type);
-    put32(t + 4, size);
+    bytes_wr32(t, type);
+    bytes_wr32(t + 4, size);
     mb.len += (size + 7) & ~7u;
     return t;
 }
@@ -80,8 +67,8 @@ mbi_module(uint32_t start, uint32_t end, const char *name)
     uint32_t n = (uint32_t)strlen(name) + 1;
     uint8_t *t = mbi_tag(MB2_TAG_MODULE, 16 + n);
 
-    put32(t + 8, start);
-    put32(t + 12, end);
+    bytes_wr32(t + 8, start);
+    bytes_wr32(t + 12, end);
     memcpy(t + 16, name, n);
 }
 
@@ -91,17 +78,17 @@ mbi_mmap(uint32_t entry_size, uint32_t count)
 {
     uint8_t *t = mbi_tag(MB2_TAG_MMAP, 16 + entry_size * count);
 
-    put32(t + 8, entry_size);
-    put32(t + 12, 0);
+    bytes_wr32(t + 8, entry_size);
+    bytes_wr32(t + 12, 0);
     return t + 16;
 }
 
 static void
 mmap_entry(uint8_t *e, uint64_t base, uint64_t len, uint32_t type)
 {
-    put64(e, base);
-    put64(e + 8, len);
-    put32(e + 16, type);
+    bytes_wr64(e, base);
+    bytes_wr64(e + 8, len);
+    bytes_wr32(e + 16, type);
 }
 
 static uint8_t *
@@ -109,10 +96,10 @@ mbi_fb(uint8_t kind, uint64_t addr, uint32_t pitch, uint32_t width, uint32_t hei
 {
     uint8_t *t = mbi_tag(MB2_TAG_FRAMEBUFFER, kind == 1 ? 38 : 32);
 
-    put64(t + 8, addr);
-    put32(t + 16, pitch);
-    put32(t + 20, width);
-    put32(t + 24, height);
+    bytes_wr64(t + 8, addr);
+    bytes_wr32(t + 16, pitch);
+    bytes_wr32(t + 20, width);
+    bytes_wr32(t + 24, height);
     t[28] = bpp;
     t[29] = kind;
     if (kind == 1) {
@@ -142,7 +129,7 @@ mbi_parse_sized(uint32_t size)
     uint8_t *block = malloc(size);
     int rc;
 
-    put32(mb.buf, size);
+    bytes_wr32(mb.buf, size);
     memcpy(block, mb.buf, size);
     log_stub_reset();
     rc = mb2_parse(MB2_BOOTLOADER_MAGIC, block, &bi);
@@ -171,7 +158,7 @@ TEST(mb2_typical_grub_block_is_parsed)
     mbi_string(MB2_TAG_LOADER_NAME, "GRUB 2.06");
     mbi_module(0x200000, 0x201234, "/boot/init");
     mbi_module(0x202000, 0x280000, "/boot/initfs.tar");
-    put32(mbi_tag(MB2_TAG_BASIC_MEMINFO, 16) + 8, 639);
+    bytes_wr32(mbi_tag(MB2_TAG_BASIC_MEMINFO, 16) + 8, 639);
     e = mbi_mmap(24, 3);
     mmap_entry(e, 0, 0x9fc00, 1);
     mmap_entry(e + 24, 0x9fc00, 0x400, 2);
@@ -212,7 +199,7 @@ TEST(mb2_wrong_magic_is_fatal)
 {
     mbi_init();
     mbi_end();
-    put32(mb.buf, mb.len);
+    bytes_wr32(mb.buf, mb.len);
     log_stub_reset();
     CHECK(mb2_parse(0x2badb002, mb.buf, &bi) == -CAIRN_EINVAL);
     CHECK(log_stub_count[LOG_ERROR] == 1);
@@ -225,7 +212,7 @@ TEST(mb2_null_or_misaligned_block_is_fatal)
     log_stub_reset();
     CHECK(mb2_parse(MB2_BOOTLOADER_MAGIC, NULL, &bi) == -CAIRN_EINVAL);
     memset(raw, 0, 32);
-    put32(raw + 4, 16);
+    bytes_wr32(raw + 4, 16);
     CHECK(mb2_parse(MB2_BOOTLOADER_MAGIC, raw + 4, &bi) == -CAIRN_EINVAL);
     CHECK(log_stub_count[LOG_ERROR] == 2);
     free(raw);
@@ -237,14 +224,14 @@ TEST(mb2_absurd_total_size_is_fatal)
 
     memset(block, 0, 16);
     log_stub_reset();
-    put32(block, 8);
+    bytes_wr32(block, 8);
     CHECK(mb2_parse(MB2_BOOTLOADER_MAGIC, block, &bi) == -CAIRN_EINVAL);
-    put32(block, 0);
+    bytes_wr32(block, 0);
     CHECK(mb2_parse(MB2_BOOTLOADER_MAGIC, block, &bi) == -CAIRN_EINVAL);
     /* Only total_size may be read before it is known to be sane. */
-    put32(block, MB2_MBI_MAX_SIZE + 8);
+    bytes_wr32(block, MB2_MBI_MAX_SIZE + 8);
     CHECK(mb2_parse(MB2_BOOTLOADER_MAGIC, block, &bi) == -CAIRN_EINVAL);
-    put32(block, 0xffffffff);
+    bytes_wr32(block, 0xffffffff);
     CHECK(mb2_parse(MB2_BOOTLOADER_MAGIC, block, &bi) == -CAIRN_EINVAL);
     CHECK(log_stub_count[LOG_ERROR] == 4);
     CHECK(bi.mbi_size == 0);
@@ -273,7 +260,7 @@ TEST(mb2_truncated_tag_is_rejected)
     memcpy(t + 8, "GRUB", 5);
     mbi_end();
     /* The loader tag claims more bytes than the block has left. */
-    put32(t + 4, 4096);
+    bytes_wr32(t + 4, 4096);
 
     CHECK(mbi_parse() == 0);
     CHECK(strcmp(bi.cmdline, "keep") == 0);
@@ -290,7 +277,7 @@ TEST(mb2_tag_smaller_than_its_header_stops_the_walk)
     t = mbi_tag(MB2_TAG_CMDLINE, 8);
     mbi_string(MB2_TAG_LOADER_NAME, "never read");
     mbi_end();
-    put32(t + 4, 0); /* size 0 would loop forever if trusted */
+    bytes_wr32(t + 4, 0); /* size 0 would loop forever if trusted */
 
     CHECK(mbi_parse() == 0);
     CHECK(bi.loader[0] == '\0');
@@ -337,8 +324,8 @@ TEST(mb2_unterminated_string_is_truncated_with_warning)
     t = mbi_tag(MB2_TAG_CMDLINE, 8 + 5);
     memcpy(t + 8, "helloXXX", 8); /* no NUL inside the tag; the padding is not part of it */
     t = mbi_tag(MB2_TAG_MODULE, 16);
-    put32(t + 8, 0x1000);
-    put32(t + 12, 0x2000); /* no room for a string at all */
+    bytes_wr32(t + 8, 0x1000);
+    bytes_wr32(t + 12, 0x2000); /* no room for a string at all */
     mbi_end();
 
     CHECK(mbi_parse() == 0);
@@ -375,7 +362,7 @@ TEST(mb2_module_ending_before_it_starts_is_rejected)
     mbi_module(0x300000, 0x200000, "backwards");
     mbi_module(0x400000, 0x400000, "empty");
     t = mbi_tag(MB2_TAG_MODULE, 12); /* too short for mod_end */
-    put32(t + 8, 0x500000);
+    bytes_wr32(t + 8, 0x500000);
     mbi_end();
 
     CHECK(mbi_parse() == 0);
@@ -454,8 +441,8 @@ TEST(mb2_mmap_odd_entries_are_dropped)
     mmap_entry(e + 24, 0xfffffffffffff000, 0x2000, 2); /* wraps: dropped, warned */
     mmap_entry(e + 48, 0xfffffffffffff000, 0x1000, 2); /* ends exactly at 2^64: kept */
     mmap_entry(e + 72, 0x100000, 0x100000, 1);
-    put32(t + 12, 1);              /* unknown entry version: warned, parsed anyway */
-    put32(t + 4, 16 + 24 * 4 - 8); /* the last entry is cut short */
+    bytes_wr32(t + 12, 1);              /* unknown entry version: warned, parsed anyway */
+    bytes_wr32(t + 4, 16 + 24 * 4 - 8); /* the last entry is cut short */
     mb.len = (uint32_t)(t - mb.buf) + 16 + 24 * 4 - 8;
     mbi_end();
 
@@ -552,7 +539,7 @@ TEST(mb2_insane_framebuffers_are_ignored)
     /* an RGB tag too short for its colour fields */
     mbi_init();
     t = mbi_fb(1, 0xfd000000, 4096, 1024, 768, 32);
-    put32(t + 4, 34);
+    bytes_wr32(t + 4, 34);
     mbi_end();
     CHECK(mbi_parse() == 0);
     CHECK(bi.fb.type == BOOT_FB_NONE && bi.warnings == 1);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for kernel/lib/printf.c. Most cases are compared with the host
+ * Host tests for common/printf.c, reached as common_vsnprintf and
+ * common_snprintf (common/names.h). Most cases are compared with the host
  * snprintf: a table of hand-picked formats (every conversion, length
  * modifier and flag, the corner cases of precision 0 and '#') and a few
- * thousand random specifications. The places where the kernel differs from
+ * thousand random specifications. The places where it differs from
  * libc on purpose (%p of NULL, unknown conversions, field caps) and the
  * truncation rules are checked against fixed expected strings.
  */
@@ -16,7 +17,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "lib/printf.h"
+#include "common/printf.h"
 
 /* Unchecked wrappers, so formats can be built at run time or be invalid. */
 static int
@@ -26,7 +27,7 @@ kfmt(char *buf, size_t size, const char *fmt, ...)
     int n;
 
     va_start(ap, fmt);
-    n = kvsnprintf(buf, size, fmt, ap);
+    n = common_vsnprintf(buf, size, fmt, ap);
     va_end(ap);
     return n;
 }
@@ -66,7 +67,7 @@ same_output(const char *fmt, int got_n, const char *got, int want_n, const char 
         CHECK(same_output(fmt, got_n_, got_, want_n_, want_));            \
     } while (0)
 
-/* Formats with the kernel printf and compares with a fixed expected string. */
+/* Formats with common/printf.c and compares with a fixed expected string. */
 #define EXPECT(want, fmt, ...)                                          \
     do {                                                                \
         char got_[512];                                                 \
@@ -184,7 +185,7 @@ TEST(printf_char_zero_is_emitted)
     char buf[8];
 
     memset(buf, 'x', sizeof(buf));
-    CHECK(ksnprintf(buf, sizeof(buf), "a%cb", 0) == 3);
+    CHECK(common_snprintf(buf, sizeof(buf), "a%cb", 0) == 3);
     CHECK(buf[0] == 'a' && buf[1] == '\0' && buf[2] == 'b' && buf[3] == '\0');
 }
 
@@ -193,14 +194,14 @@ TEST(printf_pointer_prints_0x_lowercase_hex)
     int x;
     char got[64], want[64];
 
-    ksnprintf(got, sizeof(got), "%p", (void *)&x);
+    common_snprintf(got, sizeof(got), "%p", (void *)&x);
     snprintf(want, sizeof(want), "0x%lx", (unsigned long)(uintptr_t)&x);
     CHECK(strcmp(got, want) == 0);
     SAME("[%p]", (void *)&x);
     SAME("[%30p] [%-30p]", (void *)&x, (void *)&x);
     EXPECT("0xdeadbeef", "%p", (void *)0xDEADBEEFUL);
     EXPECT("0xffffffffffffffff", "%p", (void *)UINTPTR_MAX);
-    EXPECT("0x0", "%p", (void *)0); /* glibc says "(nil)"; the kernel keeps the 0x form */
+    EXPECT("0x0", "%p", (void *)0); /* glibc says "(nil)"; common/ keeps the 0x form */
     EXPECT("[     0x0]", "[%8p]", (void *)0);
 }
 
@@ -217,7 +218,7 @@ TEST(printf_unknown_conversions_are_printed_literally)
     EXPECT("a%yb", "a%yb");
     EXPECT("[%-5k] 7", "[%-5k] %d", 7); /* no argument consumed by %k */
     EXPECT("%n 3", "%n %d", 3);         /* %n is never honoured */
-    EXPECT("%f 1", "%f %d", 1);         /* no floating point in the kernel */
+    EXPECT("%f 1", "%f %d", 1);         /* no floating point in common/printf.c */
     EXPECT("%Lx 2", "%Lx %d", 2);       /* L is not a length we know */
     EXPECT("abc%", "abc%");             /* format ends after the % */
     EXPECT("abc%-08.", "abc%-08.");     /* ... or inside a specification */
@@ -245,13 +246,13 @@ TEST(printf_truncation_returns_full_length_and_terminates)
 
     /* Size 0: nothing is written, not even the terminator. */
     memset(buf, '#', sizeof(buf));
-    CHECK(ksnprintf(buf, 0, "value=%d", 12345) == len);
+    CHECK(common_snprintf(buf, 0, "value=%d", 12345) == len);
     CHECK(buf[0] == '#');
-    CHECK(ksnprintf(NULL, 0, "value=%d", 12345) == len);
+    CHECK(common_snprintf(NULL, 0, "value=%d", 12345) == len);
 
     for (size_t size = 1; size < sizeof(buf); size++) {
         memset(buf, '#', sizeof(buf));
-        CHECK(ksnprintf(buf, size, "value=%d", 12345) == len);
+        CHECK(common_snprintf(buf, size, "value=%d", 12345) == len);
         size_t stored = size - 1 < (size_t)len ? size - 1 : (size_t)len;
         CHECK(memcmp(buf, want, stored) == 0);
         CHECK(buf[stored] == '\0');
@@ -261,16 +262,16 @@ TEST(printf_truncation_returns_full_length_and_terminates)
 
     /* Exact fit: len + 1 bytes hold it all; len bytes lose the last char. */
     memset(buf, '#', sizeof(buf));
-    CHECK(ksnprintf(buf, (size_t)len + 1, "value=%d", 12345) == len);
+    CHECK(common_snprintf(buf, (size_t)len + 1, "value=%d", 12345) == len);
     CHECK(strcmp(buf, want) == 0);
-    CHECK(ksnprintf(buf, (size_t)len, "value=%d", 12345) == len);
+    CHECK(common_snprintf(buf, (size_t)len, "value=%d", 12345) == len);
     CHECK(strcmp(buf, "value=1234") == 0);
 
     /* Padding and prefixes are cut at the same boundary as digits. */
     memset(buf, '#', sizeof(buf));
-    CHECK(ksnprintf(buf, 5, "%#10x", 0xab) == 10);
+    CHECK(common_snprintf(buf, 5, "%#10x", 0xab) == 10);
     CHECK(strcmp(buf, "    ") == 0);
-    CHECK(ksnprintf(buf, 1, "%s", "abc") == 3 && buf[0] == '\0');
+    CHECK(common_snprintf(buf, 1, "%s", "abc") == 3 && buf[0] == '\0');
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;

@@ -1,1 +1,1 @@
-test_printf_SRCS := kernel/lib/printf.c
+test_printf_SRCS := common/printf.c

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Host tests for kernel/lib/string.c. The kernel's functions are reached
- * through their kstr_ names (see lib/string.h) and compared with the host
+ * Host tests for common/string.c. Its functions are reached through their
+ * common_ names (see common/names.h) and compared with the host
  * libc over every small length and every alignment of source and
  * destination, so the word loops, their head and tail bytes and the
  * overlapping memmove cases are all exercised.
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "lib/string.h"
+#include "common/string.h"
 
 #define BUF 256
 
@@ -56,7 +56,7 @@ TEST(memcpy_matches_libc_for_all_alignments_and_lengths)
                 fill_pattern(pool_b, sizeof(pool_b), 2);
                 memcpy(want, pool_a, sizeof(want));
                 memcpy(want + da, pool_b + sa, n);
-                void *r = kstr_memcpy(pool_a + da, pool_b + sa, n);
+                void *r = common_memcpy(pool_a + da, pool_b + sa, n);
                 CHECK(r == pool_a + da);
                 CHECK(memcmp(want, pool_a, sizeof(want)) == 0);
             }
@@ -71,7 +71,7 @@ TEST(memcpy_copies_large_blocks)
 
     fill_pattern(src, n + 8, 9);
     memset(dst, 0, n + 8);
-    kstr_memcpy(dst + 3, src + 3, n);
+    common_memcpy(dst + 3, src + 3, n);
     CHECK(memcmp(dst + 3, src + 3, n) == 0);
     CHECK(dst[0] == 0 && dst[1] == 0 && dst[2] == 0 && dst[n + 3] == 0);
     free(src);
@@ -90,7 +90,7 @@ TEST(memmove_handles_overlap_in_both_directions)
                 fill_pattern(want, BUF, 3);
                 fill_pattern(got, BUF, 3);
                 memmove(want + dst, want + src, n);
-                void *r = kstr_memmove(got + dst, got + src, n);
+                void *r = common_memmove(got + dst, got + src, n);
                 CHECK(r == got + dst);
                 CHECK(memcmp(want, got, BUF) == 0);
             }
@@ -103,7 +103,7 @@ TEST(memmove_copies_between_disjoint_buffers)
     for (size_t n = 0; n < 70; n++) {
         fill_pattern(pool_a, sizeof(pool_a), 4);
         fill_pattern(pool_b, sizeof(pool_b), 5);
-        kstr_memmove(pool_a + 1, pool_b + 5, n);
+        common_memmove(pool_a + 1, pool_b + 5, n);
         CHECK(memcmp(pool_a + 1, pool_b + 5, n) == 0);
         CHECK(pool_a[1 + n] == (unsigned char)(4 * 31u + (1 + n) * 7u + 1u));
     }
@@ -120,7 +120,7 @@ TEST(memset_matches_libc_for_all_alignments_and_lengths)
                 fill_pattern(want, BUF, 6);
                 fill_pattern(pool_a, BUF, 6);
                 memset(want + a, values[v], n);
-                void *r = kstr_memset(pool_a + a, values[v], n);
+                void *r = common_memset(pool_a + a, values[v], n);
                 CHECK(r == pool_a + a);
                 CHECK(memcmp(want, pool_a, BUF) == 0);
             }
@@ -139,12 +139,12 @@ TEST(memcmp_sign_matches_libc_and_compares_unsigned)
             if (diff < n) {
                 b[diff] = (unsigned char)(a[diff] + 0x80); /* crosses the sign bit */
             }
-            CHECK(sign(kstr_memcmp(a, b, n)) == sign(memcmp(a, b, n)));
-            CHECK(sign(kstr_memcmp(b, a, n)) == sign(memcmp(b, a, n)));
+            CHECK(sign(common_memcmp(a, b, n)) == sign(memcmp(a, b, n)));
+            CHECK(sign(common_memcmp(b, a, n)) == sign(memcmp(b, a, n)));
         }
     }
-    CHECK(kstr_memcmp("\x80", "\x01", 1) > 0);
-    CHECK(kstr_memcmp("abc", "abd", 0) == 0);
+    CHECK(common_memcmp("\x80", "\x01", 1) > 0);
+    CHECK(common_memcmp("abc", "abd", 0) == 0);
 }
 
 static const char *const strings[] = {
@@ -171,17 +171,17 @@ TEST(strlen_and_strnlen_match_libc)
     char buf[64];
 
     for (size_t i = 0; i < NSTRINGS; i++) {
-        CHECK(kstr_strlen(strings[i]) == strlen(strings[i]));
+        CHECK(common_strlen(strings[i]) == strlen(strings[i]));
         for (size_t max = 0; max < 30; max++)
-            CHECK(kstr_strnlen(strings[i], max) == strnlen(strings[i], max));
+            CHECK(common_strnlen(strings[i], max) == strnlen(strings[i], max));
     }
     /* strnlen must not read past max: no terminator inside the limit. */
     memset(buf, 'x', sizeof(buf));
-    CHECK(kstr_strnlen(buf, sizeof(buf)) == sizeof(buf));
+    CHECK(common_strnlen(buf, sizeof(buf)) == sizeof(buf));
     for (size_t off = 0; off < 16; off++) {
         memset(buf, 'y', sizeof(buf));
         buf[off + 20] = 0;
-        CHECK(kstr_strlen(buf + off) == 20);
+        CHECK(common_strlen(buf + off) == 20);
     }
 }
 
@@ -190,15 +190,15 @@ TEST(strcmp_and_strncmp_signs_match_libc)
     for (size_t i = 0; i < NSTRINGS; i++) {
         for (size_t j = 0; j < NSTRINGS; j++) {
             const char *a = strings[i], *b = strings[j];
-            CHECK(sign(kstr_strcmp(a, b)) == sign(strcmp(a, b)));
+            CHECK(sign(common_strcmp(a, b)) == sign(strcmp(a, b)));
             for (size_t n = 0; n < 30; n++)
-                CHECK(sign(kstr_strncmp(a, b, n)) == sign(strncmp(a, b, n)));
+                CHECK(sign(common_strncmp(a, b, n)) == sign(strncmp(a, b, n)));
         }
     }
     /* strncmp stops at n even when the strings continue and differ later. */
-    CHECK(kstr_strncmp("abcX", "abcY", 3) == 0);
-    CHECK(kstr_strncmp("abc", "abcdef", 3) == 0);
-    CHECK(kstr_strncmp("abc", "abcdef", 4) < 0);
+    CHECK(common_strncmp("abcX", "abcY", 3) == 0);
+    CHECK(common_strncmp("abc", "abcdef", 3) == 0);
+    CHECK(common_strncmp("abc", "abcdef", 4) < 0);
 }
 
 TEST(strchr_finds_first_match_and_terminator)
@@ -206,14 +206,14 @@ TEST(strchr_finds_first_match_and_terminator)
     const char *s = "hello world";
 
     for (int c = 0; c < 256; c++) {
-        CHECK(kstr_strchr(s, c) == strchr(s, c));
-        CHECK(kstr_strchr("", c) == strchr("", c));
-        CHECK(kstr_strchr("\x80\xff", c) == strchr("\x80\xff", c));
+        CHECK(common_strchr(s, c) == strchr(s, c));
+        CHECK(common_strchr("", c) == strchr("", c));
+        CHECK(common_strchr("\x80\xff", c) == strchr("\x80\xff", c));
     }
-    CHECK(kstr_strchr(s, 'o') == s + 4);
-    CHECK(kstr_strchr(s, 0) == s + 11);
-    CHECK(kstr_strchr(s, 'z') == NULL);
-    CHECK(kstr_strchr(s, 'o' + 256) == s + 4); /* converted to char first */
+    CHECK(common_strchr(s, 'o') == s + 4);
+    CHECK(common_strchr(s, 0) == s + 11);
+    CHECK(common_strchr(s, 'z') == NULL);
+    CHECK(common_strchr(s, 'o' + 256) == s + 4); /* converted to char first */
 }
 
 TEST(strlcpy_truncates_terminates_and_returns_source_length)
@@ -225,16 +225,16 @@ TEST(strlcpy_truncates_terminates_and_returns_source_length)
             memset(want, '#', sizeof(want));
             memset(got, '#', sizeof(got));
             size_t rw = ref_strlcpy(want, strings[i], size);
-            size_t rg = kstr_strlcpy(got, strings[i], size);
+            size_t rg = common_strlcpy(got, strings[i], size);
             CHECK(rw == rg);
             CHECK(memcmp(want, got, sizeof(got)) == 0);
         }
     }
     memset(got, '#', sizeof(got));
-    CHECK(kstr_strlcpy(got, "hello", 3) == 5);
+    CHECK(common_strlcpy(got, "hello", 3) == 5);
     CHECK(memcmp(got, "he\0#", 4) == 0);
-    CHECK(kstr_strlcpy(got, "hello", 0) == 5 && got[0] == 'h');
-    CHECK(kstr_strlcpy(NULL, "abc", 0) == 3); /* size 0 never touches dst */
+    CHECK(common_strlcpy(got, "hello", 0) == 5 && got[0] == 'h');
+    CHECK(common_strlcpy(NULL, "abc", 0) == 3); /* size 0 never touches dst */
 }
 
 int

@@ -28,6 +28,7 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
+#include <common/bytes.h>
 
 #include <tar/tar.h>
 
@@ -199,28 +200,6 @@ table_unmap(struct table_map *m)
     cairn_handle_close(m->mo);
 }
 
-static uint8_t
-sum(const uint8_t *p, uint64_t n)
-{
-    uint8_t s = 0;
-
-    for (uint64_t i = 0; i < n; i++)
-        s = (uint8_t)(s + p[i]);
-    return s;
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-rd64(const uint8_t *p)
-{
-    return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 /* The table at phys, checked (signature, length, checksum), mapped whole;
  * NULL after a failure. */
 static const uint8_t *
@@ -231,7 +210,7 @@ table_map_checked(uint64_t phys, const char *sig, struct table_map *m)
 
     if (!t)
         return NULL;
-    len = rd32(t + 4);
+    len = bytes_rd32(t + 4);
     table_unmap(m);
     if (len < 36 || len > (1u << 20)) {
         test_fail("table at %#lx is %u bytes long", (unsigned long)phys, len);
@@ -240,9 +219,9 @@ table_map_checked(uint64_t phys, const char *sig, struct table_map *m)
     t = table_map(phys, len, m);
     if (!t)
         return NULL;
-    if ((sig && memcmp(t, sig, 4) != 0) || sum(t, len) != 0) {
+    if ((sig && memcmp(t, sig, 4) != 0) || bytes_sum8(t, len) != 0) {
         test_fail("table at %#lx: signature %.4s, checksum %u", (unsigned long)phys,
-                  (const char *)t, sum(t, len));
+                  (const char *)t, bytes_sum8(t, len));
         table_unmap(m);
         return NULL;
     }
@@ -268,34 +247,35 @@ acpi_rsdp_checks_out_and_leads_to_the_mcfg_that_gave_the_ecam(void)
         test_fail("RSDP of %u bytes", acpi->rsdp_len);
         return;
     }
-    if (memcmp(acpi->rsdp, "RSD PTR ", 8) != 0 || sum(acpi->rsdp, 20) != 0 ||
-        (acpi->rsdp_len == 36 && sum(acpi->rsdp, 36) != 0)) {
+    if (memcmp(acpi->rsdp, "RSD PTR ", 8) != 0 || bytes_sum8(acpi->rsdp, 20) != 0 ||
+        (acpi->rsdp_len == 36 && bytes_sum8(acpi->rsdp, 36) != 0)) {
         test_fail("RSDP signature or checksum wrong");
         return;
     }
-    xsdt = acpi->rsdp[15] >= 2 && acpi->rsdp_len == 36 && rd64(acpi->rsdp + 24) != 0;
-    root_phys = xsdt ? rd64(acpi->rsdp + 24) : rd32(acpi->rsdp + 16);
+    xsdt = acpi->rsdp[15] >= 2 && acpi->rsdp_len == 36 && bytes_rd64(acpi->rsdp + 24) != 0;
+    root_phys = xsdt ? bytes_rd64(acpi->rsdp + 24) : bytes_rd32(acpi->rsdp + 16);
     /* Warm up this address space's page tables, so the count below sees objects only. */
     before = stats_now();
     t = table_map_checked(root_phys, xsdt ? "XSDT" : "RSDT", &root);
     if (!t)
         return;
-    len = rd32(t + 4);
+    len = bytes_rd32(t + 4);
     entry = xsdt ? 8 : 4;
     for (uint32_t off = 36; off + entry <= len && !found; off += entry) {
-        uint64_t phys = xsdt ? rd64(t + off) : rd32(t + off);
+        uint64_t phys = xsdt ? bytes_rd64(t + off) : bytes_rd32(t + off);
         const uint8_t *m = table_map_checked(phys, NULL, &mcfg);
 
         if (!m)
             break;
         if (memcmp(m, "MCFG", 4) == 0) {
             found = 1;
-            if (rd32(m + 4) < 44 + 16 ||
-                rd64(m + 44) + ((uint64_t)m[54] << 20) != acpi->ecam_phys ||
+            if (bytes_rd32(m + 4) < 44 + 16 ||
+                bytes_rd64(m + 44) + ((uint64_t)m[54] << 20) != acpi->ecam_phys ||
                 m[54] != acpi->ecam_bus_first || m[55] != acpi->ecam_bus_last)
                 test_fail("MCFG says ECAM %#lx buses %u-%u; the boot information %#lx %u-%u",
-                          (unsigned long)rd64(m + 44), m[54], m[55], (unsigned long)acpi->ecam_phys,
-                          acpi->ecam_bus_first, acpi->ecam_bus_last);
+                          (unsigned long)bytes_rd64(m + 44), m[54], m[55],
+                          (unsigned long)acpi->ecam_phys, acpi->ecam_bus_first,
+                          acpi->ecam_bus_last);
         }
         table_unmap(&mcfg);
     }

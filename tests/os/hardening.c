@@ -17,12 +17,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cairn/elf.h>
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/quota.h>
 #include <cairn/sys.h>
 #include <cairn/syscalls.h>
+#include <common/elf.h>
 
 #include "harness.h"
 
@@ -294,19 +294,19 @@ big_elf_object(void)
     }
     eh = (struct elf64_ehdr *)a;
     ph = (struct elf64_phdr *)(eh + 1);
-    memcpy(eh->ident, "\177ELF\2\1\1", 7);
-    eh->type = 2;     /* ET_EXEC */
-    eh->machine = 62; /* x86_64 */
-    eh->version = 1;
-    eh->entry = CAIRN_USER_BASE + PAGE;
-    eh->phoff = sizeof(*eh);
-    eh->ehsize = sizeof(*eh);
-    eh->phentsize = sizeof(*ph);
-    eh->phnum = 2;
-    ph[0] = (struct elf64_phdr){
-        ELF_PT_LOAD, ELF_PF_R | ELF_PF_X, PAGE, CAIRN_USER_BASE + PAGE, 0, PAGE, PAGE, PAGE};
-    ph[1] = (struct elf64_phdr){
-        ELF_PT_LOAD, ELF_PF_R | ELF_PF_W, 0, CAIRN_USER_BASE + 16 * PAGE, 0, 0, BIG_BSS, PAGE};
+    memcpy(eh->e_ident, "\177ELF\2\1\1", 7);
+    eh->e_type = ET_EXEC;
+    eh->e_machine = EM_X86_64;
+    eh->e_version = EV_CURRENT;
+    eh->e_entry = CAIRN_USER_BASE + PAGE;
+    eh->e_phoff = sizeof(*eh);
+    eh->e_ehsize = sizeof(*eh);
+    eh->e_phentsize = sizeof(*ph);
+    eh->e_phnum = 2;
+    ph[0] = (struct elf64_phdr){PT_LOAD, PF_R | PF_X, PAGE, CAIRN_USER_BASE + PAGE,
+                                0,       PAGE,        PAGE, PAGE};
+    ph[1] = (struct elf64_phdr){PT_LOAD, PF_R | PF_W, 0,       CAIRN_USER_BASE + 16 * PAGE,
+                                0,       0,           BIG_BSS, PAGE};
     memcpy((uint8_t *)a + PAGE, code, sizeof(code));
     cairn_vm_unmap((uint64_t)a, 2 * PAGE);
     return mo;

@@ -10,6 +10,7 @@
 #include <cairn/rights.h>
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
+#include <common/align.h>
 
 #include <tar/tar.h>
 
@@ -311,4 +312,36 @@ test_extra_handle(unsigned i)
     const struct cairn_bootinfo *bi = cairn_bootinfo();
 
     return bi ? (long)bi->handle_count + (long)i : -CAIRN_ENOENT;
+}
+
+long
+test_module_copy(const char *name, uint64_t *size, uint8_t **map, uint64_t *map_len)
+{
+    long img = cairn_boot_module(name, size), copy, src, dst;
+
+    if (img < 0) {
+        test_fail("no boot module %s: %ld", name, img);
+        return img;
+    }
+    *map_len = align_up(*size, 4096);
+    copy = cairn_memobj_create(*map_len, 0);
+    if (copy < 0) {
+        test_fail("no memory for a copy of %s: %ld", name, copy);
+        return copy;
+    }
+    src = cairn_vm_map(img, 0, *map_len, 0, CAIRN_PROT_READ, 0);
+    dst = cairn_vm_map(copy, 0, *map_len, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (src < 0 || dst < 0) {
+        test_fail("cannot map %s and its copy: %ld %ld", name, src, dst);
+        if (src >= 0)
+            cairn_vm_unmap((uint64_t)src, *map_len);
+        if (dst >= 0)
+            cairn_vm_unmap((uint64_t)dst, *map_len);
+        cairn_handle_close(copy);
+        return src < 0 ? src : dst;
+    }
+    memcpy((void *)dst, (const void *)src, *size);
+    cairn_vm_unmap((uint64_t)src, *map_len);
+    *map = (uint8_t *)dst;
+    return copy;
 }

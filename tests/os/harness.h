@@ -115,4 +115,13 @@ long test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsig
 /* In a child started by test_spawn: the handle of extra[i]. */
 long test_extra_handle(unsigned i);
 
+/*
+ * A copy of boot module name to patch (a malformed image for a loader): a
+ * fresh memory object holding its *size bytes, mapped read-write at *map
+ * (*map_len bytes, whole pages, for the caller to unmap). Returns the
+ * object's handle, or a negative code (and fails the test) with nothing
+ * left behind.
+ */
+long test_module_copy(const char *name, uint64_t *size, uint8_t **map, uint64_t *map_len);
+
 #endif

@@ -17,11 +17,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cairn/elf.h>
 #include <cairn/init.h>
 #include <cairn/rights.h>
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
+#include <common/elf.h>
 #include <tar/tar.h>
 
 #include "child/child.h"
@@ -205,11 +205,11 @@ file_offset_of(const uint8_t *img, uint64_t size, const void *addr)
     const struct elf64_ehdr *eh = (const struct elf64_ehdr *)img;
     uint64_t va = (uint64_t)addr;
 
-    for (unsigned i = 0; size >= sizeof(*eh) && i < eh->phnum; i++) {
+    for (unsigned i = 0; size >= sizeof(*eh) && i < eh->e_phnum; i++) {
         const struct elf64_phdr *ph =
-            (const struct elf64_phdr *)(img + eh->phoff + i * sizeof(struct elf64_phdr));
-        if (ph->type == ELF_PT_LOAD && va >= ph->vaddr && va - ph->vaddr < ph->filesz)
-            return ph->offset + (va - ph->vaddr);
+            (const struct elf64_phdr *)(img + eh->e_phoff + i * sizeof(struct elf64_phdr));
+        if (ph->p_type == PT_LOAD && va >= ph->p_vaddr && va - ph->p_vaddr < ph->p_filesz)
+            return ph->p_offset + (va - ph->p_vaddr);
     }
     return 0;
 }

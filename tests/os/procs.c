@@ -21,6 +21,8 @@
 #include <cairn/process.h>
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
+#include <common/bytes.h>
+#include <common/elf.h>
 
 #include "child/child.h"
 #include "harness.h"
@@ -331,6 +333,65 @@ spawn_elf_refuses_malformed_images_and_leaks_nothing(void)
     expect_stats(&before, "after the refusals");
 }
 
+/*
+ * Both loaders validate with common/elf.c, so an image one refuses the other
+ * refuses too, with the same -CAIRN_EINVAL and nothing created: here a copy
+ * of the test child whose entry point is moved out of its code (libc's own
+ * checks once let that through), and one whose code is made not
+ * executable. The unchanged copy spawns in both, so the patch is what is
+ * refused.
+ */
+static void
+spawn_elf_and_process_spawn_refuse_the_same_images(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    uint64_t size = 0, mapped = 0, entry, phoff, text = 0;
+    uint8_t *eh = NULL;
+    long copy = test_module_copy("child", &size, &eh, &mapped), child;
+    uint32_t text_flags;
+    int64_t status = -1;
+
+    if (copy < 0)
+        return;
+    entry = bytes_rd64(eh + 24);
+    phoff = bytes_rd64(eh + 32);
+    for (unsigned i = 0; i < bytes_rd16(eh + 56) && phoff + 56ull * (i + 1) <= size; i++) {
+        uint8_t *ph = eh + phoff + 56ull * i;
+        if (bytes_rd32(ph) == PT_LOAD && (bytes_rd32(ph + 4) & PF_X))
+            text = phoff + 56ull * i;
+    }
+    if (text == 0) {
+        test_fail("the child has no executable segment");
+        goto out;
+    }
+
+    bytes_wr64(eh + 24, CAIRN_USER_BASE - PAGE);
+    expect_ret("spawn_elf(entry below the code)", cairn_spawn_elf(copy, size, 0, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    expect_ret("process_spawn(entry below the code)", cairn_process_spawn(copy, size, 0),
+               -CAIRN_EINVAL);
+    bytes_wr64(eh + 24, entry);
+
+    text_flags = bytes_rd32(eh + text + 4);
+    bytes_wr32(eh + text + 4, text_flags & ~(uint32_t)PF_X);
+    expect_ret("spawn_elf(code not executable)", cairn_spawn_elf(copy, size, 0, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    expect_ret("process_spawn(code not executable)", cairn_process_spawn(copy, size, 0),
+               -CAIRN_EINVAL);
+    bytes_wr32(eh + text + 4, text_flags);
+
+    child = cairn_spawn_elf(copy, size, CHILD_EXIT, NULL, 0, NULL);
+    expect_ret("spawn_elf(the unchanged copy)", child < 0 ? child : 0, 0);
+    if (child >= 0) {
+        expect_ret("its end", cairn_process_wait(child, 10 * SECOND, &status), 0);
+        cairn_handle_close(child);
+    }
+out:
+    cairn_vm_unmap((uint64_t)eh, mapped);
+    cairn_handle_close(copy);
+    expect_stats(&before, "after the refusals");
+}
+
 static void
 spawned_child_runs_and_exits(void)
 {
@@ -510,6 +571,7 @@ static const struct usertest tests[] = {
     USERTEST(spawned_program_gets_the_handles_of_init),
     USERTEST(handle_install_gives_a_handle_with_the_rights_asked),
     USERTEST(spawn_elf_refuses_malformed_images_and_leaks_nothing),
+    USERTEST(spawn_elf_and_process_spawn_refuse_the_same_images),
     USERTEST(spawned_child_runs_and_exits),
     USERTEST(vm_map_into_and_unmap_into_refuse_bad_arguments),
     USERTEST(handle_install_refuses_bad_handles_and_rights),

@@ -17,9 +17,9 @@
 #include "arch/x86_64/cpufeatures.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "common/string.h"
 #include "core/panic.h"
 #include "lib/log.h"
-#include "lib/string.h"
 
 #define MSR_STAR  0xc0000081
 #define MSR_LSTAR 0xc0000082

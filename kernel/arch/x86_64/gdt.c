@@ -17,7 +17,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
-#include "lib/string.h"
+#include "common/string.h"
 #include "mm/kstack.h"
 
 struct cpu cpus[MAX_CPUS];

@@ -3,10 +3,11 @@
  * Intrusive circular doubly linked lists. A struct embeds a struct
  * list_node; a list is a struct list_node head that points at itself when
  * empty. Removal is O(1) and needs no head. No locking: the caller's lock
- * guards both the list and the nodes' links.
+ * guards both the list and the nodes' links. Pure header: the kernel, user
+ * space and host tests use it alike.
  */
-#ifndef CAIRN_LIB_LIST_H
-#define CAIRN_LIB_LIST_H
+#ifndef CAIRN_COMMON_LIST_H
+#define CAIRN_COMMON_LIST_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,48 +1,30 @@
 // SPDX-License-Identifier: MIT
 /*
- * Memory and string primitives for the kernel (see string.h for why these
- * names must exist and how host tests reach them).
+ * Memory and string functions for the kernel, libc and the host tests (see
+ * string.h for why these names must exist and how host tests reach them).
  *
  * memcpy, memmove and memset move eight bytes at a time once the destination
  * is aligned, but only when the source shares its alignment: x86 tolerates
  * misaligned loads, UBSan in the host tests does not, and the common cases
  * (page copies, struct copies) are mutually aligned anyway. Everything else
- * is a plain byte loop. No SSE: the kernel is built -mgeneral-regs-only.
+ * is a plain byte loop. No SSE: the kernel is built -mgeneral-regs-only,
+ * and this one source serves it and user space alike.
  *
- * gcc may recognise a copy loop and replace it with a call to memcpy, which
- * inside memcpy would recurse forever. STRING_NO_LIBCALL switches that
- * transformation off for the functions that contain such loops.
+ * gcc may recognise a copy, fill or length loop and replace it with a call
+ * to memcpy, memset or strlen, which inside that very function would
+ * recurse forever. STRING_NO_LIBCALL switches that transformation off for
+ * every function here.
  */
 #include <stdint.h>
 
-#include "lib/string.h"
+#include "common/string.h"
 
-#ifdef HOST_TEST
+/* The definitions below carry the names themselves (common/names.h). */
 #undef memcpy
 #undef memmove
 #undef memset
 #undef memcmp
-#undef strlen
-#undef strnlen
-#undef strcmp
-#undef strncmp
-#undef strchr
-#define memcpy  kstr_memcpy
-#define memmove kstr_memmove
-#define memset  kstr_memset
-#define memcmp  kstr_memcmp
-#define strlen  kstr_strlen
-#define strnlen kstr_strnlen
-#define strcmp  kstr_strcmp
-#define strncmp kstr_strncmp
-#define strchr  kstr_strchr
-/* strlcpy is already kstr_strlcpy through string.h. */
-#else
-#undef memcpy
-#undef memmove
-#undef memset
-#undef memcmp
-#endif
+#undef strlcpy
 
 #define STRING_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
@@ -58,12 +40,14 @@ string_mutually_aligned(const void *a, const void *b)
     return (((uintptr_t)a ^ (uintptr_t)b) & WORD_MASK) == 0;
 }
 
-STRING_NO_LIBCALL void *
-memcpy(void *restrict dst, const void *restrict src, size_t n)
+/*
+ * Copies n bytes from s up to d, lowest first: memcpy, and memmove when d
+ * lies below s (every word is loaded before the store that could overlap
+ * it).
+ */
+STRING_NO_LIBCALL static inline void
+string_copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-
     if (n >= WORD_SIZE && string_mutually_aligned(d, s)) {
         while ((uintptr_t)d & WORD_MASK) {
             *d++ = *s++;
@@ -77,15 +61,18 @@ memcpy(void *restrict dst, const void *restrict src, size_t n)
     }
     while (n--)
         *d++ = *s++;
+}
+
+STRING_NO_LIBCALL void *
+COMMON_NAME(memcpy)(void *restrict dst, const void *restrict src, size_t n)
+{
+    string_copy_forward(dst, src, n);
     return dst;
 }
 
-/*
- * Copying forward is safe whenever dst lies below src: every word is loaded
- * before the store that could overlap it. Otherwise copy from the end.
- */
+/* Forward whenever dst lies below src (see string_copy_forward), else from the end. */
 STRING_NO_LIBCALL void *
-memmove(void *dst, const void *src, size_t n)
+COMMON_NAME(memmove)(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -93,19 +80,7 @@ memmove(void *dst, const void *src, size_t n)
     if (d == s || n == 0)
         return dst;
     if ((uintptr_t)d < (uintptr_t)s) {
-        if (n >= WORD_SIZE && string_mutually_aligned(d, s)) {
-            while ((uintptr_t)d & WORD_MASK) {
-                *d++ = *s++;
-                n--;
-            }
-            for (; n >= WORD_SIZE; n -= WORD_SIZE) {
-                *(string_word *)d = *(const string_word *)s;
-                d += WORD_SIZE;
-                s += WORD_SIZE;
-            }
-        }
-        while (n--)
-            *d++ = *s++;
+        string_copy_forward(d, s, n);
         return dst;
     }
 
@@ -128,7 +103,7 @@ memmove(void *dst, const void *src, size_t n)
 }
 
 STRING_NO_LIBCALL void *
-memset(void *dst, int c, size_t n)
+COMMON_NAME(memset)(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
     unsigned char byte = (unsigned char)c;
@@ -151,8 +126,8 @@ memset(void *dst, int c, size_t n)
     return dst;
 }
 
-int
-memcmp(const void *a, const void *b, size_t n)
+STRING_NO_LIBCALL int
+COMMON_NAME(memcmp)(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a;
     const unsigned char *y = b;
@@ -164,8 +139,8 @@ memcmp(const void *a, const void *b, size_t n)
     return 0;
 }
 
-size_t
-strlen(const char *s)
+STRING_NO_LIBCALL size_t
+COMMON_NAME(strlen)(const char *s)
 {
     const char *p = s;
 
@@ -174,8 +149,8 @@ strlen(const char *s)
     return (size_t)(p - s);
 }
 
-size_t
-strnlen(const char *s, size_t max)
+STRING_NO_LIBCALL size_t
+COMMON_NAME(strnlen)(const char *s, size_t max)
 {
     size_t n = 0;
 
@@ -185,8 +160,8 @@ strnlen(const char *s, size_t max)
 }
 
 /* Comparisons treat characters as unsigned char, as C requires. */
-int
-strcmp(const char *a, const char *b)
+STRING_NO_LIBCALL int
+COMMON_NAME(strcmp)(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a;
     const unsigned char *y = (const unsigned char *)b;
@@ -198,8 +173,8 @@ strcmp(const char *a, const char *b)
     return (*x > *y) - (*x < *y);
 }
 
-int
-strncmp(const char *a, const char *b, size_t n)
+STRING_NO_LIBCALL int
+COMMON_NAME(strncmp)(const char *a, const char *b, size_t n)
 {
     const unsigned char *x = (const unsigned char *)a;
     const unsigned char *y = (const unsigned char *)b;
@@ -212,8 +187,8 @@ strncmp(const char *a, const char *b, size_t n)
 }
 
 /* Searching for '\0' finds the terminator, as C requires. */
-char *
-strchr(const char *s, int c)
+STRING_NO_LIBCALL char *
+COMMON_NAME(strchr)(const char *s, int c)
 {
     char ch = (char)c;
 
@@ -226,9 +201,9 @@ strchr(const char *s, int c)
 }
 
 STRING_NO_LIBCALL size_t
-strlcpy(char *restrict dst, const char *restrict src, size_t size)
+COMMON_NAME(strlcpy)(char *restrict dst, const char *restrict src, size_t size)
 {
-    size_t len = strlen(src);
+    size_t len = COMMON_NAME(strlen)(src);
 
     if (size > 0) {
         size_t n = len < size - 1 ? len : size - 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * kvsnprintf: the one formatter behind every kernel message.
+ * vsnprintf: the one formatter behind every kernel message and libc's
+ * printf family (see printf.h for the contract).
  *
  * Output goes through printf_out, which counts every character the format
  * produces but stores only those that fit in size - 1 bytes; the terminator
@@ -16,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/printf.h"
+#include "common/printf.h"
 
 struct printf_out {
     char *buf;
@@ -307,7 +308,7 @@ printf_parse_spec(const char **fmt, struct printf_spec *sp, va_list *ap)
 }
 
 int
-kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct printf_out o = {.buf = buf, .size = size, .len = 0};
     struct printf_spec sp;
@@ -372,13 +373,13 @@ done:
 }
 
 int
-ksnprintf(char *buf, size_t size, const char *fmt, ...)
+COMMON_NAME(snprintf)(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     int n;
 
     va_start(ap, fmt);
-    n = kvsnprintf(buf, size, fmt, ap);
+    n = COMMON_NAME(vsnprintf)(buf, size, fmt, ap);
     va_end(ap);
     return n;
 }

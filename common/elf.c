@@ -7,32 +7,80 @@
  * offset it has not checked: the file header (identification, then the
  * fields that locate the program header table), then each program header in
  * turn, then the relations between segments (overlap, entry point). Every
- * header is copied out with memcpy before it is looked at, because a boot
- * module carries no alignment guarantee. Sizes are compared by subtraction
+ * header is read out field by field with the little-endian readers of
+ * common/bytes.h before it is looked at, because an image carries no
+ * alignment guarantee, and because a header that another process can still
+ * change must be read once and then only used from the copy. Sizes are compared by subtraction
  * from what is known to fit ("filesz <= size - offset" after
  * "offset <= size"), never by adding two untrusted numbers.
  *
  * The result is built in a local struct elf_image and copied to the caller
  * only when every check has passed, so a refused image leaves no partial
- * answer behind. Each refusal logs exactly one line, through elf_refuse().
+ * answer behind. Each refusal writes exactly one line into the caller's
+ * struct elf_why, through elf_refuse(); the kernel logs it, libc drops it.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cairn/errors.h"
-#include "lib/log.h"
-#include "lib/string.h"
-#include "obj/elf.h"
-
-/* The fields are copied straight into host structs: the image and the CPU must agree. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ELFDATA2LSB is read natively");
+#include "common/align.h"
+#include "common/bytes.h"
+#include "common/elf.h"
+#include "common/printf.h"
+#include "common/string.h"
 
 #define ELF_PAGE_SIZE 4096u
 #define ELF_PAGE_MASK ((uint64_t)ELF_PAGE_SIZE - 1)
 
-/* Logs why the image is refused and yields the error: `return elf_refuse(...);`. */
-#define elf_refuse(...) (log_warn("elf: " __VA_ARGS__), -CAIRN_EINVAL)
+/* Says why the image is refused and yields the error: `return elf_refuse(why, ...);`. */
+__attribute__((format(printf, 2, 3))) static int
+elf_refuse(struct elf_why *why, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (why != NULL) {
+        va_start(ap, fmt);
+        COMMON_NAME(vsnprintf)(why->text, sizeof(why->text), fmt, ap);
+        va_end(ap);
+    }
+    return -CAIRN_EINVAL;
+}
+
+/* The file header at p (64 bytes inside the image), in the gABI's field order. */
+static void
+elf_read_ehdr(const unsigned char *p, struct elf64_ehdr *eh)
+{
+    memcpy(eh->e_ident, p, EI_NIDENT);
+    eh->e_type = bytes_rd16(p + 16);
+    eh->e_machine = bytes_rd16(p + 18);
+    eh->e_version = bytes_rd32(p + 20);
+    eh->e_entry = bytes_rd64(p + 24);
+    eh->e_phoff = bytes_rd64(p + 32);
+    eh->e_shoff = bytes_rd64(p + 40);
+    eh->e_flags = bytes_rd32(p + 48);
+    eh->e_ehsize = bytes_rd16(p + 52);
+    eh->e_phentsize = bytes_rd16(p + 54);
+    eh->e_phnum = bytes_rd16(p + 56);
+    eh->e_shentsize = bytes_rd16(p + 58);
+    eh->e_shnum = bytes_rd16(p + 60);
+    eh->e_shstrndx = bytes_rd16(p + 62);
+}
+
+/* The program header at p (56 bytes inside the image). */
+static void
+elf_read_phdr(const unsigned char *p, struct elf64_phdr *ph)
+{
+    ph->p_type = bytes_rd32(p);
+    ph->p_flags = bytes_rd32(p + 4);
+    ph->p_offset = bytes_rd64(p + 8);
+    ph->p_vaddr = bytes_rd64(p + 16);
+    ph->p_paddr = bytes_rd64(p + 24);
+    ph->p_filesz = bytes_rd64(p + 32);
+    ph->p_memsz = bytes_rd64(p + 40);
+    ph->p_align = bytes_rd64(p + 48);
+}
 
 static bool
 elf_is_pow2_or_zero(uint64_t x)
@@ -54,54 +102,56 @@ elf_last_page(const struct elf_segment *s)
 }
 
 static int
-elf_check_ident(const unsigned char *ident)
+elf_check_ident(const unsigned char *ident, struct elf_why *why)
 {
     if (ident[EI_MAG0] != ELFMAG0 || ident[EI_MAG1] != ELFMAG1 || ident[EI_MAG2] != ELFMAG2 ||
         ident[EI_MAG3] != ELFMAG3)
-        return elf_refuse("bad magic: not an ELF file");
+        return elf_refuse(why, "bad magic: not an ELF file");
     if (ident[EI_CLASS] != ELFCLASS64)
-        return elf_refuse("class %u is not ELFCLASS64", ident[EI_CLASS]);
+        return elf_refuse(why, "class %u is not ELFCLASS64", ident[EI_CLASS]);
     if (ident[EI_DATA] != ELFDATA2LSB)
-        return elf_refuse("data encoding %u is not little-endian (ELFDATA2LSB)", ident[EI_DATA]);
+        return elf_refuse(why, "data encoding %u is not little-endian (ELFDATA2LSB)",
+                          ident[EI_DATA]);
     if (ident[EI_VERSION] != EV_CURRENT)
-        return elf_refuse("identification version %u is not EV_CURRENT", ident[EI_VERSION]);
+        return elf_refuse(why, "identification version %u is not EV_CURRENT", ident[EI_VERSION]);
     if (ident[EI_OSABI] != ELFOSABI_SYSV && ident[EI_OSABI] != ELFOSABI_GNU)
-        return elf_refuse("OS ABI %u is neither System V nor GNU", ident[EI_OSABI]);
+        return elf_refuse(why, "OS ABI %u is neither System V nor GNU", ident[EI_OSABI]);
     return 0;
 }
 
 /* Checks the file header, down to the program header table lying inside the image. */
 static int
-elf_check_header(const struct elf64_ehdr *eh, size_t size)
+elf_check_header(const struct elf64_ehdr *eh, size_t size, struct elf_why *why)
 {
     uint64_t table_size;
     int err;
 
-    err = elf_check_ident(eh->e_ident);
+    err = elf_check_ident(eh->e_ident, why);
     if (err)
         return err;
     if (eh->e_machine != EM_X86_64)
-        return elf_refuse("machine %u is not x86_64", (unsigned)eh->e_machine);
+        return elf_refuse(why, "machine %u is not x86_64", (unsigned)eh->e_machine);
     if (eh->e_type == ET_DYN)
         return elf_refuse(
-            "type ET_DYN (shared object or PIE) is not supported, only static ET_EXEC");
+            why, "type ET_DYN (shared object or PIE) is not supported, only static ET_EXEC");
     if (eh->e_type != ET_EXEC)
-        return elf_refuse("type %u is not an executable (ET_EXEC)", (unsigned)eh->e_type);
+        return elf_refuse(why, "type %u is not an executable (ET_EXEC)", (unsigned)eh->e_type);
     if (eh->e_version != EV_CURRENT)
-        return elf_refuse("version %u is not EV_CURRENT", (unsigned)eh->e_version);
+        return elf_refuse(why, "version %u is not EV_CURRENT", (unsigned)eh->e_version);
     if (eh->e_ehsize != sizeof(struct elf64_ehdr))
-        return elf_refuse("header size %u is not %zu", (unsigned)eh->e_ehsize,
+        return elf_refuse(why, "header size %u is not %zu", (unsigned)eh->e_ehsize,
                           sizeof(struct elf64_ehdr));
     if (eh->e_phentsize != sizeof(struct elf64_phdr))
-        return elf_refuse("program header size %u is not %zu", (unsigned)eh->e_phentsize,
+        return elf_refuse(why, "program header size %u is not %zu", (unsigned)eh->e_phentsize,
                           sizeof(struct elf64_phdr));
     if (eh->e_phnum == PN_XNUM)
-        return elf_refuse("extended program header numbering (PN_XNUM) is not supported");
+        return elf_refuse(why, "extended program header numbering (PN_XNUM) is not supported");
 
     /* At most 0xfffe * 56 bytes: the product cannot overflow. */
     table_size = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
     if (eh->e_phoff > size || table_size > size - eh->e_phoff)
-        return elf_refuse("program header table (%u entries at offset 0x%lx) runs past the "
+        return elf_refuse(why,
+                          "program header table (%u entries at offset 0x%lx) runs past the "
                           "%zu-byte image",
                           (unsigned)eh->e_phnum, eh->e_phoff, size);
     return 0;
@@ -113,44 +163,45 @@ elf_check_header(const struct elf64_ehdr *eh, size_t size)
  */
 static int
 elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t size, uint64_t user_base,
-               uint64_t user_top)
+               uint64_t user_top, struct elf_why *why)
 {
     uint64_t end, last_page;
 
     if (ph->p_memsz == 0)
-        return elf_refuse("segment %u is empty (p_memsz is 0)", i);
+        return elf_refuse(why, "segment %u is empty (p_memsz is 0)", i);
     if (ph->p_filesz > ph->p_memsz)
-        return elf_refuse("segment %u has p_filesz 0x%lx above its p_memsz 0x%lx", i, ph->p_filesz,
-                          ph->p_memsz);
+        return elf_refuse(why, "segment %u has p_filesz 0x%lx above its p_memsz 0x%lx", i,
+                          ph->p_filesz, ph->p_memsz);
     if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
-        return elf_refuse("segment %u file bytes [0x%lx, +0x%lx) run past the %zu-byte image", i,
-                          ph->p_offset, ph->p_filesz, size);
+        return elf_refuse(why, "segment %u file bytes [0x%lx, +0x%lx) run past the %zu-byte image",
+                          i, ph->p_offset, ph->p_filesz, size);
     if (ph->p_memsz > UINT64_MAX - ph->p_vaddr)
-        return elf_refuse("segment %u at 0x%lx of 0x%lx bytes wraps past the top of the address "
+        return elf_refuse(why,
+                          "segment %u at 0x%lx of 0x%lx bytes wraps past the top of the address "
                           "space",
                           i, ph->p_vaddr, ph->p_memsz);
 
     /* The loader maps whole pages, so whole pages must fit the bounds. */
     end = ph->p_vaddr + ph->p_memsz;
-    last_page = (end - 1) & ~ELF_PAGE_MASK;
-    if ((ph->p_vaddr & ~ELF_PAGE_MASK) < user_base)
-        return elf_refuse("segment %u at 0x%lx lies below user space (base 0x%lx)", i, ph->p_vaddr,
-                          user_base);
+    last_page = align_down(end - 1, ELF_PAGE_SIZE);
+    if (align_down(ph->p_vaddr, ELF_PAGE_SIZE) < user_base)
+        return elf_refuse(why, "segment %u at 0x%lx lies below user space (base 0x%lx)", i,
+                          ph->p_vaddr, user_base);
     if (last_page >= user_top || user_top - last_page < ELF_PAGE_SIZE)
-        return elf_refuse("segment %u ending at 0x%lx lies above user space (top 0x%lx)", i, end,
-                          user_top);
+        return elf_refuse(why, "segment %u ending at 0x%lx lies above user space (top 0x%lx)", i,
+                          end, user_top);
 
     if (!elf_is_pow2_or_zero(ph->p_align))
-        return elf_refuse("segment %u has p_align 0x%lx, not a power of two", i, ph->p_align);
+        return elf_refuse(why, "segment %u has p_align 0x%lx, not a power of two", i, ph->p_align);
     if ((ph->p_vaddr & ELF_PAGE_MASK) != (ph->p_offset & ELF_PAGE_MASK))
-        return elf_refuse("segment %u address 0x%lx and offset 0x%lx differ within a page", i,
+        return elf_refuse(why, "segment %u address 0x%lx and offset 0x%lx differ within a page", i,
                           ph->p_vaddr, ph->p_offset);
 
     /* W^X: code the program can rewrite is code an attacker can write. */
     if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X))
-        return elf_refuse("segment %u is writable and executable", i);
+        return elf_refuse(why, "segment %u is writable and executable", i);
     if (!(ph->p_flags & (PF_R | PF_X)))
-        return elf_refuse("segment %u is neither readable nor executable (flags 0x%x)", i,
+        return elf_refuse(why, "segment %u is neither readable nor executable (flags 0x%x)", i,
                           ph->p_flags);
     return 0;
 }
@@ -163,19 +214,19 @@ elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t size, uint64_t us
 static int
 elf_collect_segments(const unsigned char *data, size_t size, const struct elf64_ehdr *eh,
                      uint64_t user_base, uint64_t user_top, struct elf_image *img,
-                     unsigned *phdr_index)
+                     unsigned *phdr_index, struct elf_why *why)
 {
     struct elf64_phdr ph;
     struct elf_segment *s;
     int err;
 
     for (unsigned i = 0; i < eh->e_phnum; i++) {
-        memcpy(&ph, data + eh->e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+        elf_read_phdr(data + eh->e_phoff + (uint64_t)i * sizeof(ph), &ph);
         switch (ph.p_type) {
         case PT_LOAD:
             if (img->segment_count == ELF_MAX_SEGMENTS)
-                return elf_refuse("more than %d loadable segments", ELF_MAX_SEGMENTS);
-            err = elf_check_load(&ph, i, size, user_base, user_top);
+                return elf_refuse(why, "more than %d loadable segments", ELF_MAX_SEGMENTS);
+            err = elf_check_load(&ph, i, size, user_base, user_top, why);
             if (err)
                 return err;
             phdr_index[img->segment_count] = i;
@@ -187,13 +238,14 @@ elf_collect_segments(const unsigned char *data, size_t size, const struct elf64_
             s->flags = ph.p_flags & (ELF_SEG_R | ELF_SEG_W | ELF_SEG_X);
             break;
         case PT_INTERP:
-            return elf_refuse("dynamic executables are not supported (segment %u is PT_INTERP)", i);
+            return elf_refuse(why,
+                              "dynamic executables are not supported (segment %u is PT_INTERP)", i);
         case PT_DYNAMIC:
-            return elf_refuse("dynamic executables are not supported (segment %u is PT_DYNAMIC)",
-                              i);
+            return elf_refuse(
+                why, "dynamic executables are not supported (segment %u is PT_DYNAMIC)", i);
         case PT_GNU_STACK:
             if (ph.p_flags & PF_X)
-                return elf_refuse("segment %u (PT_GNU_STACK) asks for an executable stack", i);
+                return elf_refuse(why, "segment %u (PT_GNU_STACK) asks for an executable stack", i);
             break;
         default:
             /* PT_NOTE, PT_PHDR, PT_TLS, PT_GNU_PROPERTY, ...: nothing for the loader. */
@@ -201,7 +253,7 @@ elf_collect_segments(const unsigned char *data, size_t size, const struct elf64_
         }
     }
     if (img->segment_count == 0)
-        return elf_refuse("no loadable (PT_LOAD) segments");
+        return elf_refuse(why, "no loadable (PT_LOAD) segments");
     return 0;
 }
 
@@ -230,7 +282,7 @@ elf_sort_segments(struct elf_image *img, unsigned *phdr_index)
  * like a true overlap. Sorted input makes neighbours the only candidates.
  */
 static int
-elf_check_overlap(const struct elf_image *img, const unsigned *phdr_index)
+elf_check_overlap(const struct elf_image *img, const unsigned *phdr_index, struct elf_why *why)
 {
     for (unsigned i = 1; i < img->segment_count; i++) {
         const struct elf_segment *a = &img->segments[i - 1];
@@ -239,16 +291,16 @@ elf_check_overlap(const struct elf_image *img, const unsigned *phdr_index)
         if (elf_first_page(b) > elf_last_page(a))
             continue;
         if (b->vaddr - a->vaddr < a->memsz)
-            return elf_refuse("segments %u and %u overlap", phdr_index[i - 1], phdr_index[i]);
-        return elf_refuse("segments %u and %u share the page at 0x%lx", phdr_index[i - 1],
-                          phdr_index[i], b->vaddr & ~ELF_PAGE_MASK);
+            return elf_refuse(why, "segments %u and %u overlap", phdr_index[i - 1], phdr_index[i]);
+        return elf_refuse(why, "segments %u and %u share the page at 0x%lx", phdr_index[i - 1],
+                          phdr_index[i], align_down(b->vaddr, ELF_PAGE_SIZE));
     }
     return 0;
 }
 
 /* The first instruction must come from the file, in a segment that may execute. */
 static int
-elf_check_entry(const struct elf_image *img)
+elf_check_entry(const struct elf_image *img, struct elf_why *why)
 {
     for (unsigned i = 0; i < img->segment_count; i++) {
         const struct elf_segment *s = &img->segments[i];
@@ -256,39 +308,41 @@ elf_check_entry(const struct elf_image *img)
         if ((s->flags & ELF_SEG_X) && img->entry >= s->vaddr && img->entry - s->vaddr < s->filesz)
             return 0;
     }
-    return elf_refuse("entry point 0x%lx is not inside an executable segment's file bytes",
+    return elf_refuse(why, "entry point 0x%lx is not inside an executable segment's file bytes",
                       img->entry);
 }
 
 int
 elf_parse(const void *data, size_t size, uint64_t user_base, uint64_t user_top,
-          struct elf_image *out)
+          struct elf_image *out, struct elf_why *why)
 {
     unsigned phdr_index[ELF_MAX_SEGMENTS];
     struct elf_image img;
     struct elf64_ehdr eh;
     int err;
 
+    if (why != NULL)
+        why->text[0] = '\0';
     if (data == NULL)
-        return elf_refuse("no image");
+        return elf_refuse(why, "no image");
     if (size < sizeof(eh))
-        return elf_refuse("image of %zu bytes is shorter than the %zu-byte ELF header", size,
+        return elf_refuse(why, "image of %zu bytes is shorter than the %zu-byte ELF header", size,
                           sizeof(eh));
-    memcpy(&eh, data, sizeof(eh));
-    err = elf_check_header(&eh, size);
+    elf_read_ehdr(data, &eh);
+    err = elf_check_header(&eh, size, why);
     if (err)
         return err;
 
     memset(&img, 0, sizeof(img));
     img.entry = eh.e_entry;
-    err = elf_collect_segments(data, size, &eh, user_base, user_top, &img, phdr_index);
+    err = elf_collect_segments(data, size, &eh, user_base, user_top, &img, phdr_index, why);
     if (err)
         return err;
     elf_sort_segments(&img, phdr_index);
-    err = elf_check_overlap(&img, phdr_index);
+    err = elf_check_overlap(&img, phdr_index, why);
     if (err)
         return err;
-    err = elf_check_entry(&img);
+    err = elf_check_entry(&img, why);
     if (err)
         return err;
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The ELF-64 loader front end: validates an executable image and lists the
- * segments a loader must map. It maps nothing itself and touches no kernel
- * state, so the same code runs in the kernel (for init, the one program the
- * kernel loads itself) and in a host test under the sanitizers.
+ * segments a loader must map (the load plan). It maps nothing, logs nothing
+ * and touches no state, so the same code runs in the kernel (for init, the
+ * one program the kernel loads itself, and process_spawn), in libc's
+ * cairn_spawn_elf and in the host tests and fuzzer under the sanitizers. The
+ * loaders keep only what is theirs: mapping memory, charging quotas.
  *
  * Only what Cairn can run is accepted: a static, non-PIE x86_64 executable
  * (ET_EXEC, ELFCLASS64, little-endian, System V or GNU OS ABI) with between
@@ -24,8 +26,8 @@
  *   - entry lies inside the file bytes of an executable segment.
  * Section headers are never read, so they are not checked either.
  */
-#ifndef CAIRN_OBJ_ELF_H
-#define CAIRN_OBJ_ELF_H
+#ifndef CAIRN_COMMON_ELF_H
+#define CAIRN_COMMON_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -145,19 +147,30 @@ struct elf_image {
     struct elf_segment segments[ELF_MAX_SEGMENTS]; /* sorted by vaddr */
 };
 
+/* Why elf_parse refused an image: one line ("segment 2 is writable and executable"). */
+#define ELF_WHY_MAX 128
+
+struct elf_why {
+    char text[ELF_WHY_MAX];
+};
+
 /*
  * Validates the whole image at data (size bytes, any alignment) and lists its
  * loadable segments, sorted by vaddr. user_base and user_top (both expected
  * page-aligned) bound the addresses the segments may occupy: every page a
  * segment touches must lie inside [user_base, user_top).
  *
- * Returns 0 and fills *out, or returns -CAIRN_EINVAL after one log_warn line
- * that says exactly what is wrong ("elf: segment 2 is writable and
- * executable"); *out is then left untouched. Reads nothing outside
- * [data, data + size), allocates nothing and does not block. The image is
- * only read: the caller may discard it once the segments are copied out.
+ * Returns 0 and fills *out, or returns -CAIRN_EINVAL and, when why is not
+ * NULL, says in why->text exactly what is wrong; *out is then left
+ * untouched. On success why->text is the empty string. Reads nothing
+ * outside [data, data + size), allocates nothing and does not block. The
+ * image is only read, each header copied out once before it is checked, and
+ * the plan in *out holds every value a loader needs: a loader copies file
+ * bytes by the plan's offsets and never reads the headers again, so an
+ * image that another process can still change cannot slip a value past a
+ * check. The caller may discard the image once the segments are copied.
  */
 int elf_parse(const void *data, size_t size, uint64_t user_base, uint64_t user_top,
-              struct elf_image *out);
+              struct elf_image *out, struct elf_why *why);
 
 #endif

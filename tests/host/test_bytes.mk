@@ -1,0 +1,2 @@
+# common/bytes.h is a header: nothing to link.
+test_bytes_SRCS :=
