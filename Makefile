@@ -78,6 +78,10 @@ $(KSAN_FULL): KSAN_CFLAGS += -fsanitize=alignment,null,pointer-overflow
 # The runtime cannot check itself: a failed check there would call it again.
 $(BUILD)/san/kernel/core/ubsan.c.o: KSAN_CFLAGS += -fno-sanitize=undefined
 
+# The dispatch thunks of kernel/sys/syscall.c are tail calls: a jump to the
+# handler, with no frame of their own to return through.
+$(BUILD)/kernel/sys/syscall.c.o $(BUILD)/san/kernel/sys/syscall.c.o: KERNEL_CFLAGS += -foptimize-sibling-calls
+
 # The in-kernel tests start the test child in its roles (tests/child/child.h).
 $(BUILD)/kernel/test/%.c.o $(BUILD)/san/kernel/test/%.c.o: KERNEL_CFLAGS += -Itests
 

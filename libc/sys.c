@@ -379,7 +379,7 @@ cairn_irq_msi(long irq, struct cairn_irq_msi *msi)
 #define SYS_ZEROS_5 0, 0, 0, 0, 0
 #define SYS_ZEROS_6 0, 0, 0, 0, 0, 0
 
-#define SYS_CHECK_WRAPPER(number, name, nargs) (void)cairn_##name(SYS_ZEROS_##nargs);
+#define SYS_CHECK_WRAPPER(number, name, ret, abi, nargs, ...) (void)cairn_##name(SYS_ZEROS_##nargs);
 
 static void __attribute__((unused)) sys_check_table(void)
 {

@@ -26,17 +26,17 @@
  * keep it in the kernel.
  */
 int64_t
-sys_klog_read(struct trap_frame *f)
+sys_klog_read(cairn_handle_t console, uint64_t seq, uint64_t buf, uint64_t len)
 {
-    uint64_t seq = f->rsi, buf = f->rdx, len = f->r10, done = 0;
+    uint64_t done = 0;
     _Alignas(8) uint8_t rec[CAIRN_KLOG_READ_MIN];
     struct object *o;
     int err;
 
     if (len < CAIRN_KLOG_READ_MIN)
         return -CAIRN_EINVAL;
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_CONSOLE,
-                     CAIRN_RIGHT_READ, &o, NULL);
+    err = handle_get(&process_current()->handles, console, CAIRN_OBJ_CONSOLE, CAIRN_RIGHT_READ, &o,
+                     NULL);
     if (err)
         return err;
     object_unref(o); /* the ring is the kernel's: nothing of the object is used */
@@ -58,16 +58,16 @@ sys_klog_read(struct trap_frame *f)
 
 /* console_claim(console, device): a claim handle, or an error. */
 int64_t
-sys_console_claim(struct trap_frame *f)
+sys_console_claim(cairn_handle_t console, uint64_t device)
 {
     struct process *p = process_current();
     struct console_cap *claim;
     struct object *o;
     int err, h;
 
-    if (f->rsi != CAIRN_CONSOLE_SERIAL && f->rsi != CAIRN_CONSOLE_FRAMEBUFFER)
+    if (device != CAIRN_CONSOLE_SERIAL && device != CAIRN_CONSOLE_FRAMEBUFFER)
         return -CAIRN_EINVAL;
-    err = handle_get(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_CONSOLE, CAIRN_RIGHT_MANAGE, &o, NULL);
+    err = handle_get(&p->handles, console, CAIRN_OBJ_CONSOLE, CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
     /* Only the root claims: a claim handle stands for one device, not the console. */
@@ -76,7 +76,7 @@ sys_console_claim(struct trap_frame *f)
     object_unref(o);
     if (err)
         return err;
-    err = console_cap_claim((uint32_t)f->rsi, &claim);
+    err = console_cap_claim((uint32_t)device, &claim);
     if (err)
         return err;
     err = process_charge(p, &claim->obj, sizeof(*claim));

@@ -48,15 +48,14 @@ device_give(struct object *o, uint64_t bytes, uint32_t rights)
 }
 
 int64_t
-sys_resource_create(struct trap_frame *f)
+sys_resource_create(cairn_handle_t resource, uint64_t base, uint64_t size)
 {
     struct resource *sub;
     struct object *o;
     uint32_t rights;
     int err;
 
-    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NONE, 0, &o,
-                           &rights);
+    err = handle_get_owned(&process_current()->handles, resource, CAIRN_OBJ_NONE, 0, &o, &rights);
     if (err)
         return err;
     if (!resource_type_is(o->type))
@@ -64,7 +63,7 @@ sys_resource_create(struct trap_frame *f)
     else if (!(rights & CAIRN_RIGHT_MANAGE))
         err = -CAIRN_ERIGHTS;
     else
-        err = resource_derive(resource_from(o), f->rsi, f->rdx, &sub);
+        err = resource_derive(resource_from(o), base, size, &sub);
     object_unref(o);
     if (err)
         return err;
@@ -75,16 +74,16 @@ sys_resource_create(struct trap_frame *f)
 
 /* irq_create with CAIRN_IRQ_MSI: the first free MSI slot of the range. */
 static int64_t
-sys_irq_create_msi(struct trap_frame *f)
+irq_create_msi_handle(cairn_handle_t irq_range, uint64_t line, uint64_t flags)
 {
     struct resource *r;
     struct object *o;
     struct irq *irq;
     int err;
 
-    if (f->rsi != 0 || f->rdx != CAIRN_IRQ_MSI)
+    if (line != 0 || flags != CAIRN_IRQ_MSI)
         return -CAIRN_EINVAL;
-    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ_RANGE,
+    err = handle_get_owned(&process_current()->handles, irq_range, CAIRN_OBJ_IRQ_RANGE,
                            CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
@@ -97,18 +96,17 @@ sys_irq_create_msi(struct trap_frame *f)
 }
 
 int64_t
-sys_irq_create(struct trap_frame *f)
+sys_irq_create(cairn_handle_t irq_range, uint64_t line, uint64_t flags)
 {
-    uint64_t line = f->rsi;
-    uint32_t flags = (uint32_t)f->rdx, gsi;
     bool level, active_low;
     struct object *o;
     struct irq *irq;
+    uint32_t gsi;
     int err;
 
-    if (f->rdx & CAIRN_IRQ_MSI)
-        return sys_irq_create_msi(f);
-    if ((f->rdx & ~(uint64_t)IRQ_FLAGS) ||
+    if (flags & CAIRN_IRQ_MSI)
+        return irq_create_msi_handle(irq_range, line, flags);
+    if ((flags & ~(uint64_t)IRQ_FLAGS) ||
         ((flags & CAIRN_IRQ_ISA) && (flags & (CAIRN_IRQ_LEVEL | CAIRN_IRQ_ACTIVE_LOW))) ||
         ((flags & CAIRN_IRQ_ISA) && line >= ISA_IRQS) || line >= CAIRN_IRQ_LINES)
         return -CAIRN_EINVAL;
@@ -124,7 +122,7 @@ sys_irq_create(struct trap_frame *f)
         level = flags & CAIRN_IRQ_LEVEL;
         active_low = flags & CAIRN_IRQ_ACTIVE_LOW;
     }
-    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ_RANGE,
+    err = handle_get_owned(&process_current()->handles, irq_range, CAIRN_OBJ_IRQ_RANGE,
                            CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
@@ -140,18 +138,17 @@ sys_irq_create(struct trap_frame *f)
 }
 
 int64_t
-sys_irq_bind(struct trap_frame *f)
+sys_irq_bind(cairn_handle_t irq, cairn_handle_t notification, uint64_t bits)
 {
     struct handle_table *t = &process_current()->handles;
     struct object *io, *no = NULL;
-    uint64_t bits = f->rdx;
     int err;
 
-    err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &io, NULL);
+    err = handle_get(t, irq, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &io, NULL);
     if (err)
         return err;
-    if ((int32_t)f->rsi != CAIRN_HANDLE_INVALID) {
-        err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &no, NULL);
+    if (notification != CAIRN_HANDLE_INVALID) {
+        err = handle_get(t, notification, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &no, NULL);
         if (!err && bits == 0) {
             object_unref(no);
             err = -CAIRN_EINVAL;
@@ -168,12 +165,12 @@ sys_irq_bind(struct trap_frame *f)
 }
 
 int64_t
-sys_irq_msi(struct trap_frame *f)
+sys_irq_msi(cairn_handle_t irq, uint64_t user_msi)
 {
     struct cairn_irq_msi msg = {0};
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ,
-                         CAIRN_RIGHT_MANAGE, &o, NULL);
+    int err =
+        handle_get(&process_current()->handles, irq, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &o, NULL);
 
     if (err)
         return err;
@@ -182,15 +179,15 @@ sys_irq_msi(struct trap_frame *f)
     object_unref(o);
     if (err)
         return err;
-    return copy_to_user(f->rsi, &msg, sizeof(msg)) < 0 ? -CAIRN_EFAULT : 0;
+    return copy_to_user(user_msi, &msg, sizeof(msg)) < 0 ? -CAIRN_EFAULT : 0;
 }
 
 int64_t
-sys_irq_ack(struct trap_frame *f)
+sys_irq_ack(cairn_handle_t irq)
 {
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_IRQ,
-                         CAIRN_RIGHT_SIGNAL, &o, NULL);
+    int err =
+        handle_get(&process_current()->handles, irq, CAIRN_OBJ_IRQ, CAIRN_RIGHT_SIGNAL, &o, NULL);
 
     if (err)
         return err;
@@ -200,34 +197,34 @@ sys_irq_ack(struct trap_frame *f)
 }
 
 int64_t
-sys_ioport_enable(struct trap_frame *f)
+sys_ioport_enable(cairn_handle_t ioport, cairn_handle_t process, uint64_t enable)
 {
     struct process *self = process_current(), *target = self;
     struct handle_table *t = &self->handles;
     struct object *io, *po = NULL;
     int err;
 
-    if (f->rdx > 1)
+    if (enable > 1)
         return -CAIRN_EINVAL;
     /* A grant lasts until withdrawn, beyond any revocation of the handle:
      * only a handle of one's own grants; any may withdraw. */
-    if (f->rdx)
-        err = handle_get_owned(t, (int32_t)f->rdi, CAIRN_OBJ_IOPORT,
-                               CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE, &io, NULL);
+    if (enable)
+        err = handle_get_owned(t, ioport, CAIRN_OBJ_IOPORT, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE,
+                               &io, NULL);
     else
-        err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_IOPORT, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE,
-                         &io, NULL);
+        err = handle_get(t, ioport, CAIRN_OBJ_IOPORT, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE, &io,
+                         NULL);
     if (err)
         return err;
-    if ((int32_t)f->rsi != CAIRN_HANDLE_INVALID) {
-        err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po, NULL);
+    if (process != CAIRN_HANDLE_INVALID) {
+        err = handle_get(t, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po, NULL);
         if (err) {
             object_unref(io);
             return err;
         }
         target = process_from(po);
     }
-    if (f->rdx)
+    if (enable)
         err = ioport_grant(target, resource_from(io));
     else
         err = ioport_withdraw(target, resource_from(io));
@@ -244,9 +241,8 @@ static const uint64_t cache_pte[] = {
 };
 
 int64_t
-sys_memobj_create_dev(struct trap_frame *f)
+sys_memobj_create_dev(cairn_handle_t phys_range, uint64_t phys, uint64_t size, uint64_t cache)
 {
-    uint64_t phys = f->rsi, size = f->rdx, cache = f->r10;
     struct memobj *mo;
     struct object *o;
     int err;
@@ -254,7 +250,7 @@ sys_memobj_create_dev(struct trap_frame *f)
     if (cache > CAIRN_CACHE_WB || size == 0 || size > MEMOBJ_MAX_SIZE ||
         ((phys | size) & PAGE_MASK))
         return -CAIRN_EINVAL;
-    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
+    err = handle_get_owned(&process_current()->handles, phys_range, CAIRN_OBJ_PHYS_RANGE,
                            CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
@@ -271,9 +267,8 @@ sys_memobj_create_dev(struct trap_frame *f)
 }
 
 int64_t
-sys_memobj_create_dma(struct trap_frame *f)
+sys_memobj_create_dma(cairn_handle_t phys_range, uint64_t size, uint64_t flags)
 {
-    uint64_t size = f->rsi, flags = f->rdx;
     struct memobj *mo;
     struct quota *q;
     struct object *o;
@@ -281,7 +276,7 @@ sys_memobj_create_dma(struct trap_frame *f)
 
     if ((flags & ~(uint64_t)CAIRN_DMA_32BIT) || size == 0 || size > CAIRN_DMA_MAX_SIZE)
         return -CAIRN_EINVAL;
-    err = handle_get_owned(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PHYS_RANGE,
+    err = handle_get_owned(&process_current()->handles, phys_range, CAIRN_OBJ_PHYS_RANGE,
                            CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
@@ -297,16 +292,16 @@ sys_memobj_create_dma(struct trap_frame *f)
 }
 
 int64_t
-sys_memobj_phys(struct trap_frame *f)
+sys_memobj_phys(cairn_handle_t memobj, uint64_t offset)
 {
     struct object *o;
     uint64_t phys;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_MEMOBJ,
-                         CAIRN_RIGHT_READ, &o, NULL);
+    int err = handle_get(&process_current()->handles, memobj, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ,
+                         &o, NULL);
 
     if (err)
         return err;
-    err = memobj_phys_addr(memobj_from(o), f->rsi, &phys);
+    err = memobj_phys_addr(memobj_from(o), offset, &phys);
     object_unref(o);
     return err ? err : (int64_t)phys;
 }

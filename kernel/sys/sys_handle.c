@@ -8,19 +8,19 @@
 #include "sys/syscall.h"
 
 int64_t
-sys_handle_mint(struct trap_frame *f)
+sys_handle_mint(cairn_handle_t endpoint, uint32_t rights, uint64_t badge)
 {
-    return handle_mint(&process_current()->handles, (int32_t)f->rdi, (uint32_t)f->rsi, f->rdx);
+    return handle_mint(&process_current()->handles, endpoint, rights, badge);
 }
 
 int64_t
-sys_handle_borrow(struct trap_frame *f)
+sys_handle_borrow(cairn_handle_t handle, uint32_t rights)
 {
-    return handle_borrow(&process_current()->handles, (int32_t)f->rdi, (uint32_t)f->rsi);
+    return handle_borrow(&process_current()->handles, handle, rights);
 }
 
 int64_t
-sys_handle_revoke(struct trap_frame *f)
+sys_handle_revoke(cairn_handle_t handle)
 {
-    return handle_revoke(&process_current()->handles, (int32_t)f->rdi);
+    return handle_revoke(&process_current()->handles, handle);
 }

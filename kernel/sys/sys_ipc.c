@@ -49,12 +49,11 @@ deadline_after(uint64_t timeout_ns)
     (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 int64_t
-sys_notify_create(struct trap_frame *f)
+sys_notify_create(void)
 {
     struct notification *n = notification_create();
     int h;
 
-    (void)f;
     if (!n)
         return -CAIRN_ENOMEM;
     if (process_charge(process_current(), &n->obj, sizeof(*n)) < 0) {
@@ -67,49 +66,49 @@ sys_notify_create(struct trap_frame *f)
 }
 
 int64_t
-sys_notify_signal(struct trap_frame *f)
+sys_notify_signal(cairn_handle_t notification, uint64_t bits)
 {
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+    int err = handle_get(&process_current()->handles, notification, CAIRN_OBJ_NOTIFICATION,
                          CAIRN_RIGHT_SIGNAL, &o, NULL);
 
     if (err)
         return err;
-    notification_signal(notification_from(o), f->rsi);
+    notification_signal(notification_from(o), bits);
     object_unref(o);
     return 0;
 }
 
 int64_t
-sys_notify_wait(struct trap_frame *f)
+sys_notify_wait(cairn_handle_t notification, uint64_t timeout_ns, uint64_t user_bits)
 {
     struct object *o;
     uint64_t bits = 0;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+    int err = handle_get(&process_current()->handles, notification, CAIRN_OBJ_NOTIFICATION,
                          CAIRN_RIGHT_WAIT, &o, NULL);
 
     if (err)
         return err;
     /* Check the result pointer first: taken bits must not be lost. */
-    if (f->rdx && copy_to_user(f->rdx, &bits, sizeof(bits)) < 0) {
+    if (user_bits && copy_to_user(user_bits, &bits, sizeof(bits)) < 0) {
         object_unref(o);
         return -CAIRN_EFAULT;
     }
-    err = notification_wait(notification_from(o), deadline_after(f->rsi), &bits);
+    err = notification_wait(notification_from(o), deadline_after(timeout_ns), &bits);
     object_unref(o);
     if (err)
         return err;
-    if (f->rdx && copy_to_user(f->rdx, &bits, sizeof(bits)) < 0)
+    if (user_bits && copy_to_user(user_bits, &bits, sizeof(bits)) < 0)
         return -CAIRN_EFAULT;
     return 0;
 }
 
 /* Binding takes WAIT: the bound thread receives the bits. */
 int64_t
-sys_notify_bind(struct trap_frame *f)
+sys_notify_bind(cairn_handle_t notification)
 {
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+    int err = handle_get(&process_current()->handles, notification, CAIRN_OBJ_NOTIFICATION,
                          CAIRN_RIGHT_WAIT, &o, NULL);
 
     if (err)
@@ -121,14 +120,14 @@ sys_notify_bind(struct trap_frame *f)
 
 /* -1: whichever notification is bound (its handles may all be gone). */
 int64_t
-sys_notify_unbind(struct trap_frame *f)
+sys_notify_unbind(cairn_handle_t notification)
 {
     struct object *o;
     int err;
 
-    if ((int32_t)f->rdi == CAIRN_HANDLE_INVALID)
+    if (notification == CAIRN_HANDLE_INVALID)
         return notification_unbind(NULL);
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
+    err = handle_get(&process_current()->handles, notification, CAIRN_OBJ_NOTIFICATION,
                      CAIRN_RIGHT_WAIT, &o, NULL);
     if (err)
         return err;
@@ -321,12 +320,11 @@ ipc_fail(struct trap_frame *f, int64_t err, bool badge)
     (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 int64_t
-sys_endpoint_create(struct trap_frame *f)
+sys_endpoint_create(void)
 {
     struct endpoint *ep = endpoint_create();
     int h;
 
-    (void)f;
     if (!ep)
         return -CAIRN_ENOMEM;
     if (process_charge(process_current(), &ep->obj, sizeof(*ep)) < 0) {
@@ -356,7 +354,7 @@ ipc_fast(struct trap_frame *f, int64_t *ret, bool reply_recv)
     if (reply_recv && !me->ipc.caller)
         return false; /* nothing to reply to: the general path receives */
     irq_disable();
-    o = handle_get_fast(&me->process->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+    o = handle_get_fast(&me->process->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
                         reply_recv ? CAIRN_RIGHT_WAIT : CAIRN_RIGHT_SIGNAL, &badge);
     if (!o) {
         irq_enable();
@@ -389,8 +387,8 @@ ipc_call_general(struct trap_frame *f, uint64_t deadline)
     uint64_t badge;
     int err;
 
-    err = handle_get_badged(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
-                            CAIRN_RIGHT_SIGNAL, &o, NULL, &badge);
+    err = handle_get_badged(&process_current()->handles, syscall_frame_handle(f),
+                            CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL, &o, NULL, &badge);
     if (err)
         return ipc_fail(f, err, false);
     err = ipc_ext_read(f, &ext);
@@ -444,7 +442,7 @@ sys_ipc_recv(struct trap_frame *f)
     struct object *o;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+    err = handle_get(&process_current()->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
                      CAIRN_RIGHT_WAIT, &o, NULL);
     if (err)
         return ipc_fail(f, err, true);
@@ -480,7 +478,7 @@ ipc_reply_recv_general(struct trap_frame *f)
     struct object *o;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+    err = handle_get(&process_current()->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
                      CAIRN_RIGHT_WAIT, &o, NULL);
     if (!err) {
         err = ipc_ext_read(f, &ext);
@@ -510,12 +508,11 @@ sys_ipc_reply_recv(struct trap_frame *f)
 #define REPLY_CREATOR_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER)
 
 int64_t
-sys_ipc_reply_save(struct trap_frame *f)
+sys_ipc_reply_save(void)
 {
     struct reply *r;
     int err, h;
 
-    (void)f;
     err = reply_create(&r);
     if (err)
         return err;
@@ -536,7 +533,7 @@ sys_ipc_reply_to(struct trap_frame *f)
     struct reply *r;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_REPLY,
+    err = handle_get(&process_current()->handles, syscall_frame_handle(f), CAIRN_OBJ_REPLY,
                      CAIRN_RIGHT_SIGNAL, &o, NULL);
     if (err)
         return err;

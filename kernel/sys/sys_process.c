@@ -27,12 +27,11 @@
 #include "sys/syscall.h"
 
 int64_t
-sys_process_create(struct trap_frame *f)
+sys_process_create(void)
 {
     struct process *p;
     int err, h;
 
-    (void)f;
     err = process_create("child", &p);
     if (err)
         return err;
@@ -43,7 +42,7 @@ sys_process_create(struct trap_frame *f)
 
 /* The process that handle h names, with MANAGE. */
 static int
-process_get_managed(int32_t h, struct process **out)
+process_get_managed(cairn_handle_t h, struct process **out)
 {
     struct object *o;
     int err =
@@ -55,9 +54,9 @@ process_get_managed(int32_t h, struct process **out)
 }
 
 int64_t
-sys_vm_map_into(struct trap_frame *f)
+sys_vm_map_into(cairn_handle_t process, cairn_handle_t memobj, uint64_t offset, uint64_t size,
+                uint64_t va, uint64_t prot_flags)
 {
-    uint64_t offset = f->rdx, size = f->r10, va = f->r8, prot_flags = f->r9;
     uint32_t prot = prot_flags & 0xff, flags = (prot_flags >> 8) & 0xff, rights, max_prot;
     struct process *p;
     struct object *o;
@@ -65,11 +64,11 @@ sys_vm_map_into(struct trap_frame *f)
 
     if ((prot_flags >> 16) || (flags & ~CAIRN_MAP_FIXED))
         return -CAIRN_EINVAL;
-    err = process_get_managed((int32_t)f->rdi, &p);
+    err = process_get_managed(process, &p);
     if (err)
         return err;
-    err = handle_get(&process_current()->handles, (int32_t)f->rsi, CAIRN_OBJ_MEMOBJ,
-                     CAIRN_RIGHT_MAP, &o, &rights);
+    err = handle_get(&process_current()->handles, memobj, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_MAP, &o,
+                     &rights);
     if (err)
         goto out_process;
     max_prot = (rights & CAIRN_RIGHT_READ ? CAIRN_PROT_READ : 0) |
@@ -89,17 +88,17 @@ out_process:
 }
 
 int64_t
-sys_vm_unmap_into(struct trap_frame *f)
+sys_vm_unmap_into(cairn_handle_t process, uint64_t addr, uint64_t size)
 {
     struct process *p;
-    int err = process_get_managed((int32_t)f->rdi, &p);
+    int err = process_get_managed(process, &p);
 
     if (err)
         return err;
     if (!process_vspace_get(p)) {
         err = -CAIRN_ECLOSED;
     } else {
-        err = vspace_unmap(&p->vs, f->rsi, f->rdx);
+        err = vspace_unmap(&p->vs, addr, size);
         process_vspace_put(p);
     }
     process_unref(p);
@@ -107,10 +106,10 @@ sys_vm_unmap_into(struct trap_frame *f)
 }
 
 int64_t
-sys_process_kill(struct trap_frame *f)
+sys_process_kill(cairn_handle_t process)
 {
     struct process *p;
-    int err = process_get_managed((int32_t)f->rdi, &p);
+    int err = process_get_managed(process, &p);
 
     if (err)
         return err;
@@ -122,19 +121,19 @@ sys_process_kill(struct trap_frame *f)
 }
 
 int64_t
-sys_handle_install(struct trap_frame *f)
+sys_handle_install(cairn_handle_t process, cairn_handle_t handle, uint32_t rights)
 {
     struct process *p;
     struct handle_entry e;
     bool closed;
     int err, h;
 
-    err = process_get_managed((int32_t)f->rdi, &p);
+    err = process_get_managed(process, &p);
     if (err)
         return err;
     /* A copy: the caller keeps its handle, so it needs DUPLICATE as well
      * as TRANSFER, as for a copy over IPC; the rights only shrink. */
-    err = handle_copy_out(&process_current()->handles, (int32_t)f->rsi, (uint32_t)f->rdx, &e);
+    err = handle_copy_out(&process_current()->handles, handle, rights, &e);
     if (err) {
         process_unref(p);
         return err;
@@ -150,7 +149,7 @@ sys_handle_install(struct trap_frame *f)
 }
 
 int64_t
-sys_debug_stats(struct trap_frame *f)
+sys_debug_stats(uint64_t user_stats)
 {
     struct cairn_debug_stats s = {0};
 
@@ -161,23 +160,23 @@ sys_debug_stats(struct trap_frame *f)
     s.cpu_count = cpu_count;
     for (uint32_t type = 0; type < CAIRN_OBJ_COUNT && type < CAIRN_DEBUG_OBJ_TYPES; type++)
         s.live_objects[type] = object_live_count(type);
-    return copy_to_user(f->rdi, &s, sizeof(s));
+    return copy_to_user(user_stats, &s, sizeof(s));
 }
 
 /* Watching takes WAIT on the process, as process_wait does, and SIGNAL on
  * the notification. */
 int64_t
-sys_process_watch(struct trap_frame *f)
+sys_process_watch(cairn_handle_t process, cairn_handle_t notification, uint64_t bits)
 {
     struct handle_table *t = &process_current()->handles;
     struct object *p, *n;
-    int err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &p, NULL);
+    int err = handle_get(t, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &p, NULL);
 
     if (err)
         return err;
-    err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
+    err = handle_get(t, notification, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
     if (!err) {
-        err = watch_add(&process_from(p)->watches, notification_from(n), f->rdx);
+        err = watch_add(&process_from(p)->watches, notification_from(n), bits);
         object_unref(n);
     }
     object_unref(p);
@@ -185,34 +184,33 @@ sys_process_watch(struct trap_frame *f)
 }
 
 int64_t
-sys_process_info(struct trap_frame *f)
+sys_process_info(cairn_handle_t process, uint64_t user_info)
 {
     struct cairn_process_info info;
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS,
-                         CAIRN_RIGHT_READ, &o, NULL);
+    int err = handle_get(&process_current()->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_READ,
+                         &o, NULL);
 
     if (err)
         return err;
     process_get_info(process_from(o), &info);
     object_unref(o);
-    return copy_to_user(f->rsi, &info, sizeof(info));
+    return copy_to_user(user_info, &info, sizeof(info));
 }
 
 int64_t
-sys_process_set_name(struct trap_frame *f)
+sys_process_set_name(cairn_handle_t process, uint64_t user_name, uint64_t len)
 {
     char name[PROCESS_NAME_MAX];
-    uint64_t len = f->rdx;
     struct process *p;
     int err;
 
     if (len == 0 || len >= PROCESS_NAME_MAX)
         return -CAIRN_EINVAL;
-    err = process_get_managed((int32_t)f->rdi, &p);
+    err = process_get_managed(process, &p);
     if (err)
         return err;
-    err = copy_from_user(name, f->rsi, len);
+    err = copy_from_user(name, user_name, len);
     /* Names reach the kernel log: printable ASCII only, so none can
      * forge a line or a terminal escape. */
     for (uint64_t i = 0; !err && i < len; i++) {
@@ -226,11 +224,10 @@ sys_process_set_name(struct trap_frame *f)
 }
 
 int64_t
-sys_process_max_prio(struct trap_frame *f)
+sys_process_max_prio(cairn_handle_t process, uint64_t max)
 {
-    uint64_t max = f->rsi;
     struct process *p;
-    int err = process_get_managed((int32_t)f->rdi, &p);
+    int err = process_get_managed(process, &p);
 
     if (err)
         return err;

@@ -16,18 +16,17 @@
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 int64_t
-sys_quota_create(struct trap_frame *f)
+sys_quota_create(cairn_handle_t quota, uint64_t bytes)
 {
     struct process *p = process_current();
     struct quota *child;
     struct object *o;
     int err, h;
 
-    err = handle_get_owned(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &o,
-                           NULL);
+    err = handle_get_owned(&p->handles, quota, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
-    err = quota_split(quota_from(o), f->rsi, &child);
+    err = quota_split(quota_from(o), bytes, &child);
     object_unref(o);
     if (err)
         return err;
@@ -37,35 +36,33 @@ sys_quota_create(struct trap_frame *f)
 }
 
 int64_t
-sys_quota_info(struct trap_frame *f)
+sys_quota_info(cairn_handle_t quota, uint64_t user_info)
 {
     struct cairn_quota_info info;
     struct object *o;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA,
-                     CAIRN_RIGHT_READ, &o, NULL);
+    err =
+        handle_get(&process_current()->handles, quota, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_READ, &o, NULL);
     if (err)
         return err;
     info.limit = quota_from(o)->limit;
     info.used = quota_used(quota_from(o));
     object_unref(o);
-    return copy_to_user(f->rsi, &info, sizeof(info));
+    return copy_to_user(user_info, &info, sizeof(info));
 }
 
 int64_t
-sys_process_set_quota(struct trap_frame *f)
+sys_process_set_quota(cairn_handle_t process, cairn_handle_t quota)
 {
     struct process *self = process_current(), *p;
     struct object *po, *qo;
     int err;
 
-    err = handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po,
-                     NULL);
+    err = handle_get(&self->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po, NULL);
     if (err)
         return err;
-    err = handle_get_owned(&self->handles, (int32_t)f->rsi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE,
-                           &qo, NULL);
+    err = handle_get_owned(&self->handles, quota, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &qo, NULL);
     if (err) {
         object_unref(po);
         return err;

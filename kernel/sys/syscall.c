@@ -24,10 +24,9 @@
 typedef int64_t (*syscall_fn)(struct trap_frame *f);
 
 int64_t
-sys_debug_write(struct trap_frame *f)
+sys_debug_write(uint64_t user, uint64_t len)
 {
     char buf[256];
-    uint64_t user = f->rdi, len = f->rsi;
 
     if (len > CAIRN_DEBUG_WRITE_MAX)
         return -CAIRN_EINVAL;
@@ -52,56 +51,54 @@ sys_debug_write(struct trap_frame *f)
 }
 
 int64_t
-sys_process_exit(struct trap_frame *f)
+sys_process_exit(int64_t status)
 {
-    process_exit((int64_t)f->rdi);
+    process_exit(status);
 }
 
 int64_t
-sys_thread_yield(struct trap_frame *f)
+sys_thread_yield(void)
 {
-    (void)f;
     sched_yield();
     return 0;
 }
 
 int64_t
-sys_thread_sleep(struct trap_frame *f)
+sys_thread_sleep(uint64_t ns)
 {
-    sched_sleep_ns(f->rdi);
+    sched_sleep_ns(ns);
     return 0;
 }
 
 int64_t
-sys_clock_get(struct trap_frame *f)
+sys_clock_get(void)
 {
-    (void)f;
     return (int64_t)clock_monotonic_ns();
 }
 
 /* --- handles --- */
 
 int64_t
-sys_handle_dup(struct trap_frame *f)
+sys_handle_dup(cairn_handle_t handle, uint32_t rights)
 {
-    return handle_dup(&process_current()->handles, (int32_t)f->rdi, (uint32_t)f->rsi);
+    return handle_dup(&process_current()->handles, handle, rights);
 }
 
 int64_t
-sys_handle_close(struct trap_frame *f)
+sys_handle_close(cairn_handle_t handle)
 {
-    return handle_close(&process_current()->handles, (int32_t)f->rdi);
+    return handle_close(&process_current()->handles, handle);
 }
 
 int64_t
-sys_handle_info(struct trap_frame *f)
+sys_handle_info(cairn_handle_t handle, uint64_t user_info)
 {
     struct cairn_handle_info info;
-    int err = handle_info(&process_current()->handles, (int32_t)f->rdi, &info);
+    int err = handle_info(&process_current()->handles, handle, &info);
 
     if (err)
         return err;
-    return copy_to_user(f->rsi, &info, sizeof(info));
+    return copy_to_user(user_info, &info, sizeof(info));
 }
 
 /* --- memory objects and mappings --- */
@@ -111,7 +108,7 @@ sys_handle_info(struct trap_frame *f)
      CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_MANAGE)
 
 int64_t
-sys_memobj_create(struct trap_frame *f)
+sys_memobj_create(uint64_t size, uint64_t flags)
 {
     struct quota *q = process_quota_get(process_current());
     struct memobj *mo;
@@ -119,12 +116,12 @@ sys_memobj_create(struct trap_frame *f)
 
     /* The whole size is charged now, so a first touch never fails; or,
      * on request, page by page as the object is touched. */
-    if (f->rsi & ~(uint64_t)CAIRN_MEMOBJ_ON_TOUCH)
+    if (flags & ~(uint64_t)CAIRN_MEMOBJ_ON_TOUCH)
         err = -CAIRN_EINVAL;
-    else if (f->rsi & CAIRN_MEMOBJ_ON_TOUCH)
-        err = memobj_create_on_touch(f->rdi, q, &mo);
+    else if (flags & CAIRN_MEMOBJ_ON_TOUCH)
+        err = memobj_create_on_touch(size, q, &mo);
     else
-        err = memobj_create(f->rdi, q, &mo);
+        err = memobj_create(size, q, &mo);
     if (q)
         quota_unref(q);
     if (err)
@@ -144,17 +141,17 @@ rights_to_max_prot(uint32_t rights)
 }
 
 int64_t
-sys_vm_map(struct trap_frame *f)
+sys_vm_map(cairn_handle_t memobj, uint64_t offset, uint64_t size, uint64_t va, uint32_t prot,
+           uint32_t flags)
 {
     struct process *p = process_current();
-    uint64_t offset = f->rsi, size = f->rdx, va = f->r10;
-    uint32_t prot = (uint32_t)f->r8, flags = (uint32_t)f->r9, rights;
     struct object *o;
+    uint32_t rights;
     int err;
 
     if (flags & ~CAIRN_MAP_FIXED)
         return -CAIRN_EINVAL;
-    err = handle_get(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_MAP, &o, &rights);
+    err = handle_get(&p->handles, memobj, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_MAP, &o, &rights);
     if (err)
         return err;
     err = vspace_map(&p->vs, memobj_from(o), offset, size, &va, flags & CAIRN_MAP_FIXED, prot,
@@ -164,33 +161,32 @@ sys_vm_map(struct trap_frame *f)
 }
 
 int64_t
-sys_vm_unmap(struct trap_frame *f)
+sys_vm_unmap(uint64_t addr, uint64_t size)
 {
-    return vspace_unmap(&process_current()->vs, f->rdi, f->rsi);
+    return vspace_unmap(&process_current()->vs, addr, size);
 }
 
 int64_t
-sys_vm_protect(struct trap_frame *f)
+sys_vm_protect(uint64_t addr, uint64_t size, uint32_t prot)
 {
-    return vspace_protect(&process_current()->vs, f->rdi, f->rsi, (uint32_t)f->rdx);
+    return vspace_protect(&process_current()->vs, addr, size, prot);
 }
 
 /* --- processes --- */
 
 int64_t
-sys_process_spawn(struct trap_frame *f)
+sys_process_spawn(cairn_handle_t memobj, uint64_t size, uint64_t arg)
 {
     struct process *self = process_current(), *child;
     struct object *o;
     int err, h;
 
-    err = handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &o, NULL);
+    err = handle_get(&self->handles, memobj, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &o, NULL);
     if (err)
         return err;
     /* size 0: the whole object (an image padded to whole pages is fine). */
-    err =
-        process_spawn_memobj("child", memobj_from(o),
-                             f->rsi ? f->rsi : memobj_from(o)->npages * PAGE_SIZE, f->rdx, &child);
+    err = process_spawn_memobj("child", memobj_from(o),
+                               size ? size : memobj_from(o)->npages * PAGE_SIZE, arg, &child);
     object_unref(o);
     if (err)
         return err;
@@ -205,29 +201,67 @@ sys_process_spawn(struct trap_frame *f)
 }
 
 int64_t
-sys_process_wait(struct trap_frame *f)
+sys_process_wait(cairn_handle_t process, uint64_t timeout_ns, uint64_t user_status)
 {
     struct process *self = process_current();
     struct object *o;
     int64_t status;
     int err;
 
-    err =
-        handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &o, NULL);
+    err = handle_get(&self->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &o, NULL);
     if (err)
         return err;
-    err = process_wait(process_from(o), f->rsi, &status);
+    err = process_wait(process_from(o), timeout_ns, &status);
     object_unref(o);
     if (err)
         return err;
-    return f->rdx ? copy_to_user(f->rdx, &status, sizeof(status)) : 0;
+    return user_status ? copy_to_user(user_status, &status, sizeof(status)) : 0;
 }
 
+/*
+ * The dispatch table: a REGS row's entry is a thunk that passes the frame's
+ * argument registers to its handler as the row's parameter types; a tail
+ * call, since the thunk's frame would hold nothing (this file is built
+ * with sibling calls on, see the Makefile). A FRAME row's entry is its
+ * handler. Numbers without a row get syscall_enosys, so every slot below
+ * CAIRN_SYSCALL_COUNT can be called without a check for NULL.
+ */
+#define SYSCALL_REG_0                  rdi
+#define SYSCALL_REG_1                  rsi
+#define SYSCALL_REG_2                  rdx
+#define SYSCALL_REG_3                  r10
+#define SYSCALL_REG_4                  r8
+#define SYSCALL_REG_5                  r9
+#define SYSCALL_REG_ARG(i, type, name) (type) f->SYSCALL_REG_##i
+
+#define SYSCALL_THUNK_REGS(name, nargs, ...)                                          \
+    static int64_t syscall_thunk_##name(struct trap_frame *f)                         \
+    {                                                                                 \
+        (void)f;                                                                      \
+        return sys_##name(CAIRN_SYSCALL_EACH(SYSCALL_REG_ARG, , nargs, __VA_ARGS__)); \
+    }
+#define SYSCALL_THUNK_FRAME(name, nargs, ...)
+#define SYSCALL_THUNK(number, name, ret, abi, nargs, ...) \
+    SYSCALL_THUNK_##abi(name, nargs, __VA_ARGS__)
+CAIRN_SYSCALL_TABLE(SYSCALL_THUNK)
+
+static int64_t
+syscall_enosys(struct trap_frame *f)
+{
+    (void)f;
+    return -CAIRN_ENOSYS;
+}
+
+#define SYSCALL_ENTRY_REGS(name)                   syscall_thunk_##name
+#define SYSCALL_ENTRY_FRAME(name)                  sys_##name
+#define SYSCALL_ENTRY(number, name, ret, abi, ...) [number] = SYSCALL_ENTRY_##abi(name),
+
+/* The rows override the range's default: that is the point here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 static const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT] = {
-#define CAIRN_SYSCALL_ENTRY(number, name, nargs) [number] = sys_##name,
-    CAIRN_SYSCALL_TABLE(CAIRN_SYSCALL_ENTRY)
-#undef CAIRN_SYSCALL_ENTRY
-};
+    [0 ... CAIRN_SYSCALL_COUNT - 1] = syscall_enosys, CAIRN_SYSCALL_TABLE(SYSCALL_ENTRY)};
+#pragma GCC diagnostic pop
 
 int syscall_dispatch(struct trap_frame *f);
 
@@ -258,7 +292,7 @@ syscall_dispatch(struct trap_frame *f)
 {
     uint64_t nr = f->rax;
 
-    if (nr < CAIRN_SYSCALL_COUNT && syscall_table[nr])
+    if (nr < CAIRN_SYSCALL_COUNT)
         f->rax = (uint64_t)syscall_table[nr](f);
     else
         f->rax = (uint64_t)-CAIRN_ENOSYS;
