@@ -74,8 +74,10 @@ waitq_deadline_after(uint64_t timeout_ns)
 {
     uint64_t now;
 
-    if (timeout_ns == 0)
-        return 0;
+    /* 0 and "for ever" (CAIRN_WAIT_FOREVER is SCHED_FOREVER) need no
+     * clock read: the IPC and notification waits take this often. */
+    if (timeout_ns == 0 || timeout_ns == SCHED_FOREVER)
+        return timeout_ns;
     now = clock_monotonic_ns();
     return timeout_ns >= SCHED_FOREVER - now ? SCHED_FOREVER : now + timeout_ns;
 }

@@ -61,7 +61,7 @@ int waitq_wait_locked(struct waitq *wq, uint64_t deadline);
 int waitq_wait_for_locked(struct waitq *wq, const bool *done, uint64_t deadline);
 
 /* The deadline timeout_ns from now (0 stays 0, "do not wait"; one that
- * would overflow is SCHED_FOREVER). */
+ * would overflow, or SCHED_FOREVER itself, is SCHED_FOREVER). */
 uint64_t waitq_deadline_after(uint64_t timeout_ns);
 
 /* Wake the oldest waiter / all waiters; the caller holds wq->lock.

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * The quota calls: split a quota, read one, and choose the quota a process
- * is charged to. Objects keep the quota they were charged to, so moving a
- * process to another quota changes only what it allocates afterwards.
+ * The quota calls: split a quota, read one. Choosing the quota a process
+ * is charged to is process_set_quota (sys_process.c); objects keep the
+ * quota they were charged to, so that changes only what it allocates
+ * afterwards.
  */
 #include <cairn/errors.h>
 #include <cairn/quota.h>
 #include <cairn/rights.h>
 
+#include "mm/usercopy.h"
 #include "obj/process.h"
 #include "obj/quota.h"
 #include "sys/syscall.h"
@@ -50,25 +52,4 @@ sys_quota_info(cairn_handle_t quota, uint64_t user_info)
     info.used = quota_used(quota_from(o));
     object_unref(o);
     return copy_to_user(user_info, &info, sizeof(info));
-}
-
-int64_t
-sys_process_set_quota(cairn_handle_t process, cairn_handle_t quota)
-{
-    struct process *self = process_current(), *p;
-    struct object *po, *qo;
-    int err;
-
-    err = handle_get(&self->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po, NULL);
-    if (err)
-        return err;
-    err = handle_get_owned(&self->handles, quota, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &qo, NULL);
-    if (err) {
-        object_unref(po);
-        return err;
-    }
-    p = process_from(po);
-    process_set_quota(p, quota_from(qo)); /* the quota's reference passes to p */
-    object_unref(po);
-    return 0;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The thread system calls: create a thread in a process, start it, end
- * the calling one, wait for one to end, set its priority (within its
- * process's bound, obj/process_info.c) and its TLS pointer; and the
- * futexes user-space locks sleep on (sched/futex.c). A thread handle names
+ * The thread calls: create a thread in a process, start it, pin it to a
+ * CPU, end the calling one, wait for one to end or watch for it, give up
+ * the CPU or sleep, set a thread's priority (within its process's bound,
+ * obj/process_info.c) and the caller's TLS pointer. A thread handle names
  * a user thread; kernel threads never get one.
  */
 #include <cairn/errors.h>
@@ -11,12 +11,27 @@
 #include <cairn/rights.h>
 
 #include "arch/x86_64/cpu.h"
+#include "mm/usercopy.h"
 #include "obj/notification.h"
 #include "obj/process.h"
 #include "obj/watch.h"
-#include "sched/futex.h"
 #include "sched/sched.h"
+#include "sched/waitq.h"
 #include "sys/syscall.h"
+
+int64_t
+sys_thread_yield(void)
+{
+    sched_yield();
+    return 0;
+}
+
+int64_t
+sys_thread_sleep(uint64_t ns)
+{
+    sched_sleep_ns(ns);
+    return 0;
+}
 
 int64_t
 sys_thread_create(cairn_handle_t process, uint64_t entry, uint64_t stack, uint64_t arg,
@@ -148,18 +163,6 @@ sys_thread_set_tls(uint64_t base)
     this_cpu()->fs_tid = t->id;
     irq_restore(irq);
     return 0;
-}
-
-int64_t
-sys_futex_wait(uint64_t addr, uint32_t expected, uint64_t timeout_ns)
-{
-    return futex_wait(addr, expected, waitq_deadline_after(timeout_ns));
-}
-
-int64_t
-sys_futex_wake(uint64_t addr, uint32_t count)
-{
-    return futex_wake(addr, count);
 }
 
 int64_t

@@ -35,6 +35,20 @@ syscall_frame_handle(const struct trap_frame *f)
     return (cairn_handle_t)f->rdi;
 }
 
+struct object;
+struct process;
+
+/* Helpers the handlers share. */
+
+/* Insert o into the caller's table with rights after charging bytes for
+ * it to the caller's process (0: it was charged when made); drops the
+ * caller's reference either way. The handle, or an error. sys_handle.c. */
+int64_t syscall_give_handle(struct object *o, uint64_t bytes, uint32_t rights);
+
+/* The process that the caller's handle h names, with MANAGE, referenced:
+ * process_unref when done. 0 or an error. sys_process.c. */
+int process_get_managed(cairn_handle_t h, struct process **out);
+
 #define SYSCALL_DECL_REGS(name, nargs, ...) \
     int64_t sys_##name(CAIRN_SYSCALL_PARAMS(nargs, __VA_ARGS__));
 #define SYSCALL_DECL_FRAME(name, nargs, ...) int64_t sys_##name(struct trap_frame *f);
