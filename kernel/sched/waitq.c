@@ -69,16 +69,14 @@ waitq_wait_for_locked(struct waitq *wq, const bool *done, uint64_t deadline)
     return 0;
 }
 
-uint64_t
-waitq_deadline_after(uint64_t timeout_ns)
-{
-    uint64_t now;
+/* waitq_deadline_after (waitq.h) passes UINT64_MAX through as "for ever". */
+_Static_assert(SCHED_FOREVER == UINT64_MAX, "SCHED_FOREVER is not UINT64_MAX");
 
-    /* 0 and "for ever" (CAIRN_WAIT_FOREVER is SCHED_FOREVER) need no
-     * clock read: the IPC and notification waits take this often. */
-    if (timeout_ns == 0 || timeout_ns == SCHED_FOREVER)
-        return timeout_ns;
-    now = clock_monotonic_ns();
+uint64_t
+waitq_deadline_from_now(uint64_t timeout_ns)
+{
+    uint64_t now = clock_monotonic_ns();
+
     return timeout_ns >= SCHED_FOREVER - now ? SCHED_FOREVER : now + timeout_ns;
 }
 
