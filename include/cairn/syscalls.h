@@ -96,7 +96,7 @@
       (uint64_t, badge)) /* -> new badged handle */                                                \
     X(37, handle_borrow, RESULT, REGS, 2, (cairn_handle_t, handle), (uint32_t, rights))            \
       /* -> new revocable handle */                                                                \
-    X(38, handle_revoke, RESULT, REGS, 1, (cairn_handle_t, handle)) /* a borrowed handle -> 0 */   \
+    X(38, handle_revoke, RESULT, REGS, 1, (cairn_handle_t, borrowed)) /* -> 0 */                   \
     X(39, quota_create, RESULT, REGS, 2, (cairn_handle_t, quota), (uint64_t, bytes))               \
       /* -> new quota split from it */                                                             \
     X(40, quota_info, RESULT, REGS, 2, (cairn_handle_t, quota),                                    \
