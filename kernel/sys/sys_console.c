@@ -21,7 +21,7 @@ sys_console_claim(cairn_handle_t console, uint64_t device)
     struct process *p = process_current();
     struct console_cap *claim;
     struct object *o;
-    int err, h;
+    int err;
 
     if (device != CAIRN_CONSOLE_SERIAL && device != CAIRN_CONSOLE_FRAMEBUFFER)
         return -CAIRN_EINVAL;
@@ -37,8 +37,6 @@ sys_console_claim(cairn_handle_t console, uint64_t device)
     err = console_cap_claim((uint32_t)device, &claim);
     if (err)
         return err;
-    err = process_charge(p, &claim->obj, sizeof(*claim));
-    h = err ? err : handle_insert(&p->handles, &claim->obj, CLAIM_RIGHTS);
-    object_unref(&claim->obj); /* on failure, this gives the device back */
-    return h;
+    /* On failure, dropping the claim gives the device back. */
+    return syscall_give_handle(&claim->obj, sizeof(*claim), CLAIM_RIGHTS);
 }

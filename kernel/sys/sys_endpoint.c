@@ -17,15 +17,8 @@ int64_t
 sys_endpoint_create(void)
 {
     struct endpoint *ep = endpoint_create();
-    int h;
 
     if (!ep)
         return -CAIRN_ENOMEM;
-    if (process_charge(process_current(), &ep->obj, sizeof(*ep)) < 0) {
-        object_unref(&ep->obj);
-        return -CAIRN_ENOMEM;
-    }
-    h = handle_insert(&process_current()->handles, &ep->obj, ENDPOINT_CREATOR_RIGHTS);
-    object_unref(&ep->obj);
-    return h;
+    return syscall_give_handle(&ep->obj, sizeof(*ep), ENDPOINT_CREATOR_RIGHTS);
 }

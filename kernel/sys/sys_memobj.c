@@ -33,7 +33,7 @@ sys_memobj_create(uint64_t size, uint64_t flags)
 {
     struct quota *q = process_quota_get(process_current());
     struct memobj *mo;
-    int err, h;
+    int err;
 
     /* The whole size is charged now, so a first touch never fails; or,
      * on request, page by page as the object is touched. */
@@ -47,9 +47,7 @@ sys_memobj_create(uint64_t size, uint64_t flags)
         quota_unref(q);
     if (err)
         return err;
-    h = handle_insert(&process_current()->handles, &mo->obj, MEMOBJ_CREATOR_RIGHTS);
-    object_unref(&mo->obj); /* the handle holds the object now (or nothing does) */
-    return h;
+    return syscall_give_handle(&mo->obj, 0, MEMOBJ_CREATOR_RIGHTS); /* charged when made */
 }
 
 static const uint64_t cache_pte[] = {

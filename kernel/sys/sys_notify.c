@@ -21,17 +21,10 @@ int64_t
 sys_notify_create(void)
 {
     struct notification *n = notification_create();
-    int h;
 
     if (!n)
         return -CAIRN_ENOMEM;
-    if (process_charge(process_current(), &n->obj, sizeof(*n)) < 0) {
-        object_unref(&n->obj);
-        return -CAIRN_ENOMEM;
-    }
-    h = handle_insert(&process_current()->handles, &n->obj, NOTIFY_CREATOR_RIGHTS);
-    object_unref(&n->obj);
-    return h;
+    return syscall_give_handle(&n->obj, sizeof(*n), NOTIFY_CREATOR_RIGHTS);
 }
 
 int64_t
