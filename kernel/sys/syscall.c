@@ -59,7 +59,9 @@ syscall_enosys(struct trap_frame *f)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 static const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT] = {
-    [0 ... CAIRN_SYSCALL_COUNT - 1] = syscall_enosys, CAIRN_SYSCALL_TABLE(SYSCALL_ENTRY)};
+    [0 ... CAIRN_SYSCALL_COUNT - 1] = syscall_enosys, /* numbers without a row */
+    CAIRN_SYSCALL_TABLE(SYSCALL_ENTRY)                /* the rows */
+};
 #pragma GCC diagnostic pop
 
 int syscall_dispatch(struct trap_frame *f);
