@@ -79,6 +79,11 @@ $(KSAN_FULL): KSAN_CFLAGS += -fsanitize=alignment,null,pointer-overflow
 # The runtime cannot check itself: a failed check there would call it again.
 $(BUILD)/san/kernel/core/ubsan.c.o: KSAN_CFLAGS += -fno-sanitize=undefined
 
+# The dispatch thunks of kernel/sys/syscall.c are tail calls: a jump to the
+# handler, with no frame of their own to return through (tools/check-thunks.sh
+# checks each kernel's listing for that).
+$(BUILD)/kernel/sys/syscall.c.o $(BUILD)/san/kernel/sys/syscall.c.o: KERNEL_CFLAGS += -foptimize-sibling-calls
+
 # The in-kernel tests start the test child in its roles (tests/child/child.h).
 $(BUILD)/kernel/test/%.c.o $(BUILD)/san/kernel/test/%.c.o: KERNEL_CFLAGS += -Itests
 
@@ -125,6 +130,7 @@ $(1)/cairn.elf: $(1)/kernel.pass1.elf $(1)/gen/ksyms.o
 	@nm -n --defined-only $$@ | awk '$$$$3 != "_ksyms_end" && $$$$3 != "_kernel_end" { print $$$$1, $$$$3 }' > $$@.syms2
 	@cmp -s $$@.syms1 $$@.syms2 || { echo "error: symbols moved between the two links" >&2; rm -f $$@; exit 1; }
 	$$(Q)objdump -d --no-show-raw-insn $$@ > $(1)/cairn.lst
+	$$(Q)sh tools/check-thunks.sh $(1)/cairn.lst || { rm -f $$@; exit 1; }
 	$$(Q)nm -n $$@ > $(1)/cairn.map
 endef
 $(eval $(call kernel_rules,$(BUILD),))

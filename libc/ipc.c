@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The IPC wrappers of <cairn/sys.h>. Messages use more registers than a
+ * The IPC wrappers of <cairn/sys.h>, the FRAME rows of the system call
+ * table, declared from it there. Messages use more registers than a
  * plain system call (include/cairn/ipc.h has the layout), so these are
- * written out here instead of going through cairn_syscallN: words 0-4 in
+ * written out here instead of made from the table: words 0-4 in
  * rsi, rdx, r10, r8, r9 both ways, the extension pointer in r12, the badge
  * back in rdi.
  */
@@ -45,7 +46,7 @@ ipc_syscall(long number, long *rdi_inout, uint64_t w[CAIRN_MSG_WORDS], long r12_
 }
 
 long
-cairn_ipc_call(long endpoint, struct cairn_msg *msg)
+cairn_ipc_call(cairn_handle_t endpoint, struct cairn_msg *msg)
 {
     long rdi = endpoint;
 
@@ -53,7 +54,7 @@ cairn_ipc_call(long endpoint, struct cairn_msg *msg)
 }
 
 long
-cairn_ipc_call_timed(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns)
+cairn_ipc_call_timed(cairn_handle_t endpoint, struct cairn_msg *msg, uint64_t timeout_ns)
 {
     long rdi = endpoint;
 
@@ -61,7 +62,7 @@ cairn_ipc_call_timed(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns)
 }
 
 long
-cairn_ipc_recv(long endpoint, struct cairn_msg *msg, uint64_t timeout_ns, uint64_t *badge)
+cairn_ipc_recv(cairn_handle_t endpoint, struct cairn_msg *msg, uint64_t timeout_ns, uint64_t *badge)
 {
     long rdi = endpoint, ret;
 
@@ -85,7 +86,7 @@ cairn_ipc_reply(struct cairn_msg *msg)
 }
 
 long
-cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge)
+cairn_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg, uint64_t *badge)
 {
     long rdi = endpoint, ret;
 
@@ -96,7 +97,7 @@ cairn_ipc_reply_recv(long endpoint, struct cairn_msg *msg, uint64_t *badge)
 }
 
 long
-cairn_ipc_reply_to(long reply, struct cairn_msg *msg)
+cairn_ipc_reply_to(cairn_handle_t reply, struct cairn_msg *msg)
 {
     long rdi = reply;
     uint64_t w[CAIRN_MSG_WORDS];

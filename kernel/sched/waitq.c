@@ -69,14 +69,14 @@ waitq_wait_for_locked(struct waitq *wq, const bool *done, uint64_t deadline)
     return 0;
 }
 
-uint64_t
-waitq_deadline_after(uint64_t timeout_ns)
-{
-    uint64_t now;
+/* waitq_deadline_after (waitq.h) passes UINT64_MAX through as "for ever". */
+_Static_assert(SCHED_FOREVER == UINT64_MAX, "SCHED_FOREVER is not UINT64_MAX");
 
-    if (timeout_ns == 0)
-        return 0;
-    now = clock_monotonic_ns();
+uint64_t
+waitq_deadline_from_now(uint64_t timeout_ns)
+{
+    uint64_t now = clock_monotonic_ns();
+
     return timeout_ns >= SCHED_FOREVER - now ? SCHED_FOREVER : now + timeout_ns;
 }
 

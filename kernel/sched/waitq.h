@@ -61,8 +61,18 @@ int waitq_wait_locked(struct waitq *wq, uint64_t deadline);
 int waitq_wait_for_locked(struct waitq *wq, const bool *done, uint64_t deadline);
 
 /* The deadline timeout_ns from now (0 stays 0, "do not wait"; one that
- * would overflow is SCHED_FOREVER). */
-uint64_t waitq_deadline_after(uint64_t timeout_ns);
+ * would overflow, or UINT64_MAX (SCHED_FOREVER, CAIRN_WAIT_FOREVER)
+ * itself, is SCHED_FOREVER). Inline, since IPC and notification waits for
+ * ever take it on their fast paths and those two need no clock read. */
+uint64_t waitq_deadline_from_now(uint64_t timeout_ns);
+
+static inline uint64_t
+waitq_deadline_after(uint64_t timeout_ns)
+{
+    if (timeout_ns == 0 || timeout_ns == UINT64_MAX)
+        return timeout_ns;
+    return waitq_deadline_from_now(timeout_ns);
+}
 
 /* Wake the oldest waiter / all waiters; the caller holds wq->lock.
  * Returns the number woken. */

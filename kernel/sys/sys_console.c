@@ -1,73 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
- * The console calls: reading the kernel log and claiming a console device
- * (docs/syscalls.md, "The kernel log and the console"; include/cairn/
- * console.h). Neither blocks.
+ * The console call: claim a console device for a user-space driver, so
+ * that the kernel stops writing to it (docs/syscalls.md, "The kernel log
+ * and the console"; include/cairn/console.h). It does not block.
  */
 #include <cairn/console.h>
 #include <cairn/errors.h>
 #include <cairn/rights.h>
 
-#include "console/console.h"
-#include "mm/usercopy.h"
 #include "obj/console_cap.h"
 #include "obj/process.h"
 #include "sys/syscall.h"
 
 #define CLAIM_RIGHTS (CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
-/*
- * klog_read(console, seq, buf, len): records from seq on, whole, as many
- * as fit in len bytes; the bytes stored. One record at a time is copied
- * out of the ring under the console lock and then to the user with no
- * lock held; reading changes nothing, so a fault on buf (-CAIRN_EFAULT)
- * costs nothing but the call. A call stores
- * at most CAIRN_KLOG_RING_SIZE bytes, so writers that never stop cannot
- * keep it in the kernel.
- */
-int64_t
-sys_klog_read(struct trap_frame *f)
-{
-    uint64_t seq = f->rsi, buf = f->rdx, len = f->r10, done = 0;
-    _Alignas(8) uint8_t rec[CAIRN_KLOG_READ_MIN];
-    struct object *o;
-    int err;
-
-    if (len < CAIRN_KLOG_READ_MIN)
-        return -CAIRN_EINVAL;
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_CONSOLE,
-                     CAIRN_RIGHT_READ, &o, NULL);
-    if (err)
-        return err;
-    object_unref(o); /* the ring is the kernel's: nothing of the object is used */
-    if (seq > console_log_next_seq())
-        return -CAIRN_ERANGE;
-    while (done < len && done < CAIRN_KLOG_RING_SIZE) {
-        size_t n = console_log_copy(seq, rec);
-        const struct cairn_klog_record *r = (const void *)rec;
-
-        if (n == 0 || n > len - done)
-            break;
-        if (copy_to_user(buf + done, rec, n) < 0)
-            return -CAIRN_EFAULT;
-        done += n;
-        seq = r->seq + 1;
-    }
-    return (int64_t)done;
-}
-
 /* console_claim(console, device): a claim handle, or an error. */
 int64_t
-sys_console_claim(struct trap_frame *f)
+sys_console_claim(cairn_handle_t console, uint64_t device)
 {
     struct process *p = process_current();
     struct console_cap *claim;
     struct object *o;
-    int err, h;
+    int err;
 
-    if (f->rsi != CAIRN_CONSOLE_SERIAL && f->rsi != CAIRN_CONSOLE_FRAMEBUFFER)
+    if (device != CAIRN_CONSOLE_SERIAL && device != CAIRN_CONSOLE_FRAMEBUFFER)
         return -CAIRN_EINVAL;
-    err = handle_get(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_CONSOLE, CAIRN_RIGHT_MANAGE, &o, NULL);
+    err = handle_get(&p->handles, console, CAIRN_OBJ_CONSOLE, CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
     /* Only the root claims: a claim handle stands for one device, not the console. */
@@ -76,11 +34,9 @@ sys_console_claim(struct trap_frame *f)
     object_unref(o);
     if (err)
         return err;
-    err = console_cap_claim((uint32_t)f->rsi, &claim);
+    err = console_cap_claim((uint32_t)device, &claim);
     if (err)
         return err;
-    err = process_charge(p, &claim->obj, sizeof(*claim));
-    h = err ? err : handle_insert(&p->handles, &claim->obj, CLAIM_RIGHTS);
-    object_unref(&claim->obj); /* on failure, this gives the device back */
-    return h;
+    /* On failure, dropping the claim gives the device back. */
+    return syscall_give_handle(&claim->obj, sizeof(*claim), CLAIM_RIGHTS);
 }

@@ -19,7 +19,7 @@
  * handles are checked before anything changes.
  */
 int64_t
-sys_fault_set_handler(struct trap_frame *f)
+sys_fault_set_handler(cairn_handle_t target_handle, cairn_handle_t endpoint)
 {
     struct handle_table *table = &process_current()->handles;
     struct endpoint *ep = NULL;
@@ -28,19 +28,19 @@ sys_fault_set_handler(struct trap_frame *f)
     uint32_t type;
     int err;
 
-    err = handle_get(table, (int32_t)f->rdi, CAIRN_OBJ_NONE, 0, &target, NULL);
+    err = handle_get(table, target_handle, CAIRN_OBJ_NONE, 0, &target, NULL);
     if (err)
         return err;
     type = target->type;
     object_unref(target);
     if (type != CAIRN_OBJ_PROCESS && type != CAIRN_OBJ_THREAD)
         return -CAIRN_EWRONGTYPE;
-    err = handle_get(table, (int32_t)f->rdi, type, CAIRN_RIGHT_MANAGE, &target, NULL);
+    err = handle_get(table, target_handle, type, CAIRN_RIGHT_MANAGE, &target, NULL);
     if (err)
         return err;
-    if ((int32_t)f->rsi != CAIRN_HANDLE_INVALID) {
-        err = handle_get_badged(table, (int32_t)f->rsi, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL, &o,
-                                NULL, &badge);
+    if (endpoint != CAIRN_HANDLE_INVALID) {
+        err = handle_get_badged(table, endpoint, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL, &o, NULL,
+                                &badge);
         if (err) {
             object_unref(target);
             return err;

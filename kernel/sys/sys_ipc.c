@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The IPC system calls: notifications and endpoints. The register
- * layout of a message is in include/cairn/ipc.h.
+ * The IPC system calls: messages through endpoints (call, receive, reply)
+ * and deferred replies (reply objects). The register layout of a message
+ * is in include/cairn/ipc.h; these are the FRAME rows of the system call
+ * table, whose handlers read the trap frame (sys/syscall.h), all but
+ * ipc_reply_save.
  *
  * A message travels in three steps. The sender's handler loads it into its
  * thread's ipc.msg (ipc_msg_load: words from registers; where its bytes
@@ -12,9 +15,6 @@
  * stores the rest (ipc_msg_store: words to registers, handles to its
  * table, counts to its extension). A message of words alone is never
  * copied through memory at all.
- *
- * Also here: binding a notification to a thread (so that its receives end
- * for the notification's bits too) and deferred replies (reply objects).
  */
 #include <cairn/errors.h>
 #include <cairn/ipc.h>
@@ -24,118 +24,14 @@
 #include "common/string.h"
 #include "mm/kmalloc.h"
 #include "obj/endpoint.h"
-#include "obj/notification.h"
 #include "obj/process.h"
 #include "obj/reply.h"
 #include "sched/sched.h"
+#include "sched/waitq.h"
 #include "sys/syscall.h"
-#include "time/clock.h"
 
-/* The deadline for a relative time-out: 0 stays "do not wait". */
-static uint64_t
-deadline_after(uint64_t timeout_ns)
-{
-    uint64_t now;
-
-    if (timeout_ns == 0 || timeout_ns == CAIRN_WAIT_FOREVER)
-        return timeout_ns == 0 ? 0 : SCHED_FOREVER;
-    now = clock_monotonic_ns();
-    return timeout_ns > SCHED_FOREVER - 1 - now ? SCHED_FOREVER : now + timeout_ns;
-}
-
-/* --- notifications --- */
-
-#define NOTIFY_CREATOR_RIGHTS \
-    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
-
-int64_t
-sys_notify_create(struct trap_frame *f)
-{
-    struct notification *n = notification_create();
-    int h;
-
-    (void)f;
-    if (!n)
-        return -CAIRN_ENOMEM;
-    if (process_charge(process_current(), &n->obj, sizeof(*n)) < 0) {
-        object_unref(&n->obj);
-        return -CAIRN_ENOMEM;
-    }
-    h = handle_insert(&process_current()->handles, &n->obj, NOTIFY_CREATOR_RIGHTS);
-    object_unref(&n->obj);
-    return h;
-}
-
-int64_t
-sys_notify_signal(struct trap_frame *f)
-{
-    struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
-                         CAIRN_RIGHT_SIGNAL, &o, NULL);
-
-    if (err)
-        return err;
-    notification_signal(notification_from(o), f->rsi);
-    object_unref(o);
-    return 0;
-}
-
-int64_t
-sys_notify_wait(struct trap_frame *f)
-{
-    struct object *o;
-    uint64_t bits = 0;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
-                         CAIRN_RIGHT_WAIT, &o, NULL);
-
-    if (err)
-        return err;
-    /* Check the result pointer first: taken bits must not be lost. */
-    if (f->rdx && copy_to_user(f->rdx, &bits, sizeof(bits)) < 0) {
-        object_unref(o);
-        return -CAIRN_EFAULT;
-    }
-    err = notification_wait(notification_from(o), deadline_after(f->rsi), &bits);
-    object_unref(o);
-    if (err)
-        return err;
-    if (f->rdx && copy_to_user(f->rdx, &bits, sizeof(bits)) < 0)
-        return -CAIRN_EFAULT;
-    return 0;
-}
-
-/* Binding takes WAIT: the bound thread receives the bits. */
-int64_t
-sys_notify_bind(struct trap_frame *f)
-{
-    struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
-                         CAIRN_RIGHT_WAIT, &o, NULL);
-
-    if (err)
-        return err;
-    err = notification_bind(notification_from(o));
-    object_unref(o);
-    return err;
-}
-
-/* -1: whichever notification is bound (its handles may all be gone). */
-int64_t
-sys_notify_unbind(struct trap_frame *f)
-{
-    struct object *o;
-    int err;
-
-    if ((int32_t)f->rdi == CAIRN_HANDLE_INVALID)
-        return notification_unbind(NULL);
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_NOTIFICATION,
-                     CAIRN_RIGHT_WAIT, &o, NULL);
-    if (err)
-        return err;
-    err = notification_unbind(notification_from(o));
-    object_unref(o);
-    return err;
-}
+/* A relative time-out of CAIRN_WAIT_FOREVER is no deadline at all. */
+_Static_assert(CAIRN_WAIT_FOREVER == SCHED_FOREVER, "the two ways of saying for ever differ");
 
 /* --- messages --- */
 
@@ -315,29 +211,6 @@ ipc_fail(struct trap_frame *f, int64_t err, bool badge)
     return err;
 }
 
-/* --- endpoints --- */
-
-#define ENDPOINT_CREATOR_RIGHTS \
-    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
-
-int64_t
-sys_endpoint_create(struct trap_frame *f)
-{
-    struct endpoint *ep = endpoint_create();
-    int h;
-
-    (void)f;
-    if (!ep)
-        return -CAIRN_ENOMEM;
-    if (process_charge(process_current(), &ep->obj, sizeof(*ep)) < 0) {
-        object_unref(&ep->obj);
-        return -CAIRN_ENOMEM;
-    }
-    h = handle_insert(&process_current()->handles, &ep->obj, ENDPOINT_CREATOR_RIGHTS);
-    object_unref(&ep->obj);
-    return h;
-}
-
 /*
  * The fast path of call or (reply_recv true) reply_recv (obj/endpoint.h):
  * no extension, and a handle the fast lookup accepts. Returns false,
@@ -356,7 +229,7 @@ ipc_fast(struct trap_frame *f, int64_t *ret, bool reply_recv)
     if (reply_recv && !me->ipc.caller)
         return false; /* nothing to reply to: the general path receives */
     irq_disable();
-    o = handle_get_fast(&me->process->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+    o = handle_get_fast(&me->process->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
                         reply_recv ? CAIRN_RIGHT_WAIT : CAIRN_RIGHT_SIGNAL, &badge);
     if (!o) {
         irq_enable();
@@ -389,8 +262,8 @@ ipc_call_general(struct trap_frame *f, uint64_t deadline)
     uint64_t badge;
     int err;
 
-    err = handle_get_badged(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
-                            CAIRN_RIGHT_SIGNAL, &o, NULL, &badge);
+    err = handle_get_badged(&process_current()->handles, syscall_frame_handle(f),
+                            CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL, &o, NULL, &badge);
     if (err)
         return ipc_fail(f, err, false);
     err = ipc_ext_read(f, &ext);
@@ -420,7 +293,7 @@ sys_ipc_call(struct trap_frame *f)
 int64_t
 sys_ipc_call_timed(struct trap_frame *f)
 {
-    return ipc_call_general(f, deadline_after(f->r13));
+    return ipc_call_general(f, waitq_deadline_after(f->r13));
 }
 
 /* The receive half shared by recv and reply_recv. */
@@ -444,7 +317,7 @@ sys_ipc_recv(struct trap_frame *f)
     struct object *o;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+    err = handle_get(&process_current()->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
                      CAIRN_RIGHT_WAIT, &o, NULL);
     if (err)
         return ipc_fail(f, err, true);
@@ -453,7 +326,7 @@ sys_ipc_recv(struct trap_frame *f)
         object_unref(o);
         return ipc_fail(f, err, true);
     }
-    return ipc_receive(f, o, &ext, deadline_after(f->rsi), false);
+    return ipc_receive(f, o, &ext, waitq_deadline_after(f->rsi), false);
 }
 
 int64_t
@@ -480,7 +353,7 @@ ipc_reply_recv_general(struct trap_frame *f)
     struct object *o;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_ENDPOINT,
+    err = handle_get(&process_current()->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
                      CAIRN_RIGHT_WAIT, &o, NULL);
     if (!err) {
         err = ipc_ext_read(f, &ext);
@@ -510,12 +383,11 @@ sys_ipc_reply_recv(struct trap_frame *f)
 #define REPLY_CREATOR_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER)
 
 int64_t
-sys_ipc_reply_save(struct trap_frame *f)
+sys_ipc_reply_save(void)
 {
     struct reply *r;
     int err, h;
 
-    (void)f;
     err = reply_create(&r);
     if (err)
         return err;
@@ -536,7 +408,7 @@ sys_ipc_reply_to(struct trap_frame *f)
     struct reply *r;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_REPLY,
+    err = handle_get(&process_current()->handles, syscall_frame_handle(f), CAIRN_OBJ_REPLY,
                      CAIRN_RIGHT_SIGNAL, &o, NULL);
     if (err)
         return err;

@@ -1,49 +1,30 @@
 // SPDX-License-Identifier: MIT
 /*
- * The system calls that build and end processes from user space: an empty
- * process, mappings into it, handles given to it, killing it, its name,
- * what it reports about itself and the bound on its threads' priorities
- * (obj/process_info.c), and the diagnostic counters that leak tests read.
- * Threads are sys_thread.c.
+ * The process calls: spawn one from an ELF image, or create an empty one
+ * to build from user space (sys_vm.c maps into it, sys_handle.c installs
+ * handles in it); wait for one, watch for its end, kill it, end the
+ * caller's own; its quota, name and what it reports about itself, and the
+ * bound on its threads' priorities (obj/process_info.c). Threads are
+ * sys_thread.c.
  *
  * Every handler validates all handles, rights and arguments before it
- * changes anything. A call on another process's address space holds a use
- * count on it (process_vspace_get), so that the process cannot be torn
- * down under the call; a process that has ended answers -CAIRN_ECLOSED.
+ * changes anything.
  */
-#include <cairn/debug.h>
 #include <cairn/errors.h>
 #include <cairn/process.h>
 #include <cairn/rights.h>
-#include <cairn/vm.h>
 
-#include "arch/x86_64/percpu.h"
-#include "mm/frame.h"
-#include "mm/kmalloc.h"
+#include "arch/x86_64/layout.h"
+#include "mm/usercopy.h"
 #include "obj/memobj.h"
 #include "obj/notification.h"
 #include "obj/process.h"
+#include "obj/quota.h"
 #include "obj/watch.h"
 #include "sys/syscall.h"
 
-int64_t
-sys_process_create(struct trap_frame *f)
-{
-    struct process *p;
-    int err, h;
-
-    (void)f;
-    err = process_create("child", &p);
-    if (err)
-        return err;
-    h = handle_insert(&process_current()->handles, &p->obj, PROCESS_CREATOR_RIGHTS);
-    process_unref(p); /* the handle holds it now (or nothing does, and it goes) */
-    return h;
-}
-
-/* The process that handle h names, with MANAGE. */
-static int
-process_get_managed(int32_t h, struct process **out)
+int
+process_get_managed(cairn_handle_t h, struct process **out)
 {
     struct object *o;
     int err =
@@ -55,62 +36,76 @@ process_get_managed(int32_t h, struct process **out)
 }
 
 int64_t
-sys_vm_map_into(struct trap_frame *f)
+sys_process_exit(int64_t status)
 {
-    uint64_t offset = f->rdx, size = f->r10, va = f->r8, prot_flags = f->r9;
-    uint32_t prot = prot_flags & 0xff, flags = (prot_flags >> 8) & 0xff, rights, max_prot;
-    struct process *p;
+    process_exit(status);
+}
+
+/* --- processes --- */
+
+int64_t
+sys_process_spawn(cairn_handle_t memobj, uint64_t size, uint64_t arg)
+{
+    struct process *self = process_current(), *child;
     struct object *o;
+    int err, h;
+
+    err = handle_get(&self->handles, memobj, CAIRN_OBJ_MEMOBJ, CAIRN_RIGHT_READ, &o, NULL);
+    if (err)
+        return err;
+    /* size 0: the whole object (an image padded to whole pages is fine). */
+    err = process_spawn_memobj("child", memobj_from(o),
+                               size ? size : memobj_from(o)->npages * PAGE_SIZE, arg, &child);
+    object_unref(o);
+    if (err)
+        return err;
+    h = handle_insert(&self->handles, &child->obj, PROCESS_CREATOR_RIGHTS);
+    if (h < 0) {
+        process_discard(child);
+        return h;
+    }
+    process_start(child);
+    process_unref(child); /* the handle and the thread hold it now */
+    return h;
+}
+
+int64_t
+sys_process_wait(cairn_handle_t process, uint64_t timeout_ns, uint64_t user_status)
+{
+    struct process *self = process_current();
+    struct object *o;
+    int64_t status;
     int err;
 
-    if ((prot_flags >> 16) || (flags & ~CAIRN_MAP_FIXED))
-        return -CAIRN_EINVAL;
-    err = process_get_managed((int32_t)f->rdi, &p);
+    err = handle_get(&self->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &o, NULL);
     if (err)
         return err;
-    err = handle_get(&process_current()->handles, (int32_t)f->rsi, CAIRN_OBJ_MEMOBJ,
-                     CAIRN_RIGHT_MAP, &o, &rights);
-    if (err)
-        goto out_process;
-    max_prot = (rights & CAIRN_RIGHT_READ ? CAIRN_PROT_READ : 0) |
-               (rights & CAIRN_RIGHT_WRITE ? CAIRN_PROT_WRITE : 0) |
-               (rights & CAIRN_RIGHT_EXEC ? CAIRN_PROT_EXEC : 0);
-    if (!process_vspace_get(p)) {
-        err = -CAIRN_ECLOSED;
-    } else {
-        err = vspace_map(&p->vs, memobj_from(o), offset, size, &va, flags & CAIRN_MAP_FIXED, prot,
-                         max_prot);
-        process_vspace_put(p);
-    }
+    err = process_wait(process_from(o), timeout_ns, &status);
     object_unref(o);
-out_process:
-    process_unref(p);
-    return err ? err : (int64_t)va;
-}
-
-int64_t
-sys_vm_unmap_into(struct trap_frame *f)
-{
-    struct process *p;
-    int err = process_get_managed((int32_t)f->rdi, &p);
-
     if (err)
         return err;
-    if (!process_vspace_get(p)) {
-        err = -CAIRN_ECLOSED;
-    } else {
-        err = vspace_unmap(&p->vs, f->rsi, f->rdx);
-        process_vspace_put(p);
-    }
-    process_unref(p);
-    return err;
+    return user_status ? copy_to_user(user_status, &status, sizeof(status)) : 0;
 }
 
 int64_t
-sys_process_kill(struct trap_frame *f)
+sys_process_create(void)
 {
     struct process *p;
-    int err = process_get_managed((int32_t)f->rdi, &p);
+    int err, h;
+
+    err = process_create("child", &p);
+    if (err)
+        return err;
+    h = handle_insert(&process_current()->handles, &p->obj, PROCESS_CREATOR_RIGHTS);
+    process_unref(p); /* the handle holds it now (or nothing does, and it goes) */
+    return h;
+}
+
+int64_t
+sys_process_kill(cairn_handle_t process)
+{
+    struct process *p;
+    int err = process_get_managed(process, &p);
 
     if (err)
         return err;
@@ -121,63 +116,20 @@ sys_process_kill(struct trap_frame *f)
     return 0;
 }
 
-int64_t
-sys_handle_install(struct trap_frame *f)
-{
-    struct process *p;
-    struct handle_entry e;
-    bool closed;
-    int err, h;
-
-    err = process_get_managed((int32_t)f->rdi, &p);
-    if (err)
-        return err;
-    /* A copy: the caller keeps its handle, so it needs DUPLICATE as well
-     * as TRANSFER, as for a copy over IPC; the rights only shrink. */
-    err = handle_copy_out(&process_current()->handles, (int32_t)f->rsi, (uint32_t)f->rdx, &e);
-    if (err) {
-        process_unref(p);
-        return err;
-    }
-    closed = __atomic_load_n(&p->dying, __ATOMIC_ACQUIRE);
-    h = closed ? -CAIRN_ECLOSED : handle_insert_entry(&p->handles, &e);
-    /* A table emptied by teardown refuses everything; say why. */
-    if (h == -CAIRN_ENOMEM && __atomic_load_n(&p->dying, __ATOMIC_ACQUIRE))
-        h = -CAIRN_ECLOSED;
-    handle_entry_drop(&e);
-    process_unref(p);
-    return h;
-}
-
-int64_t
-sys_debug_stats(struct trap_frame *f)
-{
-    struct cairn_debug_stats s = {0};
-
-    kmalloc_shrink(); /* cached empty heap pages are not in use */
-    s.free_frames = frame_free_count();
-    s.total_frames = frame_total_count();
-    s.live_threads = thread_live_count();
-    s.cpu_count = cpu_count;
-    for (uint32_t type = 0; type < CAIRN_OBJ_COUNT && type < CAIRN_DEBUG_OBJ_TYPES; type++)
-        s.live_objects[type] = object_live_count(type);
-    return copy_to_user(f->rdi, &s, sizeof(s));
-}
-
 /* Watching takes WAIT on the process, as process_wait does, and SIGNAL on
  * the notification. */
 int64_t
-sys_process_watch(struct trap_frame *f)
+sys_process_watch(cairn_handle_t process, cairn_handle_t notification, uint64_t bits)
 {
     struct handle_table *t = &process_current()->handles;
     struct object *p, *n;
-    int err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &p, NULL);
+    int err = handle_get(t, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_WAIT, &p, NULL);
 
     if (err)
         return err;
-    err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
+    err = handle_get(t, notification, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
     if (!err) {
-        err = watch_add(&process_from(p)->watches, notification_from(n), f->rdx);
+        err = watch_add(&process_from(p)->watches, notification_from(n), bits);
         object_unref(n);
     }
     object_unref(p);
@@ -185,34 +137,54 @@ sys_process_watch(struct trap_frame *f)
 }
 
 int64_t
-sys_process_info(struct trap_frame *f)
+sys_process_set_quota(cairn_handle_t process, cairn_handle_t quota)
+{
+    struct process *self = process_current(), *p;
+    struct object *po, *qo;
+    int err;
+
+    err = handle_get(&self->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po, NULL);
+    if (err)
+        return err;
+    err = handle_get_owned(&self->handles, quota, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &qo, NULL);
+    if (err) {
+        object_unref(po);
+        return err;
+    }
+    p = process_from(po);
+    process_set_quota(p, quota_from(qo)); /* the quota's reference passes to p */
+    object_unref(po);
+    return 0;
+}
+
+int64_t
+sys_process_info(cairn_handle_t process, uint64_t user_info)
 {
     struct cairn_process_info info;
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS,
-                         CAIRN_RIGHT_READ, &o, NULL);
+    int err = handle_get(&process_current()->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_READ,
+                         &o, NULL);
 
     if (err)
         return err;
     process_get_info(process_from(o), &info);
     object_unref(o);
-    return copy_to_user(f->rsi, &info, sizeof(info));
+    return copy_to_user(user_info, &info, sizeof(info));
 }
 
 int64_t
-sys_process_set_name(struct trap_frame *f)
+sys_process_set_name(cairn_handle_t process, uint64_t user_name, uint64_t len)
 {
     char name[PROCESS_NAME_MAX];
-    uint64_t len = f->rdx;
     struct process *p;
     int err;
 
     if (len == 0 || len >= PROCESS_NAME_MAX)
         return -CAIRN_EINVAL;
-    err = process_get_managed((int32_t)f->rdi, &p);
+    err = process_get_managed(process, &p);
     if (err)
         return err;
-    err = copy_from_user(name, f->rsi, len);
+    err = copy_from_user(name, user_name, len);
     /* Names reach the kernel log: printable ASCII only, so none can
      * forge a line or a terminal escape. */
     for (uint64_t i = 0; !err && i < len; i++) {
@@ -226,11 +198,10 @@ sys_process_set_name(struct trap_frame *f)
 }
 
 int64_t
-sys_process_max_prio(struct trap_frame *f)
+sys_process_max_prio(cairn_handle_t process, uint64_t max)
 {
-    uint64_t max = f->rsi;
     struct process *p;
-    int err = process_get_managed((int32_t)f->rdi, &p);
+    int err = process_get_managed(process, &p);
 
     if (err)
         return err;

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * The quota calls: split a quota, read one, and choose the quota a process
- * is charged to. Objects keep the quota they were charged to, so moving a
- * process to another quota changes only what it allocates afterwards.
+ * The quota calls: split a quota, read one. Choosing the quota a process
+ * is charged to is process_set_quota (sys_process.c); objects keep the
+ * quota they were charged to, so that changes only what it allocates
+ * afterwards.
  */
 #include <cairn/errors.h>
 #include <cairn/quota.h>
 #include <cairn/rights.h>
 
+#include "mm/usercopy.h"
 #include "obj/process.h"
 #include "obj/quota.h"
 #include "sys/syscall.h"
@@ -16,18 +18,17 @@
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 int64_t
-sys_quota_create(struct trap_frame *f)
+sys_quota_create(cairn_handle_t quota, uint64_t bytes)
 {
     struct process *p = process_current();
     struct quota *child;
     struct object *o;
     int err, h;
 
-    err = handle_get_owned(&p->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &o,
-                           NULL);
+    err = handle_get_owned(&p->handles, quota, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
-    err = quota_split(quota_from(o), f->rsi, &child);
+    err = quota_split(quota_from(o), bytes, &child);
     object_unref(o);
     if (err)
         return err;
@@ -37,41 +38,18 @@ sys_quota_create(struct trap_frame *f)
 }
 
 int64_t
-sys_quota_info(struct trap_frame *f)
+sys_quota_info(cairn_handle_t quota, uint64_t user_info)
 {
     struct cairn_quota_info info;
     struct object *o;
     int err;
 
-    err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_QUOTA,
-                     CAIRN_RIGHT_READ, &o, NULL);
+    err =
+        handle_get(&process_current()->handles, quota, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_READ, &o, NULL);
     if (err)
         return err;
     info.limit = quota_from(o)->limit;
     info.used = quota_used(quota_from(o));
     object_unref(o);
-    return copy_to_user(f->rsi, &info, sizeof(info));
-}
-
-int64_t
-sys_process_set_quota(struct trap_frame *f)
-{
-    struct process *self = process_current(), *p;
-    struct object *po, *qo;
-    int err;
-
-    err = handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &po,
-                     NULL);
-    if (err)
-        return err;
-    err = handle_get_owned(&self->handles, (int32_t)f->rsi, CAIRN_OBJ_QUOTA, CAIRN_RIGHT_MANAGE,
-                           &qo, NULL);
-    if (err) {
-        object_unref(po);
-        return err;
-    }
-    p = process_from(po);
-    process_set_quota(p, quota_from(qo)); /* the quota's reference passes to p */
-    object_unref(po);
-    return 0;
+    return copy_to_user(user_info, &info, sizeof(info));
 }

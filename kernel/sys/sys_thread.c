@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The thread system calls: create a thread in a process, start it, end
- * the calling one, wait for one to end, set its priority (within its
- * process's bound, obj/process_info.c) and its TLS pointer; and the
- * futexes user-space locks sleep on (sched/futex.c). A thread handle names
+ * The thread calls: create a thread in a process, start it, pin it to a
+ * CPU, end the calling one, wait for one to end or watch for it, give up
+ * the CPU or sleep, set a thread's priority (within its process's bound,
+ * obj/process_info.c) and the caller's TLS pointer. A thread handle names
  * a user thread; kernel threads never get one.
  */
 #include <cairn/errors.h>
@@ -11,24 +11,38 @@
 #include <cairn/rights.h>
 
 #include "arch/x86_64/cpu.h"
+#include "mm/usercopy.h"
 #include "obj/notification.h"
 #include "obj/process.h"
 #include "obj/watch.h"
-#include "sched/futex.h"
 #include "sched/sched.h"
+#include "sched/waitq.h"
 #include "sys/syscall.h"
 
 int64_t
-sys_thread_create(struct trap_frame *f)
+sys_thread_yield(void)
 {
-    uint64_t entry = f->rsi, stack = f->rdx, arg = f->r10, priority = f->r8;
+    sched_yield();
+    return 0;
+}
+
+int64_t
+sys_thread_sleep(uint64_t ns)
+{
+    sched_sleep_ns(ns);
+    return 0;
+}
+
+int64_t
+sys_thread_create(cairn_handle_t process, uint64_t entry, uint64_t stack, uint64_t arg,
+                  uint64_t priority)
+{
     struct process *self = process_current(), *p;
     struct thread *t;
     struct object *o;
     int err, h;
 
-    err = handle_get(&self->handles, (int32_t)f->rdi, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &o,
-                     NULL);
+    err = handle_get(&self->handles, process, CAIRN_OBJ_PROCESS, CAIRN_RIGHT_MANAGE, &o, NULL);
     if (err)
         return err;
     p = process_from(o);
@@ -61,11 +75,11 @@ out:
 }
 
 int64_t
-sys_thread_start(struct trap_frame *f)
+sys_thread_start(cairn_handle_t thread)
 {
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_THREAD,
-                         CAIRN_RIGHT_MANAGE, &o, NULL);
+    int err = handle_get(&process_current()->handles, thread, CAIRN_OBJ_THREAD, CAIRN_RIGHT_MANAGE,
+                         &o, NULL);
 
     if (err)
         return err;
@@ -75,38 +89,38 @@ sys_thread_start(struct trap_frame *f)
 }
 
 int64_t
-sys_thread_exit(struct trap_frame *f)
+sys_thread_exit(int64_t status)
 {
-    process_thread_exit((int64_t)f->rdi);
+    process_thread_exit(status);
 }
 
 int64_t
-sys_thread_wait(struct trap_frame *f)
+sys_thread_wait(cairn_handle_t thread, uint64_t timeout_ns, uint64_t user_status)
 {
     struct object *o;
     int64_t status;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_THREAD,
-                         CAIRN_RIGHT_WAIT, &o, NULL);
+    int err = handle_get(&process_current()->handles, thread, CAIRN_OBJ_THREAD, CAIRN_RIGHT_WAIT,
+                         &o, NULL);
 
     if (err)
         return err;
-    err = thread_wait(thread_from(o), waitq_deadline_after(f->rsi), &status);
+    err = thread_wait(thread_from(o), waitq_deadline_after(timeout_ns), &status);
     object_unref(o);
     if (err)
         return err;
-    return f->rdx ? copy_to_user(f->rdx, &status, sizeof(status)) : 0;
+    return user_status ? copy_to_user(user_status, &status, sizeof(status)) : 0;
 }
 
 int64_t
-sys_thread_set_cpu(struct trap_frame *f)
+sys_thread_set_cpu(cairn_handle_t thread, int32_t cpu)
 {
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_THREAD,
-                         CAIRN_RIGHT_MANAGE, &o, NULL);
+    int err = handle_get(&process_current()->handles, thread, CAIRN_OBJ_THREAD, CAIRN_RIGHT_MANAGE,
+                         &o, NULL);
 
     if (err)
         return err;
-    err = sched_set_pin(thread_from(o), (int)(int64_t)f->rsi);
+    err = sched_set_pin(thread_from(o), cpu);
     object_unref(o);
     return err;
 }
@@ -115,17 +129,17 @@ sys_thread_set_cpu(struct trap_frame *f)
  * thread_wait needs, and SIGNAL on the notification. Kernel threads have
  * no handles, so every thread found here is a user thread. */
 int64_t
-sys_thread_watch(struct trap_frame *f)
+sys_thread_watch(cairn_handle_t thread, cairn_handle_t notification, uint64_t bits)
 {
     struct handle_table *t = &process_current()->handles;
     struct object *th, *n;
-    int err = handle_get(t, (int32_t)f->rdi, CAIRN_OBJ_THREAD, CAIRN_RIGHT_WAIT, &th, NULL);
+    int err = handle_get(t, thread, CAIRN_OBJ_THREAD, CAIRN_RIGHT_WAIT, &th, NULL);
 
     if (err)
         return err;
-    err = handle_get(t, (int32_t)f->rsi, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
+    err = handle_get(t, notification, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_SIGNAL, &n, NULL);
     if (!err) {
-        err = watch_add(&thread_from(th)->watches, notification_from(n), f->rdx);
+        err = watch_add(&thread_from(th)->watches, notification_from(n), bits);
         object_unref(n);
     }
     object_unref(th);
@@ -133,10 +147,9 @@ sys_thread_watch(struct trap_frame *f)
 }
 
 int64_t
-sys_thread_set_tls(struct trap_frame *f)
+sys_thread_set_tls(uint64_t base)
 {
     struct thread *t = sched_current();
-    uint64_t base = f->rdi;
     bool irq;
 
     /* wrmsr of a non-canonical base faults in ring 0; a kernel-half one
@@ -153,25 +166,12 @@ sys_thread_set_tls(struct trap_frame *f)
 }
 
 int64_t
-sys_futex_wait(struct trap_frame *f)
+sys_thread_set_prio(cairn_handle_t thread, uint64_t prio)
 {
-    return futex_wait(f->rdi, (uint32_t)f->rsi, waitq_deadline_after(f->rdx));
-}
-
-int64_t
-sys_futex_wake(struct trap_frame *f)
-{
-    return futex_wake(f->rdi, (uint32_t)f->rsi);
-}
-
-int64_t
-sys_thread_set_prio(struct trap_frame *f)
-{
-    uint64_t prio = f->rsi;
     struct thread *t;
     struct object *o;
-    int err = handle_get(&process_current()->handles, (int32_t)f->rdi, CAIRN_OBJ_THREAD,
-                         CAIRN_RIGHT_MANAGE, &o, NULL);
+    int err = handle_get(&process_current()->handles, thread, CAIRN_OBJ_THREAD, CAIRN_RIGHT_MANAGE,
+                         &o, NULL);
 
     if (err)
         return err;

@@ -63,7 +63,7 @@ enum op {
 static uint64_t fake_now;
 
 static long
-fake_signal(long notification, uint64_t bits)
+fake_signal(cairn_handle_t notification, uint64_t bits)
 {
     (void)notification;
     (void)bits;
@@ -72,7 +72,7 @@ fake_signal(long notification, uint64_t bits)
 
 /* Every wait "wakes" at once; the clock bounds the blocking calls. */
 static long
-fake_wait(long notification, uint64_t timeout_ns, uint64_t *bits)
+fake_wait(cairn_handle_t notification, uint64_t timeout_ns, uint64_t *bits)
 {
     (void)notification;
     (void)timeout_ns;

@@ -53,7 +53,7 @@ fake_clock(void)
 }
 
 static long
-fake_signal(long h, uint64_t bits)
+fake_signal(cairn_handle_t h, uint64_t bits)
 {
     struct fake_notify *f;
 
@@ -70,7 +70,7 @@ fake_signal(long h, uint64_t bits)
 }
 
 static long
-fake_wait(long h, uint64_t timeout_ns, uint64_t *bits)
+fake_wait(cairn_handle_t h, uint64_t timeout_ns, uint64_t *bits)
 {
     struct fake_notify *f;
     struct timespec until;

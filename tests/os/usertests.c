@@ -15,6 +15,7 @@
  * The register tests use inline assembly on purpose: the point is what the
  * kernel does to registers across `syscall`, which C cannot observe.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -245,6 +246,61 @@ unknown_syscall_returns_enosys(void)
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         expect_ret(cases[i].what, cairn_syscall0(cases[i].number), -CAIRN_ENOSYS);
+}
+
+/* The numbers below CAIRN_SYSCALL_COUNT that no row of the table takes
+ * answer as a number past the table does: the dispatch table holds an
+ * ENOSYS handler in every slot without a row. */
+static void
+numbers_the_table_skips_return_enosys(void)
+{
+    static const bool in_table[CAIRN_SYSCALL_COUNT] = {
+#define IN_TABLE(number, ...) [number] = true,
+        CAIRN_SYSCALL_TABLE(IN_TABLE)
+#undef IN_TABLE
+    };
+    char what[48];
+
+    for (long n = 0; n < CAIRN_SYSCALL_COUNT; n++) {
+        if (in_table[n])
+            continue;
+        snprintf(what, sizeof(what), "syscall %ld (no row)", n);
+        expect_ret(what, cairn_syscall0(n), -CAIRN_ENOSYS);
+    }
+}
+
+/*
+ * Each argument reaches its handler with the width of its type in the
+ * table: a handle is the low 32 bits of its register (what the bits
+ * above hold does not matter), while flags, priorities and switches are
+ * checked on all 64 bits, so a value with only high bits set is refused
+ * rather than read as 0.
+ */
+static void
+system_call_arguments_keep_the_width_of_their_table_types(void)
+{
+    struct cairn_handle_info info = {0};
+    long mo = cairn_memobj_create(4096, 0), ret;
+
+    if (mo < 0) {
+        test_fail("memobj_create: %ld", mo);
+        return;
+    }
+    ret = cairn_syscall2(CAIRN_SYS_handle_info, (long)((0xdeadull << 32) | (uint32_t)mo),
+                         (long)&info);
+    expect_ret("handle_info(handle with high bits set)", ret, 0);
+    if (ret == 0 && info.type != CAIRN_OBJ_MEMOBJ)
+        test_fail("handle_info(handle with high bits set) named type %u", info.type);
+    expect_ret("memobj_create(flags 1 << 32)", cairn_memobj_create(4096, 1ull << 32),
+               -CAIRN_EINVAL);
+    expect_ret("thread_set_prio(priority 1 << 32)",
+               cairn_thread_set_prio(CAIRN_INIT_HANDLE_THREAD, 1ull << 32), -CAIRN_EINVAL);
+    expect_ret("process_max_prio(max 1 << 32)",
+               cairn_process_max_prio(CAIRN_INIT_HANDLE_PROCESS, 1ull << 32), -CAIRN_EINVAL);
+    expect_ret("ioport_enable(enable 1 << 32)",
+               cairn_ioport_enable(CAIRN_HANDLE_INVALID, CAIRN_HANDLE_INVALID, 1ull << 32),
+               -CAIRN_EINVAL);
+    expect_ret("handle_close", cairn_handle_close(mo), 0);
 }
 
 /* A value for general register i that no syscall would produce by accident. */
@@ -1701,6 +1757,8 @@ static const struct usertest usertests[] = {
     USERTEST(thread_sleep_of_100us_ends_soon_after_it),
     USERTEST(clock_get_never_goes_backwards),
     USERTEST(unknown_syscall_returns_enosys),
+    USERTEST(numbers_the_table_skips_return_enosys),
+    USERTEST(system_call_arguments_keep_the_width_of_their_table_types),
     USERTEST(syscalls_preserve_general_registers),
     USERTEST(sse_registers_survive_syscalls),
     USERTEST(doubles_survive_yields_and_sleeps),

@@ -906,7 +906,7 @@ struct fuzz_entry {
 };
 
 static const struct fuzz_entry fuzz_table[CAIRN_SYSCALL_COUNT] = {
-#define FUZZ_ENTRY(number, name, nargs) [number] = {#name, gen_##name},
+#define FUZZ_ENTRY(number, name, ...) [number] = {#name, gen_##name},
     CAIRN_SYSCALL_TABLE(FUZZ_ENTRY)
 #undef FUZZ_ENTRY
 };

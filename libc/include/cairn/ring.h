@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include <cairn/errors.h>
+#include <cairn/rights.h>
 
 /*
  * The shared header, at the start of the memory. Each cache line has one
@@ -85,8 +86,8 @@ enum ring_role {
  * (libc/ring_sys.c) is those three. Host tests pass a fake.
  */
 struct ring_notify_ops {
-    long (*signal)(long notification, uint64_t bits);
-    long (*wait)(long notification, uint64_t timeout_ns, uint64_t *bits);
+    long (*signal)(cairn_handle_t notification, uint64_t bits);
+    long (*wait)(cairn_handle_t notification, uint64_t timeout_ns, uint64_t *bits);
     uint64_t (*clock)(void); /* monotonic nanoseconds, for time-outs */
 };
 
