@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * General utilities (C11 7.22): memory allocation (libc/malloc.c), number
+ * conversion (libc/strtol.c), sorting and searching (libc/qsort.c),
+ * integer arithmetic (libc/stdlib.c). Errors set errno (<errno.h>).
+ */
+#ifndef CAIRN_LIBC_STDLIB_H
+#define CAIRN_LIBC_STDLIB_H
+
+#include <stddef.h>
+
+typedef struct {
+    int quot, rem;
+} div_t;
+typedef struct {
+    long quot, rem;
+} ldiv_t;
+typedef struct {
+    long long quot, rem;
+} lldiv_t;
+
+/*
+ * Memory. malloc(0) returns a unique pointer that free takes. Every block
+ * is aligned to 16 bytes (max_align_t). NULL with errno ENOMEM when the
+ * process's memory quota or address space is spent. free of anything that
+ * did not come from these functions, or freeing twice, ends the process
+ * with a message (a corrupted heap must not go on).
+ */
+void *malloc(size_t size);
+void *calloc(size_t count, size_t size);
+void *realloc(void *p, size_t size);
+void free(void *p);
+/* alignment a power of two and a multiple of sizeof(void *): 0 or EINVAL
+ * or ENOMEM (as a result, not in errno). */
+int posix_memalign(void **out, size_t alignment, size_t size);
+/* alignment a power of two; NULL and EINVAL otherwise. */
+void *aligned_alloc(size_t alignment, size_t size);
+
+long strtol(const char *restrict s, char **restrict end, int base);
+unsigned long strtoul(const char *restrict s, char **restrict end, int base);
+long long strtoll(const char *restrict s, char **restrict end, int base);
+unsigned long long strtoull(const char *restrict s, char **restrict end, int base);
+int atoi(const char *s);
+long atol(const char *s);
+long long atoll(const char *s);
+
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void *bsearch(const void *key, const void *base, size_t n, size_t size,
+              int (*cmp)(const void *, const void *));
+
+int abs(int x);
+long labs(long x);
+long long llabs(long long x);
+div_t div(int num, int den);
+ldiv_t ldiv(long num, long den);
+lldiv_t lldiv(long long num, long long den);
+
+#endif

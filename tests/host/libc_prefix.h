@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Renames the C library's public names to cl_<name> in libc_under_test.c,
+ * so that Cairn's libc and the host's can live in one test program and be
+ * compared call for call (test_libc.c). Only that file includes this one.
+ */
+#ifndef CAIRN_TESTS_HOST_LIBC_PREFIX_H
+#define CAIRN_TESTS_HOST_LIBC_PREFIX_H
+
+#define isalnum  cl_isalnum
+#define isalpha  cl_isalpha
+#define isblank  cl_isblank
+#define iscntrl  cl_iscntrl
+#define isdigit  cl_isdigit
+#define isgraph  cl_isgraph
+#define islower  cl_islower
+#define isprint  cl_isprint
+#define ispunct  cl_ispunct
+#define isspace  cl_isspace
+#define isupper  cl_isupper
+#define isxdigit cl_isxdigit
+#define isascii  cl_isascii
+#define tolower  cl_tolower
+#define toupper  cl_toupper
+
+#define strtol   cl_strtol
+#define strtoul  cl_strtoul
+#define strtoll  cl_strtoll
+#define strtoull cl_strtoull
+#define atoi     cl_atoi
+#define atol     cl_atol
+#define atoll    cl_atoll
+#define qsort    cl_qsort
+#define bsearch  cl_bsearch
+#define abs      cl_abs
+#define labs     cl_labs
+#define llabs    cl_llabs
+#define div      cl_div
+#define ldiv     cl_ldiv
+#define lldiv    cl_lldiv
+
+#define malloc         cl_malloc
+#define calloc         cl_calloc
+#define realloc        cl_realloc
+#define free           cl_free
+#define posix_memalign cl_posix_memalign
+#define aligned_alloc  cl_aligned_alloc
+
+/* What the code under test uses from the rest of the C library: the test
+ * program provides these. */
+#define errno                cl_errno
+#define pthread_mutex_lock   cl_pthread_mutex_lock
+#define pthread_mutex_unlock cl_pthread_mutex_unlock
+
+#endif

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User-mode tests of the C library on Cairn itself: the allocator on the
+ * real page source (memory objects, charged to the quota and given back
+ * when freed) and from several threads at once. The functions' results
+ * are compared with the host's C library by the host test
+ * (tests/host/test_libc.c); these check what only a running system shows.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairn/sys.h>
+
+#include "harness.h"
+
+#define SECOND       (1000 * MS_NS)
+#define BLOCKS       600
+#define THREADS      4
+#define SLACK_FRAMES 96
+
+/* Sizes across every small class and the large blocks. */
+static size_t
+block_size(unsigned i)
+{
+    static const size_t sizes[] = {1,    16,   24,   100,  500,   1000,
+                                   2048, 3000, 3073, 5000, 70000, 1 << 20};
+
+    return sizes[i % (sizeof(sizes) / sizeof(sizes[0]))];
+}
+
+/* Allocate and free a block of every small size, so that each class has
+ * the run it keeps once its blocks are gone: those are no leak. */
+static void
+warm_up(void)
+{
+    for (size_t size = 1; size <= 3072; size += 16)
+        free(malloc(size));
+}
+
+/* BLOCKS blocks of every size, written, checked and freed; false if one
+ * failed (the test has failed then). */
+static uint64_t peak_used; /* frames the live blocks took at most */
+
+static int
+alloc_check_free(const struct cairn_debug_stats *before)
+{
+    static unsigned char *blocks[BLOCKS];
+
+    for (unsigned i = 0; i < BLOCKS; i++) {
+        blocks[i] = malloc(block_size(i));
+        if (!blocks[i]) {
+            test_fail("malloc(%zu) failed: errno %d", block_size(i), errno);
+            break;
+        }
+        memset(blocks[i], (int)i, block_size(i));
+    }
+    peak_used = before->free_frames - stats_now().free_frames;
+    for (unsigned i = 0; i < BLOCKS && !test_has_failed(); i++) {
+        unsigned char *b = blocks[i];
+
+        if (b[0] != (unsigned char)i || b[block_size(i) - 1] != (unsigned char)i)
+            test_fail("block %u was overwritten", i);
+    }
+    for (unsigned i = 0; i < BLOCKS; i++)
+        free(blocks[i]);
+    return !test_has_failed();
+}
+
+/*
+ * What the blocks took must come back when they are freed: every memory
+ * object gone, and the free frames back but for a little slack. The slack
+ * is for page tables (the kernel keeps a process's page tables for the
+ * addresses it has used until the process ends) and the run each class
+ * keeps; the blocks themselves take thousands of frames.
+ */
+static void
+expect_given_back(const struct cairn_debug_stats *before, const char *when)
+{
+    struct cairn_debug_stats after = stats_settled();
+
+    if (after.live_objects[CAIRN_OBJ_MEMOBJ] != before->live_objects[CAIRN_OBJ_MEMOBJ])
+        test_fail("%s: %u memory objects, %u before", when, after.live_objects[CAIRN_OBJ_MEMOBJ],
+                  before->live_objects[CAIRN_OBJ_MEMOBJ]);
+    if (after.free_frames + SLACK_FRAMES < before->free_frames)
+        test_fail("%s: %llu frames free, %llu before", when, (unsigned long long)after.free_frames,
+                  (unsigned long long)before->free_frames);
+}
+
+static void
+freed_memory_goes_back_to_the_system(void)
+{
+    struct cairn_debug_stats before;
+
+    warm_up();
+    before = stats_settled();
+    if (!alloc_check_free(&before))
+        return;
+    if (peak_used < 4096) /* else the check below would prove little */
+        test_fail("the blocks took only %llu frames", (unsigned long long)peak_used);
+    expect_given_back(&before, "after every block was freed");
+}
+
+static void
+malloc_of_more_than_there_is_fails_with_enomem(void)
+{
+    struct cairn_debug_stats before = stats_settled();
+
+    errno = 0;
+    if (malloc(SIZE_MAX / 2) != NULL || errno != ENOMEM)
+        test_fail("malloc(SIZE_MAX / 2) did not fail with ENOMEM (errno %d)", errno);
+    errno = 0;
+    if (calloc(1ul << 40, 1ul << 30) != NULL || errno != ENOMEM)
+        test_fail("calloc of an overflowing product did not fail with ENOMEM");
+    /* 64 GiB: far past the quota, though the address space has room. */
+    errno = 0;
+    if (malloc(64ul << 30) != NULL || errno != ENOMEM)
+        test_fail("malloc(64 GiB) did not fail with ENOMEM (errno %d)", errno);
+    expect_stats(&before, "after the refused allocations");
+}
+
+/* Each thread keeps 32 blocks, replacing one at a time, and checks that
+ * what it wrote is still there. */
+static long
+churn(void *arg)
+{
+    uint64_t x = (uintptr_t)arg * 0x9e3779b97f4a7c15ull + 1;
+    unsigned char *held[32] = {0};
+    size_t size[32] = {0};
+    long bad = 0;
+
+    for (int i = 0; i < 3000; i++) {
+        unsigned k;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        k = x % 32;
+        if (held[k]) {
+            bad += held[k][0] != (unsigned char)(k + (uintptr_t)arg) ||
+                   held[k][size[k] - 1] != (unsigned char)(k + (uintptr_t)arg);
+            free(held[k]);
+        }
+        size[k] = 1 + x % 6000;
+        held[k] = malloc(size[k]);
+        if (!held[k])
+            return -1;
+        memset(held[k], (int)(k + (uintptr_t)arg), size[k]);
+    }
+    for (unsigned k = 0; k < 32; k++)
+        free(held[k]);
+    return bad;
+}
+
+static void
+threads_share_the_heap(void)
+{
+    struct test_thread t[THREADS];
+    struct cairn_debug_stats before;
+
+    warm_up();
+    before = stats_settled();
+
+    for (uintptr_t i = 0; i < THREADS; i++)
+        test_thread_start(&t[i], churn, (void *)(i + 1));
+    for (int i = 0; i < THREADS; i++) {
+        int64_t status = -2;
+
+        expect_ret("thread_wait(churn)", test_thread_join(&t[i], 60 * SECOND, &status), 0);
+        if (status != 0)
+            test_fail("thread %d: %s", i,
+                      status < 0 ? "malloc failed" : "a block was overwritten by another thread");
+    }
+    for (int i = 0; i < THREADS; i++)
+        test_thread_free(&t[i]);
+    expect_given_back(&before, "after the threads freed their blocks");
+}
+
+static int
+compare_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void
+sorting_and_parsing_work_here(void)
+{
+    long v[100];
+    char *end;
+
+    for (int i = 0; i < 100; i++)
+        v[i] = (i * 37) % 101 - 50;
+    qsort(v, 100, sizeof(v[0]), compare_long);
+    for (int i = 1; i < 100; i++) {
+        if (v[i - 1] > v[i])
+            test_fail("qsort left %ld before %ld", v[i - 1], v[i]);
+    }
+    errno = 0;
+    if (strtol(" -0x7fffffffffffffff1", &end, 0) != LONG_MIN || errno != ERANGE || *end)
+        test_fail("strtol did not clamp an overflow to LONG_MIN with ERANGE");
+}
+
+static const struct usertest tests[] = {
+    USERTEST(freed_memory_goes_back_to_the_system),
+    USERTEST(malloc_of_more_than_there_is_fails_with_enomem),
+    USERTEST(threads_share_the_heap),
+    USERTEST(sorting_and_parsing_work_here),
+};
+
+int main(unsigned long mode);
+
+int
+main(unsigned long mode)
+{
+    (void)mode;
+    return harness_run("libc", tests, sizeof(tests) / sizeof(tests[0]));
+}
