@@ -84,31 +84,187 @@ spawn_load_segment(long child, const uint8_t *image, const struct elf64_phdr *ph
     return err < 0 ? err : 0;
 }
 
+/*
+ * Readability of the caller's memory, asked of the kernel, so that a bad
+ * pointer in argv or envp is -CAIRN_EFAULT and not a fault of the caller:
+ * futex_wait given no time only compares the word (docs/syscalls.md), and
+ * fails with EFAULT where nothing readable is mapped. One page at a time,
+ * remembering the last page found readable, so a string costs a system
+ * call per page it touches, not per byte.
+ */
+struct spawn_probe {
+    uintptr_t page; /* the last page found readable, or 1 (no page) */
+};
+
+static int
+spawn_readable(struct spawn_probe *pr, const void *p, size_t len)
+{
+    uintptr_t first = (uintptr_t)p & ~(uintptr_t)PAGE_MASK;
+    uintptr_t last = ((uintptr_t)p + len - 1) & ~(uintptr_t)PAGE_MASK;
+
+    if ((uintptr_t)p + len - 1 < (uintptr_t)p)
+        return 0;
+    for (uintptr_t page = first;; page += PAGE) {
+        if (page != pr->page) {
+            if (cairn_futex_wait((const volatile uint32_t *)page, 0, 0) == -CAIRN_EFAULT)
+                return 0;
+            pr->page = page;
+        }
+        if (page == last)
+            return 1;
+    }
+}
+
+/*
+ * The start block under construction (include/cairn/init.h), in a window
+ * onto the top CAIRN_USER_START_MAX bytes of the child's stack object,
+ * mapped in the caller: the vector (argc, pointers, the auxiliary vector)
+ * grows up from the window's start, the strings down from its end. Once
+ * complete, the vector moves up under the strings.
+ */
+struct spawn_block {
+    uint64_t *vec; /* the window's start */
+    char *strings; /* the lowest string byte so far */
+    size_t words;  /* vector words so far */
+    size_t strings_len;
+};
+
+/* The child's address of byte p of the window. */
+static uint64_t
+spawn_block_addr(const struct spawn_block *b, const void *p)
+{
+    return CAIRN_USER_STACK_TOP - CAIRN_USER_START_MAX +
+           (uint64_t)((const char *)p - (const char *)b->vec);
+}
+
+/* Vector words every block ends with: argv's NULL, envp's NULL, the two
+ * auxiliary pairs; and up to 15 bytes of alignment. */
+#define SPAWN_BLOCK_TAIL (6 * 8 + 15)
+
+/* Whether words more vector words and len more string bytes still fit. */
+static int
+spawn_block_fits(const struct spawn_block *b, size_t words, size_t len)
+{
+    size_t room = CAIRN_USER_START_MAX - SPAWN_BLOCK_TAIL;
+
+    return words <= room / 8 && len <= room &&
+           (b->words + words) * 8 + b->strings_len + len <= room;
+}
+
+/*
+ * Add the strings of list (up to its NULL) and a NULL to the vector; list
+ * NULL adds only the NULL. Every string and pointer is read through the
+ * probe; a string is measured, then copied with its length fixed, so a
+ * caller's thread changing it meanwhile cannot overrun the window.
+ */
+static long
+spawn_block_add(struct spawn_block *b, struct spawn_probe *pr, const char *const *list,
+                uint64_t *count)
+{
+    *count = 0;
+    for (size_t i = 0; list; i++) {
+        const char *s;
+        size_t len = 0;
+
+        if (!spawn_readable(pr, &list[i], sizeof(list[i])))
+            return -CAIRN_EFAULT;
+        s = list[i];
+        if (!s)
+            break;
+        for (;; len++) {
+            if (!spawn_block_fits(b, 1, len + 1))
+                return -CAIRN_E2BIG;
+            if (!spawn_readable(pr, s + len, 1))
+                return -CAIRN_EFAULT;
+            if (s[len] == '\0')
+                break;
+        }
+        b->strings -= len + 1;
+        b->strings_len += len + 1;
+        memcpy(b->strings, s, len);
+        b->strings[len] = '\0';
+        b->vec[b->words++] = spawn_block_addr(b, b->strings);
+        (*count)++;
+    }
+    b->vec[b->words++] = 0;
+    return 0;
+}
+
+/*
+ * Build the child's stack before the child exists: a fresh object of
+ * CAIRN_USER_STACK_SIZE whose top holds the start block for attr. Returns
+ * 0 with the object in *stack and the entry rsp in *rsp, or a negative
+ * code with nothing left behind: -CAIRN_E2BIG for a block over
+ * CAIRN_USER_START_MAX, -CAIRN_EFAULT for an unreadable argv, envp,
+ * string or handle list.
+ */
+static long
+spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rsp)
+{
+    struct spawn_probe pr = {1};
+    struct spawn_block b;
+    uint64_t argc, envc;
+    uint8_t *start;
+    long mo, win, err;
+
+    if (attr->nhandles &&
+        !spawn_readable(&pr, attr->handles, (size_t)attr->nhandles * sizeof(*attr->handles)))
+        return -CAIRN_EFAULT;
+    mo = cairn_memobj_create(CAIRN_USER_STACK_SIZE, 0);
+    if (mo < 0)
+        return mo;
+    win = cairn_vm_map(mo, CAIRN_USER_STACK_SIZE - CAIRN_USER_START_MAX, CAIRN_USER_START_MAX, 0,
+                       CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (win < 0) {
+        cairn_handle_close(mo);
+        return win;
+    }
+    b = (struct spawn_block){(uint64_t *)win, (char *)win + CAIRN_USER_START_MAX, 1, 0};
+    err = spawn_block_add(&b, &pr, attr->argv, &argc);
+    if (err == 0)
+        err = spawn_block_add(&b, &pr, attr->envp, &envc);
+    if (err == 0) {
+        b.vec[0] = argc;
+        b.vec[b.words++] = CAIRN_AT_START_ARG;
+        b.vec[b.words++] = attr->start_arg;
+        b.vec[b.words++] = CAIRN_AT_NULL;
+        b.vec[b.words++] = 0;
+        /* Under the strings, 16-byte aligned: the psABI's entry rsp. */
+        start = (uint8_t *)(((uintptr_t)b.strings - b.words * 8) & ~(uintptr_t)15);
+        memmove(start, b.vec, b.words * 8);
+        *rsp = spawn_block_addr(&b, start);
+    }
+    cairn_vm_unmap((uint64_t)win, CAIRN_USER_START_MAX);
+    if (err) {
+        cairn_handle_close(mo);
+        return err;
+    }
+    *stack = mo;
+    return 0;
+}
+
 /* Map the child's stack, create its thread, install its handles, start it. */
 static long
-spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsigned nhandles,
-             long *thread_out, uint32_t priority)
+spawn_finish(long child, uint64_t entry, long stack, uint64_t rsp,
+             const struct cairn_spawn_attr *attr, long *thread_out)
 {
-    long stack, thread, err;
+    uint32_t priority = attr->priority ? attr->priority : CAIRN_PRIORITY_DEFAULT;
+    long thread, err;
 
-    stack = cairn_memobj_create(CAIRN_USER_STACK_SIZE, 0);
-    if (stack < 0)
-        return stack;
     err = cairn_vm_map_into(
         child, stack, 0, CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE,
         CAIRN_VM_PROT_FLAGS(CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED));
-    cairn_handle_close(stack);
     if (err < 0)
         return err;
-    thread = cairn_thread_create(child, entry, CAIRN_USER_STACK_TOP, arg, priority);
+    thread = cairn_thread_create(child, entry, rsp, attr->start_arg, priority);
     if (thread < 0)
         return thread;
     /* Into an empty table in this order, the values are 0, 1, 2, ... */
     err = cairn_handle_install(child, child, CAIRN_RIGHTS_SAME);
     if (err >= 0)
         err = cairn_handle_install(child, thread, CAIRN_RIGHTS_SAME);
-    for (unsigned i = 0; err >= 0 && i < nhandles; i++)
-        err = cairn_handle_install(child, handles[i], CAIRN_RIGHTS_SAME);
+    for (unsigned i = 0; err >= 0 && i < attr->nhandles; i++)
+        err = cairn_handle_install(child, attr->handles[i], CAIRN_RIGHTS_SAME);
     if (err >= 0)
         err = cairn_thread_start(thread);
     if (err >= 0 && thread_out)
@@ -172,15 +328,15 @@ spawn_phdr(const uint8_t *img, const struct elf64_ehdr *eh, unsigned i, struct e
  * meanwhile, and a value checked in place could change after its check.
  */
 static long
-spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
-          unsigned nhandles, long *thread, uint32_t priority, int bound)
+spawn_elf(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_attr *attr,
+          long *thread)
 {
-    uint64_t map_off = offset & ~PAGE_MASK, map_len, from;
+    uint64_t map_off = offset & ~PAGE_MASK, map_len, from, rsp = 0;
     struct cairn_handle_info info;
     struct elf64_ehdr eh;
     struct elf64_phdr ph;
     const uint8_t *img;
-    long base, child, err;
+    long base, child, stack = -1, err;
 
     if (size == 0 || offset > UINT64_MAX - size || offset + size > UINT64_MAX - PAGE_MASK)
         return -CAIRN_EINVAL;
@@ -207,13 +363,18 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long 
     if (err)
         goto out_unmap;
 
+    /* The stack and its start block before the process: bad arguments
+     * are found before anything is made. */
+    err = spawn_stack_build(attr, &stack, &rsp);
+    if (err)
+        goto out_unmap;
     child = cairn_process_create();
     if (child < 0) {
         err = child;
-        goto out_unmap;
+        goto out_stack;
     }
-    if (bound)
-        err = cairn_process_max_prio(child, priority);
+    if (attr->priority)
+        err = cairn_process_max_prio(child, attr->priority);
     for (unsigned i = 0; err == 0 && i < eh.phnum; i++) {
         spawn_phdr(img, &eh, i, &ph);
         if (ph.type != ELF_PT_LOAD)
@@ -225,43 +386,58 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long 
             err = spawn_load_segment(child, img, &ph);
     }
     if (err == 0)
-        err = spawn_finish(child, eh.entry, arg, handles, nhandles, thread, priority);
+        err = spawn_finish(child, eh.entry, stack, rsp, attr, thread);
     if (err) {
         cairn_process_kill(child); /* nothing started: it is torn down at once */
         cairn_handle_close(child);
     } else {
         err = child;
     }
+out_stack:
+    cairn_handle_close(stack); /* the child's mapping holds it, if it got that far */
 out_unmap:
     cairn_vm_unmap((uint64_t)base, map_len);
     return err;
 }
 
 long
+cairn_spawn(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_attr *attr,
+            long *thread)
+{
+    static const struct cairn_spawn_attr none;
+
+    return spawn_elf(memobj, offset, size, attr ? attr : &none, thread);
+}
+
+long
 cairn_spawn_elf_at(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
                    unsigned nhandles, long *thread)
 {
-    return spawn_elf(memobj, offset, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT,
-                     0);
+    struct cairn_spawn_attr a = {.handles = handles, .nhandles = nhandles, .start_arg = arg};
+
+    return cairn_spawn(memobj, offset, size, &a, thread);
 }
 
 long
 cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
                 long *thread)
 {
-    return spawn_elf(image, 0, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT, 0);
+    return cairn_spawn_elf_at(image, 0, size, arg, handles, nhandles, thread);
 }
 
 long
 cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
                      unsigned nhandles, long *thread, uint32_t priority)
 {
-    return spawn_elf(image, 0, size, arg, handles, nhandles, thread, priority, 1);
+    return cairn_spawn_elf_at_prio(image, 0, size, arg, handles, nhandles, thread, priority);
 }
 
 long
 cairn_spawn_elf_at_prio(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
                         const long *handles, unsigned nhandles, long *thread, uint32_t priority)
 {
-    return spawn_elf(memobj, offset, size, arg, handles, nhandles, thread, priority, 1);
+    struct cairn_spawn_attr a = {
+        .handles = handles, .nhandles = nhandles, .priority = priority, .start_arg = arg};
+
+    return cairn_spawn(memobj, offset, size, &a, thread);
 }

@@ -12,6 +12,7 @@
 
 #include <cairn/init.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
@@ -192,13 +193,10 @@ bench_run(void)
     return 0;
 }
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long arg);
-
 int
-main(unsigned long arg)
+main(void)
 {
-    unsigned role = BENCH_ROLE_OF(arg);
+    unsigned role = BENCH_ROLE_OF(cairn_start_arg());
 
     return role ? bench_role_main((enum bench_role)role) : bench_run();
 }

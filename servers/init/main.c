@@ -13,16 +13,16 @@
 
 #include <cairn/init.h>
 #include <cairn/process.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "programs.h"
 
-/* Called by crt0 with the boot flags; declared here for -Wmissing-prototypes. */
-int main(unsigned long flags);
-
 int
-main(unsigned long flags)
+main(void)
 {
+    unsigned long flags = cairn_start_arg();
+
     printf("init: started (flags %#lx)\n", flags);
     /* The kernel starts init at the highest user priority; the programs of
      * a test or bench boot measure threads of the default one against each

@@ -3,16 +3,16 @@
  * The test child (child.h): does one thing a test needs to watch a
  * process do, chosen by its start argument, and ends.
  */
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "child.h"
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long arg);
-
 int
-main(unsigned long arg)
+main(void)
 {
+    unsigned long arg = cairn_start_arg();
+
     switch (arg & 0xffff) {
     case CHILD_EXIT:
         return 0;

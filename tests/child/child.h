@@ -2,8 +2,8 @@
 /*
  * The test child: a small program (boot module `child`) that in-kernel and
  * user-mode tests start to watch a process live, fault and end. Its start
- * argument (rdi, the third argument of process_spawn) names one role in
- * bits 0-15 and a role's parameter in bits 16-31. A private contract of
+ * word (cairn_start_arg: the third argument of process_spawn) names one
+ * role in bits 0-15 and a role's parameter in bits 16-31. A private contract of
  * the tests, not part of the kernel's ABI.
  */
 #ifndef CAIRN_TESTS_CHILD_H

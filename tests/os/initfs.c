@@ -21,6 +21,7 @@
 #include <cairn/init.h>
 #include <cairn/rights.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <tar/tar.h>
 
@@ -31,7 +32,7 @@
 #define PAGE         4096ul
 #define SECOND       (1000 * MS_NS)
 #define RW           (CAIRN_PROT_READ | CAIRN_PROT_WRITE)
-#define MODE_MARKERS 0x4d4b /* main's argument in a child that reads the markers */
+#define MODE_MARKERS 0x4d4b /* the start word of a child that reads the markers */
 
 /* Read by a MODE_MARKERS child after its parent may have changed them in
  * the object the child was started from: one in .rodata, one in .text. */
@@ -404,12 +405,11 @@ static const struct usertest tests[] = {
     USERTEST(a_corrupt_archive_copy_is_refused),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode == MODE_MARKERS)
         return child_read_markers();
     return harness_run("initfs", tests, sizeof(tests) / sizeof(tests[0]));

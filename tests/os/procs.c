@@ -20,6 +20,7 @@
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "child/child.h"
@@ -517,12 +518,11 @@ static const struct usertest tests[] = {
     USERTEST(debug_stats_reports_sane_counts_and_refuses_bad_pointers),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode == CHILD_CHECK_HANDLES)
         return child_check_handles();
     if (mode == CHILD_REPORT_RIGHTS)

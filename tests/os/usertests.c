@@ -1748,12 +1748,8 @@ static const struct usertest usertests[] = {
     USERTEST(dma_memory_is_contiguous_zeroed_and_reports_its_address),
 };
 
-/* Called by crt0 with init's flags; declared here for -Wmissing-prototypes. */
-int main(unsigned long flags);
-
 int
-main(unsigned long flags)
+main(void)
 {
-    (void)flags;
     return harness_run("usertests", usertests, sizeof(usertests) / sizeof(usertests[0]));
 }

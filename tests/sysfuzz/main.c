@@ -24,6 +24,7 @@
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "fuzz.h"
@@ -39,8 +40,6 @@
  * area, which is where a worker makes device memory. */
 #define PHYS_WINDOW_BASE  0xa0000ull
 #define PHYS_WINDOW_SIZE  0x60000ull
-
-int main(unsigned long arg);
 
 struct fuzz_config {
     uint64_t seed, calls, trace_from;
@@ -458,8 +457,9 @@ supervise(const struct fuzz_config *cfg)
 }
 
 int
-main(unsigned long arg)
+main(void)
 {
+    unsigned long arg = cairn_start_arg();
     const struct cairn_bootinfo *bi;
 
     if (arg >> 32 == FUZZ_WORKER_MAGIC)
