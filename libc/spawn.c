@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cairn_spawn_elf: the ELF loader in user space (see <cairn/spawn.h>),
+ * cairn_spawn: the ELF loader in user space (see <cairn/spawn.h>),
  * built only from the process system calls: process_create, memory objects
  * filled through a mapping of the caller's own, vm_map_into,
  * handle_install, thread_create and thread_start.
@@ -10,11 +10,18 @@
  * and never a fault. The kernel enforces the rest (W^X, user addresses).
  *
  * The image may start at any offset of its memory object (a member of the
- * initfs archive, cairn_spawn_elf_at). A segment that is not writable and
+ * initfs archive). A segment that is not writable and
  * whose pages line up with the object's (its offset in the object and its
  * address congruent modulo 4096) is mapped from the object itself, so the
  * processes running one program share its code and read-only data; every
  * other segment is copied into a fresh memory object of its own.
+ *
+ * The stack comes first, before the process: a fresh object whose top
+ * holds the start block (argc, argv, envp, the auxiliary vector and the
+ * strings: include/cairn/init.h), written through a mapping of the
+ * caller's own. The caller's argv and envp are read only where the kernel
+ * said they are readable, so bad pointers and a block over
+ * CAIRN_USER_START_MAX are errors found before anything else is made.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -314,7 +321,7 @@ spawn_share_segment(long child, long memobj, uint64_t from, const struct elf64_p
     return err < 0 ? err : 0;
 }
 
-/* Program header i of the image, copied out of it (see cairn_spawn_elf_at). */
+/* Program header i of the image, copied out of it (see spawn_elf). */
 static void
 spawn_phdr(const uint8_t *img, const struct elf64_ehdr *eh, unsigned i, struct elf64_phdr *ph)
 {
@@ -407,37 +414,4 @@ cairn_spawn(long memobj, uint64_t offset, uint64_t size, const struct cairn_spaw
     static const struct cairn_spawn_attr none;
 
     return spawn_elf(memobj, offset, size, attr ? attr : &none, thread);
-}
-
-long
-cairn_spawn_elf_at(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
-                   unsigned nhandles, long *thread)
-{
-    struct cairn_spawn_attr a = {.handles = handles, .nhandles = nhandles, .start_arg = arg};
-
-    return cairn_spawn(memobj, offset, size, &a, thread);
-}
-
-long
-cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
-                long *thread)
-{
-    return cairn_spawn_elf_at(image, 0, size, arg, handles, nhandles, thread);
-}
-
-long
-cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
-                     unsigned nhandles, long *thread, uint32_t priority)
-{
-    return cairn_spawn_elf_at_prio(image, 0, size, arg, handles, nhandles, thread, priority);
-}
-
-long
-cairn_spawn_elf_at_prio(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
-                        const long *handles, unsigned nhandles, long *thread, uint32_t priority)
-{
-    struct cairn_spawn_attr a = {
-        .handles = handles, .nhandles = nhandles, .priority = priority, .start_arg = arg};
-
-    return cairn_spawn(memobj, offset, size, &a, thread);
 }

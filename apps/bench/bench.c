@@ -53,12 +53,15 @@ report(const char *name, unsigned n)
 long
 bench_spawn_peer(enum bench_role role, const long *handles, unsigned n)
 {
+    static const char *const argv[] = {"bench", NULL};
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = n, .start_arg = BENCH_ROLE_ARG(role)};
     uint64_t size = 0;
     long image = cairn_boot_module("bench", &size);
 
     if (image < 0)
         return image;
-    return cairn_spawn_elf(image, size, BENCH_ROLE_ARG(role), handles, n, NULL);
+    return cairn_spawn(image, 0, size, &attr, NULL);
 }
 
 /* What a second process does, by its role; its exit status. */

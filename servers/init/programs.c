@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * init in a test or bench boot (see programs.h). The test programs are started with
- * libc's ELF loader (cairn_spawn_elf), so every test boot also exercises
+ * libc's ELF loader (cairn_spawn), so every test boot also exercises
  * building a process from user space: an empty process, memory mapped
  * into it, handles installed, a thread created and started. Each program
  * gets init's own handle layout: its process and thread, the boot
- * information, and every boot module.
+ * information, and every boot module; its name as argv = { name }, no
+ * environment, and init's boot flags as its start word.
  *
  * With `fuzz` on the command line (a fuzz boot, docs/testing.md) init runs
  * the system call fuzzer, the boot module `fuzz`, instead of the tests.
@@ -89,6 +90,8 @@ run_program(const struct cairn_bootinfo *bi, const struct program_image *img, un
 {
     const char *name = img->name;
     long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2], child, err;
+    const char *argv[] = {name, NULL};
+    struct cairn_spawn_attr attr = {.argv = argv, .handles = handles, .start_arg = arg};
     int64_t status = -1;
     unsigned n = 0;
 
@@ -97,7 +100,8 @@ run_program(const struct cairn_bootinfo *bi, const struct program_image *img, un
     for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < (long)bi->handle_count; h++)
         handles[n++] = h;
     printf("init: running %s\n", name);
-    child = cairn_spawn_elf_at(img->memobj, img->offset, img->size, arg, handles, n, NULL);
+    attr.nhandles = n;
+    child = cairn_spawn(img->memobj, img->offset, img->size, &attr, NULL);
     if (child < 0) {
         printf("FAIL program/%s: cannot start it (%s)\n", name, cairn_error_name((int)child));
         return 1;

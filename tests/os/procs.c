@@ -322,11 +322,11 @@ spawn_elf_refuses_malformed_images_and_leaks_nothing(void)
         cairn_vm_unmap((uint64_t)a, 2 * PAGE);
     }
     init = cairn_boot_module("init", &init_size);
-    expect_ret("spawn(garbage)", cairn_spawn_elf(junk, 2 * PAGE, 0, NULL, 0, NULL), -CAIRN_EINVAL);
-    expect_ret("spawn(truncated)", cairn_spawn_elf(init, 1024, 0, NULL, 0, NULL), -CAIRN_EINVAL);
-    expect_ret("spawn(size 0)", cairn_spawn_elf(init, 0, 0, NULL, 0, NULL), -CAIRN_EINVAL);
-    expect_ret("spawn(bad handle)", cairn_spawn_elf(12345, PAGE, 0, NULL, 0, NULL), -CAIRN_EBADH);
-    expect_ret("spawn(past the object)", cairn_spawn_elf(junk, 16 * PAGE, 0, NULL, 0, NULL),
+    expect_ret("spawn(garbage)", cairn_spawn(junk, 0, 2 * PAGE, NULL, NULL), -CAIRN_EINVAL);
+    expect_ret("spawn(truncated)", cairn_spawn(init, 0, 1024, NULL, NULL), -CAIRN_EINVAL);
+    expect_ret("spawn(size 0)", cairn_spawn(init, 0, 0, NULL, NULL), -CAIRN_EINVAL);
+    expect_ret("spawn(bad handle)", cairn_spawn(12345, 0, PAGE, NULL, NULL), -CAIRN_EBADH);
+    expect_ret("spawn(past the object)", cairn_spawn(junk, 0, 16 * PAGE, NULL, NULL),
                -CAIRN_ERANGE);
     cairn_handle_close(junk);
     expect_stats(&before, "after the refusals");
@@ -337,9 +337,10 @@ spawned_child_runs_and_exits(void)
 {
     uint64_t size = 0;
     long image = cairn_boot_module("child", &size), t = -1, child;
+    struct cairn_spawn_attr attr = {.start_arg = CHILD_SLEEP};
     int64_t status = -1, tstatus = -1;
 
-    child = cairn_spawn_elf(image, size, CHILD_SLEEP, NULL, 0, &t);
+    child = cairn_spawn(image, 0, size, &attr, &t);
     if (child < 0) {
         test_fail("spawn returned %s", cairn_error_name((int)child));
         return;

@@ -927,7 +927,7 @@ process_wait_times_out_then_succeeds(void)
 /*
  * A copy of the test child whose executable segments are made writable too: W^X
  * must refuse it in the kernel's loader (process_spawn) and in libc's
- * (cairn_spawn_elf, through vm_map_into). The same copy unchanged spawns,
+ * (cairn_spawn, through vm_map_into). The same copy unchanged spawns,
  * so the flags are what is refused.
  */
 static void
@@ -980,9 +980,9 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
         cairn_process_wait(child, 5000 * MS_NS, NULL);
         cairn_handle_close(child);
     }
-    child = cairn_spawn_elf(copy, size, CHILD_EXIT, NULL, 0, NULL);
+    child = cairn_spawn(copy, 0, size, &(struct cairn_spawn_attr){.start_arg = CHILD_EXIT}, NULL);
     if (child >= 0) {
-        test_fail("cairn_spawn_elf started a W+X segment");
+        test_fail("cairn_spawn started a W+X segment");
         cairn_process_wait(child, 5000 * MS_NS, NULL);
         cairn_handle_close(child);
     }

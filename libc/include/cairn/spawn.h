@@ -5,7 +5,7 @@
  *
  * The boot information and the boot modules are found through the handle
  * layout that init starts with (include/cairn/init.h), which
- * cairn_spawn_elf reproduces for children given the same handles: so these
+ * cairn_spawn reproduces for children given the same handles: so these
  * work in init and in programs that init starts that way.
  */
 #ifndef CAIRN_LIBC_SPAWN_H
@@ -91,38 +91,5 @@ struct cairn_spawn_attr {
  */
 long cairn_spawn(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_attr *attr,
                  long *thread);
-
-/* cairn_spawn with argc 0, no environment, the handles, and arg as the start word. */
-long cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles,
-                     unsigned nhandles, long *thread);
-
-/* cairn_spawn_elf with the thread at priority, which is also made the
- * child's highest (process_max_prio): none of its threads can rise above
- * it. -CAIRN_EPERM when priority is above the caller's own highest. */
-long cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
-                          unsigned nhandles, long *thread, uint32_t priority);
-/*
- * cairn_spawn_elf for the executable in the size bytes from offset of the
- * memory object memobj (READ and MAP needed), such as a member of a tar
- * archive (lib/tar). A segment that is not writable, needs no zeroing
- * (memsz == filesz), lies in pages wholly inside the image and whose
- * offset in the object is congruent to its address modulo 4096 is mapped
- * from memobj itself with the segment's permissions when memobj's rights
- * allow them (EXEC for code), so no copy is made; whoever can write memobj
- * can then change what the child runs. Every other segment is copied as
- * cairn_spawn_elf does. cairn_spawn_elf(image, size, ...) is
- * cairn_spawn_elf_at(image, 0, size, ...).
- *
- * Returns as cairn_spawn_elf; -CAIRN_EINVAL also for size 0 or an offset
- * and size that wrap around, -CAIRN_ERANGE for a range past the object's
- * end, -CAIRN_EBADH or -CAIRN_EWRONGTYPE for memobj.
- */
-long cairn_spawn_elf_at(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
-                        const long *handles, unsigned nhandles, long *thread);
-
-/* cairn_spawn_elf_at at a priority, as cairn_spawn_elf_prio. */
-long cairn_spawn_elf_at_prio(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
-                             const long *handles, unsigned nhandles, long *thread,
-                             uint32_t priority);
 
 #endif
