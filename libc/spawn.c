@@ -145,8 +145,11 @@ spawn_block_addr(const struct spawn_block *b, const void *p)
 }
 
 /* Vector words every block ends with: argv's NULL, envp's NULL, the two
- * auxiliary pairs; and up to 15 bytes of alignment. */
-#define SPAWN_BLOCK_TAIL (6 * 8 + 15)
+ * auxiliary pairs. Aligning the block to 16 needs no room of its own:
+ * CAIRN_USER_START_MAX is a multiple of 16, so a block of at most that
+ * many bytes stays within it when rounded up. */
+#define SPAWN_BLOCK_TAIL (6 * 8)
+_Static_assert(CAIRN_USER_START_MAX % 16 == 0, "the bound is a multiple of the alignment");
 
 /* Whether words more vector words and len more string bytes still fit. */
 static int

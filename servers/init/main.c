@@ -19,7 +19,7 @@
 #include "programs.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
     unsigned long flags = cairn_start_arg();
 
@@ -30,7 +30,7 @@ main(void)
     if (flags & (CAIRN_INIT_BENCH | CAIRN_INIT_TEST))
         cairn_thread_set_prio(CAIRN_INIT_HANDLE_THREAD, CAIRN_PRIORITY_DEFAULT);
     if (flags & CAIRN_INIT_TEST)
-        return init_run_tests();
+        return init_run_tests(argc, argv);
     if (flags & CAIRN_INIT_BENCH)
         return init_run_bench();
     return 0;
