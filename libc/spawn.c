@@ -123,55 +123,38 @@ spawn_readable(struct spawn_probe *pr, const void *p, size_t len)
 }
 
 /*
- * The start block under construction (include/cairn/init.h), in a window
- * onto the top CAIRN_USER_START_MAX bytes of the child's stack object,
- * mapped in the caller: the vector (argc, pointers, the auxiliary vector)
- * grows up from the window's start, the strings down from its end. Once
- * complete, the vector moves up under the strings.
+ * The start block (include/cairn/init.h) is written in two passes over
+ * the caller's argv and envp, both through the probe. The first counts
+ * the strings and their bytes, so a block over CAIRN_USER_START_MAX or a
+ * bad pointer is found before anything is made. The second writes the
+ * block straight into its place at the top of the child's stack object,
+ * through a window onto that object mapped in the caller: the vector
+ * (argc, the pointers, the auxiliary vector) from the block's start, the
+ * strings packed below CAIRN_USER_STACK_TOP. The second pass never writes
+ * more than the first measured: should another thread of the caller
+ * change the lists in between, a string that grew is cut short and a
+ * list that grew is cut at the length measured, so the block stays
+ * within its bound and well formed.
  */
-struct spawn_block {
-    uint64_t *vec; /* the window's start */
-    char *strings; /* the lowest string byte so far */
-    size_t words;  /* vector words so far */
-    size_t strings_len;
+struct spawn_lists {
+    uint64_t argc, envc;
+    size_t strings; /* bytes of all the strings, each with its 0 */
 };
 
-/* The child's address of byte p of the window. */
-static uint64_t
-spawn_block_addr(const struct spawn_block *b, const void *p)
+/* The block's vector words: argc, the two lists with their NULLs, and the
+ * auxiliary vector (CAIRN_AT_START_ARG and the CAIRN_AT_NULL pair). */
+static size_t
+spawn_block_words(const struct spawn_lists *l)
 {
-    return CAIRN_USER_STACK_TOP - CAIRN_USER_START_MAX +
-           (uint64_t)((const char *)p - (const char *)b->vec);
+    return 1 + (l->argc + 1) + (l->envc + 1) + 4;
 }
 
-/* Vector words every block ends with: argv's NULL, envp's NULL, the two
- * auxiliary pairs. Aligning the block to 16 needs no room of its own:
- * CAIRN_USER_START_MAX is a multiple of 16, so a block of at most that
- * many bytes stays within it when rounded up. */
-#define SPAWN_BLOCK_TAIL (6 * 8)
-_Static_assert(CAIRN_USER_START_MAX % 16 == 0, "the bound is a multiple of the alignment");
-
-/* Whether words more vector words and len more string bytes still fit. */
-static int
-spawn_block_fits(const struct spawn_block *b, size_t words, size_t len)
-{
-    size_t room = CAIRN_USER_START_MAX - SPAWN_BLOCK_TAIL;
-
-    return words <= room / 8 && len <= room &&
-           (b->words + words) * 8 + b->strings_len + len <= room;
-}
-
-/*
- * Add the strings of list (up to its NULL) and a NULL to the vector; list
- * NULL adds only the NULL. Every string and pointer is read through the
- * probe; a string is measured, then copied with its length fixed, so a
- * caller's thread changing it meanwhile cannot overrun the window.
- */
+/* Pass one over list (up to its NULL; NULL: no entries): adds its entries
+ * to *count and their bytes to l->strings. */
 static long
-spawn_block_add(struct spawn_block *b, struct spawn_probe *pr, const char *const *list,
-                uint64_t *count)
+spawn_list_measure(struct spawn_probe *pr, const char *const *list, uint64_t *count,
+                   struct spawn_lists *l)
 {
-    *count = 0;
     for (size_t i = 0; list; i++) {
         const char *s;
         size_t len = 0;
@@ -180,23 +163,57 @@ spawn_block_add(struct spawn_block *b, struct spawn_probe *pr, const char *const
             return -CAIRN_EFAULT;
         s = list[i];
         if (!s)
-            break;
-        for (;; len++) {
-            if (!spawn_block_fits(b, 1, len + 1))
+            return 0;
+        do {
+            /* Every entry costs a word and at least a byte: stop early. */
+            if ((*count + 1) * 8 + l->strings + len + 1 > CAIRN_USER_START_MAX)
                 return -CAIRN_E2BIG;
+            if (!spawn_readable(pr, s + len, 1))
+                return -CAIRN_EFAULT;
+        } while (s[len++] != '\0');
+        l->strings += len;
+        (*count)++;
+    }
+    return 0;
+}
+
+/* Where pass two writes: the vector's next word, the strings' next byte,
+ * their end, and how many strings are still to come. */
+struct spawn_cursor {
+    uint64_t *vec;
+    char *str, *end;
+    uint64_t left;
+    uint64_t base; /* the child's address of the window's first byte */
+    const char *window;
+};
+
+/* Pass two over count entries of list: their strings and pointers, then
+ * the NULL. A string takes at most what leaves a byte for each one after
+ * it; an entry that became NULL meanwhile is an empty string. */
+static long
+spawn_list_write(struct spawn_probe *pr, const char *const *list, uint64_t count,
+                 struct spawn_cursor *c)
+{
+    for (uint64_t i = 0; i < count; i++) {
+        size_t room = (size_t)(c->end - c->str) - (c->left - 1), len = 0;
+        const char *s;
+
+        if (!spawn_readable(pr, &list[i], sizeof(list[i])))
+            return -CAIRN_EFAULT;
+        s = list[i] ? list[i] : "";
+        for (; len + 1 < room; len++) {
             if (!spawn_readable(pr, s + len, 1))
                 return -CAIRN_EFAULT;
             if (s[len] == '\0')
                 break;
+            c->str[len] = s[len];
         }
-        b->strings -= len + 1;
-        b->strings_len += len + 1;
-        memcpy(b->strings, s, len);
-        b->strings[len] = '\0';
-        b->vec[b->words++] = spawn_block_addr(b, b->strings);
-        (*count)++;
+        c->str[len] = '\0';
+        *c->vec++ = c->base + (uint64_t)(c->str - c->window);
+        c->str += len + 1;
+        c->left--;
     }
-    b->vec[b->words++] = 0;
+    *c->vec++ = 0;
     return 0;
 }
 
@@ -211,15 +228,28 @@ spawn_block_add(struct spawn_block *b, struct spawn_probe *pr, const char *const
 static long
 spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rsp)
 {
+    const uint64_t base = CAIRN_USER_STACK_TOP - CAIRN_USER_START_MAX;
     struct spawn_probe pr = {1};
-    struct spawn_block b;
-    uint64_t argc, envc;
-    uint8_t *start;
+    struct spawn_lists l = {0, 0, 0};
+    struct spawn_cursor c;
+    size_t size, start;
     long mo, win, err;
 
     if (attr->nhandles &&
         !spawn_readable(&pr, attr->handles, (size_t)attr->nhandles * sizeof(*attr->handles)))
         return -CAIRN_EFAULT;
+    err = spawn_list_measure(&pr, attr->argv, &l.argc, &l);
+    if (err == 0)
+        err = spawn_list_measure(&pr, attr->envp, &l.envc, &l);
+    if (err)
+        return err;
+    /* Rounding up to 16 needs no room of its own: the bound is a multiple
+     * of 16, so a block within it stays within it when rounded. */
+    size = spawn_block_words(&l) * 8 + l.strings;
+    if (size > CAIRN_USER_START_MAX)
+        return -CAIRN_E2BIG;
+    start = (CAIRN_USER_START_MAX - size) & ~(size_t)15; /* the psABI's entry alignment */
+
     mo = cairn_memobj_create(CAIRN_USER_STACK_SIZE, 0);
     if (mo < 0)
         return mo;
@@ -229,20 +259,22 @@ spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rs
         cairn_handle_close(mo);
         return win;
     }
-    b = (struct spawn_block){(uint64_t *)win, (char *)win + CAIRN_USER_START_MAX, 1, 0};
-    err = spawn_block_add(&b, &pr, attr->argv, &argc);
+    c = (struct spawn_cursor){(uint64_t *)(win + start),
+                              (char *)win + CAIRN_USER_START_MAX - l.strings,
+                              (char *)win + CAIRN_USER_START_MAX,
+                              l.argc + l.envc,
+                              base,
+                              (const char *)win};
+    *c.vec++ = l.argc;
+    err = spawn_list_write(&pr, attr->argv, l.argc, &c);
     if (err == 0)
-        err = spawn_block_add(&b, &pr, attr->envp, &envc);
+        err = spawn_list_write(&pr, attr->envp, l.envc, &c);
     if (err == 0) {
-        b.vec[0] = argc;
-        b.vec[b.words++] = CAIRN_AT_START_ARG;
-        b.vec[b.words++] = attr->start_arg;
-        b.vec[b.words++] = CAIRN_AT_NULL;
-        b.vec[b.words++] = 0;
-        /* Under the strings, 16-byte aligned: the psABI's entry rsp. */
-        start = (uint8_t *)(((uintptr_t)b.strings - b.words * 8) & ~(uintptr_t)15);
-        memmove(start, b.vec, b.words * 8);
-        *rsp = spawn_block_addr(&b, start);
+        *c.vec++ = CAIRN_AT_START_ARG;
+        *c.vec++ = attr->start_arg;
+        *c.vec++ = CAIRN_AT_NULL;
+        *c.vec++ = 0;
+        *rsp = base + start;
     }
     cairn_vm_unmap((uint64_t)win, CAIRN_USER_START_MAX);
     if (err) {
