@@ -136,6 +136,9 @@ spawn_readable(struct spawn_probe *pr, const void *p, size_t len)
  * list that grew is cut at the length measured, so the block stays
  * within its bound and well formed.
  */
+_Static_assert(CAIRN_USER_START_MAX < CAIRN_USER_STACK_SIZE && CAIRN_USER_START_MAX % PAGE == 0,
+               "the window is whole pages of the stack, and leaves the program a stack");
+
 struct spawn_lists {
     uint64_t argc, envc;
     size_t strings; /* bytes of all the strings, each with its 0 */
