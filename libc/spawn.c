@@ -132,9 +132,10 @@ spawn_readable(struct spawn_probe *pr, const void *p, size_t len)
  * (argc, the pointers, the auxiliary vector) from the block's start, the
  * strings packed below CAIRN_USER_STACK_TOP. The second pass never writes
  * more than the first measured: should another thread of the caller
- * change the lists in between, a string that grew is cut short and a
- * list that grew is cut at the length measured, so the block stays
- * within its bound and well formed.
+ * change the lists in between, a list that grew is cut at the length
+ * measured, and a string that grew takes what the strings after it leave
+ * unused, which are cut as they need (each keeps at least its 0); so the
+ * block stays within its bound and well formed.
  */
 _Static_assert(CAIRN_USER_START_MAX < CAIRN_USER_STACK_SIZE && CAIRN_USER_START_MAX % PAGE == 0,
                "the window is whole pages of the stack, and leaves the program a stack");

@@ -39,6 +39,7 @@ enum mode {
     MODE_ARGS = 0x5a01,  /* expect args_argv and args_envp */
     MODE_EMPTY = 0x5a02, /* expect argc 0 and no environment */
     MODE_LONG = 0x5a03,  /* expect one argument of LONG_MAX_LEN bytes, no environment */
+    MODE_RACE = 0x5a04,  /* expect what a spawn racing with flip_in_a_loop can give */
 };
 
 /* What a child found wrong: its exit status. */
@@ -145,6 +146,36 @@ child_check(int argc, char **argv, char **envp, unsigned long mode)
     return 0;
 }
 
+/*
+ * MODE_RACE: argv changed by another thread of the parent while it was
+ * being spawned (see a_caller_changing_its_lists_meanwhile_gets_a_well_formed_block).
+ * Whatever the timing, argv[1] holds at least the ten bytes every version
+ * of the string starts with and nothing else (longer when it grew after
+ * it was measured, into the room "extra" had, within the bound: a string
+ * measured long is over the bound), and argv[2], when there is one, is
+ * "extra" or what was left of it.
+ */
+static int
+child_check_race(int argc, char **argv, char **envp)
+{
+    size_t len = 0;
+
+    if (argc != 2 && argc != 3)
+        return CHECK_ARGC;
+    while (argv[1][len] == 'f')
+        len++;
+    /* At most the 11 bytes measured and the 5 of "extra" beyond its 0. */
+    if (strcmp(argv[0], "prog") != 0 || argv[1][len] != '\0' || len < 10 || len > 15 ||
+        (argc == 2 && len != 10) || argv[argc] ||
+        (argc == 3 && strncmp(argv[2], "extra", strlen(argv[2])) != 0))
+        return CHECK_ARGV;
+    if (envp[0] != NULL || environ != envp || envp != argv + argc + 1)
+        return CHECK_ENVP;
+    if (!block_is_in_place(argv, argc))
+        return CHECK_BLOCK;
+    return 0;
+}
+
 /* --- the parent's side ----------------------------------------------------------------------- */
 
 /* This program's member of the initfs: the archive's handle (or a
@@ -242,6 +273,72 @@ a_block_of_exactly_the_bound_fits_and_one_byte_more_is_e2big(void)
     expect_ret("one byte over the bound", spawn_self(&attr), -CAIRN_E2BIG);
     huge_arg[LONG_MAX_LEN] = '\0';
     expect_stats(&before, "after the refusal");
+}
+
+/* What flip_in_a_loop changes: flip_buf's length between 10 and
+ * FLIP_LONG (over the bound), and flip_argv's length between 2 and 3. */
+#define FLIP_LONG (CAIRN_USER_START_MAX + 100)
+static char flip_buf[FLIP_LONG + 1];
+static const char *volatile flip_argv[] = {"prog", flip_buf, NULL, NULL};
+static volatile int flip_stop;
+static volatile unsigned long flip_count;
+
+static long
+flip_in_a_loop(void *arg)
+{
+    (void)arg;
+    for (unsigned long n = 1; !flip_stop; n++) {
+        ((volatile char *)flip_buf)[10] = n % 2 ? 'f' : '\0';
+        flip_argv[2] = n % 3 ? "extra" : NULL;
+        flip_count = n;
+    }
+    return 0;
+}
+
+static void
+a_caller_changing_its_lists_meanwhile_gets_a_well_formed_block(void)
+{
+    struct cairn_spawn_attr attr = {.argv = (const char *const *)flip_argv, .start_arg = MODE_RACE};
+    unsigned started = 0, too_big = 0;
+    struct test_thread t;
+    int64_t status;
+
+    memset(flip_buf, 'f', FLIP_LONG);
+    flip_stop = 0;
+    flip_count = 0;
+    if (test_thread_start(&t, flip_in_a_loop, NULL) != 0)
+        return;
+    for (int round = 0; round < 30 && !test_has_failed(); round++) {
+        unsigned long seen = flip_count;
+        long child;
+
+        /* The changer has run since the last round (on one CPU, it runs
+         * while this thread yields). */
+        while (flip_count == seen)
+            cairn_thread_yield();
+        child = spawn_self(&attr);
+
+        if (child == -CAIRN_E2BIG) {
+            too_big++;
+            continue;
+        }
+        if (child < 0) {
+            test_fail("round %d: spawn returned %s", round, cairn_error_name((int)child));
+            break;
+        }
+        started++;
+        status = -1;
+        expect_ret("process_wait", cairn_process_wait(child, 10 * SECOND, &status), 0);
+        if (status != 0)
+            test_fail("round %d: the child found check %ld wrong (enum check)", round,
+                      (long)status);
+        cairn_handle_close(child);
+    }
+    flip_stop = 1;
+    expect_ret("thread_join", test_thread_join(&t, 10 * SECOND, &status), 0);
+    test_thread_free(&t);
+    if (started + too_big == 0)
+        test_fail("no round ran");
 }
 
 static void
@@ -375,6 +472,7 @@ static const struct usertest tests[] = {
     USERTEST(argc_0_and_an_empty_environment_are_fine),
     USERTEST(a_block_of_exactly_the_bound_fits_and_one_byte_more_is_e2big),
     USERTEST(a_process_spawn_child_gets_argv_child_from_the_kernel),
+    USERTEST(a_caller_changing_its_lists_meanwhile_gets_a_well_formed_block),
     USERTEST(bad_pointers_too_large_blocks_and_wrong_objects_are_refused_and_leak_nothing),
 };
 
@@ -387,6 +485,8 @@ main(int argc, char **argv, char **envp)
     fill(huge_arg, LONG_MAX_LEN, 5);
     if (mode == MODE_ARGS || mode == MODE_EMPTY || mode == MODE_LONG || (mode == 0 && argc == 0))
         return child_check(argc, argv, envp, mode);
+    if (mode == MODE_RACE)
+        return child_check_race(argc, argv, envp);
     if (argc != 1 || strcmp(argv[0], PROGRAM) != 0) {
         printf("FAIL spawn/started_with_argv: argc %d, argv[0] %s\n", argc,
                argc > 0 ? argv[0] : "(none)");
