@@ -7,7 +7,10 @@
  *
  * Every piece of a process's memory, the ELF segments and the stack
  * included, is a memory object mapped into its vspace (mm/vspace.c), so
- * one teardown path frees them all.
+ * one teardown path frees them all. A program the kernel loads starts
+ * with the start block of include/cairn/init.h at its stack's top,
+ * copied into the stack's memory object when the object is made, before
+ * the process has a thread.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
