@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cairn_spawn_elf: the ELF loader in user space (see <cairn/spawn.h>),
+ * cairn_spawn: the ELF loader in user space (see <cairn/spawn.h>),
  * built only from the process system calls: process_create, memory objects
  * filled through a mapping of the caller's own, vm_map_into,
  * handle_install, thread_create and thread_start.
@@ -13,11 +13,18 @@
  * a value checked in place could change after its check.
  *
  * The image may start at any offset of its memory object (a member of the
- * initfs archive, cairn_spawn_elf_at). A segment that is not writable and
+ * initfs archive). A segment that is not writable and
  * whose pages line up with the object's (its offset in the object and its
  * address congruent modulo 4096) is mapped from the object itself, so the
  * processes running one program share its code and read-only data; every
  * other segment is copied into a fresh memory object of its own.
+ *
+ * The stack comes first, before the process: a fresh object whose top
+ * holds the start block (argc, argv, envp, the auxiliary vector and the
+ * strings: include/cairn/init.h), written through a mapping of the
+ * caller's own. The caller's argv and envp are read only where the kernel
+ * said they are readable, so bad pointers and a block over
+ * CAIRN_USER_START_MAX are errors found before anything else is made.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -66,31 +73,226 @@ spawn_load_segment(long child, const uint8_t *image, const struct elf_segment *p
     return err < 0 ? err : 0;
 }
 
+/*
+ * Readability of the caller's memory, asked of the kernel, so that a bad
+ * pointer in argv or envp is -CAIRN_EFAULT and not a fault of the caller:
+ * futex_wait given no time only compares the word (docs/syscalls.md), and
+ * fails with EFAULT where nothing readable is mapped. One page at a time,
+ * remembering the last page found readable, so a string costs a system
+ * call per page it touches, not per byte.
+ */
+struct spawn_probe {
+    uintptr_t page; /* the last page found readable, or 1 (no page) */
+};
+
+static int
+spawn_readable(struct spawn_probe *pr, const void *p, size_t len)
+{
+    uintptr_t first = (uintptr_t)p & ~(uintptr_t)PAGE_MASK;
+    uintptr_t last = ((uintptr_t)p + len - 1) & ~(uintptr_t)PAGE_MASK;
+
+    if ((uintptr_t)p + len - 1 < (uintptr_t)p)
+        return 0;
+    for (uintptr_t page = first;; page += PAGE) {
+        if (page != pr->page) {
+            if (cairn_futex_wait((const volatile uint32_t *)page, 0, 0) == -CAIRN_EFAULT)
+                return 0;
+            pr->page = page;
+        }
+        if (page == last)
+            return 1;
+    }
+}
+
+/*
+ * The start block (include/cairn/init.h) is written in two passes over
+ * the caller's argv and envp, both through the probe. The first counts
+ * the strings and their bytes, so a block over CAIRN_USER_START_MAX or a
+ * bad pointer is found before anything is made. The second writes the
+ * block straight into its place at the top of the child's stack object,
+ * through a window onto that object mapped in the caller: the vector
+ * (argc, the pointers, the auxiliary vector) from the block's start, the
+ * strings packed below CAIRN_USER_STACK_TOP. The second pass never writes
+ * more than the first measured: should another thread of the caller
+ * change the lists in between, a list that grew is cut at the length
+ * measured, and a string that grew takes what the strings after it leave
+ * unused, which are cut as they need (each keeps at least its 0); so the
+ * block stays within its bound and well formed.
+ */
+_Static_assert(CAIRN_USER_START_MAX < CAIRN_USER_STACK_SIZE && CAIRN_USER_START_MAX % PAGE == 0,
+               "the window is whole pages of the stack, and leaves the program a stack");
+
+struct spawn_lists {
+    uint64_t argc, envc;
+    size_t strings; /* bytes of all the strings, each with its 0 */
+};
+
+/* The block's vector words: argc, the two lists with their NULLs, and the
+ * auxiliary vector (CAIRN_AT_START_ARG and the CAIRN_AT_NULL pair). */
+static size_t
+spawn_block_words(const struct spawn_lists *l)
+{
+    return 1 + (l->argc + 1) + (l->envc + 1) + 4;
+}
+
+/* Pass one over list (up to its NULL; NULL: no entries): adds its entries
+ * to *count and their bytes to l->strings. */
+static long
+spawn_list_measure(struct spawn_probe *pr, const char *const *list, uint64_t *count,
+                   struct spawn_lists *l)
+{
+    for (size_t i = 0; list; i++) {
+        const char *s;
+        size_t len = 0;
+
+        if (!spawn_readable(pr, &list[i], sizeof(list[i])))
+            return -CAIRN_EFAULT;
+        s = list[i];
+        if (!s)
+            return 0;
+        do {
+            /* Every entry costs a word and at least a byte: stop early. */
+            if ((*count + 1) * 8 + l->strings + len + 1 > CAIRN_USER_START_MAX)
+                return -CAIRN_E2BIG;
+            if (!spawn_readable(pr, s + len, 1))
+                return -CAIRN_EFAULT;
+        } while (s[len++] != '\0');
+        l->strings += len;
+        (*count)++;
+    }
+    return 0;
+}
+
+/* Where pass two writes: the vector's next word, the strings' next byte,
+ * their end, and how many strings are still to come. */
+struct spawn_cursor {
+    uint64_t *vec;
+    char *str, *end;
+    uint64_t left;
+    uint64_t base; /* the child's address of the window's first byte */
+    const char *window;
+};
+
+/* Pass two over count entries of list: their strings and pointers, then
+ * the NULL. A string takes at most what leaves a byte for each one after
+ * it; an entry that became NULL meanwhile is an empty string. */
+static long
+spawn_list_write(struct spawn_probe *pr, const char *const *list, uint64_t count,
+                 struct spawn_cursor *c)
+{
+    for (uint64_t i = 0; i < count; i++) {
+        size_t room = (size_t)(c->end - c->str) - (c->left - 1), len = 0;
+        const char *s;
+
+        if (!spawn_readable(pr, &list[i], sizeof(list[i])))
+            return -CAIRN_EFAULT;
+        s = list[i] ? list[i] : "";
+        for (; len + 1 < room; len++) {
+            if (!spawn_readable(pr, s + len, 1))
+                return -CAIRN_EFAULT;
+            if (s[len] == '\0')
+                break;
+            c->str[len] = s[len];
+        }
+        c->str[len] = '\0';
+        *c->vec++ = c->base + (uint64_t)(c->str - c->window);
+        c->str += len + 1;
+        c->left--;
+    }
+    *c->vec++ = 0;
+    return 0;
+}
+
+/*
+ * Build the child's stack before the child exists: a fresh object of
+ * CAIRN_USER_STACK_SIZE whose top holds the start block for attr. Returns
+ * 0 with the object in *stack and the entry rsp in *rsp, or a negative
+ * code with nothing left behind: -CAIRN_E2BIG for a block over
+ * CAIRN_USER_START_MAX, -CAIRN_EFAULT for an unreadable argv, envp,
+ * string or handle list.
+ */
+static long
+spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rsp)
+{
+    const uint64_t base = CAIRN_USER_STACK_TOP - CAIRN_USER_START_MAX;
+    struct spawn_probe pr = {1};
+    struct spawn_lists l = {0, 0, 0};
+    struct spawn_cursor c;
+    size_t size, start;
+    long mo, win, err;
+
+    if (attr->nhandles &&
+        !spawn_readable(&pr, attr->handles, (size_t)attr->nhandles * sizeof(*attr->handles)))
+        return -CAIRN_EFAULT;
+    err = spawn_list_measure(&pr, attr->argv, &l.argc, &l);
+    if (err == 0)
+        err = spawn_list_measure(&pr, attr->envp, &l.envc, &l);
+    if (err)
+        return err;
+    /* Rounding up to 16 needs no room of its own: the bound is a multiple
+     * of 16, so a block within it stays within it when rounded. */
+    size = spawn_block_words(&l) * 8 + l.strings;
+    if (size > CAIRN_USER_START_MAX)
+        return -CAIRN_E2BIG;
+    start = (CAIRN_USER_START_MAX - size) & ~(size_t)15; /* the psABI's entry alignment */
+
+    mo = cairn_memobj_create(CAIRN_USER_STACK_SIZE, 0);
+    if (mo < 0)
+        return mo;
+    win = cairn_vm_map(mo, CAIRN_USER_STACK_SIZE - CAIRN_USER_START_MAX, CAIRN_USER_START_MAX, 0,
+                       CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (win < 0) {
+        cairn_handle_close(mo);
+        return win;
+    }
+    c = (struct spawn_cursor){(uint64_t *)(win + start),
+                              (char *)win + CAIRN_USER_START_MAX - l.strings,
+                              (char *)win + CAIRN_USER_START_MAX,
+                              l.argc + l.envc,
+                              base,
+                              (const char *)win};
+    *c.vec++ = l.argc;
+    err = spawn_list_write(&pr, attr->argv, l.argc, &c);
+    if (err == 0)
+        err = spawn_list_write(&pr, attr->envp, l.envc, &c);
+    if (err == 0) {
+        *c.vec++ = CAIRN_AT_START_ARG;
+        *c.vec++ = attr->start_arg;
+        *c.vec++ = CAIRN_AT_NULL;
+        *c.vec++ = 0;
+        *rsp = base + start;
+    }
+    cairn_vm_unmap((uint64_t)win, CAIRN_USER_START_MAX);
+    if (err) {
+        cairn_handle_close(mo);
+        return err;
+    }
+    *stack = mo;
+    return 0;
+}
+
 /* Map the child's stack, create its thread, install its handles, start it. */
 static long
-spawn_finish(long child, uint64_t entry, uint64_t arg, const long *handles, unsigned nhandles,
-             long *thread_out, uint32_t priority)
+spawn_finish(long child, uint64_t entry, long stack, uint64_t rsp,
+             const struct cairn_spawn_attr *attr, long *thread_out)
 {
-    long stack, thread, err;
+    uint32_t priority = attr->priority ? attr->priority : CAIRN_PRIORITY_DEFAULT;
+    long thread, err;
 
-    stack = cairn_memobj_create(CAIRN_USER_STACK_SIZE, 0);
-    if (stack < 0)
-        return stack;
     err = cairn_vm_map_into(
         child, stack, 0, CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE,
         CAIRN_VM_PROT_FLAGS(CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED));
-    cairn_handle_close(stack);
     if (err < 0)
         return err;
-    thread = cairn_thread_create(child, entry, CAIRN_USER_STACK_TOP, arg, priority);
+    thread = cairn_thread_create(child, entry, rsp, attr->start_arg, priority);
     if (thread < 0)
         return thread;
     /* Into an empty table in this order, the values are 0, 1, 2, ... */
     err = cairn_handle_install(child, child, CAIRN_RIGHTS_SAME);
     if (err >= 0)
         err = cairn_handle_install(child, thread, CAIRN_RIGHTS_SAME);
-    for (unsigned i = 0; err >= 0 && i < nhandles; i++)
-        err = cairn_handle_install(child, handles[i], CAIRN_RIGHTS_SAME);
+    for (unsigned i = 0; err >= 0 && i < attr->nhandles; i++)
+        err = cairn_handle_install(child, attr->handles[i], CAIRN_RIGHTS_SAME);
     if (err >= 0)
         err = cairn_thread_start(thread);
     if (err >= 0 && thread_out)
@@ -145,14 +347,14 @@ spawn_share_segment(long child, long memobj, uint64_t from, const struct elf_seg
  * holds every value the loading uses; the headers are not read again.
  */
 static long
-spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
-          unsigned nhandles, long *thread, uint32_t priority, int bound)
+spawn_elf(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_attr *attr,
+          long *thread)
 {
-    uint64_t map_off = offset & ~PAGE_MASK, map_len, from;
+    uint64_t map_off = offset & ~PAGE_MASK, map_len, from, rsp = 0;
     struct cairn_handle_info info;
     struct elf_image plan;
     const uint8_t *img;
-    long base, child, err;
+    long base, child, stack = -1, err;
 
     if (size == 0 || offset > UINT64_MAX - size || offset + size > UINT64_MAX - PAGE_MASK)
         return -CAIRN_EINVAL;
@@ -168,13 +370,18 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long 
     if (err)
         goto out_unmap;
 
+    /* The stack and its start block before the process: bad arguments
+     * are found before anything is made. */
+    err = spawn_stack_build(attr, &stack, &rsp);
+    if (err)
+        goto out_unmap;
     child = cairn_process_create();
     if (child < 0) {
         err = child;
-        goto out_unmap;
+        goto out_stack;
     }
-    if (bound)
-        err = cairn_process_max_prio(child, priority);
+    if (attr->priority)
+        err = cairn_process_max_prio(child, attr->priority);
     for (unsigned i = 0; err == 0 && i < plan.segment_count; i++) {
         const struct elf_segment *ph = &plan.segments[i];
 
@@ -184,43 +391,25 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long 
             err = spawn_load_segment(child, img, ph);
     }
     if (err == 0)
-        err = spawn_finish(child, plan.entry, arg, handles, nhandles, thread, priority);
+        err = spawn_finish(child, plan.entry, stack, rsp, attr, thread);
     if (err) {
         cairn_process_kill(child); /* nothing started: it is torn down at once */
         cairn_handle_close(child);
     } else {
         err = child;
     }
+out_stack:
+    cairn_handle_close(stack); /* the child's mapping holds it, if it got that far */
 out_unmap:
     cairn_vm_unmap((uint64_t)base, map_len);
     return err;
 }
 
 long
-cairn_spawn_elf_at(long memobj, uint64_t offset, uint64_t size, uint64_t arg, const long *handles,
-                   unsigned nhandles, long *thread)
+cairn_spawn(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_attr *attr,
+            long *thread)
 {
-    return spawn_elf(memobj, offset, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT,
-                     0);
-}
+    static const struct cairn_spawn_attr none;
 
-long
-cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles, unsigned nhandles,
-                long *thread)
-{
-    return spawn_elf(image, 0, size, arg, handles, nhandles, thread, CAIRN_PRIORITY_DEFAULT, 0);
-}
-
-long
-cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
-                     unsigned nhandles, long *thread, uint32_t priority)
-{
-    return spawn_elf(image, 0, size, arg, handles, nhandles, thread, priority, 1);
-}
-
-long
-cairn_spawn_elf_at_prio(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
-                        const long *handles, unsigned nhandles, long *thread, uint32_t priority)
-{
-    return spawn_elf(memobj, offset, size, arg, handles, nhandles, thread, priority, 1);
+    return spawn_elf(memobj, offset, size, attr ? attr : &none, thread);
 }

@@ -5,7 +5,7 @@
  *
  * Every member's data starts on a 4096-byte boundary of the archive, so a
  * loader can map an ELF member's segments straight from the archive's
- * memory object (libc's cairn_spawn_elf_at). Before a member whose header
+ * memory object (libc's cairn_spawn). Before a member whose header
  * would not fall 512 bytes short of a page, a pax extended header ('x')
  * fills the gap: its one record, "LEN comment=...\n", is exactly as long
  * as the gap needs, and every tar skips comments. The archive is otherwise

@@ -12,6 +12,7 @@
 
 #include <cairn/init.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <cairn/syscall.h>
 
@@ -52,12 +53,15 @@ report(const char *name, unsigned n)
 long
 bench_spawn_peer(enum bench_role role, const long *handles, unsigned n)
 {
+    static const char *const argv[] = {"bench", NULL};
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = n, .start_arg = BENCH_ROLE_ARG(role)};
     uint64_t size = 0;
     long image = cairn_boot_module("bench", &size);
 
     if (image < 0)
         return image;
-    return cairn_spawn_elf(image, size, BENCH_ROLE_ARG(role), handles, n, NULL);
+    return cairn_spawn(image, 0, size, &attr, NULL);
 }
 
 /* What a second process does, by its role; its exit status. */
@@ -192,13 +196,10 @@ bench_run(void)
     return 0;
 }
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long arg);
-
 int
-main(unsigned long arg)
+main(void)
 {
-    unsigned role = BENCH_ROLE_OF(arg);
+    unsigned role = BENCH_ROLE_OF(cairn_start_arg());
 
     return role ? bench_role_main((enum bench_role)role) : bench_run();
 }

@@ -4,7 +4,7 @@
  * program bench, boot module `bench`, which init runs when the kernel was
  * booted with `bench`. Some figures need a second process: the program's
  * own image started with a role (BENCH_ROLE_ARG), a peer holding the
- * handles it was given from handle 2 on (libc's cairn_spawn_elf).
+ * handles it was given from handle 2 on (libc's cairn_spawn).
  */
 #ifndef CAIRN_APPS_BENCH_H
 #define CAIRN_APPS_BENCH_H

@@ -25,7 +25,8 @@
     X(CAIRN_EINTR, 14, "interrupted")            \
     X(CAIRN_ECLOSED, 15, "peer closed")          \
     X(CAIRN_EAGAIN, 16, "would block")           \
-    X(CAIRN_EREVOKED, 17, "handle revoked")
+    X(CAIRN_EREVOKED, 17, "handle revoked")      \
+    X(CAIRN_E2BIG, 18, "argument list too long")
 
 enum cairn_error {
 #define CAIRN_ERROR_ENUM(name, value, message) name = value,

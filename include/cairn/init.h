@@ -11,13 +11,37 @@
  *     permissions (R, RX or RW; never writable and executable), the bytes
  *     past p_filesz up to p_memsz zero-filled (that is .bss: crt0 does not
  *     clear it); no two segments share a page;
- *   - a zero-filled stack of CAIRN_USER_STACK_SIZE bytes just below
- *     CAIRN_USER_STACK_TOP, nothing mapped in the page below it (a guard)
+ *   - a stack of CAIRN_USER_STACK_SIZE bytes just below
+ *     CAIRN_USER_STACK_TOP, zero-filled but for the start block at its top
+ *     (below), nothing mapped in the page below it (a guard)
  *     nor anywhere in [CAIRN_USER_STACK_TOP, CAIRN_USER_TOP);
  *   - rip = e_entry, in ring 3 with interrupts enabled;
- *   - rsp = CAIRN_USER_STACK_TOP (16-byte aligned, as the psABI wants at
- *     process entry: no return address pushed);
- *   - rdi = the boot flags (CAIRN_INIT_*); every other general register 0;
+ *   - rsp = the start block's address, 16-byte aligned with no return
+ *     address pushed, as the x86_64 psABI wants at process entry. The
+ *     start block is the System V one, at the top of the stack, every
+ *     word 8 bytes:
+ *
+ *         rsp -> argc
+ *                argv[0], ..., argv[argc - 1]   0-terminated strings
+ *                NULL
+ *                envp[0], ..., envp[n - 1]      "NAME=value" strings
+ *                NULL
+ *                (type, value), ...             the auxiliary vector
+ *                (CAIRN_AT_NULL, 0)             its end
+ *                padding
+ *                the strings, packed            up to CAIRN_USER_STACK_TOP
+ *
+ *     The whole block, strings included, takes at most
+ *     CAIRN_USER_START_MAX bytes, so a program keeps at least
+ *     CAIRN_USER_STACK_SIZE - CAIRN_USER_START_MAX bytes of stack. The
+ *     kernel gives init argv = { "init" } (argc 1), no environment, and
+ *     one auxiliary entry, CAIRN_AT_START_ARG; so does every process it
+ *     loads itself (process_spawn: argv = { "child" }). libc's spawn
+ *     writes the same block with the caller's argv and envp
+ *     (<cairn/spawn.h>), and crt0 hands it to main(argc, argv, envp);
+ *   - rdi = the start word: the boot flags (CAIRN_INIT_*) for init, the
+ *     creator's argument for other programs; also CAIRN_AT_START_ARG.
+ *     Every other general register 0;
  *   - its handle table (values below; rights in include/cairn/rights.h):
  *       CAIRN_INIT_HANDLE_PROCESS   its own process: READ, WAIT, MANAGE,
  *                                   DUPLICATE, TRANSFER
@@ -85,6 +109,16 @@
 #define CAIRN_INIT_HANDLE_PHYS_ROOT   6
 #define CAIRN_INIT_HANDLE_CONSOLE     7
 #define CAIRN_INIT_HANDLE_MODULES     8
+
+/* Types of the start block's auxiliary vector (see above). Cairn's own
+ * types start at 256, clear of System V's and Linux's AT_* numbers. */
+#define CAIRN_AT_NULL      0   /* ends the vector; its value is 0 */
+#define CAIRN_AT_START_ARG 256 /* the start word, as in rdi */
+
+/* The largest start block: a quarter of the stack, the share Linux lets
+ * arguments and environment take of a stack's limit; the program keeps
+ * the other three quarters. */
+#define CAIRN_USER_START_MAX 0x4000
 
 /* The lowest address a program is linked at; everything below stays unmapped. */
 #define CAIRN_USER_BASE 0x400000

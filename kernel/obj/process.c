@@ -7,7 +7,10 @@
  *
  * Every piece of a process's memory, the ELF segments and the stack
  * included, is a memory object mapped into its vspace (mm/vspace.c), so
- * one teardown path frees them all.
+ * one teardown path frees them all. A program the kernel loads starts
+ * with the start block of include/cairn/init.h at its stack's top,
+ * copied into the stack's memory object when the object is made, before
+ * the process has a thread.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
@@ -325,14 +328,43 @@ process_create(const char *name, struct process **out)
     return 0;
 }
 
+/*
+ * The start block (include/cairn/init.h) of a program the kernel loads
+ * itself: argv = { name }, no environment, the start word as
+ * CAIRN_AT_START_ARG. It is built in buf as the top *len bytes of the
+ * stack: buf[i] lands at CAIRN_USER_STACK_TOP - *len + i in the process.
+ * *len is a multiple of 16, so the entry rsp is 16-byte aligned.
+ */
+#define START_WORDS     8 /* argc, argv[0], NULL, NULL, two auxiliary pairs */
+#define START_BLOCK_MAX (START_WORDS * 8 + PROCESS_NAME_MAX + 15)
+_Static_assert(START_BLOCK_MAX <= CAIRN_USER_START_MAX, "the kernel's start block fits the bound");
+
+static void
+process_start_block(const char *name, uint64_t arg, uint8_t *buf, size_t *len)
+{
+    /* The same bound as the process's own name, so argv[0] equals it. */
+    size_t slen = strnlen(name, PROCESS_NAME_MAX - 1) + 1;
+    size_t total = (START_WORDS * 8 + slen + 15) & ~(size_t)15;
+    const uint64_t words[START_WORDS] = {
+        1, CAIRN_USER_STACK_TOP - slen, 0, 0, CAIRN_AT_START_ARG, arg, CAIRN_AT_NULL, 0,
+    };
+
+    memset(buf, 0, total);
+    memcpy(buf, words, sizeof(words));
+    memcpy(buf + total - slen, name, slen - 1);
+    *len = total;
+}
+
 int
 process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg,
                   struct process **out)
 {
+    uint8_t block[START_BLOCK_MAX];
     struct elf_image elf;
     struct elf_why why;
     struct process *p;
     struct thread *t;
+    size_t block_len;
     int err;
 
     err = elf_parse(image, size, CAIRN_USER_BASE,
@@ -349,13 +381,16 @@ process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg
         if (err)
             goto err_destroy;
     }
-    /* The stack; the page below it stays unmapped as a guard. */
+    /* The stack with the start block at its top; the page below it stays
+     * unmapped as a guard. */
+    process_start_block(name, arg, block, &block_len);
     err = process_map_new(p, CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP,
-                          CAIRN_PROT_READ | CAIRN_PROT_WRITE, NULL, 0, 0);
+                          CAIRN_PROT_READ | CAIRN_PROT_WRITE, block,
+                          CAIRN_USER_STACK_SIZE - block_len, block_len);
     if (err)
         goto err_destroy;
 
-    t = thread_create_user(name, p, elf.entry, CAIRN_USER_STACK_TOP, arg,
+    t = thread_create_user(name, p, elf.entry, CAIRN_USER_STACK_TOP - block_len, arg,
                            p->max_priority < THREAD_PRIORITY_NORMAL ? p->max_priority
                                                                     : THREAD_PRIORITY_NORMAL);
     if (!t) {

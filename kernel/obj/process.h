@@ -104,7 +104,9 @@ struct process {
 int process_create(const char *name, struct process **out);
 
 /* Create a process from an ELF image (validated in full first) with a
- * stack, and a thread ready to enter it at its entry point with arg in rdi.
+ * stack, and a thread ready to enter it at its entry point with arg in rdi
+ * and rsp at the start block (include/cairn/init.h): argv = { name }, no
+ * environment, arg also as CAIRN_AT_START_ARG.
  * Returns 0 and the process (one reference, the caller's), or a negative
  * CAIRN_E* code with nothing left allocated. The thread is not started:
  * process_start(p) starts it. */

@@ -2,7 +2,8 @@
 /*
  * In-kernel tests of processes, using the test child (tests/child): a
  * malformed image is refused without leaking, a faulting process dies
- * alone, and creating and reaping many processes leaks nothing.
+ * alone, a process starts with the start block of include/cairn/init.h,
+ * and creating and reaping many processes leaks nothing.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
@@ -68,6 +69,17 @@ KTEST(faulting_process_dies_and_the_kernel_goes_on)
                  (long)status);
     KTEST_EXPECT(run_child(CHILD_EXIT) == 0, "a process after the fault failed");
     live_counts_expect_back(before, "after the fault");
+}
+
+/* The start block the kernel writes (include/cairn/init.h): the child
+ * checks argc, argv, the environment, the auxiliary vector and where the
+ * block lies, and exits with what it found wrong (tests/child/child.h). */
+KTEST(kernel_started_process_gets_its_name_as_argv_and_no_environment)
+{
+    int64_t status = run_child(CHILD_CHECK_START);
+
+    KTEST_EXPECT(status == 0, "the child found its start block wrong: status %ld (child.h)",
+                 (long)status);
 }
 
 KTEST(process_create_run_exit_1000_rounds_leak_nothing)

@@ -25,5 +25,6 @@ extern __thread int errno;
 #define ETIMEDOUT CAIRN_ETIMEDOUT
 #define EINTR     CAIRN_EINTR
 #define EAGAIN    CAIRN_EAGAIN
+#define E2BIG     CAIRN_E2BIG
 
 #endif

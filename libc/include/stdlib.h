@@ -2,7 +2,8 @@
 /*
  * General utilities (C11 7.22): memory allocation (libc/malloc.c), number
  * conversion (libc/strtol.c), sorting and searching (libc/qsort.c),
- * integer arithmetic (libc/stdlib.c). Errors set errno (<errno.h>).
+ * integer arithmetic (libc/stdlib.c), the environment (libc/getenv.c).
+ * Errors set errno (<errno.h>).
  */
 #ifndef CAIRN_LIBC_STDLIB_H
 #define CAIRN_LIBC_STDLIB_H
@@ -54,5 +55,11 @@ long long llabs(long long x);
 div_t div(int num, int den);
 ldiv_t ldiv(long num, long den);
 lldiv_t lldiv(long long num, long long den);
+
+/* The value of the environment variable name (the text after "name=" in
+ * the first entry of environ that starts so), or NULL when there is none,
+ * when name is empty or holds '=', or when there is no environment. The
+ * string is the environment's own: do not change it. */
+char *getenv(const char *name);
 
 #endif

@@ -13,16 +13,16 @@
 
 #include <cairn/init.h>
 #include <cairn/process.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "programs.h"
 
-/* Called by crt0 with the boot flags; declared here for -Wmissing-prototypes. */
-int main(unsigned long flags);
-
 int
-main(unsigned long flags)
+main(int argc, char **argv)
 {
+    unsigned long flags = cairn_start_arg();
+
     printf("init: started (flags %#lx)\n", flags);
     /* The kernel starts init at the highest user priority; the programs of
      * a test or bench boot measure threads of the default one against each
@@ -30,7 +30,7 @@ main(unsigned long flags)
     if (flags & (CAIRN_INIT_BENCH | CAIRN_INIT_TEST))
         cairn_thread_set_prio(CAIRN_INIT_HANDLE_THREAD, CAIRN_PRIORITY_DEFAULT);
     if (flags & CAIRN_INIT_TEST)
-        return init_run_tests();
+        return init_run_tests(argc, argv);
     if (flags & CAIRN_INIT_BENCH)
         return init_run_bench();
     return 0;

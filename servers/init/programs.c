@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
  * init in a test or bench boot (see programs.h). The test programs are started with
- * libc's ELF loader (cairn_spawn_elf), so every test boot also exercises
+ * libc's ELF loader (cairn_spawn), so every test boot also exercises
  * building a process from user space: an empty process, memory mapped
  * into it, handles installed, a thread created and started. Each program
  * gets init's own handle layout: its process and thread, the boot
- * information, and every boot module.
+ * information, and every boot module; its name as argv = { name }, no
+ * environment, and init's boot flags as its start word.
  *
  * With `fuzz` on the command line (a fuzz boot, docs/testing.md) init runs
  * the system call fuzzer, the boot module `fuzz`, instead of the tests.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <common/align.h>
 
@@ -41,9 +45,9 @@ check(int ok, const char *name, const char *why)
     }
 }
 
-/* init's handles are those include/cairn/init.h promises. */
+/* init's start block and handles are those include/cairn/init.h promises. */
 static void
-check_entry_state(void)
+check_entry_state(int argc, char **argv)
 {
     const uint32_t own = CAIRN_RIGHT_READ | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_MANAGE |
                          CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
@@ -51,7 +55,20 @@ check_entry_state(void)
         CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER;
     const struct cairn_bootinfo *bi = cairn_bootinfo();
     struct cairn_handle_info p, t, b, past;
+    uintptr_t block = (uintptr_t)(argv - 1);
+    uint64_t aux = 0;
     int init_found = 0;
+
+    check(argc == 1 && strcmp(argv[0], "init") == 0 && argv[1] == NULL, "started_with_argv_init",
+          "argc or argv is not { \"init\" }");
+    check(environ == argv + 2 && environ[0] == NULL, "started_with_no_environment",
+          "the environment is not empty, or does not follow argv");
+    check(cairn_start_aux(CAIRN_AT_START_ARG, &aux) == 0 && aux == cairn_start_arg() &&
+              (aux & CAIRN_INIT_TEST),
+          "has_its_boot_flags_in_the_auxiliary_vector", "no CAIRN_AT_START_ARG with the flags");
+    check(block % 16 == 0 && block >= CAIRN_USER_STACK_TOP - CAIRN_USER_START_MAX &&
+              block < CAIRN_USER_STACK_TOP,
+          "start_block_is_aligned_at_the_stack_top", "the start block is misplaced");
 
     check(cairn_handle_info(CAIRN_INIT_HANDLE_PROCESS, &p) == 0 && p.type == CAIRN_OBJ_PROCESS &&
               p.rights == own,
@@ -90,6 +107,8 @@ run_program(const struct cairn_bootinfo *bi, const struct program_image *img, un
 {
     const char *name = img->name;
     long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2], child, err;
+    const char *argv[] = {name, NULL};
+    struct cairn_spawn_attr attr = {.argv = argv, .handles = handles, .start_arg = arg};
     int64_t status = -1;
     unsigned n = 0;
 
@@ -98,7 +117,8 @@ run_program(const struct cairn_bootinfo *bi, const struct program_image *img, un
     for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < (long)bi->handle_count; h++)
         handles[n++] = h;
     printf("init: running %s\n", name);
-    child = cairn_spawn_elf_at(img->memobj, img->offset, img->size, arg, handles, n, NULL);
+    attr.nhandles = n;
+    child = cairn_spawn(img->memobj, img->offset, img->size, &attr, NULL);
     if (child < 0) {
         printf("FAIL program/%s: cannot start it (%s)\n", name, cairn_error_name((int)child));
         return 1;
@@ -179,12 +199,12 @@ run_programs(const char *want, int prefix, unsigned long arg)
 }
 
 int
-init_run_tests(void)
+init_run_tests(int argc, char **argv)
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
     int failures, fuzz = bi && cairn_cmdline_has("fuzz"), ran;
 
-    check_entry_state();
+    check_entry_state(argc, argv);
     failures = init_failures;
     ran =
         fuzz ? run_programs("fuzz", 0, CAIRN_INIT_TEST) : run_programs("test-", 1, CAIRN_INIT_TEST);

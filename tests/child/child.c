@@ -3,16 +3,42 @@
  * The test child (child.h): does one thing a test needs to watch a
  * process do, chosen by its start argument, and ends.
  */
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairn/init.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "child.h"
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long arg);
+/* CHILD_CHECK_START: the start block the kernel writes (child.h). */
+static int
+child_check_start(int argc, char **argv, char **envp)
+{
+    uintptr_t block = (uintptr_t)(argv - 1), top = CAIRN_USER_STACK_TOP;
+    uint64_t aux = 0;
+
+    if (argc != 1)
+        return CHILD_START_ARGC;
+    if (strcmp(argv[0], "child") != 0 || argv[1] != NULL)
+        return CHILD_START_ARGV;
+    if (envp != argv + 2 || envp[0] != NULL || environ != envp)
+        return CHILD_START_ENV;
+    if (cairn_start_aux(CAIRN_AT_START_ARG, &aux) != 0 || aux != cairn_start_arg())
+        return CHILD_START_AUX;
+    if (block % 16 != 0 || block < top - CAIRN_USER_START_MAX || block >= top ||
+        (uintptr_t)argv[0] <= block || (uintptr_t)argv[0] + 6 > top)
+        return CHILD_START_BLOCK;
+    return 0;
+}
 
 int
-main(unsigned long arg)
+main(int argc, char **argv, char **envp)
 {
+    unsigned long arg = cairn_start_arg();
+
     switch (arg & 0xffff) {
     case CHILD_EXIT:
         return 0;
@@ -39,6 +65,8 @@ main(unsigned long arg)
         (void)v;
         return 0;
     }
+    case CHILD_CHECK_START:
+        return child_check_start(argc, argv, envp);
     }
     return CHILD_STATUS_NO_ROLE;
 }

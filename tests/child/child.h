@@ -2,8 +2,8 @@
 /*
  * The test child: a small program (boot module `child`) that in-kernel and
  * user-mode tests start to watch a process live, fault and end. Its start
- * argument (rdi, the third argument of process_spawn) names one role in
- * bits 0-15 and a role's parameter in bits 16-31. A private contract of
+ * word (cairn_start_arg: the third argument of process_spawn) names one
+ * role in bits 0-15 and a role's parameter in bits 16-31. A private contract of
  * the tests, not part of the kernel's ABI.
  */
 #ifndef CAIRN_TESTS_CHILD_H
@@ -15,6 +15,20 @@ enum child_role {
     CHILD_SLEEP = 3,     /* sleep 100 ms, then exit with status 7 */
     CHILD_EXEC_DATA = 4, /* die by jumping into its own data */
     CHILD_PORT_IN = 5,   /* sleep 200 ms, read the port in bits 16-31, exit 0 */
+    /* exit 0 if started as the kernel starts a process (include/cairn/init.h):
+     * argv = { "child" }, no environment, the start word in rdi and as
+     * CAIRN_AT_START_ARG, the block 16-byte aligned at the stack's top;
+     * else the CHILD_START_* number of the first check that failed */
+    CHILD_CHECK_START = 6,
+};
+
+/* What CHILD_CHECK_START found wrong (its exit status). */
+enum child_start_error {
+    CHILD_START_ARGC = 10,  /* argc is not 1 */
+    CHILD_START_ARGV = 11,  /* argv[0] is not "child", or argv[1] is not NULL */
+    CHILD_START_ENV = 12,   /* the environment is not empty, or not environ */
+    CHILD_START_AUX = 13,   /* no CAIRN_AT_START_ARG equal to the start word */
+    CHILD_START_BLOCK = 14, /* the block is not aligned, or not at the stack's top */
 };
 
 /* The start argument for role with parameter. */

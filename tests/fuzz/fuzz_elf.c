@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host fuzzer for the ELF-64 validator (common/elf.c, elf_parse), the one
- * validator of the kernel's loader and of libc's cairn_spawn_elf.
+ * validator of the kernel's loader and of libc's cairn_spawn.
  *
  * The input is the image. It is parsed twice, from an exactly-sized heap
  * copy at an aligned address and at an odd one (a boot module carries no

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Host tests for the ELF-64 loader front end (common/elf.c), the one
- * validator of the kernel's loader and of libc's cairn_spawn_elf.
+ * validator of the kernel's loader and of libc's cairn_spawn.
  *
  * Most tests start from one well-formed crafted executable (builder_init),
  * change one field and parse. The image is serialised into a heap buffer of

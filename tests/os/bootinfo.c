@@ -983,11 +983,8 @@ static const struct usertest tests[] = {
     USERTEST(msi_vectors_run_out_and_bad_input_is_refused),
 };
 
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
-    (void)mode;
     return harness_run("bootinfo", tests, sizeof(tests) / sizeof(tests[0]));
 }

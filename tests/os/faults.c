@@ -19,6 +19,7 @@
 #include <cairn/fault.h>
 #include <cairn/init.h>
 #include <cairn/process.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -600,12 +601,11 @@ warm_up(void)
     }
 }
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode >= 1000)
         __builtin_trap(); /* a child with no handler at all */
     if (mode >= CHILD_PAGER_LOAD)

@@ -20,6 +20,7 @@
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/quota.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <cairn/syscalls.h>
 #include <common/elf.h>
@@ -946,7 +947,7 @@ a_chain_of_never_started_processes_holding_themselves_is_freed(void)
     expect_stats(&before, "after closing the chain's head");
 }
 
-#define MODE_MAKE_A_CYCLE 100 /* main's argument in the child that builds a cycle */
+#define MODE_MAKE_A_CYCLE 100 /* the start word of the child that builds a cycle */
 
 /* In a child: two processes that never run, each holding the other, and
  * nothing else naming them; then exit. */
@@ -1002,12 +1003,11 @@ static const struct usertest tests[] = {
     USERTEST(never_started_processes_in_a_cycle_end_with_their_creator),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode == MODE_MAKE_A_CYCLE)
         return child_make_a_cycle();
     if (mode == MODE_TOUCH_EVERY_PAGE)

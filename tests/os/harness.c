@@ -229,9 +229,6 @@ test_thread_free(struct test_thread *t)
     t->base = t->stack = -CAIRN_EBADH;
 }
 
-/* priority TEST_PRIORITY_INHERIT: cairn_spawn_elf's, the creator's bound. */
-#define TEST_PRIORITY_INHERIT UINT32_MAX
-
 /* The last program looked up in the initfs: a test spawns copies of one
  * program many times, and a lookup maps the archive (page tables a leak
  * check would count), so it is done once, before the tests' baselines
@@ -279,6 +276,9 @@ test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned n
 {
     const struct cairn_bootinfo *bi = cairn_bootinfo();
     long handles[CAIRN_INIT_HANDLE_MODULES + CAIRN_BOOTINFO_MODULES_MAX + 2 + 8], image;
+    const char *argv[] = {module, NULL};
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .priority = priority, .start_arg = mode};
     uint64_t size = 0, offset = 0;
     unsigned n = 0;
 
@@ -291,15 +291,14 @@ test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned n
         handles[n++] = h;
     for (unsigned i = 0; i < nextra; i++)
         handles[n++] = extra[i];
-    if (priority == TEST_PRIORITY_INHERIT)
-        return cairn_spawn_elf_at(image, offset, size, mode, handles, n, NULL);
-    return cairn_spawn_elf_at_prio(image, offset, size, mode, handles, n, NULL, priority);
+    attr.nhandles = n;
+    return cairn_spawn(image, offset, size, &attr, NULL);
 }
 
 long
 test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra)
 {
-    long child = test_spawn_prio(module, mode, extra, nextra, TEST_PRIORITY_INHERIT);
+    long child = test_spawn_prio(module, mode, extra, nextra, 0);
 
     if (child < 0)
         test_fail("spawning %s returned %s", module, cairn_error_name((int)child));

@@ -95,7 +95,8 @@ void test_thread_free(struct test_thread *t);
 
 /*
  * Starts another copy of the boot module called module (normally this
- * program) with mode in rdi, through cairn_spawn_elf, with this program's
+ * program) with mode as its start word (cairn_start_arg) and argv = {
+ * module }, through cairn_spawn, with this program's
  * handles (the boot information and every module) followed by extra[0 ..
  * nextra): the child finds extra[i] at handle test_extra_handle(i).
  * Returns the process handle or a negative code (and fails the test).
@@ -107,8 +108,9 @@ long test_spawn(const char *module, uint64_t mode, const long *extra, unsigned n
  * negative code) and sets *offset and *size. */
 long test_program_image(const char *name, uint64_t *offset, uint64_t *size);
 
-/* test_spawn at a priority (cairn_spawn_elf_prio), which is also the
- * child's highest; a failure is returned, not recorded. */
+/* test_spawn at a priority (struct cairn_spawn_attr's), which is also the
+ * child's highest (0: the default, within this program's bound); a
+ * failure is returned, not recorded. */
 long test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned nextra,
                      uint32_t priority);
 

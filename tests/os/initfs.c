@@ -2,7 +2,7 @@
 /*
  * User-mode tests of the initfs (the boot module `initfs`, a tar archive
  * written by tools/mkinitfs) and of starting programs straight from its
- * members with libc's cairn_spawn_elf_at: every member's data on a page
+ * members with libc's cairn_spawn: every member's data on a page
  * and equal to the boot module of the same name; the test child started
  * from its member, from a copy at an offset off the page (copied
  * segments) and on it (shared ones); the proof that shared segments are
@@ -20,6 +20,7 @@
 #include <cairn/init.h>
 #include <cairn/rights.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <common/elf.h>
 #include <tar/tar.h>
@@ -31,7 +32,7 @@
 #define PAGE         4096ul
 #define SECOND       (1000 * MS_NS)
 #define RW           (CAIRN_PROT_READ | CAIRN_PROT_WRITE)
-#define MODE_MARKERS 0x4d4b /* main's argument in a child that reads the markers */
+#define MODE_MARKERS 0x4d4b /* the start word of a child that reads the markers */
 
 /* Read by a MODE_MARKERS child after its parent may have changed them in
  * the object the child was started from: one in .rodata, one in .text. */
@@ -97,7 +98,8 @@ run_member(long memobj, uint64_t offset, uint64_t size, uint64_t role, int64_t w
            const char *what)
 {
     int64_t status = -1;
-    long child = cairn_spawn_elf_at(memobj, offset, size, role, NULL, 0, NULL);
+    struct cairn_spawn_attr attr = {.start_arg = role};
+    long child = cairn_spawn(memobj, offset, size, &attr, NULL);
 
     if (child < 0) {
         test_fail("%s: spawn returned %s", what, cairn_error_name((int)child));
@@ -239,7 +241,10 @@ markers_seen(long memobj, uint8_t *map, uint64_t at, uint64_t size)
     for (long h = CAIRN_INIT_HANDLE_BOOTINFO; h < (long)bi->handle_count; h++)
         handles[n++] = h;
     handles[n++] = go;
-    child = cairn_spawn_elf_at(memobj, at, size, MODE_MARKERS, handles, (unsigned)n, NULL);
+    child = cairn_spawn(memobj, at, size,
+                        &(struct cairn_spawn_attr){
+                            .handles = handles, .nhandles = (uint32_t)n, .start_arg = MODE_MARKERS},
+                        NULL);
     if (child < 0) {
         test_fail("spawn of the marker child returned %s", cairn_error_name((int)child));
         cairn_handle_close(go);
@@ -311,6 +316,7 @@ read_only_segments_are_the_objects_own_pages(void)
 static void
 bad_offsets_sizes_and_handles_are_refused(void)
 {
+    const struct cairn_spawn_attr exit_attr = {.start_arg = CHILD_EXIT};
     struct cairn_debug_stats before = stats_now();
     struct tar_member m;
     struct archive a;
@@ -321,7 +327,7 @@ bad_offsets_sizes_and_handles_are_refused(void)
     expect_ret("tar_find(child)", tar_find((const void *)a.base, a.size, "child", &m), 0);
     archive_unmap(&a);
     h = a.handle;
-#define SPAWN(o, s) cairn_spawn_elf_at(h, (o), (s), CHILD_EXIT, NULL, 0, NULL)
+#define SPAWN(o, s) cairn_spawn(h, (o), (s), &exit_attr, NULL)
     expect_ret("size 0", SPAWN(m.offset, 0), -CAIRN_EINVAL);
     expect_ret("offset + size wraps", SPAWN(UINT64_MAX - 10, 100), -CAIRN_EINVAL);
     expect_ret("size wraps", SPAWN(m.offset, UINT64_MAX), -CAIRN_EINVAL);
@@ -333,9 +339,8 @@ bad_offsets_sizes_and_handles_are_refused(void)
     expect_ret("program headers cut", SPAWN(m.offset, 200), -CAIRN_EINVAL);
     expect_ret("code cut", SPAWN(m.offset, PAGE + 100), -CAIRN_EINVAL);
     expect_ret("smaller than a header", SPAWN(m.offset, 10), -CAIRN_EINVAL);
-    expect_ret("bad handle", cairn_spawn_elf_at(12345, 0, 4096, 0, NULL, 0, NULL), -CAIRN_EBADH);
-    expect_ret("not a memory object", cairn_spawn_elf_at(note, 0, 4096, 0, NULL, 0, NULL),
-               -CAIRN_EWRONGTYPE);
+    expect_ret("bad handle", cairn_spawn(12345, 0, 4096, NULL, NULL), -CAIRN_EBADH);
+    expect_ret("not a memory object", cairn_spawn(note, 0, 4096, NULL, NULL), -CAIRN_EWRONGTYPE);
 #undef SPAWN
     cairn_handle_close(note);
     expect_stats(&before, "after the refusals");
@@ -389,7 +394,7 @@ a_corrupt_archive_copy_is_refused(void)
     /* The member's own bytes are the loader's to check. */
     img[m.offset + 1] ^= 0xff;
     expect_ret("spawn of a member with a bad ELF magic",
-               cairn_spawn_elf_at(mo, m.offset, m.size, CHILD_EXIT, NULL, 0, NULL), -CAIRN_EINVAL);
+               cairn_spawn(mo, m.offset, m.size, NULL, NULL), -CAIRN_EINVAL);
     expect_stats(&before, "after the corrupt copies");
     cairn_vm_unmap((uint64_t)map, (a.size + PAGE - 1) & ~(PAGE - 1));
     cairn_handle_close(mo);
@@ -404,12 +409,11 @@ static const struct usertest tests[] = {
     USERTEST(a_corrupt_archive_copy_is_refused),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode == MODE_MARKERS)
         return child_read_markers();
     return harness_run("initfs", tests, sizeof(tests) / sizeof(tests[0]));

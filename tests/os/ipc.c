@@ -19,6 +19,7 @@
 #include <cairn/process.h>
 #include <cairn/quota.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -940,12 +941,11 @@ static const struct usertest tests[] = {
     USERTEST(threads_and_page_tables_are_charged_to_the_quota),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode >= CHILD_RECV_THEN_HANG)
         return child_main(mode);
     return harness_run("ipc", tests, sizeof(tests) / sizeof(tests[0]));

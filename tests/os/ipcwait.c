@@ -17,6 +17,7 @@
 #include <cairn/init.h>
 #include <cairn/ipc.h>
 #include <cairn/process.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -1114,11 +1115,11 @@ child_main(unsigned long mode)
         cairn_thread_sleep(1000 * MS_NS);
 }
 
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode >= CHILD_HANG)
         return child_main(mode);
     warm_up();

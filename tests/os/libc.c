@@ -209,11 +209,8 @@ static const struct usertest tests[] = {
     USERTEST(sorting_and_parsing_work_here),
 };
 
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
-    (void)mode;
     return harness_run("libc", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -20,6 +20,7 @@
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <common/bytes.h>
 #include <common/elf.h>
@@ -323,11 +324,11 @@ spawn_elf_refuses_malformed_images_and_leaks_nothing(void)
         cairn_vm_unmap((uint64_t)a, 2 * PAGE);
     }
     init = cairn_boot_module("init", &init_size);
-    expect_ret("spawn(garbage)", cairn_spawn_elf(junk, 2 * PAGE, 0, NULL, 0, NULL), -CAIRN_EINVAL);
-    expect_ret("spawn(truncated)", cairn_spawn_elf(init, 1024, 0, NULL, 0, NULL), -CAIRN_EINVAL);
-    expect_ret("spawn(size 0)", cairn_spawn_elf(init, 0, 0, NULL, 0, NULL), -CAIRN_EINVAL);
-    expect_ret("spawn(bad handle)", cairn_spawn_elf(12345, PAGE, 0, NULL, 0, NULL), -CAIRN_EBADH);
-    expect_ret("spawn(past the object)", cairn_spawn_elf(junk, 16 * PAGE, 0, NULL, 0, NULL),
+    expect_ret("spawn(garbage)", cairn_spawn(junk, 0, 2 * PAGE, NULL, NULL), -CAIRN_EINVAL);
+    expect_ret("spawn(truncated)", cairn_spawn(init, 0, 1024, NULL, NULL), -CAIRN_EINVAL);
+    expect_ret("spawn(size 0)", cairn_spawn(init, 0, 0, NULL, NULL), -CAIRN_EINVAL);
+    expect_ret("spawn(bad handle)", cairn_spawn(12345, 0, PAGE, NULL, NULL), -CAIRN_EBADH);
+    expect_ret("spawn(past the object)", cairn_spawn(junk, 0, 16 * PAGE, NULL, NULL),
                -CAIRN_ERANGE);
     cairn_handle_close(junk);
     expect_stats(&before, "after the refusals");
@@ -366,7 +367,7 @@ spawn_elf_and_process_spawn_refuse_the_same_images(void)
     }
 
     bytes_wr64(eh + 24, CAIRN_USER_BASE - PAGE);
-    expect_ret("spawn_elf(entry below the code)", cairn_spawn_elf(copy, size, 0, NULL, 0, NULL),
+    expect_ret("spawn_elf(entry below the code)", cairn_spawn(copy, 0, size, NULL, NULL),
                -CAIRN_EINVAL);
     expect_ret("process_spawn(entry below the code)", cairn_process_spawn(copy, size, 0),
                -CAIRN_EINVAL);
@@ -374,13 +375,13 @@ spawn_elf_and_process_spawn_refuse_the_same_images(void)
 
     text_flags = bytes_rd32(eh + text + 4);
     bytes_wr32(eh + text + 4, text_flags & ~(uint32_t)PF_X);
-    expect_ret("spawn_elf(code not executable)", cairn_spawn_elf(copy, size, 0, NULL, 0, NULL),
+    expect_ret("spawn_elf(code not executable)", cairn_spawn(copy, 0, size, NULL, NULL),
                -CAIRN_EINVAL);
     expect_ret("process_spawn(code not executable)", cairn_process_spawn(copy, size, 0),
                -CAIRN_EINVAL);
     bytes_wr32(eh + text + 4, text_flags);
 
-    child = cairn_spawn_elf(copy, size, CHILD_EXIT, NULL, 0, NULL);
+    child = cairn_spawn(copy, 0, size, &(struct cairn_spawn_attr){.start_arg = CHILD_EXIT}, NULL);
     expect_ret("spawn_elf(the unchanged copy)", child < 0 ? child : 0, 0);
     if (child >= 0) {
         expect_ret("its end", cairn_process_wait(child, 10 * SECOND, &status), 0);
@@ -397,9 +398,10 @@ spawned_child_runs_and_exits(void)
 {
     uint64_t size = 0;
     long image = cairn_boot_module("child", &size), t = -1, child;
+    struct cairn_spawn_attr attr = {.start_arg = CHILD_SLEEP};
     int64_t status = -1, tstatus = -1;
 
-    child = cairn_spawn_elf(image, size, CHILD_SLEEP, NULL, 0, &t);
+    child = cairn_spawn(image, 0, size, &attr, &t);
     if (child < 0) {
         test_fail("spawn returned %s", cairn_error_name((int)child));
         return;
@@ -579,12 +581,11 @@ static const struct usertest tests[] = {
     USERTEST(debug_stats_reports_sane_counts_and_refuses_bad_pointers),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode == CHILD_CHECK_HANDLES)
         return child_check_handles();
     if (mode == CHILD_REPORT_RIGHTS)

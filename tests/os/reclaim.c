@@ -11,6 +11,7 @@
 #include <cairn/errors.h>
 #include <cairn/init.h>
 #include <cairn/rights.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -23,7 +24,7 @@
 /* A parent pays for its child's kernel struct too: each link is this much
  * smaller than its parent, which covers the struct. */
 #define QUOTA_STEP    256ul
-#define MODE_EXIT     100 /* main's argument in a child that exits at once */
+#define MODE_EXIT     100 /* the start word of a child that exits at once */
 
 /* PROCESS_CHAIN empty processes, each holding a handle to the next; the
  * handle to the first, or a negative code with nothing left behind. */
@@ -171,11 +172,11 @@ static const struct usertest tests[] = {
     USERTEST(process_ending_with_a_chain_of_1000_processes_frees_them_all),
 };
 
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode == MODE_EXIT)
         return 0;
     return harness_run("reclaim", tests, sizeof(tests) / sizeof(tests[0]));

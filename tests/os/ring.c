@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <cairn/ring.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -35,7 +36,7 @@ enum {
     RING_PEER_HANDLES,
 };
 
-#define RING_PEER_MODE 100             /* main's argument in the peer */
+#define RING_PEER_MODE 100             /* the start word of the peer */
 #define WAIT_NS        (10000 * MS_NS) /* a lost wake-up fails the test instead of hanging it */
 #define PAGE           4096ul
 #define RING_LOG2      14 /* 16 KiB of data per ring */
@@ -377,12 +378,11 @@ static const struct usertest tests[] = {
     USERTEST(ring_two_processes_echo_records_in_order),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode == RING_PEER_MODE) {
         long handles[RING_PEER_HANDLES];
         for (unsigned i = 0; i < RING_PEER_HANDLES; i++)

@@ -8,8 +8,8 @@
  * priority).
  *
  * Children are copies of this program (the boot module test-threadfx)
- * started in a child mode: main() gets the mode instead of
- * CAIRN_INIT_TEST. They share a page of memory with the test.
+ * started in a child mode: their start word (cairn_start_arg) is the mode
+ * instead of CAIRN_INIT_TEST. They share a page of memory with the test.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -21,6 +21,7 @@
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <cairn/tls.h>
 
@@ -1033,12 +1034,11 @@ static const struct usertest tests[] = {
     USERTEST(spawn_at_a_priority_bounds_the_child),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode >= CHILD_FUTEX_WAIT)
         return child_main(mode);
     return harness_run("threadfx", tests, sizeof(tests) / sizeof(tests[0]));

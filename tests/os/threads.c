@@ -8,8 +8,8 @@
  * faults, when its last thread exits.
  *
  * The processes that end are copies of this program (the boot module
- * test-threads) started in a victim mode: main() gets the mode in its
- * argument instead of CAIRN_INIT_TEST. A victim tells the test it is ready
+ * test-threads) started in a victim mode: their start word
+ * (cairn_start_arg) is the mode instead of CAIRN_INIT_TEST. A victim tells the test it is ready
  * through a page of memory the two share.
  */
 #include <stdint.h>
@@ -19,6 +19,7 @@
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
@@ -741,12 +742,11 @@ static const struct usertest tests[] = {
     USERTEST(many_waiters_hear_of_a_process_end),
 };
 
-/* Called by crt0 with the start argument; declared here for -Wmissing-prototypes. */
-int main(unsigned long mode);
-
 int
-main(unsigned long mode)
+main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
     if (mode >= VICTIM_WAIT_FOR_KILL)
         return victim_main(mode);
     return harness_run("threads", tests, sizeof(tests) / sizeof(tests[0]));

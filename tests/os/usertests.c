@@ -985,7 +985,7 @@ process_wait_times_out_then_succeeds(void)
 /*
  * A copy of the test child whose executable segments are made writable too: W^X
  * must refuse it in the kernel's loader (process_spawn) and in libc's
- * (cairn_spawn_elf), both with the validator of common/elf.c, so both with
+ * (cairn_spawn), both with the validator of common/elf.c, so both with
  * -CAIRN_EINVAL before anything is created. The same copy unchanged spawns,
  * so the flags are what is refused.
  */
@@ -1026,8 +1026,8 @@ process_spawn_refuses_a_segment_both_writable_and_executable(void)
         cairn_process_wait(child, 5000 * MS_NS, NULL);
         cairn_handle_close(child);
     }
-    child = cairn_spawn_elf(copy, size, CHILD_EXIT, NULL, 0, NULL);
-    expect_ret("cairn_spawn_elf of a W+X segment", child, -CAIRN_EINVAL);
+    child = cairn_spawn(copy, 0, size, &(struct cairn_spawn_attr){.start_arg = CHILD_EXIT}, NULL);
+    expect_ret("cairn_spawn of a W+X segment", child, -CAIRN_EINVAL);
     if (child >= 0) {
         cairn_process_wait(child, 5000 * MS_NS, NULL);
         cairn_handle_close(child);
@@ -1796,12 +1796,8 @@ static const struct usertest usertests[] = {
     USERTEST(dma_memory_is_contiguous_zeroed_and_reports_its_address),
 };
 
-/* Called by crt0 with init's flags; declared here for -Wmissing-prototypes. */
-int main(unsigned long flags);
-
 int
-main(unsigned long flags)
+main(void)
 {
-    (void)flags;
     return harness_run("usertests", usertests, sizeof(usertests) / sizeof(usertests[0]));
 }

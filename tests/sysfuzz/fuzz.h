@@ -47,7 +47,7 @@
 #define FUZZ_AVOID_DEVSPAWN 1u /* process_spawn from device or DMA memory */
 #define FUZZ_AVOID_CYCLES   2u /* handle_install of a process or thread handle */
 
-/* The worker's handle table at start (cairn_spawn_elf installs the
+/* The worker's handle table at start (cairn_spawn installs the
  * process and thread first). */
 #define FUZZ_H_PROCESS 0
 #define FUZZ_H_THREAD  1

@@ -24,6 +24,7 @@
 #include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "fuzz.h"
@@ -39,8 +40,6 @@
  * area, which is where a worker makes device memory. */
 #define PHYS_WINDOW_BASE  0xa0000ull
 #define PHYS_WINDOW_SIZE  0x60000ull
-
-int main(unsigned long arg);
 
 struct fuzz_config {
     uint64_t seed, calls, trace_from;
@@ -182,6 +181,8 @@ slot_spawn(struct supervisor *sv, unsigned index, uint64_t per_thread)
     const struct fuzz_config *cfg = sv->cfg;
     struct slot_state *s = &sv->slots[index];
     struct fuzz_slot *fs = &sv->ctl->slots[index];
+    static const char *const argv[] = {"fuzz", NULL};
+    struct cairn_spawn_attr attr;
     long quota;
 
     /* What an earlier worker's children still hold is charged to its
@@ -203,8 +204,11 @@ slot_spawn(struct supervisor *sv, unsigned index, uint64_t per_thread)
     fs->avoid = cfg->avoid;
     fs->trace_from = cfg->trace_from;
     sv->handles[FUZZ_H_QUOTA - FUZZ_H_CONTROL] = quota;
-    s->process = cairn_spawn_elf(sv->image, sv->image_size, FUZZ_WORKER_MAGIC << 32 | index,
-                                 sv->handles, FUZZ_H_COUNT - FUZZ_H_CONTROL, NULL);
+    attr = (struct cairn_spawn_attr){.argv = argv,
+                                     .handles = sv->handles,
+                                     .nhandles = FUZZ_H_COUNT - FUZZ_H_CONTROL,
+                                     .start_arg = FUZZ_WORKER_MAGIC << 32 | index};
+    s->process = cairn_spawn(sv->image, 0, sv->image_size, &attr, NULL);
     if (s->process < 0) {
         supervisor_violation(sv, "the worker could not be started", s, index);
         cairn_handle_close(quota);
@@ -458,8 +462,9 @@ supervise(const struct fuzz_config *cfg)
 }
 
 int
-main(unsigned long arg)
+main(void)
 {
+    unsigned long arg = cairn_start_arg();
     const struct cairn_bootinfo *bi;
 
     if (arg >> 32 == FUZZ_WORKER_MAGIC)

@@ -5,7 +5,7 @@
  *
  * The boot information and the boot modules are found through the handle
  * layout that init starts with (include/cairn/init.h), which
- * cairn_spawn_elf reproduces for children given the same handles: so these
+ * cairn_spawn reproduces for children given the same handles: so these
  * work in init and in programs that init starts that way.
  */
 #ifndef CAIRN_LIBC_SPAWN_H
@@ -28,54 +28,68 @@ int cairn_cmdline_has(const char *word);
 long cairn_boot_module(const char *name, uint64_t *size);
 
 /*
- * Start the static ELF64 executable in the first size bytes of the memory
- * object image (READ and MAP needed) as a new process: an empty process,
- * each PT_LOAD segment copied into a fresh memory object mapped with the
- * segment's permissions, a CAIRN_USER_STACK_SIZE stack below
- * CAIRN_USER_STACK_TOP, and one thread at the entry point with arg in rdi
- * and rsp = CAIRN_USER_STACK_TOP, at CAIRN_PRIORITY_DEFAULT: the entry
- * state of include/cairn/init.h. Its handle table is laid out as init's:
- * 0 its own process, 1 its thread (both with all the rights of the
- * creator's handles), then handles[0 .. nhandles) in order (same rights),
- * from 2 on. The thread has been started when this returns.
+ * How cairn_spawn starts a program; all zero (or a NULL attr) starts it
+ * with argc 0, no environment, no handles beyond its own process and
+ * thread, at CAIRN_PRIORITY_DEFAULT, with start word 0.
+ */
+struct cairn_spawn_attr {
+    /* argv[0], ..., then NULL: the child's main gets them as its argv
+     * (argc counts them). NULL: argc 0. */
+    const char *const *argv;
+    /* "NAME=value" strings, then NULL: the child's environ and getenv's.
+     * NULL: an empty environment. */
+    const char *const *envp;
+    /* Installed in the child's handle table in order, from 2 on, with
+     * the rights they have here (stdin, stdout, the registry, ... as the
+     * two agree; init's programs get init's own layout). */
+    const long *handles;
+    uint32_t nhandles;
+    /* 0: the main thread at CAIRN_PRIORITY_DEFAULT, and the child's
+     * highest priority the caller's (as for every new process). Else the
+     * main thread's priority, which is also made the child's highest
+     * (process_max_prio): none of its threads can rise above it. */
+    uint32_t priority;
+    /* The start word: rdi at entry and CAIRN_AT_START_ARG, what the
+     * child's cairn_start_arg() returns (<cairn/start.h>). */
+    uint64_t start_arg;
+};
+
+/*
+ * Start the static ELF64 executable in the size bytes from offset of the
+ * memory object memobj (READ and MAP needed), such as a member of a tar
+ * archive (lib/tar), as a new process: an empty process, its PT_LOAD
+ * segments, a CAIRN_USER_STACK_SIZE stack below CAIRN_USER_STACK_TOP with
+ * the start block for attr at its top, and one thread at the entry point:
+ * the entry state of include/cairn/init.h. Its handle table is laid out
+ * as init's: 0 its own process, 1 its thread (both with all the rights of
+ * the creator's handles), then attr's handles from 2 on. The thread has
+ * been started when this returns.
+ *
+ * A segment that is not writable, needs no zeroing (memsz == filesz), lies
+ * in pages wholly inside the image and whose offset in the object is
+ * congruent to its address modulo 4096 is mapped from memobj itself with
+ * the segment's permissions when memobj's rights allow them (EXEC for
+ * code), so no copy is made; whoever can write memobj can then change
+ * what the child runs. Every other segment is copied into a fresh memory
+ * object. The start block is written into the stack's object through a
+ * mapping of the caller's own, before the process exists.
  *
  * Returns the process handle (READ, WAIT, MANAGE, DUPLICATE, TRANSFER) and,
  * when thread is not NULL, the thread's handle in *thread; or a negative
- * CAIRN_E* code with nothing left behind: -CAIRN_EINVAL for an image that
- * is not such an executable (or that does not fit in size), or what a
- * system call on the way returned (-CAIRN_EPERM when the caller's highest
- * priority is below the default: see cairn_spawn_elf_prio).
+ * CAIRN_E* code with nothing left behind (no process, handle or memory):
+ *   -CAIRN_EINVAL  an image that is not such an executable, or does not
+ *                  fit in size; size 0; an offset and size that wrap around
+ *   -CAIRN_ERANGE  a range past the object's end
+ *   -CAIRN_EBADH, -CAIRN_EWRONGTYPE  memobj
+ *   -CAIRN_E2BIG   argv and envp with their strings and the auxiliary
+ *                  vector take more than CAIRN_USER_START_MAX bytes
+ *   -CAIRN_EFAULT  an unreadable argv or envp array, string, or handles
+ *   -CAIRN_EPERM   a priority above the caller's own highest (or, with
+ *                  priority 0, a caller whose highest is below the default)
+ * or what a system call on the way returned (-CAIRN_ENOMEM, a bad handle
+ * among handles). Tests: tests/os/spawn.c.
  */
-long cairn_spawn_elf(long image, uint64_t size, uint64_t arg, const long *handles,
-                     unsigned nhandles, long *thread);
-
-/* cairn_spawn_elf with the thread at priority, which is also made the
- * child's highest (process_max_prio): none of its threads can rise above
- * it. -CAIRN_EPERM when priority is above the caller's own highest. */
-long cairn_spawn_elf_prio(long image, uint64_t size, uint64_t arg, const long *handles,
-                          unsigned nhandles, long *thread, uint32_t priority);
-/*
- * cairn_spawn_elf for the executable in the size bytes from offset of the
- * memory object memobj (READ and MAP needed), such as a member of a tar
- * archive (lib/tar). A segment that is not writable, needs no zeroing
- * (memsz == filesz), lies in pages wholly inside the image and whose
- * offset in the object is congruent to its address modulo 4096 is mapped
- * from memobj itself with the segment's permissions when memobj's rights
- * allow them (EXEC for code), so no copy is made; whoever can write memobj
- * can then change what the child runs. Every other segment is copied as
- * cairn_spawn_elf does. cairn_spawn_elf(image, size, ...) is
- * cairn_spawn_elf_at(image, 0, size, ...).
- *
- * Returns as cairn_spawn_elf; -CAIRN_EINVAL also for size 0 or an offset
- * and size that wrap around, -CAIRN_ERANGE for a range past the object's
- * end, -CAIRN_EBADH or -CAIRN_EWRONGTYPE for memobj.
- */
-long cairn_spawn_elf_at(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
-                        const long *handles, unsigned nhandles, long *thread);
-
-/* cairn_spawn_elf_at at a priority, as cairn_spawn_elf_prio. */
-long cairn_spawn_elf_at_prio(long memobj, uint64_t offset, uint64_t size, uint64_t arg,
-                             const long *handles, unsigned nhandles, long *thread,
-                             uint32_t priority);
+long cairn_spawn(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_attr *attr,
+                 long *thread);
 
 #endif
