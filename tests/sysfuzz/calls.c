@@ -1000,8 +1000,8 @@ gen_rflags(struct fuzz_thread *ft)
     return f;
 }
 
-static const char *
-call_name(uint64_t nr)
+const char *
+fuzz_call_name(uint64_t nr)
 {
     return is_known_number(nr) ? fuzz_table[nr].name : "unknown";
 }
@@ -1032,7 +1032,7 @@ check_call(struct fuzz_thread *ft, const struct fuzz_call *c, const struct fuzz_
     const uint64_t before[6] = {in->rdi, in->rsi, in->rdx, in->r10, in->r8, in->r9};
     const uint64_t after[6] = {out->rdi, out->rsi, out->rdx, out->r10, out->r8, out->r9};
     long ret = (long)out->rax;
-    const char *name = call_name(c->nr);
+    const char *name = fuzz_call_name(c->nr);
 
     if (ret < 0 && ret < -CAIRN_EREVOKED)
         fuzz_violation(ft, "%s returned %ld, no error code", name, ret);
@@ -1138,12 +1138,19 @@ fuzz_one_call(struct fuzz_thread *ft)
     if (ft->trace_from && ft->n + 1 >= ft->trace_from)
         printf("fuzz: %u.%u #%llu %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) r12 %#llx r13 "
                "%#llx rflags %#llx\n",
-               ft->worker, ft->index, (unsigned long long)ft->n + 1, call_name(c.nr),
+               ft->worker, ft->index, (unsigned long long)ft->n + 1, fuzz_call_name(c.nr),
                (unsigned long long)c.a[0], (unsigned long long)c.a[1], (unsigned long long)c.a[2],
                (unsigned long long)c.a[3], (unsigned long long)c.a[4], (unsigned long long)c.a[5],
                (unsigned long long)c.r12, (unsigned long long)c.r13, (unsigned long long)in.rflags);
     out = in;
+    if (ft->slot) {
+        ft->slot->in_args[ft->index][0] = c.a[0];
+        ft->slot->in_args[ft->index][1] = c.a[1];
+        ft->slot->in_call[ft->index] = (uint32_t)c.nr + 1;
+    }
     fuzz_syscall(&out);
+    if (ft->slot)
+        ft->slot->in_call[ft->index] = 0;
     ft->n++;
     if (ft->trace_from && ft->n >= ft->trace_from)
         printf("fuzz: %u.%u #%llu = %ld\n", ft->worker, ft->index, (unsigned long long)ft->n,

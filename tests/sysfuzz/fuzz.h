@@ -84,6 +84,10 @@ struct fuzz_slot {
     uint32_t threads;
     uint32_t avoid; /* FUZZ_AVOID_* */
     volatile uint64_t calls[FUZZ_THREADS_MAX];
+    /* The call each thread is in (its number + 1; 0 between calls) and its
+     * first two arguments: what the supervisor names when a worker hangs. */
+    volatile uint32_t in_call[FUZZ_THREADS_MAX];
+    volatile uint64_t in_args[FUZZ_THREADS_MAX][2];
     volatile uint32_t threads_done;
     volatile uint32_t violations;
     char why[160]; /* the first violation */
@@ -174,6 +178,8 @@ int fuzz_range_is_protected(uint64_t addr, uint64_t size);
 
 /* Makes one random system call (ft->n counts it). */
 void fuzz_one_call(struct fuzz_thread *ft);
+/* A call's name, or "unknown" for a number outside the table. */
+const char *fuzz_call_name(uint64_t nr);
 
 /* Records a broken kernel promise: printed at once, counted in the slot. */
 void fuzz_violation(struct fuzz_thread *ft, const char *fmt, ...)

@@ -243,6 +243,33 @@ slot_finish(struct supervisor *sv, unsigned index, int64_t status)
     s->process = -1;
 }
 
+/* What a hung worker is doing: its process as the kernel sees it, and the
+ * call each of its threads is in. */
+static void
+slot_describe(struct supervisor *sv, unsigned index)
+{
+    const struct fuzz_slot *fs = &sv->ctl->slots[index];
+    struct cairn_process_info info;
+    long err = cairn_process_info(sv->slots[index].process, &info);
+
+    if (err < 0)
+        printf("fuzz:   process_info: %s\n", cairn_error_name((int)err));
+    else
+        printf("fuzz:   state %u, %u threads, cpu %llu ms, pid %u\n", info.state, info.threads,
+               (unsigned long long)(info.cpu_ns / 1000000), info.pid);
+    for (unsigned t = 0; t < fs->threads && t < FUZZ_THREADS_MAX; t++) {
+        uint32_t nr = fs->in_call[t];
+
+        if (nr)
+            printf("fuzz:   thread %u in %s(%#llx, %#llx) at call %llu\n", t,
+                   fuzz_call_name(nr - 1), (unsigned long long)fs->in_args[t][0],
+                   (unsigned long long)fs->in_args[t][1], (unsigned long long)fs->calls[t] + 1);
+        else
+            printf("fuzz:   thread %u between calls, after %llu\n", t,
+                   (unsigned long long)fs->calls[t]);
+    }
+}
+
 static void
 slot_kill(struct supervisor *sv, unsigned index)
 {
@@ -275,6 +302,7 @@ slot_poll(struct supervisor *sv, unsigned index, int time_up)
     if (s->killed) {
         if (now - s->killed_at > 20 * S_NS) {
             supervisor_violation(sv, "killed 20 s ago and still not ended", s, index);
+            slot_describe(sv, index);
             s->killed_at = now;
         }
     } else if (s->kill_at && calls >= s->kill_at) {
@@ -283,6 +311,7 @@ slot_poll(struct supervisor *sv, unsigned index, int time_up)
         /* The worker gives up after 1 s without a call returning; this one
          * did not even do that. */
         supervisor_violation(sv, "no call returned for 20 s and it did not end", s, index);
+        slot_describe(sv, index);
         slot_kill(sv, index);
     } else if (time_up) {
         slot_kill(sv, index);
