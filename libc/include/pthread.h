@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Mutexes and condition variables on futexes (libc/pthread.c), with the
- * POSIX names. Threads themselves are cairn_thread_create_fn's
- * (<cairn/sys.h>); there is no pthread_create yet.
+ * Threads (libc/pthread_thread.c), and mutexes and condition variables on
+ * futexes (libc/pthread.c), with the POSIX names.
  *
  * Both are one 32-bit word that any thread may use, also between processes
  * when the word lies in shared memory (futexes key on the memory object),
@@ -16,6 +15,7 @@
 #ifndef CAIRN_LIBC_PTHREAD_H
 #define CAIRN_LIBC_PTHREAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -57,5 +57,44 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
 int pthread_cond_timedwait_ns(pthread_cond_t *c, pthread_mutex_t *m, uint64_t timeout_ns);
 int pthread_cond_signal(pthread_cond_t *c);
 int pthread_cond_broadcast(pthread_cond_t *c);
+
+/*
+ * Threads. A thread runs on a stack of its own (the attribute's size,
+ * PTHREAD_STACK_DEFAULT by default) with an unmapped guard page below it,
+ * so an overflow faults instead of running into other memory; its
+ * thread-local storage (errno among it) sits at the stack's top. Its
+ * stack and handle go back when it is joined, or, once detached, when it
+ * has ended and another thread creates, joins or detaches one.
+ * pthread_create returns EAGAIN when memory or the quota runs out, EINVAL
+ * for a bad attribute; pthread_join EINVAL for a detached thread or the
+ * caller itself (no EDEADLK in Cairn's codes). Cancellation, scheduling
+ * attributes and thread-specific keys are not there yet.
+ */
+typedef struct pthread *pthread_t;
+
+typedef struct {
+    size_t stack_size;
+    int detached;
+} pthread_attr_t;
+
+#define PTHREAD_STACK_MIN       (16 * 1024)
+#define PTHREAD_STACK_DEFAULT   (256 * 1024)
+#define PTHREAD_CREATE_JOINABLE 0
+#define PTHREAD_CREATE_DETACHED 1
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
+int pthread_join(pthread_t thread, void **result);
+int pthread_detach(pthread_t thread);
+pthread_t pthread_self(void);
+int pthread_equal(pthread_t a, pthread_t b);
+_Noreturn void pthread_exit(void *result);
+
+int pthread_attr_init(pthread_attr_t *attr);
+int pthread_attr_destroy(pthread_attr_t *attr);
+/* EINVAL below PTHREAD_STACK_MIN. */
+int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size);
+int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size);
+int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
+int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,11 +218,112 @@ sorting_and_parsing_work_here(void)
         test_fail("strtol did not clamp an overflow to LONG_MIN with ERANGE");
 }
 
+/* A pthread's work: sum 1..n into its slot, with its own errno. */
+struct sum_job {
+    unsigned long n, sum;
+    int errno_seen;
+    pthread_t self;
+};
+
+static void *
+sum_thread(void *arg)
+{
+    struct sum_job *j = arg;
+
+    errno = (int)j->n; /* each thread's own: no other thread changes it */
+    j->self = pthread_self();
+    for (unsigned long i = 1; i <= j->n; i++) {
+        j->sum += i;
+        if (i % 1000 == 0)
+            cairn_thread_yield();
+    }
+    j->errno_seen = errno;
+    return (void *)(j->n * 2);
+}
+
+static void *
+exit_early(void *arg)
+{
+    pthread_exit(arg);
+}
+
+static void
+pthreads_run_join_and_give_everything_back(void)
+{
+    struct sum_job jobs[8];
+    pthread_t t[8];
+    struct cairn_debug_stats before;
+    void *result;
+
+    /* Once first: the heap's run for the thread structs stays. */
+    if (pthread_create(&t[0], NULL, exit_early, (void *)7) == 0)
+        pthread_join(t[0], NULL);
+    before = stats_settled();
+    for (int i = 0; i < 8; i++) {
+        jobs[i] = (struct sum_job){.n = 5000 + i};
+        expect_ret("pthread_create", pthread_create(&t[i], NULL, sum_thread, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        result = NULL;
+        expect_ret("pthread_join", pthread_join(t[i], &result), 0);
+        if (jobs[i].sum != jobs[i].n * (jobs[i].n + 1) / 2 || result != (void *)(jobs[i].n * 2))
+            test_fail("thread %d: sum %lu, result %p", i, jobs[i].sum, result);
+        if (jobs[i].errno_seen != (int)jobs[i].n)
+            test_fail("thread %d's errno changed to %d", i, jobs[i].errno_seen);
+        if (jobs[i].self != t[i] || pthread_equal(jobs[i].self, pthread_self()))
+            test_fail("thread %d's pthread_self is not its own", i);
+    }
+    expect_ret("pthread_create(exit_early)", pthread_create(&t[0], NULL, exit_early, (void *)42),
+               0);
+    expect_ret("pthread_join(exit_early)", pthread_join(t[0], &result), 0);
+    if (result != (void *)42)
+        test_fail("pthread_exit(42) joined as %p", result);
+    expect_ret("joining oneself", pthread_join(pthread_self(), NULL), EINVAL);
+    expect_stats(&before, "after every thread was joined");
+}
+
+static void
+detached_pthreads_are_freed_once_ended(void)
+{
+    pthread_attr_t attr;
+    pthread_t t;
+    struct cairn_debug_stats before;
+    struct sum_job jobs[4];
+
+    pthread_attr_init(&attr);
+    expect_ret("setstacksize too small", pthread_attr_setstacksize(&attr, 100), EINVAL);
+    expect_ret("setstacksize", pthread_attr_setstacksize(&attr, 64 * 1024), 0);
+    expect_ret("setdetachstate", pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED), 0);
+    before = stats_settled();
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (struct sum_job){.n = 100};
+        expect_ret("pthread_create(detached)", pthread_create(&t, &attr, sum_thread, &jobs[i]), 0);
+        if (i == 0)
+            expect_ret("joining a detached thread", pthread_join(t, NULL), EINVAL);
+    }
+    /* Each create and join frees the detached threads that have ended by
+     * then; go on until all have (or 10 s have passed). */
+    for (int round = 0; round < 1000; round++) {
+        struct cairn_debug_stats now;
+
+        if (pthread_create(&t, NULL, exit_early, NULL) == 0)
+            pthread_join(t, NULL);
+        now = stats_settled();
+        if (now.live_objects[CAIRN_OBJ_THREAD] == before.live_objects[CAIRN_OBJ_THREAD] &&
+            now.live_objects[CAIRN_OBJ_MEMOBJ] == before.live_objects[CAIRN_OBJ_MEMOBJ])
+            break;
+        cairn_thread_sleep(10 * MS_NS);
+    }
+    expect_stats(&before, "after the detached threads ended");
+}
+
 static const struct usertest tests[] = {
     USERTEST(freed_memory_goes_back_to_the_system),
     USERTEST(malloc_of_more_than_there_is_fails_with_enomem),
     USERTEST(threads_share_the_heap),
     USERTEST(sorting_and_parsing_work_here),
+    USERTEST(pthreads_run_join_and_give_everything_back),
+    USERTEST(detached_pthreads_are_freed_once_ended),
 };
 
 int
