@@ -18,6 +18,14 @@
  * only when every check has passed, so a refused image leaves no partial
  * answer behind. Each refusal writes exactly one line into the caller's
  * struct elf_why, through elf_refuse(); the kernel logs it, libc drops it.
+ *
+ * Two entry points share every check: elf_parse over a whole image in
+ * memory, and elf_locate_phdrs with elf_parse_headers over the file header
+ * and the program header table copied apart from the file, with the file's
+ * size given on its own (the kernel's loader, which copies out only those
+ * and reads the segments' bytes from where they lie). Both read the file
+ * header once into a struct and take the table's place from that struct
+ * alone, then run the same elf_parse_table.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -146,8 +154,11 @@ elf_check_header(const struct elf64_ehdr *eh, size_t size, struct elf_why *why)
                           sizeof(struct elf64_phdr));
     if (eh->e_phnum == PN_XNUM)
         return elf_refuse(why, "extended program header numbering (PN_XNUM) is not supported");
+    if (eh->e_phnum > ELF_MAX_PHDRS)
+        return elf_refuse(why, "%u program headers are more than %d", (unsigned)eh->e_phnum,
+                          ELF_MAX_PHDRS);
 
-    /* At most 0xfffe * 56 bytes: the product cannot overflow. */
+    /* At most ELF_MAX_PHDRS * 56 bytes: the product cannot overflow. */
     table_size = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
     if (eh->e_phoff > size || table_size > size - eh->e_phoff)
         return elf_refuse(why,
@@ -207,12 +218,13 @@ elf_check_load(const struct elf64_phdr *ph, unsigned i, size_t size, uint64_t us
 }
 
 /*
- * Walks the program header table (already known to lie inside the image),
- * checks each header and collects the PT_LOAD segments into img, with the
- * program header number of each in phdr_index for messages.
+ * Walks the program header table at phdrs (e_phnum entries, all readable
+ * there), checks each header against the file's size and collects the
+ * PT_LOAD segments into img, with the program header number of each in
+ * phdr_index for messages.
  */
 static int
-elf_collect_segments(const unsigned char *data, size_t size, const struct elf64_ehdr *eh,
+elf_collect_segments(const unsigned char *phdrs, size_t size, const struct elf64_ehdr *eh,
                      uint64_t user_base, uint64_t user_top, struct elf_image *img,
                      unsigned *phdr_index, struct elf_why *why)
 {
@@ -221,7 +233,7 @@ elf_collect_segments(const unsigned char *data, size_t size, const struct elf64_
     int err;
 
     for (unsigned i = 0; i < eh->e_phnum; i++) {
-        elf_read_phdr(data + eh->e_phoff + (uint64_t)i * sizeof(ph), &ph);
+        elf_read_phdr(phdrs + (size_t)i * sizeof(ph), &ph);
         switch (ph.p_type) {
         case PT_LOAD:
             if (img->segment_count == ELF_MAX_SEGMENTS)
@@ -312,30 +324,22 @@ elf_check_entry(const struct elf_image *img, struct elf_why *why)
                       img->entry);
 }
 
-int
-elf_parse(const void *data, size_t size, uint64_t user_base, uint64_t user_top,
-          struct elf_image *out, struct elf_why *why)
+/*
+ * Everything after the file header, shared by both entry points: eh has
+ * passed elf_check_header against size, and phdrs holds its e_phnum
+ * program headers. Fills *out only when every check has passed.
+ */
+static int
+elf_parse_table(const struct elf64_ehdr *eh, const unsigned char *phdrs, size_t size,
+                uint64_t user_base, uint64_t user_top, struct elf_image *out, struct elf_why *why)
 {
     unsigned phdr_index[ELF_MAX_SEGMENTS];
     struct elf_image img;
-    struct elf64_ehdr eh;
     int err;
 
-    if (why != NULL)
-        why->text[0] = '\0';
-    if (data == NULL)
-        return elf_refuse(why, "no image");
-    if (size < sizeof(eh))
-        return elf_refuse(why, "image of %zu bytes is shorter than the %zu-byte ELF header", size,
-                          sizeof(eh));
-    elf_read_ehdr(data, &eh);
-    err = elf_check_header(&eh, size, why);
-    if (err)
-        return err;
-
     memset(&img, 0, sizeof(img));
-    img.entry = eh.e_entry;
-    err = elf_collect_segments(data, size, &eh, user_base, user_top, &img, phdr_index, why);
+    img.entry = eh->e_entry;
+    err = elf_collect_segments(phdrs, size, eh, user_base, user_top, &img, phdr_index, why);
     if (err)
         return err;
     elf_sort_segments(&img, phdr_index);
@@ -348,4 +352,74 @@ elf_parse(const void *data, size_t size, uint64_t user_base, uint64_t user_top,
 
     *out = img;
     return 0;
+}
+
+/* Reads the file header out of the ehdr_len bytes at ehdr (the file's start) and checks it. */
+static int
+elf_take_header(const void *ehdr, size_t ehdr_len, size_t size, struct elf64_ehdr *eh,
+                struct elf_why *why)
+{
+    if (why != NULL)
+        why->text[0] = '\0';
+    if (ehdr == NULL)
+        return elf_refuse(why, "no image");
+    if (ehdr_len > size)
+        return elf_refuse(why, "%zu header bytes given for a %zu-byte image", ehdr_len, size);
+    if (size < sizeof(*eh))
+        return elf_refuse(why, "image of %zu bytes is shorter than the %zu-byte ELF header", size,
+                          sizeof(*eh));
+    if (ehdr_len < sizeof(*eh))
+        return elf_refuse(why, "%zu header bytes given, short of the %zu-byte ELF header", ehdr_len,
+                          sizeof(*eh));
+    elf_read_ehdr(ehdr, eh);
+    return elf_check_header(eh, size, why);
+}
+
+int
+elf_parse(const void *data, size_t size, uint64_t user_base, uint64_t user_top,
+          struct elf_image *out, struct elf_why *why)
+{
+    struct elf64_ehdr eh;
+    int err;
+
+    /* The header is read once; the table is then found by that copy's offset. */
+    err = elf_take_header(data, size, size, &eh, why);
+    if (err)
+        return err;
+    return elf_parse_table(&eh, (const unsigned char *)data + eh.e_phoff, size, user_base, user_top,
+                           out, why);
+}
+
+int
+elf_locate_phdrs(const void *ehdr, size_t ehdr_len, size_t size, uint64_t *phoff, size_t *phlen,
+                 struct elf_why *why)
+{
+    struct elf64_ehdr eh;
+    int err;
+
+    err = elf_take_header(ehdr, ehdr_len, size, &eh, why);
+    if (err)
+        return err;
+    *phoff = eh.e_phoff;
+    *phlen = (size_t)eh.e_phnum * sizeof(struct elf64_phdr);
+    return 0;
+}
+
+int
+elf_parse_headers(const void *ehdr, size_t ehdr_len, const void *phdrs, size_t phlen, size_t size,
+                  uint64_t user_base, uint64_t user_top, struct elf_image *out, struct elf_why *why)
+{
+    struct elf64_ehdr eh;
+    size_t table_size;
+    int err;
+
+    err = elf_take_header(ehdr, ehdr_len, size, &eh, why);
+    if (err)
+        return err;
+    /* Only the table this header names, whole, is read below. */
+    table_size = (size_t)eh.e_phnum * sizeof(struct elf64_phdr);
+    if (phlen != table_size || (phdrs == NULL && phlen != 0))
+        return elf_refuse(why, "%zu bytes of program headers given for a table of %u entries",
+                          phlen, (unsigned)eh.e_phnum);
+    return elf_parse_table(&eh, phdrs, size, user_base, user_top, out, why);
 }

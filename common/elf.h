@@ -9,7 +9,8 @@
  *
  * Only what Cairn can run is accepted: a static, non-PIE x86_64 executable
  * (ET_EXEC, ELFCLASS64, little-endian, System V or GNU OS ABI) with between
- * 1 and ELF_MAX_SEGMENTS PT_LOAD segments and no interpreter. The format's
+ * 1 and ELF_MAX_SEGMENTS PT_LOAD segments among at most ELF_MAX_PHDRS program
+ * headers, and no interpreter. The format's
  * layout and constants come from the System V gABI ("Object Files" and
  * "Program Loading") and the x86_64 psABI; the names below are the spec's.
  *
@@ -121,6 +122,14 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF-64 program header is 56 byt
 
 #define ELF_MAX_SEGMENTS 16
 
+/*
+ * The most program headers an image may have, of any type. Linkers write a
+ * dozen or so; the bound lets a loader that copies the table out (the
+ * kernel's) size its buffer from the file header alone, at most
+ * ELF_MAX_PHDRS * 56 bytes, before it trusts anything else.
+ */
+#define ELF_MAX_PHDRS 64
+
 /* Segment permissions; the same bits as PF_R, PF_W and PF_X. */
 #define ELF_SEG_R 4
 #define ELF_SEG_W 2
@@ -172,5 +181,33 @@ struct elf_why {
  */
 int elf_parse(const void *data, size_t size, uint64_t user_base, uint64_t user_top,
               struct elf_image *out, struct elf_why *why);
+
+/*
+ * The same validation for a loader that reads the file in pieces and keeps
+ * only its headers (the kernel's process_spawn, whose image lies in a
+ * memory object that its other holders may write while it loads), in two
+ * steps over one copy of the file header:
+ *
+ * elf_locate_phdrs checks the file header at ehdr (the file's first
+ * ehdr_len bytes; fewer than 64 are refused) against the file's size and
+ * says where the program header table lies: *phoff and *phlen, the table
+ * lying inside the file and *phlen at most ELF_MAX_PHDRS * 56 (0 when there
+ * is none). Returns 0, or -CAIRN_EINVAL with the reason in why.
+ *
+ * elf_parse_headers then validates ehdr again with the table the loader
+ * copied from *phoff into phdrs (phlen bytes; NULL when phlen is 0), and
+ * answers as elf_parse would for the whole file: every file offset is
+ * checked against size, the file's size, not against what was copied. A
+ * phlen other than the table's size, or header bytes past the file's end,
+ * are refused. ehdr must be the same bytes elf_locate_phdrs saw (the
+ * loader's own copy), or phdrs may not be the table that ehdr names.
+ * Reads nothing outside [ehdr, ehdr + ehdr_len) and [phdrs, phdrs + phlen).
+ */
+int elf_locate_phdrs(const void *ehdr, size_t ehdr_len, size_t size, uint64_t *phoff, size_t *phlen,
+                     struct elf_why *why);
+
+int elf_parse_headers(const void *ehdr, size_t ehdr_len, const void *phdrs, size_t phlen,
+                      size_t size, uint64_t user_base, uint64_t user_top, struct elf_image *out,
+                      struct elf_why *why);
 
 #endif

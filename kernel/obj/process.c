@@ -11,6 +11,12 @@
  * with the start block of include/cairn/init.h at its stack's top,
  * copied into the stack's memory object when the object is made, before
  * the process has a thread.
+ *
+ * A program is read from a source (struct spawn_source: kernel memory or
+ * a memory object's frames) in two parts: its headers, copied out once
+ * and validated from that copy alone, and its segments' file bytes,
+ * copied straight into the new process's pages by the validated plan.
+ * Nothing else of the file is read, and no header is read twice.
  */
 #include <cairn/errors.h>
 #include <cairn/init.h>
@@ -222,12 +228,55 @@ process_set_quota(struct process *p, struct quota *q)
         quota_unref(old);
 }
 
-/* Map a fresh memory object over [start, end) with prot, filling it from
- * data (len bytes at start + skip; the rest stays zero). The object is
- * p's, charged in full to p's quota like any memory object p makes. */
+/*
+ * Where a program's file bytes are read from: kernel memory (a boot
+ * module, a kernel test's buffer, the start block), or the first size
+ * bytes of a memory object read through the direct map page by page. An
+ * object's other holders may write it while it is read, so the loader
+ * copies the headers out once and never reads them from the source again
+ * (spawn_parse); segment bytes are only copied, never checked, and what a
+ * writer changes there it could as well have put in the image before.
+ */
+struct spawn_source {
+    const uint8_t *bytes; /* the file in kernel memory, or NULL */
+    struct memobj *mo;    /* otherwise its frames: MEMOBJ_PAGES or DMA, never device */
+    uint64_t size;
+};
+
+/* Copies len bytes at offset (inside [0, src->size): the caller checked)
+ * to dst. -CAIRN_ENOMEM when a page of the object has no frame and cannot
+ * get one (a first touch the object's quota cannot pay). */
 static int
-process_map_new(struct process *p, uint64_t start, uint64_t end, uint32_t prot, const uint8_t *data,
-                uint64_t skip, uint64_t len)
+spawn_source_read(const struct spawn_source *src, uint64_t offset, void *dst, uint64_t len)
+{
+    uint8_t *to = dst;
+
+    if (src->bytes) {
+        memcpy(dst, src->bytes + offset, len);
+        return 0;
+    }
+    while (len > 0) {
+        uint64_t in = offset & (PAGE_SIZE - 1);
+        uint64_t chunk = PAGE_SIZE - in < len ? PAGE_SIZE - in : len;
+        uint64_t frame = memobj_frame(src->mo, offset / PAGE_SIZE);
+
+        if (!frame)
+            return -CAIRN_ENOMEM;
+        memcpy(to, (const uint8_t *)phys_to_virt(frame) + in, chunk);
+        to += chunk;
+        offset += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+/* Map a fresh memory object over [start, end) with prot, filling it with
+ * len bytes read from src at offset from, placed at start + skip (the rest
+ * stays zero). The object is p's, charged in full to p's quota like any
+ * memory object p makes. */
+static int
+process_map_new(struct process *p, uint64_t start, uint64_t end, uint32_t prot,
+                const struct spawn_source *src, uint64_t from, uint64_t skip, uint64_t len)
 {
     struct memobj *mo;
     uint64_t va = start;
@@ -242,13 +291,21 @@ process_map_new(struct process *p, uint64_t start, uint64_t end, uint32_t prot, 
         uint64_t at = skip + done;
         uint64_t chunk = PAGE_SIZE - (at & (PAGE_SIZE - 1));
         uint64_t frame = memobj_frame(mo, at / PAGE_SIZE);
+
         if (!frame) {
             object_unref(&mo->obj);
             return -CAIRN_ENOMEM;
         }
         if (chunk > len - done)
             chunk = len - done;
-        memcpy((uint8_t *)phys_to_virt(frame) + (at & (PAGE_SIZE - 1)), data + done, chunk);
+        /* A segment's offset and address agree modulo the page (elf.h), so
+         * this chunk is also within one page of an object source. */
+        err = spawn_source_read(src, from + done,
+                                (uint8_t *)phys_to_virt(frame) + (at & (PAGE_SIZE - 1)), chunk);
+        if (err) {
+            object_unref(&mo->obj);
+            return err;
+        }
         done += chunk;
     }
     err = vspace_map(&p->vs, mo, 0, end - start, &va, true, prot, prot);
@@ -257,7 +314,7 @@ process_map_new(struct process *p, uint64_t start, uint64_t end, uint32_t prot, 
 }
 
 static int
-process_load_segment(struct process *p, const uint8_t *image, const struct elf_segment *s)
+process_load_segment(struct process *p, const struct spawn_source *src, const struct elf_segment *s)
 {
     uint64_t start = align_down(s->vaddr, PAGE_SIZE);
     uint64_t end = align_up(s->vaddr + s->memsz, PAGE_SIZE);
@@ -265,7 +322,7 @@ process_load_segment(struct process *p, const uint8_t *image, const struct elf_s
                     (s->flags & ELF_SEG_W ? CAIRN_PROT_WRITE : 0) |
                     (s->flags & ELF_SEG_X ? CAIRN_PROT_EXEC : 0);
 
-    return process_map_new(p, start, end, prot, image + s->offset, s->vaddr - start, s->filesz);
+    return process_map_new(p, start, end, prot, src, s->offset, s->vaddr - start, s->filesz);
 }
 
 int
@@ -355,37 +412,80 @@ process_start_block(const char *name, uint64_t arg, uint8_t *buf, size_t *len)
     *len = total;
 }
 
-int
-process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg,
-                  struct process **out)
+/*
+ * The load plan of the program in src: its file header and program header
+ * table are copied into kernel memory once, then validated by the common
+ * validator (common/elf.c) from that copy alone, and *elf holds every
+ * value the loading uses, so nothing a holder of the object writes later
+ * can slip past a check. The validator bounds the table (ELF_MAX_PHDRS
+ * entries, inside the file) before it is copied. The copy is at most a
+ * few KiB and lives only during this call, so no quota pays for it.
+ */
+static int
+spawn_parse(const struct spawn_source *src, struct elf_image *elf)
+{
+    uint8_t ehdr[sizeof(struct elf64_ehdr)];
+    size_t ehdr_len = src->size < sizeof(ehdr) ? src->size : sizeof(ehdr);
+    uint8_t *phdrs = NULL;
+    struct elf_why why;
+    uint64_t phoff;
+    size_t phlen;
+    int err;
+
+    err = spawn_source_read(src, 0, ehdr, ehdr_len);
+    if (err)
+        return err;
+    err = elf_locate_phdrs(ehdr, ehdr_len, src->size, &phoff, &phlen, &why);
+    if (err)
+        goto out_refused;
+    if (phlen > 0) {
+        phdrs = kmalloc(phlen);
+        if (!phdrs)
+            return -CAIRN_ENOMEM;
+        err = spawn_source_read(src, phoff, phdrs, phlen);
+        if (err)
+            goto out_free;
+    }
+    err = elf_parse_headers(ehdr, ehdr_len, phdrs, phlen, src->size, CAIRN_USER_BASE,
+                            CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE_SIZE, elf, &why);
+out_free:
+    kfree(phdrs);
+out_refused:
+    if (err == -CAIRN_EINVAL)
+        log_warn("elf: %s", why.text);
+    return err;
+}
+
+/* process_spawn_elf for either source: validated in full before anything is made. */
+static int
+process_spawn_source(const char *name, const struct spawn_source *src, uint64_t arg,
+                     struct process **out)
 {
     uint8_t block[START_BLOCK_MAX];
+    struct spawn_source stack;
     struct elf_image elf;
-    struct elf_why why;
     struct process *p;
     struct thread *t;
     size_t block_len;
     int err;
 
-    err = elf_parse(image, size, CAIRN_USER_BASE,
-                    CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE - PAGE_SIZE, &elf, &why);
-    if (err) {
-        log_warn("elf: %s", why.text);
+    err = spawn_parse(src, &elf);
+    if (err)
         return err;
-    }
     err = process_create(name, &p);
     if (err)
         return err;
     for (unsigned i = 0; i < elf.segment_count; i++) {
-        err = process_load_segment(p, image, &elf.segments[i]);
+        err = process_load_segment(p, src, &elf.segments[i]);
         if (err)
             goto err_destroy;
     }
     /* The stack with the start block at its top; the page below it stays
      * unmapped as a guard. */
     process_start_block(name, arg, block, &block_len);
+    stack = (struct spawn_source){.bytes = block, .size = block_len};
     err = process_map_new(p, CAIRN_USER_STACK_TOP - CAIRN_USER_STACK_SIZE, CAIRN_USER_STACK_TOP,
-                          CAIRN_PROT_READ | CAIRN_PROT_WRITE, block,
+                          CAIRN_PROT_READ | CAIRN_PROT_WRITE, &stack, 0,
                           CAIRN_USER_STACK_SIZE - block_len, block_len);
     if (err)
         goto err_destroy;
@@ -411,49 +511,28 @@ err_destroy:
 }
 
 int
+process_spawn_elf(const char *name, const void *image, size_t size, uint64_t arg,
+                  struct process **out)
+{
+    if (!image)
+        return -CAIRN_EINVAL;
+    return process_spawn_source(name, &(struct spawn_source){.bytes = image, .size = size}, arg,
+                                out);
+}
+
+int
 process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_t arg,
                      struct process **out)
 {
-    struct quota *q;
-    uint8_t *image;
-    int err;
-
     /* Device memory is not in the direct map, and is no program. */
     if (mo->kind == MEMOBJ_DEVICE)
         return -CAIRN_EINVAL;
     if (size == 0 || size > mo->npages * PAGE_SIZE || size > PROCESS_MAX_IMAGE)
         return -CAIRN_EINVAL;
-    /* A contiguous copy: the parser and loader read the image as one range,
-     * and the object's pages are neither contiguous nor stable while the
-     * caller may still write them. The caller's quota pays for it while
-     * it lasts. */
-    q = process_current() ? process_quota_get(process_current()) : NULL;
-    err = quota_charge(q, size);
-    if (err)
-        goto out_quota;
-    image = kmalloc(size);
-    if (!image) {
-        err = -CAIRN_ENOMEM;
-        goto out_uncharge;
-    }
-    for (uint64_t done = 0; done < size; done += PAGE_SIZE) {
-        uint64_t frame = memobj_frame(mo, done / PAGE_SIZE);
-        uint64_t chunk = size - done < PAGE_SIZE ? size - done : PAGE_SIZE;
-        if (!frame) {
-            err = -CAIRN_ENOMEM;
-            goto out_free;
-        }
-        memcpy(image + done, phys_to_virt(frame), chunk);
-    }
-    err = process_spawn_elf(name, image, size, arg, out);
-out_free:
-    kfree(image);
-out_uncharge:
-    quota_uncharge(q, size);
-out_quota:
-    if (q)
-        quota_unref(q);
-    return err;
+    /* Read in place: only the headers are copied (spawn_parse), and each
+     * segment's bytes go straight from the object's frames to the child's.
+     * The caller's reference keeps the object, and so its frames, alive. */
+    return process_spawn_source(name, &(struct spawn_source){.mo = mo, .size = size}, arg, out);
 }
 
 int

@@ -53,8 +53,9 @@
 /* A table grows by doubling, each growth paid by the process's quota; the
  * largest, 65536 slots of 32 bytes, is one 2 MiB kernel block. */
 #define PROCESS_MAX_HANDLES 65536
-#define PROCESS_MAX_IMAGE \
-    (4ull << 20) /* process_spawn copies images up to 4 MiB (one kmalloc block) */
+/* The largest image process_spawn takes (its ABI, docs/syscalls.md); it
+ * reads only the headers and the segments' bytes, so nothing is sized by it. */
+#define PROCESS_MAX_IMAGE   (4ull << 20)
 
 struct ioport_space;
 
@@ -114,7 +115,10 @@ int process_spawn_elf(const char *name, const void *image, size_t size, uint64_t
                       struct process **out);
 
 /* Spawn from an ELF image in a memory object (size bytes from its start),
- * for the process_spawn syscall. Same results as process_spawn_elf. */
+ * for the process_spawn syscall. Same results as process_spawn_elf. Only
+ * the file and program headers are copied out (and validated from that
+ * copy); segment bytes are read from the object's frames as they are
+ * loaded. Device memory is refused (-CAIRN_EINVAL). */
 int process_spawn_memobj(const char *name, struct memobj *mo, uint64_t size, uint64_t arg,
                          struct process **out);
 

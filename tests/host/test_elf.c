@@ -8,7 +8,9 @@
  * exactly its size, so ASan reports any read past it. Every refusal must
  * return -CAIRN_EINVAL, say why in one NUL-terminated line and leave the
  * caller's struct elf_image untouched; every success must satisfy the invariants
- * listed in elf.h (image_is_sound). One test also builds a real static
+ * listed in elf.h (image_is_sound). The form that takes the headers apart
+ * from the image (elf_locate_phdrs, elf_parse_headers) is tested against
+ * the same images and must give elf_parse's answers. One test also builds a real static
  * executable with the host compiler, when there is one that can.
  */
 #include <stdbool.h>
@@ -25,7 +27,7 @@
 #define USER_BASE 0x400000ul
 #define USER_TOP  0x800000000000ul
 #define IMG_CAP   0x2000
-#define PHDR_CAP  24
+#define PHDR_CAP  (ELF_MAX_PHDRS + 2)
 #define PHDR_OFF  64 /* where the builder puts the table */
 
 /*
@@ -183,6 +185,37 @@ builder_refused(void)
 
     memset(&out, 0xa5, sizeof(out));
     return refused_cleanly(builder_parse(&out), &out);
+}
+
+/*
+ * The kernel loader's way: copies of the first ehdr_len bytes and of the
+ * table elf_locate_phdrs names, each in a heap block it ends exactly, and
+ * the file's size alone. Returns the verdict of whichever step refused.
+ */
+static int
+parse_apart(const uint8_t *bytes, size_t size, size_t ehdr_len, struct elf_image *out)
+{
+    uint8_t *ehdr = malloc(ehdr_len + 1), *phdrs = NULL;
+    uint64_t phoff = 0;
+    size_t phlen = 0;
+    int rc;
+
+    if (ehdr == NULL)
+        abort();
+    memcpy(ehdr, bytes, ehdr_len);
+    memset(&why, 'x', sizeof(why));
+    rc = elf_locate_phdrs(ehdr, ehdr_len, size, &phoff, &phlen, &why);
+    if (rc == 0) {
+        phdrs = malloc(phlen + 1);
+        if (phdrs == NULL)
+            abort();
+        memcpy(phdrs, bytes + phoff, phlen);
+        rc = elf_parse_headers(ehdr, ehdr_len, phdrs, phlen, size, b.user_base, b.user_top, out,
+                               &why);
+    }
+    free(phdrs);
+    free(ehdr);
+    return rc;
 }
 
 /* The invariants elf.h promises for every image elf_parse accepts. */
@@ -754,6 +787,200 @@ TEST(elf_survives_random_byte_flips)
     CHECK(refused > 100);
 }
 
+/* --- the headers apart from the image -------------------------------------------- */
+
+static bool
+images_equal(const struct elf_image *a, const struct elf_image *b_)
+{
+    if (a->entry != b_->entry || a->segment_count != b_->segment_count)
+        return false;
+    for (unsigned i = 0; i < a->segment_count; i++) {
+        const struct elf_segment *s = &b_->segments[i];
+
+        if (!segment_is(&a->segments[i], s->vaddr, s->memsz, s->offset, s->filesz, s->flags))
+            return false;
+    }
+    return true;
+}
+
+TEST(elf_parses_headers_apart_as_the_whole_image)
+{
+    struct elf_image whole, apart;
+
+    builder_init();
+    CHECK(builder_accepted(&whole));
+    CHECK(parse_apart(scratch, b.size, sizeof(struct elf64_ehdr), &apart) == 0);
+    CHECK(why.text[0] == '\0');
+    CHECK(images_equal(&whole, &apart));
+}
+
+/*
+ * A table far from the start, past a gap no segment uses: only the 64-byte
+ * header and the table are handed in, the offsets are checked against the
+ * file's size. The whole file is parsed too, and agrees.
+ */
+TEST(elf_parses_program_headers_at_a_far_offset)
+{
+    const size_t far = 1u << 20;
+    struct elf_image whole, apart;
+    size_t table;
+    uint8_t *file;
+
+    builder_init();
+    table = b.nph * sizeof(struct elf64_phdr);
+    b.eh.e_phoff = far;
+    builder_serialise();
+    file = calloc(1, far + table);
+    if (file == NULL)
+        abort();
+    memcpy(file, scratch, b.size);
+    memcpy(file + far, b.ph, table);
+    CHECK(parse_apart(file, far + table, sizeof(struct elf64_ehdr), &apart) == 0);
+    CHECK(why.text[0] == '\0');
+    CHECK(parse_bytes(file, far + table, 0, USER_BASE, USER_TOP, &whole) == 0);
+    CHECK(images_equal(&whole, &apart));
+    CHECK(image_is_sound(&apart, far + table, USER_BASE, USER_TOP));
+    /* One byte less and the table runs past the file. */
+    memset(&apart, 0xa5, sizeof(apart));
+    CHECK(refused_cleanly(parse_apart(file, far + table - 1, sizeof(struct elf64_ehdr), &apart),
+                          &apart));
+    free(file);
+}
+
+TEST(elf_apart_refuses_a_truncated_header)
+{
+    struct elf_image img;
+
+    builder_init();
+    builder_serialise();
+    for (size_t len = 0; len < sizeof(struct elf64_ehdr); len++) {
+        memset(&img, 0xa5, sizeof(img));
+        CHECK(refused_cleanly(parse_apart(scratch, b.size, len, &img), &img));
+    }
+    memset(&img, 0xa5, sizeof(img));
+    memset(&why, 'x', sizeof(why));
+    CHECK(refused_cleanly(elf_parse_headers(NULL, 64, scratch + PHDR_OFF, 4 * 56, b.size, USER_BASE,
+                                            USER_TOP, &img, &why),
+                          &img));
+}
+
+TEST(elf_apart_refuses_a_table_of_the_wrong_size)
+{
+    const size_t table = 4 * sizeof(struct elf64_phdr);
+    struct elf_image img;
+
+    builder_init();
+    builder_serialise();
+    /* One entry short, one byte long, and none when the header names four. */
+    memset(&img, 0xa5, sizeof(img));
+    memset(&why, 'x', sizeof(why));
+    CHECK(refused_cleanly(elf_parse_headers(scratch, 64, scratch + PHDR_OFF, table - 56, b.size,
+                                            USER_BASE, USER_TOP, &img, &why),
+                          &img));
+    memset(&why, 'x', sizeof(why));
+    CHECK(refused_cleanly(elf_parse_headers(scratch, 64, scratch + PHDR_OFF, table + 1, b.size,
+                                            USER_BASE, USER_TOP, &img, &why),
+                          &img));
+    memset(&why, 'x', sizeof(why));
+    CHECK(refused_cleanly(
+        elf_parse_headers(scratch, 64, NULL, table, b.size, USER_BASE, USER_TOP, &img, &why),
+        &img));
+    memset(&why, 'x', sizeof(why));
+    CHECK(elf_parse_headers(scratch, 64, scratch + PHDR_OFF, table, b.size, USER_BASE, USER_TOP,
+                            &img, &why) == 0);
+}
+
+TEST(elf_apart_refuses_sizes_that_do_not_match_the_file)
+{
+    uint64_t phoff = 0;
+    size_t phlen = 0;
+    struct elf_image img;
+
+    builder_init();
+    builder_serialise();
+    /* More header bytes than the file has. */
+    memset(&why, 'x', sizeof(why));
+    CHECK(elf_locate_phdrs(scratch, 64, 63, &phoff, &phlen, &why) == -CAIRN_EINVAL);
+    CHECK(why_is_one_line());
+    memset(&img, 0xa5, sizeof(img));
+    memset(&why, 'x', sizeof(why));
+    CHECK(refused_cleanly(elf_parse_headers(scratch, 64, scratch + PHDR_OFF, 4 * 56, 63, USER_BASE,
+                                            USER_TOP, &img, &why),
+                          &img));
+    /* A file too short for the table it names. */
+    memset(&why, 'x', sizeof(why));
+    CHECK(elf_locate_phdrs(scratch, 64, PHDR_OFF + 4 * 56 - 1, &phoff, &phlen, &why) ==
+          -CAIRN_EINVAL);
+    /* The table whole, but the file too short for the data segment: the
+     * segments are checked against the file's size, not the bytes copied. */
+    memset(&img, 0xa5, sizeof(img));
+    CHECK(refused_cleanly(parse_apart(scratch, b.size - 1, 64, &img), &img));
+    CHECK(strstr(why.text, "run past") != NULL);
+}
+
+TEST(elf_apart_locates_the_table_it_names)
+{
+    uint64_t phoff = 0;
+    size_t phlen = 0;
+
+    builder_init();
+    builder_serialise();
+    memset(&why, 'x', sizeof(why));
+    CHECK(elf_locate_phdrs(scratch, 64, b.size, &phoff, &phlen, &why) == 0);
+    CHECK(phoff == PHDR_OFF && phlen == 4 * sizeof(struct elf64_phdr));
+    CHECK(why.text[0] == '\0');
+    b.eh.e_phnum = 0;
+    builder_serialise();
+    CHECK(elf_locate_phdrs(scratch, 64, b.size, &phoff, &phlen, &why) == 0);
+    CHECK(phlen == 0);
+}
+
+/* Corrupted images get the same verdict, reason and plan both ways. */
+TEST(elf_apart_agrees_with_the_whole_image_on_corrupted_images)
+{
+    static uint8_t image[GOOD_SIZE];
+    uint64_t state = 0x2545f4914f6cdd1dul;
+    size_t headers = PHDR_OFF + 4 * sizeof(struct elf64_phdr);
+    struct elf_image whole, apart;
+    struct elf_why why_whole;
+    unsigned accepted = 0;
+
+    builder_init();
+    builder_serialise();
+    for (unsigned iter = 0; iter < 5000; iter++) {
+        uint64_t r = fuzz_next(&state);
+        int rw, ra;
+
+        memcpy(image, scratch, sizeof(image));
+        image[(r >> 8) % headers] ^= (uint8_t)(1 + (r >> 40) % 255);
+        rw = parse_bytes(image, sizeof(image), 0, USER_BASE, USER_TOP, &whole);
+        why_whole = why;
+        ra = parse_apart(image, sizeof(image), 64, &apart);
+        CHECK(rw == ra);
+        CHECK(strcmp(why_whole.text, why.text) == 0);
+        if (rw == 0) {
+            accepted++;
+            CHECK(images_equal(&whole, &apart));
+        }
+    }
+    CHECK(accepted > 100);
+}
+
+TEST(elf_accepts_up_to_max_phdrs_and_refuses_more)
+{
+    struct elf_image img;
+
+    builder_init();
+    while (b.nph < ELF_MAX_PHDRS)
+        builder_add(PT_NOTE, PF_R, 0x200, TEXT_VADDR + 0x200, 0x20, 0x20);
+    CHECK(builder_accepted(&img));
+    CHECK(parse_apart(scratch, b.size, 64, &img) == 0);
+    builder_add(PT_NOTE, PF_R, 0x200, TEXT_VADDR + 0x200, 0x20, 0x20);
+    CHECK(builder_refused());
+    memset(&img, 0xa5, sizeof(img));
+    CHECK(refused_cleanly(parse_apart(scratch, b.size, 64, &img), &img));
+}
+
 TEST(elf_says_which_segment_is_writable_and_executable)
 {
     builder_init();
@@ -832,6 +1059,14 @@ main(void)
     RUN(elf_refuses_no_loadable_segments);
     RUN(elf_refuses_entry_outside_text);
     RUN(elf_survives_random_byte_flips);
+    RUN(elf_parses_headers_apart_as_the_whole_image);
+    RUN(elf_parses_program_headers_at_a_far_offset);
+    RUN(elf_apart_refuses_a_truncated_header);
+    RUN(elf_apart_refuses_a_table_of_the_wrong_size);
+    RUN(elf_apart_refuses_sizes_that_do_not_match_the_file);
+    RUN(elf_apart_locates_the_table_it_names);
+    RUN(elf_apart_agrees_with_the_whole_image_on_corrupted_images);
+    RUN(elf_accepts_up_to_max_phdrs_and_refuses_more);
     RUN(elf_says_which_segment_is_writable_and_executable);
     RUN(elf_parses_and_refuses_without_a_reason_buffer);
     RUN(elf_cuts_a_long_reason_to_its_buffer);

@@ -393,6 +393,106 @@ out:
     expect_stats(&before, "after the refusals");
 }
 
+/*
+ * The kernel copies only the file header and the program header table out
+ * of the object, from wherever the header says the table lies: here a copy
+ * of the test child whose table is moved past a 1 MiB gap after the file,
+ * so the headers share no page with the rest. Both loaders run it.
+ */
+static void
+process_spawn_finds_program_headers_past_a_large_gap(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    uint64_t size = 0, phoff, far, table, total, mapped;
+    long module = cairn_boot_module("child", &size), copy = -1, child;
+    uint8_t *src = NULL, *dst = NULL;
+    int64_t status = -1;
+
+    if (module < 0) {
+        test_fail("no child module: %ld", module);
+        return;
+    }
+    far = ((size + PAGE - 1) & ~(PAGE - 1)) + (1ul << 20);
+    mapped = (far + ELF_MAX_PHDRS * sizeof(struct elf64_phdr) + PAGE - 1) & ~(PAGE - 1);
+    copy = cairn_memobj_create(mapped, 0);
+    src =
+        (uint8_t *)cairn_vm_map(module, 0, (size + PAGE - 1) & ~(PAGE - 1), 0, CAIRN_PROT_READ, 0);
+    dst = copy < 0 ? NULL : (uint8_t *)cairn_vm_map(copy, 0, mapped, 0, RW, 0);
+    if (copy < 0 || (long)src < 0 || (long)dst < 0) {
+        test_fail("cannot make the copy: %ld %ld %ld", copy, (long)src, (long)dst);
+        goto out;
+    }
+    memcpy(dst, src, size);
+    phoff = bytes_rd64(dst + 32);
+    table = bytes_rd16(dst + 56) * 56ull;
+    memcpy(dst + far, dst + phoff, table);
+    memset(dst + phoff, 0xee, table); /* the old place holds no table any more */
+    bytes_wr64(dst + 32, far);
+    total = far + table;
+
+    child = cairn_process_spawn(copy, total, CHILD_EXIT);
+    if (child < 0) {
+        test_fail("process_spawn: %s", cairn_error_name((int)child));
+    } else {
+        expect_ret("its end", cairn_process_wait(child, 10 * SECOND, &status), 0);
+        if (status != 0)
+            test_fail("the child ended with %ld, expected 0", (long)status);
+        cairn_handle_close(child);
+    }
+    child = cairn_spawn(copy, 0, total, &(struct cairn_spawn_attr){.start_arg = CHILD_EXIT}, NULL);
+    if (child < 0) {
+        test_fail("spawn_elf: %s", cairn_error_name((int)child));
+    } else {
+        expect_ret("its end (spawn_elf)", cairn_process_wait(child, 10 * SECOND, &status), 0);
+        cairn_handle_close(child);
+    }
+    /* One byte short of the table: both refuse. */
+    expect_ret("process_spawn(table cut)", cairn_process_spawn(copy, total - 1, CHILD_EXIT),
+               -CAIRN_EINVAL);
+out:
+    if (src != NULL && (long)src >= 0)
+        cairn_vm_unmap((uint64_t)src, (size + PAGE - 1) & ~(PAGE - 1));
+    if (dst != NULL && (long)dst >= 0)
+        cairn_vm_unmap((uint64_t)dst, mapped);
+    if (copy >= 0)
+        cairn_handle_close(copy);
+    expect_stats(&before, "after the spawns");
+}
+
+/*
+ * process_spawn has copied all the child needs by the time it returns:
+ * the image is then overwritten with bytes that are no program (the code
+ * included, as the child sleeps before it exits), and the child still
+ * ends as its role says, while a second spawn from the object is refused.
+ */
+static void
+process_spawn_child_is_untouched_by_later_writes_to_its_image(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    uint64_t size = 0, mapped = 0;
+    uint8_t *img = NULL;
+    long copy = test_module_copy("child", &size, &img, &mapped), child;
+    int64_t status = -1;
+
+    if (copy < 0)
+        return;
+    child = cairn_process_spawn(copy, size, CHILD_SLEEP);
+    memset(img, 0xcc, size); /* int3 everywhere, the headers no ELF */
+    if (child < 0) {
+        test_fail("process_spawn: %s", cairn_error_name((int)child));
+    } else {
+        expect_ret("its end", cairn_process_wait(child, 10 * SECOND, &status), 0);
+        if (status != 7)
+            test_fail("the child ended with %ld, expected 7 (from CHILD_SLEEP)", (long)status);
+        cairn_handle_close(child);
+    }
+    expect_ret("process_spawn(the overwritten image)", cairn_process_spawn(copy, size, CHILD_EXIT),
+               -CAIRN_EINVAL);
+    cairn_vm_unmap((uint64_t)img, mapped);
+    cairn_handle_close(copy);
+    expect_stats(&before, "after the spawns");
+}
+
 static void
 spawned_child_runs_and_exits(void)
 {
@@ -574,6 +674,8 @@ static const struct usertest tests[] = {
     USERTEST(handle_install_gives_a_handle_with_the_rights_asked),
     USERTEST(spawn_elf_refuses_malformed_images_and_leaks_nothing),
     USERTEST(spawn_elf_and_process_spawn_refuse_the_same_images),
+    USERTEST(process_spawn_finds_program_headers_past_a_large_gap),
+    USERTEST(process_spawn_child_is_untouched_by_later_writes_to_its_image),
     USERTEST(spawned_child_runs_and_exits),
     USERTEST(vm_map_into_and_unmap_into_refuse_bad_arguments),
     USERTEST(handle_install_refuses_bad_handles_and_rights),
