@@ -11,6 +11,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cairn/errors.h>
 #include <cairn/init.h>
@@ -58,5 +59,5 @@ cairn_start_main(const uint64_t *block, uint64_t arg)
     start_auxv = (const uint64_t *)(end + 1);
     start_arg = arg;
     environ = envp;
-    cairn_process_exit(main(argc, argv, envp));
+    exit(main(argc, argv, envp));
 }

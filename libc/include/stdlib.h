@@ -2,7 +2,8 @@
 /*
  * General utilities (C11 7.22): memory allocation (libc/malloc.c), number
  * conversion (libc/strtol.c), sorting and searching (libc/qsort.c),
- * integer arithmetic (libc/stdlib.c), the environment (libc/getenv.c).
+ * integer arithmetic (libc/stdlib.c), the environment (libc/getenv.c),
+ * ending the process (libc/exit.c).
  * Errors set errno (<errno.h>).
  */
 #ifndef CAIRN_LIBC_STDLIB_H
@@ -55,6 +56,17 @@ long long llabs(long long x);
 div_t div(int num, int den);
 ldiv_t ldiv(long num, long den);
 lldiv_t lldiv(long long num, long long den);
+
+/* Ending the process (libc/exit.c). exit runs the atexit functions, last
+ * registered first, then ends every thread with status; _Exit skips them;
+ * abort ends the process with status 134 (128 + SIGABRT) at once. atexit
+ * takes 32 functions and returns -1 past that. */
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
+int atexit(void (*fn)(void));
+_Noreturn void exit(int status);
+_Noreturn void _Exit(int status);
+_Noreturn void abort(void);
 
 /* The value of the environment variable name (the text after "name=" in
  * the first entry of environ that starts so), or NULL when there is none,

@@ -39,6 +39,26 @@
 #define ldiv     cl_ldiv
 #define lldiv    cl_lldiv
 
+#define memchr      cl_memchr
+#define strrchr     cl_strrchr
+#define strcpy      cl_strcpy
+#define stpcpy      cl_stpcpy
+#define strncpy     cl_strncpy
+#define strcat      cl_strcat
+#define strncat     cl_strncat
+#define strspn      cl_strspn
+#define strcspn     cl_strcspn
+#define strpbrk     cl_strpbrk
+#define strstr      cl_strstr
+#define strdup      cl_strdup
+#define strndup     cl_strndup
+#define strtok      cl_strtok
+#define strtok_r    cl_strtok_r
+#define strcoll     cl_strcoll
+#define strerror    cl_strerror
+#define strcasecmp  cl_strcasecmp
+#define strncasecmp cl_strncasecmp
+
 #define malloc         cl_malloc
 #define calloc         cl_calloc
 #define realloc        cl_realloc

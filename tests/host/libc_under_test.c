@@ -6,7 +6,9 @@
  * libc_prefix.h. See test_libc.mk for how it is compiled.
  */
 #include "../../libc/ctype.c"
+#include "../../libc/error.c"
 #include "../../libc/malloc.c"
 #include "../../libc/qsort.c"
 #include "../../libc/stdlib.c"
+#include "../../libc/string.c"
 #include "../../libc/strtol.c"

@@ -85,8 +85,9 @@ malloc_die(const char *why, const void *p)
 
 #define CL_CLASSES(X)                                                                       \
     X(isalnum)                                                                              \
-    X(isalpha) X(isblank) X(iscntrl) X(isdigit) X(isgraph) X(islower) X(isprint) X(ispunct) \
-        X(isspace) X(isupper) X(isxdigit) X(isascii) X(tolower) X(toupper)
+    X(isalpha)                                                                              \
+    X(isblank) X(iscntrl) X(isdigit) X(isgraph) X(islower) X(isprint) X(ispunct) X(isspace) \
+        X(isupper) X(isxdigit) X(isascii) X(tolower) X(toupper)
 #define CL_DECLARE(name) int cl_##name(int c);
 CL_CLASSES(CL_DECLARE)
 
@@ -109,6 +110,24 @@ void *cl_realloc(void *p, size_t size);
 void cl_free(void *p);
 int cl_posix_memalign(void **out, size_t alignment, size_t size);
 void *cl_aligned_alloc(size_t alignment, size_t size);
+
+void *cl_memchr(const void *s, int c, size_t n);
+char *cl_strrchr(const char *s, int c);
+char *cl_strcpy(char *dst, const char *src);
+char *cl_stpcpy(char *dst, const char *src);
+char *cl_strncpy(char *dst, const char *src, size_t n);
+char *cl_strcat(char *dst, const char *src);
+char *cl_strncat(char *dst, const char *src, size_t n);
+size_t cl_strspn(const char *s, const char *accept);
+size_t cl_strcspn(const char *s, const char *reject);
+char *cl_strpbrk(const char *s, const char *accept);
+char *cl_strstr(const char *haystack, const char *needle);
+char *cl_strdup(const char *s);
+char *cl_strndup(const char *s, size_t max);
+char *cl_strtok_r(char *s, const char *delim, char **save);
+int cl_strcasecmp(const char *a, const char *b);
+int cl_strncasecmp(const char *a, const char *b, size_t n);
+char *cl_strerror(int err);
 
 /* Cairn's error numbers differ from the host's. */
 #define CL_EINVAL 1
@@ -378,6 +397,98 @@ TEST(abs_and_div_match_the_host)
     CHECK(cl_abs(INT_MIN) == INT_MIN);
 }
 
+/* A random string of up to max - 1 bytes from a small alphabet, so that
+ * searches find things. */
+static void
+random_string(char *buf, size_t max)
+{
+    static const char alphabet[] = "abcAB .,";
+    size_t len = rng() % max;
+
+    for (size_t i = 0; i < len; i++)
+        buf[i] = alphabet[rng() % (sizeof(alphabet) - 1)];
+    buf[len] = 0;
+}
+
+static int
+sign(int x)
+{
+    return (x > 0) - (x < 0);
+}
+
+TEST(string_searches_match_the_host)
+{
+    char s[40], t[8];
+
+    for (int i = 0; i < 100000; i++) {
+        int c = "abcAB .,x"[rng() % 9];
+
+        random_string(s, sizeof(s));
+        random_string(t, sizeof(t));
+        CHECK(cl_memchr(s, c, strlen(s)) == memchr(s, c, strlen(s)));
+        CHECK(cl_strrchr(s, c) == strrchr(s, c));
+        CHECK(cl_strrchr(s, 0) == strrchr(s, 0));
+        CHECK(cl_strspn(s, t) == strspn(s, t));
+        CHECK(cl_strcspn(s, t) == strcspn(s, t));
+        CHECK(cl_strpbrk(s, t) == strpbrk(s, t));
+        CHECK(cl_strstr(s, t) == strstr(s, t));
+        CHECK(sign(cl_strcasecmp(s, t)) == sign(strcasecmp(s, t)));
+        CHECK(sign(cl_strncasecmp(s, t, i % 5)) == sign(strncasecmp(s, t, i % 5)));
+    }
+}
+
+TEST(string_copies_match_the_host)
+{
+    char s[40], a[100], b[100];
+
+    for (int i = 0; i < 50000; i++) {
+        size_t n = rng() % 45;
+
+        random_string(s, sizeof(s));
+        memset(a, 'z', sizeof(a)), memset(b, 'z', sizeof(b));
+        CHECK(cl_strncpy(a, s, n) == a);
+        strncpy(b, s, n);
+        CHECK(memcmp(a, b, sizeof(a)) == 0);
+        strcpy(a, "pre"), strcpy(b, "pre");
+        CHECK(cl_strncat(a, s, n) == a);
+        strncat(b, s, n);
+        CHECK(strcmp(a, b) == 0);
+        CHECK(cl_strcat(a, s) == a && strcmp(a, strcat(b, s)) == 0);
+        CHECK(cl_strcpy(a, s) == a && strcmp(a, s) == 0);
+        CHECK(cl_stpcpy(a, s) == a + strlen(s));
+        char *d = cl_strdup(s), *e = cl_strndup(s, n);
+        CHECK(d && strcmp(d, s) == 0);
+        CHECK(e && strncmp(e, s, n) == 0 && strlen(e) == strnlen(s, n));
+        cl_free(d);
+        cl_free(e);
+    }
+}
+
+TEST(strtok_r_splits_like_the_host)
+{
+    char s[40], a[40], b[40], delim[4];
+
+    for (int i = 0; i < 20000; i++) {
+        char *sa, *sb, *ta, *tb;
+
+        random_string(s, sizeof(s));
+        random_string(delim, sizeof(delim));
+        strcpy(a, s), strcpy(b, s);
+        ta = cl_strtok_r(a, delim, &sa);
+        tb = strtok_r(b, delim, &sb);
+        for (;;) {
+            CHECK((ta == NULL) == (tb == NULL));
+            if (!ta || !tb)
+                break;
+            CHECK(ta - a == tb - b && strcmp(ta, tb) == 0);
+            ta = cl_strtok_r(NULL, delim, &sa);
+            tb = strtok_r(NULL, delim, &sb);
+        }
+    }
+    CHECK(strcmp(cl_strerror(-CL_ENOMEM), "out of memory") == 0);
+    CHECK(strcmp(cl_strerror(9999), "unknown error") == 0);
+}
+
 /* --- the allocator --- */
 
 struct slot {
@@ -614,6 +725,9 @@ main(void)
     RUN(qsort_moves_whole_elements_of_any_size);
     RUN(bsearch_finds_each_element_and_nothing_else);
     RUN(abs_and_div_match_the_host);
+    RUN(string_searches_match_the_host);
+    RUN(string_copies_match_the_host);
+    RUN(strtok_r_splits_like_the_host);
     RUN(malloc_blocks_hold_their_bytes_and_memory_goes_back);
     RUN(calloc_zeroes_and_refuses_an_overflowing_product);
     RUN(malloc_reports_when_the_system_has_no_memory);

@@ -3,7 +3,7 @@
 # prefixed (libc_prefix.h), then linked into the test like a source file.
 test_libc_SRCS := build/host/libc_under_test.o
 
-LIBC_UNDER_TEST_SRCS := libc/ctype.c libc/malloc.c libc/qsort.c libc/stdlib.c libc/strtol.c
+LIBC_UNDER_TEST_SRCS := libc/ctype.c libc/error.c libc/malloc.c libc/qsort.c libc/stdlib.c libc/string.c libc/strtol.c
 
 build/host/libc_under_test.o: tests/host/libc_under_test.c tests/host/libc_prefix.h \
 		$(LIBC_UNDER_TEST_SRCS) $(HOST_HEADERS)

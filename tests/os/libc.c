@@ -13,14 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cairn/start.h>
 #include <cairn/sys.h>
 
 #include "harness.h"
 
-#define SECOND       (1000 * MS_NS)
-#define BLOCKS       600
-#define THREADS      4
-#define SLACK_FRAMES 96
+#define SECOND             (1000 * MS_NS)
+#define BLOCKS             600
+#define THREADS            4
+#define SLACK_FRAMES       96
+#define PROGRAM            "test-libc"
+/* main's start word in a child: how it ends (see child_main). */
+#define MODE_ATEXIT_EXIT   100
+#define MODE_ATEXIT_RETURN 101
+#define MODE_ABORT         102
 
 /* The largest block: 1 MiB, or less where memory is small (the 64 MiB
  * boots), so that all BLOCKS together take at most a quarter of it. */
@@ -317,6 +323,57 @@ detached_pthreads_are_freed_once_ended(void)
     expect_stats(&before, "after the detached threads ended");
 }
 
+/* The atexit functions of a child: the one registered last runs first and
+ * sets 2; the first then ends the process with 40 + that, so only that
+ * order gives the status 42. */
+static int atexit_seen;
+
+static void
+atexit_first(void)
+{
+    _Exit(40 + atexit_seen);
+}
+
+static void
+atexit_second(void)
+{
+    atexit_seen = 2;
+}
+
+static int
+child_main(unsigned long mode)
+{
+    atexit(atexit_first);
+    atexit(atexit_second);
+    if (mode == MODE_ABORT)
+        abort();
+    if (mode == MODE_ATEXIT_EXIT)
+        exit(0);
+    return 0; /* MODE_ATEXIT_RETURN: returning from main is exit */
+}
+
+static void
+exit_runs_atexit_functions_last_first_and_abort_does_not(void)
+{
+    static const struct {
+        unsigned long mode;
+        int64_t status;
+    } cases[] = {{MODE_ATEXIT_EXIT, 42}, {MODE_ATEXIT_RETURN, 42}, {MODE_ABORT, 134}};
+
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        long child = test_spawn(PROGRAM, cases[i].mode, NULL, 0);
+        int64_t status = -1;
+
+        if (child < 0)
+            return;
+        expect_ret("process_wait", cairn_process_wait(child, 20 * SECOND, &status), 0);
+        if (status != cases[i].status)
+            test_fail("mode %lu: the child ended with %lld, not %lld", cases[i].mode,
+                      (long long)status, (long long)cases[i].status);
+        cairn_handle_close(child);
+    }
+}
+
 static const struct usertest tests[] = {
     USERTEST(freed_memory_goes_back_to_the_system),
     USERTEST(malloc_of_more_than_there_is_fails_with_enomem),
@@ -324,10 +381,15 @@ static const struct usertest tests[] = {
     USERTEST(sorting_and_parsing_work_here),
     USERTEST(pthreads_run_join_and_give_everything_back),
     USERTEST(detached_pthreads_are_freed_once_ended),
+    USERTEST(exit_runs_atexit_functions_last_first_and_abort_does_not),
 };
 
 int
 main(void)
 {
+    unsigned long mode = cairn_start_arg();
+
+    if (mode >= MODE_ATEXIT_EXIT && mode <= MODE_ABORT)
+        return child_main(mode);
     return harness_run("libc", tests, sizeof(tests) / sizeof(tests[0]));
 }

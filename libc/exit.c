@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * exit, atexit, _Exit and abort (<stdlib.h>). Returning from main is
+ * exit with main's value (libc/start.c). exit runs the atexit functions
+ * in the reverse order of their registration, each once (one registered
+ * during exit runs too, before those registered earlier), then ends the
+ * process with the status: every thread of it ends, as POSIX says.
+ * There is no buffered stdio yet, so there is nothing to flush.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <cairn/sys.h>
+
+#define ATEXIT_MAX 32 /* POSIX asks for at least 32 */
+
+static void (*handlers[ATEXIT_MAX])(void); /* [atexit_lock] */
+static unsigned handler_count;             /* [atexit_lock] */
+static pthread_mutex_t atexit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int
+atexit(void (*fn)(void))
+{
+    int err = -1;
+
+    pthread_mutex_lock(&atexit_lock);
+    if (handler_count < ATEXIT_MAX) {
+        handlers[handler_count++] = fn;
+        err = 0;
+    }
+    pthread_mutex_unlock(&atexit_lock);
+    return err;
+}
+
+_Noreturn void
+exit(int status)
+{
+    for (;;) {
+        void (*fn)(void) = NULL;
+
+        /* Taken off the list before it runs: one that calls exit again
+         * does not run twice. */
+        pthread_mutex_lock(&atexit_lock);
+        if (handler_count)
+            fn = handlers[--handler_count];
+        pthread_mutex_unlock(&atexit_lock);
+        if (!fn)
+            break;
+        fn();
+    }
+    _Exit(status);
+}
+
+_Noreturn void
+_Exit(int status)
+{
+    cairn_process_exit(status);
+}
+
+/* 128 + SIGABRT (6): the status shells show for a program that aborted. */
+_Noreturn void
+abort(void)
+{
+    cairn_process_exit(128 + 6);
+}
