@@ -7,7 +7,9 @@
  * process with the status: every thread of it ends, as POSIX says.
  * There is no buffered stdio yet, so there is nothing to flush.
  */
+#include <assert.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <cairn/sys.h>
@@ -62,4 +64,12 @@ _Noreturn void
 abort(void)
 {
     cairn_process_exit(128 + 6);
+}
+
+/* What a failed assert does (<assert.h>). */
+_Noreturn void
+__cairn_assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+    printf("%s:%d: %s: assertion failed: %s\n", file, line, func, expr);
+    abort();
 }

@@ -6,9 +6,11 @@
  * are compared with the host's C library by the host test
  * (tests/host/test_libc.c); these check what only a running system shows.
  */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@
 #define MODE_ATEXIT_EXIT   100
 #define MODE_ATEXIT_RETURN 101
 #define MODE_ABORT         102
+#define MODE_ASSERT        103
 
 /* The largest block: 1 MiB, or less where memory is small (the 64 MiB
  * boots), so that all BLOCKS together take at most a quarter of it. */
@@ -347,6 +350,8 @@ child_main(unsigned long mode)
     atexit(atexit_second);
     if (mode == MODE_ABORT)
         abort();
+    if (mode == MODE_ASSERT)
+        assert(mode == MODE_ABORT); /* fails: ends the process like abort */
     if (mode == MODE_ATEXIT_EXIT)
         exit(0);
     return 0; /* MODE_ATEXIT_RETURN: returning from main is exit */
@@ -358,7 +363,8 @@ exit_runs_atexit_functions_last_first_and_abort_does_not(void)
     static const struct {
         unsigned long mode;
         int64_t status;
-    } cases[] = {{MODE_ATEXIT_EXIT, 42}, {MODE_ATEXIT_RETURN, 42}, {MODE_ABORT, 134}};
+    } cases[] = {
+        {MODE_ATEXIT_EXIT, 42}, {MODE_ATEXIT_RETURN, 42}, {MODE_ABORT, 134}, {MODE_ASSERT, 134}};
 
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         long child = test_spawn(PROGRAM, cases[i].mode, NULL, 0);
@@ -374,6 +380,56 @@ exit_runs_atexit_functions_last_first_and_abort_does_not(void)
     }
 }
 
+static jmp_buf jump_back;
+
+/* Clobbers every callee-saved register it can reach, then jumps back. */
+static __attribute__((noinline)) void
+jump_inner(int val)
+{
+    __asm__ volatile("xor %%ebx, %%ebx; xor %%r12d, %%r12d; xor %%r13d, %%r13d; "
+                     "xor %%r14d, %%r14d; xor %%r15d, %%r15d" ::
+                         : "rbx", "r12", "r13", "r14", "r15");
+    longjmp(jump_back, val);
+}
+
+/* A frame between: the jump leaves it behind. */
+static __attribute__((noinline)) void
+jump_from_deep(int val)
+{
+    volatile char frame[256];
+
+    frame[0] = (char)val;
+    jump_inner(frame[0]);
+}
+
+static void
+longjmp_returns_to_setjmp_with_registers_restored(void)
+{
+    volatile int rounds = 0;
+    register long kept = 0x1234567890l; /* likely in a callee-saved register */
+    int got;
+
+    got = setjmp(jump_back);
+    rounds++;
+    if (rounds == 1) {
+        if (got != 0)
+            test_fail("setjmp first returned %d", got);
+        jump_from_deep(7);
+    }
+    if (rounds == 2) {
+        if (got != 7)
+            test_fail("longjmp(7) made setjmp return %d", got);
+        jump_from_deep(0);
+    }
+    if (rounds == 3 && got != 1)
+        test_fail("longjmp(0) made setjmp return %d, not 1", got);
+    if (rounds != 3)
+        test_fail("setjmp returned %d times", rounds);
+    __asm__ volatile("" : "+r"(kept));
+    if (kept != 0x1234567890l)
+        test_fail("a register kept across setjmp came back as %lx", kept);
+}
+
 static const struct usertest tests[] = {
     USERTEST(freed_memory_goes_back_to_the_system),
     USERTEST(malloc_of_more_than_there_is_fails_with_enomem),
@@ -382,6 +438,7 @@ static const struct usertest tests[] = {
     USERTEST(pthreads_run_join_and_give_everything_back),
     USERTEST(detached_pthreads_are_freed_once_ended),
     USERTEST(exit_runs_atexit_functions_last_first_and_abort_does_not),
+    USERTEST(longjmp_returns_to_setjmp_with_registers_restored),
 };
 
 int
@@ -389,7 +446,7 @@ main(void)
 {
     unsigned long mode = cairn_start_arg();
 
-    if (mode >= MODE_ATEXIT_EXIT && mode <= MODE_ABORT)
+    if (mode >= MODE_ATEXIT_EXIT && mode <= MODE_ASSERT)
         return child_main(mode);
     return harness_run("libc", tests, sizeof(tests) / sizeof(tests[0]));
 }
