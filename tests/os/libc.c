@@ -14,7 +14,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <cairn/init.h>
+#include <cairn/process.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
 
@@ -430,6 +434,43 @@ longjmp_returns_to_setjmp_with_registers_restored(void)
         test_fail("a register kept across setjmp came back as %lx", kept);
 }
 
+static uint64_t
+monotonic_ns(void)
+{
+    struct timespec ts = {-1, -1};
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+        test_fail("clock_gettime(CLOCK_MONOTONIC) gave %ld.%09ld", (long)ts.tv_sec, ts.tv_nsec);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void
+sleeps_are_never_short_and_the_clock_never_goes_back(void)
+{
+    struct timespec ts, bad = {0, 1000000000};
+    struct cairn_process_info info;
+    uint64_t t0 = monotonic_ns(), t1;
+
+    expect_ret("usleep(3000)", usleep(3000), 0);
+    t1 = monotonic_ns();
+    if (t1 - t0 < 3000000)
+        test_fail("usleep(3000) returned after %llu ns", (unsigned long long)(t1 - t0));
+    ts = (struct timespec){0, 2000000};
+    expect_ret("nanosleep(2 ms)", nanosleep(&ts, NULL), 0);
+    t0 = monotonic_ns();
+    if (t0 - t1 < 2000000)
+        test_fail("nanosleep(2 ms) returned after %llu ns", (unsigned long long)(t0 - t1));
+    errno = 0;
+    if (nanosleep(&bad, NULL) != -1 || errno != EINVAL)
+        test_fail("nanosleep with tv_nsec 1e9 was not refused with EINVAL");
+    errno = 0;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != -1 || errno != EINVAL)
+        test_fail("CLOCK_REALTIME answered without a real-time clock");
+    expect_ret("process_info", cairn_process_info(CAIRN_INIT_HANDLE_PROCESS, &info), 0);
+    if (getpid() != (pid_t)info.pid || getpid() <= 0)
+        test_fail("getpid() is %d, process_info says %u", getpid(), info.pid);
+}
+
 static const struct usertest tests[] = {
     USERTEST(freed_memory_goes_back_to_the_system),
     USERTEST(malloc_of_more_than_there_is_fails_with_enomem),
@@ -439,6 +480,7 @@ static const struct usertest tests[] = {
     USERTEST(detached_pthreads_are_freed_once_ended),
     USERTEST(exit_runs_atexit_functions_last_first_and_abort_does_not),
     USERTEST(longjmp_returns_to_setjmp_with_registers_restored),
+    USERTEST(sleeps_are_never_short_and_the_clock_never_goes_back),
 };
 
 int
