@@ -165,11 +165,12 @@ test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $
       $(HOST_TEST_BINS) $(FUZZ_BINS) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
-# --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID (docs/testing.md) ---
+# --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID, FUZZ_JOBS (docs/testing.md) ---
 .PHONY: fuzz
 fuzz: $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_FUZZ) | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" FUZZ_CALLS="$(FUZZ_CALLS)" FUZZ_SEED="$(FUZZ_SEED)" \
-	    FUZZ_SMP="$(FUZZ_SMP)" FUZZ_CHUNK="$(FUZZ_CHUNK)" FUZZ_AVOID="$(FUZZ_AVOID)" sh tools/fuzz.sh
+	    FUZZ_SMP="$(FUZZ_SMP)" FUZZ_CHUNK="$(FUZZ_CHUNK)" FUZZ_AVOID="$(FUZZ_AVOID)" \
+	    FUZZ_JOBS="$(FUZZ_JOBS)" sh tools/fuzz.sh
 
 # --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
 .PHONY: bench

@@ -26,6 +26,8 @@ seed0=${FUZZ_SEED:-$(date +%s)}
 chunk=${FUZZ_CHUNK:-100000}
 smp_list=${FUZZ_SMP:-1 4}
 avoid=${FUZZ_AVOID:-}
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 mem=${FUZZ_MEM:-256M}
 
 if [ -z "${USER_MODULES:-}" ]; then
@@ -43,17 +45,22 @@ crashes=0
 leaks=0
 violations=0
 
-# fuzz_boot SEED CALLS CPUS: one boot; adds to the counters above.
+# fuzz_boot SEED CALLS CPUS: one boot; writes "calls crashes leaks
+# violations" to $out/seed<SEED>-smp<CPUS>.res, which the loop below adds
+# to the counters (a boot may run in the background).
 fuzz_boot() {
     seed=$1 n=$2 cpus=$3
     name="seed$seed-smp$cpus"
     log="$out/$name.log"
+    iso="$out/$name.iso"
+    calls_done=0 crashes=0 leaks=0 violations=0
     cmdline="test fuzz seed=$seed calls=$n"
     [ -n "$avoid" ] && cmdline="$cmdline avoid=$avoid"
     # shellcheck disable=SC2086 # one word per module
-    if ! sh tools/mkiso.sh "$out/fuzz.iso" "${KERNEL:-build/san/cairn.elf}" "$cmdline" $modules; then
+    if ! sh tools/mkiso.sh "$iso" "${KERNEL:-build/san/cairn.elf}" "$cmdline" $modules; then
         echo "fuzz: cannot build the ISO" >&2
-        exit 2
+        echo "0 1 0 0" > "$out/$name.res"
+        return
     fi
     rm -f "$log"
     # One CPU runs on the instruction clock: the boot is then the same every
@@ -66,9 +73,10 @@ fuzz_boot() {
     # is slow (a guest second takes several, more on a loaded machine).
     icount=0 limit=180
     [ "$cpus" = 1 ] && icount=1 limit=3600
-    sh tools/qemu.sh test --iso "$out/fuzz.iso" --smp "$cpus" --mem "$mem" --log "$log" \
+    sh tools/qemu.sh test --iso "$iso" --smp "$cpus" --mem "$mem" --log "$log" \
         --timeout "$limit" --icount "$icount"
     status=$?
+    rm -f "$iso"
     [ -f "$log" ] || : > "$log"
     # A worker's debug_write of dots with no newline may come just before it.
     result=$(grep -a 'fuzz: result: ' "$log" | tail -1 | tr -d '\r' | sed 's/^.*fuzz: result: /fuzz: result: /')
@@ -76,7 +84,6 @@ fuzz_boot() {
     if [ -z "$made" ]; then
         made=$(grep -a '^fuzz: progress: ' "$log" | tail -1 | sed -n 's/.*: \([0-9]*\) calls.*/\1/p')
     fi
-    calls_done=$((calls_done + ${made:-0}))
     if grep -aqE '\*\*\* (kernel |system halted|fault while)' "$log" || [ "$status" = 124 ] ||
         [ -z "$result" ]; then
         crashes=$((crashes + 1))
@@ -88,6 +95,7 @@ fuzz_boot() {
         grep -aE '^ *(RIP|#[0-9]+) ' "$log" | head -8 | tr -d '\r' | sed 's/^/fuzz:   /'
         echo "fuzz:   log $out/crash-$name.log; replay: make fuzz FUZZ_SEED=$seed" \
             "FUZZ_CALLS=$n FUZZ_SMP=$cpus${avoid:+ FUZZ_AVOID=$avoid}"
+        boot_result "$name"
         return
     fi
     l=$(printf '%s' "$result" | sed -n 's/.* \([0-9]*\) leaks.*/\1/p')
@@ -107,23 +115,58 @@ fuzz_boot() {
             sed 's/^/fuzz: note: not from the fuzzer: /'
     fi
     echo "fuzz: seed $seed, $cpus CPUs: ${made:-0} calls"
+    boot_result "$name"
 }
 
-made=0
+# boot_result NAME: the boot's counters, for the loop (written whole, then
+# renamed, so the loop never reads half a line).
+boot_result() {
+    echo "${made:-0} $crashes $leaks $violations" > "$out/$1.res.new"
+    mv "$out/$1.res.new" "$out/$1.res"
+}
 
 # A boot that stops early (the fuzzer's time limit, a crash) leaves its
-# calls to the next; one that made none still counts its share as spent.
+# calls to a later one; one that made none still counts its share as
+# spent. Boots run in the background, at most $jobs at once for one CPU
+# (one at a time otherwise); the loop collects each one's .res file.
+calls_done=0 crashes=0 leaks=0 violations=0
 for cpus in $smp_list; do
     left=$calls_total
     k=0
-    while [ "$left" -gt 0 ]; do
-        n=$chunk
-        [ "$n" -gt "$left" ] && n=$left
-        fuzz_boot $((seed0 + k * 1000003)) "$n" "$cpus"
-        [ "${made:-0}" -gt 0 ] && left=$((left - made)) || left=$((left - n))
-        k=$((k + 1))
+    running=
+    most=$jobs
+    [ "$cpus" = 1 ] || most=1
+    while [ "$left" -gt 0 ] || [ -n "$running" ]; do
+        while [ "$left" -gt 0 ] && [ "$(echo $running | wc -w)" -lt "$most" ]; do
+            n=$chunk
+            [ "$n" -gt "$left" ] && n=$left
+            seed=$((seed0 + k * 1000003))
+            rm -f "$out/seed$seed-smp$cpus.res"
+            fuzz_boot "$seed" "$n" "$cpus" &
+            running="$running $seed:$n"
+            left=$((left - n))
+            k=$((k + 1))
+        done
+        sleep 1
+        still=
+        for r in $running; do
+            res="$out/seed${r%%:*}-smp$cpus.res"
+            if [ ! -f "$res" ]; then
+                still="$still $r"
+                continue
+            fi
+            read -r m c l v < "$res"
+            rm -f "$res"
+            calls_done=$((calls_done + m))
+            crashes=$((crashes + c))
+            leaks=$((leaks + l))
+            violations=$((violations + v))
+            [ "$m" -gt 0 ] && [ "$m" -lt "${r#*:}" ] && left=$((left + ${r#*:} - m))
+        done
+        running=$still
     done
 done
+wait
 
 [ "$violations" -gt 0 ] && echo "fuzz: $violations violations of the system call contract (see above)"
 echo "fuzz: $calls_done calls, $crashes kernel crashes, $leaks leaks, seed $seed0"
