@@ -25,7 +25,8 @@
  *     and >f);
  *   - | pipelines; ; && || and newline join pipelines into the list;
  *     newlines after | && || are skipped, and blank lines are allowed;
- *   - # at the start of a word starts a comment to the end of the line.
+ *   - # at the start of a word (after a blank or an operator) starts a
+ *     comment to the end of the line.
  * No globbing, no tilde, no assignments (words as written), no field
  * splitting of values. Refused with SHPARSE_E_UNSUPPORTED rather than
  * misread: & alone (background), ( ), <<, <>, backquotes and $(.
@@ -37,7 +38,11 @@
  * expanded to nothing: the shell treats it as an empty command); every
  * string is NUL-terminated and holds no NUL; the last pipeline's join is
  * SHPARSE_JOIN_END and no other's is. A failed parse leaves *out
- * untouched, fills *err and returns -code.
+ * untouched, fills *err and returns -code. Four codes mean the input
+ * stopped too early rather than that it is wrong: SHPARSE_E_SQUOTE,
+ * SHPARSE_E_DQUOTE, SHPARSE_E_BACKSLASH and SHPARSE_E_TRAILING_OP; an
+ * interactive shell may read another line, append it after a '\n' and
+ * parse the whole again.
  *
  * The parse runs twice over the input: once to check everything and
  * measure the result, then, only if that succeeded and the result fits,

@@ -363,6 +363,29 @@ TEST(a_nul_byte_is_refused_wherever_it_is)
     parse_free(&ps);
 }
 
+TEST(an_incomplete_line_parses_once_the_next_line_is_appended)
+{
+    /* What an interactive shell does with these four codes: read on. */
+    static const struct {
+        const char *first, *rest, *want;
+        struct bad err;
+    } cases[] = {
+        {"echo 'a", "b'", "[echo] [a\nb]", {NULL, SHPARSE_E_SQUOTE, 5, "'"}},
+        {"echo \"a", "b\"", "[echo] [a\nb]", {NULL, SHPARSE_E_DQUOTE, 5, "\""}},
+        {"echo a\\", "b", "[echo] [ab]", {NULL, SHPARSE_E_BACKSLASH, 6, "\\"}},
+        {"a |", "b", "[a] | [b]", {NULL, SHPARSE_E_TRAILING_OP, 2, "|"}},
+        {"a &&", "b", "[a] && [b]", {NULL, SHPARSE_E_TRAILING_OP, 2, "&&"}},
+    };
+    char joined[64];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        CHECK(fails_with(cases[i].first, strlen(cases[i].first), cases[i].err.code,
+                         cases[i].err.pos, cases[i].err.what));
+        snprintf(joined, sizeof(joined), "%s\n%s", cases[i].first, cases[i].rest);
+        CHECK(parses_as(joined, cases[i].want));
+    }
+}
+
 TEST(a_long_variable_name_is_refused)
 {
     char line[SHPARSE_NAME_MAX + 16];
@@ -563,6 +586,7 @@ main(void)
     RUN(lines_parse_into_the_expected_structure);
     RUN(bad_lines_fail_with_their_error_and_position);
     RUN(a_nul_byte_is_refused_wherever_it_is);
+    RUN(an_incomplete_line_parses_once_the_next_line_is_appended);
     RUN(a_long_variable_name_is_refused);
     RUN(errors_in_a_script_give_line_and_column);
     RUN(a_line_too_big_for_the_arena_is_refused_at_every_size_and_alignment);
