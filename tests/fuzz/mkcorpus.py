@@ -306,6 +306,26 @@ def tar_seeds():
     write("tar", "initfs", bytes(out) + bytes(1024))
 
 
+# --- shparse (the shell's command lines) ------------------------------------------------
+def shparse_seeds():
+    """Two bytes of arena size (mod 4096), a misalignment byte, then the line."""
+    lines = {
+        "simple": b"ls -l /bin",
+        "quotes": b"echo 'a b' \"c $HOME d\" e\\ f 'it''s'",
+        "expansion": b"echo $A ${B}x $? $$ $1 \"$UNSET\" $",
+        "pipeline": b"cat f | grep -v x | wc -l",
+        "lists": b"a && b || c ; d\ne",
+        "redirections": b"cmd < in > out 2>> err 2>&1 >&2 0<&3",
+        "comment": b"echo a # b | c\n# whole line\nls",
+        "continued": b"echo a \\\n b |\n c &&\n\n d",
+        "errors": b"a | | b 'x",
+        "unsupported": b"sleep 1 & (a) `b` $(c) << d",
+    }
+    for name, line in lines.items():
+        write("shparse", name, struct.pack("<HB", 2048, 0) + line)
+    write("shparse", "small-arena", struct.pack("<HB", 40, 3) + lines["redirections"])
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -315,6 +335,7 @@ def main():
     cmdline_seeds()
     ring_seeds()
     tar_seeds()
+    shparse_seeds()
 
 
 main()
