@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar manifest
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -33,6 +33,8 @@ FUZZ_ring_CFLAGS     := -idirafter libc/include
 # The tar reader of lib/tar (the initfs).
 FUZZ_tar_SRCS        := lib/tar/tar.c
 FUZZ_tar_CFLAGS      := -Ilib
+# init's service manifest (servers/init/manifest.c).
+FUZZ_manifest_SRCS   := servers/init/manifest.c
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \
