@@ -324,6 +324,33 @@ def shparse_seeds():
     for name, line in lines.items():
         write("shparse", name, struct.pack("<HB", 2048, 0) + line)
     write("shparse", "small-arena", struct.pack("<HB", 40, 3) + lines["redirections"])
+# --- init's service manifest ---------------------------------------------------------
+def manifest_seeds():
+    example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                           "servers", "init", "services.example")
+    with open(example, "rb") as f:
+        write("manifest", "example", f.read())
+    write("manifest", "minimal", b"[service a]\nprogram = a\nquota = 4K\n")
+    write("manifest", "every-key",
+          b"[service serial]\nprogram = bin/serial\nargs = -v --baud 9600\n"
+          b"irq = isa:4 16-17\nioport = 0x3f8-0x3ff 0x60\nmemory = 0xfd000000+4M\n"
+          b"register = serial tty\nlookup = log\nafter = log\nquota = 0x10000\n"
+          b"priority = 29\nrestart = never\n"
+          b"[service log]\nprogram = log\nquota = 1M\nregister = log\n")
+    write("manifest", "order-chain",
+          b"[service c]\nprogram = c\nquota = 4K\nafter = b a\n"
+          b"[service b]\nprogram = b\nquota = 4K\nafter = a\n"
+          b"[service a]\nprogram = a\nquota = 4K\n")
+    write("manifest", "cycle",
+          b"[service a]\nprogram = a\nquota = 4K\nafter = b\n"
+          b"[service b]\nprogram = b\nquota = 4K\nafter = a\n")
+    write("manifest", "shared-ports",
+          b"[service a]\nprogram = a\nquota = 4K\nioport = 0x60-0x64\n"
+          b"[service b]\nprogram = b\nquota = 4K\nioport = 0x64\n")
+    write("manifest", "bad-numbers",
+          b"[service a]\nprogram = a\nquota = 4G\npriority = 012\n"
+          b"memory = 0xfffffffffffff000+0x2000\n")
+    write("manifest", "no-final-newline", b"# c\n[service a] # x\n\tprogram=a\nquota=8K")
 
 
 def main():
@@ -336,6 +363,7 @@ def main():
     ring_seeds()
     tar_seeds()
     shparse_seeds()
+    manifest_seeds()
 
 
 main()
