@@ -10,6 +10,7 @@
 #ifndef CAIRN_TESTS_HOST_CHECK_H
 #define CAIRN_TESTS_HOST_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 static int check_test_failed;  /* checks failed in the running test */
@@ -17,6 +18,17 @@ static int check_tests_failed; /* tests failed so far */
 static char check_first_failure[256];
 
 #define TEST(name) static void name(void)
+
+/* Marsaglia's xorshift64: the tests' random inputs, the same sequence from
+ * the same seed on every host. *state must not be 0. */
+static inline uint64_t
+check_xorshift64(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
 
 #define CHECK(cond)                                                                               \
     do {                                                                                          \

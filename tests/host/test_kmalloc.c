@@ -179,10 +179,7 @@ static uint64_t rng_state = 0xa0761d6478bd642fULL;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return check_xorshift64(&rng_state);
 }
 
 #define MAXLIVE 2000

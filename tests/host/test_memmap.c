@@ -236,10 +236,7 @@ static uint64_t rng_state = 0xd1b54a32d192ed03ULL;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return check_xorshift64(&rng_state);
 }
 
 /* Mostly page-aligned addresses, sometimes anywhere. */

@@ -316,10 +316,7 @@ static uint64_t rng_state = 0x853c49e6748fea9bULL;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return check_xorshift64(&rng_state);
 }
 
 #define MAXLIVE 3000
