@@ -10,10 +10,10 @@
  * main is `int main(int argc, char **argv, char **envp)` (or takes fewer
  * arguments); cairn_start_main (libc/start.c) reads the block, keeps the
  * start word for cairn_start_arg() and the environment in environ, calls
- * main and makes its value the process's exit status. Before it, the main
- * thread's thread-local storage is set up (libc/tls.c): no C code runs
- * without it. No constructors run (user.ld refuses .init_array), and
- * there is no atexit yet.
+ * main and passes its value to exit (libc/exit.c), which runs the atexit
+ * functions and ends the process with it. Before it, the main thread's
+ * thread-local storage is set up (libc/tls.c): no C code runs without it.
+ * No constructors run (user.ld refuses .init_array).
  */
 
     .text
