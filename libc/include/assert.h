@@ -10,8 +10,7 @@
 #ifdef NDEBUG
 #define assert(expr) ((void)0)
 #else
-_Noreturn void __cairn_assert_fail(const char *expr, const char *file, int line,
-                                   const char *func);
+_Noreturn void __cairn_assert_fail(const char *expr, const char *file, int line, const char *func);
 #define assert(expr) ((expr) ? (void)0 : __cairn_assert_fail(#expr, __FILE__, __LINE__, __func__))
 #endif
 
