@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * POSIX <unistd.h>, as much as exists: the environment, sleeping, the
- * process id and _exit (libc/unistd.c). Later issues add the file and
- * process calls as the servers behind them appear.
+ * POSIX <unistd.h>: the environment, sleeping, the process id and _exit
+ * (libc/unistd.c); file descriptors (libc/fd.c) and paths (libc/path.c).
+ *
+ * A file descriptor is a handle to an open file of some server, spoken to
+ * with the I/O protocol (include/proto/io.h). Descriptors 0, 1 and 2 are
+ * the start handles PROTO_HANDLE_STDIN, _STDOUT and _STDERR when the
+ * program got them (include/proto/handles.h); a program started without a
+ * standard output or error (by init in a test boot, or before the console
+ * runs) writes those to the kernel console (debug_write) instead. Every
+ * call here returns -1 and sets errno on failure, as POSIX has it.
  */
 #ifndef CAIRN_LIBC_UNISTD_H
 #define CAIRN_LIBC_UNISTD_H
@@ -11,8 +18,36 @@
  * program was started with (libc/start.c). */
 extern char **environ;
 
-typedef int pid_t;
-typedef long useconds_t;
+#include <sys/types.h>
+
+#define STDIN_FILENO  0
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+/* The most descriptors a process has open at once. */
+#define OPEN_MAX 64
+
+ssize_t read(int fd, void *buf, size_t len);
+ssize_t write(int fd, const void *buf, size_t len);
+off_t lseek(int fd, off_t offset, int whence);
+int close(int fd);
+int dup(int fd);
+int dup2(int fd, int to);
+int pipe(int fds[2]);
+int isatty(int fd);
+int ftruncate(int fd, off_t length);
+
+/* The working directory: kept by libc as an absolute path, taken from
+ * PWD in the environment at start ("/" without one). */
+char *getcwd(char *buf, size_t size);
+int chdir(const char *path);
+int unlink(const char *path);
+int rmdir(const char *path);
+int truncate(const char *path, off_t length);
 
 /* Sleep on the monotonic clock; no signals exist yet, so both always
  * sleep the whole time: sleep returns 0, usleep 0 (or -1 and EINVAL for a

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which of a program's start handles is what. A program's handle table
+ * starts with its own process (0) and main thread (1); whoever starts it
+ * installs the handles it gets from 2 on (cairn_spawn, <cairn/spawn.h>),
+ * and says what each is with one auxiliary-vector entry per handle in the
+ * start block (include/cairn/init.h):
+ *
+ *     (CAIRN_AT_HANDLE, kind << 32 | handle)
+ *
+ * libc finds them with cairn_start_handle(kind, n): the n-th handle of
+ * that kind (a service may get several irq lines or port ranges, in the
+ * order of its manifest). Naming them this way, instead of by fixed
+ * numbers, lets a program ask for what it needs and lets each starter give
+ * exactly what it grants, nothing in fixed slots left empty or guessed at.
+ */
+#ifndef CAIRN_PROTO_HANDLES_H
+#define CAIRN_PROTO_HANDLES_H
+
+/* The auxiliary-vector type; init.h's are the kernel's (below 512). */
+#define CAIRN_AT_HANDLE 512
+
+enum proto_handle_kind {
+    PROTO_HANDLE_STDIN = 1,  /* I/O handles (include/proto/io.h): file */
+    PROTO_HANDLE_STDOUT = 2, /* descriptors 0, 1 and 2 */
+    PROTO_HANDLE_STDERR = 3,
+    PROTO_HANDLE_VFS = 4,      /* the vfs server (include/proto/fs.h) */
+    PROTO_HANDLE_PROC = 5,     /* the process server (include/proto/proc.h) */
+    PROTO_HANDLE_REGISTRY = 6, /* init's registry (include/proto/registry.h) */
+    PROTO_HANDLE_IRQ = 7,      /* the manifest's grants, in its order: */
+    PROTO_HANDLE_IOPORT = 8,   /* an irq range, an I/O port range, a */
+    PROTO_HANDLE_MEMORY = 9,   /* physical range (include/cairn/device.h) */
+    PROTO_HANDLE_LOG = 10,     /* the kernel console, READ only (the log) */
+    PROTO_HANDLE_KINDS
+};
+
+#endif

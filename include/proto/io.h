@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The I/O protocol: what every open thing speaks, whichever server holds
+ * it — a file or a directory of a file system, the console, a pipe, a
+ * device. A file descriptor in libc (libc/fd.c) is one handle to such a
+ * thing: an endpoint of its server with SIGNAL, minted with a badge that
+ * tells the server which open file the message is about. So one read(2)
+ * is one ipc_call, and any server can stand behind any descriptor.
+ *
+ * Every message of include/proto/ has the same shape (docs/protocols.md):
+ *   request  w[0] the operation (PROTO_IO_* here), w[1..4] its arguments,
+ *            bytes and handles in the message's extension where it says;
+ *   reply    w[0] the result: >= 0, or a negative CAIRN_E* code
+ *            (include/cairn/errors.h); w[1..4], bytes and handles where it
+ *            says. An operation a server does not know gets -CAIRN_ENOSYS;
+ *            one on a badge it does not know, -CAIRN_EBADF.
+ *
+ * The open file's state — the offset, the mode it was opened with — is
+ * the server's, named by the badge. Copies of the handle share it, as
+ * POSIX descriptors made by dup(2) or inherited by a child share one open
+ * file description: the offset moves for all of them. The server counts
+ * the references (PROTO_IO_DUP before a copy is handed on, PROTO_IO_CLOSE
+ * when one is let go) and frees the open file at the last close.
+ *
+ * Blocking: a read from the console or an empty pipe, a write to a full
+ * pipe, wait inside the server (a deferred reply, docs/ipc.md), never by
+ * the server refusing and the client polling. PROTO_IO_NONBLOCK in the
+ * flags of PROTO_IO_READ or _WRITE asks for -CAIRN_EAGAIN instead.
+ */
+#ifndef CAIRN_PROTO_IO_H
+#define CAIRN_PROTO_IO_H
+
+#include <stdint.h>
+
+/*
+ * PROTO_IO_READ: w[1] the most bytes wanted (1..CAIRN_MSG_BUF_MAX), w[2]
+ * flags (PROTO_IO_NONBLOCK). Reply: w[0] the bytes read, in the reply's
+ * buffer, 0 at the end of the file (or of the stream: a pipe with no
+ * writer left, ^D on the console); fewer than asked is not an error.
+ * Files read from the open file's offset and advance it.
+ */
+#define PROTO_IO_READ 0x101u
+/*
+ * PROTO_IO_WRITE: the bytes in the request's buffer (1..CAIRN_MSG_BUF_MAX),
+ * w[2] flags (PROTO_IO_NONBLOCK). Reply: w[0] the bytes written, which may
+ * be fewer; -CAIRN_EPIPE on a pipe with no reader left, -CAIRN_ENOSPC when
+ * the file system is full, -CAIRN_EBADF when not opened for writing.
+ */
+#define PROTO_IO_WRITE 0x102u
+/*
+ * PROTO_IO_SEEK: w[1] the offset (a signed 64-bit number), w[2] whence
+ * (PROTO_SEEK_SET, _CUR, _END). Reply: w[0] the new offset;
+ * -CAIRN_ESPIPE on a stream, -CAIRN_EINVAL for a result below 0.
+ */
+#define PROTO_IO_SEEK 0x103u
+/* PROTO_IO_STAT: reply: w[0] 0, a struct proto_stat in the reply's buffer. */
+#define PROTO_IO_STAT 0x104u
+/* PROTO_IO_TRUNCATE: w[1] the new length (files opened for writing). */
+#define PROTO_IO_TRUNCATE 0x105u
+/*
+ * PROTO_IO_READDIR (a directory): w[1] a cookie, 0 for the first entry.
+ * Reply: w[0] the number of entries in the reply's buffer (0: no more),
+ * each a struct proto_dirent; w[1] the cookie that goes on after them.
+ * Entries created or removed meanwhile may or may not show; none shows
+ * twice and none that stayed is skipped. `.` and `..` are not listed.
+ */
+#define PROTO_IO_READDIR 0x106u
+/* PROTO_IO_DUP: one more reference to this open file; reply 0. */
+#define PROTO_IO_DUP 0x107u
+/* PROTO_IO_CLOSE: one reference fewer; the last frees the open file. */
+#define PROTO_IO_CLOSE 0x108u
+/*
+ * Terminals (the console; anything else answers -CAIRN_ENOTTY).
+ * PROTO_IO_TTY_GET: reply w[1] the PROTO_TTY_* mode bits, w[2] rows,
+ * w[3] columns, w[4] the foreground process group. PROTO_IO_TTY_SET:
+ * w[1] the new mode bits. PROTO_IO_TTY_SETPGRP: w[1] the process group
+ * that ^C is sent to and that may read.
+ */
+#define PROTO_IO_TTY_GET     0x109u
+#define PROTO_IO_TTY_SET     0x10au
+#define PROTO_IO_TTY_SETPGRP 0x10bu
+
+#define PROTO_IO_NONBLOCK 1u
+
+#define PROTO_SEEK_SET 0
+#define PROTO_SEEK_CUR 1
+#define PROTO_SEEK_END 2
+
+/* Terminal modes: a line at a time with editing (else each byte as it
+ * comes), the input echoed, ^C as a signal. */
+#define PROTO_TTY_CANON  1u
+#define PROTO_TTY_ECHO   2u
+#define PROTO_TTY_SIGINT 4u
+
+/* proto_stat.mode: the type in the top bits, POSIX's values, and the
+ * permission bits below (kept, shown by ls -l, not enforced: Cairn's
+ * access control is the capability, not the mode). */
+#define PROTO_S_IFMT  0170000u
+#define PROTO_S_IFREG 0100000u
+#define PROTO_S_IFDIR 0040000u
+#define PROTO_S_IFCHR 0020000u
+#define PROTO_S_IFIFO 0010000u
+
+struct proto_stat {
+    uint64_t size;     /* bytes; for a directory, its entries */
+    uint64_t ino;      /* unique within its file system */
+    uint64_t dev;      /* which file system (the server's number) */
+    int64_t mtime_ns;  /* last change of the contents, wall clock */
+    int64_t ctime_ns;  /* last change of the contents or the entry */
+    uint32_t mode;     /* PROTO_S_IF* | permission bits */
+    uint32_t nlink;    /* names it has (1; a directory 2 + subdirectories) */
+    uint32_t blksize;  /* the size reads and writes go best in */
+    uint32_t reserved; /* 0 */
+};
+_Static_assert(sizeof(struct proto_stat) == 56, "proto_stat is ABI");
+
+/* One directory entry: at an 8-byte aligned place in the buffer, the next
+ * one reclen bytes on; name is namelen bytes with a 0 after them. */
+struct proto_dirent {
+    uint64_t ino;
+    uint16_t reclen;
+    uint8_t type;    /* PROTO_DT_* */
+    uint8_t namelen; /* 1..PROTO_NAME_MAX */
+    char name[];
+};
+#define PROTO_DT_REG  1
+#define PROTO_DT_DIR  2
+#define PROTO_DT_CHR  3
+#define PROTO_DT_FIFO 4
+
+/* The longest name of one directory entry, and of a whole path. */
+#define PROTO_NAME_MAX 255
+#define PROTO_PATH_MAX 1024
+
+#endif

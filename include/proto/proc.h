@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The process server (servers/proc): starts programs by path, and knows
+ * every process it started by its pid, its parent and its process group.
+ * Each process it starts gets its own SIGNAL handle to proc (start handle
+ * PROTO_HANDLE_PROC, include/proto/handles.h) badged with its pid, so proc
+ * knows who asks: a process waits for and signals only what its rights
+ * allow (its own children; kill also its process group's members).
+ * (Message shape: include/proto/io.h.)
+ */
+#ifndef CAIRN_PROTO_PROC_H
+#define CAIRN_PROTO_PROC_H
+
+#include <stdint.h>
+
+/*
+ * PROTO_PROC_SPAWN: the buffer holds the path, a 0, then argc strings
+ * each ending with a 0, then the environment's strings each ending with a
+ * 0; w[1] argc, w[2] the number of environment strings, w[3] the process
+ * group (0: the caller's; -1: a new one led by the child), w[4] which of
+ * handles[0..2] are stdin, stdout and stderr (bit 0, 1, 2 set for each
+ * one present; the missing ones are the caller's own). Reply: w[0] the
+ * child's pid. Errors: -CAIRN_ENOENT, -CAIRN_ENOEXEC (not a Cairn
+ * executable), -CAIRN_E2BIG, -CAIRN_ENOMEM. The child's working directory
+ * is the PWD of its environment (libc puts it there).
+ */
+#define PROTO_PROC_SPAWN 0x401u
+/*
+ * PROTO_PROC_WAIT: w[1] a child's pid, or -1 for any child; w[2] flags
+ * (PROTO_WNOHANG). Reply: w[0] the pid that ended (0: none yet, with
+ * PROTO_WNOHANG), w[1] its status (PROTO_STATUS_*). -CAIRN_ECHILD when
+ * there is no such child.
+ */
+#define PROTO_PROC_WAIT 0x402u
+/* PROTO_PROC_KILL: w[1] a pid, or minus a process group; w[2] the signal
+ * (PROTO_SIG*). -CAIRN_ESRCH, -CAIRN_EPERM (not the caller's). */
+#define PROTO_PROC_KILL 0x403u
+/* PROTO_PROC_SETPGID: w[1] a pid (0: the caller), w[2] a group (0: its
+ * own pid). Only the caller or its child. */
+#define PROTO_PROC_SETPGID 0x404u
+/* PROTO_PROC_LIST: w[1] a cookie (0 first). Reply: w[0] the number of
+ * struct proto_proc_info in the buffer (0: no more), w[1] the next cookie. */
+#define PROTO_PROC_LIST 0x405u
+
+#define PROTO_WNOHANG 1u
+
+/* Signals: POSIX's numbers. A process with no handler ends with the status
+ * PROTO_STATUS_SIGNALED | signal. */
+#define PROTO_SIGINT  2
+#define PROTO_SIGKILL 9
+#define PROTO_SIGTERM 15
+
+/* A status: the exit status (0..255), or a signal's or a fault's end. */
+#define PROTO_STATUS_SIGNALED 0x10000
+#define PROTO_STATUS_FAULTED  0x20000
+
+struct proto_proc_info {
+    int32_t pid, ppid, pgid;
+    uint32_t state;     /* 0 running, 1 ended not yet waited for */
+    uint64_t cpu_ns;    /* CPU time of all its threads */
+    uint64_t memory;    /* bytes charged to its quota */
+    uint32_t threads;   /* threads alive */
+    uint32_t reserved;  /* 0 */
+    char name[32];      /* argv[0]'s last part, 0-terminated */
+};
+_Static_assert(sizeof(struct proto_proc_info) == 72, "proto_proc_info is ABI");
+
+#endif
