@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest termline
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -38,6 +38,10 @@ FUZZ_shparse_SRCS    := lib/shparse/shparse.c
 FUZZ_shparse_CFLAGS  := -Ilib
 # init's service manifest (servers/init/manifest.c).
 FUZZ_manifest_SRCS   := servers/init/manifest.c
+# The terminal line discipline of lib/termline, with the terminal model of
+# the host test (tests/host/termscreen.h).
+FUZZ_termline_SRCS   := lib/termline/termline.c
+FUZZ_termline_CFLAGS := -Ilib -Itests/host
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \
