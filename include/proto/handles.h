@@ -13,6 +13,10 @@
  * order of its manifest). Naming them this way, instead of by fixed
  * numbers, lets a program ask for what it needs and lets each starter give
  * exactly what it grants, nothing in fixed slots left empty or guessed at.
+ *
+ * An I/O start handle (stdin, stdout, stderr) counts as one reference at
+ * its server (include/proto/io.h): the starter sent PROTO_IO_DUP for the
+ * copy it handed over, and the program's exit closes it (libc/fd.c).
  */
 #ifndef CAIRN_PROTO_HANDLES_H
 #define CAIRN_PROTO_HANDLES_H
