@@ -35,6 +35,9 @@ enum proto_handle_kind {
     PROTO_HANDLE_IOPORT = 8,   /* an irq range, an I/O port range, a */
     PROTO_HANDLE_MEMORY = 9,   /* physical range (include/cairn/device.h) */
     PROTO_HANDLE_LOG = 10,     /* the kernel console, READ only (the log) */
+    PROTO_HANDLE_CLAIM = 12,   /* a console claim init made (console_claim, */
+                               /* <cairn/console.h>) for the device's driver, */
+                               /* which holds it while it lives */
     PROTO_HANDLE_KINDS
 };
 
