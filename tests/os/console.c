@@ -29,6 +29,7 @@
 #include <proto/registry.h>
 
 #include "harness.h"
+#include "termline/termline.h"
 
 #define SECOND (1000 * MS_NS)
 
@@ -139,10 +140,10 @@ device_thread(void *arg)
     return 0;
 }
 
-/* Types s (at most 256 bytes) and waits until the console has taken it
- * (its next read). */
-static void
-type(const char *s)
+/* Types s (at most 256 bytes): the device answers the console's waiting
+ * read with it. Returns the count of reads before, for type_wait. */
+static uint32_t
+type_nowait(const char *s)
 {
     uint32_t reads = load(&dev.reads), len = (uint32_t)strlen(s);
 
@@ -151,10 +152,24 @@ type(const char *s)
     memcpy(dev.typed, s, len);
     store(&dev.typed_len, len);
     cairn_notify_signal(dev.wake, 1);
+    return reads;
+}
+
+/* Waits until the console reads again after reads (it has taken what was
+ * typed, and echoed it). */
+static void
+type_wait(uint32_t reads, const char *what)
+{
     for (int i = 0; load(&dev.reads) == reads && i < 10000; i++)
         cairn_thread_sleep(MS_NS);
     if (load(&dev.reads) == reads)
-        test_fail("the console did not take \"%s\" in 10 s", s);
+        test_fail("the console did not take \"%s\" in 10 s", what);
+}
+
+static void
+type(const char *s)
+{
+    type_wait(type_nowait(s), s);
 }
 
 /* The screen's next bytes are want (waiting up to 10 s for them). */
@@ -434,6 +449,42 @@ tty_requests_get_and_set_the_mode(void)
 }
 
 static void
+a_full_queue_holds_the_device_back_and_loses_nothing(void)
+{
+    char typed[2 * (TERMLINE_RECORDS + 1) + 1], echo[3 * TERMLINE_RECORDS + 2], want[3];
+    uint32_t reads;
+
+    if (con.console < 0) {
+        test_fail("no console");
+        return;
+    }
+    /* 65 lines: termline queues 64, the 65th line's end must wait */
+    for (unsigned i = 0; i <= TERMLINE_RECORDS; i++) {
+        typed[2 * i] = (char)('A' + i % 26);
+        typed[2 * i + 1] = '\r';
+        if (i < TERMLINE_RECORDS)
+            memcpy(echo + 3 * i, (char[]){typed[2 * i], '\r', '\n'}, 3);
+    }
+    typed[sizeof(typed) - 1] = '\0';
+    echo[3 * TERMLINE_RECORDS] = typed[2 * TERMLINE_RECORDS];
+    echo[sizeof(echo) - 1] = '\0';
+    reads = type_nowait(typed);
+    expect_screen(echo);
+    cairn_thread_sleep(100 * MS_NS);
+    if (load(&dev.reads) != reads)
+        test_fail("the console read its device on with its queue full");
+    /* one line read makes room: the held line's end goes in, and the
+     * console reads on */
+    expect_read("A\n", 0);
+    type_wait(reads, "the 65th line's end");
+    expect_screen("\r\n");
+    for (unsigned i = 1; i <= TERMLINE_RECORDS; i++) {
+        memcpy(want, (char[]){(char)('A' + i % 26), '\n', '\0'}, 3);
+        expect_read(want, 0);
+    }
+}
+
+static void
 bad_requests_get_errors(void)
 {
     char buf[16];
@@ -503,6 +554,7 @@ static const struct usertest tests[] = {
     USERTEST(ctrl_c_discards_the_line),
     USERTEST(writes_reach_the_device_with_cr_lf),
     USERTEST(tty_requests_get_and_set_the_mode),
+    USERTEST(a_full_queue_holds_the_device_back_and_loses_nothing),
     USERTEST(bad_requests_get_errors),
     USERTEST(the_console_ends_and_leaves_nothing_behind),
 };

@@ -369,6 +369,48 @@ bad_requests_get_errors(void)
         test_fail("after the bad requests, read back %.2s", buf);
 }
 
+/* Starts another driver with the given ports (or none) and the COM2 irq
+ * range; it must end with status 1 and register nothing. */
+static void
+expect_refusal(const char *why, long ports)
+{
+    static const char *const argv[] = {"serial", "refused", NULL};
+    static const uint32_t kinds[] = {PROTO_HANDLE_IRQ, PROTO_HANDLE_REGISTRY, PROTO_HANDLE_IOPORT};
+    long handles[] = {drv.irqs, drv.registry_client, ports};
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = ports >= 0 ? 3 : 2, .handle_kinds = kinds};
+    uint64_t offset, size, badge;
+    long image = test_program_image("serial", &offset, &size), p;
+    int64_t status = -1;
+    struct cairn_msg msg = {{0}, NULL};
+
+    p = cairn_spawn(image, offset, size, &attr, NULL);
+    if (p < 0) {
+        test_fail("%s: spawn: %ld", why, p);
+        return;
+    }
+    expect_ret(why, cairn_process_wait(p, 10 * SECOND, &status), 0);
+    if (status != 1)
+        test_fail("%s: the driver ended with %ld, not 1", why, (long)status);
+    expect_ret("a registration from it", cairn_ipc_recv(drv.registry, &msg, 0, &badge),
+               -CAIRN_ETIMEDOUT);
+    cairn_handle_close(p);
+}
+
+static void
+a_driver_refuses_com1_without_a_claim_and_a_missing_port_range(void)
+{
+    long com1 = cairn_resource_create(CAIRN_INIT_HANDLE_IOPORT_ROOT, 0x3f8, 8);
+
+    if (drv.irqs < 0 || com1 < 0) {
+        test_fail("no irq range (%ld) or COM1 range (%ld)", drv.irqs, com1);
+        return;
+    }
+    expect_refusal("COM1 without a claim", com1);
+    expect_refusal("no I/O ports", -1);
+    cairn_handle_close(com1);
+}
+
 static void
 the_driver_ends_and_leaves_nothing_behind(void)
 {
@@ -400,6 +442,7 @@ static const struct usertest tests[] = {
     USERTEST(many_bytes_both_ways_arrive_whole_and_in_order),
     USERTEST(several_waiting_readers_are_each_served),
     USERTEST(bad_requests_get_errors),
+    USERTEST(a_driver_refuses_com1_without_a_claim_and_a_missing_port_range),
     USERTEST(the_driver_ends_and_leaves_nothing_behind),
 };
 
