@@ -403,6 +403,10 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_
     }
     if (attr->priority)
         err = cairn_process_max_prio(child, attr->priority);
+    /* Before anything of the child's own is made: its page tables, table
+     * and threads are then charged to its quota from the start. */
+    if (err == 0 && attr->quota > 0)
+        err = cairn_process_set_quota(child, attr->quota);
     for (unsigned i = 0; err == 0 && i < plan.segment_count; i++) {
         const struct elf_segment *ph = &plan.segments[i];
 

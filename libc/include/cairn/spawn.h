@@ -57,6 +57,10 @@ struct cairn_spawn_attr {
      * gets its (CAIRN_AT_HANDLE, kind << 32 | value) entry in the child's
      * auxiliary vector, so the child finds it with cairn_start_handle. */
     const uint32_t *handle_kinds;
+    /* 0, or a quota (MANAGE) the child is charged to from its creation
+     * on (process_set_quota); the memory objects of its segments and stack
+     * are made, and charged, here in the caller. */
+    long quota;
 };
 
 /*
