@@ -13,7 +13,14 @@
 #include <stdint.h>
 
 void cpu_features_init(void);
-bool cpu_has_smap(void);
+extern bool have_smap; /* [I] the same on every CPU */
+
+/* Whether SMAP is on: inline, as every copy to or from user memory asks. */
+static inline bool
+cpu_has_smap(void)
+{
+    return have_smap;
+}
 
 /* Bracket every kernel access to user memory: with SMAP on, the kernel
  * faults on user pages outside such a bracket. */
