@@ -3,17 +3,20 @@
  * The 16550 serial driver: start-up and the receive loop (serial.h has
  * the layers and the invariants; docs/console.md the whole story).
  *
- *     serial [--loopback] [NAME]
+ *     serial [--loopback] [--baud N] [NAME]
  *
  * Start handles (include/proto/handles.h): PROTO_HANDLE_IOPORT, the
- * UART's eight ports; PROTO_HANDLE_IRQ, an irq range whose base is the
- * UART's GSI (an ISA line: edge-triggered, active high);
+ * UART's eight ports; PROTO_HANDLE_IRQ, its interrupt: the irq object
+ * itself (what init makes for a manifest's `isa:N`, with the MADT's GSI
+ * and mode), or an irq range whose base is the UART's GSI (taken as an
+ * ISA line's: edge-triggered, active high);
  * PROTO_HANDLE_REGISTRY, where the driver registers its endpoint as NAME
  * (default `serial`); and PROTO_HANDLE_CLAIM, the console claim on the
  * kernel's serial port, which the driver holds as long as it lives so the
  * kernel's log does not write over it (required for COM1, 0x3f8, where
- * the kernel writes). --loopback puts the chip into its internal loopback
- * (MCR bit 4): what is written comes back as received, for tests.
+ * the kernel writes). --baud sets the speed (a divisor of 115200, the
+ * default); --loopback puts the chip into its internal loopback (MCR bit
+ * 4): what is written comes back as received, for tests.
  *
  * The loop waits for a request or for the interrupt, whose notification
  * is bound to the thread. After every event it moves bytes between the
@@ -23,6 +26,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairn/device.h>
@@ -126,24 +130,42 @@ int
 main(int argc, char **argv)
 {
     const char *name = "serial";
-    long ioport, irqs, irq, notif, ep, client, port, gsi, err;
+    long ioport, irqs, irq, notif, ep, client, port, gsi = -1, err;
+    struct cairn_handle_info info;
+
+    serial.divisor = 1;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--loopback") == 0)
+        if (strcmp(argv[i], "--loopback") == 0) {
             serial.loopback = 1;
-        else
+        } else if (strcmp(argv[i], "--baud") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long baud = strtoul(argv[++i], &end, 10);
+
+            if (*end || baud == 0 || baud > 115200 || 115200 % baud)
+                return fail("--baud takes a divisor of 115200", -CAIRN_EINVAL);
+            serial.divisor = (uint16_t)(115200 / baud);
+        } else if (argv[i][0] == '-') {
+            return fail("usage: serial [--loopback] [--baud N] [NAME]", -CAIRN_EINVAL);
+        } else {
             name = argv[i];
+        }
     }
     ioport = cairn_start_handle(PROTO_HANDLE_IOPORT, 0);
     irqs = cairn_start_handle(PROTO_HANDLE_IRQ, 0);
     if (ioport < 0 || irqs < 0)
-        return fail("no I/O port range or irq range among the start handles", -CAIRN_ENOENT);
+        return fail("no I/O port range or irq among the start handles", -CAIRN_ENOENT);
+    if (cairn_handle_info(irqs, &info) < 0 ||
+        (info.type != CAIRN_OBJ_IRQ && info.type != CAIRN_OBJ_IRQ_RANGE))
+        return fail("the irq start handle is neither an irq nor an irq range", -CAIRN_EWRONGTYPE);
     port = resource_base(ioport, CAIRN_IOPORT_COUNT, SERIAL_PORTS);
     if (port < 0)
         return fail("the I/O port range does not hold a UART's 8 ports", port);
-    gsi = resource_base(irqs, CAIRN_IRQ_LINES, 1);
-    if (gsi < 0)
-        return fail("the irq range holds no line", gsi);
+    if (info.type == CAIRN_OBJ_IRQ_RANGE) {
+        gsi = resource_base(irqs, CAIRN_IRQ_LINES, 1);
+        if (gsi < 0)
+            return fail("the irq range holds no line", gsi);
+    }
     serial.port = (uint16_t)port;
     if (port == COM1 && cairn_start_handle(PROTO_HANDLE_CLAIM, 0) < 0)
         return fail("COM1 without a console claim (the kernel writes there)", -CAIRN_EPERM);
@@ -154,7 +176,7 @@ main(int argc, char **argv)
         return fail("no 16550 answers at the port", -CAIRN_ENOENT);
 
     notif = cairn_notify_create();
-    irq = cairn_irq_create(irqs, (uint64_t)gsi, 0);
+    irq = info.type == CAIRN_OBJ_IRQ ? irqs : cairn_irq_create(irqs, (uint64_t)gsi, 0);
     if (notif < 0 || irq < 0)
         return fail("irq_create", irq < 0 ? irq : notif);
     if ((err = cairn_irq_bind(irq, notif, IRQ_BIT)) < 0 || (err = cairn_notify_bind(notif)) < 0)
@@ -172,8 +194,12 @@ main(int argc, char **argv)
     cairn_handle_close(client);
     if (err < 0)
         return fail("registering", err);
-    printf("serial: %s at port %#lx, gsi %ld%s\n", name, port, gsi,
-           serial.loopback ? ", loopback" : "");
+    if (gsi >= 0)
+        printf("serial: %s at port %#lx, gsi %ld, %u baud%s\n", name, port, gsi,
+               115200u / serial.divisor, serial.loopback ? ", loopback" : "");
+    else
+        printf("serial: %s at port %#lx, %u baud%s\n", name, port, 115200u / serial.divisor,
+               serial.loopback ? ", loopback" : "");
 
     for (;;) {
         struct cairn_msg_ext ext;

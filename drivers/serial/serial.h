@@ -48,9 +48,10 @@ struct serial_writer {
 };
 
 struct serial {
-    uint16_t port; /* the UART's first register */
-    int loopback;  /* the chip's internal loopback (MCR bit 4), for tests */
-    uint8_t ier;   /* the interrupts enabled now */
+    uint16_t port;    /* the UART's first register */
+    int loopback;     /* the chip's internal loopback (MCR bit 4), for tests */
+    uint16_t divisor; /* of 115200 baud */
+    uint8_t ier;      /* the interrupts enabled now */
     unsigned overruns;
 
     uint8_t rx[SERIAL_RX_SIZE];

@@ -89,7 +89,7 @@ uart_probe(uint16_t port)
     return port_in(port + UART_SCR) == 0xa5;
 }
 
-/* 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on with a
+/* 115200 / divisor baud, 8 data bits, no parity, one stop bit, FIFOs on with a
  * receive trigger of one byte (the reader waits for the first byte, not
  * for a FIFO's worth), interrupts gated onto the line (OUT2). */
 void
@@ -99,8 +99,8 @@ uart_init(struct serial *s)
 
     port_out(p + UART_IER, 0);
     port_out(p + UART_LCR, LCR_DLAB);
-    port_out(p + UART_DATA, 1); /* divisor 1: 115200 baud */
-    port_out(p + UART_IER, 0);
+    port_out(p + UART_DATA, (uint8_t)s->divisor);
+    port_out(p + UART_IER, (uint8_t)(s->divisor >> 8));
     port_out(p + UART_LCR, LCR_8N1);
     port_out(p + UART_IIR, FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX);
     port_out(p + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2 | (s->loopback ? MCR_LOOPBACK : 0));

@@ -372,9 +372,9 @@ bad_requests_get_errors(void)
 /* Starts another driver with the given ports (or none) and the COM2 irq
  * range; it must end with status 1 and register nothing. */
 static void
-expect_refusal(const char *why, long ports)
+expect_refusal(const char *why, long ports, const char *arg, const char *arg2)
 {
-    static const char *const argv[] = {"serial", "refused", NULL};
+    const char *const argv[] = {"serial", arg, arg2, NULL};
     static const uint32_t kinds[] = {PROTO_HANDLE_IRQ, PROTO_HANDLE_REGISTRY, PROTO_HANDLE_IOPORT};
     long handles[] = {drv.irqs, drv.registry_client, ports};
     struct cairn_spawn_attr attr = {
@@ -398,7 +398,7 @@ expect_refusal(const char *why, long ports)
 }
 
 static void
-a_driver_refuses_com1_without_a_claim_and_a_missing_port_range(void)
+a_driver_refuses_com1_without_a_claim_missing_ports_and_bad_options(void)
 {
     long com1 = cairn_resource_create(CAIRN_INIT_HANDLE_IOPORT_ROOT, 0x3f8, 8);
 
@@ -406,9 +406,67 @@ a_driver_refuses_com1_without_a_claim_and_a_missing_port_range(void)
         test_fail("no irq range (%ld) or COM1 range (%ld)", drv.irqs, com1);
         return;
     }
-    expect_refusal("COM1 without a claim", com1);
-    expect_refusal("no I/O ports", -1);
+    expect_refusal("COM1 without a claim", com1, "refused", NULL);
+    expect_refusal("no I/O ports", -1, "refused", NULL);
+    expect_refusal("an unknown option", drv.ports, "--bogus", NULL);
+    expect_refusal("a speed that divides nothing", drv.ports, "--baud", "7");
     cairn_handle_close(com1);
+}
+
+static void
+a_driver_given_the_irq_object_itself_works_too(void)
+{
+    static const char *const argv[] = {"serial", "--loopback", "--baud", "38400", NAME, NULL};
+    static const uint32_t kinds[] = {PROTO_HANDLE_IOPORT, PROTO_HANDLE_IRQ, PROTO_HANDLE_REGISTRY};
+    uint64_t offset, size, badge;
+    long image = test_program_image("serial", &offset, &size), irq, err;
+    int64_t status;
+    uint8_t buf[8];
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{0}, &ext};
+
+    if (drv.process < 0) {
+        test_fail("no driver");
+        return;
+    }
+    /* the first driver goes, its clients' calls fail */
+    expect_ret("process_kill", cairn_process_kill(drv.process), 0);
+    expect_ret("process_wait", cairn_process_wait(drv.process, 10 * SECOND, &status), 0);
+    expect_ret("a request to the dead driver", io_call(PROTO_IO_WRITE, 0, 0, "x", 1, NULL, 0, NULL),
+               -CAIRN_ECLOSED);
+    cairn_handle_close(drv.process);
+    cairn_handle_close(drv.driver);
+    drv.process = drv.driver = -1;
+
+    /* what init makes for a manifest's isa:3 */
+    irq = cairn_irq_create(CAIRN_INIT_HANDLE_IRQ_ROOT, COM2_IRQ, CAIRN_IRQ_ISA);
+    if (irq < 0) {
+        test_fail("irq_create(ISA 3): %ld", irq);
+        return;
+    }
+    long handles[] = {drv.ports, irq, drv.registry_client};
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = 3, .handle_kinds = kinds};
+    drv.process = cairn_spawn(image, offset, size, &attr, NULL);
+    cairn_handle_close(irq);
+    if (drv.process < 0) {
+        test_fail("spawning the driver: %ld", drv.process);
+        return;
+    }
+    memset(&ext, 0, sizeof(ext));
+    ext.recv_buf = (uint64_t)(uintptr_t)buf;
+    ext.recv_cap = sizeof(buf);
+    err = cairn_ipc_recv(drv.registry, &msg, 10 * SECOND, &badge);
+    if (err < 0 || msg.w[0] != PROTO_REG_REGISTER || ext.recv_nhandles != 1) {
+        test_fail("no registration from the second driver: %ld", err);
+        return;
+    }
+    drv.driver = ext.recv_handles[0];
+    msg = (struct cairn_msg){{0, 0, 0, 0, 0}, NULL};
+    expect_ret("registry reply", cairn_ipc_reply(&msg), 0);
+    expect_ret("write", io_write("irq obj", 7), 7);
+    if (io_read_all(buf, 7) == 0 && memcmp(buf, "irq obj", 7) != 0)
+        test_fail("read back \"%.7s\"", buf);
 }
 
 static void
@@ -442,7 +500,8 @@ static const struct usertest tests[] = {
     USERTEST(many_bytes_both_ways_arrive_whole_and_in_order),
     USERTEST(several_waiting_readers_are_each_served),
     USERTEST(bad_requests_get_errors),
-    USERTEST(a_driver_refuses_com1_without_a_claim_and_a_missing_port_range),
+    USERTEST(a_driver_refuses_com1_without_a_claim_missing_ports_and_bad_options),
+    USERTEST(a_driver_given_the_irq_object_itself_works_too),
     USERTEST(the_driver_ends_and_leaves_nothing_behind),
 };
 
