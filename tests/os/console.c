@@ -23,6 +23,7 @@
 
 #include <cairn/init.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <proto/handles.h>
 #include <proto/io.h>
@@ -484,6 +485,46 @@ a_full_queue_holds_the_device_back_and_loses_nothing(void)
     }
 }
 
+/* A copy of this program in this mode reads from the console (extra
+ * handle 0) after signalling extra handle 1, and is killed meanwhile. */
+#define MODE_READER 0xc0e1
+
+static int
+child_reader(void)
+{
+    char b[64];
+
+    con.console = test_extra_handle(0);
+    cairn_notify_signal(test_extra_handle(1), 1);
+    return (int)con_call(PROTO_IO_READ, sizeof(b), 0, NULL, 0, b, sizeof(b), NULL);
+}
+
+static void
+a_reader_killed_while_waiting_loses_no_line(void)
+{
+    long n = cairn_notify_create(), child;
+    uint64_t bits;
+
+    if (con.console < 0 || n < 0) {
+        test_fail("no console, or no notification: %ld", n);
+        return;
+    }
+    long extra[] = {con.console, n};
+    child = test_spawn("test-console", MODE_READER, extra, 2);
+    if (child >= 0) {
+        expect_ret("the child about to read", cairn_notify_wait(n, 10 * SECOND, &bits), 0);
+        cairn_thread_sleep(100 * MS_NS); /* into its call, where the console holds it */
+        expect_ret("process_kill", cairn_process_kill(child), 0);
+        expect_ret("process_wait", cairn_process_wait(child, 10 * SECOND, NULL), 0);
+        cairn_handle_close(child);
+    }
+    cairn_handle_close(n);
+    /* the console answers the dead reader first: the line must stay for us */
+    type("kept\r");
+    expect_screen("kept\r\n");
+    expect_read("kept\n", 0);
+}
+
 static void
 bad_requests_get_errors(void)
 {
@@ -555,6 +596,7 @@ static const struct usertest tests[] = {
     USERTEST(writes_reach_the_device_with_cr_lf),
     USERTEST(tty_requests_get_and_set_the_mode),
     USERTEST(a_full_queue_holds_the_device_back_and_loses_nothing),
+    USERTEST(a_reader_killed_while_waiting_loses_no_line),
     USERTEST(bad_requests_get_errors),
     USERTEST(the_console_ends_and_leaves_nothing_behind),
 };
@@ -562,5 +604,7 @@ static const struct usertest tests[] = {
 int
 main(void)
 {
+    if (cairn_start_arg() == MODE_READER)
+        return child_reader();
     return harness_run("console", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -23,6 +23,7 @@
 #include <cairn/device.h>
 #include <cairn/init.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <proto/handles.h>
 #include <proto/io.h>
@@ -413,6 +414,47 @@ a_driver_refuses_com1_without_a_claim_missing_ports_and_bad_options(void)
     cairn_handle_close(com1);
 }
 
+/* A copy of this program in this mode reads from the driver (extra
+ * handle 0) after signalling extra handle 1, and is killed meanwhile. */
+#define MODE_READER 0x5e71
+
+static int
+child_reader(void)
+{
+    uint8_t b[16];
+
+    drv.driver = test_extra_handle(0);
+    cairn_notify_signal(test_extra_handle(1), 1);
+    return (int)io_read(b, sizeof(b), 0);
+}
+
+static void
+a_reader_killed_while_waiting_loses_no_bytes(void)
+{
+    long n = cairn_notify_create(), child;
+    uint64_t bits;
+    uint8_t b[1];
+
+    if (drv.driver < 0 || n < 0) {
+        test_fail("no driver, or no notification: %ld", n);
+        return;
+    }
+    long extra[] = {drv.driver, n};
+    child = test_spawn("test-serial", MODE_READER, extra, 2);
+    if (child >= 0) {
+        expect_ret("the child about to read", cairn_notify_wait(n, 10 * SECOND, &bits), 0);
+        cairn_thread_sleep(100 * MS_NS); /* into its call, where the driver holds it */
+        expect_ret("process_kill", cairn_process_kill(child), 0);
+        expect_ret("process_wait", cairn_process_wait(child, 10 * SECOND, NULL), 0);
+        cairn_handle_close(child);
+    }
+    cairn_handle_close(n);
+    /* the driver answers the dead reader first: the byte must stay for us */
+    expect_ret("write", io_write("k", 1), 1);
+    if (io_read_all(b, 1) == 0 && b[0] != 'k')
+        test_fail("read back %#x", b[0]);
+}
+
 static void
 a_driver_given_the_irq_object_itself_works_too(void)
 {
@@ -500,6 +542,7 @@ static const struct usertest tests[] = {
     USERTEST(many_bytes_both_ways_arrive_whole_and_in_order),
     USERTEST(several_waiting_readers_are_each_served),
     USERTEST(bad_requests_get_errors),
+    USERTEST(a_reader_killed_while_waiting_loses_no_bytes),
     USERTEST(a_driver_refuses_com1_without_a_claim_missing_ports_and_bad_options),
     USERTEST(a_driver_given_the_irq_object_itself_works_too),
     USERTEST(the_driver_ends_and_leaves_nothing_behind),
@@ -508,5 +551,7 @@ static const struct usertest tests[] = {
 int
 main(void)
 {
+    if (cairn_start_arg() == MODE_READER)
+        return child_reader();
     return harness_run("serial", tests, sizeof(tests) / sizeof(tests[0]));
 }
