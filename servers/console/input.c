@@ -95,31 +95,37 @@ console_source_start(struct console_source *src, long endpoint, unsigned number)
     return err ? -CAIRN_ENOMEM : 0;
 }
 
-/* Writes to every output; a failing one is said once and skipped until it
- * works again. */
+/* Writes to every output. An output whose driver ended is looked up
+ * again at once (a restarted driver is there under the same name) and
+ * the write tried once more; one that still fails is said once in the
+ * log and skipped until it works again. */
 void
 console_output(const void *buf, uint32_t len)
 {
     for (unsigned i = 0; i < console.noutputs; i++) {
         struct console_output *out = &console.outputs[i];
         const uint8_t *p = buf;
+        int retried = 0;
 
         for (uint32_t done = 0; done < len;) {
             uint32_t n = len - done < CAIRN_MSG_BUF_MAX ? len - done : CAIRN_MSG_BUF_MAX;
             long r = io_call(out->io, PROTO_IO_WRITE, 0, p + done, n, NULL, 0);
 
+            if (r == -CAIRN_ECLOSED && !retried) {
+                long again = cairn_registry_lookup(out->name, 0);
+
+                retried = 1;
+                if (again >= 0) {
+                    cairn_handle_close(out->io);
+                    out->io = again;
+                    continue;
+                }
+            }
             if (r <= 0) {
                 if (!out->failed)
                     printf("console: output %s: %s\n", out->name,
                            r == 0 ? "wrote nothing" : cairn_strerror((int)r));
                 out->failed = 1;
-                if (r == -CAIRN_ECLOSED) { /* the driver ended: find it again, later */
-                    long again = cairn_registry_lookup(out->name, 0);
-                    if (again >= 0) {
-                        cairn_handle_close(out->io);
-                        out->io = again;
-                    }
-                }
                 break;
             }
             out->failed = 0;

@@ -136,7 +136,8 @@ device_thread(void *arg)
         cairn_ipc_reply(&msg);
     }
     if (pending_read >= 0)
-        cairn_handle_close(pending_read);
+        cairn_handle_close(pending_read); /* the console's read fails: ECLOSED */
+    pending_read = -1;
     cairn_notify_unbind(dev.wake);
     return 0;
 }
@@ -525,6 +526,91 @@ a_reader_killed_while_waiting_loses_no_line(void)
     expect_read("kept\n", 0);
 }
 
+/* The fake registry, served by a thread while the console looks its
+ * device up again: every lookup of `serial` gets the device's endpoint. */
+static uint32_t registry_stop, registry_lookups;
+
+static long
+registry_thread(void *arg)
+{
+    (void)arg;
+    while (!load(&registry_stop)) {
+        char name[PROTO_REG_NAME_MAX + 1];
+        struct cairn_msg_ext ext;
+        struct cairn_msg msg = {{0}, &ext};
+        uint64_t badge;
+        long err;
+
+        memset(&ext, 0, sizeof(ext));
+        ext.recv_buf = (uint64_t)(uintptr_t)name;
+        ext.recv_cap = PROTO_REG_NAME_MAX;
+        err = cairn_ipc_recv(con.registry, &msg, 50 * MS_NS, &badge);
+        if (err == -CAIRN_ETIMEDOUT)
+            continue;
+        if (err != 0)
+            return err;
+        name[ext.recv_len] = '\0';
+        memset(&ext, 0, sizeof(ext));
+        if (msg.w[0] == PROTO_REG_LOOKUP && strcmp(name, "serial") == 0) {
+            ext.send_nhandles = 1;
+            ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)dev.client, CAIRN_RIGHTS_SAME,
+                                                            CAIRN_MSG_HANDLE_COPY, 0};
+            msg.w[0] = 0;
+            store(&registry_lookups, registry_lookups + 1);
+        } else {
+            msg.w[0] = (uint64_t)-CAIRN_EPERM;
+        }
+        cairn_ipc_reply(&msg);
+    }
+    return 0;
+}
+
+static void
+the_console_finds_its_device_again_after_it_restarts(void)
+{
+    struct test_thread reg;
+    uint32_t reads;
+    int64_t status = -1;
+
+    if (con.console < 0) {
+        test_fail("no console");
+        return;
+    }
+    /* the device ends: the console's read of it fails, its endpoint closes */
+    store((uint32_t *)&dev.stop, 1);
+    cairn_notify_signal(dev.wake, 1);
+    expect_ret("the device thread", test_thread_join(&dev.thread, 10 * SECOND, NULL), 0);
+    test_thread_free(&dev.thread);
+    cairn_handle_close(dev.client);
+    cairn_handle_close(dev.ep);
+
+    /* a new one comes, under the same name */
+    reads = load(&dev.reads);
+    dev.ep = cairn_endpoint_create();
+    dev.client =
+        cairn_handle_dup(dev.ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+    store((uint32_t *)&dev.stop, 0);
+    if (dev.ep < 0 || dev.client < 0 || test_thread_start(&dev.thread, device_thread, NULL) < 0 ||
+        test_thread_start(&reg, registry_thread, NULL) < 0) {
+        test_fail("a new device: %ld %ld", dev.ep, dev.client);
+        return;
+    }
+    for (int i = 0; load(&dev.reads) == reads && i < 10000; i++)
+        cairn_thread_sleep(MS_NS);
+    if (load(&dev.reads) == reads)
+        test_fail("the console did not read from the new device");
+    /* its echo goes to the new device too, after one more lookup */
+    type("back\r");
+    expect_screen("back\r\n");
+    expect_read("back\n", 0);
+    store(&registry_stop, 1);
+    expect_ret("the registry thread", test_thread_join(&reg, 10 * SECOND, &status), 0);
+    test_thread_free(&reg);
+    if (status != 0 || load(&registry_lookups) != 2)
+        test_fail("the registry thread ended with %ld after %u lookups (expected 2)", (long)status,
+                  load(&registry_lookups));
+}
+
 static void
 bad_requests_get_errors(void)
 {
@@ -597,6 +683,7 @@ static const struct usertest tests[] = {
     USERTEST(tty_requests_get_and_set_the_mode),
     USERTEST(a_full_queue_holds_the_device_back_and_loses_nothing),
     USERTEST(a_reader_killed_while_waiting_loses_no_line),
+    USERTEST(the_console_finds_its_device_again_after_it_restarts),
     USERTEST(bad_requests_get_errors),
     USERTEST(the_console_ends_and_leaves_nothing_behind),
 };
