@@ -4,6 +4,7 @@
  * process do, chosen by its start argument, and ends.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,11 +53,42 @@ child_fds(void)
     return 0;
 }
 
+/*
+ * Start word 0 (a program started by path, as proc starts them): the role
+ * is in argv (child.h, "Roles by argument").
+ */
+int main(int argc, char **argv, char **envp);
+
+static int
+child_by_argv(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "exit") == 0)
+        return atoi(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "write") == 0) {
+        size_t len = strlen(argv[2]);
+
+        return write(1, argv[2], len) == (ssize_t)len ? 0 : CHILD_FDS_WRITE;
+    }
+    if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
+        cairn_thread_sleep((uint64_t)atoi(argv[2]) * 1000000ull);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "fault") == 0) {
+        *(volatile unsigned char *)(unsigned long)main = 0;
+        return 1;
+    }
+    if (argc == 2 && strcmp(argv[1], "pid") == 0)
+        return getpid() & 0xff;
+    return CHILD_STATUS_NO_ROLE;
+}
+
 int
 main(int argc, char **argv, char **envp)
 {
     unsigned long arg = cairn_start_arg();
 
+    if (arg == 0)
+        return child_by_argv(argc, argv);
     switch (arg & 0xffff) {
     case CHILD_EXIT:
         return 0;
