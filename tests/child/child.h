@@ -49,6 +49,8 @@ enum child_start_error {
  *   child sleep MS   sleeps MS milliseconds, exits 0
  *   child fault      dies by writing to its own code
  *   child pid        exits with getpid() & 0xff
+ *   child spawn      libc's posix_spawn, waitpid and kill on copies of
+ *                    itself; 0, or 30-40 for the step that failed
  * Anything else: CHILD_STATUS_NO_ROLE.
  */
 

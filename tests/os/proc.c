@@ -337,6 +337,25 @@ a_childs_stdout_is_the_handle_given(void)
         test_fail("the child wrote \"%s\"", out_text);
 }
 
+/* A program proc started uses libc's calls (child.c's spawn role):
+ * posix_spawn, posix_spawnp, waitpid, wait, kill, file actions. */
+static void
+libc_spawns_waits_and_kills_through_proc(void)
+{
+    const char *spawner[] = {"child", "spawn", NULL};
+    long out = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_OUT);
+    long a, status = -1;
+
+    out_text[0] = '\0';
+    a = spawn_as(parent, "/bin/child", spawner, out);
+    expect_ret("wait for the spawner", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status),
+               a);
+    expect_ret("its status (child.c, child_spawn)", status, 0);
+    if (strcmp(out_text, "to stderr") != 0)
+        test_fail("the grandchild's stderr, dup2'd to stdout, wrote \"%s\"", out_text);
+}
+
 static void
 bad_requests_get_errors_and_proc_goes_on(void)
 {
@@ -442,6 +461,7 @@ main(void)
         USERTEST(proc_starts_registers_and_starts_a_first_program),
         USERTEST(children_start_end_and_are_waited_for),
         USERTEST(a_childs_stdout_is_the_handle_given),
+        USERTEST(libc_spawns_waits_and_kills_through_proc),
         USERTEST(bad_requests_get_errors_and_proc_goes_on),
         USERTEST(everything_stops_and_nothing_leaks),
     };
