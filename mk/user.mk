@@ -60,7 +60,7 @@ LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c
              libc/tls.c libc/pthread.c libc/ctype.c libc/strtol.c libc/qsort.c libc/stdlib.c \
              libc/malloc.c libc/malloc_sys.c libc/pthread_thread.c libc/string.c libc/exit.c \
              libc/arch/x86_64/setjmp.S libc/unistd.c libc/time.c libc/registry.c \
-             libc/fd.c libc/path.c \
+             libc/fd.c libc/path.c libc/process.c \
              $(COMMON_SRCS)
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
@@ -165,6 +165,7 @@ user: $(USER_PROGRAMS) $(USER_TESTS)
 # module is several MiB and a test can check every byte of a big module
 # (tests/os/bootinfo.c).
 include tools/mkinitfs.mk
+include tools/session.mk
 INITFS := $(BUILD)/initfs.tar
 INITFS_FILLER := $(BUILD)/initfs-filler.txt
 INITFS_MEMBERS := $(filter-out init=%,$(USER_MODULES)) filler=$(INITFS_FILLER) \

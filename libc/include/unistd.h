@@ -58,6 +58,9 @@ int usleep(useconds_t usec);
  * started it (CAIRN_AT_PID, include/proto/handles.h), else the kernel's
  * id (process_info). */
 pid_t getpid(void);
+/* Process groups, through the process server (libc/process.c). */
+int setpgid(pid_t pid, pid_t pgid);
+
 /* End the process at once, without the atexit functions. */
 _Noreturn void _exit(int status);
 
