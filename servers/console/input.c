@@ -18,6 +18,7 @@
 #include <cairn/registry.h>
 #include <cairn/sys.h>
 #include <proto/io.h>
+#include <proto/proc.h>
 
 #include "console.h"
 
@@ -135,15 +136,47 @@ console_output(const void *buf, uint32_t len)
 }
 
 /*
- * ^C: the foreground process group is to be interrupted. There is no
- * process server yet: this is where PROTO_PROC_KILL (w[1] = -pgrp, w[2] =
- * PROTO_SIGINT, include/proto/proc.h) goes to proc once there is one.
+ * ^C: PROTO_PROC_KILL of the foreground process group with PROTO_SIGINT,
+ * sent to the process server, looked up in the registry when first
+ * needed (and again if it restarted). With no group set, or no process
+ * server, it is only logged. The call has a time limit: proc may itself
+ * be calling the console (a DUP of its stream for the shell it starts),
+ * and neither must wait on the other for good.
  */
+#define PROC_CALL_NS (SECOND_NS / 2)
+
+static long proc_handle = -1;
+
 void
 console_interrupt(void)
 {
-    printf("console: ^C for process group %d (no process server to signal yet)\n",
-           (int)console.pgrp);
+    struct cairn_msg msg;
+    long err = -CAIRN_ENOENT;
+
+    if (console.pgrp <= 0) {
+        printf("console: ^C with no foreground process group\n");
+        return;
+    }
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (proc_handle < 0)
+            proc_handle = cairn_registry_lookup("proc", 0);
+        if (proc_handle < 0) {
+            err = proc_handle;
+            break;
+        }
+        msg = (struct cairn_msg){
+            {PROTO_PROC_KILL, (uint64_t) - (int64_t)console.pgrp, PROTO_SIGINT, 0, 0}, NULL};
+        err = cairn_ipc_call_timed(proc_handle, &msg, PROC_CALL_NS);
+        if (err == 0)
+            err = (long)msg.w[0];
+        if (err != -CAIRN_ECLOSED)
+            break;
+        cairn_handle_close(proc_handle); /* proc restarted: find it again */
+        proc_handle = -1;
+    }
+    if (err < 0)
+        printf("console: ^C for process group %d: %s\n", (int)console.pgrp,
+               cairn_strerror((int)err));
 }
 
 /* Feeds the bytes of src that wait; returns 1 when they are all taken. */

@@ -8,7 +8,8 @@
  * SOURCE and OUTPUT are registry names of drivers that speak
  * include/proto/io.h; without any, the serial driver (`serial`) is both.
  * Start handle: PROTO_HANDLE_REGISTRY, where the console looks its devices
- * up (waiting for them) and registers itself as `console`.
+ * up (waiting for them) and the process server `proc` (for ^C, when it
+ * first comes), and registers itself as `console`.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -27,6 +27,7 @@
 #include <cairn/sys.h>
 #include <proto/handles.h>
 #include <proto/io.h>
+#include <proto/proc.h>
 #include <proto/registry.h>
 
 #include "harness.h"
@@ -378,8 +379,74 @@ backspace_edits_and_ctrl_d_ends_the_file(void)
     expect_screen("xy");
 }
 
+/* The fake registry, served by a thread while the console looks things
+ * up again: every lookup of `serial` gets the device's endpoint, of
+ * `proc` the fake process server's (when there is one). */
+static uint32_t registry_stop, registry_lookups;
+static long proc_ep = -1, proc_client = -1;
+
+static long
+registry_thread(void *arg)
+{
+    (void)arg;
+    while (!load(&registry_stop)) {
+        char name[PROTO_REG_NAME_MAX + 1];
+        struct cairn_msg_ext ext;
+        struct cairn_msg msg = {{0}, &ext};
+        uint64_t badge;
+        long err;
+
+        memset(&ext, 0, sizeof(ext));
+        ext.recv_buf = (uint64_t)(uintptr_t)name;
+        ext.recv_cap = PROTO_REG_NAME_MAX;
+        err = cairn_ipc_recv(con.registry, &msg, 50 * MS_NS, &badge);
+        if (err == -CAIRN_ETIMEDOUT)
+            continue;
+        if (err != 0)
+            return err;
+        name[ext.recv_len] = '\0';
+        memset(&ext, 0, sizeof(ext));
+        long give = strcmp(name, "serial") == 0 ? dev.client
+                    : strcmp(name, "proc") == 0 ? proc_client
+                                                : -1;
+        if (msg.w[0] == PROTO_REG_LOOKUP && give >= 0) {
+            ext.send_nhandles = 1;
+            ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)give, CAIRN_RIGHTS_SAME,
+                                                            CAIRN_MSG_HANDLE_COPY, 0};
+            msg.w[0] = 0;
+            store(&registry_lookups, registry_lookups + 1);
+        } else {
+            msg.w[0] = (uint64_t)-CAIRN_EPERM;
+        }
+        cairn_ipc_reply(&msg);
+    }
+    return 0;
+}
+
+/* Starts the registry thread with its counters at zero. */
+static long
+registry_start(struct test_thread *t)
+{
+    store(&registry_stop, 0);
+    store(&registry_lookups, 0);
+    return test_thread_start(t, registry_thread, NULL);
+}
+
 static void
-ctrl_c_discards_the_line(void)
+registry_end(struct test_thread *t, uint32_t lookups)
+{
+    int64_t status = -1;
+
+    store(&registry_stop, 1);
+    expect_ret("the registry thread", test_thread_join(t, 10 * SECOND, &status), 0);
+    test_thread_free(t);
+    if (status != 0 || load(&registry_lookups) != lookups)
+        test_fail("the registry thread ended with %ld after %u lookups (expected %u)", (long)status,
+                  load(&registry_lookups), lookups);
+}
+
+static void
+ctrl_c_discards_the_line_and_interrupts_the_foreground_group(void)
 {
     char buf[8];
 
@@ -389,6 +456,35 @@ ctrl_c_discards_the_line(void)
     }
     type("abc\x03");
     expect_screen("abc^C\r\n");
+
+    /* with a foreground group, ^C goes to the process server as a kill */
+    struct test_thread reg;
+    struct cairn_msg msg = {{0}, NULL};
+    uint64_t badge;
+    uint32_t reads;
+
+    proc_ep = cairn_endpoint_create();
+    proc_client = cairn_handle_dup(proc_ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
+                                                CAIRN_RIGHT_TRANSFER);
+    expect_ret("tty_setpgrp", con_call(PROTO_IO_TTY_SETPGRP, 42, 0, NULL, 0, NULL, 0, NULL), 0);
+    if (proc_ep < 0 || proc_client < 0 || registry_start(&reg) < 0) {
+        test_fail("a fake process server: %ld %ld", proc_ep, proc_client);
+        return;
+    }
+    reads = type_nowait("x\x03");
+    expect_ret("the kill from the console", cairn_ipc_recv(proc_ep, &msg, 10 * SECOND, &badge), 0);
+    if (msg.w[0] != PROTO_PROC_KILL || (int64_t)msg.w[1] != -42 || msg.w[2] != PROTO_SIGINT)
+        test_fail("the console sent proc %#lx %ld %ld", (unsigned long)msg.w[0], (long)msg.w[1],
+                  (long)msg.w[2]);
+    msg = (struct cairn_msg){{0, 0, 0, 0, 0}, NULL};
+    expect_ret("the kill's reply", cairn_ipc_reply(&msg), 0);
+    type_wait(reads, "x^C");
+    expect_screen("x^C\r\n");
+    registry_end(&reg, 1);
+    expect_ret("tty_setpgrp(0)", con_call(PROTO_IO_TTY_SETPGRP, 0, 0, NULL, 0, NULL, 0, NULL), 0);
+    cairn_handle_close(proc_client);
+    cairn_handle_close(proc_ep);
+    proc_ep = proc_client = -1;
     expect_ret(
         "a read after ^C",
         con_call(PROTO_IO_READ, sizeof(buf), PROTO_IO_NONBLOCK, NULL, 0, buf, sizeof(buf), NULL),
@@ -526,51 +622,11 @@ a_reader_killed_while_waiting_loses_no_line(void)
     expect_read("kept\n", 0);
 }
 
-/* The fake registry, served by a thread while the console looks its
- * device up again: every lookup of `serial` gets the device's endpoint. */
-static uint32_t registry_stop, registry_lookups;
-
-static long
-registry_thread(void *arg)
-{
-    (void)arg;
-    while (!load(&registry_stop)) {
-        char name[PROTO_REG_NAME_MAX + 1];
-        struct cairn_msg_ext ext;
-        struct cairn_msg msg = {{0}, &ext};
-        uint64_t badge;
-        long err;
-
-        memset(&ext, 0, sizeof(ext));
-        ext.recv_buf = (uint64_t)(uintptr_t)name;
-        ext.recv_cap = PROTO_REG_NAME_MAX;
-        err = cairn_ipc_recv(con.registry, &msg, 50 * MS_NS, &badge);
-        if (err == -CAIRN_ETIMEDOUT)
-            continue;
-        if (err != 0)
-            return err;
-        name[ext.recv_len] = '\0';
-        memset(&ext, 0, sizeof(ext));
-        if (msg.w[0] == PROTO_REG_LOOKUP && strcmp(name, "serial") == 0) {
-            ext.send_nhandles = 1;
-            ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)dev.client, CAIRN_RIGHTS_SAME,
-                                                            CAIRN_MSG_HANDLE_COPY, 0};
-            msg.w[0] = 0;
-            store(&registry_lookups, registry_lookups + 1);
-        } else {
-            msg.w[0] = (uint64_t)-CAIRN_EPERM;
-        }
-        cairn_ipc_reply(&msg);
-    }
-    return 0;
-}
-
 static void
 the_console_finds_its_device_again_after_it_restarts(void)
 {
     struct test_thread reg;
     uint32_t reads;
-    int64_t status = -1;
 
     if (con.console < 0) {
         test_fail("no console");
@@ -591,7 +647,7 @@ the_console_finds_its_device_again_after_it_restarts(void)
         cairn_handle_dup(dev.ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     store((uint32_t *)&dev.stop, 0);
     if (dev.ep < 0 || dev.client < 0 || test_thread_start(&dev.thread, device_thread, NULL) < 0 ||
-        test_thread_start(&reg, registry_thread, NULL) < 0) {
+        registry_start(&reg) < 0) {
         test_fail("a new device: %ld %ld", dev.ep, dev.client);
         return;
     }
@@ -603,12 +659,7 @@ the_console_finds_its_device_again_after_it_restarts(void)
     type("back\r");
     expect_screen("back\r\n");
     expect_read("back\n", 0);
-    store(&registry_stop, 1);
-    expect_ret("the registry thread", test_thread_join(&reg, 10 * SECOND, &status), 0);
-    test_thread_free(&reg);
-    if (status != 0 || load(&registry_lookups) != 2)
-        test_fail("the registry thread ended with %ld after %u lookups (expected 2)", (long)status,
-                  load(&registry_lookups));
+    registry_end(&reg, 2);
 }
 
 static void
@@ -678,7 +729,7 @@ static const struct usertest tests[] = {
     USERTEST(typed_bytes_come_back_as_a_line_with_their_echo),
     USERTEST(a_read_waits_for_the_whole_line),
     USERTEST(backspace_edits_and_ctrl_d_ends_the_file),
-    USERTEST(ctrl_c_discards_the_line),
+    USERTEST(ctrl_c_discards_the_line_and_interrupts_the_foreground_group),
     USERTEST(writes_reach_the_device_with_cr_lf),
     USERTEST(tty_requests_get_and_set_the_mode),
     USERTEST(a_full_queue_holds_the_device_back_and_loses_nothing),
