@@ -44,9 +44,8 @@ vfs_file_new(enum vfs_file_kind kind, struct vfs_rep *rp, struct vfs_file **out)
         if (f->kind != VFS_FILE_FREE)
             continue;
         badge = ((uint64_t)(f->gen + 1) << 32) | (uint64_t)(i + 1);
-        h = cairn_handle_mint(vfs.endpoint,
-                              CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
-                              badge);
+        h = cairn_handle_mint(
+            vfs.endpoint, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, badge);
         if (h < 0)
             return (int)h;
         f->gen++;

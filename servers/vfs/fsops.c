@@ -15,7 +15,7 @@
 
 #include "vfs.h"
 
-#define VFS_OPEN_FLAGS                                                                      \
+#define VFS_OPEN_FLAGS                                                                 \
     (PROTO_O_ACCMODE | PROTO_O_CREAT | PROTO_O_EXCL | PROTO_O_TRUNC | PROTO_O_APPEND | \
      PROTO_O_DIRECTORY)
 

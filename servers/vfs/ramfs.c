@@ -3,7 +3,7 @@
  * The ramfs (ramfs.h has its invariants). Directories are doubly linked
  * lists in the order of their sequence numbers, so a lookup is a walk of
  * the list: fine for the directories of a small system, and it keeps
- * readdir's cookies trivially stable. Files are tables of 4 KiB chunks,
+ * readdir's cookies trivially stable. Files are tables of chunks of a page,
  * so a growing file never moves its bytes and a sparse one costs only
  * what was written. Every operation checks and allocates first, then
  * changes the tree in steps that cannot fail.
@@ -484,7 +484,7 @@ ramfs_stat(const struct ramfs *fs, const struct ramfs_node *n, struct proto_stat
     st->mode = n->mode;
     st->mtime_ns = n->mtime_ns;
     st->ctime_ns = n->ctime_ns;
-    st->blksize = RAMFS_CHUNK;
+    st->blksize = RAMFS_BLKSIZE;
     if (ramfs_is_dir(n)) {
         st->size = n->entries;
         st->nlink = n->linked ? (uint32_t)(2 + n->subdirs) : 0;

@@ -16,8 +16,8 @@
  *     a sequence number above every earlier one: a readdir cookie is such
  *     a number, and entries added or removed meanwhile never make another
  *     entry show twice or be skipped;
- *   - a file's bytes are 4 KiB chunks from a table; a chunk not written
- *     (a hole, or past the table) reads as zeros;
+ *   - a file's bytes are chunks of RAMFS_CHUNK bytes from a table; a
+ *     chunk not written (a hole, or past the table) reads as zeros;
  *   - used counts the bytes the file system holds (nodes, chunks, chunk
  *     tables) and never passes budget: an operation that would pass it,
  *     or for which malloc fails, gets -CAIRN_ENOSPC and changes nothing
@@ -33,7 +33,11 @@
 
 #include <proto/io.h>
 
-#define RAMFS_CHUNK    4096u
+/* A chunk with libc's 16-byte block header is one page exactly (a larger
+ * block gets pages of its own: 4096 bytes would take two). */
+#define RAMFS_CHUNK    4080u
+/* What stat calls the best size for reads and writes: one message's bytes. */
+#define RAMFS_BLKSIZE  4096u
 /* The largest file: offsets stay far from int64_t's end. */
 #define RAMFS_FILE_MAX (1ull << 40)
 

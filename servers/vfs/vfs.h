@@ -26,8 +26,8 @@
 #include "pipe.h"
 #include "ramfs.h"
 
-#define VFS_FILES_MAX   256 /* open files at once (-CAIRN_EMFILE past it) */
-#define VFS_WAITERS_MAX 256 /* pipe callers waiting at once (-CAIRN_EAGAIN past it) */
+#define VFS_FILES_MAX     256 /* open files at once (-CAIRN_EMFILE past it) */
+#define VFS_WAITERS_MAX   256 /* pipe callers waiting at once (-CAIRN_EAGAIN past it) */
 /* The ramfs budgets: bytes of nodes and file contents each may hold. */
 #define VFS_ROOT_BUDGET   (64ull << 20)
 #define VFS_TMP_BUDGET    (64ull << 20)
