@@ -8,8 +8,13 @@
  * SIGNAL copy under the name `vfs` with the registry (start handle
  * PROTO_HANDLE_REGISTRY). Then it serves one request at a time, forever:
  * nothing a client sends can end the loop.
+ *
+ * Arguments: --root-size=N and --tmp-size=N set the byte budgets of the
+ * two ramfs (a K or M may follow N; the defaults are VFS_ROOT_BUDGET and
+ * VFS_TMP_BUDGET).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairn/registry.h>
@@ -127,14 +132,47 @@ vfs_mount_initfs(struct ramfs_node *boot_at, struct ramfs_node *bin_at)
         ns_mount(&vfs.ns, bin_at, &vfs.boot, bin);
 }
 
+/* "N", "NK" or "NM" as bytes, or 0 for anything else. */
+static uint64_t
+vfs_size_arg(const char *s)
+{
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+
+    if (end == s || n == 0 || n > (1ull << 40))
+        return 0;
+    if (*end == 'K' || *end == 'k')
+        n <<= 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        n <<= 20, end++;
+    return *end == '\0' ? n : 0;
+}
+
+/* The budgets from the arguments; -1 for one it does not know. */
 static int
-vfs_setup(void)
+vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
+{
+    *root = VFS_ROOT_BUDGET;
+    *tmp = VFS_TMP_BUDGET;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--root-size=", 12) == 0 && (*root = vfs_size_arg(argv[i] + 12)))
+            continue;
+        if (strncmp(argv[i], "--tmp-size=", 11) == 0 && (*tmp = vfs_size_arg(argv[i] + 11)))
+            continue;
+        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N)\n", argv[i]);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vfs_setup(uint64_t root_budget, uint64_t tmp_budget)
 {
     struct ramfs_node *tmp, *boot, *bin;
 
     vfs.pipe_ops.answer = vfs_answer;
-    if (ramfs_init(&vfs.root, VFS_DEV_ROOT, VFS_ROOT_BUDGET, vfs_clock) < 0 ||
-        ramfs_init(&vfs.tmp, VFS_DEV_TMP, VFS_TMP_BUDGET, vfs_clock) < 0)
+    if (ramfs_init(&vfs.root, VFS_DEV_ROOT, root_budget, vfs_clock) < 0 ||
+        ramfs_init(&vfs.tmp, VFS_DEV_TMP, tmp_budget, vfs_clock) < 0)
         return -CAIRN_ENOMEM;
     ns_init(&vfs.ns, &vfs.root);
     if (ramfs_create(&vfs.root, vfs.root.root, "tmp", 3, PROTO_S_IFDIR | 01777, &tmp) < 0 ||
@@ -205,12 +243,15 @@ vfs_reply(struct vfs_rep *rp)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     static uint8_t in[CAIRN_MSG_BUF_MAX];
+    uint64_t root_budget, tmp_budget;
     long r;
 
-    if (vfs_setup() < 0) {
+    if (vfs_args(argc, argv, &root_budget, &tmp_budget) < 0)
+        return 2;
+    if (vfs_setup(root_budget, tmp_budget) < 0) {
         printf("vfs: out of memory at start\n");
         return 1;
     }

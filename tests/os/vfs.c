@@ -169,9 +169,9 @@ io_close(long h)
  * *ep. Returns the process, or a negative code (and fails the test).
  */
 static long
-vfs_start(const long *handles, const uint32_t *kinds, unsigned n, long reg, long *ep)
+vfs_start_args(const char *const *argv, const long *handles, const uint32_t *kinds, unsigned n,
+               long reg, long *ep)
 {
-    static const char *const argv[] = {"vfs", NULL};
     struct cairn_spawn_attr attr = {
         .argv = argv, .handles = handles, .nhandles = n, .handle_kinds = kinds};
     uint64_t offset = 0, size = 0, badge;
@@ -214,6 +214,14 @@ vfs_start(const long *handles, const uint32_t *kinds, unsigned n, long reg, long
     m = (struct cairn_msg){.w = {0}};
     cairn_ipc_reply(&m);
     return proc;
+}
+
+static long
+vfs_start(const long *handles, const uint32_t *kinds, unsigned n, long reg, long *ep)
+{
+    static const char *const argv[] = {"vfs", NULL};
+
+    return vfs_start_args(argv, handles, kinds, n, reg, ep);
 }
 
 static void
@@ -1019,6 +1027,68 @@ a_corrupt_initfs_is_refused_and_the_rest_is_served(void)
 }
 
 static void
+a_full_file_system_says_enospc_and_the_server_goes_on(void)
+{
+    static const char *const argv[] = {"vfs", "--tmp-size=64K", NULL};
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    long reg = cairn_endpoint_create(), reg_send, ep = -1, proc, h, e, saved = vfs_ep;
+    uint32_t kinds[1] = {PROTO_HANDLE_REGISTRY};
+    struct proto_stat st;
+    uint64_t written = 0;
+
+    reg_send = cairn_handle_dup(reg, SEND);
+    proc = vfs_start_args(argv, &reg_send, kinds, 1, reg, &ep);
+    cairn_handle_close(reg_send);
+    cairn_handle_close(reg);
+    if (ep < 0) {
+        vfs_stop(&proc, &ep);
+        return;
+    }
+    vfs_ep = ep;
+    h = fs_open("/tmp/fill", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    while ((e = io_write(h, buf, sizeof(buf))) == (long)sizeof(buf) && written < (1u << 20))
+        written += sizeof(buf);
+    expect_ret("the write past the budget", e, -CAIRN_ENOSPC);
+    if (written < 32 * 1024 || written > 64 * 1024)
+        test_fail("%lu bytes fit in a 64 KiB /tmp", (unsigned long)written);
+    expect_ret("fstat", io_stat(h, &st), 0);
+    if (st.size != written)
+        test_fail("the file has %lu bytes, %lu written", (unsigned long)st.size,
+                  (unsigned long)written);
+    /* A new file's node may still fit; its bytes do not. */
+    e = fs_open("/tmp/more", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    if (e >= 0) {
+        expect_ret("a write to a new file", io_write(e, buf, sizeof(buf)), -CAIRN_ENOSPC);
+        io_close(e);
+    } else {
+        expect_ret("a new file", e, -CAIRN_ENOSPC);
+    }
+    expect_ret("/ is not full", fs_path(PROTO_FS_MKDIR, "/d", 0755), 0);
+    expect_ret("truncate makes room", call_ep(h, PROTO_IO_TRUNCATE, 0, 0, NULL, 0, NULL, 0, NULL),
+               0);
+    expect_ret("seek", io_seek(h, 0, PROTO_SEEK_SET), 0);
+    expect_ret("write again", io_write(h, buf, sizeof(buf)), sizeof(buf));
+    io_close(h);
+    vfs_ep = saved;
+    vfs_stop(&proc, &ep);
+}
+
+static void
+a_server_with_an_unknown_argument_says_so_and_ends(void)
+{
+    static const char *const argv[] = {"vfs", "--tmp-size=lots", NULL};
+    long ep = -1, proc = vfs_start_args(argv, NULL, NULL, 0, -1, &ep);
+    int64_t status = 0;
+
+    if (proc < 0)
+        return;
+    expect_ret("wait", cairn_process_wait(proc, 20 * SECOND, &status), 0);
+    if (status != 2)
+        test_fail("it ended with %ld, not 2", (long)status);
+    cairn_handle_close(proc);
+}
+
+static void
 a_server_without_a_registry_says_so_and_ends(void)
 {
     long ep = -1, proc = vfs_start(NULL, NULL, 0, -1, &ep);
@@ -1052,6 +1122,8 @@ static const struct usertest tests[] = {
     USERTEST(a_mebibyte_file_is_written_and_read_back_intact),
     USERTEST(closing_everything_leaks_nothing_in_the_server_or_here),
     USERTEST(a_corrupt_initfs_is_refused_and_the_rest_is_served),
+    USERTEST(a_full_file_system_says_enospc_and_the_server_goes_on),
+    USERTEST(a_server_with_an_unknown_argument_says_so_and_ends),
     USERTEST(a_server_without_a_registry_says_so_and_ends),
     USERTEST(the_server_ends_when_killed),
 };
