@@ -14,12 +14,17 @@
  * everything is closed. More servers are started with a corrupt initfs
  * (refused, the rest served) and with no registry (a message and exit 1).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cairn/init.h>
 #include <cairn/spawn.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
 #include <proto/fs.h>
 #include <proto/handles.h>
@@ -28,9 +33,12 @@
 
 #include "harness.h"
 
-#define SECOND (1000 * MS_NS)
-#define PAGE   4096ull
-#define SEND   (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+#define SECOND    (1000 * MS_NS)
+#define PAGE      4096ull
+#define SEND      (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+/* The start word of a copy of this program that uses the server through
+ * libc (its PROTO_HANDLE_VFS start handle). */
+#define MODE_LIBC 0x7f5e
 
 /* The server under test: its process and the namespace handle. */
 static long vfs_proc = -1, vfs_ep = -1;
@@ -988,6 +996,99 @@ closing_everything_leaks_nothing_in_the_server_or_here(void)
     expect_stats(&before, "after three rounds of files, directories and pipes");
 }
 
+/* --- libc in a child --- */
+
+/*
+ * The child: libc's file calls against the server, each step numbered;
+ * returns 0 or the first step that went wrong.
+ */
+static int
+libc_child(void)
+{
+    static char buf[10000], got[10000];
+    char cwd[64];
+    struct stat st;
+    int fd, fd2, p[2];
+
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (char)('a' + i % 23);
+    if (mkdir("/tmp/lc", 0755) != 0)
+        return 1;
+    if (chdir("/tmp/lc") != 0 || !getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/tmp/lc") != 0)
+        return 2;
+    fd = open("f", O_CREAT | O_RDWR, 0600);
+    if (fd < 0)
+        return 3;
+    if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+        return 4;
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return 5;
+    for (size_t at = 0; at < sizeof(got);) { /* a read may give fewer bytes */
+        ssize_t n = read(fd, got + at, sizeof(got) - at);
+
+        if (n <= 0)
+            return 5;
+        at += (size_t)n;
+    }
+    if (memcmp(buf, got, sizeof(buf)) != 0)
+        return 5;
+    if (fstat(fd, &st) != 0 || st.st_size != (off_t)sizeof(buf) || !S_ISREG(st.st_mode))
+        return 6;
+    fd2 = dup(fd);
+    if (fd2 < 0 || lseek(fd2, 5, SEEK_SET) != 5 || lseek(fd, 0, SEEK_CUR) != 5)
+        return 7;
+    if (close(fd) != 0 || close(fd2) != 0)
+        return 8;
+    if (rename("f", "../g") != 0 || stat("/tmp/g", &st) != 0 || st.st_size != (off_t)sizeof(buf))
+        return 9;
+    if (pipe(p) != 0 || write(p[1], "ping", 4) != 4 || read(p[0], got, sizeof(got)) != 4 ||
+        memcmp(got, "ping", 4) != 0)
+        return 10;
+    if (close(p[1]) != 0 || read(p[0], got, 10) != 0 || close(p[0]) != 0)
+        return 11;
+    fd = open("/boot/bin/vfs", O_RDONLY);
+    if (fd < 0 || write(fd, "x", 1) != -1 || errno != EBADF || close(fd) != 0)
+        return 12;
+    if (open("/boot/x", O_CREAT | O_WRONLY, 0644) != -1 || errno != EROFS)
+        return 13;
+    if (open("../../../nope", O_RDONLY) != -1 || errno != ENOENT)
+        return 14;
+    if (unlink("/tmp/g") != 0 || chdir("/") != 0 || rmdir("/tmp/lc") != 0)
+        return 15;
+    return 0;
+}
+
+static void
+a_program_uses_the_server_through_libc(void)
+{
+    static const char *const argv[] = {"test-vfs", NULL};
+    uint32_t kinds[1] = {PROTO_HANDLE_VFS};
+    long copy = cairn_handle_dup(vfs_ep, SEND), image, child;
+    struct cairn_spawn_attr attr = {.argv = argv,
+                                    .handles = &copy,
+                                    .nhandles = 1,
+                                    .handle_kinds = kinds,
+                                    .start_arg = MODE_LIBC};
+    uint64_t offset = 0, size = 0;
+    int64_t status = -1;
+
+    image = test_program_image("test-vfs", &offset, &size);
+    if (copy < 0 || image < 0) {
+        test_fail("no handle (%ld) or no image (%ld)", copy, image);
+        return;
+    }
+    child = cairn_spawn(image, offset, size, &attr, NULL);
+    cairn_handle_close(copy);
+    if (child < 0) {
+        test_fail("spawn: %s", cairn_error_name((int)child));
+        return;
+    }
+    expect_ret("wait", cairn_process_wait(child, 30 * SECOND, &status), 0);
+    if (status != 0)
+        test_fail("the child's step %ld went wrong (libc_child)", (long)status);
+    cairn_handle_close(child);
+}
+
 /* --- other servers --- */
 
 static void
@@ -1121,6 +1222,7 @@ static const struct usertest tests[] = {
     USERTEST(bad_requests_get_errors_and_the_server_goes_on),
     USERTEST(a_mebibyte_file_is_written_and_read_back_intact),
     USERTEST(closing_everything_leaks_nothing_in_the_server_or_here),
+    USERTEST(a_program_uses_the_server_through_libc),
     USERTEST(a_corrupt_initfs_is_refused_and_the_rest_is_served),
     USERTEST(a_full_file_system_says_enospc_and_the_server_goes_on),
     USERTEST(a_server_with_an_unknown_argument_says_so_and_ends),
@@ -1131,5 +1233,7 @@ static const struct usertest tests[] = {
 int
 main(void)
 {
+    if (cairn_start_arg() == MODE_LIBC)
+        return libc_child();
     return harness_run("vfs", tests, sizeof(tests) / sizeof(tests[0]));
 }
