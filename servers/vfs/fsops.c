@@ -71,7 +71,7 @@ vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp)
         err = -CAIRN_EEXIST;
         goto out;
     }
-    if (ramfs_is_dir(loc.node) && (writes || (flags & PROTO_O_TRUNC))) {
+    if (ramfs_is_dir(loc.node) && (writes || (flags & (PROTO_O_TRUNC | PROTO_O_CREAT)))) {
         err = -CAIRN_EISDIR;
         goto out;
     }

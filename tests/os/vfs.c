@@ -39,6 +39,8 @@
 /* The start word of a copy of this program that uses the server through
  * libc (its PROTO_HANDLE_VFS start handle). */
 #define MODE_LIBC 0x7f5e
+/* The server's open files at once (servers/vfs/vfs.h, VFS_FILES_MAX). */
+#define VFS_FILES 256
 
 /* The server under test: its process and the namespace handle. */
 static long vfs_proc = -1, vfs_ep = -1;
@@ -473,6 +475,7 @@ directories_are_made_listed_renamed_and_removed(void)
     expect_ret("open a directory for writing", fs_open("/d", PROTO_O_RDWR, 0), -CAIRN_EISDIR);
     expect_ret("O_DIRECTORY on a file", fs_open("/d/file-000", PROTO_O_DIRECTORY, 0),
                -CAIRN_ENOTDIR);
+    expect_ret("O_CREAT on a directory", fs_open("/d", PROTO_O_CREAT, 0644), -CAIRN_EISDIR);
     expect_ret("rmdir a full dir", fs_path(PROTO_FS_RMDIR, "/d", 0), -CAIRN_ENOTEMPTY);
     expect_ret("rmdir a file", fs_path(PROTO_FS_RMDIR, "/d/file-000", 0), -CAIRN_ENOTDIR);
     expect_ret("unlink a dir", fs_path(PROTO_FS_UNLINK, "/d/sub", 0), -CAIRN_EISDIR);
@@ -994,6 +997,15 @@ closing_everything_leaks_nothing_in_the_server_or_here(void)
         a_mebibyte_file_is_written_and_read_back_intact();
     }
     expect_stats(&before, "after three rounds of files, directories and pipes");
+    /* Every open file of every test so far was closed: the server's whole
+     * table is free. */
+    long opened[VFS_FILES], n = 0, o;
+    while (n < VFS_FILES + 1 && (o = fs_open("/", PROTO_O_RDONLY, 0)) >= 0)
+        opened[n < VFS_FILES ? n : 0] = o, n++;
+    if (n != VFS_FILES || o != -CAIRN_EMFILE)
+        test_fail("%ld open files fit before %s, not %d", n, cairn_error_name((int)o), VFS_FILES);
+    while (n > 0)
+        io_close(opened[--n]);
 }
 
 /* --- libc in a child --- */
