@@ -176,12 +176,12 @@ INITFS_BIN := $(foreach p,$(filter-out init,$(PROGRAMS)),\
     $(if $(filter servers/% drivers/% apps/%,$(firstword $($(p)_SRCS))),$(p)))
 INITFS_MEMBERS := $(foreach p,$(INITFS_BIN),bin/$(p)=$(USER_BUILD)/$(p).elf) \
     $(filter-out init=% $(foreach p,$(INITFS_BIN),$(p)=%),$(USER_MODULES)) filler=$(INITFS_FILLER) \
-    etc/services-test=tests/services/services-test
+    etc/services=servers/init/services etc/services-test=tests/services/services-test
 $(INITFS_FILLER): mk/user.mk
 	@mkdir -p $(@D)
 	$(Q)awk 'BEGIN { for (i = 0; i < 65536; i++) printf "initfs filler line %012d\n", i }' > $@
 $(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk \
-           tests/services/services-test
+           servers/init/services tests/services/services-test
 	@echo "  INITFS  $@"
 	$(Q)build/tools/mkinitfs $@ $(INITFS_MEMBERS)
 USER_MODULES += initfs=$(INITFS)
