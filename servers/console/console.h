@@ -104,6 +104,10 @@ struct console_reply {
 
 extern struct console console;
 
+/* log.c: starts the thread that writes the kernel log's unshown records
+ * to the console, when the log was granted; 0 or a negative code. */
+int console_log_start(long endpoint);
+
 /* input.c: sources, outputs, feeding termline */
 int console_source_start(struct console_source *src, long endpoint, unsigned number);
 void console_do_input(const struct console_request *rq, struct console_reply *rp);

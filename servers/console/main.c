@@ -143,6 +143,9 @@ main(int argc, char **argv)
         if (err < 0)
             return fail("starting an input thread", err);
     }
+    err = console_log_start(ep);
+    if (err < 0)
+        return fail("starting the log thread", err);
     client =
         cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     if (client < 0)
