@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest dirent
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -38,6 +38,8 @@ FUZZ_shparse_SRCS    := lib/shparse/shparse.c
 FUZZ_shparse_CFLAGS  := -Ilib
 # init's service manifest (servers/init/manifest.c).
 FUZZ_manifest_SRCS   := servers/init/manifest.c
+# libc's parser of PROTO_IO_READDIR replies (readdir).
+FUZZ_dirent_SRCS     := libc/dirent_parse.c
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \
