@@ -33,6 +33,24 @@ struct cairn_dir {
 };
 
 DIR *
+fdopendir(int fd)
+{
+    DIR *dir;
+
+    if (cairn_fd_handle(fd) < 0) {
+        errno = EBADF;
+        return NULL;
+    }
+    dir = calloc(1, sizeof(*dir));
+    if (dir == NULL) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    dir->fd = fd;
+    return dir;
+}
+
+DIR *
 opendir(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY);
@@ -40,13 +58,13 @@ opendir(const char *path)
 
     if (fd < 0)
         return NULL;
-    dir = calloc(1, sizeof(*dir));
+    dir = fdopendir(fd);
     if (dir == NULL) {
+        int err = errno;
+
         close(fd);
-        errno = ENOMEM;
-        return NULL;
+        errno = err;
     }
-    dir->fd = fd;
     return dir;
 }
 

@@ -30,6 +30,9 @@ typedef struct cairn_dir DIR;
 
 /* NULL and errno on failure (ENOTDIR for a file, ENOMEM). */
 DIR *opendir(const char *path);
+/* A stream over descriptor fd, which the DIR then owns (closedir closes
+ * it); NULL and errno (EBADF, ENOMEM) on failure, fd left open. */
+DIR *fdopendir(int fd);
 /* The next entry, or NULL at the end (errno unchanged) or on an error
  * (errno set: the server's error, or EIO for a malformed reply). */
 struct dirent *readdir(DIR *dir);
