@@ -124,9 +124,16 @@ grep_compile(struct grep_pattern *g, const char *p, bool fixed, bool fold)
         g->anchor_start = true;
         i = 1;
     }
-    if (!fixed && len > i && p[len - 1] == '$' && (len < 2 || p[len - 2] != '\\' || len - 2 < i)) {
-        g->anchor_end = true;
-        len--;
+    if (!fixed && len > i && p[len - 1] == '$') {
+        /* An even run of backslashes before it escapes only themselves. */
+        size_t slashes = 0;
+
+        while (len - 1 - slashes > i && p[len - 2 - slashes] == '\\')
+            slashes++;
+        if (slashes % 2 == 0) {
+            g->anchor_end = true;
+            len--;
+        }
     }
     while (i < len) {
         struct grep_atom *a = &g->atoms[g->count];

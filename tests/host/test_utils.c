@@ -617,20 +617,24 @@ TEST(grep_selects_lines_with_a_fixed_string)
 TEST(grep_matches_simple_regular_expressions)
 {
     fresh_dir();
-    write_file("f", "abc\naxc\nac\nabbbc\nx.y\n123\nz9\n^lit\nend$\n");
+    write_file("f", "abc\naxc\nac\nabbbc\nx.y\n123\nz9\n^lit\nend$\nback\\\n");
     EXPECT(0, "abc\naxc\n", "", "grep", "a.c", "f");
     EXPECT(0, "abc\nac\nabbbc\n", "", "grep", "^ab*c$", "f");
     EXPECT(0, "x.y\n", "", "grep", "x\\.y", "f");
     EXPECT(0, "123\nz9\n", "", "grep", "[0-9]", "f");
     EXPECT(0, "123\n", "", "grep", "^[0-9][0-9]*$", "f");
-    EXPECT(0, "axc\nx.y\n123\nz9\n^lit\nend$\n", "", "grep", "[^abc]", "f");
+    EXPECT(0, "axc\nx.y\n123\nz9\n^lit\nend$\nback\\\n", "", "grep", "[^abc]", "f");
     EXPECT(0, "^lit\n", "", "grep", "\\^", "f");
     EXPECT(0, "end$\n", "", "grep", "d\\$", "f");
+    EXPECT(0, "back\\\n", "", "grep", "k\\\\$", "f");
+    EXPECT(1, "", "", "grep", "k\\\\\\$", "f");
+    EXPECT(0, "^lit\n", "", "grep", "^^", "f");
+    EXPECT(0, "end$\n", "", "grep", "$$", "f");
     EXPECT(0, "abc\nabbbc\n", "", "grep", "bc$", "f");
-    EXPECT(0, "abc\naxc\nac\nabbbc\nx.y\n123\nz9\n^lit\nend$\n", "", "grep", "q*", "f");
+    EXPECT(0, "abc\naxc\nac\nabbbc\nx.y\n123\nz9\n^lit\nend$\nback\\\n", "", "grep", "q*", "f");
     EXPECT(0, "abc\naxc\nac\nabbbc\n", "", "grep", "^a", "f");
     EXPECT(0, "z9\n", "", "grep", "[]z]", "f");
-    EXPECT(0, "abc\naxc\nac\nabbbc\n", "", "grep", "-i", "[A-C]", "f");
+    EXPECT(0, "abc\naxc\nac\nabbbc\nback\\\n", "", "grep", "-i", "[A-C]", "f");
     EXPECT(2, "", "grep: unterminated [ in the pattern\n", "grep", "[abc", "f");
     EXPECT(2, "", "grep: trailing backslash in the pattern\n", "grep", "ab\\", "f");
     EXPECT(2, "", msg("grep", "nope", ENOENT), "grep", "x", "nope");
