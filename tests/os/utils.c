@@ -11,7 +11,9 @@
  * through cat, wc, sha256sum in many messages. And readdir (libc/
  * dirent.c) against the same thread playing a directory's server: entries
  * over several replies, then a malformed reply, a cookie that does not
- * move, and an error, each ending the listing as <dirent.h> says.
+ * move, and an error, each ending the listing as <dirent.h> says. Then
+ * the file utilities against a vfs server started here from the initfs,
+ * handed to each as its PROTO_HANDLE_VFS.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include <cairn/sys.h>
 #include <proto/handles.h>
 #include <proto/io.h>
+#include <proto/registry.h>
 
 #include "harness.h"
 
@@ -36,6 +39,7 @@
 #define DIR_BADGE  4
 #define STOP_BADGE 9
 #define IO_MAX     (64 * 1024)
+#define SEND       (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 enum dir_mode {
     DIR_GOOD,
@@ -57,6 +61,9 @@ static struct {
 static uint8_t server_buf[CAIRN_MSG_BUF_MAX] __attribute__((aligned(8)));
 static long server_ep;
 static struct test_thread server;
+/* The vfs server's namespace endpoint while one runs (-1: none); each
+ * utility then gets a copy as its PROTO_HANDLE_VFS. */
+static long vfs_ns = -1;
 
 /* Appends a directory entry to server_buf at *len. */
 static void
@@ -209,13 +216,18 @@ server_stop(void)
 static int64_t
 run(const char *input, size_t len, const char *const *argv)
 {
-    uint32_t kinds[3] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT, PROTO_HANDLE_STDERR};
+    uint32_t kinds[4] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT, PROTO_HANDLE_STDERR,
+                         PROTO_HANDLE_VFS};
     uint64_t badges[3] = {IN_BADGE, OUT_BADGE, ERR_BADGE};
     struct cairn_spawn_attr attr;
     uint64_t off = 0, size = 0;
-    long image = test_program_image(argv[0], &off, &size), child, handles[3];
+    char member[64];
+    long image, child, handles[4];
+    unsigned n = 3;
     int64_t status = -1;
 
+    snprintf(member, sizeof(member), "bin/%s", argv[0]);
+    image = test_program_image(member, &off, &size);
     memcpy(io.in, input, len);
     io.in_len = len;
     io.in_off = io.out_len = io.err_len = 0;
@@ -223,13 +235,13 @@ run(const char *input, size_t len, const char *const *argv)
     if (image < 0)
         return -1;
     for (int i = 0; i < 3; i++)
-        handles[i] = cairn_handle_mint(
-            server_ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
-            badges[i]);
+        handles[i] = cairn_handle_mint(server_ep, SEND, badges[i]);
+    if (vfs_ns >= 0)
+        handles[n++] = cairn_handle_dup(vfs_ns, SEND);
     memset(&attr, 0, sizeof(attr));
     attr.argv = argv;
     attr.handles = handles;
-    attr.nhandles = 3;
+    attr.nhandles = n;
     attr.handle_kinds = kinds;
     child = cairn_spawn(image, off, size, &attr, NULL);
     if (child < 0) {
@@ -239,7 +251,7 @@ run(const char *input, size_t len, const char *const *argv)
             test_fail("%s did not end", argv[0]);
         cairn_handle_close(child);
     }
-    for (int i = 0; i < 3; i++)
+    for (unsigned i = 0; i < n; i++)
         cairn_handle_close(handles[i]);
     return status;
 }
@@ -431,6 +443,121 @@ readdir_ends_at_a_bad_reply_with_an_error(void)
     server_stop();
 }
 
+/*
+ * Starts the vfs server from the initfs with a registry endpoint served
+ * here until it registers (as tests/os/vfs.c does); its process, with the
+ * namespace endpoint in vfs_ns, or -1.
+ */
+static long
+vfs_start(void)
+{
+    static const char *const argv[] = {"vfs", NULL};
+    uint32_t kinds[2] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_INITFS};
+    long reg = cairn_endpoint_create(), fs = cairn_boot_module("initfs", NULL), handles[2], proc;
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = 2, .handle_kinds = kinds};
+    uint64_t off = 0, size = 0, badge;
+    long image = test_program_image("bin/vfs", &off, &size);
+    char name[PROTO_REG_NAME_MAX + 1];
+    struct cairn_msg_ext ext = {.recv_buf = (uint64_t)(uintptr_t)name,
+                                .recv_cap = PROTO_REG_NAME_MAX};
+    struct cairn_msg m = {.ext = &ext};
+
+    if (reg < 0 || fs < 0 || image < 0) {
+        test_fail("no endpoint, initfs or bin/vfs (%ld %ld %ld)", reg, fs, image);
+        return -1;
+    }
+    handles[0] = cairn_handle_dup(reg, SEND);
+    handles[1] = cairn_handle_dup(fs, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                                          CAIRN_RIGHT_TRANSFER);
+    proc = cairn_spawn(image, off, size, &attr, NULL);
+    cairn_handle_close(handles[0]);
+    cairn_handle_close(handles[1]);
+    if (proc < 0) {
+        test_fail("spawn vfs: %s", cairn_error_name((int)proc));
+        cairn_handle_close(reg);
+        return -1;
+    }
+    if (cairn_ipc_recv(reg, &m, 20 * SECOND, &badge) < 0 || m.w[0] != PROTO_REG_REGISTER ||
+        ext.recv_nhandles != 1) {
+        test_fail("the vfs server did not register");
+        cairn_process_kill(proc);
+        cairn_process_wait(proc, 10 * SECOND, NULL);
+        cairn_handle_close(proc);
+        cairn_handle_close(reg);
+        return -1;
+    }
+    vfs_ns = ext.recv_handles[0];
+    m = (struct cairn_msg){.w = {0}};
+    cairn_ipc_reply(&m);
+    cairn_handle_close(reg);
+    return proc;
+}
+
+static void
+vfs_stop(long proc)
+{
+    cairn_handle_close(vfs_ns);
+    vfs_ns = -1;
+    cairn_process_kill(proc);
+    expect_ret("wait for the vfs server", cairn_process_wait(proc, 10 * SECOND, NULL), 0);
+    cairn_handle_close(proc);
+}
+
+/* The file utilities against the real vfs server: /tmp is a ramfs, /boot
+ * the initfs (read-only), /boot/filler 65536 numbered lines. */
+static void
+file_utilities_work_on_the_vfs_server(void)
+{
+    char want[256], hash[80];
+    long proc;
+
+    if (server_start() < 0)
+        return;
+    proc = vfs_start();
+    if (proc < 0) {
+        server_stop();
+        return;
+    }
+    EXPECT("", 0, "/\n", "", "pwd");
+    EXPECT("", 0, "", "", "mkdir", "-p", "/tmp/u/a/b", "/tmp/u/c");
+    EXPECT("", 0, "", "", "touch", "/tmp/u/f");
+    EXPECT("", 0, "", "", "cp", "/boot/bin/true", "/tmp/u/t");
+    EXPECT("", 0, "a\nc\nf\nt\n", "", "ls", "/tmp/u");
+    EXPECT("", 0, "/tmp/u/f\n", "", "ls", "/tmp/u/f");
+    /* The copy has the same digest as the original. */
+    if (run("", 0, (const char *const[]){"sha256sum", "/boot/bin/true", NULL}) != 0 ||
+        io.out_len < 64)
+        test_fail("sha256sum /boot/bin/true: \"%.*s\"", (int)io.out_len, io.out);
+    snprintf(hash, sizeof(hash), "%.64s", io.out);
+    snprintf(want, sizeof(want), "%s  /tmp/u/t\n", hash);
+    EXPECT("", 0, want, "", "sha256sum", "/tmp/u/t");
+    EXPECT("", 0, "", "", "mv", "/tmp/u/t", "/tmp/u/f", "/tmp/u/a");
+    EXPECT("", 0, "b\nf\nt\n", "", "ls", "/tmp/u/a");
+    EXPECT("", 0, "", "", "mv", "/tmp/u/a/t", "/tmp/u/t2");
+    EXPECT("", 0, "0 0 0 /tmp/u/a/f\n", "", "wc", "/tmp/u/a/f");
+    EXPECT("", 0, "initfs filler line 000000000000\ninitfs filler line 000000000001\n", "", "head",
+           "-n", "2", "/boot/filler");
+    EXPECT("", 0, "initfs filler line 000000065535\n", "", "tail", "-n", "1", "/boot/filler");
+    EXPECT("", 0, "65536 /boot/filler\n", "", "wc", "-l", "/boot/filler");
+    EXPECT("", 0, "10\n", "", "grep", "-c", "line 00000000009", "/boot/filler");
+    EXPECT("", 0, "1001:initfs filler line 000000001000\n", "", "grep", "-n", "0001000$",
+           "/boot/filler");
+    snprintf(want, sizeof(want), "cp: /boot/x: %s\n", strerror(EROFS));
+    EXPECT("", 1, "", want, "cp", "/tmp/u/t2", "/boot/x");
+    snprintf(want, sizeof(want), "rm: /tmp/u/a: %s\n", strerror(EISDIR));
+    EXPECT("", 1, "", want, "rm", "/tmp/u/a");
+    snprintf(want, sizeof(want), "rmdir: /tmp/u/a: %s\n", strerror(ENOTEMPTY));
+    EXPECT("", 1, "", want, "rmdir", "/tmp/u/a");
+    EXPECT("", 0, "", "", "rmdir", "/tmp/u/c");
+    EXPECT("", 0, "", "", "rm", "-r", "/tmp/u");
+    snprintf(want, sizeof(want), "ls: /tmp/u: %s\n", strerror(ENOENT));
+    EXPECT("", 1, "", want, "ls", "/tmp/u");
+    EXPECT("", 0, "", "", "ls", "/tmp");
+    vfs_stop(proc);
+    server_stop();
+}
+
 int
 main(void)
 {
@@ -441,6 +568,7 @@ main(void)
         USERTEST(large_inputs_go_through_in_many_messages),
         USERTEST(readdir_reads_every_entry_across_replies),
         USERTEST(readdir_ends_at_a_bad_reply_with_an_error),
+        USERTEST(file_utilities_work_on_the_vfs_server),
     };
 
     return harness_run("utils", tests, sizeof(tests) / sizeof(tests[0]));
