@@ -240,8 +240,10 @@ grep_file(struct grep_pattern *g, const struct grep_opts *o, const char *path)
         selected++;
         if (o->count)
             continue;
-        if (o->names)
-            util_printf("%s:", name);
+        if (o->names) {
+            util_outs(name);
+            util_outc(':');
+        }
         if (o->number)
             util_printf("%llu:", (unsigned long long)lineno);
         util_out(line, body);
@@ -252,8 +254,10 @@ grep_file(struct grep_pattern *g, const struct grep_opts *o, const char *path)
     util_lines_fini(&lines);
     util_close_read(fd);
     if (o->count) {
-        if (o->names)
-            util_printf("%s:", name);
+        if (o->names) {
+            util_outs(name);
+            util_outc(':');
+        }
         util_printf("%llu\n", (unsigned long long)selected);
     }
     return r < 0 ? -1 : selected > 0;

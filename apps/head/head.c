@@ -37,6 +37,18 @@ head_one(const char *path, uint64_t n)
     return r < 0;
 }
 
+/* The `==> NAME <==` line before a file's lines when there are several
+ * (names of any length: util_printf would cut them). */
+static void
+head_header(const char *path, bool after_another)
+{
+    if (after_another)
+        util_outc('\n');
+    util_outs("==> ");
+    util_outs(strcmp(path, "-") == 0 ? "standard input" : path);
+    util_outs(" <==\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -54,8 +66,7 @@ main(int argc, char **argv)
         util_exit(head_one("-", n));
     for (int i = opts.index; i < argc; i++) {
         if (argc - opts.index > 1)
-            util_printf("%s==> %s <==\n", i > opts.index ? "\n" : "",
-                        strcmp(argv[i], "-") == 0 ? "standard input" : argv[i]);
+            head_header(argv[i], i > opts.index);
         status |= head_one(argv[i], n);
     }
     util_exit(status);

@@ -254,8 +254,12 @@ main(int argc, char **argv)
     if (dirs.count > 1)
         qsort(dirs.e, dirs.count, sizeof(*dirs.e), ls_cmp);
     for (size_t i = 0; i < dirs.count; i++) {
-        if (argc - opts.index > 1)
-            util_printf("%s%s:\n", first ? "" : "\n", dirs.e[i].name);
+        if (argc - opts.index > 1) {
+            if (!first)
+                util_outc('\n');
+            util_outs(dirs.e[i].name);
+            util_outs(":\n");
+        }
         first = false;
         status |= ls_dir(dirs.e[i].path);
     }

@@ -31,10 +31,15 @@ mv_copy(const char *from, const char *to)
     in = open(from, O_RDONLY);
     if (in < 0)
         return util_error(from, errno);
-    if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
-        status = util_error(from, S_ISDIR(st.st_mode) ? EXDEV : errno);
+    if (fstat(in, &st) < 0) {
+        status = util_error(from, errno);
         close(in);
         return status;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        /* A directory (or anything else) is not copied across. */
+        close(in);
+        return util_error(from, EXDEV);
     }
     out = open(to, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 0777);
     if (out < 0) {

@@ -17,8 +17,10 @@ static const char sleep_usage[] = "Usage: sleep NUMBER[SUFFIX]...\n"
                                   "(m),\nhours (h) or days (d), fractions allowed.\n";
 
 #define NS_PER_S    1000000000ull
-/* A bound far beyond any wait, keeping every sum and product in range. */
-#define SLEEP_MAX_S (UINT64_C(1) << 40)
+/* A bound far beyond any wait (136 years) that keeps every sum and
+ * product below in 64 bits: 2^32 s is 4.3e18 ns, and two of them add up
+ * to less than 2^64. */
+#define SLEEP_MAX_S (UINT64_C(1) << 32)
 
 static bool
 sleep_parse(const char *s, uint64_t *ns)

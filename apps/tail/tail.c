@@ -8,6 +8,7 @@
  * memory anyway.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,18 @@ tail_one(const char *path, uint64_t n)
     return 0;
 }
 
+/* The `==> NAME <==` line before a file's lines when there are several
+ * (names of any length: util_printf would cut them). */
+static void
+tail_header(const char *path, bool after_another)
+{
+    if (after_another)
+        util_outc('\n');
+    util_outs("==> ");
+    util_outs(strcmp(path, "-") == 0 ? "standard input" : path);
+    util_outs(" <==\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -75,8 +88,7 @@ main(int argc, char **argv)
         util_exit(tail_one("-", n));
     for (int i = opts.index; i < argc; i++) {
         if (argc - opts.index > 1)
-            util_printf("%s==> %s <==\n", i > opts.index ? "\n" : "",
-                        strcmp(argv[i], "-") == 0 ? "standard input" : argv[i]);
+            tail_header(argv[i], i > opts.index);
         status |= tail_one(argv[i], n);
     }
     util_exit(status);

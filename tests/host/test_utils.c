@@ -767,6 +767,15 @@ TEST(sleep_waits_at_least_its_time_and_refuses_bad_numbers)
     EXPECT(1, "", "sleep: invalid time interval '.'\nUsage: sleep NUMBER[SUFFIX]...\n", "sleep",
            ".");
     EXPECT(1, "", "sleep: missing operand\nUsage: sleep NUMBER[SUFFIX]...\n", "sleep");
+    /* Past 2^32 seconds, alone or added up: refused before any waiting. */
+    EXPECT(1, "", "sleep: invalid time interval '4294967297'\nUsage: sleep NUMBER[SUFFIX]...\n",
+           "sleep", "4294967297");
+    EXPECT(1, "", "sleep: invalid time interval '1s'\nUsage: sleep NUMBER[SUFFIX]...\n", "sleep",
+           "4294967296", "1s");
+    EXPECT(1, "",
+           "sleep: invalid time interval '99999999999999999999999d'\nUsage: sleep "
+           "NUMBER[SUFFIX]...\n",
+           "sleep", "99999999999999999999999d");
 }
 
 TEST(kill_sends_the_named_signal)
