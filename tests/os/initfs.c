@@ -180,10 +180,12 @@ child_runs_from_offsets_on_and_off_the_page(void)
     struct tar_member m;
     struct archive a;
 
+    /* The baseline before the archive's mapping, which is undone before
+     * the check: its page tables come and go inside the window too. */
+    before = stats_now();
     if (archive_map(&a) < 0)
         return;
     expect_ret("tar_find(child)", tar_find((const void *)a.base, a.size, "child", &m), 0);
-    before = stats_now();
     for (unsigned i = 0; !test_has_failed() && i < sizeof(offsets) / sizeof(offsets[0]); i++) {
         long map, mo = copy_into_new((const uint8_t *)a.base + m.offset, m.size, offsets[i],
                                      offsets[i] + m.size, &map);
