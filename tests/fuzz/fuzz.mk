@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -38,6 +38,8 @@ FUZZ_shparse_SRCS    := lib/shparse/shparse.c
 FUZZ_shparse_CFLAGS  := -Ilib
 # init's service manifest (servers/init/manifest.c).
 FUZZ_manifest_SRCS   := servers/init/manifest.c
+# libc's parser of PROTO_IO_READDIR replies (readdir).
+FUZZ_dirent_SRCS     := libc/dirent_parse.c
 # Path folding of lib/path (libc and the vfs server).
 FUZZ_path_SRCS       := lib/path/path.c
 FUZZ_path_CFLAGS     := -Ilib

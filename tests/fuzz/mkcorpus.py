@@ -353,6 +353,27 @@ def manifest_seeds():
     write("manifest", "no-final-newline", b"# c\n[service a] # x\n\tprogram=a\nquota=8K")
 
 
+# --- readdir replies (fuzz_dirent.c: count, shift, the reply) -------------------------
+def dirent(ino, dtype, name, reclen=None, namelen=None):
+    body = struct.pack("<QHBB", ino, 0, dtype, len(name) if namelen is None else namelen)
+    body += name + b"\0"
+    body += b"\0" * (-len(body) % 8)
+    if reclen is None:
+        reclen = len(body)
+    return body[:8] + struct.pack("<H", reclen) + body[10:]
+
+
+def dirent_seeds():
+    three = dirent(1, 1, b"a") + dirent(2, 2, b"dir") + dirent(3, 1, b"x" * 40)
+    write("dirent", "three", bytes([3, 0]) + three)
+    write("dirent", "shifted", bytes([3, 5]) + three)
+    write("dirent", "longest", bytes([1, 0]) + dirent(9, 4, b"n" * 255))
+    write("dirent", "padded", bytes([1, 0]) + dirent(7, 3, b"tty", reclen=32) + b"\0" * 16)
+    write("dirent", "empty", bytes([0, 0]))
+    write("dirent", "lying-count", bytes([9, 0]) + three)
+    write("dirent", "dotdot", bytes([1, 0]) + dirent(1, 2, b".."))
+
+
 # --- the terminal line discipline (fuzz_termline.c: a mode byte, then bytes typed,
 # 0xff N reading (N + 1) * 8 bytes, 0xff 0x80+m setting the mode) ---
 def termline_seeds():
@@ -384,6 +405,7 @@ def main():
     tar_seeds()
     shparse_seeds()
     manifest_seeds()
+    dirent_seeds()
     termline_seeds()
 
 

@@ -1,0 +1,3 @@
+# kill: sending signals to processes (docs/utilities.md).
+PROGRAMS += kill
+kill_SRCS := $(sort $(wildcard apps/kill/*.c))

@@ -1,0 +1,3 @@
+# pwd: the working directory (docs/utilities.md).
+PROGRAMS += pwd
+pwd_SRCS := $(sort $(wildcard apps/pwd/*.c))

@@ -1,0 +1,3 @@
+# rm: removing files and directories (docs/utilities.md).
+PROGRAMS += rm
+rm_SRCS := $(sort $(wildcard apps/rm/*.c))

@@ -1,0 +1,3 @@
+# rmdir: removing empty directories (docs/utilities.md).
+PROGRAMS += rmdir
+rmdir_SRCS := $(sort $(wildcard apps/rmdir/*.c))

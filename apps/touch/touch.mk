@@ -1,0 +1,3 @@
+# touch: creating files (docs/utilities.md).
+PROGRAMS += touch
+touch_SRCS := $(sort $(wildcard apps/touch/*.c))

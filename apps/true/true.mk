@@ -1,0 +1,3 @@
+# true: success (docs/utilities.md).
+PROGRAMS += true
+true_SRCS := $(sort $(wildcard apps/true/*.c))
