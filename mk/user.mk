@@ -60,7 +60,7 @@ LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c
              libc/tls.c libc/pthread.c libc/ctype.c libc/strtol.c libc/qsort.c libc/stdlib.c \
              libc/malloc.c libc/malloc_sys.c libc/pthread_thread.c libc/string.c libc/exit.c \
              libc/arch/x86_64/setjmp.S libc/unistd.c libc/time.c libc/registry.c \
-             libc/fd.c libc/path.c \
+             libc/fd.c libc/path.c libc/process.c \
              $(COMMON_SRCS)
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
@@ -75,7 +75,7 @@ USER_LIB_OBJS := $(foreach l,$(USER_LIB_NAMES),$(patsubst %,$(USER_BUILD)/%.o,$(
 
 PROGRAMS :=
 include $(sort $(wildcard servers/*/*.mk drivers/*/*.mk apps/*/*.mk)) tests/child/child.mk \
-    tests/sysfuzz/sysfuzz.mk
+    tests/sysfuzz/sysfuzz.mk tests/services/svctest.mk
 
 USER_INIT  := $(USER_BUILD)/init.elf
 USER_FUZZ  := $(USER_BUILD)/fuzz.elf
@@ -169,16 +169,19 @@ user: $(USER_PROGRAMS) $(USER_TESTS)
 # module is several MiB and a test can check every byte of a big module
 # (tests/os/bootinfo.c).
 include tools/mkinitfs.mk
+include tools/session.mk
 INITFS := $(BUILD)/initfs.tar
 INITFS_FILLER := $(BUILD)/initfs-filler.txt
 INITFS_BIN := $(foreach p,$(filter-out init,$(PROGRAMS)),\
     $(if $(filter servers/% drivers/% apps/%,$(firstword $($(p)_SRCS))),$(p)))
 INITFS_MEMBERS := $(foreach p,$(INITFS_BIN),bin/$(p)=$(USER_BUILD)/$(p).elf) \
-    $(filter-out init=% $(foreach p,$(INITFS_BIN),$(p)=%),$(USER_MODULES)) filler=$(INITFS_FILLER)
+    $(filter-out init=% $(foreach p,$(INITFS_BIN),$(p)=%),$(USER_MODULES)) filler=$(INITFS_FILLER) \
+    etc/services-test=tests/services/services-test
 $(INITFS_FILLER): mk/user.mk
 	@mkdir -p $(@D)
 	$(Q)awk 'BEGIN { for (i = 0; i < 65536; i++) printf "initfs filler line %012d\n", i }' > $@
-$(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk
+$(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk \
+           tests/services/services-test
 	@echo "  INITFS  $@"
 	$(Q)build/tools/mkinitfs $@ $(INITFS_MEMBERS)
 USER_MODULES += initfs=$(INITFS)
