@@ -258,10 +258,16 @@ test_program_image(const char *name, uint64_t *offset, uint64_t *size)
         if (at < 0)
             return at;
         err = tar_find((const void *)at, fs_size, name, &m);
+        if (err == -CAIRN_ENOENT) { /* the system's programs are bin/NAME */
+            char bin[TAR_NAME_MAX + 1];
+
+            snprintf(bin, sizeof(bin), "bin/%s", name);
+            err = tar_find((const void *)at, fs_size, bin, &m);
+        }
         cairn_vm_unmap((uint64_t)at, fs_map);
         if (err)
             return err;
-        strlcpy(initfs_cache.name, m.name, sizeof(initfs_cache.name));
+        strlcpy(initfs_cache.name, name, sizeof(initfs_cache.name));
         initfs_cache.offset = m.offset;
         initfs_cache.size = m.size;
     }
