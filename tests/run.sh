@@ -15,7 +15,9 @@
 #     faulting function;
 #  4. fuzz: a short run of the system call fuzzer (tests/sysfuzz), one boot on
 #     one CPU with a fixed seed and one on four CPUs with a seed that
-#     changes every run (printed, so a failure can be replayed).
+#     changes every run (printed, so a failure can be replayed);
+#  5. sessions: the system booted as `make run` boots it, driven over its
+#     serial port by tools/session with each script of tests/session/.
 #
 # Every boot runs the test kernel, build/san/cairn.elf: the same sources
 # built with UBSan and the stack protector (KERNEL= names another).
@@ -292,6 +294,31 @@ if [ -n "$fuzz_modules" ]; then
     fuzz_seed=$(date +%s)
     echo "fuzz: this run's seed is $fuzz_seed"
     fuzz smp4 "$fuzz_seed" 4 60000
+fi
+
+# --- 5. sessions ----------------------------------------------------------------------
+# The normal boot (no `test`: init starts the system's manifest), of the
+# test kernel, driven over the serial port by each script of
+# tests/session/ (docs/testing.md, "Session tests").
+session_modules=
+for m in $USER_MODULES; do
+    case ${m%%=*} in init | initfs) session_modules="$session_modules $m" ;; esac
+done
+# shellcheck disable=SC2086 # one word per module
+if sh tools/mkiso.sh "$out/session.iso" "$kernel" "" $session_modules; then
+    for script in tests/session/*.session; do
+        [ -f "$script" ] || continue
+        name=$(basename "$script" .session)
+        if build/tools/session "$script" "$out/session-$name.log" -- sh tools/qemu.sh session \
+            --iso "$out/session.iso" --smp 2 --mem 256M --monitor "$out/session-$name.sock" \
+            > "$out/session-$name.err" 2>&1; then
+            pass "session/$name"
+        else
+            fail "session/$name" "$(head -1 "$out/session-$name.err") (see $out/session-$name.log)"
+        fi
+    done
+else
+    fail "iso/session" "grub-mkrescue failed"
 fi
 
 echo "$passed passed, $failed failed"

@@ -260,7 +260,7 @@ services_start(uint32_t i)
     cairn_process_set_name(process, m->name, strlen(m->name));
     cairn_process_watch(process, services_exits, 1ull << i);
     s->process = process;
-    printf("init: %s started\n", m->name);
+    printf("cairn: init: %s started\n", m->name);
 }
 
 /* Service i is not running any more (it ended with status, or could not

@@ -52,6 +52,7 @@ static char request[CAIRN_MSG_BUF_MAX + 1];
 /* The --init program: its argv, and its pid while it runs (0: not). */
 static const char *init_argv[PROC_ARGS_MAX + 1];
 static int32_t init_pid;
+static int init_started;
 
 /* --- reading an executable -------------------------------------------------------------- */
 
@@ -563,6 +564,11 @@ proc_start_init(void)
         return;
     }
     init_pid = (int32_t)pid;
+    if (!init_started) {
+        /* The system is up: a person can type from now on. */
+        printf("cairn: ready\n");
+        init_started = 1;
+    }
 }
 
 int

@@ -258,7 +258,8 @@ test_program_image(const char *name, uint64_t *offset, uint64_t *size)
         if (at < 0)
             return at;
         err = tar_find((const void *)at, fs_size, name, &m);
-        if (err == -CAIRN_ENOENT) { /* the system's programs are bin/NAME */
+        if (err) {
+            /* The system's programs are bin/NAME (mk/user.mk). */
             char bin[TAR_NAME_MAX + 1];
 
             snprintf(bin, sizeof(bin), "bin/%s", name);
@@ -267,7 +268,7 @@ test_program_image(const char *name, uint64_t *offset, uint64_t *size)
         cairn_vm_unmap((uint64_t)at, fs_map);
         if (err)
             return err;
-        strlcpy(initfs_cache.name, name, sizeof(initfs_cache.name));
+        strlcpy(initfs_cache.name, m.name, sizeof(initfs_cache.name));
         initfs_cache.offset = m.offset;
         initfs_cache.size = m.size;
     }

@@ -104,7 +104,7 @@ void test_thread_free(struct test_thread *t);
 long test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra);
 
 /* Where program name's image lies: its own boot module (offset 0), or its
- * member of the initfs module, name or bin/name (the system's programs);
+ * member of the initfs module, NAME or bin/NAME (the system's programs);
  * returns the memory object's handle (or a negative code) and sets
  * *offset and *size. */
 long test_program_image(const char *name, uint64_t *offset, uint64_t *size);

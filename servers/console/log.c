@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel log on the console. Once the serial driver has claimed COM1,
+ * the kernel writes its log and the processes' debug_write there no more
+ * (docs/ipc.md, "The kernel log and the console hand-off"): the records
+ * stay in the kernel's ring, marked as not shown. With the log granted
+ * (start handle PROTO_HANDLE_LOG, `grant = log` in the manifest), a thread
+ * here reads the ring and writes every record the serial port did not show
+ * to the console like any client: init's lines, a fault report's context,
+ * the messages of programs started without a standard output.
+ *
+ * klog_read does not block, so the thread looks every CONSOLE_LOG_POLL;
+ * it writes through the console's own endpoint (PROTO_IO_WRITE), so the
+ * main thread alone touches the outputs. Records lost to the ring's
+ * wrapping are counted in a line of their own.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/console.h>
+#include <cairn/start.h>
+#include <cairn/sys.h>
+#include <proto/handles.h>
+#include <proto/io.h>
+
+#include "console.h"
+
+#define CONSOLE_LOG_POLL (50ull * 1000000) /* ns */
+
+static uint8_t log_buf[8192] __attribute__((aligned(8)));
+
+/* One write of len bytes at text through the console's own endpoint. */
+static void
+log_write(long self, const char *text, size_t len)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{PROTO_IO_WRITE, len, 0, 0, 0}, &ext};
+
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t)text;
+    ext.send_len = (uint32_t)len;
+    cairn_ipc_call(self, &msg);
+}
+
+static void *
+log_thread(void *arg)
+{
+    long self = *(long *)arg, log = cairn_start_handle(PROTO_HANDLE_LOG, 0);
+    uint64_t seq = 0;
+
+    for (;;) {
+        long n = cairn_klog_read(log, seq, log_buf, sizeof(log_buf));
+        size_t at = 0;
+
+        if (n <= 0) {
+            cairn_thread_sleep(CONSOLE_LOG_POLL);
+            continue;
+        }
+        while (at + sizeof(struct cairn_klog_record) <= (size_t)n) {
+            const struct cairn_klog_record *r = (const void *)(log_buf + at);
+            size_t size = CAIRN_KLOG_RECORD_SIZE(r->len);
+
+            if (r->len > CAIRN_KLOG_TEXT_MAX || at + size > (size_t)n)
+                break; /* the kernel writes whole records: cannot happen */
+            if (r->seq > seq) {
+                char lost[64];
+                int k = snprintf(lost, sizeof(lost), "console: %llu log records lost\n",
+                                 (unsigned long long)(r->seq - seq));
+
+                log_write(self, lost, (size_t)k);
+            }
+            if (!(r->shown & CAIRN_CONSOLE_SERIAL))
+                log_write(self, (const char *)(r + 1), r->len);
+            seq = r->seq + 1;
+            at += size;
+        }
+    }
+    return NULL;
+}
+
+int
+console_log_start(long endpoint)
+{
+    static long self;
+    pthread_t thread;
+    pthread_attr_t attr;
+    int err;
+
+    if (cairn_start_handle(PROTO_HANDLE_LOG, 0) < 0)
+        return 0; /* not granted: nothing to show */
+    self = cairn_handle_dup(endpoint, CAIRN_RIGHT_SIGNAL);
+    if (self < 0)
+        return (int)self;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    err = pthread_create(&thread, &attr, log_thread, &self);
+    pthread_attr_destroy(&attr);
+    return err ? -CAIRN_ENOMEM : 0;
+}
