@@ -18,54 +18,10 @@
 #include <stdint.h>
 
 #include "common/printf.h"
+#include "common/printf_impl.h"
 
-struct printf_out {
-    char *buf;
-    size_t size;
-    size_t len; /* characters produced so far, stored or not */
-};
-
-enum printf_flag {
-    PF_MINUS = 1 << 0, /* left-justify */
-    PF_ZERO = 1 << 1,  /* pad numbers with zeros */
-    PF_PLUS = 1 << 2,  /* always print a sign */
-    PF_SPACE = 1 << 3, /* a space where a plus sign would go */
-    PF_ALT = 1 << 4,   /* '#': 0x prefix, leading octal zero */
-};
-
-enum printf_length {
-    PL_NONE,
-    PL_HH,
-    PL_H,
-    PL_L,
-    PL_LL,
-    PL_Z,
-    PL_T,
-    PL_J,
-};
-
-struct printf_spec {
-    unsigned flags;
-    int width;     /* 0 when absent */
-    int precision; /* -1 when absent */
-    enum printf_length length;
-    char conv;
-};
-
-static void
-out_char(struct printf_out *o, char c)
-{
-    if (o->len + 1 < o->size)
-        o->buf[o->len] = c;
-    o->len++;
-}
-
-static void
-out_repeat(struct printf_out *o, char c, int n)
-{
-    for (; n > 0; n--)
-        out_char(o, c);
-}
+#define out_char   printf_out_char
+#define out_repeat printf_out_repeat
 
 static void
 out_mem(struct printf_out *o, const char *s, size_t n)
@@ -299,12 +255,34 @@ printf_parse_spec(const char **fmt, struct printf_spec *sp, va_list *ap)
         sp->length = PL_J;
         f++;
         break;
+    case 'L':
+        sp->length = PL_LONG_DOUBLE;
+        f++;
+        break;
     default:
         break;
     }
 
     sp->conv = *f;
     *fmt = f;
+}
+
+static bool
+printf_is_float(char conv)
+{
+    switch (conv) {
+    case 'f':
+    case 'F':
+    case 'e':
+    case 'E':
+    case 'g':
+    case 'G':
+    case 'a':
+    case 'A':
+        return true;
+    default:
+        return false;
+    }
 }
 
 int
@@ -326,7 +304,29 @@ COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
         fmt++;
         printf_parse_spec(&fmt, &sp, &args);
 
+        /* L goes with the floating-point conversions only, and they take
+         * no other length but l: any other pairing is printed literally. */
+        if (sp.conv != '\0' &&
+            (printf_is_float(sp.conv)
+                 ? sp.length != PL_NONE && sp.length != PL_L && sp.length != PL_LONG_DOUBLE
+                 : sp.length == PL_LONG_DOUBLE)) {
+            out_mem(&o, start, (size_t)(fmt - start) + 1);
+            fmt++;
+            continue;
+        }
         switch (sp.conv) {
+#ifndef CAIRN_KERNEL
+        case 'f':
+        case 'F':
+        case 'e':
+        case 'E':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
+            printf_float(&o, &sp, &args);
+            break;
+#endif
         case 'd':
         case 'i': {
             int64_t v = printf_arg_signed(sp.length, &args);

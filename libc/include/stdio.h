@@ -3,8 +3,8 @@
  * Formatted output. snprintf and vsnprintf are the one formatter of the
  * kernel and libc (common/printf.c, declared in common/printf.h, which
  * this header includes), so the conversions and their differences from ISO C
- * are the ones common/printf.h lists: no floating point (%f is printed
- * literally), no %n, NULL %s prints "(null)".
+ * are the ones common/printf.h lists: floating point as glibc prints it
+ * (long double with L), no %n, NULL %s prints "(null)".
  *
  * Output goes to the kernel console through debug_write until the console
  * server exists. printf formats into a buffer on the stack and writes it

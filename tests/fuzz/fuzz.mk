@@ -21,7 +21,7 @@ FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
 # common/printf.c.
-FUZZ_elf_SRCS        := common/elf.c common/printf.c
+FUZZ_elf_SRCS        := common/elf.c common/printf.c common/printf_float.c
 FUZZ_multiboot2_SRCS := kernel/boot/multiboot2.c
 FUZZ_acpi_SRCS       := kernel/acpi/acpi.c
 # cmdline_set() uses common/'s strlcpy; string.c asks gcc alone for an optimize attribute.
