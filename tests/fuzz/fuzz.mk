@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest strtod
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -38,6 +38,18 @@ FUZZ_shparse_SRCS    := lib/shparse/shparse.c
 FUZZ_shparse_CFLAGS  := -Ilib
 # init's service manifest (servers/init/manifest.c).
 FUZZ_manifest_SRCS   := servers/init/manifest.c
+
+# libc's strtod family, compared with the host's: built apart against Cairn's
+# headers with its names prefixed (tests/host/libc_prefix.h), as test_stdio does.
+FUZZ_strtod_SRCS     := build/fuzz/strtod_under_test.o
+build/fuzz/strtod_under_test.o: tests/fuzz/strtod_under_test.c libc/strtod.c libc/ctype.c \
+		tests/host/libc_prefix.h $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
+	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
+	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/fuzz/strtod_under_test.c
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

@@ -28,6 +28,10 @@
 #define strtoll  cl_strtoll
 #define strtoull cl_strtoull
 #define atoi     cl_atoi
+#define strtod   cl_strtod
+#define strtof   cl_strtof
+#define strtold  cl_strtold
+#define atof     cl_atof
 #define atol     cl_atol
 #define atoll    cl_atoll
 #define qsort    cl_qsort
