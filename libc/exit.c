@@ -5,13 +5,15 @@
  * in the reverse order of their registration, each once (one registered
  * during exit runs too, before those registered earlier), then ends the
  * process with the status: every thread of it ends, as POSIX says.
- * There is no buffered stdio yet, so there is nothing to flush.
+ * Last, every file descriptor is closed, so the servers behind them
+ * count the references right (libc/fd.c).
  */
 #include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <cairn/fd.h>
 #include <cairn/sys.h>
 
 #define ATEXIT_MAX 32 /* POSIX asks for at least 32 */
@@ -50,6 +52,7 @@ exit(int status)
             break;
         fn();
     }
+    cairn_fd_close_all();
     _Exit(status);
 }
 

@@ -35,6 +35,7 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 #include <common/elf.h>
+#include <proto/handles.h>
 
 #define PAGE      4096ull
 #define PAGE_MASK (PAGE - 1)
@@ -125,14 +126,16 @@ _Static_assert(CAIRN_USER_START_MAX < CAIRN_USER_STACK_SIZE && CAIRN_USER_START_
 struct spawn_lists {
     uint64_t argc, envc;
     size_t strings; /* bytes of all the strings, each with its 0 */
+    uint64_t kinds; /* handles with a kind: a CAIRN_AT_HANDLE pair each */
 };
 
 /* The block's vector words: argc, the two lists with their NULLs, and the
- * auxiliary vector (CAIRN_AT_START_ARG and the CAIRN_AT_NULL pair). */
+ * auxiliary vector (CAIRN_AT_START_ARG, a CAIRN_AT_HANDLE pair per handle
+ * with a kind, and the CAIRN_AT_NULL pair). */
 static size_t
 spawn_block_words(const struct spawn_lists *l)
 {
-    return 1 + (l->argc + 1) + (l->envc + 1) + 4;
+    return 1 + (l->argc + 1) + (l->envc + 1) + 2 * l->kinds + 4;
 }
 
 /* Pass one over list (up to its NULL; NULL: no entries): adds its entries
@@ -216,7 +219,7 @@ spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rs
 {
     const uint64_t base = CAIRN_USER_STACK_TOP - CAIRN_USER_START_MAX;
     struct spawn_probe pr = {1};
-    struct spawn_lists l = {0, 0, 0};
+    struct spawn_lists l = {0, 0, 0, 0};
     struct spawn_cursor c;
     size_t size, start;
     long mo, win, err;
@@ -224,6 +227,13 @@ spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rs
     if (attr->nhandles &&
         !spawn_readable(&pr, attr->handles, (size_t)attr->nhandles * sizeof(*attr->handles)))
         return -CAIRN_EFAULT;
+    if (attr->nhandles && attr->handle_kinds) {
+        if (!spawn_readable(&pr, attr->handle_kinds,
+                            (size_t)attr->nhandles * sizeof(*attr->handle_kinds)))
+            return -CAIRN_EFAULT;
+        for (uint32_t i = 0; i < attr->nhandles; i++)
+            l.kinds += attr->handle_kinds[i] != 0;
+    }
     err = spawn_list_measure(&pr, attr->argv, &l.argc, &l);
     if (err == 0)
         err = spawn_list_measure(&pr, attr->envp, &l.envc, &l);
@@ -258,6 +268,17 @@ spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rs
     if (err == 0) {
         *c.vec++ = CAIRN_AT_START_ARG;
         *c.vec++ = attr->start_arg;
+        /* At most l.kinds pairs, however the kinds changed meanwhile: the
+         * handles are installed from 2 on, in order (spawn_finish). */
+        for (uint32_t i = 0, k = 0; attr->handle_kinds && i < attr->nhandles && k < l.kinds; i++) {
+            uint32_t kind = attr->handle_kinds[i];
+
+            if (kind == 0)
+                continue;
+            *c.vec++ = CAIRN_AT_HANDLE;
+            *c.vec++ = (uint64_t)kind << 32 | (2 + i);
+            k++;
+        }
         *c.vec++ = CAIRN_AT_NULL;
         *c.vec++ = 0;
         *rsp = base + start;

@@ -17,6 +17,7 @@
 #include <cairn/init.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
+#include <proto/handles.h>
 #include <unistd.h>
 
 /* The program's, defined in its own sources. */
@@ -42,6 +43,16 @@ cairn_start_aux(uint64_t type, uint64_t *value)
             *value = a[1];
             return 0;
         }
+    }
+    return -CAIRN_ENOENT;
+}
+
+long
+cairn_start_handle(uint32_t kind, unsigned n)
+{
+    for (const uint64_t *a = start_auxv; a && a[0] != CAIRN_AT_NULL; a += 2) {
+        if (a[0] == CAIRN_AT_HANDLE && a[1] >> 32 == kind && n-- == 0)
+            return (long)(uint32_t)a[1];
     }
     return -CAIRN_ENOENT;
 }

@@ -111,7 +111,9 @@
 #define CAIRN_INIT_HANDLE_MODULES     8
 
 /* Types of the start block's auxiliary vector (see above). Cairn's own
- * types start at 256, clear of System V's and Linux's AT_* numbers. */
+ * types start at 256, clear of System V's and Linux's AT_* numbers; those
+ * from 512 on are written by user space alone (CAIRN_AT_HANDLE,
+ * include/proto/handles.h). */
 #define CAIRN_AT_NULL      0   /* ends the vector; its value is 0 */
 #define CAIRN_AT_START_ARG 256 /* the start word, as in rdi */
 

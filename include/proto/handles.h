@@ -13,6 +13,10 @@
  * order of its manifest). Naming them this way, instead of by fixed
  * numbers, lets a program ask for what it needs and lets each starter give
  * exactly what it grants, nothing in fixed slots left empty or guessed at.
+ *
+ * An I/O start handle (stdin, stdout, stderr) counts as one reference at
+ * its server (include/proto/io.h): the starter sent PROTO_IO_DUP for the
+ * copy it handed over, and the program's exit closes it (libc/fd.c).
  */
 #ifndef CAIRN_PROTO_HANDLES_H
 #define CAIRN_PROTO_HANDLES_H
@@ -27,10 +31,14 @@ enum proto_handle_kind {
     PROTO_HANDLE_VFS = 4,      /* the vfs server (include/proto/fs.h) */
     PROTO_HANDLE_PROC = 5,     /* the process server (include/proto/proc.h) */
     PROTO_HANDLE_REGISTRY = 6, /* init's registry (include/proto/registry.h) */
-    PROTO_HANDLE_IRQ = 7,      /* the manifest's grants, in its order: */
-    PROTO_HANDLE_IOPORT = 8,   /* an irq range, an I/O port range, a */
-    PROTO_HANDLE_MEMORY = 9,   /* physical range (include/cairn/device.h) */
+    PROTO_HANDLE_IRQ = 7,      /* the manifest's ranges, in its order: */
+    PROTO_HANDLE_IOPORT = 8,   /* an irq range (for `isa:N`, the irq */
+    PROTO_HANDLE_MEMORY = 9,   /* object itself, made by init: only the */
+                               /* MADT knows its GSI), an I/O port */
+                               /* range, a physical range (cairn/device.h) */
     PROTO_HANDLE_LOG = 10,     /* the kernel console, READ only (the log) */
+    PROTO_HANDLE_INITFS = 11,  /* the initfs module: READ, MAP */
+    PROTO_HANDLE_CLAIM = 12,   /* a console claim (cairn/console.h) */
     PROTO_HANDLE_KINDS
 };
 

@@ -29,4 +29,8 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 int puts(const char *s);
 
+/* Renames a file or directory (libc/path.c; include/proto/fs.h). 0, or
+ * -1 and errno. */
+int rename(const char *from, const char *to);
+
 #endif

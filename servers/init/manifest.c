@@ -37,6 +37,7 @@ enum key {
     KEY_QUOTA,
     KEY_PRIORITY,
     KEY_RESTART,
+    KEY_GRANT,
     KEY_COUNT,
 };
 
@@ -44,7 +45,7 @@ static const char *const key_names[KEY_COUNT] = {
     [KEY_PROGRAM] = "program",   [KEY_ARGS] = "args",       [KEY_IRQ] = "irq",
     [KEY_IOPORT] = "ioport",     [KEY_MEMORY] = "memory",   [KEY_REGISTER] = "register",
     [KEY_LOOKUP] = "lookup",     [KEY_AFTER] = "after",     [KEY_QUOTA] = "quota",
-    [KEY_PRIORITY] = "priority", [KEY_RESTART] = "restart",
+    [KEY_PRIORITY] = "priority", [KEY_RESTART] = "restart", [KEY_GRANT] = "grant",
 };
 
 static const char *const restart_names[] = {
@@ -501,6 +502,29 @@ set_restart(struct parser *p, struct token v)
     return fail_tok(p, "restart", v, " is not always, on-failure or never");
 }
 
+/* The grant words, in the order of their MANIFEST_GRANT_* bits. */
+static const char *const grant_names[] = {"initfs", "log", "serial-console", "framebuffer-console"};
+
+static int
+set_grant(struct parser *p, struct token v)
+{
+    struct token w;
+
+    while (tok_next_word(&v, &w)) {
+        unsigned g = 0;
+
+        while (g < sizeof(grant_names) / sizeof(grant_names[0]) && !tok_is(w, grant_names[g]))
+            g++;
+        if (g == sizeof(grant_names) / sizeof(grant_names[0]))
+            return fail_tok(p, "grant", w,
+                            " is not initfs, log, serial-console or framebuffer-console");
+        if (p->cur->grants & (1u << g))
+            return fail_tok(p, "grant", w, " is listed twice");
+        p->cur->grants |= 1u << g;
+    }
+    return 0;
+}
+
 /* --- lines ------------------------------------------------------------------------------- */
 
 /* The open section is complete: the keys without a default are there. */
@@ -611,6 +635,8 @@ set_key(struct parser *p, struct token t)
         return set_priority(p, value);
     case KEY_RESTART:
         return set_restart(p, value);
+    case KEY_GRANT:
+        return set_grant(p, value);
     case KEY_COUNT:
         break;
     }

@@ -70,6 +70,13 @@ enum manifest_restart {
     MANIFEST_RESTART_NEVER,
 };
 
+/* struct manifest_service.grants: what `grant` hands over besides the
+ * ranges (docs/init.md). */
+#define MANIFEST_GRANT_INITFS              1u /* the initfs module, read-only */
+#define MANIFEST_GRANT_LOG                 2u /* the kernel log (the console, READ only) */
+#define MANIFEST_GRANT_SERIAL_CONSOLE      4u /* COM1 claimed from the kernel's console */
+#define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u /* the framebuffer claimed likewise */
+
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u
 #define MANIFEST_IRQ_ISA 1u
@@ -102,6 +109,7 @@ struct manifest_service {
     uint64_t quota; /* bytes */
     uint32_t priority;
     enum manifest_restart restart;
+    uint32_t grants; /* MANIFEST_GRANT_* */
 };
 
 struct manifest {

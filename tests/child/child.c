@@ -10,6 +10,7 @@
 #include <cairn/init.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
+#include <proto/handles.h>
 
 #include "child.h"
 
@@ -31,6 +32,23 @@ child_check_start(int argc, char **argv, char **envp)
     if (block % 16 != 0 || block < top - CAIRN_USER_START_MAX || block >= top ||
         (uintptr_t)argv[0] <= block || (uintptr_t)argv[0] + 6 > top)
         return CHILD_START_BLOCK;
+    return 0;
+}
+
+/* CHILD_FDS: the start handles by kind, and descriptor 1 on the first. */
+static int
+child_fds(void)
+{
+    static const char line[] = "child fd 1";
+
+    if (cairn_start_handle(PROTO_HANDLE_STDOUT, 0) != 2 ||
+        cairn_start_handle(PROTO_HANDLE_IRQ, 0) != 4 ||
+        cairn_start_handle(PROTO_HANDLE_IRQ, 1) != 5 ||
+        cairn_start_handle(PROTO_HANDLE_IRQ, 2) != -CAIRN_ENOENT ||
+        cairn_start_handle(PROTO_HANDLE_STDIN, 0) != -CAIRN_ENOENT)
+        return CHILD_FDS_HANDLES;
+    if (write(1, line, sizeof(line) - 1) != (ssize_t)sizeof(line) - 1)
+        return CHILD_FDS_WRITE;
     return 0;
 }
 
@@ -67,6 +85,8 @@ main(int argc, char **argv, char **envp)
     }
     case CHILD_CHECK_START:
         return child_check_start(argc, argv, envp);
+    case CHILD_FDS:
+        return child_fds();
     }
     return CHILD_STATUS_NO_ROLE;
 }

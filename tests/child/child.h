@@ -20,7 +20,16 @@ enum child_role {
      * CAIRN_AT_START_ARG, the block 16-byte aligned at the stack's top;
      * else the CHILD_START_* number of the first check that failed */
     CHILD_CHECK_START = 6,
+    /* started with handles of kinds {PROTO_HANDLE_STDOUT, 0,
+     * PROTO_HANDLE_IRQ, PROTO_HANDLE_IRQ} (include/proto/handles.h): finds
+     * them with cairn_start_handle, writes "child fd 1" to descriptor 1
+     * (the I/O handle) and exits 0; else CHILD_FDS_HANDLES */
+    CHILD_FDS = 7,
 };
+
+/* What CHILD_FDS found wrong (its exit status). */
+#define CHILD_FDS_HANDLES 20 /* a start handle not where its kind says */
+#define CHILD_FDS_WRITE   21 /* write(1) did not write the whole line */
 
 /* What CHILD_CHECK_START found wrong (its exit status). */
 enum child_start_error {

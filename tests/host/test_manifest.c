@@ -72,6 +72,7 @@ static const char serial_and_console[] = "# the two first services\n"
                                          "quota    = 256K\n"
                                          "priority = 24\n"
                                          "restart  = always\n"
+                                         "grant    = serial-console log\n"
                                          "\n"
                                          "[service console]\n"
                                          "\tprogram = bin/console\n"
@@ -102,8 +103,10 @@ TEST(parses_every_key_of_a_good_manifest)
     CHECK(s->memory_count == 0 && s->lookup_count == 0 && s->after_count == 0);
     CHECK(s->register_count == 1 && strcmp(s->register_names[0], "serial") == 0);
     CHECK(s->quota == 256 * 1024 && s->priority == 24 && s->restart == MANIFEST_RESTART_ALWAYS);
+    CHECK(s->grants == (MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_LOG));
+    CHECK(m.service[1].grants == 0);
 
-    CHECK(strcmp(c->name, "console") == 0 && c->line == 13);
+    CHECK(strcmp(c->name, "console") == 0 && c->line == 14);
     CHECK(strcmp(c->program, "bin/console") == 0 && c->argc == 0);
     CHECK(c->memory_count == 2 && c->memory[0].base == 0xfd000000 &&
           c->memory[0].size == 4u << 20 && c->memory[1].base == 0x1000 &&
@@ -147,6 +150,8 @@ TEST(refuses_bad_lines_with_their_line_number)
 {
     REFUSED("[service a]\nprogram = a\nquota = 4K\ncolour = red\n", 4, "unknown key 'colour'");
     REFUSED("program = a\n", 1, "outside a [service NAME] section");
+    REFUSED("[service a]\ngrant = initfs disk\n", 2, "grant 'disk' is not initfs");
+    REFUSED("[service a]\ngrant = log initfs log\n", 2, "grant 'log' is listed twice");
     REFUSED("[service a]\njust words\n", 2, "expected KEY = VALUE");
     REFUSED("[service a]\nprogram =\n", 2, "program has no value");
     REFUSED("[service a]\nprogram = a\nprogram = b\n", 3, "already set on line 2");

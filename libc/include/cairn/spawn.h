@@ -52,6 +52,11 @@ struct cairn_spawn_attr {
     /* The start word: rdi at entry and CAIRN_AT_START_ARG, what the
      * child's cairn_start_arg() returns (<cairn/start.h>). */
     uint64_t start_arg;
+    /* NULL, or nhandles kinds (enum proto_handle_kind, include/proto/
+     * handles.h), one per handle: each handle with a kind other than 0
+     * gets its (CAIRN_AT_HANDLE, kind << 32 | value) entry in the child's
+     * auxiliary vector, so the child finds it with cairn_start_handle. */
+    const uint32_t *handle_kinds;
 };
 
 /*

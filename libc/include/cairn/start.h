@@ -24,6 +24,11 @@ uint64_t cairn_start_arg(void);
  * 0, or -CAIRN_ENOENT when the vector has none (or type is CAIRN_AT_NULL). */
 long cairn_start_aux(uint64_t type, uint64_t *value);
 
+/* The n-th (from 0) start handle of kind (enum proto_handle_kind,
+ * include/proto/handles.h), as the starter named it in the auxiliary
+ * vector; -CAIRN_ENOENT when there is none. */
+long cairn_start_handle(uint32_t kind, unsigned n);
+
 /* crt0's: keeps what the start block and rdi hold, calls main and ends
  * the process with its value. block is the entry rsp. */
 _Noreturn void cairn_start_main(const uint64_t *block, uint64_t start_arg);

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: MIT
+/*
+ * File descriptors (<unistd.h>, <fcntl.h>): a table of handles to open
+ * things of any server, each spoken to with the I/O protocol
+ * (include/proto/io.h). The server keeps the open file's state (offset,
+ * mode); the table keeps only which handle a descriptor is and the
+ * descriptor's own flag, close-on-exec.
+ *
+ * Invariants: an entry is free (handle < 0) or holds one handle of this
+ * process that counts as one reference at its server (PROTO_IO_DUP was
+ * sent for every copy made here, PROTO_IO_CLOSE is sent when the entry
+ * lets it go). The kernel-console entry, which descriptors 1 and 2 get
+ * when the program was started without a standard output or error, holds
+ * no handle: writes go to debug_write, so programs print before any
+ * console server exists (init, the test programs).
+ *
+ * The table's lock covers only changes to entries; a call copies the
+ * handle out and talks to the server unlocked, so a read that blocks in
+ * the server holds up no other descriptor. A descriptor closed by another
+ * thread meanwhile makes that call fail with EBADF, as a handle closed
+ * under it gives -CAIRN_EBADH.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairn/fd.h>
+#include <cairn/start.h>
+#include <cairn/sys.h>
+#include <proto/fs.h>
+#include <proto/handles.h>
+
+#define FD_CONSOLE (-2) /* the kernel console: writes go to debug_write */
+#define FD_FREE    (-1)
+
+struct fd_entry {
+    long handle; /* a handle, FD_CONSOLE or FD_FREE */
+    int flags;   /* FD_CLOEXEC */
+    int status;  /* O_NONBLOCK and the access mode, for F_GETFL */
+};
+
+static struct fd_entry fd_table[OPEN_MAX];
+static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
+static int fd_ready;
+
+static int
+fd_fail(long err)
+{
+    errno = (int)-err;
+    return -1;
+}
+
+/* Descriptors 0 to 2 from the start handles, once, before any use. */
+static void
+fd_init_locked(void)
+{
+    static const uint32_t kinds[3] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT, PROTO_HANDLE_STDERR};
+
+    if (fd_ready)
+        return;
+    for (int i = 0; i < OPEN_MAX; i++)
+        fd_table[i] = (struct fd_entry){FD_FREE, 0, 0};
+    for (int i = 0; i < 3; i++) {
+        long h = cairn_start_handle(kinds[i], 0);
+
+        if (h >= 0)
+            fd_table[i] = (struct fd_entry){h, 0, i == 0 ? O_RDONLY : O_WRONLY};
+        else if (i > 0)
+            fd_table[i] = (struct fd_entry){FD_CONSOLE, 0, O_WRONLY};
+    }
+    fd_ready = 1;
+}
+
+/* The handle of fd (or FD_CONSOLE) and its status flags; FD_FREE if fd is
+ * not open. */
+static long
+fd_get(int fd, int *status)
+{
+    long h = FD_FREE;
+
+    if (fd < 0 || fd >= OPEN_MAX)
+        return FD_FREE;
+    pthread_mutex_lock(&fd_lock);
+    fd_init_locked();
+    h = fd_table[fd].handle;
+    if (status)
+        *status = fd_table[fd].status;
+    pthread_mutex_unlock(&fd_lock);
+    return h;
+}
+
+/*
+ * One request on an I/O handle: msg's words out, the reply's in. Bytes
+ * go out from send/send_len and come back into recv/recv_cap. Returns the
+ * reply's w[0] (the server's result), or the call's error; *got is the
+ * number of bytes received. Handles a server sends where none were asked
+ * for are closed: a server cannot fill the table with them.
+ */
+static long
+fd_call(long h, struct cairn_msg *msg, const void *send, size_t send_len, void *recv,
+        size_t recv_cap, size_t *got)
+{
+    struct cairn_msg_ext ext;
+    long err;
+
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t)send;
+    ext.send_len = (uint32_t)send_len;
+    ext.recv_buf = (uint64_t)(uintptr_t)recv;
+    ext.recv_cap = (uint32_t)recv_cap;
+    msg->ext = &ext;
+    err = cairn_ipc_call(h, msg);
+    for (uint32_t i = 0; err >= 0 && i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+        cairn_handle_close(ext.recv_handles[i]);
+    if (got)
+        *got = err >= 0 ? ext.recv_len : 0;
+    if (err == -CAIRN_EBADH || err == -CAIRN_EWRONGTYPE || err == -CAIRN_ERIGHTS)
+        return -CAIRN_EBADF;
+    if (err == -CAIRN_ECLOSED)
+        return -CAIRN_EIO; /* the server is gone */
+    return err < 0 ? err : (long)msg->w[0];
+}
+
+long
+cairn_fd_request(int fd, struct cairn_msg *msg, const void *send, size_t send_len, void *recv,
+                 size_t recv_cap, size_t *got)
+{
+    long h = fd_get(fd, NULL);
+
+    if (h < 0)
+        return -CAIRN_EBADF;
+    return fd_call(h, msg, send, send_len, recv, recv_cap, got);
+}
+
+long
+cairn_fd_handle(int fd)
+{
+    long h = fd_get(fd, NULL);
+
+    return h < 0 ? -CAIRN_EBADF : h;
+}
+
+/* Puts h into the lowest free entry at or above from; the descriptor or
+ * -CAIRN_EMFILE. */
+static int
+fd_install(long h, int from, int flags, int status)
+{
+    pthread_mutex_lock(&fd_lock);
+    fd_init_locked();
+    for (int fd = from; fd < OPEN_MAX; fd++) {
+        if (fd_table[fd].handle == FD_FREE) {
+            fd_table[fd] = (struct fd_entry){h, flags, status};
+            pthread_mutex_unlock(&fd_lock);
+            return fd;
+        }
+    }
+    pthread_mutex_unlock(&fd_lock);
+    return -CAIRN_EMFILE;
+}
+
+/* Lets one reference go: the server's, then the handle. */
+static void
+fd_release(long h)
+{
+    struct cairn_msg msg = {{PROTO_IO_CLOSE, 0, 0, 0, 0}, NULL};
+
+    if (h < 0)
+        return;
+    fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+    cairn_handle_close(h);
+}
+
+void
+cairn_fd_close_all(void)
+{
+    for (int fd = 0; fd < OPEN_MAX; fd++) {
+        struct cairn_msg msg = {{PROTO_IO_CLOSE, 0, 0, 0, 0}, NULL};
+        long h;
+
+        pthread_mutex_lock(&fd_lock);
+        fd_init_locked();
+        h = fd_table[fd].handle;
+        fd_table[fd] = (struct fd_entry){FD_FREE, 0, 0};
+        pthread_mutex_unlock(&fd_lock);
+        if (h < 0)
+            continue;
+        cairn_ipc_call_timed(h, &msg, CAIRN_FD_EXIT_WAIT_NS);
+        cairn_handle_close(h);
+    }
+}
+
+int
+cairn_fd_adopt(long handle, int flags)
+{
+    int fd;
+
+    if (handle < 0)
+        return fd_fail(-CAIRN_EBADF);
+    fd =
+        fd_install(handle, 0, flags & O_CLOEXEC ? FD_CLOEXEC : 0, flags & (O_ACCMODE | O_NONBLOCK));
+    return fd < 0 ? fd_fail(fd) : fd;
+}
+
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+    int status = 0;
+    long h = fd_get(fd, &status);
+    struct cairn_msg msg = {{PROTO_IO_READ, 0, 0, 0, 0}, NULL};
+    size_t got;
+    long n;
+
+    if (h < 0)
+        return fd_fail(-CAIRN_EBADF);
+    if (len == 0)
+        return 0;
+    if (len > CAIRN_MSG_BUF_MAX)
+        len = CAIRN_MSG_BUF_MAX;
+    msg.w[1] = len;
+    msg.w[2] = status & O_NONBLOCK ? PROTO_IO_NONBLOCK : 0;
+    n = fd_call(h, &msg, NULL, 0, buf, len, &got);
+    if (n < 0)
+        return fd_fail(n);
+    /* A server cannot make us claim bytes it did not send. */
+    return (ssize_t)((size_t)n < got ? (size_t)n : got);
+}
+
+/* All of [buf, buf + len) to the kernel console. */
+static ssize_t
+fd_console_write(const char *buf, size_t len)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        size_t n = len - done < CAIRN_DEBUG_WRITE_MAX ? len - done : CAIRN_DEBUG_WRITE_MAX;
+        long ret = cairn_debug_write(buf + done, n);
+
+        if (ret < 0)
+            return done ? (ssize_t)done : fd_fail(ret);
+        done += (size_t)ret;
+    }
+    return (ssize_t)done;
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+    int status = 0;
+    long h = fd_get(fd, &status);
+    size_t done = 0;
+
+    if (h == FD_CONSOLE)
+        return fd_console_write(buf, len);
+    if (h < 0)
+        return fd_fail(-CAIRN_EBADF);
+    /* A write goes out in message-sized pieces; it stops at the first
+     * short one (a full pipe with O_NONBLOCK, a full disk), as POSIX lets
+     * a write return fewer bytes. */
+    while (done < len) {
+        size_t piece = len - done < CAIRN_MSG_BUF_MAX ? len - done : CAIRN_MSG_BUF_MAX;
+        struct cairn_msg msg = {{PROTO_IO_WRITE, piece, 0, 0, 0}, NULL};
+        long n;
+
+        msg.w[2] = status & O_NONBLOCK ? PROTO_IO_NONBLOCK : 0;
+        n = fd_call(h, &msg, (const char *)buf + done, piece, NULL, 0, NULL);
+        if (n < 0)
+            return done ? (ssize_t)done : fd_fail(n);
+        if ((size_t)n > piece)
+            n = (long)piece;
+        done += (size_t)n;
+        if ((size_t)n < piece)
+            break;
+    }
+    return (ssize_t)done;
+}
+
+off_t
+lseek(int fd, off_t offset, int whence)
+{
+    long h = fd_get(fd, NULL);
+    struct cairn_msg msg = {{PROTO_IO_SEEK, (uint64_t)offset, (uint64_t)whence, 0, 0}, NULL};
+    long n;
+
+    if (h == FD_CONSOLE)
+        return fd_fail(-CAIRN_ESPIPE);
+    if (h < 0)
+        return fd_fail(-CAIRN_EBADF);
+    n = fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+    return n < 0 ? fd_fail(n) : (off_t)n;
+}
+
+int
+close(int fd)
+{
+    long h;
+
+    if (fd < 0 || fd >= OPEN_MAX)
+        return fd_fail(-CAIRN_EBADF);
+    pthread_mutex_lock(&fd_lock);
+    fd_init_locked();
+    h = fd_table[fd].handle;
+    fd_table[fd] = (struct fd_entry){FD_FREE, 0, 0};
+    pthread_mutex_unlock(&fd_lock);
+    if (h == FD_FREE)
+        return fd_fail(-CAIRN_EBADF);
+    fd_release(h);
+    return 0;
+}
+
+/* A second reference to what h names, in *copy: the server told first,
+ * then a copy of the handle (FD_CONSOLE copies as itself). 0 or a
+ * negative code. */
+static long
+fd_copy(long h, long *copy)
+{
+    struct cairn_msg msg = {{PROTO_IO_DUP, 0, 0, 0, 0}, NULL};
+    struct cairn_handle_info info;
+    long err;
+
+    *copy = h;
+    if (h == FD_CONSOLE)
+        return 0;
+    err = cairn_handle_info(h, &info);
+    if (err < 0)
+        return -CAIRN_EBADF;
+    err = fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+    if (err < 0)
+        return err;
+    *copy = cairn_handle_dup(h, info.rights);
+    if (*copy < 0) {
+        err = *copy;
+        /* Give the server its reference back through the original. */
+        msg = (struct cairn_msg){{PROTO_IO_CLOSE, 0, 0, 0, 0}, NULL};
+        fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+        return err == -CAIRN_ENOMEM ? -CAIRN_EMFILE : err;
+    }
+    return 0;
+}
+
+int
+dup(int fd)
+{
+    int status = 0;
+    long h = fd_get(fd, &status), copy, err;
+    int to;
+
+    if (h == FD_FREE)
+        return fd_fail(-CAIRN_EBADF);
+    err = fd_copy(h, &copy);
+    if (err < 0)
+        return fd_fail(err);
+    to = fd_install(copy, 0, 0, status);
+    if (to < 0) {
+        if (copy != FD_CONSOLE)
+            fd_release(copy);
+        return fd_fail(to);
+    }
+    return to;
+}
+
+int
+dup2(int fd, int to)
+{
+    int status = 0;
+    long h = fd_get(fd, &status), copy, old, err;
+
+    if (h == FD_FREE || to < 0 || to >= OPEN_MAX)
+        return fd_fail(-CAIRN_EBADF);
+    if (fd == to)
+        return to;
+    err = fd_copy(h, &copy);
+    if (err < 0)
+        return fd_fail(err);
+    pthread_mutex_lock(&fd_lock);
+    old = fd_table[to].handle;
+    fd_table[to] = (struct fd_entry){copy, 0, status};
+    pthread_mutex_unlock(&fd_lock);
+    if (old >= 0)
+        fd_release(old);
+    return to;
+}
+
+int
+isatty(int fd)
+{
+    long h = fd_get(fd, NULL);
+    struct cairn_msg msg = {{PROTO_IO_TTY_GET, 0, 0, 0, 0}, NULL};
+    long err;
+
+    if (h == FD_CONSOLE)
+        return 1;
+    if (h < 0) {
+        errno = EBADF;
+        return 0;
+    }
+    err = fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+    if (err < 0) {
+        errno = err == -CAIRN_ENOSYS ? ENOTTY : (int)-err;
+        return 0;
+    }
+    return 1;
+}
+
+int
+ftruncate(int fd, off_t length)
+{
+    long h = fd_get(fd, NULL);
+    struct cairn_msg msg = {{PROTO_IO_TRUNCATE, (uint64_t)length, 0, 0, 0}, NULL};
+    long err;
+
+    if (h < 0)
+        return fd_fail(h == FD_CONSOLE ? -CAIRN_EINVAL : -CAIRN_EBADF);
+    if (length < 0)
+        return fd_fail(-CAIRN_EINVAL);
+    err = fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+    return err < 0 ? fd_fail(err) : 0;
+}
+
+void
+cairn_stat_from_proto(struct stat *st, const struct proto_stat *ps)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_dev = ps->dev;
+    st->st_ino = ps->ino;
+    st->st_mode = ps->mode;
+    st->st_nlink = ps->nlink;
+    st->st_size = (off_t)ps->size;
+    st->st_blksize = ps->blksize ? ps->blksize : 4096;
+    st->st_blocks = (blkcnt_t)((ps->size + 511) / 512);
+    st->st_mtim.tv_sec = ps->mtime_ns / 1000000000;
+    st->st_mtim.tv_nsec = ps->mtime_ns % 1000000000;
+    st->st_ctim.tv_sec = ps->ctime_ns / 1000000000;
+    st->st_ctim.tv_nsec = ps->ctime_ns % 1000000000;
+    st->st_atim = st->st_mtim;
+}
+
+int
+fstat(int fd, struct stat *st)
+{
+    long h = fd_get(fd, NULL);
+    struct cairn_msg msg = {{PROTO_IO_STAT, 0, 0, 0, 0}, NULL};
+    struct proto_stat ps;
+    size_t got;
+    long err;
+
+    if (h == FD_CONSOLE) {
+        memset(st, 0, sizeof(*st));
+        st->st_mode = S_IFCHR | 0620;
+        st->st_nlink = 1;
+        return 0;
+    }
+    if (h < 0)
+        return fd_fail(-CAIRN_EBADF);
+    err = fd_call(h, &msg, NULL, 0, &ps, sizeof(ps), &got);
+    if (err < 0)
+        return fd_fail(err);
+    if (got != sizeof(ps))
+        return fd_fail(-CAIRN_EIO);
+    cairn_stat_from_proto(st, &ps);
+    return 0;
+}
+
+int
+fcntl(int fd, int cmd, ...)
+{
+    int ret = 0;
+    va_list ap;
+
+    if (fd < 0 || fd >= OPEN_MAX)
+        return fd_fail(-CAIRN_EBADF);
+    va_start(ap, cmd);
+    pthread_mutex_lock(&fd_lock);
+    fd_init_locked();
+    if (fd_table[fd].handle == FD_FREE) {
+        ret = -CAIRN_EBADF;
+    } else if (cmd == F_GETFD) {
+        ret = fd_table[fd].flags;
+    } else if (cmd == F_SETFD) {
+        fd_table[fd].flags = va_arg(ap, int) & FD_CLOEXEC;
+    } else if (cmd == F_GETFL) {
+        ret = fd_table[fd].status;
+    } else {
+        ret = -CAIRN_EINVAL;
+    }
+    pthread_mutex_unlock(&fd_lock);
+    va_end(ap);
+    return ret < 0 ? fd_fail(ret) : ret;
+}
+
+int
+pipe(int fds[2])
+{
+    long vfs = cairn_start_handle(PROTO_HANDLE_VFS, 0);
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{PROTO_FS_PIPE, 0, 0, 0, 0}, &ext};
+    long err;
+
+    if (vfs < 0)
+        return fd_fail(-CAIRN_ENOSYS);
+    memset(&ext, 0, sizeof(ext));
+    err = cairn_ipc_call(vfs, &msg);
+    if (err >= 0 && (int64_t)msg.w[0] < 0)
+        err = (long)msg.w[0];
+    if (err >= 0 && ext.recv_nhandles != 2)
+        err = -CAIRN_EIO;
+    if (err < 0) {
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+        return fd_fail(err);
+    }
+    fds[0] = fd_install(ext.recv_handles[0], 0, 0, O_RDONLY);
+    fds[1] = fds[0] < 0 ? -1 : fd_install(ext.recv_handles[1], 0, 0, O_WRONLY);
+    if (fds[1] < 0) {
+        if (fds[0] >= 0)
+            close(fds[0]);
+        else
+            fd_release(ext.recv_handles[0]);
+        fd_release(ext.recv_handles[1]);
+        return fd_fail(-CAIRN_EMFILE);
+    }
+    return 0;
+}
