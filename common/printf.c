@@ -285,10 +285,11 @@ printf_is_float(char conv)
     }
 }
 
-int
-COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
+/* Formats into o; returns with o->len the length of the whole output. */
+static void
+printf_run(struct printf_out *op, const char *fmt, va_list ap)
 {
-    struct printf_out o = {.buf = buf, .size = size, .len = 0};
+    struct printf_out o = *op;
     struct printf_spec sp;
     va_list args;
 
@@ -367,10 +368,42 @@ COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
     }
 done:
     va_end(args);
+    *op = o;
+}
+
+int
+COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    struct printf_out o = {.buf = buf, .size = size, .len = 0};
+
+    printf_run(&o, fmt, ap);
     if (size > 0)
         buf[o.len < size ? o.len : size - 1] = '\0';
     return o.len > INT32_MAX ? INT32_MAX : (int)o.len;
 }
+
+#ifndef CAIRN_KERNEL
+void
+printf_out_flush(struct printf_out *o)
+{
+    size_t n = o->len - o->base;
+
+    if (n)
+        o->sink->write(o->sink, o->buf, n);
+    o->base = o->len;
+}
+
+int
+printf_format(struct printf_sink *sink, const char *fmt, va_list ap)
+{
+    char chunk[PRINTF_SINK_CHUNK];
+    struct printf_out o = {.buf = chunk, .size = sizeof(chunk), .len = 0, .sink = sink};
+
+    printf_run(&o, fmt, ap);
+    printf_out_flush(&o);
+    return o.len > INT32_MAX ? INT32_MAX : (int)o.len;
+}
+#endif
 
 int
 COMMON_NAME(snprintf)(char *buf, size_t size, const char *fmt, ...)

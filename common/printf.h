@@ -39,8 +39,25 @@
 #define PRINTF_MAX_FIELD 4096
 
 int COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+    __attribute__((format(__printf__, 3, 0)));
 int COMMON_NAME(snprintf)(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(__printf__, 3, 4)));
+
+#ifndef CAIRN_KERNEL
+/*
+ * Formatted output to anywhere (libc's FILE streams): the formatter hands
+ * the sink the output in pieces of up to PRINTF_SINK_CHUNK bytes, in order,
+ * and returns the length of the whole. A sink embeds struct printf_sink
+ * and finds itself from the pointer. Not in the kernel.
+ */
+#define PRINTF_SINK_CHUNK 1024
+
+struct printf_sink {
+    void (*write)(struct printf_sink *sink, const char *s, size_t len);
+};
+
+int printf_format(struct printf_sink *sink, const char *fmt, va_list ap)
+    __attribute__((format(__printf__, 2, 0)));
+#endif
 
 #endif

@@ -12,11 +12,24 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/*
+ * Into a buffer: the characters that fit in buf[0, size - 1), counted all.
+ * Into a sink (not in the kernel): buf is a chunk, holding the characters
+ * from base on; a full chunk goes to the sink.
+ */
 struct printf_out {
     char *buf;
     size_t size;
     size_t len; /* characters produced so far, stored or not */
+#ifndef CAIRN_KERNEL
+    size_t base; /* into a sink: characters before buf[0], already written */
+    struct printf_sink *sink;
+#endif
 };
+
+#ifndef CAIRN_KERNEL
+void printf_out_flush(struct printf_out *o);
+#endif
 
 enum printf_flag {
     PF_MINUS = 1 << 0, /* left-justify */
@@ -49,6 +62,14 @@ struct printf_spec {
 static inline void
 printf_out_char(struct printf_out *o, char c)
 {
+#ifndef CAIRN_KERNEL
+    if (o->sink) {
+        if (o->len - o->base == o->size)
+            printf_out_flush(o);
+        o->buf[o->len++ - o->base] = c;
+        return;
+    }
+#endif
     if (o->len + 1 < o->size)
         o->buf[o->len] = c;
     o->len++;

@@ -24,7 +24,7 @@
  * D * 5^E * 2^E. For E >= 0 that is an integer, whose top 128 bits and a
  * sticky bit (anything non-zero below) are kept; for E < 0 the top 128
  * bits come from a long division D * 2^s / 5^-E, the sticky bit from its
- * remainder. fp_round then rounds those once to the type, so there is no
+ * remainder. sd_round then rounds those once to the type, so there is no
  * double rounding. Digits past the most a value of the type can need to
  * be decided (the longest halfway point between two neighbours has 767
  * significant digits for a double, 11515 for a long double) are replaced
@@ -45,7 +45,7 @@ _Static_assert(__LDBL_MANT_DIG__ == 64, "long double is the x87 80-bit format");
 typedef unsigned __int128 u128;
 
 /* What rounding needs to know of a binary format. */
-struct fp_format {
+struct sd_format {
     int precision;   /* mantissa bits, the leading one included */
     int min_lsb_exp; /* 2^this is the smallest subnormal */
     int max_lsb_exp; /* the largest finite value is (2^precision - 1) * 2^this */
@@ -54,12 +54,12 @@ struct fp_format {
     int max_digits;  /* significant digits that can matter (see the top) */
 };
 
-static const struct fp_format fp_float = {24, -149, 104, 39, -47, 150};
-static const struct fp_format fp_double = {53, -1074, 971, 309, -325, 800};
-static const struct fp_format fp_long_double = {64, -16445, 16320, 4933, -4953, 11600};
+static const struct sd_format sd_float = {24, -149, 104, 39, -47, 150};
+static const struct sd_format sd_double = {53, -1074, 971, 309, -325, 800};
+static const struct sd_format sd_long_double = {64, -16445, 16320, 4933, -4953, 11600};
 
 /* A rounded result: mant * 2^exp, or infinity. */
-struct fp_result {
+struct sd_result {
     uint64_t mant;
     int exp;
     bool inf;
@@ -78,7 +78,7 @@ u128_bitlen(u128 q)
 
 /* Rounds q >> shift half to even; sticky says something non-zero lies below q. */
 static u128
-fp_round_shift(u128 q, int shift, bool sticky, bool *inexact)
+sd_round_shift(u128 q, int shift, bool sticky, bool *inexact)
 {
     u128 mant, rem, half;
 
@@ -103,22 +103,22 @@ fp_round_shift(u128 q, int shift, bool sticky, bool *inexact)
  * Rounds (q + something in [0, 1) when sticky) * 2^exp, q != 0, to the
  * format f, once.
  */
-static struct fp_result
-fp_round(u128 q, int exp, bool sticky, const struct fp_format *f)
+static struct sd_result
+sd_round(u128 q, int exp, bool sticky, const struct sd_format *f)
 {
-    struct fp_result r = {0};
+    struct sd_result r = {0};
     int len = u128_bitlen(q), shift = len - f->precision, e = exp + shift;
     bool inexact, tiny;
     u128 m; /* p bits, or p + 1 when rounding carries */
 
     /* Tiny: below the smallest normal after rounding with no exponent limit. */
-    m = fp_round_shift(q, shift, sticky, &inexact);
+    m = sd_round_shift(q, shift, sticky, &inexact);
     tiny = e + (m >> f->precision ? 1 : 0) < f->min_lsb_exp;
     if (e < f->min_lsb_exp) {
         shift += f->min_lsb_exp - e;
         e = f->min_lsb_exp;
     }
-    m = fp_round_shift(q, shift, sticky, &inexact);
+    m = sd_round_shift(q, shift, sticky, &inexact);
     if (m >> f->precision) {
         m >>= 1;
         e++;
@@ -272,8 +272,8 @@ struct decimal {
  * Converts D * 10^exp to the format. Big integers of words words each: D
  * has at most max_digits digits, and the checks before bound exp.
  */
-static struct fp_result
-decimal_convert(const char *digits, int nd, long exp, const struct fp_format *f)
+static struct sd_result
+decimal_convert(const char *digits, int nd, long exp, const struct sd_format *f)
 {
     int dwords = (nd * 3402 / 1000 + 64) / 32 + 2; /* log2(10) < 3.402 */
     long pow5 = exp < 0 ? -exp : exp;
@@ -302,7 +302,7 @@ decimal_convert(const char *digits, int nd, long exp, const struct fp_format *f)
         big_mul_pow5(&num, exp);
         len = big_bitlen(&num);
         q = big_bits(&num, len > 128 ? len - 128 : 0, &sticky);
-        return fp_round(q, (int)exp + (len > 128 ? len - 128 : 0), sticky, f);
+        return sd_round(q, (int)exp + (len > 128 ? len - 128 : 0), sticky, f);
     }
     /* q = D * 2^s / 5^-exp, with q in [2^126, 2^128). */
     den.w[0] = 1;
@@ -323,7 +323,7 @@ decimal_convert(const char *digits, int nd, long exp, const struct fp_format *f)
             }
             big_shr1(&den);
         }
-        return fp_round(q, (int)(exp - s), num.n != 0, f);
+        return sd_round(q, (int)(exp - s), num.n != 0, f);
     }
 }
 
@@ -369,8 +369,8 @@ parse_exponent(const char **p)
 }
 
 /* 0x..., at p after the 0x; *end after it. */
-static struct fp_result
-parse_hex(const char *p, const char **end, const struct fp_format *f, bool *zero)
+static struct sd_result
+parse_hex(const char *p, const char **end, const struct sd_format *f, bool *zero)
 {
     u128 q = 0;
     bool sticky = false, point = false;
@@ -400,17 +400,17 @@ parse_hex(const char *p, const char **end, const struct fp_format *f, bool *zero
     *end = p;
     *zero = q == 0;
     if (q == 0)
-        return (struct fp_result){0};
+        return (struct sd_result){0};
     if (exp > 100000)
         exp = 100000;
     if (exp < -100000)
         exp = -100000;
-    return fp_round(q, (int)exp, sticky, f);
+    return sd_round(q, (int)exp, sticky, f);
 }
 
 /* A decimal number at p (a digit or a point and a digit); *end after it. */
-static struct fp_result
-parse_decimal(const char *p, const char **end, const struct fp_format *f, bool *zero)
+static struct sd_result
+parse_decimal(const char *p, const char **end, const struct sd_format *f, bool *zero)
 {
     char kept[f->max_digits + 1];
     int nd = 0;
@@ -445,7 +445,7 @@ parse_decimal(const char *p, const char **end, const struct fp_format *f, bool *
     *end = p;
     *zero = nd == 0;
     if (nd == 0)
-        return (struct fp_result){0};
+        return (struct sd_result){0};
     /* The value is 0.kept * 10^(exp - lead). */
     exp -= lead;
     if (sticky)
@@ -454,9 +454,9 @@ parse_decimal(const char *p, const char **end, const struct fp_format *f, bool *
         while (kept[nd - 1] == '0')
             nd--;
     if (exp > f->max_dec_exp)
-        return (struct fp_result){.inf = true, .range = true};
+        return (struct sd_result){.inf = true, .range = true};
     if (exp < f->min_dec_exp)
-        return (struct fp_result){.range = true};
+        return (struct sd_result){.range = true};
     return decimal_convert(kept, nd, exp - nd, f);
 }
 
@@ -465,14 +465,14 @@ parse_decimal(const char *p, const char **end, const struct fp_format *f, bool *
  * or a NaN (*nan). Returns where the number ends, s when there is none.
  */
 static const char *
-parse_number(const char *s, const struct fp_format *f, struct fp_result *r, bool *neg, bool *nan)
+parse_number(const char *s, const struct sd_format *f, struct sd_result *r, bool *neg, bool *nan)
 {
     const char *p = s, *end;
     bool zero;
 
     *nan = false;
     *neg = false;
-    *r = (struct fp_result){0};
+    *r = (struct sd_result){0};
     while (isspace((unsigned char)*p))
         p++;
     if (*p == '+' || *p == '-')
@@ -509,9 +509,9 @@ parse_number(const char *s, const struct fp_format *f, struct fp_result *r, bool
 double
 strtod(const char *restrict s, char **restrict end)
 {
-    struct fp_result r;
+    struct sd_result r;
     bool neg, nan;
-    const char *e = parse_number(s, &fp_double, &r, &neg, &nan);
+    const char *e = parse_number(s, &sd_double, &r, &neg, &nan);
     uint64_t bits;
     double d;
 
@@ -533,9 +533,9 @@ strtod(const char *restrict s, char **restrict end)
 float
 strtof(const char *restrict s, char **restrict end)
 {
-    struct fp_result r;
+    struct sd_result r;
     bool neg, nan;
-    const char *e = parse_number(s, &fp_float, &r, &neg, &nan);
+    const char *e = parse_number(s, &sd_float, &r, &neg, &nan);
     uint32_t bits;
     float v;
 
@@ -558,9 +558,9 @@ strtof(const char *restrict s, char **restrict end)
 long double
 strtold(const char *restrict s, char **restrict end)
 {
-    struct fp_result r;
+    struct sd_result r;
     bool neg, nan;
-    const char *e = parse_number(s, &fp_long_double, &r, &neg, &nan);
+    const char *e = parse_number(s, &sd_long_double, &r, &neg, &nan);
     unsigned char b[sizeof(long double)] = {0};
     unsigned se = 0;
     uint64_t mant = r.mant;

@@ -3,7 +3,8 @@
 test_stdio_SRCS := build/host/stdio_under_test.o
 test_stdio_CFLAGS := -lm
 
-STDIO_UNDER_TEST_SRCS := libc/ctype.c libc/strtod.c
+STDIO_UNDER_TEST_SRCS := libc/ctype.c libc/error.c libc/strtod.c libc/stdio.c libc/stdio_printf.c \
+	libc/scanf.c libc/string.c libc/strtol.c common/printf.c common/printf_float.c
 
 build/host/stdio_under_test.o: tests/host/stdio_under_test.c tests/host/libc_prefix.h \
 		$(STDIO_UNDER_TEST_SRCS) $(HOST_HEADERS)
