@@ -341,6 +341,33 @@ fd_copy(long h, long *copy)
     return 0;
 }
 
+long
+cairn_fd_copy(int fd)
+{
+    long h = fd_get(fd, NULL), copy, err;
+
+    if (h == FD_CONSOLE)
+        return -CAIRN_ENOENT;
+    if (h < 0)
+        return -CAIRN_EBADF;
+    err = fd_copy(h, &copy);
+    return err < 0 ? err : copy;
+}
+
+long
+cairn_io_copy(long h)
+{
+    long copy, err = fd_copy(h, &copy);
+
+    return err < 0 ? err : copy;
+}
+
+void
+cairn_io_release(long h)
+{
+    fd_release(h);
+}
+
 int
 dup(int fd)
 {

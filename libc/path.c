@@ -178,6 +178,23 @@ path_request(uint64_t op, const char *path, const char *path2, uint64_t w1, uint
     return err;
 }
 
+long
+cairn_path_absolute(const char *path, char *out)
+{
+    return path_resolve(path, out);
+}
+
+long
+cairn_path_open(const char *path, int flags, uint32_t mode)
+{
+    long h = -1;
+    long err = path_request(PROTO_FS_OPEN, path, NULL,
+                            (uint32_t)flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK), mode, NULL, NULL,
+                            0, NULL, &h);
+
+    return err < 0 ? err : h;
+}
+
 int
 open(const char *path, int flags, ...)
 {

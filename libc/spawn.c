@@ -127,6 +127,7 @@ struct spawn_lists {
     uint64_t argc, envc;
     size_t strings; /* bytes of all the strings, each with its 0 */
     uint64_t kinds; /* handles with a kind: a CAIRN_AT_HANDLE pair each */
+    uint64_t aux;   /* the caller's own pairs (attr->aux) */
 };
 
 /* The block's vector words: argc, the two lists with their NULLs, and the
@@ -135,7 +136,7 @@ struct spawn_lists {
 static size_t
 spawn_block_words(const struct spawn_lists *l)
 {
-    return 1 + (l->argc + 1) + (l->envc + 1) + 2 * l->kinds + 4;
+    return 1 + (l->argc + 1) + (l->envc + 1) + 2 * (l->kinds + l->aux) + 4;
 }
 
 /* Pass one over list (up to its NULL; NULL: no entries): adds its entries
@@ -219,7 +220,7 @@ spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rs
 {
     const uint64_t base = CAIRN_USER_STACK_TOP - CAIRN_USER_START_MAX;
     struct spawn_probe pr = {1};
-    struct spawn_lists l = {0, 0, 0, 0};
+    struct spawn_lists l = {0, 0, 0, 0, 0};
     struct spawn_cursor c;
     size_t size, start;
     long mo, win, err;
@@ -233,6 +234,13 @@ spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rs
             return -CAIRN_EFAULT;
         for (uint32_t i = 0; i < attr->nhandles; i++)
             l.kinds += attr->handle_kinds[i] != 0;
+    }
+    if (attr->naux) {
+        if (attr->naux > CAIRN_SPAWN_AUX_MAX)
+            return -CAIRN_E2BIG;
+        if (!spawn_readable(&pr, attr->aux, (size_t)attr->naux * 2 * sizeof(*attr->aux)))
+            return -CAIRN_EFAULT;
+        l.aux = attr->naux;
     }
     err = spawn_list_measure(&pr, attr->argv, &l.argc, &l);
     if (err == 0)
@@ -278,6 +286,13 @@ spawn_stack_build(const struct cairn_spawn_attr *attr, long *stack, uint64_t *rs
             *c.vec++ = CAIRN_AT_HANDLE;
             *c.vec++ = (uint64_t)kind << 32 | (2 + i);
             k++;
+        }
+        /* The caller's pairs; a type of 0 would end the vector early. */
+        for (uint32_t i = 0; i < l.aux; i++) {
+            uint64_t type = attr->aux[2 * i];
+
+            *c.vec++ = type == CAIRN_AT_NULL ? CAIRN_AT_IGNORE : type;
+            *c.vec++ = attr->aux[2 * i + 1];
         }
         *c.vec++ = CAIRN_AT_NULL;
         *c.vec++ = 0;
@@ -403,6 +418,10 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_
     }
     if (attr->priority)
         err = cairn_process_max_prio(child, attr->priority);
+    /* Before anything of the child's own is made: its page tables, table
+     * and threads are then charged to its quota from the start. */
+    if (err == 0 && attr->quota > 0)
+        err = cairn_process_set_quota(child, attr->quota);
     for (unsigned i = 0; err == 0 && i < plan.segment_count; i++) {
         const struct elf_segment *ph = &plan.segments[i];
 

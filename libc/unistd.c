@@ -6,7 +6,9 @@
 
 #include <cairn/init.h>
 #include <cairn/process.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
+#include <proto/handles.h>
 
 #define NS_PER_US 1000ull
 #define NS_PER_S  1000000000ull
@@ -33,7 +35,10 @@ pid_t
 getpid(void)
 {
     struct cairn_process_info info;
+    uint64_t pid;
 
+    if (cairn_start_aux(CAIRN_AT_PID, &pid) == 0)
+        return (pid_t)pid;
     if (cairn_process_info(CAIRN_INIT_HANDLE_PROCESS, &info) < 0)
         return -1;
     return (pid_t)info.pid;

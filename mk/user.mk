@@ -60,7 +60,7 @@ LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c
              libc/tls.c libc/pthread.c libc/ctype.c libc/strtol.c libc/strtod.c libc/qsort.c libc/stdlib.c \
              libc/malloc.c libc/malloc_sys.c libc/pthread_thread.c libc/string.c libc/exit.c \
              libc/arch/x86_64/setjmp.S libc/unistd.c libc/time.c libc/registry.c \
-             libc/fd.c libc/path.c \
+             libc/fd.c libc/path.c libc/process.c \
              $(COMMON_SRCS)
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
@@ -75,7 +75,7 @@ USER_LIB_OBJS := $(foreach l,$(USER_LIB_NAMES),$(patsubst %,$(USER_BUILD)/%.o,$(
 
 PROGRAMS :=
 include $(sort $(wildcard servers/*/*.mk drivers/*/*.mk apps/*/*.mk)) tests/child/child.mk \
-    tests/sysfuzz/sysfuzz.mk
+    tests/sysfuzz/sysfuzz.mk tests/services/svctest.mk
 
 USER_INIT  := $(USER_BUILD)/init.elf
 USER_FUZZ  := $(USER_BUILD)/fuzz.elf
@@ -167,11 +167,13 @@ user: $(USER_PROGRAMS) $(USER_TESTS)
 include tools/mkinitfs.mk
 INITFS := $(BUILD)/initfs.tar
 INITFS_FILLER := $(BUILD)/initfs-filler.txt
-INITFS_MEMBERS := $(filter-out init=%,$(USER_MODULES)) filler=$(INITFS_FILLER)
+INITFS_MEMBERS := $(filter-out init=%,$(USER_MODULES)) filler=$(INITFS_FILLER) \
+                  etc/services-test=tests/services/services-test
 $(INITFS_FILLER): mk/user.mk
 	@mkdir -p $(@D)
 	$(Q)awk 'BEGIN { for (i = 0; i < 65536; i++) printf "initfs filler line %012d\n", i }' > $@
-$(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk
+$(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk \
+           tests/services/services-test
 	@echo "  INITFS  $@"
 	$(Q)build/tools/mkinitfs $@ $(INITFS_MEMBERS)
 USER_MODULES += initfs=$(INITFS)

@@ -149,7 +149,7 @@ check_boot_line() { # check_boot_line NAME CPUS MIN_MIB MAX_MIB
     fi
 }
 
-if mkiso ktest "test"; then
+if mkiso ktest "test services"; then
     if [ "${TESTS_QUICK:-0}" = 1 ]; then
         matrix="bios:1:64M uefi:4:4G"
     else

@@ -115,6 +115,7 @@
  * from 512 on are written by user space alone (CAIRN_AT_HANDLE,
  * include/proto/handles.h). */
 #define CAIRN_AT_NULL      0   /* ends the vector; its value is 0 */
+#define CAIRN_AT_IGNORE    1   /* no meaning: skip it (System V's AT_IGNORE) */
 #define CAIRN_AT_START_ARG 256 /* the start word, as in rdi */
 
 /* The largest start block: a quarter of the stack, the share Linux lets

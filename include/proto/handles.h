@@ -21,8 +21,11 @@
 #ifndef CAIRN_PROTO_HANDLES_H
 #define CAIRN_PROTO_HANDLES_H
 
-/* The auxiliary-vector type; init.h's are the kernel's (below 512). */
+/* The auxiliary-vector types; init.h's are the kernel's (below 512). */
 #define CAIRN_AT_HANDLE 512
+/* The process's pid as the process server numbers them (proto/proc.h):
+ * what getpid returns in a program proc started. */
+#define CAIRN_AT_PID 513
 
 enum proto_handle_kind {
     PROTO_HANDLE_STDIN = 1,  /* I/O handles (include/proto/io.h): file */

@@ -18,11 +18,18 @@
  * each ending with a 0, then the environment's strings each ending with a
  * 0; w[1] argc, w[2] the number of environment strings, w[3] the process
  * group (0: the caller's; -1: a new one led by the child), w[4] which of
- * handles[0..2] are stdin, stdout and stderr (bit 0, 1, 2 set for each
- * one present; the missing ones are the caller's own). Reply: w[0] the
- * child's pid. Errors: -CAIRN_ENOENT, -CAIRN_ENOEXEC (not a Cairn
- * executable), -CAIRN_E2BIG, -CAIRN_ENOMEM. The child's working directory
- * is the PWD of its environment (libc puts it there).
+ * stdin, stdout and stderr come as handles, in that order (bit 0, 1, 2
+ * set for each one present; a stream not sent, the child has not: its
+ * writes to 1 and 2 go to the kernel console). Each I/O handle counts as
+ * one reference that moves to the child (include/proto/io.h: the caller
+ * sent PROTO_IO_DUP for it); if the spawn fails, proc closes them.
+ * Reply: w[0] the child's pid. Errors: -CAIRN_ENOENT, -CAIRN_ENOEXEC (not
+ * a Cairn executable), -CAIRN_E2BIG (the buffer is the limit: path,
+ * arguments and environment within CAIRN_MSG_BUF_MAX bytes),
+ * -CAIRN_ENOMEM, -CAIRN_EAGAIN (the process table is full). The child
+ * gets its pid (CAIRN_AT_PID), a handle to proc badged with it, the vfs
+ * server, and its working directory from PWD in its environment (libc
+ * puts it there).
  */
 #define PROTO_PROC_SPAWN 0x401u
 /*

@@ -93,6 +93,20 @@ copy_to_user(uint64_t user_dst, const void *src, size_t len)
     return usercopy((void *)user_dst, src, len, &p->vs) ? -CAIRN_EFAULT : 0;
 }
 
+int
+copy_u64_to_user(uint64_t user_dst, uint64_t value)
+{
+    struct process *p = process_current();
+    uint64_t left;
+
+    if (!p || !user_range_ok(&p->vs, user_dst, sizeof(value), true, true))
+        return -CAIRN_EFAULT;
+    user_access_begin();
+    left = usercopy_put_u64((uint64_t *)user_dst, value, &p->vs);
+    user_access_end();
+    return left ? -CAIRN_EFAULT : 0;
+}
+
 /* The page walk both copies across address spaces share: len bytes at
  * other_addr in other, each page pinned while it is copied, to or from the
  * current process's user memory at user, or from kernel memory at ksrc

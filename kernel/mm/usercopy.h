@@ -33,6 +33,8 @@ struct vspace;
 
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void *src, size_t len);
+/* copy_to_user of one 64-bit value (a result word), with one store. */
+int copy_u64_to_user(uint64_t user_dst, uint64_t value);
 
 /*
  * Copy len bytes between the current process's memory at user and another
@@ -59,6 +61,8 @@ int user_range_check(uint64_t addr, size_t len, bool write);
  * addresses are resolved against vs (may be NULL) or end the copy. For
  * copy_*_user and the tests; callers open SMAP around it. */
 uint64_t usercopy_raw(void *dst, const void *src, uint64_t len, struct vspace *vs);
+/* One 64-bit store the same way: 0, or 8 when it could not be made. */
+uint64_t usercopy_put_u64(uint64_t *dst, uint64_t value, struct vspace *vs);
 
 /* Called by the trap code for a kernel-mode page fault at addr: true if it
  * was a fault of usercopy_raw at a user address, now handled (the

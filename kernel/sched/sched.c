@@ -57,16 +57,19 @@ struct runqueue {
     struct thread *reaper;                     /* [I] reaps `dead` */
     uint64_t switches;                         /* [lock] */
     uint64_t run_start;                        /* [lock] TSC of the last CPU time sample */
+    unsigned index;                            /* [I] its CPU's */
     bool online;                               /* [I] */
 };
 
 static struct runqueue runqueues[MAX_CPUS];
 static struct thread idle_threads[MAX_CPUS];
 
-static struct runqueue *
+/* This CPU's run queue: one load through GS (set by sched_init_cpu before
+ * the CPU takes an interrupt or schedules anything). */
+static inline struct runqueue *
 this_rq(void)
 {
-    return &runqueues[this_cpu()->index];
+    return this_cpu_read(rq);
 }
 
 static void
@@ -80,7 +83,7 @@ enqueue_locked(struct runqueue *rq, struct thread *t)
     rq->bitmap |= 1u << prio;
     __atomic_store_n(&rq->ready_count, rq->ready_count + 1, __ATOMIC_RELAXED);
     t->state = THREAD_READY;
-    t->cpu = (unsigned)(rq - runqueues);
+    t->cpu = rq->index;
 }
 
 static struct thread *
@@ -133,12 +136,16 @@ account_locked(struct runqueue *rq, struct thread *t)
     rq->run_start = now;
 }
 
-/*
- * Pick the next thread and switch to it. Called with rq->lock held and
- * interrupts off; returns (in the calling thread, once it runs again) with
- * the lock released and interrupts still off. The previous thread goes back
- * on the queue only if it is still RUNNING (a yield or a preemption).
- */
+/* sched_finish_switch, inline for the switches in this file. The run
+ * queue is this CPU's, which need not be the one the resumed thread
+ * switched away on (it may have moved since). */
+static inline __attribute__((always_inline)) void
+finish_switch(struct thread *prev)
+{
+    __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+    spin_unlock(&this_rq()->lock);
+}
+
 /*
  * Switch from the current thread to next, which is not on any list. Called
  * with rq->lock held and interrupts off; returns (in the calling thread,
@@ -157,9 +164,12 @@ switch_to_locked(struct runqueue *rq, struct thread *next, unsigned slice)
         spin_unlock(&rq->lock);
         return;
     }
-    /* A thread stolen from another CPU may still be saving its context there. */
-    while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
-        cpu_relax();
+    /* A thread stolen from another CPU may still be saving its context
+     * there (rarely: the common case is one test). */
+    if (__builtin_expect(__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE), 0)) {
+        while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
+            cpu_relax();
+    }
 
     next->state = THREAD_RUNNING;
     next->slice_left = slice;
@@ -170,10 +180,10 @@ switch_to_locked(struct runqueue *rq, struct thread *next, unsigned slice)
     rq->switches++;
     cpu->tss.rsp[0] = next->kstack_top;
     cpu->kernel_rsp = next->kstack_top;
-    sched_arch_switch(prev, next);
+    sched_arch_switch(cpu, prev, next);
 
     prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
-    sched_finish_switch(prev);
+    finish_switch(prev);
 }
 
 /*
@@ -197,10 +207,7 @@ schedule_locked(struct runqueue *rq)
 void
 sched_finish_switch(struct thread *prev)
 {
-    struct runqueue *rq = this_rq();
-
-    __atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
-    spin_unlock(&rq->lock);
+    finish_switch(prev);
 }
 
 /* The reaper of the CPU whose run queue is arg (see the file comment). */
@@ -258,6 +265,8 @@ sched_init_cpu(void)
     struct runqueue *rq = &runqueues[index];
     struct thread *idle = &idle_threads[index];
 
+    this_cpu()->rq = rq;
+    rq->index = index;
     spin_init(&rq->lock);
     for (unsigned p = 0; p < THREAD_PRIORITIES; p++)
         list_init(&rq->ready[p]);
@@ -314,7 +323,7 @@ sched_pick_cpu(void)
 static void
 sched_enqueue_and_kick_locked(struct runqueue *rq, struct thread *t)
 {
-    unsigned target = (unsigned)(rq - runqueues);
+    unsigned target = rq->index;
 
     spin_assert_held(&rq->lock);
 
@@ -660,7 +669,7 @@ static bool
 handoff_allowed_locked(struct runqueue *rq, struct thread *me, struct thread *next)
 {
     spin_assert_held(&rq->lock);
-    if (next->cpu != this_cpu()->index || next->state != THREAD_BLOCKED ||
+    if (next->cpu != this_cpu_read(index) || next->state != THREAD_BLOCKED ||
         __atomic_load_n(&me->stop, __ATOMIC_ACQUIRE))
         return false;
     if (!rq->bitmap)
@@ -669,8 +678,10 @@ handoff_allowed_locked(struct runqueue *rq, struct thread *me, struct thread *ne
            (me->slice_left && highest_ready_locked(rq) == next->priority);
 }
 
-/* Switch to next (allowed by handoff_allowed_locked) in place of me. */
-static void
+/* Switch to next (allowed by handoff_allowed_locked) in place of me.
+ * Inline: the IPC fast path's switch (sched_direct_switch) is one of its
+ * two callers. */
+static inline __attribute__((always_inline)) void
 handoff_switch_locked(struct runqueue *rq, struct thread *me, struct thread *next,
                       uint64_t deadline)
 {

@@ -30,10 +30,8 @@ struct thread *context_switch(uint64_t *save_rsp, uint64_t load_rsp, struct thre
  * thread, in no other process, ever sees it).
  */
 static inline void
-sched_switch_fs(struct thread *next)
+sched_switch_fs(struct cpu *cpu, struct thread *next)
 {
-    struct cpu *cpu = this_cpu();
-
     if (next->fs_base == cpu->fs_base && (next->fs_base == 0 || next->id == cpu->fs_tid))
         return;
     wrmsr(MSR_FS_BASE, next->fs_base);
@@ -43,39 +41,42 @@ sched_switch_fs(struct thread *next)
 
 /*
  * sched_arch_switch: the parts of a switch beyond the general registers,
- * the address space and the FPU/SSE registers; interrupts are off. Inline:
- * it runs on every switch.
+ * the address space and the FPU/SSE registers; interrupts are off and cpu
+ * is this CPU's. Inline: it runs on every switch.
  *
  * Kernel threads run on the kernel's own table (never on a process's,
  * which may be freed while they run) and own no FPU state, since the
  * kernel is built without SSE. A user thread's FPU registers are saved when
  * it is switched out and restored when it is switched in; in between,
- * kernel threads leave them alone.
+ * kernel threads leave them alone. The images are kernel memory, reached
+ * alike before and after the CR3 load, so the save and the restore go
+ * together.
  *
  * Every CR3 load is announced to the TLB shootdown code first, which sends
  * a user-half flush only to CPUs running on the table that changed.
  */
 static inline void
-sched_arch_switch(struct thread *prev, struct thread *next)
+sched_arch_switch(struct cpu *cpu, struct thread *prev, struct thread *next)
 {
-    uint64_t root = next->process ? next->process->vs.pt.root : kernel_pagetable.root;
+    struct process *p = next->process;
+    uint64_t root = p ? p->vs.pt.root : kernel_pagetable.root;
+    /* The TSS's I/O bitmap (obj/ioport.c), left alone in the common case
+     * of no ports before or after: io_active is 0 exactly when the TSS has
+     * no bitmap. Read before the instructions below, which clobber memory
+     * as far as the compiler knows, so that p stays in a register. */
+    uint64_t io = __atomic_load_n(&cpu->io_active, __ATOMIC_RELAXED);
 
-    if (prev->fpu_state)
-        fpu_save(prev->fpu_state);
+    if (p)
+        io |= (uintptr_t)__atomic_load_n(&p->io, __ATOMIC_ACQUIRE);
+    fpu_switch(prev->fpu_image, next->fpu_image);
     if (read_cr3() != root) {
         tlb_set_active_root(root); /* before the load: see arch/x86_64/tlb.c */
         write_cr3(root);
     }
-    if (next->fpu_state) { /* a user thread */
-        fpu_restore(next->fpu_state);
-        sched_switch_fs(next);
-    }
-    /* The TSS's I/O bitmap (obj/ioport.c), left alone in the common case
-     * of no ports before or after: io_active is 0 exactly when the TSS has
-     * no bitmap. */
-    if ((next->process && __atomic_load_n(&next->process->io, __ATOMIC_ACQUIRE)) ||
-        __atomic_load_n(&this_cpu()->io_active, __ATOMIC_RELAXED))
-        ioport_switch(next->process);
+    if (next->fpu_image) /* a user thread */
+        sched_switch_fs(cpu, next);
+    if (__builtin_expect(io, 0))
+        ioport_switch(p);
 }
 
 #endif

@@ -57,7 +57,7 @@ thread_destroy(struct object *o)
     assert(!t->reclaim.active && !t->reclaim.pending);
     if (t->kstack_phys)
         kstack_free(t->kstack_top, t->kstack_phys);
-    kfree(t->fpu_state);
+    kfree(t->fpu_area);
     fault_handler_clear(&t->fault);
     if (t->process) {
         process_thread_remove(t->process, t);
@@ -141,7 +141,8 @@ thread_create_user(const char *name, struct process *p, uint64_t entry, uint64_t
     }
     /* The trampoline passes r13 to the entry function: the thread itself. */
     ((uint64_t *)t->saved_rsp)[2] = (uint64_t)t;
-    t->fpu_state = fpu;
+    t->fpu_area = fpu;
+    t->fpu_image = (void *)fpu_image(fpu);
     /* Its structure, FPU area and kernel stack are the process's to pay. */
     if (process_charge(p, &t->obj, sizeof(*t) + fpu_area_size() + KSTACK_SIZE) < 0) {
         thread_unref(t);

@@ -102,7 +102,8 @@ struct thread {
     bool on_timer;                 /* [r] on its run queue's timer list (sleepers) */
     bool timed_out;                /* [r] the last sched_block_until ended by its deadline */
     struct process *process;       /* [I] NULL for kernel threads */
-    void *fpu_state;               /* [I] xsave area, user threads only */
+    void *fpu_area;                /* [I] user threads: FPU area (kmalloc), holding fpu_image */
+    void *fpu_image;               /* [I] its save image, aligned: what the switch uses */
     uint64_t user_entry;           /* [I] user threads: where they enter ring 3 */
     uint64_t user_stack;           /* [I] ... with this stack pointer */
     uint64_t user_arg;             /* [I] ... and this in rdi */

@@ -52,7 +52,7 @@ sys_notify_wait(cairn_handle_t notification, uint64_t timeout_ns, uint64_t user_
     if (err)
         return err;
     /* Check the result pointer first: taken bits must not be lost. */
-    if (user_bits && copy_to_user(user_bits, &bits, sizeof(bits)) < 0) {
+    if (user_bits && copy_u64_to_user(user_bits, 0) < 0) {
         object_unref(o);
         return -CAIRN_EFAULT;
     }
@@ -60,7 +60,7 @@ sys_notify_wait(cairn_handle_t notification, uint64_t timeout_ns, uint64_t user_
     object_unref(o);
     if (err)
         return err;
-    if (user_bits && copy_to_user(user_bits, &bits, sizeof(bits)) < 0)
+    if (user_bits && copy_u64_to_user(user_bits, bits) < 0)
         return -CAIRN_EFAULT;
     return 0;
 }

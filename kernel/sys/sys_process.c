@@ -84,7 +84,7 @@ sys_process_wait(cairn_handle_t process, uint64_t timeout_ns, uint64_t user_stat
     object_unref(o);
     if (err)
         return err;
-    return user_status ? copy_to_user(user_status, &status, sizeof(status)) : 0;
+    return user_status ? copy_u64_to_user(user_status, (uint64_t)status) : 0;
 }
 
 int64_t

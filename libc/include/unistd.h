@@ -54,9 +54,13 @@ int truncate(const char *path, off_t length);
  * negative time). */
 unsigned sleep(unsigned seconds);
 int usleep(useconds_t usec);
-/* The kernel's id of this process (process_info), which a later process
- * server may replace with its own numbers. */
+/* This process's pid: the process server's number for it when proc
+ * started it (CAIRN_AT_PID, include/proto/handles.h), else the kernel's
+ * id (process_info). */
 pid_t getpid(void);
+/* Process groups, through the process server (libc/process.c). */
+int setpgid(pid_t pid, pid_t pgid);
+
 /* End the process at once, without the atexit functions. */
 _Noreturn void _exit(int status);
 

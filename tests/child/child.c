@@ -3,8 +3,13 @@
  * The test child (child.h): does one thing a test needs to watch a
  * process do, chosen by its start argument, and ends.
  */
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cairn/init.h>
@@ -52,11 +57,92 @@ child_fds(void)
     return 0;
 }
 
+/*
+ * Start word 0 (a program started by path, as proc starts them): the role
+ * is in argv (child.h, "Roles by argument").
+ */
+int main(int argc, char **argv, char **envp);
+
+/* child spawn: libc's process calls, as a program proc started uses them. */
+static int
+child_spawn(void)
+{
+    char *exit5[] = {"child", "exit", "5", NULL};
+    char *sleep[] = {"child", "sleep", "100000", NULL};
+    char *hello[] = {"child", "write", "to stderr", NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    pid_t pid, got;
+    int status = 0;
+
+    if (posix_spawn(&pid, "/bin/child", NULL, NULL, exit5, NULL) != 0)
+        return 30;
+    got = waitpid(pid, &status, 0);
+    if (got != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 5)
+        return 31;
+    if (posix_spawnp(&pid, "child", NULL, NULL, exit5, NULL) != 0)
+        return 32;
+    if (wait(&status) != pid || WEXITSTATUS(status) != 5)
+        return 33;
+    if (posix_spawn(&pid, "/bin/nothing", NULL, NULL, exit5, NULL) != ENOENT)
+        return 34;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    if (posix_spawn(&pid, "/bin/child", NULL, &attr, sleep, NULL) != 0)
+        return 35;
+    if (waitpid(pid, &status, WNOHANG) != 0)
+        return 36;
+    if (kill(pid, SIGTERM) != 0 || waitpid(-1, &status, 0) != pid || !WIFSIGNALED(status) ||
+        WTERMSIG(status) != SIGTERM)
+        return 37;
+    if (waitpid(-1, &status, 0) != -1 || errno != ECHILD)
+        return 38;
+    if (kill(1, SIGTERM) != -1 || errno != EPERM)
+        return 39; /* pid 1 is not ours: the test's first sleeper */
+    /* dup2 of descriptor 1 onto 2: the grandchild writes to our stdout. */
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawn_file_actions_addclose(&fa, 1);
+    posix_spawn_file_actions_adddup2(&fa, 2, 1);
+    if (posix_spawn(&pid, "/bin/child", &fa, NULL, hello, NULL) != 0 ||
+        waitpid(pid, &status, 0) != pid || status != 0)
+        return 40;
+    posix_spawn_file_actions_destroy(&fa);
+    return 0;
+}
+
+static int
+child_by_argv(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "exit") == 0)
+        return atoi(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "write") == 0) {
+        size_t len = strlen(argv[2]);
+
+        return write(1, argv[2], len) == (ssize_t)len ? 0 : CHILD_FDS_WRITE;
+    }
+    if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
+        cairn_thread_sleep((uint64_t)atoi(argv[2]) * 1000000ull);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "fault") == 0) {
+        *(volatile unsigned char *)(unsigned long)main = 0;
+        return 1;
+    }
+    if (argc == 2 && strcmp(argv[1], "pid") == 0)
+        return getpid() & 0xff;
+    if (argc == 2 && strcmp(argv[1], "spawn") == 0)
+        return child_spawn();
+    return CHILD_STATUS_NO_ROLE;
+}
+
 int
 main(int argc, char **argv, char **envp)
 {
     unsigned long arg = cairn_start_arg();
 
+    if (arg == 0)
+        return child_by_argv(argc, argv);
     switch (arg & 0xffff) {
     case CHILD_EXIT:
         return 0;

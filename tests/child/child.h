@@ -40,6 +40,20 @@ enum child_start_error {
     CHILD_START_BLOCK = 14, /* the block is not aligned, or not at the stack's top */
 };
 
+/*
+ * Roles by argument, for a child started with start word 0 (by the
+ * process server, which knows nothing of start words):
+ *   child exit N     exits with N
+ *   child write TEXT writes TEXT to descriptor 1, exits 0 (or
+ *                    CHILD_FDS_WRITE if the write fell short)
+ *   child sleep MS   sleeps MS milliseconds, exits 0
+ *   child fault      dies by writing to its own code
+ *   child pid        exits with getpid() & 0xff
+ *   child spawn      libc's posix_spawn, waitpid and kill on copies of
+ *                    itself; 0, or 30-40 for the step that failed
+ * Anything else: CHILD_STATUS_NO_ROLE.
+ */
+
 /* The start argument for role with parameter. */
 #define CHILD_ARG(role, param) ((unsigned long)(role) | (unsigned long)(param) << 16)
 

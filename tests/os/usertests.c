@@ -1115,6 +1115,53 @@ notify_calls_check_type_rights_and_pointers(void)
     cairn_handle_close(n);
 }
 
+/* The word notify_wait returns goes out in one store (copy_u64_to_user):
+ * into a page never touched (the store's fault enters it), across a page
+ * boundary, and never into a read-only page or a hole, which are refused
+ * before any bit is taken. */
+static void
+notify_wait_stores_its_word_in_untouched_pages_and_nowhere_it_may_not(void)
+{
+    long n = cairn_notify_create(), h = cairn_memobj_create(12 * KIB, 0);
+    uint64_t at = 0x34000000, bits = 0, word;
+    long a = cairn_vm_map(h, 0, 12 * KIB, at, RW, CAIRN_MAP_FIXED);
+
+    expect_ret("vm_map fixed", a, (long)at);
+    if (a != (long)at)
+        goto out;
+    cairn_notify_signal(n, 0x11);
+    expect_ret("notify_wait into an untouched page", cairn_notify_wait(n, 0, (uint64_t *)at), 0);
+    if (*(volatile uint64_t *)at != 0x11)
+        test_fail("the untouched page holds %#lx", (unsigned long)*(volatile uint64_t *)at);
+    cairn_notify_signal(n, 0x2222);
+    expect_ret("notify_wait across into an untouched page",
+               cairn_notify_wait(n, 0, (uint64_t *)(at + 4096 - 4)), 0);
+    memcpy(&word, (const void *)(at + 4096 - 4), sizeof(word));
+    if (word != 0x2222)
+        test_fail("the word across the pages is %#lx", (unsigned long)word);
+
+    expect_ret("vm_protect of the last page", cairn_vm_protect(at + 8192, 4096, CAIRN_PROT_READ),
+               0);
+    (void)*(volatile uint64_t *)(at + 8192); /* present, read-only */
+    *(volatile uint64_t *)(at + 8192 - 8) = 7;
+    cairn_notify_signal(n, 0x44);
+    expect_ret("notify_wait into a read-only page",
+               cairn_notify_wait(n, 0, (uint64_t *)(at + 8192)), -CAIRN_EFAULT);
+    expect_ret("notify_wait across into a read-only page",
+               cairn_notify_wait(n, 0, (uint64_t *)(at + 8192 - 4)), -CAIRN_EFAULT);
+    if (*(volatile uint64_t *)(at + 8192 - 8) != 7)
+        test_fail("a refused store changed the page before");
+    expect_ret("notify_wait into the hole after the mapping",
+               cairn_notify_wait(n, 0, (uint64_t *)(at + 12 * KIB)), -CAIRN_EFAULT);
+    expect_ret("notify_wait after the refusals", cairn_notify_wait(n, 0, &bits), 0);
+    if (bits != 0x44)
+        test_fail("the bits were lost: took %#lx", (unsigned long)bits);
+    expect_ret("vm_unmap", cairn_vm_unmap(at, 12 * KIB), 0);
+out:
+    cairn_handle_close(h);
+    cairn_handle_close(n);
+}
+
 /* --- endpoints, badges, transfer checks, borrow/revoke (one process) -------------------- */
 
 static void
@@ -1780,6 +1827,7 @@ static const struct usertest usertests[] = {
     USERTEST(process_calls_refuse_bad_arguments),
     USERTEST(notify_signals_accumulate_and_wait_takes_them_all),
     USERTEST(notify_calls_check_type_rights_and_pointers),
+    USERTEST(notify_wait_stores_its_word_in_untouched_pages_and_nowhere_it_may_not),
     USERTEST(endpoint_recv_polls_and_reply_needs_a_caller),
     USERTEST(endpoint_closes_when_its_last_receive_handle_goes),
     USERTEST(handle_mint_sets_a_badge_once),

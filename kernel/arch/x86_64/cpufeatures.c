@@ -61,18 +61,12 @@
 #define RFLAGS_AC   (1ul << 18)
 #define RFLAGS_ID   (1ul << 21)
 
-static bool have_smap;                    /* [I] same on every CPU */
+bool have_smap;                           /* [I] same on every CPU */
 bool use_xsave;                           /* [I] set by the bootstrap CPU */
 static uint64_t xsave_mask;               /* [I] XCR0 on every CPU */
 static uint32_t image_size = FXSAVE_SIZE; /* [I] bytes of one saved image */
 
 extern const char syscall_entry[];
-
-bool
-cpu_has_smap(void)
-{
-    return have_smap;
-}
 
 static void
 xsetbv(uint32_t reg, uint64_t v)

@@ -13,7 +13,14 @@
 #include <stdint.h>
 
 void cpu_features_init(void);
-bool cpu_has_smap(void);
+extern bool have_smap; /* [I] the same on every CPU */
+
+/* Whether SMAP is on: inline, as every copy to or from user memory asks. */
+static inline bool
+cpu_has_smap(void)
+{
+    return have_smap;
+}
 
 /* Bracket every kernel access to user memory: with SMAP on, the kernel
  * faults on user pages outside such a bracket. */
@@ -54,28 +61,31 @@ fpu_image(const void *area)
     return use_xsave ? (p + XSAVE_ALIGN - 1) & ~(uintptr_t)(XSAVE_ALIGN - 1) : p;
 }
 
-/* Save this CPU's FPU registers into area, or load them from it: inline,
- * as every switch between user threads does both. */
+/*
+ * Save this CPU's FPU registers into the image at save and load them from
+ * the image at load (images as fpu_image gives them; NULL: a kernel
+ * thread's, nothing to save or load). Inline, as every switch between
+ * user threads does both, and in one place, so that the two share the
+ * component mask in edx:eax.
+ */
 static inline void
-fpu_save(void *area)
+fpu_switch(void *save, const void *load)
 {
-    uintptr_t image = fpu_image(area);
+    /* Every component: set once, and said to be rewritten by each
+     * instruction so that it is not set again for the second. */
+    uint32_t lo = ~0u, hi = ~0u;
 
-    if (use_xsave)
-        __asm__ volatile("xsave64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
-    else
-        __asm__ volatile("fxsave64 (%0)" : : "r"(image) : "memory");
-}
-
-static inline void
-fpu_restore(const void *area)
-{
-    uintptr_t image = fpu_image(area);
-
-    if (use_xsave)
-        __asm__ volatile("xrstor64 (%0)" : : "r"(image), "a"(~0u), "d"(~0u) : "memory");
-    else
-        __asm__ volatile("fxrstor64 (%0)" : : "r"(image) : "memory");
+    if (use_xsave) {
+        if (save)
+            __asm__ volatile("xsave64 (%2)" : "+a"(lo), "+d"(hi) : "r"(save) : "memory");
+        if (load)
+            __asm__ volatile("xrstor64 (%2)" : "+a"(lo), "+d"(hi) : "r"(load) : "memory");
+    } else {
+        if (save)
+            __asm__ volatile("fxsave64 (%0)" : : "r"(save) : "memory");
+        if (load)
+            __asm__ volatile("fxrstor64 (%0)" : : "r"(load) : "memory");
+    }
 }
 
 #endif

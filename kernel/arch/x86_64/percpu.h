@@ -53,6 +53,7 @@ _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 #define TSS_IOMAP_NONE  0xffff
 
 struct thread;
+struct runqueue;
 
 struct cpu {
     struct cpu *self;       /* [I] must stay first: this_cpu() reads gs:0 */
@@ -65,6 +66,7 @@ struct cpu {
     bool online;            /* [a] */
     uint64_t ticks;         /* [o] scheduler ticks taken on this CPU */
     unsigned irq_depth;     /* [o] nesting of interrupt handlers */
+    struct runqueue *rq;    /* [I] this CPU's run queue (sched/sched.c) */
     uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))); /* [I] */
     /* I/O ports (obj/ioport.c): which process's bitmap io_bitmap holds. */
     uint64_t io_loaded;  /* [o] id of the I/O space copied into io_bitmap, 0 none */
@@ -101,6 +103,21 @@ this_cpu(void)
     __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
     return c;
 }
+
+/*
+ * One field of this CPU's struct cpu, read through GS in one load instead
+ * of two (this_cpu(), then the field). Volatile, as this_cpu() is: the
+ * value belongs to the CPU that runs the code now, and a thread may move
+ * to another CPU at any switch, so it must never be reused across one.
+ */
+#define this_cpu_read(field)                                  \
+    ({                                                        \
+        __typeof__(((struct cpu *)0)->field) this_cpu_v_;     \
+        __asm__ volatile("mov %%gs:%c1, %0"                   \
+                         : "=r"(this_cpu_v_)                  \
+                         : "i"(offsetof(struct cpu, field))); \
+        this_cpu_v_;                                          \
+    })
 
 /* this_cpu()->index, but safe in the few instructions of boot before GS is
  * set, for panic and fault paths. */

@@ -68,12 +68,7 @@
 #define TLB_ACK_TIMEOUT_NS 30000000000ull /* 30 s */
 #define TLB_TIMEOUT_CHECK  1024           /* spins between clock reads */
 
-struct tlb_cpu {
-    uint64_t active_root; /* [a] CR3 root this CPU runs on (0: none yet, the kernel's) */
-    uint32_t pending;     /* [a] set under tlb_lock by the flusher, cleared by this CPU */
-} __attribute__((aligned(64)));
-
-static struct tlb_cpu tlb_cpus[MAX_CPUS];
+struct tlb_cpu tlb_cpus[MAX_CPUS]; /* tlb.h, for tlb_set_active_root */
 static struct spinlock tlb_lock = SPINLOCK_INIT;
 static uint64_t request_start;   /* [tlb_lock] the range asked for; stable while */
 static uint64_t request_pages;   /* [tlb_lock] any pending flag is set */
@@ -131,13 +126,6 @@ tlb_init(void)
 {
     if (trap_set_handler(VEC_TLB, tlb_ipi, NULL) < 0)
         panic("tlb: vector %#x is taken", VEC_TLB);
-}
-
-void
-tlb_set_active_root(uint64_t root)
-{
-    /* seq_cst: a full fence before the caller's CR3 load (see the top). */
-    __atomic_store_n(&tlb_cpus[this_cpu()->index].active_root, root, __ATOMIC_SEQ_CST);
 }
 
 uint64_t

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
 
 /* Claim the shootdown vector. Once, on the bootstrap CPU, before any other
  * CPU starts. */
@@ -41,9 +42,23 @@ void tlb_flush_page(const struct pagetable *pt, uint64_t va);
 #define TLB_FULL_FLUSH_PAGES 32
 void tlb_flush_range(const struct pagetable *pt, uint64_t start, uint64_t end);
 
+/* Each CPU's part of the protocol (tlb.c); here for the inline below. */
+struct tlb_cpu {
+    uint64_t active_root; /* [a] CR3 root this CPU runs on (0: none yet, the kernel's) */
+    uint32_t pending;     /* [a] set under tlb_lock by the flusher, cleared by this CPU */
+} __attribute__((aligned(64)));
+
+extern struct tlb_cpu tlb_cpus[MAX_CPUS];
+
 /* Record that this CPU is about to load root into CR3. Called by the
- * context switch with interrupts off, before the CR3 write. */
-void tlb_set_active_root(uint64_t root);
+ * context switch with interrupts off, before the CR3 write; inline, as it
+ * runs at every switch between address spaces. seq_cst: a full fence
+ * before the caller's CR3 load (see tlb.c). */
+static inline void
+tlb_set_active_root(uint64_t root)
+{
+    __atomic_store_n(&tlb_cpus[this_cpu_read(index)].active_root, root, __ATOMIC_SEQ_CST);
+}
 
 /* Shootdown requests sent to other CPUs since boot (for tests). */
 uint64_t tlb_remote_requests(void);

@@ -35,10 +35,28 @@ usercopy_raw:
 4:  mov %rcx, %rax                      /* the tail left */
     ret
 
+/*
+ * uint64_t usercopy_put_u64(uint64_t *dst, uint64_t value, struct vspace *vs)
+ *
+ * The same for one 64-bit store, the commonest copy out (a result word):
+ * returns 0, or 8 when the store faulted and could not be resolved. A
+ * store that faults writes nothing, even across a page boundary, so a
+ * restart or the fixup leaves no part of it behind.
+ */
+    .globl usercopy_put_u64
+usercopy_put_u64:
+    mov %rdx, %r8                       /* vs, for usercopy_fault */
+5:  mov %rsi, (%rdi)
+    xor %eax, %eax
+    ret
+6:  mov $8, %eax
+    ret
+
     .section .rodata
     .balign 8
     .globl usercopy_extable, usercopy_extable_end
 usercopy_extable:                       /* pairs: faulting instruction, fixup */
     .quad 1b, 3b
     .quad 2b, 4b
+    .quad 5b, 6b
 usercopy_extable_end:

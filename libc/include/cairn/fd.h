@@ -32,6 +32,25 @@ long cairn_fd_handle(int fd);
 long cairn_fd_request(int fd, struct cairn_msg *msg, const void *send, size_t send_len,
                       void *recv, size_t recv_cap, size_t *got);
 
+/* A new reference to what fd names, for handing on: the server told
+ * (PROTO_IO_DUP), then a new handle. -CAIRN_EBADF for a descriptor not
+ * open, -CAIRN_ENOENT for one on the kernel console (no handle to give). */
+long cairn_fd_copy(int fd);
+
+/* The same for an I/O handle h, and letting one such reference go (the
+ * server told with PROTO_IO_CLOSE, then the handle closed). */
+long cairn_io_copy(long h);
+void cairn_io_release(long h);
+
+/* path made absolute against the working directory and folded (libc/
+ * path.c) into out, PROTO_PATH_MAX + 1 bytes: its length, or
+ * -CAIRN_ENOENT (empty), -CAIRN_ENAMETOOLONG, -CAIRN_EFAULT (NULL). */
+long cairn_path_absolute(const char *path, char *out);
+
+/* Opens path through the vfs server: an I/O handle counted as one
+ * reference, or a negative code. */
+long cairn_path_open(const char *path, int flags, uint32_t mode);
+
 /* Closes every descriptor, as exit does: the servers are told with a
  * time limit (CAIRN_FD_EXIT_WAIT_NS each), so a stuck server cannot keep
  * the process from ending. */

@@ -57,7 +57,20 @@ struct cairn_spawn_attr {
      * gets its (CAIRN_AT_HANDLE, kind << 32 | value) entry in the child's
      * auxiliary vector, so the child finds it with cairn_start_handle. */
     const uint32_t *handle_kinds;
+    /* 0, or a quota (MANAGE) the child is charged to from its creation
+     * on (process_set_quota); the memory objects of its segments and stack
+     * are made, and charged, here in the caller. */
+    long quota;
+    /* naux (type, value) pairs, 2 * naux words, added to the child's
+     * auxiliary vector after the start word and the handles' kinds
+     * (types from 512 on are user space's: include/proto/handles.h); at
+     * most CAIRN_SPAWN_AUX_MAX. A pair of type CAIRN_AT_NULL is written
+     * as CAIRN_AT_IGNORE, so it cannot end the vector early. */
+    const uint64_t *aux;
+    uint32_t naux;
 };
+
+#define CAIRN_SPAWN_AUX_MAX 16
 
 /*
  * Start the static ELF64 executable in the size bytes from offset of the

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: MIT
+/*
+ * proc: the process server (include/proto/proc.h, docs/proc.md). It
+ * starts programs by path, reading the executable through the vfs server,
+ * and keeps the table of what it started (table.c): pids, parents,
+ * process groups, ends not yet waited for.
+ *
+ * One thread, one receive, as init does: requests on proc's endpoint and
+ * the ends of its processes, which come as bits of a notification bound
+ * to the thread (each process watched on the bit of its table slot modulo
+ * 64; a bit says "look at the processes of these slots"). A wait that
+ * cannot be answered yet is a saved reply, answered when a child ends. So
+ * a process that never exits, or a parent that never waits, costs a table
+ * slot and nothing else.
+ *
+ * Who asks: each process proc starts gets its own handle to proc badged
+ * with its pid; a request with badge 0 came through the registry, from a
+ * service whose manifest lets it look `proc` up, and may signal anyone.
+ *
+ * Arguments: `proc [--init PATH [ARG...]]`: PATH (the shell) is started at
+ * once with the console as its standard streams, and again whenever it
+ * ends, as a getty would.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/fd.h>
+#include <cairn/process.h>
+#include <cairn/registry.h>
+#include <cairn/spawn.h>
+#include <cairn/start.h>
+#include <cairn/sys.h>
+#include <proto/fs.h>
+#include <proto/handles.h>
+#include <proto/io.h>
+#include <proto/proc.h>
+
+#include "table.h"
+
+#define MS_NS              1000000ull
+#define PROC_ARGS_MAX      256             /* argv or envp entries of one spawn */
+#define PROC_IMAGE_MAX     (64ull << 20)   /* the largest executable it reads */
+#define PROC_IO_WAIT       (100 * MS_NS)   /* a close sent to a stream's server */
+#define PROC_INIT_WAIT     (10000 * MS_NS) /* for the vfs and the console at start */
+#define PROC_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+static struct proc_table table;
+static long proc_ep, proc_exits, proc_vfs = -1;
+static char request[CAIRN_MSG_BUF_MAX + 1];
+
+/* The --init program: its argv, and its pid while it runs (0: not). */
+static const char *init_argv[PROC_ARGS_MAX + 1];
+static int32_t init_pid;
+
+/* --- reading an executable -------------------------------------------------------------- */
+
+/* One I/O request on h with no bytes out; bytes back into buf. */
+static long
+proc_io(long h, uint64_t op, uint64_t arg, void *buf, size_t cap, size_t *got)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{op, arg, 0, 0, 0}, &ext};
+    long err;
+
+    memset(&ext, 0, sizeof(ext));
+    ext.recv_buf = (uint64_t)(uintptr_t)buf;
+    ext.recv_cap = (uint32_t)cap;
+    err = cairn_ipc_call(h, &msg);
+    for (uint32_t i = 0; err >= 0 && i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+        cairn_handle_close(ext.recv_handles[i]);
+    if (got)
+        *got = ext.recv_len;
+    return err < 0 ? err : (long)msg.w[0];
+}
+
+/* Opens path through the vfs server: an I/O handle, or a negative code. */
+static long
+proc_open(const char *path)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{PROTO_FS_OPEN, PROTO_O_RDONLY, 0, 0, 0}, &ext};
+    long err;
+
+    if (proc_vfs < 0)
+        return -CAIRN_ENOENT;
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t)path;
+    ext.send_len = (uint32_t)strlen(path);
+    err = cairn_ipc_call(proc_vfs, &msg);
+    if (err >= 0)
+        err = (long)msg.w[0];
+    if (err >= 0 && ext.recv_nhandles < 1)
+        err = -CAIRN_EIO;
+    if (err < 0) {
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+        return err;
+    }
+    for (uint32_t i = 1; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+        cairn_handle_close(ext.recv_handles[i]);
+    return ext.recv_handles[0];
+}
+
+/* Lets an I/O handle go: its server told, with a time limit, so a stuck
+ * server cannot stop proc. */
+static void
+proc_io_release(long h)
+{
+    struct cairn_msg msg = {{PROTO_IO_CLOSE, 0, 0, 0, 0}, NULL};
+
+    if (h < 0)
+        return;
+    cairn_ipc_call_timed(h, &msg, PROC_IO_WAIT);
+    cairn_handle_close(h);
+}
+
+/*
+ * The file at path read whole into a new memory object: its handle and
+ * size, or a negative code (-CAIRN_ENOENT, -CAIRN_EISDIR, -CAIRN_ENOEXEC
+ * for an empty or too large file, -CAIRN_ENOMEM).
+ */
+static long
+proc_read_image(const char *path, uint64_t *size_out)
+{
+    struct proto_stat st;
+    long file = proc_open(path), mo = -1, err;
+    uint64_t size, done = 0, map = 0;
+    size_t got = 0;
+    char *at = NULL;
+
+    if (file < 0)
+        return file;
+    err = proc_io(file, PROTO_IO_STAT, 0, &st, sizeof(st), &got);
+    if (err >= 0 && got != sizeof(st))
+        err = -CAIRN_EIO;
+    if (err >= 0 && (st.mode & PROTO_S_IFMT) == PROTO_S_IFDIR)
+        err = -CAIRN_EISDIR;
+    if (err >= 0 && (st.size == 0 || st.size > PROC_IMAGE_MAX))
+        err = -CAIRN_ENOEXEC;
+    size = err >= 0 ? st.size : 0;
+    map = (size + 4095) & ~4095ull;
+    if (err >= 0)
+        err = mo = cairn_memobj_create(map, 0);
+    if (err >= 0) {
+        long va = cairn_vm_map(mo, 0, map, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+
+        err = va < 0 ? va : 0;
+        at = (char *)va;
+    }
+    while (err >= 0 && done < size) {
+        uint64_t want = size - done < CAIRN_MSG_BUF_MAX ? size - done : CAIRN_MSG_BUF_MAX;
+        long n = proc_io(file, PROTO_IO_READ, want, at + done, want, &got);
+
+        if (n < 0)
+            err = n;
+        else if (n == 0 || (uint64_t)n > want || (size_t)n != got)
+            err = -CAIRN_EIO; /* the file changed under us, or a server lied */
+        else
+            done += (uint64_t)n;
+    }
+    if (at)
+        cairn_vm_unmap((uint64_t)(uintptr_t)at, map);
+    proc_io_release(file);
+    if (err < 0) {
+        if (mo >= 0)
+            cairn_handle_close(mo);
+        return err;
+    }
+    *size_out = size;
+    return mo;
+}
+
+/* --- starting ----------------------------------------------------------------------------- */
+
+/* The kernel's status of an ended process as proto/proc.h reports it. */
+static int32_t
+proc_status(const struct proc_entry *e, int64_t status)
+{
+    if (e->signal)
+        return PROTO_STATUS_SIGNALED | e->signal;
+    if (status == CAIRN_STATUS_KILLED)
+        return PROTO_STATUS_SIGNALED | PROTO_SIGKILL;
+    if (status <= CAIRN_STATUS_FAULT(0) && status >= CAIRN_STATUS_FAULT(255))
+        return PROTO_STATUS_FAULTED | (int32_t)(CAIRN_STATUS_FAULT(0) - status);
+    return (int32_t)(status & 0xff);
+}
+
+/* The last part of a path, for the table and process_set_name. */
+static const char *
+proc_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/*
+ * Starts path with argv and envp for parent in group pgid, with the
+ * streams in io[0..2] (-1: none), which move to the child. Returns the
+ * pid or a negative code; the streams are released on failure.
+ */
+static long
+proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *argv,
+           const char *const *envp, long io[3])
+{
+    static const uint32_t stream_kinds[3] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT,
+                                             PROTO_HANDLE_STDERR};
+    long handles[5], image, process, badged = -1;
+    uint32_t kinds[5], n = 0;
+    uint64_t size = 0, aux[2];
+    struct cairn_spawn_attr attr;
+    struct proc_entry *e;
+    const char *name = proc_base(argv[0] ? argv[0] : path);
+
+    image = proc_read_image(path, &size);
+    if (image < 0)
+        goto fail;
+    e = proc_table_add(&table, parent, pgid, name, -1);
+    if (!e) {
+        cairn_handle_close(image);
+        image = pgid > 0 ? -CAIRN_EPERM : -CAIRN_EAGAIN;
+        goto fail;
+    }
+    badged = cairn_handle_mint(proc_ep, PROC_CLIENT_RIGHTS, (uint64_t)e->pid);
+    for (int i = 0; i < 3; i++) {
+        if (io[i] >= 0) {
+            handles[n] = io[i];
+            kinds[n++] = stream_kinds[i];
+        }
+    }
+    if (badged >= 0) {
+        handles[n] = badged;
+        kinds[n++] = PROTO_HANDLE_PROC;
+    }
+    if (proc_vfs >= 0) {
+        handles[n] = proc_vfs;
+        kinds[n++] = PROTO_HANDLE_VFS;
+    }
+    aux[0] = CAIRN_AT_PID;
+    aux[1] = (uint64_t)e->pid;
+    memset(&attr, 0, sizeof(attr));
+    attr.argv = argv;
+    attr.envp = envp;
+    attr.handles = handles;
+    attr.handle_kinds = kinds;
+    attr.nhandles = n;
+    attr.aux = aux;
+    attr.naux = 1;
+    process = cairn_spawn(image, 0, size, &attr, NULL);
+    cairn_handle_close(image);
+    if (badged >= 0)
+        cairn_handle_close(badged);
+    if (process < 0) {
+        proc_table_end(&table, e, 0);
+        if (proc_table_find(&table, e->pid))
+            proc_table_reap(&table, parent, e->pid, &(int32_t){0}, &(int32_t){0});
+        image = process == -CAIRN_EINVAL ? -CAIRN_ENOEXEC : process;
+        goto fail;
+    }
+    /* The streams are the child's now: its copies hold the references. */
+    for (int i = 0; i < 3; i++) {
+        if (io[i] >= 0)
+            cairn_handle_close(io[i]);
+    }
+    e->process = process;
+    cairn_process_set_name(process, name, strlen(name) < 31 ? strlen(name) : 31);
+    cairn_process_watch(process, proc_exits, 1ull << ((e - table.e) % 64));
+    return e->pid;
+fail:
+    for (int i = 0; i < 3; i++)
+        proc_io_release(io[i]);
+    return image;
+}
+
+/* --- requests ----------------------------------------------------------------------------- */
+
+static void
+proc_reply(long w0, long w1, const void *buf, size_t len)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{(uint64_t)w0, (uint64_t)w1, 0, 0, 0}, NULL};
+
+    if (len) {
+        memset(&ext, 0, sizeof(ext));
+        ext.send_buf = (uint64_t)(uintptr_t)buf;
+        ext.send_len = (uint32_t)len;
+        msg.ext = &ext;
+    }
+    cairn_ipc_reply(&msg);
+}
+
+static void
+proc_answer(long reply, long w0, long w1)
+{
+    struct cairn_msg msg = {{(uint64_t)w0, (uint64_t)w1, 0, 0, 0}, NULL};
+
+    if (cairn_ipc_reply_to(reply, &msg) < 0)
+        cairn_handle_close(reply);
+}
+
+/*
+ * Splits the spawn request's buffer (len bytes): the path, then argc and
+ * envc strings, each ending with a 0. Fills argv and envp (NULL-ended);
+ * 0, or -CAIRN_EINVAL for a buffer that does not hold exactly that.
+ */
+static long
+proc_split(size_t len, uint64_t argc, uint64_t envc, const char **path, const char **argv,
+           const char **envp)
+{
+    size_t pos = 0;
+
+    if (argc > PROC_ARGS_MAX || envc > PROC_ARGS_MAX)
+        return -CAIRN_E2BIG;
+    request[len] = '\0';
+    for (uint64_t i = 0; i < 1 + argc + envc; i++) {
+        const char *s = request + pos;
+        size_t n = strlen(s);
+
+        if (pos + n >= len)
+            return -CAIRN_EINVAL; /* no 0 ends it inside the buffer */
+        if (i == 0)
+            *path = s;
+        else if (i <= argc)
+            argv[i - 1] = s;
+        else
+            envp[i - 1 - argc] = s;
+        pos += n + 1;
+    }
+    if (pos != len || (*path)[0] != '/')
+        return -CAIRN_EINVAL;
+    argv[argc] = NULL;
+    envp[envc] = NULL;
+    return 0;
+}
+
+static void
+proc_spawn(int32_t caller, const struct cairn_msg *msg, const struct cairn_msg_ext *ext)
+{
+    static const char *argv[PROC_ARGS_MAX + 1], *envp[PROC_ARGS_MAX + 1];
+    long io[3] = {-1, -1, -1}, err;
+    uint32_t h = 0;
+    const char *path = NULL;
+    int32_t pgid = (int32_t)msg->w[3];
+
+    for (int i = 0; i < 3; i++) {
+        if ((msg->w[4] & (1u << i)) && h < ext->recv_nhandles)
+            io[i] = ext->recv_handles[h++];
+    }
+    for (; h < ext->recv_nhandles && h < CAIRN_MSG_HANDLES; h++)
+        cairn_handle_close(ext->recv_handles[h]);
+    err = proc_split(ext->recv_len, msg->w[1], msg->w[2], &path, argv, envp);
+    if (err == 0 && pgid < -1)
+        err = -CAIRN_EINVAL;
+    if (err < 0) {
+        for (int i = 0; i < 3; i++)
+            proc_io_release(io[i]);
+        proc_reply(err, 0, NULL, 0);
+        return;
+    }
+    proc_reply(proc_start(caller, pgid, path, argv, envp, io), 0, NULL, 0);
+}
+
+static void
+proc_wait(int32_t caller, uint64_t want, uint64_t flags)
+{
+    int32_t pid = 0, status = 0;
+    int r = proc_table_reap(&table, caller, (int32_t)want, &pid, &status);
+    long reply;
+
+    if (r != 0 || (flags & PROTO_WNOHANG)) {
+        proc_reply(r < 0 ? r : pid, status, NULL, 0);
+        return;
+    }
+    reply = cairn_ipc_reply_save();
+    if (reply < 0)
+        return;
+    if (proc_table_wait(&table, caller, (int32_t)want, reply) < 0)
+        proc_answer(reply, -CAIRN_EAGAIN, 0);
+}
+
+/* Ends e with sig: no program has handlers yet, so every signal is the
+ * default action, the end of the process. */
+static void
+proc_signal(struct proc_entry *e, int32_t sig)
+{
+    if (e->state != PROC_RUNNING || e->process < 0)
+        return;
+    if (!e->signal)
+        e->signal = sig;
+    cairn_process_kill(e->process);
+}
+
+static void
+proc_kill(int32_t caller, int64_t target, int64_t sig)
+{
+    int found = 0, allowed = 0;
+
+    if (sig <= 0 || sig >= 64 || target == 0 || target == INT64_MIN) {
+        proc_reply(-CAIRN_EINVAL, 0, NULL, 0);
+        return;
+    }
+    for (int i = 0; i < PROC_MAX; i++) {
+        struct proc_entry *e = &table.e[i];
+
+        if (e->state != PROC_RUNNING ||
+            (target > 0 ? e->pid != target : e->pgid != (int32_t)-target))
+            continue;
+        found = 1;
+        if (!proc_table_may_signal(&table, caller, e))
+            continue;
+        allowed = 1;
+        proc_signal(e, (int32_t)sig);
+    }
+    proc_reply(!found ? -CAIRN_ESRCH : !allowed ? -CAIRN_EPERM : 0, 0, NULL, 0);
+}
+
+static void
+proc_list(uint64_t cookie)
+{
+    static struct proto_proc_info out[CAIRN_MSG_BUF_MAX / sizeof(struct proto_proc_info)];
+    uint32_t n = 0;
+    uint64_t i = cookie;
+
+    for (; i < PROC_MAX && n < sizeof(out) / sizeof(out[0]); i++) {
+        const struct proc_entry *e = &table.e[i];
+        struct cairn_process_info info;
+
+        if (e->state == PROC_FREE)
+            continue;
+        memset(&out[n], 0, sizeof(out[n]));
+        out[n].pid = e->pid;
+        out[n].ppid = e->ppid;
+        out[n].pgid = e->pgid;
+        out[n].state = e->state == PROC_RUNNING ? 0 : 1;
+        if (e->process >= 0 && cairn_process_info(e->process, &info) == 0) {
+            out[n].cpu_ns = info.cpu_ns;
+            out[n].memory = info.mem_charged;
+            out[n].threads = info.threads;
+        }
+        memcpy(out[n].name, e->name, sizeof(out[n].name) - 1);
+        n++;
+    }
+    proc_reply(n, (long)i, out, n * sizeof(out[0]));
+}
+
+static void
+proc_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ext, long got)
+{
+    int32_t caller = (int32_t)badge;
+
+    if (got == CAIRN_MSG_TRUNCATED && msg->w[0] == PROTO_PROC_SPAWN) {
+        for (uint32_t h = 0; h < ext->recv_nhandles && h < CAIRN_MSG_HANDLES; h++)
+            proc_io_release(ext->recv_handles[h]);
+        proc_reply(-CAIRN_E2BIG, 0, NULL, 0);
+        return;
+    }
+    if (msg->w[0] != PROTO_PROC_SPAWN) {
+        for (uint32_t h = 0; h < ext->recv_nhandles && h < CAIRN_MSG_HANDLES; h++)
+            cairn_handle_close(ext->recv_handles[h]);
+    }
+    switch (msg->w[0]) {
+    case PROTO_PROC_SPAWN:
+        proc_spawn(caller, msg, ext);
+        break;
+    case PROTO_PROC_WAIT:
+        proc_wait(caller, msg->w[1], msg->w[2]);
+        break;
+    case PROTO_PROC_KILL:
+        proc_kill(caller, (int64_t)msg->w[1], (int64_t)msg->w[2]);
+        break;
+    case PROTO_PROC_SETPGID:
+        proc_reply(caller
+                       ? proc_table_setpgid(&table, caller, (int32_t)msg->w[1], (int32_t)msg->w[2])
+                       : -CAIRN_EPERM,
+                   0, NULL, 0);
+        break;
+    case PROTO_PROC_LIST:
+        proc_list(msg->w[1]);
+        break;
+    default:
+        proc_reply(-CAIRN_ENOSYS, 0, NULL, 0);
+    }
+}
+
+/* --- ends --------------------------------------------------------------------------------- */
+
+static void proc_start_init(void);
+
+/* The processes on the bits that came: take each end, answer a waiting
+ * parent, drop the waits of the one that ended. */
+static void
+proc_reap(uint64_t bits)
+{
+    for (int i = 0; i < PROC_MAX; i++) {
+        struct proc_entry *e = &table.e[i];
+        int64_t status = 0;
+        long dropped[PROC_WAITERS], reply;
+        uint32_t n;
+        int32_t pid, code;
+
+        if (!(bits & (1ull << (i % 64))) || e->state != PROC_RUNNING || e->process < 0 ||
+            cairn_process_wait(e->process, 0, &status) != 0)
+            continue;
+        pid = e->pid;
+        code = proc_status(e, status);
+        cairn_handle_close(e->process);
+        n = proc_table_drop_waiters(&table, pid, dropped, PROC_WAITERS);
+        for (uint32_t k = 0; k < n; k++)
+            cairn_handle_close(dropped[k]);
+        proc_table_end(&table, e, code);
+        reply = proc_table_waiter_for(&table, e);
+        if (reply >= 0) {
+            int32_t got_pid = 0, got_status = 0;
+
+            proc_table_reap(&table, e->ppid, pid, &got_pid, &got_status);
+            proc_answer(reply, got_pid, got_status);
+        }
+        if (pid == init_pid) {
+            init_pid = 0;
+            proc_start_init();
+        }
+    }
+}
+
+/* --- start-up ----------------------------------------------------------------------------- */
+
+/* The console's stream for the --init program: the console's registered
+ * endpoint is its stream (badge 0), referenced once per handle given. */
+static long
+proc_console_stream(long console)
+{
+    struct cairn_msg msg = {{PROTO_IO_DUP, 0, 0, 0, 0}, NULL};
+    struct cairn_handle_info info;
+    long copy;
+
+    if (console < 0 || cairn_handle_info(console, &info) < 0)
+        return -1;
+    copy = cairn_handle_dup(console, info.rights);
+    if (copy >= 0 && cairn_ipc_call_timed(copy, &msg, PROC_INIT_WAIT) < 0) {
+        cairn_handle_close(copy);
+        return -1;
+    }
+    return copy;
+}
+
+static long proc_console = -1;
+
+static void
+proc_start_init(void)
+{
+    static const char *const envp[] = {"PWD=/", "PATH=/bin", "HOME=/", NULL};
+    long io[3];
+    long pid;
+
+    if (!init_argv[0])
+        return;
+    for (int i = 0; i < 3; i++)
+        io[i] = proc_console_stream(proc_console);
+    pid = proc_start(0, -1, init_argv[0], init_argv, envp, io);
+    if (pid < 0) {
+        printf("proc: cannot start %s: %s\n", init_argv[0], cairn_strerror((int)pid));
+        return;
+    }
+    init_pid = (int32_t)pid;
+}
+
+int
+main(int argc, char **argv)
+{
+    long err;
+
+    proc_table_init(&table);
+    proc_ep = cairn_endpoint_create();
+    proc_exits = cairn_notify_create();
+    err = proc_ep < 0 ? proc_ep : proc_exits < 0 ? proc_exits : cairn_notify_bind(proc_exits);
+    if (err == 0)
+        err = cairn_registry_register("proc", proc_ep);
+    if (err < 0) {
+        printf("proc: cannot start: %s\n", cairn_strerror((int)err));
+        return 1;
+    }
+    proc_vfs = cairn_start_handle(PROTO_HANDLE_VFS, 0);
+    if (proc_vfs < 0)
+        proc_vfs = cairn_registry_lookup("vfs", PROC_INIT_WAIT);
+    if (proc_vfs < 0)
+        printf("proc: no vfs server: %s\n", cairn_strerror((int)proc_vfs));
+    if (argc >= 3 && strcmp(argv[1], "--init") == 0) {
+        for (int i = 2; i < argc && i - 2 < PROC_ARGS_MAX; i++)
+            init_argv[i - 2] = argv[i];
+        proc_console = cairn_registry_lookup("console", PROC_INIT_WAIT);
+        proc_start_init();
+    }
+    for (;;) {
+        struct cairn_msg_ext ext;
+        struct cairn_msg msg = {{0, 0, 0, 0, 0}, &ext};
+        uint64_t badge = 0;
+        long got;
+
+        memset(&ext, 0, sizeof(ext));
+        ext.recv_buf = (uint64_t)(uintptr_t)request;
+        ext.recv_cap = CAIRN_MSG_BUF_MAX;
+        got = cairn_ipc_recv(proc_ep, &msg, CAIRN_WAIT_FOREVER, &badge);
+        if (got == CAIRN_IPC_NOTIFIED)
+            proc_reap(badge);
+        else if (got >= 0)
+            proc_request(badge, &msg, &ext, got);
+    }
+}

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User-mode tests of the process server (servers/proc, include/proto/
+ * proc.h), started from the initfs by this test, which plays the servers
+ * proc talks to: the registry (proc registers `proc` and looks `vfs` up)
+ * and a vfs that serves /bin/child, the test child's image, and a few
+ * bad files. A thread of the test answers them all on one endpoint, told
+ * apart by badges.
+ *
+ * The test then acts as a process of proc's: it starts a sleeping child
+ * through the service's handle (badge 0, no parent), and mints a handle
+ * badged with that child's pid to speak as it, as its own children's
+ * parent (only whoever holds proc's unbadged endpoint can do that: the
+ * registry and proc itself).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/init.h>
+#include <cairn/spawn.h>
+#include <cairn/start.h>
+#include <cairn/sys.h>
+#include <proto/fs.h>
+#include <proto/handles.h>
+#include <proto/io.h>
+#include <proto/proc.h>
+#include <proto/registry.h>
+
+#include "harness.h"
+
+#define SECOND     1000000000ull
+#define BADGE_REG  1
+#define BADGE_VFS  2
+#define BADGE_OUT  3
+#define BADGE_STOP 4
+#define BADGE_FILE 100
+
+static long ep;           /* the fake servers' endpoint */
+static long proc_ep = -1; /* what proc registered */
+static long registered;   /* a notification: proc has registered */
+static const uint8_t *image;
+static uint64_t image_size;
+static uint64_t file_offset;
+static uint32_t file_mode;
+static uint64_t file_size;
+static char out_text[64];
+static long vfs_opens, vfs_closes;
+static char buf[CAIRN_MSG_BUF_MAX];
+
+static struct test_thread servers;
+
+/* The reply to one vfs request: FS_OPEN of the files below. */
+static void
+serve_vfs(struct cairn_msg *msg, struct cairn_msg_ext *ext, size_t len)
+{
+    if (msg->w[0] != PROTO_FS_OPEN) {
+        msg->w[0] = (uint64_t)-CAIRN_ENOSYS;
+        return;
+    }
+    buf[len < sizeof(buf) ? len : sizeof(buf) - 1] = '\0';
+    file_offset = 0;
+    file_mode = PROTO_S_IFREG | 0755;
+    if (strcmp(buf, "/bin/child") == 0) {
+        file_size = image_size;
+    } else if (strcmp(buf, "/bin/empty") == 0) {
+        file_size = 0;
+    } else if (strcmp(buf, "/bin/dir") == 0) {
+        file_size = 0;
+        file_mode = PROTO_S_IFDIR | 0755;
+    } else if (strcmp(buf, "/bin/junk") == 0) {
+        file_size = 4096; /* the child's first page but for its header */
+    } else {
+        msg->w[0] = (uint64_t)-CAIRN_ENOENT;
+        return;
+    }
+    vfs_opens++;
+    ext->send_nhandles = 1;
+    ext->send_handles[0] = (struct cairn_msg_handle){
+        (int32_t)cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER, BADGE_FILE),
+        CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    msg->w[0] = 0;
+    msg->w[1] = file_mode & PROTO_S_IFMT;
+}
+
+/* The reply to one request on the open file. */
+static void
+serve_file(struct cairn_msg *msg, struct cairn_msg_ext *ext)
+{
+    if (msg->w[0] == PROTO_IO_STAT) {
+        struct proto_stat st = {0};
+
+        st.size = file_size;
+        st.mode = file_mode;
+        memcpy(buf, &st, sizeof(st));
+        ext->send_buf = (uint64_t)(uintptr_t)buf;
+        ext->send_len = sizeof(st);
+        msg->w[0] = 0;
+    } else if (msg->w[0] == PROTO_IO_READ) {
+        uint64_t n = msg->w[1] < file_size - file_offset ? msg->w[1] : file_size - file_offset;
+
+        if (n > sizeof(buf))
+            n = sizeof(buf);
+        memcpy(buf, image + file_offset, n);
+        if (file_size == 4096 && file_offset == 0)
+            memset(buf, 'x', 64); /* /bin/junk: no ELF header */
+        file_offset += n;
+        ext->send_buf = (uint64_t)(uintptr_t)buf;
+        ext->send_len = (uint32_t)n;
+        msg->w[0] = n;
+    } else if (msg->w[0] == PROTO_IO_CLOSE) {
+        vfs_closes++;
+        msg->w[0] = 0;
+    } else {
+        msg->w[0] = (uint64_t)-CAIRN_ENOSYS;
+    }
+}
+
+/* The registry, the vfs, its file and a captured stdout, on one endpoint. */
+static long
+servers_run(void *arg)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{0, 0, 0, 0, 0}, &ext};
+    uint64_t badge = 0;
+    long got;
+
+    (void)arg;
+    memset(&ext, 0, sizeof(ext));
+    ext.recv_buf = (uint64_t)(uintptr_t)buf;
+    ext.recv_cap = sizeof(buf);
+    got = cairn_ipc_recv(ep, &msg, CAIRN_WAIT_FOREVER, &badge);
+    while (got >= 0 && badge != BADGE_STOP) {
+        size_t len = ext.recv_len;
+        uint32_t nh = ext.recv_nhandles;
+        int32_t first = ext.recv_handles[0];
+
+        memset(&ext, 0, sizeof(ext));
+        if (badge == BADGE_REG && msg.w[0] == PROTO_REG_REGISTER && nh == 1) {
+            proc_ep = first;
+            msg.w[0] = 0;
+            cairn_notify_signal(registered, 1);
+        } else if (badge == BADGE_REG && msg.w[0] == PROTO_REG_LOOKUP) {
+            ext.send_nhandles = 1;
+            ext.send_handles[0] = (struct cairn_msg_handle){
+                (int32_t)cairn_handle_mint(
+                    ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                    BADGE_VFS),
+                CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+            msg.w[0] = 0;
+        } else if (badge == BADGE_VFS) {
+            serve_vfs(&msg, &ext, len);
+        } else if (badge == BADGE_FILE) {
+            serve_file(&msg, &ext);
+        } else if (badge == BADGE_OUT && msg.w[0] == PROTO_IO_WRITE) {
+            size_t n = len < sizeof(out_text) - 1 ? len : sizeof(out_text) - 1;
+
+            memcpy(out_text, buf, n);
+            out_text[n] = '\0';
+            msg.w[0] = len;
+        } else if (badge == BADGE_OUT) {
+            msg.w[0] = 0; /* DUP and CLOSE of the captured stdout */
+        } else {
+            if (nh)
+                cairn_handle_close(first); /* the tests send at most one */
+            msg.w[0] = (uint64_t)-CAIRN_ENOSYS;
+        }
+        ext.recv_buf = (uint64_t)(uintptr_t)buf;
+        ext.recv_cap = sizeof(buf);
+        got = cairn_ipc_reply_recv(ep, &msg, &badge);
+    }
+    msg.w[0] = 0;
+    msg.ext = NULL;
+    cairn_ipc_reply(&msg);
+    return 0;
+}
+
+/* --- a client of proc -------------------------------------------------------------------- */
+
+/* PROTO_PROC_SPAWN through h: path, argv (NULL-ended), no environment
+ * but PWD, stdout (or -1). Returns w[0]. */
+static char req[1024];
+
+static long
+spawn_as(long h, const char *path, const char *const *argv, long out)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{PROTO_PROC_SPAWN, 0, 1, 0, 0}, &ext};
+    size_t len = strlen(path) + 1;
+    long err;
+
+    memcpy(req, path, len);
+    for (; argv[msg.w[1]]; msg.w[1]++) {
+        size_t n = strlen(argv[msg.w[1]]) + 1;
+
+        memcpy(req + len, argv[msg.w[1]], n);
+        len += n;
+    }
+    memcpy(req + len, "PWD=/", 6);
+    len += 6;
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t)req;
+    ext.send_len = (uint32_t)len;
+    if (out >= 0) {
+        msg.w[4] = 2; /* stdout only */
+        ext.send_nhandles = 1;
+        ext.send_handles[0] =
+            (struct cairn_msg_handle){(int32_t)out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    err = cairn_ipc_call(h, &msg);
+    return err < 0 ? err : (long)msg.w[0];
+}
+
+/* A raw request through h; returns w[0], and w[1] in *w1. */
+static long
+request(long h, uint64_t op, uint64_t a, uint64_t b, long *w1)
+{
+    struct cairn_msg msg = {{op, a, b, 0, 0}, NULL};
+    long err = cairn_ipc_call(h, &msg);
+
+    if (w1)
+        *w1 = (long)msg.w[1];
+    return err < 0 ? err : (long)msg.w[0];
+}
+
+static long proc_process = -1, parent = -1;
+static int32_t parent_pid;
+
+/* The test child's image, mapped for the fake vfs to serve, before the
+ * count of frames starts (its page tables stay). */
+static void
+map_child_image(void)
+{
+    uint64_t off = 0, size = 0;
+    long img = test_program_image("child", &off, &size), at;
+
+    if (img < 0)
+        return;
+    at = cairn_vm_map(img, 0, (off + size + 4095) & ~4095ull, 0, CAIRN_PROT_READ, 0);
+    if (at < 0) {
+        test_fail("map the child: %s", cairn_error_name((int)at));
+        return;
+    }
+    image = (const uint8_t *)at + off;
+    image_size = size;
+}
+
+/* Starts proc and the fake servers; 0 or -1. */
+static int
+start_proc(void)
+{
+    const char *argv[] = {"proc", NULL};
+    const char *sleeper[] = {"child", "sleep", "100000", NULL};
+    uint32_t kinds[1] = {PROTO_HANDLE_REGISTRY};
+    struct cairn_spawn_attr attr;
+    uint64_t bits, poff = 0, psize = 0;
+    long reg, proc_img;
+
+    ep = cairn_endpoint_create();
+    registered = cairn_notify_create();
+    if (!image || ep < 0 || registered < 0)
+        return -1;
+    if (test_thread_start(&servers, servers_run, NULL) != 0)
+        return -1;
+    proc_img = test_program_image("proc", &poff, &psize);
+    reg = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                            BADGE_REG);
+    memset(&attr, 0, sizeof(attr));
+    attr.argv = argv;
+    attr.handles = &reg;
+    attr.handle_kinds = kinds;
+    attr.nhandles = 1;
+    proc_process = cairn_spawn(proc_img, poff, psize, &attr, NULL);
+    cairn_handle_close(reg);
+    if (proc_process < 0) {
+        test_fail("start proc: %s", cairn_error_name((int)proc_process));
+        return -1;
+    }
+    if (cairn_notify_wait(registered, 30 * SECOND, &bits) != 0 || proc_ep < 0) {
+        test_fail("proc never registered");
+        return -1;
+    }
+    /* A process of proc's to speak as: a sleeping child with no parent. */
+    parent_pid = (int32_t)spawn_as(proc_ep, "/bin/child", sleeper, -1);
+    if (parent_pid <= 0) {
+        test_fail("the first spawn gave %d", parent_pid);
+        return -1;
+    }
+    parent = cairn_handle_mint(proc_ep, CAIRN_RIGHT_SIGNAL, (uint64_t)parent_pid);
+    return parent < 0 ? -1 : 0;
+}
+
+static void
+children_start_end_and_are_waited_for(void)
+{
+    const char *exit7[] = {"child", "exit", "7", NULL};
+    const char *sleep[] = {"child", "sleep", "100000", NULL};
+    const char *fault[] = {"child", "fault", NULL};
+    const char *pid[] = {"child", "pid", NULL};
+    long a, b, status = -1;
+
+    a = spawn_as(parent, "/bin/child", exit7, -1);
+    if (a <= 0) {
+        test_fail("spawn gave %ld", a);
+        return;
+    }
+    expect_ret("wait for it", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("its status", status, 7);
+    expect_ret("wait again", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, NULL), -CAIRN_ECHILD);
+    expect_ret("wait with no children", request(parent, PROTO_PROC_WAIT, (uint64_t)-1, 0, NULL),
+               -CAIRN_ECHILD);
+    /* A sleeper: WNOHANG says not yet; a kill ends it with its signal. */
+    b = spawn_as(parent, "/bin/child", sleep, -1);
+    expect_ret("WNOHANG", request(parent, PROTO_PROC_WAIT, (uint64_t)-1, PROTO_WNOHANG, NULL), 0);
+    expect_ret("kill it", request(parent, PROTO_PROC_KILL, (uint64_t)b, PROTO_SIGTERM, NULL), 0);
+    expect_ret("wait any", request(parent, PROTO_PROC_WAIT, (uint64_t)-1, 0, &status), b);
+    expect_ret("killed by SIGTERM", status, PROTO_STATUS_SIGNALED | PROTO_SIGTERM);
+    a = spawn_as(parent, "/bin/child", fault, -1);
+    expect_ret("wait for the fault", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("a page fault", status, PROTO_STATUS_FAULTED | 14);
+    a = spawn_as(parent, "/bin/child", pid, -1);
+    expect_ret("wait for pid", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("getpid is proc's pid", status, a & 0xff);
+}
+
+static void
+a_childs_stdout_is_the_handle_given(void)
+{
+    const char *hello[] = {"child", "write", "hello proc", NULL};
+    long out = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_OUT);
+    long a = spawn_as(parent, "/bin/child", hello, out), status = -1;
+
+    expect_ret("wait", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("status", status, 0);
+    if (strcmp(out_text, "hello proc") != 0)
+        test_fail("the child wrote \"%s\"", out_text);
+}
+
+/* A program proc started uses libc's calls (child.c's spawn role):
+ * posix_spawn, posix_spawnp, waitpid, wait, kill, file actions. */
+static void
+libc_spawns_waits_and_kills_through_proc(void)
+{
+    const char *spawner[] = {"child", "spawn", NULL};
+    long out = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_OUT);
+    long a, status = -1;
+
+    out_text[0] = '\0';
+    a = spawn_as(parent, "/bin/child", spawner, out);
+    expect_ret("wait for the spawner", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status),
+               a);
+    expect_ret("its status (child.c, child_spawn)", status, 0);
+    if (strcmp(out_text, "to stderr") != 0)
+        test_fail("the grandchild's stderr, dup2'd to stdout, wrote \"%s\"", out_text);
+}
+
+static void
+bad_requests_get_errors_and_proc_goes_on(void)
+{
+    const char *argv[] = {"x", NULL};
+    static const char no_nul[] = {'/', 'b'};
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{PROTO_PROC_SPAWN, 0, 0, 0, 0}, &ext};
+    long list_n, cookie = 0;
+    struct proto_proc_info info[8];
+
+    expect_ret("a missing file", spawn_as(parent, "/bin/nothing", argv, -1), -CAIRN_ENOENT);
+    expect_ret("an empty file", spawn_as(parent, "/bin/empty", argv, -1), -CAIRN_ENOEXEC);
+    expect_ret("a directory", spawn_as(parent, "/bin/dir", argv, -1), -CAIRN_EISDIR);
+    expect_ret("not an ELF", spawn_as(parent, "/bin/junk", argv, -1), -CAIRN_ENOEXEC);
+    expect_ret("a relative path", spawn_as(parent, "bin/child", argv, -1), -CAIRN_EINVAL);
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t)no_nul;
+    ext.send_len = sizeof(no_nul);
+    expect_ret("no 0 in the buffer", cairn_ipc_call(parent, &msg), 0);
+    expect_ret("its result", (long)msg.w[0], -CAIRN_EINVAL);
+    msg = (struct cairn_msg){{PROTO_PROC_SPAWN, 100000, 0, 0, 0}, &ext};
+    expect_ret("argc too large", cairn_ipc_call(parent, &msg), 0);
+    expect_ret("its result", (long)msg.w[0], -CAIRN_E2BIG);
+    expect_ret("an unknown op", request(parent, 0x499, 0, 0, NULL), -CAIRN_ENOSYS);
+    expect_ret("kill pid 0", request(parent, PROTO_PROC_KILL, 0, PROTO_SIGTERM, NULL),
+               -CAIRN_EINVAL);
+    expect_ret("kill no one", request(parent, PROTO_PROC_KILL, 9999, PROTO_SIGTERM, NULL),
+               -CAIRN_ESRCH);
+    expect_ret("signal 0", request(parent, PROTO_PROC_KILL, 1, 0, NULL), -CAIRN_EINVAL);
+    /* The parent may not signal its own parent-less self's elders: proc
+     * itself is not in the table, the first sleeper is its own. */
+    expect_ret("setpgid of a stranger", request(parent, PROTO_PROC_SETPGID, 9999, 0, NULL),
+               -CAIRN_ESRCH);
+    /* proc still answers: the list shows the parent, running. */
+    memset(&ext, 0, sizeof(ext));
+    ext.recv_buf = (uint64_t)(uintptr_t)info;
+    ext.recv_cap = sizeof(info);
+    msg = (struct cairn_msg){{PROTO_PROC_LIST, 0, 0, 0, 0}, &ext};
+    expect_ret("list", cairn_ipc_call(parent, &msg), 0);
+    list_n = (long)msg.w[0];
+    cookie = (long)msg.w[1];
+    if (list_n < 1 || info[0].pid != parent_pid || info[0].state != 0 ||
+        strcmp(info[0].name, "child") != 0)
+        test_fail("list gave %ld entries, the first pid %d name %s", list_n, info[0].pid,
+                  info[0].name);
+    if (cookie <= 0)
+        test_fail("list's cookie %ld", cookie);
+    expect_ret("every open closed", vfs_closes, vfs_opens);
+}
+
+static void
+stop_everything(void)
+{
+    long stop = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, BADGE_STOP);
+    struct cairn_msg msg = {{0, 0, 0, 0, 0}, NULL};
+    int64_t status = 0;
+
+    if (parent_pid > 0)
+        expect_ret("end the parent",
+                   request(proc_ep, PROTO_PROC_KILL, (uint64_t)parent_pid, PROTO_SIGKILL, NULL), 0);
+    if (proc_process >= 0) {
+        cairn_process_kill(proc_process);
+        expect_ret("proc's end", cairn_process_wait(proc_process, 10 * SECOND, &status), 0);
+        cairn_handle_close(proc_process);
+    }
+    cairn_ipc_call(stop, &msg);
+    test_thread_join(&servers, 10 * SECOND, &status);
+    test_thread_free(&servers);
+    cairn_handle_close(stop);
+    cairn_handle_close(parent);
+    cairn_handle_close(proc_ep);
+    cairn_handle_close(ep);
+    cairn_handle_close(registered);
+}
+
+static struct cairn_debug_stats before;
+
+/* The tests below share one proc: this starts it, the last stops it. */
+static void
+proc_starts_registers_and_starts_a_first_program(void)
+{
+    /* This program's own pages are touched before the count starts. */
+    memset(buf, 0, sizeof(buf));
+    memset(req, 0, sizeof(req));
+    memset(out_text, 0, sizeof(out_text));
+    map_child_image();
+    before = stats_now();
+    if (start_proc() != 0)
+        test_fail("proc did not start (the tests after this one fail too)");
+}
+
+static void
+everything_stops_and_nothing_leaks(void)
+{
+    stop_everything();
+    expect_stats(&before, "after proc and its children ended");
+}
+
+int
+main(void)
+{
+    static const struct usertest tests[] = {
+        USERTEST(proc_starts_registers_and_starts_a_first_program),
+        USERTEST(children_start_end_and_are_waited_for),
+        USERTEST(a_childs_stdout_is_the_handle_given),
+        USERTEST(libc_spawns_waits_and_kills_through_proc),
+        USERTEST(bad_requests_get_errors_and_proc_goes_on),
+        USERTEST(everything_stops_and_nothing_leaks),
+    };
+
+    return harness_run("proc", tests, sizeof(tests) / sizeof(tests[0]));
+}
