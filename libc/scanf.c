@@ -13,7 +13,9 @@
  * text that can begin one (within the width) and converted by strtoll,
  * strtoull or strtod's family, as C says; like glibc, what the text
  * begins is taken when it is not a whole number ("1e" reads as 1, "0x" as
- * 0), and an integer past its type's range keeps its low bits. A scanset
+ * the integer 0, but as no floating-point number at all unless the width
+ * cut it there), and an integer past its type's range keeps its low bits.
+ * fuzz_scanf holds these to glibc's answers. A scanset
  * takes ranges (a-z); ] first or after ^ is a member; - first or last is
  * itself.
  *
@@ -187,6 +189,12 @@ scan_float_text(struct scan_src *src, struct scan_text *t, size_t width)
         digits = true;
         c = scan_get(src);
         if ((c == 'x' || c == 'X') && t->len < width) {
+            if (t->len + 1 == width) {
+                /* The width cuts the number to "0x": it is 0, and the x
+                 * stays unread (glibc). */
+                scan_unget(src, c);
+                return true;
+            }
             text_add(t, c);
             c = scan_get(src);
             hex = true;

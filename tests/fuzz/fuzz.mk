@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest strtod
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest strtod scanf
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -50,6 +50,18 @@ build/fuzz/strtod_under_test.o: tests/fuzz/strtod_under_test.c libc/strtod.c lib
 	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
 	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
 	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/fuzz/strtod_under_test.c
+
+# libc's sscanf, compared with the host's: the code test_stdio builds
+# (tests/host/stdio_under_test.c), built the same way for the fuzzer.
+FUZZ_scanf_SRCS      := build/fuzz/stdio_under_test.o
+build/fuzz/stdio_under_test.o: tests/host/stdio_under_test.c $(STDIO_UNDER_TEST_SRCS) \
+		tests/host/libc_prefix.h $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
+	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
+	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/host/stdio_under_test.c
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \
