@@ -57,6 +57,7 @@ static struct cairn_file *stdio_list;
 static pthread_mutex_t stdio_list_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void stdio_flush_all(void);
+static void stdio_flush_every(bool at_exit);
 
 /* exit's hook (libc/exit.c): set once any stream is used. */
 extern void (*cairn_exit_flush)(void);
@@ -445,12 +446,19 @@ fclose(FILE *f)
     return err;
 }
 
+/* At exit a stream whose lock another thread holds (blocked reading a
+ * pipe, say) is passed over rather than waited for. */
 static int
-stdio_flush_one(FILE *f)
+stdio_flush_one(FILE *f, bool at_exit)
 {
     int err;
 
-    pthread_mutex_lock(&f->lock);
+    if (at_exit) {
+        if (pthread_mutex_trylock(&f->lock) != 0)
+            return 0;
+    } else {
+        pthread_mutex_lock(&f->lock);
+    }
     err = f->dir == DIR_WRITE ? stdio_drain_locked(f) : 0;
     pthread_mutex_unlock(&f->lock);
     return err;
@@ -459,14 +467,20 @@ stdio_flush_one(FILE *f)
 /* Every stream's pending output. A stream being read keeps its read-ahead
  * (C leaves fflush of an input stream undefined; fflush(NULL) only writes). */
 static void
-stdio_flush_all(void)
+stdio_flush_every(bool at_exit)
 {
-    stdio_flush_one(stdout);
-    stdio_flush_one(stderr);
+    stdio_flush_one(stdout, at_exit);
+    stdio_flush_one(stderr, at_exit);
     pthread_mutex_lock(&stdio_list_lock);
     for (FILE *f = stdio_list; f; f = f->next)
-        stdio_flush_one(f);
+        stdio_flush_one(f, at_exit);
     pthread_mutex_unlock(&stdio_list_lock);
+}
+
+static void
+stdio_flush_all(void)
+{
+    stdio_flush_every(true);
 }
 
 int
@@ -475,7 +489,7 @@ fflush(FILE *f)
     int err;
 
     if (!f) {
-        stdio_flush_all();
+        stdio_flush_every(false);
         return 0;
     }
     pthread_mutex_lock(&f->lock);

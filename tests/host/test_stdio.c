@@ -55,6 +55,13 @@ cl_pthread_mutex_unlock(struct cl_mutex *m)
 }
 
 int
+cl_pthread_mutex_trylock(struct cl_mutex *m)
+{
+    (void)m;
+    return pthread_mutex_trylock(&host_mutex);
+}
+
+int
 cl_pthread_mutex_init(struct cl_mutex *m, const void *attr)
 {
     (void)m, (void)attr;
