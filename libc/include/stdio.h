@@ -10,13 +10,15 @@
  * lists: floating point as glibc prints it (long double with L), no %n,
  * NULL %s prints "(null)", widths and precisions capped at 4096.
  *
- * Buffering: stdin and files are fully buffered (BUFSIZ); stdout is line
- * buffered when it is a terminal (isatty: the kernel console is one) and
- * fully buffered otherwise; stderr is unbuffered. A line-buffered stream
- * is written out at the end of any call that put a newline in it, so one
- * printf of a line to the console is one write, never split by other
- * output (up to BUFSIZ bytes). Reading from any stream first writes out a
- * line-buffered stdout, so a prompt shows before the input is read.
+ * Buffering: stdin and files are fully buffered (a page each); stdout is
+ * line buffered when it is a terminal (isatty: the kernel console is one)
+ * and fully buffered otherwise; stderr is unbuffered. A line-buffered
+ * stream is written out at the end of any call that put a newline in it,
+ * so one printf of a line to the console is one write, never split by
+ * other output (up to 4080 bytes). stdout's buffer is made before main.
+ * Reading from any stream first writes out a line-buffered stdout, so a
+ * prompt shows before the input is read (read(2) on descriptor 0 does
+ * not: fflush(stdout) first).
  * exit writes out every stream; _Exit and abort do not.
  *
  * Streams are safe to share between threads: each call takes the
@@ -112,11 +114,13 @@ int rename(const char *from, const char *to);
  * result (free it); -1 without memory. */
 int printf(const char *restrict fmt, ...) __attribute__((format(__printf__, 1, 2)));
 int vprintf(const char *restrict fmt, va_list ap) __attribute__((format(__printf__, 1, 0)));
-int fprintf(FILE *restrict f, const char *restrict fmt, ...) __attribute__((format(__printf__, 2, 3)));
+int fprintf(FILE *restrict f, const char *restrict fmt, ...)
+    __attribute__((format(__printf__, 2, 3)));
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap)
     __attribute__((format(__printf__, 2, 0)));
 int dprintf(int fd, const char *restrict fmt, ...) __attribute__((format(__printf__, 2, 3)));
-int vdprintf(int fd, const char *restrict fmt, va_list ap) __attribute__((format(__printf__, 2, 0)));
+int vdprintf(int fd, const char *restrict fmt, va_list ap)
+    __attribute__((format(__printf__, 2, 0)));
 int sprintf(char *restrict buf, const char *restrict fmt, ...)
     __attribute__((format(__printf__, 2, 3)));
 int vsprintf(char *restrict buf, const char *restrict fmt, va_list ap)
@@ -129,7 +133,8 @@ int vasprintf(char **out, const char *restrict fmt, va_list ap)
  * assigned, or EOF when the input ended before the first conversion. */
 int scanf(const char *restrict fmt, ...) __attribute__((format(__scanf__, 1, 2)));
 int vscanf(const char *restrict fmt, va_list ap) __attribute__((format(__scanf__, 1, 0)));
-int fscanf(FILE *restrict f, const char *restrict fmt, ...) __attribute__((format(__scanf__, 2, 3)));
+int fscanf(FILE *restrict f, const char *restrict fmt, ...)
+    __attribute__((format(__scanf__, 2, 3)));
 int vfscanf(FILE *restrict f, const char *restrict fmt, va_list ap)
     __attribute__((format(__scanf__, 2, 0)));
 int sscanf(const char *restrict s, const char *restrict fmt, ...)
