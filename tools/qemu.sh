@@ -4,15 +4,20 @@
 #   run   boot with the serial console on this terminal (a window too when
 #         a display is available)
 #   gdb   boot paused with a gdb stub on :1234 and attach gdb
-#   test  no display, serial to --log, an edu device (PCI, MSI) for the
-#         MSI test, leave through isa-debug-exit; exits
+#   session  no display, the serial port on this process's standard input
+#         and output (for tools/session), the monitor on the unix socket
+#         --monitor PATH when given; exits with QEMU's status
+#   test  no display, serial to --log, a second serial port (COM2, 0x2f8,
+#         ISA IRQ 3, connected to nothing) for the serial driver's test, an
+#         edu device (PCI, MSI) for the MSI test, leave through
+#         isa-debug-exit; exits
 #         with QEMU's status (33 pass, 35 fail, 124 time-out); --icount 1
 #         runs with -icount shift=0,sleep=off (make bench)
 # KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
 set -eu
 mode=$1
 shift
-iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0
+iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0 monitor=""
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2 ;;
@@ -23,6 +28,7 @@ while [ $# -gt 0 ]; do
     --log) log=$2 ;;
     --timeout) timeout=$2 ;;
     --icount) icount=$2 ;;
+    --monitor) monitor=$2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -70,10 +76,21 @@ gdb)
     gdb -q -x tools/gdbinit "$elf"
     kill "$qemu" 2>/dev/null || true
     ;;
+session)
+    set -- "$@" -display none -serial stdio
+    if [ -n "$monitor" ]; then
+        set -- "$@" -monitor unix:"$monitor",server=on,wait=off
+    else
+        set -- "$@" -monitor none
+    fi
+    exec qemu-system-x86_64 "$@"
+    ;;
 test)
     # QEMU's edu device: a PCI device with MSI that raises an interrupt when
     # told, for the MSI test (tests/os/bootinfo.c); nothing else uses it.
-    set -- "$@" -display none -serial file:"$log" -monitor none -device edu
+    # COM2 (-serial null) is a 16550 for the serial driver's test
+    # (tests/os/serial.c), which runs it in the chip's loopback mode.
+    set -- "$@" -display none -serial file:"$log" -serial null -monitor none -device edu
     status=0
     timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "$@" </dev/null || status=$?
     exit "$status"
