@@ -18,54 +18,10 @@
 #include <stdint.h>
 
 #include "common/printf.h"
+#include "common/printf_impl.h"
 
-struct printf_out {
-    char *buf;
-    size_t size;
-    size_t len; /* characters produced so far, stored or not */
-};
-
-enum printf_flag {
-    PF_MINUS = 1 << 0, /* left-justify */
-    PF_ZERO = 1 << 1,  /* pad numbers with zeros */
-    PF_PLUS = 1 << 2,  /* always print a sign */
-    PF_SPACE = 1 << 3, /* a space where a plus sign would go */
-    PF_ALT = 1 << 4,   /* '#': 0x prefix, leading octal zero */
-};
-
-enum printf_length {
-    PL_NONE,
-    PL_HH,
-    PL_H,
-    PL_L,
-    PL_LL,
-    PL_Z,
-    PL_T,
-    PL_J,
-};
-
-struct printf_spec {
-    unsigned flags;
-    int width;     /* 0 when absent */
-    int precision; /* -1 when absent */
-    enum printf_length length;
-    char conv;
-};
-
-static void
-out_char(struct printf_out *o, char c)
-{
-    if (o->len + 1 < o->size)
-        o->buf[o->len] = c;
-    o->len++;
-}
-
-static void
-out_repeat(struct printf_out *o, char c, int n)
-{
-    for (; n > 0; n--)
-        out_char(o, c);
-}
+#define out_char   printf_out_char
+#define out_repeat printf_out_repeat
 
 static void
 out_mem(struct printf_out *o, const char *s, size_t n)
@@ -299,6 +255,10 @@ printf_parse_spec(const char **fmt, struct printf_spec *sp, va_list *ap)
         sp->length = PL_J;
         f++;
         break;
+    case 'L':
+        sp->length = PL_LONG_DOUBLE;
+        f++;
+        break;
     default:
         break;
     }
@@ -307,10 +267,29 @@ printf_parse_spec(const char **fmt, struct printf_spec *sp, va_list *ap)
     *fmt = f;
 }
 
-int
-COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
+static bool
+printf_is_float(char conv)
 {
-    struct printf_out o = {.buf = buf, .size = size, .len = 0};
+    switch (conv) {
+    case 'f':
+    case 'F':
+    case 'e':
+    case 'E':
+    case 'g':
+    case 'G':
+    case 'a':
+    case 'A':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Formats into o; returns with o->len the length of the whole output. */
+static void
+printf_run(struct printf_out *op, const char *fmt, va_list ap)
+{
+    struct printf_out o = *op;
     struct printf_spec sp;
     va_list args;
 
@@ -326,7 +305,29 @@ COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
         fmt++;
         printf_parse_spec(&fmt, &sp, &args);
 
+        /* L goes with the floating-point conversions only, and they take
+         * no other length but l: any other pairing is printed literally. */
+        if (sp.conv != '\0' &&
+            (printf_is_float(sp.conv)
+                 ? sp.length != PL_NONE && sp.length != PL_L && sp.length != PL_LONG_DOUBLE
+                 : sp.length == PL_LONG_DOUBLE)) {
+            out_mem(&o, start, (size_t)(fmt - start) + 1);
+            fmt++;
+            continue;
+        }
         switch (sp.conv) {
+#ifndef CAIRN_KERNEL
+        case 'f':
+        case 'F':
+        case 'e':
+        case 'E':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
+            printf_float(&o, &sp, &args);
+            break;
+#endif
         case 'd':
         case 'i': {
             int64_t v = printf_arg_signed(sp.length, &args);
@@ -367,10 +368,42 @@ COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
     }
 done:
     va_end(args);
+    *op = o;
+}
+
+int
+COMMON_NAME(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    struct printf_out o = {.buf = buf, .size = size, .len = 0};
+
+    printf_run(&o, fmt, ap);
     if (size > 0)
         buf[o.len < size ? o.len : size - 1] = '\0';
     return o.len > INT32_MAX ? INT32_MAX : (int)o.len;
 }
+
+#ifndef CAIRN_KERNEL
+void
+printf_out_flush(struct printf_out *o)
+{
+    size_t n = o->len - o->base;
+
+    if (n)
+        o->sink->write(o->sink, o->buf, n);
+    o->base = o->len;
+}
+
+int
+printf_format(struct printf_sink *sink, const char *fmt, va_list ap)
+{
+    char chunk[PRINTF_SINK_CHUNK];
+    struct printf_out o = {.buf = chunk, .size = sizeof(chunk), .len = 0, .sink = sink};
+
+    printf_run(&o, fmt, ap);
+    printf_out_flush(&o);
+    return o.len > INT32_MAX ? INT32_MAX : (int)o.len;
+}
+#endif
 
 int
 COMMON_NAME(snprintf)(char *buf, size_t size, const char *fmt, ...)

@@ -5,8 +5,11 @@
  * in the reverse order of their registration, each once (one registered
  * during exit runs too, before those registered earlier), then ends the
  * process with the status: every thread of it ends, as POSIX says.
- * Last, every file descriptor is closed, so the servers behind them
- * count the references right (libc/fd.c).
+ * Then every stdio stream is written out (through cairn_exit_flush,
+ * which libc/stdio.c sets when a stream is first used, so a program that
+ * uses none carries no stdio for it). Last, every file descriptor is
+ * closed, so the servers behind them count the references right
+ * (libc/fd.c).
  */
 #include <assert.h>
 #include <pthread.h>
@@ -21,6 +24,8 @@
 static void (*handlers[ATEXIT_MAX])(void); /* [atexit_lock] */
 static unsigned handler_count;             /* [atexit_lock] */
 static pthread_mutex_t atexit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void (*cairn_exit_flush)(void);
 
 int
 atexit(void (*fn)(void))
@@ -52,6 +57,8 @@ exit(int status)
             break;
         fn();
     }
+    if (cairn_exit_flush)
+        cairn_exit_flush();
     cairn_fd_close_all();
     _Exit(status);
 }
@@ -73,6 +80,6 @@ abort(void)
 _Noreturn void
 __cairn_assert_fail(const char *expr, const char *file, int line, const char *func)
 {
-    printf("%s:%d: %s: assertion failed: %s\n", file, line, func, expr);
+    fprintf(stderr, "%s:%d: %s: assertion failed: %s\n", file, line, func, expr);
     abort();
 }

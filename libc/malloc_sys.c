@@ -35,7 +35,9 @@ malloc_pages_put(void *p, size_t bytes)
 _Noreturn void
 malloc_die(const char *why, const void *p)
 {
-    printf("malloc: %s: %p\n", why, p);
+    /* Not through stdout: its buffer may not exist yet, and malloc's lock
+     * is held. */
+    dprintf(2, "malloc: %s: %p\n", why, p);
     /* 128 + SIGABRT, the status a shell shows for abort(). */
     cairn_process_exit(128 + 6);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * General utilities (C11 7.22): memory allocation (libc/malloc.c), number
- * conversion (libc/strtol.c), sorting and searching (libc/qsort.c),
+ * conversion (libc/strtol.c, libc/strtod.c), sorting and searching (libc/qsort.c),
  * integer arithmetic (libc/stdlib.c), the environment (libc/getenv.c),
  * ending the process (libc/exit.c).
  * Errors set errno (<errno.h>).
@@ -42,6 +42,14 @@ long strtol(const char *restrict s, char **restrict end, int base);
 unsigned long strtoul(const char *restrict s, char **restrict end, int base);
 long long strtoll(const char *restrict s, char **restrict end, int base);
 unsigned long long strtoull(const char *restrict s, char **restrict end, int base);
+/* Text to floating point, correctly rounded (libc/strtod.c has the
+ * syntax): ERANGE with an infinity on overflow, and with the subnormal or
+ * zero rounding gives when the value is tiny and inexact, as glibc does.
+ * strtold gives the x87 80-bit long double. */
+double strtod(const char *restrict s, char **restrict end);
+float strtof(const char *restrict s, char **restrict end);
+long double strtold(const char *restrict s, char **restrict end);
+double atof(const char *s);
 int atoi(const char *s);
 long atol(const char *s);
 long long atoll(const char *s);

@@ -16,12 +16,13 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
+              strtod scanf
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
 # common/printf.c.
-FUZZ_elf_SRCS        := common/elf.c common/printf.c
+FUZZ_elf_SRCS        := common/elf.c common/printf.c common/printf_float.c
 FUZZ_multiboot2_SRCS := kernel/boot/multiboot2.c
 FUZZ_acpi_SRCS       := kernel/acpi/acpi.c
 # cmdline_set() uses common/'s strlcpy; string.c asks gcc alone for an optimize attribute.
@@ -50,6 +51,30 @@ FUZZ_initfs_CFLAGS   := -Ilib
 # the host test (tests/host/termscreen.h).
 FUZZ_termline_SRCS   := lib/termline/termline.c
 FUZZ_termline_CFLAGS := -Ilib -Itests/host
+
+# libc's strtod family, compared with the host's: built apart against Cairn's
+# headers with its names prefixed (tests/host/libc_prefix.h), as test_stdio does.
+FUZZ_strtod_SRCS     := build/fuzz/strtod_under_test.o
+build/fuzz/strtod_under_test.o: tests/fuzz/strtod_under_test.c libc/strtod.c libc/ctype.c \
+		tests/host/libc_prefix.h $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
+	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
+	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/fuzz/strtod_under_test.c
+
+# libc's sscanf, compared with the host's: the code test_stdio builds
+# (tests/host/stdio_under_test.c), built the same way for the fuzzer.
+FUZZ_scanf_SRCS      := build/fuzz/stdio_under_test.o
+build/fuzz/stdio_under_test.o: tests/host/stdio_under_test.c $(STDIO_UNDER_TEST_SRCS) \
+		tests/host/libc_prefix.h $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
+	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
+	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/host/stdio_under_test.c
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

@@ -28,6 +28,10 @@
 #define strtoll  cl_strtoll
 #define strtoull cl_strtoull
 #define atoi     cl_atoi
+#define strtod   cl_strtod
+#define strtof   cl_strtof
+#define strtold  cl_strtold
+#define atof     cl_atof
 #define atol     cl_atol
 #define atoll    cl_atoll
 #define qsort    cl_qsort
@@ -66,10 +70,73 @@
 #define posix_memalign cl_posix_memalign
 #define aligned_alloc  cl_aligned_alloc
 
+/* stdio (test_stdio.c) */
+#define stdin       cl_stdin
+#define stdout      cl_stdout
+#define stderr      cl_stderr
+#define fopen       cl_fopen
+#define fdopen      cl_fdopen
+#define freopen     cl_freopen
+#define fclose      cl_fclose
+#define fflush      cl_fflush
+#define setvbuf     cl_setvbuf
+#define setbuf      cl_setbuf
+#define fread       cl_fread
+#define fwrite      cl_fwrite
+#define fgetc       cl_fgetc
+#define getc        cl_getc
+#define getchar     cl_getchar
+#define ungetc      cl_ungetc
+#define fgets       cl_fgets
+#define getdelim    cl_getdelim
+#define getline     cl_getline
+#define fputc       cl_fputc
+#define putc        cl_putc
+#define putchar     cl_putchar
+#define fputs       cl_fputs
+#define puts        cl_puts
+#define fseeko      cl_fseeko
+#define fseek       cl_fseek
+#define ftello      cl_ftello
+#define ftell       cl_ftell
+#define rewind      cl_rewind
+#define fgetpos     cl_fgetpos
+#define fsetpos     cl_fsetpos
+#define feof        cl_feof
+#define ferror      cl_ferror
+#define clearerr    cl_clearerr
+#define fileno      cl_fileno
+#define flockfile   cl_flockfile
+#define funlockfile cl_funlockfile
+#define perror      cl_perror
+#define remove      cl_remove
+#define vfprintf    cl_vfprintf
+#define fprintf     cl_fprintf
+#define vprintf     cl_vprintf
+#define printf      cl_printf
+#define vdprintf    cl_vdprintf
+#define dprintf     cl_dprintf
+#define vsprintf    cl_vsprintf
+#define sprintf     cl_sprintf
+#define vasprintf   cl_vasprintf
+#define asprintf    cl_asprintf
+#define vsscanf     cl_vsscanf
+#define sscanf      cl_sscanf
+#define vfscanf     cl_vfscanf
+#define fscanf      cl_fscanf
+#define vscanf      cl_vscanf
+#define scanf       cl_scanf
+#define vsnprintf   cl_vsnprintf
+#define snprintf    cl_snprintf
+#define open        cl_open
+#define fcntl       cl_fcntl
+
 /* What the code under test uses from the rest of the C library: the test
  * program provides these. */
-#define errno                cl_errno
-#define pthread_mutex_lock   cl_pthread_mutex_lock
-#define pthread_mutex_unlock cl_pthread_mutex_unlock
+#define errno                 cl_errno
+#define pthread_mutex_lock    cl_pthread_mutex_lock
+#define pthread_mutex_unlock  cl_pthread_mutex_unlock
+#define pthread_mutex_init    cl_pthread_mutex_init
+#define pthread_mutex_trylock cl_pthread_mutex_trylock
 
 #endif

@@ -8,7 +8,9 @@
  * libc on purpose (%p of NULL, unknown conversions, field caps) and the
  * truncation rules are checked against fixed expected strings.
  */
+#include <float.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -218,8 +220,8 @@ TEST(printf_unknown_conversions_are_printed_literally)
     EXPECT("a%yb", "a%yb");
     EXPECT("[%-5k] 7", "[%-5k] %d", 7); /* no argument consumed by %k */
     EXPECT("%n 3", "%n %d", 3);         /* %n is never honoured */
-    EXPECT("%f 1", "%f %d", 1);         /* no floating point in common/printf.c */
-    EXPECT("%Lx 2", "%Lx %d", 2);       /* L is not a length we know */
+    EXPECT("%hf 1", "%hf %d", 1);       /* h, hh, z, t, j do not go with %f */
+    EXPECT("%Lx 2", "%Lx %d", 2);       /* nor L with the integers */
     EXPECT("abc%", "abc%");             /* format ends after the % */
     EXPECT("abc%-08.", "abc%-08.");     /* ... or inside a specification */
     EXPECT("abc%ll", "abc%ll");
@@ -471,6 +473,372 @@ TEST(printf_random_truncation_matches_libc)
     }
 }
 
+/* --- floating point: compared with the host's printf, byte for byte --- */
+
+#define FLOAT_BUF 12000 /* LDBL_MAX's 4933 integer digits and a 4096-digit fraction */
+
+static char *float_got, *float_want;
+
+/*
+ * The one place common/printf.c means to differ from glibc: %#g of a value
+ * whose rounding carries it to 10^P (999999.5 with P = 6). C11 7.21.6.1
+ * asks for the %e form with P - 1 digits after the point, "1.00000e+06";
+ * glibc 2.36 prints "1.e+06". True when fmt is such a case.
+ */
+static bool
+glibc_alt_g_differs(const char *fmt, int stars, int s1, int s2, long double v)
+{
+    const char *conv = fmt + strcspn(fmt, "gG"), *dot = strchr(fmt, '.');
+    int p = 6, x_before, x_after;
+    char buf[80];
+
+    if (!*conv || !strchr(fmt, '#') || v != v || v == 0 || v - v != 0)
+        return false;
+    if (dot && dot[1] == '*')
+        p = stars == 2 ? s2 : s1;
+    else if (dot)
+        p = atoi(dot + 1);
+    if (p < 0)
+        p = 6;
+    if (p == 0)
+        p = 1;
+    if (p > 60)
+        return false;
+    snprintf(buf, sizeof(buf), "%.60Le", v);
+    x_before = atoi(strchr(buf, 'e') + 1);
+    snprintf(buf, sizeof(buf), "%.*Le", p - 1, v);
+    x_after = atoi(strchr(buf, 'e') + 1);
+    return x_before < p && x_after >= p;
+}
+
+/* Formats one value with both printfs; v is a double or, with is_long, a long double. */
+static bool
+same_float_one(const char *fmt, int stars, int s1, int s2, bool is_long, double d, long double ld)
+{
+    int got_n, want_n;
+
+    if (is_long) {
+        if (stars == 0) {
+            got_n = kfmt(float_got, FLOAT_BUF, fmt, ld);
+            want_n = libc_fmt(float_want, FLOAT_BUF, fmt, ld);
+        } else if (stars == 1) {
+            got_n = kfmt(float_got, FLOAT_BUF, fmt, s1, ld);
+            want_n = libc_fmt(float_want, FLOAT_BUF, fmt, s1, ld);
+        } else {
+            got_n = kfmt(float_got, FLOAT_BUF, fmt, s1, s2, ld);
+            want_n = libc_fmt(float_want, FLOAT_BUF, fmt, s1, s2, ld);
+        }
+    } else {
+        if (stars == 0) {
+            got_n = kfmt(float_got, FLOAT_BUF, fmt, d);
+            want_n = libc_fmt(float_want, FLOAT_BUF, fmt, d);
+        } else if (stars == 1) {
+            got_n = kfmt(float_got, FLOAT_BUF, fmt, s1, d);
+            want_n = libc_fmt(float_want, FLOAT_BUF, fmt, s1, d);
+        } else {
+            got_n = kfmt(float_got, FLOAT_BUF, fmt, s1, s2, d);
+            want_n = libc_fmt(float_want, FLOAT_BUF, fmt, s1, s2, d);
+        }
+    }
+    if (got_n == want_n && strcmp(float_got, float_want) == 0)
+        return true;
+    if (glibc_alt_g_differs(fmt, stars, s1, s2, is_long ? ld : d))
+        return true;
+    fprintf(stderr, "  format \"%s\" (%d, %d) of %a / %La: got %d \"%.200s\", want %d \"%.200s\"\n",
+            fmt, s1, s2, d, ld, got_n, float_got, want_n, float_want);
+    return false;
+}
+
+static bool
+same_double(const char *fmt, double d)
+{
+    return same_float_one(fmt, 0, 0, 0, false, d, 0);
+}
+
+static bool
+same_long_double(const char *fmt, long double ld)
+{
+    return same_float_one(fmt, 0, 0, 0, true, 0, ld);
+}
+
+static double
+double_from_bits(uint64_t bits)
+{
+    double d;
+
+    memcpy(&d, &bits, sizeof(d));
+    return d;
+}
+
+/* A long double from its exponent field and mantissa, with the integer bit
+ * set as a valid encoding has it (clear for zero and the subnormals). */
+static long double
+long_double_from(unsigned sign_exp, uint64_t mant)
+{
+    long double ld = 0;
+    unsigned char b[sizeof(long double)] = {0};
+
+    if ((sign_exp & 0x7fff) == 0)
+        mant &= ~(1ull << 63);
+    else
+        mant |= 1ull << 63;
+    memcpy(b, &mant, 8);
+    b[8] = (unsigned char)sign_exp;
+    b[9] = (unsigned char)(sign_exp >> 8);
+    memcpy(&ld, b, 10);
+    return ld;
+}
+
+static const char *const float_formats[] = {
+    "%f",          "%F",      "%e",       "%E",        "%g",        "%G",          "%a",
+    "%A",          "[%.0f]",  "[%.1f]",   "[%.2f]",    "[%.3e]",    "[%.0e]",      "[%.0g]",
+    "[%.1g]",      "[%.2g]",  "[%#.0f]",  "[%#.0e]",   "[%#g]",     "[%#.3g]",     "[%#a]",
+    "[%#.0a]",     "[%.0a]",  "[%.1a]",   "[%.3a]",    "[%.13a]",   "[%.20a]",     "[%+f]",
+    "[% e]",       "[%+ g]",  "[%012f]",  "[%-12e|]",  "[%012a]",   "[%-+15.4g|]", "[%015.3E]",
+    "[% 020.10f]", "[%.17g]", "[%.20e]",  "[%.40f]",   "[%30.20g]", "[%-30a|]",    "[%.60g]",
+    "[%.100e]",    "[%5.0f]", "[%#5.0f]", "[%#08.0e]",
+};
+
+TEST(printf_alt_g_keeps_its_zeros_when_rounding_carries)
+{
+    EXPECT("1.00000e+06", "%#g", 999999.5);
+    EXPECT("1.00e+03", "%#.3g", 999.5);
+    EXPECT("10.0000", "%#g", 9.9999995);
+    EXPECT("1.e+01", "%#.1g", 9.5);
+    EXPECT("1e+06", "%g", 999999.5);
+}
+
+TEST(printf_float_special_values_match_libc)
+{
+    static const double vals[] = {0.0,
+                                  -0.0,
+                                  1.0,
+                                  -1.0,
+                                  0.5,
+                                  1.5,
+                                  2.5,
+                                  0.125,
+                                  0.1,
+                                  1e-5,
+                                  1e-4,
+                                  9.9999e-5,
+                                  123456.0,
+                                  999999.5,
+                                  9.5,
+                                  99.5,
+                                  0.05,
+                                  0.95,
+                                  1e15,
+                                  1e16,
+                                  1e17,
+                                  1e22,
+                                  1e23,
+                                  3.14159265358979,
+                                  DBL_MAX,
+                                  -DBL_MAX,
+                                  DBL_MIN,
+                                  DBL_TRUE_MIN,
+                                  DBL_MIN - DBL_TRUE_MIN,
+                                  DBL_EPSILON,
+                                  (double)(1ull << 53),
+                                  18446744073709551616.0,
+                                  HUGE_VAL,
+                                  -HUGE_VAL,
+                                  NAN,
+                                  -NAN};
+
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+        for (size_t f = 0; f < sizeof(float_formats) / sizeof(float_formats[0]); f++)
+            CHECK(same_double(float_formats[f], vals[i]));
+}
+
+TEST(printf_long_double_special_values_match_libc)
+{
+    static const long double vals[] = {0.0L,     -0.0L,         1.0L,      0.5L,         2.5L,
+                                       0.1L,     1e-5L,         1e4000L,   1e-4000L,     LDBL_MAX,
+                                       LDBL_MIN, LDBL_TRUE_MIN, DBL_MAX,   DBL_TRUE_MIN, 0xf.8p0L,
+                                       0x8.8p0L, 0xf.f8p0L,     HUGE_VALL, -HUGE_VALL,   NAN};
+    static const char *const fmts[] = {
+        "%Lf",     "%Le",       "%Lg",           "%La",         "[%.0Lf]", "[%.3Le]", "[%.0La]",
+        "[%.1La]", "[%#.20Lg]", "[%-+30.25La|]", "[%030.10Le]", "%.30Lf",  "%lf"};
+
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+        for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+            if (strcmp(fmts[f], "%lf") == 0)
+                CHECK(same_double(fmts[f], (double)vals[i]));
+            else
+                CHECK(same_long_double(fmts[f], vals[i]));
+        }
+}
+
+/* Halfway cases: exact binary fractions cut right at a 5. */
+TEST(printf_float_rounds_half_to_even_on_the_exact_value)
+{
+    char fmt[32];
+
+    for (int k = 0; k < 200; k++) {
+        CHECK(same_double("%.0f", k + 0.5));
+        CHECK(same_double("%.0e", (k + 0.5) * 10));
+        CHECK(same_double("%.1f", k / 4.0 + 0.125 / 2)); /* x.x25 and x.x75 are not ties */
+        snprintf(fmt, sizeof(fmt), "%%.%df", k % 60);
+        CHECK(same_double(fmt, ldexp(2 * k + 1, -(k % 60) - 1)));
+        CHECK(same_double("%.2f", k / 8.0));
+        CHECK(same_double("%.3g", k * 0.0125));
+        CHECK(same_double("%.1a", 1.0 + k / 256.0));
+    }
+}
+
+/* The exact expansion, all of it: every digit of the extremes. */
+TEST(printf_float_prints_whole_expansions_at_large_precision)
+{
+    static const double vals[] = {DBL_MAX, DBL_MIN, DBL_TRUE_MIN, 0.1, 1.0 / 3, 1e300, 1e-300};
+    static const long double lvals[] = {LDBL_MAX, LDBL_MIN, LDBL_TRUE_MIN, 0.1L, 1e-4900L};
+    static const char *const fmts[] = {"%.1100f", "%.800e",   "%.4096f", "%.4096e",
+                                       "%.4096g", "%#.4096g", "%.1500g"};
+    static const char *const lfmts[] = {"%.4096Lf", "%.4096Le", "%.4096Lg", "%.3000Lg"};
+
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+        for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++)
+            CHECK(same_double(fmts[f], vals[i]));
+    for (size_t i = 0; i < sizeof(lvals) / sizeof(lvals[0]); i++)
+        for (size_t f = 0; f < sizeof(lfmts) / sizeof(lfmts[0]); f++)
+            CHECK(same_long_double(lfmts[f], lvals[i]));
+}
+
+/* Random bits: mostly any pattern, often a subnormal, a value near 1, an
+ * integer or a short decimal (where the rounding ties are). */
+static double
+rng_double(void)
+{
+    switch (rng() % 8) {
+    case 0:
+        return double_from_bits((rng() & ((1ull << 52) - 1)) | (rng() & 1ull << 63));
+    case 1:
+        return double_from_bits((rng() & 0x800fffffffffffffULL) | (0x3f0ull + rng() % 32) << 52);
+    case 2:
+        return (double)(int64_t)(rng() >> (rng() % 64));
+    case 3:
+        return (double)(int64_t)(rng() % 2000000 - 1000000) / (double)(1 << (rng() % 12));
+    case 4:
+        return (double)(rng() % 100000) / 1000.0;
+    default:
+        return double_from_bits(rng());
+    }
+}
+
+static long double
+rng_long_double(void)
+{
+    switch (rng() % 4) {
+    case 0:
+        return long_double_from((unsigned)(rng() & 0x8000), rng());
+    case 1:
+        return long_double_from((unsigned)(rng() & 0x8000) | (16383 - 10 + rng() % 20), rng());
+    case 2:
+        return (long double)rng_double();
+    default:
+        return long_double_from((unsigned)(rng() % 0xffff), rng());
+    }
+}
+
+/* One random floating-point specification; returns how many '*' it has. */
+static int
+random_float_spec(char *spec, bool is_long)
+{
+    static const char convs[] = "fFeEgGaA";
+    int stars = 0;
+    char *p = spec;
+
+    *p++ = '%';
+    if (rng() % 3 == 0)
+        *p++ = '-';
+    if (rng() % 3 == 0)
+        *p++ = '0';
+    if (rng() % 4 == 0)
+        *p++ = '+';
+    if (rng() % 4 == 0)
+        *p++ = ' ';
+    if (rng() % 3 == 0)
+        *p++ = '#';
+    switch (rng() % 3) {
+    case 0:
+        break;
+    case 1:
+        p += sprintf(p, "%d", (int)(rng() % 40));
+        break;
+    case 2:
+        *p++ = '*';
+        stars++;
+        break;
+    }
+    switch (rng() % 6) {
+    case 0:
+        break;
+    case 1:
+    case 2:
+        p += sprintf(p, ".%d", (int)(rng() % 25));
+        break;
+    case 3:
+        p += sprintf(p, ".%d", (int)(rng() % (rng() % 8 == 0 ? 1200 : 80)));
+        break;
+    case 4:
+        *p++ = '.';
+        break;
+    case 5:
+        p += sprintf(p, ".*");
+        stars++;
+        break;
+    }
+    if (is_long)
+        *p++ = 'L';
+    else if (rng() % 8 == 0)
+        *p++ = 'l';
+    *p++ = convs[rng() % 8];
+    *p = 0;
+    return stars;
+}
+
+TEST(printf_random_doubles_match_libc)
+{
+    for (int iter = 0; iter < 200000; iter++) {
+        char spec[64];
+        int stars = random_float_spec(spec, false);
+        int s1 = (int)(rng() % 61) - 20, s2 = (int)(rng() % 60) - 5;
+
+        CHECK(same_float_one(spec, stars, s1, s2, false, rng_double(), 0));
+    }
+}
+
+TEST(printf_random_long_doubles_match_libc)
+{
+    for (int iter = 0; iter < 50000; iter++) {
+        char spec[64];
+        int stars = random_float_spec(spec, true);
+        int s1 = (int)(rng() % 61) - 20, s2 = (int)(rng() % 60) - 5;
+
+        CHECK(same_float_one(spec, stars, s1, s2, true, 0, rng_long_double()));
+    }
+}
+
+/* A cut output keeps the full length and the same prefix as libc's. */
+TEST(printf_random_float_truncation_matches_libc)
+{
+    for (int iter = 0; iter < 5000; iter++) {
+        char spec[64], fmt[80], got[48], want[48];
+        int stars = random_float_spec(spec, false);
+        size_t size = rng() % 40;
+        double d = rng_double();
+
+        if (stars)
+            continue;
+        snprintf(fmt, sizeof(fmt), "<%s>", spec);
+        memset(got, '#', sizeof(got));
+        memset(want, '#', sizeof(want));
+        CHECK(kfmt(size ? got : NULL, size, fmt, d) == libc_fmt(size ? want : NULL, size, fmt, d));
+        CHECK(memcmp(got, want, sizeof(got)) == 0);
+    }
+}
+
 int
 main(void)
 {
@@ -489,5 +857,17 @@ main(void)
     RUN(printf_random_integer_specs_match_libc);
     RUN(printf_random_string_specs_match_libc);
     RUN(printf_random_truncation_matches_libc);
+    float_got = malloc(FLOAT_BUF);
+    float_want = malloc(FLOAT_BUF);
+    RUN(printf_alt_g_keeps_its_zeros_when_rounding_carries);
+    RUN(printf_float_special_values_match_libc);
+    RUN(printf_long_double_special_values_match_libc);
+    RUN(printf_float_rounds_half_to_even_on_the_exact_value);
+    RUN(printf_float_prints_whole_expansions_at_large_precision);
+    RUN(printf_random_doubles_match_libc);
+    RUN(printf_random_long_doubles_match_libc);
+    RUN(printf_random_float_truncation_matches_libc);
+    free(float_got);
+    free(float_want);
     return check_exit();
 }

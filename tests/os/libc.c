@@ -11,7 +11,9 @@
 #include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -229,6 +231,109 @@ sorting_and_parsing_work_here(void)
     errno = 0;
     if (strtol(" -0x7fffffffffffffff1", &end, 0) != LONG_MIN || errno != ERANGE || *end)
         test_fail("strtol did not clamp an overflow to LONG_MIN with ERANGE");
+}
+
+/* Formats with the one formatter and compares with the expected text. */
+static void
+expect_format(const char *want, const char *fmt, ...)
+{
+    char got[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(got, sizeof(got), fmt, ap);
+    va_end(ap);
+    if (n != (int)strlen(want) || strcmp(got, want) != 0)
+        test_fail("\"%s\" gave \"%s\" (%d), not \"%s\"", fmt, got, n, want);
+}
+
+/* The digits glibc prints: the exact binary value, rounded half to even. */
+static void
+printf_prints_floating_point_exactly(void)
+{
+    expect_format("0.10000000000000001|1.234568e+04|0x1.5555555555555p-2", "%.17g|%e|%a", 0.1,
+                  12345.678, 1.0 / 3);
+    expect_format("2.67|0.12|0.38|1e-05|1E+100|3.", "%.2f|%.2f|%.2f|%g|%G|%#.0f", 2.675, 0.125,
+                  0.375, 1e-5, 1e100, 3.0);
+    expect_format("-0.00e+00|-003.142|[     inf]|-nan", "%+.2e|%08.3f|[%8f]|%f", -0.0, -3.14159,
+                  1.0 / 0.0, -__builtin_nan(""));
+    expect_format("9.99999999999999999997e+3999|0xcp-3|1e-4000", "%.20Le|%La|%Lg", 1e4000L, 1.5L,
+                  1e-4000L);
+    expect_format("99999999999999991611392|0.100000000000000005551115123126|4.941e-324",
+                  "%.0f|%.30f|%.3e", 1e23, 0.1, 4.9406564584124654e-324);
+}
+
+static void
+strtod_rounds_correctly_and_reports_range(void)
+{
+    char *end;
+    double d;
+
+    if (strtod("0.1", NULL) != 0.1 || strtod("0x1.8p1", NULL) != 3.0 || atof("-2.5e-3") != -2.5e-3)
+        test_fail("strtod misread a plain number");
+    errno = 0;
+    d = strtod("2.2250738585072011e-308", &end);
+    if (d != 0x0.fffffffffffffp-1022 || errno != ERANGE || *end)
+        test_fail("strtod of the largest subnormal's neighbour gave %a (errno %d)", d, errno);
+    errno = 0;
+    if (strtod("1e400", NULL) != 1.0 / 0.0 || errno != ERANGE)
+        test_fail("strtod did not overflow 1e400 to infinity with ERANGE");
+    /* A halfway point in many digits: 2^53 + 1 rounds to even, 2^53. */
+    if (strtod("9007199254740993", NULL) != 9007199254740992.0 ||
+        strtod("9007199254740993.0000000000000000000000000001", NULL) != 9007199254740994.0)
+        test_fail("strtod rounded a halfway case wrongly");
+    if (strtold("0.1", NULL) != 0.1L || strtof("3.4028235677973366e38", NULL) != 0x1.fffffep+127f)
+        test_fail("strtold or strtof misread");
+    if (strtod("1e+", &end) != 1.0 || strcmp(end, "e+") != 0 || strtod("nan(x)y", &end) == 0 ||
+        *end != 'y' || strtod("junk", &end) != 0 || strcmp(end, "junk") != 0)
+        test_fail("strtod ended in the wrong place");
+}
+
+static void
+sscanf_reads_every_conversion(void)
+{
+    int i = 0, n = 0, count;
+    unsigned u = 0;
+    long long ll = 0;
+    double d = 0;
+    float f = 0;
+    char word[16] = "", set[16] = "", c[3] = "";
+    void *p = NULL;
+
+    count = sscanf("  -42 0x1F 077 -9000000000 2.5e3 0.125 hello abc123 xy 0xbeef",
+                   "%d %x %o %lld %lf %f %15s %15[a-z]%*d %2c %p%n", &i, &u, &u, &ll, &d, &f, word,
+                   set, c, &p, &n);
+    if (count != 10 || i != -42 || u != 077 || ll != -9000000000ll || d != 2500.0 || f != 0.125f ||
+        strcmp(word, "hello") != 0 || strcmp(set, "abc") != 0 || c[0] != 'x' || c[1] != 'y' ||
+        p != (void *)0xbeef || n != 61)
+        test_fail("sscanf read %d items wrongly (n %d)", count, n);
+    if (sscanf("", "%d", &i) != EOF || sscanf("abc", "%d", &i) != 0 ||
+        sscanf("7,8", "%d,%d", &i, &n) != 2 || i != 7 || n != 8)
+        test_fail("sscanf's EOF and matching failures are wrong");
+}
+
+/* stdout is the kernel console here: a terminal, so line buffered. */
+static void
+stdio_streams_write_the_console(void)
+{
+    char *s = NULL;
+
+    if (!isatty(fileno(stdout)) || fileno(stdin) != 0 || fileno(stderr) != 2)
+        test_fail("the standard streams are not descriptors 0 1 2 on a terminal");
+    if (printf("libc: a line through stdout, %.2f\n", 0.5) != 34)
+        test_fail("printf of a line did not return its length");
+    if (fputs("libc: fputs, ", stdout) < 0 || fprintf(stdout, "then fprintf\n") != 13 ||
+        fflush(stdout) != 0 || ferror(stdout))
+        test_fail("writing stdout failed");
+    if (fprintf(stderr, "libc: stderr, unbuffered\n") != 25 || dprintf(1, "libc: dprintf\n") != 14)
+        test_fail("stderr or dprintf failed");
+    if (asprintf(&s, "%s-%d", "x", 5) != 3 || strcmp(s, "x-5") != 0)
+        test_fail("asprintf gave %s", s ? s : "NULL");
+    free(s);
+    /* Nothing to read on stdin in a test boot: an error or the end, not a hang. */
+    if (fopen("/no/such/file", "r") != NULL)
+        test_fail("fopen of a missing file succeeded");
 }
 
 /* A pthread's work: sum 1..n into its slot, with its own errno. */
@@ -476,6 +581,10 @@ static const struct usertest tests[] = {
     USERTEST(malloc_of_more_than_there_is_fails_with_enomem),
     USERTEST(threads_share_the_heap),
     USERTEST(sorting_and_parsing_work_here),
+    USERTEST(printf_prints_floating_point_exactly),
+    USERTEST(strtod_rounds_correctly_and_reports_range),
+    USERTEST(sscanf_reads_every_conversion),
+    USERTEST(stdio_streams_write_the_console),
     USERTEST(pthreads_run_join_and_give_everything_back),
     USERTEST(detached_pthreads_are_freed_once_ended),
     USERTEST(exit_runs_atexit_functions_last_first_and_abort_does_not),
