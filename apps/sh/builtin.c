@@ -45,7 +45,7 @@ bi_cd(struct sh *sh, size_t argc, char **argv, int in_pipeline)
         sh_error(sh, "cd: too many arguments");
         return 1;
     }
-    if (!dir || !*dir)
+    if (argc == 1 && (!dir || !*dir))
         dir = "/";
     if (in_pipeline)
         return 0;

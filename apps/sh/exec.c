@@ -96,19 +96,30 @@ sh_redir_flags(const struct shparse_redir *r)
     }
 }
 
-/* After a refused spawn: which of the command's files, if any, is at
- * fault? Each is opened as the action would (but an output file without
- * O_TRUNC) and closed again; the first that fails is named. Then the
- * program. The status to set. */
+/* After a refused spawn: which of the command's redirections, if any, is
+ * at fault? Each file is opened as the action would (but an output file
+ * without O_TRUNC) and closed again, each copied descriptor looked for;
+ * the first that fails is named. Else the program. The status to set. */
 static int
-sh_spawn_failed(struct sh *sh, const struct shparse_cmd *c, int err)
+sh_spawn_failed(struct sh *sh, const struct shparse_cmd *c, int in, int out, int err)
 {
+    unsigned made = (in >= 0 ? 1u : 0) | (out >= 0 ? 2u : 0); /* descriptors the actions set */
+
     for (size_t i = 0; i < c->nredirs; i++) {
         const struct shparse_redir *r = &c->redirs[i];
         int fd;
 
-        if (r->kind == SHPARSE_REDIR_DUP)
+        if (r->kind == SHPARSE_REDIR_DUP) {
+            /* A copy of a descriptor that neither an earlier action nor
+             * the shell has open. */
+            if (!(made & (1u << r->dup_fd)) && fcntl(r->dup_fd, F_GETFD) < 0) {
+                sh_error(sh, "%d: %s", r->dup_fd, strerror(EBADF));
+                return 1;
+            }
+            made |= 1u << r->fd;
             continue;
+        }
+        made |= 1u << r->fd;
         fd = open(r->path, sh_redir_flags(r) & ~O_TRUNC, 0644);
         if (fd < 0) {
             sh_error(sh, "%s: %s", r->path, sh_strerror(errno));
@@ -168,7 +179,7 @@ sh_spawn(struct sh *sh, const struct shparse_cmd *c, int in, int out, pid_t *pgi
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (err)
-        return sh_spawn_failed(sh, c, err);
+        return sh_spawn_failed(sh, c, in, out, err);
     if (sh->jobctl && *pgid == 0) {
         *pgid = *pid;
         sh_sys_set_foreground(*pgid);

@@ -61,7 +61,7 @@ spew(const char *path, const char *text, size_t len)
 /* Runs the shell with args (after argv[0]) and input on its standard
  * input; an environment of PATH and HOME only. */
 static void
-run_sh(struct run *r, const char *input, const char *const *args)
+run_sh_n(struct run *r, const char *input, size_t len, const char *const *args)
 {
     char *argv[16];
     char home[300];
@@ -75,7 +75,7 @@ run_sh(struct run *r, const char *input, const char *const *args)
     for (; args && args[n - 1] && n < 15; n++)
         argv[n] = (char *)args[n - 1];
     argv[n] = NULL;
-    spew(".in", input ? input : "", input ? strlen(input) : 0);
+    spew(".in", input ? input : "", len);
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, ".in", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, ".out", O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -86,6 +86,12 @@ run_sh(struct run *r, const char *input, const char *const *args)
     posix_spawn_file_actions_destroy(&fa);
     slurp(".out", r->out, sizeof(r->out));
     slurp(".err", r->err, sizeof(r->err));
+}
+
+static void
+run_sh(struct run *r, const char *input, const char *const *args)
+{
+    run_sh_n(r, input, input ? strlen(input) : 0, args);
 }
 
 /* sh -c command */
@@ -274,6 +280,39 @@ TEST(a_line_too_long_is_refused_and_the_shell_goes_on)
     EXPECT(&r, 0, "ok\n", "sh: command longer than 4096 bytes: not run\n");
 }
 
+TEST(hostile_input_never_ends_the_shell)
+{
+    static char input[4096];
+    size_t n = 0;
+
+#define ADD(s) (memcpy(input + n, (s), sizeof(s) - 1), n += sizeof(s) - 1)
+    ADD("echo a\0b\n"); /* a NUL byte at column 7 */
+    ADD("echo ${\n");   /* bad substitution */
+    ADD("echo ${1abc}\n");
+    ADD(": | : | : | : | : | : | : | : | : | : | : | : | : | : | : | : | :\n"); /* 17 */
+    ADD("true | true | true | true | true | true | true | true | true | true | true | "
+        "true | true | true | true | true | true\n");
+    ADD("exit 99999999999999999999999 | true\n");
+    ADD("> ''\n"); /* an empty file name */
+    ADD("< /\n");  /* a directory to read from */
+    ADD("cd ''; cd a b\n");
+    ADD("unset 'x y' =; export =; export\n");
+    ADD("$EMPTY $EMPTY\n"); /* a command that expands to nothing */
+    ADD("echo a 9>&8\n");   /* a descriptor that is not open */
+    ADD("echo alive\n");
+#undef ADD
+    run_sh_n(&r, input, n, NULL);
+    CHECK(r.status == 0);
+    CHECK(strlen(r.out) >= 6 && strcmp(r.out + strlen(r.out) - 6, "alive\n") == 0);
+    CHECK(strstr(r.err, "sh: syntax error at column 7: NUL byte in the input\n") != NULL);
+    CHECK(strstr(r.err, "more than 16 commands in a pipeline") != NULL);
+    CHECK(strstr(r.err, "sh: 8: Bad file descriptor\n") != NULL);
+    CHECK(strstr(r.err, "sh: cd: : not found\n") != NULL);
+    CHECK(strstr(r.out, "export PWD=") == NULL); /* no cd changed anything */
+    if (check_test_failed)
+        fprintf(stderr, "status %d\nout [%s]\nerr [%s]\n", r.status, r.out, r.err);
+}
+
 TEST(a_script_file_runs_with_its_arguments)
 {
     static const char script[] = "# a script\n"
@@ -340,6 +379,7 @@ main(int argc, char **argv)
     RUN(exit_ends_the_shell_with_its_status);
     RUN(standard_input_is_read_line_by_line);
     RUN(a_line_too_long_is_refused_and_the_shell_goes_on);
+    RUN(hostile_input_never_ends_the_shell);
     RUN(a_script_file_runs_with_its_arguments);
     RUN(dash_c_takes_a_name_and_arguments);
     /* Leave nothing behind. */
