@@ -15,7 +15,8 @@
  *
  * With job control (sh->jobctl) the programs of a pipeline share a new
  * process group, the first one's pid, which is the terminal's foreground
- * until the last has ended; then the shell's group takes it back.
+ * (with ^C on as a signal) until the last has ended; then the shell's
+ * group takes it back (and main.c turns ^C off before the prompt).
  *
  * Status: a program's exit status, 128 + the signal for one ended by a
  * signal; 127 for a command not found, 126 for one that could not be
@@ -182,6 +183,7 @@ sh_spawn(struct sh *sh, const struct shparse_cmd *c, int in, int out, pid_t *pgi
         return sh_spawn_failed(sh, c, in, out, err);
     if (sh->jobctl && *pgid == 0) {
         *pgid = *pid;
+        sh_sys_terminal_mode(1);
         sh_sys_set_foreground(*pgid);
     }
     return 0;

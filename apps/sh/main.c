@@ -243,6 +243,8 @@ sh_prompt(struct sh *sh, int more)
 
     if (!sh->interactive)
         return;
+    if (sh->jobctl)
+        sh_sys_terminal_mode(0);
     if (more) {
         sh_printf(2, "> ");
         return;

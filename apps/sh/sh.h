@@ -66,6 +66,12 @@ int sh_builtin_run(struct sh *sh, int idx, size_t argc, char **argv, int in_pipe
  * foreground process group (^C goes to it, it may read). 0 or an errno
  * value; a descriptor 0 that is no terminal is not an error. */
 int sh_sys_set_foreground(pid_t pgid);
+/* Cairn-only: the terminal's mode, line editing and echo always, ^C as
+ * a signal only while programs run (running), so that ^C at the prompt
+ * cannot end the shell; setting it before each prompt also undoes the
+ * raw mode of a program that ended without restoring it. 0 or an errno
+ * value, none for a descriptor 0 that is no terminal. */
+int sh_sys_terminal_mode(int running);
 /* Anything the platform adds to a program's spawn attributes (the host
  * gives SIGPIPE its default action back, the shell ignoring it). */
 void sh_sys_spawnattr(posix_spawnattr_t *attr);

@@ -19,6 +19,13 @@ sh_sys_set_foreground(pid_t pgid)
     return 0;
 }
 
+int
+sh_sys_terminal_mode(int running)
+{
+    (void)running;
+    return 0;
+}
+
 void
 sh_sys_spawnattr(posix_spawnattr_t *attr)
 {
