@@ -165,6 +165,7 @@ user: $(USER_PROGRAMS) $(USER_TESTS)
 # module is several MiB and a test can check every byte of a big module
 # (tests/os/bootinfo.c).
 include tools/mkinitfs.mk
+include tools/session.mk
 INITFS := $(BUILD)/initfs.tar
 INITFS_FILLER := $(BUILD)/initfs-filler.txt
 INITFS_MEMBERS := $(filter-out init=%,$(USER_MODULES)) filler=$(INITFS_FILLER) \

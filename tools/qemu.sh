@@ -4,6 +4,9 @@
 #   run   boot with the serial console on this terminal (a window too when
 #         a display is available)
 #   gdb   boot paused with a gdb stub on :1234 and attach gdb
+#   session  no display, the serial port on this process's standard input
+#         and output (for tools/session), the monitor on the unix socket
+#         --monitor PATH when given; exits with QEMU's status
 #   test  no display, serial to --log, an edu device (PCI, MSI) for the
 #         MSI test, leave through isa-debug-exit; exits
 #         with QEMU's status (33 pass, 35 fail, 124 time-out); --icount 1
@@ -12,7 +15,7 @@
 set -eu
 mode=$1
 shift
-iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0
+iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0 monitor=""
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2 ;;
@@ -23,6 +26,7 @@ while [ $# -gt 0 ]; do
     --log) log=$2 ;;
     --timeout) timeout=$2 ;;
     --icount) icount=$2 ;;
+    --monitor) monitor=$2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -69,6 +73,15 @@ gdb)
     qemu=$!
     gdb -q -x tools/gdbinit "$elf"
     kill "$qemu" 2>/dev/null || true
+    ;;
+session)
+    set -- "$@" -display none -serial stdio
+    if [ -n "$monitor" ]; then
+        set -- "$@" -monitor unix:"$monitor",server=on,wait=off
+    else
+        set -- "$@" -monitor none
+    fi
+    exec qemu-system-x86_64 "$@"
     ;;
 test)
     # QEMU's edu device: a PCI device with MSI that raises an interrupt when
