@@ -156,8 +156,12 @@ $(USER_BUILD)/tests/%.elf: $(USER_CRT0) $(USER_BUILD)/tests/os/%.c.o $(TEST_HARN
 user: $(USER_PROGRAMS) $(USER_TESTS)
 
 # The initfs: one tar archive (tools/mkinitfs, each member's data on a
-# page) with every program but init and every test program, under the names
-# of their boot modules; the ISO carries it as the boot module `initfs`. init
+# page) with every program but init and every test program; the ISO carries
+# it as the boot module `initfs`. The system's programs (those of servers/,
+# drivers/ and apps/) are members bin/NAME, so the vfs server, which serves
+# the initfs at /boot, shows them as /boot/bin/NAME and /bin/NAME; the test
+# programs, the test child and the fuzzer keep the names of their boot
+# modules. init
 # stays a module of its own: the kernel starts it, and the kernel reads no
 # tar. The programs stay modules too until init starts them from the initfs.
 # It also carries `filler`, 2 MiB of numbered lines (line i reads "initfs
@@ -168,13 +172,16 @@ include tools/mkinitfs.mk
 include tools/session.mk
 INITFS := $(BUILD)/initfs.tar
 INITFS_FILLER := $(BUILD)/initfs-filler.txt
-INITFS_MEMBERS := $(filter-out init=%,$(USER_MODULES)) filler=$(INITFS_FILLER) \
-                  etc/services-test=tests/services/services-test
+INITFS_BIN := $(foreach p,$(filter-out init,$(PROGRAMS)),\
+    $(if $(filter servers/% drivers/% apps/%,$(firstword $($(p)_SRCS))),$(p)))
+INITFS_MEMBERS := $(foreach p,$(INITFS_BIN),bin/$(p)=$(USER_BUILD)/$(p).elf) \
+    $(filter-out init=% $(foreach p,$(INITFS_BIN),$(p)=%),$(USER_MODULES)) filler=$(INITFS_FILLER) \
+    etc/services=servers/init/services etc/services-test=tests/services/services-test
 $(INITFS_FILLER): mk/user.mk
 	@mkdir -p $(@D)
 	$(Q)awk 'BEGIN { for (i = 0; i < 65536; i++) printf "initfs filler line %012d\n", i }' > $@
 $(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk \
-           tests/services/services-test
+           servers/init/services tests/services/services-test
 	@echo "  INITFS  $@"
 	$(Q)build/tools/mkinitfs $@ $(INITFS_MEMBERS)
 USER_MODULES += initfs=$(INITFS)

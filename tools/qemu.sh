@@ -7,8 +7,10 @@
 #   session  no display, the serial port on this process's standard input
 #         and output (for tools/session), the monitor on the unix socket
 #         --monitor PATH when given; exits with QEMU's status
-#   test  no display, serial to --log, an edu device (PCI, MSI) for the
-#         MSI test, leave through isa-debug-exit; exits
+#   test  no display, serial to --log, a second serial port (COM2, 0x2f8,
+#         ISA IRQ 3, connected to nothing) for the serial driver's test, an
+#         edu device (PCI, MSI) for the MSI test, leave through
+#         isa-debug-exit; exits
 #         with QEMU's status (33 pass, 35 fail, 124 time-out); --icount 1
 #         runs with -icount shift=0,sleep=off (make bench)
 # KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
@@ -86,7 +88,9 @@ session)
 test)
     # QEMU's edu device: a PCI device with MSI that raises an interrupt when
     # told, for the MSI test (tests/os/bootinfo.c); nothing else uses it.
-    set -- "$@" -display none -serial file:"$log" -monitor none -device edu
+    # COM2 (-serial null) is a 16550 for the serial driver's test
+    # (tests/os/serial.c), which runs it in the chip's loopback mode.
+    set -- "$@" -display none -serial file:"$log" -serial null -monitor none -device edu
     status=0
     timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "$@" </dev/null || status=$?
     exit "$status"

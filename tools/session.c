@@ -14,6 +14,7 @@
  *     send TEXT       type TEXT and a carriage return, as the Enter key does
  *     sendraw TEXT    type TEXT with C-style escapes (\n \r \t \\ \xNN)
  *     timeout SECONDS the limit of each later expect (default 120)
+ *     sleep SECONDS   let the machine run (its output is still read)
  *     # ...           a comment; blank lines are skipped
  *
  * Exit status: 0 when the script ran to its end (COMMAND is then ended),
@@ -224,6 +225,12 @@ run_script(FILE *script)
         } else if (strncmp(line, "sendraw ", 8) == 0) {
             if (type(raw, unescape(arg, raw)) < 0)
                 return 1;
+        } else if (strncmp(line, "sleep ", 6) == 0) {
+            double end = now() + atof(arg);
+
+            while (now() < end)
+                if (pump(end - now()) < 0)
+                    break;
         } else if (strncmp(line, "timeout ", 8) == 0) {
             limit = atof(arg);
             if (limit <= 0) {

@@ -41,7 +41,9 @@ enum proto_handle_kind {
                                /* range, a physical range (cairn/device.h) */
     PROTO_HANDLE_LOG = 10,     /* the kernel console, READ only (the log) */
     PROTO_HANDLE_INITFS = 11,  /* the initfs module: READ, MAP */
-    PROTO_HANDLE_CLAIM = 12,   /* a console claim (cairn/console.h) */
+    PROTO_HANDLE_CLAIM = 12,   /* a console claim (cairn/console.h) init */
+                               /* made for the device's driver, which */
+                               /* holds it while it lives */
     PROTO_HANDLE_KINDS
 };
 

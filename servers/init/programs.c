@@ -148,7 +148,7 @@ run_program(const struct cairn_bootinfo *bi, const struct program_image *img, un
 /*
  * The programs of this boot whose names match want (a prefix when prefix
  * is set), each run to its end: first the boot modules of their own, then
- * the initfs members of names no module has. Returns the failures, or -1
+ * the initfs members of names no module has (NAME or bin/NAME). Returns the failures, or -1
  * when nothing matched.
  */
 static int
@@ -182,10 +182,13 @@ run_programs(const char *want, int prefix, unsigned long arg)
 
         tar_iter_init(&it, (const void *)at, fs_size);
         while ((r = tar_iter_next(&it, &m)) == 1) {
-            if ((prefix ? strncmp(m.name, want, len) != 0 : strcmp(m.name, want) != 0) ||
-                cairn_boot_module(m.name, NULL) >= 0)
+            /* The system's programs are bin/NAME (mk/user.mk). */
+            const char *prog = strncmp(m.name, "bin/", 4) == 0 ? m.name + 4 : m.name;
+
+            if ((prefix ? strncmp(prog, want, len) != 0 : strcmp(prog, want) != 0) ||
+                cairn_boot_module(prog, NULL) >= 0)
                 continue;
-            img = (struct program_image){m.name, fs, m.offset, m.size};
+            img = (struct program_image){prog, fs, m.offset, m.size};
             failures += run_program(bi, &img, arg);
             found = 1;
         }

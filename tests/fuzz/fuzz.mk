@@ -16,7 +16,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
-FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest
+FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -38,6 +38,16 @@ FUZZ_shparse_SRCS    := lib/shparse/shparse.c
 FUZZ_shparse_CFLAGS  := -Ilib
 # init's service manifest (servers/init/manifest.c).
 FUZZ_manifest_SRCS   := servers/init/manifest.c
+# Path folding of lib/path (libc and the vfs server).
+FUZZ_path_SRCS       := lib/path/path.c
+FUZZ_path_CFLAGS     := -Ilib
+# The vfs server's initfs tree (the tar reader and the ramfs under it).
+FUZZ_initfs_SRCS     := servers/vfs/initfs.c servers/vfs/ramfs.c lib/tar/tar.c
+FUZZ_initfs_CFLAGS   := -Ilib
+# The terminal line discipline of lib/termline, with the terminal model of
+# the host test (tests/host/termscreen.h).
+FUZZ_termline_SRCS   := lib/termline/termline.c
+FUZZ_termline_CFLAGS := -Ilib -Itests/host
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

@@ -353,6 +353,26 @@ def manifest_seeds():
     write("manifest", "no-final-newline", b"# c\n[service a] # x\n\tprogram=a\nquota=8K")
 
 
+# --- the terminal line discipline (fuzz_termline.c: a mode byte, then bytes typed,
+# 0xff N reading (N + 1) * 8 bytes, 0xff 0x80+m setting the mode) ---
+def termline_seeds():
+    canon = 7  # canonical, echo, ^C
+    read = b"\xff\x10"
+    write("termline", "lines", bytes([canon]) + b"hello\rworld\n" + read + read + read)
+    write("termline", "editing", bytes([canon]) +
+          b"abc\x1b[D\x1b[Dx\x7f\x01y\x05z\x17w\x15q\x0bfoo bar\x1b[3~\x1b[H\x1b[F\r" + read)
+    write("termline", "history", bytes([canon]) +
+          b"one\rtwo\rthree\r\x1b[A\x1b[A\x1b[B!\r\x1bOA\x1bOB\x1b[B\x1b[B\r" + read * 5)
+    write("termline", "eof-and-intr", bytes([canon]) + b"\x04ab\x04cd\x03\x04" + read * 4)
+    write("termline", "full-line", bytes([canon]) + b"x" * 1100 + b"\x01\x1b[3~y\r" + read)
+    write("termline", "full-queue", bytes([canon]) + (b"0123456789abcdef\r" * 70) + read +
+          b"\r" + read)
+    write("termline", "raw-and-back", bytes([canon]) + b"half\xff\x82raw\x03\xff\xff" +
+          b"\xff\x87more\r" + read * 3)
+    write("termline", "escapes", bytes([canon]) +
+          b"\x1b[1;5C\x1b[99999999999999999999D\x1b\x1b[Cx\x1bO\x1b[\ra\x1b[1~\x1b[4~\r" + read)
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -364,6 +384,7 @@ def main():
     tar_seeds()
     shparse_seeds()
     manifest_seeds()
+    termline_seeds()
 
 
 main()

@@ -258,6 +258,13 @@ test_program_image(const char *name, uint64_t *offset, uint64_t *size)
         if (at < 0)
             return at;
         err = tar_find((const void *)at, fs_size, name, &m);
+        if (err) {
+            /* The system's programs are bin/NAME (mk/user.mk). */
+            char bin[TAR_NAME_MAX + 1];
+
+            snprintf(bin, sizeof(bin), "bin/%s", name);
+            err = tar_find((const void *)at, fs_size, bin, &m);
+        }
         cairn_vm_unmap((uint64_t)at, fs_map);
         if (err)
             return err;

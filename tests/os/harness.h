@@ -104,8 +104,9 @@ void test_thread_free(struct test_thread *t);
 long test_spawn(const char *module, uint64_t mode, const long *extra, unsigned nextra);
 
 /* Where program name's image lies: its own boot module (offset 0), or its
- * member of the initfs module; returns the memory object's handle (or a
- * negative code) and sets *offset and *size. */
+ * member of the initfs module, NAME or bin/NAME (the system's programs);
+ * returns the memory object's handle (or a negative code) and sets
+ * *offset and *size. */
 long test_program_image(const char *name, uint64_t *offset, uint64_t *size);
 
 /* test_spawn at a priority (struct cairn_spawn_attr's), which is also the

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Open files and the I/O protocol on them (include/proto/io.h). An open
+ * file is a slot of vfs.files, named by the badge minted for it; the
+ * reference count follows PROTO_IO_DUP and PROTO_IO_CLOSE, and the last
+ * close lets go of the node (which the ramfs frees then if it was
+ * unlinked) or closes the pipe's end (answering whoever waits on it).
+ * A pipe read or write that must wait takes the caller out as a reply
+ * handle (ipc_reply_save) and leaves it with the pipe; pipe_pump answers
+ * it through vfs_answer.
+ */
+#include <string.h>
+
+#include <cairn/sys.h>
+#include <proto/fs.h>
+
+#include "vfs.h"
+
+/* The open file a badge names, or NULL. */
+static struct vfs_file *
+vfs_file_of(uint64_t badge, int *slot)
+{
+    uint32_t idx = (uint32_t)badge, gen = (uint32_t)(badge >> 32);
+    struct vfs_file *f;
+
+    if (idx == 0 || idx > VFS_FILES_MAX)
+        return NULL;
+    f = &vfs.files[idx - 1];
+    if (f->kind == VFS_FILE_FREE || f->gen != gen)
+        return NULL;
+    if (slot)
+        *slot = (int)idx - 1;
+    return f;
+}
+
+int
+vfs_file_new(enum vfs_file_kind kind, struct vfs_rep *rp, struct vfs_file **out)
+{
+    for (int i = 0; i < VFS_FILES_MAX; i++) {
+        struct vfs_file *f = &vfs.files[i];
+        uint64_t badge;
+        long h;
+
+        if (f->kind != VFS_FILE_FREE)
+            continue;
+        badge = ((uint64_t)(f->gen + 1) << 32) | (uint64_t)(i + 1);
+        h = cairn_handle_mint(
+            vfs.endpoint, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, badge);
+        if (h < 0)
+            return (int)h;
+        f->gen++;
+        f->refs = 1;
+        f->kind = kind;
+        f->flags = 0;
+        f->offset = 0;
+        f->fs = NULL;
+        f->node = NULL;
+        f->pipe = NULL;
+        vfs.files_open++;
+        rp->handles[rp->nhandles] = h;
+        rp->files[rp->nhandles] = i;
+        rp->nhandles++;
+        *out = f;
+        return i;
+    }
+    return -CAIRN_EMFILE;
+}
+
+void
+vfs_file_drop_new(struct vfs_rep *rp)
+{
+    for (unsigned i = 0; i < rp->nhandles; i++) {
+        struct vfs_file *f = &vfs.files[rp->files[i]];
+
+        cairn_handle_close(rp->handles[i]);
+        f->kind = VFS_FILE_FREE;
+        f->refs = 0;
+        f->node = NULL;
+        f->pipe = NULL;
+        vfs.files_open--;
+    }
+    rp->nhandles = 0;
+}
+
+/* The pipe is freed once both its ends are. */
+static void
+vfs_pipe_end_close(struct vfs_file *f)
+{
+    struct pipe *p = f->pipe;
+
+    pipe_close_end(p, f->kind == VFS_FILE_PIPE_READ, &vfs.pipe_ops);
+    if (!p->reader_open && !p->writer_open)
+        pipe_destroy(p);
+}
+
+void
+vfs_file_unref(int slot)
+{
+    struct vfs_file *f = &vfs.files[slot];
+
+    if (--f->refs > 0)
+        return;
+    if (f->kind == VFS_FILE_NODE)
+        ramfs_close(f->fs, f->node);
+    else
+        vfs_pipe_end_close(f);
+    f->kind = VFS_FILE_FREE;
+    f->node = NULL;
+    f->pipe = NULL;
+    vfs.files_open--;
+}
+
+int
+vfs_answer(void *ctx, long reply, long result, const void *data, size_t len)
+{
+    struct cairn_msg_ext ext = {.send_buf = (uint64_t)data, .send_len = (uint32_t)len};
+    struct cairn_msg m = {.w = {(uint64_t)result}, .ext = len ? &ext : NULL};
+    long r = cairn_ipc_reply_to(reply, &m);
+
+    (void)ctx;
+    cairn_handle_close(reply);
+    vfs.waiters--;
+    return r < 0 ? (int)r : 0;
+}
+
+/* Takes the caller out to answer later; the reply handle or a code. */
+static long
+vfs_defer(struct vfs_rep *rp)
+{
+    long reply;
+
+    if (vfs.waiters >= VFS_WAITERS_MAX)
+        return -CAIRN_EAGAIN;
+    reply = cairn_ipc_reply_save();
+    if (reply < 0)
+        return reply;
+    vfs.waiters++;
+    rp->deferred = 1;
+    return reply;
+}
+
+/* A deferral whose queueing failed: answer the caller at once. */
+static void
+vfs_defer_fail(long reply, long err)
+{
+    vfs_answer(NULL, reply, err, NULL, 0);
+}
+
+static int
+vfs_can_read(const struct vfs_file *f)
+{
+    return (f->flags & PROTO_O_ACCMODE) != PROTO_O_WRONLY;
+}
+
+static int
+vfs_can_write(const struct vfs_file *f)
+{
+    uint32_t acc = f->flags & PROTO_O_ACCMODE;
+
+    return acc == PROTO_O_WRONLY || acc == PROTO_O_RDWR;
+}
+
+void
+vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    static uint8_t out[CAIRN_MSG_BUF_MAX];
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+    uint64_t want = rq->w[1];
+    long r;
+
+    if (!f || f->kind == VFS_FILE_PIPE_WRITE || (f->kind == VFS_FILE_NODE && !vfs_can_read(f))) {
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        return;
+    }
+    if (want == 0 || want > CAIRN_MSG_BUF_MAX) {
+        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+        return;
+    }
+    if (f->kind == VFS_FILE_NODE) {
+        if (ramfs_is_dir(f->node)) {
+            rp->w[0] = (uint64_t)-CAIRN_EISDIR;
+            return;
+        }
+        r = ramfs_read(f->node, f->offset, out, want);
+        f->offset += (uint64_t)r;
+    } else {
+        r = pipe_read(f->pipe, (uint32_t)want, out);
+        if (r == -CAIRN_EAGAIN && !(rq->w[2] & PROTO_IO_NONBLOCK)) {
+            long reply = vfs_defer(rp);
+
+            if (reply < 0) {
+                rp->deferred = 0;
+                rp->w[0] = (uint64_t)reply;
+            } else if ((r = pipe_wait_read(f->pipe, reply, (uint32_t)want)) < 0) {
+                vfs_defer_fail(reply, r);
+            }
+            return;
+        }
+        if (r > 0)
+            pipe_pump(f->pipe, &vfs.pipe_ops);
+    }
+    rp->w[0] = (uint64_t)r;
+    if (r > 0) {
+        rp->buf = out;
+        rp->len = (uint32_t)r;
+    }
+}
+
+void
+vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+    long r;
+
+    if (!f || f->kind == VFS_FILE_PIPE_READ || (f->kind == VFS_FILE_NODE && !vfs_can_write(f))) {
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        return;
+    }
+    if (rq->len == 0) {
+        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+        return;
+    }
+    if (f->kind == VFS_FILE_NODE) {
+        if (f->flags & PROTO_O_APPEND)
+            f->offset = f->node->size;
+        r = ramfs_write(f->fs, f->node, f->offset, rq->buf, rq->len);
+        if (r > 0)
+            f->offset += (uint64_t)r;
+        rp->w[0] = (uint64_t)r;
+        return;
+    }
+    r = pipe_write(f->pipe, rq->buf, rq->len);
+    if (r == -CAIRN_EAGAIN && !(rq->w[2] & PROTO_IO_NONBLOCK)) {
+        long reply = vfs_defer(rp);
+
+        if (reply < 0) {
+            rp->deferred = 0;
+            rp->w[0] = (uint64_t)reply;
+        } else if ((r = pipe_wait_write(f->pipe, reply, rq->buf, rq->len)) < 0) {
+            vfs_defer_fail(reply, r);
+        }
+        return;
+    }
+    if (r > 0)
+        pipe_pump(f->pipe, &vfs.pipe_ops);
+    rp->w[0] = (uint64_t)r;
+}
+
+void
+vfs_do_seek(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+    int64_t off = (int64_t)rq->w[1], base;
+
+    if (!f) {
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        return;
+    }
+    if (f->kind != VFS_FILE_NODE) {
+        rp->w[0] = (uint64_t)-CAIRN_ESPIPE;
+        return;
+    }
+    switch (rq->w[2]) {
+    case PROTO_SEEK_SET:
+        base = 0;
+        break;
+    case PROTO_SEEK_CUR:
+        base = (int64_t)f->offset;
+        break;
+    case PROTO_SEEK_END:
+        base = (int64_t)f->node->size;
+        break;
+    default:
+        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+        return;
+    }
+    /* base is at most RAMFS_FILE_MAX; the sum must stay in [0, FILE_MAX]. */
+    if ((off < 0 && -(uint64_t)off > (uint64_t)base) ||
+        (off > 0 && (uint64_t)off > RAMFS_FILE_MAX - (uint64_t)base)) {
+        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+        return;
+    }
+    f->offset = (uint64_t)(base + off);
+    rp->w[0] = f->offset;
+}
+
+void
+vfs_do_io_stat(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    static struct proto_stat st;
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+
+    if (!f) {
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        return;
+    }
+    if (f->kind == VFS_FILE_NODE) {
+        ramfs_stat(f->fs, f->node, &st);
+    } else {
+        memset(&st, 0, sizeof(st));
+        st.mode = PROTO_S_IFIFO | 0600;
+        st.nlink = 1;
+        st.size = f->pipe->count;
+        st.dev = VFS_DEV_PIPE;
+        st.ino = f->pipe_ino;
+        st.blksize = PIPE_ATOMIC;
+    }
+    rp->w[0] = 0;
+    rp->buf = &st;
+    rp->len = sizeof(st);
+}
+
+void
+vfs_do_truncate(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+
+    if (!f)
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+    else if (f->kind != VFS_FILE_NODE)
+        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+    else if (ramfs_is_dir(f->node))
+        rp->w[0] = (uint64_t)-CAIRN_EISDIR;
+    else if (f->fs->readonly)
+        rp->w[0] = (uint64_t)-CAIRN_EROFS;
+    else if (!vfs_can_write(f))
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+    else
+        rp->w[0] = (uint64_t)ramfs_truncate(f->fs, f->node, rq->w[1]);
+}
+
+void
+vfs_do_readdir(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    static uint64_t out[CAIRN_MSG_BUF_MAX / 8];
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+    uint64_t next = 0;
+    long n;
+
+    if (!f) {
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        return;
+    }
+    if (f->kind != VFS_FILE_NODE || !ramfs_is_dir(f->node)) {
+        rp->w[0] = (uint64_t)-CAIRN_ENOTDIR;
+        return;
+    }
+    n = ramfs_readdir(f->node, rq->w[1], out, sizeof(out), &next);
+    rp->w[0] = (uint64_t)n;
+    if (n > 0) {
+        const uint8_t *end = (const uint8_t *)out;
+
+        for (long i = 0; i < n; i++)
+            end += ((const struct proto_dirent *)end)->reclen;
+        rp->w[1] = next;
+        rp->buf = out;
+        rp->len = (uint32_t)(end - (const uint8_t *)out);
+    }
+}
+
+void
+vfs_do_dup(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+
+    if (!f)
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+    else if (f->refs == UINT32_MAX)
+        rp->w[0] = (uint64_t)-CAIRN_EMFILE;
+    else
+        f->refs++, rp->w[0] = 0;
+}
+
+void
+vfs_do_close(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    int slot;
+
+    if (!vfs_file_of(rq->badge, &slot)) {
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        return;
+    }
+    vfs_file_unref(slot);
+    rp->w[0] = 0;
+}

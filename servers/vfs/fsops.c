@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The requests that take a path (include/proto/fs.h), on the handle the
+ * registry hands out (badge 0). Each folds its path with lib/path (the
+ * bytes are the client's: bounded, NUL-free, absolute), walks the
+ * namespace (ns.c) and calls the ramfs, which checks and then changes;
+ * what the namespace adds is -CAIRN_EROFS for the initfs, -CAIRN_EXDEV
+ * between file systems and -CAIRN_EBUSY for `/`.
+ */
+#include <string.h>
+
+#include <cairn/sys.h>
+#include <path/path.h>
+#include <proto/fs.h>
+
+#include "vfs.h"
+
+#define VFS_OPEN_FLAGS                                                                 \
+    (PROTO_O_ACCMODE | PROTO_O_CREAT | PROTO_O_EXCL | PROTO_O_TRUNC | PROTO_O_APPEND | \
+     PROTO_O_DIRECTORY)
+
+static char path_a[PROTO_PATH_MAX + 1], path_b[PROTO_PATH_MAX + 1];
+
+/* The request's buffer as one path, folded into path_a. */
+static int
+vfs_path(const struct vfs_req *rq)
+{
+    return path_normalize((const char *)rq->buf, rq->len, path_a, sizeof(path_a));
+}
+
+static int
+vfs_is_root(const char *p)
+{
+    return p[0] == '/' && p[1] == '\0';
+}
+
+void
+vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    uint32_t flags = (uint32_t)rq->w[1], acc = flags & PROTO_O_ACCMODE;
+    int writes = acc != PROTO_O_RDONLY, created = 0, err;
+    struct ns_loc loc, dir;
+    struct vfs_file *f;
+    const char *name = NULL;
+    size_t len = 0;
+
+    if ((rq->w[1] & ~(uint64_t)VFS_OPEN_FLAGS) || acc == PROTO_O_ACCMODE) {
+        err = -CAIRN_EINVAL;
+        goto out;
+    }
+    if ((err = vfs_path(rq)) < 0)
+        goto out;
+    if (vfs.files_open >= VFS_FILES_MAX) {
+        err = -CAIRN_EMFILE;
+        goto out;
+    }
+    err = ns_resolve(&vfs.ns, path_a, &loc);
+    if (err == -CAIRN_ENOENT && (flags & PROTO_O_CREAT)) {
+        err = ns_resolve_parent(&vfs.ns, path_a, &dir, &name, &len);
+        if (err)
+            goto out;
+        err = ramfs_create(dir.fs, dir.node, name, len,
+                           PROTO_S_IFREG | ((uint32_t)rq->w[2] & 07777), &loc.node);
+        if (err)
+            goto out;
+        loc.fs = dir.fs;
+        created = 1;
+    } else if (err) {
+        goto out;
+    } else if ((flags & PROTO_O_CREAT) && (flags & PROTO_O_EXCL)) {
+        err = -CAIRN_EEXIST;
+        goto out;
+    }
+    if (ramfs_is_dir(loc.node) && (writes || (flags & (PROTO_O_TRUNC | PROTO_O_CREAT)))) {
+        err = -CAIRN_EISDIR;
+        goto out;
+    }
+    if (!ramfs_is_dir(loc.node) && (flags & PROTO_O_DIRECTORY)) {
+        err = -CAIRN_ENOTDIR;
+        goto out;
+    }
+    if ((writes || (flags & PROTO_O_TRUNC)) && loc.fs->readonly) {
+        err = -CAIRN_EROFS;
+        goto out;
+    }
+    err = vfs_file_new(VFS_FILE_NODE, rp, &f);
+    if (err < 0) {
+        if (created)
+            ramfs_unlink(dir.fs, dir.node, name, len);
+        goto out;
+    }
+    if ((flags & PROTO_O_TRUNC) && writes)
+        ramfs_truncate(loc.fs, loc.node, 0);
+    f->fs = loc.fs;
+    f->node = loc.node;
+    f->flags = flags;
+    ramfs_open(loc.node);
+    rp->w[1] = loc.node->mode & PROTO_S_IFMT;
+    err = 0;
+out:
+    rp->w[0] = (uint64_t)(int64_t)err;
+}
+
+void
+vfs_do_fs_stat(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    static struct proto_stat st;
+    struct ns_loc loc;
+    int err = vfs_path(rq);
+
+    if (err >= 0)
+        err = ns_resolve(&vfs.ns, path_a, &loc);
+    if (err >= 0) {
+        ramfs_stat(loc.fs, loc.node, &st);
+        rp->buf = &st;
+        rp->len = sizeof(st);
+        err = 0;
+    }
+    rp->w[0] = (uint64_t)(int64_t)err;
+}
+
+/* The parent directory of path_a and the last name, for the requests that
+ * change a directory; err_root is the answer for `/`. */
+static int
+vfs_parent(const struct vfs_req *rq, int err_root, struct ns_loc *dir, const char **name,
+           size_t *len)
+{
+    int err = vfs_path(rq);
+
+    if (err < 0)
+        return err;
+    if (vfs_is_root(path_a))
+        return err_root;
+    return ns_resolve_parent(&vfs.ns, path_a, dir, name, len);
+}
+
+void
+vfs_do_mkdir(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct ns_loc dir;
+    struct ramfs_node *n;
+    const char *name;
+    size_t len;
+    int err = vfs_parent(rq, -CAIRN_EEXIST, &dir, &name, &len);
+
+    if (err == 0)
+        err = ramfs_create(dir.fs, dir.node, name, len,
+                           PROTO_S_IFDIR | ((uint32_t)rq->w[1] & 07777), &n);
+    rp->w[0] = (uint64_t)(int64_t)err;
+}
+
+void
+vfs_do_unlink(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct ns_loc dir;
+    const char *name;
+    size_t len;
+    int err = vfs_parent(rq, -CAIRN_EISDIR, &dir, &name, &len);
+
+    if (err == 0)
+        err = ramfs_unlink(dir.fs, dir.node, name, len);
+    rp->w[0] = (uint64_t)(int64_t)err;
+}
+
+void
+vfs_do_rmdir(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct ns_loc dir;
+    const char *name;
+    size_t len;
+    int err = vfs_parent(rq, -CAIRN_EBUSY, &dir, &name, &len);
+
+    if (err == 0)
+        err = ramfs_rmdir(dir.fs, dir.node, name, len);
+    rp->w[0] = (uint64_t)(int64_t)err;
+}
+
+void
+vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    const uint8_t *zero = memchr(rq->buf, 0, rq->len);
+    struct ns_loc odir, ndir;
+    const char *oname, *nname;
+    size_t olen, nlen, first;
+    int err;
+
+    if (!zero) {
+        err = -CAIRN_EINVAL;
+        goto out;
+    }
+    first = (size_t)(zero - rq->buf);
+    err = path_normalize((const char *)rq->buf + first + 1, rq->len - first - 1, path_b,
+                         sizeof(path_b));
+    if (err >= 0)
+        err = path_normalize((const char *)rq->buf, first, path_a, sizeof(path_a));
+    if (err < 0)
+        goto out;
+    if (vfs_is_root(path_a) || vfs_is_root(path_b)) {
+        err = -CAIRN_EBUSY;
+        goto out;
+    }
+    err = ns_resolve_parent(&vfs.ns, path_a, &odir, &oname, &olen);
+    if (err == 0)
+        err = ns_resolve_parent(&vfs.ns, path_b, &ndir, &nname, &nlen);
+    if (err)
+        goto out;
+    if (odir.fs != ndir.fs) {
+        err = (odir.fs->readonly || ndir.fs->readonly) ? -CAIRN_EROFS : -CAIRN_EXDEV;
+        goto out;
+    }
+    err = ramfs_rename(odir.fs, odir.node, oname, olen, ndir.node, nname, nlen);
+out:
+    rp->w[0] = (uint64_t)(int64_t)err;
+}
+
+void
+vfs_do_pipe(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct vfs_file *r, *w;
+    struct pipe *p;
+    int err;
+
+    (void)rq;
+    if (vfs.files_open + 2 > VFS_FILES_MAX) {
+        err = -CAIRN_EMFILE;
+        goto out;
+    }
+    p = pipe_create();
+    if (!p) {
+        err = -CAIRN_ENOMEM;
+        goto out;
+    }
+    err = vfs_file_new(VFS_FILE_PIPE_READ, rp, &r);
+    if (err >= 0)
+        err = vfs_file_new(VFS_FILE_PIPE_WRITE, rp, &w);
+    if (err < 0) {
+        vfs_file_drop_new(rp);
+        pipe_destroy(p);
+        goto out;
+    }
+    r->pipe = w->pipe = p;
+    r->flags = PROTO_O_RDONLY;
+    w->flags = PROTO_O_WRONLY;
+    r->pipe_ino = w->pipe_ino = ++vfs.next_pipe_ino;
+    err = 0;
+out:
+    rp->w[0] = (uint64_t)(int64_t)err;
+}

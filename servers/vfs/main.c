@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vfs server (docs/vfs.md): start-up and the receive loop with its one
+ * dispatch table. At start it builds the namespace (a ramfs at `/` and one
+ * at `/tmp`; the initfs, start handle PROTO_HANDLE_INITFS, read-only at
+ * `/boot` with its `bin/` at `/bin`; a malformed archive is refused with a
+ * message and `/boot` stays empty), makes its endpoint and registers a
+ * SIGNAL copy under the name `vfs` with the registry (start handle
+ * PROTO_HANDLE_REGISTRY). Then it serves one request at a time, forever:
+ * nothing a client sends can end the loop.
+ *
+ * Arguments: --root-size=N and --tmp-size=N set the byte budgets of the
+ * two ramfs (a K or M may follow N; the defaults are VFS_ROOT_BUDGET and
+ * VFS_TMP_BUDGET).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairn/registry.h>
+#include <cairn/start.h>
+#include <cairn/sys.h>
+#include <proto/fs.h>
+#include <proto/handles.h>
+
+#include "initfs.h"
+#include "vfs.h"
+
+struct vfs vfs;
+
+#define PAGE 4096ull
+
+/* Which requests go where: path requests on badge 0 only, I/O requests
+ * on an open file's badge only (fs.h, io.h). */
+enum vfs_on {
+    VFS_ON_NAMESPACE,
+    VFS_ON_FILE
+};
+
+static const struct {
+    uint64_t op;
+    enum vfs_on on;
+    void (*fn)(const struct vfs_req *, struct vfs_rep *);
+} vfs_ops[] = {
+    {PROTO_FS_OPEN, VFS_ON_NAMESPACE, vfs_do_open},
+    {PROTO_FS_STAT, VFS_ON_NAMESPACE, vfs_do_fs_stat},
+    {PROTO_FS_MKDIR, VFS_ON_NAMESPACE, vfs_do_mkdir},
+    {PROTO_FS_UNLINK, VFS_ON_NAMESPACE, vfs_do_unlink},
+    {PROTO_FS_RMDIR, VFS_ON_NAMESPACE, vfs_do_rmdir},
+    {PROTO_FS_RENAME, VFS_ON_NAMESPACE, vfs_do_rename},
+    {PROTO_FS_PIPE, VFS_ON_NAMESPACE, vfs_do_pipe},
+    {PROTO_IO_READ, VFS_ON_FILE, vfs_do_read},
+    {PROTO_IO_WRITE, VFS_ON_FILE, vfs_do_write},
+    {PROTO_IO_SEEK, VFS_ON_FILE, vfs_do_seek},
+    {PROTO_IO_STAT, VFS_ON_FILE, vfs_do_io_stat},
+    {PROTO_IO_TRUNCATE, VFS_ON_FILE, vfs_do_truncate},
+    {PROTO_IO_READDIR, VFS_ON_FILE, vfs_do_readdir},
+    {PROTO_IO_DUP, VFS_ON_FILE, vfs_do_dup},
+    {PROTO_IO_CLOSE, VFS_ON_FILE, vfs_do_close},
+};
+
+static int64_t
+vfs_clock(void)
+{
+    return (int64_t)cairn_clock_get();
+}
+
+/* The size of a memory object: the most whole pages that map (there is no
+ * size query; a range past the end gets -CAIRN_ERANGE). */
+static uint64_t
+vfs_memobj_pages(long mo)
+{
+    uint64_t lo = 0, hi = 1;
+    long at;
+
+    /* Double until a mapping fails, then halve the gap. */
+    while (hi <= (1ull << 20) &&
+           (at = cairn_vm_map(mo, 0, hi * PAGE, 0, CAIRN_PROT_READ, 0)) >= 0) {
+        cairn_vm_unmap((uint64_t)at, hi * PAGE);
+        lo = hi;
+        hi *= 2;
+    }
+    while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+
+        at = cairn_vm_map(mo, 0, mid * PAGE, 0, CAIRN_PROT_READ, 0);
+        if (at >= 0) {
+            cairn_vm_unmap((uint64_t)at, mid * PAGE);
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* /boot and /bin from the initfs, if there is one and it is well formed. */
+static void
+vfs_mount_initfs(struct ramfs_node *boot_at, struct ramfs_node *bin_at)
+{
+    long mo = cairn_start_handle(PROTO_HANDLE_INITFS, 0), at;
+    uint64_t pages;
+    struct ramfs_node *bin;
+    char why[160];
+    long members;
+
+    if (mo < 0) {
+        printf("vfs: no initfs handle: /boot is empty\n");
+        return;
+    }
+    pages = vfs_memobj_pages(mo);
+    at = pages ? cairn_vm_map(mo, 0, pages * PAGE, 0, CAIRN_PROT_READ, 0) : -CAIRN_EINVAL;
+    if (at < 0) {
+        printf("vfs: the initfs cannot be mapped (%s): /boot is empty\n",
+               cairn_error_name((int)at));
+        return;
+    }
+    if (ramfs_init(&vfs.boot, VFS_DEV_BOOT, VFS_INITFS_BUDGET, vfs_clock) < 0)
+        return;
+    members = initfs_load(&vfs.boot, (const void *)at, pages * PAGE, why, sizeof(why));
+    if (members < 0) {
+        printf("vfs: the initfs is refused: %s (%s); /boot is empty\n", why,
+               cairn_error_name((int)members));
+        ramfs_fini(&vfs.boot);
+        cairn_vm_unmap((uint64_t)at, pages * PAGE);
+        return;
+    }
+    vfs.have_boot = 1;
+    ns_mount(&vfs.ns, boot_at, &vfs.boot, vfs.boot.root);
+    bin = ramfs_lookup(vfs.boot.root, "bin", 3);
+    if (bin && ramfs_is_dir(bin))
+        ns_mount(&vfs.ns, bin_at, &vfs.boot, bin);
+}
+
+/* "N", "NK" or "NM" as bytes, or 0 for anything else. */
+static uint64_t
+vfs_size_arg(const char *s)
+{
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+
+    if (end == s || n == 0 || n > (1ull << 40))
+        return 0;
+    if (*end == 'K' || *end == 'k')
+        n <<= 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        n <<= 20, end++;
+    return *end == '\0' ? n : 0;
+}
+
+/* The budgets from the arguments; -1 for one it does not know. */
+static int
+vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
+{
+    *root = VFS_ROOT_BUDGET;
+    *tmp = VFS_TMP_BUDGET;
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--root-size=", 12) == 0 && (*root = vfs_size_arg(argv[i] + 12)))
+            continue;
+        if (strncmp(argv[i], "--tmp-size=", 11) == 0 && (*tmp = vfs_size_arg(argv[i] + 11)))
+            continue;
+        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N)\n", argv[i]);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vfs_setup(uint64_t root_budget, uint64_t tmp_budget)
+{
+    struct ramfs_node *tmp, *boot, *bin;
+
+    vfs.pipe_ops.answer = vfs_answer;
+    if (ramfs_init(&vfs.root, VFS_DEV_ROOT, root_budget, vfs_clock) < 0 ||
+        ramfs_init(&vfs.tmp, VFS_DEV_TMP, tmp_budget, vfs_clock) < 0)
+        return -CAIRN_ENOMEM;
+    ns_init(&vfs.ns, &vfs.root);
+    if (ramfs_create(&vfs.root, vfs.root.root, "tmp", 3, PROTO_S_IFDIR | 01777, &tmp) < 0 ||
+        ramfs_create(&vfs.root, vfs.root.root, "boot", 4, PROTO_S_IFDIR | 0755, &boot) < 0 ||
+        ramfs_create(&vfs.root, vfs.root.root, "bin", 3, PROTO_S_IFDIR | 0755, &bin) < 0)
+        return -CAIRN_ENOMEM;
+    ns_mount(&vfs.ns, tmp, &vfs.tmp, vfs.tmp.root);
+    vfs_mount_initfs(boot, bin);
+    /* /boot and /bin stay put even without an initfs. */
+    boot->pinned = bin->pinned = 1;
+    return 0;
+}
+
+static int
+vfs_register(void)
+{
+    long copy = cairn_handle_dup(vfs.endpoint,
+                                 CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+    long r;
+
+    if (copy < 0)
+        return (int)copy;
+    r = cairn_registry_register("vfs", copy);
+    cairn_handle_close(copy);
+    return (int)r;
+}
+
+static void
+vfs_dispatch(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    for (size_t i = 0; i < sizeof(vfs_ops) / sizeof(vfs_ops[0]); i++) {
+        if (vfs_ops[i].op != rq->w[0])
+            continue;
+        if (vfs_ops[i].on == VFS_ON_NAMESPACE && rq->badge != 0)
+            rp->w[0] = (uint64_t)-CAIRN_ENOSYS; /* an open file has no paths */
+        else if (vfs_ops[i].on == VFS_ON_FILE && rq->badge == 0)
+            rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        else
+            vfs_ops[i].fn(rq, rp);
+        return;
+    }
+    rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
+}
+
+/* Sends rp to the caller; a reply that cannot be delivered takes back
+ * the open files it was to hand over. */
+static void
+vfs_reply(struct vfs_rep *rp)
+{
+    struct cairn_msg_ext ext = {0};
+    struct cairn_msg m = {.ext = &ext};
+    long r;
+
+    memcpy(m.w, rp->w, sizeof(m.w));
+    ext.send_buf = (uint64_t)rp->buf;
+    ext.send_len = rp->len;
+    ext.send_nhandles = rp->nhandles;
+    for (unsigned i = 0; i < rp->nhandles; i++)
+        ext.send_handles[i] = (struct cairn_msg_handle){(int32_t)rp->handles[i], CAIRN_RIGHTS_SAME,
+                                                        CAIRN_MSG_HANDLE_MOVE, 0};
+    r = cairn_ipc_reply(&m);
+    if (r < 0 && rp->nhandles) {
+        for (unsigned i = 0; i < rp->nhandles; i++) {
+            cairn_handle_close(rp->handles[i]); /* if the move did not happen */
+            vfs_file_unref(rp->files[i]);
+        }
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    static uint8_t in[CAIRN_MSG_BUF_MAX];
+    uint64_t root_budget, tmp_budget;
+    long r;
+
+    if (vfs_args(argc, argv, &root_budget, &tmp_budget) < 0)
+        return 2;
+    if (vfs_setup(root_budget, tmp_budget) < 0) {
+        printf("vfs: out of memory at start\n");
+        return 1;
+    }
+    vfs.endpoint = cairn_endpoint_create();
+    if (vfs.endpoint < 0) {
+        printf("vfs: no endpoint (%s)\n", cairn_error_name((int)vfs.endpoint));
+        return 1;
+    }
+    r = vfs_register();
+    if (r < 0) {
+        printf("vfs: cannot register with the registry (%s)\n", cairn_error_name((int)r));
+        return 1;
+    }
+    for (;;) {
+        struct cairn_msg_ext ext = {.recv_buf = (uint64_t)in, .recv_cap = sizeof(in)};
+        struct cairn_msg m = {.ext = &ext};
+        struct vfs_req rq = {0};
+        struct vfs_rep rp = {0};
+
+        r = cairn_ipc_recv(vfs.endpoint, &m, CAIRN_WAIT_FOREVER, &rq.badge);
+        if (r < 0)
+            continue;
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+        memcpy(rq.w, m.w, sizeof(rq.w));
+        rq.buf = in;
+        rq.len = ext.recv_len <= sizeof(in) ? ext.recv_len : 0;
+        vfs_dispatch(&rq, &rp);
+        if (!rp.deferred)
+            vfs_reply(&rp);
+    }
+}

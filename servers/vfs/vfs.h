@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vfs server (docs/vfs.md): one thread serving the whole namespace
+ * over include/proto/fs.h and io.h. main.c has the receive loop and the
+ * dispatch table; fsops.c the requests that take a path (badge 0, the
+ * handle the registry hands out); file.c the open files, each named by
+ * the badge of the handles minted for it, and their I/O requests.
+ *
+ * Invariants:
+ *   - an open file is in use while refs > 0; its badge is its slot + 1 in
+ *     the low 32 bits and the slot's generation above them, so a badge of
+ *     a freed open file never names the one that took its slot;
+ *   - a waiting pipe caller is a reply handle held by its pipe (pipe.h),
+ *     counted in waiters; every reply handle is closed once answered;
+ *   - handles a client sends along with a request are closed at once.
+ */
+#ifndef CAIRN_SERVERS_VFS_VFS_H
+#define CAIRN_SERVERS_VFS_VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cairn/ipc.h>
+
+#include "ns.h"
+#include "pipe.h"
+#include "ramfs.h"
+
+#define VFS_FILES_MAX     256 /* open files at once (-CAIRN_EMFILE past it) */
+#define VFS_WAITERS_MAX   256 /* pipe callers waiting at once (-CAIRN_EAGAIN past it) */
+/* The ramfs budgets: bytes of nodes and file contents each may hold. */
+#define VFS_ROOT_BUDGET   (64ull << 20)
+#define VFS_TMP_BUDGET    (64ull << 20)
+#define VFS_INITFS_BUDGET (8ull << 20) /* nodes only: the bytes stay in the archive */
+
+/* The file systems' numbers (proto_stat.dev). */
+enum vfs_dev {
+    VFS_DEV_ROOT = 1,
+    VFS_DEV_TMP = 2,
+    VFS_DEV_BOOT = 3,
+    VFS_DEV_PIPE = 4,
+};
+
+enum vfs_file_kind {
+    VFS_FILE_FREE = 0,
+    VFS_FILE_NODE,       /* a file or a directory of a ramfs */
+    VFS_FILE_PIPE_READ,  /* a pipe's read end */
+    VFS_FILE_PIPE_WRITE, /* a pipe's write end */
+};
+
+struct vfs_file {
+    uint32_t gen;
+    uint32_t refs;
+    enum vfs_file_kind kind;
+    uint32_t flags; /* PROTO_O_* it was opened with */
+    uint64_t offset;
+    struct ramfs *fs;
+    struct ramfs_node *node;
+    struct pipe *pipe;
+    uint64_t pipe_ino;
+};
+
+/* A request as received, and the reply being built. */
+struct vfs_req {
+    uint64_t badge;
+    uint64_t w[CAIRN_MSG_WORDS];
+    const uint8_t *buf;
+    uint32_t len;
+};
+
+struct vfs_rep {
+    uint64_t w[CAIRN_MSG_WORDS];
+    const void *buf;
+    uint32_t len;
+    long handles[2]; /* minted for new open files, moved to the caller */
+    int files[2];    /* those open files' slots, undone if the reply fails */
+    unsigned nhandles;
+    int deferred; /* answered later through a reply handle: no reply now */
+};
+
+struct vfs {
+    long endpoint; /* ours: receive, mint */
+    struct ramfs root, tmp, boot;
+    int have_boot;
+    struct ns ns;
+    struct vfs_file files[VFS_FILES_MAX];
+    unsigned files_open;
+    unsigned waiters;
+    uint64_t next_pipe_ino;
+    struct pipe_ops pipe_ops;
+};
+
+extern struct vfs vfs;
+
+/* fsops.c: the requests on badge 0. */
+void vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_fs_stat(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_mkdir(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_unlink(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_rmdir(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_pipe(const struct vfs_req *rq, struct vfs_rep *rp);
+
+/* file.c: the open files and their requests. */
+void vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_seek(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_io_stat(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_truncate(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_readdir(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_dup(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_close(const struct vfs_req *rq, struct vfs_rep *rp);
+
+/*
+ * A new open file of kind, with one reference, and a handle minted for it
+ * put in rp (to be moved to the caller): the slot, or -CAIRN_EMFILE, or
+ * the mint's error (nothing is left behind).
+ */
+int vfs_file_new(enum vfs_file_kind kind, struct vfs_rep *rp, struct vfs_file **out);
+
+/* Takes back the open files vfs_file_new put in rp (before anything else
+ * refers to them): their handles closed, their slots free. */
+void vfs_file_drop_new(struct vfs_rep *rp);
+
+/* One reference fewer to the open file in slot; the last frees it. */
+void vfs_file_unref(int slot);
+
+/* Answers a deferred caller (pipe.h's pipe_ops.answer). */
+int vfs_answer(void *ctx, long reply, long result, const void *data, size_t len);
+
+#endif

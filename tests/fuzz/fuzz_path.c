@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host fuzzer for path folding (lib/path/path.c), which the vfs server
+ * runs on every path a client sends and libc on every path a program
+ * names. The input is the path, in an exactly-sized heap copy; its first
+ * byte also picks a cap for the output (small caps reach the bounds).
+ * Beyond "no crash, no access outside the buffers", every promise of
+ * path.h is checked on a success: the result is a normal path (starts
+ * with `/`, no empty, `.` or `..` name, no `/` at the end unless it is
+ * `/`, names of at most PROTO_NAME_MAX bytes, at most PROTO_PATH_MAX
+ * bytes, NUL-terminated at the length returned), folding it again gives
+ * it back, path_next walks exactly its names, and resolving the input's
+ * tail as a relative path against it succeeds or is too long.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cairn/errors.h"
+#include "fuzz.h"
+#include "path/path.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_normal(const char *p, int len)
+{
+    const char *name;
+    size_t pos = 0, n, total = 0, names = 0;
+
+    FUZZ_CHECK(len >= 1 && len <= PROTO_PATH_MAX && p[0] == '/' && p[len] == '\0');
+    FUZZ_CHECK((int)strlen(p) == len);
+    FUZZ_CHECK(len == 1 || p[len - 1] != '/');
+    while (path_next(p, &pos, &name, &n) == 1) {
+        FUZZ_CHECK(n >= 1 && n <= PROTO_NAME_MAX);
+        FUZZ_CHECK(!(n == 1 && name[0] == '.') && !(n == 2 && name[0] == '.' && name[1] == '.'));
+        FUZZ_CHECK(name[-1] == '/' && (name[n] == '/' || name[n] == '\0'));
+        total += n + 1;
+        names++;
+    }
+    FUZZ_CHECK(names == 0 ? len == 1 : total == (size_t)len);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static char out[PROTO_PATH_MAX + 1], again[PROTO_PATH_MAX + 1], res[PROTO_PATH_MAX + 1];
+    size_t cap = size ? (data[0] % 4 == 0 ? data[0] / 4 % 40 : sizeof(out)) : sizeof(out);
+    char *in = malloc(size ? size : 1), *tail, *small = malloc(cap ? cap : 1);
+    int r;
+
+    memcpy(in, data, size);
+    r = path_normalize(in, size, small, cap);
+    FUZZ_CHECK(r >= 1 || r == -CAIRN_EINVAL || r == -CAIRN_ENAMETOOLONG);
+    if (r >= 1) {
+        FUZZ_CHECK((size_t)r < cap);
+        check_normal(small, r);
+        memcpy(out, small, (size_t)r + 1);
+        FUZZ_CHECK(path_normalize(out, (size_t)r, again, sizeof(again)) == r);
+        FUZZ_CHECK(strcmp(out, again) == 0);
+        FUZZ_CHECK((size_t)r <= size);
+        /* The input's bytes after the first as a relative path (up to a NUL). */
+        tail = malloc(size + 1);
+        memcpy(tail, in + (size ? 1 : 0), size ? size - 1 : 0);
+        tail[size ? size - 1 : 0] = '\0';
+        int q = path_resolve(out, tail, res, sizeof(res));
+        FUZZ_CHECK(q >= 1 || q == -CAIRN_ENAMETOOLONG || (q == -CAIRN_ENOENT && tail[0] == '\0'));
+        if (q >= 1)
+            check_normal(res, q);
+        free(tail);
+    } else if (cap > 0) {
+        FUZZ_CHECK(small[0] == '\0');
+    }
+    free(small);
+    free(in);
+    return 0;
+}

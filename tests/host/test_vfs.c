@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host test of the vfs server's pure parts (servers/vfs): the ramfs tree
+ * (create, lookup, read and write across chunks and holes, truncate,
+ * unlink of an open file, rename's cases, readdir cookies while entries
+ * come and go, stat, the byte budget giving -CAIRN_ENOSPC and changing
+ * nothing), the namespace walk over mount points, the initfs tree from
+ * archives built here (good ones, and malformed ones refused with a
+ * reason), and pipes (order of waiting readers and writers, end of file,
+ * -CAIRN_EPIPE, callers gone when answered). Every test ends by freeing
+ * its file system and checks the budget's count went back to zero.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairn/errors.h>
+
+#include "../../servers/vfs/initfs.h"
+#include "../../servers/vfs/ns.h"
+#include "../../servers/vfs/pipe.h"
+#include "../../servers/vfs/ramfs.h"
+#include "check.h"
+#include "path/path.h"
+#include "tar/tar.h"
+
+static int64_t fake_now;
+
+static int64_t
+fake_clock(void)
+{
+    return fake_now += 10;
+}
+
+#define MIB (1024ull * 1024)
+
+static struct ramfs_node *
+mk(struct ramfs *fs, struct ramfs_node *dir, const char *name, uint32_t type)
+{
+    struct ramfs_node *n = NULL;
+
+    CHECK(ramfs_create(fs, dir, name, strlen(name), type | 0644, &n) == 0);
+    return n;
+}
+
+TEST(files_grow_shrink_and_read_back_across_chunks_and_holes)
+{
+    struct ramfs fs;
+    struct ramfs_node *f;
+    static uint8_t buf[3 * RAMFS_CHUNK], got[3 * RAMFS_CHUNK];
+
+    CHECK(ramfs_init(&fs, 1, 4 * MIB, fake_clock) == 0);
+    f = mk(&fs, fs.root, "f", PROTO_S_IFREG);
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)(i * 7 + 1);
+    CHECK(ramfs_write(&fs, f, 100, buf, sizeof(buf)) == (long)sizeof(buf));
+    CHECK(f->size == 100 + sizeof(buf));
+    CHECK(ramfs_read(f, 100, got, sizeof(got)) == (long)sizeof(got));
+    CHECK(memcmp(buf, got, sizeof(buf)) == 0);
+    CHECK(ramfs_read(f, 0, got, 100) == 100 && got[0] == 0 && got[99] == 0);
+    CHECK(ramfs_read(f, f->size, got, 10) == 0);
+    CHECK(ramfs_read(f, f->size - 3, got, 10) == 3);
+    /* A hole: a write far past the end; the bytes between read as zeros. */
+    CHECK(ramfs_write(&fs, f, 10 * RAMFS_CHUNK + 5, "xy", 2) == 2);
+    CHECK(ramfs_read(f, 6 * RAMFS_CHUNK, got, 100) == 100 && got[0] == 0 && got[99] == 0);
+    CHECK(ramfs_read(f, 10 * RAMFS_CHUNK + 4, got, 4) == 3 && got[0] == 0 && got[1] == 'x');
+    uint64_t used = fs.used;
+    /* Shrinking frees chunks and zeroes the tail of the last one kept. */
+    CHECK(ramfs_truncate(&fs, f, 150) == 0 && f->size == 150 && fs.used < used);
+    CHECK(ramfs_truncate(&fs, f, 300) == 0);
+    CHECK(ramfs_read(f, 0, got, 300) == 300 && got[149] == buf[49] && got[150] == 0 &&
+          got[299] == 0);
+    CHECK(ramfs_truncate(&fs, f, 0) == 0 && f->nchunks == 0);
+    CHECK(ramfs_write(&fs, f, RAMFS_FILE_MAX, "a", 1) == -CAIRN_EINVAL);
+    CHECK(ramfs_truncate(&fs, f, RAMFS_FILE_MAX + 1) == -CAIRN_EINVAL);
+    CHECK(ramfs_write(&fs, fs.root, 0, "a", 1) == -CAIRN_EISDIR);
+    ramfs_fini(&fs);
+    CHECK(fs.used == 0 && fs.nodes == 0);
+}
+
+TEST(a_full_file_system_says_enospc_and_changes_nothing)
+{
+    struct ramfs fs;
+    struct ramfs_node *f, *n;
+    static uint8_t buf[RAMFS_CHUNK];
+    long r;
+    int writes = 0;
+
+    CHECK(ramfs_init(&fs, 1, 64 * 1024, fake_clock) == 0);
+    f = mk(&fs, fs.root, "f", PROTO_S_IFREG);
+    memset(buf, 0xab, sizeof(buf));
+    while ((r = ramfs_write(&fs, f, f->size, buf, sizeof(buf))) > 0)
+        writes++;
+    CHECK(r == -CAIRN_ENOSPC && writes > 5 && fs.used <= fs.budget);
+    uint64_t size = f->size, used = fs.used;
+    CHECK(ramfs_write(&fs, f, size - 1, buf, 2) == -CAIRN_ENOSPC);
+    CHECK(f->size == size && fs.used == used);
+    /* Overwriting bytes already there needs nothing new. */
+    CHECK(ramfs_write(&fs, f, 0, buf, sizeof(buf)) == (long)sizeof(buf));
+    /* A far offset needs a chunk table too big for the budget. */
+    CHECK(ramfs_write(&fs, f, 1ull << 39, buf, 1) == -CAIRN_ENOSPC && fs.used == used);
+    char name[16];
+    int dirs = 0;
+    do
+        snprintf(name, sizeof(name), "d%d", dirs++);
+    while (ramfs_create(&fs, fs.root, name, strlen(name), PROTO_S_IFDIR | 0755, &n) == 0);
+    CHECK(ramfs_create(&fs, fs.root, "e", 1, PROTO_S_IFREG, &n) == -CAIRN_ENOSPC);
+    /* Freeing makes room again. */
+    CHECK(ramfs_unlink(&fs, fs.root, "f", 1) == 0);
+    CHECK(ramfs_create(&fs, fs.root, "e", 1, PROTO_S_IFREG, &n) == 0);
+    ramfs_fini(&fs);
+    CHECK(fs.used == 0 && fs.nodes == 0);
+}
+
+TEST(an_unlinked_open_file_lives_until_its_last_close)
+{
+    struct ramfs fs;
+    struct ramfs_node *f;
+    char got[8];
+    struct proto_stat st;
+
+    CHECK(ramfs_init(&fs, 1, MIB, fake_clock) == 0);
+    f = mk(&fs, fs.root, "f", PROTO_S_IFREG);
+    ramfs_open(f);
+    ramfs_open(f);
+    CHECK(ramfs_unlink(&fs, fs.root, "f", 1) == 0);
+    CHECK(ramfs_lookup(fs.root, "f", 1) == NULL && fs.nodes == 2);
+    CHECK(ramfs_write(&fs, f, 0, "still", 5) == 5);
+    CHECK(ramfs_read(f, 0, got, 8) == 5 && memcmp(got, "still", 5) == 0);
+    ramfs_stat(&fs, f, &st);
+    CHECK(st.nlink == 0 && st.size == 5);
+    ramfs_close(&fs, f);
+    CHECK(fs.nodes == 2);
+    ramfs_close(&fs, f);
+    CHECK(fs.nodes == 1);
+    ramfs_fini(&fs);
+    CHECK(fs.used == 0 && fs.nodes == 0);
+}
+
+TEST(directories_hold_names_once_and_refuse_bad_removals)
+{
+    struct ramfs fs;
+    struct ramfs_node *d, *n;
+    char longname[PROTO_NAME_MAX + 2];
+    struct proto_stat st;
+
+    CHECK(ramfs_init(&fs, 7, MIB, fake_clock) == 0);
+    d = mk(&fs, fs.root, "d", PROTO_S_IFDIR);
+    mk(&fs, d, "x", PROTO_S_IFREG);
+    mk(&fs, d, "sub", PROTO_S_IFDIR);
+    CHECK(ramfs_create(&fs, d, "x", 1, PROTO_S_IFREG, &n) == -CAIRN_EEXIST);
+    CHECK(ramfs_create(&fs, d, "..", 2, PROTO_S_IFREG, &n) == -CAIRN_EINVAL);
+    CHECK(ramfs_create(&fs, d, "a/b", 3, PROTO_S_IFREG, &n) == -CAIRN_EINVAL);
+    CHECK(ramfs_create(&fs, d, "", 0, PROTO_S_IFREG, &n) == -CAIRN_EINVAL);
+    CHECK(ramfs_create(&fs, d, "c", 1, PROTO_S_IFIFO, &n) == -CAIRN_EINVAL);
+    memset(longname, 'l', sizeof(longname));
+    CHECK(ramfs_create(&fs, d, longname, PROTO_NAME_MAX + 1, PROTO_S_IFREG, &n) ==
+          -CAIRN_ENAMETOOLONG);
+    CHECK(ramfs_create(&fs, d, longname, PROTO_NAME_MAX, PROTO_S_IFREG, &n) == 0);
+    CHECK(ramfs_create(&fs, ramfs_lookup(d, "x", 1), "y", 1, PROTO_S_IFREG, &n) == -CAIRN_ENOTDIR);
+    ramfs_stat(&fs, d, &st);
+    CHECK(st.nlink == 3 && st.size == 3 && st.dev == 7 &&
+          (st.mode & PROTO_S_IFMT) == PROTO_S_IFDIR);
+    CHECK(ramfs_rmdir(&fs, fs.root, "d", 1) == -CAIRN_ENOTEMPTY);
+    CHECK(ramfs_rmdir(&fs, d, "x", 1) == -CAIRN_ENOTDIR);
+    CHECK(ramfs_unlink(&fs, d, "sub", 3) == -CAIRN_EISDIR);
+    CHECK(ramfs_unlink(&fs, d, "nope", 4) == -CAIRN_ENOENT);
+    CHECK(ramfs_rmdir(&fs, d, "sub", 3) == 0);
+    ramfs_stat(&fs, d, &st);
+    CHECK(st.nlink == 2);
+    /* A removed directory that is still open takes no new entries. */
+    n = mk(&fs, d, "gone", PROTO_S_IFDIR);
+    ramfs_open(n);
+    CHECK(ramfs_rmdir(&fs, d, "gone", 4) == 0);
+    CHECK(ramfs_create(&fs, n, "z", 1, PROTO_S_IFREG, &d) == -CAIRN_ENOENT);
+    ramfs_close(&fs, n);
+    fs.root->pinned = 1;
+    ramfs_fini(&fs);
+    CHECK(fs.used == 0 && fs.nodes == 0);
+}
+
+TEST(rename_moves_replaces_and_refuses_as_posix_says)
+{
+    struct ramfs fs;
+    struct ramfs_node *a, *b, *f, *g, *sub;
+    char got[4];
+
+    CHECK(ramfs_init(&fs, 1, MIB, fake_clock) == 0);
+    a = mk(&fs, fs.root, "a", PROTO_S_IFDIR);
+    b = mk(&fs, fs.root, "b", PROTO_S_IFDIR);
+    f = mk(&fs, a, "f", PROTO_S_IFREG);
+    g = mk(&fs, b, "g", PROTO_S_IFREG);
+    sub = mk(&fs, a, "sub", PROTO_S_IFDIR);
+    CHECK(ramfs_write(&fs, f, 0, "fff", 3) == 3);
+    CHECK(ramfs_rename(&fs, a, "f", 1, a, "f", 1) == 0 && ramfs_lookup(a, "f", 1) == f);
+    CHECK(ramfs_rename(&fs, a, "nope", 4, b, "x", 1) == -CAIRN_ENOENT);
+    CHECK(ramfs_rename(&fs, a, "f", 1, b, "sub2", 4) == 0);
+    CHECK(ramfs_lookup(a, "f", 1) == NULL && ramfs_lookup(b, "sub2", 4) == f);
+    /* A file replaces a file; the one replaced is freed (not open). */
+    unsigned long nodes = fs.nodes;
+    CHECK(ramfs_rename(&fs, b, "sub2", 4, b, "g", 1) == 0 && fs.nodes == nodes - 1);
+    CHECK(ramfs_read(ramfs_lookup(b, "g", 1), 0, got, 4) == 3);
+    (void)g;
+    CHECK(ramfs_rename(&fs, b, "g", 1, a, "sub", 3) == -CAIRN_EISDIR);
+    CHECK(ramfs_rename(&fs, a, "sub", 3, b, "g", 1) == -CAIRN_ENOTDIR);
+    CHECK(ramfs_rename(&fs, fs.root, "a", 1, sub, "in", 2) == -CAIRN_EINVAL);
+    CHECK(ramfs_rename(&fs, fs.root, "a", 1, a, "in", 2) == -CAIRN_EINVAL);
+    mk(&fs, sub, "full", PROTO_S_IFREG);
+    CHECK(ramfs_rename(&fs, fs.root, "b", 1, a, "sub", 3) == -CAIRN_ENOTEMPTY);
+    CHECK(ramfs_unlink(&fs, sub, "full", 4) == 0);
+    CHECK(ramfs_rename(&fs, b, "g", 1, fs.root, "top", 3) == 0);
+    CHECK(ramfs_rename(&fs, fs.root, "b", 1, a, "sub", 3) == 0);
+    CHECK(ramfs_lookup(a, "sub", 3) == b && b->parent == a);
+    a->pinned = 1;
+    CHECK(ramfs_rename(&fs, fs.root, "a", 1, fs.root, "c", 1) == -CAIRN_EBUSY);
+    CHECK(ramfs_rmdir(&fs, fs.root, "a", 1) == -CAIRN_EBUSY);
+    ramfs_fini(&fs);
+    CHECK(fs.used == 0 && fs.nodes == 0);
+}
+
+/* Reads a whole directory with readdir of a small buffer, calling between
+ * each batch; returns the names seen, joined by ','. */
+static void
+read_all(struct ramfs_node *dir, size_t cap, char *names, void (*between)(void))
+{
+    uint64_t cookie = 0, next;
+    uint8_t *buf = malloc(cap);
+    long n;
+
+    names[0] = '\0';
+    while ((n = ramfs_readdir(dir, cookie, buf, cap, &next)) > 0) {
+        size_t at = 0;
+        for (long i = 0; i < n; i++) {
+            struct proto_dirent *d = (struct proto_dirent *)(buf + at);
+            CHECK(d->reclen % 8 == 0 && at + d->reclen <= cap && d->name[d->namelen] == '\0');
+            strcat(names, d->name);
+            strcat(names, ",");
+            at += d->reclen;
+        }
+        cookie = next;
+        if (between)
+            between();
+    }
+    CHECK(n == 0);
+    free(buf);
+}
+
+static struct ramfs churn_fs;
+static struct ramfs_node *churn_dir;
+static int churn_round;
+
+static void
+churn(void)
+{
+    char name[8];
+
+    /* Remove one entry already read, add a new one (five times). */
+    if (churn_round == 5)
+        return;
+    if (churn_round == 0)
+        CHECK(ramfs_unlink(&churn_fs, churn_dir, "a", 1) == 0);
+    snprintf(name, sizeof(name), "n%d", churn_round++);
+    mk(&churn_fs, churn_dir, name, PROTO_S_IFREG);
+}
+
+TEST(readdir_cookies_skip_nothing_that_stayed_and_show_nothing_twice)
+{
+    char names[4096];
+    static const char *const base[] = {"a", "bb", "ccc", "dddd", "e", "f", "g", "h"};
+    uint64_t next;
+    uint8_t small[8];
+
+    CHECK(ramfs_init(&churn_fs, 1, MIB, fake_clock) == 0);
+    churn_dir = churn_fs.root;
+    for (int i = 0; i < 8; i++)
+        mk(&churn_fs, churn_dir, base[i], PROTO_S_IFREG);
+    read_all(churn_dir, 4096, names, NULL);
+    CHECK(strcmp(names, "a,bb,ccc,dddd,e,f,g,h,") == 0);
+    read_all(churn_dir, 24, names, NULL); /* one entry per call */
+    CHECK(strcmp(names, "a,bb,ccc,dddd,e,f,g,h,") == 0);
+    churn_round = 0;
+    read_all(churn_dir, 48, names, churn);
+    /* Every original entry once; new ones may show. */
+    CHECK(strncmp(names, "a,bb,ccc,dddd,e,f,g,h,", 22) == 0);
+    CHECK(ramfs_readdir(churn_dir, 0, small, sizeof(small), &next) == -CAIRN_EINVAL);
+    CHECK(ramfs_readdir(churn_dir, 1ull << 62, names, 4096, &next) == 0);
+    CHECK(ramfs_readdir(ramfs_lookup(churn_dir, "e", 1), 0, names, 4096, &next) == -CAIRN_ENOTDIR);
+    ramfs_fini(&churn_fs);
+    CHECK(churn_fs.used == 0 && churn_fs.nodes == 0);
+}
+
+TEST(the_namespace_walks_across_mount_points)
+{
+    struct ramfs root, tmp;
+    struct ns ns;
+    struct ns_loc loc;
+    struct ramfs_node *t, *f, *d;
+    const char *name;
+    size_t len;
+
+    CHECK(ramfs_init(&root, 1, MIB, fake_clock) == 0);
+    CHECK(ramfs_init(&tmp, 2, MIB, fake_clock) == 0);
+    ns_init(&ns, &root);
+    t = mk(&root, root.root, "tmp", PROTO_S_IFDIR);
+    f = mk(&root, root.root, "file", PROTO_S_IFREG);
+    CHECK(ns_mount(&ns, t, &tmp, tmp.root) == 0);
+    CHECK(ns_mount(&ns, t, &tmp, tmp.root) == -CAIRN_EBUSY);
+    CHECK(ns_mount(&ns, f, &tmp, tmp.root) == -CAIRN_ENOTDIR);
+    d = mk(&tmp, tmp.root, "d", PROTO_S_IFDIR);
+    CHECK(ns_resolve(&ns, "/", &loc) == 0 && loc.fs == &root && loc.node == root.root);
+    CHECK(ns_resolve(&ns, "/tmp", &loc) == 0 && loc.fs == &tmp && loc.node == tmp.root);
+    CHECK(ns_resolve(&ns, "/tmp/d", &loc) == 0 && loc.node == d);
+    CHECK(ns_resolve(&ns, "/tmp/x", &loc) == -CAIRN_ENOENT);
+    CHECK(ns_resolve(&ns, "/file/x", &loc) == -CAIRN_ENOTDIR);
+    CHECK(ns_resolve_parent(&ns, "/tmp/d/new", &loc, &name, &len) == 0 && loc.node == d &&
+          len == 3 && memcmp(name, "new", 3) == 0);
+    CHECK(ns_resolve_parent(&ns, "/tmp", &loc, &name, &len) == 0 && loc.fs == &root && len == 3);
+    CHECK(ns_resolve_parent(&ns, "/", &loc, &name, &len) == -CAIRN_EBUSY);
+    CHECK(ns_resolve_parent(&ns, "/file/x", &loc, &name, &len) == -CAIRN_ENOTDIR);
+    CHECK(ns_resolve_parent(&ns, "/no/x", &loc, &name, &len) == -CAIRN_ENOENT);
+    /* The mount point and the mounted root are pinned. */
+    CHECK(ramfs_rmdir(&root, root.root, "tmp", 3) == -CAIRN_EBUSY);
+    CHECK(ramfs_rename(&root, root.root, "tmp", 3, root.root, "t2", 2) == -CAIRN_EBUSY);
+    ramfs_fini(&tmp);
+    ramfs_fini(&root);
+    CHECK(root.used == 0 && tmp.used == 0);
+}
+
+/* --- archives --- */
+
+static uint8_t *
+tar_add(uint8_t *img, size_t *len, const char *name, char type, const char *data, size_t n)
+{
+    uint8_t *h;
+    unsigned sum = 0;
+    size_t blocks = 1 + (n + 511) / 512;
+
+    img = realloc(img, *len + blocks * 512);
+    h = img + *len;
+    memset(h, 0, blocks * 512);
+    memcpy(h, name, strlen(name));
+    snprintf((char *)h + 100, 8, "%07o", 0644);
+    snprintf((char *)h + 108, 8, "%07o", 0);
+    snprintf((char *)h + 116, 8, "%07o", 0);
+    snprintf((char *)h + 124, 12, "%011o", (unsigned)n);
+    snprintf((char *)h + 136, 12, "%011o", 0);
+    h[156] = (uint8_t)type;
+    memcpy(h + 257, "ustar", 6);
+    memcpy(h + 263, "00", 2);
+    memset(h + 148, ' ', 8);
+    for (int i = 0; i < 512; i++)
+        sum += h[i];
+    snprintf((char *)h + 148, 8, "%06o", sum);
+    memcpy(h + 512, data, n);
+    *len += blocks * 512;
+    return img;
+}
+
+static uint8_t *
+tar_end(uint8_t *img, size_t *len)
+{
+    img = realloc(img, *len + 1024);
+    memset(img + *len, 0, 1024);
+    *len += 1024;
+    return img;
+}
+
+TEST(an_archive_becomes_a_read_only_tree_of_its_members)
+{
+    struct ramfs fs;
+    struct ramfs_node *bin, *n;
+    size_t len = 0;
+    uint8_t *img = NULL;
+    char why[200], got[16];
+
+    img = tar_add(img, &len, "bin/sh", '0', "shell", 5);
+    img = tar_add(img, &len, "./bin/ls", '0', "lister", 6);
+    img = tar_add(img, &len, "etc/", '5', "", 0);
+    img = tar_add(img, &len, "lnk", '1', "", 0);
+    img = tar_add(img, &len, "top", '0', "old", 3);
+    img = tar_add(img, &len, "top", '0', "newer", 5);
+    img = tar_add(img, &len, "a//b/c", '0', "", 0);
+    img = tar_end(img, &len);
+    CHECK(ramfs_init(&fs, 3, MIB, fake_clock) == 0);
+    CHECK(initfs_load(&fs, img, len, why, sizeof(why)) == 6 && why[0] == '\0');
+    bin = ramfs_lookup(fs.root, "bin", 3);
+    CHECK(bin && ramfs_is_dir(bin) && bin->entries == 2);
+    n = ramfs_lookup(bin, "ls", 2);
+    CHECK(n && ramfs_read(n, 0, got, 16) == 6 && memcmp(got, "lister", 6) == 0);
+    CHECK(n->ro_data == img + 3 * 512);
+    n = ramfs_lookup(fs.root, "top", 3);
+    CHECK(n && ramfs_read(n, 0, got, 16) == 5 && memcmp(got, "newer", 5) == 0);
+    CHECK(ramfs_lookup(fs.root, "etc", 3) && !ramfs_lookup(fs.root, "lnk", 3));
+    CHECK(ramfs_lookup(ramfs_lookup(fs.root, "a", 1), "b", 1));
+    CHECK(ramfs_write(&fs, n, 0, "x", 1) == -CAIRN_EROFS);
+    CHECK(ramfs_truncate(&fs, n, 0) == -CAIRN_EROFS);
+    CHECK(ramfs_create(&fs, fs.root, "new", 3, PROTO_S_IFREG, &n) == -CAIRN_EROFS);
+    CHECK(ramfs_unlink(&fs, fs.root, "top", 3) == -CAIRN_EROFS);
+    CHECK(ramfs_rmdir(&fs, fs.root, "etc", 3) == -CAIRN_EROFS);
+    CHECK(ramfs_rename(&fs, fs.root, "top", 3, fs.root, "x", 1) == -CAIRN_EROFS);
+    ramfs_fini(&fs);
+    CHECK(fs.used == 0 && fs.nodes == 0);
+    free(img);
+}
+
+/* Loads an archive that must be refused with err and a reason holding what. */
+static void
+expect_refused(uint8_t *img, size_t len, long err, const char *what)
+{
+    struct ramfs fs;
+    char why[200];
+
+    CHECK(ramfs_init(&fs, 3, MIB, fake_clock) == 0);
+    CHECK(initfs_load(&fs, img, len, why, sizeof(why)) == err);
+    CHECK(strstr(why, what) != NULL);
+    ramfs_fini(&fs);
+    CHECK(fs.used == 0);
+    free(img);
+}
+
+TEST(a_malformed_archive_is_refused_with_a_reason)
+{
+    size_t len = 0;
+    uint8_t *img;
+
+    img = tar_end(tar_add(NULL, &len, "a/../b", '0', "x", 1), &len);
+    expect_refused(img, len, -CAIRN_EINVAL, "`..`");
+    len = 0;
+    img = tar_add(NULL, &len, "d/x", '0', "x", 1);
+    img = tar_end(tar_add(img, &len, "d", '0', "y", 1), &len);
+    expect_refused(img, len, -CAIRN_EINVAL, "a file over a directory");
+    len = 0;
+    img = tar_add(NULL, &len, "f", '0', "x", 1);
+    img = tar_end(tar_add(img, &len, "f/y", '0', "y", 1), &len);
+    expect_refused(img, len, -CAIRN_EINVAL, "below a file");
+    len = 0;
+    img = tar_end(tar_add(NULL, &len, "./", '0', "x", 1), &len);
+    expect_refused(img, len, -CAIRN_EINVAL, "no name");
+    len = 0;
+    img = tar_add(NULL, &len, "ok", '0', "x", 1);
+    img[148] ^= 1; /* the checksum */
+    img = tar_end(img, &len);
+    expect_refused(img, len, -CAIRN_EINVAL, "well-formed");
+    /* Too many members for the budget. */
+    struct ramfs fs;
+    char why[200], name[16];
+    len = 0;
+    img = NULL;
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "m%d", i);
+        img = tar_add(img, &len, name, '0', "", 0);
+    }
+    img = tar_end(img, &len);
+    CHECK(ramfs_init(&fs, 3, 20 * sizeof(struct ramfs_node), fake_clock) == 0);
+    CHECK(initfs_load(&fs, img, len, why, sizeof(why)) == -CAIRN_ENOSPC);
+    ramfs_fini(&fs);
+    free(img);
+    /* Every truncation is refused or read whole, never overrun. */
+    len = 0;
+    img = tar_add(NULL, &len, "bin/a", '0', "aaaa", 4);
+    img =
+        tar_end(tar_add(img, &len, "bin/b", '0', "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 36), &len);
+    for (size_t cut = 0; cut < len; cut++) {
+        uint8_t *part = malloc(cut ? cut : 1);
+        memcpy(part, img, cut);
+        CHECK(ramfs_init(&fs, 3, MIB, fake_clock) == 0);
+        long r = initfs_load(&fs, part, cut, why, sizeof(why));
+        CHECK(r == -CAIRN_EINVAL || (r == 2 && cut >= len - 1024) || (r == 0 && cut == 0));
+        ramfs_fini(&fs);
+        free(part);
+    }
+    free(img);
+}
+
+/* --- pipes --- */
+
+struct answer {
+    long reply, result;
+    char data[64];
+};
+static struct answer answers[64];
+static int nanswers;
+static long dead_reply = -1; /* this caller is gone: its answer fails */
+
+static int
+record_answer(void *ctx, long reply, long result, const void *data, size_t len)
+{
+    (void)ctx;
+    if (reply == dead_reply)
+        return -CAIRN_ECLOSED;
+    answers[nanswers].reply = reply;
+    answers[nanswers].result = result;
+    memset(answers[nanswers].data, 0, sizeof(answers[0].data));
+    if (len)
+        memcpy(answers[nanswers].data, data, len < 63 ? len : 63);
+    nanswers++;
+    return 0;
+}
+
+static const struct pipe_ops ops = {record_answer, NULL};
+
+TEST(pipe_readers_wait_in_order_and_get_end_of_file)
+{
+    struct pipe *p = pipe_create();
+    char out[16];
+
+    nanswers = 0;
+    CHECK(pipe_read(p, 10, out) == -CAIRN_EAGAIN);
+    CHECK(pipe_wait_read(p, 1, 3) == 0);
+    CHECK(pipe_wait_read(p, 2, 10) == 0);
+    CHECK(pipe_write(p, "hello", 5) == 5);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 2 && answers[0].reply == 1 && answers[0].result == 3 &&
+          strcmp(answers[0].data, "hel") == 0 && answers[1].reply == 2 &&
+          strcmp(answers[1].data, "lo") == 0);
+    CHECK(pipe_read(p, 10, out) == -CAIRN_EAGAIN);
+    CHECK(pipe_wait_read(p, 3, 10) == 0);
+    CHECK(pipe_write(p, "x", 1) == 1);
+    pipe_close_end(p, 0, &ops); /* the writer goes: the reader gets "x" first */
+    CHECK(nanswers == 3 && answers[2].reply == 3 && answers[2].result == 1);
+    CHECK(pipe_read(p, 10, out) == 0);
+    CHECK(pipe_wait_read(p, 4, 10) == 0);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 4 && answers[3].reply == 4 && answers[3].result == 0);
+    pipe_close_end(p, 1, &ops);
+    pipe_destroy(p);
+}
+
+TEST(pipe_writers_wait_whole_and_in_order_then_get_epipe)
+{
+    struct pipe *p = pipe_create();
+    static char big[PIPE_ATOMIC], out[PIPE_ATOMIC];
+    int writes = 0;
+
+    nanswers = 0;
+    memset(big, 'b', sizeof(big));
+    while (pipe_write(p, big, PIPE_ATOMIC) == PIPE_ATOMIC)
+        writes++;
+    CHECK(writes == PIPE_SIZE / PIPE_ATOMIC && p->count == PIPE_SIZE);
+    CHECK(pipe_write(p, "1", 1) == -CAIRN_EAGAIN);
+    CHECK(pipe_wait_write(p, 10, "first", 5) == 0);
+    /* A small write that would fit after a read still queues behind. */
+    CHECK(pipe_read(p, 3, out) == 3);
+    CHECK(pipe_write(p, "z", 1) == -CAIRN_EAGAIN);
+    CHECK(pipe_wait_write(p, 11, "z", 1) == 0);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 0); /* 3 bytes of room: "first" does not fit */
+    CHECK(pipe_read(p, 2, out) == 2);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 1 && answers[0].reply == 10 && answers[0].result == 5);
+    CHECK(pipe_wait_write(p, 12, "late", 4) == 0);
+    pipe_close_end(p, 1, &ops);
+    CHECK(nanswers == 3 && answers[1].reply == 11 && answers[1].result == -CAIRN_EPIPE &&
+          answers[2].reply == 12 && answers[2].result == -CAIRN_EPIPE);
+    CHECK(pipe_write(p, "q", 1) == -CAIRN_EPIPE && p->count == 0);
+    pipe_close_end(p, 0, &ops);
+    pipe_destroy(p);
+}
+
+TEST(a_pipe_caller_gone_when_answered_loses_nothing_for_others)
+{
+    struct pipe *p = pipe_create();
+    static char big[PIPE_ATOMIC], out[PIPE_ATOMIC];
+
+    nanswers = 0;
+    dead_reply = 20;
+    CHECK(pipe_wait_read(p, 20, 4) == 0);
+    CHECK(pipe_wait_read(p, 21, 4) == 0);
+    CHECK(pipe_write(p, "abcd", 4) == 4);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 1 && answers[0].reply == 21 && strcmp(answers[0].data, "abcd") == 0);
+    /* A writer gone: its bytes are not put in. */
+    dead_reply = 30;
+    while (pipe_write(p, big, PIPE_ATOMIC) > 0)
+        ;
+    CHECK(pipe_wait_write(p, 30, "dead", 4) == 0);
+    CHECK(pipe_wait_write(p, 31, "live", 4) == 0);
+    CHECK(pipe_read(p, PIPE_ATOMIC, out) == PIPE_ATOMIC);
+    uint32_t before = p->count;
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 2 && answers[1].reply == 31 && p->count == before + 4);
+    /* Waiters of an end that closes are told -CAIRN_EBADF. */
+    CHECK(pipe_wait_write(p, 32, big, PIPE_ATOMIC) == 0);
+    pipe_close_end(p, 0, &ops);
+    CHECK(nanswers == 3 && answers[2].reply == 32 && answers[2].result == -CAIRN_EBADF);
+    dead_reply = -1;
+    pipe_close_end(p, 1, &ops);
+    pipe_destroy(p);
+}
+
+int
+main(void)
+{
+    RUN(files_grow_shrink_and_read_back_across_chunks_and_holes);
+    RUN(a_full_file_system_says_enospc_and_changes_nothing);
+    RUN(an_unlinked_open_file_lives_until_its_last_close);
+    RUN(directories_hold_names_once_and_refuse_bad_removals);
+    RUN(rename_moves_replaces_and_refuses_as_posix_says);
+    RUN(readdir_cookies_skip_nothing_that_stayed_and_show_nothing_twice);
+    RUN(the_namespace_walks_across_mount_points);
+    RUN(an_archive_becomes_a_read_only_tree_of_its_members);
+    RUN(a_malformed_archive_is_refused_with_a_reason);
+    RUN(pipe_readers_wait_in_order_and_get_end_of_file);
+    RUN(pipe_writers_wait_whole_and_in_order_then_get_epipe);
+    RUN(a_pipe_caller_gone_when_answered_loses_nothing_for_others);
+    return check_exit();
+}

@@ -1,0 +1,1251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User-mode tests of the vfs server (servers/vfs, docs/vfs.md). The test
+ * starts the server itself from its member of the initfs (bin/vfs), with
+ * a registry endpoint that this program serves (so it receives the
+ * server's PROTO_REG_REGISTER and, with it, the namespace handle) and the
+ * initfs module as PROTO_HANDLE_INITFS; then it speaks include/proto/fs.h
+ * and io.h to it directly: files created, written, read back, sought,
+ * stated, truncated, unlinked while open; directories made, listed with
+ * cookies, renamed and removed; /boot read-only and byte for byte the
+ * initfs, /bin its bin/; pipes between two threads blocking both ways,
+ * end of file and EPIPE; bad requests of every kind answered with errors
+ * while the server goes on; a 1 MiB file intact; nothing leaking once
+ * everything is closed. More servers are started with a corrupt initfs
+ * (refused, the rest served) and with no registry (a message and exit 1).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairn/init.h>
+#include <cairn/spawn.h>
+#include <cairn/start.h>
+#include <cairn/sys.h>
+#include <proto/fs.h>
+#include <proto/handles.h>
+#include <proto/registry.h>
+#include <tar/tar.h>
+
+#include "harness.h"
+
+#define SECOND    (1000 * MS_NS)
+#define PAGE      4096ull
+#define SEND      (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+/* The start word of a copy of this program that uses the server through
+ * libc (its PROTO_HANDLE_VFS start handle). */
+#define MODE_LIBC 0x7f5e
+/* The server's open files at once (servers/vfs/vfs.h, VFS_FILES_MAX). */
+#define VFS_FILES 256
+
+/* The server under test: its process and the namespace handle. */
+static long vfs_proc = -1, vfs_ep = -1;
+
+struct reply {
+    uint64_t w[CAIRN_MSG_WORDS];
+    uint32_t len, nh;
+    long h[CAIRN_MSG_HANDLES];
+};
+
+/* One request on ep; the reply's words, bytes (straight into out, up to
+ * cap: no buffer is shared, so threads may call at once) and handles in
+ * *r (NULL: handles closed). Returns w[0], or the call's own error. */
+static long
+call_ep(long ep, uint64_t op, uint64_t a1, uint64_t a2, const void *buf, size_t len, void *out,
+        size_t cap, struct reply *r)
+{
+    struct cairn_msg_ext ext = {.send_buf = (uint64_t)buf,
+                                .send_len = (uint32_t)len,
+                                .recv_buf = (uint64_t)out,
+                                .recv_cap = out ? (uint32_t)cap : 0};
+    struct cairn_msg m = {.w = {op, a1, a2}, .ext = &ext};
+    long e = cairn_ipc_call(ep, &m);
+
+    if (r)
+        memset(r, 0, sizeof(*r));
+    if (e < 0)
+        return e;
+    if (r) {
+        memcpy(r->w, m.w, sizeof(r->w));
+        r->len = ext.recv_len;
+        r->nh = ext.recv_nhandles;
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            r->h[i] = ext.recv_handles[i];
+    } else {
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+    }
+    return (long)m.w[0];
+}
+
+/* The tests' random numbers (xorshift64). */
+static uint64_t
+rand64(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* A path request (stat, mkdir, unlink, rmdir) on the namespace. */
+static long
+fs_path(uint64_t op, const char *path, uint64_t arg)
+{
+    return call_ep(vfs_ep, op, arg, 0, path, strlen(path), NULL, 0, NULL);
+}
+
+static long
+fs_stat(const char *path, struct proto_stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    return call_ep(vfs_ep, PROTO_FS_STAT, 0, 0, path, strlen(path), st, sizeof(*st), NULL);
+}
+
+/* Opens path: the handle, or a negative code. */
+static long
+fs_open(const char *path, uint32_t flags, uint32_t mode)
+{
+    struct reply r;
+    long e = call_ep(vfs_ep, PROTO_FS_OPEN, flags, mode, path, strlen(path), NULL, 0, &r);
+
+    if (e < 0) {
+        for (uint32_t i = 0; i < r.nh && i < CAIRN_MSG_HANDLES && e != -CAIRN_ECLOSED; i++)
+            cairn_handle_close(r.h[i]);
+        return e;
+    }
+    if (r.nh != 1) {
+        test_fail("open %s: %u handles in the reply", path, r.nh);
+        return -CAIRN_EINVAL;
+    }
+    return r.h[0];
+}
+
+static long
+fs_rename(const char *from, const char *to)
+{
+    char buf[2 * PROTO_PATH_MAX + 2];
+    size_t a = strlen(from), b = strlen(to);
+
+    memcpy(buf, from, a);
+    buf[a] = '\0';
+    memcpy(buf + a + 1, to, b);
+    return call_ep(vfs_ep, PROTO_FS_RENAME, 0, 0, buf, a + 1 + b, NULL, 0, NULL);
+}
+
+static long
+io_write(long h, const void *buf, size_t len)
+{
+    return call_ep(h, PROTO_IO_WRITE, 0, 0, buf, len, NULL, 0, NULL);
+}
+
+static long
+io_read(long h, void *out, size_t len)
+{
+    return call_ep(h, PROTO_IO_READ, len, 0, NULL, 0, out, len, NULL);
+}
+
+static long
+io_seek(long h, int64_t off, int whence)
+{
+    return call_ep(h, PROTO_IO_SEEK, (uint64_t)off, (uint64_t)whence, NULL, 0, NULL, 0, NULL);
+}
+
+static long
+io_stat(long h, struct proto_stat *st)
+{
+    return call_ep(h, PROTO_IO_STAT, 0, 0, NULL, 0, st, sizeof(*st), NULL);
+}
+
+/* PROTO_IO_CLOSE, then the handle itself. */
+static long
+io_close(long h)
+{
+    long e = call_ep(h, PROTO_IO_CLOSE, 0, 0, NULL, 0, NULL, 0, NULL);
+
+    cairn_handle_close(h);
+    return e;
+}
+
+/* --- starting servers --- */
+
+/*
+ * Starts a vfs server with the given handles and kinds, then serves its
+ * registry endpoint until the server registers: the namespace handle in
+ * *ep. Returns the process, or a negative code (and fails the test).
+ */
+static long
+vfs_start_args(const char *const *argv, const long *handles, const uint32_t *kinds, unsigned n,
+               long reg, long *ep)
+{
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = n, .handle_kinds = kinds};
+    uint64_t offset = 0, size = 0, badge;
+    long image = test_program_image("bin/vfs", &offset, &size), proc;
+    char name[PROTO_REG_NAME_MAX + 1];
+    struct cairn_msg_ext ext = {.recv_buf = (uint64_t)name, .recv_cap = PROTO_REG_NAME_MAX};
+    struct cairn_msg m = {.ext = &ext};
+
+    *ep = -1;
+    if (image < 0) {
+        test_fail("no bin/vfs in the initfs (%s)", cairn_error_name((int)image));
+        return image;
+    }
+    proc = cairn_spawn(image, offset, size, &attr, NULL);
+    if (proc < 0) {
+        test_fail("spawn vfs: %s", cairn_error_name((int)proc));
+        return proc;
+    }
+    if (reg < 0)
+        return proc;
+    long e = cairn_ipc_recv(reg, &m, 20 * SECOND, &badge);
+    if (e < 0 || m.w[0] != PROTO_REG_REGISTER || ext.recv_len != 3 || memcmp(name, "vfs", 3) != 0 ||
+        ext.recv_nhandles != 1) {
+        test_fail("the server did not register as vfs (%s, op %#lx, %u bytes, %u handles)",
+                  cairn_error_name((int)e), (unsigned long)m.w[0], ext.recv_len, ext.recv_nhandles);
+        if (e >= 0) {
+            m = (struct cairn_msg){.w = {(uint64_t)-CAIRN_EINVAL}};
+            cairn_ipc_reply(&m);
+        }
+        cairn_process_kill(proc);
+        cairn_process_wait(proc, 10 * SECOND, NULL);
+        cairn_handle_close(proc);
+        return -CAIRN_EINVAL;
+    }
+    struct cairn_handle_info info;
+    if (cairn_handle_info(ext.recv_handles[0], &info) != 0 || info.type != CAIRN_OBJ_ENDPOINT ||
+        (info.rights & CAIRN_RIGHT_WAIT) || (info.rights & SEND) != SEND)
+        test_fail("registered a handle of type %u, rights %#x", info.type, info.rights);
+    *ep = ext.recv_handles[0];
+    m = (struct cairn_msg){.w = {0}};
+    cairn_ipc_reply(&m);
+    return proc;
+}
+
+static long
+vfs_start(const long *handles, const uint32_t *kinds, unsigned n, long reg, long *ep)
+{
+    static const char *const argv[] = {"vfs", NULL};
+
+    return vfs_start_args(argv, handles, kinds, n, reg, ep);
+}
+
+static void
+vfs_stop(long *proc, long *ep)
+{
+    int64_t status;
+
+    if (*ep >= 0)
+        cairn_handle_close(*ep);
+    if (*proc >= 0) {
+        cairn_process_kill(*proc);
+        expect_ret("wait for the server", cairn_process_wait(*proc, 10 * SECOND, &status), 0);
+        cairn_handle_close(*proc);
+    }
+    *proc = *ep = -1;
+}
+
+static void
+the_server_starts_from_the_initfs_and_registers_as_vfs(void)
+{
+    long reg = cairn_endpoint_create(), reg_send, fs, fs_ro;
+    uint32_t kinds[2] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_INITFS};
+    struct proto_stat st;
+
+    fs = cairn_boot_module("initfs", NULL);
+    if (reg < 0 || fs < 0) {
+        test_fail("no endpoint (%ld) or no initfs module (%ld)", reg, fs);
+        return;
+    }
+    reg_send = cairn_handle_dup(reg, SEND);
+    /* READ and MAP for the server; DUPLICATE and TRANSFER to install it. */
+    fs_ro = cairn_handle_dup(fs, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                                     CAIRN_RIGHT_TRANSFER);
+    long handles[2] = {reg_send, fs_ro};
+    vfs_proc = vfs_start(handles, kinds, 2, reg, &vfs_ep);
+    cairn_handle_close(reg_send);
+    cairn_handle_close(fs_ro);
+    cairn_handle_close(reg);
+    if (vfs_ep < 0)
+        return;
+    expect_ret("stat /", fs_stat("/", &st), 0);
+    if ((st.mode & PROTO_S_IFMT) != PROTO_S_IFDIR || st.dev != 1 || st.nlink < 5)
+        test_fail("/: mode %o dev %lu nlink %u", st.mode, (unsigned long)st.dev, st.nlink);
+    expect_ret("stat /tmp", fs_stat("/tmp", &st), 0);
+    if ((st.mode & PROTO_S_IFMT) != PROTO_S_IFDIR || st.dev != 2)
+        test_fail("/tmp: mode %o dev %lu", st.mode, (unsigned long)st.dev);
+    expect_ret("stat /boot", fs_stat("/boot", &st), 0);
+    if ((st.mode & PROTO_S_IFMT) != PROTO_S_IFDIR || st.dev != 3)
+        test_fail("/boot: mode %o dev %lu", st.mode, (unsigned long)st.dev);
+}
+
+static void
+files_are_created_written_read_back_sought_and_stated(void)
+{
+    char got[64];
+    struct proto_stat st, st2;
+    long h;
+
+    h = fs_open("/tmp/a", PROTO_O_RDWR | PROTO_O_CREAT | PROTO_O_EXCL, 0640);
+    if (h < 0) {
+        test_fail("create /tmp/a: %s", cairn_error_name((int)h));
+        return;
+    }
+    expect_ret("create it again with O_EXCL",
+               fs_open("/tmp/a", PROTO_O_RDWR | PROTO_O_CREAT | PROTO_O_EXCL, 0640), -CAIRN_EEXIST);
+    expect_ret("write", io_write(h, "hello, world", 12), 12);
+    expect_ret("read at the end", io_read(h, got, 10), 0);
+    expect_ret("seek to 7", io_seek(h, 7, PROTO_SEEK_SET), 7);
+    memset(got, 0, sizeof(got));
+    expect_ret("read", io_read(h, got, 64), 5);
+    if (memcmp(got, "world", 5) != 0)
+        test_fail("read back \"%.5s\"", got);
+    expect_ret("seek back 5 from the current", io_seek(h, -5, PROTO_SEEK_CUR), 7);
+    expect_ret("seek -2 from the end", io_seek(h, -2, PROTO_SEEK_END), 10);
+    expect_ret("seek before 0", io_seek(h, -13, PROTO_SEEK_END), -CAIRN_EINVAL);
+    expect_ret("seek to 0 from the end", io_seek(h, -12, PROTO_SEEK_END), 0);
+    expect_ret("seek with a bad whence", io_seek(h, 0, 3), -CAIRN_EINVAL);
+    expect_ret("seek past the end", io_seek(h, 100, PROTO_SEEK_SET), 100);
+    expect_ret("write past the end", io_write(h, "!", 1), 1);
+    expect_ret("fstat", io_stat(h, &st), 0);
+    if (st.size != 101 || (st.mode & PROTO_S_IFMT) != PROTO_S_IFREG || (st.mode & 07777) != 0640 ||
+        st.nlink != 1 || st.dev != 2 || st.ino == 0 || st.blksize == 0)
+        test_fail("fstat: size %lu mode %o nlink %u dev %lu", (unsigned long)st.size, st.mode,
+                  st.nlink, (unsigned long)st.dev);
+    expect_ret("stat by path", fs_stat("/tmp/a", &st2), 0);
+    if (st2.ino != st.ino || st2.size != 101 || st2.mtime_ns < st2.ctime_ns - 1000000000000ll)
+        test_fail("stat by path differs from fstat");
+    expect_ret("read the hole", io_seek(h, 12, PROTO_SEEK_SET), 12);
+    memset(got, 1, sizeof(got));
+    expect_ret("read the hole", io_read(h, got, 10), 10);
+    for (int i = 0; i < 10; i++)
+        if (got[i] != 0)
+            test_fail("the hole has byte %d at %d", got[i], i);
+    expect_ret("close", io_close(h), 0);
+    /* Read-only and write-only opens keep to their mode; O_APPEND appends. */
+    h = fs_open("/tmp/a", PROTO_O_RDONLY, 0);
+    expect_ret("write on a read-only open", io_write(h, "x", 1), -CAIRN_EBADF);
+    expect_ret("truncate on a read-only open",
+               call_ep(h, PROTO_IO_TRUNCATE, 0, 0, NULL, 0, NULL, 0, NULL), -CAIRN_EBADF);
+    io_close(h);
+    h = fs_open("/tmp/a", PROTO_O_WRONLY | PROTO_O_APPEND, 0);
+    expect_ret("read on a write-only open", io_read(h, got, 1), -CAIRN_EBADF);
+    expect_ret("append", io_write(h, "END", 3), 3);
+    io_close(h);
+    expect_ret("stat", fs_stat("/tmp/a", &st), 0);
+    if (st.size != 104)
+        test_fail("after the append the size is %lu", (unsigned long)st.size);
+    /* O_TRUNC empties it. */
+    h = fs_open("/tmp/a", PROTO_O_WRONLY | PROTO_O_TRUNC, 0);
+    io_close(h);
+    expect_ret("stat", fs_stat("/tmp/a", &st), 0);
+    if (st.size != 0)
+        test_fail("after O_TRUNC the size is %lu", (unsigned long)st.size);
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/tmp/a", 0), 0);
+    expect_ret("open what is gone", fs_open("/tmp/a", PROTO_O_RDONLY, 0), -CAIRN_ENOENT);
+}
+
+static void
+truncate_grows_and_shrinks_a_file(void)
+{
+    long h = fs_open("/t", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    static char buf[CAIRN_MSG_BUF_MAX];
+    struct proto_stat st;
+
+    memset(buf, 'q', sizeof(buf));
+    expect_ret("write", io_write(h, buf, sizeof(buf)), sizeof(buf));
+    expect_ret("shrink", call_ep(h, PROTO_IO_TRUNCATE, 10, 0, NULL, 0, NULL, 0, NULL), 0);
+    expect_ret("grow", call_ep(h, PROTO_IO_TRUNCATE, 5000, 0, NULL, 0, NULL, 0, NULL), 0);
+    expect_ret("fstat", io_stat(h, &st), 0);
+    if (st.size != 5000)
+        test_fail("size %lu after the truncates", (unsigned long)st.size);
+    expect_ret("seek", io_seek(h, 0, PROTO_SEEK_SET), 0);
+    memset(buf, 1, sizeof(buf));
+    expect_ret("read", io_read(h, buf, sizeof(buf)), sizeof(buf));
+    for (int i = 0; i < (int)sizeof(buf); i++)
+        if (buf[i] != (i < 10 ? 'q' : 0)) {
+            test_fail("byte %d is %d after shrinking and growing", i, buf[i]);
+            break;
+        }
+    expect_ret("truncate past the largest file",
+               call_ep(h, PROTO_IO_TRUNCATE, 1ull << 50, 0, NULL, 0, NULL, 0, NULL), -CAIRN_EINVAL);
+    io_close(h);
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/t", 0), 0);
+}
+
+static void
+an_unlinked_file_stays_open_until_its_last_close(void)
+{
+    long h = fs_open("/tmp/u", PROTO_O_RDWR | PROTO_O_CREAT, 0644), h2;
+    struct proto_stat st;
+    char got[8];
+
+    expect_ret("write", io_write(h, "abc", 3), 3);
+    /* A copy shares the open file (and its offset). */
+    expect_ret("dup", call_ep(h, PROTO_IO_DUP, 0, 0, NULL, 0, NULL, 0, NULL), 0);
+    h2 = cairn_handle_dup(h, SEND);
+    expect_ret("unlink while open", fs_path(PROTO_FS_UNLINK, "/tmp/u", 0), 0);
+    expect_ret("stat the name", fs_stat("/tmp/u", &st), -CAIRN_ENOENT);
+    expect_ret("close one copy", io_close(h), 0);
+    expect_ret("the copy still seeks", io_seek(h2, 0, PROTO_SEEK_SET), 0);
+    expect_ret("and reads", io_read(h2, got, 8), 3);
+    expect_ret("and writes", io_write(h2, "d", 1), 1);
+    expect_ret("fstat", io_stat(h2, &st), 0);
+    if (st.nlink != 0 || st.size != 4)
+        test_fail("unlinked open file: nlink %u size %lu", st.nlink, (unsigned long)st.size);
+    expect_ret("last close", io_close(h2), 0);
+    /* The same name is free for a new file. */
+    h = fs_open("/tmp/u", PROTO_O_RDWR | PROTO_O_CREAT | PROTO_O_EXCL, 0644);
+    expect_ret("fstat the new file", io_stat(h, &st), 0);
+    if (st.size != 0)
+        test_fail("the new file has %lu bytes", (unsigned long)st.size);
+    io_close(h);
+    fs_path(PROTO_FS_UNLINK, "/tmp/u", 0);
+}
+
+/* The names in directory path, joined by ',' in order, read with a
+ * readdir of at most `want` entries' room at a time (a small cap). */
+static void
+list_dir(const char *path, char *names, size_t cap)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    uint64_t cookie = 0;
+    long h = fs_open(path, PROTO_O_RDONLY | PROTO_O_DIRECTORY, 0), n;
+    struct reply r;
+
+    names[0] = '\0';
+    if (h < 0) {
+        test_fail("open %s: %s", path, cairn_error_name((int)h));
+        return;
+    }
+    while ((n = call_ep(h, PROTO_IO_READDIR, cookie, 0, NULL, 0, buf, sizeof(buf), &r)) > 0) {
+        size_t at = 0;
+
+        for (long i = 0; i < n; i++) {
+            const struct proto_dirent *d = (const void *)(buf + at);
+
+            if (at + d->reclen > r.len || d->reclen % 8 || d->namelen == 0 ||
+                d->name[d->namelen] != '\0' || d->ino == 0) {
+                test_fail("%s: a bad entry at %zu", path, at);
+                io_close(h);
+                return;
+            }
+            if (strlen(names) + d->namelen + 2 < cap) {
+                strcat(names, d->name);
+                strcat(names, d->type == PROTO_DT_DIR ? "/," : ",");
+            }
+            at += d->reclen;
+        }
+        if (r.w[1] <= cookie)
+            test_fail("the cookie did not move on");
+        cookie = r.w[1];
+    }
+    expect_ret("the last readdir", n, 0);
+    io_close(h);
+}
+
+static void
+directories_are_made_listed_renamed_and_removed(void)
+{
+    char names[2048], path[64];
+    long h;
+
+    expect_ret("mkdir /d", fs_path(PROTO_FS_MKDIR, "/d", 0755), 0);
+    expect_ret("mkdir /d again", fs_path(PROTO_FS_MKDIR, "/d", 0755), -CAIRN_EEXIST);
+    expect_ret("mkdir /", fs_path(PROTO_FS_MKDIR, "/", 0755), -CAIRN_EEXIST);
+    expect_ret("mkdir in a missing dir", fs_path(PROTO_FS_MKDIR, "/no/d", 0755), -CAIRN_ENOENT);
+    expect_ret("mkdir /d/sub", fs_path(PROTO_FS_MKDIR, "/d/sub", 0755), 0);
+    for (int i = 0; i < 200; i++) {
+        snprintf(path, sizeof(path), "/d/file-%03d", i);
+        h = fs_open(path, PROTO_O_WRONLY | PROTO_O_CREAT, 0644);
+        if (h < 0) {
+            test_fail("create %s: %s", path, cairn_error_name((int)h));
+            return;
+        }
+        io_close(h);
+    }
+    list_dir("/d", names, sizeof(names));
+    if (strncmp(names, "sub/,file-000,file-001,", 23) != 0 || !strstr(names, "file-199,") ||
+        strstr(names, "file-199,") != names + strlen(names) - 9)
+        test_fail("/d lists %.60s...", names);
+    expect_ret("open a directory for writing", fs_open("/d", PROTO_O_RDWR, 0), -CAIRN_EISDIR);
+    expect_ret("O_DIRECTORY on a file", fs_open("/d/file-000", PROTO_O_DIRECTORY, 0),
+               -CAIRN_ENOTDIR);
+    expect_ret("O_CREAT on a directory", fs_open("/d", PROTO_O_CREAT, 0644), -CAIRN_EISDIR);
+    expect_ret("rmdir a full dir", fs_path(PROTO_FS_RMDIR, "/d", 0), -CAIRN_ENOTEMPTY);
+    expect_ret("rmdir a file", fs_path(PROTO_FS_RMDIR, "/d/file-000", 0), -CAIRN_ENOTDIR);
+    expect_ret("unlink a dir", fs_path(PROTO_FS_UNLINK, "/d/sub", 0), -CAIRN_EISDIR);
+    expect_ret("rmdir /", fs_path(PROTO_FS_RMDIR, "/", 0), -CAIRN_EBUSY);
+    expect_ret("rmdir a mount point", fs_path(PROTO_FS_RMDIR, "/tmp", 0), -CAIRN_EBUSY);
+    expect_ret("a path through a file", fs_path(PROTO_FS_MKDIR, "/d/file-000/x", 0755),
+               -CAIRN_ENOTDIR);
+    /* Renames: a file, a file over a file, a directory, and the refusals. */
+    expect_ret("rename", fs_rename("/d/file-000", "/d/sub/moved"), 0);
+    expect_ret("rename over a file", fs_rename("/d/file-001", "/d/sub/moved"), 0);
+    expect_ret("the old name is gone", fs_open("/d/file-001", 0, 0), -CAIRN_ENOENT);
+    expect_ret("a dir into itself", fs_rename("/d", "/d/sub/d"), -CAIRN_EINVAL);
+    expect_ret("a file over a dir", fs_rename("/d/file-002", "/d/sub"), -CAIRN_EISDIR);
+    expect_ret("a dir over a file", fs_rename("/d/sub", "/d/file-002"), -CAIRN_ENOTDIR);
+    expect_ret("across file systems", fs_rename("/d/file-002", "/tmp/x"), -CAIRN_EXDEV);
+    expect_ret("a mount point", fs_rename("/tmp", "/tmp2"), -CAIRN_EBUSY);
+    expect_ret("/", fs_rename("/", "/x"), -CAIRN_EBUSY);
+    expect_ret("no 0 between the names",
+               call_ep(vfs_ep, PROTO_FS_RENAME, 0, 0, "/d/a/d/b", 8, NULL, 0, NULL), -CAIRN_EINVAL);
+    expect_ret("a missing file", fs_rename("/d/nope", "/d/x"), -CAIRN_ENOENT);
+    expect_ret("a dir", fs_rename("/d/sub", "/d2"), 0);
+    list_dir("/d2", names, sizeof(names));
+    if (strcmp(names, "moved,") != 0)
+        test_fail("/d2 lists %s", names);
+    /* Empty them and remove both. */
+    for (int i = 2; i < 200; i++) {
+        snprintf(path, sizeof(path), "/d/file-%03d", i);
+        if (fs_path(PROTO_FS_UNLINK, path, 0) != 0)
+            test_fail("unlink %s", path);
+    }
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/d2/moved", 0), 0);
+    expect_ret("rmdir /d2", fs_path(PROTO_FS_RMDIR, "/d2", 0), 0);
+    expect_ret("rmdir /d", fs_path(PROTO_FS_RMDIR, "/d", 0), 0);
+    list_dir("/", names, sizeof(names));
+    if (strcmp(names, "tmp/,boot/,bin/,") != 0)
+        test_fail("/ lists %s", names);
+}
+
+/* Reads the whole file at path: its bytes must be the size bytes at want. */
+static void
+expect_contents(const char *path, const uint8_t *want, uint64_t size)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    long h = fs_open(path, PROTO_O_RDONLY, 0), n;
+    uint64_t at = 0;
+
+    if (h < 0) {
+        test_fail("open %s: %s", path, cairn_error_name((int)h));
+        return;
+    }
+    while ((n = io_read(h, buf, sizeof(buf))) > 0) {
+        if (at + (uint64_t)n > size || memcmp(buf, want + at, (size_t)n) != 0) {
+            test_fail("%s differs at %lu", path, (unsigned long)at);
+            break;
+        }
+        at += (uint64_t)n;
+    }
+    if (n == 0 && at != size)
+        test_fail("%s has %lu bytes, not %lu", path, (unsigned long)at, (unsigned long)size);
+    io_close(h);
+}
+
+static void
+boot_is_the_initfs_read_only_and_bin_is_its_bin(void)
+{
+    uint64_t size = 0, mapped;
+    long fs = cairn_boot_module("initfs", &size), at;
+    struct tar_member m;
+    struct proto_stat a, b;
+    char names[2048];
+
+    if (fs < 0) {
+        test_fail("no initfs module");
+        return;
+    }
+    mapped = (size + PAGE - 1) & ~(PAGE - 1);
+    at = cairn_vm_map(fs, 0, mapped, 0, CAIRN_PROT_READ, 0);
+    if (at < 0) {
+        test_fail("map the initfs: %s", cairn_error_name((int)at));
+        return;
+    }
+    expect_ret("find bin/vfs", tar_find((const void *)at, size, "bin/vfs", &m), 0);
+    expect_contents("/boot/bin/vfs", (const uint8_t *)at + m.offset, m.size);
+    expect_contents("/bin/vfs", (const uint8_t *)at + m.offset, m.size);
+    expect_ret("find filler", tar_find((const void *)at, size, "filler", &m), 0);
+    expect_contents("/boot/filler", (const uint8_t *)at + m.offset, m.size);
+    cairn_vm_unmap((uint64_t)at, mapped);
+    expect_ret("stat /boot/bin/vfs", fs_stat("/boot/bin/vfs", &a), 0);
+    expect_ret("stat /bin/vfs", fs_stat("/bin/vfs", &b), 0);
+    if (a.ino != b.ino || a.dev != b.dev || a.dev != 3 || (a.mode & PROTO_S_IFMT) != PROTO_S_IFREG)
+        test_fail("/bin/vfs is not /boot/bin/vfs");
+    list_dir("/bin", names, sizeof(names));
+    if (!strstr(names, "vfs,"))
+        test_fail("/bin lists %s", names);
+    list_dir("/boot", names, sizeof(names));
+    if (strncmp(names, "bin/,", 5) != 0 || !strstr(names, "test-vfs,") || !strstr(names, "filler,"))
+        test_fail("/boot lists %.80s", names);
+    /* Every change is refused. */
+    expect_ret("open for writing", fs_open("/boot/filler", PROTO_O_RDWR, 0), -CAIRN_EROFS);
+    expect_ret("O_TRUNC", fs_open("/bin/vfs", PROTO_O_RDONLY | PROTO_O_TRUNC, 0), -CAIRN_EROFS);
+    expect_ret("create", fs_open("/boot/new", PROTO_O_RDWR | PROTO_O_CREAT, 0644), -CAIRN_EROFS);
+    expect_ret("create in /bin", fs_open("/bin/new", PROTO_O_WRONLY | PROTO_O_CREAT, 0644),
+               -CAIRN_EROFS);
+    expect_ret("mkdir", fs_path(PROTO_FS_MKDIR, "/boot/d", 0755), -CAIRN_EROFS);
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/boot/filler", 0), -CAIRN_EROFS);
+    expect_ret("rmdir", fs_path(PROTO_FS_RMDIR, "/boot/bin", 0), -CAIRN_EROFS);
+    expect_ret("rename within", fs_rename("/boot/filler", "/boot/f2"), -CAIRN_EROFS);
+    expect_ret("rename out", fs_rename("/boot/filler", "/f2"), -CAIRN_EROFS);
+    expect_ret("rmdir /boot", fs_path(PROTO_FS_RMDIR, "/boot", 0), -CAIRN_EBUSY);
+    expect_ret("rmdir /bin", fs_path(PROTO_FS_RMDIR, "/bin", 0), -CAIRN_EBUSY);
+    long h = fs_open("/boot/filler", PROTO_O_RDONLY, 0);
+    expect_ret("write to it", io_write(h, "x", 1), -CAIRN_EBADF);
+    io_close(h);
+}
+
+static void
+paths_fold_dots_and_never_climb_above_the_root(void)
+{
+    static char longpath[PROTO_PATH_MAX + 16];
+    struct proto_stat st;
+    long h;
+
+    h = fs_open("/tmp/./x", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    expect_ret("write", io_write(h, "dots", 4), 4);
+    io_close(h);
+    expect_ret("..", fs_stat("/tmp/../tmp/x", &st), 0);
+    expect_ret(".. above /", fs_stat("/../../../tmp/x", &st), 0);
+    expect_ret("slashes", fs_stat("//tmp///x/", &st), 0);
+    if (st.size != 4)
+        test_fail("/tmp/x has %lu bytes", (unsigned long)st.size);
+    expect_ret("/.. is /", fs_stat("/..", &st), 0);
+    if (st.dev != 1 || (st.mode & PROTO_S_IFMT) != PROTO_S_IFDIR)
+        test_fail("/.. is not /");
+    expect_ret("a relative path", fs_stat("tmp/x", &st), -CAIRN_EINVAL);
+    expect_ret("an empty path", call_ep(vfs_ep, PROTO_FS_STAT, 0, 0, NULL, 0, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    expect_ret("a NUL inside", call_ep(vfs_ep, PROTO_FS_STAT, 0, 0, "/tmp\0x", 6, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    memset(longpath, '/', sizeof(longpath));
+    memcpy(longpath + PROTO_PATH_MAX - 5, "tmp/x", 5);
+    expect_ret("PROTO_PATH_MAX bytes",
+               call_ep(vfs_ep, PROTO_FS_STAT, 0, 0, longpath, PROTO_PATH_MAX, NULL, 0, NULL), 0);
+    expect_ret("one byte more",
+               call_ep(vfs_ep, PROTO_FS_STAT, 0, 0, longpath, PROTO_PATH_MAX + 1, NULL, 0, NULL),
+               -CAIRN_ENAMETOOLONG);
+    longpath[0] = '/';
+    memset(longpath + 1, 'n', PROTO_NAME_MAX + 1);
+    expect_ret("a name too long",
+               call_ep(vfs_ep, PROTO_FS_OPEN, PROTO_O_CREAT | PROTO_O_RDWR, 0644, longpath,
+                       PROTO_NAME_MAX + 2, NULL, 0, NULL),
+               -CAIRN_ENAMETOOLONG);
+    h = call_ep(vfs_ep, PROTO_FS_MKDIR, 0755, 0, longpath, PROTO_NAME_MAX + 1, NULL, 0, NULL);
+    expect_ret("a name of PROTO_NAME_MAX", h, 0);
+    longpath[PROTO_NAME_MAX + 1] = '\0';
+    expect_ret("rmdir it", fs_path(PROTO_FS_RMDIR, longpath, 0), 0);
+    expect_ret("a missing name", fs_stat("/tmp/nope", &st), -CAIRN_ENOENT);
+    expect_ret("through a file", fs_stat("/tmp/x/y", &st), -CAIRN_ENOTDIR);
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/tmp/x", 0), 0);
+}
+
+/* --- pipes --- */
+
+#define PIPE_BYTES (96 * 1024)
+
+static long
+pipe_make(long *rd, long *wr)
+{
+    struct reply r;
+    long e = call_ep(vfs_ep, PROTO_FS_PIPE, 0, 0, NULL, 0, NULL, 0, &r);
+
+    if (e < 0) {
+        test_fail("pipe: %s", cairn_error_name((int)e));
+        return e;
+    }
+    if (r.nh != 2) {
+        test_fail("pipe: %u handles", r.nh);
+        return -CAIRN_EINVAL;
+    }
+    *rd = r.h[0];
+    *wr = r.h[1];
+    return 0;
+}
+
+static uint8_t
+pattern(uint64_t i)
+{
+    return (uint8_t)(i * 131 + (i >> 9));
+}
+
+/* A writer thread: PIPE_BYTES of pattern() in pieces of 1 to 4096 bytes,
+ * then it closes its end. Returns 0 or the first failing result. */
+static long
+pipe_writer(void *arg)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    long wr = (long)arg, e;
+    uint64_t at = 0, step = 1;
+
+    while (at < PIPE_BYTES) {
+        uint64_t n = (step * 997) % CAIRN_MSG_BUF_MAX + 1;
+
+        if (n > PIPE_BYTES - at)
+            n = PIPE_BYTES - at;
+        for (uint64_t i = 0; i < n; i++)
+            buf[i] = pattern(at + i);
+        e = io_write(wr, buf, n);
+        if (e != (long)n)
+            return e < 0 ? e : -1000;
+        at += n;
+        step++;
+    }
+    return io_close(wr);
+}
+
+static void
+a_pipe_between_two_threads_blocks_both_ways_and_ends(void)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    struct test_thread t;
+    struct proto_stat st;
+    long rd, wr, n;
+    uint64_t at = 0, want = 1;
+    int64_t status = -1;
+
+    if (pipe_make(&rd, &wr) < 0)
+        return;
+    expect_ret("seek on a pipe", io_seek(rd, 0, PROTO_SEEK_SET), -CAIRN_ESPIPE);
+    expect_ret("fstat a pipe", io_stat(wr, &st), 0);
+    if ((st.mode & PROTO_S_IFMT) != PROTO_S_IFIFO)
+        test_fail("a pipe's mode is %o", st.mode);
+    expect_ret("read the write end", io_read(wr, buf, 1), -CAIRN_EBADF);
+    expect_ret("write the read end", io_write(rd, "x", 1), -CAIRN_EBADF);
+    expect_ret("a non-blocking read of an empty pipe",
+               call_ep(rd, PROTO_IO_READ, 10, PROTO_IO_NONBLOCK, NULL, 0, NULL, 0, NULL),
+               -CAIRN_EAGAIN);
+    if (test_thread_start(&t, pipe_writer, (void *)wr) != 0)
+        return;
+    /* Reads of varying sizes; the writer waits while the pipe is full,
+     * this thread while it is empty. */
+    while ((n = io_read(rd, buf, want)) > 0) {
+        for (long i = 0; i < n; i++)
+            if (buf[i] != pattern(at + (uint64_t)i)) {
+                test_fail("byte %lu is wrong", (unsigned long)(at + (uint64_t)i));
+                n = -1;
+                break;
+            }
+        if (n < 0)
+            break;
+        at += (uint64_t)n;
+        want = (want * 7 + 13) % CAIRN_MSG_BUF_MAX + 1;
+    }
+    expect_ret("the end of the stream", n, 0);
+    if (at != PIPE_BYTES)
+        test_fail("read %lu bytes of %u", (unsigned long)at, PIPE_BYTES);
+    expect_ret("join the writer", test_thread_join(&t, 30 * SECOND, &status), 0);
+    if (status != 0)
+        test_fail("the writer ended with %ld", (long)status);
+    test_thread_free(&t);
+    expect_ret("read after the end", io_read(rd, buf, 10), 0);
+    io_close(rd);
+}
+
+/* Fills the pipe then writes on: returns the first non-full result. */
+static long
+pipe_filler(void *arg)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    long wr = (long)arg, e;
+
+    for (;;) {
+        e = io_write(wr, buf, sizeof(buf));
+        if (e != (long)sizeof(buf))
+            return e;
+    }
+}
+
+static long
+pipe_reader(void *arg)
+{
+    uint8_t buf[16];
+
+    return io_read((long)arg, buf, sizeof(buf));
+}
+
+static void
+a_reader_gets_end_of_file_and_a_writer_epipe_when_the_other_end_closes(void)
+{
+    struct test_thread t1, t2, t3;
+    long rd, wr;
+    int64_t s1 = 1, s2 = 1, s3 = 1;
+
+    /* Two readers wait on an empty pipe; the writer's close ends both. */
+    if (pipe_make(&rd, &wr) < 0)
+        return;
+    if (test_thread_start(&t1, pipe_reader, (void *)rd) != 0 ||
+        test_thread_start(&t2, pipe_reader, (void *)rd) != 0)
+        return;
+    cairn_thread_sleep(20 * MS_NS); /* not needed for the result: the readers may come late */
+    expect_ret("close the write end", io_close(wr), 0);
+    expect_ret("join reader 1", test_thread_join(&t1, 10 * SECOND, &s1), 0);
+    expect_ret("join reader 2", test_thread_join(&t2, 10 * SECOND, &s2), 0);
+    if (s1 != 0 || s2 != 0)
+        test_fail("the readers got %ld and %ld, not end of file", (long)s1, (long)s2);
+    test_thread_free(&t1);
+    test_thread_free(&t2);
+    io_close(rd);
+    /* A writer waits on a full pipe; the reader's close gives it EPIPE. */
+    if (pipe_make(&rd, &wr) < 0)
+        return;
+    if (test_thread_start(&t3, pipe_filler, (void *)wr) != 0)
+        return;
+    cairn_thread_sleep(20 * MS_NS);
+    expect_ret("close the read end", io_close(rd), 0);
+    expect_ret("join the writer", test_thread_join(&t3, 10 * SECOND, &s3), 0);
+    if (s3 != -CAIRN_EPIPE)
+        test_fail("the writer got %s, not EPIPE", cairn_error_name((int)s3));
+    test_thread_free(&t3);
+    expect_ret("write again", io_write(wr, "x", 1), -CAIRN_EPIPE);
+    io_close(wr);
+}
+
+/* --- bad input --- */
+
+static void
+bad_requests_get_errors_and_the_server_goes_on(void)
+{
+    static uint8_t junk[CAIRN_MSG_BUF_MAX];
+    struct proto_stat st;
+    uint64_t seed = 0x1234567887654321ull;
+    long h, f, stale, note, opened[300];
+    int n = 0, got_emfile = 0;
+
+    expect_ret("an unknown operation", call_ep(vfs_ep, 0x999, 0, 0, NULL, 0, NULL, 0, NULL),
+               -CAIRN_ENOSYS);
+    expect_ret("an I/O request on the namespace",
+               call_ep(vfs_ep, PROTO_IO_READ, 10, 0, NULL, 0, NULL, 0, NULL), -CAIRN_EBADF);
+    h = fs_open("/", PROTO_O_RDONLY, 0);
+    expect_ret("a path request on an open file",
+               call_ep(h, PROTO_FS_STAT, 0, 0, "/", 1, NULL, 0, NULL), -CAIRN_ENOSYS);
+    expect_ret("an unknown operation on an open file",
+               call_ep(h, 0x1ff, 0, 0, NULL, 0, NULL, 0, NULL), -CAIRN_ENOSYS);
+    expect_ret("read a directory", io_read(h, junk, 10), -CAIRN_EISDIR);
+    f = fs_open("/bin/vfs", PROTO_O_RDONLY, 0);
+    expect_ret("readdir a file",
+               call_ep(f, PROTO_IO_READDIR, 0, 0, NULL, 0, junk, sizeof(junk), NULL),
+               -CAIRN_ENOTDIR);
+    io_close(f);
+    expect_ret("a terminal request", call_ep(h, PROTO_IO_TTY_GET, 0, 0, NULL, 0, NULL, 0, NULL),
+               -CAIRN_ENOSYS);
+    /* A closed open file's handle names nothing, even after its slot is reused. */
+    stale = cairn_handle_dup(h, SEND);
+    expect_ret("close", io_close(h), 0);
+    expect_ret("a closed open file", io_stat(stale, &st), -CAIRN_EBADF);
+    h = fs_open("/", PROTO_O_RDONLY, 0);
+    expect_ret("still closed after reuse", io_stat(stale, &st), -CAIRN_EBADF);
+    expect_ret("close it again", call_ep(stale, PROTO_IO_CLOSE, 0, 0, NULL, 0, NULL, 0, NULL),
+               -CAIRN_EBADF);
+    cairn_handle_close(stale);
+    /* Sizes out of range. */
+    f = fs_open("/tmp/bad", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    expect_ret("read 0 bytes", io_read(f, junk, 0), -CAIRN_EINVAL);
+    expect_ret("read too many",
+               call_ep(f, PROTO_IO_READ, CAIRN_MSG_BUF_MAX + 1, 0, NULL, 0, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    expect_ret("write 0 bytes", io_write(f, junk, 0), -CAIRN_EINVAL);
+    expect_ret("bad open flags", fs_open("/tmp/bad", 0x80000000u, 0), -CAIRN_EINVAL);
+    expect_ret("access mode 3", fs_open("/tmp/bad", 3, 0), -CAIRN_EINVAL);
+    expect_ret("seek far", io_seek(f, INT64_MAX, PROTO_SEEK_SET), -CAIRN_EINVAL);
+    expect_ret("seek far from the current", io_seek(f, 1ll << 41, PROTO_SEEK_CUR), -CAIRN_EINVAL);
+    io_close(f);
+    fs_path(PROTO_FS_UNLINK, "/tmp/bad", 0);
+    /* Handles sent along are closed by the server: the notification dies. */
+    struct cairn_debug_stats before = stats_settled();
+    note = cairn_notify_create();
+    struct cairn_msg_ext ext = {.send_buf = (uint64_t) "/",
+                                .send_len = 1,
+                                .send_nhandles = 1,
+                                .recv_buf = (uint64_t)&st,
+                                .recv_cap = sizeof(st)};
+    ext.send_handles[0] =
+        (struct cairn_msg_handle){(int32_t)note, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
+    struct cairn_msg m = {.w = {PROTO_FS_STAT}, .ext = &ext};
+    expect_ret("a request with a handle", cairn_ipc_call(vfs_ep, &m), 0);
+    expect_ret("its result", (long)m.w[0], 0);
+    cairn_handle_close(note);
+    expect_stats(&before, "a notification sent along with a request");
+    /* Garbage: random bytes and operations, every answer an error or a result. */
+    for (int i = 0; i < 3000; i++) {
+        uint64_t ops[] = {PROTO_FS_OPEN,  PROTO_FS_STAT,   PROTO_FS_MKDIR, PROTO_FS_UNLINK,
+                          PROTO_FS_RMDIR, PROTO_FS_RENAME, PROTO_FS_PIPE};
+        uint64_t op = ops[rand64(&seed) % 7];
+        size_t len = rand64(&seed) % (i < 2000 ? 40 : sizeof(junk) + 1);
+        struct reply r;
+        long e;
+
+        for (size_t k = 0; k < len; k++)
+            junk[k] = (uint8_t)rand64(&seed);
+        if (len && (i & 1))
+            junk[0] = '/';
+        if (op == PROTO_FS_MKDIR || op == PROTO_FS_OPEN) /* keep the tree small */
+            for (size_t k = 1; k < len; k++)
+                junk[k] = (uint8_t)('a' + junk[k] % 3);
+        e = call_ep(vfs_ep, op, rand64(&seed) & (PROTO_O_RDONLY | PROTO_O_DIRECTORY), 0644, junk,
+                    len, NULL, 0, &r);
+        if (e < -40 || (e > 0 && op != PROTO_FS_OPEN)) {
+            test_fail("op %#lx on %zu garbage bytes: %ld", (unsigned long)op, len, e);
+            break;
+        }
+        for (uint32_t k = 0; k < r.nh && k < CAIRN_MSG_HANDLES && e >= 0; k++)
+            io_close(r.h[k]);
+    }
+    expect_ret("the server still answers", fs_stat("/", &st), 0);
+    /* The table of open files is bounded. */
+    while (n < 300) {
+        long o = fs_open("/", PROTO_O_RDONLY, 0);
+
+        if (o == -CAIRN_EMFILE) {
+            got_emfile = 1;
+            break;
+        }
+        if (o < 0) {
+            test_fail("open %d: %s", n, cairn_error_name((int)o));
+            break;
+        }
+        opened[n++] = o;
+    }
+    if (!got_emfile || n < 200)
+        test_fail("%d opens, then no EMFILE", n);
+    expect_ret("a pipe with the table full",
+               call_ep(vfs_ep, PROTO_FS_PIPE, 0, 0, NULL, 0, NULL, 0, NULL), -CAIRN_EMFILE);
+    while (n > 0)
+        io_close(opened[--n]);
+    io_close(h);
+    expect_ret("opens work again", (h = fs_open("/", PROTO_O_RDONLY, 0)) >= 0, 1);
+    io_close(h);
+}
+
+static void
+a_mebibyte_file_is_written_and_read_back_intact(void)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    long h = fs_open("/big", PROTO_O_RDWR | PROTO_O_CREAT | PROTO_O_TRUNC, 0644), n;
+    struct proto_stat st;
+    uint64_t at;
+
+    if (h < 0) {
+        test_fail("create /big: %s", cairn_error_name((int)h));
+        return;
+    }
+    for (at = 0; at < (1u << 20); at += sizeof(buf)) {
+        for (size_t i = 0; i < sizeof(buf); i++)
+            buf[i] = pattern(at + i);
+        if ((n = io_write(h, buf, sizeof(buf))) != (long)sizeof(buf)) {
+            test_fail("write at %lu: %ld", (unsigned long)at, n);
+            break;
+        }
+    }
+    expect_ret("fstat", io_stat(h, &st), 0);
+    if (st.size != (1u << 20))
+        test_fail("size %lu", (unsigned long)st.size);
+    expect_ret("seek", io_seek(h, 0, PROTO_SEEK_SET), 0);
+    for (at = 0; (n = io_read(h, buf, 3000)) > 0; at += (uint64_t)n)
+        for (long i = 0; i < n; i++)
+            if (buf[i] != pattern(at + (uint64_t)i)) {
+                test_fail("byte %lu is wrong", (unsigned long)(at + (uint64_t)i));
+                n = 0;
+                at = 1u << 20;
+                goto done;
+            }
+done:
+    if (at != (1u << 20))
+        test_fail("read back %lu bytes", (unsigned long)at);
+    io_close(h);
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/big", 0), 0);
+}
+
+/* A round of everything the server keeps: files, directories, pipes. */
+static void
+workload(void)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    long h, rd, wr;
+
+    fs_path(PROTO_FS_MKDIR, "/tmp/w", 0755);
+    for (int i = 0; i < 20; i++) {
+        char p[32];
+
+        snprintf(p, sizeof(p), "/tmp/w/%d", i);
+        h = fs_open(p, PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+        for (int k = 0; k < 10; k++)
+            io_write(h, buf, sizeof(buf));
+        io_close(h);
+    }
+    if (pipe_make(&rd, &wr) == 0) {
+        io_write(wr, buf, 100);
+        io_read(rd, buf, 100);
+        io_close(rd);
+        io_close(wr);
+    }
+    for (int i = 0; i < 20; i++) {
+        char p[32];
+
+        snprintf(p, sizeof(p), "/tmp/w/%d", i);
+        fs_path(PROTO_FS_UNLINK, p, 0);
+    }
+    fs_path(PROTO_FS_RMDIR, "/tmp/w", 0);
+}
+
+static void
+closing_everything_leaks_nothing_in_the_server_or_here(void)
+{
+    struct cairn_debug_stats before;
+
+    workload();
+    a_mebibyte_file_is_written_and_read_back_intact();
+    before = stats_settled();
+    for (int round = 0; round < 3; round++) {
+        workload();
+        a_mebibyte_file_is_written_and_read_back_intact();
+    }
+    expect_stats(&before, "after three rounds of files, directories and pipes");
+    /* Every open file of every test so far was closed: the server's whole
+     * table is free. */
+    long opened[VFS_FILES], n = 0, o;
+    while (n < VFS_FILES + 1 && (o = fs_open("/", PROTO_O_RDONLY, 0)) >= 0)
+        opened[n < VFS_FILES ? n : 0] = o, n++;
+    if (n != VFS_FILES || o != -CAIRN_EMFILE)
+        test_fail("%ld open files fit before %s, not %d", n, cairn_error_name((int)o), VFS_FILES);
+    while (n > 0)
+        io_close(opened[--n]);
+}
+
+/* --- libc in a child --- */
+
+/*
+ * The child: libc's file calls against the server, each step numbered;
+ * returns 0 or the first step that went wrong.
+ */
+static int
+libc_child(void)
+{
+    static char buf[10000], got[10000];
+    char cwd[64];
+    struct stat st;
+    int fd, fd2, p[2];
+
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (char)('a' + i % 23);
+    if (mkdir("/tmp/lc", 0755) != 0)
+        return 1;
+    if (chdir("/tmp/lc") != 0 || !getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/tmp/lc") != 0)
+        return 2;
+    fd = open("f", O_CREAT | O_RDWR, 0600);
+    if (fd < 0)
+        return 3;
+    if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+        return 4;
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return 5;
+    for (size_t at = 0; at < sizeof(got);) { /* a read may give fewer bytes */
+        ssize_t n = read(fd, got + at, sizeof(got) - at);
+
+        if (n <= 0)
+            return 5;
+        at += (size_t)n;
+    }
+    if (memcmp(buf, got, sizeof(buf)) != 0)
+        return 5;
+    if (fstat(fd, &st) != 0 || st.st_size != (off_t)sizeof(buf) || !S_ISREG(st.st_mode))
+        return 6;
+    fd2 = dup(fd);
+    if (fd2 < 0 || lseek(fd2, 5, SEEK_SET) != 5 || lseek(fd, 0, SEEK_CUR) != 5)
+        return 7;
+    if (close(fd) != 0 || close(fd2) != 0)
+        return 8;
+    if (rename("f", "../g") != 0 || stat("/tmp/g", &st) != 0 || st.st_size != (off_t)sizeof(buf))
+        return 9;
+    if (pipe(p) != 0 || write(p[1], "ping", 4) != 4 || read(p[0], got, sizeof(got)) != 4 ||
+        memcmp(got, "ping", 4) != 0)
+        return 10;
+    if (close(p[1]) != 0 || read(p[0], got, 10) != 0 || close(p[0]) != 0)
+        return 11;
+    fd = open("/boot/bin/vfs", O_RDONLY);
+    if (fd < 0 || write(fd, "x", 1) != -1 || errno != EBADF || close(fd) != 0)
+        return 12;
+    if (open("/boot/x", O_CREAT | O_WRONLY, 0644) != -1 || errno != EROFS)
+        return 13;
+    if (open("../../../nope", O_RDONLY) != -1 || errno != ENOENT)
+        return 14;
+    if (unlink("/tmp/g") != 0 || chdir("/") != 0 || rmdir("/tmp/lc") != 0)
+        return 15;
+    return 0;
+}
+
+static void
+a_program_uses_the_server_through_libc(void)
+{
+    static const char *const argv[] = {"test-vfs", NULL};
+    uint32_t kinds[1] = {PROTO_HANDLE_VFS};
+    long copy = cairn_handle_dup(vfs_ep, SEND), image, child;
+    struct cairn_spawn_attr attr = {.argv = argv,
+                                    .handles = &copy,
+                                    .nhandles = 1,
+                                    .handle_kinds = kinds,
+                                    .start_arg = MODE_LIBC};
+    uint64_t offset = 0, size = 0;
+    int64_t status = -1;
+
+    image = test_program_image("test-vfs", &offset, &size);
+    if (copy < 0 || image < 0) {
+        test_fail("no handle (%ld) or no image (%ld)", copy, image);
+        return;
+    }
+    child = cairn_spawn(image, offset, size, &attr, NULL);
+    cairn_handle_close(copy);
+    if (child < 0) {
+        test_fail("spawn: %s", cairn_error_name((int)child));
+        return;
+    }
+    expect_ret("wait", cairn_process_wait(child, 30 * SECOND, &status), 0);
+    if (status != 0)
+        test_fail("the child's step %ld went wrong (libc_child)", (long)status);
+    cairn_handle_close(child);
+}
+
+/* --- other servers --- */
+
+static void
+a_corrupt_initfs_is_refused_and_the_rest_is_served(void)
+{
+    long reg = cairn_endpoint_create(), reg_send, bad, ep = -1, proc, at, h;
+    uint32_t kinds[2] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_INITFS};
+    struct proto_stat st;
+
+    bad = cairn_memobj_create(4 * PAGE, 0);
+    at = cairn_vm_map(bad, 0, 4 * PAGE, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (reg < 0 || bad < 0 || at < 0) {
+        test_fail("set-up");
+        return;
+    }
+    memset((void *)at, 'x', 4 * PAGE); /* no tar header at all */
+    cairn_vm_unmap((uint64_t)at, 4 * PAGE);
+    reg_send = cairn_handle_dup(reg, SEND);
+    long handles[2] = {reg_send, bad};
+    proc = vfs_start(handles, kinds, 2, reg, &ep);
+    cairn_handle_close(reg_send);
+    cairn_handle_close(reg);
+    cairn_handle_close(bad);
+    if (ep < 0) {
+        vfs_stop(&proc, &ep);
+        return;
+    }
+    long saved = vfs_ep;
+    vfs_ep = ep;
+    expect_ret("stat /boot", fs_stat("/boot", &st), 0);
+    expect_ret("/boot is empty", fs_stat("/boot/bin", &st), -CAIRN_ENOENT);
+    h = fs_open("/tmp/f", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    expect_ret("/tmp works", io_write(h, "x", 1), 1);
+    io_close(h);
+    vfs_ep = saved;
+    vfs_stop(&proc, &ep);
+}
+
+static void
+a_full_file_system_says_enospc_and_the_server_goes_on(void)
+{
+    static const char *const argv[] = {"vfs", "--tmp-size=64K", NULL};
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    long reg = cairn_endpoint_create(), reg_send, ep = -1, proc, h, e, saved = vfs_ep;
+    uint32_t kinds[1] = {PROTO_HANDLE_REGISTRY};
+    struct proto_stat st;
+    uint64_t written = 0;
+
+    reg_send = cairn_handle_dup(reg, SEND);
+    proc = vfs_start_args(argv, &reg_send, kinds, 1, reg, &ep);
+    cairn_handle_close(reg_send);
+    cairn_handle_close(reg);
+    if (ep < 0) {
+        vfs_stop(&proc, &ep);
+        return;
+    }
+    vfs_ep = ep;
+    h = fs_open("/tmp/fill", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    while ((e = io_write(h, buf, sizeof(buf))) == (long)sizeof(buf) && written < (1u << 20))
+        written += sizeof(buf);
+    expect_ret("the write past the budget", e, -CAIRN_ENOSPC);
+    if (written < 32 * 1024 || written > 64 * 1024)
+        test_fail("%lu bytes fit in a 64 KiB /tmp", (unsigned long)written);
+    expect_ret("fstat", io_stat(h, &st), 0);
+    if (st.size != written)
+        test_fail("the file has %lu bytes, %lu written", (unsigned long)st.size,
+                  (unsigned long)written);
+    /* A new file's node may still fit; its bytes do not. */
+    e = fs_open("/tmp/more", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+    if (e >= 0) {
+        expect_ret("a write to a new file", io_write(e, buf, sizeof(buf)), -CAIRN_ENOSPC);
+        io_close(e);
+    } else {
+        expect_ret("a new file", e, -CAIRN_ENOSPC);
+    }
+    expect_ret("/ is not full", fs_path(PROTO_FS_MKDIR, "/d", 0755), 0);
+    expect_ret("truncate makes room", call_ep(h, PROTO_IO_TRUNCATE, 0, 0, NULL, 0, NULL, 0, NULL),
+               0);
+    expect_ret("seek", io_seek(h, 0, PROTO_SEEK_SET), 0);
+    expect_ret("write again", io_write(h, buf, sizeof(buf)), sizeof(buf));
+    io_close(h);
+    vfs_ep = saved;
+    vfs_stop(&proc, &ep);
+}
+
+static void
+a_server_with_an_unknown_argument_says_so_and_ends(void)
+{
+    static const char *const argv[] = {"vfs", "--tmp-size=lots", NULL};
+    long ep = -1, proc = vfs_start_args(argv, NULL, NULL, 0, -1, &ep);
+    int64_t status = 0;
+
+    if (proc < 0)
+        return;
+    expect_ret("wait", cairn_process_wait(proc, 20 * SECOND, &status), 0);
+    if (status != 2)
+        test_fail("it ended with %ld, not 2", (long)status);
+    cairn_handle_close(proc);
+}
+
+static void
+a_server_without_a_registry_says_so_and_ends(void)
+{
+    long ep = -1, proc = vfs_start(NULL, NULL, 0, -1, &ep);
+    int64_t status = 0;
+
+    if (proc < 0)
+        return;
+    expect_ret("wait", cairn_process_wait(proc, 20 * SECOND, &status), 0);
+    if (status != 1)
+        test_fail("it ended with %ld, not 1", (long)status);
+    cairn_handle_close(proc);
+}
+
+static void
+the_server_ends_when_killed(void)
+{
+    vfs_stop(&vfs_proc, &vfs_ep);
+}
+
+static const struct usertest tests[] = {
+    USERTEST(the_server_starts_from_the_initfs_and_registers_as_vfs),
+    USERTEST(files_are_created_written_read_back_sought_and_stated),
+    USERTEST(truncate_grows_and_shrinks_a_file),
+    USERTEST(an_unlinked_file_stays_open_until_its_last_close),
+    USERTEST(directories_are_made_listed_renamed_and_removed),
+    USERTEST(boot_is_the_initfs_read_only_and_bin_is_its_bin),
+    USERTEST(paths_fold_dots_and_never_climb_above_the_root),
+    USERTEST(a_pipe_between_two_threads_blocks_both_ways_and_ends),
+    USERTEST(a_reader_gets_end_of_file_and_a_writer_epipe_when_the_other_end_closes),
+    USERTEST(bad_requests_get_errors_and_the_server_goes_on),
+    USERTEST(a_mebibyte_file_is_written_and_read_back_intact),
+    USERTEST(closing_everything_leaks_nothing_in_the_server_or_here),
+    USERTEST(a_program_uses_the_server_through_libc),
+    USERTEST(a_corrupt_initfs_is_refused_and_the_rest_is_served),
+    USERTEST(a_full_file_system_says_enospc_and_the_server_goes_on),
+    USERTEST(a_server_with_an_unknown_argument_says_so_and_ends),
+    USERTEST(a_server_without_a_registry_says_so_and_ends),
+    USERTEST(the_server_ends_when_killed),
+};
+
+int
+main(void)
+{
+    if (cairn_start_arg() == MODE_LIBC)
+        return libc_child();
+    return harness_run("vfs", tests, sizeof(tests) / sizeof(tests[0]));
+}
