@@ -16,7 +16,7 @@
  * With job control (sh->jobctl) the programs of a pipeline share a new
  * process group, the first one's pid, which is the terminal's foreground
  * (with ^C on as a signal) until the last has ended; then the shell's
- * group takes it back (and main.c turns ^C off before the prompt).
+ * group takes it back and turns ^C off again.
  *
  * Status: a program's exit status, 128 + the signal for one ended by a
  * signal; 127 for a command not found, 126 for one that could not be
@@ -352,7 +352,9 @@ sh_exec_pipeline(struct sh *sh, const struct shparse_pipeline *pl)
         }
         j->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     }
-    if (pgid)
+    if (pgid) {
         sh_sys_set_foreground(sh->pgid);
+        sh_sys_terminal_mode(0); /* ^C off at once: a list's next pipeline may be a builtin */
+    }
     return started < n ? 1 : jobs[n - 1].status;
 }
