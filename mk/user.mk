@@ -55,7 +55,7 @@ USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS)
                 -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
 
 LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c libc/spawn.c \
-             libc/start.c libc/getenv.c \
+             libc/start.c libc/env.c \
              libc/stdio.c libc/stdio_printf.c libc/scanf.c libc/sys.c libc/thread.c libc/arch/x86_64/thread_entry.S \
              libc/tls.c libc/pthread.c libc/ctype.c libc/strtol.c libc/strtod.c libc/qsort.c libc/stdlib.c \
              libc/malloc.c libc/malloc_sys.c libc/pthread_thread.c libc/string.c libc/exit.c \

@@ -536,6 +536,7 @@ sp_run(struct sp *p)
                        : t.kind == T_OR  ? SHPARSE_JOIN_OR
                        : t.kind == T_END ? SHPARSE_JOIN_END
                                          : SHPARSE_JOIN_SEQ;
+            pl->next = p->i;
         }
         p->npipes++;
         pipe_cmds = 0;

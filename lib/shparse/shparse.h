@@ -131,10 +131,19 @@ enum shparse_join {
     SHPARSE_JOIN_OR,
 };
 
+/*
+ * next is the byte offset, in the input, just past the ; && || or newline
+ * that ends the pipeline (the input's length for the last one): where the
+ * rest of the list starts. A shell that expands each pipeline's variables
+ * only when it runs (so that `cd /; echo $PWD` sees the new PWD) parses
+ * the input once to check it all, then parses again from next after each
+ * pipeline and runs the first pipeline of that.
+ */
 struct shparse_pipeline {
     size_t ncmds; /* at least 1; 2 or more are joined by pipes */
     struct shparse_cmd *cmds;
     enum shparse_join join;
+    size_t next;
 };
 
 /* The result: npipelines is 0 for a blank or comment-only line. */

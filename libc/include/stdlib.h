@@ -2,7 +2,7 @@
 /*
  * General utilities (C11 7.22): memory allocation (libc/malloc.c), number
  * conversion (libc/strtol.c, libc/strtod.c), sorting and searching (libc/qsort.c),
- * integer arithmetic (libc/stdlib.c), the environment (libc/getenv.c),
+ * integer arithmetic (libc/stdlib.c), the environment (libc/env.c),
  * ending the process (libc/exit.c).
  * Errors set errno (<errno.h>).
  */
@@ -81,5 +81,13 @@ _Noreturn void abort(void);
  * when name is empty or holds '=', or when there is no environment. The
  * string is the environment's own: do not change it. */
 char *getenv(const char *name);
+/* Sets name to value ("" for NULL), replacing an entry of that name only
+ * when overwrite is non-zero; unsetenv removes every entry of name. Both
+ * return 0, or -1 and errno: EINVAL for an empty name or one holding '=',
+ * ENOMEM. A change copies the environment onto the heap first (environ
+ * then points there), so pointers from getenv stay valid until the
+ * variable they came from is set again or removed. */
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
 
 #endif

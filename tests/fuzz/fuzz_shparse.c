@@ -19,6 +19,9 @@
  *   - a failure leaves *out alone and gives a known code (never
  *     SHPARSE_E_CHANGED: this lookup is steady), a position within the
  *     line with its line and column, and a NUL-terminated what;
+ *   - each pipeline's next lies past the previous one's and within the
+ *     line, and the line parsed again from the first one's next is the
+ *     rest of the list, pipeline for pipeline;
  *   - the same line in a 256 KiB arena gives the same result (the same
  *     structure, or the same error) unless the small arena said
  *     SHPARSE_E_NOSPACE;
@@ -124,6 +127,32 @@ check_list(const struct shparse_list *l, const char *arena, size_t size)
     }
 }
 
+/* Two pipelines are the same structure with the same strings. */
+static int
+same_pipeline(const struct shparse_pipeline *x, const struct shparse_pipeline *y)
+{
+    if (x->ncmds != y->ncmds || x->join != y->join)
+        return 0;
+    for (size_t c = 0; c < x->ncmds; c++) {
+        const struct shparse_cmd *u = &x->cmds[c], *v = &y->cmds[c];
+
+        if (u->argc != v->argc || u->nredirs != v->nredirs)
+            return 0;
+        for (size_t i = 0; i < u->argc; i++) {
+            if (strcmp(u->argv[i], v->argv[i]) != 0)
+                return 0;
+        }
+        for (size_t i = 0; i < u->nredirs; i++) {
+            const struct shparse_redir *r = &u->redirs[i], *s = &v->redirs[i];
+
+            if (r->kind != s->kind || r->fd != s->fd || r->dup_fd != s->dup_fd ||
+                (r->path && strcmp(r->path, s->path) != 0))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 /* Two results are the same structure with the same strings. */
 static int
 same_list(const struct shparse_list *a, const struct shparse_list *b)
@@ -131,29 +160,33 @@ same_list(const struct shparse_list *a, const struct shparse_list *b)
     if (a->npipelines != b->npipelines)
         return 0;
     for (size_t p = 0; p < a->npipelines; p++) {
-        const struct shparse_pipeline *x = &a->pipelines[p], *y = &b->pipelines[p];
-
-        if (x->ncmds != y->ncmds || x->join != y->join)
+        if (!same_pipeline(&a->pipelines[p], &b->pipelines[p]))
             return 0;
-        for (size_t c = 0; c < x->ncmds; c++) {
-            const struct shparse_cmd *u = &x->cmds[c], *v = &y->cmds[c];
-
-            if (u->argc != v->argc || u->nredirs != v->nredirs)
-                return 0;
-            for (size_t i = 0; i < u->argc; i++) {
-                if (strcmp(u->argv[i], v->argv[i]) != 0)
-                    return 0;
-            }
-            for (size_t i = 0; i < u->nredirs; i++) {
-                const struct shparse_redir *r = &u->redirs[i], *s = &v->redirs[i];
-
-                if (r->kind != s->kind || r->fd != s->fd || r->dup_fd != s->dup_fd ||
-                    (r->path && strcmp(r->path, s->path) != 0))
-                    return 0;
-            }
-        }
     }
     return 1;
+}
+
+/* Each pipeline's next lies after the previous one's, within the input;
+ * and the input parsed again from the first pipeline's next is the rest
+ * of the list, pipeline for pipeline (how the shell runs a list). */
+static void
+check_next(const struct shparse_list *l, const char *line, size_t len)
+{
+    static char rest_arena[BIG_ARENA];
+    struct shparse_list *rest;
+    size_t prev = 0;
+
+    for (size_t p = 0; p < l->npipelines; p++) {
+        FUZZ_CHECK(l->pipelines[p].next > prev && l->pipelines[p].next <= len);
+        prev = l->pipelines[p].next;
+    }
+    if (!l->npipelines)
+        return;
+    FUZZ_CHECK(shparse_parse(line + l->pipelines[0].next, len - l->pipelines[0].next, lookup, NULL,
+                             rest_arena, BIG_ARENA, &rest, NULL) == 0);
+    FUZZ_CHECK(rest->npipelines == l->npipelines - 1);
+    for (size_t p = 0; p < rest->npipelines; p++)
+        FUZZ_CHECK(same_pipeline(&rest->pipelines[p], &l->pipelines[p + 1]));
 }
 
 static void
@@ -248,8 +281,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         else
             FUZZ_CHECK(err.pos == big_err.pos && strcmp(err.what, big_err.what) == 0);
     }
-    if (big_r == 0)
+    if (big_r == 0) {
         check_plain(big_list, line, len);
+        check_next(big_list, line, len);
+    }
 
     free(arena);
     free(line);

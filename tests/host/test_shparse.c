@@ -580,6 +580,30 @@ TEST(every_code_has_its_own_message)
     CHECK(strcmp(shparse_strerror(-SHPARSE_E_SQUOTE), "unterminated single quote") == 0);
 }
 
+TEST(each_pipeline_says_where_the_rest_of_the_list_starts)
+{
+    static const char line[] = "a ; b && c||d\n\ne | f;";
+    struct parse ps, rest;
+
+    parse_bytes(&ps, line, strlen(line), ARENA, 0);
+    CHECK(ps.r == 0 && ps.list->npipelines == 5);
+    if (ps.r != 0 || ps.list->npipelines != 5)
+        return;
+    CHECK(ps.list->pipelines[0].next == 3);  /* past ";" */
+    CHECK(ps.list->pipelines[1].next == 8);  /* past "&&" */
+    CHECK(ps.list->pipelines[2].next == 12); /* past "||" */
+    CHECK(ps.list->pipelines[3].next == 14); /* past the first newline */
+    CHECK(ps.list->pipelines[4].next == strlen(line));
+    /* Parsed again from next, the input is the rest of the list. */
+    parse_bytes(&rest, line + 8, strlen(line) - 8, ARENA, 0);
+    CHECK(rest.r == 0 && rest.list->npipelines == 3);
+    CHECK(rest.r == 0 && strcmp(rest.list->pipelines[0].cmds[0].argv[0], "c") == 0);
+    CHECK(rest.r == 0 && rest.list->pipelines[0].join == SHPARSE_JOIN_OR);
+    CHECK(rest.r == 0 && rest.list->pipelines[2].ncmds == 2);
+    parse_free(&rest);
+    parse_free(&ps);
+}
+
 int
 main(void)
 {
@@ -597,5 +621,6 @@ main(void)
     RUN(an_empty_list_has_no_pipelines);
     RUN(commands_without_redirections_have_no_redirection_array);
     RUN(every_code_has_its_own_message);
+    RUN(each_pipeline_says_where_the_rest_of_the_list_starts);
     return check_exit();
 }
