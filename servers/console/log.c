@@ -5,9 +5,9 @@
  * (docs/ipc.md, "The kernel log and the console hand-off"): the records
  * stay in the kernel's ring, marked as not shown. With the log granted
  * (start handle PROTO_HANDLE_LOG, `grant = log` in the manifest), a thread
- * here reads the ring and writes every record the serial port did not show
- * to the console like any client: init's lines, a fault report's context,
- * the messages of programs started without a standard output.
+ * here reads the ring and writes every record of a process that the serial
+ * port did not show to the console like any client: init's lines, the
+ * messages of programs started without a standard output.
  *
  * klog_read does not block, so the thread looks every CONSOLE_LOG_POLL;
  * it writes through the console's own endpoint (PROTO_IO_WRITE), so the
@@ -70,7 +70,11 @@ log_thread(void *arg)
 
                 log_write(self, lost, (size_t)k);
             }
-            if (!(r->shown & CAIRN_CONSOLE_SERIAL))
+            /* The processes' words: the kernel's own notes after boot
+             * (a process that ended with a status) are for dmesg, and its
+             * fault reports reach the serial port whatever the claims. */
+            if ((r->source & ~CAIRN_KLOG_FORCED) == CAIRN_KLOG_USER &&
+                !(r->shown & CAIRN_CONSOLE_SERIAL))
                 log_write(self, (const char *)(r + 1), r->len);
             seq = r->seq + 1;
             at += size;

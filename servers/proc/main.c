@@ -556,6 +556,20 @@ proc_start_init(void)
 
     if (!init_argv[0])
         return;
+    if (!init_started && proc_console >= 0) {
+        /* The system is up: a person can type from now on. Written to
+         * the console itself, not the kernel's log, so it comes before
+         * the first program's first words (the shell's prompt). */
+        static const char ready[] = "cairn: ready\n";
+        struct cairn_msg_ext ext;
+        struct cairn_msg msg = {{PROTO_IO_WRITE, sizeof(ready) - 1, 0, 0, 0}, &ext};
+
+        memset(&ext, 0, sizeof(ext));
+        ext.send_buf = (uint64_t)(uintptr_t)ready;
+        ext.send_len = sizeof(ready) - 1;
+        cairn_ipc_call_timed(proc_console, &msg, PROC_INIT_WAIT);
+        init_started = 1;
+    }
     for (int i = 0; i < 3; i++)
         io[i] = proc_console_stream(proc_console);
     pid = proc_start(0, -1, init_argv[0], init_argv, envp, io);
@@ -564,11 +578,6 @@ proc_start_init(void)
         return;
     }
     init_pid = (int32_t)pid;
-    if (!init_started) {
-        /* The system is up: a person can type from now on. */
-        printf("cairn: ready\n");
-        init_started = 1;
-    }
 }
 
 int
