@@ -8,9 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,7 +23,6 @@ static int
 mv_copy(const char *from, const char *to)
 {
     struct stat st;
-    char buf[8192];
     int in, out, status = 0;
 
     in = open(from, O_RDONLY);
@@ -42,29 +39,10 @@ mv_copy(const char *from, const char *to)
         return util_error(from, EXDEV);
     }
     out = open(to, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 0777);
-    if (out < 0) {
+    if (out < 0)
         status = util_error(to, errno);
-        close(in);
-        return status;
-    }
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof(buf));
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            status = util_error(from, errno);
-            break;
-        }
-        if (n == 0)
-            break;
-        if (util_write_all(out, buf, (size_t)n) < 0) {
-            status = util_error(to, errno);
-            break;
-        }
-    }
-    if (close(out) < 0 && status == 0)
-        status = util_error(to, errno);
+    else
+        status = util_copy_fd(in, from, out, to);
     close(in);
     /* Remove the original only once the copy is whole. */
     if (status == 0 && unlink(from) < 0)
@@ -86,35 +64,10 @@ int
 main(int argc, char **argv)
 {
     struct util_opts opts;
-    struct stat st;
-    const char *target;
-    bool into_dir;
-    int status = 0, nsrc;
 
     util_init("mv", mv_usage);
     util_opts_init(&opts);
     while (util_getopt(&opts, argc, argv, "") != -1)
         ;
-    nsrc = argc - opts.index - 1;
-    if (nsrc < 1)
-        util_usage_error(1, nsrc < 0 ? "missing file operand" : "missing destination operand");
-    target = argv[argc - 1];
-    into_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
-    if (nsrc > 1 && !into_dir)
-        util_exit(util_fail("target '%s' is not a directory", target));
-    for (int i = opts.index; i < argc - 1; i++) {
-        char base[256], *to;
-
-        if (!into_dir) {
-            status |= mv_one(argv[i], target);
-            continue;
-        }
-        util_basename(argv[i], base, sizeof(base));
-        to = util_path_join(target, base);
-        if (to == NULL)
-            util_exit(util_error(argv[i], ENOMEM));
-        status |= mv_one(argv[i], to);
-        free(to);
-    }
-    util_exit(status);
+    util_exit(util_each_into_target(argc, argv, opts.index, mv_one));
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define UTIL_OUT_SIZE 4096
@@ -476,4 +477,62 @@ util_format_time(int64_t seconds, char out[32])
     util_civil(days, &y, &m, &d);
     snprintf(out, 32, "%04lld-%02u-%02u %02u:%02u", (long long)y, m, d, (unsigned)(rem / 3600),
              (unsigned)(rem % 3600 / 60));
+}
+
+int
+util_each_into_target(int argc, char **argv, int first, int (*fn)(const char *from, const char *to))
+{
+    int nsrc = argc - first - 1, status = 0;
+    const char *target;
+    struct stat st;
+    bool into_dir;
+
+    if (nsrc < 1)
+        util_usage_error(1, nsrc < 0 ? "missing file operand" : "missing destination operand");
+    target = argv[argc - 1];
+    into_dir = stat(target, &st) == 0 && S_ISDIR(st.st_mode);
+    if (nsrc > 1 && !into_dir)
+        util_exit(util_fail("target '%s' is not a directory", target));
+    for (int i = first; i < argc - 1; i++) {
+        char base[256], *to;
+
+        if (!into_dir) {
+            status |= fn(argv[i], target);
+            continue;
+        }
+        util_basename(argv[i], base, sizeof(base));
+        to = util_path_join(target, base);
+        if (to == NULL)
+            util_exit(util_error(argv[i], ENOMEM));
+        status |= fn(argv[i], to);
+        free(to);
+    }
+    return status;
+}
+
+int
+util_copy_fd(int in, const char *from, int out, const char *to)
+{
+    char buf[8192];
+    int status = 0;
+
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof(buf));
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            status = util_error(from, errno);
+            break;
+        }
+        if (n == 0)
+            break;
+        if (util_write_all(out, buf, (size_t)n) < 0) {
+            status = util_error(to, errno);
+            break;
+        }
+    }
+    if (close(out) < 0 && status == 0)
+        status = util_error(to, errno);
+    return status;
 }

@@ -112,6 +112,19 @@ void util_basename(const char *path, char *out, size_t size);
 /* dir + '/' + name into a new malloc'd string (no doubled '/'), or NULL. */
 char *util_path_join(const char *dir, const char *name);
 
+/*
+ * The operands of cp and mv: SOURCE DEST, or SOURCE... DIRECTORY (the last
+ * of argv[first ..]). Calls fn(source, destination) for each source, the
+ * destination being DIRECTORY/basename in the second form; a usage error
+ * ends the program. Returns the statuses or'd together.
+ */
+int util_each_into_target(int argc, char **argv, int first,
+                          int (*fn)(const char *from, const char *to));
+
+/* Copies the bytes of in (named from) into out (named to) and closes out;
+ * 0, or the status of the first error, reported. in stays open. */
+int util_copy_fd(int in, const char *from, int out, const char *to);
+
 /* UTC calendar time of seconds since 1970 as "YYYY-MM-DD HH:MM". */
 void util_format_time(int64_t seconds, char out[32]);
 
