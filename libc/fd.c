@@ -177,19 +177,23 @@ fd_release(long h)
 void
 cairn_fd_close_all(void)
 {
-    for (int fd = 0; fd < OPEN_MAX; fd++) {
-        struct cairn_msg msg = {{PROTO_IO_CLOSE, 0, 0, 0, 0}, NULL};
-        long h;
+    long handles[OPEN_MAX];
+    int n = 0;
 
-        pthread_mutex_lock(&fd_lock);
-        fd_init_locked();
-        h = fd_table[fd].handle;
+    /* The table emptied in one go; the servers told after, unlocked. */
+    pthread_mutex_lock(&fd_lock);
+    fd_init_locked();
+    for (int fd = 0; fd < OPEN_MAX; fd++) {
+        if (fd_table[fd].handle >= 0)
+            handles[n++] = fd_table[fd].handle;
         fd_table[fd] = (struct fd_entry){FD_FREE, 0, 0};
-        pthread_mutex_unlock(&fd_lock);
-        if (h < 0)
-            continue;
-        cairn_ipc_call_timed(h, &msg, CAIRN_FD_EXIT_WAIT_NS);
-        cairn_handle_close(h);
+    }
+    pthread_mutex_unlock(&fd_lock);
+    for (int i = 0; i < n; i++) {
+        struct cairn_msg msg = {{PROTO_IO_CLOSE, 0, 0, 0, 0}, NULL};
+
+        cairn_ipc_call_timed(handles[i], &msg, CAIRN_FD_EXIT_WAIT_NS);
+        cairn_handle_close(handles[i]);
     }
 }
 
