@@ -503,7 +503,8 @@ set_restart(struct parser *p, struct token v)
 }
 
 /* The grant words, in the order of their MANIFEST_GRANT_* bits. */
-static const char *const grant_names[] = {"initfs", "log", "serial-console", "framebuffer-console"};
+static const char *const grant_names[] = {"initfs", "log", "serial-console", "framebuffer-console",
+                                          "framebuffer"};
 
 static int
 set_grant(struct parser *p, struct token v)
@@ -517,7 +518,8 @@ set_grant(struct parser *p, struct token v)
             g++;
         if (g == sizeof(grant_names) / sizeof(grant_names[0]))
             return fail_tok(p, "grant", w,
-                            " is not initfs, log, serial-console or framebuffer-console");
+                            " is not initfs, log, serial-console, framebuffer-console or "
+                            "framebuffer");
         if (p->cur->grants & (1u << g))
             return fail_tok(p, "grant", w, " is listed twice");
         p->cur->grants |= 1u << g;
