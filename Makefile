@@ -162,7 +162,7 @@ gdb: $(BUILD)/cairn.iso
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
 test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(INITFS) \
-      $(HOST_TEST_BINS) $(FUZZ_BINS) | $(DEPS_STAMP)
+      $(HOST_TEST_BINS) $(FUZZ_BINS) build/tools/session | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
 # --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID, FUZZ_JOBS (docs/testing.md) ---

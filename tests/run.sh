@@ -11,6 +11,8 @@
 #     online, every in-kernel test must pass, and then init runs each
 #     user-mode test program (tests/os, boot modules test-NAME), every one
 #     must report, and init must exit with status 0;
+#     then the session tests (tests/session): normal boots driven from the
+#     host over the serial port and the QEMU monitor (tools/session);
 #  3. fault dumps: deliberate kernel faults whose dump must name the
 #     faulting function;
 #  4. fuzz: a short run of the system call fuzzer (tests/sysfuzz), one boot on
@@ -187,6 +189,28 @@ if mkiso ktest "test services"; then
         124) fail "exit/$name" "timed out (see $out/$name.log)" ;;
         *) fail "exit/$name" "QEMU exit status $status, expected 33 (see $out/$name.log)" ;;
         esac
+    done
+fi
+
+# --- 2a. sessions: normal boots driven from the host -------------------------------
+# Each tests/session/NAME.txt is a script for tools/session (docs/testing.md,
+# "Session tests") run on a normal boot: an empty command line, as `make
+# run` boots, with the QEMU monitor on a socket for sendkey and screendump.
+# The script's own time limits bound it; 120 s more stop a hung QEMU.
+if [ -x build/tools/session ] && mkiso session ""; then
+    for script in tests/session/*.txt; do
+        [ -f "$script" ] || continue
+        name=$(basename "$script" .txt)
+        mon="$out/session-$name.mon"
+        rm -f "$mon"
+        if timeout -k 5 120 build/tools/session --monitor "$mon" "$script" \
+            "$out/session-$name.log" -- sh tools/qemu.sh session --iso "$out/session.iso" \
+            --monitor "$mon" > "$out/session-$name.err" 2>&1; then
+            pass "session/$name"
+        else
+            fail "session/$name" "$(grep -m1 '^session: ' "$out/session-$name.err" || echo 'it did not finish') (see $out/session-$name.err, $out/session-$name.log)"
+        fi
+        rm -f "$mon"
     done
 fi
 
