@@ -26,7 +26,8 @@
  *     CAIRN_IRQ_LINES (ISA lines below 16), ports below CAIRN_IOPORT_COUNT,
  *     physical memory page-aligned and below MANIFEST_PHYS_LIMIT; no two
  *     ranges of one kind overlap, within a service or across services;
- *   - no two services register the same name;
+ *   - no two services register the same name, nor share a device's grant
+ *     (serial-console, framebuffer-console, framebuffer);
  *   - after[] holds indices of other services; order[] is a permutation
  *     of 0 .. count - 1 in which each service comes after every service
  *     its `after` names, otherwise in file order;

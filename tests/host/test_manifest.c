@@ -303,6 +303,14 @@ TEST(refuses_what_two_services_would_share)
     REFUSED("[service a]\nprogram = a\nquota = 4K\nirq = 1-4\n"
             "[service b]\nprogram = b\nquota = 4K\nirq = 4\n",
             8, "irq at 4 overlaps service a");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = framebuffer log\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = log framebuffer\n",
+            8, "grant framebuffer: service a has it too");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = serial-console\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = serial-console\n",
+            8, "grant serial-console: service a has it too");
+    PARSES("[service a]\nprogram = a\nquota = 4K\ngrant = initfs log framebuffer\n"
+           "[service b]\nprogram = b\nquota = 4K\ngrant = initfs log framebuffer-console\n");
     /* An ISA line and a GSI of the same number are different lines until the MADT says. */
     PARSES("[service a]\nprogram = a\nquota = 4K\nirq = isa:4\n"
            "[service b]\nprogram = b\nquota = 4K\nirq = 4\n");
