@@ -11,13 +11,13 @@
 #     online, every in-kernel test must pass, and then init runs each
 #     user-mode test program (tests/os, boot modules test-NAME), every one
 #     must report, and init must exit with status 0;
+#     then the session tests (tests/session): normal boots driven from the
+#     host over the serial port and the QEMU monitor (tools/session);
 #  3. fault dumps: deliberate kernel faults whose dump must name the
 #     faulting function;
 #  4. fuzz: a short run of the system call fuzzer (tests/sysfuzz), one boot on
 #     one CPU with a fixed seed and one on four CPUs with a seed that
-#     changes every run (printed, so a failure can be replayed);
-#  5. sessions: the system booted as `make run` boots it, driven over its
-#     serial port by tools/session with each script of tests/session/.
+#     changes every run (printed, so a failure can be replayed).
 #
 # Every boot runs the test kernel, build/san/cairn.elf: the same sources
 # built with UBSan and the stack protector (KERNEL= names another).
@@ -192,6 +192,28 @@ if mkiso ktest "test services"; then
     done
 fi
 
+# --- 2a. sessions: normal boots driven from the host -------------------------------
+# Each tests/session/NAME.session is a script for tools/session (docs/testing.md,
+# "Session tests") run on a normal boot: an empty command line, as `make
+# run` boots, with the QEMU monitor on a socket for sendkey and screendump.
+# The script's own time limits bound it; 600 s in all stop a hung QEMU.
+if [ -x build/tools/session ] && mkiso session ""; then
+    for script in tests/session/*.session; do
+        [ -f "$script" ] || continue
+        name=$(basename "$script" .session)
+        mon="$out/session-$name.mon"
+        rm -f "$mon"
+        if timeout -k 5 600 build/tools/session --monitor "$mon" "$script" \
+            "$out/session-$name.log" -- sh tools/qemu.sh session --iso "$out/session.iso" \
+            --monitor "$mon" > "$out/session-$name.err" 2>&1; then
+            pass "session/$name"
+        else
+            fail "session/$name" "$(grep -m1 '^session: ' "$out/session-$name.err" || echo 'it did not finish') (see $out/session-$name.err, $out/session-$name.log)"
+        fi
+        rm -f "$mon"
+    done
+fi
+
 # --- 2b. soak: the IPC stress test until millions of messages have passed ---------------
 # One boot on two CPUs with "soak" on the command line; every test program
 # runs, and the IPC stress run goes on (clients killed at random) until
@@ -294,31 +316,6 @@ if [ -n "$fuzz_modules" ]; then
     fuzz_seed=$(date +%s)
     echo "fuzz: this run's seed is $fuzz_seed"
     fuzz smp4 "$fuzz_seed" 4 60000
-fi
-
-# --- 5. sessions ----------------------------------------------------------------------
-# The normal boot (no `test`: init starts the system's manifest), of the
-# test kernel, driven over the serial port by each script of
-# tests/session/ (docs/testing.md, "Session tests").
-session_modules=
-for m in $USER_MODULES; do
-    case ${m%%=*} in init | initfs) session_modules="$session_modules $m" ;; esac
-done
-# shellcheck disable=SC2086 # one word per module
-if sh tools/mkiso.sh "$out/session.iso" "$kernel" "" $session_modules; then
-    for script in tests/session/*.session; do
-        [ -f "$script" ] || continue
-        name=$(basename "$script" .session)
-        if build/tools/session "$script" "$out/session-$name.log" -- sh tools/qemu.sh session \
-            --iso "$out/session.iso" --smp 2 --mem 256M --monitor "$out/session-$name.sock" \
-            > "$out/session-$name.err" 2>&1; then
-            pass "session/$name"
-        else
-            fail "session/$name" "$(head -1 "$out/session-$name.err") (see $out/session-$name.log)"
-        fi
-    done
-else
-    fail "iso/session" "grub-mkrescue failed"
 fi
 
 echo "$passed passed, $failed failed"

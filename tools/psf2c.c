@@ -5,7 +5,7 @@
  *     gzip -dc FONT.psf.gz | build/tools/psf2c > build/gen/font.c
  *
  * The kernel cannot read font files or decompress gzip, so the build bakes one
- * font in. The output defines `console_font` (see kernel/console/font.h): the
+ * font in. The output defines `console_font` (see common/font.h): the
  * glyph bitmaps exactly as the file stores them, plus a 256-entry table from
  * Latin-1 code points to glyph indices built from the font's Unicode table.
  *
@@ -343,7 +343,7 @@ emit(const struct psf *f, unsigned mapped)
     if (f->has_table)
         printf("/* %u of 256 Latin-1 code points are in the table; the rest show '?'. */\n",
                mapped);
-    printf("#include \"console/font.h\"\n\n");
+    printf("#include \"common/font.h\"\n\n");
 
     printf("static const uint8_t font_glyphs[%zu] = {\n", glyph_size * f->glyph_count);
     for (uint32_t g = 0; g < f->glyph_count; g++) {

@@ -3,11 +3,12 @@
  * session: drive a Cairn boot from the host the way a person at the serial
  * console would, for the session tests (docs/testing.md).
  *
- *     session SCRIPT LOG -- COMMAND ARGS...
+ *     session [--monitor PATH] SCRIPT LOG -- COMMAND ARGS...
  *
  * runs COMMAND (tools/qemu.sh session ..., whose serial port is its
- * standard input and output), logs everything the machine writes to LOG,
- * and follows SCRIPT, one step a line:
+ * standard input and output, and whose QEMU monitor is the unix socket
+ * PATH with its --monitor PATH), logs everything the machine writes to
+ * LOG, and follows SCRIPT, one step a line:
  *
  *     expect TEXT     wait until TEXT appears in the output after the
  *                     point the last expect matched
@@ -15,6 +16,16 @@
  *     sendraw TEXT    type TEXT with C-style escapes (\n \r \t \\ \xNN)
  *     timeout SECONDS the limit of each later expect (default 120)
  *     sleep SECONDS   let the machine run (its output is still read)
+ *     monitor COMMAND send COMMAND to the QEMU monitor (--monitor) and
+ *                     wait for its prompt: `monitor sendkey shift-a`
+ *                     types on the machine's keyboard
+ *     screendump FILE write the screen to FILE (a PPM) through the
+ *                     monitor; fails unless it is a P6 PPM
+ *     screendiffer A B fail unless the screens of two dumps differ
+ *     screenlit FILE Y H fail unless pixel lines Y..Y+H-1 of the dump
+ *                     FILE hold a pixel that is not black
+ *     until TEXT      repeat the step before, once a second, until TEXT
+ *                     appears after the last match (within the timeout)
  *     # ...           a comment; blank lines are skipped
  *
  * Exit status: 0 when the script ran to its end (COMMAND is then ended),
@@ -28,7 +39,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +53,8 @@ static size_t output_len, matched; /* matching starts at matched */
 static FILE *log_file;
 static pid_t child;
 static int to_child, from_child;
+static const char *monitor_path;
+static int monitor_fd = -1;
 
 static double
 now(void)
@@ -181,6 +196,173 @@ unescape(const char *s, char *out)
     return n;
 }
 
+/* Reads the monitor's answer up to its prompt "(qemu) " within limit
+ * seconds (the machine's output is read meanwhile); 0 or -1. */
+static int
+monitor_prompt(double limit)
+{
+    char answer[8192];
+    size_t len = 0;
+    double end = now() + limit;
+
+    while (now() < end) {
+        struct pollfd p = {monitor_fd, POLLIN, 0};
+        ssize_t n;
+
+        pump(0);
+        if (poll(&p, 1, 50) <= 0)
+            continue;
+        n = read(monitor_fd, answer + len, sizeof(answer) - 1 - len);
+        if (n <= 0)
+            return -1;
+        len += (size_t)n;
+        answer[len] = '\0';
+        if (strstr(answer, "(qemu) "))
+            return 0;
+        if (len > sizeof(answer) / 2) { /* keep the tail, where the prompt comes */
+            memmove(answer, answer + len - 16, 16);
+            len = 16;
+        }
+    }
+    return -1;
+}
+
+/* Sends one command line to the monitor (connecting on first use: QEMU
+ * makes the socket as it starts) and waits for its prompt. */
+static int
+monitor_send(const char *command, unsigned line)
+{
+    size_t len = strlen(command);
+
+    if (!monitor_path) {
+        fprintf(stderr, "session: line %u: a monitor step without --monitor\n", line);
+        return -1;
+    }
+    if (monitor_fd < 0) {
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        double end = now() + 30;
+
+        if (strlen(monitor_path) >= sizeof(addr.sun_path))
+            return -1;
+        strcpy(addr.sun_path, monitor_path);
+        for (;;) {
+            monitor_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+            if (monitor_fd >= 0 && connect(monitor_fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
+                break;
+            if (monitor_fd >= 0)
+                close(monitor_fd);
+            monitor_fd = -1;
+            if (now() >= end) {
+                fprintf(stderr, "session: line %u: no monitor at %s\n", line, monitor_path);
+                return -1;
+            }
+            pump(0.1);
+        }
+        if (monitor_prompt(30) < 0) {
+            fprintf(stderr, "session: line %u: the monitor did not greet\n", line);
+            return -1;
+        }
+    }
+    if (write(monitor_fd, command, len) != (ssize_t)len || write(monitor_fd, "\n", 1) != 1 ||
+        monitor_prompt(30) < 0) {
+        fprintf(stderr, "session: line %u: the monitor did not take \"%s\"\n", line, command);
+        return -1;
+    }
+    return 0;
+}
+
+/* A PPM dump (P6, maxval 255): its size and pixels. */
+struct ppm {
+    unsigned width, height;
+    unsigned char *rgb; /* width * height * 3 bytes */
+};
+
+static int
+ppm_read(const char *path, struct ppm *p)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned maxval;
+    size_t n;
+    int ok;
+
+    p->rgb = NULL;
+    if (!f)
+        return -1;
+    ok = fscanf(f, "P6 %u %u %u", &p->width, &p->height, &maxval) == 3 && maxval == 255 &&
+         fgetc(f) != EOF && p->width && p->height && p->width <= 16384 && p->height <= 16384;
+    if (ok) {
+        n = (size_t)p->width * p->height * 3;
+        p->rgb = malloc(n);
+        ok = p->rgb && fread(p->rgb, 1, n, f) == n;
+    }
+    fclose(f);
+    if (!ok) {
+        free(p->rgb);
+        p->rgb = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* The screen steps: screendump, screendiffer, screenlit. 0, 1 (failed) or 2 (bad step). */
+static int
+screen_step(const char *step, const char *arg, unsigned line)
+{
+    char a[1024], b[1024], command[1100];
+    struct ppm x, y;
+    unsigned top, height;
+    int ret = 1;
+
+    if (strcmp(step, "screendump") == 0) {
+        unlink(arg);
+        snprintf(command, sizeof(command), "screendump %s", arg);
+        if (monitor_send(command, line) < 0)
+            return 1;
+        if (ppm_read(arg, &x) < 0) {
+            fprintf(stderr, "session: line %u: %s is no PPM screen dump\n", line, arg);
+            return 1;
+        }
+        free(x.rgb);
+        return 0;
+    }
+    if (strcmp(step, "screendiffer") == 0) {
+        if (sscanf(arg, "%1023s %1023s", a, b) != 2)
+            return 2;
+        if (ppm_read(a, &x) < 0 || ppm_read(b, &y) < 0) {
+            fprintf(stderr, "session: line %u: cannot read %s and %s\n", line, a, b);
+            return 1;
+        }
+        if (x.width != y.width || x.height != y.height ||
+            memcmp(x.rgb, y.rgb, (size_t)x.width * x.height * 3) != 0)
+            ret = 0;
+        else
+            fprintf(stderr, "session: line %u: the screens of %s and %s are the same\n", line, a,
+                    b);
+        free(x.rgb);
+        free(y.rgb);
+        return ret;
+    }
+    /* screenlit FILE Y H */
+    if (sscanf(arg, "%1023s %u %u", a, &top, &height) != 3 || height == 0)
+        return 2;
+    if (ppm_read(a, &x) < 0) {
+        fprintf(stderr, "session: line %u: cannot read %s\n", line, a);
+        return 1;
+    }
+    for (size_t i = (size_t)top * x.width * 3;
+         i < (size_t)(top + height) * x.width * 3 && i < (size_t)x.width * x.height * 3; i++) {
+        if (x.rgb[i]) {
+            ret = 0;
+            break;
+        }
+    }
+    if (ret)
+        fprintf(stderr, "session: line %u: lines %u..%u of %s are all black\n", line, top,
+                top + height - 1, a);
+    free(x.rgb);
+    return ret;
+}
+
 static void
 stop_child(void)
 {
@@ -198,49 +380,121 @@ stop_child(void)
     waitpid(child, &status, 0);
 }
 
+/* One step (not `until`): 0, 1 (it failed) or 2 (a bad step). line is
+ * changed in place. */
+static int
+run_step(char *line, unsigned number, double *limit)
+{
+    static char raw[4096];
+    char *arg = strchr(line, ' ');
+
+    arg = arg ? arg + 1 : line + strlen(line);
+    if (strncmp(line, "expect ", 7) == 0) {
+        if (expect(arg, *limit, number) < 0)
+            return 1;
+    } else if (strncmp(line, "send ", 5) == 0 || strcmp(line, "send") == 0) {
+        if (type(arg, strlen(arg)) < 0 || type("\r", 1) < 0)
+            return 1;
+    } else if (strncmp(line, "sendraw ", 8) == 0) {
+        if (type(raw, unescape(arg, raw)) < 0)
+            return 1;
+    } else if (strncmp(line, "sleep ", 6) == 0) {
+        double end = now() + atof(arg);
+
+        while (now() < end)
+            if (pump(end - now()) < 0)
+                break;
+    } else if (strncmp(line, "monitor ", 8) == 0) {
+        if (monitor_send(arg, number) < 0)
+            return 1;
+    } else if (strncmp(line, "screendump ", 11) == 0 || strncmp(line, "screendiffer ", 13) == 0 ||
+               strncmp(line, "screenlit ", 10) == 0) {
+        int r;
+
+        arg[-1] = '\0';
+        r = screen_step(line, arg, number);
+        if (r == 2)
+            fprintf(stderr, "session: line %u: a bad %s step\n", number, line);
+        return r;
+    } else if (strncmp(line, "timeout ", 8) == 0) {
+        *limit = atof(arg);
+        if (*limit <= 0) {
+            fprintf(stderr, "session: line %u: a bad timeout\n", number);
+            return 2;
+        }
+    } else {
+        fprintf(stderr, "session: line %u: unknown step \"%s\"\n", number, line);
+        return 2;
+    }
+    return 0;
+}
+
+/* `until TEXT`: the step before it again, once a second, until TEXT comes
+ * (for a device that is ready only some time after the boot: the keyboard
+ * drops keys until its driver has set it up). */
+static int
+run_until(const char *text, const char *step, unsigned number, double limit)
+{
+    double end = now() + limit;
+    char copy[4096];
+
+    if (!step[0]) {
+        fprintf(stderr, "session: line %u: until with no step before it\n", number);
+        return 2;
+    }
+    for (;;) {
+        double again = now() + 1;
+
+        while (now() < again) {
+            const char *at = find(text);
+
+            if (at) {
+                matched = (size_t)(at - output) + strlen(text);
+                return 0;
+            }
+            if (pump(0.1) < 0) {
+                fprintf(stderr, "session: line %u: the machine ended before \"%s\"\n", number,
+                        text);
+                show_tail();
+                return 1;
+            }
+        }
+        if (now() >= end) {
+            fprintf(stderr, "session: line %u: \"%s\" did not come within %.0f s\n", number, text,
+                    limit);
+            show_tail();
+            return 1;
+        }
+        snprintf(copy, sizeof(copy), "%s", step);
+        if (run_step(copy, number, &limit) != 0)
+            return 1;
+    }
+}
+
 static int
 run_script(FILE *script)
 {
-    char line[4096], raw[4096];
+    char line[4096], prev[4096] = "";
     double limit = 120;
     unsigned number = 0;
 
     while (fgets(line, sizeof(line), script)) {
         size_t len = strlen(line);
-        char *arg;
+        int r;
 
         number++;
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
         if (len == 0 || line[0] == '#')
             continue;
-        arg = strchr(line, ' ');
-        arg = arg ? arg + 1 : line + len;
-        if (strncmp(line, "expect ", 7) == 0) {
-            if (expect(arg, limit, number) < 0)
-                return 1;
-        } else if (strncmp(line, "send ", 5) == 0 || strcmp(line, "send") == 0) {
-            if (type(arg, strlen(arg)) < 0 || type("\r", 1) < 0)
-                return 1;
-        } else if (strncmp(line, "sendraw ", 8) == 0) {
-            if (type(raw, unescape(arg, raw)) < 0)
-                return 1;
-        } else if (strncmp(line, "sleep ", 6) == 0) {
-            double end = now() + atof(arg);
-
-            while (now() < end)
-                if (pump(end - now()) < 0)
-                    break;
-        } else if (strncmp(line, "timeout ", 8) == 0) {
-            limit = atof(arg);
-            if (limit <= 0) {
-                fprintf(stderr, "session: line %u: a bad timeout\n", number);
-                return 2;
-            }
+        if (strncmp(line, "until ", 6) == 0) {
+            r = run_until(line + 6, prev, number, limit);
         } else {
-            fprintf(stderr, "session: line %u: unknown step \"%s\"\n", number, line);
-            return 2;
+            snprintf(prev, sizeof(prev), "%s", line);
+            r = run_step(line, number, &limit);
         }
+        if (r)
+            return r;
     }
     return 0;
 }
@@ -251,8 +505,13 @@ main(int argc, char **argv)
     int in[2], out[2], ret;
     FILE *script;
 
+    if (argc > 2 && strcmp(argv[1], "--monitor") == 0) {
+        monitor_path = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 5 || strcmp(argv[3], "--") != 0) {
-        fprintf(stderr, "usage: session SCRIPT LOG -- COMMAND ARGS...\n");
+        fprintf(stderr, "usage: session [--monitor PATH] SCRIPT LOG -- COMMAND ARGS...\n");
         return 2;
     }
     script = fopen(argv[1], "r");

@@ -25,25 +25,30 @@
 #define CAIRN_AT_HANDLE 512
 /* The process's pid as the process server numbers them (proto/proc.h):
  * what getpid returns in a program proc started. */
-#define CAIRN_AT_PID 513
+#define CAIRN_AT_PID    513
 
 enum proto_handle_kind {
     PROTO_HANDLE_STDIN = 1,  /* I/O handles (include/proto/io.h): file */
     PROTO_HANDLE_STDOUT = 2, /* descriptors 0, 1 and 2 */
     PROTO_HANDLE_STDERR = 3,
-    PROTO_HANDLE_VFS = 4,      /* the vfs server (include/proto/fs.h) */
-    PROTO_HANDLE_PROC = 5,     /* the process server (include/proto/proc.h) */
-    PROTO_HANDLE_REGISTRY = 6, /* init's registry (include/proto/registry.h) */
-    PROTO_HANDLE_IRQ = 7,      /* the manifest's ranges, in its order: */
-    PROTO_HANDLE_IOPORT = 8,   /* an irq range (for `isa:N`, the irq */
-    PROTO_HANDLE_MEMORY = 9,   /* object itself, made by init: only the */
-                               /* MADT knows its GSI), an I/O port */
-                               /* range, a physical range (cairn/device.h) */
-    PROTO_HANDLE_LOG = 10,     /* the kernel console, READ only (the log) */
-    PROTO_HANDLE_INITFS = 11,  /* the initfs module: READ, MAP */
-    PROTO_HANDLE_CLAIM = 12,   /* a console claim (cairn/console.h) init */
-                               /* made for the device's driver, which */
-                               /* holds it while it lives */
+    PROTO_HANDLE_VFS = 4,          /* the vfs server (include/proto/fs.h) */
+    PROTO_HANDLE_PROC = 5,         /* the process server (include/proto/proc.h) */
+    PROTO_HANDLE_REGISTRY = 6,     /* init's registry (include/proto/registry.h) */
+    PROTO_HANDLE_IRQ = 7,          /* the manifest's ranges, in its order: */
+    PROTO_HANDLE_IOPORT = 8,       /* an irq range (for `isa:N`, the irq */
+    PROTO_HANDLE_MEMORY = 9,       /* object itself, made by init: only the */
+                                   /* MADT knows its GSI), an I/O port */
+                                   /* range, a physical range (cairn/device.h) */
+    PROTO_HANDLE_LOG = 10,         /* the kernel console, READ only (the log) */
+    PROTO_HANDLE_INITFS = 11,      /* the initfs module: READ, MAP */
+    PROTO_HANDLE_CLAIM = 12,       /* a console claim (cairn/console.h) init */
+                                   /* made for the device's driver, which */
+                                   /* holds it while it lives */
+    PROTO_HANDLE_FRAMEBUFFER = 13, /* the boot framebuffer's device memory */
+                                   /* (READ, WRITE, MAP), and with it */
+    PROTO_HANDLE_BOOTINFO = 14,    /* the boot information (READ, MAP: */
+                                   /* cairn/bootinfo.h), whose fb field */
+                                   /* tells the framebuffer's geometry */
     PROTO_HANDLE_KINDS
 };
 

@@ -20,7 +20,7 @@
 #include "common/printf.h"
 #include "console/console.h"
 #include "console/fbcon.h"
-#include "console/font.h"
+#include "common/font.h"
 #include "console/klog.h"
 #include "console/serial.h"
 #include "lib/spinlock.h"

@@ -3,7 +3,7 @@
  * Framebuffer text console: a grid of character cells drawn on the boot
  * framebuffer, with a cursor, line wrap and scrolling.
  *
- * RGB framebuffers get glyphs from a bitmap font (kernel/console/font.h),
+ * RGB framebuffers get glyphs from a bitmap font (common/font.h),
  * one font pixel per screen pixel, in the fg and bg colours converted once
  * to the framebuffer's pixel format. EGA text mode stores the character and
  * an attribute byte in each cell and lets the hardware draw it.

@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #include "boot/boot_info.h"
-#include "console/font.h"
+#include "common/font.h"
 
 /* The colours a console starts with: VGA light grey on black. */
 #define FBCON_DEFAULT_FG 0xaaaaaa

@@ -503,7 +503,8 @@ set_restart(struct parser *p, struct token v)
 }
 
 /* The grant words, in the order of their MANIFEST_GRANT_* bits. */
-static const char *const grant_names[] = {"initfs", "log", "serial-console", "framebuffer-console"};
+static const char *const grant_names[] = {"initfs", "log", "serial-console", "framebuffer-console",
+                                          "framebuffer"};
 
 static int
 set_grant(struct parser *p, struct token v)
@@ -517,7 +518,8 @@ set_grant(struct parser *p, struct token v)
             g++;
         if (g == sizeof(grant_names) / sizeof(grant_names[0]))
             return fail_tok(p, "grant", w,
-                            " is not initfs, log, serial-console or framebuffer-console");
+                            " is not initfs, log, serial-console, framebuffer-console or "
+                            "framebuffer");
         if (p->cur->grants & (1u << g))
             return fail_tok(p, "grant", w, " is listed twice");
         p->cur->grants |= 1u << g;
@@ -770,6 +772,36 @@ check_overlaps(struct parser *p, enum key k)
     return 0;
 }
 
+/* A device's grant (a console claim, the framebuffer) goes to one service
+ * at most: a device has one driver. The initfs and the log are read-only
+ * and may be shared. */
+static int
+check_device_grants(struct parser *p)
+{
+    const uint32_t devices = MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE |
+                             MANIFEST_GRANT_FRAMEBUFFER;
+    struct manifest *m = p->m;
+
+    for (uint32_t i = 0; i < m->count; i++) {
+        for (uint32_t j = 0; j < i; j++) {
+            uint32_t both = m->service[i].grants & m->service[j].grants & devices;
+            unsigned g = 0;
+
+            if (!both)
+                continue;
+            while (!(both & (1u << g)))
+                g++;
+            fail_at(p, p->key_line[i][KEY_GRANT], "grant ");
+            msg_str(p->err, grant_names[g]);
+            msg_str(p->err, ": service ");
+            msg_str(p->err, m->service[j].name);
+            msg_str(p->err, " has it too");
+            return -CAIRN_EINVAL;
+        }
+    }
+    return 0;
+}
+
 /*
  * The start order: repeatedly the first service in file order whose
  * `after` services have all started. When none is left that can start
@@ -837,7 +869,7 @@ check_whole(struct parser *p)
 {
     if (close_section(p) < 0 || resolve_after(p) < 0 || check_registry(p) < 0 ||
         check_overlaps(p, KEY_IRQ) < 0 || check_overlaps(p, KEY_IOPORT) < 0 ||
-        check_overlaps(p, KEY_MEMORY) < 0 || order_services(p) < 0)
+        check_overlaps(p, KEY_MEMORY) < 0 || check_device_grants(p) < 0 || order_services(p) < 0)
         return -CAIRN_EINVAL;
     for (uint32_t i = 0; i < p->m->count; i++)
         p->m->quota_total += p->m->service[i].quota;

@@ -26,7 +26,8 @@
  *     CAIRN_IRQ_LINES (ISA lines below 16), ports below CAIRN_IOPORT_COUNT,
  *     physical memory page-aligned and below MANIFEST_PHYS_LIMIT; no two
  *     ranges of one kind overlap, within a service or across services;
- *   - no two services register the same name;
+ *   - no two services register the same name, nor share a device's grant
+ *     (serial-console, framebuffer-console, framebuffer);
  *   - after[] holds indices of other services; order[] is a permutation
  *     of 0 .. count - 1 in which each service comes after every service
  *     its `after` names, otherwise in file order;
@@ -72,10 +73,11 @@ enum manifest_restart {
 
 /* struct manifest_service.grants: what `grant` hands over besides the
  * ranges (docs/init.md). */
-#define MANIFEST_GRANT_INITFS              1u /* the initfs module, read-only */
-#define MANIFEST_GRANT_LOG                 2u /* the kernel log (the console, READ only) */
-#define MANIFEST_GRANT_SERIAL_CONSOLE      4u /* COM1 claimed from the kernel's console */
-#define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u /* the framebuffer claimed likewise */
+#define MANIFEST_GRANT_INITFS              1u  /* the initfs module, read-only */
+#define MANIFEST_GRANT_LOG                 2u  /* the kernel log (the console, READ only) */
+#define MANIFEST_GRANT_SERIAL_CONSOLE      4u  /* COM1 claimed from the kernel's console */
+#define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u  /* the framebuffer claimed likewise */
+#define MANIFEST_GRANT_FRAMEBUFFER         16u /* the framebuffer's memory and geometry */
 
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/bootinfo.h>
 #include <cairn/console.h>
 #include <cairn/device.h>
 #include <cairn/init.h>
@@ -48,7 +49,7 @@
 /* A service that ran this long before it ended was not crashing in a
  * loop: its back-off starts over. */
 #define SERVICE_STABLE        (30000 * MS_NS)
-#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 2)
+#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 4)
 /* The rights a client's copy of a registered endpoint has: to call it and
  * to pass it on, never to receive from it. */
 #define SERVICE_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
@@ -139,6 +140,30 @@ services_add_grant(struct service *s, long h, uint32_t kind, const char *what)
     s->kind[s->ngrants++] = kind;
 }
 
+/* `grant = framebuffer`: the framebuffer's memory object the kernel gave
+ * init, and the boot information read-only, which tells its geometry
+ * (include/cairn/bootinfo.h); nothing when the machine has none. */
+static void
+services_grant_framebuffer(struct service *s)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+
+    if (!bi || bi->fb.handle < 0) {
+        printf("init: %s: no framebuffer to grant\n", s->m->name);
+        return;
+    }
+    services_add_grant(s,
+                       cairn_handle_dup(bi->fb.handle, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE |
+                                                           CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                                                           CAIRN_RIGHT_TRANSFER),
+                       PROTO_HANDLE_FRAMEBUFFER, "the framebuffer");
+    services_add_grant(s,
+                       cairn_handle_dup(CAIRN_INIT_HANDLE_BOOTINFO,
+                                        CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                                            CAIRN_RIGHT_TRANSFER),
+                       PROTO_HANDLE_BOOTINFO, "the boot information");
+}
+
 /* Carves everything service i is granted, once. */
 static void
 services_prepare(uint32_t i)
@@ -184,6 +209,8 @@ services_prepare(uint32_t i)
                                                                            CAIRN_RIGHT_DUPLICATE |
                                                                            CAIRN_RIGHT_TRANSFER),
                            PROTO_HANDLE_LOG, "the kernel log");
+    if (m->grants & MANIFEST_GRANT_FRAMEBUFFER)
+        services_grant_framebuffer(s);
 }
 
 /* --- starting and ending ---------------------------------------------------------------- */

@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf
+              strtod scanf keymap vt
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -75,6 +75,13 @@ build/fuzz/stdio_under_test.o: tests/host/stdio_under_test.c $(STDIO_UNDER_TEST_
 	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
 	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
 	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/host/stdio_under_test.c
+# The PS/2 keyboard's scancode translation (drivers/ps2kbd).
+FUZZ_keymap_SRCS     := drivers/ps2kbd/keymap.c
+FUZZ_keymap_CFLAGS   := -Idrivers/ps2kbd
+# The framebuffer console (drivers/fb): escape sequences, the grid and its
+# drawing with the generated font (tools/font.mk, included by the Makefile).
+FUZZ_vt_SRCS         := drivers/fb/vt.c drivers/fb/draw.c build/gen/font.c
+FUZZ_vt_CFLAGS       := -Idrivers/fb
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

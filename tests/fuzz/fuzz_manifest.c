@@ -138,6 +138,10 @@ check_accepted(void)
                     FUZZ_CHECK((j == i && b == a) ||
                                strcmp(s->register_names[a], m.service[j].register_names[b]));
         }
+        for (uint32_t j = 0; j < i; j++) /* a device's grant goes to one service */
+            FUZZ_CHECK((s->grants & m.service[j].grants &
+                        (MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE |
+                         MANIFEST_GRANT_FRAMEBUFFER)) == 0);
         for (uint32_t a = 0; a < s->lookup_count; a++)
             FUZZ_CHECK(name_ok(s->lookup_names[a], sizeof(s->lookup_names[a])));
         for (uint32_t a = 0; a < s->after_count; a++) {

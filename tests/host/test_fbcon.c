@@ -14,7 +14,7 @@
 
 #include "check.h"
 #include "console/fbcon.h"
-#include "console/font.h"
+#include "common/font.h"
 
 #define CANARY 0x5a
 

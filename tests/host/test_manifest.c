@@ -105,6 +105,9 @@ TEST(parses_every_key_of_a_good_manifest)
     CHECK(s->quota == 256 * 1024 && s->priority == 24 && s->restart == MANIFEST_RESTART_ALWAYS);
     CHECK(s->grants == (MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_LOG));
     CHECK(m.service[1].grants == 0);
+    PARSES("[service fb]\nprogram = fb\nquota = 1M\ngrant = framebuffer framebuffer-console\n");
+    CHECK(m.service[0].grants == (MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE));
+    PARSES(serial_and_console);
 
     CHECK(strcmp(c->name, "console") == 0 && c->line == 14);
     CHECK(strcmp(c->program, "bin/console") == 0 && c->argc == 0);
@@ -152,6 +155,8 @@ TEST(refuses_bad_lines_with_their_line_number)
     REFUSED("program = a\n", 1, "outside a [service NAME] section");
     REFUSED("[service a]\ngrant = initfs disk\n", 2, "grant 'disk' is not initfs");
     REFUSED("[service a]\ngrant = log initfs log\n", 2, "grant 'log' is listed twice");
+    REFUSED("[service a]\ngrant = framebuffer framebuffer\n", 2,
+            "grant 'framebuffer' is listed twice");
     REFUSED("[service a]\njust words\n", 2, "expected KEY = VALUE");
     REFUSED("[service a]\nprogram =\n", 2, "program has no value");
     REFUSED("[service a]\nprogram = a\nprogram = b\n", 3, "already set on line 2");
@@ -298,6 +303,14 @@ TEST(refuses_what_two_services_would_share)
     REFUSED("[service a]\nprogram = a\nquota = 4K\nirq = 1-4\n"
             "[service b]\nprogram = b\nquota = 4K\nirq = 4\n",
             8, "irq at 4 overlaps service a");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = framebuffer log\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = log framebuffer\n",
+            8, "grant framebuffer: service a has it too");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = serial-console\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = serial-console\n",
+            8, "grant serial-console: service a has it too");
+    PARSES("[service a]\nprogram = a\nquota = 4K\ngrant = initfs log framebuffer\n"
+           "[service b]\nprogram = b\nquota = 4K\ngrant = initfs log framebuffer-console\n");
     /* An ISA line and a GSI of the same number are different lines until the MADT says. */
     PARSES("[service a]\nprogram = a\nquota = 4K\nirq = isa:4\n"
            "[service b]\nprogram = b\nquota = 4K\nirq = 4\n");

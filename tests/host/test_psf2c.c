@@ -183,7 +183,7 @@ convert_ok(const struct buf *b, unsigned long *map)
 
     CHECK(r.status == 0);
     CHECK(r.err[0] == 0);
-    CHECK(strstr(r.out, "#include \"console/font.h\"") != NULL);
+    CHECK(strstr(r.out, "#include \"common/font.h\"") != NULL);
     CHECK(parse_init(r.out, ".map = {", map, 256) == 256);
     return r.out;
 }

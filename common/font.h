@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A bitmap console font, as tools/psf2c generates it from a PSF1 or PSF2 file
- * at build time (build/gen/font.c defines console_font).
+ * at build time (build/gen/font.c defines console_font): shared by the
+ * kernel's console and the framebuffer driver (drivers/fb), which both link
+ * the generated font.
  *
  * Invariants the generator guarantees and the console relies on:
  *   - 1 <= width, height <= 64, bytes_per_row == (width + 7) / 8;
@@ -11,8 +13,8 @@
  *   - every map[] entry is < glyph_count, so a Latin-1 byte always names a
  *     glyph: unmapped code points show the font's '?'.
  */
-#ifndef CAIRN_CONSOLE_FONT_H
-#define CAIRN_CONSOLE_FONT_H
+#ifndef CAIRN_COMMON_FONT_H
+#define CAIRN_COMMON_FONT_H
 
 #include <stddef.h>
 #include <stdint.h>
