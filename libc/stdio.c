@@ -94,21 +94,19 @@ stdio_setup_locked(FILE *f)
 }
 
 /*
- * Before main (libc/start.c): stdout gets its buffer, a page of its own
- * in .bss, touched now so that the memory is there before the program
- * counts anything (a test's leak check) and no printf ever allocates for
- * stdout. Its mode (line-buffered on a terminal) is decided at its first
- * use, which asks the descriptor's server: a program that never prints
- * pays for neither a heap nor a request.
+ * Before main (libc/start.c): stdout gets its mode and its buffer now,
+ * with the page touched, so that the memory is there before the program
+ * counts anything (a test's leak check) and the first printf allocates
+ * nothing.
  */
-static char stdout_buf[4096] __attribute__((aligned(4096)));
-
 void
 cairn_stdio_start(void)
 {
-    *(volatile char *)stdout_buf = 0;
-    stdout->buf = stdout_buf;
-    stdout->cap = sizeof(stdout_buf);
+    pthread_mutex_lock(&stdout->lock);
+    stdio_setup_locked(stdout);
+    if (stdout->flags & FILE_OWNBUF)
+        memset(stdout->buf, 0, stdout->cap);
+    pthread_mutex_unlock(&stdout->lock);
 }
 
 /* Writes all of [p, p + n) to the descriptor. */

@@ -173,10 +173,13 @@ user: $(USER_PROGRAMS) $(USER_TESTS)
 # modules. init
 # stays a module of its own: the kernel starts it, and the kernel reads no
 # tar. The programs stay modules too until init starts them from the initfs.
-# It also carries `filler`, 2 MiB of numbered lines (line i reads "initfs
-# filler line NNNNNNNNNNNN", i in twelve digits, and a newline), so that the
-# module is several MiB and a test can check every byte of a big module
-# (tests/os/bootinfo.c).
+# It also carries `filler`, 256 KiB of numbered lines (line i reads "initfs
+# filler line NNNNNNNNNNNN", i in twelve digits, and a newline), so that a
+# test can check every byte of a big module (tests/os/bootinfo.c) and the
+# utilities have a long file to read (tests/os/utils.c). It was 2 MiB
+# until the programs made the module several MiB by themselves: GRUB under
+# UEFI in a 64 MiB machine ran out of memory loading 6 MiB (its heap there
+# is a quarter of the memory the firmware leaves).
 include tools/mkinitfs.mk
 include tools/session.mk
 INITFS := $(BUILD)/initfs.tar
@@ -188,7 +191,7 @@ INITFS_MEMBERS := $(foreach p,$(INITFS_BIN),bin/$(p)=$(USER_BUILD)/$(p).elf) \
     etc/services=servers/init/services etc/services-test=tests/services/services-test
 $(INITFS_FILLER): mk/user.mk
 	@mkdir -p $(@D)
-	$(Q)awk 'BEGIN { for (i = 0; i < 65536; i++) printf "initfs filler line %012d\n", i }' > $@
+	$(Q)awk 'BEGIN { for (i = 0; i < 8192; i++) printf "initfs filler line %012d\n", i }' > $@
 $(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk \
            servers/init/services tests/services/services-test
 	@echo "  INITFS  $@"

@@ -505,7 +505,7 @@ vfs_stop(long proc)
 }
 
 /* The file utilities against the real vfs server: /tmp is a ramfs, /boot
- * the initfs (read-only), /boot/filler 65536 numbered lines. */
+ * the initfs (read-only), /boot/filler 8192 numbered lines. */
 static void
 file_utilities_work_on_the_vfs_server(void)
 {
@@ -538,8 +538,8 @@ file_utilities_work_on_the_vfs_server(void)
     EXPECT("", 0, "0 0 0 /tmp/u/a/f\n", "", "wc", "/tmp/u/a/f");
     EXPECT("", 0, "initfs filler line 000000000000\ninitfs filler line 000000000001\n", "", "head",
            "-n", "2", "/boot/filler");
-    EXPECT("", 0, "initfs filler line 000000065535\n", "", "tail", "-n", "1", "/boot/filler");
-    EXPECT("", 0, "65536 /boot/filler\n", "", "wc", "-l", "/boot/filler");
+    EXPECT("", 0, "initfs filler line 000000008191\n", "", "tail", "-n", "1", "/boot/filler");
+    EXPECT("", 0, "8192 /boot/filler\n", "", "wc", "-l", "/boot/filler");
     EXPECT("", 0, "10\n", "", "grep", "-c", "line 00000000009", "/boot/filler");
     EXPECT("", 0, "1001:initfs filler line 000000001000\n", "", "grep", "-n", "0001000$",
            "/boot/filler");
