@@ -30,24 +30,24 @@
  * writing), -CAIRN_ENOTDIR (PROTO_O_DIRECTORY on a file), -CAIRN_EMFILE
  * (the server's open files are all in use).
  */
-#define PROTO_FS_OPEN 0x201u
+#define PROTO_FS_OPEN   0x201u
 /* PROTO_FS_STAT: reply w[0] 0 and a struct proto_stat in the buffer. */
-#define PROTO_FS_STAT 0x202u
+#define PROTO_FS_STAT   0x202u
 /* PROTO_FS_MKDIR: w[1] the mode; -CAIRN_EEXIST if the name is taken. */
-#define PROTO_FS_MKDIR 0x203u
+#define PROTO_FS_MKDIR  0x203u
 /* PROTO_FS_UNLINK: a file (-CAIRN_EISDIR for a directory). Open files
  * stay readable and writable until their last close. */
 #define PROTO_FS_UNLINK 0x204u
 /* PROTO_FS_RMDIR: an empty directory (-CAIRN_ENOTEMPTY), never `/` or a
  * mount point (-CAIRN_EBUSY). */
-#define PROTO_FS_RMDIR 0x205u
+#define PROTO_FS_RMDIR  0x205u
 /* PROTO_FS_RENAME: the buffer holds the old path, a 0, the new path. A
  * file replaces a file of the new name; across file systems
  * -CAIRN_EXDEV; a directory into itself -CAIRN_EINVAL. */
 #define PROTO_FS_RENAME 0x206u
 /* PROTO_FS_PIPE: no path. Reply: handles[0] the read end, handles[1]
  * the write end (I/O handles; PROTO_IO_SEEK on them gets -CAIRN_ESPIPE). */
-#define PROTO_FS_PIPE 0x207u
+#define PROTO_FS_PIPE   0x207u
 
 /* PROTO_FS_OPEN's flags: POSIX's meanings, and libc's <fcntl.h> values. */
 #define PROTO_O_ACCMODE   3u

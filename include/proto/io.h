@@ -39,24 +39,24 @@
  * writer left, ^D on the console); fewer than asked is not an error.
  * Files read from the open file's offset and advance it.
  */
-#define PROTO_IO_READ 0x101u
+#define PROTO_IO_READ        0x101u
 /*
  * PROTO_IO_WRITE: the bytes in the request's buffer (1..CAIRN_MSG_BUF_MAX),
  * w[2] flags (PROTO_IO_NONBLOCK). Reply: w[0] the bytes written, which may
  * be fewer; -CAIRN_EPIPE on a pipe with no reader left, -CAIRN_ENOSPC when
  * the file system is full, -CAIRN_EBADF when not opened for writing.
  */
-#define PROTO_IO_WRITE 0x102u
+#define PROTO_IO_WRITE       0x102u
 /*
  * PROTO_IO_SEEK: w[1] the offset (a signed 64-bit number), w[2] whence
  * (PROTO_SEEK_SET, _CUR, _END). Reply: w[0] the new offset;
  * -CAIRN_ESPIPE on a stream, -CAIRN_EINVAL for a result below 0.
  */
-#define PROTO_IO_SEEK 0x103u
+#define PROTO_IO_SEEK        0x103u
 /* PROTO_IO_STAT: reply: w[0] 0, a struct proto_stat in the reply's buffer. */
-#define PROTO_IO_STAT 0x104u
+#define PROTO_IO_STAT        0x104u
 /* PROTO_IO_TRUNCATE: w[1] the new length (files opened for writing). */
-#define PROTO_IO_TRUNCATE 0x105u
+#define PROTO_IO_TRUNCATE    0x105u
 /*
  * PROTO_IO_READDIR (a directory): w[1] a cookie, 0 for the first entry.
  * Reply: w[0] the number of entries in the reply's buffer (0: no more),
@@ -64,11 +64,11 @@
  * Entries created or removed meanwhile may or may not show; none shows
  * twice and none that stayed is skipped. `.` and `..` are not listed.
  */
-#define PROTO_IO_READDIR 0x106u
+#define PROTO_IO_READDIR     0x106u
 /* PROTO_IO_DUP: one more reference to this open file; reply 0. */
-#define PROTO_IO_DUP 0x107u
+#define PROTO_IO_DUP         0x107u
 /* PROTO_IO_CLOSE: one reference fewer; the last frees the open file. */
-#define PROTO_IO_CLOSE 0x108u
+#define PROTO_IO_CLOSE       0x108u
 /*
  * Terminals (the console; anything else answers -CAIRN_ENOTTY).
  * PROTO_IO_TTY_GET: reply w[1] the PROTO_TTY_* mode bits, w[2] rows,

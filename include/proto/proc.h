@@ -31,23 +31,23 @@
  * server, and its working directory from PWD in its environment (libc
  * puts it there).
  */
-#define PROTO_PROC_SPAWN 0x401u
+#define PROTO_PROC_SPAWN   0x401u
 /*
  * PROTO_PROC_WAIT: w[1] a child's pid, or -1 for any child; w[2] flags
  * (PROTO_WNOHANG). Reply: w[0] the pid that ended (0: none yet, with
  * PROTO_WNOHANG), w[1] its status (PROTO_STATUS_*). -CAIRN_ECHILD when
  * there is no such child.
  */
-#define PROTO_PROC_WAIT 0x402u
+#define PROTO_PROC_WAIT    0x402u
 /* PROTO_PROC_KILL: w[1] a pid, or minus a process group; w[2] the signal
  * (PROTO_SIG*). -CAIRN_ESRCH, -CAIRN_EPERM (not the caller's). */
-#define PROTO_PROC_KILL 0x403u
+#define PROTO_PROC_KILL    0x403u
 /* PROTO_PROC_SETPGID: w[1] a pid (0: the caller), w[2] a group (0: its
  * own pid). Only the caller or its child. */
 #define PROTO_PROC_SETPGID 0x404u
 /* PROTO_PROC_LIST: w[1] a cookie (0 first). Reply: w[0] the number of
  * struct proto_proc_info in the buffer (0: no more), w[1] the next cookie. */
-#define PROTO_PROC_LIST 0x405u
+#define PROTO_PROC_LIST    0x405u
 
 #define PROTO_WNOHANG 1u
 
@@ -63,12 +63,12 @@
 
 struct proto_proc_info {
     int32_t pid, ppid, pgid;
-    uint32_t state;     /* 0 running, 1 ended not yet waited for */
-    uint64_t cpu_ns;    /* CPU time of all its threads */
-    uint64_t memory;    /* bytes charged to its quota */
-    uint32_t threads;   /* threads alive */
-    uint32_t reserved;  /* 0 */
-    char name[32];      /* argv[0]'s last part, 0-terminated */
+    uint32_t state;    /* 0 running, 1 ended not yet waited for */
+    uint64_t cpu_ns;   /* CPU time of all its threads */
+    uint64_t memory;   /* bytes charged to its quota */
+    uint32_t threads;  /* threads alive */
+    uint32_t reserved; /* 0 */
+    char name[32];     /* argv[0]'s last part, 0-terminated */
 };
 _Static_assert(sizeof(struct proto_proc_info) == 72, "proto_proc_info is ABI");
 

@@ -40,6 +40,6 @@
  * service's to look up: refused at once, whether the name exists or not),
  * -CAIRN_ENOENT (not registered, no wait asked), -CAIRN_ETIMEDOUT.
  */
-#define PROTO_REG_LOOKUP 0x302u
+#define PROTO_REG_LOOKUP   0x302u
 
 #endif

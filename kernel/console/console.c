@@ -17,10 +17,10 @@
 #include <cairn/errors.h>
 
 #include "arch/x86_64/cpu.h"
+#include "common/font.h"
 #include "common/printf.h"
 #include "console/console.h"
 #include "console/fbcon.h"
-#include "common/font.h"
 #include "console/klog.h"
 #include "console/serial.h"
 #include "lib/spinlock.h"

@@ -22,12 +22,12 @@
 #define O_DIRECTORY PROTO_O_DIRECTORY
 /* Kept in the descriptor, not sent: the descriptor is not inherited by
  * programs this one starts. */
-#define O_CLOEXEC 0x80000
-#define O_NONBLOCK 0x800
+#define O_CLOEXEC   0x80000
+#define O_NONBLOCK  0x800
 
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
+#define F_GETFD    1
+#define F_SETFD    2
+#define F_GETFL    3
 #define FD_CLOEXEC 1
 
 /* Opens path (relative to the working directory) with flags; with O_CREAT

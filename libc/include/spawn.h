@@ -41,8 +41,8 @@ int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
 
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t *actions);
 int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *actions);
-int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *actions, int fd,
-                                     const char *path, int flags, mode_t mode);
+int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *actions, int fd, const char *path,
+                                     int flags, mode_t mode);
 int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *actions, int fd);
 int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *actions, int fd, int to);
 

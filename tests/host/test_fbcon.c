@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "console/fbcon.h"
 #include "common/font.h"
+#include "console/fbcon.h"
 
 #define CANARY 0x5a
 

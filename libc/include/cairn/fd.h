@@ -29,8 +29,8 @@ long cairn_fd_handle(int fd);
  * out from send, back into recv (at most recv_cap; *got, when not NULL,
  * says how many came). The server's w[0] or a negative CAIRN_E* code
  * (-CAIRN_EBADF for a descriptor that is not open or has no handle). */
-long cairn_fd_request(int fd, struct cairn_msg *msg, const void *send, size_t send_len,
-                      void *recv, size_t recv_cap, size_t *got);
+long cairn_fd_request(int fd, struct cairn_msg *msg, const void *send, size_t send_len, void *recv,
+                      size_t recv_cap, size_t *got);
 
 /* A new reference to what fd names, for handing on: the server told
  * (PROTO_IO_DUP), then a new handle. -CAIRN_EBADF for a descriptor not

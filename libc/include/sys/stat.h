@@ -8,15 +8,15 @@
 
 #include <proto/io.h>
 
-#define S_IFMT  PROTO_S_IFMT
-#define S_IFREG PROTO_S_IFREG
-#define S_IFDIR PROTO_S_IFDIR
-#define S_IFCHR PROTO_S_IFCHR
-#define S_IFIFO PROTO_S_IFIFO
-#define S_ISREG(m)  (((m) & S_IFMT) == S_IFREG)
-#define S_ISDIR(m)  (((m) & S_IFMT) == S_IFDIR)
-#define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
-#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_IFMT      PROTO_S_IFMT
+#define S_IFREG     PROTO_S_IFREG
+#define S_IFDIR     PROTO_S_IFDIR
+#define S_IFCHR     PROTO_S_IFCHR
+#define S_IFIFO     PROTO_S_IFIFO
+#define S_ISREG(m)  (((m)&S_IFMT) == S_IFREG)
+#define S_ISDIR(m)  (((m)&S_IFMT) == S_IFDIR)
+#define S_ISCHR(m)  (((m)&S_IFMT) == S_IFCHR)
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
 
 struct stat {
     dev_t st_dev;
