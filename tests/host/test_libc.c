@@ -83,12 +83,13 @@ malloc_die(const char *why, const void *p)
 
 /* --- the functions under test --- */
 
-#define CL_CLASSES(X)                                                                       \
-    X(isalnum)                                                                              \
-    X(isalpha)                                                                              \
-    X(isblank)                                                                              \
-    X(iscntrl) X(isdigit) X(isgraph) X(islower) X(isprint) X(ispunct) X(isspace) X(isupper) \
-        X(isxdigit) X(isascii) X(tolower) X(toupper)
+#define CL_CLASSES(X)                                                                        \
+    X(isalnum)                                                                               \
+    X(isalpha)                                                                               \
+    X(isblank)                                                                               \
+    X(iscntrl)                                                                               \
+    X(isdigit) X(isgraph) X(islower) X(isprint) X(ispunct) X(isspace) X(isupper) X(isxdigit) \
+        X(isascii) X(tolower) X(toupper)
 #define CL_DECLARE(name) int cl_##name(int c);
 CL_CLASSES(CL_DECLARE)
 
