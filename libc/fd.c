@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <cairn/fd.h>
+#include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
 #include <proto/fs.h>
@@ -525,7 +526,7 @@ fcntl(int fd, int cmd, ...)
 int
 pipe(int fds[2])
 {
-    long vfs = cairn_start_handle(PROTO_HANDLE_VFS, 0);
+    long vfs = cairn_service_handle(PROTO_HANDLE_VFS);
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{PROTO_FS_PIPE, 0, 0, 0, 0}, &ext};
     long err;
@@ -534,6 +535,13 @@ pipe(int fds[2])
         return fd_fail(-CAIRN_ENOSYS);
     memset(&ext, 0, sizeof(ext));
     err = cairn_ipc_call(vfs, &msg);
+    if (err == -CAIRN_ECLOSED) {
+        /* The vfs server was restarted: ask the new one, once. */
+        vfs = cairn_service_reconnect(PROTO_HANDLE_VFS, "vfs", vfs);
+        msg = (struct cairn_msg){{PROTO_FS_PIPE, 0, 0, 0, 0}, &ext};
+        memset(&ext, 0, sizeof(ext));
+        err = vfs < 0 ? vfs : cairn_ipc_call(vfs, &msg);
+    }
     if (err >= 0 && (int64_t)msg.w[0] < 0)
         err = (long)msg.w[0];
     if (err >= 0 && ext.recv_nhandles != 2)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <cairn/fd.h>
+#include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
 #include <proto/fs.h>
@@ -134,7 +135,7 @@ path_request(uint64_t op, const char *path, const char *path2, uint64_t w1, uint
 {
     static char buf[2 * (PROTO_PATH_MAX + 1)];
     static pthread_mutex_t buf_lock = PTHREAD_MUTEX_INITIALIZER;
-    long vfs = cairn_start_handle(PROTO_HANDLE_VFS, 0);
+    long vfs = cairn_service_handle(PROTO_HANDLE_VFS);
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{op, w1, w2, 0, 0}, &ext};
     long len, len2 = 0, err;
@@ -152,12 +153,21 @@ path_request(uint64_t op, const char *path, const char *path2, uint64_t w1, uint
         pthread_mutex_unlock(&buf_lock);
         return len < 0 ? len : len2;
     }
-    memset(&ext, 0, sizeof(ext));
-    ext.send_buf = (uint64_t)(uintptr_t)buf;
-    ext.send_len = (uint32_t)(len + len2);
-    ext.recv_buf = (uint64_t)(uintptr_t)recv;
-    ext.recv_cap = (uint32_t)recv_cap;
-    err = cairn_ipc_call(vfs, &msg);
+    for (int attempt = 0;; attempt++) {
+        memset(&ext, 0, sizeof(ext));
+        ext.send_buf = (uint64_t)(uintptr_t)buf;
+        ext.send_len = (uint32_t)(len + len2);
+        ext.recv_buf = (uint64_t)(uintptr_t)recv;
+        ext.recv_cap = (uint32_t)recv_cap;
+        msg = (struct cairn_msg){{op, w1, w2, 0, 0}, &ext};
+        err = cairn_ipc_call(vfs, &msg);
+        /* The vfs server was restarted: ask the new one, once. */
+        if (err != -CAIRN_ECLOSED || attempt > 0)
+            break;
+        vfs = cairn_service_reconnect(PROTO_HANDLE_VFS, "vfs", vfs);
+        if (vfs < 0)
+            break;
+    }
     pthread_mutex_unlock(&buf_lock);
     if (err >= 0)
         err = (long)msg.w[0];

@@ -179,6 +179,10 @@ sh_spawn(struct sh *sh, const struct shparse_cmd *c, int in, int out, pid_t *pgi
     err = posix_spawn(pid, path, &fa, &attr, c->argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
+    if (err && sh_sys_server_gone(err)) {
+        sh_error(sh, "the process server was restarted: this shell ends, a new one takes over");
+        exit(1);
+    }
     if (err)
         return sh_spawn_failed(sh, c, in, out, err);
     if (sh->jobctl && *pgid == 0) {

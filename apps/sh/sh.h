@@ -66,6 +66,10 @@ int sh_builtin_run(struct sh *sh, int idx, size_t argc, char **argv, int in_pipe
  * foreground process group (^C goes to it, it may read). 0 or an errno
  * value; a descriptor 0 that is no terminal is not an error. */
 int sh_sys_set_foreground(pid_t pgid);
+/* Did a spawn fail because the process server that started this shell
+ * ended? (It was restarted, knows this shell no more, and has started a
+ * shell of its own on the console: this one must go.) */
+int sh_sys_server_gone(int err);
 /* Cairn-only: the terminal's mode, line editing and echo always, ^C as
  * a signal only while programs run (running), so that ^C at the prompt
  * cannot end the shell; setting it before each prompt also undoes the

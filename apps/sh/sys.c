@@ -43,3 +43,9 @@ void
 sh_sys_init(void)
 {
 }
+
+int
+sh_sys_server_gone(int err)
+{
+    return err == CAIRN_ECLOSED;
+}

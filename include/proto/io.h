@@ -79,6 +79,11 @@
 #define PROTO_IO_TTY_GET     0x109u
 #define PROTO_IO_TTY_SET     0x10au
 #define PROTO_IO_TTY_SETPGRP 0x10bu
+/* PROTO_IO_TTY_HANGUP: every read waiting now ends with 0 (end of file),
+ * as when a modem hangs up: the readers of a session that is over (the
+ * shells of a process server that was restarted) leave the terminal to
+ * the next one. Reply 0. */
+#define PROTO_IO_TTY_HANGUP  0x10cu
 
 #define PROTO_IO_NONBLOCK 1u
 

@@ -121,6 +121,7 @@ void console_do_write(const struct console_request *rq, struct console_reply *rp
 void console_do_tty_get(const struct console_request *rq, struct console_reply *rp);
 void console_do_tty_set(const struct console_request *rq, struct console_reply *rp);
 void console_do_tty_setpgrp(const struct console_request *rq, struct console_reply *rp);
+void console_do_tty_hangup(const struct console_request *rq, struct console_reply *rp);
 void console_do_stat(const struct console_request *rq, struct console_reply *rp);
 void console_do_seek(const struct console_request *rq, struct console_reply *rp);
 void console_do_ref(const struct console_request *rq, struct console_reply *rp);

@@ -41,6 +41,7 @@ static const console_handler handlers[] = {
     [PROTO_IO_TTY_GET - PROTO_IO_READ] = console_do_tty_get,
     [PROTO_IO_TTY_SET - PROTO_IO_READ] = console_do_tty_set,
     [PROTO_IO_TTY_SETPGRP - PROTO_IO_READ] = console_do_tty_setpgrp,
+    [PROTO_IO_TTY_HANGUP - PROTO_IO_READ] = console_do_tty_hangup,
 };
 
 static int

@@ -182,6 +182,21 @@ console_do_tty_set(const struct console_request *rq, struct console_reply *rp)
 }
 
 void
+console_do_tty_hangup(const struct console_request *rq, struct console_reply *rp)
+{
+    (void)rq;
+    while (console.rd_head != console.rd_tail) {
+        struct console_reader *r = &console.readers[console.rd_tail % CONSOLE_MAX_READERS];
+        struct cairn_msg msg = {{0, 0, 0, 0, 0}, NULL};
+
+        cairn_ipc_reply_to(r->reply, &msg);
+        cairn_handle_close(r->reply);
+        console.rd_tail++;
+    }
+    rp->w[0] = 0;
+}
+
+void
 console_do_tty_setpgrp(const struct console_request *rq, struct console_reply *rp)
 {
     int64_t pgrp = (int64_t)rq->w[1];

@@ -746,6 +746,10 @@ check_registry(struct parser *p)
         for (uint32_t a = 0; a < m->service[i].register_count; a++) {
             const char *name = m->service[i].register_names[a];
 
+            if (strcmp(name, "services") == 0) {
+                fail_at(p, p->key_line[i][KEY_REGISTER], "register services: ");
+                return msg_str(p->err, "the name is init's own (proto/service.h)");
+            }
             for (uint32_t j = 0; j < i; j++) {
                 for (uint32_t b = 0; b < m->service[j].register_count; b++) {
                     if (strcmp(name, m->service[j].register_names[b]) != 0)

@@ -37,6 +37,7 @@
 #include <cairn/sys.h>
 #include <proto/handles.h>
 #include <proto/registry.h>
+#include <proto/service.h>
 
 #include <tar/tar.h>
 
@@ -73,6 +74,10 @@ static struct manifest services_manifest;
 static struct service services[MANIFEST_SERVICES_MAX];
 static struct registry services_registry;
 static long services_ep = -1, services_exits = -1;
+/* What a lookup of `services` hands out: init's endpoint with a badge of
+ * its own (proto/service.h), past every client's. */
+#define SERVICES_CONTROL_BADGE ((uint64_t)MANIFEST_CLIENT_PROGRAMS + 2)
+static long services_control = -1;
 static const uint8_t *services_initfs;
 static uint64_t services_initfs_size;
 static long services_initfs_handle = -1;
@@ -430,6 +435,16 @@ services_lookup(uint32_t client, const char *name, size_t len, uint64_t wait)
     long endpoint = -1, err, reply;
     uint64_t now, deadline;
 
+    if (len == sizeof(PROTO_SVC_NAME) - 1 && memcmp(name, PROTO_SVC_NAME, len) == 0) {
+        /* init's own name: nobody registers it, so the table says only
+         * whether the client may look it up (-EPERM) or not (-ENOENT). */
+        err = registry_lookup(&services_registry, client, name, len, 0, &endpoint);
+        services_reply(err == -CAIRN_EPERM ? -1 : services_control, err == -CAIRN_EPERM ? err
+                                                                    : services_control < 0
+                                                                        ? services_control
+                                                                        : 0);
+        return;
+    }
     if (client == MANIFEST_CLIENT_PROGRAMS && wait > REGISTRY_PROGRAM_WAIT_MAX)
         wait = REGISTRY_PROGRAM_WAIT_MAX;
     err = registry_lookup(&services_registry, client, name, len, wait, &endpoint);
@@ -447,6 +462,69 @@ services_lookup(uint32_t client, const char *name, size_t len, uint64_t wait)
         services_answer(reply, -1, err);
 }
 
+/* --- the services, seen from outside (proto/service.h) ------------------------------------ */
+
+static void
+services_reply_buf(long value, const void *buf, size_t len)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{(uint64_t)value, 0, 0, 0, 0}, &ext};
+
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t)buf;
+    ext.send_len = (uint32_t)len;
+    cairn_ipc_reply(&msg);
+}
+
+static void
+services_control_request(const struct cairn_msg *msg, const char *name, size_t len)
+{
+    if (msg->w[0] == PROTO_SVC_LIST) {
+        struct proto_svc_info info;
+        uint64_t index = msg->w[1], now = cairn_clock_get();
+        const struct service *s;
+
+        if (index >= services_manifest.count) {
+            services_reply_buf(0, NULL, 0);
+            return;
+        }
+        s = &services[index];
+        memset(&info, 0, sizeof(info));
+        memcpy(info.name, s->m->name, strlen(s->m->name));
+        info.state = s->process >= 0 ? PROTO_SVC_RUNNING
+                     : s->restart_at ? PROTO_SVC_STARTING
+                                     : PROTO_SVC_STOPPED;
+        info.ends = s->ends;
+        info.last_status = s->status;
+        info.started_ns = s->started;
+        info.restart_in_ns = s->restart_at > now ? s->restart_at - now : 0;
+        if (s->process >= 0) {
+            struct cairn_process_info pi;
+
+            if (cairn_process_info(s->process, &pi) == 0)
+                info.pid = pi.pid;
+        }
+        services_reply_buf(1, &info, sizeof(info));
+    } else if (msg->w[0] == PROTO_SVC_KILL) {
+        uint32_t i;
+
+        for (i = 0; i < services_manifest.count; i++) {
+            const char *n = services[i].m->name;
+
+            if (strlen(n) == len && memcmp(n, name, len) == 0)
+                break;
+        }
+        if (i == services_manifest.count)
+            services_reply(-1, -CAIRN_ENOENT);
+        else if (services[i].process < 0)
+            services_reply(-1, -CAIRN_ESRCH);
+        else
+            services_reply(-1, cairn_process_kill(services[i].process));
+    } else {
+        services_reply(-1, -CAIRN_ENOSYS);
+    }
+}
+
 /* One request from the service with badge (its index + 1), or from a
  * program (MANIFEST_CLIENT_PROGRAMS + 1). */
 static void
@@ -456,6 +534,15 @@ services_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ex
     uint32_t client = (uint32_t)(badge - 1);
     size_t len = ext->recv_len;
 
+    if (badge == SERVICES_CONTROL_BADGE) {
+        for (uint32_t k = 0; k < ext->recv_nhandles && k < CAIRN_MSG_HANDLES; k++)
+            cairn_handle_close(ext->recv_handles[k]);
+        if (received == CAIRN_MSG_TRUNCATED)
+            services_reply(-1, -CAIRN_EINVAL);
+        else
+            services_control_request(msg, name, len);
+        return;
+    }
     if (badge == 0 ||
         (badge > services_manifest.count && badge != (uint64_t)MANIFEST_CLIENT_PROGRAMS + 1)) {
         if (ext->recv_nhandles)
@@ -570,6 +657,8 @@ services_setup(const char *path)
         return 1;
     }
     registry_init(&services_registry, &services_manifest);
+    services_control =
+        cairn_handle_mint(services_ep, SERVICE_CLIENT_RIGHTS, SERVICES_CONTROL_BADGE);
     for (uint32_t i = 0; i < services_manifest.count; i++)
         services_prepare(i);
     for (uint32_t k = 0; k < services_manifest.count; k++)

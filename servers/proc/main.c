@@ -91,6 +91,18 @@ proc_open(const char *path)
     ext.send_buf = (uint64_t)(uintptr_t)path;
     ext.send_len = (uint32_t)strlen(path);
     err = cairn_ipc_call(proc_vfs, &msg);
+    if (err == -CAIRN_ECLOSED) {
+        /* The vfs server was restarted: its new endpoint, for this call
+         * and the children started from now on. */
+        long again = cairn_registry_lookup("vfs", PROC_INIT_WAIT);
+
+        if (again >= 0) {
+            cairn_handle_close(proc_vfs);
+            proc_vfs = again;
+            msg = (struct cairn_msg){{PROTO_FS_OPEN, PROTO_O_RDONLY, 0, 0, 0}, &ext};
+            err = cairn_ipc_call(proc_vfs, &msg);
+        }
+    }
     if (err >= 0)
         err = (long)msg.w[0];
     if (err >= 0 && ext.recv_nhandles < 1)
@@ -577,9 +589,29 @@ proc_start_init(void)
         ext.send_len = sizeof(ready) - 1;
         cairn_ipc_call_timed(proc_console, &msg, PROC_INIT_WAIT);
         init_started = 1;
+        /* A shell of an earlier proc (this one was restarted) may still
+         * wait for a line; it can start nothing any more: hang it up, so
+         * the line goes to the shell started next. */
+        msg = (struct cairn_msg){{PROTO_IO_TTY_HANGUP, 0, 0, 0, 0}, NULL};
+        cairn_ipc_call_timed(proc_console, &msg, PROC_INIT_WAIT);
     }
     for (int i = 0; i < 3; i++)
         io[i] = proc_console_stream(proc_console);
+    if (io[0] < 0) {
+        /* The console was restarted (the first program's streams died
+         * with it, which is why it ended): the new one's endpoint. */
+        long again = cairn_registry_lookup("console", PROC_INIT_WAIT);
+
+        for (int i = 0; i < 3; i++)
+            proc_io_release(io[i]);
+        if (again >= 0) {
+            if (proc_console >= 0)
+                cairn_handle_close(proc_console);
+            proc_console = again;
+        }
+        for (int i = 0; i < 3; i++)
+            io[i] = proc_console_stream(proc_console);
+    }
     pid = proc_start(0, -1, init_argv[0], init_argv, envp, io);
     if (pid < 0) {
         printf("proc: cannot start %s: %s\n", init_argv[0], cairn_strerror((int)pid));

@@ -39,6 +39,13 @@ sh_sys_spawnattr(posix_spawnattr_t *attr)
     posix_spawnattr_setflags(attr, flags | POSIX_SPAWN_SETSIGDEF);
 }
 
+int
+sh_sys_server_gone(int err)
+{
+    (void)err;
+    return 0;
+}
+
 void
 sh_sys_init(void)
 {

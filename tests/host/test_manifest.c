@@ -145,6 +145,8 @@ TEST(the_programs_section_takes_a_lookup_list_alone)
     PARSES("[service a]\nprogram = a\nquota = 4K\n");
     CHECK(m.programs.line == 0);
     REFUSED("[programs]\nprogram = a\n", 2, "program in [programs] (it takes lookup alone)");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\nregister = x services\n", 4,
+            "register services: the name is init's own");
     REFUSED("[programs]\nquota = 4K\n", 2, "in [programs]");
     REFUSED("[programs]\nlookup = a\nlookup = b\n", 3, "already set on line 2");
     REFUSED("[programs]\n[programs]\n", 2, "[programs] is already defined on line 1");

@@ -22,4 +22,14 @@ long cairn_registry_register(const char *name, long endpoint);
  * negative code: -CAIRN_EPERM, -CAIRN_ENOENT, -CAIRN_ETIMEDOUT. */
 long cairn_registry_lookup(const char *name, uint64_t timeout_ns);
 
+/* The handle to a system server the program was started with, by its
+ * start handle's kind (PROTO_HANDLE_VFS, PROTO_HANDLE_PROC), or the one
+ * found since it was restarted; a negative code without one. libc/service.c. */
+long cairn_service_handle(uint32_t kind);
+/* A call through dead (what cairn_service_handle gave) failed with
+ * -CAIRN_ECLOSED: the server ended. Looks name up again, waiting up to 5 s
+ * for the restarted server to register, and returns the new handle (which
+ * cairn_service_handle gives from then on), or a negative code. */
+long cairn_service_reconnect(uint32_t kind, const char *name, long dead);
+
 #endif
