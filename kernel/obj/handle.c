@@ -544,7 +544,7 @@ handle_mint_notify(struct handle_table *t, int32_t h, uint32_t new_rights, uint6
         object_unref(o);
         return ret;
     }
-    token = token_create_notice(o, new_rights, badge);
+    token = token_create_notice(o, new_rights, badge, t->quota);
     if (token) {
         ret = handle_derive(t, h, CAIRN_OBJ_ENDPOINT, new_rights, handle_entry_mint_notify, token);
         /* On failure no handle ever named the token: its end is no

@@ -13,6 +13,7 @@
 #include "lib/spinlock.h"
 #include "mm/kmalloc.h"
 #include "obj/endpoint.h"
+#include "obj/quota.h"
 
 static struct spinlock token_lock = SPINLOCK_INIT;
 static unsigned token_live; /* [a] */
@@ -43,23 +44,43 @@ token_create(struct object *o, uint32_t rights, struct handle_token *parent)
 }
 
 struct handle_token *
-token_create_notice(struct object *o, uint32_t rights, uint64_t badge)
+token_create_notice(struct object *o, uint32_t rights, uint64_t badge, struct quota *q)
 {
-    struct handle_token *t = token_create(o, rights, NULL);
+    struct handle_token *t;
 
-    if (t) {
-        t->notice = true;
-        t->notice_badge = badge;
+    if (quota_charge(q, sizeof(*t)) < 0)
+        return NULL;
+    t = token_create(o, rights, NULL);
+    if (!t) {
+        quota_uncharge(q, sizeof(*t));
+        return NULL;
+    }
+    t->notice = true;
+    t->notice_badge = badge;
+    if (q) {
+        quota_ref(q);
+        t->quota = q;
     }
     return t;
+}
+
+/* The end of a token's memory, and of its charge. */
+static void
+token_free(struct handle_token *t)
+{
+    if (t->quota) {
+        quota_uncharge(t->quota, sizeof(*t));
+        quota_unref(t->quota);
+    }
+    kfree(t);
+    __atomic_sub_fetch(&token_live, 1, __ATOMIC_RELAXED);
 }
 
 void
 token_free_notice(struct handle_token *t)
 {
     object_unref(t->obj);
-    kfree(t);
-    __atomic_sub_fetch(&token_live, 1, __ATOMIC_RELAXED);
+    token_free(t);
 }
 
 void
@@ -86,8 +107,7 @@ token_unref(struct handle_token *t)
             }
             object_unref(t->obj);
         }
-        kfree(t);
-        __atomic_sub_fetch(&token_live, 1, __ATOMIC_RELAXED);
+        token_free(t);
         t = parent;
     }
 }

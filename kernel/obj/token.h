@@ -44,6 +44,7 @@ struct handle_token {
     struct object *obj;           /* [L] root: the object (a reference); NULL once revoked */
     uint32_t rights;              /* [I] root: the rights it holds obj with */
     uint64_t notice_badge;        /* [I] what a notice token's last close reports */
+    struct quota *quota;          /* [I] a notice token's: charged for it (a reference), or NULL */
     struct list_node notice_link; /* the endpoint's, once queued there as a notice */
 };
 
@@ -57,9 +58,15 @@ struct handle_token *token_create(struct object *o, uint32_t rights, struct hand
  * A root over the endpoint o whose last reference, instead of freeing it,
  * hands it to the endpoint as a notice that the last handle with badge is
  * gone (endpoint_notice_closed; handle_mint_notify). Such a root is never
- * revoked: no handle to it holds REVOKE.
+ * revoked: no handle to it holds REVOKE. Its memory is charged to q (the
+ * minting process's quota; NULL: the kernel's), as a queued notice may
+ * outlive every handle and the process that made it: a process cannot
+ * fill the kernel with notices beyond its quota. NULL without memory or
+ * quota.
  */
-struct handle_token *token_create_notice(struct object *o, uint32_t rights, uint64_t badge);
+struct quota;
+struct handle_token *token_create_notice(struct object *o, uint32_t rights, uint64_t badge,
+                                         struct quota *q);
 
 /* Frees a notice token the endpoint is done with (delivered, or dropped
  * because no receiver can come), with its reference to the endpoint. */

@@ -331,6 +331,27 @@ stats_equal(const struct cairn_debug_stats *a, const struct cairn_debug_stats *b
     return 1;
 }
 
+/* The close notices of the handles the workers minted with
+ * handle_mint_notify on the endpoint they share with us wait on it until
+ * received, as they would for a server: take them all (and answer any
+ * message a worker left, though none can call once all have ended). */
+static void
+drain_notices(long ep)
+{
+    for (;;) {
+        struct cairn_msg msg = {{0, 0, 0, 0, 0}, NULL};
+        uint64_t badge;
+        long got = cairn_ipc_recv(ep, &msg, 0, &badge);
+
+        if (got < 0)
+            return;
+        if (!(got & CAIRN_IPC_CLOSED)) {
+            msg = (struct cairn_msg){{0, 0, 0, 0, 0}, NULL};
+            cairn_ipc_reply(&msg);
+        }
+    }
+}
+
 /* Waits up to 30 s for the counters to come back; returns 1 for a leak. */
 static int
 check_leaks(const struct cairn_debug_stats *before)
@@ -477,6 +498,7 @@ supervise(const struct fuzz_config *cfg)
         }
         cairn_thread_sleep(10 * MS_NS);
     }
+    drain_notices(sv.handles[FUZZ_H_ENDPT - FUZZ_H_CONTROL]);
     leaks = (unsigned)check_leaks(&before);
     printf("fuzz: result: %llu calls, %u leaks, %u violations, seed %llu (%u workers, %u killed, "
            "%llu s)\n",
