@@ -10,11 +10,14 @@
  * it (acquire), so a thread that sees KNOWN sees the offset. Two threads
  * that both find UNKNOWN both ask and store the same answer; nothing
  * needs a lock. When the registry refuses the name for good (-CAIRN_EPERM:
- * not in this program's list; no registry handle) the state becomes
- * ABSENT and no one asks again; when the driver is merely not there yet
- * (a time-out), the next call may ask again, but not sooner than
- * REALTIME_RETRY_NS later, so a system without the driver costs one short
- * wait now and then, not one per call.
+ * not in this program's list) the state becomes ABSENT and no one asks
+ * again. When the driver is merely not there yet (a server started with
+ * it at boot), the first look-up waits REALTIME_LOOKUP_NS for it to
+ * register and later ones do not wait at all, and come no sooner than
+ * REALTIME_RETRY_NS after the last: so a system without the driver costs
+ * a process one short wait, then a registry round trip now and then,
+ * never one per call, and the vfs, which stamps files from the start,
+ * finds the clock within 50 ms of its registration.
  */
 #include <errno.h>
 #include <sys/time.h>
@@ -25,8 +28,8 @@
 #include <proto/rtc.h>
 
 #define NS_PER_S           1000000000ull
-#define REALTIME_LOOKUP_NS 20000000ull   /* 20 ms for the driver to be registered */
-#define REALTIME_RETRY_NS  1000000000ull /* then no new attempt for a second */
+#define REALTIME_LOOKUP_NS 20000000ull /* the first look-up's wait for the driver */
+#define REALTIME_RETRY_NS  50000000ull /* then no new attempt for 50 ms */
 
 enum {
     REALTIME_UNKNOWN,
@@ -37,13 +40,15 @@ enum {
 static int realtime_state;         /* [a] REALTIME_* */
 static int64_t realtime_offset;    /* [a] UTC ns minus monotonic ns, once KNOWN */
 static uint64_t realtime_next_try; /* [a] monotonic ns before which no new lookup */
+static int realtime_waited;        /* [a] the first look-up (the one that waits) was made */
 
 /* One look-up and one PROTO_RTC_READ: 0 and the offset in *offset, or a
  * positive errno. */
 static int
 realtime_ask(int64_t *offset)
 {
-    long rtc = cairn_registry_lookup("rtc", REALTIME_LOOKUP_NS), err;
+    int first = !__atomic_exchange_n(&realtime_waited, 1, __ATOMIC_RELAXED);
+    long rtc = cairn_registry_lookup("rtc", first ? REALTIME_LOOKUP_NS : 0), err;
     struct cairn_msg_ext ext = {0};
     struct cairn_msg msg = {{PROTO_RTC_READ, 0, 0, 0, 0}, &ext};
 
