@@ -99,9 +99,9 @@ static void
 sf_iso_week(const struct tm *tm, int64_t *year, int *week)
 {
     int64_t y = (int64_t)tm->tm_year + 1900;
-    int64_t wday_iso = sf_mod(tm->tm_wday + 6, 7) + 1; /* 1 Monday .. 7 Sunday */
-    int64_t jan1 = sf_mod(tm->tm_wday - tm->tm_yday, 7);
-    int64_t w = (tm->tm_yday + 1 - wday_iso + 10) / 7;
+    int64_t wday_iso = sf_mod((int64_t)tm->tm_wday + 6, 7) + 1; /* 1 Monday .. 7 Sunday */
+    int64_t jan1 = sf_mod((int64_t)tm->tm_wday - tm->tm_yday, 7);
+    int64_t w = ((int64_t)tm->tm_yday + 1 - wday_iso + 10) / 7;
 
     if (w < 1) {
         int64_t prev_jan1 = sf_mod(jan1 - (sf_is_leap(y - 1) ? 366 : 365), 7);
@@ -171,7 +171,7 @@ sf_conv(struct sf_out *o, char c, const struct tm *tm)
         sf_num(o, tm->tm_hour, 2, '0');
         break;
     case 'I':
-        sf_num(o, sf_mod(tm->tm_hour + 11, 12) + 1, 2, '0');
+        sf_num(o, sf_mod((int64_t)tm->tm_hour + 11, 12) + 1, 2, '0');
         break;
     case 'j':
         sf_num(o, (int64_t)tm->tm_yday + 1, 3, '0');
@@ -210,7 +210,7 @@ sf_conv(struct sf_out *o, char c, const struct tm *tm)
         sf_format(o, "%H:%M:%S", tm);
         break;
     case 'u':
-        sf_num(o, sf_mod(tm->tm_wday + 6, 7) + 1, 1, '0');
+        sf_num(o, sf_mod((int64_t)tm->tm_wday + 6, 7) + 1, 1, '0');
         break;
     case 'U':
         sf_num(o, ((int64_t)tm->tm_yday + 7 - tm->tm_wday) / 7, 2, '0');
@@ -223,7 +223,7 @@ sf_conv(struct sf_out *o, char c, const struct tm *tm)
         sf_num(o, tm->tm_wday, 1, '0');
         break;
     case 'W':
-        sf_num(o, ((int64_t)tm->tm_yday + 7 - sf_mod(tm->tm_wday + 6, 7)) / 7, 2, '0');
+        sf_num(o, ((int64_t)tm->tm_yday + 7 - sf_mod((int64_t)tm->tm_wday + 6, 7)) / 7, 2, '0');
         break;
     case 'x':
         sf_format(o, "%m/%d/%y", tm);
@@ -247,15 +247,16 @@ sf_conv(struct sf_out *o, char c, const struct tm *tm)
         sf_putc(o, '%');
         break;
     default:
-        break; /* the caller copies an unknown conversion */
+        break; /* sf_format passes only the conversions above */
     }
 }
 
+/* Whether c is one of set's bytes (never the 0). */
 static int
-sf_known(char c)
+sf_in(char c, const char *set)
 {
-    for (const char *k = "aAbBcCdDeFgGhHIjmMnprRsStTuUVwWxXyYzZ%"; *k; k++) {
-        if (*k == c)
+    for (; *set; set++) {
+        if (*set == c)
             return 1;
     }
     return 0;
@@ -264,23 +265,32 @@ sf_known(char c)
 static void
 sf_format(struct sf_out *o, const char *fmt, const struct tm *tm)
 {
-    for (const char *p = fmt; *p && !o->full; p++) {
+    const char *p = fmt;
+
+    while (*p && !o->full) {
         const char *start = p;
+        char mod = 0;
 
         if (*p != '%') {
-            sf_putc(o, *p);
+            sf_putc(o, *p++);
             continue;
         }
-        if (p[1] == 'E' || p[1] == 'O')
-            p++; /* the alternative forms are the plain ones in the "C" locale */
-        if (p[1] != '\0' && sf_known(p[1])) {
-            sf_conv(o, *++p, tm);
+        p++;
+        if (*p == 'E' || *p == 'O')
+            mod = *p++;
+        /* The alternative forms (C99's E and O, C23's %Ob %OB) are the
+         * plain ones in the "C" locale. */
+        if (*p && sf_in(*p, "aAbBcCdDeFgGhHIjmMnprRsStTuUVwWxXyYzZ%") &&
+            (!mod || sf_in(*p, mod == 'E' ? "cCxXyY" : "bBdehHImMSuUVwWy"))) {
+            sf_conv(o, *p++, tm);
             continue;
         }
-        /* Unknown or cut short: the bytes as they stand. */
-        for (; start <= p + (p[1] != '\0'); start++)
-            sf_putc(o, *start);
-        p += p[1] != '\0';
+        /* Unknown, a modifier where it does not belong, or cut short by the
+         * end: copied as it stands, as glibc does. */
+        if (*p)
+            p++;
+        while (start < p)
+            sf_putc(o, *start++);
     }
 }
 

@@ -89,8 +89,10 @@ double difftime(time_t end, time_t start);
  * something undefined). The conversions of C99 in the "C" locale:
  * %a %A %b %B %c %C %d %D %e %F %g %G %h %H %I %j %m %M %n %p %r %R %S
  * %t %T %u %U %V %w %W %x %X %y %Y %z %Z %%, POSIX's %s (seconds since
- * 1970), and the E and O modifiers, which change nothing in that
- * locale. An unknown conversion is copied as it stands, as glibc does.
+ * 1970), and the E and O modifiers where C allows them (%Ec %EC %Ex %EX
+ * %Ey %EY; %Od %Oe %OH %OI %Om %OM %OS %Ou %OU %OV %Ow %OW %Oy, and C23's
+ * %Ob %OB), which change nothing in that locale. An unknown conversion,
+ * or a modifier elsewhere, is copied as it stands, as glibc does.
  */
 size_t strftime(char *s, size_t max, const char *fmt, const struct tm *tm);
 

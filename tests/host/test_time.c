@@ -292,6 +292,9 @@ TEST(strftime_names_utc_and_copies_unknown_conversions)
           strcmp(a, "Fri Dec  4 22:40:00 UTC 2026") == 0);
     CHECK(cl_strftime(a, sizeof(a), "%Q %k %", &c) == 7 && strcmp(a, "%Q %k %") == 0);
     CHECK(cl_strftime(a, sizeof(a), "", &c) == 0 && a[0] == '\0');
+    /* A modifier where C does not put it: the whole copied, as glibc does. */
+    CHECK(cl_strftime(a, sizeof(a), "%OA|%Ed|%EOd|%Ob|%Ey|%E", &c) == 22 &&
+          strcmp(a, "%OA|%Ed|%EOd|Dec|26|%E") == 0);
     c.tm_wday = 7;
     c.tm_mon = 12;
     CHECK(cl_strftime(a, sizeof(a), "%a %A %b %B", &c) == 7 && strcmp(a, "? ? ? ?") == 0);
