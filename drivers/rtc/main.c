@@ -7,9 +7,13 @@
  *     rtc [--century=INDEX]
  *
  * Start handles (include/proto/handles.h): PROTO_HANDLE_IOPORT, the range
- * 0x70-0x71; PROTO_HANDLE_REGISTRY, where it registers as `rtc`. INDEX is
- * the CMOS register holding the century, as the FADT names it (0x32 on
- * QEMU and most PCs); without it the years are 2000..2099.
+ * 0x70-0x71; PROTO_HANDLE_REGISTRY, where it registers as `rtc`; and,
+ * when the manifest grants it, PROTO_HANDLE_BOOTINFO, whose rtc_century
+ * names the CMOS register holding the century as the FADT does (0x32 on
+ * QEMU and most PCs) and whose rtc_flags may say the machine has no CMOS
+ * clock at all (include/cairn/bootinfo.h). --century=INDEX overrides the
+ * register; with neither, the years are 2000..2099. Without a clock the
+ * driver still registers, and every read gets -CAIRN_EIO.
  *
  * A read is a snapshot taken with the update-in-progress bit clear (the
  * clock changes its registers for up to 2 ms once a second, and a read in
@@ -31,12 +35,14 @@
  * operation -CAIRN_ENOSYS, a garbage CMOS -CAIRN_EIO. Nothing a client
  * or the clock sends ends the driver.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <cairn/bootinfo.h>
 #include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
@@ -55,6 +61,7 @@
 #define RTC_EDGE_FOR_NS 3000000000ull /* a second that has not changed in 3 s never will */
 
 static uint8_t century_reg;
+static int clock_absent; /* the FADT says there is none: the ports are not touched */
 
 /* The edge watch: the last seconds byte seen and until when to look. */
 static struct {
@@ -117,7 +124,7 @@ static int
 rtc_read(int64_t *secs, uint64_t *mono)
 {
     struct rtc_regs a, b;
-    int err = rtc_snapshot(&a);
+    int err = clock_absent ? -CAIRN_EIO : rtc_snapshot(&a);
 
     for (int i = 0; err == 0 && i < RTC_TRIES; i++) {
         if ((err = rtc_snapshot(&b)) < 0)
@@ -138,7 +145,7 @@ rtc_edge_start(void)
     struct rtc_regs r;
 
     edge.synced = 0;
-    edge.watching = rtc_snapshot(&r) == 0;
+    edge.watching = !clock_absent && rtc_snapshot(&r) == 0;
     edge.last_sec = r.sec;
     edge.deadline = cairn_clock_get() + RTC_EDGE_FOR_NS;
 }
@@ -160,7 +167,9 @@ rtc_edge_poll(void)
     if (cmos_get(RTC_REG_SEC) == edge.last_sec)
         return;
     edge.watching = 0;
-    if (rtc_read(&secs, &mono) == 0) {
+    if (clock_absent) {
+        printf("rtc: the FADT says this machine has no CMOS clock; reads will fail\n");
+    } else if (rtc_read(&secs, &mono) == 0) {
         edge.offset = secs * NS_PER_S - (int64_t)mono;
         edge.synced = 1;
     }
@@ -214,6 +223,33 @@ rtc_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
     (void)cairn_ipc_reply(msg);
 }
 
+/* The FADT's word on the clock, from the boot information if granted. */
+static void
+rtc_read_bootinfo(void)
+{
+    long info = cairn_start_handle(PROTO_HANDLE_BOOTINFO, 0), at;
+    const struct cairn_bootinfo *bi;
+
+    if (info < 0)
+        return;
+    at = cairn_vm_map(info, 0, 4096, 0, CAIRN_PROT_READ, 0);
+    if (at < 0) {
+        printf("rtc: the boot information does not map: %s\n", cairn_strerror((int)at));
+        return;
+    }
+    bi = (const struct cairn_bootinfo *)at;
+    if (bi->magic == CAIRN_BOOTINFO_MAGIC && bi->version >= 2 &&
+        bi->size >= offsetof(struct cairn_bootinfo, fb)) {
+        if (bi->rtc_century >= RTC_CENTURY_MIN && bi->rtc_century <= RTC_CENTURY_MAX)
+            century_reg = bi->rtc_century;
+        else if (bi->rtc_century != 0)
+            printf("rtc: the FADT's century register %#x is not past the clock's own; ignored\n",
+                   bi->rtc_century);
+        clock_absent = (bi->rtc_flags & CAIRN_RTC_ABSENT) != 0;
+    }
+    cairn_vm_unmap((uint64_t)at, 4096);
+}
+
 static int
 fail(const char *what, long err)
 {
@@ -228,6 +264,7 @@ main(int argc, char **argv)
     int64_t secs;
     uint64_t mono;
 
+    rtc_read_bootinfo();
     for (int i = 1; i < argc; i++) {
         char *end;
         unsigned long v;
@@ -263,7 +300,8 @@ main(int argc, char **argv)
 
         gmtime_r(&t, &tm);
         strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S", &tm);
-        printf("rtc: the clock says %s UTC\n", text);
+        printf("rtc: the clock says %s UTC (century %s)\n", text,
+               century_reg ? "from its register" : "taken as 20");
     } else {
         printf("rtc: the clock holds no valid time; reads will fail\n");
     }

@@ -5,7 +5,8 @@
  * year before 2024 is a real failure, not a guess.
  *
  * The test plays init, as tests/os/kbdfb.c does: it starts the driver
- * from the initfs with the ports 0x70-0x71 and a registry endpoint it
+ * from the initfs with the ports 0x70-0x71, the boot information (whose
+ * rtc_century QEMU's FADT sets to 0x32) and a registry endpoint it
  * serves, and takes the driver's endpoint from the registration. Then the
  * driver's time is checked for plausibility and against the monotonic
  * clock over a second, bad requests must be refused while the driver goes
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <cairn/bootinfo.h>
 #include <cairn/init.h>
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
@@ -64,8 +66,9 @@ static void
 driver_starts_and_registers_as_rtc(void)
 {
     const char *argv[] = {"rtc", NULL};
-    long handles[2];
-    uint32_t kinds[2] = {PROTO_HANDLE_IOPORT, PROTO_HANDLE_REGISTRY};
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    long handles[3];
+    uint32_t kinds[3] = {PROTO_HANDLE_IOPORT, PROTO_HANDLE_REGISTRY, PROTO_HANDLE_BOOTINFO};
     uint64_t offset, size, badge;
     long image = test_program_image("rtc", &offset, &size), err;
     char got[64];
@@ -78,13 +81,18 @@ driver_starts_and_registers_as_rtc(void)
                                                     CAIRN_RIGHT_TRANSFER);
     handles[0] = cairn_resource_create(CAIRN_INIT_HANDLE_IOPORT_ROOT, 0x70, 2);
     handles[1] = rtc_client;
+    handles[2] = CAIRN_INIT_HANDLE_BOOTINFO;
+    /* QEMU's FADT names the century register and has a CMOS clock. */
+    if (!bi || bi->rtc_century != 0x32 || bi->rtc_flags != 0)
+        test_fail("the boot information's clock: century register %#x, flags %#x",
+                  bi ? bi->rtc_century : 0, bi ? bi->rtc_flags : 0);
     if (image < 0 || rtc_registry < 0 || rtc_client < 0 || handles[0] < 0) {
         test_fail("no rtc in the initfs (%ld), registry (%ld %ld) or ports (%ld)", image,
                   rtc_registry, rtc_client, handles[0]);
         return;
     }
     struct cairn_spawn_attr attr = {
-        .argv = argv, .handles = handles, .nhandles = 2, .handle_kinds = kinds};
+        .argv = argv, .handles = handles, .nhandles = 3, .handle_kinds = kinds};
     rtc_process = cairn_spawn(image, offset, size, &attr, NULL);
     cairn_handle_close(handles[0]);
     if (rtc_process < 0) {
