@@ -33,6 +33,13 @@
  * memobj_create_dev(..., CAIRN_CACHE_WB): firmware tables sit in reserved
  * or ACPI memory, which that call allows (ACPI memory only write-back).
  *
+ * The real-time clock (rtc_century, rtc_flags) sits in what version 2
+ * left reserved after handle_count: a kernel that predates it wrote 0
+ * there, and 0 is its "nothing known" (no century register, a clock
+ * present), so it needs no new version. The FADT says both: which CMOS
+ * register holds the century, and whether the machine has no CMOS clock
+ * at all (IAPC_BOOT_ARCH bit 5).
+ *
  * Fixed-width types only, no pointers, explicit sizes checked at compile
  * time. New fields go at the end, with a new version.
  */
@@ -88,6 +95,9 @@ struct cairn_boot_acpi {
     int32_t ecam_handle;   /* its memory object in init's table, or -1 */
 };
 
+/* cairn_bootinfo.rtc_flags */
+#define CAIRN_RTC_ABSENT 1u /* the FADT says there is no CMOS real-time clock */
+
 struct cairn_bootinfo {
     uint64_t magic;        /* CAIRN_BOOTINFO_MAGIC */
     uint32_t version;      /* CAIRN_BOOTINFO_VERSION */
@@ -99,7 +109,9 @@ struct cairn_bootinfo {
     struct cairn_boot_module modules[CAIRN_BOOTINFO_MODULES_MAX];
     /* version 2 */
     uint32_t handle_count; /* one past the last handle in init's table at entry */
-    uint32_t reserved;
+    uint8_t rtc_century;   /* the CMOS register of the century, from the FADT; 0: none */
+    uint8_t rtc_flags;     /* CAIRN_RTC_* */
+    uint16_t reserved;
     struct cairn_boot_framebuffer fb;
     struct cairn_boot_acpi acpi;
 };
@@ -113,6 +125,8 @@ _Static_assert(offsetof(struct cairn_bootinfo, memory_bytes) == 16, "cairn_booti
 _Static_assert(offsetof(struct cairn_bootinfo, cmdline) == 32, "cairn_bootinfo is ABI");
 _Static_assert(offsetof(struct cairn_bootinfo, modules) == 288, "cairn_bootinfo is ABI");
 _Static_assert(offsetof(struct cairn_bootinfo, handle_count) == 288 + 16 * 72,
+               "cairn_bootinfo is ABI");
+_Static_assert(offsetof(struct cairn_bootinfo, rtc_century) == 288 + 16 * 72 + 4,
                "cairn_bootinfo is ABI");
 _Static_assert(offsetof(struct cairn_bootinfo, fb) == 1448, "cairn_bootinfo is ABI");
 _Static_assert(offsetof(struct cairn_bootinfo, acpi) == 1504, "cairn_bootinfo is ABI");

@@ -135,6 +135,10 @@ init_bootinfo(struct memobj **out, struct cairn_bootinfo **bi_out)
     }
     init_bootinfo_fb(&bi->fb);
     init_bootinfo_acpi(&bi->acpi);
+    if (acpi_present && acpi_info.has_fadt) {
+        bi->rtc_century = acpi_info.century;
+        bi->rtc_flags = (acpi_info.iapc_boot_arch & ACPI_BOOT_NO_CMOS_RTC) ? CAIRN_RTC_ABSENT : 0;
+    }
     *bi_out = bi;
     return 0;
 }

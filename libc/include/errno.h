@@ -42,6 +42,7 @@ extern __thread int errno;
 #define EIO          CAIRN_EIO
 #define ENOEXEC      CAIRN_ENOEXEC
 #define EACCES       CAIRN_EPERM
+#define EOVERFLOW    CAIRN_ERANGE
 #define ENAMETOOLONG CAIRN_ENAMETOOLONG
 
 #endif

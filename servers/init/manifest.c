@@ -504,7 +504,8 @@ set_restart(struct parser *p, struct token v)
 
 /* The grant words, in the order of their MANIFEST_GRANT_* bits. */
 static const char *const grant_names[] = {
-    "initfs", "log", "serial-console", "framebuffer-console", "framebuffer", "programs"};
+    "initfs",      "log",      "serial-console", "framebuffer-console",
+    "framebuffer", "programs", "bootinfo"};
 
 static int
 set_grant(struct parser *p, struct token v)
@@ -519,7 +520,7 @@ set_grant(struct parser *p, struct token v)
         if (g == sizeof(grant_names) / sizeof(grant_names[0]))
             return fail_tok(p, "grant", w,
                             " is not initfs, log, serial-console, framebuffer-console, "
-                            "framebuffer or programs");
+                            "framebuffer, programs or bootinfo");
         if (p->cur->grants & (1u << g))
             return fail_tok(p, "grant", w, " is listed twice");
         p->cur->grants |= 1u << g;

@@ -216,6 +216,12 @@ services_prepare(uint32_t i)
                            PROTO_HANDLE_LOG, "the kernel log");
     if (m->grants & MANIFEST_GRANT_FRAMEBUFFER)
         services_grant_framebuffer(s);
+    if (m->grants & MANIFEST_GRANT_BOOTINFO)
+        services_add_grant(s,
+                           cairn_handle_dup(CAIRN_INIT_HANDLE_BOOTINFO,
+                                            CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP |
+                                                CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER),
+                           PROTO_HANDLE_BOOTINFO, "the boot information");
     if (m->grants & MANIFEST_GRANT_PROGRAMS)
         services_add_grant(s,
                            cairn_handle_mint(services_ep, SERVICE_CLIENT_RIGHTS,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cairn/registry.h>
 #include <cairn/start.h>
@@ -59,9 +60,17 @@ static const struct {
     {PROTO_IO_CLOSE, VFS_ON_FILE, vfs_do_close},
 };
 
+/* Files' times: the wall clock (libc asks the rtc driver, and while it
+ * is not registered yet asks again at most every 50 ms); until there is
+ * one, the monotonic clock, so a file changed at boot before the driver
+ * registered reads as a time early in 1970 rather than nothing. */
 static int64_t
 vfs_clock(void)
 {
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
     return (int64_t)cairn_clock_get();
 }
 

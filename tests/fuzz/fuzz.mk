@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf keymap vt
+              strtod scanf keymap vt strftime
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -75,6 +75,17 @@ build/fuzz/stdio_under_test.o: tests/host/stdio_under_test.c $(STDIO_UNDER_TEST_
 	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
 	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
 	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/host/stdio_under_test.c
+# libc's strftime and calendar, compared with the host's: the code test_time
+# builds (tests/host/time_under_test.c), built the same way for the fuzzer.
+FUZZ_strftime_SRCS   := build/fuzz/time_under_test.o
+build/fuzz/time_under_test.o: tests/host/time_under_test.c $(TIME_UNDER_TEST_SRCS) \
+		tests/host/libc_prefix.h $(HOST_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
+	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
+	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/host/time_under_test.c
 # The PS/2 keyboard's scancode translation (drivers/ps2kbd).
 FUZZ_keymap_SRCS     := drivers/ps2kbd/keymap.c
 FUZZ_keymap_CFLAGS   := -Idrivers/ps2kbd

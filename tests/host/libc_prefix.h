@@ -131,6 +131,22 @@
 #define open        cl_open
 #define fcntl       cl_fcntl
 
+/* time (test_time.c): struct tm becomes struct cl_tm, which the test
+ * declares with Cairn's layout. */
+#define tm          cl_tm
+#define gmtime      cl_gmtime
+#define gmtime_r    cl_gmtime_r
+#define localtime   cl_localtime
+#define localtime_r cl_localtime_r
+#define timegm      cl_timegm
+#define mktime      cl_mktime
+#define asctime     cl_asctime
+#define asctime_r   cl_asctime_r
+#define ctime       cl_ctime
+#define ctime_r     cl_ctime_r
+#define difftime    cl_difftime
+#define strftime    cl_strftime
+
 /* What the code under test uses from the rest of the C library: the test
  * program provides these. */
 #define errno                 cl_errno

@@ -107,6 +107,11 @@ TEST(parses_every_key_of_a_good_manifest)
     CHECK(m.service[1].grants == 0);
     PARSES("[service fb]\nprogram = fb\nquota = 1M\ngrant = framebuffer framebuffer-console\n");
     CHECK(m.service[0].grants == (MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE));
+    /* The boot information is no device: any number of services may have it. */
+    PARSES("[service rtc]\nprogram = rtc\nquota = 1M\ngrant = bootinfo\n"
+           "[service b]\nprogram = b\nquota = 1M\ngrant = bootinfo log\n");
+    CHECK(m.service[0].grants == MANIFEST_GRANT_BOOTINFO &&
+          m.service[1].grants == (MANIFEST_GRANT_BOOTINFO | MANIFEST_GRANT_LOG));
     PARSES(serial_and_console);
 
     CHECK(strcmp(c->name, "console") == 0 && c->line == 14);

@@ -259,8 +259,8 @@ TEST(sha256_in_random_pieces_equals_sha256_whole)
 /* ---- every utility ---------------------------------------------------- */
 
 static const char *const all_utils[] = {
-    "echo", "cat",  "ls",   "cp",   "mv",      "rm",        "mkdir", "rmdir", "touch", "pwd",
-    "wc",   "head", "tail", "grep", "hexdump", "sha256sum", "sleep", "kill",  "true",  "false"};
+    "echo", "cat",  "ls",   "cp",      "mv",        "rm",    "mkdir", "rmdir", "touch", "pwd", "wc",
+    "head", "tail", "grep", "hexdump", "sha256sum", "sleep", "kill",  "true",  "false", "date"};
 
 TEST(every_utility_prints_its_usage_for_help_and_exits_0)
 {
@@ -778,6 +778,39 @@ TEST(sleep_waits_at_least_its_time_and_refuses_bad_numbers)
            "sleep", "99999999999999999999999d");
 }
 
+TEST(date_prints_the_time_in_utc_by_default_and_by_a_format)
+{
+    struct result r;
+    time_t before = time(NULL), printed;
+
+    EXPECT(0, "Fri Dec  4 22:40:00 UTC 2026\n", "", "date", "-d", "@1796424000");
+    EXPECT(0, "Fri Dec  4 22:40:00 UTC 2026\n", "", "date", "-u", "-d", "@1796424000");
+    EXPECT(0, "1969-12-31 23:59:59 | -1 | 1970 365\n", "", "date", "-d", "@-1",
+           "+%F %T | %s | %G %j");
+    EXPECT(0, "\n", "", "date", "-d", "@0", "+");
+    EXPECT(0, "%Q 100%\n", "", "date", "-d", "@0", "+%Q 100%%");
+    /* Now: the seconds it prints are the host's, give or take a second. */
+    r = RUN_UTIL("date", "+%s");
+    printed = r.out ? (time_t)strtoll(r.out, NULL, 10) : 0;
+    CHECK(r.status == 0 && printed >= before && printed <= time(NULL) + 1);
+    result_free(&r);
+    EXPECT(1, "",
+           "date: invalid date 'tomorrow' (setting the clock is not supported)\n"
+           "Usage: date [-u] [-d @SECONDS] [+FORMAT]\n",
+           "date", "tomorrow");
+    EXPECT(1, "",
+           "date: invalid date '@12x' (only @SECONDS is understood)\n"
+           "Usage: date [-u] [-d @SECONDS] [+FORMAT]\n",
+           "date", "-d", "@12x");
+    EXPECT(1, "", "date: extra operand '+%Y'\nUsage: date [-u] [-d @SECONDS] [+FORMAT]\n", "date",
+           "+%s", "+%Y");
+    /* A year beyond int: refused, not wrapped. */
+    r = RUN_UTIL("date", "-d", "@9223372036854775807");
+    CHECK(r.status == 1 && r.out_len == 0 && r.err &&
+          strncmp(r.err, "date: the time is out of the calendar's range: ", 47) == 0);
+    result_free(&r);
+}
+
 TEST(kill_sends_the_named_signal)
 {
     char pidbuf[32];
@@ -819,6 +852,7 @@ main(int argc, char **argv)
     char self[4096], base[] = "/tmp/cairn-utils-XXXXXX", cmd[4200];
 
     (void)argc;
+    setenv("TZ", "UTC", 1); /* date's %s goes through the host's mktime, local time */
     snprintf(self, sizeof(self), "%s", argv[0]);
     if (realpath(dirname(self), utils_dir) == NULL)
         return 2;
@@ -859,6 +893,7 @@ main(int argc, char **argv)
     RUN(hexdump_agrees_with_the_hosts_on_every_byte);
     RUN(sha256sum_prints_digests_as_coreutils_does);
     RUN(sleep_waits_at_least_its_time_and_refuses_bad_numbers);
+    RUN(date_prints_the_time_in_utc_by_default_and_by_a_format);
     RUN(kill_sends_the_named_signal);
     if (chdir("/") == 0) {
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);

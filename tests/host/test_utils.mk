@@ -3,7 +3,7 @@
 # a temporary directory; and lib/util's SHA-256 against the FIPS 180-4
 # vectors, linked into the test itself.
 UTILS_PORTABLE := echo cat ls cp mv rm mkdir rmdir touch pwd wc head tail grep hexdump \
-                  sha256sum sleep kill true false
+                  sha256sum sleep kill true false date
 UTILS_HOST_BINS := $(addprefix build/host/utils/,$(UTILS_PORTABLE))
 UTILS_HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                      -fsanitize=address,undefined -fno-sanitize-recover=all -Ilib

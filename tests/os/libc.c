@@ -568,8 +568,10 @@ sleeps_are_never_short_and_the_clock_never_goes_back(void)
     errno = 0;
     if (nanosleep(&bad, NULL) != -1 || errno != EINVAL)
         test_fail("nanosleep with tv_nsec 1e9 was not refused with EINVAL");
+    /* A test program's registry names no `rtc` (tests/os/rtc.c tests the
+     * clock): the wall clock is refused, not made up. */
     errno = 0;
-    if (clock_gettime(CLOCK_REALTIME, &ts) != -1 || errno != EINVAL)
+    if (clock_gettime(CLOCK_REALTIME, &ts) != -1 || errno != ENOENT)
         test_fail("CLOCK_REALTIME answered without a real-time clock");
     expect_ret("process_info", cairn_process_info(CAIRN_INIT_HANDLE_PROCESS, &info), 0);
     if (getpid() != (pid_t)info.pid || getpid() <= 0)

@@ -478,8 +478,17 @@ vfs_start(void)
         cairn_handle_close(reg);
         return -1;
     }
-    if (cairn_ipc_recv(reg, &m, 20 * SECOND, &badge) < 0 || m.w[0] != PROTO_REG_REGISTER ||
-        ext.recv_nhandles != 1) {
+    long e = cairn_ipc_recv(reg, &m, 20 * SECOND, &badge);
+    /* Its look-up of `rtc` is refused, as tests/os/vfs.c refuses it. */
+    for (int tries = 0; e >= 0 && m.w[0] == PROTO_REG_LOOKUP && tries < 4; tries++) {
+        for (uint32_t i = 0; i < ext.recv_nhandles; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+        m = (struct cairn_msg){.w = {(uint64_t)-CAIRN_EPERM}};
+        cairn_ipc_reply(&m);
+        m = (struct cairn_msg){.ext = &ext};
+        e = cairn_ipc_recv(reg, &m, 20 * SECOND, &badge);
+    }
+    if (e < 0 || m.w[0] != PROTO_REG_REGISTER || ext.recv_nhandles != 1) {
         test_fail("the vfs server did not register");
         cairn_process_kill(proc);
         cairn_process_wait(proc, 10 * SECOND, NULL);

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Cairn's calendar and strftime (libc/calendar.c, libc/strftime.c, renamed
+ * to cl_* by libc_prefix.h) against glibc's, with TZ=UTC so that the host
+ * means the same time as Cairn: every day from 1969 to 2401 (leap years,
+ * 1900, 2000 and 2100 among them), random times over years -5000..12000
+ * (times before 1970 are negative), timegm normalising fields far out of
+ * their ranges, every strftime conversion and buffers just too small.
+ * Then the CMOS clock's decoder (drivers/rtc/cmos.c) on good registers in
+ * all four formats and on garbage.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../drivers/rtc/rtc.h"
+#include "check.h"
+#include <cairn/errors.h>
+
+/* --- the code under test, with Cairn's struct tm --- */
+
+__thread int cl_errno;
+
+struct cl_tm {
+    int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+};
+struct cl_tm *cl_gmtime_r(const long *t, struct cl_tm *out);
+struct cl_tm *cl_gmtime(const long *t);
+struct cl_tm *cl_localtime_r(const long *t, struct cl_tm *out);
+long cl_timegm(struct cl_tm *tm);
+long cl_mktime(struct cl_tm *tm);
+char *cl_asctime_r(const struct cl_tm *tm, char *buf);
+char *cl_asctime(const struct cl_tm *tm);
+char *cl_ctime_r(const long *t, char *buf);
+double cl_difftime(long end, long start);
+size_t cl_strftime(char *s, size_t max, const char *fmt, const struct cl_tm *tm);
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static int64_t
+rand_range(int64_t lo, int64_t hi)
+{
+    return lo + (int64_t)(check_xorshift64(&rng) % (uint64_t)(hi - lo + 1));
+}
+
+static void
+to_cl(const struct tm *h, struct cl_tm *c)
+{
+    *c = (struct cl_tm){h->tm_sec,  h->tm_min,  h->tm_hour, h->tm_mday, h->tm_mon,
+                        h->tm_year, h->tm_wday, h->tm_yday, h->tm_isdst};
+}
+
+static int
+same_tm(const struct tm *h, const struct cl_tm *c)
+{
+    return h->tm_sec == c->tm_sec && h->tm_min == c->tm_min && h->tm_hour == c->tm_hour &&
+           h->tm_mday == c->tm_mday && h->tm_mon == c->tm_mon && h->tm_year == c->tm_year &&
+           h->tm_wday == c->tm_wday && h->tm_yday == c->tm_yday && c->tm_isdst == 0;
+}
+
+/* gmtime_r of t by both, compared field by field. */
+static int
+gmtime_agrees(long t)
+{
+    struct tm h;
+    struct cl_tm c;
+    int ok;
+
+    if (!gmtime_r(&t, &h))
+        return cl_gmtime_r(&t, &c) == NULL;
+    ok = cl_gmtime_r(&t, &c) == &c && same_tm(&h, &c);
+    if (!ok)
+        fprintf(stderr, "gmtime %ld: host %d-%d-%d %d:%d:%d wday %d yday %d\n", t, h.tm_year,
+                h.tm_mon, h.tm_mday, h.tm_hour, h.tm_min, h.tm_sec, h.tm_wday, h.tm_yday);
+    return ok;
+}
+
+TEST(gmtime_matches_the_host_on_every_day_from_1969_to_2401)
+{
+    long first = -366L * 86400, last = 13569L * 86400 * 3; /* past 2401 */
+
+    for (long t = first; t < last; t += 86400) {
+        CHECK(gmtime_agrees(t));
+        CHECK(gmtime_agrees(t + 86399));
+        CHECK(gmtime_agrees(t + rand_range(0, 86399)));
+    }
+}
+
+TEST(gmtime_matches_the_host_on_random_times_before_and_after_1970)
+{
+    const long span = 7000L * 366 * 86400; /* about years -5000 .. 12000 */
+
+    for (int i = 0; i < 200000; i++)
+        CHECK(gmtime_agrees(rand_range(-span, 1.5 * span)));
+    for (long t = -86400 * 3; t < 86400 * 3; t += 997)
+        CHECK(gmtime_agrees(t));
+}
+
+TEST(gmtime_refuses_years_beyond_int_like_the_host)
+{
+    const long far[] = {
+        LONG_MAX,           LONG_MIN,           LONG_MAX / 2,        -(LONG_MAX / 2),
+        67768036191676799L, 67768036191676800L, -67768040609740800L, -67768040609740801L};
+    struct cl_tm c;
+
+    for (size_t i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
+        struct tm h;
+        int host_ok = gmtime_r(&far[i], &h) != NULL;
+
+        cl_errno = 0;
+        CHECK(gmtime_agrees(far[i]));
+        if (!host_ok)
+            CHECK(cl_gmtime_r(&far[i], &c) == NULL && cl_errno == CAIRN_ERANGE);
+    }
+}
+
+TEST(localtime_is_gmtime_and_gmtime_keeps_one_static_result)
+{
+    long t = 1796424000; /* 2026-12-04 22:40:00 */
+    struct cl_tm a, *s;
+
+    CHECK(cl_localtime_r(&t, &a) == &a && a.tm_year == 126 && a.tm_mon == 11 && a.tm_mday == 4 &&
+          a.tm_hour == 22 && a.tm_min == 40 && a.tm_wday == 5);
+    s = cl_gmtime(&t);
+    CHECK(s && memcmp(s, &a, sizeof(a)) == 0);
+    t = 0;
+    CHECK(cl_gmtime(&t) == s && s->tm_year == 70);
+}
+
+TEST(timegm_normalises_like_the_host)
+{
+    for (int i = 0; i < 200000; i++) {
+        struct tm h = {0};
+        struct cl_tm c;
+        long th, tc;
+
+        h.tm_year = (int)rand_range(-6000, 9000);
+        h.tm_mon = (int)rand_range(-40, 40);
+        h.tm_mday = (int)rand_range(-400, 400);
+        h.tm_hour = (int)rand_range(-100, 100);
+        h.tm_min = (int)rand_range(-3000, 3000);
+        h.tm_sec = (int)rand_range(-100000, 100000);
+        if (i % 2) { /* half of them in range */
+            h.tm_mon = (int)rand_range(0, 11);
+            h.tm_mday = (int)rand_range(1, 28);
+            h.tm_hour = (int)rand_range(0, 23);
+            h.tm_min = (int)rand_range(0, 59);
+            h.tm_sec = (int)rand_range(0, 60);
+        }
+        to_cl(&h, &c);
+        c.tm_wday = c.tm_yday = -77; /* ignored, then computed */
+        c.tm_isdst = 1;
+        th = timegm(&h);
+        tc = cl_timegm(&c);
+        CHECK(th == tc);
+        CHECK(same_tm(&h, &c));
+    }
+}
+
+TEST(timegm_of_extreme_fields_never_overflows)
+{
+    struct cl_tm c = {INT_MAX, INT_MAX, INT_MAX, INT_MAX, INT_MAX, INT_MAX - 10, 0, 0, 0};
+    struct tm h = {0};
+
+    h.tm_sec = h.tm_min = h.tm_hour = h.tm_mday = h.tm_mon = INT_MAX;
+    h.tm_year = INT_MAX - 10;
+    cl_errno = 0;
+    /* The year overflows an int: refused, as the host refuses it. */
+    CHECK(cl_timegm(&c) == -1 && cl_errno == CAIRN_ERANGE);
+    CHECK(timegm(&h) == -1);
+    c = (struct cl_tm){INT_MIN, INT_MIN, INT_MIN, INT_MIN, INT_MIN, 2000, 0, 0, 0};
+    CHECK(cl_timegm(&c) != -1 && c.tm_year < 2000);
+    c = (struct cl_tm){59, 59, 23, 31, 11, 69, 0, 0, 0};
+    CHECK(cl_mktime(&c) == -1 && c.tm_year == 69 && c.tm_yday == 364); /* a real -1 */
+}
+
+TEST(asctime_and_ctime_match_the_host)
+{
+    char a[26], b[64];
+
+    for (int i = 0; i < 100000; i++) {
+        long t = rand_range(-30000000000L, 250000000000L); /* years 1019..9891 */
+        struct tm h;
+        struct cl_tm c;
+
+        gmtime_r(&t, &h);
+        to_cl(&h, &c);
+        CHECK(cl_asctime_r(&c, a) == a && strcmp(a, asctime_r(&h, b)) == 0);
+        CHECK(cl_ctime_r(&t, a) == a && strcmp(a, ctime_r(&t, b)) == 0);
+        CHECK(strcmp(cl_asctime(&c), b) == 0);
+    }
+}
+
+TEST(asctime_r_refuses_a_year_of_five_digits_and_asctime_prints_it)
+{
+    long t = 253402300800L; /* 10000-01-01 */
+    struct cl_tm c;
+    char a[26];
+
+    cl_gmtime_r(&t, &c);
+    cl_errno = 0;
+    CHECK(cl_asctime_r(&c, a) == NULL && cl_errno == CAIRN_ERANGE);
+    CHECK(strcmp(cl_asctime(&c), "Sat Jan  1 00:00:00 10000\n") == 0);
+    c.tm_wday = 9;
+    c.tm_mon = -1;
+    CHECK(strncmp(cl_asctime(&c), "??? ??? ", 8) == 0);
+}
+
+TEST(difftime_is_the_difference_in_seconds)
+{
+    CHECK(cl_difftime(10, 3) == 7.0);
+    CHECK(cl_difftime(-5, 5) == -10.0);
+    CHECK(cl_difftime(LONG_MAX, LONG_MIN) == (double)LONG_MAX - (double)LONG_MIN);
+}
+
+static const char strftime_convs[] = "aAbBcCdDeFgGhHIjmMnprRsStTuUVwWxXyYz%";
+
+/* Every conversion alone, then all of them in one format, by both. */
+static void
+strftime_compare(long t)
+{
+    char fmt[8], a[256], b[256];
+    struct tm h;
+    struct cl_tm c;
+    size_t na, nb;
+
+    gmtime_r(&t, &h);
+    to_cl(&h, &c);
+    for (const char *k = strftime_convs; *k; k++) {
+        /* glibc prints %C of the years 0..999 with one digit; C and POSIX
+         * ask for two ([00,99]), which is what Cairn prints. */
+        if (*k == 'C' && h.tm_year < 1000 - 1900)
+            continue;
+        snprintf(fmt, sizeof(fmt), "%%%c", *k);
+        na = cl_strftime(a, sizeof(a), fmt, &c);
+        nb = strftime(b, sizeof(b), fmt, &h);
+        CHECK(na == nb && strcmp(a, b) == 0);
+        if (na != nb || strcmp(a, b) != 0)
+            fprintf(stderr, "t %ld %s: cairn '%s' host '%s'\n", t, fmt, a, b);
+    }
+    if (h.tm_year < 1000 - 1900)
+        return;
+    snprintf(fmt, sizeof(fmt), "%%E%c", "cCxXyY"[t & 3]);
+    CHECK(cl_strftime(a, sizeof(a), fmt, &c) == strftime(b, sizeof(b), fmt, &h) &&
+          strcmp(a, b) == 0);
+    snprintf(fmt, sizeof(fmt), "%%O%c", "deHImMSuUVwWy"[t % 13 < 0 ? -(t % 13) : t % 13]);
+    CHECK(cl_strftime(a, sizeof(a), fmt, &c) == strftime(b, sizeof(b), fmt, &h) &&
+          strcmp(a, b) == 0);
+    na = cl_strftime(a, sizeof(a), "[%a %A %b %B %c|%C %d %D %e %F %g %G %h|%H %I %j %m %M%n%p %r",
+                     &c);
+    nb =
+        strftime(b, sizeof(b), "[%a %A %b %B %c|%C %d %D %e %F %g %G %h|%H %I %j %m %M%n%p %r", &h);
+    CHECK(na == nb && na > 0 && strcmp(a, b) == 0);
+    na = cl_strftime(a, sizeof(a), "%R %s %S%t%T %u %U %V %w %W %x %X %y %Y %z %% text]", &c);
+    nb = strftime(b, sizeof(b), "%R %s %S%t%T %u %U %V %w %W %x %X %y %Y %z %% text]", &h);
+    CHECK(na == nb && na > 0 && strcmp(a, b) == 0);
+}
+
+TEST(strftime_matches_the_host_on_every_conversion)
+{
+    /* Every day of 1969..2401 (ISO weeks and the year's edges), then
+     * random times of years 0..9999. */
+    for (long t = -366L * 86400; t < 13569L * 86400 * 3; t += 86400)
+        strftime_compare(t + rand_range(0, 86399));
+    for (int i = 0; i < 50000; i++)
+        strftime_compare(rand_range(-62167219200L, 253402300799L));
+}
+
+TEST(strftime_prints_the_century_with_two_digits_as_posix_asks)
+{
+    long t = -59011459200L; /* 0100-01-01 */
+    struct cl_tm c;
+    char a[16];
+
+    cl_gmtime_r(&t, &c);
+    CHECK(cl_strftime(a, sizeof(a), "%C %Y %y", &c) == 9 && strcmp(a, "01 100 00") == 0);
+}
+
+TEST(strftime_names_utc_and_copies_unknown_conversions)
+{
+    long t = 1796424000;
+    struct cl_tm c;
+    char a[64];
+
+    cl_gmtime_r(&t, &c);
+    CHECK(cl_strftime(a, sizeof(a), "%a %b %e %H:%M:%S %Z %Y", &c) == 28 &&
+          strcmp(a, "Fri Dec  4 22:40:00 UTC 2026") == 0);
+    CHECK(cl_strftime(a, sizeof(a), "%Q %k %", &c) == 7 && strcmp(a, "%Q %k %") == 0);
+    CHECK(cl_strftime(a, sizeof(a), "", &c) == 0 && a[0] == '\0');
+    /* A modifier where C does not put it: the whole copied, as glibc does. */
+    CHECK(cl_strftime(a, sizeof(a), "%OA|%Ed|%EOd|%Ob|%Ey|%E", &c) == 22 &&
+          strcmp(a, "%OA|%Ed|%EOd|Dec|26|%E") == 0);
+    c.tm_wday = 7;
+    c.tm_mon = 12;
+    CHECK(cl_strftime(a, sizeof(a), "%a %A %b %B", &c) == 7 && strcmp(a, "? ? ? ?") == 0);
+}
+
+TEST(strftime_returns_0_when_the_result_does_not_fit_and_writes_nothing_past_max)
+{
+    long t = 1796424000;
+    struct cl_tm c;
+    const char *fmt = "%A %d %B %Y, %T"; /* "Friday 04 December 2026, 22:40:00" */
+    size_t full = strlen("Friday 04 December 2026, 22:40:00"); /* 33 */
+
+    cl_gmtime_r(&t, &c);
+    for (size_t max = 0; max <= full + 1; max++) {
+        char *buf = malloc(max ? max : 1); /* exactly max: ASan sees a byte too far */
+        size_t n = cl_strftime(buf, max, fmt, &c);
+
+        CHECK(n == (max > full ? full : 0));
+        if (max > full)
+            CHECK(strcmp(buf, "Friday 04 December 2026, 22:40:00") == 0);
+        free(buf);
+    }
+}
+
+/* --- the CMOS decoder --- */
+
+static uint8_t
+bcd(int v)
+{
+    return (uint8_t)((v / 10) << 4 | v % 10);
+}
+
+/* The registers of t in one of the four formats, with or without a century register. */
+static struct rtc_regs
+regs_of(long t, int binary, int h24, int with_century)
+{
+    struct tm h;
+    struct rtc_regs r = {0};
+    int hour;
+    uint8_t (*enc)(int) = bcd;
+
+    gmtime_r(&t, &h);
+    hour = h.tm_hour;
+    r.status_b = (uint8_t)((binary ? RTC_B_BINARY : 0) | (h24 ? RTC_B_24H : 0));
+    if (!h24)
+        hour = hour % 12 == 0 ? 12 : hour % 12;
+    if (binary) {
+        r.sec = (uint8_t)h.tm_sec;
+        r.min = (uint8_t)h.tm_min;
+        r.hour = (uint8_t)hour;
+        r.mday = (uint8_t)h.tm_mday;
+        r.mon = (uint8_t)(h.tm_mon + 1);
+        r.year = (uint8_t)((h.tm_year + 1900) % 100);
+        r.century = (uint8_t)((h.tm_year + 1900) / 100);
+    } else {
+        r.sec = enc(h.tm_sec);
+        r.min = enc(h.tm_min);
+        r.hour = enc(hour);
+        r.mday = enc(h.tm_mday);
+        r.mon = enc(h.tm_mon + 1);
+        r.year = enc((h.tm_year + 1900) % 100);
+        r.century = enc((h.tm_year + 1900) / 100);
+    }
+    if (!h24 && h.tm_hour >= 12)
+        r.hour |= RTC_HOUR_PM;
+    r.century_reg = with_century ? 0x32 : 0;
+    return r;
+}
+
+TEST(rtc_decode_reads_every_format_of_the_clock)
+{
+    for (int i = 0; i < 100000; i++) {
+        /* 2000..2099 without a century register, 1970..9999 with one */
+        int with_century = i % 2;
+        long t = with_century ? rand_range(0, 253402300799L) : rand_range(946684800L, 4102444799L);
+        struct rtc_regs r = regs_of(t, i / 2 % 2, i / 4 % 2, with_century);
+        int64_t secs = -1;
+
+        CHECK(rtc_decode(&r, &secs) == 0 && secs == t);
+    }
+}
+
+TEST(rtc_decode_refuses_garbage_with_eio)
+{
+    struct rtc_regs good = regs_of(1796424000, 0, 1, 1), r;
+    int64_t secs;
+    uint8_t *fields[] = {&r.sec, &r.min, &r.hour, &r.mday, &r.mon, &r.year, &r.century};
+
+    CHECK(rtc_decode(&good, &secs) == 0 && secs == 1796424000);
+    r = good;
+    r.mon = 0x13; /* month 13 */
+    CHECK(rtc_decode(&r, &secs) == -CAIRN_EIO);
+    r = good;
+    r.sec = 0x5a; /* not BCD */
+    CHECK(rtc_decode(&r, &secs) == -CAIRN_EIO);
+    r = good;
+    r.mon = 0x02;
+    r.mday = 0x30; /* February 30th */
+    CHECK(rtc_decode(&r, &secs) == -CAIRN_EIO);
+    r = good;
+    r.century = 0x18; /* 1826 */
+    CHECK(rtc_decode(&r, &secs) == -CAIRN_EIO);
+    r = good;
+    r.status_b = 0; /* 12-hour BCD: 0x22 is no hour */
+    CHECK(rtc_decode(&r, &secs) == -CAIRN_EIO);
+    r = good;
+    r.status_b = RTC_B_BINARY | RTC_B_24H;
+    r.hour = 24;
+    CHECK(rtc_decode(&r, &secs) == -CAIRN_EIO);
+    /* Every byte in every field of each format: decoded to a time of the
+     * clock's range, or refused; never anything else. */
+    for (int fmt = 0; fmt < 4; fmt++) {
+        good = regs_of(1796424000, fmt & 1, fmt & 2, 1);
+        for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+            for (int v = 0; v < 256; v++) {
+                int err;
+
+                r = good;
+                *fields[f] = (uint8_t)v;
+                secs = -1;
+                err = rtc_decode(&r, &secs);
+                CHECK(err == -CAIRN_EIO || (err == 0 && secs >= 0 && secs <= 253402300799L));
+            }
+        }
+    }
+    for (int i = 0; i < 200000; i++) {
+        uint64_t x = check_xorshift64(&rng);
+        int err;
+
+        r = (struct rtc_regs){(uint8_t)x,         (uint8_t)(x >> 8),  (uint8_t)(x >> 16),
+                              (uint8_t)(x >> 24), (uint8_t)(x >> 32), (uint8_t)(x >> 40),
+                              (uint8_t)(x >> 48), (uint8_t)(x >> 56), (uint8_t)(i % 2 ? 0x32 : 0)};
+        err = rtc_decode(&r, &secs);
+        CHECK(err == -CAIRN_EIO || (err == 0 && secs >= 0 && secs <= 253402300799L));
+    }
+}
+
+TEST(rtc_regs_same_compares_the_time_fields)
+{
+    struct rtc_regs a = regs_of(1796424000, 0, 1, 1), b = a;
+
+    CHECK(rtc_regs_same(&a, &b));
+    b.sec++;
+    CHECK(!rtc_regs_same(&a, &b));
+}
+
+int
+main(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    RUN(gmtime_matches_the_host_on_every_day_from_1969_to_2401);
+    RUN(gmtime_matches_the_host_on_random_times_before_and_after_1970);
+    RUN(gmtime_refuses_years_beyond_int_like_the_host);
+    RUN(localtime_is_gmtime_and_gmtime_keeps_one_static_result);
+    RUN(timegm_normalises_like_the_host);
+    RUN(timegm_of_extreme_fields_never_overflows);
+    RUN(asctime_and_ctime_match_the_host);
+    RUN(asctime_r_refuses_a_year_of_five_digits_and_asctime_prints_it);
+    RUN(difftime_is_the_difference_in_seconds);
+    RUN(strftime_matches_the_host_on_every_conversion);
+    RUN(strftime_prints_the_century_with_two_digits_as_posix_asks);
+    RUN(strftime_names_utc_and_copies_unknown_conversions);
+    RUN(strftime_returns_0_when_the_result_does_not_fit_and_writes_nothing_past_max);
+    RUN(rtc_decode_reads_every_format_of_the_clock);
+    RUN(rtc_decode_refuses_garbage_with_eio);
+    RUN(rtc_regs_same_compares_the_time_fields);
+    return check_exit();
+}
