@@ -49,6 +49,8 @@ enum proto_handle_kind {
     PROTO_HANDLE_BOOTINFO = 14,    /* the boot information (READ, MAP: */
                                    /* cairn/bootinfo.h), whose fb field */
                                    /* tells the framebuffer's geometry */
+    PROTO_HANDLE_ACPI = 15,        /* a copy of the ACPI tables for power */
+                                   /* management (READ, MAP: proto/power.h) */
     PROTO_HANDLE_KINDS
 };
 

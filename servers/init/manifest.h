@@ -78,6 +78,8 @@ enum manifest_restart {
 #define MANIFEST_GRANT_SERIAL_CONSOLE      4u  /* COM1 claimed from the kernel's console */
 #define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u  /* the framebuffer claimed likewise */
 #define MANIFEST_GRANT_FRAMEBUFFER         16u /* the framebuffer's memory and geometry */
+#define MANIFEST_GRANT_ACPI_POWER          32u /* the FADT's PM1 and reset ports, a copy */
+                                               /* of the FADT and DSDT (proto/power.h) */
 
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u

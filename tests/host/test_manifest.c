@@ -107,6 +107,8 @@ TEST(parses_every_key_of_a_good_manifest)
     CHECK(m.service[1].grants == 0);
     PARSES("[service fb]\nprogram = fb\nquota = 1M\ngrant = framebuffer framebuffer-console\n");
     CHECK(m.service[0].grants == (MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE));
+    PARSES("[service power]\nprogram = power\nquota = 1M\ngrant = acpi-power\n");
+    CHECK(m.service[0].grants == MANIFEST_GRANT_ACPI_POWER);
     PARSES(serial_and_console);
 
     CHECK(strcmp(c->name, "console") == 0 && c->line == 14);
@@ -309,6 +311,9 @@ TEST(refuses_what_two_services_would_share)
     REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = serial-console\n"
             "[service b]\nprogram = b\nquota = 4K\ngrant = serial-console\n",
             8, "grant serial-console: service a has it too");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = acpi-power\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = acpi-power\n",
+            8, "grant acpi-power: service a has it too");
     PARSES("[service a]\nprogram = a\nquota = 4K\ngrant = initfs log framebuffer\n"
            "[service b]\nprogram = b\nquota = 4K\ngrant = initfs log framebuffer-console\n");
     /* An ISA line and a GSI of the same number are different lines until the MADT says. */
