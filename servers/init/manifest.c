@@ -503,8 +503,8 @@ set_restart(struct parser *p, struct token v)
 }
 
 /* The grant words, in the order of their MANIFEST_GRANT_* bits. */
-static const char *const grant_names[] = {"initfs",      "log",       "serial-console",
-                                          "framebuffer-console", "framebuffer", "acpi-power"};
+static const char *const grant_names[] = {
+    "initfs", "log", "serial-console", "framebuffer-console", "framebuffer", "acpi-power"};
 
 static int
 set_grant(struct parser *p, struct token v)
