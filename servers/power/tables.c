@@ -102,10 +102,12 @@ power_tables_read(void)
     printf("power: FADT revision %u, PM1a_CNT %#llx, PM1b_CNT %#llx, S5 %s (%u, %u), reset %s "
            "%#llx = %#x\n",
            power.fadt.revision, (unsigned long long)power.fadt.pm1a_cnt.address,
-           (unsigned long long)power.fadt.pm1b_cnt.address, power.have_s5 ? "found" : "missing",
+           (unsigned long long)power.fadt.pm1b_cnt.address, power.have_s5 ? "usable" : "not usable",
            power.s5.slp_typa, power.s5.slp_typb,
            !power.fadt.has_reset                     ? "none"
            : power.fadt.reset.space == ACPI_SPACE_IO ? "port"
                                                      : "memory",
            (unsigned long long)power.fadt.reset.address, power.fadt.reset_value);
+    if (!power.have_s5)
+        printf("power: cannot power off: %s\n", power.off_why);
 }
