@@ -417,8 +417,8 @@ expect_end(const char *arg, double limit, unsigned number)
     }
     child = 0;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != want) {
-        fprintf(stderr, "session: line %u: the machine ended with %s %d, not status %ld\n",
-                number, WIFEXITED(status) ? "status" : "signal",
+        fprintf(stderr, "session: line %u: the machine ended with %s %d, not status %ld\n", number,
+                WIFEXITED(status) ? "status" : "signal",
                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), want);
         show_tail();
         return 1;
