@@ -132,13 +132,15 @@ acpi_find_fadt(struct acpi_view *fadt, uint32_t *len)
     if (acpi_table_map(&root, root_phys, xsdt ? "XSDT" : "RSDT", "the root table", &root_len) < 0)
         return -CAIRN_EINVAL;
     for (uint32_t i = 0; i < acpi_root_count(root_len, xsdt) && i < 64; i++) {
+        /* An entry that cannot be mapped or checked is passed over (and
+         * logged): the FADT may come after it. */
         err = acpi_table_map(fadt, acpi_root_entry(root.p, xsdt, i), "FACP", "the FADT", len);
-        if (err != -CAIRN_ENOENT)
+        if (err == 0)
             break;
     }
     acpi_view_drop(&root);
-    if (err == -CAIRN_ENOENT)
-        printf("init: acpi-power: no FADT\n");
+    if (err < 0)
+        printf("init: acpi-power: no usable FADT\n");
     return err;
 }
 
