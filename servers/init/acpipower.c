@@ -134,7 +134,7 @@ acpi_find_fadt(struct acpi_view *fadt, uint32_t *len)
     for (uint32_t i = 0; i < acpi_root_count(root_len, xsdt) && i < 64; i++) {
         /* An entry that cannot be mapped or checked is passed over (and
          * logged): the FADT may come after it. */
-        err = acpi_table_map(fadt, acpi_root_entry(root.p, xsdt, i), "FACP", "the FADT", len);
+        err = acpi_table_map(fadt, acpi_root_entry(root.p, xsdt, i), "FACP", "a table", len);
         if (err == 0)
             break;
     }
