@@ -105,8 +105,9 @@ power_tables_read(void)
            (unsigned long long)power.fadt.pm1b_cnt.address, power.have_s5 ? "usable" : "not usable",
            power.s5.slp_typa, power.s5.slp_typb,
            !power.fadt.has_reset                     ? "none"
-           : power.fadt.reset.space == ACPI_SPACE_IO ? "port"
-                                                     : "memory",
+           : power.reset_port                        ? "port"
+           : power.fadt.reset.space == ACPI_SPACE_IO ? "port not granted"
+                                                     : "memory (not used)",
            (unsigned long long)power.fadt.reset.address, power.fadt.reset_value);
     if (!power.have_s5)
         printf("power: cannot power off: %s\n", power.off_why);
