@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # qemu.sh MODE --iso ISO [--mem M] [--smp N] [--uefi 0|1] [--elf ELF] [--log FILE] [--timeout S]
+#          [--machine q35|pc] [--reboot 0|1]
 #   run   boot with the serial console on this terminal (a window too when
 #         a display is available)
 #   gdb   boot paused with a gdb stub on :1234 and attach gdb
@@ -13,11 +14,15 @@
 #         isa-debug-exit; exits
 #         with QEMU's status (33 pass, 35 fail, 124 time-out); --icount 1
 #         runs with -icount shift=0,sleep=off (make bench)
+# --machine picks QEMU's machine: q35 (the default: ICH9, PCIe) or pc
+# (i440fx and PIIX4); their ACPI power-management ports differ. A guest's
+# reset ends QEMU (-no-reboot) unless --reboot 1, when the machine boots
+# again; an ACPI power-off ends QEMU with status 0 either way.
 # KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
 set -eu
 mode=$1
 shift
-iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0 monitor=""
+iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0 monitor="" machine=q35 reboot=0
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2 ;;
@@ -29,14 +34,23 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2 ;;
     --icount) icount=$2 ;;
     --monitor) monitor=$2 ;;
+    --machine) machine=$2 ;;
+    --reboot) reboot=$2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
 done
 
-set -- -machine q35 -m "$mem" -smp "$smp" -no-reboot \
+case $machine in
+q35 | pc) ;;
+*) echo "qemu.sh: --machine is q35 or pc" >&2; exit 2 ;;
+esac
+set -- -machine "$machine" -m "$mem" -smp "$smp" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -drive file="$iso",media=cdrom,format=raw,if=ide
+if [ "$reboot" != 1 ]; then
+    set -- "$@" -no-reboot
+fi
 
 if [ "$icount" = 1 ]; then
     # Benchmarks: one guest instruction per nanosecond of virtual time, so

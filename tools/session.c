@@ -26,10 +26,18 @@
  *                     FILE hold a pixel that is not black
  *     until TEXT      repeat the step before, once a second, until TEXT
  *                     appears after the last match (within the timeout)
+ *     ends STATUS     wait (within the timeout) for COMMAND to end by
+ *                     itself, and fail unless its exit status is STATUS:
+ *                     `ends 0` after `send poweroff` (QEMU ends with 0
+ *                     on an ACPI power-off)
+ *     args WORDS      words added to COMMAND's arguments, blank-separated
+ *                     (`args --machine pc`); only at the script's top,
+ *                     before any other step, since COMMAND starts first
  *     # ...           a comment; blank lines are skipped
  *
  * Exit status: 0 when the script ran to its end (COMMAND is then ended),
- * 1 when an expect timed out or COMMAND ended first (the step and the
+ * 1 when an expect timed out or COMMAND ended first, or ended with
+ * another status than `ends` wants, or not in time (the step and the
  * output's tail are printed), 2 for a bad script or arguments. Pure POSIX,
  * built for the host by the Makefile (build/tools/session).
  */
@@ -380,6 +388,48 @@ stop_child(void)
     waitpid(child, &status, 0);
 }
 
+/* `ends STATUS`: COMMAND's end within limit seconds, with that status. */
+static int
+expect_end(const char *arg, double limit, unsigned number)
+{
+    double end = now() + limit;
+    char *rest;
+    long want = strtol(arg, &rest, 10);
+    int status;
+
+    if (rest == arg || *rest != '\0') {
+        fprintf(stderr, "session: line %u: a bad ends step\n", number);
+        return 2;
+    }
+    while (pump(0.2) == 0) {
+        if (now() >= end)
+            goto late;
+    }
+    /* The output closed; the process ends just after. */
+    for (;;) {
+        pid_t r = waitpid(child, &status, WNOHANG);
+
+        if (r == child)
+            break;
+        if (r < 0 || now() >= end)
+            goto late;
+        usleep(50000);
+    }
+    child = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != want) {
+        fprintf(stderr, "session: line %u: the machine ended with %s %d, not status %ld\n", number,
+                WIFEXITED(status) ? "status" : "signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), want);
+        show_tail();
+        return 1;
+    }
+    return 0;
+late:
+    fprintf(stderr, "session: line %u: the machine did not end within %.0f s\n", number, limit);
+    show_tail();
+    return 1;
+}
+
 /* One step (not `until`): 0, 1 (it failed) or 2 (a bad step). line is
  * changed in place. */
 static int
@@ -416,6 +466,11 @@ run_step(char *line, unsigned number, double *limit)
         if (r == 2)
             fprintf(stderr, "session: line %u: a bad %s step\n", number, line);
         return r;
+    } else if (strncmp(line, "ends ", 5) == 0) {
+        return expect_end(arg, *limit, number);
+    } else if (strncmp(line, "args ", 5) == 0) {
+        fprintf(stderr, "session: line %u: args after another step\n", number);
+        return 2;
     } else if (strncmp(line, "timeout ", 8) == 0) {
         *limit = atof(arg);
         if (*limit <= 0) {
@@ -477,6 +532,7 @@ run_script(FILE *script)
     char line[4096], prev[4096] = "";
     double limit = 120;
     unsigned number = 0;
+    int top = 1; /* no step yet: `args` lines are allowed (taken by main) */
 
     while (fgets(line, sizeof(line), script)) {
         size_t len = strlen(line);
@@ -487,6 +543,9 @@ run_script(FILE *script)
             line[--len] = '\0';
         if (len == 0 || line[0] == '#')
             continue;
+        if (top && strncmp(line, "args ", 5) == 0)
+            continue;
+        top = 0;
         if (strncmp(line, "until ", 6) == 0) {
             r = run_until(line + 6, prev, number, limit);
         } else {
@@ -499,11 +558,46 @@ run_script(FILE *script)
     return 0;
 }
 
+/* COMMAND and the words of the script's leading `args` lines, in a new
+ * argument vector; NULL if there are too many. */
+static char **
+command_with_args(FILE *script, char **command)
+{
+    static char *argv[256];
+    static char words[8192];
+    char line[4096];
+    size_t n = 0, used = 0;
+
+    for (; command[n] && n < 128; n++)
+        argv[n] = command[n];
+    while (fgets(line, sizeof(line), script)) {
+        char *w, *save;
+
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        if (strncmp(line, "args ", 5) != 0)
+            break;
+        for (w = strtok_r(line + 5, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+            size_t len = strlen(w) + 1;
+
+            if (n + 1 >= sizeof(argv) / sizeof(argv[0]) || used + len > sizeof(words))
+                return NULL;
+            argv[n++] = memcpy(words + used, w, len);
+            used += len;
+        }
+    }
+    argv[n] = NULL;
+    rewind(script);
+    return argv;
+}
+
 int
 main(int argc, char **argv)
 {
     int in[2], out[2], ret;
     FILE *script;
+    char **command;
 
     if (argc > 2 && strcmp(argv[1], "--monitor") == 0) {
         monitor_path = argv[2];
@@ -520,6 +614,11 @@ main(int argc, char **argv)
         fprintf(stderr, "session: %s\n", strerror(errno));
         return 2;
     }
+    command = command_with_args(script, argv + 4);
+    if (!command) {
+        fprintf(stderr, "session: too many args words\n");
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
     child = fork();
     if (child == 0) {
@@ -527,7 +626,7 @@ main(int argc, char **argv)
         dup2(out[1], 1);
         close(in[1]);
         close(out[0]);
-        execvp(argv[4], argv + 4);
+        execvp(command[0], command);
         _exit(127);
     }
     close(in[0]);

@@ -86,6 +86,18 @@ i8042_read(void)
     return err < 0 ? err : inb(I8042_DATA);
 }
 
+/* Pulses the CPU's reset line: the controller's command 0xfe drives its
+ * output port's reset bit low for a moment. */
+int
+i8042_reset_cpu(void)
+{
+    int err = i8042_write(I8042_COMMAND, 0xfe);
+
+    if (err == 0)
+        cairn_thread_sleep(I8042_WAIT_NS); /* the reset comes in microseconds */
+    return err < 0 ? err : -CAIRN_EIO;
+}
+
 /* A controller command with a reply byte. */
 static int
 i8042_query(uint8_t command)

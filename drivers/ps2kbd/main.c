@@ -18,7 +18,9 @@
  * PROTO_IO_NONBLOCK; PROTO_IO_WRITE is -CAIRN_EBADF (a keyboard is read
  * only); STAT a character device; SEEK -CAIRN_ESPIPE; DUP and CLOSE 0
  * (nothing is counted: every client shares the one registered handle);
- * the terminal requests -CAIRN_ENOTTY; anything else -CAIRN_ENOSYS; a
+ * the terminal requests -CAIRN_ENOTTY; PROTO_POWER_RESET_8042 (from the
+ * power server, include/proto/power.h) pulses the CPU's reset line and
+ * answers only if that did nothing; anything else -CAIRN_ENOSYS; a
  * request carrying handles -CAIRN_EINVAL (the handles closed).
  */
 #include <stdint.h>
@@ -30,6 +32,7 @@
 #include <cairn/sys.h>
 #include <proto/handles.h>
 #include <proto/io.h>
+#include <proto/power.h>
 
 #include "ps2kbd.h"
 
@@ -158,6 +161,11 @@ kbd_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
             break;
         case PROTO_IO_DUP:
         case PROTO_IO_CLOSE:
+            break;
+        case PROTO_POWER_RESET_8042:
+            /* The power server's reboot when the FADT has no reset
+             * register: port 0x64 stays with this driver alone. */
+            w[0] = (uint64_t)(kbd.present ? i8042_reset_cpu() : -CAIRN_ENOENT);
             break;
         case PROTO_IO_TTY_GET:
         case PROTO_IO_TTY_SET:

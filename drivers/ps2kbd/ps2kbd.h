@@ -37,6 +37,9 @@ struct kbd {
 /* i8042.c: 0, or a negative code with the reason logged. *set is the
  * KEYMAP_SET* the controller will deliver. */
 int i8042_init(int *set);
+/* Pulses the CPU's reset line (for PROTO_POWER_RESET_8042); returns only
+ * if the machine is still running: -CAIRN_EIO, or a time-out. */
+int i8042_reset_cpu(void);
 /* Moves every byte the controller holds through the keymap into the ring. */
 void i8042_drain(struct kbd *k);
 

@@ -53,6 +53,8 @@ enum proto_handle_kind {
                                    /* TRANSFER) for the programs this one */
                                    /* starts: whoever holds it looks up */
                                    /* what the manifest's [programs] lists */
+    PROTO_HANDLE_ACPI = 16,        /* a copy of the ACPI tables for power */
+                                   /* management (READ, MAP: proto/power.h) */
     PROTO_HANDLE_KINDS
 };
 

@@ -505,7 +505,7 @@ set_restart(struct parser *p, struct token v)
 /* The grant words, in the order of their MANIFEST_GRANT_* bits. */
 static const char *const grant_names[] = {
     "initfs",      "log",      "serial-console", "framebuffer-console",
-    "framebuffer", "programs", "bootinfo"};
+    "framebuffer", "programs", "bootinfo", "acpi-power"};
 
 static int
 set_grant(struct parser *p, struct token v)
@@ -520,7 +520,7 @@ set_grant(struct parser *p, struct token v)
         if (g == sizeof(grant_names) / sizeof(grant_names[0]))
             return fail_tok(p, "grant", w,
                             " is not initfs, log, serial-console, framebuffer-console, "
-                            "framebuffer, programs or bootinfo");
+                            "framebuffer, programs, bootinfo or acpi-power");
         if (p->cur->grants & (1u << g))
             return fail_tok(p, "grant", w, " is listed twice");
         p->cur->grants |= 1u << g;
@@ -817,7 +817,7 @@ static int
 check_device_grants(struct parser *p)
 {
     const uint32_t devices = MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE |
-                             MANIFEST_GRANT_FRAMEBUFFER;
+                             MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_ACPI_POWER;
     struct manifest *m = p->m;
 
     for (uint32_t i = 0; i < m->count; i++) {

@@ -85,6 +85,8 @@ enum manifest_restart {
 #define MANIFEST_GRANT_FRAMEBUFFER         16u /* the framebuffer's memory and geometry */
 #define MANIFEST_GRANT_PROGRAMS            32u /* a registry handle for the programs it starts */
 #define MANIFEST_GRANT_BOOTINFO            64u /* the boot information, read-only */
+#define MANIFEST_GRANT_ACPI_POWER          128u /* the FADT's PM1 and reset ports, a copy */
+                                                /* of the FADT and DSDT (proto/power.h) */
 
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u

@@ -41,6 +41,7 @@
 
 #include <tar/tar.h>
 
+#include "acpipower.h"
 #include "registry.h"
 #include "services.h"
 
@@ -50,7 +51,7 @@
 /* A service that ran this long before it ended was not crashing in a
  * loop: its back-off starts over. */
 #define SERVICE_STABLE        (30000 * MS_NS)
-#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 5)
+#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 5 + 1 + ACPI_POWER_PORTS_MAX)
 /* The rights a client's copy of a registered endpoint has: to call it and
  * to pass it on, never to receive from it. */
 #define SERVICE_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
@@ -169,6 +170,20 @@ services_grant_framebuffer(struct service *s)
                        PROTO_HANDLE_BOOTINFO, "the boot information");
 }
 
+/* `grant = acpi-power`: a copy of the FADT and DSDT and the FADT's ports
+ * (acpipower.c); on a machine without ACPI, nothing but a log line. */
+static void
+services_grant_acpi_power(struct service *s, uint32_t i)
+{
+    struct acpi_power_grant g;
+
+    acpi_power_prepare(&services_manifest, i, &g);
+    if (g.copy >= 0)
+        services_add_grant(s, g.copy, PROTO_HANDLE_ACPI, "the ACPI tables");
+    for (uint32_t p = 0; p < g.nports; p++)
+        services_add_grant(s, g.ports[p], PROTO_HANDLE_IOPORT, "the ACPI ports");
+}
+
 /* Carves everything service i is granted, once. */
 static void
 services_prepare(uint32_t i)
@@ -227,6 +242,8 @@ services_prepare(uint32_t i)
                            cairn_handle_mint(services_ep, SERVICE_CLIENT_RIGHTS,
                                              (uint64_t)MANIFEST_CLIENT_PROGRAMS + 1),
                            PROTO_HANDLE_PROGRAMS, "the programs' registry");
+    if (m->grants & MANIFEST_GRANT_ACPI_POWER)
+        services_grant_acpi_power(s, i);
 }
 
 /* --- starting and ending ---------------------------------------------------------------- */

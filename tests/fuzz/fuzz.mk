@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf keymap vt strftime
+              strtod scanf keymap vt strftime acpi_tables
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -49,6 +49,9 @@ FUZZ_initfs_SRCS     := servers/vfs/initfs.c servers/vfs/ramfs.c lib/tar/tar.c
 FUZZ_initfs_CFLAGS   := -Ilib
 # The terminal line discipline of lib/termline, with the terminal model of
 # the host test (tests/host/termscreen.h).
+# The power management part of ACPI of lib/acpi (init and the power server).
+FUZZ_acpi_tables_SRCS   := lib/acpi/acpi_tables.c
+FUZZ_acpi_tables_CFLAGS := -Ilib
 FUZZ_termline_SRCS   := lib/termline/termline.c
 FUZZ_termline_CFLAGS := -Ilib -Itests/host
 

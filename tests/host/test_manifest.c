@@ -112,6 +112,8 @@ TEST(parses_every_key_of_a_good_manifest)
            "[service b]\nprogram = b\nquota = 1M\ngrant = bootinfo log\n");
     CHECK(m.service[0].grants == MANIFEST_GRANT_BOOTINFO &&
           m.service[1].grants == (MANIFEST_GRANT_BOOTINFO | MANIFEST_GRANT_LOG));
+    PARSES("[service power]\nprogram = power\nquota = 1M\ngrant = acpi-power\n");
+    CHECK(m.service[0].grants == MANIFEST_GRANT_ACPI_POWER);
     PARSES(serial_and_console);
 
     CHECK(strcmp(c->name, "console") == 0 && c->line == 14);
@@ -338,6 +340,9 @@ TEST(refuses_what_two_services_would_share)
     REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = serial-console\n"
             "[service b]\nprogram = b\nquota = 4K\ngrant = serial-console\n",
             8, "grant serial-console: service a has it too");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = acpi-power\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = acpi-power\n",
+            8, "grant acpi-power: service a has it too");
     PARSES("[service a]\nprogram = a\nquota = 4K\ngrant = initfs log framebuffer\n"
            "[service b]\nprogram = b\nquota = 4K\ngrant = initfs log framebuffer-console\n");
     /* An ISA line and a GSI of the same number are different lines until the MADT says. */

@@ -301,9 +301,10 @@ utilities_write_their_output_to_the_stdout_they_are_given(void)
 static void
 every_utility_answers_help_with_its_usage(void)
 {
-    static const char *const names[] = {
-        "echo", "cat",  "ls",   "cp",   "mv",      "rm",   "mkdir", "rmdir",     "touch", "pwd",
-        "wc",   "head", "tail", "grep", "hexdump", "kill", "sleep", "sha256sum", "true",  "false"};
+    static const char *const names[] = {"echo",  "cat",   "ls",       "cp",    "mv",    "rm",
+                                        "mkdir", "rmdir", "touch",    "pwd",   "wc",    "head",
+                                        "tail",  "grep",  "hexdump",  "kill",  "sleep", "sha256sum",
+                                        "true",  "false", "poweroff", "reboot"};
     char want[32];
 
     if (server_start() < 0)
@@ -340,6 +341,9 @@ errors_go_to_stderr_with_a_failing_status(void)
     EXPECT("", 2, "", "grep: unterminated [ in the pattern\n", "grep", "[a");
     EXPECT("", 1, "", "sleep: invalid time interval 'x'\nUsage: sleep NUMBER[SUFFIX]...\n", "sleep",
            "x");
+    /* Started without a registry: no power service to ask, said at once. */
+    EXPECT("", 1, "", "poweroff: no power service: not found\n", "poweroff");
+    EXPECT("", 1, "", "reboot: extra operand 'now'\nUsage: reboot\n", "reboot", "now");
     server_stop();
 }
 
