@@ -64,7 +64,7 @@ int setpgid(pid_t pid, pid_t pgid);
 /* Fills buf with len (at most 256) bytes from the system's entropy
  * server, `rng` in the registry (drivers/rng, libc/random.c): 0, or -1
  * with EINVAL (len over 256), EPERM (this program may not look up `rng`),
- * or the server's error. POSIX 2024. */
+ * ENOENT (it has no registry), or the server's error. POSIX 2024. */
 int getentropy(void *buf, size_t len);
 
 /* End the process at once, without the atexit functions. */

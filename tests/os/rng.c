@@ -313,8 +313,23 @@ the_device_reads_through_its_registered_endpoint_too(void)
     expect_random_reads(dev.endpoint);
 }
 
+/* Past RNG_RESEED_BYTES (1 MiB) the server reseeds from its source
+ * before the next read: the reads go on, and still differ. */
 static void
-writes_are_taken_and_change_what_follows(void)
+reads_go_on_past_a_reseed(void)
+{
+    if (dev.endpoint < 0) {
+        test_fail("no server");
+        return;
+    }
+    for (int i = 0; i < 260 && !test_has_failed(); i++)
+        expect_ret("a read", io(dev.endpoint, PROTO_IO_READ, CAIRN_MSG_BUF_MAX, 0),
+                   CAIRN_MSG_BUF_MAX);
+    expect_random_reads(dev.endpoint);
+}
+
+static void
+writes_are_taken_and_reads_go_on(void)
 {
     static const char words[] = "some bytes of no particular entropy";
     long h = dev.endpoint < 0 ? -1 : fs_open(dev.endpoint, "/", PROTO_O_RDWR);
@@ -601,7 +616,8 @@ static const struct usertest tests[] = {
     USERTEST(the_device_opens_as_a_character_device),
     USERTEST(reads_differ_and_cover_every_byte_value),
     USERTEST(the_device_reads_through_its_registered_endpoint_too),
-    USERTEST(writes_are_taken_and_change_what_follows),
+    USERTEST(reads_go_on_past_a_reseed),
+    USERTEST(writes_are_taken_and_reads_go_on),
     USERTEST(references_are_counted_until_the_last_close),
     USERTEST(bad_requests_are_refused),
     USERTEST(the_jitter_source_serves_where_the_timer_jitters_and_refuses_where_not),
