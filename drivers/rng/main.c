@@ -14,7 +14,10 @@
  * it at /dev/random and /dev/urandom, sends it PROTO_FS_OPEN and
  * PROTO_FS_STAT with the path below the mount point, which can only be
  * `/` (anything else -CAIRN_ENOENT); an open gives an I/O handle with a
- * badge of its own, counted with PROTO_IO_DUP and _CLOSE. A client that
+ * badge of its own, counted with PROTO_IO_DUP and _CLOSE. The handle is
+ * minted with handle_mint_notify, so when its last copy goes (a client
+ * killed before its close, a descriptor never closed) the kernel's close
+ * notice frees the open file all the same: a slot is never lost. A client that
  * found `rng` in the registry (getentropy) may also read, write and stat
  * the device through badge 0 directly; nothing is counted there.
  *
@@ -178,9 +181,9 @@ rng_do_open(const struct cairn_msg *m, uint32_t len, struct rng_rep *rp)
 
         if (f->refs)
             continue;
-        h = cairn_handle_mint(rng.endpoint,
-                              CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
-                              (uint64_t)(f->gen + 1) << 32 | (uint64_t)(i + 1));
+        h = cairn_handle_mint_notify(
+            rng.endpoint, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+            (uint64_t)(f->gen + 1) << 32 | (uint64_t)(i + 1));
         if (h < 0) {
             rp->w[0] = (uint64_t)h;
             return;
@@ -369,6 +372,16 @@ main(int argc, char **argv)
         err = cairn_ipc_recv(rng.endpoint, &msg, CAIRN_WAIT_FOREVER, &badge);
         if (err < 0)
             return fail("ipc_recv", err);
+        if (err == CAIRN_IPC_CLOSED) {
+            /* Every handle of that open file is gone: nobody can use it
+             * again, whatever its count says. A stale badge (the slot
+             * freed by a last close, perhaps reused) names nothing. */
+            struct rng_file *f = rng_file_of(badge);
+
+            if (f)
+                f->refs = 0;
+            continue; /* a notice has no caller to answer */
+        }
         rng_dispatch(err, &msg, &ext, badge, &rp);
         rng_reply(&rp);
         chacha_wipe(in_buf, ext.recv_len < sizeof(in_buf) ? ext.recv_len : sizeof(in_buf));

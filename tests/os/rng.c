@@ -9,7 +9,9 @@
  * the file protocol to it as the vfs does for a mount point (PROTO_FS_OPEN
  * of `/`) and the I/O protocol on the open file. Two reads differ, 64 KiB
  * hold every byte value, writes are taken, references are counted, and
- * bad requests are refused. A second server runs with --jitter, the
+ * bad requests are refused; open files are bounded, and freed by the
+ * kernel's close notice when a client lets its handles go without a
+ * close. A second server runs with --jitter, the
  * timing-jitter source whatever the CPU has: it must work wherever this
  * test's own measurement of the same kind of work sees the timer jitter,
  * and must refuse to start (never serve predictable bytes) where it does
@@ -58,6 +60,7 @@ static uint32_t recv_len;
 static uint8_t read_a[4096], read_b[4096], read_big[64 * 1024];
 static volatile uint8_t jitter_mem[64 * 1024];
 static unsigned jitter_counts[256];
+static long open_handles[1000];
 
 /* One request: op, w1, w2, bytes, an optional handle to copy along; the
  * reply's w[0] (or the call's error), its bytes in recv_buf (recv_len),
@@ -253,6 +256,7 @@ server_seeds_and_registers(void)
     memset(read_big, 0, sizeof(read_big));
     memset((void *)jitter_mem, 0, sizeof(jitter_mem));
     memset(jitter_counts, 0, sizeof(jitter_counts));
+    memset(open_handles, 0, sizeof(open_handles));
     before = stats_settled();
     err = server_start(&dev, "rng-test", 0);
     if (err < 0 && !test_has_failed())
@@ -361,6 +365,41 @@ references_are_counted_until_the_last_close(void)
     expect_ret("a read after it", io(h, PROTO_IO_READ, 8, 0), -CAIRN_EBADF);
     expect_ret("a close after it", io(h, PROTO_IO_CLOSE, 0, 0), -CAIRN_EBADF);
     cairn_handle_close(h);
+}
+
+/* Opens until the server says EMFILE (it must, within 1000): the bound
+ * holds. Then every handle is closed without PROTO_IO_CLOSE, as a killed
+ * client's are: the close notices free the open files, and as many opens
+ * succeed again. */
+static void
+open_files_are_bounded_and_freed_when_their_handles_go(void)
+{
+    unsigned n = 0;
+    long h = 0;
+
+    if (dev.endpoint < 0) {
+        test_fail("no server");
+        return;
+    }
+    while (n < sizeof(open_handles) / sizeof(open_handles[0]) &&
+           (h = fs_open(dev.endpoint, "/", PROTO_O_RDONLY)) >= 0)
+        open_handles[n++] = h;
+    if (h != -CAIRN_EMFILE || n == 0)
+        test_fail("%u opens, then %ld, expected EMFILE", n, h);
+    for (unsigned i = 0; i < n; i++)
+        cairn_handle_close(open_handles[i]);
+    for (unsigned i = 0; i < n && !test_has_failed(); i++) {
+        h = fs_open(dev.endpoint, "/", PROTO_O_RDONLY);
+        if (h < 0)
+            test_fail("open %u of %u after the handles went: %ld", i + 1, n, h);
+        else
+            open_handles[i] = h;
+    }
+    for (unsigned i = 0; i < n && !test_has_failed(); i++) {
+        expect_ret("close", io(open_handles[i], PROTO_IO_CLOSE, 0, 0), 0);
+        cairn_handle_close(open_handles[i]);
+    }
+    expect_ret("a read after it all", io(dev.endpoint, PROTO_IO_READ, 8, 0), 8);
 }
 
 static void
@@ -619,6 +658,7 @@ static const struct usertest tests[] = {
     USERTEST(reads_go_on_past_a_reseed),
     USERTEST(writes_are_taken_and_reads_go_on),
     USERTEST(references_are_counted_until_the_last_close),
+    USERTEST(open_files_are_bounded_and_freed_when_their_handles_go),
     USERTEST(bad_requests_are_refused),
     USERTEST(the_jitter_source_serves_where_the_timer_jitters_and_refuses_where_not),
     USERTEST(getentropy_and_arc4random_find_the_server_by_name),
