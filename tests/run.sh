@@ -197,21 +197,30 @@ fi
 # "Session tests") run on a normal boot: an empty command line, as `make
 # run` boots, with the QEMU monitor on a socket for sendkey and screendump.
 # The script's own time limits bound it; 600 s in all stop a hung QEMU.
+# session NAME SCRIPT [qemu.sh options...]: one script on one boot.
+session() {
+    name=$1 script=$2
+    shift 2
+    mon="$out/session-$name.mon"
+    rm -f "$mon"
+    if timeout -k 5 600 build/tools/session --monitor "$mon" "$script" \
+        "$out/session-$name.log" -- sh tools/qemu.sh session --iso "$out/session.iso" \
+        --monitor "$mon" "$@" > "$out/session-$name.err" 2>&1; then
+        pass "session/$name"
+    else
+        fail "session/$name" "$(grep -m1 '^session: ' "$out/session-$name.err" || echo 'it did not finish') (see $out/session-$name.err, $out/session-$name.log)"
+    fi
+    rm -f "$mon"
+}
 if [ -x build/tools/session ] && mkiso session ""; then
     for script in tests/session/*.session; do
         [ -f "$script" ] || continue
-        name=$(basename "$script" .session)
-        mon="$out/session-$name.mon"
-        rm -f "$mon"
-        if timeout -k 5 600 build/tools/session --monitor "$mon" "$script" \
-            "$out/session-$name.log" -- sh tools/qemu.sh session --iso "$out/session.iso" \
-            --monitor "$mon" > "$out/session-$name.err" 2>&1; then
-            pass "session/$name"
-        else
-            fail "session/$name" "$(grep -m1 '^session: ' "$out/session-$name.err" || echo 'it did not finish') (see $out/session-$name.err, $out/session-$name.log)"
-        fi
-        rm -f "$mon"
+        session "$(basename "$script" .session)" "$script"
     done
+    # Two CPUs above; a person's first minutes with the utilities on one
+    # CPU and on four as well.
+    session utils-smp1 tests/session/utils.session --smp 1
+    session utils-smp4 tests/session/utils.session --smp 4
 fi
 
 # --- 2b. soak: the IPC stress test until millions of messages have passed ---------------

@@ -547,6 +547,10 @@ handle_mint_notify(struct handle_table *t, int32_t h, uint32_t new_rights, uint6
     token = token_create_notice(o, new_rights, badge);
     if (token) {
         ret = handle_derive(t, h, CAIRN_OBJ_ENDPOINT, new_rights, handle_entry_mint_notify, token);
+        /* On failure no handle ever named the token: its end is no
+         * client's, and nobody has seen it to care that it changes. */
+        if (ret < 0)
+            token->notice = false;
         token_unref(token); /* the new handle holds its own; on failure this is the last */
     } else {
         ret = -CAIRN_ENOMEM;

@@ -38,7 +38,8 @@ struct handle_token {
     uint32_t refs;                /* [a] handles, entries, children naming it */
     uint8_t depth;                /* [I] 0 for a root, parent's + 1 below */
     bool revoked;                 /* [L] */
-    bool notice;                  /* [I] a root made by token_create_notice */
+    bool notice;                  /* [I] a root made by token_create_notice (a failed */
+                                  /* mint clears it before any other sees the token) */
     struct handle_token *parent;  /* [I] a reference; NULL for a root */
     struct object *obj;           /* [L] root: the object (a reference); NULL once revoked */
     uint32_t rights;              /* [I] root: the rights it holds obj with */

@@ -34,12 +34,14 @@ proc_table_find(struct proc_table *t, int32_t pid)
     return NULL;
 }
 
-/* Does a live process belong to group pgid? */
+/* Does a process belong to group pgid? An ended one not yet waited for
+ * counts, as in POSIX: a shell's pipeline joins the group of its first
+ * command even when that command has already ended. */
 static int
 proc_group_exists(struct proc_table *t, int32_t pgid)
 {
     for (int i = 0; i < PROC_MAX; i++) {
-        if (t->e[i].state == PROC_RUNNING && t->e[i].pgid == pgid)
+        if (t->e[i].state != PROC_FREE && t->e[i].pgid == pgid)
             return 1;
     }
     return 0;

@@ -31,6 +31,12 @@ pids_count_up_and_children_join_their_parents_group(void)
     c = proc_table_add(&t, 1, 3, "wc", 103);
     CHECK(c && c->pgid == 3);
     CHECK(proc_table_add(&t, 1, 77, "x", 104) == NULL); /* no such group */
+    /* A group whose leader has ended but is not yet waited for still
+     * exists (a pipeline's first command done before the next starts). */
+    proc_table_end(&t, b, 0);
+    proc_table_end(&t, c, 0);
+    c = proc_table_add(&t, 1, 3, "tail", 106);
+    CHECK(c && c->pgid == 3);
     /* A parent that does not exist: no parent. */
     c = proc_table_add(&t, 999, 0, "orphan", 105);
     CHECK(c && c->ppid == 0 && c->pgid == c->pid);
