@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * The PS/2 keyboard driver: start-up, the protocol and the receive loop
- * (ps2kbd.h has the layers and the invariants; docs/console.md the story).
+ * The PS/2 keyboard and mouse driver: start-up, the keyboard's protocol
+ * and the receive loop (ps2kbd.h has the layers and the invariants;
+ * docs/console.md the keyboard's story, docs/drivers.md the mouse's).
  *
- *     ps2kbd [NAME]
+ *     ps2kbd [NAME [MOUSE]]
  *
  * Start handles (include/proto/handles.h): PROTO_HANDLE_IOPORT, one or
  * two ranges covering ports 0x60 and 0x64; PROTO_HANDLE_IRQ, the irq
- * object of ISA line 1 as init makes it for `isa:1`;
- * PROTO_HANDLE_REGISTRY, where it registers as NAME (default `kbd`).
+ * object of ISA line 1 as init makes it for `isa:1`, and optionally a
+ * second one, of ISA line 12 (`irq = isa:1 isa:12`), which turns the
+ * mouse on; PROTO_HANDLE_REGISTRY, where it registers as NAME (default
+ * `kbd`) and, with the mouse, as MOUSE (default `mouse`): the same
+ * endpoint, the mouse's handle minted with badge MOUSE_BADGE, so one
+ * thread serves both (mouseio.c the mouse's requests). Without a second
+ * irq, or when the registry refuses the mouse's name, the mouse port
+ * stays off and the keyboard works as before.
  *
  * A machine without a keyboard still gets the driver registered (the
  * console waits for its sources by name): its reads then wait for good.
@@ -36,8 +43,10 @@
 
 #include "ps2kbd.h"
 
-#define IRQ_BIT     1ull
-#define KBD_POLL_NS 50000000ull /* 50 ms: a lost edge costs this much, never a hang */
+#define IRQ_BIT       1ull
+#define MOUSE_IRQ_BIT 2ull
+#define MOUSE_BADGE   1ull        /* the keyboard's handle has badge 0 */
+#define KBD_POLL_NS   50000000ull /* 50 ms: a lost edge costs this much, never a hang */
 
 struct kbd_reader {
     long reply; /* a saved reply */
@@ -45,6 +54,7 @@ struct kbd_reader {
 };
 
 static struct kbd kbd;
+static struct ps2mouse mouse;
 static struct kbd_reader readers[KBD_MAX_READERS];
 static uint32_t rd_head, rd_tail;
 static uint8_t in_buf[CAIRN_MSG_BUF_MAX], out_buf[CAIRN_MSG_BUF_MAX];
@@ -189,13 +199,13 @@ kbd_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
 int
 main(int argc, char **argv)
 {
-    const char *name = argc > 1 ? argv[1] : "kbd";
-    long irq, notif, ep, client, err;
+    const char *name = argc > 1 ? argv[1] : "kbd", *mouse_name = argc > 2 ? argv[2] : "mouse";
+    long irq, mouse_irq, notif, ep, client, err;
     struct cairn_handle_info info;
     int set = KEYMAP_SET1;
 
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
-        return fail("usage: ps2kbd [NAME]", -CAIRN_EINVAL);
+    if (argc > 3 || (argc >= 2 && argv[1][0] == '-') || (argc == 3 && argv[2][0] == '-'))
+        return fail("usage: ps2kbd [NAME [MOUSE]]", -CAIRN_EINVAL);
     for (uint32_t i = 0;; i++) {
         long ports = cairn_start_handle(PROTO_HANDLE_IOPORT, i);
 
@@ -215,12 +225,31 @@ main(int argc, char **argv)
         return fail("notify_create", notif);
     if ((err = cairn_irq_bind(irq, notif, IRQ_BIT)) < 0 || (err = cairn_notify_bind(notif)) < 0)
         return fail("binding the interrupt", err);
-    kbd.present = i8042_init(&set) == 0;
-    keymap_init(&kbd.map, set);
+    mouse_irq = cairn_start_handle(PROTO_HANDLE_IRQ, 1);
+    if (mouse_irq >= 0 && (cairn_handle_info(mouse_irq, &info) < 0 || info.type != CAIRN_OBJ_IRQ ||
+                           (err = cairn_irq_bind(mouse_irq, notif, MOUSE_IRQ_BIT)) < 0)) {
+        printf("ps2kbd: the second irq start handle is no irq object (isa:12): no mouse\n");
+        mouse_irq = -1;
+    }
 
     ep = cairn_endpoint_create();
     if (ep < 0)
         return fail("endpoint_create", ep);
+    if (mouse_irq >= 0) {
+        /* Registered first: a name the registry refuses leaves the mouse
+         * port off instead of streaming to nobody. */
+        client = cairn_handle_mint(
+            ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, MOUSE_BADGE);
+        err = client < 0 ? client : cairn_registry_register(mouse_name, client);
+        if (client >= 0)
+            cairn_handle_close(client);
+        if (err < 0) {
+            printf("ps2kbd: registering %s: %s: no mouse\n", mouse_name, cairn_strerror((int)err));
+            mouse_irq = -1;
+        }
+    }
+    kbd.present = i8042_init(&set, mouse_irq >= 0 ? &mouse : NULL) == 0;
+    keymap_init(&kbd.map, set);
     client =
         cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     if (client < 0)
@@ -234,12 +263,17 @@ main(int argc, char **argv)
                set == KEYMAP_SET1 ? " translated to 1 by the controller" : "");
     else
         printf("ps2kbd: %s: no keyboard; reads will wait\n", name);
+    if (mouse.present)
+        printf("ps2kbd: %s: mouse ready, id %d%s\n", mouse_name, mouse.id,
+               mouse.id == 3 ? " (a wheel)" : "");
+    else if (mouse_irq >= 0)
+        printf("ps2kbd: %s: no mouse; reads will wait\n", mouse_name);
 
     for (;;) {
         struct cairn_msg_ext ext;
         struct cairn_msg msg = {{0}, &ext};
         uint64_t badge = 0;
-        int waiting = rd_head != rd_tail;
+        int waiting = rd_head != rd_tail || mouse_has_readers();
 
         memset(&ext, 0, sizeof(ext));
         ext.recv_buf = (uint64_t)(uintptr_t)in_buf;
@@ -247,15 +281,26 @@ main(int argc, char **argv)
         err = cairn_ipc_recv(ep, &msg, waiting && kbd.present ? KBD_POLL_NS : CAIRN_WAIT_FOREVER,
                              &badge);
         if (kbd.present)
-            i8042_drain(&kbd); /* keys typed meanwhile come before the answer */
+            i8042_drain(&kbd, &mouse); /* keys typed meanwhile come before the answer */
         if (err == CAIRN_IPC_NOTIFIED) {
-            (void)cairn_irq_ack(irq);
+            if (badge & IRQ_BIT)
+                (void)cairn_irq_ack(irq);
+            if ((badge & MOUSE_IRQ_BIT) && mouse_irq >= 0)
+                (void)cairn_irq_ack(mouse_irq);
+        } else if ((err == 0 || err == CAIRN_MSG_TRUNCATED) && badge == MOUSE_BADGE) {
+            mouse_dispatch(&mouse, err, &msg, &ext);
         } else if (err == 0 || err == CAIRN_MSG_TRUNCATED) {
             kbd_dispatch(err, &msg, &ext);
         } else if (err != -CAIRN_ETIMEDOUT) {
             return fail("ipc_recv", err);
         }
         kbd_serve_readers();
+        mouse_serve_readers(&mouse);
+        if (mouse.queue.dropped) {
+            printf("ps2kbd: %s: %u button changes lost (nobody read them)\n", mouse_name,
+                   mouse.queue.dropped);
+            mouse.queue.dropped = 0;
+        }
         if (kbd.dropped) {
             printf("ps2kbd: %s: %u typed bytes lost (nobody read them)\n", name, kbd.dropped);
             kbd.dropped = 0;

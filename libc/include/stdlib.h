@@ -10,6 +10,7 @@
 #define CAIRN_LIBC_STDLIB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     int quot, rem;
@@ -57,6 +58,16 @@ long long atoll(const char *s);
 void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 void *bsearch(const void *key, const void *base, size_t n, size_t size,
               int (*cmp)(const void *, const void *));
+
+/* Random numbers for keys and nonces (libc/random.c): a ChaCha20
+ * generator of this process with fast key erasure (<cairn/chacha20.h>),
+ * seeded and reseeded from getentropy. arc4random_uniform(n) is uniform
+ * in 0..n-1 (no modulo bias; 0 for n < 2). They cannot fail: without an
+ * entropy server they end the process (abort) rather than hand out
+ * predictable numbers. */
+uint32_t arc4random(void);
+void arc4random_buf(void *buf, size_t n);
+uint32_t arc4random_uniform(uint32_t upper_bound);
 
 int abs(int x);
 long labs(long x);

@@ -61,6 +61,12 @@ pid_t getpid(void);
 /* Process groups, through the process server (libc/process.c). */
 int setpgid(pid_t pid, pid_t pgid);
 
+/* Fills buf with len (at most 256) bytes from the system's entropy
+ * server, `rng` in the registry (drivers/rng, libc/random.c): 0, or -1
+ * with EINVAL (len over 256), EPERM (this program may not look up `rng`),
+ * ENOENT (it has no registry), or the server's error. POSIX 2024. */
+int getentropy(void *buf, size_t len);
+
 /* End the process at once, without the atexit functions. */
 _Noreturn void _exit(int status);
 

@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf keymap vt strftime acpi_tables
+              strtod scanf keymap vt strftime acpi_tables mouse
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -92,6 +92,9 @@ build/fuzz/time_under_test.o: tests/host/time_under_test.c $(TIME_UNDER_TEST_SRC
 # The PS/2 keyboard's scancode translation (drivers/ps2kbd).
 FUZZ_keymap_SRCS     := drivers/ps2kbd/keymap.c
 FUZZ_keymap_CFLAGS   := -Idrivers/ps2kbd
+# The PS/2 mouse's packet decoder (drivers/ps2kbd).
+FUZZ_mouse_SRCS      := drivers/ps2kbd/mouse.c
+FUZZ_mouse_CFLAGS    := -Idrivers/ps2kbd
 # The framebuffer console (drivers/fb): escape sequences, the grid and its
 # drawing with the generated font (tools/font.mk, included by the Makefile).
 FUZZ_vt_SRCS         := drivers/fb/vt.c drivers/fb/draw.c build/gen/font.c
