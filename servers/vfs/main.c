@@ -11,7 +11,9 @@
  *
  * Arguments: --root-size=N and --tmp-size=N set the byte budgets of the
  * two ramfs (a K or M may follow N; the defaults are VFS_ROOT_BUDGET and
- * VFS_TMP_BUDGET).
+ * VFS_TMP_BUDGET); --mount=PATH:NAME (any number) mounts the server
+ * registered as NAME at PATH (mount.h, remote.c), its directory (a device
+ * node under /dev) made at start with the directories on the way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
+#include <path/path.h>
 #include <proto/fs.h>
 #include <proto/handles.h>
 
@@ -49,6 +52,7 @@ static const struct {
     {PROTO_FS_RMDIR, VFS_ON_NAMESPACE, vfs_do_rmdir},
     {PROTO_FS_RENAME, VFS_ON_NAMESPACE, vfs_do_rename},
     {PROTO_FS_PIPE, VFS_ON_NAMESPACE, vfs_do_pipe},
+    {PROTO_FS_MOUNTS, VFS_ON_NAMESPACE, vfs_do_mounts},
     {PROTO_IO_READ, VFS_ON_FILE, vfs_do_read},
     {PROTO_IO_WRITE, VFS_ON_FILE, vfs_do_write},
     {PROTO_IO_SEEK, VFS_ON_FILE, vfs_do_seek},
@@ -128,8 +132,8 @@ vfs_mount_initfs(struct ramfs_node *boot_at, struct ramfs_node *bin_at)
     vfs.have_boot = 1;
     ns_mount(&vfs.ns, boot_at, &vfs.boot, vfs.boot.root);
     bin = ramfs_lookup(vfs.boot.root, "bin", 3);
-    if (bin && ramfs_is_dir(bin))
-        ns_mount(&vfs.ns, bin_at, &vfs.boot, bin);
+    if (bin && ramfs_is_dir(bin) && ns_mount(&vfs.ns, bin_at, &vfs.boot, bin) == 0)
+        vfs.have_bin = 1;
 }
 
 /* "N", "NK" or "NM" as bytes, or 0 for anything else. */
@@ -148,7 +152,27 @@ vfs_size_arg(const char *s)
     return *end == '\0' ? n : 0;
 }
 
-/* The budgets from the arguments; -1 for one it does not know. */
+/* One --mount=PATH:NAME into the mount table (its directory is made
+ * later, by vfs_mount_points): 0, or -1 with a message. */
+static int
+vfs_mount_arg(const char *spec)
+{
+    static char path[PROTO_PATH_MAX + 1];
+    char name[PROTO_REG_NAME_MAX + 1];
+    int r = mount_parse(spec, path, sizeof(path), name);
+
+    if (r == 0)
+        r = mount_add(&vfs.mounts, path, name);
+    if (r < 0) {
+        printf("vfs: --mount=%s: %s (PATH:NAME, PATH not `/` and not at, above or below "
+               "another mount)\n",
+               spec, cairn_error_name(r));
+        return -1;
+    }
+    return 0;
+}
+
+/* The budgets and mounts from the arguments; -1 for one it does not know. */
 static int
 vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
 {
@@ -159,16 +183,103 @@ vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
             continue;
         if (strncmp(argv[i], "--tmp-size=", 11) == 0 && (*tmp = vfs_size_arg(argv[i] + 11)))
             continue;
-        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N)\n", argv[i]);
+        if (strncmp(argv[i], "--mount=", 8) == 0) {
+            if (vfs_mount_arg(argv[i] + 8) < 0)
+                return -1;
+            continue;
+        }
+        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N, --mount=PATH:NAME)\n",
+               argv[i]);
         return -1;
     }
     return 0;
 }
 
+/*
+ * The directory a mounted server's names hang under, so that it shows in
+ * its parent's listing: the missing directories on the way made, and the
+ * last name made as a directory (under /dev, a character device node).
+ * Everything on the way is pinned, so no rename or removal moves the
+ * mount point away from its path. 0 or a negative code (-CAIRN_EEXIST:
+ * the name is taken; -CAIRN_EROFS under /boot).
+ */
+static int
+vfs_mount_point(const char *path)
+{
+    static char prefix[PROTO_PATH_MAX + 1];
+    const char *name;
+    size_t pos = 0, len;
+
+    while (path_next(path, &pos, &name, &len) == 1) {
+        size_t end = (size_t)(name - path) + len;
+        int last = path[end] == '\0', err;
+        struct ns_loc loc, dir;
+        const char *n;
+        size_t nlen;
+
+        memcpy(prefix, path, end);
+        prefix[end] = '\0';
+        err = ns_resolve(&vfs.ns, prefix, &loc);
+        if (err == 0 && last)
+            return -CAIRN_EEXIST;
+        if (err == -CAIRN_ENOENT) {
+            uint32_t mode = PROTO_S_IFDIR | 0755;
+
+            err = ns_resolve_parent(&vfs.ns, prefix, &dir, &n, &nlen);
+            if (err)
+                return err;
+            if (last && dir.fs == &vfs.dev)
+                mode = PROTO_S_IFCHR | 0666;
+            err = ramfs_create(dir.fs, dir.node, n, nlen, mode, &loc.node);
+        }
+        if (err)
+            return err;
+        if (!last && !ramfs_is_dir(loc.node))
+            return -CAIRN_ENOTDIR;
+        loc.node->pinned = 1;
+    }
+    return 0;
+}
+
+/* Every mount's directory; a mount whose directory cannot be made is
+ * dropped with a message (it is the last one added when that happens,
+ * so the indices of the others stay). */
+static void
+vfs_mount_points(void)
+{
+    static struct mount_table all;
+
+    all = vfs.mounts;
+
+    vfs.mounts.n = 0;
+    for (unsigned i = 0; i < all.n; i++) {
+        int err = mount_add(&vfs.mounts, all.m[i].path, all.m[i].name);
+
+        if (err >= 0 && (err = vfs_mount_point(all.m[i].path)) < 0) {
+            vfs.mounts.n--;
+            printf("vfs: cannot mount %s at %s: %s\n", all.m[i].name, all.m[i].path,
+                   cairn_error_name(err));
+        }
+    }
+}
+
+/* /dev: null and zero, and the mount points made in it; read-only, so
+ * nothing else is made there. */
+static int
+vfs_setup_dev(struct ramfs_node *at)
+{
+    if (ramfs_init(&vfs.dev, VFS_DEV_DEV, VFS_DEV_BUDGET, vfs_clock) < 0 ||
+        ramfs_create(&vfs.dev, vfs.dev.root, "null", 4, PROTO_S_IFCHR | 0666, &vfs.dev_null) < 0 ||
+        ramfs_create(&vfs.dev, vfs.dev.root, "zero", 4, PROTO_S_IFCHR | 0666, &vfs.dev_zero) < 0)
+        return -CAIRN_ENOMEM;
+    vfs.dev_null->pinned = vfs.dev_zero->pinned = 1;
+    return ns_mount(&vfs.ns, at, &vfs.dev, vfs.dev.root);
+}
+
 static int
 vfs_setup(uint64_t root_budget, uint64_t tmp_budget)
 {
-    struct ramfs_node *tmp, *boot, *bin;
+    struct ramfs_node *tmp, *boot, *bin, *dev;
 
     vfs.pipe_ops.answer = vfs_answer;
     if (ramfs_init(&vfs.root, VFS_DEV_ROOT, root_budget, vfs_clock) < 0 ||
@@ -177,13 +288,18 @@ vfs_setup(uint64_t root_budget, uint64_t tmp_budget)
     ns_init(&vfs.ns, &vfs.root);
     if (ramfs_create(&vfs.root, vfs.root.root, "tmp", 3, PROTO_S_IFDIR | 01777, &tmp) < 0 ||
         ramfs_create(&vfs.root, vfs.root.root, "boot", 4, PROTO_S_IFDIR | 0755, &boot) < 0 ||
-        ramfs_create(&vfs.root, vfs.root.root, "bin", 3, PROTO_S_IFDIR | 0755, &bin) < 0)
+        ramfs_create(&vfs.root, vfs.root.root, "bin", 3, PROTO_S_IFDIR | 0755, &bin) < 0 ||
+        ramfs_create(&vfs.root, vfs.root.root, "dev", 3, PROTO_S_IFDIR | 0755, &dev) < 0)
         return -CAIRN_ENOMEM;
     ns_mount(&vfs.ns, tmp, &vfs.tmp, vfs.tmp.root);
     vfs_mount_initfs(boot, bin);
     /* /boot and /bin stay put even without an initfs. */
     boot->pinned = bin->pinned = 1;
-    return 0;
+    if (vfs_setup_dev(dev) < 0)
+        return -CAIRN_ENOMEM;
+    vfs_mount_points();
+    vfs.dev.readonly = 1;
+    return remote_init();
 }
 
 static int

@@ -91,11 +91,12 @@ ramfs_is_dir(const struct ramfs_node *n)
 struct ramfs_node *ramfs_lookup(struct ramfs_node *dir, const char *name, size_t len);
 
 /*
- * A new file or directory (by mode's type: PROTO_S_IFREG or _IFDIR, with
- * permission bits) called name in dir, in *out. Returns 0, -CAIRN_EEXIST,
- * -CAIRN_ENOTDIR (dir is a file), -CAIRN_ENOENT (dir was removed),
- * -CAIRN_ENAMETOOLONG, -CAIRN_EINVAL (an empty, `.`, `..` or `/`-holding
- * name, another type), -CAIRN_ENOSPC, -CAIRN_EROFS.
+ * A new file, directory or device (by mode's type: PROTO_S_IFREG, _IFDIR
+ * or _IFCHR, with permission bits) called name in dir, in *out. A device
+ * node has no bytes of its own: the vfs gives it its meaning (/dev).
+ * Returns 0, -CAIRN_EEXIST, -CAIRN_ENOTDIR (dir is a file), -CAIRN_ENOENT
+ * (dir was removed), -CAIRN_ENAMETOOLONG, -CAIRN_EINVAL (an empty, `.`,
+ * `..` or `/`-holding name, another type), -CAIRN_ENOSPC, -CAIRN_EROFS.
  */
 int ramfs_create(struct ramfs *fs, struct ramfs_node *dir, const char *name, size_t len,
                  uint32_t mode, struct ramfs_node **out);
