@@ -4,8 +4,9 @@
  * take a path (include/proto/io.h describes the message shape and what is
  * done with an open file). The vfs server (servers/vfs) holds the one
  * namespace: `/` and `/tmp` ramfs, `/boot` the initfs read-only with its
- * `bin/` shown as `/bin`, later `/disk`; it answers for what it serves
- * itself and passes the rest to the server mounted there.
+ * `bin/` shown as `/bin`, `/dev` with null and zero, and mount points of
+ * other servers (`/dev/random`, later `/disk`); it answers for what it
+ * serves itself and passes the rest to the server mounted there.
  *
  * A path is absolute, in the request's buffer (its length is the buffer's,
  * no 0 needed), at most PROTO_PATH_MAX bytes, each name at most
