@@ -78,10 +78,31 @@
  * w[0] 1 and one struct proto_mount in the buffer, w[1] the cookie of the
  * next one; w[0] 0 after the last. The vfs's own file systems come first
  * (`/`, `/tmp`, `/boot`, `/bin`, `/dev`), then the mounted servers in the
- * order they were mounted. Changing the mounts by request (mount and
- * umount from the shell) is not there yet.
+ * order of the vfs's table (a slot freed by an umount is used again).
  */
 #define PROTO_FS_MOUNTS 0x208u
+/*
+ * PROTO_FS_MOUNT: the buffer holds the mount point's path, a 0, and the
+ * registry name of the server to mount there. PROTO_FS_UMOUNT: the
+ * buffer holds the mount point's path. Both only on the handle the vfs
+ * registers as `vfs-mount` (so only a service whose manifest entry lists
+ * that name under `lookup` can mount); on any other, -CAIRN_EPERM.
+ *
+ * A mount makes the mount point if it is missing (and the directories on
+ * the way; under /dev a device node), or mounts over an existing
+ * directory, whose names are hidden until the umount. The server is
+ * looked up at the first request, not here. Reply 0; -CAIRN_EINVAL (no
+ * 0, a bad name), -CAIRN_EBUSY (`/`, at, above or below another mount, a
+ * mount point or mounted directory of the vfs's own), -CAIRN_ENOTDIR (a
+ * file there or on the way), -CAIRN_EROFS (under /boot), -CAIRN_ENOSPC
+ * (16 mounts). An umount lets go of the server and takes its mount point
+ * back (a device node goes, a directory stays); the server's open files
+ * stay open, they are its own. Reply 0; -CAIRN_EINVAL (not a mounted
+ * server's mount point), -CAIRN_EBUSY (requests to it are waiting or
+ * running).
+ */
+#define PROTO_FS_MOUNT  0x209u
+#define PROTO_FS_UMOUNT 0x20au
 
 /* proto_mount.flags */
 #define PROTO_MNT_RDONLY  1u /* every change gets -CAIRN_EROFS */

@@ -25,19 +25,23 @@
 #include <path/path.h>
 #include <proto/fs.h>
 #include <proto/handles.h>
+#include <proto/registry.h>
 
 #include "initfs.h"
 #include "vfs.h"
 
 struct vfs vfs;
 
-#define PAGE 4096ull
+#define PAGE            4096ull
+/* How long the registry may take to answer the `vfs-mount` registration. */
+#define VFS_REGISTER_NS (5000ull * 1000 * 1000)
 
 /* Which requests go where: path requests on badge 0 only, I/O requests
  * on an open file's badge only (fs.h, io.h). */
 enum vfs_on {
     VFS_ON_NAMESPACE,
-    VFS_ON_FILE
+    VFS_ON_FILE,
+    VFS_ON_MOUNT, /* the `vfs-mount` handle only */
 };
 
 static const struct {
@@ -53,6 +57,8 @@ static const struct {
     {PROTO_FS_RENAME, VFS_ON_NAMESPACE, vfs_do_rename},
     {PROTO_FS_PIPE, VFS_ON_NAMESPACE, vfs_do_pipe},
     {PROTO_FS_MOUNTS, VFS_ON_NAMESPACE, vfs_do_mounts},
+    {PROTO_FS_MOUNT, VFS_ON_MOUNT, vfs_do_mount},
+    {PROTO_FS_UMOUNT, VFS_ON_MOUNT, vfs_do_umount},
     {PROTO_IO_READ, VFS_ON_FILE, vfs_do_read},
     {PROTO_IO_WRITE, VFS_ON_FILE, vfs_do_write},
     {PROTO_IO_SEEK, VFS_ON_FILE, vfs_do_seek},
@@ -195,74 +201,6 @@ vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
     return 0;
 }
 
-/*
- * The directory a mounted server's names hang under, so that it shows in
- * its parent's listing: the missing directories on the way made, and the
- * last name made as a directory (under /dev, a character device node).
- * Everything on the way is pinned, so no rename or removal moves the
- * mount point away from its path. 0 or a negative code (-CAIRN_EEXIST:
- * the name is taken; -CAIRN_EROFS under /boot).
- */
-static int
-vfs_mount_point(const char *path)
-{
-    static char prefix[PROTO_PATH_MAX + 1];
-    const char *name;
-    size_t pos = 0, len;
-
-    while (path_next(path, &pos, &name, &len) == 1) {
-        size_t end = (size_t)(name - path) + len;
-        int last = path[end] == '\0', err;
-        struct ns_loc loc, dir;
-        const char *n;
-        size_t nlen;
-
-        memcpy(prefix, path, end);
-        prefix[end] = '\0';
-        err = ns_resolve(&vfs.ns, prefix, &loc);
-        if (err == 0 && last)
-            return -CAIRN_EEXIST;
-        if (err == -CAIRN_ENOENT) {
-            uint32_t mode = PROTO_S_IFDIR | 0755;
-
-            err = ns_resolve_parent(&vfs.ns, prefix, &dir, &n, &nlen);
-            if (err)
-                return err;
-            if (last && dir.fs == &vfs.dev)
-                mode = PROTO_S_IFCHR | 0666;
-            err = ramfs_create(dir.fs, dir.node, n, nlen, mode, &loc.node);
-        }
-        if (err)
-            return err;
-        if (!last && !ramfs_is_dir(loc.node))
-            return -CAIRN_ENOTDIR;
-        loc.node->pinned = 1;
-    }
-    return 0;
-}
-
-/* Every mount's directory; a mount whose directory cannot be made is
- * dropped with a message (it is the last one added when that happens,
- * so the indices of the others stay). */
-static void
-vfs_mount_points(void)
-{
-    static struct mount_table all;
-
-    all = vfs.mounts;
-
-    vfs.mounts.n = 0;
-    for (unsigned i = 0; i < all.n; i++) {
-        int err = mount_add(&vfs.mounts, all.m[i].path, all.m[i].name);
-
-        if (err >= 0 && (err = vfs_mount_point(all.m[i].path)) < 0) {
-            vfs.mounts.n--;
-            printf("vfs: cannot mount %s at %s: %s\n", all.m[i].name, all.m[i].path,
-                   cairn_error_name(err));
-        }
-    }
-}
-
 /* /dev: null and zero, and the mount points made in it; read-only, so
  * nothing else is made there. */
 static int
@@ -316,18 +254,58 @@ vfs_register(void)
     return (int)r;
 }
 
+/*
+ * The handle that mounts and unmounts, registered as `vfs-mount` for the
+ * services whose manifest entry may look that name up. A registry that
+ * refuses (the manifest does not list the name) or does not answer
+ * within VFS_REGISTER_NS leaves the mounts to the arguments: nothing else
+ * changes.
+ */
+static void
+vfs_register_mount(void)
+{
+    long reg = cairn_start_handle(PROTO_HANDLE_REGISTRY, 0), h, r;
+    struct cairn_msg_ext ext = {.send_buf = (uint64_t) "vfs-mount", .send_len = 9};
+    struct cairn_msg m = {.w = {PROTO_REG_REGISTER}, .ext = &ext};
+
+    h = cairn_handle_mint(vfs.endpoint,
+                          CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                          VFS_BADGE_MOUNT);
+    if (reg < 0 || h < 0)
+        return;
+    ext.send_nhandles = 1;
+    ext.send_handles[0] =
+        (struct cairn_msg_handle){(int32_t)h, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
+    r = cairn_ipc_call_timed(reg, &m, VFS_REGISTER_NS);
+    for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+        cairn_handle_close(ext.recv_handles[i]);
+    cairn_handle_close(h);
+    if (r >= 0 && (int64_t)m.w[0] < 0 && (int64_t)m.w[0] != -CAIRN_EPERM)
+        printf("vfs: cannot register vfs-mount (%s)\n", cairn_error_name((int)m.w[0]));
+}
+
+/* Each handle takes its own requests: the namespace handle (badge 0) the
+ * path requests, an open file's the I/O requests, the `vfs-mount` handle
+ * mount and umount. Another handle's request gets -CAIRN_EPERM (mount),
+ * -CAIRN_EBADF (I/O) or -CAIRN_ENOSYS (paths: an open file has none). */
 static void
 vfs_dispatch(const struct vfs_req *rq, struct vfs_rep *rp)
 {
+    enum vfs_on who = rq->badge == 0                 ? VFS_ON_NAMESPACE
+                      : rq->badge == VFS_BADGE_MOUNT ? VFS_ON_MOUNT
+                                                     : VFS_ON_FILE;
+
     for (size_t i = 0; i < sizeof(vfs_ops) / sizeof(vfs_ops[0]); i++) {
         if (vfs_ops[i].op != rq->w[0])
             continue;
-        if (vfs_ops[i].on == VFS_ON_NAMESPACE && rq->badge != 0)
-            rp->w[0] = (uint64_t)-CAIRN_ENOSYS; /* an open file has no paths */
-        else if (vfs_ops[i].on == VFS_ON_FILE && rq->badge == 0)
+        if (vfs_ops[i].on == who)
+            vfs_ops[i].fn(rq, rp);
+        else if (vfs_ops[i].on == VFS_ON_MOUNT)
+            rp->w[0] = (uint64_t)-CAIRN_EPERM;
+        else if (vfs_ops[i].on == VFS_ON_FILE)
             rp->w[0] = (uint64_t)-CAIRN_EBADF;
         else
-            vfs_ops[i].fn(rq, rp);
+            rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
         return;
     }
     rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
@@ -381,6 +359,7 @@ main(int argc, char **argv)
         printf("vfs: cannot register with the registry (%s)\n", cairn_error_name((int)r));
         return 1;
     }
+    vfs_register_mount();
     for (;;) {
         struct cairn_msg_ext ext = {.recv_buf = (uint64_t)in, .recv_cap = sizeof(in)};
         struct cairn_msg m = {.ext = &ext};

@@ -67,17 +67,39 @@ mount_add(struct mount_table *t, const char *path, const char *name)
 
     if (plen <= 1 || plen > PROTO_PATH_MAX || path[0] != '/' || !mount_name_ok(name, nlen))
         return -CAIRN_EINVAL;
-    for (unsigned i = 0; i < t->n; i++)
+    unsigned at = MOUNT_MAX;
+
+    for (unsigned i = 0; i < t->n; i++) {
+        if (t->m[i].pathlen == 0) {
+            if (at == MOUNT_MAX)
+                at = i;
+            continue;
+        }
         if (mount_is_below(path, plen, t->m[i].path, t->m[i].pathlen) ||
             mount_is_below(t->m[i].path, t->m[i].pathlen, path, plen))
             return -CAIRN_EBUSY;
-    if (t->n == MOUNT_MAX)
+    }
+    if (at == MOUNT_MAX && t->n < MOUNT_MAX)
+        at = t->n;
+    if (at == MOUNT_MAX)
         return -CAIRN_ENOSPC;
-    m = &t->m[t->n];
+    m = &t->m[at];
     memcpy(m->path, path, plen + 1);
     m->pathlen = plen;
     memcpy(m->name, name, nlen + 1);
-    return (int)t->n++;
+    if (at == t->n)
+        t->n++;
+    return (int)at;
+}
+
+void
+mount_remove(struct mount_table *t, int i)
+{
+    t->m[i].pathlen = 0;
+    t->m[i].path[0] = '\0';
+    t->m[i].name[0] = '\0';
+    while (t->n > 0 && t->m[t->n - 1].pathlen == 0)
+        t->n--;
 }
 
 int
@@ -87,7 +109,7 @@ mount_find(const struct mount_table *t, const char *path, const char **rest)
 
     /* Mounts never nest, so at most one entry matches. */
     for (unsigned i = 0; i < t->n; i++) {
-        if (mount_is_below(path, plen, t->m[i].path, t->m[i].pathlen)) {
+        if (t->m[i].pathlen > 0 && mount_is_below(path, plen, t->m[i].path, t->m[i].pathlen)) {
             *rest = path + t->m[i].pathlen;
             return (int)i;
         }

@@ -12,8 +12,11 @@
  *     below another one (a mount inside another server's tree could not
  *     have its directory made, and would hide that server's names);
  *   - every name is a registry name (include/proto/registry.h);
- *   - entries are only ever added, so an index names one mount for the
- *     server's life (the requests in flight in remote.c hold indices).
+ *   - a slot is free when its pathlen is 0; n is one past the last slot
+ *     in use, and mount_add fills the first free slot. An index names one
+ *     mount until mount_remove, which the server calls only when no
+ *     request of that mount is queued or running (remote.c's jobs hold
+ *     indices).
  */
 #ifndef CAIRN_SERVERS_VFS_MOUNT_H
 #define CAIRN_SERVERS_VFS_MOUNT_H
@@ -27,13 +30,13 @@
 
 struct mount {
     char path[PROTO_PATH_MAX + 1];
-    size_t pathlen;
+    size_t pathlen; /* 0: a free slot */
     char name[PROTO_REG_NAME_MAX + 1];
 };
 
 struct mount_table {
     struct mount m[MOUNT_MAX];
-    unsigned n;
+    unsigned n; /* slots at and past n are free */
 };
 
 /* Is name (len bytes) a registry name: a lower-case letter, then
@@ -54,6 +57,9 @@ int mount_parse(const char *spec, char *path, size_t cap, char *name);
  * -CAIRN_ENOSPC (the table is full).
  */
 int mount_add(struct mount_table *t, const char *path, const char *name);
+
+/* Frees the slot of mount i (which is in use). */
+void mount_remove(struct mount_table *t, int i);
 
 /*
  * The mount that a normal path is at or below: its index, with *rest the

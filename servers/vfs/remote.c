@@ -25,6 +25,8 @@
  *   - a job is FREE, QUEUED or RUNNING; a QUEUED or RUNNING job holds
  *     its caller's reply handle, answered exactly once (by the worker that
  *     ran it) and then closed;
+ *   - a mount's slot is freed (umount) only while none of its jobs is
+ *     queued or running (remote_release), so a job's index stays good;
  *   - remotes[m].ep is the endpoint of mount m's server or -1; a worker
  *     calls through a copy of it of its own, so a forgotten endpoint is
  *     never closed under a call; gen counts the endpoints, so a failure
@@ -95,6 +97,26 @@ remote_state(int m, uint32_t *flags, int32_t *error)
     *flags = PROTO_MNT_REMOTE | (remotes[m].ep >= 0 && remotes[m].reached ? PROTO_MNT_REACHED : 0);
     *error = remotes[m].error;
     pthread_mutex_unlock(&remote_lock);
+}
+
+int
+remote_release(int m)
+{
+    pthread_mutex_lock(&remote_lock);
+    for (int i = 0; i < REMOTE_JOBS; i++) {
+        if (jobs[i].state != REMOTE_FREE && jobs[i].mount == m) {
+            pthread_mutex_unlock(&remote_lock);
+            return -CAIRN_EBUSY;
+        }
+    }
+    if (remotes[m].ep >= 0)
+        cairn_handle_close(remotes[m].ep);
+    remotes[m].ep = -1;
+    remotes[m].gen++;
+    remotes[m].reached = 0;
+    remotes[m].error = 0;
+    pthread_mutex_unlock(&remote_lock);
+    return 0;
 }
 
 /* The oldest queued job whose mount may run one more, or NULL. */

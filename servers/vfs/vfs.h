@@ -33,6 +33,9 @@
 #include "ramfs.h"
 
 #define VFS_FILES_MAX     256 /* open files at once (-CAIRN_EMFILE past it) */
+/* The badge of the handle registered as `vfs-mount`: its low 32 bits are
+ * 0, so it names no open file. */
+#define VFS_BADGE_MOUNT   (1ull << 63)
 #define VFS_WAITERS_MAX   256 /* pipe callers waiting at once (-CAIRN_EAGAIN past it) */
 /* The ramfs budgets: bytes of nodes and file contents each may hold. */
 #define VFS_ROOT_BUDGET   (64ull << 20)
@@ -111,7 +114,15 @@ void vfs_do_unlink(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_rmdir(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_pipe(const struct vfs_req *rq, struct vfs_rep *rp);
+
+/* mountops.c: the mounts of other servers. vfs_do_mount and _umount are
+ * for the handle of badge VFS_BADGE_MOUNT only; vfs_mount_points makes
+ * the mount points of the arguments' mounts at start (one that cannot be
+ * made is dropped with a message). */
 void vfs_do_mounts(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_mount(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_umount(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_mount_points(void);
 
 /* file.c: the open files and their requests. */
 void vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp);
@@ -148,6 +159,9 @@ void vfs_file_unref(int slot);
 int remote_init(void);
 void remote_pass(struct vfs_rep *rp, int m, const uint64_t *w, const void *buf, uint32_t len);
 void remote_state(int m, uint32_t *flags, int32_t *error);
+/* Forgets mount m's server before its slot is freed: 0, or -CAIRN_EBUSY
+ * while requests of it are queued or running. */
+int remote_release(int m);
 
 /* Answers a deferred caller (pipe.h's pipe_ops.answer). */
 int vfs_answer(void *ctx, long reply, long result, const void *data, size_t len);

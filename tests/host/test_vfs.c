@@ -662,6 +662,29 @@ TEST(mounts_never_nest_and_the_table_has_a_bound)
     CHECK(t.n == MOUNT_MAX);
 }
 
+TEST(a_removed_mount_frees_its_slot_for_the_next)
+{
+    static struct mount_table t;
+    const char *rest;
+
+    memset(&t, 0, sizeof(t));
+    CHECK(mount_add(&t, "/a", "fat") == 0);
+    CHECK(mount_add(&t, "/b", "fat") == 1);
+    CHECK(mount_add(&t, "/c", "fat") == 2);
+    mount_remove(&t, 1);
+    CHECK(t.n == 3 && mount_find(&t, "/b/x", &rest) == -1);
+    /* A free slot matches nothing, not even as the prefix "". */
+    CHECK(mount_find(&t, "/c/x", &rest) == 2 && strcmp(rest, "/x") == 0);
+    CHECK(mount_add(&t, "/b/deeper", "rng") == 1);
+    CHECK(mount_find(&t, "/b/deeper", &rest) == 1 && rest[0] == '\0');
+    mount_remove(&t, 2);
+    CHECK(t.n == 2);
+    mount_remove(&t, 1);
+    mount_remove(&t, 0);
+    CHECK(t.n == 0 && mount_find(&t, "/a", &rest) == -1);
+    CHECK(mount_add(&t, "/a", "fat") == 0 && t.n == 1);
+}
+
 TEST(a_path_splits_into_its_mount_and_the_path_below_it)
 {
     static struct mount_table t;
@@ -704,5 +727,6 @@ main(void)
     RUN(a_mount_argument_is_a_normal_path_and_a_registry_name);
     RUN(mounts_never_nest_and_the_table_has_a_bound);
     RUN(a_path_splits_into_its_mount_and_the_path_below_it);
+    RUN(a_removed_mount_frees_its_slot_for_the_next);
     return check_exit();
 }

@@ -131,6 +131,15 @@ fs_open(const char *path, uint32_t flags, uint32_t mode)
     return r.h[0];
 }
 
+/* PROTO_FS_STAT on any handle: its result. */
+static long
+fs_stat_on(long h, const char *path)
+{
+    struct proto_stat st;
+
+    return call_ep(h, PROTO_FS_STAT, 0, 0, path, strlen(path), &st, sizeof(st), NULL);
+}
+
 static long
 fs_rename(const char *from, const char *to)
 {
@@ -1288,6 +1297,7 @@ dev_null_swallows_writes_and_dev_zero_reads_zeros(void)
 #define MNT_TIMEOUT (60 * SECOND)
 
 static long mnt_proc = -1, mnt_ep = -1, mnt_reg = -1, mnt_reg_recv = -1;
+static volatile long mnt_admin = -1; /* the vfs's `vfs-mount` handle */
 static long fake_recv = -1, fake_send = -1;
 static volatile int fake_alive;
 static volatile uint32_t fake_reads, fake_closes, fake_hang_seen;
@@ -1297,10 +1307,11 @@ static volatile uint32_t fake_path_len;
 static volatile uint64_t fake_op;
 /* Every fake server's thread and the others: their stacks are freed at
  * the end, once none of them runs. */
-static struct test_thread fake_ts[4], reg_t, hung_t;
+static struct test_thread fake_ts[4], reg_t, hung_t, hung_t2;
 static unsigned fake_n;
 static volatile int hung_done;
-static int hung_started;
+static int hung_started, hung_started2;
+static const char *hung_path = "/mnt/fake/hang";
 
 static void
 fake_answer(uint64_t w0, uint64_t w1, const void *buf, uint32_t len, long handle)
@@ -1400,6 +1411,13 @@ fake_registry(void *arg)
 
         if (r < 0)
             return r;
+        if (m.w[0] == PROTO_REG_REGISTER && ext.recv_len == 9 &&
+            memcmp(name, "vfs-mount", 9) == 0 && ext.recv_nhandles == 1 && mnt_admin < 0) {
+            mnt_admin = cairn_handle_dup(ext.recv_handles[0], SEND);
+            cairn_handle_close(ext.recv_handles[0]);
+            fake_answer(0, 0, NULL, 0, -1);
+            continue;
+        }
         for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
             cairn_handle_close(ext.recv_handles[i]);
         if (m.w[0] == FAKE_QUIT) {
@@ -1612,7 +1630,7 @@ a_mounted_server_answers_opens_and_the_client_reads_from_it_directly(void)
 static long
 hung_open(void *arg)
 {
-    long r = fs_open("/mnt/fake/hang", PROTO_O_RDONLY, 0);
+    long r = fs_open(hung_path, PROTO_O_RDONLY, 0);
 
     (void)arg;
     hung_done = 1;
@@ -1661,6 +1679,120 @@ a_hung_mounted_server_blocks_nobody_else_and_its_caller_times_out(void)
     cairn_handle_close(fake_hung);
     fake_hung = -1;
     expect_ret("rmdir /tmp/while", fs_path(PROTO_FS_RMDIR, "/tmp/while", 0), 0);
+    vfs_ep = saved;
+}
+
+/* PROTO_FS_MOUNT (path, 0, name) or PROTO_FS_UMOUNT (path) on handle h. */
+static long
+fs_mount(long h, const char *path, const char *name)
+{
+    char buf[PROTO_PATH_MAX + PROTO_REG_NAME_MAX + 2];
+    size_t a = strlen(path), b = name ? strlen(name) : 0;
+
+    memcpy(buf, path, a);
+    if (!name)
+        return call_ep(h, PROTO_FS_UMOUNT, 0, 0, buf, a, NULL, 0, NULL);
+    buf[a] = '\0';
+    memcpy(buf + a + 1, name, b);
+    return call_ep(h, PROTO_FS_MOUNT, 0, 0, buf, a + 1 + b, NULL, 0, NULL);
+}
+
+static void
+mounts_are_added_and_removed_through_the_vfs_mount_handle_only(void)
+{
+    static struct proto_mount rec;
+    struct proto_stat st;
+    int64_t status = 0;
+    char names[256];
+    long h, saved = vfs_ep;
+
+    if (mnt_ep < 0)
+        return;
+    if (mnt_admin < 0) {
+        test_fail("the vfs did not register vfs-mount");
+        return;
+    }
+    vfs_ep = mnt_ep;
+    expect_ret("mount on the namespace handle", fs_mount(mnt_ep, "/tmp/m", "fake"), -CAIRN_EPERM);
+    expect_ret("umount on the namespace handle", fs_mount(mnt_ep, "/mnt/fake", NULL), -CAIRN_EPERM);
+    expect_ret("a path request on the mount handle", fs_stat_on(mnt_admin, "/"), -CAIRN_ENOSYS);
+    expect_ret("mount", fs_mount(mnt_admin, "/tmp/m/./", "fake"), 0);
+    list_dir("/tmp", names, sizeof(names));
+    if (strcmp(names, "m/,") != 0)
+        test_fail("/tmp lists %s", names);
+    h = fs_open("/tmp/m/hello", PROTO_O_RDONLY, 0);
+    if (h < 0 || strcmp(fake_path, "/hello") != 0)
+        test_fail("open /tmp/m/hello: %ld, the server got %s", h, fake_path);
+    if (h >= 0)
+        io_close(h);
+    expect_ret("mounts", call_ep(mnt_ep, PROTO_FS_MOUNTS, 8, 0, NULL, 0, &rec, sizeof(rec), NULL),
+               1);
+    if (strcmp(rec.path, "/tmp/m") != 0 || strcmp(rec.what, "fake") != 0)
+        test_fail("the new mount is listed as %s on %s", rec.what, rec.path);
+    expect_ret("the same path again", fs_mount(mnt_admin, "/tmp/m", "fake"), -CAIRN_EBUSY);
+    expect_ret("below it", fs_mount(mnt_admin, "/tmp/m/x", "fake"), -CAIRN_EBUSY);
+    expect_ret("above it", fs_mount(mnt_admin, "/tmp", "fake"), -CAIRN_EBUSY);
+    expect_ret("over /", fs_mount(mnt_admin, "/", "fake"), -CAIRN_EBUSY);
+    expect_ret("over /dev/null", fs_mount(mnt_admin, "/dev/null", "fake"), -CAIRN_EBUSY);
+    expect_ret("under /boot", fs_mount(mnt_admin, "/boot/x", "fake"), -CAIRN_EROFS);
+    expect_ret("a bad name", fs_mount(mnt_admin, "/tmp/y", "Fake"), -CAIRN_EINVAL);
+    expect_ret("no 0", call_ep(mnt_admin, PROTO_FS_MOUNT, 0, 0, "/tmp/y", 6, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    h = fs_open("/tmp/file", PROTO_O_WRONLY | PROTO_O_CREAT, 0644);
+    io_close(h);
+    expect_ret("over a file", fs_mount(mnt_admin, "/tmp/file", "fake"), -CAIRN_ENOTDIR);
+    expect_ret("through a file", fs_mount(mnt_admin, "/tmp/file/x", "fake"), -CAIRN_ENOTDIR);
+    expect_ret("rmdir the new mount point", fs_path(PROTO_FS_RMDIR, "/tmp/m", 0), -CAIRN_EBUSY);
+    /* An umount waits for no request: one in flight makes it EBUSY. */
+    fake_hang_seen = 0;
+    hung_path = "/tmp/m/hang";
+    hung_started2 = 1;
+    if (test_thread_start(&hung_t2, hung_open, NULL) == 0) {
+        for (int i = 0; i < 2000 && !fake_hang_seen; i++)
+            cairn_thread_sleep(10 * MS_NS);
+        expect_ret("umount with a request in flight", fs_mount(mnt_admin, "/tmp/m", NULL),
+                   -CAIRN_EBUSY);
+        expect_ret("join the hanging open", test_thread_join(&hung_t2, MNT_TIMEOUT, &status), 0);
+        expect_ret("the hanging open", status, -CAIRN_ETIMEDOUT);
+        struct cairn_msg m = {.w = {(uint64_t)-CAIRN_ENOENT}};
+        cairn_ipc_reply_to(fake_hung, &m);
+        cairn_handle_close(fake_hung);
+        fake_hung = -1;
+    }
+    expect_ret("umount", fs_mount(mnt_admin, "/tmp/m", NULL), 0);
+    expect_ret("umount again", fs_mount(mnt_admin, "/tmp/m", NULL), -CAIRN_EINVAL);
+    expect_ret("umount a directory of the vfs", fs_mount(mnt_admin, "/tmp", NULL), -CAIRN_EINVAL);
+    expect_ret("the mount point is a directory of /tmp", fs_stat("/tmp/m", &st), 0);
+    if (st.dev != 2 || (st.mode & PROTO_S_IFMT) != PROTO_S_IFDIR)
+        test_fail("/tmp/m after the umount: dev %lu mode %o", (unsigned long)st.dev, st.mode);
+    expect_ret("rmdir it", fs_path(PROTO_FS_RMDIR, "/tmp/m", 0), 0);
+    /* Over a directory with names: hidden while mounted, back after. */
+    expect_ret("mkdir /tmp/e", fs_path(PROTO_FS_MKDIR, "/tmp/e", 0755), 0);
+    expect_ret("rename /tmp/file into it", fs_rename("/tmp/file", "/tmp/e/file"), 0);
+    expect_ret("mount over /tmp/e", fs_mount(mnt_admin, "/tmp/e", "fake"), 0);
+    expect_ret("its file is hidden", fs_open("/tmp/e/file", 0, 0), -CAIRN_ENOENT);
+    if (strcmp(fake_path, "/file") != 0)
+        test_fail("the server got %s", fake_path);
+    expect_ret("umount /tmp/e", fs_mount(mnt_admin, "/tmp/e", NULL), 0);
+    expect_ret("its file is back", fs_stat("/tmp/e/file", &st), 0);
+    expect_ret("unlink it", fs_path(PROTO_FS_UNLINK, "/tmp/e/file", 0), 0);
+    expect_ret("rmdir /tmp/e", fs_path(PROTO_FS_RMDIR, "/tmp/e", 0), 0);
+    /* In /dev: a device node, gone with the umount. */
+    expect_ret("mount in /dev", fs_mount(mnt_admin, "/dev/fake2", "fake"), 0);
+    list_dir("/dev", names, sizeof(names));
+    if (strcmp(names, "null,zero,fakedev,fake2,") != 0)
+        test_fail("/dev lists %s", names);
+    expect_ret("umount in /dev", fs_mount(mnt_admin, "/dev/fake2", NULL), 0);
+    list_dir("/dev", names, sizeof(names));
+    if (strcmp(names, "null,zero,fakedev,") != 0)
+        test_fail("/dev lists %s after the umount", names);
+    /* The directories made on the way are ordinary ones again. */
+    expect_ret("mount deep", fs_mount(mnt_admin, "/tmp/a/b/c", "fake"), 0);
+    expect_ret("rmdir on the way", fs_path(PROTO_FS_RMDIR, "/tmp/a/b", 0), -CAIRN_EBUSY);
+    expect_ret("umount deep", fs_mount(mnt_admin, "/tmp/a/b/c", NULL), 0);
+    expect_ret("rmdir c", fs_path(PROTO_FS_RMDIR, "/tmp/a/b/c", 0), 0);
+    expect_ret("rmdir b", fs_path(PROTO_FS_RMDIR, "/tmp/a/b", 0), 0);
+    expect_ret("rmdir a", fs_path(PROTO_FS_RMDIR, "/tmp/a", 0), 0);
     vfs_ep = saved;
 }
 
@@ -1729,6 +1861,11 @@ the_vfs_with_mounts_and_its_servers_end(void)
     test_thread_free(&reg_t);
     if (hung_started)
         test_thread_free(&hung_t);
+    if (hung_started2)
+        test_thread_free(&hung_t2);
+    if (mnt_admin >= 0)
+        cairn_handle_close(mnt_admin);
+    mnt_admin = -1;
     for (unsigned i = 0; i < fake_n; i++)
         test_thread_free(&fake_ts[i]);
 }
@@ -1761,6 +1898,7 @@ static const struct usertest tests[] = {
     USERTEST(a_vfs_with_mounts_starts_and_lists_them),
     USERTEST(a_mounted_server_answers_opens_and_the_client_reads_from_it_directly),
     USERTEST(a_hung_mounted_server_blocks_nobody_else_and_its_caller_times_out),
+    USERTEST(mounts_are_added_and_removed_through_the_vfs_mount_handle_only),
     USERTEST(a_mounted_server_that_ends_is_found_again_once_restarted),
     USERTEST(the_vfs_with_mounts_and_its_servers_end),
     USERTEST(the_server_ends_when_killed),
