@@ -29,9 +29,11 @@
  *   - the requests come from the vfs, through the handle the registry
  *     gave it, so a mounted server cannot tell clients apart by badge (a
  *     path request carries no identity anyway);
- *   - the handles of its reply go to the client unchanged (moved: they
- *     need TRANSFER), so an open file's I/O requests (io.h) go straight to
- *     the mounted server and never through the vfs.
+ *   - the handles of its reply go to the client unchanged (they need
+ *     DUPLICATE and TRANSFER, as an open file's handle has: the vfs keeps
+ *     a copy until the client has its own, to close the open file at the
+ *     server if the client is gone), so an open file's I/O requests
+ *     (io.h) go straight to the mounted server and never through the vfs.
  * A mounted server must answer within the vfs's time limit (5 seconds, on
  * the monotonic clock), else its client gets -CAIRN_ETIMEDOUT and a later
  * reply is dropped; one that cannot be found (not registered within 2

@@ -230,6 +230,56 @@ remote_answer_err(long reply, long err)
     cairn_ipc_reply_to(reply, &m);
 }
 
+/* Answers the caller with the server's words and bytes and the handles
+ * in h (copied, or moved): ipc_reply_to's result. */
+static long
+remote_reply(long reply, const struct cairn_msg *m, const uint8_t *in, uint32_t len,
+             const int32_t *h, uint32_t nh, uint32_t how)
+{
+    struct cairn_msg_ext out = {.send_buf = (uint64_t)in, .send_len = len, .send_nhandles = nh};
+    struct cairn_msg ans = {.ext = &out};
+
+    memcpy(ans.w, m->w, sizeof(ans.w));
+    for (uint32_t i = 0; i < nh; i++)
+        out.send_handles[i] = (struct cairn_msg_handle){h[i], CAIRN_RIGHTS_SAME, how, 0};
+    return cairn_ipc_reply_to(reply, &ans);
+}
+
+/*
+ * The server's reply, as it came, to the caller. Its handles are sent as
+ * copies, so that this thread still holds them if the caller is gone by
+ * then (an answer that finds nobody drops what it carried): an open file
+ * nobody will use is then closed at the server. A handle that cannot be
+ * copied (no DUPLICATE) is moved instead, and is lost with a caller that
+ * went away; one that cannot even be moved (no TRANSFER) makes the answer
+ * -CAIRN_EIO.
+ */
+static void
+remote_forward(const struct remote_job *j, const struct cairn_msg *m,
+               const struct cairn_msg_ext *ext, const uint8_t *in)
+{
+    uint32_t len = ext->recv_len <= CAIRN_MSG_BUF_MAX ? ext->recv_len : 0;
+    uint32_t nh = ext->recv_nhandles <= CAIRN_MSG_HANDLES ? ext->recv_nhandles : CAIRN_MSG_HANDLES;
+    int opened = j->w[0] == PROTO_FS_OPEN;
+    long r = remote_reply(j->reply, m, in, len, ext->recv_handles, nh, CAIRN_MSG_HANDLE_COPY);
+
+    if (r >= 0) {
+        remote_drop_handles(ext->recv_handles, nh, 0); /* the caller has its own */
+        return;
+    }
+    if (r == -CAIRN_ECLOSED || r == -CAIRN_EINTR || r == -CAIRN_ENOENT || nh == 0) {
+        /* The caller is gone (or the answer failed without handles). */
+        remote_drop_handles(ext->recv_handles, nh, opened);
+        return;
+    }
+    /* Refused as a whole, so nothing moved and the call is still open. */
+    r = remote_reply(j->reply, m, in, len, ext->recv_handles, nh, CAIRN_MSG_HANDLE_MOVE);
+    if (r >= 0 || r == -CAIRN_ECLOSED || r == -CAIRN_EINTR)
+        return; /* moved: delivered, or dropped with the answer */
+    remote_drop_handles(ext->recv_handles, nh, opened);
+    remote_answer_err(j->reply, -CAIRN_EIO);
+}
+
 /* Runs one job (outside the lock) and answers its caller. */
 static void
 remote_run(struct remote_job *j, uint8_t *in)
@@ -260,36 +310,19 @@ remote_run(struct remote_job *j, uint8_t *in)
             remote_forget(j->mount, gen, r);
     }
     if (r < 0) {
-        if (r != -CAIRN_ECLOSED) {
+        if (r != -CAIRN_ECLOSED) { /* a time-out: the endpoint is kept */
             pthread_mutex_lock(&remote_lock);
-            remotes[j->mount].error = (int32_t)r;
+            if (remotes[j->mount].gen == gen) {
+                remotes[j->mount].reached = 0;
+                remotes[j->mount].error = (int32_t)r;
+            }
             pthread_mutex_unlock(&remote_lock);
         }
         remote_answer_err(j->reply, r == -CAIRN_ETIMEDOUT || r == -CAIRN_ECLOSED ? r : -CAIRN_EIO);
         return;
     }
     remote_reached(j->mount, gen);
-    /* The server's reply as it came: words, bytes, handles (moved). */
-    struct cairn_msg_ext out = {.send_buf = (uint64_t)in,
-                                .send_len = ext.recv_len <= CAIRN_MSG_BUF_MAX ? ext.recv_len : 0};
-    uint32_t nh = ext.recv_nhandles <= CAIRN_MSG_HANDLES ? ext.recv_nhandles : CAIRN_MSG_HANDLES;
-    struct cairn_msg ans = {.ext = &out};
-
-    memcpy(ans.w, m.w, sizeof(ans.w));
-    out.send_nhandles = nh;
-    for (uint32_t i = 0; i < nh; i++)
-        out.send_handles[i] = (struct cairn_msg_handle){ext.recv_handles[i], CAIRN_RIGHTS_SAME,
-                                                        CAIRN_MSG_HANDLE_MOVE, 0};
-    r = cairn_ipc_reply_to(j->reply, &ans);
-    if (r == -CAIRN_ECLOSED || r == -CAIRN_EINTR) {
-        /* The caller is gone: nobody will close what was opened for it. */
-        remote_drop_handles(ext.recv_handles, nh, j->w[0] == PROTO_FS_OPEN);
-    } else if (r < 0) {
-        /* Refused as a whole (a handle without TRANSFER): nothing moved,
-         * and the call is still answerable. */
-        remote_drop_handles(ext.recv_handles, nh, j->w[0] == PROTO_FS_OPEN);
-        remote_answer_err(j->reply, -CAIRN_EIO);
-    }
+    remote_forward(j, &m, &ext, in);
 }
 
 static void *

@@ -1564,6 +1564,7 @@ a_mounted_server_answers_opens_and_the_client_reads_from_it_directly(void)
     if (mnt_ep < 0)
         return;
     vfs_ep = mnt_ep;
+    uint32_t closes = fake_closes;
     h = fs_open("/mnt/fake/hello", PROTO_O_RDONLY, 0);
     if (h < 0) {
         test_fail("open /mnt/fake/hello: %s", cairn_error_name((int)h));
@@ -1578,6 +1579,9 @@ a_mounted_server_answers_opens_and_the_client_reads_from_it_directly(void)
     if (strcmp(got, FAKE_DATA) != 0 || fake_reads != reads + 1)
         test_fail("read \"%s\", the server counted %u reads", got, fake_reads - reads);
     expect_ret("close", io_close(h), 0);
+    /* The vfs kept no reference of its own: the client's close is the one. */
+    if (fake_closes != closes + 1)
+        test_fail("the server counted %u closes", fake_closes - closes);
     /* The mount point itself is `/` to the server, under /dev too. */
     h = fs_open("/dev/fakedev", PROTO_O_RDONLY, 0);
     if (h < 0 || strcmp(fake_path, "/") != 0)
