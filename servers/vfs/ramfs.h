@@ -22,8 +22,10 @@
  *     tables) and never passes budget: an operation that would pass it,
  *     or for which malloc fails, gets -CAIRN_ENOSPC and changes nothing
  *     (every allocation comes before the first change);
- *   - a pinned node (the root, a mount point, a mounted directory) cannot
- *     be removed or renamed (-CAIRN_EBUSY).
+ *   - a pinned node (the root, a mount point, a mounted directory, a
+ *     directory on the way to a mounted server) cannot be removed or
+ *     renamed (-CAIRN_EBUSY); pinned counts the pins, one per mount
+ *     through the node (the vfs's own are set once at start).
  */
 #ifndef CAIRN_SERVERS_VFS_RAMFS_H
 #define CAIRN_SERVERS_VFS_RAMFS_H

@@ -1291,10 +1291,12 @@ dev_null_swallows_writes_and_dev_zero_reads_zeros(void)
  * decides what a lookup finds: the fake server's current endpoint while
  * it lives, -CAIRN_ETIMEDOUT while it is "down".
  */
-#define FAKE_BADGE  0xfa4eu
-#define FAKE_QUIT   0x7f01u /* a request of this program's own: end */
-#define FAKE_DATA   "fake data"
-#define MNT_TIMEOUT (60 * SECOND)
+#define FAKE_BADGE     0xfa4eu
+#define FAKE_QUIT      0x7f01u /* a request of this program's own: end */
+#define FAKE_DATA      "fake data"
+#define MNT_TIMEOUT    (60 * SECOND)
+/* The vfs's limit on a call to a mounted server (servers/vfs/remote.c). */
+#define VFS_CALL_LIMIT (5 * SECOND)
 
 static long mnt_proc = -1, mnt_ep = -1, mnt_reg = -1, mnt_reg_recv = -1;
 static volatile long mnt_admin = -1; /* the vfs's `vfs-mount` handle */
@@ -1653,6 +1655,9 @@ a_hung_mounted_server_blocks_nobody_else_and_its_caller_times_out(void)
     vfs_ep = mnt_ep;
     fake_hang_seen = 0;
     hung_started = 1;
+    /* The vfs's limit for the call runs from after this, so if the call
+     * ends within that long of it, the end was not the limit's. */
+    uint64_t start = cairn_clock_get();
     if (test_thread_start(&hung_t, hung_open, NULL) != 0) {
         vfs_ep = saved;
         return;
@@ -1669,7 +1674,7 @@ a_hung_mounted_server_blocks_nobody_else_and_its_caller_times_out(void)
         test_fail("open beside the hanging one: %s", cairn_error_name((int)h));
     else
         io_close(h);
-    if (hung_done)
+    if (hung_done && cairn_clock_get() - start < VFS_CALL_LIMIT)
         test_fail("the hanging open ended before the others were done");
     uint64_t t0 = cairn_clock_get();
     expect_ret("join the hanging open", test_thread_join(&hung_t, MNT_TIMEOUT, &status), 0);
@@ -1756,12 +1761,14 @@ mounts_are_added_and_removed_through_the_vfs_mount_handle_only(void)
             cairn_thread_sleep(10 * MS_NS);
         expect_ret("umount with a request in flight", fs_mount(mnt_admin, "/tmp/m", NULL),
                    -CAIRN_EBUSY);
-        expect_ret("join the hanging open", test_thread_join(&hung_t2, MNT_TIMEOUT, &status), 0);
-        expect_ret("the hanging open", status, -CAIRN_ETIMEDOUT);
+        /* Answered late, the answer goes through (unless the host stalled
+         * past the vfs's time limit meanwhile: then the caller timed out). */
         struct cairn_msg m = {.w = {(uint64_t)-CAIRN_ENOENT}};
-        cairn_ipc_reply_to(fake_hung, &m);
+        long late = cairn_ipc_reply_to(fake_hung, &m);
         cairn_handle_close(fake_hung);
         fake_hung = -1;
+        expect_ret("join the hanging open", test_thread_join(&hung_t2, MNT_TIMEOUT, &status), 0);
+        expect_ret("the hanging open", status, late == 0 ? -CAIRN_ENOENT : -CAIRN_ETIMEDOUT);
     }
     expect_ret("umount", fs_mount(mnt_admin, "/tmp/m", NULL), 0);
     expect_ret("umount again", fs_mount(mnt_admin, "/tmp/m", NULL), -CAIRN_EINVAL);
