@@ -7,7 +7,10 @@
  * unlinked) or closes the pipe's end (answering whoever waits on it).
  * A pipe read or write that must wait takes the caller out as a reply
  * handle (ipc_reply_save) and leaves it with the pipe; pipe_pump answers
- * it through vfs_answer.
+ * it through vfs_answer. /dev/null and /dev/zero are open files of their
+ * own kind: null reads end of file, zero reads zeros, both take every
+ * write whole and throw it away, and a seek on them is 0 (as POSIX
+ * systems do).
  */
 #include <string.h>
 
@@ -100,7 +103,7 @@ vfs_file_unref(int slot)
 
     if (--f->refs > 0)
         return;
-    if (f->kind == VFS_FILE_NODE)
+    if (f->kind == VFS_FILE_NODE || f->kind == VFS_FILE_DEV)
         ramfs_close(f->fs, f->node);
     else
         vfs_pipe_end_close(f);
@@ -176,7 +179,14 @@ vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         return;
     }
-    if (f->kind == VFS_FILE_NODE) {
+    if (f->kind == VFS_FILE_DEV) {
+        if (!vfs_can_read(f)) {
+            rp->w[0] = (uint64_t)-CAIRN_EBADF;
+            return;
+        }
+        r = f->node == vfs.dev_zero ? (long)want : 0;
+        memset(out, 0, (size_t)r);
+    } else if (f->kind == VFS_FILE_NODE) {
         if (ramfs_is_dir(f->node)) {
             rp->w[0] = (uint64_t)-CAIRN_EISDIR;
             return;
@@ -220,6 +230,10 @@ vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         return;
     }
+    if (f->kind == VFS_FILE_DEV) {
+        rp->w[0] = vfs_can_write(f) ? rq->len : (uint64_t)-CAIRN_EBADF;
+        return;
+    }
     if (f->kind == VFS_FILE_NODE) {
         if (f->flags & PROTO_O_APPEND)
             f->offset = f->node->size;
@@ -254,6 +268,10 @@ vfs_do_seek(const struct vfs_req *rq, struct vfs_rep *rp)
 
     if (!f) {
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        return;
+    }
+    if (f->kind == VFS_FILE_DEV) {
+        rp->w[0] = 0;
         return;
     }
     if (f->kind != VFS_FILE_NODE) {
@@ -294,7 +312,7 @@ vfs_do_io_stat(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
         return;
     }
-    if (f->kind == VFS_FILE_NODE) {
+    if (f->kind == VFS_FILE_NODE || f->kind == VFS_FILE_DEV) {
         ramfs_stat(f->fs, f->node, &st);
     } else {
         memset(&st, 0, sizeof(st));
@@ -317,6 +335,8 @@ vfs_do_truncate(const struct vfs_req *rq, struct vfs_rep *rp)
 
     if (!f)
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
+    else if (f->kind == VFS_FILE_DEV)
+        rp->w[0] = vfs_can_write(f) ? 0 : (uint64_t)-CAIRN_EBADF;
     else if (f->kind != VFS_FILE_NODE)
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
     else if (ramfs_is_dir(f->node))

@@ -5,7 +5,10 @@
  * bytes are the client's: bounded, NUL-free, absolute), walks the
  * namespace (ns.c) and calls the ramfs, which checks and then changes;
  * what the namespace adds is -CAIRN_EROFS for the initfs, -CAIRN_EXDEV
- * between file systems and -CAIRN_EBUSY for `/`.
+ * between file systems and -CAIRN_EBUSY for `/`. A path at or below a
+ * mounted server's mount point (mount.h) goes to that server instead
+ * (remote.c), with the part below the mount point as its path; the mount
+ * point itself cannot be made, removed or renamed.
  */
 #include <string.h>
 
@@ -34,6 +37,59 @@ vfs_is_root(const char *p)
     return p[0] == '/' && p[1] == '\0';
 }
 
+/*
+ * If path_a (folded) is at or below a mounted server's mount point: the
+ * request passed on to it (rq's words, the path below the mount point),
+ * or, for the mount point itself when at_point is not 0, at_point as the
+ * answer; returns 1. Otherwise 0.
+ */
+static int
+vfs_route(const struct vfs_req *rq, struct vfs_rep *rp, int at_point)
+{
+    const char *rest;
+    int m = mount_find(&vfs.mounts, path_a, &rest);
+    size_t len;
+
+    if (m < 0)
+        return 0;
+    if (rest[0] == '\0' && at_point) {
+        rp->w[0] = (uint64_t)(int64_t)at_point;
+        return 1;
+    }
+    len = mount_relative(rest, path_b, sizeof(path_b));
+    remote_pass(rp, m, rq->w, path_b, (uint32_t)len);
+    return 1;
+}
+
+static int
+vfs_is_dev(const struct ramfs_node *n)
+{
+    return (n->mode & PROTO_S_IFMT) == PROTO_S_IFCHR;
+}
+
+/* An open of /dev/null or /dev/zero: any access mode; O_TRUNC and
+ * O_CREAT change nothing. */
+static int
+vfs_open_dev(const struct ns_loc *loc, uint32_t flags, struct vfs_rep *rp)
+{
+    struct vfs_file *f;
+    int err;
+
+    if (flags & PROTO_O_DIRECTORY)
+        return -CAIRN_ENOTDIR;
+    if (loc->node != vfs.dev_null && loc->node != vfs.dev_zero)
+        return -CAIRN_EIO; /* a device node with nothing behind it */
+    err = vfs_file_new(VFS_FILE_DEV, rp, &f);
+    if (err < 0)
+        return err;
+    f->fs = loc->fs;
+    f->node = loc->node;
+    f->flags = flags;
+    ramfs_open(loc->node);
+    rp->w[1] = PROTO_S_IFCHR;
+    return 0;
+}
+
 void
 vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp)
 {
@@ -50,6 +106,8 @@ vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp)
     }
     if ((err = vfs_path(rq)) < 0)
         goto out;
+    if (vfs_route(rq, rp, 0))
+        return;
     if (vfs.files_open >= VFS_FILES_MAX) {
         err = -CAIRN_EMFILE;
         goto out;
@@ -69,6 +127,10 @@ vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp)
         goto out;
     } else if ((flags & PROTO_O_CREAT) && (flags & PROTO_O_EXCL)) {
         err = -CAIRN_EEXIST;
+        goto out;
+    }
+    if (vfs_is_dev(loc.node)) {
+        err = vfs_open_dev(&loc, flags, rp);
         goto out;
     }
     if (ramfs_is_dir(loc.node) && (writes || (flags & (PROTO_O_TRUNC | PROTO_O_CREAT)))) {
@@ -108,6 +170,8 @@ vfs_do_fs_stat(const struct vfs_req *rq, struct vfs_rep *rp)
     struct ns_loc loc;
     int err = vfs_path(rq);
 
+    if (err >= 0 && vfs_route(rq, rp, 0))
+        return;
     if (err >= 0)
         err = ns_resolve(&vfs.ns, path_a, &loc);
     if (err >= 0) {
@@ -119,16 +183,22 @@ vfs_do_fs_stat(const struct vfs_req *rq, struct vfs_rep *rp)
     rp->w[0] = (uint64_t)(int64_t)err;
 }
 
-/* The parent directory of path_a and the last name, for the requests that
- * change a directory; err_root is the answer for `/`. */
+/*
+ * The parent directory of the request's path (folded into path_a) and
+ * the last name, for the requests that change a directory; err_root is
+ * the answer for `/` and for a mounted server's mount point. 1 when the
+ * request went to a mounted server (or was answered: nothing more to do).
+ */
 static int
-vfs_parent(const struct vfs_req *rq, int err_root, struct ns_loc *dir, const char **name,
-           size_t *len)
+vfs_parent(const struct vfs_req *rq, struct vfs_rep *rp, int err_root, struct ns_loc *dir,
+           const char **name, size_t *len)
 {
     int err = vfs_path(rq);
 
     if (err < 0)
         return err;
+    if (vfs_route(rq, rp, err_root))
+        return 1;
     if (vfs_is_root(path_a))
         return err_root;
     return ns_resolve_parent(&vfs.ns, path_a, dir, name, len);
@@ -141,8 +211,10 @@ vfs_do_mkdir(const struct vfs_req *rq, struct vfs_rep *rp)
     struct ramfs_node *n;
     const char *name;
     size_t len;
-    int err = vfs_parent(rq, -CAIRN_EEXIST, &dir, &name, &len);
+    int err = vfs_parent(rq, rp, -CAIRN_EEXIST, &dir, &name, &len);
 
+    if (err == 1)
+        return;
     if (err == 0)
         err = ramfs_create(dir.fs, dir.node, name, len,
                            PROTO_S_IFDIR | ((uint32_t)rq->w[1] & 07777), &n);
@@ -155,8 +227,14 @@ vfs_do_unlink(const struct vfs_req *rq, struct vfs_rep *rp)
     struct ns_loc dir;
     const char *name;
     size_t len;
-    int err = vfs_parent(rq, -CAIRN_EISDIR, &dir, &name, &len);
+    int err;
 
+    /* A mount point is busy; `/` is a directory. */
+    err = vfs_parent(rq, rp, -CAIRN_EBUSY, &dir, &name, &len);
+    if (err == 1)
+        return;
+    if (err == -CAIRN_EBUSY && vfs_is_root(path_a))
+        err = -CAIRN_EISDIR;
     if (err == 0)
         err = ramfs_unlink(dir.fs, dir.node, name, len);
     rp->w[0] = (uint64_t)(int64_t)err;
@@ -168,8 +246,10 @@ vfs_do_rmdir(const struct vfs_req *rq, struct vfs_rep *rp)
     struct ns_loc dir;
     const char *name;
     size_t len;
-    int err = vfs_parent(rq, -CAIRN_EBUSY, &dir, &name, &len);
+    int err = vfs_parent(rq, rp, -CAIRN_EBUSY, &dir, &name, &len);
 
+    if (err == 1)
+        return;
     if (err == 0)
         err = ramfs_rmdir(dir.fs, dir.node, name, len);
     rp->w[0] = (uint64_t)(int64_t)err;
@@ -198,6 +278,26 @@ vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp)
     if (vfs_is_root(path_a) || vfs_is_root(path_b)) {
         err = -CAIRN_EBUSY;
         goto out;
+    }
+    const char *orest, *nrest;
+    int om = mount_find(&vfs.mounts, path_a, &orest), nm = mount_find(&vfs.mounts, path_b, &nrest);
+
+    if ((om >= 0 && orest[0] == '\0') || (nm >= 0 && nrest[0] == '\0')) {
+        err = -CAIRN_EBUSY; /* a mount point */
+        goto out;
+    }
+    if (om != nm) {
+        err = -CAIRN_EXDEV;
+        goto out;
+    }
+    if (om >= 0) {
+        static char both[2 * (PROTO_PATH_MAX + 1)];
+        size_t a = strlen(orest), b = strlen(nrest);
+
+        memcpy(both, orest, a + 1);
+        memcpy(both + a + 1, nrest, b);
+        remote_pass(rp, om, rq->w, both, (uint32_t)(a + 1 + b));
+        return;
     }
     err = ns_resolve_parent(&vfs.ns, path_a, &odir, &oname, &olen);
     if (err == 0)

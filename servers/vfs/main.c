@@ -11,7 +11,9 @@
  *
  * Arguments: --root-size=N and --tmp-size=N set the byte budgets of the
  * two ramfs (a K or M may follow N; the defaults are VFS_ROOT_BUDGET and
- * VFS_TMP_BUDGET).
+ * VFS_TMP_BUDGET); --mount=PATH:NAME (any number) mounts the server
+ * registered as NAME at PATH (mount.h, remote.c), its directory (a device
+ * node under /dev) made at start with the directories on the way.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,21 +23,26 @@
 #include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
+#include <path/path.h>
 #include <proto/fs.h>
 #include <proto/handles.h>
+#include <proto/registry.h>
 
 #include "initfs.h"
 #include "vfs.h"
 
 struct vfs vfs;
 
-#define PAGE 4096ull
+#define PAGE            4096ull
+/* How long the registry may take to answer the `vfs-mount` registration. */
+#define VFS_REGISTER_NS (5000ull * 1000 * 1000)
 
 /* Which requests go where: path requests on badge 0 only, I/O requests
  * on an open file's badge only (fs.h, io.h). */
 enum vfs_on {
     VFS_ON_NAMESPACE,
-    VFS_ON_FILE
+    VFS_ON_FILE,
+    VFS_ON_MOUNT, /* the `vfs-mount` handle only */
 };
 
 static const struct {
@@ -50,6 +57,9 @@ static const struct {
     {PROTO_FS_RMDIR, VFS_ON_NAMESPACE, vfs_do_rmdir},
     {PROTO_FS_RENAME, VFS_ON_NAMESPACE, vfs_do_rename},
     {PROTO_FS_PIPE, VFS_ON_NAMESPACE, vfs_do_pipe},
+    {PROTO_FS_MOUNTS, VFS_ON_NAMESPACE, vfs_do_mounts},
+    {PROTO_FS_MOUNT, VFS_ON_MOUNT, vfs_do_mount},
+    {PROTO_FS_UMOUNT, VFS_ON_MOUNT, vfs_do_umount},
     {PROTO_IO_READ, VFS_ON_FILE, vfs_do_read},
     {PROTO_IO_WRITE, VFS_ON_FILE, vfs_do_write},
     {PROTO_IO_SEEK, VFS_ON_FILE, vfs_do_seek},
@@ -137,8 +147,8 @@ vfs_mount_initfs(struct ramfs_node *boot_at, struct ramfs_node *bin_at)
     vfs.have_boot = 1;
     ns_mount(&vfs.ns, boot_at, &vfs.boot, vfs.boot.root);
     bin = ramfs_lookup(vfs.boot.root, "bin", 3);
-    if (bin && ramfs_is_dir(bin))
-        ns_mount(&vfs.ns, bin_at, &vfs.boot, bin);
+    if (bin && ramfs_is_dir(bin) && ns_mount(&vfs.ns, bin_at, &vfs.boot, bin) == 0)
+        vfs.have_bin = 1;
 }
 
 /* "N", "NK" or "NM" as bytes, or 0 for anything else. */
@@ -157,7 +167,27 @@ vfs_size_arg(const char *s)
     return *end == '\0' ? n : 0;
 }
 
-/* The budgets from the arguments; -1 for one it does not know. */
+/* One --mount=PATH:NAME into the mount table (its directory is made
+ * later, by vfs_mount_points): 0, or -1 with a message. */
+static int
+vfs_mount_arg(const char *spec)
+{
+    static char path[PROTO_PATH_MAX + 1];
+    char name[PROTO_REG_NAME_MAX + 1];
+    int r = mount_parse(spec, path, sizeof(path), name);
+
+    if (r == 0)
+        r = mount_add(&vfs.mounts, path, name);
+    if (r < 0) {
+        printf("vfs: --mount=%s: %s (PATH:NAME, PATH not `/` and not at, above or below "
+               "another mount)\n",
+               spec, cairn_error_name(r));
+        return -1;
+    }
+    return 0;
+}
+
+/* The budgets and mounts from the arguments; -1 for one it does not know. */
 static int
 vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
 {
@@ -168,16 +198,35 @@ vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
             continue;
         if (strncmp(argv[i], "--tmp-size=", 11) == 0 && (*tmp = vfs_size_arg(argv[i] + 11)))
             continue;
-        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N)\n", argv[i]);
+        if (strncmp(argv[i], "--mount=", 8) == 0) {
+            if (vfs_mount_arg(argv[i] + 8) < 0)
+                return -1;
+            continue;
+        }
+        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N, --mount=PATH:NAME)\n",
+               argv[i]);
         return -1;
     }
     return 0;
 }
 
+/* /dev: null and zero, and the mount points made in it; read-only, so
+ * nothing else is made there. */
+static int
+vfs_setup_dev(struct ramfs_node *at)
+{
+    if (ramfs_init(&vfs.dev, VFS_DEV_DEV, VFS_DEV_BUDGET, vfs_clock) < 0 ||
+        ramfs_create(&vfs.dev, vfs.dev.root, "null", 4, PROTO_S_IFCHR | 0666, &vfs.dev_null) < 0 ||
+        ramfs_create(&vfs.dev, vfs.dev.root, "zero", 4, PROTO_S_IFCHR | 0666, &vfs.dev_zero) < 0)
+        return -CAIRN_ENOMEM;
+    vfs.dev_null->pinned = vfs.dev_zero->pinned = 1;
+    return ns_mount(&vfs.ns, at, &vfs.dev, vfs.dev.root);
+}
+
 static int
 vfs_setup(uint64_t root_budget, uint64_t tmp_budget)
 {
-    struct ramfs_node *tmp, *boot, *bin;
+    struct ramfs_node *tmp, *boot, *bin, *dev;
 
     vfs.pipe_ops.answer = vfs_answer;
     if (ramfs_init(&vfs.root, VFS_DEV_ROOT, root_budget, vfs_clock) < 0 ||
@@ -186,13 +235,18 @@ vfs_setup(uint64_t root_budget, uint64_t tmp_budget)
     ns_init(&vfs.ns, &vfs.root);
     if (ramfs_create(&vfs.root, vfs.root.root, "tmp", 3, PROTO_S_IFDIR | 01777, &tmp) < 0 ||
         ramfs_create(&vfs.root, vfs.root.root, "boot", 4, PROTO_S_IFDIR | 0755, &boot) < 0 ||
-        ramfs_create(&vfs.root, vfs.root.root, "bin", 3, PROTO_S_IFDIR | 0755, &bin) < 0)
+        ramfs_create(&vfs.root, vfs.root.root, "bin", 3, PROTO_S_IFDIR | 0755, &bin) < 0 ||
+        ramfs_create(&vfs.root, vfs.root.root, "dev", 3, PROTO_S_IFDIR | 0755, &dev) < 0)
         return -CAIRN_ENOMEM;
     ns_mount(&vfs.ns, tmp, &vfs.tmp, vfs.tmp.root);
     vfs_mount_initfs(boot, bin);
     /* /boot and /bin stay put even without an initfs. */
     boot->pinned = bin->pinned = 1;
-    return 0;
+    if (vfs_setup_dev(dev) < 0)
+        return -CAIRN_ENOMEM;
+    vfs_mount_points();
+    vfs.dev.readonly = 1;
+    return remote_init();
 }
 
 static int
@@ -209,18 +263,58 @@ vfs_register(void)
     return (int)r;
 }
 
+/*
+ * The handle that mounts and unmounts, registered as `vfs-mount` for the
+ * services whose manifest entry may look that name up. A registry that
+ * refuses (the manifest does not list the name) or does not answer
+ * within VFS_REGISTER_NS leaves the mounts to the arguments: nothing else
+ * changes.
+ */
+static void
+vfs_register_mount(void)
+{
+    long reg = cairn_start_handle(PROTO_HANDLE_REGISTRY, 0), h, r;
+    struct cairn_msg_ext ext = {.send_buf = (uint64_t) "vfs-mount", .send_len = 9};
+    struct cairn_msg m = {.w = {PROTO_REG_REGISTER}, .ext = &ext};
+
+    h = cairn_handle_mint(vfs.endpoint,
+                          CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                          VFS_BADGE_MOUNT);
+    if (reg < 0 || h < 0)
+        return;
+    ext.send_nhandles = 1;
+    ext.send_handles[0] =
+        (struct cairn_msg_handle){(int32_t)h, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
+    r = cairn_ipc_call_timed(reg, &m, VFS_REGISTER_NS);
+    for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+        cairn_handle_close(ext.recv_handles[i]);
+    cairn_handle_close(h);
+    if (r >= 0 && (int64_t)m.w[0] < 0 && (int64_t)m.w[0] != -CAIRN_EPERM)
+        printf("vfs: cannot register vfs-mount (%s)\n", cairn_error_name((int)m.w[0]));
+}
+
+/* Each handle takes its own requests: the namespace handle (badge 0) the
+ * path requests, an open file's the I/O requests, the `vfs-mount` handle
+ * mount and umount. Another handle's request gets -CAIRN_EPERM (mount),
+ * -CAIRN_EBADF (I/O) or -CAIRN_ENOSYS (paths: an open file has none). */
 static void
 vfs_dispatch(const struct vfs_req *rq, struct vfs_rep *rp)
 {
+    enum vfs_on who = rq->badge == 0                 ? VFS_ON_NAMESPACE
+                      : rq->badge == VFS_BADGE_MOUNT ? VFS_ON_MOUNT
+                                                     : VFS_ON_FILE;
+
     for (size_t i = 0; i < sizeof(vfs_ops) / sizeof(vfs_ops[0]); i++) {
         if (vfs_ops[i].op != rq->w[0])
             continue;
-        if (vfs_ops[i].on == VFS_ON_NAMESPACE && rq->badge != 0)
-            rp->w[0] = (uint64_t)-CAIRN_ENOSYS; /* an open file has no paths */
-        else if (vfs_ops[i].on == VFS_ON_FILE && rq->badge == 0)
+        if (vfs_ops[i].on == who)
+            vfs_ops[i].fn(rq, rp);
+        else if (vfs_ops[i].on == VFS_ON_MOUNT)
+            rp->w[0] = (uint64_t)-CAIRN_EPERM;
+        else if (vfs_ops[i].on == VFS_ON_FILE)
             rp->w[0] = (uint64_t)-CAIRN_EBADF;
         else
-            vfs_ops[i].fn(rq, rp);
+            rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
         return;
     }
     rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
@@ -274,6 +368,7 @@ main(int argc, char **argv)
         printf("vfs: cannot register with the registry (%s)\n", cairn_error_name((int)r));
         return 1;
     }
+    vfs_register_mount();
     for (;;) {
         struct cairn_msg_ext ext = {.recv_buf = (uint64_t)in, .recv_cap = sizeof(in)};
         struct cairn_msg m = {.ext = &ext};

@@ -230,7 +230,8 @@ ramfs_create_node(struct ramfs *fs, struct ramfs_node *dir, const char *name, si
         err = ramfs_name_check(name, len);
     if (err)
         return err;
-    if ((mode & PROTO_S_IFMT) != PROTO_S_IFREG && (mode & PROTO_S_IFMT) != PROTO_S_IFDIR)
+    if ((mode & PROTO_S_IFMT) != PROTO_S_IFREG && (mode & PROTO_S_IFMT) != PROTO_S_IFDIR &&
+        (mode & PROTO_S_IFMT) != PROTO_S_IFCHR)
         return -CAIRN_EINVAL;
     if (ramfs_lookup(dir, name, len))
         return -CAIRN_EEXIST;
@@ -515,7 +516,9 @@ ramfs_readdir(const struct ramfs_node *dir, uint64_t cookie, void *buf, size_t c
             break;
         d.ino = n->ino;
         d.reclen = (uint16_t)reclen;
-        d.type = ramfs_is_dir(n) ? PROTO_DT_DIR : PROTO_DT_REG;
+        d.type = ramfs_is_dir(n)                             ? PROTO_DT_DIR
+                 : (n->mode & PROTO_S_IFMT) == PROTO_S_IFCHR ? PROTO_DT_CHR
+                                                             : PROTO_DT_REG;
         d.namelen = n->namelen;
         memset(out + at, 0, reclen);
         memcpy(out + at, &d, offsetof(struct proto_dirent, name));

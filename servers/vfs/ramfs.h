@@ -22,8 +22,10 @@
  *     tables) and never passes budget: an operation that would pass it,
  *     or for which malloc fails, gets -CAIRN_ENOSPC and changes nothing
  *     (every allocation comes before the first change);
- *   - a pinned node (the root, a mount point, a mounted directory) cannot
- *     be removed or renamed (-CAIRN_EBUSY).
+ *   - a pinned node (the root, a mount point, a mounted directory, a
+ *     directory on the way to a mounted server) cannot be removed or
+ *     renamed (-CAIRN_EBUSY); pinned counts the pins, one per mount
+ *     through the node (the vfs's own are set once at start).
  */
 #ifndef CAIRN_SERVERS_VFS_RAMFS_H
 #define CAIRN_SERVERS_VFS_RAMFS_H
@@ -91,11 +93,12 @@ ramfs_is_dir(const struct ramfs_node *n)
 struct ramfs_node *ramfs_lookup(struct ramfs_node *dir, const char *name, size_t len);
 
 /*
- * A new file or directory (by mode's type: PROTO_S_IFREG or _IFDIR, with
- * permission bits) called name in dir, in *out. Returns 0, -CAIRN_EEXIST,
- * -CAIRN_ENOTDIR (dir is a file), -CAIRN_ENOENT (dir was removed),
- * -CAIRN_ENAMETOOLONG, -CAIRN_EINVAL (an empty, `.`, `..` or `/`-holding
- * name, another type), -CAIRN_ENOSPC, -CAIRN_EROFS.
+ * A new file, directory or device (by mode's type: PROTO_S_IFREG, _IFDIR
+ * or _IFCHR, with permission bits) called name in dir, in *out. A device
+ * node has no bytes of its own: the vfs gives it its meaning (/dev).
+ * Returns 0, -CAIRN_EEXIST, -CAIRN_ENOTDIR (dir is a file), -CAIRN_ENOENT
+ * (dir was removed), -CAIRN_ENAMETOOLONG, -CAIRN_EINVAL (an empty, `.`,
+ * `..` or `/`-holding name, another type), -CAIRN_ENOSPC, -CAIRN_EROFS.
  */
 int ramfs_create(struct ramfs *fs, struct ramfs_node *dir, const char *name, size_t len,
                  uint32_t mode, struct ramfs_node **out);

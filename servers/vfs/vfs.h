@@ -13,6 +13,11 @@
  *   - a waiting pipe caller is a reply handle held by its pipe (pipe.h),
  *     counted in waiters; every reply handle is closed once answered;
  *   - handles a client sends along with a request are closed at once.
+ *
+ * This thread serves every request; the only other threads are remote.c's
+ * workers, which pass requests on to mounted servers (so a slow or dead
+ * one holds up a worker, never the namespace) and touch nothing but their
+ * jobs and the remote table, under remote.c's lock.
  */
 #ifndef CAIRN_SERVERS_VFS_VFS_H
 #define CAIRN_SERVERS_VFS_VFS_H
@@ -22,11 +27,15 @@
 
 #include <cairn/ipc.h>
 
+#include "mount.h"
 #include "ns.h"
 #include "pipe.h"
 #include "ramfs.h"
 
 #define VFS_FILES_MAX     256 /* open files at once (-CAIRN_EMFILE past it) */
+/* The badge of the handle registered as `vfs-mount`: its low 32 bits are
+ * 0, so it names no open file. */
+#define VFS_BADGE_MOUNT   (1ull << 63)
 #define VFS_WAITERS_MAX   256 /* pipe callers waiting at once (-CAIRN_EAGAIN past it) */
 /* The ramfs budgets: bytes of nodes and file contents each may hold. */
 #define VFS_ROOT_BUDGET   (64ull << 20)
@@ -39,13 +48,16 @@ enum vfs_dev {
     VFS_DEV_TMP = 2,
     VFS_DEV_BOOT = 3,
     VFS_DEV_PIPE = 4,
+    VFS_DEV_DEV = 5, /* /dev: its device nodes and mount points */
 };
+#define VFS_DEV_BUDGET (64ull << 10)
 
 enum vfs_file_kind {
     VFS_FILE_FREE = 0,
     VFS_FILE_NODE,       /* a file or a directory of a ramfs */
     VFS_FILE_PIPE_READ,  /* a pipe's read end */
     VFS_FILE_PIPE_WRITE, /* a pipe's write end */
+    VFS_FILE_DEV,        /* /dev/null or /dev/zero (node says which) */
 };
 
 struct vfs_file {
@@ -80,8 +92,10 @@ struct vfs_rep {
 
 struct vfs {
     long endpoint; /* ours: receive, mint */
-    struct ramfs root, tmp, boot;
-    int have_boot;
+    struct ramfs root, tmp, boot, dev;
+    int have_boot, have_bin;
+    struct ramfs_node *dev_null, *dev_zero;
+    struct mount_table mounts; /* the mounted servers (remote.c) */
     struct ns ns;
     struct vfs_file files[VFS_FILES_MAX];
     unsigned files_open;
@@ -100,6 +114,15 @@ void vfs_do_unlink(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_rmdir(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_pipe(const struct vfs_req *rq, struct vfs_rep *rp);
+
+/* mountops.c: the mounts of other servers. vfs_do_mount and _umount are
+ * for the handle of badge VFS_BADGE_MOUNT only; vfs_mount_points makes
+ * the mount points of the arguments' mounts at start (one that cannot be
+ * made is dropped with a message). */
+void vfs_do_mounts(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_mount(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_umount(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_mount_points(void);
 
 /* file.c: the open files and their requests. */
 void vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp);
@@ -124,6 +147,21 @@ void vfs_file_drop_new(struct vfs_rep *rp);
 
 /* One reference fewer to the open file in slot; the last frees it. */
 void vfs_file_unref(int slot);
+
+/*
+ * remote.c: requests passed to mounted servers. remote_init before the
+ * first; remote_pass takes the caller out (a deferred reply) and queues
+ * the request (words w, bytes buf of len) for mount index m, to be
+ * answered by a worker; when it cannot queue it (too many waiting), it
+ * puts the error in rp for an answer at once. remote_state gives what
+ * PROTO_FS_MOUNTS shows of mount m.
+ */
+int remote_init(void);
+void remote_pass(struct vfs_rep *rp, int m, const uint64_t *w, const void *buf, uint32_t len);
+void remote_state(int m, uint32_t *flags, int32_t *error);
+/* Forgets mount m's server before its slot is freed: 0, or -CAIRN_EBUSY
+ * while requests of it are queued or running. */
+int remote_release(int m);
 
 /* Answers a deferred caller (pipe.h's pipe_ops.answer). */
 int vfs_answer(void *ctx, long reply, long result, const void *data, size_t len);

@@ -41,8 +41,9 @@ FUZZ_shparse_CFLAGS  := -Ilib
 FUZZ_manifest_SRCS   := servers/init/manifest.c
 # libc's parser of PROTO_IO_READDIR replies (readdir).
 FUZZ_dirent_SRCS     := libc/dirent_parse.c
-# Path folding of lib/path (libc and the vfs server).
-FUZZ_path_SRCS       := lib/path/path.c
+# Path folding of lib/path (libc and the vfs server), and the vfs server's
+# mount table, which splits folded paths.
+FUZZ_path_SRCS       := lib/path/path.c servers/vfs/mount.c
 FUZZ_path_CFLAGS     := -Ilib
 # The vfs server's initfs tree (the tar reader and the ramfs under it).
 FUZZ_initfs_SRCS     := servers/vfs/initfs.c servers/vfs/ramfs.c lib/tar/tar.c

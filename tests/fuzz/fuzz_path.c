@@ -10,7 +10,12 @@
  * `/`, names of at most PROTO_NAME_MAX bytes, at most PROTO_PATH_MAX
  * bytes, NUL-terminated at the length returned), folding it again gives
  * it back, path_next walks exactly its names, and resolving the input's
- * tail as a relative path against it succeeds or is too long.
+ * tail as a relative path against it succeeds or is too long. The vfs
+ * server's mount table (servers/vfs/mount.c) splits every folded path:
+ * the mount found is the one the path is at or below, the rest is the
+ * path's own tail, and the path the mounted server is sent is normal. The
+ * input is also parsed as a `--mount=` argument, whose path must come
+ * out normal and whose name a registry name.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include "cairn/errors.h"
 #include "fuzz.h"
 #include "path/path.h"
+#include "servers/vfs/mount.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +47,56 @@ check_normal(const char *p, int len)
     FUZZ_CHECK(names == 0 ? len == 1 : total == (size_t)len);
 }
 
+/* The mounts the split is checked against: nested names, a sibling that
+ * shares a prefix, the root's own children. */
+static struct mount_table mounts;
+
+static void
+check_split(const char *p, int len)
+{
+    static char rel[PROTO_PATH_MAX + 1];
+    const char *rest = NULL;
+    int m;
+
+    if (mounts.n == 0) {
+        FUZZ_CHECK(mount_add(&mounts, "/dev/random", "rng") == 0);
+        FUZZ_CHECK(mount_add(&mounts, "/dev/randomly", "rng") == 1);
+        FUZZ_CHECK(mount_add(&mounts, "/a", "fat") == 2);
+        FUZZ_CHECK(mount_add(&mounts, "/b/c/d", "fat") == 3);
+        FUZZ_CHECK(mount_add(&mounts, "/a/x", "fat") == -CAIRN_EBUSY);
+    }
+    m = mount_find(&mounts, p, &rest);
+    if (m < 0)
+        return;
+    const struct mount *mt = &mounts.m[m];
+    FUZZ_CHECK(m < (int)mounts.n && (size_t)len >= mt->pathlen);
+    FUZZ_CHECK(memcmp(p, mt->path, mt->pathlen) == 0 && rest == p + mt->pathlen);
+    FUZZ_CHECK(rest[0] == '\0' || rest[0] == '/');
+    size_t n = mount_relative(rest, rel, sizeof(rel));
+    FUZZ_CHECK(n == strlen(rel) && n >= 1);
+    check_normal(rel, (int)n);
+}
+
+static void
+check_mount_arg(const uint8_t *data, size_t size)
+{
+    char *spec = malloc(size + 1), name[PROTO_REG_NAME_MAX + 1];
+    static char path[PROTO_PATH_MAX + 1];
+    int r;
+
+    memcpy(spec, data, size);
+    spec[size] = '\0';
+    r = mount_parse(spec, path, sizeof(path), name);
+    FUZZ_CHECK(r == 0 || r == -CAIRN_EINVAL || r == -CAIRN_ENAMETOOLONG);
+    if (r == 0) {
+        check_normal(path, (int)strlen(path));
+        FUZZ_CHECK(strlen(path) > 1 && mount_name_ok(name, strlen(name)));
+    } else {
+        FUZZ_CHECK(path[0] == '\0' && name[0] == '\0');
+    }
+    free(spec);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -55,6 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r >= 1) {
         FUZZ_CHECK((size_t)r < cap);
         check_normal(small, r);
+        check_split(small, r);
         memcpy(out, small, (size_t)r + 1);
         FUZZ_CHECK(path_normalize(out, (size_t)r, again, sizeof(again)) == r);
         FUZZ_CHECK(strcmp(out, again) == 0);
@@ -73,5 +130,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(small);
     free(in);
+    check_mount_arg(data, size);
     return 0;
 }

@@ -7,7 +7,10 @@
  * nothing), the namespace walk over mount points, the initfs tree from
  * archives built here (good ones, and malformed ones refused with a
  * reason), and pipes (order of waiting readers and writers, end of file,
- * -CAIRN_EPIPE, callers gone when answered). Every test ends by freeing
+ * -CAIRN_EPIPE, callers gone when answered), device nodes listed as such,
+ * and the table of mounted servers (`--mount=PATH:NAME` parsed, nesting
+ * refused, a path split into its mount and the path the mounted server
+ * is sent). Every test ends by freeing
  * its file system and checks the budget's count went back to zero.
  */
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include <cairn/errors.h>
 
 #include "../../servers/vfs/initfs.h"
+#include "../../servers/vfs/mount.h"
 #include "../../servers/vfs/ns.h"
 #include "../../servers/vfs/pipe.h"
 #include "../../servers/vfs/ramfs.h"
@@ -587,6 +591,123 @@ TEST(a_pipe_caller_gone_when_answered_loses_nothing_for_others)
     pipe_destroy(p);
 }
 
+TEST(device_nodes_are_listed_as_character_devices)
+{
+    struct ramfs fs;
+    struct ramfs_node *n;
+    static uint64_t buf[64];
+    const struct proto_dirent *d = (const void *)buf;
+    uint64_t next;
+
+    CHECK(ramfs_init(&fs, 5, MIB, fake_clock) == 0);
+    CHECK(ramfs_create(&fs, fs.root, "null", 4, PROTO_S_IFCHR | 0666, &n) == 0);
+    CHECK((n->mode & PROTO_S_IFMT) == PROTO_S_IFCHR && !ramfs_is_dir(n));
+    CHECK(ramfs_create(&fs, fs.root, "fifo", 4, PROTO_S_IFIFO | 0666, &n) == -CAIRN_EINVAL);
+    CHECK(ramfs_readdir(fs.root, 0, buf, sizeof(buf), &next) == 1);
+    CHECK(d->type == PROTO_DT_CHR && d->namelen == 4 && strcmp(d->name, "null") == 0);
+    ramfs_fini(&fs);
+}
+
+TEST(a_mount_argument_is_a_normal_path_and_a_registry_name)
+{
+    char path[PROTO_PATH_MAX + 1], name[PROTO_REG_NAME_MAX + 1];
+    char long_name[64];
+
+    CHECK(mount_parse("/dev/random:rng", path, sizeof(path), name) == 0);
+    CHECK(strcmp(path, "/dev/random") == 0 && strcmp(name, "rng") == 0);
+    CHECK(mount_parse("/dev//./x/../random/:rng-2_b", path, sizeof(path), name) == 0);
+    CHECK(strcmp(path, "/dev/random") == 0 && strcmp(name, "rng-2_b") == 0);
+    /* The name is after the last colon; a path may hold colons. */
+    CHECK(mount_parse("/a:b:fat", path, sizeof(path), name) == 0);
+    CHECK(strcmp(path, "/a:b") == 0 && strcmp(name, "fat") == 0);
+    CHECK(mount_parse("/dev/random", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(path[0] == '\0' && name[0] == '\0');
+    CHECK(mount_parse("/disk:", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse("/disk:Fat", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse("/disk:9fat", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse("/disk:fa t", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse("disk:fat", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse(":fat", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse("/:fat", path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse("/..:fat", path, sizeof(path), name) == -CAIRN_EINVAL);
+    memset(long_name, 'a', sizeof(long_name));
+    memcpy(long_name, "/d:", 3);
+    long_name[3 + PROTO_REG_NAME_MAX] = '\0';
+    CHECK(mount_parse(long_name, path, sizeof(path), name) == 0 && strlen(name) == 31);
+    long_name[3 + PROTO_REG_NAME_MAX] = 'a';
+    long_name[4 + PROTO_REG_NAME_MAX] = '\0';
+    CHECK(mount_parse(long_name, path, sizeof(path), name) == -CAIRN_EINVAL);
+    CHECK(mount_parse("/a/b:fat", path, 3, name) == -CAIRN_ENAMETOOLONG);
+}
+
+TEST(mounts_never_nest_and_the_table_has_a_bound)
+{
+    static struct mount_table t;
+    char p[32];
+
+    memset(&t, 0, sizeof(t));
+    CHECK(mount_add(&t, "/dev/random", "rng") == 0);
+    CHECK(mount_add(&t, "/dev/urandom", "rng") == 1);
+    CHECK(mount_add(&t, "/dev/random", "other") == -CAIRN_EBUSY);
+    CHECK(mount_add(&t, "/dev/random/x", "other") == -CAIRN_EBUSY);
+    CHECK(mount_add(&t, "/dev", "other") == -CAIRN_EBUSY);
+    CHECK(mount_add(&t, "/dev/randomly", "other") == 2); /* a sibling, not below */
+    CHECK(mount_add(&t, "/", "other") == -CAIRN_EINVAL);
+    CHECK(mount_add(&t, "/disk", "Bad") == -CAIRN_EINVAL);
+    for (int i = 3; i < MOUNT_MAX; i++) {
+        snprintf(p, sizeof(p), "/m%d", i);
+        CHECK(mount_add(&t, p, "fat") == i);
+    }
+    CHECK(mount_add(&t, "/one-more", "fat") == -CAIRN_ENOSPC);
+    CHECK(t.n == MOUNT_MAX);
+}
+
+TEST(a_removed_mount_frees_its_slot_for_the_next)
+{
+    static struct mount_table t;
+    const char *rest;
+
+    memset(&t, 0, sizeof(t));
+    CHECK(mount_add(&t, "/a", "fat") == 0);
+    CHECK(mount_add(&t, "/b", "fat") == 1);
+    CHECK(mount_add(&t, "/c", "fat") == 2);
+    mount_remove(&t, 1);
+    CHECK(t.n == 3 && mount_find(&t, "/b/x", &rest) == -1);
+    /* A free slot matches nothing, not even as the prefix "". */
+    CHECK(mount_find(&t, "/c/x", &rest) == 2 && strcmp(rest, "/x") == 0);
+    CHECK(mount_add(&t, "/b/deeper", "rng") == 1);
+    CHECK(mount_find(&t, "/b/deeper", &rest) == 1 && rest[0] == '\0');
+    mount_remove(&t, 2);
+    CHECK(t.n == 2);
+    mount_remove(&t, 1);
+    mount_remove(&t, 0);
+    CHECK(t.n == 0 && mount_find(&t, "/a", &rest) == -1);
+    CHECK(mount_add(&t, "/a", "fat") == 0 && t.n == 1);
+}
+
+TEST(a_path_splits_into_its_mount_and_the_path_below_it)
+{
+    static struct mount_table t;
+    char rel[PROTO_PATH_MAX + 1];
+    const char *rest = NULL;
+
+    memset(&t, 0, sizeof(t));
+    CHECK(mount_add(&t, "/dev/random", "rng") == 0);
+    CHECK(mount_add(&t, "/disk", "fat") == 1);
+    CHECK(mount_find(&t, "/dev/random", &rest) == 0 && strcmp(rest, "") == 0);
+    CHECK(mount_relative(rest, rel, sizeof(rel)) == 1 && strcmp(rel, "/") == 0);
+    CHECK(mount_find(&t, "/disk/a/b", &rest) == 1 && strcmp(rest, "/a/b") == 0);
+    CHECK(mount_relative(rest, rel, sizeof(rel)) == 4 && strcmp(rel, "/a/b") == 0);
+    CHECK(mount_find(&t, "/disk", &rest) == 1 && rest[0] == '\0');
+    CHECK(mount_find(&t, "/diskette", &rest) == -1);
+    CHECK(mount_find(&t, "/dev", &rest) == -1);
+    CHECK(mount_find(&t, "/dev/rand", &rest) == -1);
+    CHECK(mount_find(&t, "/", &rest) == -1);
+    /* A short buffer cuts, never overruns. */
+    CHECK(mount_relative("/abcdef", rel, 4) == 3 && strcmp(rel, "/ab") == 0);
+    CHECK(mount_relative("/abcdef", rel, 0) == 0);
+}
+
 int
 main(void)
 {
@@ -602,5 +723,10 @@ main(void)
     RUN(pipe_readers_wait_in_order_and_get_end_of_file);
     RUN(pipe_writers_wait_whole_and_in_order_then_get_epipe);
     RUN(a_pipe_caller_gone_when_answered_loses_nothing_for_others);
+    RUN(device_nodes_are_listed_as_character_devices);
+    RUN(a_mount_argument_is_a_normal_path_and_a_registry_name);
+    RUN(mounts_never_nest_and_the_table_has_a_bound);
+    RUN(a_path_splits_into_its_mount_and_the_path_below_it);
+    RUN(a_removed_mount_frees_its_slot_for_the_next);
     return check_exit();
 }

@@ -11,8 +11,14 @@
  * initfs, /bin its bin/; pipes between two threads blocking both ways,
  * end of file and EPIPE; bad requests of every kind answered with errors
  * while the server goes on; a 1 MiB file intact; nothing leaking once
- * everything is closed. More servers are started with a corrupt initfs
- * (refused, the rest served) and with no registry (a message and exit 1).
+ * everything is closed; /dev/null and /dev/zero. More servers are started
+ * with a corrupt initfs (refused, the rest served), with no registry (a
+ * message and exit 1), and with mounts (--mount) of a fake file server
+ * that threads of this program serve, with the registry that finds it:
+ * opens passed on with relative paths and the client reading from the
+ * fake server directly, the mount points listed and not removable, a
+ * hung server blocking no other client while its caller times out, a
+ * server that ends giving ECLOSED and found again once restarted.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,6 +129,15 @@ fs_open(const char *path, uint32_t flags, uint32_t mode)
         return -CAIRN_EINVAL;
     }
     return r.h[0];
+}
+
+/* PROTO_FS_STAT on any handle: its result. */
+static long
+fs_stat_on(long h, const char *path)
+{
+    struct proto_stat st;
+
+    return call_ep(h, PROTO_FS_STAT, 0, 0, path, strlen(path), &st, sizeof(st), NULL);
 }
 
 static long
@@ -521,7 +536,7 @@ directories_are_made_listed_renamed_and_removed(void)
     expect_ret("rmdir /d2", fs_path(PROTO_FS_RMDIR, "/d2", 0), 0);
     expect_ret("rmdir /d", fs_path(PROTO_FS_RMDIR, "/d", 0), 0);
     list_dir("/", names, sizeof(names));
-    if (strcmp(names, "tmp/,boot/,bin/,") != 0)
+    if (strcmp(names, "tmp/,boot/,bin/,dev/,") != 0)
         test_fail("/ lists %s", names);
 }
 
@@ -1226,6 +1241,657 @@ a_server_without_a_registry_says_so_and_ends(void)
     cairn_handle_close(proc);
 }
 
+/* --- /dev --- */
+
+static void
+dev_null_swallows_writes_and_dev_zero_reads_zeros(void)
+{
+    uint8_t buf[300];
+    struct proto_stat st;
+    char names[256];
+    long h;
+
+    list_dir("/dev", names, sizeof(names));
+    if (strcmp(names, "null,zero,") != 0)
+        test_fail("/dev lists %s", names);
+    expect_ret("stat /dev/null", fs_stat("/dev/null", &st), 0);
+    if ((st.mode & PROTO_S_IFMT) != PROTO_S_IFCHR || st.dev != 5)
+        test_fail("/dev/null: mode %o dev %lu", st.mode, (unsigned long)st.dev);
+    /* What a shell's `> /dev/null` asks for. */
+    h = fs_open("/dev/null", PROTO_O_WRONLY | PROTO_O_CREAT | PROTO_O_TRUNC, 0644);
+    if (h < 0) {
+        test_fail("open /dev/null for writing: %s", cairn_error_name((int)h));
+        return;
+    }
+    expect_ret("write /dev/null", io_write(h, "gone", 4), 4);
+    expect_ret("read a write-only /dev/null", io_read(h, buf, 10), -CAIRN_EBADF);
+    expect_ret("fstat", io_stat(h, &st), 0);
+    if ((st.mode & PROTO_S_IFMT) != PROTO_S_IFCHR)
+        test_fail("fstat /dev/null: mode %o", st.mode);
+    expect_ret("seek /dev/null", io_seek(h, 100, PROTO_SEEK_SET), 0);
+    expect_ret("close", io_close(h), 0);
+    h = fs_open("/dev/null", PROTO_O_RDWR, 0);
+    expect_ret("read /dev/null", io_read(h, buf, 10), 0);
+    expect_ret("readdir /dev/null", call_ep(h, PROTO_IO_READDIR, 0, 0, NULL, 0, NULL, 0, NULL),
+               -CAIRN_ENOTDIR);
+    io_close(h);
+    h = fs_open("/dev/zero", PROTO_O_RDWR, 0);
+    memset(buf, 0x5a, sizeof(buf));
+    expect_ret("read /dev/zero", io_read(h, buf, sizeof(buf)), sizeof(buf));
+    for (size_t i = 0; i < sizeof(buf); i++)
+        if (buf[i] != 0) {
+            test_fail("/dev/zero gave %#x at %zu", buf[i], i);
+            break;
+        }
+    expect_ret("write /dev/zero", io_write(h, buf, 7), 7);
+    io_close(h);
+    expect_ret("O_DIRECTORY on /dev/zero", fs_open("/dev/zero", PROTO_O_DIRECTORY, 0),
+               -CAIRN_ENOTDIR);
+    expect_ret("a new file in /dev", fs_open("/dev/x", PROTO_O_WRONLY | PROTO_O_CREAT, 0644),
+               -CAIRN_EROFS);
+    expect_ret("unlink /dev/null", fs_path(PROTO_FS_UNLINK, "/dev/null", 0), -CAIRN_EROFS);
+    expect_ret("rmdir /dev", fs_path(PROTO_FS_RMDIR, "/dev", 0), -CAIRN_EBUSY);
+}
+
+/* --- mounted servers --- */
+
+/*
+ * A vfs started with two mounts of a fake file server, `fake`, which a
+ * thread of this program serves, and one of a name the registry refuses.
+ * This program serves that vfs's registry too (another thread), so it
+ * decides what a lookup finds: the fake server's current endpoint while
+ * it lives, -CAIRN_ETIMEDOUT while it is "down".
+ */
+#define FAKE_BADGE     0xfa4eu
+#define FAKE_QUIT      0x7f01u /* a request of this program's own: end */
+#define FAKE_DATA      "fake data"
+#define MNT_TIMEOUT    (60 * SECOND)
+/* The vfs's limit on a call to a mounted server (servers/vfs/remote.c). */
+#define VFS_CALL_LIMIT (5 * SECOND)
+
+static long mnt_proc = -1, mnt_ep = -1, mnt_reg = -1, mnt_reg_recv = -1;
+static volatile long mnt_admin = -1; /* the vfs's `vfs-mount` handle */
+static long fake_recv = -1, fake_send = -1;
+static volatile int fake_alive;
+static volatile uint32_t fake_reads, fake_closes, fake_hang_seen;
+static volatile long fake_hung = -1;
+static char fake_path[2 * PROTO_PATH_MAX + 2];
+static volatile uint32_t fake_path_len;
+static volatile uint64_t fake_op;
+/* Every fake server's thread and the others: their stacks are freed at
+ * the end, once none of them runs. */
+static struct test_thread fake_ts[4], reg_t, hung_t, hung_t2;
+static unsigned fake_n;
+static volatile int hung_done;
+static int hung_started, hung_started2;
+static const char *hung_path = "/mnt/fake/hang";
+
+static void
+fake_answer(uint64_t w0, uint64_t w1, const void *buf, uint32_t len, long handle)
+{
+    struct cairn_msg_ext ext = {.send_buf = (uint64_t)buf, .send_len = len};
+    struct cairn_msg m = {.w = {w0, w1}, .ext = &ext};
+
+    if (handle >= 0) {
+        ext.send_nhandles = 1;
+        ext.send_handles[0] =
+            (struct cairn_msg_handle){(int32_t)handle, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    cairn_ipc_reply(&m);
+}
+
+/*
+ * The fake file server: include/proto/fs.h with paths below its mount
+ * point. `/` and `/hello` open (a handle of its own that reads FAKE_DATA),
+ * `/hang` is never answered (its reply handle kept in fake_hung), mkdir
+ * of `/die` drops its caller and ends the server; every other path
+ * request is recorded and answered 0.
+ */
+static long
+fake_server(void *arg)
+{
+    static uint8_t in[CAIRN_MSG_BUF_MAX];
+    long ep = (long)arg;
+
+    for (;;) {
+        struct cairn_msg_ext ext = {.recv_buf = (uint64_t)in, .recv_cap = sizeof(in)};
+        struct cairn_msg m = {.ext = &ext};
+        uint64_t badge;
+        long r = cairn_ipc_recv(ep, &m, CAIRN_WAIT_FOREVER, &badge);
+
+        if (r < 0)
+            return r;
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+        if (badge == FAKE_BADGE) {
+            if (m.w[0] == PROTO_IO_READ) {
+                fake_reads++;
+                fake_answer(sizeof(FAKE_DATA) - 1, 0, FAKE_DATA, sizeof(FAKE_DATA) - 1, -1);
+            } else if (m.w[0] == PROTO_IO_CLOSE) {
+                fake_closes++;
+                fake_answer(0, 0, NULL, 0, -1);
+            } else {
+                fake_answer((uint64_t)-CAIRN_ENOSYS, 0, NULL, 0, -1);
+            }
+            continue;
+        }
+        if (m.w[0] == FAKE_QUIT) {
+            fake_answer(0, 0, NULL, 0, -1);
+            return 0;
+        }
+        memcpy(fake_path, in, ext.recv_len);
+        fake_path[ext.recv_len] = '\0';
+        fake_path_len = ext.recv_len;
+        fake_op = m.w[0];
+        if (m.w[0] == PROTO_FS_OPEN && strcmp(fake_path, "/hang") == 0) {
+            fake_hung = cairn_ipc_reply_save();
+            fake_hang_seen = 1;
+        } else if (m.w[0] == PROTO_FS_OPEN &&
+                   (strcmp(fake_path, "/") == 0 || strcmp(fake_path, "/hello") == 0)) {
+            long h = cairn_handle_mint(ep, SEND, FAKE_BADGE);
+
+            fake_answer(h < 0 ? (uint64_t)h : 0, PROTO_S_IFREG, NULL, 0, h);
+        } else if (m.w[0] == PROTO_FS_OPEN) {
+            fake_answer((uint64_t)-CAIRN_ENOENT, 0, NULL, 0, -1);
+        } else if (m.w[0] == PROTO_FS_STAT) {
+            struct proto_stat st = {.size = 9, .ino = 7, .dev = 77, .mode = PROTO_S_IFREG | 0444};
+
+            fake_answer(0, 0, &st, sizeof(st), -1);
+        } else if (m.w[0] == PROTO_FS_MKDIR && strcmp(fake_path, "/die") == 0) {
+            long reply = cairn_ipc_reply_save();
+
+            fake_alive = 0;
+            cairn_handle_close(reply); /* unanswered: the caller gets ECLOSED */
+            return 1;
+        } else {
+            fake_answer(0, 0, NULL, 0, -1);
+        }
+    }
+}
+
+/* The registry of the vfs under test: `fake` while the fake server lives. */
+static long
+fake_registry(void *arg)
+{
+    char name[PROTO_REG_NAME_MAX + 1];
+    long ep = (long)arg;
+
+    for (;;) {
+        struct cairn_msg_ext ext = {.recv_buf = (uint64_t)name, .recv_cap = PROTO_REG_NAME_MAX};
+        struct cairn_msg m = {.ext = &ext};
+        uint64_t badge;
+        long r = cairn_ipc_recv(ep, &m, CAIRN_WAIT_FOREVER, &badge);
+
+        if (r < 0)
+            return r;
+        if (m.w[0] == PROTO_REG_REGISTER && ext.recv_len == 9 &&
+            memcmp(name, "vfs-mount", 9) == 0 && ext.recv_nhandles == 1 && mnt_admin < 0) {
+            mnt_admin = cairn_handle_dup(ext.recv_handles[0], SEND);
+            cairn_handle_close(ext.recv_handles[0]);
+            fake_answer(0, 0, NULL, 0, -1);
+            continue;
+        }
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(ext.recv_handles[i]);
+        if (m.w[0] == FAKE_QUIT) {
+            fake_answer(0, 0, NULL, 0, -1);
+            return 0;
+        }
+        if (m.w[0] != PROTO_REG_LOOKUP || ext.recv_len != 4 || memcmp(name, "fake", 4) != 0) {
+            fake_answer((uint64_t)-CAIRN_EPERM, 0, NULL, 0, -1);
+            continue;
+        }
+        if (!fake_alive) {
+            fake_answer((uint64_t)-CAIRN_ETIMEDOUT, 0, NULL, 0, -1);
+            continue;
+        }
+        struct cairn_msg_ext out = {.send_nhandles = 1};
+        struct cairn_msg ans = {.w = {0}, .ext = &out};
+
+        out.send_handles[0] =
+            (struct cairn_msg_handle){(int32_t)fake_send, SEND, CAIRN_MSG_HANDLE_COPY, 0};
+        if (cairn_ipc_reply(&ans) < 0)
+            fake_answer((uint64_t)-CAIRN_ETIMEDOUT, 0, NULL, 0, -1);
+    }
+}
+
+/* A new fake server: its endpoint, and the thread serving it. */
+static int
+fake_start(void)
+{
+    fake_recv = cairn_endpoint_create();
+    fake_send = fake_recv < 0 ? -1 : cairn_handle_dup(fake_recv, SEND);
+    if (fake_send < 0) {
+        test_fail("fake server: no endpoint");
+        return -1;
+    }
+    fake_alive = 1;
+    if (fake_n == sizeof(fake_ts) / sizeof(fake_ts[0]) ||
+        test_thread_start(&fake_ts[fake_n++], fake_server, (void *)fake_recv) != 0) {
+        test_fail("fake server: no thread");
+        return -1;
+    }
+    return 0;
+}
+
+/* Ends the fake server's thread (FAKE_QUIT unless it ended itself) and
+ * closes its endpoint: calls through old copies then fail with ECLOSED. */
+static void
+fake_stop(int ended_itself)
+{
+    int64_t status = -1;
+
+    fake_alive = 0;
+    if (!ended_itself)
+        expect_ret("quit", call_ep(fake_send, FAKE_QUIT, 0, 0, NULL, 0, NULL, 0, NULL), 0);
+    expect_ret("join the fake server", test_thread_join(&fake_ts[fake_n - 1], MNT_TIMEOUT, &status),
+               0);
+    cairn_handle_close(fake_send);
+    cairn_handle_close(fake_recv);
+    fake_send = fake_recv = -1;
+}
+
+static void
+a_vfs_with_mounts_starts_and_lists_them(void)
+{
+    static const char *const argv[] = {"vfs", "--mount=/mnt/fake:fake", "--mount=/dev/fakedev:fake",
+                                       "--mount=/mnt/nobody:nobody", NULL};
+    static const char *const want[][3] = {
+        {"/", "ramfs", ""},
+        {"/tmp", "ramfs", ""},
+        {"/boot", "initfs", "ro"},
+        {"/bin", "initfs", "ro"},
+        {"/dev", "devfs", ""},
+        {"/mnt/fake", "fake", "remote"},
+        {"/dev/fakedev", "fake", "remote"},
+        {"/mnt/nobody", "nobody", "remote"},
+    };
+    static struct proto_mount rec;
+    long reg = cairn_endpoint_create(), reg_send, fs, fs_ro;
+    uint32_t kinds[2] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_INITFS};
+    uint64_t cookie = 0;
+    unsigned n = 0;
+    char names[256];
+    struct reply r;
+    long e;
+
+    fs = cairn_boot_module("initfs", NULL);
+    if (reg < 0 || fs < 0 || fake_start() < 0) {
+        test_fail("set-up");
+        return;
+    }
+    reg_send = cairn_handle_dup(reg, SEND);
+    fs_ro = cairn_handle_dup(fs, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                                     CAIRN_RIGHT_TRANSFER);
+    long handles[2] = {reg_send, fs_ro};
+    mnt_proc = vfs_start_args(argv, handles, kinds, 2, reg, &mnt_ep);
+    cairn_handle_close(reg_send);
+    cairn_handle_close(fs_ro);
+    if (mnt_ep < 0) {
+        cairn_handle_close(reg);
+        return;
+    }
+    mnt_reg = cairn_handle_dup(reg, SEND);
+    mnt_reg_recv = reg;
+    if (test_thread_start(&reg_t, fake_registry, (void *)reg) != 0) {
+        test_fail("no registry thread");
+        return;
+    }
+    while ((e = call_ep(mnt_ep, PROTO_FS_MOUNTS, cookie, 0, NULL, 0, &rec, sizeof(rec), &r)) == 1) {
+        if (n < sizeof(want) / sizeof(want[0]) &&
+            (strcmp(rec.path, want[n][0]) != 0 || strcmp(rec.what, want[n][1]) != 0 ||
+             !!(rec.flags & PROTO_MNT_RDONLY) != (want[n][2][0] == 'r' && want[n][2][1] == 'o') ||
+             !!(rec.flags & PROTO_MNT_REMOTE) != (want[n][2][0] == 'r' && want[n][2][1] == 'e') ||
+             (rec.flags & PROTO_MNT_REACHED) || rec.error != 0))
+            test_fail("mount %u: %s on %s, flags %#x, error %d", n, rec.what, rec.path, rec.flags,
+                      rec.error);
+        if (r.len != sizeof(rec) || r.w[1] <= cookie)
+            test_fail("mount %u: %u bytes, cookie %lu", n, r.len, (unsigned long)r.w[1]);
+        cookie = r.w[1];
+        if (++n > 100)
+            break;
+    }
+    expect_ret("the end of the mounts", e, 0);
+    if (n != sizeof(want) / sizeof(want[0]))
+        test_fail("%u mounts listed", n);
+    /* The mount points show in their directories. */
+    long saved = vfs_ep;
+    vfs_ep = mnt_ep;
+    list_dir("/mnt", names, sizeof(names));
+    if (strcmp(names, "fake/,nobody/,") != 0)
+        test_fail("/mnt lists %s", names);
+    list_dir("/dev", names, sizeof(names));
+    if (strcmp(names, "null,zero,fakedev,") != 0)
+        test_fail("/dev lists %s", names);
+    vfs_ep = saved;
+}
+
+static void
+a_mounted_server_answers_opens_and_the_client_reads_from_it_directly(void)
+{
+    static struct proto_mount rec;
+    struct proto_stat st;
+    char got[32];
+    long h, saved = vfs_ep;
+
+    if (mnt_ep < 0)
+        return;
+    vfs_ep = mnt_ep;
+    uint32_t closes = fake_closes;
+    h = fs_open("/mnt/fake/hello", PROTO_O_RDONLY, 0);
+    if (h < 0) {
+        test_fail("open /mnt/fake/hello: %s", cairn_error_name((int)h));
+        vfs_ep = saved;
+        return;
+    }
+    if (fake_op != PROTO_FS_OPEN || strcmp(fake_path, "/hello") != 0)
+        test_fail("the fake server got op %#lx for %s", (unsigned long)fake_op, fake_path);
+    uint32_t reads = fake_reads;
+    memset(got, 0, sizeof(got));
+    expect_ret("read through the handle", io_read(h, got, sizeof(got)), 9);
+    if (strcmp(got, FAKE_DATA) != 0 || fake_reads != reads + 1)
+        test_fail("read \"%s\", the server counted %u reads", got, fake_reads - reads);
+    expect_ret("close", io_close(h), 0);
+    /* The vfs kept no reference of its own: the client's close is the one. */
+    if (fake_closes != closes + 1)
+        test_fail("the server counted %u closes", fake_closes - closes);
+    /* The mount point itself is `/` to the server, under /dev too. */
+    h = fs_open("/dev/fakedev", PROTO_O_RDONLY, 0);
+    if (h < 0 || strcmp(fake_path, "/") != 0)
+        test_fail("open /dev/fakedev: %ld, the server got %s", h, fake_path);
+    if (h >= 0)
+        io_close(h);
+    expect_ret("a missing name", fs_open("/mnt/fake/x/../nope", 0, 0), -CAIRN_ENOENT);
+    if (strcmp(fake_path, "/nope") != 0)
+        test_fail("the server got %s for /mnt/fake/x/../nope", fake_path);
+    expect_ret("stat", fs_stat("/mnt/fake/hello", &st), 0);
+    if (st.dev != 77 || st.size != 9)
+        test_fail("stat gave dev %lu size %lu", (unsigned long)st.dev, (unsigned long)st.size);
+    /* Changes pass on with relative paths; renames only within one mount. */
+    expect_ret("mkdir", fs_path(PROTO_FS_MKDIR, "/mnt/fake/d", 0755), 0);
+    if (fake_op != PROTO_FS_MKDIR || strcmp(fake_path, "/d") != 0)
+        test_fail("mkdir: the server got op %#lx for %s", (unsigned long)fake_op, fake_path);
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/mnt/fake/d/f", 0), 0);
+    expect_ret("rmdir", fs_path(PROTO_FS_RMDIR, "/mnt/fake/d", 0), 0);
+    if (fake_op != PROTO_FS_RMDIR || strcmp(fake_path, "/d") != 0)
+        test_fail("rmdir: the server got op %#lx for %s", (unsigned long)fake_op, fake_path);
+    expect_ret("rename within", fs_rename("/mnt/fake/a", "/mnt/fake/d/b"), 0);
+    if (fake_op != PROTO_FS_RENAME || fake_path_len != 7 || memcmp(fake_path, "/a\0/d/b", 8) != 0)
+        test_fail("rename: the server got %u bytes", fake_path_len);
+    expect_ret("rename out", fs_rename("/mnt/fake/a", "/tmp/a"), -CAIRN_EXDEV);
+    expect_ret("rename in", fs_rename("/tmp/a", "/mnt/fake/a"), -CAIRN_EXDEV);
+    expect_ret("rename between mounts", fs_rename("/mnt/fake/a", "/dev/fakedev/a"), -CAIRN_EXDEV);
+    /* The mount point stays. */
+    expect_ret("rmdir the mount point", fs_path(PROTO_FS_RMDIR, "/mnt/fake", 0), -CAIRN_EBUSY);
+    expect_ret("unlink the mount point", fs_path(PROTO_FS_UNLINK, "/mnt/fake", 0), -CAIRN_EBUSY);
+    expect_ret("mkdir the mount point", fs_path(PROTO_FS_MKDIR, "/mnt/fake", 0755), -CAIRN_EEXIST);
+    expect_ret("rename the mount point", fs_rename("/mnt/fake", "/mnt/x"), -CAIRN_EBUSY);
+    expect_ret("rename onto the mount point", fs_rename("/tmp", "/dev/fakedev"), -CAIRN_EBUSY);
+    expect_ret("rmdir its parent", fs_path(PROTO_FS_RMDIR, "/mnt", 0), -CAIRN_EBUSY);
+    expect_ret("rename its parent", fs_rename("/mnt", "/mnt2"), -CAIRN_EBUSY);
+    expect_ret("rmdir /dev/fakedev", fs_path(PROTO_FS_RMDIR, "/dev/fakedev", 0), -CAIRN_EBUSY);
+    /* A name the vfs may not look up: an error, and the mount says why. */
+    expect_ret("open under a refused name", fs_open("/mnt/nobody", 0, 0), -CAIRN_EIO);
+    expect_ret("mounts", call_ep(mnt_ep, PROTO_FS_MOUNTS, 5, 0, NULL, 0, &rec, sizeof(rec), NULL),
+               1);
+    if (strcmp(rec.path, "/mnt/fake") != 0 || !(rec.flags & PROTO_MNT_REACHED) || rec.error != 0)
+        test_fail("%s: flags %#x error %d", rec.path, rec.flags, rec.error);
+    expect_ret("mounts", call_ep(mnt_ep, PROTO_FS_MOUNTS, 7, 0, NULL, 0, &rec, sizeof(rec), NULL),
+               1);
+    if (strcmp(rec.path, "/mnt/nobody") != 0 || (rec.flags & PROTO_MNT_REACHED) ||
+        rec.error != -CAIRN_EPERM)
+        test_fail("%s: flags %#x error %d", rec.path, rec.flags, rec.error);
+    vfs_ep = saved;
+}
+
+static long
+hung_open(void *arg)
+{
+    long r = fs_open(hung_path, PROTO_O_RDONLY, 0);
+
+    (void)arg;
+    hung_done = 1;
+    return r;
+}
+
+static void
+a_hung_mounted_server_blocks_nobody_else_and_its_caller_times_out(void)
+{
+    struct proto_stat st;
+    int64_t status = 0;
+    long h, saved = vfs_ep;
+
+    if (mnt_ep < 0)
+        return;
+    vfs_ep = mnt_ep;
+    fake_hang_seen = 0;
+    hung_started = 1;
+    /* The vfs's limit for the call runs from after this, so if the call
+     * ends within that long of it, the end was not the limit's. */
+    uint64_t start = cairn_clock_get();
+    if (test_thread_start(&hung_t, hung_open, NULL) != 0) {
+        vfs_ep = saved;
+        return;
+    }
+    for (int i = 0; i < 2000 && !fake_hang_seen; i++)
+        cairn_thread_sleep(10 * MS_NS);
+    if (!fake_hang_seen)
+        test_fail("the hanging open never reached the fake server");
+    /* While it hangs: the vfs's own files, and the same server, answer. */
+    expect_ret("stat /tmp", fs_stat("/tmp", &st), 0);
+    expect_ret("mkdir /tmp/while", fs_path(PROTO_FS_MKDIR, "/tmp/while", 0755), 0);
+    h = fs_open("/mnt/fake/hello", PROTO_O_RDONLY, 0);
+    if (h < 0)
+        test_fail("open beside the hanging one: %s", cairn_error_name((int)h));
+    else
+        io_close(h);
+    if (hung_done && cairn_clock_get() - start < VFS_CALL_LIMIT)
+        test_fail("the hanging open ended before the others were done");
+    uint64_t t0 = cairn_clock_get();
+    expect_ret("join the hanging open", test_thread_join(&hung_t, MNT_TIMEOUT, &status), 0);
+    if (status != -CAIRN_ETIMEDOUT)
+        test_fail("the hanging open ended with %s", cairn_error_name((int)status));
+    if (cairn_clock_get() - t0 > MNT_TIMEOUT)
+        test_fail("it took %lu ms", (unsigned long)((cairn_clock_get() - t0) / MS_NS));
+    /* The answer the server gives at last finds nobody. */
+    struct cairn_msg m = {.w = {(uint64_t)-CAIRN_ENOENT}};
+    expect_ret("the late answer", cairn_ipc_reply_to(fake_hung, &m), -CAIRN_ECLOSED);
+    cairn_handle_close(fake_hung);
+    fake_hung = -1;
+    expect_ret("rmdir /tmp/while", fs_path(PROTO_FS_RMDIR, "/tmp/while", 0), 0);
+    vfs_ep = saved;
+}
+
+/* PROTO_FS_MOUNT (path, 0, name) or PROTO_FS_UMOUNT (path) on handle h. */
+static long
+fs_mount(long h, const char *path, const char *name)
+{
+    char buf[PROTO_PATH_MAX + PROTO_REG_NAME_MAX + 2];
+    size_t a = strlen(path), b = name ? strlen(name) : 0;
+
+    memcpy(buf, path, a);
+    if (!name)
+        return call_ep(h, PROTO_FS_UMOUNT, 0, 0, buf, a, NULL, 0, NULL);
+    buf[a] = '\0';
+    memcpy(buf + a + 1, name, b);
+    return call_ep(h, PROTO_FS_MOUNT, 0, 0, buf, a + 1 + b, NULL, 0, NULL);
+}
+
+static void
+mounts_are_added_and_removed_through_the_vfs_mount_handle_only(void)
+{
+    static struct proto_mount rec;
+    struct proto_stat st;
+    int64_t status = 0;
+    char names[256];
+    long h, saved = vfs_ep;
+
+    if (mnt_ep < 0)
+        return;
+    if (mnt_admin < 0) {
+        test_fail("the vfs did not register vfs-mount");
+        return;
+    }
+    vfs_ep = mnt_ep;
+    expect_ret("mount on the namespace handle", fs_mount(mnt_ep, "/tmp/m", "fake"), -CAIRN_EPERM);
+    expect_ret("umount on the namespace handle", fs_mount(mnt_ep, "/mnt/fake", NULL), -CAIRN_EPERM);
+    expect_ret("a path request on the mount handle", fs_stat_on(mnt_admin, "/"), -CAIRN_ENOSYS);
+    expect_ret("mount", fs_mount(mnt_admin, "/tmp/m/./", "fake"), 0);
+    list_dir("/tmp", names, sizeof(names));
+    if (strcmp(names, "m/,") != 0)
+        test_fail("/tmp lists %s", names);
+    h = fs_open("/tmp/m/hello", PROTO_O_RDONLY, 0);
+    if (h < 0 || strcmp(fake_path, "/hello") != 0)
+        test_fail("open /tmp/m/hello: %ld, the server got %s", h, fake_path);
+    if (h >= 0)
+        io_close(h);
+    expect_ret("mounts", call_ep(mnt_ep, PROTO_FS_MOUNTS, 8, 0, NULL, 0, &rec, sizeof(rec), NULL),
+               1);
+    if (strcmp(rec.path, "/tmp/m") != 0 || strcmp(rec.what, "fake") != 0)
+        test_fail("the new mount is listed as %s on %s", rec.what, rec.path);
+    expect_ret("the same path again", fs_mount(mnt_admin, "/tmp/m", "fake"), -CAIRN_EBUSY);
+    expect_ret("below it", fs_mount(mnt_admin, "/tmp/m/x", "fake"), -CAIRN_EBUSY);
+    expect_ret("above it", fs_mount(mnt_admin, "/tmp", "fake"), -CAIRN_EBUSY);
+    expect_ret("over /", fs_mount(mnt_admin, "/", "fake"), -CAIRN_EBUSY);
+    expect_ret("over /dev/null", fs_mount(mnt_admin, "/dev/null", "fake"), -CAIRN_EBUSY);
+    expect_ret("under /boot", fs_mount(mnt_admin, "/boot/x", "fake"), -CAIRN_EROFS);
+    expect_ret("a bad name", fs_mount(mnt_admin, "/tmp/y", "Fake"), -CAIRN_EINVAL);
+    expect_ret("no 0", call_ep(mnt_admin, PROTO_FS_MOUNT, 0, 0, "/tmp/y", 6, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    h = fs_open("/tmp/file", PROTO_O_WRONLY | PROTO_O_CREAT, 0644);
+    io_close(h);
+    expect_ret("over a file", fs_mount(mnt_admin, "/tmp/file", "fake"), -CAIRN_ENOTDIR);
+    expect_ret("through a file", fs_mount(mnt_admin, "/tmp/file/x", "fake"), -CAIRN_ENOTDIR);
+    expect_ret("rmdir the new mount point", fs_path(PROTO_FS_RMDIR, "/tmp/m", 0), -CAIRN_EBUSY);
+    /* An umount waits for no request: one in flight makes it EBUSY. */
+    fake_hang_seen = 0;
+    hung_path = "/tmp/m/hang";
+    hung_started2 = 1;
+    if (test_thread_start(&hung_t2, hung_open, NULL) == 0) {
+        for (int i = 0; i < 2000 && !fake_hang_seen; i++)
+            cairn_thread_sleep(10 * MS_NS);
+        expect_ret("umount with a request in flight", fs_mount(mnt_admin, "/tmp/m", NULL),
+                   -CAIRN_EBUSY);
+        /* Answered late, the answer goes through (unless the host stalled
+         * past the vfs's time limit meanwhile: then the caller timed out). */
+        struct cairn_msg m = {.w = {(uint64_t)-CAIRN_ENOENT}};
+        long late = cairn_ipc_reply_to(fake_hung, &m);
+        cairn_handle_close(fake_hung);
+        fake_hung = -1;
+        expect_ret("join the hanging open", test_thread_join(&hung_t2, MNT_TIMEOUT, &status), 0);
+        expect_ret("the hanging open", status, late == 0 ? -CAIRN_ENOENT : -CAIRN_ETIMEDOUT);
+    }
+    expect_ret("umount", fs_mount(mnt_admin, "/tmp/m", NULL), 0);
+    expect_ret("umount again", fs_mount(mnt_admin, "/tmp/m", NULL), -CAIRN_EINVAL);
+    expect_ret("umount a directory of the vfs", fs_mount(mnt_admin, "/tmp", NULL), -CAIRN_EINVAL);
+    expect_ret("the mount point is a directory of /tmp", fs_stat("/tmp/m", &st), 0);
+    if (st.dev != 2 || (st.mode & PROTO_S_IFMT) != PROTO_S_IFDIR)
+        test_fail("/tmp/m after the umount: dev %lu mode %o", (unsigned long)st.dev, st.mode);
+    expect_ret("rmdir it", fs_path(PROTO_FS_RMDIR, "/tmp/m", 0), 0);
+    /* Over a directory with names: hidden while mounted, back after. */
+    expect_ret("mkdir /tmp/e", fs_path(PROTO_FS_MKDIR, "/tmp/e", 0755), 0);
+    expect_ret("rename /tmp/file into it", fs_rename("/tmp/file", "/tmp/e/file"), 0);
+    expect_ret("mount over /tmp/e", fs_mount(mnt_admin, "/tmp/e", "fake"), 0);
+    expect_ret("its file is hidden", fs_open("/tmp/e/file", 0, 0), -CAIRN_ENOENT);
+    if (strcmp(fake_path, "/file") != 0)
+        test_fail("the server got %s", fake_path);
+    expect_ret("umount /tmp/e", fs_mount(mnt_admin, "/tmp/e", NULL), 0);
+    expect_ret("its file is back", fs_stat("/tmp/e/file", &st), 0);
+    expect_ret("unlink it", fs_path(PROTO_FS_UNLINK, "/tmp/e/file", 0), 0);
+    expect_ret("rmdir /tmp/e", fs_path(PROTO_FS_RMDIR, "/tmp/e", 0), 0);
+    /* In /dev: a device node, gone with the umount. */
+    expect_ret("mount in /dev", fs_mount(mnt_admin, "/dev/fake2", "fake"), 0);
+    list_dir("/dev", names, sizeof(names));
+    if (strcmp(names, "null,zero,fakedev,fake2,") != 0)
+        test_fail("/dev lists %s", names);
+    expect_ret("umount in /dev", fs_mount(mnt_admin, "/dev/fake2", NULL), 0);
+    list_dir("/dev", names, sizeof(names));
+    if (strcmp(names, "null,zero,fakedev,") != 0)
+        test_fail("/dev lists %s after the umount", names);
+    /* The directories made on the way are ordinary ones again. */
+    expect_ret("mount deep", fs_mount(mnt_admin, "/tmp/a/b/c", "fake"), 0);
+    expect_ret("rmdir on the way", fs_path(PROTO_FS_RMDIR, "/tmp/a/b", 0), -CAIRN_EBUSY);
+    expect_ret("umount deep", fs_mount(mnt_admin, "/tmp/a/b/c", NULL), 0);
+    expect_ret("rmdir c", fs_path(PROTO_FS_RMDIR, "/tmp/a/b/c", 0), 0);
+    expect_ret("rmdir b", fs_path(PROTO_FS_RMDIR, "/tmp/a/b", 0), 0);
+    expect_ret("rmdir a", fs_path(PROTO_FS_RMDIR, "/tmp/a", 0), 0);
+    vfs_ep = saved;
+}
+
+static void
+a_mounted_server_that_ends_is_found_again_once_restarted(void)
+{
+    static struct proto_mount rec;
+    long h, saved = vfs_ep;
+    char got[16];
+
+    if (mnt_ep < 0)
+        return;
+    vfs_ep = mnt_ep;
+    /* It ends with a request of the vfs in hand. */
+    expect_ret("mkdir while it ends", fs_path(PROTO_FS_MKDIR, "/mnt/fake/die", 0755),
+               -CAIRN_ECLOSED);
+    fake_stop(1);
+    expect_ret("mounts", call_ep(mnt_ep, PROTO_FS_MOUNTS, 5, 0, NULL, 0, &rec, sizeof(rec), NULL),
+               1);
+    if ((rec.flags & PROTO_MNT_REACHED) || rec.error != -CAIRN_ECLOSED)
+        test_fail("%s after its end: flags %#x error %d", rec.path, rec.flags, rec.error);
+    /* While it is down its name is not found. */
+    expect_ret("open while it is down", fs_open("/mnt/fake/hello", 0, 0), -CAIRN_EIO);
+    /* Restarted, it is looked up again. */
+    if (fake_start() < 0) {
+        vfs_ep = saved;
+        return;
+    }
+    h = fs_open("/mnt/fake/hello", PROTO_O_RDONLY, 0);
+    if (h < 0) {
+        test_fail("open after the restart: %s", cairn_error_name((int)h));
+    } else {
+        expect_ret("read after the restart", io_read(h, got, sizeof(got)), 9);
+        io_close(h);
+    }
+    /* It ends between two requests: the vfs's endpoint is stale, the open
+     * finds the restarted server all the same. */
+    fake_stop(0);
+    if (fake_start() < 0) {
+        vfs_ep = saved;
+        return;
+    }
+    h = fs_open("/mnt/fake/hello", PROTO_O_RDONLY, 0);
+    if (h < 0)
+        test_fail("open after a quiet restart: %s", cairn_error_name((int)h));
+    else
+        io_close(h);
+    vfs_ep = saved;
+}
+
+static void
+the_vfs_with_mounts_and_its_servers_end(void)
+{
+    int64_t status = -1;
+
+    if (mnt_ep < 0)
+        return;
+    if (fake_recv >= 0)
+        fake_stop(0);
+    vfs_stop(&mnt_proc, &mnt_ep);
+    expect_ret("quit the registry", call_ep(mnt_reg, FAKE_QUIT, 0, 0, NULL, 0, NULL, 0, NULL), 0);
+    expect_ret("join the registry", test_thread_join(&reg_t, MNT_TIMEOUT, &status), 0);
+    cairn_handle_close(mnt_reg);
+    cairn_handle_close(mnt_reg_recv);
+    mnt_reg = mnt_reg_recv = -1;
+    test_thread_free(&reg_t);
+    if (hung_started)
+        test_thread_free(&hung_t);
+    if (hung_started2)
+        test_thread_free(&hung_t2);
+    if (mnt_admin >= 0)
+        cairn_handle_close(mnt_admin);
+    mnt_admin = -1;
+    for (unsigned i = 0; i < fake_n; i++)
+        test_thread_free(&fake_ts[i]);
+}
+
 static void
 the_server_ends_when_killed(void)
 {
@@ -1240,6 +1906,7 @@ static const struct usertest tests[] = {
     USERTEST(directories_are_made_listed_renamed_and_removed),
     USERTEST(boot_is_the_initfs_read_only_and_bin_is_its_bin),
     USERTEST(paths_fold_dots_and_never_climb_above_the_root),
+    USERTEST(dev_null_swallows_writes_and_dev_zero_reads_zeros),
     USERTEST(a_pipe_between_two_threads_blocks_both_ways_and_ends),
     USERTEST(a_reader_gets_end_of_file_and_a_writer_epipe_when_the_other_end_closes),
     USERTEST(bad_requests_get_errors_and_the_server_goes_on),
@@ -1250,6 +1917,12 @@ static const struct usertest tests[] = {
     USERTEST(a_full_file_system_says_enospc_and_the_server_goes_on),
     USERTEST(a_server_with_an_unknown_argument_says_so_and_ends),
     USERTEST(a_server_without_a_registry_says_so_and_ends),
+    USERTEST(a_vfs_with_mounts_starts_and_lists_them),
+    USERTEST(a_mounted_server_answers_opens_and_the_client_reads_from_it_directly),
+    USERTEST(a_hung_mounted_server_blocks_nobody_else_and_its_caller_times_out),
+    USERTEST(mounts_are_added_and_removed_through_the_vfs_mount_handle_only),
+    USERTEST(a_mounted_server_that_ends_is_found_again_once_restarted),
+    USERTEST(the_vfs_with_mounts_and_its_servers_end),
     USERTEST(the_server_ends_when_killed),
 };
 
