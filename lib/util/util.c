@@ -61,13 +61,27 @@ util_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+/* A write to standard output failed with err. A reader that has gone
+ * (EPIPE: the rest of a pipeline ended, as `head` does) wants nothing
+ * more: the utility ends at once and quietly, as SIGPIPE would end it
+ * (Cairn has no such signal yet), instead of reading on for ever from a
+ * source that never ends. Any other error is reported once. */
+static void
+util_write_failure(int err)
+{
+    util_write_failed = true;
+    if (err == EPIPE) {
+        util_olen = 0;
+        exit(1);
+    }
+    util_error("write error", err);
+}
+
 void
 util_flush(void)
 {
-    if (util_olen > 0 && !util_write_failed && util_write_all(1, util_obuf, util_olen) < 0) {
-        util_write_failed = true;
-        util_error("write error", errno);
-    }
+    if (util_olen > 0 && !util_write_failed && util_write_all(1, util_obuf, util_olen) < 0)
+        util_write_failure(errno);
     util_olen = 0;
 }
 
@@ -78,10 +92,8 @@ util_out(const void *buf, size_t len)
 
     if (len >= UTIL_OUT_SIZE) {
         util_flush();
-        if (!util_write_failed && util_write_all(1, p, len) < 0) {
-            util_write_failed = true;
-            util_error("write error", errno);
-        }
+        if (!util_write_failed && util_write_all(1, p, len) < 0)
+            util_write_failure(errno);
         return;
     }
     if (util_olen + len > UTIL_OUT_SIZE)
