@@ -397,7 +397,7 @@ set_ranges(struct parser *p, enum key k, struct token v)
             r[(*count)++] = e;
             continue;
         }
-        limit = k == KEY_IRQ ? CAIRN_IRQ_LINES : CAIRN_IOPORT_COUNT;
+        limit = k == KEY_IRQ ? MANIFEST_IRQ_LIMIT : CAIRN_IOPORT_COUNT;
         if (k == KEY_IRQ && w.n > 4 && memcmp(w.s, "isa:", 4) == 0) {
             w.s += 4;
             w.n -= 4;

@@ -23,7 +23,7 @@
  *   - every string is NUL-terminated inside its array and made of the
  *     characters its key allows; args holds argc words back to back;
  *   - every range has size >= 1 and lies inside its space: irq lines below
- *     CAIRN_IRQ_LINES (ISA lines below 16), ports below CAIRN_IOPORT_COUNT,
+ *     MANIFEST_IRQ_LIMIT (GSIs, then the MSI slots; ISA lines below 16), ports below CAIRN_IOPORT_COUNT,
  *     physical memory page-aligned and below MANIFEST_PHYS_LIMIT; no two
  *     ranges of one kind overlap, within a service or across services;
  *   - no two services register the same name, nor share a device's grant
@@ -64,6 +64,9 @@
 #define MANIFEST_PRIORITY_MAX     (CAIRN_PRIORITY_USER_MAX - 1)
 #define MANIFEST_PRIORITY_DEFAULT CAIRN_PRIORITY_DEFAULT
 #define MANIFEST_ISA_IRQS         16
+/* irq numbers: the GSIs, then the MSI slots (include/cairn/device.h), so
+ * that a bus driver can be granted `irq = 192-207` to make MSIs from. */
+#define MANIFEST_IRQ_LIMIT        (CAIRN_IRQ_MSI_BASE + CAIRN_IRQ_MSI_COUNT)
 
 enum manifest_restart {
     MANIFEST_RESTART_ON_FAILURE = 0, /* the default: after a crash or a non-zero exit */

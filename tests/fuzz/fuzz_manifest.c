@@ -123,7 +123,7 @@ check_accepted(void)
             used += n + 1;
         }
         FUZZ_CHECK(manifest_arg(s, s->argc) == NULL);
-        check_ranges(s->irq, s->irq_count, CAIRN_IRQ_LINES, 1);
+        check_ranges(s->irq, s->irq_count, MANIFEST_IRQ_LIMIT, 1);
         check_ranges(s->ioport, s->ioport_count, CAIRN_IOPORT_COUNT, 0);
         check_ranges(s->memory, s->memory_count, MANIFEST_PHYS_LIMIT, 0);
         for (uint32_t r = 0; r < s->memory_count; r++)

@@ -220,7 +220,7 @@ TEST(refuses_ranges_that_wrap_or_leave_their_space)
     REFUSED("[service a]\nioport = 0x3ff-0x3f8\n", 2, "ends before it starts");
     REFUSED("[service a]\nioport = 0xffff-0x10000\n", 2, "past the last, 0xffff");
     REFUSED("[service a]\nioport = 0x3f8-\n", 2, "not a number");
-    REFUSED("[service a]\nirq = 192\n", 2, "past the last, 191");
+    REFUSED("[service a]\nirq = 208\n", 2, "past the last, 207");
     REFUSED("[service a]\nirq = isa:16\n", 2, "past the last, 15");
     REFUSED("[service a]\nirq = isa:3-4\n", 2, "names one line");
     REFUSED("[service a]\nmemory = 0xfd000000\n", 2, "is not BASE+SIZE");
@@ -230,9 +230,9 @@ TEST(refuses_ranges_that_wrap_or_leave_their_space)
     REFUSED("[service a]\nmemory = 0xfffffffffffff000+0x2000\n", 2, "2^52");
     REFUSED("[service a]\nmemory = 0xffffffffff000+0x2000\n", 2, "2^52");
     REFUSED("[service a]\nmemory = 0x10000000000000+4K\n", 2, "2^52");
-    PARSES("[service a]\nprogram = a\nquota = 4K\nioport = 0-0xffff\nirq = 0-191 isa:0 "
+    PARSES("[service a]\nprogram = a\nquota = 4K\nioport = 0-0xffff\nirq = 0-207 isa:0 "
            "isa:15\nmemory = 0xffffffffff000+4K\n");
-    CHECK(m.service[0].ioport[0].size == 0x10000 && m.service[0].irq[0].size == 192);
+    CHECK(m.service[0].ioport[0].size == 0x10000 && m.service[0].irq[0].size == 208);
 }
 
 TEST(refuses_too_many_entries)
