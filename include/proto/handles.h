@@ -49,6 +49,10 @@ enum proto_handle_kind {
     PROTO_HANDLE_BOOTINFO = 14,    /* the boot information (READ, MAP: */
                                    /* cairn/bootinfo.h), whose fb field */
                                    /* tells the framebuffer's geometry */
+    PROTO_HANDLE_PROGRAMS = 15,    /* a registry handle (SIGNAL, DUPLICATE, */
+                                   /* TRANSFER) for the programs this one */
+                                   /* starts: whoever holds it looks up */
+                                   /* what the manifest's [programs] lists */
     PROTO_HANDLE_KINDS
 };
 

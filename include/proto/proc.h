@@ -28,7 +28,9 @@
  * arguments and environment within CAIRN_MSG_BUF_MAX bytes),
  * -CAIRN_ENOMEM, -CAIRN_EAGAIN (the process table is full). The child
  * gets its pid (CAIRN_AT_PID), a handle to proc badged with it, the vfs
- * server, and its working directory from PWD in its environment (libc
+ * server, the programs' registry handle when proc has one (start handle
+ * PROTO_HANDLE_REGISTRY: it looks up what the manifest's [programs]
+ * lists), and its working directory from PWD in its environment (libc
  * puts it there).
  */
 #define PROTO_PROC_SPAWN   0x401u

@@ -67,7 +67,7 @@ struct parser {
     struct manifest_service *cur; /* the open section, or NULL */
     /* The line each key of each service was set on, 0 if not yet: finds
      * duplicate keys, and places errors found in pass 2. */
-    uint32_t key_line[MANIFEST_SERVICES_MAX][KEY_COUNT];
+    uint32_t key_line[MANIFEST_SERVICES_MAX + 1][KEY_COUNT]; /* the last: [programs] */
 };
 
 /* --- error messages ---------------------------------------------------------------------- */
@@ -503,8 +503,8 @@ set_restart(struct parser *p, struct token v)
 }
 
 /* The grant words, in the order of their MANIFEST_GRANT_* bits. */
-static const char *const grant_names[] = {"initfs", "log", "serial-console", "framebuffer-console",
-                                          "framebuffer"};
+static const char *const grant_names[] = {
+    "initfs", "log", "serial-console", "framebuffer-console", "framebuffer", "programs"};
 
 static int
 set_grant(struct parser *p, struct token v)
@@ -518,8 +518,8 @@ set_grant(struct parser *p, struct token v)
             g++;
         if (g == sizeof(grant_names) / sizeof(grant_names[0]))
             return fail_tok(p, "grant", w,
-                            " is not initfs, log, serial-console, framebuffer-console or "
-                            "framebuffer");
+                            " is not initfs, log, serial-console, framebuffer-console, "
+                            "framebuffer or programs");
         if (p->cur->grants & (1u << g))
             return fail_tok(p, "grant", w, " is listed twice");
         p->cur->grants |= 1u << g;
@@ -528,6 +528,16 @@ set_grant(struct parser *p, struct token v)
 }
 
 /* --- lines ------------------------------------------------------------------------------- */
+
+/* The row of key_line for section s: a service's index, or the last row
+ * for [programs]. */
+static uint32_t *
+section_lines(struct parser *p, const struct manifest_service *s)
+{
+    if (s == &p->m->programs)
+        return p->key_line[MANIFEST_SERVICES_MAX];
+    return p->key_line[s - p->m->service];
+}
 
 /* The open section is complete: the keys without a default are there. */
 static int
@@ -538,8 +548,8 @@ close_section(struct parser *p)
 
     if (s == NULL)
         return 0;
-    lines = p->key_line[s - p->m->service];
-    if (lines[KEY_PROGRAM] == 0 || lines[KEY_QUOTA] == 0) {
+    lines = section_lines(p, s);
+    if (s != &p->m->programs && (lines[KEY_PROGRAM] == 0 || lines[KEY_QUOTA] == 0)) {
         fail_at(p, s->line, "service ");
         msg_str(p->err, s->name);
         msg_str(p->err, lines[KEY_PROGRAM] == 0 ? " has no program" : " has no quota");
@@ -549,7 +559,23 @@ close_section(struct parser *p)
     return 0;
 }
 
-/* "[service NAME]", already trimmed. */
+/* "[programs]": the one section that is no service. */
+static int
+open_programs(struct parser *p)
+{
+    struct manifest_service *s = &p->m->programs;
+
+    if (s->line != 0) {
+        fail(p, "[programs] is already defined on line ");
+        return msg_num(p->err, s->line, 10);
+    }
+    memcpy(s->name, "programs", sizeof("programs"));
+    s->line = p->line;
+    p->cur = s;
+    return 0;
+}
+
+/* "[service NAME]" or "[programs]", already trimmed. */
 static int
 open_section(struct parser *p, struct token t)
 {
@@ -562,6 +588,9 @@ open_section(struct parser *p, struct token t)
     if (t.n < 2 || t.s[t.n - 1] != ']')
         return fail(p, "a section header is [service NAME]");
     inner.n--;
+    if (tok_next_word(&inner, &kind) && tok_is(kind, "programs") && !tok_next_word(&inner, &extra))
+        return open_programs(p);
+    inner = (struct token){t.s + 1, t.n - 2};
     if (!tok_next_word(&inner, &kind) || !tok_is(kind, "service") ||
         !tok_next_word(&inner, &name) || tok_next_word(&inner, &extra))
         return fail(p, "a section header is [service NAME]");
@@ -607,7 +636,11 @@ set_key(struct parser *p, struct token t)
         fail(p, key_names[k]);
         return msg_str(p->err, " outside a [service NAME] section");
     }
-    lines = p->key_line[p->cur - p->m->service];
+    if (p->cur == &p->m->programs && k != KEY_LOOKUP) {
+        fail(p, key_names[k]);
+        return msg_str(p->err, " in [programs] (it takes lookup alone)");
+    }
+    lines = section_lines(p, p->cur);
     if (lines[k] != 0) {
         fail(p, key_names[k]);
         msg_str(p->err, " is already set on line ");
@@ -864,12 +897,27 @@ order_services(struct parser *p)
     return -CAIRN_EINVAL;
 }
 
+/* `grant = programs` hands out the [programs] section's registry handle:
+ * a manifest without one has nothing to hand. */
+static int
+check_programs_grant(struct parser *p)
+{
+    for (uint32_t i = 0; i < p->m->count; i++) {
+        if ((p->m->service[i].grants & MANIFEST_GRANT_PROGRAMS) && p->m->programs.line == 0) {
+            fail_at(p, p->key_line[i][KEY_GRANT], "grant programs, but there is no [programs]");
+            return msg_str(p->err, " section");
+        }
+    }
+    return 0;
+}
+
 static int
 check_whole(struct parser *p)
 {
     if (close_section(p) < 0 || resolve_after(p) < 0 || check_registry(p) < 0 ||
         check_overlaps(p, KEY_IRQ) < 0 || check_overlaps(p, KEY_IOPORT) < 0 ||
-        check_overlaps(p, KEY_MEMORY) < 0 || check_device_grants(p) < 0 || order_services(p) < 0)
+        check_overlaps(p, KEY_MEMORY) < 0 || check_device_grants(p) < 0 ||
+        check_programs_grant(p) < 0 || order_services(p) < 0)
         return -CAIRN_EINVAL;
     for (uint32_t i = 0; i < p->m->count; i++)
         p->m->quota_total += p->m->service[i].quota;

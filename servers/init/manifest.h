@@ -33,7 +33,10 @@
  *     its `after` names, otherwise in file order;
  *   - 1 <= quota <= MANIFEST_QUOTA_MAX, a multiple of 4 KiB, and
  *     quota_total is the exact sum (no overflow: count * MAX fits);
- *   - priority <= MANIFEST_PRIORITY_MAX.
+ *   - priority <= MANIFEST_PRIORITY_MAX;
+ *   - programs holds at most a lookup list (name "programs", line of its
+ *     header or 0), and a service is granted `programs` only when the
+ *     manifest has a [programs] section.
  */
 #ifndef CAIRN_SERVERS_INIT_MANIFEST_H
 #define CAIRN_SERVERS_INIT_MANIFEST_H
@@ -67,6 +70,8 @@
 /* irq numbers: the GSIs, then the MSI slots (include/cairn/device.h), so
  * that a bus driver can be granted `irq = 192-207` to make MSIs from. */
 #define MANIFEST_IRQ_LIMIT        (CAIRN_IRQ_MSI_BASE + CAIRN_IRQ_MSI_COUNT)
+/* The registry client number of the [programs] section: past every service. */
+#define MANIFEST_CLIENT_PROGRAMS  MANIFEST_SERVICES_MAX
 
 enum manifest_restart {
     MANIFEST_RESTART_ON_FAILURE = 0, /* the default: after a crash or a non-zero exit */
@@ -81,6 +86,7 @@ enum manifest_restart {
 #define MANIFEST_GRANT_SERIAL_CONSOLE      4u  /* COM1 claimed from the kernel's console */
 #define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u  /* the framebuffer claimed likewise */
 #define MANIFEST_GRANT_FRAMEBUFFER         16u /* the framebuffer's memory and geometry */
+#define MANIFEST_GRANT_PROGRAMS            32u /* a registry handle for the programs it starts */
 
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u
@@ -120,6 +126,11 @@ struct manifest_service {
 struct manifest {
     struct manifest_service service[MANIFEST_SERVICES_MAX];
     uint32_t count;
+    /* The [programs] section: what every program a service granted
+     * `programs` starts may look up (only its lookup list is set; line 0
+     * and no names when the manifest has none). Its registry client number
+     * is MANIFEST_CLIENT_PROGRAMS. */
+    struct manifest_service programs;
     uint8_t order[MANIFEST_SERVICES_MAX]; /* the start order: indices into service[] */
     uint64_t quota_total;                 /* the sum of every service's quota */
 };

@@ -54,6 +54,8 @@ registry_listed(const char (*list)[MANIFEST_NAME_MAX + 1], uint32_t n, const cha
 static const struct manifest_service *
 registry_service(const struct registry *r, uint32_t client)
 {
+    if (r->manifest && client == MANIFEST_CLIENT_PROGRAMS && r->manifest->programs.line != 0)
+        return &r->manifest->programs;
     return r->manifest && client < r->manifest->count ? &r->manifest->service[client] : NULL;
 }
 
@@ -133,6 +135,18 @@ long
 registry_wait(struct registry *r, uint32_t client, const char *name, size_t len, long reply,
               uint64_t deadline)
 {
+    /* Programs share one client number and never end as a client, so
+     * theirs is a small share of the table with a bounded wait: whatever
+     * they do, the services' lookups find a slot (init also cuts their
+     * waits to REGISTRY_PROGRAM_WAIT_MAX). */
+    if (client == MANIFEST_CLIENT_PROGRAMS) {
+        uint32_t have = 0;
+
+        for (uint32_t i = 0; i < REGISTRY_WAITERS_MAX; i++)
+            have += r->waiter[i].name[0] && r->waiter[i].client == client;
+        if (have >= REGISTRY_PROGRAM_WAITERS)
+            return -CAIRN_ENOSPC;
+    }
     for (uint32_t i = 0; i < REGISTRY_WAITERS_MAX; i++) {
         struct registry_waiter *w = &r->waiter[i];
 

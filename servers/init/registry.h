@@ -9,7 +9,8 @@
  * Who may do what is the manifest's (struct manifest_service's register
  * and lookup lists): a client is the index of its service in the
  * manifest, which init knows from the badge of the handle it called
- * through.
+ * through, or MANIFEST_CLIENT_PROGRAMS for every program started by a
+ * service granted `programs` (the manifest's [programs] section).
  *
  * Invariants: a name appears in at most one entry; an entry's owner is
  * the service that registered it, alive (registry_withdraw removes every
@@ -29,9 +30,14 @@
 #include "manifest.h"
 
 /* Names at once: every service may register its MANIFEST_NAMES_MAX. */
-#define REGISTRY_ENTRIES_MAX (MANIFEST_SERVICES_MAX * MANIFEST_NAMES_MAX)
+#define REGISTRY_ENTRIES_MAX      (MANIFEST_SERVICES_MAX * MANIFEST_NAMES_MAX)
 /* Lookups waiting at once: four per service is far more than any needs. */
-#define REGISTRY_WAITERS_MAX (MANIFEST_SERVICES_MAX * 4)
+#define REGISTRY_WAITERS_MAX      (MANIFEST_SERVICES_MAX * 4)
+/* The programs' share of them (client MANIFEST_CLIENT_PROGRAMS, all the
+ * programs together), and the longest a program's lookup waits (init
+ * shortens longer waits): a program cannot hold the table. */
+#define REGISTRY_PROGRAM_WAITERS  16
+#define REGISTRY_PROGRAM_WAIT_MAX (10ull * 1000 * 1000 * 1000)
 
 struct registry_entry {
     char name[PROTO_REG_NAME_MAX + 1]; /* "" for a free entry */
@@ -85,7 +91,8 @@ long registry_lookup(const struct registry *r, uint32_t client, const char *name
                      uint64_t wait, long *endpoint);
 
 /* Keeps reply waiting for name until deadline. 0, or -CAIRN_ENOSPC when
- * every slot is taken (the caller answers the lookup with that code).
+ * every slot is taken, or the programs' share when the client is
+ * MANIFEST_CLIENT_PROGRAMS (the caller answers the lookup with that code).
  * name has passed registry_lookup. */
 long registry_wait(struct registry *r, uint32_t client, const char *name, size_t len, long reply,
                    uint64_t deadline);

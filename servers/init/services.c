@@ -49,7 +49,7 @@
 /* A service that ran this long before it ended was not crashing in a
  * loop: its back-off starts over. */
 #define SERVICE_STABLE        (30000 * MS_NS)
-#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 4)
+#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 5)
 /* The rights a client's copy of a registered endpoint has: to call it and
  * to pass it on, never to receive from it. */
 #define SERVICE_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
@@ -211,6 +211,11 @@ services_prepare(uint32_t i)
                            PROTO_HANDLE_LOG, "the kernel log");
     if (m->grants & MANIFEST_GRANT_FRAMEBUFFER)
         services_grant_framebuffer(s);
+    if (m->grants & MANIFEST_GRANT_PROGRAMS)
+        services_add_grant(s,
+                           cairn_handle_mint(services_ep, SERVICE_CLIENT_RIGHTS,
+                                             (uint64_t)MANIFEST_CLIENT_PROGRAMS + 1),
+                           PROTO_HANDLE_PROGRAMS, "the programs' registry");
 }
 
 /* --- starting and ending ---------------------------------------------------------------- */
@@ -425,6 +430,8 @@ services_lookup(uint32_t client, const char *name, size_t len, uint64_t wait)
     long endpoint = -1, err, reply;
     uint64_t now, deadline;
 
+    if (client == MANIFEST_CLIENT_PROGRAMS && wait > REGISTRY_PROGRAM_WAIT_MAX)
+        wait = REGISTRY_PROGRAM_WAIT_MAX;
     err = registry_lookup(&services_registry, client, name, len, wait, &endpoint);
     if (err != 0) {
         services_reply(endpoint, err < 0 ? err : 0);
@@ -440,7 +447,8 @@ services_lookup(uint32_t client, const char *name, size_t len, uint64_t wait)
         services_answer(reply, -1, err);
 }
 
-/* One request from the service with badge (its index + 1). */
+/* One request from the service with badge (its index + 1), or from a
+ * program (MANIFEST_CLIENT_PROGRAMS + 1). */
 static void
 services_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ext, const char *name,
                  long received)
@@ -448,7 +456,8 @@ services_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ex
     uint32_t client = (uint32_t)(badge - 1);
     size_t len = ext->recv_len;
 
-    if (badge == 0 || badge > services_manifest.count) {
+    if (badge == 0 ||
+        (badge > services_manifest.count && badge != (uint64_t)MANIFEST_CLIENT_PROGRAMS + 1)) {
         if (ext->recv_nhandles)
             cairn_handle_close(ext->recv_handles[0]);
         services_reply(-1, -CAIRN_EPERM);

@@ -46,7 +46,9 @@
 #define PROC_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 static struct proc_table table;
-static long proc_ep, proc_exits, proc_vfs = -1;
+/* proc_programs: the registry handle every child gets as its own (the
+ * manifest's [programs] lookups), or -1 when proc was granted none. */
+static long proc_ep, proc_exits, proc_vfs = -1, proc_programs = -1;
 static char request[CAIRN_MSG_BUF_MAX + 1];
 
 /* The --init program: its argv, and its pid while it runs (0: not). */
@@ -207,8 +209,8 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
 {
     static const uint32_t stream_kinds[3] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT,
                                              PROTO_HANDLE_STDERR};
-    long handles[5], image, process, badged = -1;
-    uint32_t kinds[5], n = 0;
+    long handles[6], image, process, badged = -1;
+    uint32_t kinds[6], n = 0;
     uint64_t size = 0, aux[2];
     struct cairn_spawn_attr attr;
     struct proc_entry *e;
@@ -237,6 +239,10 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     if (proc_vfs >= 0) {
         handles[n] = proc_vfs;
         kinds[n++] = PROTO_HANDLE_VFS;
+    }
+    if (proc_programs >= 0) {
+        handles[n] = proc_programs;
+        kinds[n++] = PROTO_HANDLE_REGISTRY;
     }
     aux[0] = CAIRN_AT_PID;
     aux[1] = (uint64_t)e->pid;
@@ -600,6 +606,7 @@ main(int argc, char **argv)
         proc_vfs = cairn_registry_lookup("vfs", PROC_INIT_WAIT);
     if (proc_vfs < 0)
         printf("proc: no vfs server: %s\n", cairn_strerror((int)proc_vfs));
+    proc_programs = cairn_start_handle(PROTO_HANDLE_PROGRAMS, 0);
     if (argc >= 3 && strcmp(argv[1], "--init") == 0) {
         for (int i = 2; i < argc && i - 2 < PROC_ARGS_MAX; i++)
             init_argv[i - 2] = argv[i];

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cairn/init.h>
+#include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
 #include <proto/handles.h>
@@ -133,6 +134,11 @@ child_by_argv(int argc, char **argv)
         return getpid() & 0xff;
     if (argc == 2 && strcmp(argv[1], "spawn") == 0)
         return child_spawn();
+    if (argc == 3 && strcmp(argv[1], "lookup") == 0) {
+        long h = cairn_registry_lookup(argv[2], 0);
+
+        return h >= 0 ? 0 : (int)(-h & 0xff); /* the registry's code */
+    }
     return CHILD_STATUS_NO_ROLE;
 }
 

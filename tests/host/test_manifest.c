@@ -132,6 +132,28 @@ TEST(defaults_are_on_failure_and_the_default_priority)
     CHECK(strcmp(manifest_restart_name(m.service[0].restart), "on-failure") == 0);
 }
 
+TEST(the_programs_section_takes_a_lookup_list_alone)
+{
+    PARSES("[service proc]\nprogram = proc\nquota = 4K\ngrant = programs\n"
+           "[programs]\nlookup = vfs rtc\n[service b]\nprogram = b\nquota = 4K\n");
+    CHECK(m.count == 2 && m.service[0].grants == MANIFEST_GRANT_PROGRAMS);
+    CHECK(m.programs.line == 5 && strcmp(m.programs.name, "programs") == 0);
+    CHECK(m.programs.lookup_count == 2 && strcmp(m.programs.lookup_names[1], "rtc") == 0);
+    CHECK(m.quota_total == 8192);
+    PARSES("[programs]\n");
+    CHECK(m.count == 0 && m.programs.line == 1 && m.programs.lookup_count == 0);
+    PARSES("[service a]\nprogram = a\nquota = 4K\n");
+    CHECK(m.programs.line == 0);
+    REFUSED("[programs]\nprogram = a\n", 2, "program in [programs] (it takes lookup alone)");
+    REFUSED("[programs]\nquota = 4K\n", 2, "in [programs]");
+    REFUSED("[programs]\nlookup = a\nlookup = b\n", 3, "already set on line 2");
+    REFUSED("[programs]\n[programs]\n", 2, "[programs] is already defined on line 1");
+    REFUSED("[programs x]\n", 1, "[service NAME]");
+    REFUSED("[programs]\nlookup = Bad\n", 2, "is not a name");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = programs\n", 4,
+            "grant programs, but there is no [programs] section");
+}
+
 TEST(empty_and_comment_only_manifests_start_nothing)
 {
     CHECK(parse("") == 0 && m.count == 0);
@@ -359,6 +381,7 @@ main(void)
 {
     RUN(parses_every_key_of_a_good_manifest);
     RUN(defaults_are_on_failure_and_the_default_priority);
+    RUN(the_programs_section_takes_a_lookup_list_alone);
     RUN(empty_and_comment_only_manifests_start_nothing);
     RUN(start_order_follows_after_then_file_order);
     RUN(refuses_bad_lines_with_their_line_number);

@@ -27,7 +27,9 @@ static const char manifest_text[] = "[service serial]\n"
                                     "[service shell]\n"
                                     "program = sh\n"
                                     "lookup = console serial\n"
-                                    "quota = 64K\n";
+                                    "quota = 64K\n"
+                                    "[programs]\n"
+                                    "lookup = console\n";
 
 enum {
     SERIAL,
@@ -58,6 +60,38 @@ static long
 look(uint32_t client, const char *name, uint64_t wait, long *ep)
 {
     return registry_lookup(&r, client, name, strlen(name), wait, ep);
+}
+
+/* Every program is one client, MANIFEST_CLIENT_PROGRAMS, with the
+ * [programs] section's lookups, no registrations, and at most
+ * REGISTRY_PROGRAM_WAITERS waits, so services always find a slot. */
+static void
+programs_look_up_their_list_and_hold_a_small_share_of_waits(void)
+{
+    const uint32_t P = MANIFEST_CLIENT_PROGRAMS;
+    long ep = -1;
+
+    setup();
+    CHECK(reg(CONSOLE, "console", 200) == 0);
+    CHECK(look(P, "console", 0, &ep) == 1 && ep == 200);
+    CHECK(look(P, "serial", 0, &ep) == -CAIRN_EPERM);
+    CHECK(reg(P, "console", 201) == -CAIRN_EPERM);
+    CHECK(reg(P, "serial", 202) == -CAIRN_EPERM);
+    CHECK(look(P + 1, "console", 0, &ep) == -CAIRN_EPERM);
+    for (int i = 0; i < REGISTRY_PROGRAM_WAITERS; i++)
+        CHECK(registry_wait(&r, P, "console", 7, 300 + i, 1000) == 0);
+    CHECK(registry_wait(&r, P, "console", 7, 400, 1000) == -CAIRN_ENOSPC);
+    CHECK(registry_wait(&r, SHELL, "console", 7, 401, 1000) == 0);
+
+    /* A manifest without [programs]: the client number names nothing. */
+    {
+        static const char none[] = "[service a]\nprogram = a\nlookup = b\nquota = 4K\n";
+        struct manifest_error err;
+
+        CHECK(manifest_parse(none, strlen(none), &m, &err) == 0);
+        registry_init(&r, &m);
+        CHECK(look(P, "b", 0, &ep) == -CAIRN_EPERM);
+    }
 }
 
 static void
@@ -181,6 +215,7 @@ int
 main(void)
 {
     RUN(only_listed_names_may_be_registered_and_looked_up);
+    RUN(programs_look_up_their_list_and_hold_a_small_share_of_waits);
     RUN(bad_names_are_refused);
     RUN(registering_again_replaces_and_gives_back_the_old_endpoint);
     RUN(waiters_are_answered_by_the_registration_once);

@@ -29,12 +29,13 @@
 
 #include "harness.h"
 
-#define SECOND     1000000000ull
-#define BADGE_REG  1
-#define BADGE_VFS  2
-#define BADGE_OUT  3
-#define BADGE_STOP 4
-#define BADGE_FILE 100
+#define SECOND         1000000000ull
+#define BADGE_REG      1
+#define BADGE_VFS      2
+#define BADGE_OUT      3
+#define BADGE_STOP     4
+#define BADGE_PROGRAMS 5 /* the programs' registry handle proc hands on */
+#define BADGE_FILE     100
 
 static long ep;           /* the fake servers' endpoint */
 static long proc_ep = -1; /* what proc registered */
@@ -45,7 +46,7 @@ static uint64_t file_offset;
 static uint32_t file_mode;
 static uint64_t file_size;
 static char out_text[64];
-static long vfs_opens, vfs_closes;
+static long vfs_opens, vfs_closes, programs_lookups;
 static char buf[CAIRN_MSG_BUF_MAX];
 
 static struct test_thread servers;
@@ -140,6 +141,12 @@ servers_run(void *arg)
             proc_ep = first;
             msg.w[0] = 0;
             cairn_notify_signal(registered, 1);
+        } else if (badge == BADGE_PROGRAMS && msg.w[0] == PROTO_REG_LOOKUP) {
+            /* A child's lookup: the name decides, so the test sees the
+             * answer came from here. */
+            msg.w[0] = len == 3 && memcmp(buf, "pci", 3) == 0 ? (uint64_t)-CAIRN_EPERM
+                                                              : (uint64_t)-CAIRN_ENOENT;
+            programs_lookups++;
         } else if (badge == BADGE_REG && msg.w[0] == PROTO_REG_LOOKUP) {
             ext.send_nhandles = 1;
             ext.send_handles[0] = (struct cairn_msg_handle){
@@ -251,10 +258,10 @@ start_proc(void)
 {
     const char *argv[] = {"proc", NULL};
     const char *sleeper[] = {"child", "sleep", "100000", NULL};
-    uint32_t kinds[1] = {PROTO_HANDLE_REGISTRY};
+    uint32_t kinds[2] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_PROGRAMS};
     struct cairn_spawn_attr attr;
     uint64_t bits, poff = 0, psize = 0;
-    long reg, proc_img;
+    long reg[2], proc_img;
 
     ep = cairn_endpoint_create();
     registered = cairn_notify_create();
@@ -263,15 +270,18 @@ start_proc(void)
     if (test_thread_start(&servers, servers_run, NULL) != 0)
         return -1;
     proc_img = test_program_image("proc", &poff, &psize);
-    reg = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
-                            BADGE_REG);
+    reg[0] = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_REG);
+    reg[1] = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_PROGRAMS);
     memset(&attr, 0, sizeof(attr));
     attr.argv = argv;
-    attr.handles = &reg;
+    attr.handles = reg;
     attr.handle_kinds = kinds;
-    attr.nhandles = 1;
+    attr.nhandles = 2;
     proc_process = cairn_spawn(proc_img, poff, psize, &attr, NULL);
-    cairn_handle_close(reg);
+    cairn_handle_close(reg[0]);
+    cairn_handle_close(reg[1]);
     if (proc_process < 0) {
         test_fail("start proc: %s", cairn_error_name((int)proc_process));
         return -1;
@@ -297,6 +307,7 @@ children_start_end_and_are_waited_for(void)
     const char *sleep[] = {"child", "sleep", "100000", NULL};
     const char *fault[] = {"child", "fault", NULL};
     const char *pid[] = {"child", "pid", NULL};
+    const char *lookup[] = {"child", "lookup", "pci", NULL};
     long a, b, status = -1;
 
     a = spawn_as(parent, "/bin/child", exit7, -1);
@@ -321,6 +332,12 @@ children_start_end_and_are_waited_for(void)
     a = spawn_as(parent, "/bin/child", pid, -1);
     expect_ret("wait for pid", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
     expect_ret("getpid is proc's pid", status, a & 0xff);
+    /* The child's registry is the programs' handle proc was given: its
+     * lookups reach that badge, and its answer reaches the child. */
+    a = spawn_as(parent, "/bin/child", lookup, -1);
+    expect_ret("wait for lookup", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("the programs' registry answered", status, CAIRN_EPERM);
+    expect_ret("lookups through the programs' handle", programs_lookups, 1);
 }
 
 static void

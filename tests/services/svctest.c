@@ -8,7 +8,9 @@
  *   svctest alpha   registers `alpha` and answers: SVCTEST_ADD_ONE with
  *                   w[1] + 1; SVCTEST_CRASH by dying of a page fault.
  *   svctest check   the checks below; prints an ok or FAIL line for each
- *                   and exits with the number that failed.
+ *                   and exits with the number that failed. Its entry
+ *                   grants it the programs' registry handle too, which it
+ *                   uses as a program started by proc would.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +78,49 @@ call(long h, uint64_t op, uint64_t arg)
     return err < 0 ? err : (long)msg.w[1];
 }
 
+/* One registry request of op for name through handle h, as libc makes
+ * it but through a handle of the caller's choice; the reply's word 0, and
+ * its handle (closed) when there is one. */
+static long
+registry_via(long h, uint64_t op, const char *name, long send)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{op, 0, 0, 0, 0}, &ext};
+    long err;
+
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t)name;
+    ext.send_len = (uint32_t)strlen(name);
+    if (send >= 0) {
+        ext.send_nhandles = 1;
+        ext.send_handles[0] =
+            (struct cairn_msg_handle){(int32_t)send, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
+    }
+    err = cairn_ipc_call(h, &msg);
+    for (uint32_t i = 0; err >= 0 && i < ext.recv_nhandles; i++)
+        cairn_handle_close(ext.recv_handles[i]);
+    return err < 0 ? err : (long)msg.w[0];
+}
+
+/* The [programs] section's handle looks up its own list, not the
+ * service's that holds it, and registers nothing. */
+static void
+programs_checks(long own)
+{
+    long h = cairn_start_handle(PROTO_HANDLE_PROGRAMS, 0), got;
+
+    check(h >= 0, "grant_programs_gives_a_registry_handle", "start handle %ld", h);
+    if (h < 0)
+        return;
+    got = registry_via(h, PROTO_REG_LOOKUP, "alpha", -1);
+    check(got == 0, "a_program_finds_what_programs_lists", "lookup gave %ld", got);
+    got = registry_via(h, PROTO_REG_LOOKUP, "delta", -1);
+    check(got == -CAIRN_EPERM, "a_program_is_refused_what_programs_does_not_list",
+          "lookup gave %ld", got);
+    got = registry_via(h, PROTO_REG_REGISTER, "delta", own);
+    check(got == -CAIRN_EPERM, "a_program_registers_nothing", "register gave %ld", got);
+}
+
 static int
 checks(void)
 {
@@ -112,6 +157,7 @@ checks(void)
     check(got >= 0 && cairn_handle_info(got, &info) == 0 && !(info.rights & CAIRN_RIGHT_WAIT),
           "its_own_name_is_found_without_the_right_to_receive", "lookup gave %ld", got);
     cairn_handle_close(got);
+    programs_checks(own);
 
     /* alpha dies in the middle of a call: the caller hears of it, and
      * init starts alpha again, which registers anew. */
