@@ -340,10 +340,11 @@ TEST(refuses_what_two_services_would_share)
            "[service b]\nprogram = b\nquota = 4K\nioport = 0x61-0x64\n");
 }
 
-/* The example manifest shipped beside the parser is itself valid. */
-TEST(the_example_manifest_parses)
+/* The manifest file at path parses, with at least min services. */
+static void
+file_parses(const char *path, uint32_t min)
 {
-    FILE *f = fopen("servers/init/services.example", "rb");
+    FILE *f = fopen(path, "rb");
     static char text[1 << 16];
     size_t n;
 
@@ -355,8 +356,22 @@ TEST(the_example_manifest_parses)
     CHECK(n > 0 && n < sizeof(text));
     CHECK(manifest_parse(text, n, &m, &err) == 0);
     if (err.line)
-        printf("  services.example:%u: %s\n", err.line, err.message);
-    CHECK(m.count >= 3);
+        printf("  %s:%u: %s\n", path, err.line, err.message);
+    CHECK(m.count >= min);
+}
+
+/* The example manifest shipped beside the parser is itself valid. */
+TEST(the_example_manifest_parses)
+{
+    file_parses("servers/init/services.example", 3);
+}
+
+/* So are the manifests the initfs carries: a mistake there would leave a
+ * boot with nothing started. */
+TEST(the_system_and_test_manifests_parse)
+{
+    file_parses("servers/init/services", 6);
+    file_parses("tests/services/services-test", 2);
 }
 
 /* Every prefix of a good manifest is parsed or refused, never read past. */
@@ -393,6 +408,7 @@ main(void)
     RUN(refuses_unknown_after_targets_and_cycles);
     RUN(refuses_what_two_services_would_share);
     RUN(the_example_manifest_parses);
+    RUN(the_system_and_test_manifests_parse);
     RUN(every_truncation_is_parsed_or_refused_cleanly);
     return check_exit();
 }
