@@ -13,6 +13,11 @@
  * The server is one thread, so an address write and its data access are
  * never interleaved with another pair from this process; no other process
  * holds these ports (the manifest gives them to the server alone).
+ *
+ * Where the server was given PCIe's memory-mapped configuration space
+ * (ECAM: 4 KiB per function, 1 MiB per bus, from ACPI's MCFG), every
+ * access goes there instead, and a bus the ECAM does not decode reads as
+ * absent (all ones) and ignores writes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +73,35 @@ in8(uint16_t port)
     return v;
 }
 
+static volatile uint8_t *cfg_ecam;
+static uint32_t cfg_ecam_first, cfg_ecam_last;
+
+void
+pci_cfg_use_ecam(volatile uint8_t *base, uint32_t bus_first, uint32_t bus_last)
+{
+    cfg_ecam = base;
+    cfg_ecam_first = bus_first;
+    cfg_ecam_last = bus_last;
+}
+
+uint32_t
+pci_cfg_size(void)
+{
+    return cfg_ecam ? PCI_CONFIG_SIZE_ECAM : PCI_CONFIG_SIZE;
+}
+
+/* The byte at off of the function at addr in the ECAM, or NULL. */
+static volatile uint8_t *
+ecam_at(uint32_t addr, uint32_t off)
+{
+    uint32_t bus = (addr >> 8) & 0xffu;
+
+    if (bus < cfg_ecam_first || bus > cfg_ecam_last)
+        return NULL;
+    return cfg_ecam + ((uint64_t)(bus - cfg_ecam_first) << 20 | (uint64_t)(addr & 0xffu) << 12 |
+                       (off & 0xfffu));
+}
+
 static void
 cfg_select(uint32_t addr, uint32_t off)
 {
@@ -79,6 +113,17 @@ pci_cfg_read(uint32_t addr, uint32_t off, uint32_t width)
 {
     uint16_t port = (uint16_t)(PCI_CONFIG_DATA + (off & 3u));
 
+    if (cfg_ecam) {
+        volatile uint8_t *p = ecam_at(addr, off);
+
+        if (!p)
+            return width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+        if (width == 1)
+            return *p;
+        if (width == 2)
+            return *(volatile uint16_t *)p;
+        return *(volatile uint32_t *)p;
+    }
     cfg_select(addr, off);
     if (width == 1)
         return in8(port);
@@ -92,6 +137,19 @@ pci_cfg_write(uint32_t addr, uint32_t off, uint32_t width, uint32_t value)
 {
     uint16_t port = (uint16_t)(PCI_CONFIG_DATA + (off & 3u));
 
+    if (cfg_ecam) {
+        volatile uint8_t *p = ecam_at(addr, off);
+
+        if (!p)
+            return;
+        if (width == 1)
+            *p = (uint8_t)value;
+        else if (width == 2)
+            *(volatile uint16_t *)p = (uint16_t)value;
+        else
+            *(volatile uint32_t *)p = value;
+        return;
+    }
     cfg_select(addr, off);
     if (width == 1)
         out8(port, (uint8_t)value);
@@ -115,4 +173,4 @@ cfg_walk_write(void *ctx, uint32_t addr, uint32_t off, uint32_t value)
     pci_cfg_write(addr, off, 4, value);
 }
 
-const struct pci_access pci_legacy_access = {NULL, cfg_walk_read, cfg_walk_write};
+const struct pci_access pci_config_access = {NULL, cfg_walk_read, cfg_walk_write};

@@ -11,7 +11,10 @@
  * BARs; PROTO_HANDLE_IRQ, the irq ranges (GSIs, MSI slots) it makes
  * interrupts from; PROTO_HANDLE_MEMORY, the physical ranges it makes BAR
  * memory objects from; PROTO_HANDLE_REGISTRY, where it registers as NAME
- * (default `pci`).
+ * (default `pci`); with `grant = ecam`, PROTO_HANDLE_ECAM and
+ * PROTO_HANDLE_BOOTINFO, PCIe's configuration space and the boot
+ * information that says which buses it decodes: configuration space is
+ * then reached there, 4 KiB per function, instead of through the ports.
  *
  * The bus is walked once, at start; the list then stays as it was. One
  * thread serves everything: requests on the endpoint, and the ends of
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/bootinfo.h>
 #include <cairn/device.h>
 #include <cairn/registry.h>
 #include <cairn/start.h>
@@ -149,7 +153,7 @@ pci_find(const uint64_t *w)
 /* PROTO_PCI_CLAIM. process is the claimant's process handle, which this
  * takes (kept for the claim, or closed). The device handle in *out. */
 static long
-pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *w1)
+pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *r)
 {
     struct cairn_handle_info info;
     long i, h, err;
@@ -195,7 +199,8 @@ pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *w1)
     dstate[i] = (struct pci_dev_state){k, claim_gen};
     claims[k] = (struct pci_claim){(int32_t)i, process};
     *out = h;
-    *w1 = dev_address(&devs[i]);
+    r[1] = dev_address(&devs[i]);
+    r[2] = pci_cfg_size();
     return i;
 
 err_close:
@@ -212,7 +217,7 @@ pci_check_access(uint64_t off, uint64_t width)
 {
     if (width != 1 && width != 2 && width != 4)
         return -CAIRN_EINVAL;
-    if (off >= PCI_CONFIG_SIZE || off + width > PCI_CONFIG_SIZE)
+    if (off >= pci_cfg_size() || off + width > pci_cfg_size())
         return -CAIRN_ERANGE;
     if (off % width != 0)
         return -CAIRN_EINVAL;
@@ -443,7 +448,7 @@ pci_dispatch(long err, uint64_t badge, struct cairn_msg *msg, struct cairn_msg_e
     } else if (w[0] == PROTO_PCI_CLAIM) {
         if (ext->recv_nhandles == 1)
             process = ext->recv_handles[0];
-        i = pci_do_claim(w, process, &out, &r[1]);
+        i = pci_do_claim(w, process, &out, r);
         if (i >= 0) {
             rec = devs[i];
             rec.flags |= PROTO_PCI_DEV_CLAIMED;
@@ -487,7 +492,44 @@ pci_start_handles(int kind, long *out)
     return n;
 }
 
-/* Is the legacy configuration mechanism there? Where it is not, the data
+/* With `grant = ecam`: maps the ECAM the boot information describes and
+ * uses it from now on. 1 if it does, 0 if there is none to use. */
+static int
+pci_ecam_start(void)
+{
+    long ecam = cairn_start_handle(PROTO_HANDLE_ECAM, 0);
+    long info = cairn_start_handle(PROTO_HANDLE_BOOTINFO, 0), at, base;
+    const struct cairn_bootinfo *bi;
+    uint64_t first, last, size;
+
+    if (ecam < 0 || info < 0)
+        return 0;
+    at = cairn_vm_map(info, 0, PAGE, 0, CAIRN_PROT_READ, 0);
+    if (at < 0) {
+        fail("mapping the boot information", at);
+        return 0;
+    }
+    bi = (const struct cairn_bootinfo *)at;
+    first = bi->acpi.ecam_bus_first;
+    last = bi->acpi.ecam_bus_last;
+    size = bi->acpi.ecam_size;
+    if (bi->magic != CAIRN_BOOTINFO_MAGIC || bi->version < 2 || bi->acpi.ecam_phys == 0 ||
+        last < first || size != (last - first + 1) << 20) {
+        printf("pci: the boot information describes no usable ECAM: using the ports\n");
+        cairn_vm_unmap((uint64_t)at, PAGE);
+        return 0;
+    }
+    cairn_vm_unmap((uint64_t)at, PAGE);
+    base = cairn_vm_map(ecam, 0, size, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (base < 0) {
+        fail("mapping the ECAM, using the ports", base);
+        return 0;
+    }
+    pci_cfg_use_ecam((volatile uint8_t *)base, (uint32_t)first, (uint32_t)last);
+    return 1;
+}
+
+/* Is a configuration mechanism there? Where the ports have none, the data
  * port reads all ones, as an absent function does; every PCI machine has
  * a host bridge at 00:00.0. */
 static int
@@ -518,8 +560,9 @@ main(int argc, char **argv)
         claims[k] = (struct pci_claim){-1, -1};
     for (uint32_t i = 0; i < PCI_DEVICES_MAX; i++)
         dstate[i] = (struct pci_dev_state){-1, 0};
+    (void)pci_ecam_start();
     if (pci_mechanism_present())
-        ndevs = pci_enum(&pci_legacy_access, devs, PCI_DEVICES_MAX, &st);
+        ndevs = pci_enum(&pci_config_access, devs, PCI_DEVICES_MAX, &st);
     else
         printf("pci: no host bridge answers at 00:00.0: an empty bus\n");
 
@@ -538,7 +581,8 @@ main(int argc, char **argv)
     cairn_handle_close(client);
     if (err < 0)
         return fail("registering", err);
-    printf("pci: %s: %u functions on %u buses", name, ndevs, st.buses);
+    printf("pci: %s: %u functions on %u buses, configuration space %s", name, ndevs, st.buses,
+           pci_cfg_size() == PCI_CONFIG_SIZE_ECAM ? "by ECAM" : "by ports 0xcf8-0xcff");
     if (st.dropped)
         printf(", %u more not recorded", st.dropped);
     if (st.bad_bridges)

@@ -53,6 +53,9 @@ enum proto_handle_kind {
                                    /* TRANSFER) for the programs this one */
                                    /* starts: whoever holds it looks up */
                                    /* what the manifest's [programs] lists */
+    PROTO_HANDLE_ECAM = 16,        /* PCIe configuration space (READ, WRITE, */
+                                   /* MAP; uncached), whose buses the boot */
+                                   /* information's acpi field tells */
     PROTO_HANDLE_KINDS
 };
 

@@ -49,8 +49,9 @@
  * the claim ends when that process ends (it is the process that will die
  * with its driver, normally the caller's own, handle 0).
  * Reply: w[0] 0, handles[0] the device handle (SIGNAL, DUPLICATE,
- * TRANSFER), w[1] the device's address, its struct proto_pci_device in
- * the buffer. Errors: -CAIRN_ENOENT (no such device), -CAIRN_EBUSY
+ * TRANSFER), w[1] the device's address, w[2] the bytes of its
+ * configuration space (256 through the legacy ports, 4096 through PCIe's
+ * ECAM), its struct proto_pci_device in the buffer. Errors: -CAIRN_ENOENT (no such device), -CAIRN_EBUSY
  * (claimed by another, still living), -CAIRN_EINVAL (bad arguments, no
  * process handle or not one with WAIT), -CAIRN_ENOMEM (PROTO_PCI_CLAIMS_MAX
  * claims held already).
@@ -59,8 +60,8 @@
 /*
  * PROTO_PCI_CONFIG_READ (a device handle): w[1] the offset, w[2] the
  * width in bytes (1, 2 or 4), the offset a multiple of it and offset +
- * width within the device's configuration space (256 bytes through the
- * legacy mechanism). Reply: w[0] the value (zero-extended, never negative).
+ * width within the device's configuration space (w[2] of the claim's
+ * reply: 256 bytes through the legacy ports, 4096 through ECAM). Reply: w[0] the value (zero-extended, never negative).
  * -CAIRN_EINVAL for a bad width or alignment, -CAIRN_ERANGE past the end.
  */
 #define PROTO_PCI_CONFIG_READ  0x603u

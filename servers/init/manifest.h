@@ -87,6 +87,7 @@ enum manifest_restart {
 #define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u  /* the framebuffer claimed likewise */
 #define MANIFEST_GRANT_FRAMEBUFFER         16u /* the framebuffer's memory and geometry */
 #define MANIFEST_GRANT_PROGRAMS            32u /* a registry handle for the programs it starts */
+#define MANIFEST_GRANT_ECAM                64u /* PCIe configuration space and the boot information */
 
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u

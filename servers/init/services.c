@@ -49,7 +49,7 @@
 /* A service that ran this long before it ended was not crashing in a
  * loop: its back-off starts over. */
 #define SERVICE_STABLE        (30000 * MS_NS)
-#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 5)
+#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 7)
 /* The rights a client's copy of a registered endpoint has: to call it and
  * to pass it on, never to receive from it. */
 #define SERVICE_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
@@ -164,6 +164,32 @@ services_grant_framebuffer(struct service *s)
                        PROTO_HANDLE_BOOTINFO, "the boot information");
 }
 
+/* `grant = ecam`: PCIe configuration space, the memory object the kernel
+ * made over segment 0's ECAM from ACPI's MCFG, and the boot information
+ * read-only, which tells the buses it decodes; nothing when the machine
+ * has none (the PCI bus server then uses the legacy ports alone). */
+static void
+services_grant_ecam(struct service *s)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+
+    if (!bi || bi->acpi.ecam_handle < 0) {
+        printf("init: %s: no ECAM to grant\n", s->m->name);
+        return;
+    }
+    services_add_grant(s,
+                       cairn_handle_dup(bi->acpi.ecam_handle,
+                                        CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP |
+                                            CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER),
+                       PROTO_HANDLE_ECAM, "the ECAM");
+    if (!(s->m->grants & MANIFEST_GRANT_FRAMEBUFFER)) /* that one gave it already */
+        services_add_grant(s,
+                           cairn_handle_dup(CAIRN_INIT_HANDLE_BOOTINFO,
+                                            CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP |
+                                                CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER),
+                           PROTO_HANDLE_BOOTINFO, "the boot information");
+}
+
 /* Carves everything service i is granted, once. */
 static void
 services_prepare(uint32_t i)
@@ -211,6 +237,8 @@ services_prepare(uint32_t i)
                            PROTO_HANDLE_LOG, "the kernel log");
     if (m->grants & MANIFEST_GRANT_FRAMEBUFFER)
         services_grant_framebuffer(s);
+    if (m->grants & MANIFEST_GRANT_ECAM)
+        services_grant_ecam(s);
     if (m->grants & MANIFEST_GRANT_PROGRAMS)
         services_add_grant(s,
                            cairn_handle_mint(services_ep, SERVICE_CLIENT_RIGHTS,

@@ -141,7 +141,7 @@ check_accepted(void)
         for (uint32_t j = 0; j < i; j++) /* a device's grant goes to one service */
             FUZZ_CHECK((s->grants & m.service[j].grants &
                         (MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE |
-                         MANIFEST_GRANT_FRAMEBUFFER)) == 0);
+                         MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_ECAM)) == 0);
         for (uint32_t a = 0; a < s->lookup_count; a++)
             FUZZ_CHECK(name_ok(s->lookup_names[a], sizeof(s->lookup_names[a])));
         for (uint32_t a = 0; a < s->after_count; a++) {

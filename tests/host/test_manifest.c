@@ -107,6 +107,8 @@ TEST(parses_every_key_of_a_good_manifest)
     CHECK(m.service[1].grants == 0);
     PARSES("[service fb]\nprogram = fb\nquota = 1M\ngrant = framebuffer framebuffer-console\n");
     CHECK(m.service[0].grants == (MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE));
+    PARSES("[service pci]\nprogram = pci\nquota = 1M\ngrant = ecam\n");
+    CHECK(m.service[0].grants == MANIFEST_GRANT_ECAM);
     PARSES(serial_and_console);
 
     CHECK(strcmp(c->name, "console") == 0 && c->line == 14);
@@ -328,6 +330,9 @@ TEST(refuses_what_two_services_would_share)
     REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = framebuffer log\n"
             "[service b]\nprogram = b\nquota = 4K\ngrant = log framebuffer\n",
             8, "grant framebuffer: service a has it too");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = ecam\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = ecam log\n",
+            8, "grant ecam: service a has it too");
     REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = serial-console\n"
             "[service b]\nprogram = b\nquota = 4K\ngrant = serial-console\n",
             8, "grant serial-console: service a has it too");

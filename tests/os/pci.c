@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/bootinfo.h>
 #include <cairn/device.h>
 #include <cairn/init.h>
 #include <cairn/spawn.h>
@@ -130,12 +131,15 @@ find_device(uint16_t vendor, uint16_t device, struct proto_pci_device *d)
     return 0;
 }
 
+/* Starts the server with the manifest's grants (and the ECAM with the
+ * boot information if ecam) and takes its registration. */
 static void
-server_starts_and_registers(void)
+server_start(int ecam)
 {
     const char *argv[] = {"pci", "pci", NULL};
-    long handles[12];
-    uint32_t kinds[12], n = 0;
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    long handles[14];
+    uint32_t kinds[14], n = 0;
     uint64_t offset, size, badge;
     long image = test_program_image("pci", &offset, &size), err;
     char got[32];
@@ -157,25 +161,11 @@ server_starts_and_registers(void)
         {PROTO_HANDLE_MEMORY, CAIRN_INIT_HANDLE_PHYS_ROOT, 0x100000000ull, 0x7f00000000ull},
     };
 
-    /* What stays with this process for its life, made before the baseline:
-     * a larger handle table and the page tables where the BARs will map. */
-    {
-        long warm[64], m = cairn_memobj_create(2 * PAGE, 0), at = -1;
-
-        for (int i = 0; i < 64; i++)
-            warm[i] = cairn_handle_dup(CAIRN_INIT_HANDLE_PROCESS, CAIRN_RIGHT_READ);
-        for (int i = 0; i < 64; i++)
-            cairn_handle_close(warm[i]);
-        if (m >= 0)
-            at = cairn_vm_map(m, 0, 2 * PAGE, 0, CAIRN_PROT_READ, 0);
-        if (at >= 0)
-            cairn_vm_unmap((uint64_t)at, 2 * PAGE);
-        cairn_handle_close(m);
+    if (registry < 0) {
+        registry = cairn_endpoint_create();
+        registry_client = cairn_handle_dup(registry, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
+                                                         CAIRN_RIGHT_TRANSFER);
     }
-    before = stats_settled();
-    registry = cairn_endpoint_create();
-    registry_client = cairn_handle_dup(registry, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
-                                                     CAIRN_RIGHT_TRANSFER);
     if (image < 0 || registry < 0 || registry_client < 0) {
         test_fail("no pci in the initfs (%ld) or no registry (%ld, %ld)", image, registry,
                   registry_client);
@@ -189,6 +179,16 @@ server_starts_and_registers(void)
             return;
         }
         n++;
+    }
+    if (ecam) {
+        handles[n] = cairn_handle_dup(bi->acpi.ecam_handle,
+                                      CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP |
+                                          CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+        kinds[n++] = PROTO_HANDLE_ECAM;
+        handles[n] = cairn_handle_dup(CAIRN_INIT_HANDLE_BOOTINFO,
+                                      CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                                          CAIRN_RIGHT_TRANSFER);
+        kinds[n++] = PROTO_HANDLE_BOOTINFO;
     }
     handles[n] = registry_client;
     kinds[n++] = PROTO_HANDLE_REGISTRY;
@@ -217,6 +217,46 @@ server_starts_and_registers(void)
         pci = ext.recv_handles[0];
     msg = (struct cairn_msg){{0, 0, 0, 0, 0}, NULL};
     expect_ret("registry reply", cairn_ipc_reply(&msg), 0);
+}
+
+/* Kills the running server: its clients' calls then fail. */
+static void
+server_kill(void)
+{
+    if (server >= 0) {
+        expect_ret("kill pci", cairn_process_kill(server), 0);
+        expect_ret("wait for pci", cairn_process_wait(server, 10 * SECOND, NULL), 0);
+        cairn_handle_close(server);
+        server = -1;
+    }
+    if (pci >= 0)
+        expect_ret("a call to the dead server", call5(pci, PROTO_PCI_LIST, 0, 0, 0, 0),
+                   -CAIRN_ECLOSED);
+    cairn_handle_close(pci);
+    pci = -1;
+}
+
+static void
+server_starts_and_registers(void)
+{
+    /* What stays with this process for its life, made before the baseline:
+     * a larger handle table and the page tables where the BARs will map. */
+    {
+        long warm[64], m = cairn_memobj_create(2 * PAGE, 0), at = -1;
+
+        for (int i = 0; i < 64; i++)
+            warm[i] = cairn_handle_dup(CAIRN_INIT_HANDLE_PROCESS, CAIRN_RIGHT_READ);
+        for (int i = 0; i < 64; i++)
+            cairn_handle_close(warm[i]);
+        if (m >= 0)
+            at = cairn_vm_map(m, 0, 2 * PAGE, 0, CAIRN_PROT_READ, 0);
+        if (at >= 0)
+            cairn_vm_unmap((uint64_t)at, 2 * PAGE);
+        cairn_handle_close(m);
+    }
+    (void)cairn_bootinfo(); /* mapped for good before the baseline */
+    before = stats_settled();
+    server_start(0);
 }
 
 static void
@@ -567,18 +607,74 @@ out:
     cairn_handle_close(dev);
 }
 
+/* How many functions the server lists (-1 if a reply is bad). */
+static long
+count_listed(void)
+{
+    uint64_t r[5], cookie = 0;
+
+    for (long n = 0; n <= 256; n++) {
+        uint64_t w[5] = {PROTO_PCI_LIST, cookie, 0, 0, 0};
+        long got = pci_call(pci, w, -1, 0, r, NULL);
+
+        if (got == 0)
+            return n;
+        if (got != 1 || recv_len != sizeof(rec))
+            return -1;
+        cookie = r[1];
+    }
+    return -1;
+}
+
+/* The same bus through PCIe's ECAM, as the system's manifest has it on
+ * q35: the same functions listed, and 4096 bytes of configuration space
+ * a claim may read, no more. */
+static void
+with_the_ecam_the_server_reaches_4096_bytes(void)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    struct proto_pci_device first;
+    uint64_t r[5];
+    long dev = -1, n_ports, n_ecam;
+
+    if (!bi || bi->acpi.ecam_handle < 0) {
+        printf("pci: no ECAM in this boot: the ECAM path is not checked\n");
+        return;
+    }
+    n_ports = pci >= 0 ? count_listed() : -1;
+    server_kill();
+    server_start(1);
+    if (pci < 0)
+        return;
+    n_ecam = count_listed();
+    if (n_ecam != n_ports || n_ecam < 3)
+        test_fail("%ld functions through the ECAM, %ld through the ports", n_ecam, n_ports);
+    {
+        uint64_t w[5] = {PROTO_PCI_CLAIM, PROTO_PCI_BY_ADDRESS, 0, 0, 0};
+
+        if (pci_call(pci, w, CAIRN_INIT_HANDLE_PROCESS, CAIRN_RIGHT_WAIT, r, &dev) != 0 ||
+            dev < 0) {
+            test_fail("claiming the host bridge through the ECAM: %ld", (long)r[0]);
+            return;
+        }
+    }
+    first = rec;
+    if (r[2] != 4096)
+        test_fail("the claim says %lu bytes of configuration space", (unsigned long)r[2]);
+    expect_ret("dword 0 through the ECAM", call5(dev, PROTO_PCI_CONFIG_READ, 0, 4, 0, 0),
+               (long)((uint32_t)first.device << 16 | first.vendor));
+    expect_ret("an extended dword", call5(dev, PROTO_PCI_CONFIG_READ, 0x100, 4, 0, 0) >= 0, 1);
+    expect_ret("the last dword", call5(dev, PROTO_PCI_CONFIG_READ, 0xffc, 4, 0, 0) >= 0, 1);
+    expect_ret("a read at 4096", call5(dev, PROTO_PCI_CONFIG_READ, 0x1000, 1, 0, 0), -CAIRN_ERANGE);
+    expect_ret("a dword at 4094", call5(dev, PROTO_PCI_CONFIG_READ, 0xffe, 4, 0, 0), -CAIRN_ERANGE);
+    expect_ret("release", call5(dev, PROTO_PCI_RELEASE, 0, 0, 0, 0), 0);
+    cairn_handle_close(dev);
+}
+
 static void
 killing_the_server_leaves_nothing(void)
 {
-    if (server >= 0) {
-        expect_ret("kill pci", cairn_process_kill(server), 0);
-        expect_ret("wait for pci", cairn_process_wait(server, 10 * SECOND, NULL), 0);
-        cairn_handle_close(server);
-    }
-    if (pci >= 0)
-        expect_ret("a call to the dead server", call5(pci, PROTO_PCI_LIST, 0, 0, 0, 0),
-                   -CAIRN_ECLOSED);
-    cairn_handle_close(pci);
+    server_kill();
     cairn_handle_close(registry_client);
     cairn_handle_close(registry);
     expect_stats(&before, "after the PCI tests");
@@ -592,6 +688,7 @@ static const struct usertest tests[] = {
     USERTEST(a_claim_ends_when_its_claimant_dies),
     USERTEST(the_display_register_bar_maps),
     USERTEST(the_edu_devices_msi_reaches_a_bound_notification),
+    USERTEST(with_the_ecam_the_server_reaches_4096_bytes),
     USERTEST(killing_the_server_leaves_nothing),
 };
 
