@@ -426,7 +426,11 @@ pci_dispatch(long err, uint64_t badge, struct cairn_msg *msg, struct cairn_msg_e
     uint32_t len = 0;
     struct cairn_msg_ext rext;
 
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles > (w[0] == PROTO_PCI_CLAIM ? 1u : 0u)) {
+    /* Only a claim on the service handle carries a handle (the claimant's
+     * process); anything else sent is closed, never kept. */
+    uint32_t may_carry = badge == 0 && w[0] == PROTO_PCI_CLAIM;
+
+    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles > may_carry) {
         for (uint32_t k = 0; k < ext->recv_nhandles; k++)
             cairn_handle_close(ext->recv_handles[k]); /* never keep what a client sends */
         r[0] = (uint64_t)-CAIRN_EINVAL;

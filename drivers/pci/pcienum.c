@@ -106,8 +106,8 @@ pci_config_reserved(uint8_t header_type, uint32_t off, uint32_t width)
     if (header_type == 0)
         return (off < PCI_CFG_BAR0 + 24u && end > PCI_CFG_BAR0) ||
                (off < PCI_CFG_ROM + 4u && end > PCI_CFG_ROM);
-    if (header_type == 1)
-        return (off < PCI_CFG_BUSES + 4u && end > PCI_CFG_BAR0) ||
+    if (header_type == 1) /* the BARs, bus numbers and the windows it forwards */
+        return (off < PCI_CFG_SUBSYS + 4u && end > PCI_CFG_BAR0) ||
                (off < PCI_CFG_ROM_BRIDGE + 4u && end > PCI_CFG_ROM_BRIDGE);
     return 0;
 }

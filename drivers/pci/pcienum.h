@@ -77,8 +77,9 @@ int pci_bar_decode(uint32_t orig, uint32_t mask, uint32_t orig_hi, uint32_t mask
                    struct proto_pci_bar *bar);
 
 /* Does the write of width bytes at off touch a register the server keeps
- * for itself (a BAR, the ROM BAR, a bridge's bus numbers)? header_type
- * without its multi-function bit. */
+ * for itself (a BAR, the ROM BAR; a bridge's bus numbers and the I/O and
+ * memory windows it forwards, 0x10-0x2f)? header_type without its
+ * multi-function bit. */
 int pci_config_reserved(uint8_t header_type, uint32_t off, uint32_t width);
 
 #endif

@@ -70,7 +70,8 @@
  * width, w[3] the value, as PROTO_PCI_CONFIG_READ. Reply: 0. The registers
  * that tell where the device decodes and how the bus is numbered are the
  * server's: a write touching a BAR, the expansion ROM BAR, or a bridge's
- * bus numbers gets -CAIRN_EPERM and changes nothing.
+ * bus numbers and forwarding windows (0x10-0x2f of a header type 1) gets
+ * -CAIRN_EPERM and changes nothing.
  */
 #define PROTO_PCI_CONFIG_WRITE 0x604u
 /*

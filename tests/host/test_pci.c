@@ -398,7 +398,9 @@ TEST(drivers_may_not_write_bars_rom_or_bus_numbers)
     CHECK(pci_config_reserved(1, 0x18, 4));
     CHECK(pci_config_reserved(1, 0x19, 1));
     CHECK(pci_config_reserved(1, 0x14, 4));
-    CHECK(!pci_config_reserved(1, 0x1c, 4));
+    CHECK(pci_config_reserved(1, 0x1c, 4)); /* the I/O window */
+    CHECK(pci_config_reserved(1, 0x2c, 4)); /* the upper halves of the windows */
+    CHECK(!pci_config_reserved(1, 0x34, 1));
     CHECK(pci_config_reserved(1, 0x38, 4));
     CHECK(!pci_config_reserved(1, 0x30, 4));
     CHECK(!pci_config_reserved(1, 0x3e, 2));

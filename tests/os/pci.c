@@ -416,6 +416,12 @@ config_access_is_bounded_to_the_device(void)
         expect_ret("a read carrying a handle",
                    pci_call(dev, w, CAIRN_INIT_HANDLE_PROCESS, CAIRN_RIGHT_WAIT, NULL, NULL),
                    -CAIRN_EINVAL);
+        w[0] = PROTO_PCI_CLAIM;
+        w[1] = PROTO_PCI_BY_ADDRESS;
+        w[2] = 0;
+        expect_ret("a claim through a device handle",
+                   pci_call(dev, w, CAIRN_INIT_HANDLE_PROCESS, CAIRN_RIGHT_WAIT, NULL, NULL),
+                   -CAIRN_EINVAL);
     }
     expect_ret("release", call5(dev, PROTO_PCI_RELEASE, 0, 0, 0, 0), 0);
     cairn_handle_close(dev);
