@@ -174,7 +174,7 @@ fuzz: $(BUILD)/san/cairn.elf $(USER_INIT) $(USER_FUZZ) | $(DEPS_STAMP)
 
 # --- benchmarks: figures, not tests (docs/benchmarks.md) ----------------------------
 .PHONY: bench
-bench: $(BUILD)/cairn.elf $(USER_INIT) $(USER_BENCH) | $(DEPS_STAMP)
+bench: $(BUILD)/cairn.elf $(USER_INIT) $(USER_BENCH) $(INITFS) build/tools/session | $(DEPS_STAMP)
 	$(Q)sh tools/mkiso.sh $(BUILD)/bench.iso $(BUILD)/cairn.elf "bench" init=$(USER_INIT) bench=$(USER_BENCH)
 	$(Q)for cpus in 1 2; do \
 	    sh tools/qemu.sh test --iso $(BUILD)/bench.iso --smp $$cpus --mem 256M --icount 1 \
@@ -182,6 +182,14 @@ bench: $(BUILD)/cairn.elf $(USER_INIT) $(USER_BENCH) | $(DEPS_STAMP)
 	    grep -a ' cycles, n=' $(BUILD)/bench-smp$$cpus.log | tr -d '\r'; \
 	    [ $$status = 33 ] || { echo "bench: QEMU exit status $$status (see $(BUILD)/bench-smp$$cpus.log)" >&2; exit 1; }; \
 	done
+	@# The system's figures: a normal boot, sysbench run from its shell.
+	$(Q)sh tools/mkiso.sh $(BUILD)/bench-system.iso $(BUILD)/cairn.elf "" init=$(USER_INIT) \
+	    initfs=$(INITFS)
+	$(Q)build/tools/session apps/sysbench/sysbench.session $(BUILD)/bench-system.log -- \
+	    sh tools/qemu.sh session --iso $(BUILD)/bench-system.iso --smp 2 --mem 256M --icount 1 \
+	    >/dev/null 2>&1; status=$$?; \
+	grep -a ' cycles, n=' $(BUILD)/bench-system.log | tr -d '\r'; \
+	[ $$status = 0 ] || { echo "bench: the system's run failed (see $(BUILD)/bench-system.log)" >&2; exit 1; }
 
 # --- developer conveniences ------------------------------------------------------
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h')

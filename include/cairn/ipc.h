@@ -53,6 +53,8 @@
 /* cairn_msg_ext.recv_flags, and the non-negative results of a receive */
 #define CAIRN_MSG_TRUNCATED 1u /* bytes or handles did not fit and were dropped */
 #define CAIRN_IPC_NOTIFIED  2u /* no message: the bound notification's bits, in the badge */
+#define CAIRN_IPC_CLOSED    4u /* no message: the last handle minted with handle_mint_notify */
+                               /* under this badge is gone (the badge is the receive's) */
 
 struct cairn_msg_handle {
     int32_t handle;  /* in the sender's table; needs TRANSFER */

@@ -151,7 +151,9 @@
     X(74, irq_msi, RESULT, REGS, 2, (cairn_handle_t, irq),                                         \
       (CAIRN_UPTR(struct cairn_irq_msi), msi)) /* -> 0: device.h */                                \
     X(75, fault_set_handler, RESULT, REGS, 2, (cairn_handle_t, target),                            \
-      (cairn_handle_t, endpoint)) /* endpoint -1: none -> 0: fault.h */
+      (cairn_handle_t, endpoint)) /* endpoint -1: none -> 0: fault.h */                           \
+    X(76, handle_mint_notify, RESULT, REGS, 3, (cairn_handle_t, endpoint), (uint32_t, rights),     \
+      (uint64_t, badge)) /* -> new badged handle; its last close is told: ipc.h */
 /* clang-format on */
 
 enum cairn_syscall {

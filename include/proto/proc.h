@@ -71,7 +71,8 @@ struct proto_proc_info {
     uint32_t threads;  /* threads alive */
     uint32_t reserved; /* 0 */
     char name[32];     /* argv[0]'s last part, 0-terminated */
+    uint64_t start_ns; /* the monotonic clock when proc started it */
 };
-_Static_assert(sizeof(struct proto_proc_info) == 72, "proto_proc_info is ABI");
+_Static_assert(sizeof(struct proto_proc_info) == 80, "proto_proc_info is ABI");
 
 #endif

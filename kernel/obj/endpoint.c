@@ -43,6 +43,7 @@
 #include "obj/endpoint.h"
 #include "obj/notification.h"
 #include "obj/process.h"
+#include "obj/token.h"
 #include "sched/sched.h"
 
 void
@@ -126,6 +127,7 @@ static void
 endpoint_close(struct endpoint *ep)
 {
     bool irq = spin_lock_irqsave(&ep->lock);
+    struct list_node notices;
 
     ep->closed = true;
     while (!list_empty(&ep->senders) || !list_empty(&ep->receivers)) {
@@ -135,7 +137,22 @@ endpoint_close(struct endpoint *ep)
         endpoint_finish_locked(t, -CAIRN_ECLOSED);
         sched_wake(t);
     }
+    /* Nobody can receive the notices now: each token's reference to ep
+     * goes, after the lock (one of them may be the last). */
+    list_init(&notices);
+    while (!list_empty(&ep->notices)) {
+        struct list_node *n = ep->notices.next;
+
+        list_remove(n);
+        list_push_back(&notices, n);
+    }
     spin_unlock_irqrestore(&ep->lock, irq);
+    while (!list_empty(&notices)) {
+        struct list_node *n = notices.next;
+
+        list_remove(n);
+        token_free_notice(list_entry(n, struct handle_token, notice_link));
+    }
 }
 
 static void
@@ -172,6 +189,7 @@ endpoint_create(void)
     spin_init(&ep->lock);
     list_init(&ep->senders);
     list_init(&ep->receivers);
+    list_init(&ep->notices);
     return ep;
 }
 
@@ -267,16 +285,57 @@ endpoint_take_sender_locked(struct endpoint *ep)
     return true;
 }
 
-/* The receive ends with the bits of the thread's bound notification
- * instead of a message: no words, the bits as the badge. */
+/* The receive of t ends with no message but flag (the bits of its bound
+ * notification, CAIRN_IPC_NOTIFIED, or a notice, CAIRN_IPC_CLOSED): no
+ * words, the bits or the notice's badge as the badge. */
+static void
+endpoint_set_signal(struct thread *t, uint64_t badge, uint32_t flag)
+{
+    for (unsigned i = 0; i < CAIRN_MSG_WORDS; i++)
+        t->ipc.msg.words[i] = 0;
+    t->ipc.msg.badge = badge;
+    t->ipc.msg.len = 0;
+    t->ipc.msg.flags = flag;
+}
+
 static void
 endpoint_set_notified(struct thread *me, uint64_t bits)
 {
-    for (unsigned i = 0; i < CAIRN_MSG_WORDS; i++)
-        me->ipc.msg.words[i] = 0;
-    me->ipc.msg.badge = bits;
-    me->ipc.msg.len = 0;
-    me->ipc.msg.flags = CAIRN_IPC_NOTIFIED;
+    endpoint_set_signal(me, bits, CAIRN_IPC_NOTIFIED);
+}
+
+/* The oldest notice waiting on ep, out of the queue, or NULL (ep locked). */
+static struct handle_token *
+endpoint_take_notice_locked(struct endpoint *ep)
+{
+    struct list_node *n;
+
+    spin_assert_held(&ep->lock);
+    if (list_empty(&ep->notices))
+        return NULL;
+    n = ep->notices.next;
+    list_remove(n);
+    return list_entry(n, struct handle_token, notice_link);
+}
+
+void
+endpoint_notice_closed(struct endpoint *ep, struct handle_token *t)
+{
+    bool irq = spin_lock_irqsave(&ep->lock);
+    struct thread *receiver = NULL;
+
+    if (!ep->closed && !list_empty(&ep->receivers)) {
+        receiver = list_entry(ep->receivers.next, struct thread, ipc.link);
+        endpoint_set_signal(receiver, t->notice_badge, CAIRN_IPC_CLOSED);
+        endpoint_finish_locked(receiver, 0);
+        sched_wake(receiver);
+    } else if (!ep->closed) {
+        list_push_back(&ep->notices, &t->notice_link);
+        t = NULL;
+    }
+    spin_unlock_irqrestore(&ep->lock, irq);
+    if (t)
+        token_free_notice(t); /* delivered, or nobody can receive it */
 }
 
 /*
@@ -314,6 +373,7 @@ endpoint_recv_and_run(struct endpoint *ep, uint64_t deadline, struct thread *nex
 {
     struct thread *me = sched_current();
     struct notification *n = me->ipc.bound;
+    struct handle_token *notice = NULL;
     bool irq = spin_lock_irqsave(&ep->lock), timed_out;
     uint64_t bits;
     int err = 0;
@@ -324,6 +384,11 @@ endpoint_recv_and_run(struct endpoint *ep, uint64_t deadline, struct thread *nex
     }
     if (endpoint_take_sender_locked(ep))
         goto done;
+    notice = endpoint_take_notice_locked(ep);
+    if (notice) {
+        endpoint_set_signal(me, notice->notice_badge, CAIRN_IPC_CLOSED);
+        goto done;
+    }
     if (ep->closed || deadline == 0) {
         err = ep->closed ? -CAIRN_ECLOSED : -CAIRN_ETIMEDOUT;
         goto done;
@@ -349,6 +414,8 @@ endpoint_recv_and_run(struct endpoint *ep, uint64_t deadline, struct thread *nex
     return err;
 done:
     spin_unlock_irqrestore(&ep->lock, irq);
+    if (notice)
+        token_free_notice(notice); /* not the last reference: we hold ep */
     if (next)
         sched_wake(next);
     return err;
@@ -488,9 +555,9 @@ endpoint_reply_recv_fast(struct endpoint *ep)
         return ENDPOINT_SLOW;
     spin_lock(&ep->lock);
     /* A sender already waiting: the general path takes it without a switch. */
-    if (ep->closed || !list_empty(&ep->senders) || caller->ipc.state != IPC_AWAIT_REPLY ||
-        caller->ipc.ep != ep || caller->ipc.seq != me->ipc.caller_seq ||
-        !sched_direct_lock(caller)) {
+    if (ep->closed || !list_empty(&ep->senders) || !list_empty(&ep->notices) ||
+        caller->ipc.state != IPC_AWAIT_REPLY || caller->ipc.ep != ep ||
+        caller->ipc.seq != me->ipc.caller_seq || !sched_direct_lock(caller)) {
         spin_unlock(&ep->lock);
         return ENDPOINT_SLOW;
     }

@@ -13,6 +13,13 @@
  * a handle in flight) goes: no receiver can come any more, so waiting
  * callers are woken with -CAIRN_ECLOSED and new calls fail with it.
  *
+ * A handle minted with handle_mint_notify names a notice token; when its
+ * last copy goes, the token comes here (endpoint_notice_closed) and a
+ * receive takes it as a message of no words with the badge and the flag
+ * CAIRN_IPC_CLOSED, after any waiting caller's message. Notices wait in
+ * the endpoint's queue, one per token, so none is lost and none needs an
+ * allocation when it is made.
+ *
  * Lock legend: [l] the endpoint's lock, [a] atomic.
  */
 #ifndef CAIRN_OBJ_ENDPOINT_H
@@ -32,9 +39,12 @@ struct endpoint {
     struct spinlock lock;
     struct list_node senders;   /* [l] threads in call, oldest first */
     struct list_node receivers; /* [l] threads in recv, oldest first */
+    struct list_node notices;   /* [l] notice tokens (obj/token.h) not yet received */
     uint32_t receive_holders;   /* [a] holders of the WAIT right */
     bool closed;                /* [l] receive_holders reached 0 */
 };
+
+struct handle_token;
 
 /* A new endpoint, one reference; NULL without memory. */
 struct endpoint *endpoint_create(void);
@@ -92,6 +102,11 @@ int endpoint_reply_recv(struct endpoint *ep, uint64_t deadline);
 #define ENDPOINT_SLOW 1
 int endpoint_call_fast(struct endpoint *ep, uint64_t badge);
 int endpoint_reply_recv_fast(struct endpoint *ep);
+
+/* Takes notice token t (obj/token.h), whose last handle just went, with
+ * its reference to ep: a waiting receiver gets the notice now, else it
+ * waits in ep's queue; a closed endpoint drops it. No lock held. */
+void endpoint_notice_closed(struct endpoint *ep, struct handle_token *t);
 
 /* For a dying thread: tell its caller, if any, that no reply will come
  * (-CAIRN_ECLOSED), and release any message it still owns. */

@@ -498,6 +498,67 @@ handle_borrow(struct handle_table *t, int32_t h, uint32_t rights)
     return ret;
 }
 
+/* A notifying mint: the token made before the lock (as for a borrow),
+ * over the plain, unbadged endpoint handle it was made for. */
+static int
+handle_entry_mint_notify(const struct handle_slot *s, uint32_t new_rights, void *arg,
+                         struct handle_entry *e)
+{
+    struct handle_token *token = arg;
+
+    if (s->token || s->badge != 0)
+        return -CAIRN_EPERM;
+    if (s->obj != token->obj)
+        return -CAIRN_EBUSY; /* the slot changed hands since the token was made */
+    *e = (struct handle_entry){NULL, token, new_rights, token->notice_badge};
+    return 0;
+}
+
+int
+handle_mint_notify(struct handle_table *t, int32_t h, uint32_t new_rights, uint64_t badge)
+{
+    struct handle_token *token;
+    struct handle_slot *s;
+    struct object *o;
+    bool irq;
+    int ret;
+
+    if (new_rights & ~CAIRN_RIGHTS_ALL)
+        return -CAIRN_EINVAL;
+    if (badge == 0)
+        return -CAIRN_EINVAL;
+    /* Checked here, before the token is made, so that a bad call costs no
+     * allocation; handle_derive checks again under the lock. */
+    irq = spin_lock_irqsave(&t->lock);
+    ret = handle_resolve_locked(t, h, &s, &o);
+    if (ret == 0 && o->type != CAIRN_OBJ_ENDPOINT)
+        ret = -CAIRN_EWRONGTYPE;
+    else if (ret == 0 && (s->token || s->badge != 0))
+        ret = -CAIRN_EPERM;
+    else if (ret == 0 && (!(s->rights & CAIRN_RIGHT_DUPLICATE) || (new_rights & ~s->rights)))
+        ret = -CAIRN_ERIGHTS;
+    spin_unlock_irqrestore(&t->lock, irq);
+    if (ret == -CAIRN_EBADH || ret == -CAIRN_EREVOKED)
+        return ret; /* no object was taken */
+    if (ret < 0) {
+        object_unref(o);
+        return ret;
+    }
+    token = token_create_notice(o, new_rights, badge);
+    if (token) {
+        ret = handle_derive(t, h, CAIRN_OBJ_ENDPOINT, new_rights, handle_entry_mint_notify, token);
+        /* On failure no handle ever named the token: its end is no
+         * client's, and nobody has seen it to care that it changes. */
+        if (ret < 0)
+            token->notice = false;
+        token_unref(token); /* the new handle holds its own; on failure this is the last */
+    } else {
+        ret = -CAIRN_ENOMEM;
+    }
+    object_unref(o);
+    return ret;
+}
+
 int
 handle_revoke(struct handle_table *t, int32_t h)
 {

@@ -232,6 +232,17 @@ int handle_revoke(struct handle_table *t, int32_t h);
  * once, by whoever holds the unbadged handle). */
 int handle_mint(struct handle_table *t, int32_t h, uint32_t new_rights, uint64_t badge);
 
+/*
+ * handle_mint whose new handle and every copy of it (dup, transfer,
+ * install, borrow) share one count: when the last of them is closed, or
+ * ends with its process, the endpoint's receiver gets a notice
+ * (CAIRN_IPC_CLOSED with the badge). The handle names a token
+ * (obj/token.h) that holds the endpoint, so it takes the general lookup,
+ * and holds no REVOKE right. h must be a plain handle with no badge
+ * (-CAIRN_EPERM), badge not 0 (-CAIRN_EINVAL).
+ */
+int handle_mint_notify(struct handle_table *t, int32_t h, uint32_t new_rights, uint64_t badge);
+
 /* A new handle to h's object with new_rights, which must be a subset of h's
  * rights (else -CAIRN_ERIGHTS); h must hold CAIRN_RIGHT_DUPLICATE. */
 int handle_dup(struct handle_table *t, int32_t h, uint32_t new_rights);

@@ -12,6 +12,7 @@
 
 #include "lib/spinlock.h"
 #include "mm/kmalloc.h"
+#include "obj/endpoint.h"
 
 static struct spinlock token_lock = SPINLOCK_INIT;
 static unsigned token_live; /* [a] */
@@ -41,6 +42,26 @@ token_create(struct object *o, uint32_t rights, struct handle_token *parent)
     return t;
 }
 
+struct handle_token *
+token_create_notice(struct object *o, uint32_t rights, uint64_t badge)
+{
+    struct handle_token *t = token_create(o, rights, NULL);
+
+    if (t) {
+        t->notice = true;
+        t->notice_badge = badge;
+    }
+    return t;
+}
+
+void
+token_free_notice(struct handle_token *t)
+{
+    object_unref(t->obj);
+    kfree(t);
+    __atomic_sub_fetch(&token_live, 1, __ATOMIC_RELAXED);
+}
+
 void
 token_ref(struct handle_token *t)
 {
@@ -57,6 +78,12 @@ token_unref(struct handle_token *t)
         /* The last reference: nobody else can revoke it now. */
         if (t->obj) {
             object_handle_closed(t->obj, t->rights);
+            if (t->notice) {
+                /* The endpoint takes the token, and its reference. */
+                endpoint_notice_closed(endpoint_from(t->obj), t);
+                t = parent;
+                continue;
+            }
             object_unref(t->obj);
         }
         kfree(t);

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/list.h"
 #include "obj/object.h"
 
 /* Borrows of borrows nest at most this deep: every lookup walks a token's
@@ -34,12 +35,16 @@
 #define TOKEN_MAX_DEPTH 8
 
 struct handle_token {
-    uint32_t refs;               /* [a] handles, entries, children naming it */
-    uint8_t depth;               /* [I] 0 for a root, parent's + 1 below */
-    bool revoked;                /* [L] */
-    struct handle_token *parent; /* [I] a reference; NULL for a root */
-    struct object *obj;          /* [L] root: the object (a reference); NULL once revoked */
-    uint32_t rights;             /* [I] root: the rights it holds obj with */
+    uint32_t refs;                /* [a] handles, entries, children naming it */
+    uint8_t depth;                /* [I] 0 for a root, parent's + 1 below */
+    bool revoked;                 /* [L] */
+    bool notice;                  /* [I] a root made by token_create_notice (a failed */
+                                  /* mint clears it before any other sees the token) */
+    struct handle_token *parent;  /* [I] a reference; NULL for a root */
+    struct object *obj;           /* [L] root: the object (a reference); NULL once revoked */
+    uint32_t rights;              /* [I] root: the rights it holds obj with */
+    uint64_t notice_badge;        /* [I] what a notice token's last close reports */
+    struct list_node notice_link; /* the endpoint's, once queued there as a notice */
 };
 
 /* A new token with one reference (the caller's): a root over o (taking a
@@ -47,6 +52,18 @@ struct handle_token {
  * child of parent (o and rights unused). NULL without memory, or when the
  * child would be deeper than TOKEN_MAX_DEPTH. */
 struct handle_token *token_create(struct object *o, uint32_t rights, struct handle_token *parent);
+
+/*
+ * A root over the endpoint o whose last reference, instead of freeing it,
+ * hands it to the endpoint as a notice that the last handle with badge is
+ * gone (endpoint_notice_closed; handle_mint_notify). Such a root is never
+ * revoked: no handle to it holds REVOKE.
+ */
+struct handle_token *token_create_notice(struct object *o, uint32_t rights, uint64_t badge);
+
+/* Frees a notice token the endpoint is done with (delivered, or dropped
+ * because no receiver can come), with its reference to the endpoint. */
+void token_free_notice(struct handle_token *t);
 
 void token_ref(struct handle_token *t);
 /* Drops a reference; the last one frees the token (and releases a root's

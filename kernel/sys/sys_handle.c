@@ -73,6 +73,12 @@ sys_handle_mint(cairn_handle_t endpoint, uint32_t rights, uint64_t badge)
 }
 
 int64_t
+sys_handle_mint_notify(cairn_handle_t endpoint, uint32_t rights, uint64_t badge)
+{
+    return handle_mint_notify(&process_current()->handles, endpoint, rights, badge);
+}
+
+int64_t
 sys_handle_borrow(cairn_handle_t handle, uint32_t rights)
 {
     return handle_borrow(&process_current()->handles, handle, rights);

@@ -479,6 +479,27 @@ util_format_time(int64_t seconds, char out[32])
              (unsigned)(rem % 3600 / 60));
 }
 
+void
+util_format_size(uint64_t bytes, char out[16])
+{
+    static const char units[] = "KMGTPE";
+    uint64_t whole = bytes, tenths = 0;
+    int unit = -1;
+
+    while (whole >= 1024 && unit < 5) {
+        tenths = (whole % 1024) * 10 / 1024;
+        whole /= 1024;
+        unit++;
+    }
+    /* Below 1024 of its unit (or 2^64 EiB), so each number fits 32 bits. */
+    if (unit < 0)
+        snprintf(out, 16, "%u", (unsigned)bytes);
+    else if (whole < 10)
+        snprintf(out, 16, "%u.%u%c", (unsigned)whole, (unsigned)tenths, units[unit]);
+    else
+        snprintf(out, 16, "%u%c", (unsigned)whole, units[unit]);
+}
+
 int
 util_each_into_target(int argc, char **argv, int first, int (*fn)(const char *from, const char *to))
 {

@@ -128,4 +128,8 @@ int util_copy_fd(int in, const char *from, int out, const char *to);
 /* UTC calendar time of seconds since 1970 as "YYYY-MM-DD HH:MM". */
 void util_format_time(int64_t seconds, char out[32]);
 
+/* bytes as a person reads a size: "512", "4.0K", "13M", "2.5G" (powers of
+ * 1024; one decimal below 10 of a unit, rounded down). */
+void util_format_size(uint64_t bytes, char out[16]);
+
 #endif

@@ -16,7 +16,10 @@
 #include <string.h>
 
 #include <cairn/registry.h>
+#include <cairn/start.h>
 #include <cairn/sys.h>
+#include <proto/console.h>
+#include <proto/handles.h>
 #include <proto/io.h>
 
 #include "console.h"
@@ -47,6 +50,33 @@ fail(const char *what, long err)
     return 1;
 }
 
+/* PROTO_CONSOLE_LOG: a read-only copy of the kernel log, for dmesg. */
+static void
+console_do_log(struct cairn_msg *msg)
+{
+    long log = cairn_start_handle(PROTO_HANDLE_LOG, 0);
+    long copy =
+        log < 0 ? -CAIRN_ENOSYS : cairn_handle_dup(log, CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER);
+    struct cairn_msg_ext out;
+    long err;
+
+    memset(&out, 0, sizeof(out));
+    *msg = (struct cairn_msg){{copy < 0 ? (uint64_t)copy : 0, 0, 0, 0, 0}, &out};
+    if (copy >= 0) {
+        out.send_nhandles = 1;
+        out.send_handles[0] =
+            (struct cairn_msg_handle){(int32_t)copy, CAIRN_RIGHT_READ, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    err = cairn_ipc_reply(msg);
+    if (err < 0 && err != -CAIRN_ECLOSED) {
+        /* Refused before it was sent: the copy is still ours, and the
+         * caller still waits for an answer. */
+        cairn_handle_close(copy);
+        *msg = (struct cairn_msg){{(uint64_t)err, 0, 0, 0, 0}, NULL};
+        cairn_ipc_reply(msg);
+    }
+}
+
 /* One request, received in msg with ext: answer it now or later. */
 static void
 console_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext, uint64_t badge)
@@ -61,6 +91,10 @@ console_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext, uin
     rq.data = in_buf;
     rq.len = ext->recv_len;
     memset(&rp, 0, sizeof(rp));
+    if (op == PROTO_CONSOLE_LOG && badge == 0 && err == 0 && !ext->recv_nhandles) {
+        console_do_log(msg);
+        return;
+    }
     if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
         for (uint32_t i = 0; i < ext->recv_nhandles; i++)
             cairn_handle_close(ext->recv_handles[i]); /* never keep what a client sends */

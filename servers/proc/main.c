@@ -225,6 +225,7 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
         image = pgid > 0 ? -CAIRN_EPERM : -CAIRN_EAGAIN;
         goto fail;
     }
+    e->start_ns = cairn_clock_get();
     badged = cairn_handle_mint(proc_ep, PROC_CLIENT_RIGHTS, (uint64_t)e->pid);
     for (int i = 0; i < 3; i++) {
         if (io[i] >= 0) {
@@ -446,6 +447,7 @@ proc_list(uint64_t cookie)
             out[n].threads = info.threads;
         }
         memcpy(out[n].name, e->name, sizeof(out[n].name) - 1);
+        out[n].start_ns = e->start_ns;
         n++;
     }
     proc_reply(n, (long)i, out, n * sizeof(out[0]));

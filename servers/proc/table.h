@@ -40,6 +40,7 @@ struct proc_entry {
     long process;   /* the kernel's handle, while RUNNING; else -1 */
     int32_t signal; /* the signal proc ended it with, or 0 */
     char name[PROC_NAME_MAX + 1];
+    uint64_t start_ns; /* the caller's clock when it was started; 0 in the table's own code */
 };
 
 struct proc_waiter {

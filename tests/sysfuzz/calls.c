@@ -539,6 +539,18 @@ gen_handle_mint(struct fuzz_thread *ft, struct fuzz_call *c)
     c->result = RES_HANDLE;
 }
 
+/* Mostly a good badge: the notices these handles make when they go are
+ * what the receives around them must take. */
+static void
+gen_handle_mint_notify(struct fuzz_thread *ft, struct fuzz_call *c)
+{
+    gen_handle_mint(ft, c);
+    if (rng_one_in(&ft->call, 8))
+        c->a[2] = 0;
+    else if (c->a[2] == 0)
+        c->a[2] = 1;
+}
+
 static void
 gen_handle_borrow(struct fuzz_thread *ft, struct fuzz_call *c)
 {
@@ -1074,6 +1086,10 @@ take_result(struct fuzz_thread *ft, const struct fuzz_call *c, long ret)
         }
         break;
     case RES_IPC:
+        if (ret >= 0 && (ret & CAIRN_IPC_CLOSED) && c->r12 == (uint64_t)(uintptr_t)e &&
+            e->recv_nhandles != 0xdeadbeef && (e->recv_nhandles != 0 || e->recv_len != 0))
+            fuzz_violation(ft, "a close notice came with %u handles and %u bytes", e->recv_nhandles,
+                           e->recv_len);
         if (ret >= 0 && c->r12 == (uint64_t)(uintptr_t)e && e->recv_nhandles != 0xdeadbeef) {
             for (unsigned i = 0; i < e->recv_nhandles && i < CAIRN_MSG_HANDLES; i++) {
                 if (e->recv_handles[i] >= 0)
