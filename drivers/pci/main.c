@@ -17,8 +17,10 @@
  * then reached there, 4 KiB per function, instead of through the ports.
  *
  * The bus is walked once, at start; the list then stays as it was. One
- * thread serves everything: requests on the endpoint, and the ends of
- * claimants, which reach the same receive as bits of a notification bound
+ * thread serves everything: requests on the endpoint; the close notice of
+ * a device handle whose last copy went (it is minted with
+ * handle_mint_notify); and the ends of claimants that named their
+ * process, which reach the same receive as bits of a notification bound
  * to the thread (claim slot k watches its process on bit k).
  *
  * Invariants: dstate[i].claim is the claim slot of device i or -1, and
@@ -52,7 +54,7 @@ struct pci_dev_state {
 
 struct pci_claim {
     int32_t dev;  /* the device, or -1: the slot is free */
-    long process; /* the claimant's process (WAIT), watched on the slot's bit */
+    long process; /* the claimant's process (WAIT) watched on the slot's bit, or -1 */
 };
 
 static struct proto_pci_device devs[PCI_DEVICES_MAX];
@@ -96,8 +98,10 @@ pci_release(uint32_t i)
     if (d->msix_cap)
         pci_cfg_write(addr, d->msix_cap + 2u, 2,
                       pci_cfg_read(addr, d->msix_cap + 2u, 2) & ~0x8000u);
-    (void)cairn_process_watch(claims[k].process, notif, 0);
-    cairn_handle_close(claims[k].process);
+    if (claims[k].process >= 0) {
+        (void)cairn_process_watch(claims[k].process, notif, 0);
+        cairn_handle_close(claims[k].process);
+    }
     claims[k] = (struct pci_claim){-1, -1};
     dstate[i].claim = -1;
 }
@@ -108,7 +112,7 @@ static void
 pci_claimants_ended(uint64_t bits)
 {
     for (uint32_t k = 0; k < PROTO_PCI_CLAIMS_MAX; k++) {
-        if (!(bits & (1ull << k)) || claims[k].dev < 0)
+        if (!(bits & (1ull << k)) || claims[k].dev < 0 || claims[k].process < 0)
             continue;
         if (cairn_process_wait(claims[k].process, 0, NULL) == 0)
             pci_release((uint32_t)claims[k].dev);
@@ -150,8 +154,8 @@ pci_find(const uint64_t *w)
     return -CAIRN_ENOENT;
 }
 
-/* PROTO_PCI_CLAIM. process is the claimant's process handle, which this
- * takes (kept for the claim, or closed). The device handle in *out. */
+/* PROTO_PCI_CLAIM. process is the claimant's process handle or -1, which
+ * this takes (kept for the claim, or closed). The device handle in *out. */
 static long
 pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *r)
 {
@@ -159,8 +163,8 @@ pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *r)
     long i, h, err;
     int32_t k = -1;
 
-    if (process < 0 || cairn_handle_info(process, &info) < 0 || info.type != CAIRN_OBJ_PROCESS ||
-        !(info.rights & CAIRN_RIGHT_WAIT)) {
+    if (process >= 0 && (cairn_handle_info(process, &info) < 0 || info.type != CAIRN_OBJ_PROCESS ||
+                         !(info.rights & CAIRN_RIGHT_WAIT))) {
         err = -CAIRN_EINVAL;
         goto err_close;
     }
@@ -171,7 +175,9 @@ pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *r)
     }
     if (dstate[i].claim >= 0) {
         /* a claimant that ended without its bit taken yet loses it now */
-        if (cairn_process_wait(claims[dstate[i].claim].process, 0, NULL) != 0) {
+        long old = claims[dstate[i].claim].process;
+
+        if (old < 0 || cairn_process_wait(old, 0, NULL) != 0) {
             err = -CAIRN_EBUSY;
             goto err_close;
         }
@@ -184,13 +190,13 @@ pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *r)
         err = -CAIRN_ENOMEM;
         goto err_close;
     }
-    h = cairn_handle_mint(ep, PCI_CLIENT_RIGHTS,
-                          (uint64_t)(claim_gen + 1) << 16 | (uint64_t)(i + 1));
+    h = cairn_handle_mint_notify(ep, PCI_CLIENT_RIGHTS,
+                                 (uint64_t)(claim_gen + 1) << 16 | (uint64_t)(i + 1));
     if (h < 0) {
         err = h;
         goto err_close;
     }
-    err = cairn_process_watch(process, notif, 1ull << k);
+    err = process >= 0 ? cairn_process_watch(process, notif, 1ull << k) : 0;
     if (err < 0) {
         cairn_handle_close(h);
         goto err_close;
@@ -602,11 +608,17 @@ main(int argc, char **argv)
         ext.recv_buf = (uint64_t)(uintptr_t)in_buf;
         ext.recv_cap = sizeof(in_buf);
         err = cairn_ipc_recv(ep, &msg, CAIRN_WAIT_FOREVER, &badge);
-        if (err == CAIRN_IPC_NOTIFIED)
+        if (err == CAIRN_IPC_NOTIFIED) {
             pci_claimants_ended(badge);
-        else if (err == 0 || err == CAIRN_MSG_TRUNCATED)
+        } else if (err == CAIRN_IPC_CLOSED) {
+            long i = pci_badge_device(badge); /* the last copy of a device handle went */
+
+            if (i >= 0)
+                pci_release((uint32_t)i);
+        } else if (err == 0 || err == CAIRN_MSG_TRUNCATED) {
             pci_dispatch(err, badge, &msg, &ext);
-        else
+        } else {
             return fail("ipc_recv", err);
+        }
     }
 }

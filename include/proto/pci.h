@@ -11,14 +11,14 @@
  * returns a **device handle**, minted with a badge naming the device and
  * the claim, and the requests on a device, PROTO_PCI_CONFIG_READ and the
  * rest, go through it alone. A device has one claimant at a time. The
- * claim ends with PROTO_PCI_RELEASE or when the process whose handle came
- * with the claim ends (the server watches it with process_watch); its
- * device handles then answer -CAIRN_EBADF (a badge the server no
- * longer knows), and the server clears the
- * device's bus-master and MSI enable bits so that a dead driver's device
- * stops writing to memory. Closing the device handle alone does not end a
- * claim: the kernel does not tell a server that the last handle with a
- * badge went (docs/protocols.md, "File descriptors").
+ * claim ends with PROTO_PCI_RELEASE; when the last copy of the device
+ * handle goes (closed, or with the process that held it: the handle is
+ * minted with handle_mint_notify and the server takes the close notice);
+ * or when the process whose handle came with the claim, if one did, ends
+ * (the server watches it with process_watch). Its device handles then
+ * answer -CAIRN_EBADF (a badge the server no longer knows), and the
+ * server clears the device's bus-master and MSI enable bits so that a
+ * dead driver's device stops writing to memory.
  *
  * Requests on the wrong kind of handle get -CAIRN_EBADF; unknown ones
  * -CAIRN_ENOSYS; handles are accepted only where a request says so (any
@@ -45,15 +45,15 @@
  *   PROTO_PCI_BY_CLASS    w[2] class << 16 | subclass << 8 | prog-if,
  *                         w[4] the mask of those bits that must match
  *                         (0xffff00: any prog-if), w[3] the index;
- * handles[0] (required) a handle with WAIT to the claimant's process:
- * the claim ends when that process ends (it is the process that will die
- * with its driver, normally the caller's own, handle 0).
+ * handles[0] (optional) a handle with WAIT to a process whose end ends
+ * the claim too, for a driver that hands its device handle on to a worker
+ * and wants the claim to end with itself all the same.
  * Reply: w[0] 0, handles[0] the device handle (SIGNAL, DUPLICATE,
  * TRANSFER), w[1] the device's address, w[2] the bytes of its
  * configuration space (256 through the legacy ports, 4096 through PCIe's
  * ECAM), its struct proto_pci_device in the buffer. Errors: -CAIRN_ENOENT (no such device), -CAIRN_EBUSY
- * (claimed by another, still living), -CAIRN_EINVAL (bad arguments, no
- * process handle or not one with WAIT), -CAIRN_ENOMEM (PROTO_PCI_CLAIMS_MAX
+ * (claimed by another, still living), -CAIRN_EINVAL (bad arguments, a
+ * handle that is no process or lacks WAIT), -CAIRN_ENOMEM (PROTO_PCI_CLAIMS_MAX
  * claims held already).
  */
 #define PROTO_PCI_CLAIM        0x602u
