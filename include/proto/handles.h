@@ -55,6 +55,9 @@ enum proto_handle_kind {
                                    /* what the manifest's [programs] lists */
     PROTO_HANDLE_ACPI = 16,        /* a copy of the ACPI tables for power */
                                    /* management (READ, MAP: proto/power.h) */
+    PROTO_HANDLE_ECAM = 17,        /* PCIe configuration space (READ, WRITE, */
+                                   /* MAP; uncached), whose buses the boot */
+                                   /* information's acpi field tells */
     PROTO_HANDLE_KINDS
 };
 

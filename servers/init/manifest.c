@@ -397,7 +397,7 @@ set_ranges(struct parser *p, enum key k, struct token v)
             r[(*count)++] = e;
             continue;
         }
-        limit = k == KEY_IRQ ? CAIRN_IRQ_LINES : CAIRN_IOPORT_COUNT;
+        limit = k == KEY_IRQ ? MANIFEST_IRQ_LIMIT : CAIRN_IOPORT_COUNT;
         if (k == KEY_IRQ && w.n > 4 && memcmp(w.s, "isa:", 4) == 0) {
             w.s += 4;
             w.n -= 4;
@@ -505,7 +505,8 @@ set_restart(struct parser *p, struct token v)
 /* The grant words, in the order of their MANIFEST_GRANT_* bits. */
 static const char *const grant_names[] = {
     "initfs",      "log",      "serial-console", "framebuffer-console",
-    "framebuffer", "programs", "bootinfo", "acpi-power"};
+    "framebuffer", "programs", "bootinfo",       "acpi-power",
+    "ecam"};
 
 static int
 set_grant(struct parser *p, struct token v)
@@ -520,7 +521,7 @@ set_grant(struct parser *p, struct token v)
         if (g == sizeof(grant_names) / sizeof(grant_names[0]))
             return fail_tok(p, "grant", w,
                             " is not initfs, log, serial-console, framebuffer-console, "
-                            "framebuffer, programs, bootinfo or acpi-power");
+                            "framebuffer, programs, bootinfo, acpi-power or ecam");
         if (p->cur->grants & (1u << g))
             return fail_tok(p, "grant", w, " is listed twice");
         p->cur->grants |= 1u << g;
@@ -810,14 +811,15 @@ check_overlaps(struct parser *p, enum key k)
     return 0;
 }
 
-/* A device's grant (a console claim, the framebuffer) goes to one service
+/* A device's grant (a console claim, the framebuffer, the ECAM) goes to one service
  * at most: a device has one driver. The initfs and the log are read-only
  * and may be shared. */
 static int
 check_device_grants(struct parser *p)
 {
     const uint32_t devices = MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE |
-                             MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_ACPI_POWER;
+                             MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_ACPI_POWER |
+                             MANIFEST_GRANT_ECAM;
     struct manifest *m = p->m;
 
     for (uint32_t i = 0; i < m->count; i++) {

@@ -23,7 +23,7 @@
  *   - every string is NUL-terminated inside its array and made of the
  *     characters its key allows; args holds argc words back to back;
  *   - every range has size >= 1 and lies inside its space: irq lines below
- *     CAIRN_IRQ_LINES (ISA lines below 16), ports below CAIRN_IOPORT_COUNT,
+ *     MANIFEST_IRQ_LIMIT (GSIs, then the MSI slots; ISA lines below 16), ports below CAIRN_IOPORT_COUNT,
  *     physical memory page-aligned and below MANIFEST_PHYS_LIMIT; no two
  *     ranges of one kind overlap, within a service or across services;
  *   - no two services register the same name, nor share a device's grant
@@ -67,6 +67,9 @@
 #define MANIFEST_PRIORITY_MAX     (CAIRN_PRIORITY_USER_MAX - 1)
 #define MANIFEST_PRIORITY_DEFAULT CAIRN_PRIORITY_DEFAULT
 #define MANIFEST_ISA_IRQS         16
+/* irq numbers: the GSIs, then the MSI slots (include/cairn/device.h), so
+ * that a bus driver can be granted `irq = 192-207` to make MSIs from. */
+#define MANIFEST_IRQ_LIMIT        (CAIRN_IRQ_MSI_BASE + CAIRN_IRQ_MSI_COUNT)
 /* The registry client number of the [programs] section: past every service. */
 #define MANIFEST_CLIENT_PROGRAMS  MANIFEST_SERVICES_MAX
 
@@ -78,15 +81,16 @@ enum manifest_restart {
 
 /* struct manifest_service.grants: what `grant` hands over besides the
  * ranges (docs/init.md). */
-#define MANIFEST_GRANT_INITFS              1u  /* the initfs module, read-only */
-#define MANIFEST_GRANT_LOG                 2u  /* the kernel log (the console, READ only) */
-#define MANIFEST_GRANT_SERIAL_CONSOLE      4u  /* COM1 claimed from the kernel's console */
-#define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u  /* the framebuffer claimed likewise */
-#define MANIFEST_GRANT_FRAMEBUFFER         16u /* the framebuffer's memory and geometry */
-#define MANIFEST_GRANT_PROGRAMS            32u /* a registry handle for the programs it starts */
-#define MANIFEST_GRANT_BOOTINFO            64u /* the boot information, read-only */
+#define MANIFEST_GRANT_INITFS              1u   /* the initfs module, read-only */
+#define MANIFEST_GRANT_LOG                 2u   /* the kernel log (the console, READ only) */
+#define MANIFEST_GRANT_SERIAL_CONSOLE      4u   /* COM1 claimed from the kernel's console */
+#define MANIFEST_GRANT_FRAMEBUFFER_CONSOLE 8u   /* the framebuffer claimed likewise */
+#define MANIFEST_GRANT_FRAMEBUFFER         16u  /* the framebuffer's memory and geometry */
+#define MANIFEST_GRANT_PROGRAMS            32u  /* a registry handle for the programs it starts */
+#define MANIFEST_GRANT_BOOTINFO            64u  /* the boot information, read-only */
 #define MANIFEST_GRANT_ACPI_POWER          128u /* the FADT's PM1 and reset ports, a copy */
                                                 /* of the FADT and DSDT (proto/power.h) */
+#define MANIFEST_GRANT_ECAM                256u /* PCIe configuration space and the boot information */
 
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u

@@ -51,7 +51,7 @@
 /* A service that ran this long before it ended was not crashing in a
  * loop: its back-off starts over. */
 #define SERVICE_STABLE        (30000 * MS_NS)
-#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 5 + 1 + ACPI_POWER_PORTS_MAX)
+#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 8 + ACPI_POWER_PORTS_MAX)
 /* The rights a client's copy of a registered endpoint has: to call it and
  * to pass it on, never to receive from it. */
 #define SERVICE_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
@@ -184,6 +184,33 @@ services_grant_acpi_power(struct service *s, uint32_t i)
         services_add_grant(s, g.ports[p], PROTO_HANDLE_IOPORT, "the ACPI ports");
 }
 
+/* `grant = ecam`: PCIe configuration space, the memory object the kernel
+ * made over segment 0's ECAM from ACPI's MCFG, and the boot information
+ * read-only, which tells the buses it decodes; nothing when the machine
+ * has none (the PCI bus server then uses the legacy ports alone). */
+static void
+services_grant_ecam(struct service *s)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+
+    if (!bi || bi->acpi.ecam_handle < 0) {
+        printf("init: %s: no ECAM to grant\n", s->m->name);
+        return;
+    }
+    services_add_grant(s,
+                       cairn_handle_dup(bi->acpi.ecam_handle,
+                                        CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP |
+                                            CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER),
+                       PROTO_HANDLE_ECAM, "the ECAM");
+    if (!(s->m->grants & (MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_BOOTINFO)))
+        /* those give it already */
+        services_add_grant(s,
+                           cairn_handle_dup(CAIRN_INIT_HANDLE_BOOTINFO,
+                                            CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP |
+                                                CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER),
+                           PROTO_HANDLE_BOOTINFO, "the boot information");
+}
+
 /* Carves everything service i is granted, once. */
 static void
 services_prepare(uint32_t i)
@@ -237,6 +264,8 @@ services_prepare(uint32_t i)
                                             CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP |
                                                 CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER),
                            PROTO_HANDLE_BOOTINFO, "the boot information");
+    if (m->grants & MANIFEST_GRANT_ECAM)
+        services_grant_ecam(s);
     if (m->grants & MANIFEST_GRANT_PROGRAMS)
         services_add_grant(s,
                            cairn_handle_mint(services_ep, SERVICE_CLIENT_RIGHTS,

@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf keymap vt strftime acpi_tables mouse
+              strtod scanf keymap vt strftime acpi_tables mouse pci
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -100,6 +100,9 @@ FUZZ_mouse_CFLAGS    := -Idrivers/ps2kbd
 # drawing with the generated font (tools/font.mk, included by the Makefile).
 FUZZ_vt_SRCS         := drivers/fb/vt.c drivers/fb/draw.c build/gen/font.c
 FUZZ_vt_CFLAGS       := -Idrivers/fb
+
+# The PCI bus server's walk over configuration space (drivers/pci).
+FUZZ_pci_SRCS        := drivers/pci/pcienum.c
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

@@ -123,7 +123,7 @@ check_accepted(void)
             used += n + 1;
         }
         FUZZ_CHECK(manifest_arg(s, s->argc) == NULL);
-        check_ranges(s->irq, s->irq_count, CAIRN_IRQ_LINES, 1);
+        check_ranges(s->irq, s->irq_count, MANIFEST_IRQ_LIMIT, 1);
         check_ranges(s->ioport, s->ioport_count, CAIRN_IOPORT_COUNT, 0);
         check_ranges(s->memory, s->memory_count, MANIFEST_PHYS_LIMIT, 0);
         for (uint32_t r = 0; r < s->memory_count; r++)
@@ -141,7 +141,8 @@ check_accepted(void)
         for (uint32_t j = 0; j < i; j++) /* a device's grant goes to one service */
             FUZZ_CHECK((s->grants & m.service[j].grants &
                         (MANIFEST_GRANT_SERIAL_CONSOLE | MANIFEST_GRANT_FRAMEBUFFER_CONSOLE |
-                         MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_ACPI_POWER)) == 0);
+                         MANIFEST_GRANT_FRAMEBUFFER | MANIFEST_GRANT_ACPI_POWER |
+                         MANIFEST_GRANT_ECAM)) == 0);
         for (uint32_t a = 0; a < s->lookup_count; a++)
             FUZZ_CHECK(name_ok(s->lookup_names[a], sizeof(s->lookup_names[a])));
         for (uint32_t a = 0; a < s->after_count; a++) {

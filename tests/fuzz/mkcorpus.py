@@ -394,6 +394,45 @@ def termline_seeds():
           b"\x1b[1;5C\x1b[99999999999999999999D\x1b\x1b[Cx\x1bO\x1b[\ra\x1b[1~\x1b[4~\r" + read)
 
 
+# --- PCI configuration space (fuzz_pci.c: per function bus, devfn, 256 bytes, 6 BAR masks) ---
+def pci_fn(bus, dev, fn, vendor, device, cls, hdr=0, bars=(), masks=(), caps=None, buses=None,
+           irq=0):
+    cfg = bytearray(256)
+    struct.pack_into("<HHHH", cfg, 0, vendor, device, 0x0003, 0x0010 if caps else 0)
+    struct.pack_into("<I", cfg, 8, cls << 8 | 1)
+    cfg[14] = hdr
+    for i, b in enumerate(bars):
+        struct.pack_into("<I", cfg, 0x10 + 4 * i, b)
+    if buses:
+        cfg[0x18:0x1b] = bytes(buses)
+    if caps:
+        cfg[0x34] = caps[0][0]
+        for at, cid, nxt in caps:
+            cfg[at], cfg[at + 1] = cid, nxt
+    struct.pack_into("<H", cfg, 0x3c, irq)
+    m = bytearray(24)
+    for i, v in enumerate(masks):
+        struct.pack_into("<I", m, 4 * i, v)
+    return bytes([bus, dev << 3 | fn]) + bytes(cfg) + bytes(m)
+
+
+def pci_seeds():
+    host = pci_fn(0, 0, 0, 0x8086, 0x29C0, 0x060000)
+    vga = pci_fn(0, 1, 0, 0x1234, 0x1111, 0x030000, bars=(0xFD000008, 0, 0xFEBF0000),
+                 masks=(0xFF000000, 0, 0xFFFFF000), irq=0x010B)
+    lpc = pci_fn(0, 31, 0, 0x8086, 0x2918, 0x060100, hdr=0x80)
+    sata = pci_fn(0, 31, 2, 0x8086, 0x2922, 0x010601, bars=(0, 0, 0, 0, 0xC041, 0xFEBF1000),
+                  masks=(0, 0, 0, 0, 0xFFE0, 0xFFFFF000), caps=((0x80, 5, 0xA8), (0xA8, 0x12, 0)))
+    nvme = pci_fn(2, 0, 0, 0x1B36, 0x0010, 0x010802, bars=(0x4, 0x8),
+                  masks=(0xFFFFC000, 0xFFFFFFFF), caps=((0x40, 0x11, 0x50), (0x50, 5, 0x40)))
+    bridge = pci_fn(0, 2, 0, 0x1B36, 0x000C, 0x060400, hdr=1, buses=(0, 2, 3))
+    loop = pci_fn(2, 1, 0, 0x1B36, 0x000C, 0x060400, hdr=1, buses=(2, 0, 255))
+    ones = bytes([0, 5 << 3]) + b"\x34\x12" + b"\xff" * 254 + b"\xff" * 24
+    write("pci", "q35", host + vga + lpc + sata)
+    write("pci", "bridges", host + bridge + nvme + loop)
+    write("pci", "all-ones", host + ones)
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -407,6 +446,7 @@ def main():
     manifest_seeds()
     dirent_seeds()
     termline_seeds()
+    pci_seeds()
 
 
 main()

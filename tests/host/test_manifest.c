@@ -114,6 +114,8 @@ TEST(parses_every_key_of_a_good_manifest)
           m.service[1].grants == (MANIFEST_GRANT_BOOTINFO | MANIFEST_GRANT_LOG));
     PARSES("[service power]\nprogram = power\nquota = 1M\ngrant = acpi-power\n");
     CHECK(m.service[0].grants == MANIFEST_GRANT_ACPI_POWER);
+    PARSES("[service pci]\nprogram = pci\nquota = 1M\ngrant = ecam\n");
+    CHECK(m.service[0].grants == MANIFEST_GRANT_ECAM);
     PARSES(serial_and_console);
 
     CHECK(strcmp(c->name, "console") == 0 && c->line == 14);
@@ -251,7 +253,7 @@ TEST(refuses_ranges_that_wrap_or_leave_their_space)
     REFUSED("[service a]\nioport = 0x3ff-0x3f8\n", 2, "ends before it starts");
     REFUSED("[service a]\nioport = 0xffff-0x10000\n", 2, "past the last, 0xffff");
     REFUSED("[service a]\nioport = 0x3f8-\n", 2, "not a number");
-    REFUSED("[service a]\nirq = 192\n", 2, "past the last, 191");
+    REFUSED("[service a]\nirq = 208\n", 2, "past the last, 207");
     REFUSED("[service a]\nirq = isa:16\n", 2, "past the last, 15");
     REFUSED("[service a]\nirq = isa:3-4\n", 2, "names one line");
     REFUSED("[service a]\nmemory = 0xfd000000\n", 2, "is not BASE+SIZE");
@@ -261,9 +263,9 @@ TEST(refuses_ranges_that_wrap_or_leave_their_space)
     REFUSED("[service a]\nmemory = 0xfffffffffffff000+0x2000\n", 2, "2^52");
     REFUSED("[service a]\nmemory = 0xffffffffff000+0x2000\n", 2, "2^52");
     REFUSED("[service a]\nmemory = 0x10000000000000+4K\n", 2, "2^52");
-    PARSES("[service a]\nprogram = a\nquota = 4K\nioport = 0-0xffff\nirq = 0-191 isa:0 "
+    PARSES("[service a]\nprogram = a\nquota = 4K\nioport = 0-0xffff\nirq = 0-207 isa:0 "
            "isa:15\nmemory = 0xffffffffff000+4K\n");
-    CHECK(m.service[0].ioport[0].size == 0x10000 && m.service[0].irq[0].size == 192);
+    CHECK(m.service[0].ioport[0].size == 0x10000 && m.service[0].irq[0].size == 208);
 }
 
 TEST(refuses_too_many_entries)
@@ -337,6 +339,9 @@ TEST(refuses_what_two_services_would_share)
     REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = framebuffer log\n"
             "[service b]\nprogram = b\nquota = 4K\ngrant = log framebuffer\n",
             8, "grant framebuffer: service a has it too");
+    REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = ecam\n"
+            "[service b]\nprogram = b\nquota = 4K\ngrant = ecam log\n",
+            8, "grant ecam: service a has it too");
     REFUSED("[service a]\nprogram = a\nquota = 4K\ngrant = serial-console\n"
             "[service b]\nprogram = b\nquota = 4K\ngrant = serial-console\n",
             8, "grant serial-console: service a has it too");
@@ -352,10 +357,11 @@ TEST(refuses_what_two_services_would_share)
            "[service b]\nprogram = b\nquota = 4K\nioport = 0x61-0x64\n");
 }
 
-/* The example manifest shipped beside the parser is itself valid. */
-TEST(the_example_manifest_parses)
+/* The manifest file at path parses, with at least min services. */
+static void
+file_parses(const char *path, uint32_t min)
 {
-    FILE *f = fopen("servers/init/services.example", "rb");
+    FILE *f = fopen(path, "rb");
     static char text[1 << 16];
     size_t n;
 
@@ -367,8 +373,22 @@ TEST(the_example_manifest_parses)
     CHECK(n > 0 && n < sizeof(text));
     CHECK(manifest_parse(text, n, &m, &err) == 0);
     if (err.line)
-        printf("  services.example:%u: %s\n", err.line, err.message);
-    CHECK(m.count >= 3);
+        printf("  %s:%u: %s\n", path, err.line, err.message);
+    CHECK(m.count >= min);
+}
+
+/* The example manifest shipped beside the parser is itself valid. */
+TEST(the_example_manifest_parses)
+{
+    file_parses("servers/init/services.example", 3);
+}
+
+/* So are the manifests the initfs carries: a mistake there would leave a
+ * boot with nothing started. */
+TEST(the_system_and_test_manifests_parse)
+{
+    file_parses("servers/init/services", 6);
+    file_parses("tests/services/services-test", 2);
 }
 
 /* Every prefix of a good manifest is parsed or refused, never read past. */
@@ -405,6 +425,7 @@ main(void)
     RUN(refuses_unknown_after_targets_and_cycles);
     RUN(refuses_what_two_services_would_share);
     RUN(the_example_manifest_parses);
+    RUN(the_system_and_test_manifests_parse);
     RUN(every_truncation_is_parsed_or_refused_cleanly);
     return check_exit();
 }

@@ -1,0 +1,3 @@
+# lspci: the devices the PCI bus server found (docs/utilities.md, docs/pci.md).
+PROGRAMS += lspci
+lspci_SRCS := $(sort $(wildcard apps/lspci/*.c))
