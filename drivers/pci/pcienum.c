@@ -112,15 +112,16 @@ pci_config_reserved(uint8_t header_type, uint32_t off, uint32_t width)
     return 0;
 }
 
-/* Sizes the nbars BARs of a function, its decode off meanwhile. */
+/* Sizes the nbars BARs of a function, its decode off meanwhile unless
+ * keep_decode. */
 static void
-size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d, int host_bridge)
+size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d, int keep_decode)
 {
     uint32_t cmd = cfg_read(a, addr, PCI_CFG_COMMAND) & 0xffffu;
 
     /* The status half of the dword is written as 0: its bits are cleared
      * by writing ones, and the walk must not clear a device's errors. */
-    if (!host_bridge && (cmd & PCI_CMD_DECODE))
+    if (!keep_decode && (cmd & PCI_CMD_DECODE))
         a->write32(a->ctx, addr, PCI_CFG_COMMAND, cmd & ~PCI_CMD_DECODE);
     for (uint32_t i = 0; i < d->nbars; i++) {
         uint32_t off = PCI_CFG_BAR0 + 4u * i, orig, mask, orig_hi = 0, mask_hi = 0;
@@ -145,7 +146,7 @@ size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d,
             d->bar[i].flags = PROTO_PCI_BAR_UPPER;
         }
     }
-    if (!host_bridge && (cmd & PCI_CMD_DECODE))
+    if (!keep_decode && (cmd & PCI_CMD_DECODE))
         a->write32(a->ctx, addr, PCI_CFG_COMMAND, cmd);
 }
 
@@ -223,7 +224,11 @@ record(const struct pci_access *a, uint32_t addr, uint32_t id, struct proto_pci_
         d->irq_pin = (uint8_t)(irq >> 8);
         if (d->irq_pin > 4)
             d->irq_pin = 0; /* INTA-INTD are the only pins */
-        size_bars(a, addr, d, d->class_code == 0x06 && d->subclass == 0x00);
+        /* Host bridges and ISA (LPC) bridges keep their decode: the
+         * second carries the legacy devices (the keyboard controller, the
+         * clock, power management) that drivers use meanwhile. */
+        size_bars(a, addr, d,
+                  d->class_code == 0x06 && (d->subclass == 0x00 || d->subclass == 0x01));
         walk_caps(a, addr, d);
     }
 }
