@@ -130,13 +130,15 @@ $(USER_LDS): libc/arch/x86_64/user.ld include/cairn/init.h mk/user.mk
 
 # tools/check-user-elf.sh enforces what the kernel's loader requires (ET_EXEC,
 # segments at or above CAIRN_USER_BASE, no RWX, no page shared by two segments).
-# The debug information goes to NAME.elf.debug (for gdb, found through the
-# .gnu_debuglink section): the program itself keeps its symbol table, for
-# backtraces, and is four to five times smaller, which is what lets the
-# initfs of every program load in a 64 MiB machine under UEFI, where GRUB
-# has only the memory the firmware leaves it.
+# The debug information and the symbol table go to NAME.elf.debug (for
+# gdb, found through the .gnu_debuglink section): the program itself is
+# five to six times smaller, which is what lets the initfs of every
+# program load in a 64 MiB machine under UEFI, where GRUB has only the
+# memory the firmware leaves it (6.7 MiB of programs with their symbol
+# tables was too much; a symbolized backtrace will have to read the
+# symbols from a file of their own).
 USER_STRIP = objcopy --only-keep-debug $(1) $(1).debug && \
-             objcopy --strip-debug --add-gnu-debuglink=$(1).debug $(1)
+             objcopy --strip-all --add-gnu-debuglink=$(1).debug $(1)
 define user_program
 $(1)_OBJS := $$(patsubst %,$$(USER_BUILD)/%.o,$$($(1)_SRCS))
 $$(USER_BUILD)/$(1).elf: $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBS) $$(USER_LIBC) $$(USER_LDS) \
