@@ -47,7 +47,9 @@ vfs_file_new(enum vfs_file_kind kind, struct vfs_rep *rp, struct vfs_file **out)
         if (f->kind != VFS_FILE_FREE)
             continue;
         badge = ((uint64_t)(f->gen + 1) << 32) | (uint64_t)(i + 1);
-        h = cairn_handle_mint(
+        /* A close notice comes when the last copy of the handle goes,
+         * however its holders end (vfs_file_gone). */
+        h = cairn_handle_mint_notify(
             vfs.endpoint, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, badge);
         if (h < 0)
             return (int)h;
@@ -111,6 +113,22 @@ vfs_file_unref(int slot)
     f->node = NULL;
     f->pipe = NULL;
     vfs.files_open--;
+}
+
+void
+vfs_file_gone(uint64_t badge)
+{
+    int slot;
+    struct vfs_file *f = vfs_file_of(badge, &slot);
+
+    /* Nobody can name the open file any more: whatever references its
+     * holders counted with PROTO_IO_DUP, it ends now (a killed process's
+     * files, a killed pipe writer's end). A file closed the ordinary way
+     * is free or reused already, and its old badge names nothing. */
+    if (!f)
+        return;
+    f->refs = 1;
+    vfs_file_unref(slot);
 }
 
 int

@@ -378,6 +378,10 @@ main(int argc, char **argv)
         r = cairn_ipc_recv(vfs.endpoint, &m, CAIRN_WAIT_FOREVER, &rq.badge);
         if (r < 0)
             continue;
+        if (r & CAIRN_IPC_CLOSED) {
+            vfs_file_gone(rq.badge); /* a notice: there is no caller to answer */
+            continue;
+        }
         for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
             cairn_handle_close(ext.recv_handles[i]);
         memcpy(rq.w, m.w, sizeof(rq.w));

@@ -147,6 +147,9 @@ void vfs_file_drop_new(struct vfs_rep *rp);
 
 /* One reference fewer to the open file in slot; the last frees it. */
 void vfs_file_unref(int slot);
+/* The close notice of badge: the last handle to that open file is gone,
+ * so the open file ends whatever its count says (no caller to answer). */
+void vfs_file_gone(uint64_t badge);
 
 /*
  * remote.c: requests passed to mounted servers. remote_init before the

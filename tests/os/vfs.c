@@ -823,6 +823,69 @@ a_reader_gets_end_of_file_and_a_writer_epipe_when_the_other_end_closes(void)
     io_close(wr);
 }
 
+/* More than the server's open files (VFS_FILES_MAX, 256). */
+#define VFS_TEST_OPENS 300
+
+/* A process that dies without closing: its handles go without
+ * PROTO_IO_CLOSE, and the server learns of it from the kernel's close
+ * notice. Here the handles are closed without a word to the server. */
+static void
+a_pipe_end_let_go_without_a_close_still_ends_the_pipe(void)
+{
+    struct test_thread t;
+    long rd, wr;
+    int64_t s = 1;
+
+    if (pipe_make(&rd, &wr) < 0)
+        return;
+    if (test_thread_start(&t, pipe_reader, (void *)rd) != 0)
+        return;
+    cairn_thread_sleep(20 * MS_NS); /* not needed for the result */
+    expect_ret("let the write end go", cairn_handle_close(wr), 0);
+    expect_ret("join the reader", test_thread_join(&t, 10 * SECOND, &s), 0);
+    if (s != 0)
+        test_fail("the reader got %ld, not end of file", (long)s);
+    test_thread_free(&t);
+    io_close(rd);
+    /* Open files let go the same way come back: all the server's opens
+     * taken, every handle dropped without a close, then as many again
+     * (each open retried while the notices are still on their way). */
+    {
+        static long h[VFS_TEST_OPENS];
+        int n = 0;
+
+        while (n < VFS_TEST_OPENS) {
+            h[n] = fs_open("/tmp/gone", PROTO_O_RDWR | PROTO_O_CREAT, 0644);
+            if (h[n] < 0)
+                break;
+            n++;
+        }
+        if (n == VFS_TEST_OPENS || h[n] != -CAIRN_EMFILE)
+            test_fail("%d opens, then %s (want EMFILE)", n,
+                      n == VFS_TEST_OPENS ? "more" : cairn_error_name((int)h[n]));
+        for (int i = 0; i < n; i++)
+            cairn_handle_close(h[i]);
+        for (int i = 0; i < n; i++) {
+            long again = fs_open("/tmp/gone", PROTO_O_RDWR, 0);
+            uint64_t t0 = cairn_clock_get();
+
+            while (again == -CAIRN_EMFILE && cairn_clock_get() - t0 < 10 * SECOND) {
+                cairn_thread_sleep(10 * MS_NS);
+                again = fs_open("/tmp/gone", PROTO_O_RDWR, 0);
+            }
+            if (again < 0) {
+                test_fail("open %d after the handles went: %s", i + 1,
+                          cairn_error_name((int)again));
+                break;
+            }
+            h[i] = again;
+        }
+        for (int i = 0; i < n; i++)
+            io_close(h[i]);
+    }
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/tmp/gone", 0), 0);
+}
+
 /* --- bad input --- */
 
 static void
@@ -1909,6 +1972,7 @@ static const struct usertest tests[] = {
     USERTEST(dev_null_swallows_writes_and_dev_zero_reads_zeros),
     USERTEST(a_pipe_between_two_threads_blocks_both_ways_and_ends),
     USERTEST(a_reader_gets_end_of_file_and_a_writer_epipe_when_the_other_end_closes),
+    USERTEST(a_pipe_end_let_go_without_a_close_still_ends_the_pipe),
     USERTEST(bad_requests_get_errors_and_the_server_goes_on),
     USERTEST(a_mebibyte_file_is_written_and_read_back_intact),
     USERTEST(closing_everything_leaks_nothing_in_the_server_or_here),
