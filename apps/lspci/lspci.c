@@ -11,6 +11,7 @@
  * lspci printing for ever.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cairn/registry.h>
@@ -49,9 +50,17 @@ lspci_verbose(const struct proto_pci_device *d)
             util_printf("\tRegion %u: broken (it does not size as a BAR)\n", i);
             continue;
         }
-        if (b->size == 0)
+        if (b->flags & PROTO_PCI_BAR_UNSIZED) {
+            /* the walk left an active display alone (include/proto/pci.h) */
+            if (b->base != 0)
+                snprintf(size, sizeof(size), "not sized while in use");
+            else
+                continue;
+        } else if (b->size == 0) {
             continue;
-        pciclass_size(b->size, size, sizeof(size));
+        } else {
+            pciclass_size(b->size, size, sizeof(size));
+        }
         if (b->flags & PROTO_PCI_BAR_IO)
             util_printf("\tRegion %u: I/O ports at %llx [size=%s]\n", i,
                         (unsigned long long)b->base, size);

@@ -202,6 +202,8 @@ pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *r)
         goto err_close;
     }
     claim_gen++;
+    if (devs[i].bar[0].flags & PROTO_PCI_BAR_UNSIZED)
+        pci_size_bars(&pci_config_access, &devs[i]); /* the claimant owns it now */
     dstate[i] = (struct pci_dev_state){k, claim_gen};
     claims[k] = (struct pci_claim){(int32_t)i, process};
     *out = h;
@@ -240,8 +242,11 @@ pci_pages_shared(uint32_t i, uint64_t from, uint64_t to)
         for (uint32_t b = 0; b < devs[j].nbars; b++) {
             const struct proto_pci_bar *o = &devs[j].bar[b];
 
-            if (o->size && !(o->flags & PROTO_PCI_BAR_IO) && o->base < to &&
-                o->base + o->size > from)
+            /* an unsized BAR takes at least the page of its base */
+            uint64_t size = o->flags & PROTO_PCI_BAR_UNSIZED ? o->base != 0 : o->size;
+
+            if (size && !(o->flags & (PROTO_PCI_BAR_IO | PROTO_PCI_BAR_UPPER)) && o->base < to &&
+                o->base + size > from)
                 return 1;
         }
     }

@@ -8,8 +8,8 @@
  * only when function 0's header says multi-function. A bridge's secondary
  * bus joins the queue if it is above the bridge's bus, not above its
  * subordinate bus and not seen before. Each function found is recorded
- * (up to the caller's max) with its BARs sized and its capability list
- * walked. Pure: no allocation, no globals, nothing but the caller's
+ * (up to the caller's max) with its BARs sized (but a display's in use)
+ * and its capability list walked. Pure: no allocation, no globals, nothing but the caller's
  * access functions.
  */
 #include <stddef.h>
@@ -117,6 +117,7 @@ pci_config_reserved(uint8_t header_type, uint32_t off, uint32_t width)
 static void
 size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d, int keep_decode)
 {
+    memset(d->bar, 0, sizeof(d->bar));
     uint32_t cmd = cfg_read(a, addr, PCI_CFG_COMMAND) & 0xffffu;
 
     /* The status half of the dword is written as 0: its bits are cleared
@@ -148,6 +149,35 @@ size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d,
     }
     if (!keep_decode && (cmd & PCI_CMD_DECODE))
         a->write32(a->ctx, addr, PCI_CFG_COMMAND, cmd);
+}
+
+/* Records the nbars BARs of a function as they are, unsized: their kind
+ * and base read, nothing written. A 64-bit BAR's upper half is read but
+ * not flagged broken when it is the last slot (sizing says that later). */
+static void
+read_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d)
+{
+    memset(d->bar, 0, sizeof(d->bar));
+    for (uint32_t i = 0; i < d->nbars; i++) {
+        uint32_t orig = cfg_read(a, addr, PCI_CFG_BAR0 + 4u * i), hi = 0;
+        int is64 = !(orig & 1u) && ((orig >> 1) & 3u) == 2u && i + 1 < d->nbars;
+
+        if (is64)
+            hi = cfg_read(a, addr, PCI_CFG_BAR0 + 4u * (i + 1));
+        /* a mask of 0 leaves the base and the kind, with size 0 */
+        (void)pci_bar_decode(orig, 0, hi, 0, &d->bar[i]);
+        if (orig & 1u)
+            d->bar[i].base = orig & ~3u;
+        d->bar[i].flags |= PROTO_PCI_BAR_UNSIZED;
+        if (is64)
+            d->bar[++i].flags = PROTO_PCI_BAR_UPPER;
+    }
+}
+
+void
+pci_size_bars(const struct pci_access *a, struct proto_pci_device *d)
+{
+    size_bars(a, PROTO_PCI_ADDRESS(d->bus, d->dev, d->fn), d, 0);
 }
 
 /* Follows the capability list: each link at most once, inside the
@@ -224,11 +254,19 @@ record(const struct pci_access *a, uint32_t addr, uint32_t id, struct proto_pci_
         d->irq_pin = (uint8_t)(irq >> 8);
         if (d->irq_pin > 4)
             d->irq_pin = 0; /* INTA-INTD are the only pins */
-        /* Host bridges and ISA (LPC) bridges keep their decode: the
-         * second carries the legacy devices (the keyboard controller, the
-         * clock, power management) that drivers use meanwhile. */
-        size_bars(a, addr, d,
-                  d->class_code == 0x06 && (d->subclass == 0x00 || d->subclass == 0x01));
+        /* A display controller firmware left decoding shows the boot
+         * framebuffer, which the fb driver draws on meanwhile: sizing a
+         * BAR moves it for an instant, and the pixels drawn then are lost
+         * (under QEMU's multi-threaded TCG the move can even crash the
+         * emulator). Its BARs are sized when it is claimed. Host bridges
+         * and ISA (LPC) bridges keep their decode: the second carries the
+         * legacy devices (the keyboard controller, the clock, power
+         * management) that drivers use meanwhile. */
+        if (d->class_code == 0x03 && (cfg_read(a, addr, PCI_CFG_COMMAND) & PCI_CMD_DECODE))
+            read_bars(a, addr, d);
+        else
+            size_bars(a, addr, d,
+                      d->class_code == 0x06 && (d->subclass == 0x00 || d->subclass == 0x01));
         walk_caps(a, addr, d);
     }
 }

@@ -61,11 +61,17 @@ struct pci_enum_stats {
  * Walks the buses from bus 0 and fills out[0 .. max - 1] in the walk's
  * order; returns how many it filled. Sizing a BAR writes it (all ones,
  * then what it held) with the function's decode turned off meanwhile,
- * except on a host bridge, which may carry the path to memory itself.
- * stats may be NULL.
+ * except on a host or ISA bridge, which carry the path to memory and the
+ * legacy devices. A display controller that decodes (the boot
+ * framebuffer's) is not sized: its BARs are PROTO_PCI_BAR_UNSIZED, base
+ * and kind only, until pci_size_bars. stats may be NULL.
  */
 uint32_t pci_enum(const struct pci_access *a, struct proto_pci_device *out, uint32_t max,
                   struct pci_enum_stats *stats);
+
+/* Sizes d's BARs now (decode off meanwhile), replacing what d->bar held:
+ * for a device the walk left unsized, once its claimant owns it. */
+void pci_size_bars(const struct pci_access *a, struct proto_pci_device *d);
 
 /*
  * One BAR from what it held (orig) and read back after all ones were

@@ -147,6 +147,10 @@
 #define PROTO_PCI_BAR_PREFETCH 0x4u  /* prefetchable memory */
 #define PROTO_PCI_BAR_UPPER    0x8u  /* the upper half of the 64-bit BAR before it */
 #define PROTO_PCI_BAR_BROKEN   0x10u /* it answered sizing with a mask that is no BAR's */
+/* Not sized yet (size 0, base and kind as read): a display controller
+ * that firmware left decoding — the boot framebuffer, drawn on meanwhile —
+ * is sized only when it is claimed, so the walk never moves its BARs. */
+#define PROTO_PCI_BAR_UNSIZED  0x20u
 
 struct proto_pci_bar {
     uint64_t base;  /* the address the firmware assigned (ports for I/O) */

@@ -144,10 +144,17 @@ acpi_find_fadt(struct acpi_view *fadt, uint32_t *len)
     return err;
 }
 
-/* Whether a port of [base, base + n) is in another service's `ioport`. */
+/* Whether a port of [base, base + n) is in another service's `ioport`.
+ * The one exception is the reset control register, the byte at 0xcf9: it
+ * lies inside the dword of PCI's configuration address (0xcf8-0xcfb),
+ * which the PCI bus server holds, and chipsets tell the two apart by the
+ * access's width. A grant of that byte alone lets its holder make byte
+ * accesses there and nothing else (a wider one needs 0xcf8 or 0xcfa). */
 static bool
 acpi_port_taken(const struct manifest *m, uint32_t self, uint64_t base, uint64_t n)
 {
+    if (base == 0xcf9 && n == 1)
+        return false;
     for (uint32_t i = 0; i < m->count; i++) {
         for (uint32_t r = 0; i != self && r < m->service[i].ioport_count; r++) {
             const struct manifest_range *q = &m->service[i].ioport[r];

@@ -261,7 +261,7 @@ TEST(bars_are_sized_with_decode_off_and_restored)
 
     fake_reset();
     fake_add(0, 0, 0, 0x8086, 0x29c0, 0x060000, 0, 0);
-    f = fake_add(0, 2, 0, 0x1234, 0x1111, 0x030000, 2, 0);
+    f = fake_add(0, 2, 0, 0x8086, 0x10d3, 0x020000, 0, 0);
     f->cfg[1] |= 0x01000000u; /* a status bit the walk must not clear */
     fake_bar(f, 0, 0xfd000000u, 16u << 20, 8);
     fake_bar(f, 1, 0xc040, 32, 1);
@@ -282,6 +282,44 @@ TEST(bars_are_sized_with_decode_off_and_restored)
     CHECK(out[1].bar[3].flags == PROTO_PCI_BAR_UPPER && out[1].bar[3].size == 0);
     CHECK(out[1].bar[4].size == 0 && out[1].bar[4].flags == 0);
     CHECK(out[1].bar[5].base == 0xfebf1000u && out[1].bar[5].size == 4096);
+}
+
+/* The boot framebuffer's display controller is drawn on while the walk
+ * runs: the walk writes nothing to it and lists its BARs unsized, and
+ * pci_size_bars sizes them once its claimant owns it. A display that
+ * does not decode is nobody's screen and is sized at once. */
+TEST(a_decoding_display_is_sized_only_when_asked)
+{
+    struct fake_fn *f, *g;
+    uint32_t before[64];
+    uint32_t n;
+
+    fake_reset();
+    f = fake_add(0, 1, 0, 0x1234, 0x1111, 0x030000, 2, 0);
+    fake_bar(f, 0, 0xfd000000u, 16u << 20, 8);
+    fake_bar(f, 2, 0x800000000ull, 16384, 4);
+    fake_bar(f, 5, 0xc040, 32, 1);
+    g = fake_add(0, 2, 0, 0x1234, 0x1111, 0x030000, 2, 0);
+    g->cfg[1] = 0; /* not decoding */
+    fake_bar(g, 0, 0xfc000000u, 16u << 20, 8);
+    memcpy(before, f->cfg, sizeof(before));
+    n = walk(FAKE_FNS, NULL);
+    CHECK(n == 2);
+    CHECK(memcmp(before, f->cfg, sizeof(before)) == 0);
+    CHECK(out[0].bar[0].base == 0xfd000000u && out[0].bar[0].size == 0);
+    CHECK(out[0].bar[0].flags == (PROTO_PCI_BAR_PREFETCH | PROTO_PCI_BAR_UNSIZED));
+    CHECK(out[0].bar[2].base == 0x800000000ull && out[0].bar[2].size == 0);
+    CHECK(out[0].bar[2].flags == (PROTO_PCI_BAR_64 | PROTO_PCI_BAR_UNSIZED));
+    CHECK(out[0].bar[3].flags == PROTO_PCI_BAR_UPPER);
+    CHECK(out[0].bar[5].base == 0xc040 && (out[0].bar[5].flags & PROTO_PCI_BAR_IO));
+    CHECK(out[1].bar[0].size == 16u << 20 && !(out[1].bar[0].flags & PROTO_PCI_BAR_UNSIZED));
+
+    pci_size_bars(&fake_access, &out[0]);
+    CHECK(fake.bar_writes_decoding == 0);
+    CHECK(memcmp(before, f->cfg, sizeof(before)) == 0);
+    CHECK(out[0].bar[0].size == 16u << 20 && out[0].bar[0].flags == PROTO_PCI_BAR_PREFETCH);
+    CHECK(out[0].bar[2].size == 16384 && out[0].bar[2].flags == PROTO_PCI_BAR_64);
+    CHECK(out[0].bar[5].size == 32 && out[0].bar[5].flags == PROTO_PCI_BAR_IO);
 }
 
 TEST(bar_arithmetic_refuses_masks_no_bar_has)
@@ -464,6 +502,7 @@ main(void)
     RUN(a_chain_through_every_bus_ends);
     RUN(an_all_ones_device_is_recorded_without_registers);
     RUN(bars_are_sized_with_decode_off_and_restored);
+    RUN(a_decoding_display_is_sized_only_when_asked);
     RUN(bar_arithmetic_refuses_masks_no_bar_has);
     RUN(a_64_bit_bar_in_the_last_slot_is_broken);
     RUN(capability_lists_are_walked_once_and_msi_is_noted);
