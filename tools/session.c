@@ -123,6 +123,28 @@ show_tail(void)
             output + from);
 }
 
+/* How COMMAND ended, once its output closed, for the message: the emulator
+ * dying of a signal is not the guest powering off. Waits up to 2 s. */
+static const char *
+how_child_ended(void)
+{
+    static char how[64];
+    int status;
+
+    for (int i = 0; i < 40 && child > 0; i++) {
+        if (waitpid(child, &status, WNOHANG) == child) {
+            child = 0;
+            if (WIFSIGNALED(status))
+                snprintf(how, sizeof(how), " (it was killed by signal %d)", WTERMSIG(status));
+            else
+                snprintf(how, sizeof(how), " (it exited with status %d)", WEXITSTATUS(status));
+            return how;
+        }
+        usleep(50000);
+    }
+    return "";
+}
+
 static int
 expect(const char *text, double limit, unsigned line)
 {
@@ -142,7 +164,8 @@ expect(const char *text, double limit, unsigned line)
             return -1;
         }
         if (pump(0.2) < 0) {
-            fprintf(stderr, "session: line %u: the machine ended before \"%s\"\n", line, text);
+            fprintf(stderr, "session: line %u: the machine ended before \"%s\"%s\n", line, text,
+                    how_child_ended());
             show_tail();
             return -1;
         }
