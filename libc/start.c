@@ -25,7 +25,6 @@ int main(int argc, char **argv, char **envp);
 
 /* libc/stdio.c's, when the program uses stdio: weak, so that one that does
  * not carries none of it. */
-void cairn_stdio_start(void) __attribute__((weak));
 
 char **environ;
 
@@ -74,7 +73,5 @@ cairn_start_main(const uint64_t *block, uint64_t arg)
     start_auxv = (const uint64_t *)(end + 1);
     start_arg = arg;
     environ = envp;
-    if (cairn_stdio_start)
-        cairn_stdio_start();
     exit(main(argc, argv, envp));
 }

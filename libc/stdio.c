@@ -93,22 +93,6 @@ stdio_setup_locked(FILE *f)
     }
 }
 
-/*
- * Before main (libc/start.c): stdout gets its mode and its buffer now,
- * with the page touched, so that the memory is there before the program
- * counts anything (a test's leak check) and the first printf allocates
- * nothing.
- */
-void
-cairn_stdio_start(void)
-{
-    pthread_mutex_lock(&stdout->lock);
-    stdio_setup_locked(stdout);
-    if (stdout->flags & FILE_OWNBUF)
-        memset(stdout->buf, 0, stdout->cap);
-    pthread_mutex_unlock(&stdout->lock);
-}
-
 /* Writes all of [p, p + n) to the descriptor. */
 static int
 stdio_write_all(FILE *f, const char *p, size_t n)

@@ -50,7 +50,4 @@ int cairn_stdio_getc_locked(FILE *f);
 int cairn_stdio_ungetc_locked(int c, FILE *f);
 int cairn_stdio_flush_locked(FILE *f);
 
-/* Called before main when stdio is linked in (libc/start.c). */
-void cairn_stdio_start(void);
-
 #endif

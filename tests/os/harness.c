@@ -110,6 +110,7 @@ harness_run(const char *program, const struct usertest *tests, size_t n)
     if (warm)
         memset(warm, 0, 4096 - 16);
     free(warm);
+    printf("%s: starting\n", program); /* stdout's buffer made before any baseline */
     harness_settle();
     for (size_t i = 0; i < n; i++) {
         /* What the test before left to the reapers is gone before this one
