@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * exit, atexit, _Exit and abort (<stdlib.h>; abort raises SIGABRT). Returning from main is
+ * exit, atexit and _Exit (<stdlib.h>; abort is libc/abort.c). Returning from main is
  * exit with main's value (libc/start.c). exit runs the atexit functions
  * in the reverse order of their registration, each once (one registered
  * during exit runs too, before those registered earlier), then ends the
@@ -11,16 +11,11 @@
  * closed, so the servers behind them count the references right
  * (libc/fd.c).
  */
-#include <assert.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <cairn/fd.h>
 #include <cairn/sys.h>
-
-#include "signal_impl.h"
 
 #define ATEXIT_MAX 32 /* POSIX asks for at least 32 */
 
@@ -70,33 +65,4 @@ _Noreturn void
 _Exit(int status)
 {
     cairn_process_exit(status);
-}
-
-/*
- * POSIX's abort: SIGABRT, unblocked, raised; a handler that returns (or
- * SIG_IGN) does not stop it: the action goes back to SIG_DFL and the
- * process ends with SIGABRT's status (libc/signal.c), which a parent sees
- * as WIFSIGNALED and a shell as 128 + 6.
- */
-_Noreturn void
-abort(void)
-{
-    sigset_t abrt = 1ul << SIGABRT;
-
-    sigprocmask(SIG_UNBLOCK, &abrt, NULL);
-    raise(SIGABRT);
-    pthread_mutex_lock(&cairn_sig_lock);
-    cairn_sig_actions[SIGABRT] = (struct sigaction){SIG_DFL, 0, 0};
-    if (cairn_sig_changed)
-        cairn_sig_changed();
-    pthread_mutex_unlock(&cairn_sig_lock);
-    cairn_sig_default(SIGABRT);
-}
-
-/* What a failed assert does (<assert.h>). */
-_Noreturn void
-__cairn_assert_fail(const char *expr, const char *file, int line, const char *func)
-{
-    fprintf(stderr, "%s:%d: %s: assertion failed: %s\n", file, line, func, expr);
-    abort();
 }
