@@ -5,7 +5,8 @@
  * Each process it starts gets its own SIGNAL handle to proc (start handle
  * PROTO_HANDLE_PROC, include/proto/handles.h) badged with its pid, so proc
  * knows who asks: a process waits for and signals only what its rights
- * allow (its own children; kill also its process group's members).
+ * allow (its own children; kill also its process group's members), and
+ * delivers a signal as the process's dispositions say (PROTO_PROC_SIGNALS).
  * (Message shape: include/proto/io.h.)
  */
 #ifndef CAIRN_PROTO_PROC_H
