@@ -186,6 +186,21 @@ servers_run(void *arg)
 
 /* --- a client of proc -------------------------------------------------------------------- */
 
+/* msg (its ext set up) through h with handle (-1: none) sent with rights
+ * and flags; returns w[0] or the call's error. */
+static long
+call_with(long h, struct cairn_msg *msg, long handle, uint32_t rights, uint32_t flags)
+{
+    long err;
+
+    if (handle != -1) {
+        msg->ext->send_nhandles = 1;
+        msg->ext->send_handles[0] = (struct cairn_msg_handle){(int32_t)handle, rights, flags, 0};
+    }
+    err = cairn_ipc_call(h, msg);
+    return err < 0 ? err : (long)msg->w[0];
+}
+
 /* PROTO_PROC_SPAWN through h: path, argv (NULL-ended), no environment
  * but PWD, stdout (or -1), in group pgid (0: the caller's, -1: a new
  * one). Returns w[0]. */
@@ -197,7 +212,6 @@ spawn_in(long h, const char *path, const char *const *argv, long out, int64_t pg
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{PROTO_PROC_SPAWN, 0, 1, (uint64_t)pgid, 0}, &ext};
     size_t len = strlen(path) + 1;
-    long err;
 
     memcpy(req, path, len);
     for (; argv[msg.w[1]]; msg.w[1]++) {
@@ -211,14 +225,9 @@ spawn_in(long h, const char *path, const char *const *argv, long out, int64_t pg
     memset(&ext, 0, sizeof(ext));
     ext.send_buf = (uint64_t)(uintptr_t)req;
     ext.send_len = (uint32_t)len;
-    if (out >= 0) {
+    if (out >= 0)
         msg.w[4] = 2; /* stdout only */
-        ext.send_nhandles = 1;
-        ext.send_handles[0] =
-            (struct cairn_msg_handle){(int32_t)out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
-    }
-    err = cairn_ipc_call(h, &msg);
-    return err < 0 ? err : (long)msg.w[0];
+    return call_with(h, &msg, out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE);
 }
 
 static long
@@ -391,16 +400,9 @@ signals_as(long h, uint64_t caught, uint64_t ignored, long handle, uint32_t righ
 {
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{PROTO_PROC_SIGNALS, caught, ignored, 0, 0}, &ext};
-    long err;
 
     memset(&ext, 0, sizeof(ext));
-    if (handle != -1) {
-        ext.send_nhandles = 1;
-        ext.send_handles[0] =
-            (struct cairn_msg_handle){(int32_t)handle, rights, CAIRN_MSG_HANDLE_COPY, 0};
-    }
-    err = cairn_ipc_call(h, &msg);
-    return err < 0 ? err : (long)msg.w[0];
+    return call_with(h, &msg, handle, rights, CAIRN_MSG_HANDLE_COPY);
 }
 
 /* A child that catches SIGINT and SIGTERM (child.h, "child catch"),
