@@ -15,7 +15,9 @@
  *     threads, as a console control handler does. No call is interrupted:
  *     a blocked read goes on blocking (no EINTR), so SA_RESTART changes
  *     nothing. A handler that must stop the main thread sets a
- *     volatile sig_atomic_t it looks at, or ends the process itself.
+ *     volatile sig_atomic_t it looks at, or ends the process itself. A
+ *     caught signal a process kills itself with comes the same way: its
+ *     handler may run after kill has returned.
  *   - The blocked set (sigprocmask, pthread_sigmask) is the process's,
  *     not each thread's. A blocked signal that is caught stays pending and
  *     is delivered when it is unblocked; blocking does not hold back the
