@@ -85,8 +85,9 @@ sig_thread_start_locked(void)
 }
 
 /* Tells proc the dispositions cairn_sig_actions now holds, if they
- * changed what proc must do. 0 or -CAIRN_*; on an error proc keeps
- * the masks it had. */
+ * changed what proc must do. 0 (also when there is no proc to tell,
+ * or it cannot be reached: then only raise sends signals), or the
+ * -CAIRN_* of a refusal, with proc keeping the masks it had. */
 static long
 sig_tell_proc_locked(void)
 {
@@ -119,8 +120,9 @@ sig_tell_proc_locked(void)
     msg.w[1] = caught;
     msg.w[2] = ignored;
     err = cairn_ipc_call(proc, &msg);
-    if (err >= 0)
-        err = (long)msg.w[0];
+    if (err < 0)
+        return 0; /* proc is gone (a restarted proc knows us not): raise only */
+    err = (long)msg.w[0];
     if (err < 0)
         return err;
     proc_has_notify |= ext.send_nhandles != 0;
