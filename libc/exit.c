@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * exit, atexit, _Exit and abort (<stdlib.h>). Returning from main is
+ * exit, atexit and _Exit (<stdlib.h>; abort is libc/abort.c). Returning from main is
  * exit with main's value (libc/start.c). exit runs the atexit functions
  * in the reverse order of their registration, each once (one registered
  * during exit runs too, before those registered earlier), then ends the
@@ -11,9 +11,7 @@
  * closed, so the servers behind them count the references right
  * (libc/fd.c).
  */
-#include <assert.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <cairn/fd.h>
@@ -67,19 +65,4 @@ _Noreturn void
 _Exit(int status)
 {
     cairn_process_exit(status);
-}
-
-/* 128 + SIGABRT (6): the status shells show for a program that aborted. */
-_Noreturn void
-abort(void)
-{
-    cairn_process_exit(128 + 6);
-}
-
-/* What a failed assert does (<assert.h>). */
-_Noreturn void
-__cairn_assert_fail(const char *expr, const char *file, int line, const char *func)
-{
-    fprintf(stderr, "%s:%d: %s: assertion failed: %s\n", file, line, func, expr);
-    abort();
 }

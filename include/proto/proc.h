@@ -5,7 +5,8 @@
  * Each process it starts gets its own SIGNAL handle to proc (start handle
  * PROTO_HANDLE_PROC, include/proto/handles.h) badged with its pid, so proc
  * knows who asks: a process waits for and signals only what its rights
- * allow (its own children; kill also its process group's members).
+ * allow (its own children; kill also its process group's members), and
+ * delivers a signal as the process's dispositions say (PROTO_PROC_SIGNALS).
  * (Message shape: include/proto/io.h.)
  */
 #ifndef CAIRN_PROTO_PROC_H
@@ -50,14 +51,36 @@
 /* PROTO_PROC_LIST: w[1] a cookie (0 first). Reply: w[0] the number of
  * struct proto_proc_info in the buffer (0: no more), w[1] the next cookie. */
 #define PROTO_PROC_LIST    0x405u
+/*
+ * PROTO_PROC_SIGNALS: the caller's dispositions for the signals proc
+ * delivers from outside (PROTO_PROC_KILL, the console's ^C): w[1] the
+ * mask of caught signals, w[2] the mask of ignored ones (bit n: signal
+ * n). The first call that catches anything sends a notification handle
+ * with the SIGNAL right in the message's handles; proc keeps it while the
+ * process lives, a later call may send none (one sent again replaces it).
+ * From then on proc delivers signal n to the caller as follows: SIGKILL,
+ * and a signal in neither mask, ends the process as before
+ * (PROTO_STATUS_SIGNALED | n); an ignored one is dropped; a caught one
+ * sets bit n of the notification, and the process runs its handler
+ * (libc's signal thread, libc/sigaction.c). A notification has 64 bits, so
+ * signals are 1..63. Reply: w[0] 0. Errors: -CAIRN_EINVAL (bit 0 or
+ * SIGKILL's bit set, a bit in both masks, more than one handle, or
+ * signals caught with no notification sent yet), -CAIRN_EWRONGTYPE (the
+ * handle is not a notification), -CAIRN_ERIGHTS (it lacks SIGNAL),
+ * -CAIRN_EPERM (the caller is not a process of proc's: badge 0). A
+ * refused call changes nothing and proc closes the handle sent.
+ */
+#define PROTO_PROC_SIGNALS 0x406u
 
 #define PROTO_WNOHANG 1u
 
-/* Signals: POSIX's numbers. A process with no handler ends with the status
+/* Signals: POSIX's numbers, 1 .. PROTO_SIG_MAX. A process that neither
+ * catches nor ignores one (PROTO_PROC_SIGNALS) ends with the status
  * PROTO_STATUS_SIGNALED | signal. */
 #define PROTO_SIGINT  2
 #define PROTO_SIGKILL 9
 #define PROTO_SIGTERM 15
+#define PROTO_SIG_MAX 63
 
 /* A status: the exit status (0..255), or a signal's or a fault's end. */
 #define PROTO_STATUS_SIGNALED 0x10000

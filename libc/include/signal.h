@@ -1,8 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * POSIX <signal.h>, the part that exists: the signal numbers and kill,
- * through the process server (libc/process.c). No program has handlers
- * yet: every signal takes its default action, the end of the process.
+ * POSIX <signal.h>: the signal numbers, kill (through the process server,
+ * libc/process.c), handlers (signal, sigaction: libc/sigaction.c), raise,
+ * the signal sets and sigprocmask (libc/signal.c).
+ *
+ * The model, which is Cairn's own (docs/proc.md, "Signals"):
+ *   - raise runs the handler at once in the calling thread; a signal the
+ *     process ignores does nothing; one it neither catches nor ignores
+ *     (SIG_DFL) ends the process through proc with that signal's status.
+ *   - A signal from another process (kill, the console's ^C to the
+ *     foreground process group) that the process catches runs its handler
+ *     on libc's signal thread, a thread libc starts at the first handler
+ *     installed for such a signal, concurrently with the program's other
+ *     threads, as a console control handler does. No call is interrupted:
+ *     a blocked read goes on blocking (no EINTR), so SA_RESTART changes
+ *     nothing. A handler that must stop the main thread sets a
+ *     volatile sig_atomic_t it looks at, or ends the process itself. A
+ *     caught signal a process kills itself with comes the same way: its
+ *     handler may run after kill has returned.
+ *   - The blocked set (sigprocmask, pthread_sigmask) is the process's,
+ *     not each thread's. A blocked signal that is caught stays pending and
+ *     is delivered when it is unblocked; blocking does not hold back the
+ *     default action of a signal sent from outside (proc ends the process).
+ *   - SIGILL, SIGTRAP, SIGFPE, SIGSEGV and SIGBUS: a handler runs for
+ *     raise only; a CPU fault ends the process as before, and the same
+ *     signal sent from outside takes the default action.
+ *   - SIGKILL cannot be caught, ignored or blocked. There is no SIGSTOP:
+ *     processes are not stopped.
  */
 #ifndef CAIRN_LIBC_SIGNAL_H
 #define CAIRN_LIBC_SIGNAL_H
@@ -15,13 +39,53 @@
 #define SIGILL  4
 #define SIGTRAP 5
 #define SIGABRT 6
+#define SIGBUS  7
 #define SIGFPE  8
 #define SIGKILL 9
+#define SIGUSR1 10
 #define SIGSEGV 11
+#define SIGUSR2 12
 #define SIGPIPE 13
 #define SIGALRM 14
 #define SIGTERM 15
 
+/* Signals are 1 .. NSIG - 1: a notification's bits (include/proto/proc.h). */
+#define NSIG 64
+
+typedef int sig_atomic_t;
+typedef unsigned long sigset_t; /* bit n: signal n */
+
+#define SIG_DFL ((void (*)(int))0)
+#define SIG_IGN ((void (*)(int))1)
+#define SIG_ERR ((void (*)(int)) - 1)
+
+/* sa_flags: SA_RESETHAND puts SIG_DFL back as the handler is called;
+ * SA_RESTART is accepted and changes nothing (no call is interrupted). */
+#define SA_RESTART   0x10000000
+#define SA_RESETHAND 0x80000000
+
+struct sigaction {
+    void (*sa_handler)(int);
+    sigset_t sa_mask; /* also blocked while the handler runs, with the signal */
+    int sa_flags;
+};
+
+/* sigprocmask's how. */
+#define SIG_BLOCK   0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
 int kill(pid_t pid, int sig);
+int raise(int sig);
+void (*signal(int sig, void (*handler)(int)))(int);
+int sigaction(int sig, const struct sigaction *act, struct sigaction *oact);
+int sigprocmask(int how, const sigset_t *set, sigset_t *oset);
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset);
+int sigpending(sigset_t *set);
+int sigemptyset(sigset_t *set);
+int sigfillset(sigset_t *set);
+int sigaddset(sigset_t *set, int sig);
+int sigdelset(sigset_t *set, int sig);
+int sigismember(const sigset_t *set, int sig);
 
 #endif

@@ -399,12 +399,18 @@ proc_wait(int32_t caller, uint64_t want, uint64_t flags)
         proc_answer(reply, -CAIRN_EAGAIN, 0);
 }
 
-/* Ends e with sig: no program has handlers yet, so every signal is the
- * default action, the end of the process. */
+/* Delivers sig to e as its dispositions say (PROTO_PROC_SIGNALS): a
+ * caught signal is a bit of its notification, an ignored one nothing, any
+ * other the end of the process. A notification that cannot be signalled
+ * (revoked under proc) leaves the default action. */
 static void
 proc_signal(struct proc_entry *e, int32_t sig)
 {
-    if (e->state != PROC_RUNNING || e->process < 0)
+    enum proc_action action = proc_table_action(e, sig);
+
+    if (e->state != PROC_RUNNING || e->process < 0 || action == PROC_ACTION_IGNORE)
+        return;
+    if (action == PROC_ACTION_CATCH && cairn_notify_signal(e->notify, 1ull << sig) == 0)
         return;
     if (!e->signal)
         e->signal = sig;
@@ -416,7 +422,7 @@ proc_kill(int32_t caller, int64_t target, int64_t sig)
 {
     int found = 0, allowed = 0;
 
-    if (sig <= 0 || sig >= 64 || target == 0 || target == INT64_MIN) {
+    if (sig <= 0 || sig > PROTO_SIG_MAX || target == 0 || target == INT64_MIN) {
         proc_reply(-CAIRN_EINVAL, 0, NULL, 0);
         return;
     }
@@ -433,6 +439,46 @@ proc_kill(int32_t caller, int64_t target, int64_t sig)
         proc_signal(e, (int32_t)sig);
     }
     proc_reply(!found ? -CAIRN_ESRCH : !allowed ? -CAIRN_EPERM : 0, 0, NULL, 0);
+}
+
+/*
+ * PROTO_PROC_SIGNALS: the caller's masks and, the first time, its
+ * notification. Everything is checked before anything changes; a handle
+ * refused is closed.
+ */
+static void
+proc_signals(int32_t caller, const struct cairn_msg *msg, const struct cairn_msg_ext *ext)
+{
+    struct proc_entry *e = caller ? proc_table_find(&table, caller) : NULL;
+    long notify = ext->recv_nhandles >= 1 ? ext->recv_handles[0] : -1, err = 0;
+    struct cairn_handle_info info;
+
+    if (!e || e->state != PROC_RUNNING)
+        err = -CAIRN_EPERM;
+    else if (ext->recv_nhandles > 1)
+        err = -CAIRN_EINVAL;
+    else if (notify >= 0 && cairn_handle_info(notify, &info) < 0)
+        err = -CAIRN_EBADH;
+    else if (notify >= 0 && info.type != CAIRN_OBJ_NOTIFICATION)
+        err = -CAIRN_EWRONGTYPE;
+    else if (notify >= 0 && !(info.rights & CAIRN_RIGHT_SIGNAL))
+        err = -CAIRN_ERIGHTS;
+    if (err == 0)
+        err = proc_table_check_signals(e, msg->w[1], msg->w[2], notify >= 0);
+    if (err < 0) {
+        for (uint32_t h = 0; h < ext->recv_nhandles && h < CAIRN_MSG_HANDLES; h++)
+            cairn_handle_close(ext->recv_handles[h]);
+        proc_reply(err, 0, NULL, 0);
+        return;
+    }
+    if (notify >= 0) {
+        if (e->notify >= 0)
+            cairn_handle_close(e->notify);
+        e->notify = notify;
+    }
+    e->caught = msg->w[1];
+    e->ignored = msg->w[2];
+    proc_reply(0, 0, NULL, 0);
 }
 
 static void
@@ -476,7 +522,7 @@ proc_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ext, l
         proc_reply(-CAIRN_E2BIG, 0, NULL, 0);
         return;
     }
-    if (msg->w[0] != PROTO_PROC_SPAWN) {
+    if (msg->w[0] != PROTO_PROC_SPAWN && msg->w[0] != PROTO_PROC_SIGNALS) {
         for (uint32_t h = 0; h < ext->recv_nhandles && h < CAIRN_MSG_HANDLES; h++)
             cairn_handle_close(ext->recv_handles[h]);
     }
@@ -498,6 +544,9 @@ proc_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ext, l
         break;
     case PROTO_PROC_LIST:
         proc_list(msg->w[1]);
+        break;
+    case PROTO_PROC_SIGNALS:
+        proc_signals(caller, msg, ext);
         break;
     default:
         proc_reply(-CAIRN_ENOSYS, 0, NULL, 0);
@@ -526,6 +575,9 @@ proc_reap(uint64_t bits)
         pid = e->pid;
         code = proc_status(e, status);
         cairn_handle_close(e->process);
+        if (e->notify >= 0)
+            cairn_handle_close(e->notify);
+        e->notify = -1;
         n = proc_table_drop_waiters(&table, pid, dropped, PROC_WAITERS);
         for (uint32_t k = 0; k < n; k++)
             cairn_handle_close(dropped[k]);

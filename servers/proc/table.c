@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cairn/errors.h>
+#include <proto/proc.h>
 
 #include "table.h"
 
@@ -15,8 +16,10 @@ void
 proc_table_init(struct proc_table *t)
 {
     memset(t, 0, sizeof(*t));
-    for (int i = 0; i < PROC_MAX; i++)
+    for (int i = 0; i < PROC_MAX; i++) {
         t->e[i].process = -1;
+        t->e[i].notify = -1;
+    }
     for (int i = 0; i < PROC_WAITERS; i++)
         t->w[i].reply = -1;
     t->next_pid = 1;
@@ -83,6 +86,8 @@ proc_table_add(struct proc_table *t, int32_t ppid, int32_t pgid, const char *nam
     e->status = 0;
     e->signal = 0;
     e->process = process;
+    e->caught = e->ignored = 0;
+    e->notify = -1;
     strncpy(e->name, name ? name : "", PROC_NAME_MAX);
     e->name[PROC_NAME_MAX] = '\0';
     return e;
@@ -94,6 +99,7 @@ proc_free(struct proc_entry *e)
     e->state = PROC_FREE;
     e->pid = 0;
     e->process = -1;
+    e->notify = -1;
 }
 
 void
@@ -222,5 +228,32 @@ proc_table_setpgid(struct proc_table *t, int32_t caller, int32_t pid, int32_t pg
     if (pgid != e->pid && !proc_group_exists(t, pgid))
         return -CAIRN_EPERM;
     e->pgid = pgid;
+    return 0;
+}
+
+enum proc_action
+proc_table_action(const struct proc_entry *e, int32_t sig)
+{
+    uint64_t bit = sig > 0 && sig <= PROTO_SIG_MAX ? 1ull << sig : 0;
+
+    if (sig == PROTO_SIGKILL || !bit)
+        return PROC_ACTION_END;
+    if (e->ignored & bit)
+        return PROC_ACTION_IGNORE;
+    if ((e->caught & bit) && e->notify >= 0)
+        return PROC_ACTION_CATCH;
+    return PROC_ACTION_END;
+}
+
+int
+proc_table_check_signals(const struct proc_entry *e, uint64_t caught, uint64_t ignored,
+                         int has_notify)
+{
+    uint64_t never = 1ull | 1ull << PROTO_SIGKILL;
+
+    if ((caught | ignored) & never || (caught & ignored))
+        return -CAIRN_EINVAL;
+    if (caught && !has_notify && e->notify < 0)
+        return -CAIRN_EINVAL;
     return 0;
 }

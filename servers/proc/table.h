@@ -39,6 +39,11 @@ struct proc_entry {
     int32_t status; /* when ENDED: a proto/proc.h status */
     long process;   /* the kernel's handle, while RUNNING; else -1 */
     int32_t signal; /* the signal proc ended it with, or 0 */
+    /* Its dispositions (PROTO_PROC_SIGNALS): bit n for signal n. notify is
+     * the notification a caught signal sets a bit of (a kernel handle the
+     * caller owns and closes at the end), or -1. */
+    uint64_t caught, ignored;
+    long notify;
     char name[PROC_NAME_MAX + 1];
     uint64_t start_ns; /* the caller's clock when it was started; 0 in the table's own code */
 };
@@ -97,6 +102,20 @@ uint32_t proc_table_drop_waiters(struct proc_table *t, int32_t pid, long *out, u
 /* May caller (a pid, or 0 for a service) signal target? A service may
  * signal anyone; a process itself and its descendants. */
 int proc_table_may_signal(struct proc_table *t, int32_t caller, const struct proc_entry *target);
+
+/* What delivering sig to e does (e's masks; SIGKILL always ends it). */
+enum proc_action {
+    PROC_ACTION_END,
+    PROC_ACTION_IGNORE,
+    PROC_ACTION_CATCH
+};
+enum proc_action proc_table_action(const struct proc_entry *e, int32_t sig);
+
+/* Checks new masks for e (PROTO_PROC_SIGNALS): 0, or -CAIRN_EINVAL for
+ * signal 0's or SIGKILL's bit, a bit in both masks, or signals caught
+ * with no notification (has_notify: one is sent now or e has one). */
+int proc_table_check_signals(const struct proc_entry *e, uint64_t caught, uint64_t ignored,
+                             int has_notify);
 
 /* Sets pid's group (0: its own pid) as caller asks: only the caller itself
  * or its child, and only to its own pid or a live group. 0 or -CAIRN_*. */

@@ -4,6 +4,7 @@
  * process do, chosen by its start argument, and ends.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -112,6 +113,141 @@ child_spawn(void)
     return 0;
 }
 
+/* --- signals ------------------------------------------------------------------------------ */
+
+static volatile sig_atomic_t child_caught, child_count;
+static pthread_t child_handler_thread;
+
+static void
+child_on_signal(int sig)
+{
+    child_caught = sig;
+    child_count = child_count + 1;
+    child_handler_thread = pthread_self();
+}
+
+/* Waits up to 10 s for the handler to have run count times. */
+static int
+child_wait_count(int count)
+{
+    for (int i = 0; i < 1000 && child_count < count; i++)
+        cairn_thread_sleep(10000000);
+    return child_count == count;
+}
+
+/* child signals: handlers, raise, SIG_IGN, sigprocmask, bad arguments,
+ * and a kill of itself through proc caught by the signal thread; then
+ * raise(SIGTERM) with the default action ends it with that signal. A
+ * check that fails: 50 + its step. */
+static int
+child_signals(void)
+{
+    struct sigaction act = {child_on_signal, 0, 0}, old;
+    sigset_t set, pending;
+    int step = 50;
+
+    /* Bad arguments: no such signal, SIGKILL, an unknown flag. */
+    if (sigaction(0, &act, NULL) != -1 || errno != EINVAL || sigaction(64, &act, NULL) != -1 ||
+        sigaction(65, &act, NULL) != -1 || sigaction(SIGKILL, &act, NULL) != -1 ||
+        errno != EINVAL || signal(SIGKILL, SIG_IGN) != SIG_ERR)
+        return step;
+    step++;
+    act.sa_flags = 0x1;
+    if (sigaction(SIGUSR1, &act, NULL) != -1 || errno != EINVAL || raise(0) != -1 ||
+        raise(64) != -1)
+        return step;
+    act.sa_flags = 0;
+    step++;
+    /* The sets. */
+    sigemptyset(&set);
+    if (sigaddset(&set, SIGINT) != 0 || sigismember(&set, SIGINT) != 1 ||
+        sigismember(&set, SIGTERM) != 0 || sigdelset(&set, SIGINT) != 0 || set != 0 ||
+        sigaddset(&set, 0) != -1 || sigismember(&set, 65) != -1 || sigfillset(&set) != 0 ||
+        sigismember(&set, 63) != 1)
+        return step;
+    step++;
+    /* raise: the handler at once, in this thread. */
+    if (sigaction(SIGUSR1, &act, &old) != 0 || old.sa_handler != SIG_DFL || raise(SIGUSR1) != 0 ||
+        child_count != 1 || child_caught != SIGUSR1 ||
+        !pthread_equal(child_handler_thread, pthread_self()))
+        return step;
+    step++;
+    /* SIG_IGN: nothing happens. */
+    if (signal(SIGUSR2, SIG_IGN) != SIG_DFL || raise(SIGUSR2) != 0 ||
+        signal(SIGUSR2, SIG_IGN) != SIG_IGN)
+        return step;
+    step++;
+    /* Blocked: pending, then delivered when unblocked. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGKILL); /* dropped: SIGKILL cannot be blocked */
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || raise(SIGUSR1) != 0 || child_count != 1 ||
+        sigpending(&pending) != 0 || pending != 1ul << SIGUSR1)
+        return step;
+    step++;
+    if (sigprocmask(SIG_UNBLOCK, &set, &old.sa_mask) != 0 || child_count != 2 ||
+        old.sa_mask != 1ul << SIGUSR1 || sigprocmask(9, &set, NULL) != -1 || errno != EINVAL)
+        return step;
+    step++;
+    /* From outside: a kill of itself through proc, caught by the signal
+     * thread (another thread); blocked, it waits for the unblock. */
+    if (kill(getpid(), SIGUSR1) != 0 || !child_wait_count(3) ||
+        pthread_equal(child_handler_thread, pthread_self()))
+        return step;
+    step++;
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || kill(getpid(), SIGUSR1) != 0)
+        return step;
+    for (int i = 0; i < 1000 && (sigpending(&pending), pending) == 0; i++)
+        cairn_thread_sleep(10000000);
+    if (pending != 1ul << SIGUSR1 || child_count != 3 ||
+        sigprocmask(SIG_UNBLOCK, &set, NULL) != 0 || child_count != 4 ||
+        !pthread_equal(child_handler_thread, pthread_self()))
+        return step;
+    step++;
+    /* Ignored from outside: proc drops it. */
+    if (kill(getpid(), SIGUSR2) != 0)
+        return step;
+    step++;
+    /* SA_RESETHAND: the handler once, then SIG_DFL. */
+    act.sa_flags = SA_RESETHAND;
+    if (sigaction(SIGUSR1, &act, NULL) != 0 || raise(SIGUSR1) != 0 || child_count != 5 ||
+        sigaction(SIGUSR1, NULL, &old) != 0 || old.sa_handler != SIG_DFL)
+        return step;
+    /* The default action: the end, with SIGTERM's status. */
+    raise(SIGTERM);
+    return 69;
+}
+
+/* child abort: a SIGABRT handler that returns does not stop abort. */
+static int
+child_abort(void)
+{
+    if (signal(SIGABRT, child_on_signal) == SIG_ERR)
+        return 70;
+    abort();
+}
+
+/* child catch: catches SIGINT and SIGTERM, says "ready", waits (up to a
+ * minute) for one, says which and exits with 40 + its number. */
+static int
+child_catch(void)
+{
+    static char line[] = "child: caught signal NN\n";
+
+    if (signal(SIGINT, child_on_signal) == SIG_ERR || signal(SIGTERM, child_on_signal) == SIG_ERR)
+        return 71;
+    if (write(1, "child: ready\n", 13) != 13)
+        return CHILD_FDS_WRITE;
+    for (int i = 0; i < 6000 && !child_caught; i++)
+        cairn_thread_sleep(10000000);
+    if (!child_caught)
+        return 72;
+    line[21] = (char)('0' + child_caught / 10 % 10);
+    line[22] = (char)('0' + child_caught % 10);
+    write(1, line, sizeof(line) - 1);
+    return 40 + child_caught;
+}
+
 static int
 child_by_argv(int argc, char **argv)
 {
@@ -134,6 +270,12 @@ child_by_argv(int argc, char **argv)
         return getpid() & 0xff;
     if (argc == 2 && strcmp(argv[1], "spawn") == 0)
         return child_spawn();
+    if (argc == 2 && strcmp(argv[1], "signals") == 0)
+        return child_signals();
+    if (argc == 2 && strcmp(argv[1], "abort") == 0)
+        return child_abort();
+    if (argc == 2 && strcmp(argv[1], "catch") == 0)
+        return child_catch();
     if (argc == 3 && strcmp(argv[1], "lookup") == 0) {
         long h = cairn_registry_lookup(argv[2], 0);
 

@@ -51,6 +51,15 @@ enum child_start_error {
  *   child pid        exits with getpid() & 0xff
  *   child spawn      libc's posix_spawn, waitpid and kill on copies of
  *                    itself; 0, or 30-40 for the step that failed
+ *   child signals    handlers, raise, SIG_IGN, sigprocmask, sigaction's
+ *                    bad arguments, kills of itself through proc; then
+ *                    ends by raise(SIGTERM) (default action), or exits
+ *                    50-69 for the step that failed
+ *   child abort      abort with a SIGABRT handler that returns: ends
+ *                    with SIGABRT all the same
+ *   child catch      catches SIGINT and SIGTERM, writes "child: ready",
+ *                    waits up to a minute for one, writes "child:
+ *                    caught signal NN" and exits 40 + NN (72: none came)
  * Anything else: CHILD_STATUS_NO_ROLE.
  */
 

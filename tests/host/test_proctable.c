@@ -3,13 +3,14 @@
  * Tests for the process server's table (servers/proc/table.c): pids,
  * parents and groups; zombies kept for their parent and freed when
  * nobody can wait; waits by pid and for any child; who may signal whom;
- * setpgid's rules; a full table and a full waiting list refused cleanly.
+ * setpgid's rules; signal dispositions; a full table and a full waiting list refused cleanly.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <cairn/errors.h>
+#include <proto/proc.h>
 
 #include "check.h"
 #include "servers/proc/table.h"
@@ -164,6 +165,46 @@ a_full_table_refuses_and_pids_wrap_past_those_in_use(void)
     CHECK(proc_table_add(&t, 0, 0, "r", 3)->pid == 2);
 }
 
+static void
+signals_are_caught_ignored_or_end_the_process_as_its_masks_say(void)
+{
+    struct proc_entry *a;
+
+    proc_table_init(&t);
+    a = proc_table_add(&t, 0, 0, "a", 100);
+    CHECK(a && a->notify == -1 && a->caught == 0 && a->ignored == 0);
+    /* A new process: every signal ends it. */
+    CHECK(proc_table_action(a, PROTO_SIGINT) == PROC_ACTION_END);
+    CHECK(proc_table_action(a, PROTO_SIGTERM) == PROC_ACTION_END);
+    /* Bad masks: signal 0, SIGKILL, a bit in both, a catch with no
+     * notification sent now or before. */
+    CHECK(proc_table_check_signals(a, 1, 0, 1) == -CAIRN_EINVAL);
+    CHECK(proc_table_check_signals(a, 0, 1ull << PROTO_SIGKILL, 1) == -CAIRN_EINVAL);
+    CHECK(proc_table_check_signals(a, 1ull << PROTO_SIGKILL, 0, 1) == -CAIRN_EINVAL);
+    CHECK(proc_table_check_signals(a, 1ull << 2, 1ull << 2, 1) == -CAIRN_EINVAL);
+    CHECK(proc_table_check_signals(a, 1ull << 2, 0, 0) == -CAIRN_EINVAL);
+    CHECK(proc_table_check_signals(a, 0, 1ull << 2, 0) == 0); /* ignoring needs none */
+    CHECK(proc_table_check_signals(a, 1ull << 2, 0, 1) == 0);
+    a->notify = 7;
+    CHECK(proc_table_check_signals(a, 1ull << 15, 0, 0) == 0); /* the one it has */
+    a->caught = 1ull << PROTO_SIGINT;
+    a->ignored = 1ull << 1 | 1ull << 63;
+    CHECK(proc_table_action(a, PROTO_SIGINT) == PROC_ACTION_CATCH);
+    CHECK(proc_table_action(a, 1) == PROC_ACTION_IGNORE);
+    CHECK(proc_table_action(a, 63) == PROC_ACTION_IGNORE);
+    CHECK(proc_table_action(a, PROTO_SIGTERM) == PROC_ACTION_END);
+    CHECK(proc_table_action(a, PROTO_SIGKILL) == PROC_ACTION_END);
+    CHECK(proc_table_action(a, 0) == PROC_ACTION_END);
+    CHECK(proc_table_action(a, 64) == PROC_ACTION_END);
+    /* Even a mask that says so (the table never stores one) cannot
+     * catch SIGKILL. */
+    a->caught |= 1ull << PROTO_SIGKILL;
+    CHECK(proc_table_action(a, PROTO_SIGKILL) == PROC_ACTION_END);
+    /* A freed entry holds no notification. */
+    proc_table_end(&t, a, 0);
+    CHECK(a->state == PROC_FREE && a->notify == -1);
+}
+
 int
 main(void)
 {
@@ -174,5 +215,6 @@ main(void)
     RUN(only_ancestors_and_services_may_signal);
     RUN(setpgid_follows_posix_rules);
     RUN(a_full_table_refuses_and_pids_wrap_past_those_in_use);
+    RUN(signals_are_caught_ignored_or_end_the_process_as_its_masks_say);
     return check_exit();
 }

@@ -40,6 +40,7 @@
 static long ep;           /* the fake servers' endpoint */
 static long proc_ep = -1; /* what proc registered */
 static long registered;   /* a notification: proc has registered */
+static long written;      /* a notification: a child wrote to the captured stdout */
 static const uint8_t *image;
 static uint64_t image_size;
 static uint64_t file_offset;
@@ -165,6 +166,7 @@ servers_run(void *arg)
             memcpy(out_text, buf, n);
             out_text[n] = '\0';
             msg.w[0] = len;
+            cairn_notify_signal(written, 1);
         } else if (badge == BADGE_OUT) {
             msg.w[0] = 0; /* DUP and CLOSE of the captured stdout */
         } else {
@@ -184,17 +186,32 @@ servers_run(void *arg)
 
 /* --- a client of proc -------------------------------------------------------------------- */
 
+/* msg (its ext set up) through h with handle (-1: none) sent with rights
+ * and flags; returns w[0] or the call's error. */
+static long
+call_with(long h, struct cairn_msg *msg, long handle, uint32_t rights, uint32_t flags)
+{
+    long err;
+
+    if (handle != -1) {
+        msg->ext->send_nhandles = 1;
+        msg->ext->send_handles[0] = (struct cairn_msg_handle){(int32_t)handle, rights, flags, 0};
+    }
+    err = cairn_ipc_call(h, msg);
+    return err < 0 ? err : (long)msg->w[0];
+}
+
 /* PROTO_PROC_SPAWN through h: path, argv (NULL-ended), no environment
- * but PWD, stdout (or -1). Returns w[0]. */
+ * but PWD, stdout (or -1), in group pgid (0: the caller's, -1: a new
+ * one). Returns w[0]. */
 static char req[1024];
 
 static long
-spawn_as(long h, const char *path, const char *const *argv, long out)
+spawn_in(long h, const char *path, const char *const *argv, long out, int64_t pgid)
 {
     struct cairn_msg_ext ext;
-    struct cairn_msg msg = {{PROTO_PROC_SPAWN, 0, 1, 0, 0}, &ext};
+    struct cairn_msg msg = {{PROTO_PROC_SPAWN, 0, 1, (uint64_t)pgid, 0}, &ext};
     size_t len = strlen(path) + 1;
-    long err;
 
     memcpy(req, path, len);
     for (; argv[msg.w[1]]; msg.w[1]++) {
@@ -208,14 +225,15 @@ spawn_as(long h, const char *path, const char *const *argv, long out)
     memset(&ext, 0, sizeof(ext));
     ext.send_buf = (uint64_t)(uintptr_t)req;
     ext.send_len = (uint32_t)len;
-    if (out >= 0) {
+    if (out >= 0)
         msg.w[4] = 2; /* stdout only */
-        ext.send_nhandles = 1;
-        ext.send_handles[0] =
-            (struct cairn_msg_handle){(int32_t)out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
-    }
-    err = cairn_ipc_call(h, &msg);
-    return err < 0 ? err : (long)msg.w[0];
+    return call_with(h, &msg, out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE);
+}
+
+static long
+spawn_as(long h, const char *path, const char *const *argv, long out)
+{
+    return spawn_in(h, path, argv, out, 0);
 }
 
 /* A raw request through h; returns w[0], and w[1] in *w1. */
@@ -265,7 +283,8 @@ start_proc(void)
 
     ep = cairn_endpoint_create();
     registered = cairn_notify_create();
-    if (!image || ep < 0 || registered < 0)
+    written = cairn_notify_create();
+    if (!image || ep < 0 || registered < 0 || written < 0)
         return -1;
     if (test_thread_start(&servers, servers_run, NULL) != 0)
         return -1;
@@ -373,6 +392,147 @@ libc_spawns_waits_and_kills_through_proc(void)
         test_fail("the grandchild's stderr, dup2'd to stdout, wrote \"%s\"", out_text);
 }
 
+/* --- signals ------------------------------------------------------------------------------ */
+
+/* A raw PROTO_PROC_SIGNALS through h with handle (or -1) given rights. */
+static long
+signals_as(long h, uint64_t caught, uint64_t ignored, long handle, uint32_t rights)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{PROTO_PROC_SIGNALS, caught, ignored, 0, 0}, &ext};
+
+    memset(&ext, 0, sizeof(ext));
+    return call_with(h, &msg, handle, rights, CAIRN_MSG_HANDLE_COPY);
+}
+
+/* A child that catches SIGINT and SIGTERM (child.h, "child catch"),
+ * started in group pgid with the captured stdout; its pid once it said
+ * it is ready, or a negative code. */
+static long
+start_catcher(int64_t pgid)
+{
+    const char *argv[] = {"child", "catch", NULL};
+    long out = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_OUT);
+    long pid;
+    uint64_t bits;
+
+    cairn_notify_wait(written, 0, &bits); /* forget earlier writes */
+    pid = spawn_in(parent, "/bin/child", argv, out, pgid);
+    if (pid <= 0)
+        return pid < 0 ? pid : -CAIRN_EIO;
+    if (cairn_notify_wait(written, 20 * SECOND, &bits) != 0 ||
+        strcmp(out_text, "child: ready\n") != 0) {
+        test_fail("the catcher never said it was ready (\"%s\")", out_text);
+        return -CAIRN_ETIMEDOUT;
+    }
+    return pid;
+}
+
+/* Programs proc started catch, ignore and block signals with libc's calls
+ * (child.h, "child signals"): raise runs the handler at once, a kill of
+ * itself comes to its signal thread; abort's SIGABRT ends it even when a
+ * handler returns. */
+static void
+libc_handlers_run_and_default_actions_end_the_process(void)
+{
+    const char *signals[] = {"child", "signals", NULL};
+    const char *abrt[] = {"child", "abort", NULL};
+    long a, status = -1;
+
+    a = spawn_as(parent, "/bin/child", signals, -1);
+    expect_ret("wait for signals", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    if (status != (PROTO_STATUS_SIGNALED | PROTO_SIGTERM))
+        test_fail("child signals ended with %#lx (50-69: the step that failed; "
+                  "wanted its raise(SIGTERM))",
+                  status);
+    a = spawn_as(parent, "/bin/child", abrt, -1);
+    expect_ret("wait for abort", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("abort's status", status, PROTO_STATUS_SIGNALED | 6);
+}
+
+/* A child that catches SIGTERM gets its handler when its parent kills
+ * it; SIGKILL still ends it; ^C's SIGINT to a group reaches the handler
+ * of the member that catches it and ends the one that does not. */
+static void
+a_caught_signal_from_another_process_runs_the_handler(void)
+{
+    const char *sleep[] = {"child", "sleep", "100000", NULL};
+    long a, b, status = -1;
+
+    a = start_catcher(0);
+    if (a < 0)
+        return;
+    expect_ret("SIGTERM", request(parent, PROTO_PROC_KILL, (uint64_t)a, PROTO_SIGTERM, NULL), 0);
+    expect_ret("wait", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("the handler's exit", status, 40 + PROTO_SIGTERM);
+    if (strcmp(out_text, "child: caught signal 15\n") != 0)
+        test_fail("the catcher wrote \"%s\"", out_text);
+    a = start_catcher(0);
+    if (a < 0)
+        return;
+    expect_ret("SIGKILL", request(parent, PROTO_PROC_KILL, (uint64_t)a, PROTO_SIGKILL, NULL), 0);
+    expect_ret("wait", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("SIGKILL is not caught", status, PROTO_STATUS_SIGNALED | PROTO_SIGKILL);
+    /* A group as the console's ^C reaches it: the catcher leads it, a
+     * sleeper with no handler is in it too. */
+    a = start_catcher(-1);
+    if (a < 0)
+        return;
+    b = spawn_in(parent, "/bin/child", sleep, -1, a);
+    expect_ret("SIGINT to the group",
+               request(proc_ep, PROTO_PROC_KILL, (uint64_t)-a, PROTO_SIGINT, NULL), 0);
+    expect_ret("wait for the catcher", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status),
+               a);
+    expect_ret("its handler's exit", status, 40 + PROTO_SIGINT);
+    expect_ret("wait for the sleeper", request(parent, PROTO_PROC_WAIT, (uint64_t)b, 0, &status),
+               b);
+    expect_ret("the default action", status, PROTO_STATUS_SIGNALED | PROTO_SIGINT);
+}
+
+/* PROTO_PROC_SIGNALS spoken directly: bad handles and masks are refused
+ * with nothing changed; a caught signal sets its bit of the notification
+ * given, an ignored one is dropped. */
+static void
+proc_signals_refuses_bad_handles_and_masks(void)
+{
+    long n = cairn_notify_create();
+    uint64_t bits = 0;
+    const uint64_t usr1 = 1ull << 10, usr2 = 1ull << 12;
+
+    expect_ret("a bad handle", signals_as(parent, usr1, 0, 9999, CAIRN_RIGHTS_SAME), -CAIRN_EBADH);
+    expect_ret("an endpoint", signals_as(parent, usr1, 0, ep, CAIRN_RIGHT_SIGNAL),
+               -CAIRN_EWRONGTYPE);
+    expect_ret("a notification without SIGNAL", signals_as(parent, usr1, 0, n, CAIRN_RIGHT_WAIT),
+               -CAIRN_ERIGHTS);
+    expect_ret("caught with no notification", signals_as(parent, usr1, 0, -1, 0), -CAIRN_EINVAL);
+    expect_ret("SIGKILL caught",
+               signals_as(parent, 1ull << PROTO_SIGKILL, 0, n, CAIRN_RIGHT_SIGNAL), -CAIRN_EINVAL);
+    expect_ret("SIGKILL ignored", signals_as(parent, 0, 1ull << PROTO_SIGKILL, -1, 0),
+               -CAIRN_EINVAL);
+    expect_ret("caught and ignored", signals_as(parent, usr1, usr1, n, CAIRN_RIGHT_SIGNAL),
+               -CAIRN_EINVAL);
+    expect_ret("from a service", signals_as(proc_ep, usr1, 0, n, CAIRN_RIGHT_SIGNAL), -CAIRN_EPERM);
+    /* Nothing changed: SIGUSR1 would still end the parent, so it is not
+     * sent; a good request now. */
+    expect_ret("a good one", signals_as(parent, usr1, usr2, n, CAIRN_RIGHT_SIGNAL), 0);
+    expect_ret("SIGUSR1", request(parent, PROTO_PROC_KILL, (uint64_t)parent_pid, 10, NULL), 0);
+    expect_ret("its bit", cairn_notify_wait(n, 10 * SECOND, &bits), 0);
+    expect_ret("bit 10", (long)bits, (long)usr1);
+    expect_ret("SIGUSR2", request(parent, PROTO_PROC_KILL, (uint64_t)parent_pid, 12, NULL), 0);
+    expect_ret("no bit", cairn_notify_wait(n, 0, &bits), -CAIRN_ETIMEDOUT);
+    /* Later calls keep the notification proc has. */
+    expect_ret("again, no handle", signals_as(parent, usr2, 0, -1, 0), 0);
+    expect_ret("SIGUSR2 caught", request(parent, PROTO_PROC_KILL, (uint64_t)parent_pid, 12, NULL),
+               0);
+    expect_ret("its bit", cairn_notify_wait(n, 10 * SECOND, &bits), 0);
+    expect_ret("bit 12", (long)bits, (long)usr2);
+    expect_ret("back to defaults", signals_as(parent, 0, 0, -1, 0), 0);
+    /* The parent was never ended: bad_requests_get_errors_and_proc_goes_on
+     * finds it running in the list. */
+    cairn_handle_close(n);
+}
+
 static void
 bad_requests_get_errors_and_proc_goes_on(void)
 {
@@ -446,6 +606,7 @@ stop_everything(void)
     cairn_handle_close(proc_ep);
     cairn_handle_close(ep);
     cairn_handle_close(registered);
+    cairn_handle_close(written);
 }
 
 static struct cairn_debug_stats before;
@@ -483,6 +644,9 @@ main(void)
         USERTEST(children_start_end_and_are_waited_for),
         USERTEST(a_childs_stdout_is_the_handle_given),
         USERTEST(libc_spawns_waits_and_kills_through_proc),
+        USERTEST(libc_handlers_run_and_default_actions_end_the_process),
+        USERTEST(a_caught_signal_from_another_process_runs_the_handler),
+        USERTEST(proc_signals_refuses_bad_handles_and_masks),
         USERTEST(bad_requests_get_errors_and_proc_goes_on),
         USERTEST(everything_stops_and_nothing_leaks),
     };

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What libc/signal.c (raise, sigprocmask, delivery, the default action)
+ * and libc/sigaction.c (handlers, the signal thread, telling proc) share.
+ * Split in two so that a program that installs no handler links no
+ * thread and no request to proc beyond what abort needs.
+ *
+ * Invariants:
+ *   - cairn_sig_actions[0] and [SIGKILL] stay SIG_DFL with no flags;
+ *   - SIGKILL's bit is never in the blocked set, and bit 0 is in neither
+ *     set;
+ *   - a pending bit is taken (atomically cleared) by exactly one thread,
+ *     which then runs that signal's action once.
+ */
+#ifndef CAIRN_LIBC_SIGNAL_IMPL_H
+#define CAIRN_LIBC_SIGNAL_IMPL_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+
+#define SIG_BIT(sig) (1ull << (sig))
+/* Bits no set may hold for blocking: signal 0 and SIGKILL. */
+#define SIG_NEVER    (SIG_BIT(0) | SIG_BIT(SIGKILL))
+
+extern pthread_mutex_t cairn_sig_lock;
+extern struct sigaction cairn_sig_actions[NSIG];      /* [cairn_sig_lock] */
+extern uint64_t cairn_sig_blocked, cairn_sig_pending; /* [atomic] */
+
+/* Set by libc/sigaction.c once a handler was installed: tells proc the
+ * dispositions after cairn_sig_actions changed outside sigaction (an
+ * SA_RESETHAND handler called, abort). Called with cairn_sig_lock held. */
+extern void (*cairn_sig_changed)(void);
+
+/* Delivers, in the calling thread, every pending signal not blocked. */
+void cairn_sig_deliver(void);
+
+/* The default action of sig: the end of the process with its status,
+ * through proc when there is one. Does not return. */
+_Noreturn void cairn_sig_default(int sig);
+
+#endif
