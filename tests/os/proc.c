@@ -35,6 +35,8 @@
 #define BADGE_OUT      3
 #define BADGE_STOP     4
 #define BADGE_PROGRAMS 5 /* the programs' registry handle proc hands on */
+#define BADGE_ERR      6 /* a captured stderr */
+#define BADGE_ERR_PIPE 7 /* a stderr whose reader is gone: EPIPE */
 #define BADGE_FILE     100
 
 static long ep;           /* the fake servers' endpoint */
@@ -46,6 +48,9 @@ static uint64_t file_offset;
 static uint32_t file_mode;
 static uint64_t file_size;
 static char out_text[64];
+static char err_text[2048];
+static size_t err_len;
+static long err_writes;
 static long vfs_opens, vfs_closes, programs_lookups;
 static char buf[CAIRN_MSG_BUF_MAX];
 
@@ -165,8 +170,19 @@ servers_run(void *arg)
             memcpy(out_text, buf, n);
             out_text[n] = '\0';
             msg.w[0] = len;
-        } else if (badge == BADGE_OUT) {
-            msg.w[0] = 0; /* DUP and CLOSE of the captured stdout */
+        } else if (badge == BADGE_ERR && msg.w[0] == PROTO_IO_WRITE) {
+            size_t n = len < sizeof(err_text) - 1 - err_len ? len : sizeof(err_text) - 1 - err_len;
+
+            memcpy(err_text + err_len, buf, n);
+            err_len += n;
+            err_text[err_len] = '\0';
+            err_writes++;
+            msg.w[0] = len;
+        } else if (badge == BADGE_ERR_PIPE && msg.w[0] == PROTO_IO_WRITE) {
+            err_writes++;
+            msg.w[0] = (uint64_t)-CAIRN_EPIPE;
+        } else if (badge == BADGE_OUT || badge == BADGE_ERR || badge == BADGE_ERR_PIPE) {
+            msg.w[0] = 0; /* DUP and CLOSE of the captured streams */
         } else {
             if (nh)
                 cairn_handle_close(first); /* the tests send at most one */
@@ -189,7 +205,7 @@ servers_run(void *arg)
 static char req[1024];
 
 static long
-spawn_as(long h, const char *path, const char *const *argv, long out)
+spawn_with(long h, const char *path, const char *const *argv, long out, long errh)
 {
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{PROTO_PROC_SPAWN, 0, 1, 0, 0}, &ext};
@@ -209,13 +225,23 @@ spawn_as(long h, const char *path, const char *const *argv, long out)
     ext.send_buf = (uint64_t)(uintptr_t)req;
     ext.send_len = (uint32_t)len;
     if (out >= 0) {
-        msg.w[4] = 2; /* stdout only */
-        ext.send_nhandles = 1;
-        ext.send_handles[0] =
+        msg.w[4] |= 2; /* stdout */
+        ext.send_handles[ext.send_nhandles++] =
             (struct cairn_msg_handle){(int32_t)out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    if (errh >= 0) {
+        msg.w[4] |= 4; /* stderr */
+        ext.send_handles[ext.send_nhandles++] =
+            (struct cairn_msg_handle){(int32_t)errh, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
     }
     err = cairn_ipc_call(h, &msg);
     return err < 0 ? err : (long)msg.w[0];
+}
+
+static long
+spawn_as(long h, const char *path, const char *const *argv, long out)
+{
+    return spawn_with(h, path, argv, out, -1);
 }
 
 /* A raw request through h; returns w[0], and w[1] in *w1. */
@@ -373,6 +399,46 @@ libc_spawns_waits_and_kills_through_proc(void)
         test_fail("the grandchild's stderr, dup2'd to stdout, wrote \"%s\"", out_text);
 }
 
+/* proc is the exception endpoint of what it starts: a fault is reported
+ * on the child's stderr, with the frames named from the image's function
+ * table (the test child keeps one, mk/user.mk), and the parent still
+ * sees the fault's status. A stderr that refuses the report costs it, not
+ * proc. */
+static void
+a_crash_is_reported_on_stderr_with_named_frames(void)
+{
+    const char *fault[] = {"child", "fault", NULL};
+    long err = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_ERR);
+    long a, status = -1;
+    char head[64];
+
+    err_len = 0;
+    err_text[0] = '\0';
+    a = spawn_with(parent, "/bin/child", fault, -1, err);
+    expect_ret("wait for the crash", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("still a page fault", status, PROTO_STATUS_FAULTED | 14);
+    snprintf(head, sizeof(head), "child[%ld]: page fault at 0x", a);
+    if (strncmp(err_text, head, strlen(head)) != 0 || !strstr(err_text, "(write, protection)"))
+        test_fail("the report begins \"%.80s\"", err_text);
+    else if (!strstr(err_text, "\n  #0 0x") || !strstr(err_text, " child_fault_write+0x") ||
+             !strstr(err_text, "\n  #1 0x") || !strstr(err_text, " child_fault_deep+0x") ||
+             strstr(err_text, " child_fault_deep+0x") < strstr(err_text, " child_fault_write+0x"))
+        test_fail("the report's frames: \"%s\"", err_text);
+    else
+        printf("proc: the report: %s", err_text);
+
+    /* A stderr that refuses: the report goes to proc's log; proc serves on. */
+    err = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                            BADGE_ERR_PIPE);
+    err_writes = 0;
+    a = spawn_with(parent, "/bin/child", fault, -1, err);
+    expect_ret("wait for the second crash",
+               request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("a page fault again", status, PROTO_STATUS_FAULTED | 14);
+    expect_ret("one refused write", err_writes, 1);
+}
+
 static void
 bad_requests_get_errors_and_proc_goes_on(void)
 {
@@ -483,6 +549,7 @@ main(void)
         USERTEST(children_start_end_and_are_waited_for),
         USERTEST(a_childs_stdout_is_the_handle_given),
         USERTEST(libc_spawns_waits_and_kills_through_proc),
+        USERTEST(a_crash_is_reported_on_stderr_with_named_frames),
         USERTEST(bad_requests_get_errors_and_proc_goes_on),
         USERTEST(everything_stops_and_nothing_leaks),
     };
