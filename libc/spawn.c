@@ -422,6 +422,8 @@ spawn_elf(long memobj, uint64_t offset, uint64_t size, const struct cairn_spawn_
      * and threads are then charged to its quota from the start. */
     if (err == 0 && attr->quota > 0)
         err = cairn_process_set_quota(child, attr->quota);
+    if (err == 0 && attr->fault_handler > 0)
+        err = cairn_fault_set_handler(child, attr->fault_handler);
     for (unsigned i = 0; err == 0 && i < plan.segment_count; i++) {
         const struct elf_segment *ph = &plan.segments[i];
 

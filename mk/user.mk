@@ -35,6 +35,10 @@
 #   - -nostdinc plus gcc's own include directory: user code sees libc/include
 #     and the freestanding headers (stddef.h, stdint.h, stdarg.h ...), never
 #     the host's glibc headers.
+#   - Frame pointers: a fault's backtrace (cairn/fault.h) walks the rbp
+#     chain. gcc still gives a leaf function that needs no stack no
+#     frame, so a fault in one (strlen, say) shows its caller's caller
+#     after it, not its caller.
 #   - -I. (the project root) for common/ (mk/common.mk): libc's string and
 #     printf functions are common/string.c and common/printf.c, and its
 #     loader validates with common/elf.c. Nothing in user space includes
@@ -135,18 +139,29 @@ $(USER_LDS): libc/arch/x86_64/user.ld include/cairn/init.h mk/user.mk
 # five to six times smaller, which is what lets the initfs of every
 # program load in a 64 MiB machine under UEFI, where GRUB has only the
 # memory the firmware leaves it (6.7 MiB of programs with their symbol
-# tables was too much; a symbolized backtrace will have to read the
-# symbols from a file of their own).
+# tables was too much).
 USER_STRIP = objcopy --only-keep-debug $(1) $(1).debug && \
              objcopy --strip-all --add-gnu-debuglink=$(1).debug $(1)
+# The system's programs (servers/, drivers/, apps/; init is a boot module
+# and not proc's) and the test child, which tests/os/proc.c crashes
+# through proc, keep their function names for proc's crash reports
+# (docs/proc.md): not the .symtab (24 bytes a symbol, 500 KiB for the
+# initfs's programs), but the .cairn.syms table of lib/elfsym/elfsym.h
+# (4 bytes and the name, about 5 KiB a program), made by
+# tools/user-syms.sh from NAME.elf.debug's symbols.
+USER_SYMS_WANTED = $(and $(filter-out init,$(1)),\
+    $(filter servers/% drivers/% apps/% tests/child/%,$(firstword $($(1)_SRCS))))
+USER_SYMS = CC="$(CC)" sh tools/user-syms.sh $(1).debug $(1).syms && \
+            objcopy --add-section .cairn.syms=$(1).syms $(1) && rm -f $(1).syms
 define user_program
 $(1)_OBJS := $$(patsubst %,$$(USER_BUILD)/%.o,$$($(1)_SRCS))
 $$(USER_BUILD)/$(1).elf: $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBS) $$(USER_LIBC) $$(USER_LDS) \
-                         tools/check-user-elf.sh
+                         tools/check-user-elf.sh tools/user-syms.sh
 	@echo "  LD      $$@"
 	$$(Q)$$(CC) $$(USER_LDFLAGS) -o $$@ $$(USER_CRT0) $$($(1)_OBJS) $$(USER_LIBS) $$(USER_LIBC)
 	$$(Q)sh tools/check-user-elf.sh $$@ || { rm -f $$@; exit 1; }
 	$$(Q)$$(call USER_STRIP,$$@) || { rm -f $$@; exit 1; }
+	$$(Q)$(if $(call USER_SYMS_WANTED,$(1)),$$(call USER_SYMS,$$@) || { rm -f $$@; exit 1; },:)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call user_program,$(p))))
 

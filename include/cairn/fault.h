@@ -9,8 +9,10 @@
  *   CPU pushed (0 for vectors without one), words[2] the fault address
  *   (CR2 for a page fault, else 0), words[3] the faulting thread's id,
  *   words[4] its process's pid; the badge is that of the endpoint handle
- *   given to fault_set_handler; the buffer is a struct cairn_fault_regs
- *   (at most sizeof(struct cairn_fault_regs) bytes, as recv_cap allows).
+ *   given to fault_set_handler; the buffer is a struct cairn_fault_msg cut
+ *   after its depth trace entries (CAIRN_FAULT_MSG_LEN(depth) bytes), or
+ *   its first recv_cap bytes, flagged truncated, for a receiver with less
+ *   room: one that asks for a struct cairn_fault_regs gets the registers.
  *
  * The reply: words[0] the action (CAIRN_FAULT_RESUME, _KILL_THREAD,
  * _KILL_PROCESS), words[1] flags (CAIRN_FAULT_SET_REGS: the reply's buffer
@@ -58,5 +60,30 @@ struct cairn_fault_regs {
     uint64_t rip, rflags, fs_base, reserved;
 };
 _Static_assert(sizeof(struct cairn_fault_regs) == 20 * 8, "fault registers: 20 words");
+
+/*
+ * The fault message's buffer: the registers, then a frame-pointer
+ * backtrace of the faulting thread, walked by the kernel in the thread's
+ * own address space from regs.rbp: trace[i] is the return address of the
+ * i-th frame of the rbp chain (the caller of the faulting function
+ * first; regs.rip is the faulting instruction itself). The walk stops
+ * after CAIRN_FAULT_TRACE_MAX entries, or at an rbp that is 0, not below
+ * CAIRN_USER_TOP, not 8-byte aligned, or not readable, at a return address
+ * of 0, or after a frame whose saved rbp does not lie above its own (so a
+ * chain that loops or points at itself ends). Programs built without
+ * frame pointers give a short or meaningless trace, never a wrong kernel
+ * access: every read is a checked user copy.
+ */
+#define CAIRN_FAULT_TRACE_MAX 16
+
+struct cairn_fault_msg {
+    struct cairn_fault_regs regs;
+    uint64_t depth; /* entries of trace[] that follow, 0..CAIRN_FAULT_TRACE_MAX */
+    uint64_t trace[CAIRN_FAULT_TRACE_MAX];
+};
+_Static_assert(sizeof(struct cairn_fault_msg) == (20 + 1 + 16) * 8, "fault message: 37 words");
+
+/* The bytes of a fault message whose trace has depth entries. */
+#define CAIRN_FAULT_MSG_LEN(depth) ((uint32_t)(21 * 8 + 8 * (depth)))
 
 #endif

@@ -23,6 +23,7 @@
 #include "arch/x86_64/trap.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
+#include "mm/usercopy.h"
 #include "obj/endpoint.h"
 #include "obj/fault.h"
 #include "obj/process.h"
@@ -101,6 +102,33 @@ fault_regs_from_frame(struct cairn_fault_regs *r, const struct trap_frame *tf, u
     };
 }
 
+/*
+ * The faulting thread's frame-pointer backtrace (cairn/fault.h), walked
+ * from rbp in its own address space, the current one: every frame is read
+ * with copy_from_user, so a corrupt chain (a kernel address, an unmapped
+ * page, a loop) ends the walk and never faults the kernel. Runs with
+ * interrupts on, as a system call's copies do. Returns the depth.
+ */
+static uint64_t
+fault_backtrace(uint64_t rbp, uint64_t trace[CAIRN_FAULT_TRACE_MAX])
+{
+    uint64_t depth = 0;
+
+    while (depth < CAIRN_FAULT_TRACE_MAX) {
+        uint64_t frame[2]; /* the saved rbp, the return address */
+
+        if (rbp == 0 || (rbp & 7) || rbp > CAIRN_USER_TOP - sizeof(frame))
+            break;
+        if (copy_from_user(frame, rbp, sizeof(frame)) != 0 || frame[1] == 0)
+            break;
+        trace[depth++] = frame[1];
+        if (frame[0] <= rbp) /* the stack grows down: a caller's frame lies above */
+            break;
+        rbp = frame[0];
+    }
+    return depth;
+}
+
 /* Apply the registers of a reply, all checked first: false (and tf as it
  * was) if rip or rsp is no user address or rflags changes a bit that is
  * not the user's. */
@@ -141,18 +169,19 @@ fault_call(struct trap_frame *tf, uint64_t addr, struct endpoint *ep, uint64_t b
 {
     struct thread *me = sched_current();
     struct process *p = me->process;
-    struct cairn_fault_regs regs;
+    struct cairn_fault_msg fm;
     int err;
 
-    fault_regs_from_frame(&regs, tf, me->fs_base);
+    fault_regs_from_frame(&fm.regs, tf, me->fs_base);
+    fm.depth = fault_backtrace(tf->rbp, fm.trace);
     ipc_msg_free(&me->ipc.msg);
     me->ipc.msg.words[0] = tf->vector;
     me->ipc.msg.words[1] = tf->error;
     me->ipc.msg.words[2] = addr;
     me->ipc.msg.words[3] = me->id;
     me->ipc.msg.words[4] = p->pid;
-    me->ipc.msg.src = (uint64_t)&regs;
-    me->ipc.msg.len = sizeof(regs);
+    me->ipc.msg.src = (uint64_t)&fm;
+    me->ipc.msg.len = CAIRN_FAULT_MSG_LEN(fm.depth);
     me->ipc.msg.flags = 0;
     me->ipc.recv_buf = (uint64_t)reply;
     me->ipc.recv_cap = sizeof(*reply);

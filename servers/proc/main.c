@@ -17,6 +17,10 @@
  * with its pid; a request with badge 0 came through the registry, from a
  * service whose manifest lets it look `proc` up, and may signal anyone.
  *
+ * Faults: proc is the exception endpoint of every process it starts,
+ * through its own endpoint with the badge PROC_FAULT_BADGE | pid; a fault
+ * is reported (crash.c) and ends the process.
+ *
  * Arguments: `proc [--init PATH [ARG...]]`: PATH (the shell) is started at
  * once with the console as its standard streams, and again whenever it
  * ends, as a getty would.
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/fault.h>
 #include <cairn/fd.h>
 #include <cairn/process.h>
 #include <cairn/registry.h>
@@ -36,6 +41,7 @@
 #include <proto/io.h>
 #include <proto/proc.h>
 
+#include "crash.h"
 #include "table.h"
 
 #define MS_NS              1000000ull
@@ -221,7 +227,7 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
 {
     static const uint32_t stream_kinds[3] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT,
                                              PROTO_HANDLE_STDERR};
-    long handles[6], image, process, badged = -1;
+    long handles[6], image, process, badged = -1, fault = -1, err_copy = -1;
     uint32_t kinds[6], n = 0;
     uint64_t size = 0, aux[2];
     struct cairn_spawn_attr attr;
@@ -239,6 +245,13 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     }
     e->start_ns = cairn_clock_get();
     badged = cairn_handle_mint(proc_ep, PROC_CLIENT_RIGHTS, (uint64_t)e->pid);
+    /* Its faults come here (crash.c), set before its first instruction. */
+    fault = cairn_handle_mint(proc_ep, CAIRN_RIGHT_SIGNAL, PROC_FAULT_BADGE | (uint64_t)e->pid);
+    /* A copy of its stderr for a crash report; the stream's server
+     * counts the child's reference alone (PROTO_IO_DUP is not sent): the
+     * copy only writes while the child is stopped in its fault. */
+    if (io[2] >= 0)
+        err_copy = cairn_handle_dup(io[2], CAIRN_RIGHT_SIGNAL);
     for (int i = 0; i < 3; i++) {
         if (io[i] >= 0) {
             handles[n] = io[i];
@@ -267,11 +280,16 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     attr.nhandles = n;
     attr.aux = aux;
     attr.naux = 1;
+    attr.fault_handler = fault > 0 ? fault : 0;
     process = cairn_spawn(image, 0, size, &attr, NULL);
-    cairn_handle_close(image);
     if (badged >= 0)
         cairn_handle_close(badged);
+    if (fault >= 0)
+        cairn_handle_close(fault);
     if (process < 0) {
+        cairn_handle_close(image);
+        if (err_copy >= 0)
+            cairn_handle_close(err_copy);
         proc_table_end(&table, e, 0);
         if (proc_table_find(&table, e->pid))
             proc_table_reap(&table, parent, e->pid, &(int32_t){0}, &(int32_t){0});
@@ -284,6 +302,7 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
             cairn_handle_close(io[i]);
     }
     e->process = process;
+    crash_keep((unsigned)(e - table.e), image, size, err_copy);
     cairn_process_set_name(process, name, strlen(name) < 31 ? strlen(name) : 31);
     cairn_process_watch(process, proc_exits, 1ull << ((e - table.e) % 64));
     return e->pid;
@@ -553,6 +572,19 @@ proc_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ext, l
     }
 }
 
+/* A fault of the process of pid (the kernel's call, crash.h): reported,
+ * then answered with the end of the process. Sent by nobody else: only
+ * the kernel holds handles with PROC_FAULT_BADGE. */
+static void
+proc_fault(int32_t pid, const struct cairn_msg *msg, const struct cairn_msg_ext *ext)
+{
+    struct proc_entry *e = proc_table_find(&table, pid);
+
+    if (e && e->state == PROC_RUNNING)
+        crash_report((unsigned)(e - table.e), e->name, pid, msg, request, ext->recv_len);
+    proc_reply(CAIRN_FAULT_KILL_PROCESS, 0, NULL, 0);
+}
+
 /* --- ends --------------------------------------------------------------------------------- */
 
 static void proc_start_init(void);
@@ -578,6 +610,7 @@ proc_reap(uint64_t bits)
         if (e->notify >= 0)
             cairn_handle_close(e->notify);
         e->notify = -1;
+        crash_forget((unsigned)i);
         n = proc_table_drop_waiters(&table, pid, dropped, PROC_WAITERS);
         for (uint32_t k = 0; k < n; k++)
             cairn_handle_close(dropped[k]);
@@ -711,6 +744,8 @@ main(int argc, char **argv)
         got = cairn_ipc_recv(proc_ep, &msg, CAIRN_WAIT_FOREVER, &badge);
         if (got == CAIRN_IPC_NOTIFIED)
             proc_reap(badge);
+        else if (got >= 0 && (badge & PROC_FAULT_BADGE))
+            proc_fault((int32_t)(badge & 0x7fffffff), &msg, &ext);
         else if (got >= 0)
             proc_request(badge, &msg, &ext, got);
     }

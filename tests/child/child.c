@@ -248,6 +248,33 @@ child_catch(void)
     return 40 + child_caught;
 }
 
+static volatile int child_sink;
+
+/* The fault of the "fault" role two calls deep, so that proc's crash
+ * report (tests/os/proc.c) has frames to name: neither is inlined or
+ * tail-called, and the writer's frame is made when it writes. Text is mapped read and
+ * execute: the write ends the process. */
+static __attribute__((noipa)) int
+child_fault_write(void)
+{
+    /* The byte written is taken from the frame pointer, so the write
+     * comes after the frame is made and before it is popped: gcc moves a
+     * store that does not depend on it across either. */
+    *(volatile unsigned char *)(unsigned long)main =
+        (unsigned char)(uintptr_t)__builtin_frame_address(0);
+    child_sink = getpid();
+    return 1;
+}
+
+static __attribute__((noipa)) int
+child_fault_deep(void)
+{
+    int r = child_fault_write();
+
+    child_sink = r;
+    return r;
+}
+
 static int
 child_by_argv(int argc, char **argv)
 {
@@ -263,8 +290,10 @@ child_by_argv(int argc, char **argv)
         return 0;
     }
     if (argc == 2 && strcmp(argv[1], "fault") == 0) {
-        *(volatile unsigned char *)(unsigned long)main = 0;
-        return 1;
+        int r = child_fault_deep(); /* not a tail call: main's frame stays */
+
+        child_sink = r;
+        return r;
     }
     if (argc == 2 && strcmp(argv[1], "pid") == 0)
         return getpid() & 0xff;

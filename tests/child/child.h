@@ -47,7 +47,9 @@ enum child_start_error {
  *   child write TEXT writes TEXT to descriptor 1, exits 0 (or
  *                    CHILD_FDS_WRITE if the write fell short)
  *   child sleep MS   sleeps MS milliseconds, exits 0
- *   child fault      dies by writing to its own code
+ *   child fault      dies by writing to its own code, in child_fault_write
+ *                    called by child_fault_deep (names a crash report
+ *                    must show)
  *   child pid        exits with getpid() & 0xff
  *   child spawn      libc's posix_spawn, waitpid and kill on copies of
  *                    itself; 0, or 30-40 for the step that failed

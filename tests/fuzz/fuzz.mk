@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf keymap vt strftime acpi_tables mouse pci
+              strtod scanf keymap vt strftime acpi_tables mouse pci elfsym
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -103,6 +103,9 @@ FUZZ_vt_CFLAGS       := -Idrivers/fb
 
 # The PCI bus server's walk over configuration space (drivers/pci).
 FUZZ_pci_SRCS        := drivers/pci/pcienum.c
+# The function table reader of lib/elfsym (proc's crash reports).
+FUZZ_elfsym_SRCS     := lib/elfsym/elfsym.c
+FUZZ_elfsym_CFLAGS   := -Ilib
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

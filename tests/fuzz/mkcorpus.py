@@ -433,6 +433,45 @@ def pci_seeds():
     write("pci", "all-ones", host + ones)
 
 
+# --- function tables (lib/elfsym) --------------------------------------------------
+def symelf(funcs, table=True, text=(0x401000, 0x1000), extra_sections=0):
+    """An ELF64 header, one R+X PT_LOAD, .shstrtab and (with table) a
+    .cairn.syms of funcs [(addr, name)], then the section headers."""
+    shstr = b"\0.shstrtab\0.cairn.syms\0"
+    body = bytearray(shstr)
+    shstr_off = 64 + 56
+    syms_off = shstr_off + len(body)
+    tab = b""
+    if table:
+        tab = struct.pack("<I", len(funcs)) + b"".join(struct.pack("<I", a) for a, _ in funcs)
+        tab += b"".join(n.encode() + b"\0" for _, n in funcs)
+    body += tab
+    while (shstr_off + len(body)) % 8:
+        body += b"\0"
+    shoff = shstr_off + len(body)
+    nsec = (3 if table else 2) + extra_sections
+    ehdr = b"\x7fELF\x02\x01\x01" + b"\0" * 9
+    ehdr += struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x401000, 64, shoff, 0, 64, 56, 1, 64, nsec, 1)
+    phdr = struct.pack("<IIQQQQQQ", PT_LOAD, PF_R | PF_X, 0x1000, text[0], text[0], text[1],
+                       text[1], 0x1000)
+    sh = b"\0" * 64
+    sh += struct.pack("<IIQQQQIIQQ", 1, 3, 0, 0, shstr_off, len(shstr), 0, 0, 1, 0)
+    if table:
+        sh += struct.pack("<IIQQQQIIQQ", 11, 1, 0, 0, syms_off, len(tab), 0, 0, 1, 0)
+    sh += b"\0" * 64 * extra_sections
+    return ehdr + phdr + bytes(body) + sh
+
+
+def elfsym_seeds():
+    funcs = [(0x401000, "_start"), (0x401100, "main"), (0x401400, "strlen"),
+             (0x401800, "static_helper")]
+    write("elfsym", "table", symelf(funcs))
+    write("elfsym", "no-table", symelf(funcs, table=False))
+    write("elfsym", "unsorted", symelf([(0x401800, "b"), (0x401000, "a"), (0x401800, "c")]))
+    write("elfsym", "empty-table", symelf([]))
+    write("elfsym", "null-sections", symelf(funcs, extra_sections=2))
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -447,6 +486,7 @@ def main():
     dirent_seeds()
     termline_seeds()
     pci_seeds()
+    elfsym_seeds()
 
 
 main()

@@ -7,7 +7,9 @@
  * thread or the process, that drop the reply or answer badly, that die
  * while the fault waits; a thread's handler before its process's; a
  * process that handles its own faults with nobody receiving; a kill
- * while the fault waits; every bad input of fault_set_handler.
+ * while the fault waits; every bad input of fault_set_handler; the
+ * backtrace a fault carries, through three calls and through corrupt
+ * frame pointers (kernel, unmapped, unaligned, non-canonical, looping).
  *
  * The faulting side is this program again, started by test_spawn with a
  * mode (CHILD_*): it sets its own process's (or thread's) exception
@@ -37,18 +39,73 @@ enum child_mode {
     CHILD_NO_HANDLER,       /* set extra 0, remove it again, then ud2 */
     CHILD_HANG,             /* sleep until killed */
     CHILD_SINGLE_STEP,      /* set the trap flag, then exit 0 once it is clear again */
+    CHILD_DEEP,             /* ud2 three calls deep: child_main, deep_a, deep_b, deep_c */
+    CHILD_RBP_KERNEL,       /* ud2 with rbp a kernel address */
+    CHILD_RBP_UNMAPPED,     /* ud2 with rbp in no mapping */
+    CHILD_RBP_SELF,         /* ud2 with rbp a frame whose saved rbp is itself */
+    CHILD_RBP_ODD,          /* ud2 with rbp not 8-byte aligned */
+    CHILD_RBP_NONCANONICAL, /* ud2 with rbp a non-canonical address */
 };
 
 #define PAGER_ADDR  0x0000500000000000ull
 #define PAGER_MAGIC 0x7061676572ull
 #define SKIP_RBX    0x5eedull
 #define REG(n)      (0xfa00000000000000ull + (n))
+#define SELF_RET    0x1234ull /* the return address of CHILD_RBP_SELF's frame */
 
 #define ENDPOINT_SIGNAL_ONLY (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 
 /* --- the faulting side ---------------------------------------------------------------------- */
 
-static int
+static volatile int deep_sink;
+
+static __attribute__((noipa)) int
+deep_leaf(int x)
+{
+    return x * 2;
+}
+
+/* Three frames for the backtrace: not inlined, cloned or tail-called, so
+ * each return address lies inside its caller. deep_c makes a call: gcc
+ * gives a leaf that needs no stack no frame of its own. */
+static __attribute__((noipa)) int
+deep_c(int x)
+{
+    int r = deep_leaf(x);
+
+    /* rbp as an input: the ud2 stays inside the frame (gcc moves what
+     * does not depend on rbp across its prologue and epilogue). */
+    __asm__ volatile("ud2" : : "r"(__builtin_frame_address(0)) : "memory");
+    return r + 1;
+}
+
+static __attribute__((noipa)) int
+deep_b(int x)
+{
+    int r = deep_c(x + 1);
+
+    deep_sink = r;
+    return r;
+}
+
+static __attribute__((noipa)) int
+deep_a(int x)
+{
+    int r = deep_b(x + 1);
+
+    deep_sink = r;
+    return r;
+}
+
+/* ud2 with rbp = value; the child never resumes, so rbp need not come
+ * back. */
+static void
+ud2_with_rbp(uint64_t value)
+{
+    __asm__ volatile("mov %0, %%rbp\n\tud2" : : "r"(value) : "memory");
+}
+
+static __attribute__((noipa)) int
 child_main(unsigned long mode)
 {
     long ep = test_extra_handle(0);
@@ -99,6 +156,30 @@ child_main(unsigned long mode)
     case CHILD_SINGLE_STEP:
         __asm__ volatile("pushfq\n\torq $0x100, (%%rsp)\n\tpopfq\n\tnop\n\tnop" ::: "memory");
         return 0;
+    case CHILD_DEEP:
+        rbx = (uint64_t)deep_a(1); /* not a tail call: child_main's frame stays */
+        deep_sink = (int)rbx;
+        return 1;
+    case CHILD_RBP_KERNEL:
+        ud2_with_rbp(0xffffffff80001000ull);
+        break;
+    case CHILD_RBP_UNMAPPED:
+        ud2_with_rbp(0x0000600000000000ull);
+        break;
+    case CHILD_RBP_ODD:
+        ud2_with_rbp(0x0000600000000003ull);
+        break;
+    case CHILD_RBP_NONCANONICAL:
+        ud2_with_rbp(0x8000000000001000ull);
+        break;
+    case CHILD_RBP_SELF:
+        /* A frame on the stack: its saved rbp is its own address. */
+        __asm__ volatile("sub $16, %%rsp\n\tmov %%rsp, (%%rsp)\n\tmovq %0, 8(%%rsp)\n\t"
+                         "mov %%rsp, %%rbp\n\tud2"
+                         :
+                         : "i"(SELF_RET)
+                         : "memory");
+        break;
     case CHILD_HANG:
         for (;;)
             cairn_thread_sleep(1000 * MS_NS);
@@ -113,7 +194,7 @@ child_main(unsigned long mode)
 struct fault {
     struct cairn_msg m;
     struct cairn_msg_ext ext;
-    struct cairn_fault_regs regs;
+    struct cairn_fault_msg msg;
     uint64_t badge;
 };
 
@@ -122,8 +203,8 @@ static long
 fault_recv(long ep, struct fault *f)
 {
     memset(f, 0, sizeof(*f));
-    f->ext.recv_buf = (uint64_t)&f->regs;
-    f->ext.recv_cap = sizeof(f->regs);
+    f->ext.recv_buf = (uint64_t)&f->msg;
+    f->ext.recv_cap = sizeof(f->msg);
     f->m.ext = &f->ext;
     return cairn_ipc_recv(ep, &f->m, 5000 * MS_NS, &f->badge);
 }
@@ -182,8 +263,8 @@ page_fault_resumed_after_the_handler_maps_the_page(void)
     if (f.m.w[0] != CAIRN_FAULT_VEC_PAGE || f.m.w[2] != PAGER_ADDR || (f.m.w[1] & 1))
         test_fail("fault vector %lu address %lx error %lx", (unsigned long)f.m.w[0],
                   (unsigned long)f.m.w[2], (unsigned long)f.m.w[1]);
-    if (f.ext.recv_len != sizeof(f.regs))
-        test_fail("%u bytes of registers", f.ext.recv_len);
+    if (f.ext.recv_len != CAIRN_FAULT_MSG_LEN(f.msg.depth))
+        test_fail("%u bytes for a trace of %lu", f.ext.recv_len, (unsigned long)f.msg.depth);
     expect_ret("vm_map_into",
                cairn_vm_map_into(child, mo, 0, 4096, PAGER_ADDR,
                                  CAIRN_VM_PROT_FLAGS(CAIRN_PROT_READ, CAIRN_MAP_FIXED)),
@@ -205,7 +286,7 @@ fault_reports_the_registers_and_the_handler_ends_the_process(void)
     struct fault f;
 
     expect_ret("ipc_recv", fault_recv(ep, &f), 0);
-    r = &f.regs.rax;
+    r = &f.msg.regs.rax;
     if (f.m.w[0] != CAIRN_FAULT_VEC_INVALID_OP || f.m.w[1] != 0 || f.m.w[2] != 0)
         test_fail("vector %lu error %lu address %lx", (unsigned long)f.m.w[0],
                   (unsigned long)f.m.w[1], (unsigned long)f.m.w[2]);
@@ -218,18 +299,97 @@ fault_reports_the_registers_and_the_handler_ends_the_process(void)
         if (r[i] != REG(i))
             test_fail("r%u is %lx", i, (unsigned long)r[i]);
     }
-    if (f.regs.rip < CAIRN_USER_BASE || f.regs.rip >= 0x10000000 ||
-        ((const uint8_t *)f.regs.rip)[0] != 0x0f || ((const uint8_t *)f.regs.rip)[1] != 0x0b)
-        test_fail("rip %lx is not a ud2", (unsigned long)f.regs.rip);
-    if (!(f.regs.rflags & 0x200) || f.regs.rsp == 0 || f.regs.fs_base == 0)
-        test_fail("rflags %lx rsp %lx fs %lx", (unsigned long)f.regs.rflags,
-                  (unsigned long)f.regs.rsp, (unsigned long)f.regs.fs_base);
+    if (f.msg.regs.rip < CAIRN_USER_BASE || f.msg.regs.rip >= 0x10000000 ||
+        ((const uint8_t *)f.msg.regs.rip)[0] != 0x0f ||
+        ((const uint8_t *)f.msg.regs.rip)[1] != 0x0b)
+        test_fail("rip %lx is not a ud2", (unsigned long)f.msg.regs.rip);
+    if (!(f.msg.regs.rflags & 0x200) || f.msg.regs.rsp == 0 || f.msg.regs.fs_base == 0)
+        test_fail("rflags %lx rsp %lx fs %lx", (unsigned long)f.msg.regs.rflags,
+                  (unsigned long)f.msg.regs.rsp, (unsigned long)f.msg.regs.fs_base);
     if (cairn_process_info(child, &info) == 0 && info.pid != f.m.w[4])
         test_fail("pid %lu in the message, %u in process_info", (unsigned long)f.m.w[4],
                   (unsigned)info.pid);
     expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_KILL_PROCESS, NULL), 0);
     expect_end(child, CAIRN_STATUS_FAULT(CAIRN_FAULT_VEC_INVALID_OP));
     cairn_handle_close(ep);
+}
+
+/* Is a return address inside fn (at most len bytes long), after its start? */
+static int
+returns_into(uint64_t ret, const void *fn, uint64_t len)
+{
+    return ret > (uint64_t)(uintptr_t)fn && ret <= (uint64_t)(uintptr_t)fn + len;
+}
+
+static void
+fault_reports_a_backtrace_of_the_callers(void)
+{
+    long ep = cairn_endpoint_create(), child = spawn_faulting(CHILD_DEEP, ep, -1);
+    const uint64_t *t;
+    struct fault f;
+
+    expect_ret("ipc_recv", fault_recv(ep, &f), 0);
+    t = f.msg.trace;
+    if (f.msg.regs.rip < (uint64_t)(uintptr_t)deep_c ||
+        f.msg.regs.rip >= (uint64_t)(uintptr_t)deep_c + 64)
+        test_fail("rip %lx is not in deep_c at %p", (unsigned long)f.msg.regs.rip, (void *)deep_c);
+    if (f.msg.depth < 3 || f.msg.depth > CAIRN_FAULT_TRACE_MAX ||
+        f.ext.recv_len != CAIRN_FAULT_MSG_LEN(f.msg.depth))
+        test_fail("depth %lu in %u bytes", (unsigned long)f.msg.depth, f.ext.recv_len);
+    else if (!returns_into(t[0], deep_b, 64) || !returns_into(t[1], deep_a, 64) ||
+             !returns_into(t[2], child_main, 0x800))
+        test_fail("trace %lx %lx %lx (depth %lu), not into deep_b %p, deep_a %p, child_main %p",
+                  (unsigned long)t[0], (unsigned long)t[1], (unsigned long)t[2],
+                  (unsigned long)f.msg.depth, (void *)deep_b, (void *)deep_a, (void *)child_main);
+    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_KILL_PROCESS, NULL), 0);
+    expect_end(child, CAIRN_STATUS_FAULT(CAIRN_FAULT_VEC_INVALID_OP));
+
+    /* A handler with room for the registers alone gets them, truncated. */
+    child = spawn_faulting(CHILD_DEEP, ep, -1);
+    memset(&f, 0, sizeof(f));
+    f.ext.recv_buf = (uint64_t)&f.msg.regs;
+    f.ext.recv_cap = sizeof(f.msg.regs);
+    f.m.ext = &f.ext;
+    expect_ret("ipc_recv of the registers", cairn_ipc_recv(ep, &f.m, 5000 * MS_NS, NULL),
+               CAIRN_MSG_TRUNCATED);
+    if (f.ext.recv_len != sizeof(f.msg.regs) || f.msg.regs.rip < (uint64_t)(uintptr_t)deep_c ||
+        f.msg.depth != 0)
+        test_fail("%u bytes, rip %lx", f.ext.recv_len, (unsigned long)f.msg.regs.rip);
+    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_KILL_PROCESS, NULL), 0);
+    expect_end(child, CAIRN_STATUS_FAULT(CAIRN_FAULT_VEC_INVALID_OP));
+    cairn_handle_close(ep);
+}
+
+/* A frame pointer that leads nowhere ends the walk at once: the kernel
+ * reads nothing it should not and goes on. */
+static void
+corrupt_frame_pointers_give_a_short_backtrace(void)
+{
+    static const struct {
+        uint64_t mode, depth;
+    } cases[] = {
+        {CHILD_RBP_KERNEL, 0}, {CHILD_RBP_UNMAPPED, 0},     {CHILD_RBP_ODD, 0},
+        {CHILD_RBP_SELF, 1},   {CHILD_RBP_NONCANONICAL, 0},
+    };
+    struct cairn_debug_stats before = stats_now();
+    long ep = cairn_endpoint_create();
+    struct fault f;
+
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        long child = spawn_faulting(cases[i].mode, ep, -1);
+
+        expect_ret("ipc_recv", fault_recv(ep, &f), 0);
+        if (f.m.w[0] != CAIRN_FAULT_VEC_INVALID_OP || f.msg.depth != cases[i].depth ||
+            f.ext.recv_len != CAIRN_FAULT_MSG_LEN(cases[i].depth))
+            test_fail("mode %lu: vector %lu, depth %lu in %u bytes", (unsigned long)cases[i].mode,
+                      (unsigned long)f.m.w[0], (unsigned long)f.msg.depth, f.ext.recv_len);
+        else if (cases[i].depth == 1 && f.msg.trace[0] != SELF_RET)
+            test_fail("the looping frame gave %lx", (unsigned long)f.msg.trace[0]);
+        expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_KILL_PROCESS, NULL), 0);
+        expect_end(child, CAIRN_STATUS_FAULT(CAIRN_FAULT_VEC_INVALID_OP));
+    }
+    cairn_handle_close(ep);
+    expect_stats(&before, "after the corrupt frames");
 }
 
 static void
@@ -239,9 +399,9 @@ handler_moves_rip_past_the_faulting_instruction(void)
     struct fault f;
 
     expect_ret("ipc_recv", fault_recv(ep, &f), 0);
-    f.regs.rip += 2; /* ud2 */
-    f.regs.rbx = SKIP_RBX;
-    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.regs), 0);
+    f.msg.regs.rip += 2; /* ud2 */
+    f.msg.regs.rbx = SKIP_RBX;
+    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.msg.regs), 0);
     expect_end(child, 0);
     cairn_handle_close(ep);
 }
@@ -280,7 +440,7 @@ handler_answers_later_through_a_reply_object(void)
     cairn_handle_close(reply);
     expect_ret("ipc_recv", fault_recv(ep, &f), 0);
     reply = cairn_ipc_reply_save();
-    regs = f.regs;
+    regs = f.msg.regs;
     regs.rip += 2;
     regs.rbx = SKIP_RBX;
     answer_ext.send_buf = (uint64_t)&regs;
@@ -300,9 +460,9 @@ int3_arrives_as_a_breakpoint_and_resumes_after_it(void)
     struct fault f;
 
     expect_ret("ipc_recv", fault_recv(ep, &f), 0);
-    if (f.m.w[0] != CAIRN_FAULT_VEC_BREAKPOINT || ((const uint8_t *)f.regs.rip)[-1] != 0xcc)
+    if (f.m.w[0] != CAIRN_FAULT_VEC_BREAKPOINT || ((const uint8_t *)f.msg.regs.rip)[-1] != 0xcc)
         test_fail("vector %lu, rip %lx not after an int3", (unsigned long)f.m.w[0],
-                  (unsigned long)f.regs.rip);
+                  (unsigned long)f.msg.regs.rip);
     expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, NULL), 0);
     expect_end(child, 0);
     cairn_handle_close(ep);
@@ -315,10 +475,11 @@ trap_flag_arrives_as_debug_and_the_handler_clears_it(void)
     struct fault f;
 
     expect_ret("ipc_recv", fault_recv(ep, &f), 0);
-    if (f.m.w[0] != CAIRN_FAULT_VEC_DEBUG || !(f.regs.rflags & 0x100))
-        test_fail("vector %lu, rflags %lx", (unsigned long)f.m.w[0], (unsigned long)f.regs.rflags);
-    f.regs.rflags &= ~0x100ull;
-    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.regs), 0);
+    if (f.m.w[0] != CAIRN_FAULT_VEC_DEBUG || !(f.msg.regs.rflags & 0x100))
+        test_fail("vector %lu, rflags %lx", (unsigned long)f.m.w[0],
+                  (unsigned long)f.msg.regs.rflags);
+    f.msg.regs.rflags &= ~0x100ull;
+    expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.msg.regs), 0);
     expect_end(child, 0);
     cairn_handle_close(ep);
 }
@@ -365,21 +526,21 @@ bad_answers_end_the_process_with_the_fault_status(void)
 
         expect_ret("ipc_recv", fault_recv(ep, &f), 0);
         if (i < 3)
-            f.regs.rip = bad_rip[i];
+            f.msg.regs.rip = bad_rip[i];
         else if (i == 3)
-            f.regs.rflags |= 3ull << 12; /* IOPL 3 */
+            f.msg.regs.rflags |= 3ull << 12; /* IOPL 3 */
         else if (i == 4)
-            f.regs.rflags &= ~0x200ull; /* IF off */
+            f.msg.regs.rflags &= ~0x200ull; /* IF off */
         if (i < 5) {
-            expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.regs), 0);
+            expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_RESUME, &f.msg.regs), 0);
         } else if (i < 7) {
             /* The registers and a word more, or a word less. */
             static uint64_t buf[sizeof(struct cairn_fault_regs) / 8 + 1];
             struct cairn_msg_ext ext = {.send_buf = (uint64_t)buf};
             struct cairn_msg m = {{CAIRN_FAULT_RESUME, CAIRN_FAULT_SET_REGS}, &ext};
 
-            memcpy(buf, &f.regs, sizeof(f.regs));
-            ext.send_len = i == 5 ? sizeof(buf) : sizeof(f.regs) - 8;
+            memcpy(buf, &f.msg.regs, sizeof(f.msg.regs));
+            ext.send_len = i == 5 ? sizeof(buf) : sizeof(f.msg.regs) - 8;
             expect_ret("ipc_reply", cairn_ipc_reply(&m), 0);
         } else if (i == 7) {
             struct cairn_msg m = {{CAIRN_FAULT_RESUME, 2}, NULL}; /* no such flag */
@@ -454,8 +615,8 @@ handler_ends_one_thread_and_its_process_goes_on(void)
     expect_ret("fault_set_handler", cairn_fault_set_handler(t.handle, ep), 0);
     __atomic_store_n(&go_fault, 1, __ATOMIC_RELEASE);
     expect_ret("ipc_recv", fault_recv(ep, &f), 0);
-    if (f.m.w[0] != CAIRN_FAULT_VEC_INVALID_OP || f.regs.fs_base == 0)
-        test_fail("vector %lu fs %lx", (unsigned long)f.m.w[0], (unsigned long)f.regs.fs_base);
+    if (f.m.w[0] != CAIRN_FAULT_VEC_INVALID_OP || f.msg.regs.fs_base == 0)
+        test_fail("vector %lu fs %lx", (unsigned long)f.m.w[0], (unsigned long)f.msg.regs.fs_base);
     expect_ret("ipc_reply", fault_answer(CAIRN_FAULT_KILL_THREAD, NULL), 0);
     expect_ret("thread_join", test_thread_join(&t, 5000 * MS_NS, &status), 0);
     if (status != CAIRN_STATUS_FAULT(CAIRN_FAULT_VEC_INVALID_OP))
@@ -571,6 +732,8 @@ handlers_of_ended_processes_leak_nothing(void)
 static const struct usertest tests[] = {
     USERTEST(page_fault_resumed_after_the_handler_maps_the_page),
     USERTEST(fault_reports_the_registers_and_the_handler_ends_the_process),
+    USERTEST(fault_reports_a_backtrace_of_the_callers),
+    USERTEST(corrupt_frame_pointers_give_a_short_backtrace),
     USERTEST(handler_moves_rip_past_the_faulting_instruction),
     USERTEST(handler_answers_later_through_a_reply_object),
     USERTEST(int3_arrives_as_a_breakpoint_and_resumes_after_it),

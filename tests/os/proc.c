@@ -35,6 +35,8 @@
 #define BADGE_OUT      3
 #define BADGE_STOP     4
 #define BADGE_PROGRAMS 5 /* the programs' registry handle proc hands on */
+#define BADGE_ERR      6 /* a captured stderr */
+#define BADGE_ERR_PIPE 7 /* a stderr whose reader is gone: EPIPE */
 #define BADGE_FILE     100
 
 static long ep;           /* the fake servers' endpoint */
@@ -47,6 +49,9 @@ static uint64_t file_offset;
 static uint32_t file_mode;
 static uint64_t file_size;
 static char out_text[64];
+static char err_text[2048];
+static size_t err_len;
+static long err_writes;
 static long vfs_opens, vfs_closes, programs_lookups;
 static char buf[CAIRN_MSG_BUF_MAX];
 
@@ -167,8 +172,19 @@ servers_run(void *arg)
             out_text[n] = '\0';
             msg.w[0] = len;
             cairn_notify_signal(written, 1);
-        } else if (badge == BADGE_OUT) {
-            msg.w[0] = 0; /* DUP and CLOSE of the captured stdout */
+        } else if (badge == BADGE_ERR && msg.w[0] == PROTO_IO_WRITE) {
+            size_t n = len < sizeof(err_text) - 1 - err_len ? len : sizeof(err_text) - 1 - err_len;
+
+            memcpy(err_text + err_len, buf, n);
+            err_len += n;
+            err_text[err_len] = '\0';
+            err_writes++;
+            msg.w[0] = len;
+        } else if (badge == BADGE_ERR_PIPE && msg.w[0] == PROTO_IO_WRITE) {
+            err_writes++;
+            msg.w[0] = (uint64_t)-CAIRN_EPIPE;
+        } else if (badge == BADGE_OUT || badge == BADGE_ERR || badge == BADGE_ERR_PIPE) {
+            msg.w[0] = 0; /* DUP and CLOSE of the captured streams */
         } else {
             if (nh)
                 cairn_handle_close(first); /* the tests send at most one */
@@ -207,11 +223,12 @@ call_with(long h, struct cairn_msg *msg, long handle, uint32_t rights, uint32_t 
 static char req[1024];
 
 static long
-spawn_in(long h, const char *path, const char *const *argv, long out, int64_t pgid)
+spawn_full(long h, const char *path, const char *const *argv, long out, long errh, int64_t pgid)
 {
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{PROTO_PROC_SPAWN, 0, 1, (uint64_t)pgid, 0}, &ext};
     size_t len = strlen(path) + 1;
+    long err;
 
     memcpy(req, path, len);
     for (; argv[msg.w[1]]; msg.w[1]++) {
@@ -225,15 +242,36 @@ spawn_in(long h, const char *path, const char *const *argv, long out, int64_t pg
     memset(&ext, 0, sizeof(ext));
     ext.send_buf = (uint64_t)(uintptr_t)req;
     ext.send_len = (uint32_t)len;
-    if (out >= 0)
-        msg.w[4] = 2; /* stdout only */
-    return call_with(h, &msg, out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE);
+    if (out >= 0) {
+        msg.w[4] |= 2; /* stdout */
+        ext.send_handles[ext.send_nhandles++] =
+            (struct cairn_msg_handle){(int32_t)out, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    if (errh >= 0) {
+        msg.w[4] |= 4; /* stderr */
+        ext.send_handles[ext.send_nhandles++] =
+            (struct cairn_msg_handle){(int32_t)errh, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    err = cairn_ipc_call(h, &msg);
+    return err < 0 ? err : (long)msg.w[0];
+}
+
+static long
+spawn_in(long h, const char *path, const char *const *argv, long out, int64_t pgid)
+{
+    return spawn_full(h, path, argv, out, -1, pgid);
+}
+
+static long
+spawn_with(long h, const char *path, const char *const *argv, long out, long errh)
+{
+    return spawn_full(h, path, argv, out, errh, 0);
 }
 
 static long
 spawn_as(long h, const char *path, const char *const *argv, long out)
 {
-    return spawn_in(h, path, argv, out, 0);
+    return spawn_full(h, path, argv, out, -1, 0);
 }
 
 /* A raw request through h; returns w[0], and w[1] in *w1. */
@@ -533,6 +571,46 @@ proc_signals_refuses_bad_handles_and_masks(void)
     cairn_handle_close(n);
 }
 
+/* proc is the exception endpoint of what it starts: a fault is reported
+ * on the child's stderr, with the frames named from the image's function
+ * table (the test child keeps one, mk/user.mk), and the parent still
+ * sees the fault's status. A stderr that refuses the report costs it, not
+ * proc. */
+static void
+a_crash_is_reported_on_stderr_with_named_frames(void)
+{
+    const char *fault[] = {"child", "fault", NULL};
+    long err = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_ERR);
+    long a, status = -1;
+    char head[64];
+
+    err_len = 0;
+    err_text[0] = '\0';
+    a = spawn_with(parent, "/bin/child", fault, -1, err);
+    expect_ret("wait for the crash", request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("still a page fault", status, PROTO_STATUS_FAULTED | 14);
+    snprintf(head, sizeof(head), "child[%ld]: page fault at 0x", a);
+    if (strncmp(err_text, head, strlen(head)) != 0 || !strstr(err_text, "(write, protection)"))
+        test_fail("the report begins \"%.80s\"", err_text);
+    else if (!strstr(err_text, "\n  #0 0x") || !strstr(err_text, " child_fault_write+0x") ||
+             !strstr(err_text, "\n  #1 0x") || !strstr(err_text, " child_fault_deep+0x") ||
+             strstr(err_text, " child_fault_deep+0x") < strstr(err_text, " child_fault_write+0x"))
+        test_fail("the report's frames: \"%s\"", err_text);
+    else
+        printf("proc: the report: %s", err_text);
+
+    /* A stderr that refuses: the report goes to proc's log; proc serves on. */
+    err = cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                            BADGE_ERR_PIPE);
+    err_writes = 0;
+    a = spawn_with(parent, "/bin/child", fault, -1, err);
+    expect_ret("wait for the second crash",
+               request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("a page fault again", status, PROTO_STATUS_FAULTED | 14);
+    expect_ret("one refused write", err_writes, 1);
+}
+
 static void
 bad_requests_get_errors_and_proc_goes_on(void)
 {
@@ -647,6 +725,7 @@ main(void)
         USERTEST(libc_handlers_run_and_default_actions_end_the_process),
         USERTEST(a_caught_signal_from_another_process_runs_the_handler),
         USERTEST(proc_signals_refuses_bad_handles_and_masks),
+        USERTEST(a_crash_is_reported_on_stderr_with_named_frames),
         USERTEST(bad_requests_get_errors_and_proc_goes_on),
         USERTEST(everything_stops_and_nothing_leaks),
     };

@@ -68,6 +68,11 @@ struct cairn_spawn_attr {
      * as CAIRN_AT_IGNORE, so it cannot end the vector early. */
     const uint64_t *aux;
     uint32_t naux;
+    /* 0, or an endpoint (SIGNAL) made the child process's exception
+     * endpoint (fault_set_handler, <cairn/fault.h>) before its thread
+     * starts, so its faults reach the handler from its first instruction
+     * on (proc's crash reports, docs/proc.md). */
+    long fault_handler;
 };
 
 #define CAIRN_SPAWN_AUX_MAX 16
