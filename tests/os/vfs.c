@@ -1204,7 +1204,7 @@ bulk_requests_with_bad_sizes_or_buffers_are_refused(void)
     struct bulkbuf b, small, big;
     struct proto_stat st;
     uint64_t limit = 0;
-    long h, ch, ro, note, f, rd, wr, dir;
+    long h, ch, ro, note, f, rd, wr, dir, q;
 
     h = fs_open("/tmp/bb", PROTO_O_RDWR | PROTO_O_CREAT | PROTO_O_TRUNC, 0644);
     if (h < 0 || bulkbuf_make(&b, 64 << 10, 0) < 0)
@@ -1229,6 +1229,21 @@ bulk_requests_with_bad_sizes_or_buffers_are_refused(void)
     note = cairn_notify_create();
     expect_ret("a notification for a buffer", bulk_open(h, note, 4096, NULL), -CAIRN_EINVAL);
     cairn_handle_close(note);
+    /* An object charged as it is touched, on a quota that cannot pay for
+     * its pages: refused at the open, never a fault in the server later. */
+    q = cairn_quota_create(CAIRN_INIT_HANDLE_QUOTA, 64 << 10);
+    if (q >= 0 && cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, q) == 0) {
+        long mo = cairn_memobj_create(VFS_BULK_MAX, CAIRN_MEMOBJ_ON_TOUCH);
+
+        expect_ret("set_quota(back)",
+                   cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, CAIRN_INIT_HANDLE_QUOTA), 0);
+        expect_ret("pages its quota cannot pay for", bulk_open(h, mo, VFS_BULK_MAX, NULL),
+                   -CAIRN_EINVAL);
+        cairn_handle_close(mo);
+    } else {
+        test_fail("no small quota: %s", cairn_error_name((int)q));
+    }
+    cairn_handle_close(q);
     expect_ret("on the namespace handle", bulk_open(vfs_ep, b.mo, b.size, NULL), -CAIRN_EBADF);
     dir = fs_open("/", PROTO_O_RDONLY, 0);
     expect_ret("on a directory", bulk_open(dir, b.mo, b.size, NULL), -CAIRN_EISDIR);
