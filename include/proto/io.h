@@ -5,7 +5,9 @@
  * device. A file descriptor in libc (libc/fd.c) is one handle to such a
  * thing: an endpoint of its server with SIGNAL, minted with a badge that
  * tells the server which open file the message is about. So one read(2)
- * is one ipc_call, and any server can stand behind any descriptor.
+ * is one ipc_call, and any server can stand behind any descriptor; a
+ * large one may go through a bulk channel instead (PROTO_IO_BULK_*,
+ * below), where the server has them.
  *
  * Every message of include/proto/ has the same shape (docs/protocols.md):
  *   request  w[0] the operation (PROTO_IO_* here), w[1..4] its arguments,
