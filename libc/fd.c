@@ -213,7 +213,7 @@ fd_bulk_open_locked(struct fd_bulk *b, long h)
 {
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{PROTO_IO_BULK_OPEN, FD_BULK_SIZE, 0, 0, 0}, &ext};
-    long mo = cairn_memobj_create(FD_BULK_SIZE, 0), at = -CAIRN_ENOMEM, err = -CAIRN_ENOMEM;
+    long mo = cairn_memobj_create(FD_BULK_SIZE, 0), at = -CAIRN_ENOMEM, err;
 
     b->state = FD_BULK_REFUSED;
     if (mo >= 0)
@@ -224,19 +224,18 @@ fd_bulk_open_locked(struct fd_bulk *b, long h)
         ext.send_handles[0] =
             (struct cairn_msg_handle){(int32_t)mo, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
         err = cairn_ipc_call(h, &msg);
-        if (err >= 0) {
-            mo = -1; /* moved: the mapping keeps the object */
-            err = (long)msg.w[0];
-        }
-        if (err >= 0 && ext.recv_nhandles == 1) {
+        if (err >= 0 && (int64_t)msg.w[0] == 0 && ext.recv_nhandles == 1) {
             b->state = FD_BULK_OPEN;
             b->chan = ext.recv_handles[0];
             b->buf = (uint8_t *)(uintptr_t)at;
         } else {
+            /* Whatever the server sent with a refusal is not kept. */
             for (uint32_t i = 0; err >= 0 && i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
                 cairn_handle_close(ext.recv_handles[i]);
             cairn_vm_unmap((uint64_t)at, FD_BULK_SIZE);
         }
+        if (err >= 0)
+            mo = -1; /* moved: the mapping kept the object while it was there */
     }
     if (mo >= 0)
         cairn_handle_close(mo);
