@@ -52,8 +52,9 @@ static int fd_ready;
  * Bulk channels (include/proto/io.h, PROTO_IO_BULK_*): a read or write of
  * FD_BULK_MIN bytes or more asks the server, once per descriptor, for a
  * private channel with a buffer of FD_BULK_SIZE bytes shared with it, and
- * then goes one request per buffer-full. A server without them (the
- * console, a pipe) says ENOSYS, and the descriptor stays on messages. The
+ * then goes one request per buffer-full. A server without them refuses
+ * (a pipe ENOSYS, the console EINVAL for a request carrying a handle), and
+ * after any refusal the descriptor stays on messages. The
  * channel is this process's alone: dup, dup2 and spawn hand on the plain
  * handle, and the channel goes with the descriptor (closing its handle
  * makes the server's close notice end it).
