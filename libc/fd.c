@@ -48,6 +48,43 @@ static struct fd_entry fd_table[OPEN_MAX];
 static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
 static int fd_ready;
 
+/*
+ * Bulk channels (include/proto/io.h, PROTO_IO_BULK_*): a read or write of
+ * FD_BULK_MIN bytes or more asks the server, once per descriptor, for a
+ * private channel with a buffer of FD_BULK_SIZE bytes shared with it, and
+ * then goes one request per buffer-full. A server without them refuses
+ * (a pipe ENOSYS, the console EINVAL for a request carrying a handle), and
+ * after any refusal the descriptor stays on messages. The
+ * channel is this process's alone: dup, dup2 and spawn hand on the plain
+ * handle, and the channel goes with the descriptor (closing its handle
+ * makes the server's close notice end it).
+ *
+ * The state is per descriptor number and says which plain handle it was
+ * made for (owner), so a descriptor closed and opened again meanwhile
+ * never uses the channel of the file it named before. Its lock is held
+ * across one bulk request and the copy in or out of the buffer, so two
+ * threads never share the buffer, and close waits for a request under way
+ * before it unmaps it.
+ */
+#define FD_BULK_MIN  8192u
+#define FD_BULK_SIZE (256u << 10)
+
+enum fd_bulk_state {
+    FD_BULK_UNTRIED = 0,
+    FD_BULK_OPEN,
+    FD_BULK_REFUSED, /* the server has no channel for it: messages */
+};
+
+struct fd_bulk {
+    pthread_mutex_t lock;
+    long owner;               /* [lock] the plain handle it is for */
+    enum fd_bulk_state state; /* [lock] */
+    long chan;                /* [lock] the channel, when FD_BULK_OPEN */
+    uint8_t *buf;             /* [lock] its buffer, mapped here */
+};
+
+static struct fd_bulk fd_bulk[OPEN_MAX];
+
 static int
 fd_fail(long err)
 {
@@ -145,6 +182,114 @@ cairn_fd_handle(int fd)
     return h < 0 ? -CAIRN_EBADF : h;
 }
 
+/* Lets the channel go: the handle (the server's close notice ends the
+ * channel there) and the buffer. */
+static void
+fd_bulk_drop_locked(struct fd_bulk *b)
+{
+    if (b->state == FD_BULK_OPEN) {
+        cairn_handle_close(b->chan);
+        cairn_vm_unmap((uint64_t)(uintptr_t)b->buf, FD_BULK_SIZE);
+    }
+    b->state = FD_BULK_UNTRIED;
+    b->owner = 0;
+}
+
+/* Descriptor fd's channel, if it was made for h, goes. */
+static void
+fd_bulk_forget(int fd, long h)
+{
+    struct fd_bulk *b = &fd_bulk[fd];
+
+    pthread_mutex_lock(&b->lock);
+    if (b->owner == h)
+        fd_bulk_drop_locked(b);
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* Asks h's server for a channel (PROTO_IO_BULK_OPEN) with a new buffer:
+ * b is then FD_BULK_OPEN, or FD_BULK_REFUSED whatever went wrong. */
+static void
+fd_bulk_open_locked(struct fd_bulk *b, long h)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{PROTO_IO_BULK_OPEN, FD_BULK_SIZE, 0, 0, 0}, &ext};
+    long mo = cairn_memobj_create(FD_BULK_SIZE, 0), at = -CAIRN_ENOMEM, err;
+
+    b->state = FD_BULK_REFUSED;
+    if (mo >= 0)
+        at = cairn_vm_map(mo, 0, FD_BULK_SIZE, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    if (at >= 0) {
+        memset(&ext, 0, sizeof(ext));
+        ext.send_nhandles = 1;
+        ext.send_handles[0] =
+            (struct cairn_msg_handle){(int32_t)mo, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+        err = cairn_ipc_call(h, &msg);
+        if (err >= 0 && (int64_t)msg.w[0] == 0 && ext.recv_nhandles == 1) {
+            b->state = FD_BULK_OPEN;
+            b->chan = ext.recv_handles[0];
+            b->buf = (uint8_t *)(uintptr_t)at;
+        } else {
+            /* Whatever the server sent with a refusal is not kept. */
+            for (uint32_t i = 0; err >= 0 && i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+                cairn_handle_close(ext.recv_handles[i]);
+            cairn_vm_unmap((uint64_t)at, FD_BULK_SIZE);
+        }
+        if (err >= 0)
+            mo = -1; /* moved: the mapping kept the object while it was there */
+    }
+    if (mo >= 0)
+        cairn_handle_close(mo);
+}
+
+/*
+ * A read (op PROTO_IO_BULK_READ) or write (_WRITE) of [buf, buf + len)
+ * on descriptor fd, whose handle is h, through its channel, opened now if
+ * it was never tried. *used is 0 when there is no channel (nothing was
+ * done: the caller goes on with messages). Otherwise the bytes moved, or
+ * a negative code when none were; it stops at the first short answer.
+ */
+static long
+fd_bulk_rw(int fd, long h, uint64_t op, char *buf, size_t len, uint64_t flags, int *used)
+{
+    struct fd_bulk *b = &fd_bulk[fd];
+    size_t done = 0;
+    long n = 0;
+
+    *used = 0;
+    pthread_mutex_lock(&b->lock);
+    if (b->owner != h) {
+        fd_bulk_drop_locked(b);
+        b->owner = h;
+    }
+    if (b->state == FD_BULK_UNTRIED)
+        fd_bulk_open_locked(b, h);
+    if (b->state != FD_BULK_OPEN) {
+        pthread_mutex_unlock(&b->lock);
+        return 0;
+    }
+    *used = 1;
+    while (done < len) {
+        size_t piece = len - done < FD_BULK_SIZE ? len - done : FD_BULK_SIZE;
+        struct cairn_msg msg = {{op, piece, flags, 0, 0}, NULL};
+
+        if (op == PROTO_IO_BULK_WRITE)
+            memcpy(b->buf, buf + done, piece);
+        n = fd_call(b->chan, &msg, NULL, 0, NULL, 0, NULL);
+        if (n < 0)
+            break;
+        if ((size_t)n > piece) /* a server cannot make us claim more */
+            n = (long)piece;
+        if (op == PROTO_IO_BULK_READ)
+            memcpy(buf + done, b->buf, (size_t)n);
+        done += (size_t)n;
+        if ((size_t)n < piece)
+            break;
+    }
+    pthread_mutex_unlock(&b->lock);
+    return done ? (long)done : n;
+}
+
 /* Puts h into the lowest free entry at or above from; the descriptor or
  * -CAIRN_EMFILE. */
 static int
@@ -190,6 +335,11 @@ cairn_fd_close_all(void)
         fd_table[fd] = (struct fd_entry){FD_FREE, 0, 0};
     }
     pthread_mutex_unlock(&fd_lock);
+    for (int fd = 0; fd < OPEN_MAX; fd++) {
+        pthread_mutex_lock(&fd_bulk[fd].lock);
+        fd_bulk_drop_locked(&fd_bulk[fd]);
+        pthread_mutex_unlock(&fd_bulk[fd].lock);
+    }
     for (int i = 0; i < n; i++) {
         struct cairn_msg msg = {{PROTO_IO_CLOSE, 0, 0, 0, 0}, NULL};
 
@@ -223,10 +373,17 @@ read(int fd, void *buf, size_t len)
         return fd_fail(-CAIRN_EBADF);
     if (len == 0)
         return 0;
+    msg.w[2] = status & O_NONBLOCK ? PROTO_IO_NONBLOCK : 0;
+    if (len >= FD_BULK_MIN) {
+        int used;
+
+        n = fd_bulk_rw(fd, h, PROTO_IO_BULK_READ, buf, len, msg.w[2], &used);
+        if (used)
+            return n < 0 ? fd_fail(n) : (ssize_t)n;
+    }
     if (len > CAIRN_MSG_BUF_MAX)
         len = CAIRN_MSG_BUF_MAX;
     msg.w[1] = len;
-    msg.w[2] = status & O_NONBLOCK ? PROTO_IO_NONBLOCK : 0;
     n = fd_call(h, &msg, NULL, 0, buf, len, &got);
     if (n < 0)
         return fd_fail(n);
@@ -262,6 +419,14 @@ write(int fd, const void *buf, size_t len)
         return fd_console_write(buf, len);
     if (h < 0)
         return fd_fail(-CAIRN_EBADF);
+    if (len >= FD_BULK_MIN) {
+        int used;
+        long n = fd_bulk_rw(fd, h, PROTO_IO_BULK_WRITE, (char *)buf, len,
+                            status & O_NONBLOCK ? PROTO_IO_NONBLOCK : 0, &used);
+
+        if (used)
+            return n < 0 ? fd_fail(n) : (ssize_t)n;
+    }
     /* A write goes out in message-sized pieces; it stops at the first
      * short one (a full pipe with O_NONBLOCK, a full disk), as POSIX lets
      * a write return fewer bytes. */
@@ -312,6 +477,7 @@ close(int fd)
     pthread_mutex_unlock(&fd_lock);
     if (h == FD_FREE)
         return fd_fail(-CAIRN_EBADF);
+    fd_bulk_forget(fd, h);
     fd_release(h);
     return 0;
 }
@@ -411,8 +577,10 @@ dup2(int fd, int to)
     old = fd_table[to].handle;
     fd_table[to] = (struct fd_entry){copy, 0, status};
     pthread_mutex_unlock(&fd_lock);
-    if (old >= 0)
+    if (old >= 0) {
+        fd_bulk_forget(to, old);
         fd_release(old);
+    }
     return to;
 }
 

@@ -5,7 +5,9 @@
  * device. A file descriptor in libc (libc/fd.c) is one handle to such a
  * thing: an endpoint of its server with SIGNAL, minted with a badge that
  * tells the server which open file the message is about. So one read(2)
- * is one ipc_call, and any server can stand behind any descriptor.
+ * is one ipc_call, and any server can stand behind any descriptor; a
+ * large one may go through a bulk channel instead (PROTO_IO_BULK_*,
+ * below), where the server has them.
  *
  * Every message of include/proto/ has the same shape (docs/protocols.md):
  *   request  w[0] the operation (PROTO_IO_* here), w[1..4] its arguments,
@@ -84,6 +86,62 @@
  * shells of a process server that was restarted) leave the terminal to
  * the next one. Reply 0. */
 #define PROTO_IO_TTY_HANGUP  0x10cu
+
+/*
+ * Bulk channels: reads and writes through a buffer shared with the
+ * server instead of the message's 4096 bytes.
+ *
+ * An open file's handle is shared by every process that inherited or
+ * dup'ed it, so a shared buffer cannot belong to it. A client asks for a
+ * private **channel** instead: a second handle to the same open file,
+ * with a badge of its own that also names the buffer. The channel holds
+ * one reference to the open file (as a PROTO_IO_DUP would) until it is
+ * closed, by PROTO_IO_CLOSE on the channel or by the last copy of its
+ * handle going (the server mints it with handle_mint_notify); the server
+ * then unmaps the buffer. The channel is the client's alone: a client
+ * never hands it on (libc opens it for a descriptor's own use, never
+ * dup'ing it nor passing it to a child).
+ *
+ * PROTO_IO_BULK_OPEN (on an open file's handle): w[1] the buffer's size
+ * in bytes, a whole number of pages, at most the server's limit; one
+ * handle in the message, a memory object of at least that size with
+ * READ, WRITE and MAP (the client keeps its own mapping of it). The
+ * server maps the first w[1] bytes and makes sure every page of them is
+ * there (a page a quota cannot pay for refuses the buffer), so nothing
+ * the client does later (unmapping, closing its handle) reaches the
+ * server's mapping, which stays until the channel closes. Reply: w[0] 0
+ * and the channel's handle (SIGNAL and TRANSFER); w[1] the server's
+ * largest buffer, also with -CAIRN_EINVAL. Errors: -CAIRN_ENOSYS (the
+ * server, or this open file: a pipe, a terminal, has no bulk path; the
+ * client goes on with PROTO_IO_READ and _WRITE), -CAIRN_EISDIR (a
+ * directory), -CAIRN_EINVAL (no memory object, a size that is 0, not
+ * whole pages or past the limit, an object smaller than the size or
+ * without the rights, pages that cannot be had), -CAIRN_EMFILE (the
+ * server's channels are all taken: a bound per open file and one in all,
+ * the server's to state), -CAIRN_EPERM (asked on a channel).
+ *
+ * PROTO_IO_BULK_READ (on a channel): w[1] the most bytes wanted
+ * (1..the buffer's size), w[2] flags (PROTO_IO_NONBLOCK). The server reads
+ * from the open file's offset into the buffer from its byte 0 and
+ * advances the offset. Reply: w[0] the bytes read, as PROTO_IO_READ.
+ *
+ * PROTO_IO_BULK_WRITE (on a channel): w[1] the bytes to write
+ * (1..the buffer's size), taken from the buffer from its byte 0; w[2]
+ * flags. Reply: w[0] the bytes written, as PROTO_IO_WRITE. The server
+ * reads the buffer while it writes: bytes the client changes meanwhile
+ * are its own business, never the server's.
+ *
+ * Every other I/O request on a channel acts on its open file as on the
+ * open file's own handle (a PROTO_IO_READ, a seek, a stat), except
+ * PROTO_IO_DUP, refused with -CAIRN_EPERM (a channel is never shared),
+ * and PROTO_IO_CLOSE, which closes the channel (not the open file: the
+ * channel's reference goes). PROTO_IO_BULK_READ and _WRITE on a handle
+ * that is not a channel get -CAIRN_EBADF. A channel outlives the plain
+ * handles: the open file stays while a channel holds it.
+ */
+#define PROTO_IO_BULK_OPEN  0x10du
+#define PROTO_IO_BULK_READ  0x10eu
+#define PROTO_IO_BULK_WRITE 0x10fu
 
 #define PROTO_IO_NONBLOCK 1u
 

@@ -19,8 +19,7 @@
 
 #include "vfs.h"
 
-/* The open file a badge names, or NULL. */
-static struct vfs_file *
+struct vfs_file *
 vfs_file_of(uint64_t badge, int *slot)
 {
     uint32_t idx = (uint32_t)badge, gen = (uint32_t)(badge >> 32);
@@ -55,6 +54,7 @@ vfs_file_new(enum vfs_file_kind kind, struct vfs_rep *rp, struct vfs_file **out)
             return (int)h;
         f->gen++;
         f->refs = 1;
+        f->chans = 0;
         f->kind = kind;
         f->flags = 0;
         f->offset = 0;
@@ -127,7 +127,7 @@ vfs_file_gone(uint64_t badge)
      * is free or reused already, and its old badge names nothing. */
     if (!f)
         return;
-    f->refs = 1;
+    f->refs = f->chans + 1; /* a bulk channel's reference stays (bulk.c) */
     vfs_file_unref(slot);
 }
 
@@ -181,6 +181,43 @@ vfs_can_write(const struct vfs_file *f)
     return acc == PROTO_O_WRONLY || acc == PROTO_O_RDWR;
 }
 
+long
+vfs_file_read(struct vfs_file *f, void *out, uint64_t want)
+{
+    long r;
+
+    if (!vfs_can_read(f))
+        return -CAIRN_EBADF;
+    if (f->kind == VFS_FILE_DEV) {
+        r = f->node == vfs.dev_zero ? (long)want : 0;
+        memset(out, 0, (size_t)r);
+        return r;
+    }
+    if (ramfs_is_dir(f->node))
+        return -CAIRN_EISDIR;
+    r = ramfs_read(f->node, f->offset, out, want);
+    if (r > 0)
+        f->offset += (uint64_t)r;
+    return r;
+}
+
+long
+vfs_file_write(struct vfs_file *f, const void *buf, uint64_t len)
+{
+    long r;
+
+    if (!vfs_can_write(f))
+        return -CAIRN_EBADF;
+    if (f->kind == VFS_FILE_DEV)
+        return (long)len;
+    if (f->flags & PROTO_O_APPEND)
+        f->offset = f->node->size;
+    r = ramfs_write(f->fs, f->node, f->offset, buf, len);
+    if (r > 0)
+        f->offset += (uint64_t)r;
+    return r;
+}
+
 void
 vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp)
 {
@@ -189,7 +226,7 @@ vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp)
     uint64_t want = rq->w[1];
     long r;
 
-    if (!f || f->kind == VFS_FILE_PIPE_WRITE || (f->kind == VFS_FILE_NODE && !vfs_can_read(f))) {
+    if (!f || f->kind == VFS_FILE_PIPE_WRITE) {
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
         return;
     }
@@ -197,20 +234,8 @@ vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         return;
     }
-    if (f->kind == VFS_FILE_DEV) {
-        if (!vfs_can_read(f)) {
-            rp->w[0] = (uint64_t)-CAIRN_EBADF;
-            return;
-        }
-        r = f->node == vfs.dev_zero ? (long)want : 0;
-        memset(out, 0, (size_t)r);
-    } else if (f->kind == VFS_FILE_NODE) {
-        if (ramfs_is_dir(f->node)) {
-            rp->w[0] = (uint64_t)-CAIRN_EISDIR;
-            return;
-        }
-        r = ramfs_read(f->node, f->offset, out, want);
-        f->offset += (uint64_t)r;
+    if (f->kind == VFS_FILE_DEV || f->kind == VFS_FILE_NODE) {
+        r = vfs_file_read(f, out, want);
     } else {
         r = pipe_read(f->pipe, (uint32_t)want, out);
         if (r == -CAIRN_EAGAIN && !(rq->w[2] & PROTO_IO_NONBLOCK)) {
@@ -240,7 +265,7 @@ vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp)
     struct vfs_file *f = vfs_file_of(rq->badge, NULL);
     long r;
 
-    if (!f || f->kind == VFS_FILE_PIPE_READ || (f->kind == VFS_FILE_NODE && !vfs_can_write(f))) {
+    if (!f || f->kind == VFS_FILE_PIPE_READ) {
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
         return;
     }
@@ -248,17 +273,8 @@ vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         return;
     }
-    if (f->kind == VFS_FILE_DEV) {
-        rp->w[0] = vfs_can_write(f) ? rq->len : (uint64_t)-CAIRN_EBADF;
-        return;
-    }
-    if (f->kind == VFS_FILE_NODE) {
-        if (f->flags & PROTO_O_APPEND)
-            f->offset = f->node->size;
-        r = ramfs_write(f->fs, f->node, f->offset, rq->buf, rq->len);
-        if (r > 0)
-            f->offset += (uint64_t)r;
-        rp->w[0] = (uint64_t)r;
+    if (f->kind == VFS_FILE_DEV || f->kind == VFS_FILE_NODE) {
+        rp->w[0] = (uint64_t)vfs_file_write(f, rq->buf, rq->len);
         return;
     }
     r = pipe_write(f->pipe, rq->buf, rq->len);
@@ -413,8 +429,11 @@ void
 vfs_do_close(const struct vfs_req *rq, struct vfs_rep *rp)
 {
     int slot;
+    struct vfs_file *f = vfs_file_of(rq->badge, &slot);
 
-    if (!vfs_file_of(rq->badge, &slot)) {
+    /* The references left may all be bulk channels' (bulk.c): those go
+     * with their channels, never with a close on the open file's handle. */
+    if (!f || f->refs <= f->chans) {
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
         return;
     }

@@ -45,6 +45,15 @@ enum vfs_on {
     VFS_ON_MOUNT, /* the `vfs-mount` handle only */
 };
 
+/* PROTO_IO_BULK_READ and _WRITE on an open file's own handle: only a
+ * channel has a buffer (bulk.c). */
+static void
+vfs_do_not_chan(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    (void)rq;
+    rp->w[0] = (uint64_t)-CAIRN_EBADF;
+}
+
 static const struct {
     uint64_t op;
     enum vfs_on on;
@@ -68,6 +77,9 @@ static const struct {
     {PROTO_IO_READDIR, VFS_ON_FILE, vfs_do_readdir},
     {PROTO_IO_DUP, VFS_ON_FILE, vfs_do_dup},
     {PROTO_IO_CLOSE, VFS_ON_FILE, vfs_do_close},
+    {PROTO_IO_BULK_OPEN, VFS_ON_FILE, vfs_do_bulk_open},
+    {PROTO_IO_BULK_READ, VFS_ON_FILE, vfs_do_not_chan},
+    {PROTO_IO_BULK_WRITE, VFS_ON_FILE, vfs_do_not_chan},
 };
 
 /* Files' times: the wall clock (libc asks the rtc driver, and while it
@@ -229,6 +241,8 @@ vfs_setup(uint64_t root_budget, uint64_t tmp_budget)
     struct ramfs_node *tmp, *boot, *bin, *dev;
 
     vfs.pipe_ops.answer = vfs_answer;
+    for (int i = 0; i < VFS_CHANS_MAX; i++)
+        vfs.chans[i].file = -1;
     if (ramfs_init(&vfs.root, VFS_DEV_ROOT, root_budget, vfs_clock) < 0 ||
         ramfs_init(&vfs.tmp, VFS_DEV_TMP, tmp_budget, vfs_clock) < 0)
         return -CAIRN_ENOMEM;
@@ -303,7 +317,16 @@ vfs_dispatch(const struct vfs_req *rq, struct vfs_rep *rp)
     enum vfs_on who = rq->badge == 0                 ? VFS_ON_NAMESPACE
                       : rq->badge == VFS_BADGE_MOUNT ? VFS_ON_MOUNT
                                                      : VFS_ON_FILE;
+    struct vfs_req on_file;
 
+    /* A bulk channel answers its own requests and passes the rest on to
+     * its open file, as if they came through the file's own handle. */
+    if (bulk_is_chan(rq->badge)) {
+        on_file = *rq;
+        if (bulk_dispatch(rq, rp, &on_file.badge))
+            return;
+        rq = &on_file;
+    }
     for (size_t i = 0; i < sizeof(vfs_ops) / sizeof(vfs_ops[0]); i++) {
         if (vfs_ops[i].op != rq->w[0])
             continue;
@@ -340,7 +363,8 @@ vfs_reply(struct vfs_rep *rp)
     if (r < 0 && rp->nhandles) {
         for (unsigned i = 0; i < rp->nhandles; i++) {
             cairn_handle_close(rp->handles[i]); /* if the move did not happen */
-            vfs_file_unref(rp->files[i]);
+            if (rp->files[i] >= 0)
+                vfs_file_unref(rp->files[i]);
         }
     }
 }
@@ -379,15 +403,23 @@ main(int argc, char **argv)
         if (r < 0)
             continue;
         if (r & CAIRN_IPC_CLOSED) {
-            vfs_file_gone(rq.badge); /* a notice: there is no caller to answer */
+            /* A notice: there is no caller to answer. */
+            if (bulk_is_chan(rq.badge))
+                bulk_gone(rq.badge);
+            else
+                vfs_file_gone(rq.badge);
             continue;
         }
-        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
-            cairn_handle_close(ext.recv_handles[i]);
         memcpy(rq.w, m.w, sizeof(rq.w));
         rq.buf = in;
         rq.len = ext.recv_len <= sizeof(in) ? ext.recv_len : 0;
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            rq.handles[rq.nhandles++] = ext.recv_handles[i];
         vfs_dispatch(&rq, &rp);
+        /* Handles sent along are never kept (a bulk buffer stays by its
+         * mapping). */
+        for (uint32_t i = 0; i < rq.nhandles; i++)
+            cairn_handle_close(rq.handles[i]);
         if (!rp.deferred)
             vfs_reply(&rp);
     }

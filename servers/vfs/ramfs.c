@@ -13,6 +13,7 @@
 
 #include <cairn/errors.h>
 
+#include "chunk.h"
 #include "ramfs.h"
 
 /* What a node costs the budget, beyond its chunks. */
@@ -69,7 +70,7 @@ ramfs_chunks_free(struct ramfs *fs, struct ramfs_node *n, uint64_t keep)
 {
     for (uint64_t i = keep; i < n->nchunks; i++) {
         if (n->chunks[i]) {
-            free(n->chunks[i]);
+            chunk_free(n->chunks[i]);
             n->chunks[i] = NULL;
             fs->used -= RAMFS_CHUNK;
         }
@@ -413,7 +414,7 @@ ramfs_write(struct ramfs *fs, struct ramfs_node *n, uint64_t off, const void *bu
     if (need && !fresh)
         return -CAIRN_ENOSPC;
     for (uint64_t k = 0; k < need; k++)
-        if (!(fresh[k] = calloc(1, RAMFS_CHUNK)))
+        if (!(fresh[k] = chunk_alloc()))
             goto err_fresh;
     if (grow) {
         table = realloc(n->chunks, (n->nchunks + grow) * sizeof(uint8_t *));
@@ -445,7 +446,7 @@ ramfs_write(struct ramfs *fs, struct ramfs_node *n, uint64_t off, const void *bu
 
 err_fresh:
     for (uint64_t k = 0; k < need; k++)
-        free(fresh[k]);
+        chunk_free(fresh[k]);
     free(fresh);
     return -CAIRN_ENOSPC;
 }

@@ -35,8 +35,8 @@
 
 #include <proto/io.h>
 
-/* A chunk with libc's 16-byte block header is one page exactly (a larger
- * block gets pages of its own: 4096 bytes would take two). */
+/* A chunk with its 16-byte header is one slot of a chunk group, a page
+ * (chunk.h). */
 #define RAMFS_CHUNK    4080u
 /* What stat calls the best size for reads and writes: one message's bytes. */
 #define RAMFS_BLKSIZE  4096u

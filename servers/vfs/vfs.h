@@ -62,7 +62,8 @@ enum vfs_file_kind {
 
 struct vfs_file {
     uint32_t gen;
-    uint32_t refs;
+    uint32_t refs;  /* references: the plain handles' and the channels' */
+    uint32_t chans; /* bulk channels on it (bulk.c), each one of refs */
     enum vfs_file_kind kind;
     uint32_t flags; /* PROTO_O_* it was opened with */
     uint64_t offset;
@@ -72,12 +73,33 @@ struct vfs_file {
     uint64_t pipe_ino;
 };
 
+/*
+ * Bulk channels (bulk.c): at most VFS_CHANS_MAX at once, VFS_CHANS_PER_FILE
+ * on one open file, each a buffer of at most VFS_BULK_MAX bytes (so what
+ * clients can make the server map is at most 32 MiB). A channel's badge
+ * is VFS_CHAN_BASE + its slot in the low 32 bits (above every open file's
+ * slot + 1) and its generation above them.
+ */
+#define VFS_CHANS_MAX      32
+#define VFS_CHANS_PER_FILE 4
+#define VFS_BULK_MAX       (1ull << 20)
+#define VFS_CHAN_BASE      0x10000u
+
+struct vfs_chan {
+    uint32_t gen;
+    int file;    /* the open file's slot, or -1: free */
+    uint64_t at; /* the client's buffer, mapped here */
+    uint64_t size;
+};
+
 /* A request as received, and the reply being built. */
 struct vfs_req {
     uint64_t badge;
     uint64_t w[CAIRN_MSG_WORDS];
     const uint8_t *buf;
     uint32_t len;
+    long handles[CAIRN_MSG_HANDLES]; /* sent along; closed after the request */
+    uint32_t nhandles;
 };
 
 struct vfs_rep {
@@ -85,7 +107,8 @@ struct vfs_rep {
     const void *buf;
     uint32_t len;
     long handles[2]; /* minted for new open files, moved to the caller */
-    int files[2];    /* those open files' slots, undone if the reply fails */
+    int files[2];    /* those open files' slots, undone if the reply fails
+                      * (-1: a bulk channel, which its close notice undoes) */
     unsigned nhandles;
     int deferred; /* answered later through a reply handle: no reply now */
 };
@@ -99,6 +122,8 @@ struct vfs {
     struct ns ns;
     struct vfs_file files[VFS_FILES_MAX];
     unsigned files_open;
+    struct vfs_chan chans[VFS_CHANS_MAX];
+    unsigned chans_open;
     unsigned waiters;
     uint64_t next_pipe_ino;
     struct pipe_ops pipe_ops;
@@ -133,6 +158,26 @@ void vfs_do_truncate(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_readdir(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_dup(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_close(const struct vfs_req *rq, struct vfs_rep *rp);
+
+/* The open file a badge names (and its slot), or NULL. */
+struct vfs_file *vfs_file_of(uint64_t badge, int *slot);
+
+/* Reads from / writes to an open file of kind VFS_FILE_NODE or _DEV at its
+ * offset (moving it), access mode checked: the bytes, or a negative code. */
+long vfs_file_read(struct vfs_file *f, void *out, uint64_t want);
+long vfs_file_write(struct vfs_file *f, const void *buf, uint64_t len);
+
+/*
+ * bulk.c: the bulk channels. vfs_do_bulk_open is PROTO_IO_BULK_OPEN on an
+ * open file's handle. bulk_is_chan says whether a badge is a channel's
+ * (live or not); bulk_dispatch serves a request on one: 1 when it
+ * answered in rp, 0 when the request is for the channel's open file, whose
+ * badge it puts in *file_badge. bulk_gone is a channel's close notice.
+ */
+void vfs_do_bulk_open(const struct vfs_req *rq, struct vfs_rep *rp);
+int bulk_is_chan(uint64_t badge);
+int bulk_dispatch(const struct vfs_req *rq, struct vfs_rep *rp, uint64_t *file_badge);
+void bulk_gone(uint64_t badge);
 
 /*
  * A new open file of kind, with one reference, and a handle minted for it

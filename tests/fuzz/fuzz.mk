@@ -46,7 +46,7 @@ FUZZ_dirent_SRCS     := libc/dirent_parse.c
 FUZZ_path_SRCS       := lib/path/path.c servers/vfs/mount.c
 FUZZ_path_CFLAGS     := -Ilib
 # The vfs server's initfs tree (the tar reader and the ramfs under it).
-FUZZ_initfs_SRCS     := servers/vfs/initfs.c servers/vfs/ramfs.c lib/tar/tar.c
+FUZZ_initfs_SRCS     := servers/vfs/initfs.c servers/vfs/ramfs.c servers/vfs/chunk.c lib/tar/tar.c
 FUZZ_initfs_CFLAGS   := -Ilib
 # The terminal line discipline of lib/termline, with the terminal model of
 # the host test (tests/host/termscreen.h).

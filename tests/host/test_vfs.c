@@ -10,7 +10,9 @@
  * -CAIRN_EPIPE, callers gone when answered), device nodes listed as such,
  * and the table of mounted servers (`--mount=PATH:NAME` parsed, nesting
  * refused, a path split into its mount and the path the mounted server
- * is sent). Every test ends by freeing
+ * is sent), and the chunk groups under the files (chunks zeroed and
+ * apart, groups made only when the others are full and given back when
+ * empty but one). Every test ends by freeing
  * its file system and checks the budget's count went back to zero.
  */
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 
 #include <cairn/errors.h>
 
+#include "../../servers/vfs/chunk.h"
 #include "../../servers/vfs/initfs.h"
 #include "../../servers/vfs/mount.h"
 #include "../../servers/vfs/ns.h"
@@ -79,6 +82,40 @@ TEST(files_grow_shrink_and_read_back_across_chunks_and_holes)
     CHECK(ramfs_write(&fs, fs.root, 0, "a", 1) == -CAIRN_EISDIR);
     ramfs_fini(&fs);
     CHECK(fs.used == 0 && fs.nodes == 0);
+}
+
+TEST(chunks_come_zeroed_and_apart_from_groups_given_back_when_empty)
+{
+    enum {
+        N = 3 * CHUNK_GROUP + 5
+    };
+    static uint8_t *c[N];
+    size_t base = chunk_groups();
+
+    for (int i = 0; i < N; i++) {
+        c[i] = chunk_alloc();
+        CHECK(c[i] != NULL && ((uintptr_t)c[i] & 15) == 0);
+        for (unsigned k = 0; k < RAMFS_CHUNK; k++)
+            CHECK(c[i][k] == 0);
+        memset(c[i], i + 1, RAMFS_CHUNK); /* any overlap shows below */
+    }
+    CHECK(chunk_groups() <= base + 4);
+    for (int i = 0; i < N; i++)
+        for (unsigned k = 0; k < RAMFS_CHUNK; k += 97)
+            CHECK(c[i][k] == (uint8_t)(i + 1));
+    /* Freed and used again: zeroed, and no new group while one has room. */
+    for (int i = 0; i < N; i += 2)
+        chunk_free(c[i]);
+    for (int i = 0; i < N; i += 2) {
+        c[i] = chunk_alloc();
+        for (unsigned k = 0; k < RAMFS_CHUNK; k += 13)
+            CHECK(c[i][k] == 0);
+    }
+    CHECK(chunk_groups() <= base + 4);
+    for (int i = 0; i < N; i++)
+        chunk_free(c[i]);
+    CHECK(chunk_groups() <= 1); /* the one empty group kept */
+    chunk_free(NULL);
 }
 
 TEST(a_full_file_system_says_enospc_and_changes_nothing)
@@ -711,6 +748,7 @@ TEST(a_path_splits_into_its_mount_and_the_path_below_it)
 int
 main(void)
 {
+    RUN(chunks_come_zeroed_and_apart_from_groups_given_back_when_empty);
     RUN(files_grow_shrink_and_read_back_across_chunks_and_holes);
     RUN(a_full_file_system_says_enospc_and_changes_nothing);
     RUN(an_unlinked_open_file_lives_until_its_last_close);

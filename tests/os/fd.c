@@ -137,6 +137,10 @@ file_server(void *arg)
             return ret;
         if (badge == STOP_BADGE)
             break;
+        /* Handles sent along are never kept (libc's bulk channel offers
+         * its buffer's memory object, refused here with ENOSYS). */
+        for (uint32_t i = 0; i < ext.recv_nhandles && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(ext.recv_handles[i]);
         if (badge == FILE_BADGE + 100 && msg.w[0] == PROTO_IO_WRITE) {
             size_t n = ext.recv_len < sizeof(file.child_line) - 1 ? ext.recv_len
                                                                   : sizeof(file.child_line) - 1;
