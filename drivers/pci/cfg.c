@@ -22,56 +22,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <portio/portio.h>
+
 #include "pci.h"
 
 #define PCI_CONFIG_ADDRESS 0xcf8u
 #define PCI_CONFIG_DATA    0xcfcu
 #define PCI_CONFIG_ENABLE  0x80000000u
-
-static inline void
-out32(uint16_t port, uint32_t v)
-{
-    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t
-in32(uint16_t port)
-{
-    uint32_t v;
-
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void
-out16(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint16_t
-in16(uint16_t port)
-{
-    uint16_t v;
-
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void
-out8(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t
-in8(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 
 static volatile uint8_t *cfg_ecam;
 static uint32_t cfg_ecam_first, cfg_ecam_last;
@@ -105,7 +62,7 @@ ecam_at(uint32_t addr, uint32_t off)
 static void
 cfg_select(uint32_t addr, uint32_t off)
 {
-    out32(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | (addr & 0xffffu) << 8 | (off & 0xfcu));
+    port_out32(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | (addr & 0xffffu) << 8 | (off & 0xfcu));
 }
 
 uint32_t
@@ -126,10 +83,10 @@ pci_cfg_read(uint32_t addr, uint32_t off, uint32_t width)
     }
     cfg_select(addr, off);
     if (width == 1)
-        return in8(port);
+        return port_in8(port);
     if (width == 2)
-        return in16(port);
-    return in32(PCI_CONFIG_DATA);
+        return port_in16(port);
+    return port_in32(PCI_CONFIG_DATA);
 }
 
 void
@@ -152,11 +109,11 @@ pci_cfg_write(uint32_t addr, uint32_t off, uint32_t width, uint32_t value)
     }
     cfg_select(addr, off);
     if (width == 1)
-        out8(port, (uint8_t)value);
+        port_out8(port, (uint8_t)value);
     else if (width == 2)
-        out16(port, (uint16_t)value);
+        port_out16(port, (uint16_t)value);
     else
-        out32(PCI_CONFIG_DATA, value);
+        port_out32(PCI_CONFIG_DATA, value);
 }
 
 static uint32_t

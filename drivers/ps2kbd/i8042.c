@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include <cairn/sys.h>
+#include <portio/portio.h>
 
 #include "ps2kbd.h"
 
@@ -52,28 +53,13 @@
 #define MOUSE_RATE     100
 #define MOUSE_RES_CODE 2 /* 4 counts per millimetre */
 
-static inline uint8_t
-inb(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void
-outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
 /* Waits until the status has (want) or lacks (!want) bit; 0, or -ETIMEDOUT. */
 static int
 i8042_wait_for(uint8_t bit, int want, uint64_t limit_ns)
 {
     uint64_t end = cairn_clock_get() + limit_ns;
 
-    while (((inb(I8042_STATUS) & bit) != 0) != want) {
+    while (((port_in8(I8042_STATUS) & bit) != 0) != want) {
         if (cairn_clock_get() >= end)
             return -CAIRN_ETIMEDOUT;
         cairn_thread_sleep(100000); /* 0.1 ms: the chip answers in microseconds */
@@ -93,7 +79,7 @@ i8042_write(uint16_t port, uint8_t v)
     int err = i8042_wait(STATUS_IN_FULL, 0);
 
     if (err == 0)
-        outb(port, v);
+        port_out8(port, v);
     return err;
 }
 
@@ -103,7 +89,7 @@ i8042_read(void)
 {
     int err = i8042_wait(STATUS_OUT_FULL, 1);
 
-    return err < 0 ? err : inb(I8042_DATA);
+    return err < 0 ? err : port_in8(I8042_DATA);
 }
 
 /* Pulses the CPU's reset line: the controller's command 0xfe drives its
@@ -162,12 +148,12 @@ aux_read(uint64_t limit_ns)
         err = i8042_wait_for(STATUS_OUT_FULL, 1, end - now);
         if (err < 0)
             return err;
-        status = inb(I8042_STATUS);
+        status = port_in8(I8042_STATUS);
         if (!(status & STATUS_OUT_FULL))
             continue;
         if (status & STATUS_AUX)
-            return inb(I8042_DATA);
-        (void)inb(I8042_DATA);
+            return port_in8(I8042_DATA);
+        (void)port_in8(I8042_DATA);
     }
 }
 
@@ -252,13 +238,13 @@ i8042_init(int *set, struct ps2mouse *ms)
 {
     int config, r, err;
 
-    if (inb(I8042_STATUS) == 0xff)
+    if (port_in8(I8042_STATUS) == 0xff)
         return fail("no controller at 0x64", -CAIRN_ENOENT);
     if ((err = i8042_write(I8042_COMMAND, 0xad)) < 0 ||
         (err = i8042_write(I8042_COMMAND, 0xa7)) < 0)
         return fail("disabling the ports", err);
-    for (int i = 0; i < 64 && (inb(I8042_STATUS) & STATUS_OUT_FULL); i++)
-        (void)inb(I8042_DATA);
+    for (int i = 0; i < 64 && (port_in8(I8042_STATUS) & STATUS_OUT_FULL); i++)
+        (void)port_in8(I8042_DATA);
     config = i8042_query(0x20);
     if (config < 0)
         return fail("reading the configuration", config);
@@ -318,8 +304,8 @@ i8042_drain(struct kbd *k, struct ps2mouse *ms)
     uint8_t status, out[KEYMAP_OUT_MAX];
 
     /* Bounded: a controller that always says "full" cannot hold the driver. */
-    for (int i = 0; i < 256 && ((status = inb(I8042_STATUS)) & STATUS_OUT_FULL); i++) {
-        uint8_t byte = inb(I8042_DATA);
+    for (int i = 0; i < 256 && ((status = port_in8(I8042_STATUS)) & STATUS_OUT_FULL); i++) {
+        uint8_t byte = port_in8(I8042_DATA);
         size_t n;
 
         if (status & STATUS_AUX) {

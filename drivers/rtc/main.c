@@ -46,6 +46,7 @@
 #include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
+#include <portio/portio.h>
 #include <proto/handles.h>
 #include <proto/rtc.h>
 
@@ -72,27 +73,12 @@ static struct {
     uint64_t deadline; /* monotonic ns when the watch gives up */
 } edge;
 
-static inline uint8_t
-inb(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void
-outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
 /* One register. Bit 7 of the index stays clear: NMIs stay enabled. */
 static uint8_t
 cmos_get(uint8_t reg)
 {
-    outb(CMOS_INDEX, reg);
-    return inb(CMOS_DATA);
+    port_out8(CMOS_INDEX, reg);
+    return port_in8(CMOS_DATA);
 }
 
 /* Waits for the update-in-progress bit to clear, then copies the time

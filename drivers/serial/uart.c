@@ -15,6 +15,8 @@
  */
 #include <stdint.h>
 
+#include <portio/portio.h>
+
 #include "serial.h"
 
 /* Registers, from the base port (DLAB clear unless said). */
@@ -51,21 +53,6 @@
  * bytes the chip may still hold: its transmit FIFO and its receive FIFO. */
 #define LOOPBACK_RESERVE (2 * UART_FIFO)
 
-static inline void
-port_out(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t
-port_in(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
 static uint32_t
 rx_room(const struct serial *s)
 {
@@ -82,11 +69,11 @@ tx_may_send(const struct serial *s)
 int
 uart_probe(uint16_t port)
 {
-    port_out(port + UART_SCR, 0x5a);
-    if (port_in(port + UART_SCR) != 0x5a)
+    port_out8(port + UART_SCR, 0x5a);
+    if (port_in8(port + UART_SCR) != 0x5a)
         return 0;
-    port_out(port + UART_SCR, 0xa5);
-    return port_in(port + UART_SCR) == 0xa5;
+    port_out8(port + UART_SCR, 0xa5);
+    return port_in8(port + UART_SCR) == 0xa5;
 }
 
 /* 115200 / divisor baud, 8 data bits, no parity, one stop bit, FIFOs on with a
@@ -97,16 +84,16 @@ uart_init(struct serial *s)
 {
     uint16_t p = s->port;
 
-    port_out(p + UART_IER, 0);
-    port_out(p + UART_LCR, LCR_DLAB);
-    port_out(p + UART_DATA, (uint8_t)s->divisor);
-    port_out(p + UART_IER, (uint8_t)(s->divisor >> 8));
-    port_out(p + UART_LCR, LCR_8N1);
-    port_out(p + UART_IIR, FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX);
-    port_out(p + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2 | (s->loopback ? MCR_LOOPBACK : 0));
-    while (port_in(p + UART_LSR) & LSR_DR) /* whatever came before us */
-        (void)port_in(p + UART_DATA);
-    (void)port_in(p + UART_IIR);
+    port_out8(p + UART_IER, 0);
+    port_out8(p + UART_LCR, LCR_DLAB);
+    port_out8(p + UART_DATA, (uint8_t)s->divisor);
+    port_out8(p + UART_IER, (uint8_t)(s->divisor >> 8));
+    port_out8(p + UART_LCR, LCR_8N1);
+    port_out8(p + UART_IIR, FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX);
+    port_out8(p + UART_MCR, MCR_DTR | MCR_RTS | MCR_OUT2 | (s->loopback ? MCR_LOOPBACK : 0));
+    while (port_in8(p + UART_LSR) & LSR_DR) /* whatever came before us */
+        (void)port_in8(p + UART_DATA);
+    (void)port_in8(p + UART_IIR);
     s->ier = 0;
     uart_service(s);
 }
@@ -121,30 +108,30 @@ uart_service(struct serial *s)
     uint8_t ier;
 
     for (unsigned rounds = 0; rounds < 4 * SERIAL_RX_SIZE / UART_FIFO; rounds++) {
-        uint8_t lsr = port_in(p + UART_LSR);
+        uint8_t lsr = port_in8(p + UART_LSR);
         int moved = 0;
 
         if (lsr & LSR_OE)
             s->overruns++;
         while ((lsr & LSR_DR) && rx_room(s) > 0) {
-            s->rx[s->rx_head++ % SERIAL_RX_SIZE] = port_in(p + UART_DATA);
+            s->rx[s->rx_head++ % SERIAL_RX_SIZE] = port_in8(p + UART_DATA);
             moved = 1;
-            lsr = port_in(p + UART_LSR);
+            lsr = port_in8(p + UART_LSR);
         }
         if ((lsr & LSR_THRE) && tx_may_send(s)) {
             for (unsigned i = 0; i < UART_FIFO && tx_may_send(s); i++)
-                port_out(p + UART_DATA, s->tx[s->tx_tail++ % SERIAL_TX_SIZE]);
+                port_out8(p + UART_DATA, s->tx[s->tx_tail++ % SERIAL_TX_SIZE]);
             moved = 1;
         }
         if (!moved)
             break;
     }
-    (void)port_in(p + UART_IIR);
+    (void)port_in8(p + UART_IIR);
     ier = (rx_room(s) > 0 ? IER_RX : 0) | (tx_may_send(s) ? IER_TX : 0);
     /* Off, then on, every time: a cause that came after the last look
      * would otherwise keep the line up with no new edge for it. */
-    port_out(p + UART_IER, 0);
+    port_out8(p + UART_IER, 0);
     if (ier)
-        port_out(p + UART_IER, ier);
+        port_out8(p + UART_IER, ier);
     s->ier = ier;
 }

@@ -16,6 +16,7 @@
 #include <cairn/registry.h>
 #include <cairn/start.h>
 #include <cairn/sys.h>
+#include <portio/portio.h>
 #include <proto/handles.h>
 #include <proto/power.h>
 
@@ -23,27 +24,6 @@
 
 /* How long to wait for the keyboard driver to be registered. */
 #define POWER_KBD_WAIT_NS 1000000000ull
-
-static inline uint16_t
-inw(uint16_t port)
-{
-    uint16_t v;
-
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void
-outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void
-outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
 
 int
 power_ports_enable(void)
@@ -98,13 +78,13 @@ power_before_off(void)
 static void
 pm1_write_slp(uint16_t port, uint8_t slp_typ, bool enable)
 {
-    uint16_t v = inw(port);
+    uint16_t v = port_in16(port);
 
     v = (uint16_t)(v & ~(ACPI_PM1_SLP_TYP_MASK | ACPI_PM1_SLP_EN));
     v = (uint16_t)(v | (uint16_t)slp_typ << ACPI_PM1_SLP_TYP_SHIFT);
     if (enable)
         v |= ACPI_PM1_SLP_EN;
-    outw(port, v);
+    port_out16(port, v);
 }
 
 long
@@ -171,7 +151,7 @@ power_reboot(void)
     if (power.reset_port) {
         printf("power: resetting through port %#llx\n",
                (unsigned long long)power.fadt.reset.address);
-        outb((uint16_t)power.fadt.reset.address, power.fadt.reset_value);
+        port_out8((uint16_t)power.fadt.reset.address, power.fadt.reset_value);
         power_settle();
         printf("power: still running after the reset register write\n");
     }
