@@ -51,9 +51,9 @@ lspci_verbose(const struct proto_pci_device *d)
             continue;
         }
         if (b->flags & PROTO_PCI_BAR_UNSIZED) {
-            /* the walk left an active display alone (include/proto/pci.h) */
+            /* the walk leaves what decodes alone (include/proto/pci.h) */
             if (b->base != 0)
-                snprintf(size, sizeof(size), "not sized while in use");
+                snprintf(size, sizeof(size), "unknown until claimed");
             else
                 continue;
         } else if (b->size == 0) {

@@ -8,8 +8,8 @@
  * only when function 0's header says multi-function. A bridge's secondary
  * bus joins the queue if it is above the bridge's bus, not above its
  * subordinate bus and not seen before. Each function found is recorded
- * (up to the caller's max) with its BARs sized (but a display's in use)
- * and its capability list walked. Pure: no allocation, no globals, nothing but the caller's
+ * (up to the caller's max) with its capability list walked and its
+ * BARs read: sized too when it does not decode (pcienum.h says why). Pure: no allocation, no globals, nothing but the caller's
  * access functions.
  */
 #include <stddef.h>
@@ -112,17 +112,16 @@ pci_config_reserved(uint8_t header_type, uint32_t off, uint32_t width)
     return 0;
 }
 
-/* Sizes the nbars BARs of a function, its decode off meanwhile unless
- * keep_decode. */
+/* Sizes the nbars BARs of a function, its decode off meanwhile. */
 static void
-size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d, int keep_decode)
+size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d)
 {
     memset(d->bar, 0, sizeof(d->bar));
     uint32_t cmd = cfg_read(a, addr, PCI_CFG_COMMAND) & 0xffffu;
 
     /* The status half of the dword is written as 0: its bits are cleared
      * by writing ones, and the walk must not clear a device's errors. */
-    if (!keep_decode && (cmd & PCI_CMD_DECODE))
+    if (cmd & PCI_CMD_DECODE)
         a->write32(a->ctx, addr, PCI_CFG_COMMAND, cmd & ~PCI_CMD_DECODE);
     for (uint32_t i = 0; i < d->nbars; i++) {
         uint32_t off = PCI_CFG_BAR0 + 4u * i, orig, mask, orig_hi = 0, mask_hi = 0;
@@ -147,7 +146,7 @@ size_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d,
             d->bar[i].flags = PROTO_PCI_BAR_UPPER;
         }
     }
-    if (!keep_decode && (cmd & PCI_CMD_DECODE))
+    if (cmd & PCI_CMD_DECODE)
         a->write32(a->ctx, addr, PCI_CFG_COMMAND, cmd);
 }
 
@@ -177,7 +176,7 @@ read_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d)
 void
 pci_size_bars(const struct pci_access *a, struct proto_pci_device *d)
 {
-    size_bars(a, PROTO_PCI_ADDRESS(d->bus, d->dev, d->fn), d, 0);
+    size_bars(a, PROTO_PCI_ADDRESS(d->bus, d->dev, d->fn), d);
 }
 
 /* Follows the capability list: each link at most once, inside the
@@ -254,19 +253,16 @@ record(const struct pci_access *a, uint32_t addr, uint32_t id, struct proto_pci_
         d->irq_pin = (uint8_t)(irq >> 8);
         if (d->irq_pin > 4)
             d->irq_pin = 0; /* INTA-INTD are the only pins */
-        /* A display controller firmware left decoding shows the boot
-         * framebuffer, which the fb driver draws on meanwhile: sizing a
-         * BAR moves it for an instant, and the pixels drawn then are lost
-         * (under QEMU's multi-threaded TCG the move can even crash the
-         * emulator). Its BARs are sized when it is claimed. Host bridges
-         * and ISA (LPC) bridges keep their decode: the second carries the
-         * legacy devices (the keyboard controller, the clock, power
-         * management) that drivers use meanwhile. */
-        if (d->class_code == 0x03 && (cfg_read(a, addr, PCI_CFG_COMMAND) & PCI_CMD_DECODE))
+        /* A function that decodes when the walk comes may be in use
+         * (the boot framebuffer's display, the legacy devices behind the
+         * ISA bridge, the disk the system came from), and sizing a BAR
+         * moves it for an instant: its BARs are only read, and sized when
+         * it is claimed. One that does not decode is nobody's: sized now,
+         * with nothing to turn off. */
+        if (cfg_read(a, addr, PCI_CFG_COMMAND) & PCI_CMD_DECODE)
             read_bars(a, addr, d);
         else
-            size_bars(a, addr, d,
-                      d->class_code == 0x06 && (d->subclass == 0x00 || d->subclass == 0x01));
+            size_bars(a, addr, d);
         walk_caps(a, addr, d);
     }
 }

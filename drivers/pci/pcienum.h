@@ -59,18 +59,21 @@ struct pci_enum_stats {
 
 /*
  * Walks the buses from bus 0 and fills out[0 .. max - 1] in the walk's
- * order; returns how many it filled. Sizing a BAR writes it (all ones,
- * then what it held) with the function's decode turned off meanwhile,
- * except on a host or ISA bridge, which carry the path to memory and the
- * legacy devices. A display controller that decodes (the boot
- * framebuffer's) is not sized: its BARs are PROTO_PCI_BAR_UNSIZED, base
- * and kind only, until pci_size_bars. stats may be NULL.
+ * order; returns how many it filled. The walk writes nothing to a
+ * function that decodes (its I/O or memory enable bit set): someone may
+ * be using it meanwhile (the boot framebuffer, the keyboard behind the
+ * ISA bridge), and sizing a BAR moves it for an instant. Its BARs are
+ * read, base and kind, and marked PROTO_PCI_BAR_UNSIZED until
+ * pci_size_bars. A function that does not decode is sized at once:
+ * each BAR written with all ones, read back and written back. stats may
+ * be NULL.
  */
 uint32_t pci_enum(const struct pci_access *a, struct proto_pci_device *out, uint32_t max,
                   struct pci_enum_stats *stats);
 
-/* Sizes d's BARs now (decode off meanwhile), replacing what d->bar held:
- * for a device the walk left unsized, once its claimant owns it. */
+/* Sizes d's BARs now (its decode off meanwhile, then as it was),
+ * replacing what d->bar held: for a function the walk left unsized, once
+ * its claimant owns it. */
 void pci_size_bars(const struct pci_access *a, struct proto_pci_device *d);
 
 /*

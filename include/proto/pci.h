@@ -147,9 +147,10 @@
 #define PROTO_PCI_BAR_PREFETCH 0x4u  /* prefetchable memory */
 #define PROTO_PCI_BAR_UPPER    0x8u  /* the upper half of the 64-bit BAR before it */
 #define PROTO_PCI_BAR_BROKEN   0x10u /* it answered sizing with a mask that is no BAR's */
-/* Not sized yet (size 0, base and kind as read): a display controller
- * that firmware left decoding — the boot framebuffer, drawn on meanwhile —
- * is sized only when it is claimed, so the walk never moves its BARs. */
+/* Not sized yet (size 0, base and kind as read): a function that decoded
+ * when the bus was walked may be in use (the boot framebuffer, the
+ * keyboard behind the ISA bridge), so its BARs are sized only when it is
+ * claimed: the walk never moves a BAR someone may be using. */
 #define PROTO_PCI_BAR_UNSIZED  0x20u
 
 struct proto_pci_bar {

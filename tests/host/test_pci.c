@@ -262,7 +262,7 @@ TEST(bars_are_sized_with_decode_off_and_restored)
     fake_reset();
     fake_add(0, 0, 0, 0x8086, 0x29c0, 0x060000, 0, 0);
     f = fake_add(0, 2, 0, 0x8086, 0x10d3, 0x020000, 0, 0);
-    f->cfg[1] |= 0x01000000u; /* a status bit the walk must not clear */
+    f->cfg[1] = 0x01000000u; /* not decoding; a status bit the walk must not clear */
     fake_bar(f, 0, 0xfd000000u, 16u << 20, 8);
     fake_bar(f, 1, 0xc040, 32, 1);
     fake_bar(f, 2, 0x800000000ull, 16384, 4 | 8);
@@ -284,11 +284,11 @@ TEST(bars_are_sized_with_decode_off_and_restored)
     CHECK(out[1].bar[5].base == 0xfebf1000u && out[1].bar[5].size == 4096);
 }
 
-/* The boot framebuffer's display controller is drawn on while the walk
- * runs: the walk writes nothing to it and lists its BARs unsized, and
- * pci_size_bars sizes them once its claimant owns it. A display that
- * does not decode is nobody's screen and is sized at once. */
-TEST(a_decoding_display_is_sized_only_when_asked)
+/* A function that decodes may be in use while the walk runs (the boot
+ * framebuffer's display, the ISA bridge): the walk writes nothing to it
+ * and lists its BARs unsized, and pci_size_bars sizes them once its
+ * claimant owns it, turning its decode off meanwhile and back on. */
+TEST(a_decoding_function_is_sized_only_when_asked)
 {
     struct fake_fn *f, *g;
     uint32_t before[64];
@@ -358,6 +358,7 @@ TEST(a_64_bit_bar_in_the_last_slot_is_broken)
     fake_reset();
     fake_add(0, 0, 0, 0x8086, 0x29c0, 0x060000, 0, 0);
     f = fake_add(0, 1, 0, 0x1234, 1, 0x020000, 0, 0);
+    f->cfg[1] = 0; /* not decoding: sized by the walk */
     f->cfg[4 + 5] = 0x4u;
     f->mask[5] = 0xfff00000u;
     CHECK(walk(FAKE_FNS, NULL) == 2);
@@ -502,7 +503,7 @@ main(void)
     RUN(a_chain_through_every_bus_ends);
     RUN(an_all_ones_device_is_recorded_without_registers);
     RUN(bars_are_sized_with_decode_off_and_restored);
-    RUN(a_decoding_display_is_sized_only_when_asked);
+    RUN(a_decoding_function_is_sized_only_when_asked);
     RUN(bar_arithmetic_refuses_masks_no_bar_has);
     RUN(a_64_bit_bar_in_the_last_slot_is_broken);
     RUN(capability_lists_are_walked_once_and_msi_is_noted);
