@@ -458,7 +458,9 @@ supervise(const struct fuzz_config *cfg)
     }
     /* A first worker that makes no calls: what the first process leaves
      * cached in the kernel (and page tables here) is not a leak; nor is
-     * this process's handle table grown for more handles at once. */
+     * this process's handle table grown for more handles at once, nor
+     * stdout's buffer, which its first printf makes (libc/stdio.c). */
+    printf("fuzz: starting\n");
     warm_handle_table();
     slot_spawn(&sv, 0, 0);
     if (sv.slots[0].process >= 0) {
