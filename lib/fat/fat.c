@@ -423,7 +423,7 @@ fat_short_name(const uint8_t *ent, char out[FAT_SHORT_MAX + 1])
 }
 
 /* The gathered long name as UTF-8 into out; 0, or -1 when it is not valid
- * UTF-16, is empty, or holds a '/'. */
+ * UTF-16, is empty, holds a '/', or is "." or "..". */
 static int
 fat_lfn_utf8(const struct fat_dir *d, char *out)
 {
@@ -448,6 +448,8 @@ fat_lfn_utf8(const struct fat_dir *d, char *out)
         n += fat_utf8(c, out + n);
     }
     out[n] = 0;
+    if (strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+        return -1;
     return 0;
 }
 
@@ -554,7 +556,10 @@ fat_dir_next(struct fat_vol *vol, struct fat_dir *d, struct fat_dirent *e)
             fat_lfn_add(d, ent);
             continue;
         }
-        if (attr & FAT_ATTR_VOLUME_ID || (ent[0] == '.' && (ent[1] == ' ' || ent[1] == '.'))) {
+        /* The label, "." and "..", and a name starting with a space
+         * (which no valid short name does: it would have no name). */
+        if (attr & FAT_ATTR_VOLUME_ID || (ent[0] == '.' && (ent[1] == ' ' || ent[1] == '.')) ||
+            ent[0] == ' ') {
             d->lfn_next = 0;
             continue;
         }

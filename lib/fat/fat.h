@@ -150,11 +150,13 @@ int fat_dir_open(struct fat_vol *vol, struct fat_dir *d, uint32_t cluster);
 
 /*
  * The next entry of d: 1 with *e filled, 0 at the end, or an error (returned
- * again on every later call). Deleted entries, the volume label and the
- * "." and ".." entries are skipped; a long-name run that is broken (a
- * sequence number out of order, a checksum that is not the short name's,
- * a unit that is not valid UTF-16 or a '/' or NUL in the name) is ignored
- * and the short name given. A directory longer than FAT_DIR_ENTRIES is
+ * again on every later call). Deleted entries, the volume label, the "."
+ * and ".." entries and entries whose short name starts with a space are
+ * skipped; a long-name run that is broken (a sequence number out of order,
+ * a checksum that is not the short name's, a unit that is not valid
+ * UTF-16, a '/' in the name, a name of "." or "..") is ignored and the
+ * short name given. So every name is 1..FAT_NAME_MAX bytes, holds no '/'
+ * and is neither "." nor "..". A directory longer than FAT_DIR_ENTRIES is
  * damaged (its chain loops).
  */
 int fat_dir_next(struct fat_vol *vol, struct fat_dir *d, struct fat_dirent *e);
