@@ -142,13 +142,15 @@ struct image {
     enum fat_type type;
     uint32_t cb;
     struct dev dev;
+    int mformat; /* made by mtools' mformat instead of mkfs.fat */
 };
 
 static struct image images[] = {
-    {"FAT12", "12", "512", "8", 8, FAT12, 4096, {0}},
-    {"FAT16", "16", "512", "4", 16, FAT16, 2048, {0}},
-    {"FAT16 with 4096-byte sectors", "16", "4096", "1", 20, FAT16, 4096, {0}},
-    {"FAT32", "32", "512", "1", 40, FAT32, 512, {0}},
+    {"FAT12", "12", "512", "8", 8, FAT12, 4096, {0}, 0},
+    {"FAT16", "16", "512", "4", 16, FAT16, 2048, {0}, 0},
+    {"FAT16 with 4096-byte sectors", "16", "4096", "1", 20, FAT16, 4096, {0}, 0},
+    {"FAT32", "32", "512", "1", 40, FAT32, 512, {0}, 0},
+    {"FAT12 by mformat", "12", "512", "8", 8, FAT12, 4096, {0}, 1},
 };
 
 static int
@@ -171,10 +173,19 @@ image_make(struct image *im)
     struct stat st;
     FILE *f;
 
-    snprintf(img, sizeof(img), "%s/fat%s-%s.img", tmpdir, im->fat_bits, im->sector);
+    snprintf(img, sizeof(img), "%s/fat%s-%s-%d.img", tmpdir, im->fat_bits, im->sector, im->mformat);
     snprintf(size_kib, sizeof(size_kib), "%u", im->mib * 1024);
     unlink(img);
-    {
+    if (im->mformat) {
+        char sectors[16];
+
+        snprintf(sectors, sizeof(sectors), "%u", im->mib * 2048);
+        char *const argv[] = {"mformat", "-C",        "-i", img,  "-T", sectors,
+                              "-h",      "2",         "-s", "32", "-c", (char *)im->spc,
+                              "-v",      "CAIRNTEST", "::", NULL};
+        if (run(argv) != 0)
+            return -1;
+    } else {
         char *const argv[] = {(char *)mkfs_path,
                               "-C",
                               "-F",
@@ -453,6 +464,35 @@ TEST(fat12_chains_cross_fat_sector_boundaries)
     CHECK(r == 0);
     CHECK(n == (e.size + 4095) / 4096);
     CHECK(c > 342);
+}
+
+TEST(sequential_reads_go_on_from_the_cursor)
+{
+    /* big.bin on FAT32 is 3073 clusters of 512 bytes, their FAT entries in
+     * 25 FAT sectors. Read a cluster at a time, the cursor costs one data
+     * read per cluster and a FAT sector load per 128 clusters; walking the
+     * chain from its start each time would load FAT sectors thousands of
+     * times over. */
+    struct dev d = images[3].dev;
+    struct fat_dirent e;
+    struct fat_file f;
+    uint8_t buf[512];
+    uint64_t at = 0;
+    long n;
+
+    CHECK(fat_mount(&vol, dev_read, &d, d.size / 512) == 0);
+    CHECK(fat_lookup(&vol, "/big.bin", &e) == 0);
+    CHECK(fat_file_open(&vol, &e, &f) == 0);
+    d.reads = 0;
+    while ((n = fat_file_read(&vol, &f, at, buf, sizeof(buf))) > 0)
+        at += (uint64_t)n;
+    CHECK(n == 0 && at == e.size);
+    CHECK(d.reads <= 3073 + 30);
+    /* Going back restarts from the first cluster, and on from there. */
+    d.reads = 0;
+    CHECK(fat_file_read(&vol, &f, 0, buf, sizeof(buf)) == 512);
+    CHECK(fat_file_read(&vol, &f, 512, buf, sizeof(buf)) == 512);
+    CHECK(d.reads <= 4);
 }
 
 /* --- corrupted volumes -------------------------------------------------------------- */
@@ -816,6 +856,7 @@ main(void)
         RUN(directories_walk_to_every_file);
         RUN(a_directory_is_not_opened_as_a_file);
         RUN(fat12_chains_cross_fat_sector_boundaries);
+        RUN(sequential_reads_go_on_from_the_cursor);
         RUN(damaged_chains_are_reported_never_followed);
         RUN(an_entry_whose_cluster_is_past_the_end_is_damaged);
         RUN(a_long_name_with_a_wrong_checksum_gives_the_short_name);
