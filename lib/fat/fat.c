@@ -308,6 +308,18 @@ fat_dir_open(struct fat_vol *vol, struct fat_dir *d, uint32_t cluster)
     return 0;
 }
 
+int
+fat_dir_open_entry(struct fat_vol *vol, struct fat_dir *d, const struct fat_dirent *e)
+{
+    if (!fat_is_dir(e))
+        return -CAIRN_ENOTDIR;
+    /* Only the root has no cluster; lookup names it "/", which no entry's
+     * name can be. */
+    if (e->cluster == 0 && strcmp(e->name, "/") != 0)
+        return damaged(vol, "a directory entry with no cluster");
+    return fat_dir_open(vol, d, e->cluster);
+}
+
 uint8_t
 fat_name_checksum(const uint8_t name[11])
 {
@@ -625,9 +637,7 @@ fat_lookup(struct fat_vol *vol, const char *path, struct fat_dirent *e)
         len = (size_t)(p - name);
         if (len > FAT_NAME_MAX)
             return -CAIRN_ENAMETOOLONG;
-        if (!fat_is_dir(e))
-            return -CAIRN_ENOTDIR;
-        r = fat_dir_open(vol, &d, e->cluster);
+        r = fat_dir_open_entry(vol, &d, e);
         if (r < 0)
             return r;
         while ((r = fat_dir_next(vol, &d, e)) == 1)

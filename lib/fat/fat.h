@@ -148,6 +148,11 @@ int fat_next(struct fat_vol *vol, uint32_t n, uint32_t *next);
 void fat_dir_root(struct fat_vol *vol, struct fat_dir *d);
 int fat_dir_open(struct fat_vol *vol, struct fat_dir *d, uint32_t cluster);
 
+/* Starts d at the directory of entry e (as fat_dir_next or fat_lookup gave
+ * it; lookup's root is the root): -CAIRN_ENOTDIR for a file, -CAIRN_EIO
+ * for a directory entry with no cluster or one out of range. */
+int fat_dir_open_entry(struct fat_vol *vol, struct fat_dir *d, const struct fat_dirent *e);
+
 /*
  * The next entry of d: 1 with *e filled, 0 at the end, or an error (returned
  * again on every later call). Deleted entries, the volume label, the "."
@@ -165,7 +170,7 @@ int fat_dir_next(struct fat_vol *vol, struct fat_dir *d, struct fat_dirent *e);
  * Finds the path (names separated by '/', empty names ignored, so "" and
  * "/" are the root) from the root, matching each name against the long
  * and the short names without regard to ASCII case. Returns 0 with *e
- * filled (the root: attr FAT_ATTR_DIRECTORY, cluster 0), -CAIRN_ENOENT,
+ * filled (the root: name "/", attr FAT_ATTR_DIRECTORY, cluster 0), -CAIRN_ENOENT,
  * -CAIRN_ENOTDIR when a name before the last is a file,
  * -CAIRN_ENAMETOOLONG for a name over FAT_NAME_MAX bytes, or an error.
  */

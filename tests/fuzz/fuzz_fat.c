@@ -118,13 +118,13 @@ check_file(const struct fat_dirent *e)
 }
 
 static void
-walk(uint32_t cluster, int depth)
+walk(const struct fat_dirent *dir, int depth)
 {
     struct fat_dir d;
     struct fat_dirent e;
     int r;
 
-    r = fat_dir_open(&vol, &d, cluster);
+    r = fat_dir_open_entry(&vol, &d, dir);
     FUZZ_CHECK(r == 0 || (r == -CAIRN_EIO && vol.why));
     if (r < 0)
         return;
@@ -137,7 +137,7 @@ walk(uint32_t cluster, int depth)
         FUZZ_CHECK(strnlen(e.short_name, sizeof(e.short_name)) <= FAT_SHORT_MAX);
         check_file(&e);
         if (fat_is_dir(&e) && depth < FUZZ_DEPTH)
-            walk(e.cluster, depth + 1);
+            walk(&e, depth + 1);
     }
     if (r < 0) {
         FUZZ_CHECK(r == -CAIRN_EIO && vol.why);
@@ -167,7 +167,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 : vol.clusters < 65525 ? FAT16
                                                        : FAT32));
         entries_seen = 0;
-        walk(0, 0);
+        r = fat_lookup(&vol, "/", &e);
+        FUZZ_CHECK(r == 0 && fat_is_dir(&e));
+        walk(&e, 0);
         /* A lookup of a path that does not exist ends too. */
         r = fat_lookup(&vol, "/a/b/c", &e);
         FUZZ_CHECK(r == -CAIRN_ENOENT || r == -CAIRN_ENOTDIR || r == 0 || r == -CAIRN_EIO);

@@ -297,18 +297,19 @@ check_file(struct fat_vol *v, const struct src *s, uint32_t size)
 
 /* Counts files and directories under cluster, recursively. */
 static int
-walk(struct fat_vol *v, uint32_t cluster, int depth, unsigned *files, unsigned *dirs_seen)
+walk(struct fat_vol *v, const struct fat_dirent *dir, int depth, unsigned *files,
+     unsigned *dirs_seen)
 {
     struct fat_dir d;
     struct fat_dirent e;
     int r;
 
-    if (depth > 8 || fat_dir_open(v, &d, cluster) != 0)
+    if (depth > 8 || fat_dir_open_entry(v, &d, dir) != 0)
         return -1;
     while ((r = fat_dir_next(v, &d, &e)) == 1) {
         if (fat_is_dir(&e)) {
             (*dirs_seen)++;
-            if (walk(v, e.cluster, depth + 1, files, dirs_seen) != 0)
+            if (walk(v, &e, depth + 1, files, dirs_seen) != 0)
                 return -1;
         } else {
             (*files)++;
@@ -431,9 +432,11 @@ TEST(directories_walk_to_every_file)
 {
     for (unsigned i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
         unsigned files = 0, ndirs = 0;
+        struct fat_dirent root;
 
         CHECK(fat_mount(&vol, dev_read, &images[i].dev, images[i].dev.size / 512) == 0);
-        CHECK(walk(&vol, 0, 0, &files, &ndirs) == 0);
+        CHECK(fat_lookup(&vol, "/", &root) == 0);
+        CHECK(walk(&vol, &root, 0, &files, &ndirs) == 0);
         CHECK(files == NSRCS);
         CHECK(ndirs == sizeof(dirs) / sizeof(dirs[0]));
     }
@@ -607,6 +610,12 @@ TEST(an_entry_whose_cluster_is_past_the_end_is_damaged)
     remount(&d);
     CHECK(fat_lookup(&vol, "/one.bin", &e) == 0);
     CHECK(fat_file_open(&vol, &e, &f) == -CAIRN_EIO && strstr(vol.why, "larger"));
+    /* A directory with no cluster (which would otherwise be the root). */
+    CHECK(fat_lookup(&vol, "/DIR1", &e) == 0);
+    bytes_wr16(root_entry(&d, e.index) + 26, 0);
+    remount(&d);
+    CHECK(fat_lookup(&vol, "/DIR1/exact.bin", &e) == -CAIRN_EIO && strstr(vol.why, "no cluster"));
+    CHECK(fat_lookup(&vol, "/DIR1", &e) == 0);
     /* A directory whose cluster is past the end. */
     CHECK(fat_lookup(&vol, "/DIR1", &e) == 0);
     bytes_wr16(root_entry(&d, e.index) + 26, 0xFFF0);
