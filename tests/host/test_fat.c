@@ -132,6 +132,22 @@ src_size(const struct src *s, uint32_t cb)
     return s->size;
 }
 
+/* The sources' bytes for a volume of cb-byte clusters: the same each time. */
+static void
+srcs_fill(uint32_t cb)
+{
+    uint64_t seed = 0x9E3779B97F4A7C15ull + cb;
+
+    for (unsigned k = 0; k < NSRCS; k++) {
+        uint32_t n = src_size(&srcs[k], cb);
+
+        free(srcs[k].bytes);
+        srcs[k].bytes = malloc(n ? n : 1);
+        for (uint32_t j = 0; j < n; j++)
+            srcs[k].bytes[j] = (uint8_t)check_xorshift64(&seed);
+    }
+}
+
 /* A volume made by mkfs.fat and filled by mtools. */
 struct image {
     const char *what;
@@ -169,7 +185,6 @@ static int
 image_make(struct image *im)
 {
     char img[128], size_kib[16], src[128], dst[1024];
-    uint64_t seed = 0x9E3779B97F4A7C15ull + im->cb;
     struct stat st;
     FILE *f;
 
@@ -208,13 +223,10 @@ image_make(struct image *im)
         if (run(argv) != 0)
             return -1;
     }
+    srcs_fill(im->cb);
     for (unsigned i = 0; i < NSRCS; i++) {
         uint32_t n = src_size(&srcs[i], im->cb);
 
-        free(srcs[i].bytes);
-        srcs[i].bytes = malloc(n ? n : 1);
-        for (uint32_t j = 0; j < n; j++)
-            srcs[i].bytes[j] = (uint8_t)check_xorshift64(&seed);
         snprintf(src, sizeof(src), "%s/src%u", tmpdir, i);
         if (write_file(src, srcs[i].bytes, n) != 0)
             return -1;
@@ -355,16 +367,7 @@ TEST(every_file_reads_back_byte_for_byte)
     for (unsigned i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
         struct image *im = &images[i];
 
-        /* The sources of this image: made again from the same seed. */
-        uint64_t seed = 0x9E3779B97F4A7C15ull + im->cb;
-        for (unsigned k = 0; k < NSRCS; k++) {
-            uint32_t n = src_size(&srcs[k], im->cb);
-
-            free(srcs[k].bytes);
-            srcs[k].bytes = malloc(n ? n : 1);
-            for (uint32_t j = 0; j < n; j++)
-                srcs[k].bytes[j] = (uint8_t)check_xorshift64(&seed);
-        }
+        srcs_fill(im->cb); /* the bytes this image was made from */
         CHECK(fat_mount(&vol, dev_read, &im->dev, im->dev.size / 512) == 0);
         for (unsigned k = 0; k < NSRCS; k++) {
             int ok = check_file(&vol, &srcs[k], src_size(&srcs[k], im->cb));
