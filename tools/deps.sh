@@ -14,6 +14,8 @@ need() { # need PACKAGE TEST...
 }
 have() { command -v "$1"; }
 # libFuzzer's runtime, which clang's own package may leave out.
+# mkfs.fat sits in sbin, which a user's PATH may leave out.
+have_mkfs_fat() { have mkfs.fat || test -x /usr/sbin/mkfs.fat || test -x /sbin/mkfs.fat; }
 have_fuzzer_rt() { test -f "$(clang --print-runtime-dir)/libclang_rt.fuzzer-x86_64.a"; }
 
 need make          have make
@@ -26,6 +28,7 @@ need grub-pc-bin   test -f /usr/lib/grub/i386-pc/multiboot2.mod
 need grub-efi-amd64-bin test -f /usr/lib/grub/x86_64-efi/multiboot2.mod
 need xorriso       have xorriso
 need mtools        have mformat
+need dosfstools    have_mkfs_fat
 need ovmf          test -f /usr/share/OVMF/OVMF_CODE_4M.fd
 need console-setup-linux test -f /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 need clang         have clang

@@ -472,6 +472,56 @@ def elfsym_seeds():
     write("elfsym", "null-sections", symelf(funcs, extra_sections=2))
 
 
+# --- FAT volumes (fuzz_fat.c: a sparse device, u32 size, then {u32 sector, 512 bytes}) ---
+def fat_sparse(image):
+    out = bytearray(struct.pack("<I", len(image) // 512))
+    for i in range(0, len(image), 512):
+        sector = image[i:i + 512]
+        if any(sector):
+            out += struct.pack("<I", i // 512) + sector
+    return out
+
+
+def fat_volume(bits, spc, kib):
+    """A volume made by mkfs.fat and filled by mtools, or None without them."""
+    import shutil
+    import subprocess
+    import tempfile
+    mkfs = shutil.which("mkfs.fat") or next(
+        (p for p in ("/usr/sbin/mkfs.fat", "/sbin/mkfs.fat") if os.path.exists(p)), None)
+    if not mkfs or not shutil.which("mcopy"):
+        return None
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8", TZ="UTC")
+    with tempfile.TemporaryDirectory() as tmp:
+        img = os.path.join(tmp, "v.img")
+        subprocess.run([mkfs, "-C", "-F", str(bits), "-s", str(spc), "-i", "1234ABCD", "-n",
+                        "SEED", img, str(kib)], check=True, stdout=subprocess.DEVNULL)
+        files = [("/hello.txt", b"hello, world\n" * 8), ("/Long File Name.txt", bytes(range(256)) * 2),
+                 ("/dir/sub/three clusters.bin", bytes((i * 7) & 255 or 1 for i in range(1500)))]
+        for d in ("::/dir", "::/dir/sub"):
+            subprocess.run(["mmd", "-i", img, d], check=True, env=env)
+        for i, (name, data) in enumerate(files):
+            src = os.path.join(tmp, "f%d" % i)
+            with open(src, "wb") as f:
+                f.write(data)
+            subprocess.run(["mcopy", "-i", img, src, "::" + name], check=True, env=env)
+        with open(img, "rb") as f:
+            return f.read()
+
+
+def fat_seeds():
+    for name, bits, spc, kib in (("fat12", 12, 1, 128), ("fat16", 16, 4, 16384),
+                                 ("fat32", 32, 1, 34816)):
+        image = fat_volume(bits, spc, kib)
+        if image is None:
+            print("mkcorpus: no mkfs.fat or mtools: the fat seeds are left as they are")
+            return
+        write("fat", name, fat_sparse(image))
+    # The smallest inputs: a boot sector alone, and nothing.
+    write("fat", "boot-sector-only", fat_sparse(fat_volume(12, 1, 128)[:512] + bytes(512 * 255)))
+    write("fat", "empty", b"")
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -487,6 +537,7 @@ def main():
     termline_seeds()
     pci_seeds()
     elfsym_seeds()
+    fat_seeds()
 
 
 main()

@@ -1,0 +1,4 @@
+# The FAT reader of lib/fat, against volumes made at test time by mkfs.fat
+# (dosfstools) and mtools.
+test_fat_SRCS := lib/fat/fat.c
+test_fat_CFLAGS := -Ilib
