@@ -27,6 +27,7 @@
 #include <cairn/syscall.h>
 #include <common/bytes.h>
 #include <common/elf.h>
+#include <portio/portio.h>
 
 #include "child/child.h"
 #include "harness.h"
@@ -1330,21 +1331,6 @@ find_handle_of_type(uint32_t type)
 #define IOAPIC_PHYS 0xfec00000ul
 #define KERNEL_PHYS 0x200000ul /* where the kernel image was loaded: usable RAM */
 #define GP_STATUS   (-(128 + 13))
-
-static inline uint8_t
-port_in8(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void
-port_out8(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
 
 static uint8_t
 rtc_read(uint8_t reg)
