@@ -540,7 +540,8 @@ part_scan(struct part_table *t, part_read_fn read, void *ctx, uint32_t sector_si
         if (s.type == PART_MBR_PROTECTIVE)
             protective = 1;
     }
-    if (protective)
-        return gpt_scan(t, read, ctx);
-    return mbr_scan(t, read, ctx);
+    err = protective ? gpt_scan(t, read, ctx) : mbr_scan(t, read, ctx);
+    if (err < 0)
+        t->count = 0; /* a refused table offers no entry, not the ones read before the fault */
+    return err;
 }

@@ -522,6 +522,43 @@ def fat_seeds():
     write("fat", "empty", b"")
 
 
+# --- partition tables (fuzz_part.c: u32 size, u8 flags, then {u32 sector, 512 bytes}) ---
+def part_disk(script, sectors=32768):
+    """A disk of `sectors` sectors partitioned by sfdisk, or None without it."""
+    import shutil
+    import subprocess
+    import tempfile
+    sfdisk = shutil.which("sfdisk") or next(
+        (p for p in ("/usr/sbin/sfdisk", "/sbin/sfdisk") if os.path.exists(p)), None)
+    if not sfdisk:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        img = os.path.join(tmp, "d.img")
+        with open(img, "wb") as f:
+            f.truncate(sectors * 512)
+        subprocess.run([sfdisk, "--no-reread", "--no-tell-kernel", "-q", img],
+                       input=script.encode(), check=True, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, LC_ALL="C.UTF-8"))
+        with open(img, "rb") as f:
+            return f.read()
+
+
+def part_seeds():
+    mbr = part_disk("label: dos\nstart=2048, size=4096, type=c, bootable\n"
+                    "start=6144, size=2048, type=83\nstart=8192, size=16384, type=5\n"
+                    "start=10240, size=4096, type=83\nstart=16384, size=4096, type=7\n")
+    gpt = part_disk("label: gpt\nstart=2048, size=2048, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, "
+                    "name=\"EFI system\"\nstart=4096, size=4096, name=\"Donn\u00e9es \u20ac\"\n"
+                    "start=8192, size=2048, attrs=\"RequiredPartition\"\n")
+    if mbr is None or gpt is None:
+        print("mkcorpus: no sfdisk: the part seeds are left as they are")
+        return
+    for name, image, flags in (("mbr", mbr, 0), ("gpt", gpt, 0), ("gpt-fix-crcs", gpt, 3)):
+        sparse = fat_sparse(image)
+        write("part", name, sparse[:4] + bytes([flags]) + sparse[4:])
+    write("part", "empty", b"")
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -538,6 +575,7 @@ def main():
     pci_seeds()
     elfsym_seeds()
     fat_seeds()
+    part_seeds()
 
 
 main()
