@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cairn/errors.h"
 #include "check.h"
 #include "common/bytes.h"
+#include "hostrun.h"
 #include "part/part.h"
 
 #define DISK_SECTORS 32768u /* 16 MiB */
@@ -62,38 +62,7 @@ find_sfdisk(void)
     static const char *const where[] = {"/usr/sbin/sfdisk", "/sbin/sfdisk", "/usr/bin/sfdisk",
                                         "/usr/local/sbin/sfdisk"};
 
-    for (unsigned i = 0; i < sizeof(where) / sizeof(where[0]); i++)
-        if (access(where[i], X_OK) == 0)
-            return where[i];
-    return NULL;
-}
-
-/* Runs argv with stdin from `in` (or left alone when NULL); 0 on success. */
-static int
-run(char *const argv[], const char *in)
-{
-    pid_t pid = fork();
-    int status;
-
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-
-        dup2(null, 1);
-        dup2(null, 2);
-        if (in) {
-            int fd = open(in, O_RDONLY);
-
-            if (fd < 0)
-                _exit(126);
-            dup2(fd, 0);
-        }
-        setenv("LC_ALL", "C.UTF-8", 1);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+    return hostrun_find_or_install(where, sizeof(where) / sizeof(where[0]));
 }
 
 /* Makes a disk of DISK_SECTORS sectors with sfdisk fed `script`; 0 on success. */
@@ -114,7 +83,7 @@ disk_make(struct dev *d, const char *script)
         return -1;
     close(fd);
     char *const argv[] = {(char *)sfdisk_path, "--no-reread", "--no-tell-kernel", "-q", img, NULL};
-    if (run(argv, in) == 0) {
+    if (hostrun_run(argv, in) == 0) {
         d->sectors = DISK_SECTORS;
         d->data = malloc((size_t)DISK_SECTORS * 512);
         fd = open(img, O_RDONLY);
@@ -279,11 +248,11 @@ mbr_second_ebr(const struct dev *d)
     return 8192 + bytes_rd32(d->data + 8192 * 512 + 446 + 16 + 8);
 }
 
-/* Scans a copy changed by `change`; the scan's result, the reason in table.why. */
+/* Scans a copy of `disk` changed by `change`; the scan's result, the reason in table.why. */
 static int
-mbr_scan_changed(void (*change)(struct dev *))
+scan_changed(const struct dev *disk, void (*change)(struct dev *))
 {
-    struct dev c = disk_copy(&mbr_disk);
+    struct dev c = disk_copy(disk);
     int r;
 
     change(&c);
@@ -367,28 +336,28 @@ mbr_two_extended(struct dev *d)
 
 TEST(damaged_mbr_tables_are_refused_with_their_reason)
 {
-    CHECK(mbr_scan_changed(mbr_drop_signature) == 0);
+    CHECK(scan_changed(&mbr_disk, mbr_drop_signature) == 0);
     CHECK(table.scheme == PART_SCHEME_NONE && table.count == 0);
     CHECK(strstr(table.why, "signature") != NULL);
-    CHECK(mbr_scan_changed(mbr_first_past_end) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_first_past_end) == -CAIRN_EIO);
     CHECK(strcmp(table.why, "partition 1 lies past the end of the disk") == 0);
-    CHECK(mbr_scan_changed(mbr_overlap_primaries) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_overlap_primaries) == -CAIRN_EIO);
     CHECK(strcmp(table.why, "partitions 1 and 2 overlap") == 0);
-    CHECK(mbr_scan_changed(mbr_two_extended) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_two_extended) == -CAIRN_EIO);
     CHECK(strcmp(table.why, "more than one extended partition") == 0);
 }
 
 TEST(an_ebr_chain_that_loops_or_leaves_its_partition_is_refused)
 {
-    CHECK(mbr_scan_changed(mbr_ebr_loops_to_itself) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_ebr_loops_to_itself) == -CAIRN_EIO);
     CHECK(strstr(table.why, "loops back") != NULL);
-    CHECK(mbr_scan_changed(mbr_ebr_loops_to_the_first) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_ebr_loops_to_the_first) == -CAIRN_EIO);
     CHECK(strcmp(table.why, "the EBR chain loops back to LBA 8192") == 0);
-    CHECK(mbr_scan_changed(mbr_ebr_link_outside) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_ebr_link_outside) == -CAIRN_EIO);
     CHECK(strstr(table.why, "outside the extended") != NULL);
-    CHECK(mbr_scan_changed(mbr_logical_outside) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_logical_outside) == -CAIRN_EIO);
     CHECK(strstr(table.why, "logical partition 6") != NULL);
-    CHECK(mbr_scan_changed(mbr_ebr_without_signature) == -CAIRN_EIO);
+    CHECK(scan_changed(&mbr_disk, mbr_ebr_without_signature) == -CAIRN_EIO);
     CHECK(strstr(table.why, "no 0x55AA") != NULL);
 }
 
@@ -501,19 +470,6 @@ TEST(gpt_partitions_read_as_sfdisk_wrote_them)
     CHECK(gpt_disk.outside == 0);
 }
 
-static int
-gpt_scan_changed(void (*change)(struct dev *))
-{
-    struct dev c = disk_copy(&gpt_disk);
-    int r;
-
-    change(&c);
-    r = part_scan(&table, dev_read, &c, 512, c.sectors);
-    CHECK(c.outside == 0);
-    free(c.data);
-    return r;
-}
-
 static void
 gpt_bad_primary_header(struct dev *d)
 {
@@ -608,44 +564,44 @@ gpt_names_with_surrogates(struct dev *d)
 
 TEST(a_corrupt_primary_gpt_gives_way_to_the_backup)
 {
-    CHECK(gpt_scan_changed(gpt_bad_primary_header) == 0);
+    CHECK(scan_changed(&gpt_disk, gpt_bad_primary_header) == 0);
     CHECK(table.used_backup);
     CHECK(strstr(table.why, "bad header CRC32") != NULL);
     gpt_check_entries();
-    CHECK(gpt_scan_changed(gpt_bad_primary_array) == 0);
+    CHECK(scan_changed(&gpt_disk, gpt_bad_primary_array) == 0);
     CHECK(table.used_backup);
     CHECK(strstr(table.why, "entry array CRC32") != NULL);
     gpt_check_entries();
-    CHECK(gpt_scan_changed(gpt_header_names_another_lba) == 0);
+    CHECK(scan_changed(&gpt_disk, gpt_header_names_another_lba) == 0);
     CHECK(table.used_backup && strstr(table.why, "another LBA") != NULL);
-    CHECK(gpt_scan_changed(gpt_array_too_large) == 0);
+    CHECK(scan_changed(&gpt_disk, gpt_array_too_large) == 0);
     CHECK(table.used_backup && strstr(table.why, "larger than") != NULL);
 }
 
 TEST(a_gpt_with_both_copies_bad_is_refused)
 {
-    CHECK(gpt_scan_changed(gpt_bad_signatures) == -CAIRN_EIO);
+    CHECK(scan_changed(&gpt_disk, gpt_bad_signatures) == -CAIRN_EIO);
     CHECK(table.scheme == PART_SCHEME_GPT && table.count == 0);
     CHECK(strstr(table.why, "signature") != NULL);
-    CHECK(gpt_scan_changed(gpt_both_bad_crcs) == -CAIRN_EIO);
+    CHECK(scan_changed(&gpt_disk, gpt_both_bad_crcs) == -CAIRN_EIO);
     CHECK(strcmp(table.why, "primary GPT: a bad header CRC32; backup GPT: a bad header CRC32") ==
           0);
 }
 
 TEST(gpt_entries_outside_the_usable_range_or_overlapping_are_refused)
 {
-    CHECK(gpt_scan_changed(gpt_entry_past_the_end) == -CAIRN_EIO);
+    CHECK(scan_changed(&gpt_disk, gpt_entry_past_the_end) == -CAIRN_EIO);
     CHECK(strstr(table.why, "outside the usable range") != NULL && table.count == 0);
-    CHECK(gpt_scan_changed(gpt_entry_in_the_backup_array) == -CAIRN_EIO);
+    CHECK(scan_changed(&gpt_disk, gpt_entry_in_the_backup_array) == -CAIRN_EIO);
     CHECK(strstr(table.why, "outside the usable range") != NULL);
-    CHECK(gpt_scan_changed(gpt_entries_overlap) == -CAIRN_EIO);
+    CHECK(scan_changed(&gpt_disk, gpt_entries_overlap) == -CAIRN_EIO);
     CHECK(strstr(table.why, "overlapping") != NULL);
-    CHECK(gpt_scan_changed(gpt_entry_ends_before_it_starts) == -CAIRN_EIO);
+    CHECK(scan_changed(&gpt_disk, gpt_entry_ends_before_it_starts) == -CAIRN_EIO);
 }
 
 TEST(gpt_names_decode_surrogate_pairs_and_replace_lone_ones)
 {
-    CHECK(gpt_scan_changed(gpt_names_with_surrogates) == 0);
+    CHECK(scan_changed(&gpt_disk, gpt_names_with_surrogates) == 0);
     CHECK(!table.used_backup);
     CHECK(table.count == GPT_WANT);
     /* U+1F600 from its pair; a lone low and a lone high each U+FFFD. */
@@ -709,19 +665,9 @@ TEST(a_shorter_device_than_the_gpt_claims_reads_nothing_past_its_end)
 int
 main(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "%s/cairn-part-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (strlen(tmpdir) > 40 || !mkdtemp(tmpdir)) {
-        printf("FAIL test_part: no temporary folder\n");
+    if (hostrun_tmpdir(tmpdir, sizeof(tmpdir), "part") < 0)
         return 1;
-    }
     sfdisk_path = find_sfdisk();
-    if (!sfdisk_path) {
-        /* The build's dependency step installs fdisk; try it once. */
-        char *const argv[] = {"sh", "tools/deps.sh", NULL};
-        run(argv, NULL);
-        sfdisk_path = find_sfdisk();
-    }
     RUN(crc32_gives_the_ieee_check_value);
     RUN(a_blank_disk_and_a_volume_boot_sector_have_no_table);
     RUN(bad_sector_sizes_and_device_errors_are_returned);
