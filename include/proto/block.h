@@ -30,6 +30,12 @@
  * writes that replied before it was sent durable. A file system orders its
  * writes (data, FAT, directory) with flushes between them.
  *
+ * A driver that ends (a crash, a restart by init) takes every handle with
+ * it: calls in flight and later ones fail with the kernel's error for a
+ * dead endpoint (-CAIRN_ECLOSED), and a client opens the device again
+ * from the registry.
+ * The bytes of a write in flight then are undefined; nothing else is.
+ *
  * Errors common to every request: -CAIRN_EIO the device failed the
  * operation (a media error, a timeout, the device gone or reset: the
  * request may have been done in part, nothing else was touched),
@@ -84,7 +90,10 @@
  * bound per handle and one in all, the driver's to state), -CAIRN_EPERM
  * (asked on a channel).
  */
-#define PROTO_BLOCK_SHARE 0xb02u
+#define PROTO_BLOCK_SHARE           0xb02u
+/* Every driver's limit is at least this: a client that shares no more
+ * than it needs no retry. */
+#define PROTO_BLOCK_SHARE_LIMIT_MIN (1u << 20)
 
 /*
  * PROTO_BLOCK_READ (on a channel): w[1] the first sector, w[2] the sectors
