@@ -34,7 +34,14 @@ struct dev {
     uint64_t sectors;
     unsigned outside; /* reads asked past the end */
     int fail;         /* every read fails with -CAIRN_EIO */
+    uint32_t ss;      /* the sector size; 0 is 512 */
 };
+
+static uint32_t
+dev_ss(const struct dev *d)
+{
+    return d->ss ? d->ss : 512;
+}
 
 static int
 dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
@@ -47,7 +54,7 @@ dev_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
         d->outside++;
         return -CAIRN_ERANGE;
     }
-    memcpy(buf, d->data + lba * 512, (size_t)count * 512);
+    memcpy(buf, d->data + lba * dev_ss(d), (size_t)count * dev_ss(d));
     return 0;
 }
 
@@ -136,11 +143,11 @@ guid_parse(const char *s, uint8_t out[16])
 static void
 gpt_fix_crcs(struct dev *d, uint64_t lba)
 {
-    uint8_t *h = d->data + lba * 512;
+    uint8_t *h = d->data + lba * dev_ss(d);
     uint64_t array = bytes_rd64(h + 72);
     uint32_t n = bytes_rd32(h + 80), size = bytes_rd32(h + 84);
 
-    bytes_wr32(h + 88, part_crc32(0, d->data + array * 512, (size_t)n * size));
+    bytes_wr32(h + 88, part_crc32(0, d->data + array * dev_ss(d), (size_t)n * size));
     bytes_wr32(h + 16, 0);
     bytes_wr32(h + 16, part_crc32(0, h, bytes_rd32(h + 12)));
 }
@@ -149,9 +156,9 @@ gpt_fix_crcs(struct dev *d, uint64_t lba)
 static uint8_t *
 gpt_entry(struct dev *d, uint64_t lba, unsigned i)
 {
-    uint8_t *h = d->data + lba * 512;
+    uint8_t *h = d->data + lba * dev_ss(d);
 
-    return d->data + bytes_rd64(h + 72) * 512 + (size_t)i * bytes_rd32(h + 84);
+    return d->data + bytes_rd64(h + 72) * dev_ss(d) + (size_t)i * bytes_rd32(h + 84);
 }
 
 /* --- pure ----------------------------------------------------------------------------- */
@@ -167,7 +174,7 @@ TEST(crc32_gives_the_ieee_check_value)
 TEST(a_blank_disk_and_a_volume_boot_sector_have_no_table)
 {
     static uint8_t data[64 * 512];
-    struct dev d = {data, 64, 0, 0};
+    struct dev d = {data, 64, 0, 0, 512};
 
     memset(data, 0, sizeof(data));
     CHECK(part_scan(&table, dev_read, &d, 512, 64) == 0);
@@ -187,7 +194,7 @@ TEST(a_blank_disk_and_a_volume_boot_sector_have_no_table)
 TEST(bad_sector_sizes_and_device_errors_are_returned)
 {
     static uint8_t data[8 * 512];
-    struct dev d = {data, 8, 0, 0};
+    struct dev d = {data, 8, 0, 0, 512};
 
     CHECK(part_scan(&table, dev_read, &d, 0, 8) == -CAIRN_EINVAL);
     CHECK(part_scan(&table, dev_read, &d, 1024 + 512, 8) == -CAIRN_EINVAL);
@@ -366,7 +373,7 @@ TEST(an_ebr_chain_longer_than_the_partitions_kept_is_refused)
     /* An extended partition at 1 holding 130 logicals, each an EBR and one
      * sector: more than PART_MAX. */
     static uint8_t data[1024 * 512];
-    struct dev d = {data, 1024, 0, 0};
+    struct dev d = {data, 1024, 0, 0, 512};
     uint8_t *slot;
 
     memset(data, 0, sizeof(data));
@@ -433,8 +440,9 @@ static const struct {
 };
 #define GPT_WANT (sizeof(gpt_want) / sizeof(gpt_want[0]))
 
+/* The entries as gpt_want says, in sectors `per` times as large. */
 static void
-gpt_check_entries(void)
+gpt_check_entries_scaled(unsigned per)
 {
     CHECK(table.count == GPT_WANT);
     for (unsigned i = 0; i < GPT_WANT && i < table.count; i++) {
@@ -444,14 +452,20 @@ gpt_check_entries(void)
         guid_parse(gpt_want[i].type, type);
         guid_parse(gpt_want[i].uuid, uuid);
         CHECK(e->index == i + 1);
-        CHECK(e->first_lba == gpt_want[i].first);
-        CHECK(e->sectors == gpt_want[i].sectors);
+        CHECK(e->first_lba == gpt_want[i].first / per);
+        CHECK(e->sectors == gpt_want[i].sectors / per);
         CHECK(memcmp(e->type_guid, type, 16) == 0);
         CHECK(memcmp(e->unique_guid, uuid, 16) == 0);
         CHECK(strcmp(e->name, gpt_want[i].name) == 0);
         CHECK(e->attrs == gpt_want[i].attrs);
         CHECK(e->mbr_type == 0);
     }
+}
+
+static void
+gpt_check_entries(void)
+{
+    gpt_check_entries_scaled(1);
 }
 
 TEST(gpt_partitions_read_as_sfdisk_wrote_them)
@@ -635,6 +649,58 @@ TEST(a_gpt_with_more_entries_in_use_than_are_kept_is_refused)
     free(d.data);
 }
 
+/*
+ * sfdisk cannot give an image file 4096-byte sectors, so the 512-byte GPT is
+ * laid out again by hand in 4096-byte sectors, as such a disk has it: the
+ * header in LBA 1, the 16 KiB array in LBAs 2..5, the backup array just
+ * before the backup header at the last LBA, every partition's bounds over 8.
+ */
+TEST(a_gpt_on_4096_byte_sectors_reads_as_on_512)
+{
+    const uint64_t n4 = DISK_SECTORS / 8;
+    struct dev d = {calloc(n4, 4096), n4, 0, 0, 4096};
+    const uint8_t *src = gpt_disk.data + 512;
+    uint64_t hdrs[2] = {1, n4 - 1}, arrays[2] = {2, n4 - 5};
+
+    memcpy(d.data, gpt_disk.data, 512);
+    bytes_wr32(d.data + 446 + 12, (uint32_t)(n4 - 1));
+    for (unsigned k = 0; k < 2; k++) {
+        uint8_t *h = d.data + hdrs[k] * 4096;
+
+        memcpy(h, src, 92);
+        bytes_wr64(h + 24, hdrs[k]);
+        bytes_wr64(h + 32, hdrs[1 - k]);
+        bytes_wr64(h + 40, 6);
+        bytes_wr64(h + 48, n4 - 6);
+        bytes_wr64(h + 72, arrays[k]);
+        CHECK(bytes_rd32(h + 80) * bytes_rd32(h + 84) == 4 * 4096);
+        for (unsigned i = 0; i < 128; i++) {
+            uint8_t *e = gpt_entry(&d, hdrs[k], i);
+
+            memcpy(e, gpt_entry(&gpt_disk, 1, i), 128);
+            if (bytes_rd64(e + 40)) {
+                bytes_wr64(e + 32, bytes_rd64(e + 32) / 8);
+                bytes_wr64(e + 40, (bytes_rd64(e + 40) + 1) / 8 - 1);
+            }
+        }
+        gpt_fix_crcs(&d, hdrs[k]);
+    }
+    CHECK(part_scan(&table, dev_read, &d, 4096, n4) == 0);
+    CHECK(table.scheme == PART_SCHEME_GPT && !table.used_backup && table.why[0] == 0);
+    CHECK(table.first_usable == 6 && table.last_usable == n4 - 6);
+    gpt_check_entries_scaled(8);
+    /* The primary's array broken: the backup, from the last 4096-byte LBA. */
+    gpt_entry(&d, 1, 0)[60] ^= 1;
+    CHECK(part_scan(&table, dev_read, &d, 4096, n4) == 0);
+    CHECK(table.used_backup);
+    gpt_check_entries_scaled(8);
+    /* The same bytes read as 512-byte sectors hold no GPT where it should be. */
+    CHECK(part_scan(&table, dev_read, &(struct dev){d.data, n4 * 8, 0, 0, 512}, 512, n4 * 8) ==
+          -CAIRN_EIO);
+    CHECK(d.outside == 0);
+    free(d.data);
+}
+
 TEST(a_protective_mbr_without_a_gpt_is_refused_not_read_as_mbr)
 {
     struct dev c = disk_copy(&gpt_disk);
@@ -683,6 +749,7 @@ main(void)
         RUN(gpt_entries_outside_the_usable_range_or_overlapping_are_refused);
         RUN(gpt_names_decode_surrogate_pairs_and_replace_lone_ones);
         RUN(a_gpt_with_more_entries_in_use_than_are_kept_is_refused);
+        RUN(a_gpt_on_4096_byte_sectors_reads_as_on_512);
         RUN(a_protective_mbr_without_a_gpt_is_refused_not_read_as_mbr);
         RUN(a_shorter_device_than_the_gpt_claims_reads_nothing_past_its_end);
     } else if (sfdisk_path) {
