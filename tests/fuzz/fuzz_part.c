@@ -5,17 +5,19 @@
  * A partition table is a few sectors spread over a large disk (GPT's backup
  * sits at the last LBA), so the input describes a sparse device, as
  * fuzz_fat.c's does:
- *     u32 size            the device's size in 512-byte sectors (any value:
+ *     u32 size            the device's size in its sectors (any value:
  *                         nothing is allocated for it)
  *     u8 flags            FIX_PRIMARY, FIX_BACKUP: make the GPT header at
  *                         LBA 1, at the last LBA, have right CRCs (its
  *                         array's, then its own) so the mutations get past
- *                         them to the checks behind
- *     { u32 sector; u8 data[512]; } ...
+ *                         them to the checks behind; SECTOR_4K: the device's
+ *                         sectors are 4096 bytes, eight records' units each
+ *     { u32 unit; u8 data[512]; } ...
  *                         sectors that are not all zeros (a later record for
  *                         the same sector wins; the last may be cut short,
  *                         its rest zeros)
- * All little-endian; every other sector reads as zeros. Each record's data
+ * The unit is 512 bytes whatever the sector size. All little-endian; every
+ * other unit reads as zeros. Each record's data
  * is read from an exactly-sized heap copy of the input, so ASan sees any
  * read past it. tests/fuzz/mkcorpus.py turns disks made by sfdisk into seeds
  * of this form.
@@ -44,33 +46,38 @@
 
 #define FIX_PRIMARY 1u
 #define FIX_BACKUP  2u
+#define SECTOR_4K   4u
 #define HEAD        5 /* size and flags */
 
 struct sparse {
     const uint8_t *in; /* the input, exactly sized */
     size_t size;
     uint64_t sectors;
+    uint32_t ss; /* the sector size: 512 or 4096 */
     int outside; /* a read past the device's end was asked for */
     /* Sectors the harness rewrote (the fixed GPT headers), applied last. */
     uint64_t fixed_lba[2];
-    uint8_t fixed[2][512];
+    uint8_t fixed[2][PART_SECTOR_MAX];
     int nfixed;
 };
 
+/* One device sector of d->ss bytes: its units from the records, then a fixed copy. */
 static void
 sparse_sector(const struct sparse *d, uint64_t lba, uint8_t *out)
 {
-    memset(out, 0, 512);
+    uint32_t units = d->ss / 512;
+
+    memset(out, 0, d->ss);
     for (size_t at = HEAD; at + 4 <= d->size; at += 516) {
-        uint32_t s = bytes_rd32(d->in + at);
+        uint64_t u = bytes_rd32(d->in + at);
         size_t n = d->size - (at + 4) < 512 ? d->size - (at + 4) : 512;
 
-        if (s == lba)
-            memcpy(out, d->in + at + 4, n);
+        if (u / units == lba)
+            memcpy(out + (u % units) * 512, d->in + at + 4, n);
     }
     for (int i = 0; i < d->nfixed; i++)
         if (d->fixed_lba[i] == lba)
-            memcpy(out, d->fixed[i], 512);
+            memcpy(out, d->fixed[i], d->ss);
 }
 
 static int
@@ -83,7 +90,7 @@ sparse_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
         return -CAIRN_ERANGE;
     }
     for (uint32_t i = 0; i < count; i++)
-        sparse_sector(d, lba + i, (uint8_t *)buf + (size_t)i * 512);
+        sparse_sector(d, lba + i, (uint8_t *)buf + (size_t)i * d->ss);
     return 0;
 }
 
@@ -91,7 +98,7 @@ sparse_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 static void
 sparse_fix_gpt(struct sparse *d, uint64_t lba)
 {
-    uint8_t *h = d->fixed[d->nfixed], sec[512];
+    uint8_t *h = d->fixed[d->nfixed], sec[PART_SECTOR_MAX];
     uint32_t hsize, n, esize, crc = 0;
     uint64_t array, bytes;
 
@@ -103,15 +110,15 @@ sparse_fix_gpt(struct sparse *d, uint64_t lba)
     esize = bytes_rd32(h + 84);
     bytes = (uint64_t)n * esize;
     if (bytes <= PART_GPT_ARRAY_MAX && array < d->sectors &&
-        (bytes + 511) / 512 <= d->sectors - array) {
-        for (uint64_t done = 0; done < bytes; done += 512) {
-            sparse_sector(d, array + done / 512, sec);
-            crc = part_crc32(crc, sec, bytes - done < 512 ? (size_t)(bytes - done) : 512);
+        (bytes + d->ss - 1) / d->ss <= d->sectors - array) {
+        for (uint64_t done = 0; done < bytes; done += d->ss) {
+            sparse_sector(d, array + done / d->ss, sec);
+            crc = part_crc32(crc, sec, bytes - done < d->ss ? (size_t)(bytes - done) : d->ss);
         }
         bytes_wr32(h + 88, crc);
     }
     hsize = bytes_rd32(h + 12);
-    if (hsize >= 20 && hsize <= 512) {
+    if (hsize >= 20 && hsize <= d->ss) {
         bytes_wr32(h + 16, 0);
         bytes_wr32(h + 16, part_crc32(0, h, hsize));
     }
@@ -159,15 +166,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     d.in = in;
     d.size = size;
     d.sectors = bytes_rd32(in);
+    d.ss = in[4] & SECTOR_4K ? 4096 : 512;
     if (in[4] & FIX_PRIMARY)
         sparse_fix_gpt(&d, 1);
     if ((in[4] & FIX_BACKUP) && d.sectors > 1)
         sparse_fix_gpt(&d, d.sectors - 1);
 
-    r = part_scan(&table, sparse_read, &d, 512, d.sectors);
+    r = part_scan(&table, sparse_read, &d, d.ss, d.sectors);
     FUZZ_CHECK(!d.outside);
     FUZZ_CHECK(r == 0 || r == -CAIRN_EIO);
-    FUZZ_CHECK(table.sectors == d.sectors && table.sector_size == 512);
+    FUZZ_CHECK(table.sectors == d.sectors && table.sector_size == d.ss);
     FUZZ_CHECK(strnlen(table.why, sizeof(table.why)) < sizeof(table.why));
     if (r < 0) {
         FUZZ_CHECK(table.why[0] && table.count == 0);

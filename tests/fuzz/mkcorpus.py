@@ -556,6 +556,27 @@ def part_seeds():
     for name, image, flags in (("mbr", mbr, 0), ("gpt", gpt, 0), ("gpt-fix-crcs", gpt, 3)):
         sparse = fat_sparse(image)
         write("part", name, sparse[:4] + bytes([flags]) + sparse[4:])
+    # The GPT again on 4096-byte sectors (flags: SECTOR_4K, CRCs made right by
+    # the harness): header in LBA 1, array in 2..5, the backup array before
+    # the backup header, every bound over 8.
+    n4 = len(gpt) // 4096
+    units = {0: bytearray(gpt[:512])}
+    struct.pack_into("<I", units[0], 446 + 12, n4 - 1)
+    array = bytearray(gpt[1024:1024 + 512])
+    for i in range(4):
+        first, last = struct.unpack_from("<QQ", array, 128 * i + 32)
+        if last:
+            struct.pack_into("<QQ", array, 128 * i + 32, first // 8, (last + 1) // 8 - 1)
+    for hdr, other, arr in ((1, n4 - 1, 2), (n4 - 1, 1, n4 - 5)):
+        h = bytearray(gpt[512:1024])
+        struct.pack_into("<QQQQ", h, 24, hdr, other, 6, n4 - 6)
+        struct.pack_into("<Q", h, 72, arr)
+        units[hdr * 8] = h
+        units[arr * 8] = array
+    out = bytearray(struct.pack("<IB", n4, 7))
+    for u in sorted(units):
+        out += struct.pack("<I", u) + units[u]
+    write("part", "gpt-4k", out)
     write("part", "empty", b"")
 
 
