@@ -553,7 +553,11 @@ def part_seeds():
     if mbr is None or gpt is None:
         print("mkcorpus: no sfdisk: the part seeds are left as they are")
         return
-    for name, image, flags in (("mbr", mbr, 0), ("gpt", gpt, 0), ("gpt-fix-crcs", gpt, 3)):
+    # The CRC-fixing seed's first name has a surrogate pair (U+1F600) and a
+    # lone surrogate, which sfdisk will not write.
+    named = bytearray(gpt)
+    named[1024 + 56:1024 + 128] = "a\U0001F600b".encode("utf-16-le") + b"\x00\xdc" + bytes(62)
+    for name, image, flags in (("mbr", mbr, 0), ("gpt", gpt, 0), ("gpt-fix-crcs", named, 3)):
         sparse = fat_sparse(image)
         write("part", name, sparse[:4] + bytes([flags]) + sparse[4:])
     # The GPT again on 4096-byte sectors (flags: SECTOR_4K, CRCs made right by
