@@ -162,16 +162,17 @@
 
 /* One partition of PROTO_BLOCK_PART_LIST. */
 struct proto_block_part {
-    uint64_t first;    /* its first sector on the disk */
-    uint64_t sectors;  /* its length in sectors (at least 1) */
-    uint8_t guid[16];  /* GPT: the type GUID as stored on disk; MBR: zeros */
-    uint32_t index;    /* MBR: 1..4 primary, 5.. logical; GPT: entry + 1 */
-    uint8_t mbr_type;  /* MBR: the type byte (0x0c FAT32 LBA ...); GPT: 0 */
-    uint8_t reserved0; /* 0 */
+    uint64_t first;     /* its first sector on the disk */
+    uint64_t sectors;   /* its length in sectors (at least 1) */
+    uint8_t guid[16];   /* GPT: the type GUID as stored on disk; MBR: zeros */
+    uint8_t unique[16]; /* GPT: the partition's own GUID (for mounting by it); MBR: zeros */
+    uint32_t index;     /* MBR: 1..4 primary, 5.. logical; GPT: entry + 1 */
+    uint8_t mbr_type;   /* MBR: the type byte (0x0c FAT32 LBA ...); GPT: 0 */
+    uint8_t reserved0;  /* 0 */
     uint16_t reserved1;
     uint64_t attrs;                       /* GPT: the entry's attribute bits; MBR: 0x80 if active */
     char name[PROTO_BLOCK_PART_NAME_MAX]; /* GPT: the name, 0-terminated; MBR: "" */
 };
-_Static_assert(sizeof(struct proto_block_part) == 160, "proto_block_part is ABI");
+_Static_assert(sizeof(struct proto_block_part) == 176, "proto_block_part is ABI");
 
 #endif

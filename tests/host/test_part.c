@@ -26,6 +26,10 @@
 #include "common/bytes.h"
 #include "hostrun.h"
 #include "part/part.h"
+#include "proto/block.h"
+
+/* A driver copies lib/part's entries into PROTO_BLOCK_PART_LIST's replies. */
+_Static_assert(PART_NAME_MAX + 1 <= PROTO_BLOCK_PART_NAME_MAX, "a GPT name fits the protocol's");
 
 #define DISK_SECTORS 32768u /* 16 MiB */
 
