@@ -161,6 +161,19 @@ mbr_has_sig(const uint8_t *sec)
     return sec[MBR_SIG] == 0x55 && sec[MBR_SIG + 1] == 0xaa;
 }
 
+/* A file system's boot sector (FAT, NTFS, exFAT): a jump instruction, then
+ * a BPB whose bytes per sector are a power of two 512..4096. mkfs.fat leaves
+ * zeros where a table's entries would be, which would read as an empty MBR. */
+static int
+mbr_is_volume_boot_sector(const uint8_t *sec)
+{
+    uint32_t bps = bytes_rd16(sec + 11);
+
+    if (!((sec[0] == 0xeb && sec[2] == 0x90) || sec[0] == 0xe9))
+        return 0;
+    return bps >= 512 && bps <= 4096 && (bps & (bps - 1)) == 0;
+}
+
 /*
  * Walks the EBR chain of the extended partition [ext, ext + ext_n). Each EBR
  * holds one logical partition (relative to the EBR) and the link to the next
@@ -503,7 +516,7 @@ int
 part_scan(struct part_table *t, part_read_fn read, void *ctx, uint32_t sector_size,
           uint64_t sectors)
 {
-    int err, protective = 0;
+    int err, protective = 0, used = 0;
 
     t->scheme = PART_SCHEME_NONE;
     t->count = 0;
@@ -527,9 +540,11 @@ part_scan(struct part_table *t, part_read_fn read, void *ctx, uint32_t sector_si
         why_add(t, "no 0x55AA signature in sector 0");
         return 0;
     }
-    /* A FAT or other volume's boot sector also ends in 0x55AA; its boot code
-     * where the table would be rarely has 0 or 0x80 in all four status bytes
-     * and in-range types, so that is the test for a table. */
+    /* A FAT or other volume's boot sector also ends in 0x55AA. Its boot code
+     * where the table would be rarely has 0 or 0x80 in all four status
+     * bytes; where it does (mkfs.fat leaves zeros there), no entry is in use
+     * and the sector starts with a jump and a BPB. A table in use wins over
+     * a jump: some MBR boot code starts with one too. */
     for (unsigned i = 0; i < 4; i++) {
         struct mbr_slot s = mbr_slot(t->sec, i);
 
@@ -539,6 +554,13 @@ part_scan(struct part_table *t, part_read_fn read, void *ctx, uint32_t sector_si
         }
         if (s.type == PART_MBR_PROTECTIVE)
             protective = 1;
+        if (s.type != 0 && s.count != 0)
+            used = 1;
+    }
+    if (!used && mbr_is_volume_boot_sector(t->sec)) {
+        why_add(t, "sector 0 is a volume's boot sector (a whole-disk file system) with no "
+                   "partition in its table");
+        return 0;
     }
     err = protective ? gpt_scan(t, read, ctx) : mbr_scan(t, read, ctx);
     if (err < 0)

@@ -628,6 +628,49 @@ TEST(gpt_names_decode_surrogate_pairs_and_replace_lone_ones)
                                         "c\xef\xbf\xbd") == 0);
 }
 
+TEST(whole_disk_fat_volumes_made_by_mkfs_fat_have_no_table)
+{
+    static const char *const where[] = {"/usr/sbin/mkfs.fat", "/sbin/mkfs.fat",
+                                        "/usr/bin/mkfs.fat"};
+    const char *mkfs = hostrun_find(where, sizeof(where) / sizeof(where[0]));
+    static const char *const bits[] = {"12", "16", "32"};
+    char img[96];
+
+    if (!mkfs) {
+        printf("skip whole_disk_fat_volumes_made_by_mkfs_fat_have_no_table: no mkfs.fat\n");
+        return;
+    }
+    snprintf(img, sizeof(img), "%s/fat.img", tmpdir);
+    for (unsigned i = 0; i < 3; i++) {
+        char *const argv[] = {(char *)mkfs, "-C", "-F", (char *)bits[i], img, "40000", NULL};
+        struct dev d = {0};
+        int fd;
+
+        unlink(img);
+        CHECK(hostrun_run(argv, NULL) == 0);
+        d.sectors = 80000;
+        d.data = malloc(80000 * 512);
+        fd = open(img, O_RDONLY);
+        CHECK(fd >= 0 && read(fd, d.data, 80000 * 512) == 80000 * 512);
+        if (fd >= 0)
+            close(fd);
+        /* mkfs.fat leaves the table's place zero: it must not read as an empty MBR. */
+        CHECK(d.data[446] == 0 && d.data[450] == 0 && d.data[510] == 0x55);
+        CHECK(part_scan(&table, dev_read, &d, 512, d.sectors) == 0);
+        CHECK(table.scheme == PART_SCHEME_NONE && table.count == 0);
+        CHECK(strstr(table.why, "boot sector") != NULL);
+        /* The same sector with a partition in its table is a table. */
+        d.data[446 + 4] = 0x83;
+        bytes_wr32(d.data + 446 + 8, 100);
+        bytes_wr32(d.data + 446 + 12, 100);
+        CHECK(part_scan(&table, dev_read, &d, 512, d.sectors) == 0);
+        CHECK(table.scheme == PART_SCHEME_MBR && table.count == 1);
+        CHECK(d.outside == 0);
+        free(d.data);
+    }
+    unlink(img);
+}
+
 TEST(a_gpt_with_more_entries_in_use_than_are_kept_is_refused)
 {
     static char script[160 * 64];
@@ -753,6 +796,7 @@ main(void)
         RUN(gpt_entries_outside_the_usable_range_or_overlapping_are_refused);
         RUN(gpt_names_decode_surrogate_pairs_and_replace_lone_ones);
         RUN(a_gpt_with_more_entries_in_use_than_are_kept_is_refused);
+        RUN(whole_disk_fat_volumes_made_by_mkfs_fat_have_no_table);
         RUN(a_gpt_on_4096_byte_sectors_reads_as_on_512);
         RUN(a_protective_mbr_without_a_gpt_is_refused_not_read_as_mbr);
         RUN(a_shorter_device_than_the_gpt_claims_reads_nothing_past_its_end);
