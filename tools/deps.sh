@@ -16,6 +16,7 @@ have() { command -v "$1"; }
 # libFuzzer's runtime, which clang's own package may leave out.
 # mkfs.fat sits in sbin, which a user's PATH may leave out.
 have_mkfs_fat() { have mkfs.fat || test -x /usr/sbin/mkfs.fat || test -x /sbin/mkfs.fat; }
+have_sfdisk() { have sfdisk || test -x /usr/sbin/sfdisk || test -x /sbin/sfdisk; }
 have_fuzzer_rt() { test -f "$(clang --print-runtime-dir)/libclang_rt.fuzzer-x86_64.a"; }
 
 need make          have make
@@ -29,6 +30,7 @@ need grub-efi-amd64-bin test -f /usr/lib/grub/x86_64-efi/multiboot2.mod
 need xorriso       have xorriso
 need mtools        have mformat
 need dosfstools    have_mkfs_fat
+need fdisk         have_sfdisk
 need ovmf          test -f /usr/share/OVMF/OVMF_CODE_4M.fd
 need console-setup-linux test -f /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 need clang         have clang

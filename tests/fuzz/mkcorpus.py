@@ -522,6 +522,68 @@ def fat_seeds():
     write("fat", "empty", b"")
 
 
+# --- partition tables (fuzz_part.c: u32 size, u8 flags, then {u32 sector, 512 bytes}) ---
+def part_disk(script, sectors=32768):
+    """A disk of `sectors` sectors partitioned by sfdisk, or None without it."""
+    import shutil
+    import subprocess
+    import tempfile
+    sfdisk = shutil.which("sfdisk") or next(
+        (p for p in ("/usr/sbin/sfdisk", "/sbin/sfdisk") if os.path.exists(p)), None)
+    if not sfdisk:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        img = os.path.join(tmp, "d.img")
+        with open(img, "wb") as f:
+            f.truncate(sectors * 512)
+        subprocess.run([sfdisk, "--no-reread", "--no-tell-kernel", "-q", img],
+                       input=script.encode(), check=True, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, LC_ALL="C.UTF-8"))
+        with open(img, "rb") as f:
+            return f.read()
+
+
+def part_seeds():
+    mbr = part_disk("label: dos\nstart=2048, size=4096, type=c, bootable\n"
+                    "start=6144, size=2048, type=83\nstart=8192, size=16384, type=5\n"
+                    "start=10240, size=4096, type=83\nstart=16384, size=4096, type=7\n")
+    gpt = part_disk("label: gpt\nstart=2048, size=2048, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, "
+                    "name=\"EFI system\"\nstart=4096, size=4096, name=\"Donn\u00e9es \u20ac\"\n"
+                    "start=8192, size=2048, attrs=\"RequiredPartition\"\n")
+    if mbr is None or gpt is None:
+        print("mkcorpus: no sfdisk: the part seeds are left as they are")
+        return
+    # The CRC-fixing seed's first name has a surrogate pair (U+1F600) and a
+    # lone surrogate, which sfdisk will not write.
+    named = bytearray(gpt)
+    named[1024 + 56:1024 + 128] = "a\U0001F600b".encode("utf-16-le") + b"\x00\xdc" + bytes(62)
+    for name, image, flags in (("mbr", mbr, 0), ("gpt", gpt, 0), ("gpt-fix-crcs", named, 3)):
+        sparse = fat_sparse(image)
+        write("part", name, sparse[:4] + bytes([flags]) + sparse[4:])
+    # The GPT again on 4096-byte sectors (flags: SECTOR_4K, CRCs made right by
+    # the harness): header in LBA 1, array in 2..5, the backup array before
+    # the backup header, every bound over 8.
+    n4 = len(gpt) // 4096
+    units = {0: bytearray(gpt[:512])}
+    struct.pack_into("<I", units[0], 446 + 12, n4 - 1)
+    array = bytearray(gpt[1024:1024 + 512])
+    for i in range(4):
+        first, last = struct.unpack_from("<QQ", array, 128 * i + 32)
+        if last:
+            struct.pack_into("<QQ", array, 128 * i + 32, first // 8, (last + 1) // 8 - 1)
+    for hdr, other, arr in ((1, n4 - 1, 2), (n4 - 1, 1, n4 - 5)):
+        h = bytearray(gpt[512:1024])
+        struct.pack_into("<QQQQ", h, 24, hdr, other, 6, n4 - 6)
+        struct.pack_into("<Q", h, 72, arr)
+        units[hdr * 8] = h
+        units[arr * 8] = array
+    out = bytearray(struct.pack("<IB", n4, 7))
+    for u in sorted(units):
+        out += struct.pack("<I", u) + units[u]
+    write("part", "gpt-4k", out)
+    write("part", "empty", b"")
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -538,6 +600,7 @@ def main():
     pci_seeds()
     elfsym_seeds()
     fat_seeds()
+    part_seeds()
 
 
 main()

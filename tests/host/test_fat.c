@@ -28,6 +28,7 @@
 #include "check.h"
 #include "common/bytes.h"
 #include "fat/fat.h"
+#include "hostrun.h"
 
 /* A device: the image in memory. */
 struct dev {
@@ -52,38 +53,13 @@ static char tmpdir[64];
 static const char *mkfs_path;
 static struct fat_vol vol; /* large: not on the stack */
 
-/* Runs argv with the environment mtools and the names need; 0 on success. */
-static int
-run(char *const argv[])
-{
-    pid_t pid = fork();
-    int status;
-
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-
-        dup2(null, 1);
-        setenv("MTOOLS_SKIP_CHECK", "1", 1);
-        setenv("LC_ALL", "C.UTF-8", 1);
-        setenv("TZ", "UTC", 1);
-        execvp(argv[0], argv);
-        _exit(127);
-    }
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 static const char *
 find_mkfs(void)
 {
     static const char *const where[] = {"/usr/sbin/mkfs.fat", "/sbin/mkfs.fat", "/usr/bin/mkfs.fat",
                                         "/usr/local/sbin/mkfs.fat"};
 
-    for (unsigned i = 0; i < sizeof(where) / sizeof(where[0]); i++)
-        if (access(where[i], X_OK) == 0)
-            return where[i];
-    return NULL;
+    return hostrun_find_or_install(where, sizeof(where) / sizeof(where[0]));
 }
 
 /* --- the files put on every volume --------------------------------------------------- */
@@ -198,7 +174,7 @@ image_make(struct image *im)
         char *const argv[] = {"mformat", "-C",        "-i", img,  "-T", sectors,
                               "-h",      "2",         "-s", "32", "-c", (char *)im->spc,
                               "-v",      "CAIRNTEST", "::", NULL};
-        if (run(argv) != 0)
+        if (hostrun_run(argv, NULL) != 0)
             return -1;
     } else {
         char *const argv[] = {(char *)mkfs_path,
@@ -214,13 +190,13 @@ image_make(struct image *im)
                               img,
                               size_kib,
                               NULL};
-        if (run(argv) != 0)
+        if (hostrun_run(argv, NULL) != 0)
             return -1;
     }
     for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
         snprintf(dst, sizeof(dst), "::%s", dirs[i]);
         char *const argv[] = {"mmd", "-i", img, dst, NULL};
-        if (run(argv) != 0)
+        if (hostrun_run(argv, NULL) != 0)
             return -1;
     }
     srcs_fill(im->cb);
@@ -232,7 +208,7 @@ image_make(struct image *im)
             return -1;
         snprintf(dst, sizeof(dst), "::%s", srcs[i].path);
         char *const argv[] = {"mcopy", "-m", "-i", img, src, dst, NULL};
-        if (run(argv) != 0)
+        if (hostrun_run(argv, NULL) != 0)
             return -1;
         unlink(src);
     }
@@ -849,19 +825,9 @@ main(void)
 {
     char path[80];
 
-    snprintf(tmpdir, sizeof(tmpdir), "%s/cairn-fat-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (strlen(tmpdir) > 40 || !mkdtemp(tmpdir)) {
-        printf("FAIL test_fat: no temporary folder\n");
+    if (hostrun_tmpdir(tmpdir, sizeof(tmpdir), "fat") < 0)
         return 1;
-    }
     mkfs_path = find_mkfs();
-    if (!mkfs_path) {
-        /* The build's dependency step installs dosfstools; try it once. */
-        char *const argv[] = {"sh", "tools/deps.sh", NULL};
-        run(argv);
-        mkfs_path = find_mkfs();
-    }
     have_images = mkfs_path != NULL;
     RUN(dos_times_become_unix_times);
     RUN(the_short_name_checksum_is_the_specifications);
