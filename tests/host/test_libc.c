@@ -89,8 +89,9 @@ malloc_die(const char *why, const void *p)
     X(isblank)                                                                               \
     X(iscntrl)                                                                               \
     X(isdigit)                                                                               \
-    X(isgraph) X(islower) X(isprint) X(ispunct) X(isspace) X(isupper) X(isxdigit) X(isascii) \
-        X(tolower) X(toupper)
+    X(isgraph)                                                                               \
+    X(islower) X(isprint) X(ispunct) X(isspace) X(isupper) X(isxdigit) X(isascii) X(tolower) \
+        X(toupper)
 #define CL_DECLARE(name) int cl_##name(int c);
 CL_CLASSES(CL_DECLARE)
 
