@@ -25,6 +25,13 @@ MEM      ?= 256M
 SMP      ?= 2
 UEFI     ?= 0
 CMDLINE  ?=
+# The disk `make run` attaches: DISK=<raw image> (none: DISK=), on
+# DISK_BUS=virtio or ahci. The default image is made by `make disk` (or by
+# the first `make run`) and left alone by `make clean`, so /disk keeps its
+# files from one run to the next.
+DEFAULT_DISK := disk.img
+DISK     ?= $(DEFAULT_DISK)
+DISK_BUS ?= virtio
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
                  -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
@@ -152,9 +159,17 @@ $(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(INITFS) 
 iso: $(BUILD)/cairn.iso
 
 # --- running -------------------------------------------------------------------
-.PHONY: run gdb
-run: $(BUILD)/cairn.iso
-	sh tools/qemu.sh run --iso $< --mem $(MEM) --smp $(SMP) --uefi $(UEFI)
+.PHONY: run gdb disk
+run: $(BUILD)/cairn.iso $(filter $(DEFAULT_DISK),$(DISK))
+	sh tools/qemu.sh run --iso $< --mem $(MEM) --smp $(SMP) --uefi $(UEFI) \
+	    $(if $(DISK),--disk $(DISK) --disk-bus $(DISK_BUS))
+
+# A fresh FAT32 image, whatever was there before (tools/mkdisk.sh).
+disk: | $(DEPS_STAMP)
+	sh tools/mkdisk.sh $(DEFAULT_DISK)
+
+$(DEFAULT_DISK): | $(DEPS_STAMP)
+	sh tools/mkdisk.sh $@
 
 gdb: $(BUILD)/cairn.iso
 	sh tools/qemu.sh gdb --iso $< --mem $(MEM) --smp $(SMP) --uefi $(UEFI) --elf $(BUILD)/cairn.elf
@@ -210,7 +225,9 @@ clean:
 	rm -rf $(BUILD) compile_commands.json
 
 help:
-	@echo "make run       build the ISO and boot it in QEMU (MEM=, SMP=, UEFI=1, CMDLINE=)"
+	@echo "make run       build the ISO and boot it in QEMU (MEM=, SMP=, UEFI=1, CMDLINE=,"
+	@echo "               DISK=image or DISK= for none, DISK_BUS=virtio|ahci)"
+	@echo "make disk      make a fresh FAT32 image disk.img, the disk make run attaches"
 	@echo "make test      build and run every test (host and in QEMU)"
 	@echo "make iso       build build/cairn.iso (the default)"
 	@echo "make gdb       boot paused with a gdb stub and attach gdb with the kernel's symbols"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # qemu.sh MODE --iso ISO [--mem M] [--smp N] [--uefi 0|1] [--elf ELF] [--log FILE] [--timeout S]
-#          [--machine q35|pc] [--reboot 0|1]
+#          [--machine q35|pc] [--reboot 0|1] [--disk IMAGE] [--disk-bus virtio|ahci]
 #   run   boot with the serial console on this terminal (a window too when
 #         a display is available)
 #   gdb   boot paused with a gdb stub on :1234 and attach gdb
@@ -18,11 +18,16 @@
 # (i440fx and PIIX4); their ACPI power-management ports differ. A guest's
 # reset ends QEMU (-no-reboot) unless --reboot 1, when the machine boots
 # again; an ACPI power-off ends QEMU with status 0 either way.
+# --disk attaches a raw image as a disk: a virtio-blk PCI device (the
+# default) or, with --disk-bus ahci, a SATA disk on port 1 of q35's AHCI
+# controller (port 0 holds the boot CD). QEMU locks the image: one that
+# another QEMU has open is refused with a message, never opened twice.
 # KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
 set -eu
 mode=$1
 shift
 iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0 monitor="" machine=q35 reboot=0
+disk="" disk_bus=virtio
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2 ;;
@@ -36,6 +41,8 @@ while [ $# -gt 0 ]; do
     --monitor) monitor=$2 ;;
     --machine) machine=$2 ;;
     --reboot) reboot=$2 ;;
+    --disk) disk=$2 ;;
+    --disk-bus) disk_bus=$2 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -48,6 +55,18 @@ esac
 set -- -machine "$machine" -m "$mem" -smp "$smp" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -drive file="$iso",media=cdrom,format=raw,if=ide
+case $disk_bus in
+virtio) disk_dev=virtio-blk-pci ;;
+ahci)
+    [ "$machine" = q35 ] || { echo "qemu.sh: --disk-bus ahci needs --machine q35" >&2; exit 2; }
+    disk_dev=ide-hd,bus=ide.1
+    ;;
+*) echo "qemu.sh: --disk-bus is virtio or ahci" >&2; exit 2 ;;
+esac
+if [ -n "$disk" ]; then
+    [ -f "$disk" ] || { echo "qemu.sh: no disk image $disk (make disk makes one)" >&2; exit 2; }
+    set -- "$@" -drive file="$disk",if=none,id=disk0,format=raw -device "$disk_dev",drive=disk0
+fi
 if [ "$reboot" != 1 ]; then
     set -- "$@" -no-reboot
 fi
