@@ -65,7 +65,7 @@ LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c
              libc/malloc.c libc/malloc_sys.c libc/pthread_thread.c libc/string.c libc/exit.c \
              libc/arch/x86_64/setjmp.S libc/unistd.c libc/time.c libc/calendar.c libc/strftime.c \
              libc/registry.c libc/service.c libc/chacha20.c libc/random.c \
-             libc/fd.c libc/sync.c libc/path.c libc/process.c libc/abort.c libc/signal.c libc/sigaction.c libc/dirent.c libc/dirent_parse.c \
+             libc/fd.c libc/sync.c libc/buffer.c libc/path.c libc/process.c libc/abort.c libc/signal.c libc/sigaction.c libc/dirent.c libc/dirent_parse.c \
              $(COMMON_SRCS)
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 

@@ -33,11 +33,21 @@
 #include <fat/fat.h>
 #include <proto/fs.h>
 
-#define FATSRV_FILES_MAX 64 /* open files at once (-CAIRN_EMFILE past it) */
+#define FATSRV_FILES_MAX      64 /* open files at once (-CAIRN_EMFILE past it) */
+/* Bulk channels (bulk.c): at most FATSRV_CHANS_MAX at once, of at most
+ * FATSRV_BULK_MAX bytes each and FATSRV_CHANS_PER_FILE on one open file,
+ * so what clients can make the server map is bounded (16 MiB). A
+ * channel's badge is FATSRV_CHAN_BASE + its slot in the low 32 bits (above
+ * every open file's), its generation above them. */
+#define FATSRV_CHANS_MAX      16
+#define FATSRV_CHANS_PER_FILE 4
+#define FATSRV_BULK_MAX       (1u << 20)
+#define FATSRV_CHAN_BASE      0x10000u
 
 struct fatsrv_file {
     uint32_t gen;
-    uint32_t refs;  /* 0: the slot is free */
+    uint32_t refs;  /* 0: the slot is free; the plain handles' and the channels' */
+    uint32_t chans; /* bulk channels on it, each one of refs */
     uint32_t flags; /* PROTO_O_* of the open */
     uint64_t offset;
     uint32_t parent;       /* the first cluster of the directory holding it (0: the root) */
@@ -54,11 +64,18 @@ struct fatsrv_rep {
     int slot;    /* its slot, freed if the reply cannot be sent */
 };
 
+struct fatsrv_chan {
+    int file; /* its open file's slot, or -1: free */
+    uint32_t gen;
+    uint64_t at, size; /* the client's buffer, mapped here */
+};
+
 extern struct fatsrv {
     long endpoint;
     int rdonly;
     struct fat_vol vol;
     struct fatsrv_file files[FATSRV_FILES_MAX];
+    struct fatsrv_chan chans[FATSRV_CHANS_MAX];
 } fatsrv;
 
 extern uint8_t fatsrv_in[CAIRN_MSG_BUF_MAX], fatsrv_out[CAIRN_MSG_BUF_MAX];
@@ -74,9 +91,21 @@ int disk_flush(void *ctx);
 /* file.c: open files. */
 struct fatsrv_file *fatsrv_file_of(uint64_t badge);
 void fatsrv_file_gone(uint64_t badge);
+void fatsrv_file_unref(struct fatsrv_file *f);
+long fatsrv_file_read(struct fatsrv_file *f, void *buf, uint64_t len);
+long fatsrv_file_write(struct fatsrv_file *f, const void *buf, uint64_t len);
 void fatsrv_open(const struct cairn_msg *m, uint32_t len, struct fatsrv_rep *rp);
-void fatsrv_io(const struct cairn_msg *m, uint32_t len, struct fatsrv_file *f,
+void fatsrv_io(const struct cairn_msg *m, const struct cairn_msg_ext *ext, struct fatsrv_file *f,
                struct fatsrv_rep *rp);
+
+/* bulk.c: bulk channels. fatsrv_bulk handles a request on a channel's
+ * badge: 1 when it answered, 0 when the request is for the open file
+ * (*file_badge then names it). */
+int fatsrv_is_chan(uint64_t badge);
+void fatsrv_bulk_open(const struct cairn_msg *m, const struct cairn_msg_ext *ext,
+                      struct fatsrv_file *f, struct fatsrv_rep *rp);
+int fatsrv_bulk(const struct cairn_msg *m, struct fatsrv_rep *rp, uint64_t *file_badge);
+void fatsrv_chan_gone(uint64_t badge);
 
 /* main.c: what file.c shares. */
 long fatsrv_path(const uint8_t *path, uint32_t len, char *out);

@@ -33,13 +33,25 @@ fatsrv_file_of(uint64_t badge)
     return &fatsrv.files[idx - 1];
 }
 
+/* One reference fewer; the last frees the slot. */
+void
+fatsrv_file_unref(struct fatsrv_file *f)
+{
+    if (--f->refs == 0)
+        f->chans = 0;
+}
+
+/* Every plain handle of the file is gone (its close notice): their
+ * references go, the channels' stay until the channels end. */
 void
 fatsrv_file_gone(uint64_t badge)
 {
     struct fatsrv_file *f = fatsrv_file_of(badge);
 
-    if (f)
-        f->refs = 0;
+    if (f) {
+        f->refs = f->chans + 1;
+        fatsrv_file_unref(f);
+    }
 }
 
 static int
@@ -114,6 +126,31 @@ fatsrv_open(const struct cairn_msg *m, uint32_t len, struct fatsrv_rep *rp)
     rp->w[0] = (uint64_t)-CAIRN_EMFILE;
 }
 
+/* Reads up to len bytes at the file's offset into buf and moves the
+ * offset: the bytes read, or an error. */
+long
+fatsrv_file_read(struct fatsrv_file *f, void *buf, uint64_t len)
+{
+    long n;
+
+    if ((f->flags & PROTO_O_ACCMODE) == PROTO_O_WRONLY)
+        return -CAIRN_EBADF;
+    if (fat_is_dir(&f->ent))
+        return -CAIRN_EISDIR;
+    n = fat_file_read(&fatsrv.vol, &f->file, f->offset, buf, len);
+    if (n > 0)
+        f->offset += (uint64_t)n;
+    return n;
+}
+
+long
+fatsrv_file_write(struct fatsrv_file *f, const void *buf, uint64_t len)
+{
+    (void)buf;
+    (void)len;
+    return fatsrv_can_write(f) ? -CAIRN_EROFS : -CAIRN_EBADF;
+}
+
 static void
 fatsrv_read(const struct cairn_msg *m, struct fatsrv_file *f, struct fatsrv_rep *rp)
 {
@@ -123,20 +160,19 @@ fatsrv_read(const struct cairn_msg *m, struct fatsrv_file *f, struct fatsrv_rep 
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         return;
     }
-    if ((f->flags & PROTO_O_ACCMODE) == PROTO_O_WRONLY) {
-        rp->w[0] = (uint64_t)-CAIRN_EBADF;
-        return;
-    }
-    if (fat_is_dir(&f->ent)) {
-        rp->w[0] = (uint64_t)-CAIRN_EISDIR;
-        return;
-    }
-    n = fat_file_read(&fatsrv.vol, &f->file, f->offset, fatsrv_out, m->w[1]);
-    if (n > 0) {
-        f->offset += (uint64_t)n;
+    n = fatsrv_file_read(f, fatsrv_out, m->w[1]);
+    if (n > 0)
         rp->len = (uint32_t)n;
-    }
     rp->w[0] = (uint64_t)n;
+}
+
+static void
+fatsrv_write(const struct cairn_msg *m, uint32_t len, struct fatsrv_file *f, struct fatsrv_rep *rp)
+{
+    if (len == 0 || (m->w[2] & ~(uint64_t)PROTO_IO_NONBLOCK))
+        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+    else
+        rp->w[0] = (uint64_t)fatsrv_file_write(f, fatsrv_in, len);
 }
 
 static void
@@ -286,15 +322,15 @@ fatsrv_statfs(struct fatsrv_rep *rp)
 }
 
 void
-fatsrv_io(const struct cairn_msg *m, uint32_t len, struct fatsrv_file *f, struct fatsrv_rep *rp)
+fatsrv_io(const struct cairn_msg *m, const struct cairn_msg_ext *ext, struct fatsrv_file *f,
+          struct fatsrv_rep *rp)
 {
-    (void)len;
     switch (m->w[0]) {
     case PROTO_IO_READ:
         fatsrv_read(m, f, rp);
         break;
     case PROTO_IO_WRITE:
-        rp->w[0] = (uint64_t)(fatsrv_can_write(f) ? -CAIRN_EROFS : -CAIRN_EBADF);
+        fatsrv_write(m, ext->recv_len, f, rp);
         break;
     case PROTO_IO_SEEK:
         fatsrv_seek(m, f, rp);
@@ -321,7 +357,16 @@ fatsrv_io(const struct cairn_msg *m, uint32_t len, struct fatsrv_file *f, struct
             f->refs++;
         break;
     case PROTO_IO_CLOSE:
-        f->refs--; /* the last close frees the slot */
+        /* A plain handle's close never takes a channel's reference. */
+        if (f->refs > f->chans)
+            fatsrv_file_unref(f);
+        break;
+    case PROTO_IO_BULK_OPEN:
+        fatsrv_bulk_open(m, ext, f, rp);
+        break;
+    case PROTO_IO_BULK_READ:
+    case PROTO_IO_BULK_WRITE:
+        rp->w[0] = (uint64_t)-CAIRN_EBADF; /* only on a channel */
         break;
     case PROTO_IO_TTY_GET:
     case PROTO_IO_TTY_SET:

@@ -132,9 +132,19 @@ static void
 fatsrv_dispatch(long err, const struct cairn_msg *m, const struct cairn_msg_ext *ext,
                 uint64_t badge, struct fatsrv_rep *rp)
 {
-    struct fatsrv_file *f = fatsrv_file_of(badge);
+    struct fatsrv_file *f;
 
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
+    /* A channel answers its bulk requests and passes the rest on to its
+     * open file, as if they came through the file's own handle. */
+    if (fatsrv_is_chan(badge) && err != CAIRN_MSG_TRUNCATED && !ext->recv_nhandles &&
+        fatsrv_bulk(m, rp, &badge))
+        return;
+    f = fatsrv_file_of(badge);
+    if (err != CAIRN_MSG_TRUNCATED && ext->recv_nhandles == 1 && f &&
+        m->w[0] == PROTO_IO_BULK_OPEN) {
+        fatsrv_io(m, ext, f, rp); /* the buffer's object: mapped or refused, then closed */
+        cairn_handle_close(ext->recv_handles[0]);
+    } else if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
         for (uint32_t i = 0; i < ext->recv_nhandles; i++)
             cairn_handle_close(ext->recv_handles[i]); /* never keep what a client sends */
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
@@ -154,7 +164,7 @@ fatsrv_dispatch(long err, const struct cairn_msg *m, const struct cairn_msg_ext 
     } else if (!f) {
         rp->w[0] = (uint64_t)-CAIRN_EBADF; /* I/O needs an open file */
     } else {
-        fatsrv_io(m, ext->recv_len, f, rp);
+        fatsrv_io(m, ext, f, rp);
     }
 }
 
@@ -175,7 +185,8 @@ fatsrv_reply(struct fatsrv_rep *rp)
     }
     if (cairn_ipc_reply(&m) < 0 && rp->handle >= 0) {
         cairn_handle_close(rp->handle); /* the caller went away: no open file */
-        fatsrv.files[rp->slot].refs = 0;
+        if (rp->slot >= 0)
+            fatsrv_file_unref(&fatsrv.files[rp->slot]);
     }
 }
 
@@ -221,6 +232,8 @@ main(int argc, char **argv)
         return 1;
     }
 
+    for (int i = 0; i < FATSRV_CHANS_MAX; i++)
+        fatsrv.chans[i].file = -1;
     fatsrv.endpoint = cairn_endpoint_create();
     if (fatsrv.endpoint < 0)
         return fail("endpoint_create", fatsrv.endpoint);
@@ -249,7 +262,11 @@ main(int argc, char **argv)
         if (err < 0)
             return fail("ipc_recv", err);
         if (err == CAIRN_IPC_CLOSED) {
-            fatsrv_file_gone(badge); /* every handle of that open file is gone */
+            /* Every handle of that channel or open file is gone. */
+            if (fatsrv_is_chan(badge))
+                fatsrv_chan_gone(badge);
+            else
+                fatsrv_file_gone(badge);
             continue;
         }
         fatsrv_dispatch(err, &msg, &ext, badge, &rp);
