@@ -62,6 +62,7 @@ struct fat_cache {
     struct fat_cache_buf *bufs;
     uint32_t nbufs;
     uint32_t ndirty;
+    uint32_t epoch_used; /* something was changed or written in the current epoch */
 
     uint64_t epoch;     /* the current epoch (starts at 1) */
     uint64_t unflushed; /* the highest epoch written since the last flush; 0: none */

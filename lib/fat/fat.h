@@ -92,6 +92,9 @@ struct fat_vol {
     uint32_t fsinfo_sector;      /* FAT32: the FSInfo sector, 0 for none usable */
     uint32_t fsinfo_dirty;       /* the free count or hint changed since FSInfo was written */
     struct fat_file *open_files; /* fat_file_open's list on a writable volume */
+    uint32_t pending;            /* clusters found free by this call, not yet linked */
+    uint32_t unlinked_seq;       /* names unlinked open files apart */
+    int mirror_off;              /* FAT32: only the active FAT is written */
 
     uint32_t dev_per_sector; /* device sectors per volume sector */
     uint64_t fat_cached;     /* the volume sector in fat_buf, or UINT64_MAX */
@@ -140,6 +143,8 @@ struct fat_dir {
  * holds an open file changes nothing the handle holds (a directory keeps
  * its first cluster).
  */
+#define FAT_UNLINKED_DIR 0xFFFFFFFFu /* fat_file.dir of a handle whose entry is gone */
+
 struct fat_file {
     uint32_t first; /* first cluster (0 for an empty file) */
     uint32_t size;
