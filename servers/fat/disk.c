@@ -50,6 +50,7 @@ static struct {
     uint32_t max_sectors;
     uint64_t first, sectors; /* the range in the disk's sectors; fixed at the first open */
     int opened_once, lost;   /* lost: reopened onto something else; every request fails */
+    int rdonly;              /* the device says so (PROTO_BLOCK_RDONLY) */
 } disk = {.device = -1, .part_h = -1, .chan = -1};
 
 char disk_what[96];
@@ -192,6 +193,7 @@ disk_open_now(uint64_t wait_ns)
         goto fail;
     }
     sectors = m.w[2];
+    disk.rdonly = (m.w[3] & PROTO_BLOCK_RDONLY) != 0;
     disk.max_sectors =
         m.w[4] < DISK_BUF_SIZE / FAT_DEV_SECTOR ? (uint32_t)m.w[4] : DISK_BUF_SIZE / FAT_DEV_SECTOR;
     if (disk.max_sectors == 0) {
@@ -276,6 +278,12 @@ disk_open(const char *names, const char *part, uint64_t wait_ns)
     strcpy(disk.names, names);
     strcpy(disk.part, part);
     return disk_open_now(wait_ns);
+}
+
+int
+disk_rdonly(void)
+{
+    return disk.rdonly;
 }
 
 uint64_t

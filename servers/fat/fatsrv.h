@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include <cairn/ipc.h>
+#include <fat/cache.h>
 #include <fat/fat.h>
 #include <proto/fs.h>
 
@@ -84,6 +85,7 @@ extern uint8_t fatsrv_in[CAIRN_MSG_BUF_MAX], fatsrv_out[CAIRN_MSG_BUF_MAX];
 extern char disk_what[96];
 long disk_open(const char *names, const char *part, uint64_t wait_ns);
 uint64_t disk_sectors(void);
+int disk_rdonly(void);
 int disk_read(void *ctx, uint64_t sector, uint32_t count, void *buf);
 int disk_write(void *ctx, uint64_t sector, uint32_t count, const void *buf);
 int disk_flush(void *ctx);
@@ -110,6 +112,8 @@ void fatsrv_chan_gone(uint64_t badge);
 /* main.c: what file.c shares. */
 long fatsrv_path(const uint8_t *path, uint32_t len, char *out);
 long fatsrv_find(const char *path, struct fat_dirent *e, uint32_t *parent);
+long fatsrv_split(const char *path, uint32_t *dir, char *name);
+int64_t fatsrv_now(void);
 void fatsrv_stat_of(const struct fat_dirent *e, uint32_t parent, struct proto_stat *st);
 
 #endif

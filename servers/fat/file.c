@@ -33,12 +33,16 @@ fatsrv_file_of(uint64_t badge)
     return &fatsrv.files[idx - 1];
 }
 
-/* One reference fewer; the last frees the slot. */
+/* One reference fewer; the last frees the slot, and closes the file in
+ * lib/fat (an unlinked file's clusters are freed then). */
 void
 fatsrv_file_unref(struct fatsrv_file *f)
 {
-    if (--f->refs == 0)
-        f->chans = 0;
+    if (--f->refs > 0)
+        return;
+    f->chans = 0;
+    if (!fat_is_dir(&f->ent))
+        fat_file_close(&fatsrv.vol, &f->file);
 }
 
 /* Every plain handle of the file is gone (its close notice): their
@@ -60,29 +64,49 @@ fatsrv_can_write(const struct fatsrv_file *f)
     return (f->flags & PROTO_O_ACCMODE) != PROTO_O_RDONLY;
 }
 
+/* The entry of path, made as an empty file first when it is missing and
+ * PROTO_O_CREAT asks for it. */
+static long
+fatsrv_open_entry(const char *path, uint64_t flags, struct fat_dirent *e, uint32_t *parent)
+{
+    static char name[PROTO_NAME_MAX + 1];
+    uint32_t dir;
+    long err = fatsrv_find(path, e, parent);
+
+    if (err != -CAIRN_ENOENT || !(flags & PROTO_O_CREAT))
+        return err;
+    if (fatsrv.rdonly)
+        return -CAIRN_EROFS;
+    err = fatsrv_split(path, &dir, name);
+    if (err == 0)
+        err = fat_create(&fatsrv.vol, dir, name, 0, fatsrv_now(), e);
+    *parent = dir;
+    return err;
+}
+
 void
 fatsrv_open(const struct cairn_msg *m, uint32_t len, struct fatsrv_rep *rp)
 {
     static char path[PROTO_PATH_MAX + 1];
     static struct fat_dirent e;
     uint64_t flags = m->w[1];
-    uint32_t parent;
+    uint32_t parent = 0;
     long err = fatsrv_path(fatsrv_in, len, path);
     int writing = (flags & PROTO_O_ACCMODE) != PROTO_O_RDONLY || (flags & PROTO_O_TRUNC);
+    int existed;
 
     if (err == 0 && (flags & PROTO_O_ACCMODE) == 3)
         err = -CAIRN_EINVAL;
-    if (err == 0)
-        err = fatsrv_find(path, &e, &parent);
-    if (err == -CAIRN_ENOENT && (flags & PROTO_O_CREAT))
-        err = -CAIRN_EROFS; /* the write side comes with lib/fat's */
-    else if (err == 0 && (flags & PROTO_O_CREAT) && (flags & PROTO_O_EXCL))
+    existed = err == 0 && fatsrv_find(path, &e, &parent) == 0;
+    if (err == 0 && existed && (flags & PROTO_O_CREAT) && (flags & PROTO_O_EXCL))
         err = -CAIRN_EEXIST;
-    else if (err == 0 && fat_is_dir(&e) && writing)
+    else if (err == 0)
+        err = fatsrv_open_entry(path, flags, &e, &parent);
+    if (err == 0 && fat_is_dir(&e) && writing)
         err = -CAIRN_EISDIR;
     else if (err == 0 && !fat_is_dir(&e) && (flags & PROTO_O_DIRECTORY))
         err = -CAIRN_ENOTDIR;
-    else if (err == 0 && writing)
+    else if (err == 0 && writing && fatsrv.rdonly)
         err = -CAIRN_EROFS;
     if (err < 0) {
         rp->w[0] = (uint64_t)err;
@@ -91,7 +115,7 @@ fatsrv_open(const struct cairn_msg *m, uint32_t len, struct fatsrv_rep *rp)
 
     for (int i = 0; i < FATSRV_FILES_MAX; i++) {
         struct fatsrv_file *f = &fatsrv.files[i];
-        long h;
+        long h = -1;
 
         if (f->refs)
             continue;
@@ -100,15 +124,18 @@ fatsrv_open(const struct cairn_msg *m, uint32_t len, struct fatsrv_rep *rp)
                                            : fat_dir_open_entry(&fatsrv.vol, &f->dir, &e);
         else
             err = fat_file_open(&fatsrv.vol, &e, &f->file);
-        if (err < 0) {
-            rp->w[0] = (uint64_t)err; /* a damaged chain: refused now, not in a read */
-            return;
+        if (err == 0 && !fat_is_dir(&e) && (flags & PROTO_O_TRUNC) && f->file.size > 0)
+            err = fat_file_truncate(&fatsrv.vol, &f->file, 0, fatsrv_now());
+        if (err == 0) {
+            h = cairn_handle_mint_notify(
+                fatsrv.endpoint, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
+                (uint64_t)(f->gen + 1) << 32 | (uint64_t)(i + 1));
+            err = h < 0 ? h : 0;
         }
-        h = cairn_handle_mint_notify(
-            fatsrv.endpoint, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER,
-            (uint64_t)(f->gen + 1) << 32 | (uint64_t)(i + 1));
-        if (h < 0) {
-            rp->w[0] = (uint64_t)h;
+        if (err < 0) {
+            if (!fat_is_dir(&e))
+                fat_file_close(&fatsrv.vol, &f->file); /* harmless if never opened */
+            rp->w[0] = (uint64_t)err; /* a damaged chain: refused now, not in a read */
             return;
         }
         f->gen++;
@@ -143,12 +170,26 @@ fatsrv_file_read(struct fatsrv_file *f, void *buf, uint64_t len)
     return n;
 }
 
+/* Writes len bytes from buf at the file's offset (its end with
+ * O_APPEND) and moves the offset: the bytes written, or an error. */
 long
 fatsrv_file_write(struct fatsrv_file *f, const void *buf, uint64_t len)
 {
-    (void)buf;
-    (void)len;
-    return fatsrv_can_write(f) ? -CAIRN_EROFS : -CAIRN_EBADF;
+    int64_t now = fatsrv_now();
+    long n;
+
+    if (!fatsrv_can_write(f))
+        return -CAIRN_EBADF;
+    if (fatsrv.rdonly)
+        return -CAIRN_EROFS;
+    if (f->flags & PROTO_O_APPEND)
+        f->offset = f->file.size;
+    n = fat_file_write(&fatsrv.vol, &f->file, f->offset, buf, len, now);
+    if (n > 0) {
+        f->offset += (uint64_t)n;
+        f->ent.mtime = now;
+    }
+    return n;
 }
 
 static void
@@ -188,7 +229,7 @@ fatsrv_seek(const struct cairn_msg *m, struct fatsrv_file *f, struct fatsrv_rep 
         base = (int64_t)f->offset;
         break;
     case PROTO_SEEK_END:
-        base = f->ent.size;
+        base = fat_is_dir(&f->ent) ? 0 : f->file.size;
         break;
     default:
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
@@ -272,8 +313,10 @@ fatsrv_readdir(const struct cairn_msg *m, struct fatsrv_file *f, struct fatsrv_r
     rp->len = used;
 }
 
-/* The free clusters: FSInfo's count when it is plausible, else counted
- * once from the FAT (and kept: nothing here changes the volume yet). */
+/* The free clusters of a read-only mount: FSInfo's count when it is
+ * plausible, else counted once from the FAT (and kept: nothing changes
+ * the volume). A writable mount counts them at the mount and keeps the
+ * count (fat_statfs). */
 static long
 fatsrv_free_clusters(uint64_t *out)
 {
@@ -304,13 +347,16 @@ static void
 fatsrv_statfs(struct fatsrv_rep *rp)
 {
     struct proto_statfs *sf = (struct proto_statfs *)fatsrv_out;
-    uint64_t free;
-    long err = fatsrv_free_clusters(&free);
+    struct fat_statfs st;
+    uint64_t free = 0;
+    long err = fatsrv.rdonly ? fatsrv_free_clusters(&free) : fat_statfs(&fatsrv.vol, &st);
 
     if (err < 0) {
         rp->w[0] = (uint64_t)err;
         return;
     }
+    if (!fatsrv.rdonly)
+        free = st.free;
     memset(sf, 0, sizeof(*sf));
     sf->bsize = fatsrv.vol.cluster_bytes;
     sf->blocks = fatsrv.vol.clusters;
@@ -336,17 +382,27 @@ fatsrv_io(const struct cairn_msg *m, const struct cairn_msg_ext *ext, struct fat
         fatsrv_seek(m, f, rp);
         break;
     case PROTO_IO_STAT:
+        if (!fat_is_dir(&f->ent))
+            f->ent.size = f->file.size; /* as every handle of the file sees it now */
         fatsrv_stat_of(&f->ent, f->parent, (struct proto_stat *)fatsrv_out);
         rp->len = sizeof(struct proto_stat);
         break;
     case PROTO_IO_TRUNCATE:
-        rp->w[0] = (uint64_t)(fatsrv_can_write(f) ? -CAIRN_EROFS : -CAIRN_EBADF);
+        if (fat_is_dir(&f->ent))
+            rp->w[0] = (uint64_t)-CAIRN_EISDIR;
+        else if (!fatsrv_can_write(f))
+            rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        else if (fatsrv.rdonly)
+            rp->w[0] = (uint64_t)-CAIRN_EROFS;
+        else
+            rp->w[0] = (uint64_t)fat_file_truncate(&fatsrv.vol, &f->file, m->w[1], fatsrv_now());
         break;
     case PROTO_IO_READDIR:
         fatsrv_readdir(m, f, rp);
         break;
     case PROTO_IO_SYNC:
-        break; /* nothing is written yet */
+        rp->w[0] = fatsrv.rdonly ? 0 : (uint64_t)fat_sync(&fatsrv.vol);
+        break;
     case PROTO_IO_STATFS:
         fatsrv_statfs(rp);
         break;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cairn/registry.h>
 #include <cairn/sys.h>
@@ -26,9 +27,17 @@
 #include "fatsrv.h"
 
 #define FATSRV_DISK_WAIT_NS (10ull * 1000 * 1000 * 1000)
+/* Changes sit in the cache at most this long after the last request
+ * before they are written back (sync(2) and fsync write them at once). */
+#define FATSRV_WRITEBACK_NS (5ull * 1000 * 1000 * 1000)
+/* The cache: 2048 sectors (1 MiB) of the volume's FAT, directories and
+ * small writes; large reads and writes go around it. */
+#define FATSRV_CACHE_BUFS   2048
 #define FATSRV_DEV          0x666174u /* proto_stat.dev: "fat" */
 
 struct fatsrv fatsrv;
+static struct fat_cache fatsrv_cache;
+static struct fat_cache_buf fatsrv_bufs[FATSRV_CACHE_BUFS];
 uint8_t fatsrv_in[CAIRN_MSG_BUF_MAX], fatsrv_out[CAIRN_MSG_BUF_MAX];
 
 static int
@@ -66,27 +75,53 @@ fatsrv_path(const uint8_t *path, uint32_t len, char *out)
 long
 fatsrv_find(const char *path, struct fat_dirent *e, uint32_t *parent)
 {
-    static char dir[PROTO_PATH_MAX + 1];
+    long err = fat_lookup(&fatsrv.vol, path, e);
+
+    *parent = err == 0 && strcmp(e->name, "/") != 0 ? e->dir : 0;
+    return err;
+}
+
+/*
+ * Splits path into its directory, which must exist (its first cluster in
+ * *dir, 0 for the root), and its last name (into name, NUL-terminated).
+ * -CAIRN_EBUSY for the root itself (the mount point: never made, removed
+ * or renamed here).
+ */
+long
+fatsrv_split(const char *path, uint32_t *dir, char *name)
+{
+    static char up[PROTO_PATH_MAX + 1];
     static struct fat_dirent pe;
-    size_t end = strlen(path);
+    size_t end = strlen(path), start;
     long err;
 
     while (end > 0 && path[end - 1] == '/')
         end--;
-    *parent = 0;
     if (end == 0)
-        return fat_lookup(&fatsrv.vol, "/", e);
-    while (end > 0 && path[end - 1] != '/')
-        end--;
-    memcpy(dir, path, end);
-    dir[end] = 0;
-    err = fat_lookup(&fatsrv.vol, dir, &pe);
+        return -CAIRN_EBUSY;
+    for (start = end; start > 0 && path[start - 1] != '/'; start--)
+        ;
+    memcpy(name, path + start, end - start);
+    name[end - start] = 0;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return -CAIRN_EINVAL;
+    memcpy(up, path, start);
+    up[start] = 0;
+    err = fat_lookup(&fatsrv.vol, up, &pe);
     if (err < 0)
         return err;
     if (!fat_is_dir(&pe))
         return -CAIRN_ENOTDIR;
-    *parent = pe.cluster;
-    return fat_lookup(&fatsrv.vol, path, e);
+    *dir = pe.cluster;
+    return 0;
+}
+
+int64_t
+fatsrv_now(void)
+{
+    time_t t = time(NULL);
+
+    return t == (time_t)-1 ? 0 : (int64_t)t;
 }
 
 void
@@ -128,6 +163,66 @@ fatsrv_do_stat(uint32_t len, struct fatsrv_rep *rp)
     rp->len = sizeof(struct proto_stat);
 }
 
+/* Is a directory with first cluster `cluster` open (its cursor would be
+ * left pointing at freed clusters)? */
+static int
+fatsrv_dir_is_open(uint32_t cluster)
+{
+    for (int i = 0; i < FATSRV_FILES_MAX; i++)
+        if (fatsrv.files[i].refs && fat_is_dir(&fatsrv.files[i].ent) &&
+            fatsrv.files[i].ent.cluster == cluster)
+            return 1;
+    return 0;
+}
+
+/* PROTO_FS_MKDIR, _UNLINK, _RMDIR and _RENAME. */
+static long
+fatsrv_change(const struct cairn_msg *m, uint32_t len)
+{
+    static char path[PROTO_PATH_MAX + 1], to[PROTO_PATH_MAX + 1];
+    static char name[PROTO_NAME_MAX + 1], to_name[PROTO_NAME_MAX + 1];
+    static struct fat_dirent e;
+    uint32_t dir, to_dir;
+    const uint8_t *nul;
+    long err;
+
+    if (fatsrv.rdonly)
+        return -CAIRN_EROFS;
+    if (m->w[0] == PROTO_FS_RENAME) {
+        nul = memchr(fatsrv_in, 0, len);
+        if (!nul)
+            return -CAIRN_EINVAL;
+        err = fatsrv_path(nul + 1, len - (uint32_t)(nul + 1 - fatsrv_in), to);
+        if (err == 0)
+            err = fatsrv_split(to, &to_dir, to_name);
+        if (err < 0)
+            return err;
+        len = (uint32_t)(nul - fatsrv_in);
+    }
+    err = fatsrv_path(fatsrv_in, len, path);
+    if (err == 0)
+        err = fatsrv_split(path, &dir, name);
+    if (err < 0)
+        return err;
+    switch (m->w[0]) {
+    case PROTO_FS_MKDIR:
+        return fat_mkdir(&fatsrv.vol, dir, name, fatsrv_now(), NULL);
+    case PROTO_FS_UNLINK:
+        return fat_unlink(&fatsrv.vol, dir, name);
+    case PROTO_FS_RMDIR:
+        err = fat_dir_find(&fatsrv.vol, dir, name, &e);
+        if (err == 0 && fat_is_dir(&e) && fatsrv_dir_is_open(e.cluster))
+            return -CAIRN_EBUSY;
+        return err < 0 ? err : fat_rmdir(&fatsrv.vol, dir, name);
+    default:
+        /* A directory replaced by the rename must not be open either. */
+        err = fat_dir_find(&fatsrv.vol, to_dir, to_name, &e);
+        if (err == 0 && fat_is_dir(&e) && fatsrv_dir_is_open(e.cluster))
+            return -CAIRN_EBUSY;
+        return fat_rename(&fatsrv.vol, dir, name, to_dir, to_name, fatsrv_now());
+    }
+}
+
 static void
 fatsrv_dispatch(long err, const struct cairn_msg *m, const struct cairn_msg_ext *ext,
                 uint64_t badge, struct fatsrv_rep *rp)
@@ -158,7 +253,7 @@ fatsrv_dispatch(long err, const struct cairn_msg *m, const struct cairn_msg_ext 
         else if (m->w[0] == PROTO_FS_STAT)
             fatsrv_do_stat(ext->recv_len, rp);
         else if (m->w[0] >= PROTO_FS_MKDIR && m->w[0] <= PROTO_FS_RENAME)
-            rp->w[0] = (uint64_t)-CAIRN_EROFS;
+            rp->w[0] = (uint64_t)fatsrv_change(m, ext->recv_len);
         else
             rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
     } else if (!f) {
@@ -188,6 +283,15 @@ fatsrv_reply(struct fatsrv_rep *rp)
         if (rp->slot >= 0)
             fatsrv_file_unref(&fatsrv.files[rp->slot]);
     }
+}
+
+/* Are there changes not on the disk yet? */
+static int
+fatsrv_dirty(void)
+{
+    return !fatsrv.rdonly &&
+           (fatsrv_cache.ndirty > 0 || fatsrv.vol.fsinfo_dirty ||
+            (fatsrv.vol.type != FAT12 && !fatsrv.vol.marked_clean)); /* FAT12 has no such bit */
 }
 
 static int
@@ -225,7 +329,16 @@ main(int argc, char **argv)
     }
     if (err < 0)
         return fail(devices, err);
-    err = fat_mount(&fatsrv.vol, disk_read, NULL, disk_sectors());
+    if (disk_rdonly() && !fatsrv.rdonly) {
+        printf("fat: %s: the disk is read-only: mounted read-only\n", disk_what);
+        fatsrv.rdonly = 1;
+    }
+    err = fat_cache_init(&fatsrv_cache, disk_read, disk_write, disk_flush, NULL, disk_sectors(),
+                         fatsrv_bufs, FATSRV_CACHE_BUFS);
+    if (err == 0 && fatsrv.rdonly)
+        err = fat_mount(&fatsrv.vol, disk_read, NULL, disk_sectors());
+    else if (err == 0)
+        err = fat_mount_rw(&fatsrv.vol, &fatsrv_cache, disk_sectors());
     if (err < 0) {
         printf("fat: %s: not mounted: %s\n", disk_what,
                fatsrv.vol.why ? fatsrv.vol.why : cairn_strerror((int)err));
@@ -245,9 +358,10 @@ main(int argc, char **argv)
     cairn_handle_close(client);
     if (err < 0)
         return fail("registering", err);
-    printf("fat: %s: FAT%d volume \"%s\", %lu MiB, served as %s\n", disk_what, fatsrv.vol.type,
+    printf("fat: %s: FAT%d volume \"%s\", %lu MiB, served as %s%s\n", disk_what, fatsrv.vol.type,
            fatsrv.vol.label,
-           (unsigned long)((uint64_t)fatsrv.vol.clusters * fatsrv.vol.cluster_bytes >> 20), name);
+           (unsigned long)((uint64_t)fatsrv.vol.clusters * fatsrv.vol.cluster_bytes >> 20), name,
+           fatsrv.rdonly ? " (read-only)" : "");
 
     for (;;) {
         struct cairn_msg_ext ext;
@@ -258,7 +372,15 @@ main(int argc, char **argv)
         memset(&ext, 0, sizeof(ext));
         ext.recv_buf = (uint64_t)(uintptr_t)fatsrv_in;
         ext.recv_cap = sizeof(fatsrv_in);
-        err = cairn_ipc_recv(fatsrv.endpoint, &msg, CAIRN_WAIT_FOREVER, &badge);
+        /* Idle with changes in the cache: they go to the disk after a
+         * while, so a power cut loses at most the last few seconds. */
+        err = cairn_ipc_recv(fatsrv.endpoint, &msg,
+                             fatsrv_dirty() ? FATSRV_WRITEBACK_NS : CAIRN_WAIT_FOREVER, &badge);
+        if (err == -CAIRN_ETIMEDOUT) {
+            if ((err = fat_sync(&fatsrv.vol)) < 0)
+                printf("fat: %s: writing back: %s\n", disk_what, cairn_strerror((int)err));
+            continue;
+        }
         if (err < 0)
             return fail("ipc_recv", err);
         if (err == CAIRN_IPC_CLOSED) {
