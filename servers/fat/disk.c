@@ -217,8 +217,8 @@ disk_open_now(uint64_t wait_ns)
         if (err == 0 && ext.recv_nhandles != 1)
             err = -CAIRN_EIO;
         if (err < 0) {
-            printf("fat: %.*s: partition %u cannot be opened: %s\n", (int)strcspn(name, ","),
-                   name, part.index, cairn_strerror((int)err));
+            printf("fat: %.*s: partition %u cannot be opened: %s\n", (int)strcspn(name, ","), name,
+                   part.index, cairn_strerror((int)err));
             err = -CAIRN_EIO;
             goto fail;
         }
