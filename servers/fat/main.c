@@ -8,8 +8,10 @@
  * Start handles: PROTO_HANDLE_REGISTRY, where it looks the disk up and
  * registers as NAME (default `disk`). A disk that is not there within ten
  * seconds is not an error of the server: it says so and ends with status
- * 0 (a machine without a disk). A volume that is not FAT, or is damaged
- * past mounting, ends it with status 1 and the reason.
+ * 0 (a machine without a disk); so does a volume that is not FAT or is
+ * damaged past mounting (its boot sector refused), with the reason. A
+ * device that fails while it mounts ends it with status 1, and init
+ * starts it again.
  *
  * The registered endpoint (badge 0) takes the path requests the vfs
  * passes on (PROTO_FS_OPEN, _STAT, _MKDIR, _UNLINK, _RMDIR, _RENAME) with
@@ -342,7 +344,10 @@ main(int argc, char **argv)
     if (err < 0) {
         printf("fat: %s: not mounted: %s\n", disk_what,
                fatsrv.vol.why ? fatsrv.vol.why : cairn_strerror((int)err));
-        return 1;
+        /* A volume refused for what it holds stays refused: status 0, so
+         * that init does not start the server again and again. A device
+         * that failed may do better next time: status 1, restarted. */
+        return err == -CAIRN_EINVAL ? 0 : 1;
     }
 
     for (int i = 0; i < FATSRV_CHANS_MAX; i++)
