@@ -257,11 +257,64 @@ session() {
     fi
     rm -f "$mon"
 }
+# disk_check NAME clean|cut IMAGE: fsck.fat on the test image's volume
+# (tests/disk-check.sh says what each mode lets pass).
+disk_check() {
+    if sh tests/disk-check.sh "$2" "$3" > "$out/disk-check-$1.log" 2>&1; then
+        pass "disk/$1/fsck_$2"
+    else
+        fail "disk/$1/fsck_$2" "$(sed -n 2p "$out/disk-check-$1.log") (see $out/disk-check-$1.log)"
+    fi
+}
+# disk_files NAME IMAGE PATH=TEXT...: each file of the test image's volume
+# read with mtools holds TEXT (a line; or a sha256 of 64 hex digits), or
+# is missing for an empty TEXT.
+big_sha=b834c2799a922c00d6f4cd348fc90ab4db25d009b34828aedc863b812e227295
+disk_files() {
+    name=$1 image=$2
+    shift 2
+    for spec in "$@"; do
+        path=${spec%%=*} want=${spec#*=}
+        got=$(MTOOLS_SKIP_CHECK=1 mtype -i "$image@@1M" "::/$path" 2>/dev/null) || got="(missing)"
+        case $want in
+        "") [ "$got" = "(missing)" ] && want="(missing)" ;;
+        ????????????????????????????????????????????????????????????????)
+            got=$(MTOOLS_SKIP_CHECK=1 mtype -i "$image@@1M" "::/$path" 2>/dev/null |
+                sha256sum | cut -d' ' -f1) ;;
+        esac
+        if [ "$got" = "$want" ]; then
+            pass "disk/$name/file/$path"
+        else
+            fail "disk/$name/file/$path" "mtools reads \"$(printf '%.60s' "$got")\", expected \"$want\""
+        fi
+    done
+}
 if [ -x build/tools/session ] && mkiso session ""; then
     for script in tests/session/*.session; do
         [ -f "$script" ] || continue
+        case $script in */disk*.session) continue ;; esac # below, with a disk
         session "$(basename "$script" .session)" "$script"
     done
+    # The disk: a fresh test image (tools/mktestdisk.sh) written in a
+    # first boot on virtio and checked on the host (fsck.fat finds
+    # nothing, mtools reads back what Cairn wrote), then booted again on
+    # AHCI, which sees the first boot's files and is killed in the middle
+    # of writes (fsck finds nothing worse than lost clusters, and the
+    # first boot's files are whole).
+    disk="$out/disk.img"
+    if sh tools/mktestdisk.sh "$disk" > "$out/mktestdisk.log" 2>&1; then
+        session disk tests/session/disk.session --disk "$disk" --disk-bus virtio
+        disk_files disk "$disk" "sub/A Longer Name.txt=written in cairn" \
+            "sub/COPY.TXT=Hello from the test disk!" "sub/trunc.txt=0123456789" \
+            "w1.bin=$big_sha" "w2.bin=$big_sha" "hello.txt=" "killed.bin="
+        disk_check disk clean "$disk"
+        session disk-again tests/session/disk-again.session --disk "$disk" --disk-bus virtio
+        disk_check disk-again cut "$disk"
+        disk_files disk-again "$disk" "sub/A Longer Name.txt=written in cairn" \
+            "sub/trunc.txt=01234" "sub/COPY.TXT=" "w1.bin=$big_sha" "w2.bin=$big_sha"
+    else
+        fail "session/disk" "tools/mktestdisk.sh failed (see $out/mktestdisk.log)"
+    fi
     # Two CPUs above; a person's first minutes with the utilities on one
     # CPU and on four as well.
     session utils-smp1 tests/session/utils.session --smp 1
