@@ -3,8 +3,9 @@
  * The virtio block driver: start-up and the PCI side (vblk.h has the
  * layers; docs/storage.md the story).
  *
- *     virtio-blk
+ *     virtio-blk [--poll]
  *
+ * --poll takes no interrupt and polls (the fallback's path, for the tests).
  * Start handles: PROTO_HANDLE_REGISTRY (it looks up `pci` and registers
  * `vblk0`, `vblk1`, ...) and PROTO_HANDLE_MEMORY, a physical range whose
  * only use is the right to make DMA memory (memobj_create_dma needs one;
@@ -37,6 +38,7 @@
 #define MSIX_MASKALL  0x4000u
 
 static long pci = -1;
+static int poll_only;
 static struct vblk disks[BLKSERVE_DISKS_MAX];
 static struct proto_pci_device info;
 
@@ -199,7 +201,7 @@ probe(uint32_t addr, unsigned n)
 
         err = pci_call(dev, en, NULL);
     }
-    if (err >= 0 && !(msix_cap && irq_msix(v, msix_cap) == 0) && irq_legacy(v) < 0)
+    if (err >= 0 && !poll_only && !(msix_cap && irq_msix(v, msix_cap) == 0) && irq_legacy(v) < 0)
         printf("virtio-blk: %s: no interrupt; polling\n", v->name);
     if (err >= 0)
         err = vblk_start(v);
@@ -252,13 +254,20 @@ is_virtio_blk(const struct proto_pci_device *p)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
     long dma = cairn_start_handle(PROTO_HANDLE_MEMORY, 0);
     uint64_t cookie = 0;
     unsigned n = 0;
     int err;
 
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--poll") != 0) {
+            printf("virtio-blk: usage: virtio-blk [--poll]\n");
+            return 1;
+        }
+        poll_only = 1;
+    }
     pci = cairn_registry_lookup("pci", 10 * SECOND);
     if (pci < 0 || dma < 0) {
         printf("virtio-blk: no %s: %s\n", pci < 0 ? "pci server" : "memory range for DMA",
