@@ -509,12 +509,32 @@ reader_run(void *arg)
     return 0;
 }
 
+/* n (1..4) reader threads at once on c's quarters, each checked. */
+static void
+readers_run(const struct chan *c, unsigned n)
+{
+    struct test_thread t[4];
+    struct reader rd[4];
+
+    for (unsigned k = 0; k < n; k++) {
+        rd[k] = (struct reader){c->handle, c->buf, k};
+        test_thread_start(&t[k], reader_run, &rd[k]);
+    }
+    for (unsigned k = 0; k < n; k++) {
+        int64_t status = -1;
+
+        expect_ret("join a reader", test_thread_join(&t[k], 60 * SECOND, &status), 0);
+        if (status != 0)
+            test_fail("reader %u ended with %ld", k, (long)status);
+    }
+    for (unsigned k = 0; k < n; k++)
+        test_thread_free(&t[k]);
+}
+
 static void
 four_threads_read_at_once(void)
 {
     struct chan c = chan_open(dev, CHAN_SIZE);
-    struct test_thread t[4];
-    struct reader rd[4];
 
     if (c.handle < 0)
         return;
@@ -523,19 +543,7 @@ four_threads_read_at_once(void)
         chan_close(&c);
         return;
     }
-    for (unsigned k = 0; k < 4; k++) {
-        rd[k] = (struct reader){c.handle, c.buf, k};
-        test_thread_start(&t[k], reader_run, &rd[k]);
-    }
-    for (unsigned k = 0; k < 4; k++) {
-        int64_t status = -1;
-
-        expect_ret("join a reader", test_thread_join(&t[k], 60 * SECOND, &status), 0);
-        if (status != 0)
-            test_fail("reader %u ended with %ld", k, (long)status);
-    }
-    for (unsigned k = 0; k < 4; k++)
-        test_thread_free(&t[k]);
+    readers_run(&c, 4);
     chan_close(&c);
 }
 
@@ -632,8 +640,6 @@ servers_start(void)
 static void
 a_polled_driver_serves_the_disk_too(void)
 {
-    struct test_thread t[2];
-    struct reader rd[2];
     struct chan c;
     long err;
 
@@ -655,19 +661,7 @@ a_polled_driver_serves_the_disk_too(void)
     expect_ret("READ them back", call4(c.handle, PROTO_BLOCK_READ, WRITE_FIRST + 64, 8, 4096), 0);
     if (memcmp(c.buf, c.buf + 4096, 4096) != 0)
         test_fail("polled: the sectors read back differ from those written");
-    for (unsigned k = 0; k < 2; k++) {
-        rd[k] = (struct reader){c.handle, c.buf, k};
-        test_thread_start(&t[k], reader_run, &rd[k]);
-    }
-    for (unsigned k = 0; k < 2; k++) {
-        int64_t status = -1;
-
-        expect_ret("join a reader", test_thread_join(&t[k], 60 * SECOND, &status), 0);
-        if (status != 0)
-            test_fail("polled: reader %u ended with %ld", k, (long)status);
-    }
-    for (unsigned k = 0; k < 2; k++)
-        test_thread_free(&t[k]);
+    readers_run(&c, 2);
     chan_close(&c);
 }
 
