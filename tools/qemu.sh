@@ -65,7 +65,11 @@ ahci)
 esac
 if [ -n "$disk" ]; then
     [ -f "$disk" ] || { echo "qemu.sh: no disk image $disk (make disk makes one)" >&2; exit 2; }
-    set -- "$@" -drive file="$disk",if=none,id=disk0,format=raw -device "$disk_dev",drive=disk0
+    # The CD first: SeaBIOS would otherwise try the disk before it, and
+    # a data disk's boot sector (mkfs.fat's, or an MBR without code)
+    # never boots.
+    set -- "$@" -drive file="$disk",if=none,id=disk0,format=raw -device "$disk_dev",drive=disk0 \
+        -boot order=d
 fi
 if [ "$reboot" != 1 ]; then
     set -- "$@" -no-reboot

@@ -12,6 +12,7 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 #include <common/align.h>
+#include <proto/handles.h>
 
 #include <tar/tar.h>
 
@@ -310,6 +311,69 @@ test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned n
         handles[n++] = extra[i];
     attr.nhandles = n;
     return cairn_spawn(image, offset, size, &attr, NULL);
+}
+
+long
+test_start_pci(long registry_client, int ecam)
+{
+    const char *argv[] = {"pci", "pci", NULL};
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    long handles[14], server;
+    uint32_t kinds[14], n = 0;
+    uint64_t offset, size;
+    long image = test_program_image("pci", &offset, &size);
+    static const struct {
+        int kind;
+        long root;
+        uint64_t base, size;
+    } grants[] = {
+        /* as servers/init/services grants them, in its order */
+        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, 5, 1},
+        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, 9, 3},
+        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, 16, 8},
+        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, CAIRN_IRQ_MSI_BASE, CAIRN_IRQ_MSI_COUNT},
+        {PROTO_HANDLE_IOPORT, CAIRN_INIT_HANDLE_IOPORT_ROOT, 0xcf8, 8},
+        {PROTO_HANDLE_IOPORT, CAIRN_INIT_HANDLE_IOPORT_ROOT, 0x6000, 0xa000},
+        {PROTO_HANDLE_MEMORY, CAIRN_INIT_HANDLE_PHYS_ROOT, 0x80000000ull, 0x7ec00000ull},
+        {PROTO_HANDLE_MEMORY, CAIRN_INIT_HANDLE_PHYS_ROOT, 0x100000000ull, 0x7f00000000ull},
+    };
+
+    if (image < 0 || !bi) {
+        test_fail("no pci in the initfs: %ld", image);
+        return image < 0 ? image : -CAIRN_ENOENT;
+    }
+    for (uint32_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
+        handles[n] = cairn_resource_create(grants[i].root, grants[i].base, grants[i].size);
+        kinds[n] = (uint32_t)grants[i].kind;
+        if (handles[n] < 0) {
+            test_fail("grant %u: %s", i, cairn_error_name((int)handles[n]));
+            server = handles[n];
+            goto out;
+        }
+        n++;
+    }
+    if (ecam) {
+        handles[n] = cairn_handle_dup(bi->acpi.ecam_handle,
+                                      CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP |
+                                          CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+        kinds[n++] = PROTO_HANDLE_ECAM;
+        handles[n] = cairn_handle_dup(CAIRN_INIT_HANDLE_BOOTINFO,
+                                      CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                                          CAIRN_RIGHT_TRANSFER);
+        kinds[n++] = PROTO_HANDLE_BOOTINFO;
+    }
+    handles[n] = registry_client;
+    kinds[n++] = PROTO_HANDLE_REGISTRY;
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = n, .handle_kinds = kinds};
+    server = cairn_spawn(image, offset, size, &attr, NULL);
+    if (server < 0)
+        test_fail("spawning pci: %ld", server);
+    n--; /* the registry handle stays the caller's */
+out:
+    for (uint32_t i = 0; i < n; i++)
+        cairn_handle_close(handles[i]);
+    return server;
 }
 
 long

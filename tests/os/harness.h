@@ -115,6 +115,15 @@ long test_program_image(const char *name, uint64_t *offset, uint64_t *size);
 long test_spawn_prio(const char *module, uint64_t mode, const long *extra, unsigned nextra,
                      uint32_t priority);
 
+/*
+ * Starts the PCI bus server from the initfs with the grants of its
+ * manifest entry (servers/init/services), and with the ECAM and the boot
+ * information if ecam, and registry_client (which stays the caller's) as
+ * its registry: the process handle, or a negative code (and the test
+ * fails). The caller serves the registry and takes its registration.
+ */
+long test_start_pci(long registry_client, int ecam);
+
 /* In a child started by test_spawn: the handle of extra[i]. */
 long test_extra_handle(unsigned i);
 

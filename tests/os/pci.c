@@ -136,71 +136,24 @@ find_device(uint16_t vendor, uint16_t device, struct proto_pci_device *d)
 static void
 server_start(int ecam)
 {
-    const char *argv[] = {"pci", "pci", NULL};
-    const struct cairn_bootinfo *bi = cairn_bootinfo();
-    long handles[14];
-    uint32_t kinds[14], n = 0;
-    uint64_t offset, size, badge;
-    long image = test_program_image("pci", &offset, &size), err;
+    uint64_t badge;
+    long err;
     char got[32];
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{0}, &ext};
-    static const struct {
-        int kind;
-        long root;
-        uint64_t base, size;
-    } grants[] = {
-        /* as servers/init/services grants them, in its order */
-        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, 5, 1},
-        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, 9, 3},
-        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, 16, 8},
-        {PROTO_HANDLE_IRQ, CAIRN_INIT_HANDLE_IRQ_ROOT, CAIRN_IRQ_MSI_BASE, CAIRN_IRQ_MSI_COUNT},
-        {PROTO_HANDLE_IOPORT, CAIRN_INIT_HANDLE_IOPORT_ROOT, 0xcf8, 8},
-        {PROTO_HANDLE_IOPORT, CAIRN_INIT_HANDLE_IOPORT_ROOT, 0x6000, 0xa000},
-        {PROTO_HANDLE_MEMORY, CAIRN_INIT_HANDLE_PHYS_ROOT, 0x80000000ull, 0x7ec00000ull},
-        {PROTO_HANDLE_MEMORY, CAIRN_INIT_HANDLE_PHYS_ROOT, 0x100000000ull, 0x7f00000000ull},
-    };
 
     if (registry < 0) {
         registry = cairn_endpoint_create();
         registry_client = cairn_handle_dup(registry, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
                                                          CAIRN_RIGHT_TRANSFER);
     }
-    if (image < 0 || registry < 0 || registry_client < 0) {
-        test_fail("no pci in the initfs (%ld) or no registry (%ld, %ld)", image, registry,
-                  registry_client);
+    if (registry < 0 || registry_client < 0) {
+        test_fail("no registry (%ld, %ld)", registry, registry_client);
         return;
     }
-    for (uint32_t i = 0; i < sizeof(grants) / sizeof(grants[0]); i++) {
-        handles[n] = cairn_resource_create(grants[i].root, grants[i].base, grants[i].size);
-        kinds[n] = (uint32_t)grants[i].kind;
-        if (handles[n] < 0) {
-            test_fail("grant %u: %s", i, cairn_error_name((int)handles[n]));
-            return;
-        }
-        n++;
-    }
-    if (ecam) {
-        handles[n] = cairn_handle_dup(bi->acpi.ecam_handle,
-                                      CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP |
-                                          CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
-        kinds[n++] = PROTO_HANDLE_ECAM;
-        handles[n] = cairn_handle_dup(CAIRN_INIT_HANDLE_BOOTINFO,
-                                      CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
-                                          CAIRN_RIGHT_TRANSFER);
-        kinds[n++] = PROTO_HANDLE_BOOTINFO;
-    }
-    handles[n] = registry_client;
-    kinds[n++] = PROTO_HANDLE_REGISTRY;
-    struct cairn_spawn_attr attr = {
-        .argv = argv, .handles = handles, .nhandles = n, .handle_kinds = kinds};
-    server = cairn_spawn(image, offset, size, &attr, NULL);
-    for (uint32_t i = 0; i + 1 < n; i++)
-        cairn_handle_close(handles[i]);
-    if (server < 0) {
-        test_fail("spawning pci: %ld", server);
+    server = test_start_pci(registry_client, ecam);
+    if (server < 0)
         return;
-    }
     memset(&ext, 0, sizeof(ext));
     ext.recv_buf = (uint64_t)(uintptr_t)got;
     ext.recv_cap = sizeof(got) - 1;
