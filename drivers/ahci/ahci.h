@@ -131,16 +131,21 @@ _Static_assert(AHCI_DEPTH_MAX <= BLKSERVE_DEPTH_MAX, "blkserve takes that many")
 /* How long a command may take before the port is recovered. */
 #define AHCI_TIMEOUT_RW_NS    (10ull * 1000000000ull)
 #define AHCI_TIMEOUT_FLUSH_NS (30ull * 1000000000ull)
+/* How often the ticker (main.c) has the ports looked at while commands
+ * are outstanding: deadlines, and completions whose interrupt is lost. */
+#define AHCI_TICK_NS          (100ull * 1000000ull)
 
 /* The controller. */
 struct ahci_hba {
     volatile uint8_t *abar; /* the registers (BAR 5), mapped uncached */
     uint64_t abar_size;     /* the BAR's bytes: ports past it are not there */
     uint32_t cap, cap2, pi, vs;
-    uint32_t slots; /* CAP.NCS */
-    int addr32;     /* no CAP.S64A: every DMA address below 4 GiB */
-    long irq;       /* the irq object, or -1: polled */
-    int irq_level;  /* a level-triggered line, acknowledged after service */
+    uint32_t slots;     /* CAP.NCS */
+    int addr32;         /* no CAP.S64A: every DMA address below 4 GiB */
+    long irq;           /* the irq object, or -1: polled */
+    int irq_level;      /* a level-triggered line, acknowledged after service */
+    uint32_t owned;     /* the ports the driver started, a bit each */
+    int foreign_warned; /* a port not the driver's held the line: said once */
 };
 
 struct ahci_slot {
@@ -178,6 +183,7 @@ int hba_port_identify(struct ahci_port *port, char *why, size_t why_len);
 void hba_enable_interrupts(struct ahci_hba *h);
 int ahci_submit(void *hw, struct blkserve_io *io);
 void ahci_service(void *hw, uint64_t bits);
-uint64_t ahci_outstanding(void);
+/* I/Os issued and not ended, in all ports: the ticker's futex word. */
+volatile uint32_t *ahci_busy_word(void);
 
 #endif

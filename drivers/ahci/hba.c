@@ -68,15 +68,6 @@ hba_wait(volatile uint8_t *base, uint32_t off, uint32_t mask, uint32_t want, uin
     }
 }
 
-uint64_t
-ahci_outstanding(void)
-{
-    return __atomic_load_n(&ahci_busy_count, __ATOMIC_RELAXED);
-}
-
-/* The address of the busy count, for the ticker's futex (main.c). */
-volatile uint32_t *ahci_busy_word(void);
-
 volatile uint32_t *
 ahci_busy_word(void)
 {
@@ -367,6 +358,29 @@ port_recover(struct ahci_port *port, const char *what)
         blkserve_complete(ios[i], -CAIRN_EIO);
 }
 
+/*
+ * Acknowledges the interrupt once this port's causes are cleared. A
+ * level-triggered line stays asserted while any port has one pending, and
+ * the ports not the driver's are never touched: while one of them holds
+ * the line it stays masked (no storm), and the ticker's service every
+ * AHCI_TICK_NS finds the driver's completions until the line is free.
+ */
+static void
+hba_irq_ack(struct ahci_hba *h)
+{
+    if (h->irq < 0)
+        return;
+    if (h->irq_level && (rd(h->abar, AHCI_IS) & ~h->owned)) {
+        if (!h->foreign_warned)
+            printf("ahci: a port not the driver's holds the interrupt line (IS %#x); "
+                   "completions are polled while it does\n",
+                   rd(h->abar, AHCI_IS));
+        h->foreign_warned = 1;
+        return;
+    }
+    cairn_irq_ack(h->irq);
+}
+
 int
 ahci_submit(void *hw, struct blkserve_io *io)
 {
@@ -476,6 +490,5 @@ ahci_service(void *hw, uint64_t bits)
         }
     }
 ack:
-    if (port->hba->irq >= 0)
-        cairn_irq_ack(port->hba->irq);
+    hba_irq_ack(port->hba);
 }

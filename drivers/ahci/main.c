@@ -32,17 +32,14 @@
 
 #include "ahci.h"
 
-#define MS_NS        1000000ull
-#define AHCI_TICK_NS (100 * MS_NS)
-#define AHCI_DISKS   4u        /* the names the manifest lets it register: ahci0..ahci3 */
-#define AHCI_CLASS   0x010601u /* mass storage, SATA, AHCI 1.0 */
-#define AHCI_ABAR    5u
+#define MS_NS      1000000ull
+#define AHCI_DISKS 4u        /* the names the manifest lets it register: ahci0..ahci3 */
+#define AHCI_CLASS 0x010601u /* mass storage, SATA, AHCI 1.0 */
+#define AHCI_ABAR  5u
 
 static struct ahci_hba hba;
 static struct ahci_port ports[AHCI_DISKS];
 static uint64_t tick_bit;
-
-volatile uint32_t *ahci_busy_word(void);
 
 static void
 fail(const char *what, long err)
@@ -236,6 +233,7 @@ start_ports(void)
             printf("ahci: port %u: %s; the disk is not served\n", p, why);
             continue; /* the block is reused for the next port */
         }
+        hba.owned |= 1u << p;
         mem = NULL;
         n++;
     }
