@@ -180,6 +180,8 @@ int hba_init(struct ahci_hba *h, volatile uint8_t *abar);
 enum ahci_port_kind hba_port_probe(struct ahci_hba *h, unsigned p, uint64_t scratch_phys);
 int hba_port_start(struct ahci_port *port);
 int hba_port_identify(struct ahci_port *port, char *why, size_t why_len);
+/* A port the driver will not serve: interrupts off, engines stopped. */
+void hba_port_give_up(struct ahci_port *port);
 void hba_enable_interrupts(struct ahci_hba *h);
 int ahci_submit(void *hw, struct blkserve_io *io);
 void ahci_service(void *hw, uint64_t bits);

@@ -242,6 +242,13 @@ hba_port_start(struct ahci_port *port)
 }
 
 void
+hba_port_give_up(struct ahci_port *port)
+{
+    wr(port->regs, AHCI_PIE, 0);
+    port_stop(port->regs);
+}
+
+void
 hba_enable_interrupts(struct ahci_hba *h)
 {
     wr(h->abar, AHCI_GHC, (rd(h->abar, AHCI_GHC) & ~1u) | AHCI_GHC_IE);
@@ -307,7 +314,6 @@ hba_port_identify(struct ahci_port *port, char *why, size_t why_len)
         snprintf(why, why_len, "IDENTIFY %s (TFD %#x, IS %#x)",
                  err == -CAIRN_ETIMEDOUT ? "took more than 5 s" : "failed", rd(r, AHCI_PTFD),
                  rd(r, AHCI_PIS));
-        hba_port_start(port); /* back to a known state; the port is not used */
         return -CAIRN_EIO;
     }
     wr(r, AHCI_PIS, 0xffffffffu);

@@ -230,8 +230,12 @@ start_ports(void)
             err = -CAIRN_EIO;
         }
         if (err < 0) {
+            /* Stopped, but its last FIS may still land: the block is not
+             * reused for the next port. */
             printf("ahci: port %u: %s; the disk is not served\n", p, why);
-            continue; /* the block is reused for the next port */
+            hba_port_give_up(port);
+            mem = NULL;
+            continue;
         }
         hba.owned |= 1u << p;
         mem = NULL;
