@@ -341,10 +341,14 @@ port_take_all(struct ahci_port *port, struct blkserve_io **ios)
 }
 
 /* A command failed or hung: fail everything issued with EIO, stop the
- * engine, clear the errors and start the port again (AHCI 6.2.2.1), with
- * the port's reset if the device stays busy. */
+ * engine, clear the errors and start the port again (AHCI 6.2.2.1). A
+ * command that never ended (hung) also gets the port's reset as soon as
+ * the engine stops: the disk is in a state nothing else clears, and the
+ * reset aborts the command in the disk before the engine runs again (an
+ * emulated AHCI that finishes an aborted command after its engine was
+ * restarted can fall over). A disk that stays busy gets the reset too. */
 static void
-port_recover(struct ahci_port *port, const char *what)
+port_recover(struct ahci_port *port, const char *what, int hung)
 {
     struct blkserve_io *ios[AHCI_DEPTH_MAX];
     volatile uint8_t *r = port->regs;
@@ -355,6 +359,11 @@ port_recover(struct ahci_port *port, const char *what)
            port->index, what, rd(r, AHCI_PIS), rd(r, AHCI_PTFD), rd(r, AHCI_PSERR), n,
            n == 1 ? "" : "s");
     port->recoveries++;
+    if (hung) {
+        wr(r, AHCI_PCMD, rd(r, AHCI_PCMD) & ~AHCI_PCMD_ST);
+        hba_wait(r, AHCI_PCMD, AHCI_PCMD_CR, 0, 500 * MS_NS);
+        port_comreset(r);
+    }
     if (hba_port_start(port) < 0) {
         port->dead = 1;
         wr(r, AHCI_PIE, 0);
@@ -469,10 +478,12 @@ ahci_service(void *hw, uint64_t bits)
         wr(r, AHCI_PSERR, rd(r, AHCI_PSERR));
     if (is & AHCI_PIS_FATAL) {
         if (port->issued)
-            port_recover(port, is & AHCI_PIS_TFES ? "the disk failed a command"
-                                                  : "an interface or host bus error");
+            port_recover(port,
+                         is & AHCI_PIS_TFES ? "the disk failed a command"
+                                            : "an interface or host bus error",
+                         0);
         else
-            port_recover(port, "an error with nothing issued");
+            port_recover(port, "an error with nothing issued", 0);
         goto ack;
     }
     ci = rd(r, AHCI_PCI);
@@ -491,7 +502,7 @@ ahci_service(void *hw, uint64_t bits)
     now = cairn_clock_get();
     for (unsigned s = 0; s < port->depth; s++) {
         if ((port->issued & (1u << s)) && now > port->slot[s].deadline) {
-            port_recover(port, "a command timed out");
+            port_recover(port, "a command timed out", 1);
             break;
         }
     }
