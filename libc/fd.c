@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cairn/fd.h>
@@ -618,6 +619,56 @@ ftruncate(int fd, off_t length)
         return fd_fail(-CAIRN_EINVAL);
     err = fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
     return err < 0 ? fd_fail(err) : 0;
+}
+
+int
+fsync(int fd)
+{
+    long h = fd_get(fd, NULL);
+    struct cairn_msg msg = {{PROTO_IO_SYNC, 0, 0, 0, 0}, NULL};
+    long err;
+
+    if (h < 0)
+        return fd_fail(h == FD_CONSOLE ? -CAIRN_EINVAL : -CAIRN_EBADF);
+    err = fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+    return err < 0 ? fd_fail(err == -CAIRN_ENOSYS ? -CAIRN_EINVAL : err) : 0;
+}
+
+/* Cairn's servers keep no file metadata that fsync would write and this
+ * could leave out. */
+int
+fdatasync(int fd)
+{
+    return fsync(fd);
+}
+
+int
+fstatvfs(int fd, struct statvfs *sv)
+{
+    long h = fd_get(fd, NULL);
+    struct cairn_msg msg = {{PROTO_IO_STATFS, 0, 0, 0, 0}, NULL};
+    struct proto_statfs sf;
+    size_t got;
+    long err;
+
+    if (h < 0)
+        return fd_fail(h == FD_CONSOLE ? -CAIRN_EINVAL : -CAIRN_EBADF);
+    err = fd_call(h, &msg, NULL, 0, &sf, sizeof(sf), &got);
+    if (err < 0)
+        return fd_fail(err == -CAIRN_ENOSYS ? -CAIRN_EINVAL : err);
+    if (got != sizeof(sf))
+        return fd_fail(-CAIRN_EIO);
+    memset(sv, 0, sizeof(*sv));
+    sv->f_bsize = sv->f_frsize = sf.bsize;
+    sv->f_blocks = sf.blocks;
+    sv->f_bfree = sv->f_bavail = sf.bfree;
+    sv->f_files = sf.files;
+    sv->f_ffree = sv->f_favail = sf.ffree;
+    sv->f_namemax = sf.namemax;
+    sv->f_flag = (sf.flags & PROTO_STATFS_RDONLY) ? ST_RDONLY : 0;
+    sf.type[sizeof(sf.type) - 1] = 0;
+    memcpy(sv->f_basetype, sf.type, sizeof(sv->f_basetype));
+    return 0;
 }
 
 void

@@ -65,7 +65,7 @@ LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c
              libc/malloc.c libc/malloc_sys.c libc/pthread_thread.c libc/string.c libc/exit.c \
              libc/arch/x86_64/setjmp.S libc/unistd.c libc/time.c libc/calendar.c libc/strftime.c \
              libc/registry.c libc/service.c libc/chacha20.c libc/random.c \
-             libc/fd.c libc/path.c libc/process.c libc/abort.c libc/signal.c libc/sigaction.c libc/dirent.c libc/dirent_parse.c \
+             libc/fd.c libc/sync.c libc/buffer.c libc/path.c libc/process.c libc/abort.c libc/signal.c libc/sigaction.c libc/dirent.c libc/dirent_parse.c \
              $(COMMON_SRCS)
 LIBC_OBJS := $(patsubst %,$(USER_BUILD)/%.o,$(LIBC_SRCS))
 
@@ -206,12 +206,13 @@ INITFS_BIN := $(foreach p,$(filter-out init,$(PROGRAMS)),\
     $(if $(filter servers/% drivers/% apps/%,$(firstword $($(p)_SRCS))),$(p)))
 INITFS_MEMBERS := $(foreach p,$(INITFS_BIN),bin/$(p)=$(USER_BUILD)/$(p).elf) \
     $(filter-out init=% $(foreach p,$(INITFS_BIN),$(p)=%),$(USER_MODULES)) filler=$(INITFS_FILLER) \
-    etc/services=servers/init/services etc/services-test=tests/services/services-test
+    etc/services=servers/init/services etc/services-test=tests/services/services-test \
+    etc/fstab=servers/vfs/fstab
 $(INITFS_FILLER): mk/user.mk
 	@mkdir -p $(@D)
 	$(Q)awk 'BEGIN { for (i = 0; i < 8192; i++) printf "initfs filler line %012d\n", i }' > $@
 $(INITFS): build/tools/mkinitfs $(USER_PROGRAMS) $(USER_TESTS) $(INITFS_FILLER) mk/user.mk \
-           servers/init/services tests/services/services-test
+           servers/init/services tests/services/services-test servers/vfs/fstab
 	@echo "  INITFS  $@"
 	$(Q)build/tools/mkinitfs $@ $(INITFS_MEMBERS)
 USER_MODULES += initfs=$(INITFS)

@@ -117,14 +117,16 @@ mkiso() { # mkiso NAME CMDLINE
     }
 }
 
-# boot NAME ISO FIRMWARE CPUS MEM TIMEOUT [ICOUNT]: run QEMU, leave the log
-# in $out/NAME.log and the exit status in $status. ICOUNT=1 runs on the
-# instruction clock (tools/qemu.sh --icount).
+# boot NAME ISO FIRMWARE CPUS MEM TIMEOUT [ICOUNT [DISK]]: run QEMU, leave the
+# log in $out/NAME.log and the exit status in $status. ICOUNT=1 runs on the
+# instruction clock (tools/qemu.sh --icount); DISK, a raw image attached as
+# a virtio disk.
 boot() {
     log="$out/$1.log"
     rm -f "$log"
     sh tools/qemu.sh test --iso "$2" --uefi "$([ "$3" = uefi ] && echo 1 || echo 0)" \
-        --smp "$4" --mem "$5" --log "$log" --timeout "$6" --icount "${7:-0}"
+        --smp "$4" --mem "$5" --log "$log" --timeout "$6" --icount "${7:-0}" \
+        ${8:+--disk "$8"}
     status=$?
     [ -f "$log" ] || : > "$log"
 }
@@ -157,6 +159,16 @@ if mkiso ktest "test services"; then
     else
         matrix="bios:1:64M bios:4:64M bios:1:4G bios:4:4G uefi:1:64M uefi:4:64M uefi:1:4G uefi:4:4G"
     fi
+    # The BIOS boots carry the test disk (tools/mktestdisk.sh, made once a
+    # run) as a virtio disk for test-block, each its own copy: two boots run
+    # at once, and QEMU locks an image. The UEFI boots carry no virtio
+    # disk, and test-block says it skipped.
+    testdisk=""
+    if sh tools/mktestdisk.sh "$out/testdisk.img" > "$out/testdisk.log" 2>&1; then
+        testdisk="$out/testdisk.img"
+    else
+        fail "disk/mktestdisk" "$(tail -n 1 "$out/testdisk.log")"
+    fi
     # The one-CPU boots run two at a time: each keeps one host core busy
     # (QEMU runs a virtual CPU on a host thread), so two of them use both
     # cores of a two-core machine without slowing each other; the boots
@@ -164,8 +176,14 @@ if mkiso ktest "test services"; then
     matrix_boot() { # matrix_boot FIRMWARE:CPUS:MEM
         rest=${1#*:}
         name="${1%%:*}-smp${rest%%:*}-${rest#*:}"
-        boot "$name" "$out/ktest.iso" "${1%%:*}" "${rest%%:*}" "${rest#*:}" 300
+        disk=""
+        if [ "${1%%:*}" = bios ] && [ -n "$testdisk" ]; then
+            disk="$out/$name.disk.img"
+            cp --sparse=always "$testdisk" "$disk"
+        fi
+        boot "$name" "$out/ktest.iso" "${1%%:*}" "${rest%%:*}" "${rest#*:}" 300 0 "$disk"
         echo "$status" > "$out/$name.status"
+        [ -z "$disk" ] || rm -f "$disk"
     }
     pending=""
     for m in $matrix; do

@@ -143,6 +143,37 @@
 #define PROTO_IO_BULK_READ  0x10eu
 #define PROTO_IO_BULK_WRITE 0x10fu
 
+/*
+ * PROTO_IO_SYNC (fsync(2)): what was written through this open file, and
+ * the entry that names it, is on stable storage when the reply is 0. A
+ * file system server may do more (the fat server writes back its whole
+ * cache and flushes the disk), never less. A file of memory (the ramfs)
+ * answers 0 at once. Errors: -CAIRN_EIO (a write-back or the disk's flush
+ * failed: the data may not be durable), -CAIRN_EINVAL (a pipe or a
+ * terminal, which cannot be synced).
+ */
+#define PROTO_IO_SYNC   0x110u
+/*
+ * PROTO_IO_STATFS (statvfs(2)): the file system this open file is on.
+ * Reply: w[0] 0 and a struct proto_statfs in the reply's buffer.
+ * -CAIRN_EINVAL on a pipe or a terminal.
+ */
+#define PROTO_IO_STATFS 0x111u
+
+struct proto_statfs {
+    uint64_t blocks;   /* the file system's size in units of bsize */
+    uint64_t bfree;    /* of them free */
+    uint64_t files;    /* file nodes it can hold at most, 0 if it has no such bound */
+    uint64_t ffree;    /* of them free */
+    uint32_t bsize;    /* the unit: a cluster, a page */
+    uint32_t namemax;  /* the longest name it takes, in bytes */
+    uint32_t flags;    /* PROTO_STATFS_RDONLY */
+    uint32_t reserved; /* 0 */
+    char type[16];     /* "fat32", "ramfs", "initfs", "devfs", NUL-terminated */
+};
+_Static_assert(sizeof(struct proto_statfs) == 64, "proto_statfs is ABI");
+#define PROTO_STATFS_RDONLY 1u
+
 #define PROTO_IO_NONBLOCK 1u
 
 #define PROTO_SEEK_SET 0

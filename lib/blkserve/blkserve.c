@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cairn/buffer.h>
 #include <cairn/registry.h>
 #include <cairn/sys.h>
 #include <part/part.h>
@@ -452,32 +453,6 @@ do_info(struct blkserve_req *rq, struct blkserve_rep *rp)
     return 0;
 }
 
-/* Maps size bytes of the client's object mo and makes every page of them
- * present now: a system call that writes into each page (handle_info's
- * answer) fails with EFAULT where a page cannot be had, instead of this
- * process faulting later in the middle of a copy. */
-static long
-chan_map(long mo, uint64_t size)
-{
-    const uint32_t need = CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP;
-    struct cairn_handle_info info;
-    long at;
-
-    if (cairn_handle_info(mo, &info) || info.type != CAIRN_OBJ_MEMOBJ ||
-        (info.rights & need) != need)
-        return -CAIRN_EINVAL;
-    at = cairn_vm_map(mo, 0, size, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
-    if (at < 0)
-        return -CAIRN_EINVAL;
-    for (uint64_t off = 0; off < size; off += PAGE) {
-        if (cairn_handle_info(bs.ep, (struct cairn_handle_info *)(at + off)) < 0) {
-            cairn_vm_unmap((uint64_t)at, size);
-            return -CAIRN_EINVAL;
-        }
-    }
-    return at;
-}
-
 static int
 do_share(struct blkserve_req *rq, struct blkserve_rep *rp)
 {
@@ -499,7 +474,7 @@ do_share(struct blkserve_req *rq, struct blkserve_rep *rp)
     if (!c || *count >= BLKSERVE_CHANNELS_PER)
         return -CAIRN_EMFILE;
     slot = (int)(c - bs.chans);
-    at = chan_map(rq->handle, size);
+    at = cairn_buffer_map(rq->handle, size); /* every page entered now */
     if (at < 0)
         return (int)at;
     memset(c, 0, sizeof(*c));

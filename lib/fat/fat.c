@@ -3,8 +3,9 @@
  * The FAT file system's read side (fat.h): the boot sector's checks, FAT
  * entries, directories with long names, path lookup and file reads.
  *
- * Layers, bottom up: fat_sector() brings one volume sector into one of the
- * two one-sector caches; fat_entry()/fat_next() read the FAT and judge
+ * Layers, bottom up: fat_dev_sector() brings one 512-byte device sector
+ * into one of the two one-sector buffers (or, on a writable volume, takes
+ * it from the sector cache of cache.h, so reads see writes); fat_entry()/fat_next() read the FAT and judge
  * each value; the directory cursor walks the fixed root or a cluster
  * chain entry by entry and gathers long-name runs; lookup and file reads
  * sit on those. Invariant after fat_mount: every sector number computed
@@ -20,18 +21,19 @@
 #include <common/bytes.h>
 
 #include "fat.h"
+#include "fat_int.h"
 
 #define NO_SECTOR UINT64_MAX
 
 /* The end-of-chain, bad and mask values per FAT type. */
-static uint32_t
+uint32_t
 fat_mask(const struct fat_vol *vol)
 {
     return vol->type == FAT12 ? 0xFFF : vol->type == FAT16 ? 0xFFFF : 0x0FFFFFFF;
 }
 
-static int
-damaged(struct fat_vol *vol, const char *why)
+int
+fat_damaged(struct fat_vol *vol, const char *why)
 {
     vol->why = why;
     return -CAIRN_EIO;
@@ -44,18 +46,23 @@ refuse(struct fat_vol *vol, const char *why)
     return -CAIRN_EINVAL;
 }
 
-/* Volume sector s into the FAT cache (fat != 0) or the data cache. */
-static int
-fat_sector(struct fat_vol *vol, uint64_t s, int fat, const uint8_t **out)
+/* Device sector s (512 bytes) for reading: through the volume's cache on a
+ * writable volume, else into one of the two one-sector buffers (fat != 0:
+ * the FAT's, else the data's). The pointer is valid until the next sector
+ * call. */
+int
+fat_dev_sector(struct fat_vol *vol, uint64_t s, int fat, const uint8_t **out)
 {
     uint64_t *cached = fat ? &vol->fat_cached : &vol->data_cached;
     uint8_t *buf = fat ? vol->fat_buf : vol->data_buf;
 
+    if (vol->cache)
+        return fat_cache_read(vol->cache, s, out);
     if (*cached != s) {
         int r;
 
         *cached = NO_SECTOR;
-        r = vol->read(vol->ctx, s * vol->dev_per_sector, vol->dev_per_sector, buf);
+        r = vol->read(vol->ctx, s, 1, buf);
         if (r < 0)
             return r;
         *cached = s;
@@ -77,8 +84,10 @@ fat_read_fsinfo(struct fat_vol *vol, uint32_t sector)
     const uint8_t *s;
 
     vol->free_hint = vol->next_free_hint = FAT_HINT_UNKNOWN;
-    if (sector == 0 || sector >= vol->reserved_sectors || fat_sector(vol, sector, 0, &s) < 0)
+    if (sector == 0 || sector >= vol->reserved_sectors ||
+        fat_dev_sector(vol, (uint64_t)sector * vol->dev_per_sector, 0, &s) < 0)
         return;
+    vol->fsinfo_sector = sector;
     if (bytes_rd32(s) != 0x41615252 || bytes_rd32(s + 484) != 0x61417272 ||
         bytes_rd32(s + 508) != 0xAA550000)
         return;
@@ -154,7 +163,8 @@ fat_check_bpb(struct fat_vol *vol, const uint8_t *b, uint64_t dev_sectors)
         vol->root_cluster = bytes_rd32(b + 44);
         if (vol->root_cluster < 2 || vol->root_cluster > vol->clusters + 1)
             return refuse(vol, "FAT32 root cluster out of range");
-        vol->active_fat = (bytes_rd16(b + 40) & 0x80) ? bytes_rd16(b + 40) & 0x0F : 0;
+        vol->mirror_off = (bytes_rd16(b + 40) & 0x80) != 0;
+        vol->active_fat = vol->mirror_off ? bytes_rd16(b + 40) & 0x0F : 0;
         if (vol->active_fat >= nfats)
             return refuse(vol, "FAT32 active FAT is not one of the FATs");
         lbl = b + 71;
@@ -223,19 +233,33 @@ fat_mount(struct fat_vol *vol, fat_read_fn read, void *ctx, uint64_t dev_sectors
     return 0;
 }
 
+/* The first device sector of FAT copy k. */
+uint64_t
+fat_copy_dev(const struct fat_vol *vol, uint32_t k)
+{
+    return ((uint64_t)vol->fat_start + (uint64_t)k * vol->fat_sectors) * vol->dev_per_sector;
+}
+
+/* Entry n's byte offset in a FAT. */
+uint64_t
+fat_entry_offset(const struct fat_vol *vol, uint32_t n)
+{
+    return vol->type == FAT12 ? n + n / 2 : (uint64_t)n * (vol->type / 8);
+}
+
 int
 fat_entry(struct fat_vol *vol, uint32_t n, uint32_t *value)
 {
-    uint64_t off, base = vol->fat_start + (uint64_t)vol->active_fat * vol->fat_sectors;
-    uint32_t bps = vol->bytes_per_sector, at;
+    uint64_t off, base = fat_copy_dev(vol, vol->active_fat);
+    uint32_t bps = FAT_DEV_SECTOR, at;
     const uint8_t *s;
     int r;
 
     if (n < 2 || n > vol->clusters + 1)
-        return damaged(vol, "cluster number out of range");
-    off = vol->type == FAT12 ? n + n / 2 : (uint64_t)n * (vol->type / 8);
+        return fat_damaged(vol, "cluster number out of range");
+    off = fat_entry_offset(vol, n);
     at = off % bps;
-    r = fat_sector(vol, base + off / bps, 1, &s);
+    r = fat_dev_sector(vol, base + off / bps, 1, &s);
     if (r < 0)
         return r;
     if (vol->type == FAT12) {
@@ -245,7 +269,7 @@ fat_entry(struct fat_vol *vol, uint32_t n, uint32_t *value)
         if (at + 1 < bps) {
             hi = s[at + 1];
         } else {
-            r = fat_sector(vol, base + off / bps + 1, 1, &s);
+            r = fat_dev_sector(vol, base + off / bps + 1, 1, &s);
             if (r < 0)
                 return r;
             hi = s[0];
@@ -270,16 +294,16 @@ fat_next(struct fat_vol *vol, uint32_t n, uint32_t *next)
     if (v >= (mask & ~7u))
         return 0; /* end of chain (x8..xF) */
     if (v == (mask & ~8u))
-        return damaged(vol, "a bad cluster inside a chain");
+        return fat_damaged(vol, "a bad cluster inside a chain");
     if (v == 0)
-        return damaged(vol, "a free cluster inside a chain");
+        return fat_damaged(vol, "a free cluster inside a chain");
     if (v < 2 || v > vol->clusters + 1)
-        return damaged(vol, "a chain points past the volume's clusters");
+        return fat_damaged(vol, "a chain points past the volume's clusters");
     *next = v;
     return 1;
 }
 
-static uint64_t
+uint64_t
 fat_cluster_sector(const struct fat_vol *vol, uint32_t c)
 {
     return vol->data_start + (uint64_t)(c - 2) * vol->sectors_per_cluster;
@@ -302,7 +326,7 @@ fat_dir_open(struct fat_vol *vol, struct fat_dir *d, uint32_t cluster)
         return 0;
     }
     if (cluster < 2 || cluster > vol->clusters + 1)
-        return damaged(vol, "directory's first cluster out of range");
+        return fat_damaged(vol, "directory's first cluster out of range");
     memset(d, 0, offsetof(struct fat_dir, lfn));
     d->first = d->cluster = cluster;
     return 0;
@@ -316,7 +340,7 @@ fat_dir_open_entry(struct fat_vol *vol, struct fat_dir *d, const struct fat_dire
     /* Only the root has no cluster; lookup names it "/", which no entry's
      * name can be. */
     if (e->cluster == 0 && strcmp(e->name, "/") != 0)
-        return damaged(vol, "a directory entry with no cluster");
+        return fat_damaged(vol, "a directory entry with no cluster");
     return fat_dir_open(vol, d, e->cluster);
 }
 
@@ -358,7 +382,7 @@ fat_time(uint16_t date, uint16_t time, uint8_t tenths)
 
 /* Code page 437's upper half (the OEM code page of US DOS and Windows, and
  * Linux's default) as Unicode: short names hold these bytes. */
-static const uint16_t cp437_high[128] = {
+const uint16_t fat_cp437_high[128] = {
     0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7, 0x00EA, 0x00EB, 0x00E8, 0x00EF,
     0x00EE, 0x00EC, 0x00C4, 0x00C5, 0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9,
     0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192, 0x00E1, 0x00ED, 0x00F3, 0x00FA,
@@ -373,7 +397,7 @@ static const uint16_t cp437_high[128] = {
 };
 
 /* Code point c as UTF-8 at out; the number of bytes (1..4). */
-static size_t
+size_t
 fat_utf8(uint32_t c, char *out)
 {
     if (c < 0x80) {
@@ -424,7 +448,7 @@ fat_short_name(const uint8_t *ent, char out[FAT_SHORT_MAX + 1])
         if (j == 0 && c == 0x05)
             c = 0xE5;
         if (c >= 0x80)
-            c = cp437_high[c - 0x80];
+            c = fat_cp437_high[c - 0x80];
         else if (c < 0x20 || c == 0x7F || c == '/')
             c = '_';
         if (lower && ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)))
@@ -496,20 +520,20 @@ fat_lfn_add(struct fat_dir *d, const uint8_t *ent)
 
 /* The 32 bytes of directory entry d->index, moving to the next cluster at
  * a cluster's end: 1 with *ent set, 0 past the end, or an error. */
-static int
-fat_dir_entry(struct fat_vol *vol, struct fat_dir *d, const uint8_t **ent)
+int
+fat_dir_raw(struct fat_vol *vol, struct fat_dir *d, const uint8_t **ent)
 {
-    uint32_t per_sector = vol->bytes_per_sector / 32, per_cluster = vol->cluster_bytes / 32;
+    uint32_t per_sector = FAT_DEV_SECTOR / 32, per_cluster = vol->cluster_bytes / 32;
     const uint8_t *s;
     uint64_t sector;
     int r;
 
     if (d->index >= FAT_DIR_ENTRIES)
-        return damaged(vol, "a directory longer than 65536 entries (its chain loops)");
+        return fat_damaged(vol, "a directory longer than 65536 entries (its chain loops)");
     if (d->first == 0) {
         if (d->index >= vol->root_entries)
             return 0;
-        sector = vol->root_start + d->index / per_sector;
+        sector = (uint64_t)vol->root_start * vol->dev_per_sector + d->index / per_sector;
     } else {
         if (d->index > 0 && d->index % per_cluster == 0) {
             uint32_t next;
@@ -519,9 +543,10 @@ fat_dir_entry(struct fat_vol *vol, struct fat_dir *d, const uint8_t **ent)
                 return r;
             d->cluster = next;
         }
-        sector = fat_cluster_sector(vol, d->cluster) + (d->index % per_cluster) / per_sector;
+        sector = fat_cluster_sector(vol, d->cluster) * vol->dev_per_sector +
+                 (d->index % per_cluster) / per_sector;
     }
-    r = fat_sector(vol, sector, 0, &s);
+    r = fat_dev_sector(vol, sector, 0, &s);
     if (r < 0)
         return r;
     *ent = s + (d->index % per_sector) * 32;
@@ -547,7 +572,7 @@ fat_dir_next(struct fat_vol *vol, struct fat_dir *d, struct fat_dirent *e)
     for (;;) {
         uint8_t attr;
 
-        r = fat_dir_entry(vol, d, &ent);
+        r = fat_dir_raw(vol, d, &ent);
         if (r <= 0) {
             if (r < 0)
                 return fat_dir_fail(d, r);
@@ -589,13 +614,14 @@ fat_dir_next(struct fat_vol *vol, struct fat_dir *d, struct fat_dirent *e)
         e->ctime = fat_time(bytes_rd16(ent + 16), bytes_rd16(ent + 14), ent[13]);
         e->atime = fat_time(bytes_rd16(ent + 18), 0, 0);
         e->index = d->index - 1;
+        e->dir = d->first == vol->root_cluster ? 0 : d->first;
         return 1;
     }
 }
 
 /* --- lookup ----------------------------------------------------------------------- */
 
-static int
+int
 fat_name_eq(const char *a, const char *b, size_t blen)
 {
     size_t i;
@@ -664,13 +690,16 @@ fat_file_open(struct fat_vol *vol, const struct fat_dirent *e, struct fat_file *
     memset(f, 0, sizeof(*f));
     f->size = e->size;
     f->first = f->cur = e->cluster;
+    f->dir = e->dir;
+    f->index = e->index;
+    f->attr = e->attr;
     if (e->size == 0)
-        return 0;
+        return fat_file_listed(vol, f);
     if (e->cluster < 2 || e->cluster > vol->clusters + 1)
-        return damaged(vol, "a file's first cluster is out of range");
+        return fat_damaged(vol, "a file's first cluster is out of range");
     need = ((uint64_t)e->size + vol->cluster_bytes - 1) / vol->cluster_bytes;
     if (need > vol->clusters)
-        return damaged(vol, "a file larger than the volume");
+        return fat_damaged(vol, "a file larger than the volume");
     /* Walk the whole chain once: a chain that does not end within the
      * volume's cluster count loops. A chain longer than the size is
      * tolerated (the tail is never read); a shorter one is damage. */
@@ -683,19 +712,19 @@ fat_file_open(struct fat_vol *vol, const struct fat_dirent *e, struct fat_file *
         if (r == 0)
             break;
         if (steps >= vol->clusters)
-            return damaged(vol, "a cluster chain loops");
+            return fat_damaged(vol, "a cluster chain loops");
         c = next;
     }
     if (steps < need)
-        return damaged(vol, "a cluster chain shorter than its file's size");
-    return 0;
+        return fat_damaged(vol, "a cluster chain shorter than its file's size");
+    return fat_file_listed(vol, f);
 }
 
 long
 fat_file_read(struct fat_vol *vol, struct fat_file *f, uint64_t offset, void *buf, size_t len)
 {
     uint8_t *out = buf;
-    uint32_t bps = vol->bytes_per_sector;
+    uint32_t bps = FAT_DEV_SECTOR;
     size_t done = 0;
     int r;
 
@@ -719,13 +748,13 @@ fat_file_read(struct fat_vol *vol, struct fat_file *f, uint64_t offset, void *bu
 
             r = fat_next(vol, f->cur, &next);
             if (r == 0)
-                r = damaged(vol, "a cluster chain shorter than its file's size");
+                r = fat_damaged(vol, "a cluster chain shorter than its file's size");
             if (r < 0)
                 return r;
             f->cur = next;
             f->cur_idx++;
         }
-        sector = fat_cluster_sector(vol, f->cur) + in / bps;
+        sector = fat_cluster_sector(vol, f->cur) * vol->dev_per_sector + in / bps;
         if (in % bps == 0 && len - done >= bps) {
             /* Whole sectors straight into the caller's buffer, up to the
              * cluster's end. */
@@ -734,15 +763,17 @@ fat_file_read(struct fat_vol *vol, struct fat_file *f, uint64_t offset, void *bu
 
             if (count > left)
                 count = left;
-            r = vol->read(vol->ctx, sector * vol->dev_per_sector, count * vol->dev_per_sector,
-                          out + done);
+            if (vol->cache)
+                r = fat_cache_read_many(vol->cache, sector, count, out + done);
+            else
+                r = vol->read(vol->ctx, sector, count, out + done);
             if (r < 0)
                 return r;
             n = (size_t)count * bps;
         } else {
             const uint8_t *s;
 
-            r = fat_sector(vol, sector, 0, &s);
+            r = fat_dev_sector(vol, sector, 0, &s);
             if (r < 0)
                 return r;
             n = bps - in % bps;

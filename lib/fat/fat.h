@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache.h" /* fat_read_fn, and the cache a writable volume works through */
+
 #define FAT_DEV_SECTOR  512u  /* the read function's unit */
 #define FAT_SECTOR_MAX  4096u /* largest bytes per sector accepted */
 #define FAT_NAME_MAX    765   /* 255 UTF-16 units as UTF-8, without the NUL */
@@ -52,10 +54,9 @@ enum fat_type {
     FAT32 = 32,
 };
 
-/* Reads count 512-byte sectors from sector on into buf; 0 or a negative CAIRN_E* code. */
-typedef int (*fat_read_fn)(void *ctx, uint64_t sector, uint32_t count, void *buf);
-
 #define FAT_HINT_UNKNOWN 0xFFFFFFFFu
+
+struct fat_file;
 
 struct fat_vol {
     fat_read_fn read;
@@ -82,6 +83,19 @@ struct fat_vol {
     uint32_t next_free_hint; /* FSInfo's next free cluster, or FAT_HINT_UNKNOWN */
     char label[12];          /* the BPB's volume label, spaces trimmed */
 
+    /* The write side (fat_mount_rw); all zero after fat_mount. */
+    struct fat_cache *cache;     /* every sector goes through it when set */
+    int writable;                /* mounted by fat_mount_rw */
+    int marked_clean;            /* FAT entry 1 says "clean shutdown" on the disk */
+    uint32_t free_count;         /* free clusters, counted at mount and kept */
+    uint32_t next_free;          /* where the next search for a free cluster starts */
+    uint32_t fsinfo_sector;      /* FAT32: the FSInfo sector, 0 for none usable */
+    uint32_t fsinfo_dirty;       /* the free count or hint changed since FSInfo was written */
+    struct fat_file *open_files; /* fat_file_open's list on a writable volume */
+    uint32_t pending;            /* clusters found free by this call, not yet linked */
+    uint32_t unlinked_seq;       /* names unlinked open files apart */
+    int mirror_off;              /* FAT32: only the active FAT is written */
+
     uint32_t dev_per_sector; /* device sectors per volume sector */
     uint64_t fat_cached;     /* the volume sector in fat_buf, or UINT64_MAX */
     uint64_t data_cached;    /* the volume sector in data_buf, or UINT64_MAX */
@@ -100,6 +114,7 @@ struct fat_dirent {
     int64_t ctime;  /* creation; 0 if not recorded */
     int64_t atime;  /* last access date (midnight); 0 if not recorded */
     uint32_t index; /* the short entry's index in its directory */
+    uint32_t dir;   /* the first cluster of that directory (0: the fixed root of FAT12/16) */
 };
 
 /* A position in a directory. */
@@ -116,12 +131,31 @@ struct fat_dir {
     uint16_t lfn[260]; /* the units, 13 per entry */
 };
 
-/* An open file with its read cursor. */
+/*
+ * An open file with its read cursor. On a writable volume fat_file_open
+ * also puts it on the volume's list of open files until fat_file_close, so
+ * that other calls keep it right: every open handle of one entry sees the
+ * same first cluster and size after a write or truncate through any of
+ * them; a rename of the file moves the handle's entry position with it; an
+ * unlink (or a rename over it) leaves the handle working on the clusters,
+ * which are freed when the last handle of the entry is closed (a power cut
+ * before that leaves them as lost clusters). Renaming the directory that
+ * holds an open file changes nothing the handle holds (a directory keeps
+ * its first cluster).
+ */
+#define FAT_UNLINKED_DIR 0xFFFFFFFFu /* fat_file.dir of a handle whose entry is gone */
+
 struct fat_file {
     uint32_t first; /* first cluster (0 for an empty file) */
     uint32_t size;
     uint32_t cur;     /* cluster number of the cursor ... */
     uint32_t cur_idx; /* ... and its index in the chain */
+    uint32_t dir;     /* the entry: its directory's first cluster (0: the fixed root) ... */
+    uint32_t index;   /* ... and its short entry's index there */
+    uint8_t attr;
+    uint8_t unlinked;      /* the entry is gone; the clusters go at the last close */
+    uint8_t listed;        /* on vol->open_files */
+    struct fat_file *next; /* on vol->open_files */
 };
 
 /*
@@ -188,7 +222,8 @@ fat_is_dir(const struct fat_dirent *e)
  * none for a file that is not empty), more clusters needed than the volume
  * has, a chain shorter than the size, one that loops, or one that meets a
  * free, bad or out-of-range entry. The whole chain is checked here, so
- * reads cannot loop.
+ * reads cannot loop. On a volume of fat_mount_rw, f goes on the volume's
+ * list of open files: fat_file_close it before its memory goes.
  */
 int fat_file_open(struct fat_vol *vol, const struct fat_dirent *e, struct fat_file *f);
 
@@ -206,5 +241,150 @@ int64_t fat_time(uint16_t date, uint16_t time, uint8_t tenths);
 
 /* The checksum of an 11-byte short name that its long-name entries carry. */
 uint8_t fat_name_checksum(const uint8_t name[11]);
+
+/* --- the write side ----------------------------------------------------------------
+ *
+ * A volume mounted by fat_mount_rw works through a struct fat_cache (see
+ * cache.h): every sector it reads or writes, so reads see writes. Every
+ * change is ordered with the cache's barriers so that the disk after a power
+ * cut at any moment (any prefix of the writes, in the cache's order) holds
+ * nothing worse than lost clusters, a file's chain longer than its size
+ * (its tail lost), and a stale FSInfo free count: data is written first,
+ * then the FAT (every copy), then the directory entry, and the FSInfo sector
+ * at sync. docs/fat.md says how each call orders its writes and why that is
+ * enough.
+ *
+ * Directories are named by their first cluster as fat_dir_open takes it:
+ * 0 is the root (on FAT32 its own first cluster works too), any other value
+ * a directory's e.cluster. A name is one path component in UTF-8.
+ *
+ * Errors besides the read side's: -CAIRN_EROFS (not mounted by
+ * fat_mount_rw), -CAIRN_EINVAL (a name FAT cannot hold: empty, "." or "..",
+ * a control character or one of " * / : < > ? \ |, ending in a space or a
+ * dot, not valid UTF-8), -CAIRN_ENAMETOOLONG (over 255 UTF-16 units),
+ * -CAIRN_EEXIST, -CAIRN_ENOENT, -CAIRN_ENOTDIR, -CAIRN_EISDIR,
+ * -CAIRN_ENOTEMPTY, -CAIRN_ENOSPC (no free cluster, a full FAT12/16 root
+ * directory, a directory at 65536 entries, a file past 4 GiB - 1), the
+ * device's own error from the cache, and -CAIRN_EIO with vol->why for
+ * damage found on the way (nothing more is written to a damaged chain).
+ * A call that fails has changed nothing on the disk, except where it says.
+ *
+ * Times are seconds since 1970 (UTC), passed in by the caller (`now`);
+ * FAT holds 1980..2107 in two-second steps: earlier times are stored as
+ * 1980-01-01, later ones as the last second of 2107.
+ */
+
+/* Free space, as statfs wants it. */
+struct fat_statfs {
+    uint32_t cluster_bytes;
+    uint32_t clusters; /* data clusters in all */
+    uint32_t free;     /* of them free */
+};
+
+/*
+ * Mounts the volume for reading and writing: as fat_mount, over the
+ * cache's device, then counts the free clusters (the FAT read whole once;
+ * FSInfo's figures are only hints), and clears the "clean shutdown" bit of
+ * FAT entry 1 (FAT16/32) on the disk so that a crash from here on is seen
+ * as one. A volume whose dirty or error bits are already set mounts all
+ * the same. The cache must be fat_cache_init'd over the device.
+ */
+int fat_mount_rw(struct fat_vol *vol, struct fat_cache *cache, uint64_t dev_sectors);
+
+/*
+ * Writes everything changed to the disk in order, then the FSInfo sector
+ * (FAT32), flushes, and sets the "clean shutdown" bit (cleared again by the
+ * next change). 0, or the device's error (the unwritten changes stay in the
+ * cache for the next try).
+ */
+int fat_sync(struct fat_vol *vol);
+
+/* Frees the clusters of open handles whose entries were unlinked, forgets
+ * every open handle and syncs. The volume is mounted no more (even on an
+ * error, which is returned). */
+int fat_unmount(struct fat_vol *vol);
+
+/* Free space: the count kept since the mount. */
+int fat_statfs(struct fat_vol *vol, struct fat_statfs *st);
+
+/* Finds name (one component, matched as fat_lookup matches) in directory
+ * dir: 0 with *e filled, -CAIRN_ENOENT, or an error. */
+int fat_dir_find(struct fat_vol *vol, uint32_t dir, const char *name, struct fat_dirent *e);
+
+/*
+ * Creates an empty file `name` in directory dir with attributes attr
+ * (FAT_ATTR_READ_ONLY, _HIDDEN, _SYSTEM, _ARCHIVE; FAT_ATTR_ARCHIVE is
+ * always added), its creation, write and access times `now`; *e (if not
+ * NULL) is the new entry. The short name is the long one when it fits 8.3
+ * (case kept by the NT case flags when each part is all lower or all upper
+ * case), else a generated NAME~N.EXT with long-name entries carrying the
+ * name. -CAIRN_EEXIST when name matches an entry's long or short name.
+ */
+int fat_create(struct fat_vol *vol, uint32_t dir, const char *name, uint8_t attr, int64_t now,
+               struct fat_dirent *e);
+
+/* Creates directory `name` in dir as fat_create does a file, with one
+ * zeroed cluster holding "." and "..". */
+int fat_mkdir(struct fat_vol *vol, uint32_t dir, const char *name, int64_t now,
+              struct fat_dirent *e);
+
+/* Removes file `name` from dir and frees its clusters (at the last
+ * fat_file_close if it is open). -CAIRN_EISDIR for a directory. */
+int fat_unlink(struct fat_vol *vol, uint32_t dir, const char *name);
+
+/* Removes the empty directory `name` from dir and frees its clusters.
+ * -CAIRN_ENOTDIR for a file, -CAIRN_ENOTEMPTY when it holds any entry
+ * besides "." and "..". The caller makes sure no cursor of it is in use. */
+int fat_rmdir(struct fat_vol *vol, uint32_t dir, const char *name);
+
+/*
+ * Renames `from` in directory fdir to `to` in directory tdir (the same or
+ * another), as POSIX rename: an existing `to` is replaced if it is a file
+ * and `from` is a file, or if both are directories and it is empty
+ * (-CAIRN_EISDIR, -CAIRN_ENOTDIR, -CAIRN_ENOTEMPTY otherwise); renaming an
+ * entry onto itself (the same entry, whatever the case of the names)
+ * changes only its name's case. A directory moved to another directory
+ * gets its ".." changed; moving a directory into itself or below itself is
+ * -CAIRN_EINVAL. Open handles of the file follow it. The entry keeps its
+ * times, attributes and clusters.
+ */
+int fat_rename(struct fat_vol *vol, uint32_t fdir, const char *from, uint32_t tdir, const char *to,
+               int64_t now);
+
+/* Sets the access date and write time of `name` in dir (a file or a directory). */
+int fat_set_times(struct fat_vol *vol, uint32_t dir, const char *name, int64_t atime,
+                  int64_t mtime);
+
+/*
+ * Writes len bytes from buf at offset into the open file f: the number
+ * written, or an error when nothing was. Writing past the end allocates
+ * clusters and zero-fills the gap; the file's size, write time and access
+ * date (`now`) are updated in its entry (not for an unlinked one). On
+ * ENOSPC (or past 4 GiB - 1) the part that fitted is written and counted.
+ */
+long fat_file_write(struct fat_vol *vol, struct fat_file *f, uint64_t offset, const void *buf,
+                    size_t len, int64_t now);
+
+/* Sets the size of f: shorter frees the clusters past the new end, longer
+ * allocates and zero-fills; the write time becomes `now`. */
+int fat_file_truncate(struct fat_vol *vol, struct fat_file *f, uint64_t size, int64_t now);
+
+/* Takes f off the volume's list of open files; the last handle of an
+ * unlinked entry frees its clusters (that error is returned, f is closed
+ * anyway). Also fine for a handle of a read-only mount (nothing to do). */
+int fat_file_close(struct fat_vol *vol, struct fat_file *f);
+
+/* DOS date and time of a Unix time, as stored: *date, *time and the
+ * hundredths (0..199) of the creation time. Clamped to 1980..2107. */
+void fat_time_to_dos(int64_t t, uint16_t *date, uint16_t *time, uint8_t *hundredths);
+
+/*
+ * The 8.3 short name of a long one (11 bytes, space-padded, OEM code page
+ * 437) without a numeric tail: *lossy is set when the long name does not
+ * convert exactly (characters replaced, the name cut, embedded periods or
+ * spaces dropped): then a tail ~N is needed. Exposed for the tests.
+ * -CAIRN_EINVAL for a name that is not valid.
+ */
+int fat_short_basis(const char *name, uint8_t out[11], int *lossy);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The power server's one request for poweroff and reboot (power.h). */
 #include <stdint.h>
+#include <unistd.h>
 
 #include <cairn/registry.h>
 #include <cairn/sys.h>
@@ -20,6 +21,9 @@ util_power_request(uint64_t op, const char *doing)
     struct cairn_msg msg = {{op, 0, 0, 0, 0}, &ext};
     long power, err;
 
+    /* The disks first: every mounted file system writes its cache back and
+     * marks its volume clean, so the power going loses nothing. */
+    sync();
     power = cairn_registry_lookup("power", LOOKUP_NS);
     if (power < 0)
         util_exit(util_fail("no power service: %s", cairn_strerror((int)power)));

@@ -40,6 +40,9 @@ int dup2(int fd, int to);
 int pipe(int fds[2]);
 int isatty(int fd);
 int ftruncate(int fd, off_t length);
+int fsync(int fd);
+int fdatasync(int fd);
+void sync(void);
 
 /* The working directory: kept by libc as an absolute path, taken from
  * PWD in the environment at start ("/" without one). */

@@ -27,11 +27,10 @@
  */
 #include <string.h>
 
+#include <cairn/buffer.h>
 #include <cairn/sys.h>
 
 #include "vfs.h"
-
-#define PAGE 4096ull
 
 /* The channel a badge names, or NULL. */
 static struct vfs_chan *
@@ -81,42 +80,6 @@ bulk_gone(uint64_t badge)
         bulk_chan_end(c);
 }
 
-/* Whether the client's object is one to map: a memory object with the
- * rights a channel needs. */
-static int
-bulk_memobj_ok(long mo)
-{
-    const uint32_t need = CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP;
-    struct cairn_handle_info info;
-
-    return cairn_handle_info(mo, &info) == 0 && info.type == CAIRN_OBJ_MEMOBJ &&
-           (info.rights & need) == need;
-}
-
-/*
- * Maps size bytes of mo and enters every page of them: the address, or
- * -CAIRN_EINVAL (an object smaller than size, a page that cannot be had),
- * -CAIRN_ENOMEM (no room here). Entering a page is a system call that
- * writes into it (handle_info's answer): an object charged as it is touched
- * (CAIRN_MEMOBJ_ON_TOUCH) whose quota cannot pay fails that call with
- * EFAULT instead of faulting this thread later, in the middle of a copy.
- */
-static long
-bulk_map(long mo, uint64_t size)
-{
-    long at = cairn_vm_map(mo, 0, size, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
-
-    if (at < 0)
-        return at == -CAIRN_ENOMEM ? -CAIRN_ENOMEM : -CAIRN_EINVAL;
-    for (uint64_t off = 0; off < size; off += PAGE) {
-        if (cairn_handle_info(vfs.endpoint, (struct cairn_handle_info *)((uint64_t)at + off)) < 0) {
-            cairn_vm_unmap((uint64_t)at, size);
-            return -CAIRN_EINVAL;
-        }
-    }
-    return at;
-}
-
 void
 vfs_do_bulk_open(const struct vfs_req *rq, struct vfs_rep *rp)
 {
@@ -142,8 +105,7 @@ vfs_do_bulk_open(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EISDIR;
         return;
     }
-    if (size == 0 || size % PAGE || size > VFS_BULK_MAX || rq->nhandles != 1 ||
-        !bulk_memobj_ok(rq->handles[0])) {
+    if (size > VFS_BULK_MAX || rq->nhandles != 1) {
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         return;
     }
@@ -154,7 +116,7 @@ vfs_do_bulk_open(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EMFILE;
         return;
     }
-    at = bulk_map(rq->handles[0], size);
+    at = cairn_buffer_map(rq->handles[0], size);
     if (at < 0) {
         rp->w[0] = (uint64_t)at;
         return;

@@ -362,6 +362,42 @@ vfs_do_io_stat(const struct vfs_req *rq, struct vfs_rep *rp)
     rp->len = sizeof(st);
 }
 
+/* Memory needs no syncing; a pipe cannot be synced (POSIX's EINVAL). */
+void
+vfs_do_sync(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+
+    if (!f)
+        rp->w[0] = (uint64_t)-CAIRN_EBADF;
+    else if (f->kind != VFS_FILE_NODE && f->kind != VFS_FILE_DEV)
+        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+}
+
+/* A ramfs's size is its budget, in pages; what it holds is what is used. */
+void
+vfs_do_statfs(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    static struct proto_statfs sf;
+    struct vfs_file *f = vfs_file_of(rq->badge, NULL);
+
+    if (!f || (f->kind != VFS_FILE_NODE && f->kind != VFS_FILE_DEV)) {
+        rp->w[0] = (uint64_t)(f ? -CAIRN_EINVAL : -CAIRN_EBADF);
+        return;
+    }
+    memset(&sf, 0, sizeof(sf));
+    sf.bsize = 4096;
+    sf.blocks = f->fs->budget / sf.bsize;
+    sf.bfree = f->fs->used >= f->fs->budget ? 0 : (f->fs->budget - f->fs->used) / sf.bsize;
+    sf.namemax = PROTO_NAME_MAX;
+    sf.flags = f->fs->readonly ? PROTO_STATFS_RDONLY : 0;
+    strcpy(sf.type, f->fs->dev == VFS_DEV_BOOT  ? "initfs"
+                    : f->fs->dev == VFS_DEV_DEV ? "devfs"
+                                                : "ramfs");
+    rp->buf = &sf;
+    rp->len = sizeof(sf);
+}
+
 void
 vfs_do_truncate(const struct vfs_req *rq, struct vfs_rep *rp)
 {

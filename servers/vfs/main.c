@@ -27,6 +27,7 @@
 #include <proto/fs.h>
 #include <proto/handles.h>
 #include <proto/registry.h>
+#include <tar/tar.h>
 
 #include "initfs.h"
 #include "vfs.h"
@@ -74,6 +75,8 @@ static const struct {
     {PROTO_IO_SEEK, VFS_ON_FILE, vfs_do_seek},
     {PROTO_IO_STAT, VFS_ON_FILE, vfs_do_io_stat},
     {PROTO_IO_TRUNCATE, VFS_ON_FILE, vfs_do_truncate},
+    {PROTO_IO_SYNC, VFS_ON_FILE, vfs_do_sync},
+    {PROTO_IO_STATFS, VFS_ON_FILE, vfs_do_statfs},
     {PROTO_IO_READDIR, VFS_ON_FILE, vfs_do_readdir},
     {PROTO_IO_DUP, VFS_ON_FILE, vfs_do_dup},
     {PROTO_IO_CLOSE, VFS_ON_FILE, vfs_do_close},
@@ -126,6 +129,38 @@ vfs_memobj_pages(long mo)
 }
 
 /* /boot and /bin from the initfs, if there is one and it is well formed. */
+/* The initfs member --fstab names (the system's etc/fstab): its mounts go
+ * into the table beside the arguments'. A malformed line, or a mount the
+ * table refuses, is logged and left out; the rest are made. */
+static const char *vfs_fstab_member;
+
+static void
+vfs_fstab(const void *image, uint64_t size)
+{
+    static char path[PROTO_PATH_MAX + 1];
+    char name[PROTO_REG_NAME_MAX + 1];
+    struct tar_member m;
+    const char *pos, *end;
+    unsigned line = 0;
+    int r;
+
+    if (!vfs_fstab_member)
+        return;
+    if (tar_find(image, size, vfs_fstab_member, &m) < 0 || m.type != '0') {
+        printf("vfs: no %s in the initfs: no mounts from it\n", vfs_fstab_member);
+        return;
+    }
+    pos = (const char *)image + m.offset;
+    end = pos + m.size;
+    while ((r = mount_fstab_next(&pos, end, &line, path, sizeof(path), name)) != 0) {
+        if (r > 0 && (r = mount_add(&vfs.mounts, path, name)) >= 0)
+            continue;
+        printf("vfs: %s line %u: %s (SOURCE MOUNTPOINT TYPE [OPTIONS]; the mount point not `/` "
+               "and not at, above or below another mount)\n",
+               vfs_fstab_member, line, cairn_error_name(r));
+    }
+}
+
 static void
 vfs_mount_initfs(struct ramfs_node *boot_at, struct ramfs_node *bin_at)
 {
@@ -157,6 +192,7 @@ vfs_mount_initfs(struct ramfs_node *boot_at, struct ramfs_node *bin_at)
         return;
     }
     vfs.have_boot = 1;
+    vfs_fstab((const void *)at, pages * PAGE);
     ns_mount(&vfs.ns, boot_at, &vfs.boot, vfs.boot.root);
     bin = ramfs_lookup(vfs.boot.root, "bin", 3);
     if (bin && ramfs_is_dir(bin) && ns_mount(&vfs.ns, bin_at, &vfs.boot, bin) == 0)
@@ -215,7 +251,12 @@ vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
                 return -1;
             continue;
         }
-        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N, --mount=PATH:NAME)\n",
+        if (strncmp(argv[i], "--fstab=", 8) == 0 && argv[i][8]) {
+            vfs_fstab_member = argv[i] + 8;
+            continue;
+        }
+        printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N, --mount=PATH:NAME, "
+               "--fstab=MEMBER)\n",
                argv[i]);
         return -1;
     }

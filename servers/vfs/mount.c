@@ -52,6 +52,71 @@ mount_parse(const char *spec, char *path, size_t cap, char *name)
     return 0;
 }
 
+/* The next field of [*p, end) (spaces and tabs between fields): its
+ * length, 0 when the line has no more. */
+static size_t
+mount_field(const char **p, const char *end, const char **field)
+{
+    const char *q;
+
+    while (*p < end && (**p == ' ' || **p == '\t'))
+        (*p)++;
+    for (q = *p; q < end && *q != ' ' && *q != '\t'; q++)
+        ;
+    *field = *p;
+    *p = q;
+    return (size_t)(q - *field);
+}
+
+/* Is [w, w + len) a word of lower-case letters, digits, `-`, `_` and `,`? */
+static int
+mount_word_ok(const char *w, size_t len)
+{
+    if (len == 0 || len > 64)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '-' ||
+              w[i] == '_' || w[i] == ','))
+            return 0;
+    return 1;
+}
+
+int
+mount_fstab_next(const char **pos, const char *end, unsigned *line, char *path, size_t cap,
+                 char *name)
+{
+    while (*pos < end) {
+        const char *p = *pos, *eol = memchr(p, '\n', (size_t)(end - p)), *f[5];
+        size_t n[5], fields = 0;
+        int r;
+
+        if (!eol)
+            eol = end;
+        *pos = eol < end ? eol + 1 : end;
+        (*line)++;
+        if (eol > p && eol[-1] == '\r')
+            eol--;
+        while (fields < 5 && (n[fields] = mount_field(&p, eol, &f[fields])) > 0)
+            fields++;
+        if (fields == 0 || f[0][0] == '#')
+            continue;
+        if (fields < 3 || fields > 4 || memchr(f[0], '\0', (size_t)(eol - f[0])))
+            return -CAIRN_EINVAL;
+        if (!mount_name_ok(f[0], n[0]) || !mount_word_ok(f[2], n[2]) ||
+            (fields == 4 && !mount_word_ok(f[3], n[3])))
+            return -CAIRN_EINVAL;
+        r = path_normalize(f[1], n[1], path, cap);
+        if (r < 0)
+            return r;
+        if (r == 1 || f[1][0] != '/') /* `/` is the vfs's own; a path is absolute */
+            return -CAIRN_EINVAL;
+        memcpy(name, f[0], n[0]);
+        name[n[0]] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
 /* Is the normal path a (pathlen bytes) at or below the normal path p? */
 static int
 mount_is_below(const char *a, size_t alen, const char *p, size_t plen)

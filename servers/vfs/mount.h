@@ -52,6 +52,21 @@ int mount_name_ok(const char *name, size_t len);
 int mount_parse(const char *spec, char *path, size_t cap, char *name);
 
 /*
+ * The next entry of an fstab (the initfs's etc/fstab, docs/vfs.md): lines
+ * of `SOURCE MOUNTPOINT TYPE [OPTIONS]` separated by spaces or tabs, where
+ * SOURCE is the registry name of the server to mount, MOUNTPOINT an
+ * absolute path (not `/`), TYPE a word saying what it serves (`fat`) and
+ * OPTIONS a word (`rw`, `defaults`), both for the reader and checked only
+ * for their shape; `#` starts a comment line, blank lines are skipped.
+ * *pos walks the text up to end; *line counts its lines. Returns 1 with
+ * path (cap bytes, normal) and name filled, 0 at the end, or
+ * -CAIRN_EINVAL / -CAIRN_ENAMETOOLONG for a malformed line (with *line
+ * its number; *pos is past it, so the caller may go on with the next).
+ */
+int mount_fstab_next(const char **pos, const char *end, unsigned *line, char *path, size_t cap,
+                     char *name);
+
+/*
  * Adds a mount of name at the normal path: its index, or -CAIRN_EINVAL
  * (`/`, a bad name), -CAIRN_EBUSY (at, above or below a mount already),
  * -CAIRN_ENOSPC (the table is full).

@@ -154,6 +154,8 @@ void vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_seek(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_io_stat(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_sync(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_statfs(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_truncate(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_readdir(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_dup(const struct vfs_req *rq, struct vfs_rep *rp);

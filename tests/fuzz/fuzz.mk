@@ -108,7 +108,7 @@ FUZZ_elfsym_SRCS     := lib/elfsym/elfsym.c
 FUZZ_elfsym_CFLAGS   := -Ilib
 
 # The FAT reader of lib/fat, over a sparse device (see fuzz_fat.c).
-FUZZ_fat_SRCS        := lib/fat/fat.c
+FUZZ_fat_SRCS        := lib/fat/fat.c lib/fat/fat_alloc.c lib/fat/fat_dirw.c lib/fat/cache.c
 FUZZ_fat_CFLAGS      := -Ilib
 # The partition table reader of lib/part, over a sparse device (see fuzz_part.c).
 FUZZ_part_SRCS       := lib/part/part.c

@@ -95,6 +95,23 @@ check_mount_arg(const uint8_t *data, size_t size)
         FUZZ_CHECK(path[0] == '\0' && name[0] == '\0');
     }
     free(spec);
+
+    /* The same bytes as an fstab: every entry normal, the walk bounded. */
+    {
+        const char *pos = (const char *)data, *end = pos + size;
+        unsigned line = 0, entries = 0;
+
+        while ((r = mount_fstab_next(&pos, end, &line, path, sizeof(path), name)) != 0) {
+            FUZZ_CHECK(r == 1 || r == -CAIRN_EINVAL || r == -CAIRN_ENAMETOOLONG);
+            FUZZ_CHECK(pos <= end && line <= size + 1);
+            if (r == 1) {
+                check_normal(path, (int)strlen(path));
+                FUZZ_CHECK(strlen(path) > 1 && mount_name_ok(name, strlen(name)));
+                entries++;
+            }
+        }
+        FUZZ_CHECK(entries <= size / 8 + 1);
+    }
 }
 
 int

@@ -677,6 +677,44 @@ TEST(a_mount_argument_is_a_normal_path_and_a_registry_name)
     CHECK(mount_parse("/a/b:fat", path, 3, name) == -CAIRN_ENAMETOOLONG);
 }
 
+TEST(an_fstab_gives_its_mounts_and_skips_what_is_malformed)
+{
+    static const char text[] = "# a comment\n"
+                               "\n"
+                               "disk    /disk   fat     rw\n"
+                               "  \t  \r\n"
+                               "usb\t/media//usb/./\tfat\r\n"
+                               "Bad /x fat\n"
+                               "two-fields /x\n"
+                               "rng / dev\n"
+                               "rng relative dev\n"
+                               "a /y fat rw extra\n"
+                               "b /z FAT\n"
+                               "last /last fat defaults";
+    char path[PROTO_PATH_MAX + 1], name[PROTO_REG_NAME_MAX + 1];
+    const char *pos = text, *end = text + sizeof(text) - 1;
+    unsigned line = 0;
+
+    CHECK(mount_fstab_next(&pos, end, &line, path, sizeof(path), name) == 1);
+    CHECK(line == 3 && strcmp(path, "/disk") == 0 && strcmp(name, "disk") == 0);
+    CHECK(mount_fstab_next(&pos, end, &line, path, sizeof(path), name) == 1);
+    CHECK(line == 5 && strcmp(path, "/media/usb") == 0 && strcmp(name, "usb") == 0);
+    /* Each malformed line is an error with its number, and the walk goes on. */
+    for (unsigned bad = 6; bad <= 11; bad++) {
+        CHECK(mount_fstab_next(&pos, end, &line, path, sizeof(path), name) == -CAIRN_EINVAL);
+        CHECK(line == bad);
+    }
+    CHECK(mount_fstab_next(&pos, end, &line, path, sizeof(path), name) == 1);
+    CHECK(line == 12 && strcmp(path, "/last") == 0 && strcmp(name, "last") == 0);
+    CHECK(mount_fstab_next(&pos, end, &line, path, sizeof(path), name) == 0);
+    CHECK(mount_fstab_next(&pos, end, &line, path, sizeof(path), name) == 0);
+    /* A NUL inside a line is refused, not read past. */
+    pos = "disk /d\0x fat\n";
+    end = pos + 15;
+    line = 0;
+    CHECK(mount_fstab_next(&pos, end, &line, path, sizeof(path), name) == -CAIRN_EINVAL);
+}
+
 TEST(mounts_never_nest_and_the_table_has_a_bound)
 {
     static struct mount_table t;
@@ -763,6 +801,7 @@ main(void)
     RUN(a_pipe_caller_gone_when_answered_loses_nothing_for_others);
     RUN(device_nodes_are_listed_as_character_devices);
     RUN(a_mount_argument_is_a_normal_path_and_a_registry_name);
+    RUN(an_fstab_gives_its_mounts_and_skips_what_is_malformed);
     RUN(mounts_never_nest_and_the_table_has_a_bound);
     RUN(a_path_splits_into_its_mount_and_the_path_below_it);
     RUN(a_removed_mount_frees_its_slot_for_the_next);

@@ -60,4 +60,10 @@ void cairn_fd_close_all(void);
 /* struct stat from the protocol's struct proto_stat. */
 void cairn_stat_from_proto(struct stat *st, const struct proto_stat *ps);
 
+/* The vfs's mounts one at a time (PROTO_FS_MOUNTS): *cookie 0 for the
+ * first. 1 with *rec filled (its strings NUL-terminated), 0 after the
+ * last, or a negative CAIRN_E* code (libc/sync.c). */
+struct proto_mount;
+long cairn_mounts_next(uint64_t *cookie, struct proto_mount *rec);
+
 #endif

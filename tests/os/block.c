@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The block protocol (include/proto/block.h) through the virtio block
+ * driver (drivers/virtio-blk, lib/blkserve) on the disk tools/mktestdisk.sh
+ * makes, which tests/run.sh attaches to the BIOS boots as a virtio disk.
+ *
+ * The test plays init, as tests/os/pci.c does: it starts the PCI bus
+ * server and then virtio-blk from the initfs with what their manifest
+ * entries give them and a registry it serves itself (virtio-blk looks up
+ * `pci` there and registers `vblk0`). When the PCI list holds no virtio
+ * block device (the UEFI boots, which carry no virtio disk) the only test
+ * is `no_virtio_disk_skipped`, which checks just that; a virtio disk that
+ * the driver does not serve, or that is not the test image, fails.
+ *
+ * Then, through the protocol alone: INFO; channels; known sectors read
+ * byte-exact; a scratch range written, flushed and read back; the MBR's
+ * partition listed and opened, and the FAT boot sector read through it;
+ * every argument check (ERANGE, EINVAL, EBADF, EPERM, ENOENT, EMFILE);
+ * four threads with requests in flight at once; a closed channel and a
+ * closed partition refusing; channels freed by their close notices. At the
+ * end both servers are killed and nothing is left.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairn/bootinfo.h>
+#include <cairn/init.h>
+#include <cairn/spawn.h>
+#include <cairn/sys.h>
+#include <proto/block.h>
+#include <proto/handles.h>
+#include <proto/pci.h>
+#include <proto/registry.h>
+
+#include "harness.h"
+
+#define SECOND (1000 * MS_NS)
+#define PAGE   4096ull
+
+/* The image of tools/mktestdisk.sh. */
+#define DISK_SECTORS  131072ull /* 64 MiB */
+#define PART_FIRST    2048ull
+#define PART_SECTORS  96256ull
+#define SCRATCH_FIRST 98304ull               /* sector n of the region: its pattern, n < 2048 */
+#define WRITE_FIRST   (SCRATCH_FIRST + 2048) /* free for writing */
+
+#define CHAN_SIZE (256 * 1024ull) /* four 64 KiB parts, one per thread */
+
+static long registry = -1, registry_client = -1, pci_proc = -1, vblk_proc = -1, pci = -1;
+static long dev = -1, part = -1;
+static uint64_t max_sectors;
+static struct cairn_debug_stats before;
+
+/* A channel as the test holds it: the handle and the buffer mapped here. */
+struct chan {
+    long handle, mo;
+    uint8_t *buf;
+    uint64_t size;
+};
+
+static uint8_t reply[CAIRN_MSG_BUF_MAX];
+static struct proto_pci_device rec;
+static uint32_t reply_len;
+
+/* One call: w[0..4] in, the reply's words in r (if given), a handle sent
+ * as a copy with rights (send >= 0; blk_call: READ, WRITE and MAP), a handle received in
+ * *got (else closed), the reply's bytes in `reply`. Returns the reply's
+ * w[0] or the call's error. Not for the threads (`reply` is shared). */
+static long
+blk_call_rights(long ep, const uint64_t *w, long send, uint32_t rights, uint64_t *r, long *got)
+{
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg = {{w[0], w[1], w[2], w[3], w[4]}, &ext};
+    long err;
+
+    memset(&ext, 0, sizeof(ext));
+    ext.recv_buf = (uint64_t)(uintptr_t)reply;
+    ext.recv_cap = sizeof(reply);
+    if (send >= 0) {
+        ext.send_nhandles = 1;
+        ext.send_handles[0] =
+            (struct cairn_msg_handle){(int32_t)send, rights, CAIRN_MSG_HANDLE_COPY, 0};
+    }
+    if (got)
+        *got = -1;
+    err = cairn_ipc_call_timed(ep, &msg, 20 * SECOND);
+    if (err < 0)
+        return err;
+    reply_len = ext.recv_len;
+    for (uint32_t i = 0; i < ext.recv_nhandles; i++) {
+        if (i == 0 && got)
+            *got = ext.recv_handles[0];
+        else
+            cairn_handle_close(ext.recv_handles[i]);
+    }
+    if (r)
+        memcpy(r, msg.w, sizeof(msg.w));
+    return (long)msg.w[0];
+}
+
+static long
+blk_call(long ep, const uint64_t *w, long send, uint64_t *r, long *got)
+{
+    return blk_call_rights(ep, w, send, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP, r,
+                           got);
+}
+
+/* Words alone, no reply words wanted; usable from any thread. */
+static long
+call4(long ep, uint64_t op, uint64_t a, uint64_t b, uint64_t c)
+{
+    struct cairn_msg msg = {{op, a, b, c, 0}, NULL};
+    long err = cairn_ipc_call_timed(ep, &msg, 20 * SECOND);
+
+    return err < 0 ? err : (long)msg.w[0];
+}
+
+/* A channel of size bytes on ep; handle -1 (and the test failed) if
+ * refused. */
+static struct chan
+chan_open(long ep, uint64_t size)
+{
+    struct chan c = {-1, cairn_memobj_create(size, 0), NULL, size};
+    uint64_t w[5] = {PROTO_BLOCK_SHARE, size, 0, 0, 0};
+    long at, err;
+
+    if (c.mo < 0) {
+        test_fail("memobj_create: %ld", c.mo);
+        return c;
+    }
+    at = cairn_vm_map(c.mo, 0, size, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
+    err = blk_call(ep, w, c.mo, NULL, &c.handle);
+    if (at < 0 || err != 0 || c.handle < 0) {
+        test_fail("SHARE of %lu bytes: map %ld, %s", (unsigned long)size, at,
+                  cairn_error_name((int)err));
+        if (at >= 0)
+            cairn_vm_unmap((uint64_t)at, size);
+        cairn_handle_close(c.handle);
+        cairn_handle_close(c.mo);
+        c.handle = -1;
+        return c;
+    }
+    c.buf = (uint8_t *)at;
+    return c;
+}
+
+static void
+chan_close(struct chan *c)
+{
+    if (c->buf)
+        cairn_vm_unmap((uint64_t)(uintptr_t)c->buf, c->size);
+    cairn_handle_close(c->handle);
+    cairn_handle_close(c->mo);
+    c->handle = c->mo = -1;
+    c->buf = NULL;
+}
+
+/* The scratch region's sector n as mktestdisk.sh wrote it. */
+static void
+scratch_sector(uint64_t n, uint8_t *out)
+{
+    for (unsigned l = 0; l < 16; l++)
+        snprintf((char *)out + 32 * l, 33, "cairn scratch %08lu line %02u \n", (unsigned long)n, l);
+}
+
+/* Whether count sectors at buf are the scratch region's from n on; the
+ * first difference is the test's failure. */
+static int
+scratch_matches(const uint8_t *buf, uint64_t n, uint64_t count, const char *what)
+{
+    uint8_t want[512 + 1];
+
+    for (uint64_t i = 0; i < count; i++) {
+        scratch_sector(n + i, want);
+        if (memcmp(buf + 512 * i, want, 512) != 0) {
+            test_fail("%s: scratch sector %lu differs: \"%.31s\"", what, (unsigned long)(n + i),
+                      (const char *)buf + 512 * i);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- Set-up: the PCI bus server, the driver, the registry ---- */
+
+/* Serves the registry until name is registered (its endpoint) or a
+ * request goes wrong: lookups of `pci` get a copy of the PCI server's. */
+static long
+registry_serve_until(const char *name)
+{
+    for (;;) {
+        char got[PROTO_REG_NAME_MAX + 1];
+        struct cairn_msg_ext ext;
+        struct cairn_msg msg = {{0}, &ext};
+        uint64_t badge;
+        long err, h = -1;
+
+        memset(&ext, 0, sizeof(ext));
+        ext.recv_buf = (uint64_t)(uintptr_t)got;
+        ext.recv_cap = sizeof(got) - 1;
+        err = cairn_ipc_recv(registry, &msg, 30 * SECOND, &badge);
+        if (err < 0)
+            return err;
+        got[ext.recv_len] = '\0';
+        if (ext.recv_nhandles)
+            h = ext.recv_handles[0];
+        if (msg.w[0] == PROTO_REG_LOOKUP && strcmp(got, "pci") == 0) {
+            msg.w[0] = 0;
+            ext = (struct cairn_msg_ext){0};
+            ext.send_nhandles = 1;
+            ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)pci, CAIRN_RIGHTS_SAME,
+                                                            CAIRN_MSG_HANDLE_COPY, 0};
+            cairn_ipc_reply(&msg);
+            continue;
+        }
+        if (msg.w[0] == PROTO_REG_REGISTER && strcmp(got, name) == 0 && h >= 0) {
+            msg = (struct cairn_msg){{0}, NULL};
+            cairn_ipc_reply(&msg);
+            return h;
+        }
+        test_fail("registry: op %#lx of \"%s\" refused", (unsigned long)msg.w[0], got);
+        cairn_handle_close(h);
+        msg = (struct cairn_msg){{(uint64_t)-CAIRN_EPERM}, NULL};
+        cairn_ipc_reply(&msg);
+    }
+}
+
+/* Whether the PCI list holds a virtio block device (modern or
+ * transitional). */
+static int
+pci_has_virtio_blk(void)
+{
+    uint64_t cookie = 0;
+
+    for (int n = 0; n < 256; n++) {
+        struct cairn_msg_ext ext;
+        struct cairn_msg msg = {{PROTO_PCI_LIST, cookie, 0, 0, 0}, &ext};
+
+        memset(&ext, 0, sizeof(ext));
+        ext.recv_buf = (uint64_t)(uintptr_t)&rec;
+        ext.recv_cap = sizeof(rec);
+        if (cairn_ipc_call_timed(pci, &msg, 10 * SECOND) < 0 || msg.w[0] != 1)
+            return 0;
+        if (rec.vendor == 0x1af4 && (rec.device == 0x1042 || rec.device == 0x1001))
+            return 1;
+        cookie = msg.w[1];
+    }
+    return 0;
+}
+
+/* Starts the PCI bus server and takes its registration: 0 or a code. */
+static long
+pci_start(void)
+{
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+
+    registry = cairn_endpoint_create();
+    registry_client = cairn_handle_dup(registry, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE |
+                                                     CAIRN_RIGHT_TRANSFER);
+    if (registry < 0 || registry_client < 0)
+        return registry < 0 ? registry : registry_client;
+    pci_proc = test_start_pci(registry_client, bi && bi->acpi.ecam_handle >= 0);
+    if (pci_proc < 0)
+        return pci_proc;
+    pci = registry_serve_until("pci");
+    return pci < 0 ? pci : 0;
+}
+
+/* Starts virtio-blk as its manifest entry does (one page of `memory` for
+ * the right to make DMA memory, the registry) and waits for vblk0. */
+static long
+vblk_start(void)
+{
+    const char *argv[] = {"virtio-blk", NULL};
+    long handles[2];
+    uint32_t kinds[2] = {PROTO_HANDLE_MEMORY, PROTO_HANDLE_REGISTRY};
+    uint64_t offset, size;
+    long image = test_program_image("virtio-blk", &offset, &size);
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = 2, .handle_kinds = kinds};
+
+    if (image < 0)
+        return image;
+    handles[0] = cairn_resource_create(CAIRN_INIT_HANDLE_PHYS_ROOT, 0x8000000000ull, PAGE);
+    handles[1] = registry_client;
+    if (handles[0] < 0)
+        return handles[0];
+    vblk_proc = cairn_spawn(image, offset, size, &attr, NULL);
+    cairn_handle_close(handles[0]);
+    if (vblk_proc < 0)
+        return vblk_proc;
+    dev = registry_serve_until("vblk0");
+    return dev < 0 ? dev : 0;
+}
+
+/* ---- The tests ---- */
+
+static void
+no_virtio_disk_skipped(void)
+{
+    /* Run only when the list holds none: check it once more. */
+    if (pci_has_virtio_blk())
+        test_fail("a virtio block device is listed after all");
+}
+
+static void
+driver_registers_the_disk_with_its_size(void)
+{
+    uint64_t r[5], w[5] = {PROTO_BLOCK_INFO, 0, 0, 0, 0};
+
+    expect_ret("INFO", blk_call(dev, w, -1, r, NULL), 0);
+    if (r[1] != 512 || r[2] != DISK_SECTORS || r[3] != 0 || r[4] < 8)
+        test_fail("INFO: %lu-byte sectors, %lu of them, flags %lu, %lu a request (not the test "
+                  "image of tools/mktestdisk.sh?)",
+                  (unsigned long)r[1], (unsigned long)r[2], (unsigned long)r[3],
+                  (unsigned long)r[4]);
+    max_sectors = r[4];
+    if (reply_len < 11 || memcmp(reply, "virtio-blk", 11) != 0)
+        test_fail("INFO's model: \"%.*s\"", (int)reply_len, (const char *)reply);
+}
+
+static void
+known_sectors_read_byte_exact(void)
+{
+    struct chan c = chan_open(dev, 64 * 1024);
+
+    if (c.handle < 0)
+        return;
+    expect_ret("READ 16 scratch sectors", call4(c.handle, PROTO_BLOCK_READ, SCRATCH_FIRST, 16, 0),
+               0);
+    scratch_matches(c.buf, 0, 16, "at offset 0");
+    expect_ret("READ 2 at offset 4096",
+               call4(c.handle, PROTO_BLOCK_READ, SCRATCH_FIRST + 2046, 2, 4096), 0);
+    scratch_matches(c.buf + 4096, 2046, 2, "at offset 4096");
+    expect_ret("READ the MBR", call4(c.handle, PROTO_BLOCK_READ, 0, 1, 0), 0);
+    /* Partition 1's entry: type 0x0c, first 2048, 96256 sectors. */
+    if (c.buf[510] != 0x55 || c.buf[511] != 0xaa || c.buf[446 + 4] != 0x0c ||
+        c.buf[446 + 8] != 0x00 || c.buf[446 + 9] != 0x08 || c.buf[446 + 12] != 0x00 ||
+        c.buf[446 + 13] != 0x78 || c.buf[446 + 14] != 0x01)
+        test_fail("the MBR is not mktestdisk.sh's");
+    chan_close(&c);
+}
+
+static void
+written_sectors_read_back_after_a_flush(void)
+{
+    struct chan c = chan_open(dev, 64 * 1024);
+
+    if (c.handle < 0)
+        return;
+    for (unsigned i = 0; i < 32; i++)
+        for (unsigned b = 0; b < 512; b++)
+            c.buf[512 * i + b] = (uint8_t)(i * 37 + b * 11 + 5);
+    expect_ret("WRITE 32 sectors", call4(c.handle, PROTO_BLOCK_WRITE, WRITE_FIRST, 32, 0), 0);
+    expect_ret("FLUSH on the channel", call4(c.handle, PROTO_BLOCK_FLUSH, 0, 0, 0), 0);
+    expect_ret("FLUSH on the device", call4(dev, PROTO_BLOCK_FLUSH, 0, 0, 0), 0);
+    memset(c.buf + 32768, 0xee, 32768);
+    expect_ret("READ them back", call4(c.handle, PROTO_BLOCK_READ, WRITE_FIRST, 32, 32768), 0);
+    if (memcmp(c.buf, c.buf + 32768, 32 * 512) != 0)
+        test_fail("the sectors read back differ from those written");
+    expect_ret("READ the scratch after them",
+               call4(c.handle, PROTO_BLOCK_READ, SCRATCH_FIRST + 2047, 1, 0), 0);
+    scratch_matches(c.buf, 2047, 1, "next to the written range");
+    chan_close(&c);
+}
+
+static void
+part_list_shows_the_mbr_partition(void)
+{
+    uint64_t r[5], w[5] = {PROTO_BLOCK_PART_LIST, 0, 0, 0, 0};
+    const struct proto_block_part *p = (const void *)reply;
+
+    expect_ret("PART_LIST", blk_call(dev, w, -1, r, NULL), 1);
+    if (r[2] != 1 || r[3] != PROTO_BLOCK_SCHEME_MBR || reply_len != sizeof(*p))
+        test_fail("PART_LIST: %lu entries, scheme %lu, %u bytes", (unsigned long)r[2],
+                  (unsigned long)r[3], reply_len);
+    else if (p->first != PART_FIRST || p->sectors != PART_SECTORS || p->index != 1 ||
+             p->mbr_type != 0x0c)
+        test_fail("partition: first %lu, %lu sectors, index %u, type %#x", (unsigned long)p->first,
+                  (unsigned long)p->sectors, p->index, p->mbr_type);
+    w[1] = r[1];
+    expect_ret("PART_LIST from its cookie on", blk_call(dev, w, -1, r, NULL), 0);
+}
+
+static void
+partition_reads_its_fat_boot_sector(void)
+{
+    uint64_t r[5], w[5] = {PROTO_BLOCK_PART_OPEN, 1, 0, 0, 0};
+    struct chan c;
+
+    expect_ret("PART_OPEN 1", blk_call(dev, w, -1, NULL, &part), 0);
+    if (part < 0)
+        return;
+    w[0] = PROTO_BLOCK_INFO;
+    expect_ret("INFO on the partition", blk_call(part, w, -1, r, NULL), 0);
+    if (r[1] != 512 || r[2] != PART_SECTORS)
+        test_fail("the partition's INFO: %lu sectors of %lu", (unsigned long)r[2],
+                  (unsigned long)r[1]);
+    if (strcmp((const char *)reply, "virtio-blk part 1") != 0)
+        test_fail("the partition's model: \"%s\"", (const char *)reply);
+    c = chan_open(part, 64 * 1024);
+    if (c.handle < 0)
+        return;
+    expect_ret("READ its sector 0", call4(c.handle, PROTO_BLOCK_READ, 0, 1, 0), 0);
+    if (c.buf[510] != 0x55 || c.buf[511] != 0xaa || memcmp(c.buf + 82, "FAT32   ", 8) != 0)
+        test_fail("the partition's first sector is no FAT32 boot sector");
+    expect_ret("READ its last sector", call4(c.handle, PROTO_BLOCK_READ, PART_SECTORS - 1, 1, 0),
+               0);
+    expect_ret("READ past its end", call4(c.handle, PROTO_BLOCK_READ, PART_SECTORS, 1, 0),
+               -CAIRN_ERANGE);
+    expect_ret("READ across its end", call4(c.handle, PROTO_BLOCK_READ, PART_SECTORS - 1, 2, 0),
+               -CAIRN_ERANGE);
+    expect_ret("PART_LIST on a partition", call4(part, PROTO_BLOCK_PART_LIST, 0, 0, 0),
+               -CAIRN_EPERM);
+    expect_ret("PART_OPEN on a partition", call4(part, PROTO_BLOCK_PART_OPEN, 1, 0, 0),
+               -CAIRN_EPERM);
+    expect_ret("PART_LIST on a channel", call4(c.handle, PROTO_BLOCK_PART_LIST, 0, 0, 0),
+               -CAIRN_EPERM);
+    /* Closed, the partition refuses; its channel goes on until closed. */
+    expect_ret("CLOSE the partition", call4(part, PROTO_BLOCK_CLOSE, 0, 0, 0), 0);
+    expect_ret("INFO on the closed partition", call4(part, PROTO_BLOCK_INFO, 0, 0, 0),
+               -CAIRN_EBADF);
+    expect_ret("READ on its channel after", call4(c.handle, PROTO_BLOCK_READ, 0, 1, 0), 0);
+    if (c.buf[510] != 0x55 || c.buf[511] != 0xaa)
+        test_fail("the channel of a closed partition read something else");
+    cairn_handle_close(part);
+    part = -1;
+    chan_close(&c);
+}
+
+static void
+bad_arguments_are_refused(void)
+{
+    struct chan c = chan_open(dev, 64 * 1024);
+    uint64_t w[5] = {PROTO_BLOCK_SHARE, 0, 0, 0, 0};
+    long h, mo = cairn_memobj_create(PAGE, 0);
+
+    if (c.handle < 0)
+        return;
+    expect_ret("READ past the end", call4(c.handle, PROTO_BLOCK_READ, DISK_SECTORS, 1, 0),
+               -CAIRN_ERANGE);
+    expect_ret("READ across the end", call4(c.handle, PROTO_BLOCK_READ, DISK_SECTORS - 1, 2, 0),
+               -CAIRN_ERANGE);
+    expect_ret("READ at 2^64 - 1", call4(c.handle, PROTO_BLOCK_READ, UINT64_MAX, 1, 0),
+               -CAIRN_ERANGE);
+    expect_ret("READ of 0 sectors", call4(c.handle, PROTO_BLOCK_READ, 0, 0, 0), -CAIRN_EINVAL);
+    expect_ret("READ of too many", call4(c.handle, PROTO_BLOCK_READ, 0, max_sectors + 1, 0),
+               -CAIRN_EINVAL);
+    expect_ret("WRITE of 0 sectors", call4(c.handle, PROTO_BLOCK_WRITE, WRITE_FIRST, 0, 0),
+               -CAIRN_EINVAL);
+    expect_ret("READ to a misaligned offset", call4(c.handle, PROTO_BLOCK_READ, 0, 1, 100),
+               -CAIRN_EINVAL);
+    expect_ret("READ past the buffer", call4(c.handle, PROTO_BLOCK_READ, 0, 2, 64 * 1024 - 512),
+               -CAIRN_EINVAL);
+    expect_ret("READ at an offset past the buffer",
+               call4(c.handle, PROTO_BLOCK_READ, 0, 1, UINT64_MAX - 511), -CAIRN_EINVAL);
+    expect_ret("READ on the device handle", call4(dev, PROTO_BLOCK_READ, 0, 1, 0), -CAIRN_EBADF);
+    expect_ret("WRITE on the device handle", call4(dev, PROTO_BLOCK_WRITE, WRITE_FIRST, 1, 0),
+               -CAIRN_EBADF);
+    expect_ret("an unknown request", call4(dev, 0xbffu, 0, 0, 0), -CAIRN_ENOSYS);
+    expect_ret("CLOSE on the device handle", call4(dev, PROTO_BLOCK_CLOSE, 0, 0, 0), -CAIRN_EPERM);
+    expect_ret("PART_OPEN of no partition", call4(dev, PROTO_BLOCK_PART_OPEN, 9, 0, 0),
+               -CAIRN_ENOENT);
+    w[1] = PAGE;
+    expect_ret("SHARE on a channel", blk_call(c.handle, w, mo, NULL, &h), -CAIRN_EPERM);
+    expect_ret("SHARE without a memory object", blk_call(dev, w, -1, NULL, &h), -CAIRN_EINVAL);
+    w[1] = 0;
+    expect_ret("SHARE of 0 bytes", blk_call(dev, w, mo, NULL, &h), -CAIRN_EINVAL);
+    w[1] = 1000;
+    expect_ret("SHARE of part of a page", blk_call(dev, w, mo, NULL, &h), -CAIRN_EINVAL);
+    w[1] = 2 * PAGE;
+    expect_ret("SHARE past the object", blk_call(dev, w, mo, NULL, &h), -CAIRN_EINVAL);
+    w[1] = 8u << 20;
+    expect_ret("SHARE past the driver's limit", blk_call(dev, w, mo, NULL, &h), -CAIRN_EINVAL);
+    w[1] = PAGE;
+    expect_ret("SHARE of an object without WRITE",
+               blk_call_rights(dev, w, mo, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP, NULL, &h),
+               -CAIRN_EINVAL);
+    expect_ret("SHARE with a handle that is no memory object",
+               blk_call_rights(dev, w, dev, CAIRN_RIGHTS_SAME, NULL, &h), -CAIRN_EINVAL);
+    cairn_handle_close(mo);
+    chan_close(&c);
+}
+
+struct reader {
+    long chan;
+    uint8_t *buf;
+    unsigned k;
+};
+
+/* A thread: eight reads of 64 KiB of the scratch region into its own
+ * quarter of the shared buffer, each checked. */
+static long
+reader_run(void *arg)
+{
+    struct reader *rd = arg;
+
+    for (unsigned round = 0; round < 8; round++) {
+        uint64_t n = ((rd->k + round) % 4) * 128 + round * 16;
+        long err = call4(rd->chan, PROTO_BLOCK_READ, SCRATCH_FIRST + n, 128, rd->k * 65536ull);
+
+        if (err != 0)
+            return 100 + round;
+        if (!scratch_matches(rd->buf + rd->k * 65536ull, n, 128, "a thread's read"))
+            return 200 + round;
+    }
+    return 0;
+}
+
+static void
+four_threads_read_at_once(void)
+{
+    struct chan c = chan_open(dev, CHAN_SIZE);
+    struct test_thread t[4];
+    struct reader rd[4];
+
+    if (c.handle < 0)
+        return;
+    if (max_sectors < 128) {
+        test_fail("the driver moves %lu sectors a request, not 128", (unsigned long)max_sectors);
+        chan_close(&c);
+        return;
+    }
+    for (unsigned k = 0; k < 4; k++) {
+        rd[k] = (struct reader){c.handle, c.buf, k};
+        test_thread_start(&t[k], reader_run, &rd[k]);
+    }
+    for (unsigned k = 0; k < 4; k++) {
+        int64_t status = -1;
+
+        expect_ret("join a reader", test_thread_join(&t[k], 60 * SECOND, &status), 0);
+        if (status != 0)
+            test_fail("reader %u ended with %ld", k, (long)status);
+    }
+    for (unsigned k = 0; k < 4; k++)
+        test_thread_free(&t[k]);
+    chan_close(&c);
+}
+
+static void
+a_closed_channel_refuses(void)
+{
+    struct chan c = chan_open(dev, PAGE);
+
+    if (c.handle < 0)
+        return;
+    expect_ret("READ before CLOSE", call4(c.handle, PROTO_BLOCK_READ, 0, 1, 0), 0);
+    expect_ret("CLOSE", call4(c.handle, PROTO_BLOCK_CLOSE, 0, 0, 0), 0);
+    expect_ret("READ after CLOSE", call4(c.handle, PROTO_BLOCK_READ, 0, 1, 0), -CAIRN_EBADF);
+    expect_ret("INFO after CLOSE", call4(c.handle, PROTO_BLOCK_INFO, 0, 0, 0), -CAIRN_EBADF);
+    expect_ret("CLOSE again", call4(c.handle, PROTO_BLOCK_CLOSE, 0, 0, 0), -CAIRN_EBADF);
+    chan_close(&c);
+}
+
+/* The bound per handle is 16 channels (lib/blkserve); each handle closed
+ * without CLOSE is freed by its close notice. */
+static void
+channels_are_bounded_and_freed_by_their_close_notices(void)
+{
+    struct chan c[17];
+    long mo = cairn_memobj_create(PAGE, 0), h;
+    uint64_t w[5] = {PROTO_BLOCK_SHARE, PAGE, 0, 0, 0};
+    unsigned n;
+
+    for (n = 0; n < 16; n++) {
+        c[n] = chan_open(dev, PAGE);
+        if (c[n].handle < 0)
+            break;
+    }
+    expect_ret("a 17th channel", blk_call(dev, w, mo, NULL, &h), -CAIRN_EMFILE);
+    cairn_handle_close(h);
+    for (unsigned i = 0; i < n; i++)
+        chan_close(&c[i]);
+    /* The notices come before this call in the driver's queue. */
+    c[16] = chan_open(dev, PAGE);
+    if (c[16].handle >= 0)
+        expect_ret("READ on a channel after", call4(c[16].handle, PROTO_BLOCK_READ, 0, 1, 0), 0);
+    chan_close(&c[16]);
+    cairn_handle_close(mo);
+}
+
+/* Ends whichever of the two servers run and lets go of the set-up's
+ * handles. */
+static void
+servers_stop(void)
+{
+    long *procs[] = {&vblk_proc, &pci_proc};
+
+    for (unsigned i = 0; i < 2; i++) {
+        if (*procs[i] < 0)
+            continue;
+        cairn_process_kill(*procs[i]);
+        expect_ret("wait for a server to end", cairn_process_wait(*procs[i], 10 * SECOND, NULL), 0);
+        cairn_handle_close(*procs[i]);
+        *procs[i] = -1;
+    }
+    cairn_handle_close(dev);
+    cairn_handle_close(pci);
+    cairn_handle_close(registry_client);
+    cairn_handle_close(registry);
+    dev = pci = registry = registry_client = -1;
+}
+
+/* Starts the PCI bus server and, if it lists a virtio block device,
+ * virtio-blk: 1 when vblk0 is served, 0 when there is no such device, or
+ * a negative code (a line says what failed). */
+static long
+servers_start(void)
+{
+    long err = pci_start();
+
+    if (err < 0) {
+        printf("FAIL block/setup: the PCI bus server: %s\n", cairn_error_name((int)err));
+        return err;
+    }
+    if (!pci_has_virtio_blk())
+        return 0;
+    err = vblk_start();
+    if (err < 0) {
+        printf("FAIL block/setup: virtio-blk did not register vblk0: %s\n",
+               cairn_error_name((int)err));
+        return err;
+    }
+    return 1;
+}
+
+static void
+killed_driver_takes_its_handles_with_it(void)
+{
+    expect_ret("kill virtio-blk", cairn_process_kill(vblk_proc), 0);
+    expect_ret("wait for it", cairn_process_wait(vblk_proc, 10 * SECOND, NULL), 0);
+    expect_ret("INFO on its device after", call4(dev, PROTO_BLOCK_INFO, 0, 0, 0), -CAIRN_ECLOSED);
+    servers_stop();
+    expect_stats(&before, "after both servers ended");
+}
+
+static const struct usertest skip_tests[] = {
+    USERTEST(no_virtio_disk_skipped),
+};
+
+static const struct usertest tests[] = {
+    USERTEST(driver_registers_the_disk_with_its_size),
+    USERTEST(known_sectors_read_byte_exact),
+    USERTEST(written_sectors_read_back_after_a_flush),
+    USERTEST(part_list_shows_the_mbr_partition),
+    USERTEST(partition_reads_its_fat_boot_sector),
+    USERTEST(bad_arguments_are_refused),
+    USERTEST(four_threads_read_at_once),
+    USERTEST(a_closed_channel_refuses),
+    USERTEST(channels_are_bounded_and_freed_by_their_close_notices),
+    USERTEST(killed_driver_takes_its_handles_with_it),
+};
+
+static long
+idle_run(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+/* The main thread's stack as deep as the tests take it. */
+static void
+stack_touch(void)
+{
+    volatile uint8_t deep[24 * 1024];
+
+    for (size_t i = 0; i < sizeof(deep); i += 512)
+        deep[i] = 1;
+}
+
+/* What stays with this process for its life, made before the baseline: a
+ * larger handle table, the page tables where channels and thread stacks
+ * map, the pages of its static buffers and its stack. */
+static void
+baseline_warm(void)
+{
+    static long warm[1024];
+    long m = cairn_memobj_create(2 * CHAN_SIZE, 0), at = -1;
+    uint64_t offset, size;
+    struct test_thread t[4];
+
+    printf("block: the PCI bus server and virtio-blk from the initfs\n"); /* stdout's buffer */
+
+    /* A new handle takes a slot never used before a closed one (docs/ipc.md):
+     * the table grows until every slot the tests need has been used. */
+    for (int i = 0; i < 1024; i++)
+        warm[i] = cairn_handle_dup(CAIRN_INIT_HANDLE_PROCESS, CAIRN_RIGHT_READ);
+    for (int i = 0; i < 1024; i++)
+        cairn_handle_close(warm[i]);
+    for (int i = 0; i < 3; i++) {
+        if (m >= 0)
+            at = cairn_vm_map(m, 0, 2 * CHAN_SIZE, 0, CAIRN_PROT_READ, 0);
+        if (at >= 0)
+            cairn_vm_unmap((uint64_t)at, 2 * CHAN_SIZE);
+    }
+    cairn_handle_close(m);
+    for (int i = 0; i < 4; i++)
+        test_thread_start(&t[i], idle_run, NULL);
+    for (int i = 0; i < 4; i++)
+        test_thread_join(&t[i], 10 * SECOND, NULL);
+    for (int i = 0; i < 4; i++)
+        test_thread_free(&t[i]);
+    memset(reply, 0, sizeof(reply));
+    memset(&rec, 0, sizeof(rec));
+    stack_touch();
+    (void)cairn_bootinfo();
+    (void)test_program_image("virtio-blk", &offset, &size);
+}
+
+int
+main(void)
+{
+    long found;
+    int failed;
+
+    /* A first start and stop leaves what stays for the process's life
+     * (page tables where the images were read, a larger handle table),
+     * and a driver that finds its device as a killed one left it. */
+    baseline_warm();
+    found = servers_start();
+    if (found > 0) {
+        servers_stop();
+        before = stats_settled();
+        found = servers_start();
+    }
+    if (found < 0) {
+        servers_stop();
+        return 1;
+    }
+    if (found == 0) {
+        failed = harness_run("block", skip_tests, sizeof(skip_tests) / sizeof(skip_tests[0]));
+        servers_stop();
+        return failed;
+    }
+    return harness_run("block", tests, sizeof(tests) / sizeof(tests[0]));
+}
