@@ -203,16 +203,22 @@ disk_open_now(uint64_t wait_ns)
 
     idx = disk_pick_part(&part, name);
     if (idx < -1) {
+        if (!disk.opened_once)
+            printf("fat: %.*s: %s\n", (int)strcspn(name, ","), name,
+                   idx == -CAIRN_ENOENT ? "no FAT partition in its table"
+                                        : cairn_strerror((int)idx));
         err = idx;
         goto fail;
     }
     if (idx >= 0) {
         memset(&ext, 0, sizeof(ext));
-        m = (struct cairn_msg){{PROTO_BLOCK_PART_OPEN, (uint64_t)idx, 0, 0, 0}, &ext};
+        m = (struct cairn_msg){{PROTO_BLOCK_PART_OPEN, part.index, 0, 0, 0}, &ext};
         err = disk_call(disk.device, &m, &ext);
-        if (err < 0)
-            goto fail;
-        if (ext.recv_nhandles != 1) {
+        if (err == 0 && ext.recv_nhandles != 1)
+            err = -CAIRN_EIO;
+        if (err < 0) {
+            printf("fat: %.*s: partition %u cannot be opened: %s\n", (int)strcspn(name, ","),
+                   name, part.index, cairn_strerror((int)err));
             err = -CAIRN_EIO;
             goto fail;
         }
