@@ -242,10 +242,9 @@ registry_serve_until(const char *name, long proc, int64_t *status)
     }
 }
 
-/* Whether the PCI list holds a virtio block device (modern or
- * transitional). */
+/* Whether the PCI list holds a device that match accepts. */
 static int
-pci_has_virtio_blk(void)
+pci_lists(int (*match)(const struct proto_pci_device *d))
 {
     uint64_t cookie = 0;
 
@@ -258,11 +257,37 @@ pci_has_virtio_blk(void)
         ext.recv_cap = sizeof(rec);
         if (cairn_ipc_call_timed(pci, &msg, 10 * SECOND) < 0 || msg.w[0] != 1)
             return 0;
-        if (rec.vendor == 0x1af4 && (rec.device == 0x1042 || rec.device == 0x1001))
+        if (match(&rec))
             return 1;
         cookie = msg.w[1];
     }
     return 0;
+}
+
+/* A virtio block device (modern or transitional). */
+static int
+is_virtio_blk(const struct proto_pci_device *d)
+{
+    return d->vendor == 0x1af4 && (d->device == 0x1042 || d->device == 0x1001);
+}
+
+static int
+pci_has_virtio_blk(void)
+{
+    return pci_lists(is_virtio_blk);
+}
+
+/* An AHCI controller (class 01:06:01). */
+static int
+is_ahci(const struct proto_pci_device *d)
+{
+    return d->class_code == 0x01 && d->subclass == 0x06 && d->prog_if == 0x01;
+}
+
+static int
+pci_has_ahci(void)
+{
+    return pci_lists(is_ahci);
 }
 
 /* Starts the PCI bus server and takes its registration: 0 or a code. */
@@ -281,28 +306,6 @@ pci_start(void)
         return pci_proc;
     pci = registry_serve_until("pci", -1, NULL);
     return pci < 0 ? pci : 0;
-}
-
-/* Whether the PCI list holds an AHCI controller (class 01:06:01). */
-static int
-pci_has_ahci(void)
-{
-    uint64_t cookie = 0;
-
-    for (int n = 0; n < 256; n++) {
-        struct cairn_msg_ext ext;
-        struct cairn_msg msg = {{PROTO_PCI_LIST, cookie, 0, 0, 0}, &ext};
-
-        memset(&ext, 0, sizeof(ext));
-        ext.recv_buf = (uint64_t)(uintptr_t)&rec;
-        ext.recv_cap = sizeof(rec);
-        if (cairn_ipc_call_timed(pci, &msg, 10 * SECOND) < 0 || msg.w[0] != 1)
-            return 0;
-        if (rec.class_code == 0x01 && rec.subclass == 0x06 && rec.prog_if == 0x01)
-            return 1;
-        cookie = msg.w[1];
-    }
-    return 0;
 }
 
 /* The drivers under test, as their manifest entries start them. */
