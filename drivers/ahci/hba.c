@@ -38,6 +38,16 @@
  * while it is not 0 (main.c). */
 static volatile uint32_t ahci_busy_count;
 
+#ifdef HOST_TEST
+/* The host test (tests/host/test_ahci_hba.c) is the HBA: every register
+ * access goes to its model, which behaves as the hardware does (bits
+ * that follow others, write-one-to-clear, write-one-to-set) and records
+ * what was written where. */
+uint32_t ahci_fake_rd(volatile uint8_t *base, uint32_t off);
+void ahci_fake_wr(volatile uint8_t *base, uint32_t off, uint32_t v);
+#define rd ahci_fake_rd
+#define wr ahci_fake_wr
+#else
 static uint32_t
 rd(volatile uint8_t *base, uint32_t off)
 {
@@ -49,6 +59,7 @@ wr(volatile uint8_t *base, uint32_t off, uint32_t v)
 {
     *(volatile uint32_t *)(base + off) = v;
 }
+#endif
 
 /* Polls until (reg & mask) == want, for at most timeout_ns; 0 or
  * -CAIRN_ETIMEDOUT. Sleeps a millisecond between looks after the first few:
@@ -217,6 +228,13 @@ hba_port_start(struct ahci_port *port)
         reset = 1;
         if (port_comreset(r) < 0 || port_stop(r) < 0)
             return -CAIRN_EIO;
+    }
+    /* No link (the disk went away, or a reset that did not bring it
+     * back): the port's reset once more, else the port is not started. */
+    if (AHCI_SSTS_DET(rd(r, AHCI_PSSTS)) != AHCI_SSTS_DET_UP) {
+        if (reset || port_comreset(r) < 0)
+            return -CAIRN_EIO;
+        reset = 1;
     }
     wr(r, AHCI_PIE, 0);
     wr(r, AHCI_PCLB, (uint32_t)cl);
