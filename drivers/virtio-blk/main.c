@@ -8,8 +8,8 @@
  * Start handles: PROTO_HANDLE_REGISTRY (it looks up `pci` and registers
  * `vblk0`, `vblk1`, ...) and PROTO_HANDLE_MEMORY, a physical range whose
  * only use is the right to make DMA memory (memobj_create_dma needs one;
- * docs/init.md). It claims every virtio block device the PCI bus server
- * lists, modern (1af4:1042) or transitional (1af4:1001, which QEMU's
+ * docs/init.md). It claims, in the list's order, every virtio block device
+ * the PCI bus server lists, modern (1af4:1042) or transitional (1af4:1001, which QEMU's
  * virtio-blk-pci is on q35's root bus, and which carries the modern
  * capabilities too), up to BLKSERVE_DISKS_MAX, and serves them all from
  * one lib/blkserve loop. Interrupts: MSI-X vector 0 for the queue where
@@ -172,21 +172,19 @@ irq_legacy(struct vblk *v)
     return 0;
 }
 
-/* Claims the index-th device of id, starts it and adds it as disk n.
- * 1 added, 0 no such device, negative: it is there and failed. */
+/* Claims the device at addr, starts it and adds it as disk n: 0, or a
+ * negative code (the device released, a line in the log). */
 static int
-probe(uint32_t id, uint32_t index, unsigned n)
+probe(uint32_t addr, unsigned n)
 {
-    uint64_t w[5] = {PROTO_PCI_CLAIM, PROTO_PCI_BY_ID, id, index, 0};
+    uint64_t w[5] = {PROTO_PCI_CLAIM, PROTO_PCI_BY_ADDRESS, addr, 0, 0};
     struct vblk *v = &disks[n];
     struct blkserve_disk d;
     long dev, err = pci_call(pci, w, &dev);
     uint32_t msix_cap;
 
-    if (err == -CAIRN_ENOENT)
-        return 0;
     if (err < 0 || dev < 0) {
-        printf("virtio-blk: claiming %04x:%04x #%u: %s\n", id >> 16, id & 0xffff, index,
+        printf("virtio-blk: claiming %02x:%02x.%u: %s\n", addr >> 8, (addr >> 3) & 31, addr & 7,
                cairn_strerror((int)(err < 0 ? err : -CAIRN_EIO)));
         return err < 0 ? (int)err : -CAIRN_EIO;
     }
@@ -242,14 +240,22 @@ probe(uint32_t id, uint32_t index, unsigned n)
            v->msix       ? "MSI-X"
            : v->irq >= 0 ? "INTx"
                          : "polled");
-    return 1;
+    return 0;
+}
+
+/* Whether a listed function is a virtio block device: modern (1042) or
+ * transitional (1001, a block device by its id alone). */
+static int
+is_virtio_blk(const struct proto_pci_device *p)
+{
+    return p->vendor == VIRTIO_VENDOR && (p->device == 0x1042u || p->device == 0x1001u);
 }
 
 int
 main(void)
 {
-    static const uint32_t ids[] = {VIRTIO_VENDOR << 16 | 0x1042u, VIRTIO_VENDOR << 16 | 0x1001u};
     long dma = cairn_start_handle(PROTO_HANDLE_MEMORY, 0);
+    uint64_t cookie = 0;
     unsigned n = 0;
     int err;
 
@@ -264,15 +270,15 @@ main(void)
         printf("virtio-blk: %s\n", cairn_strerror(err));
         return 1;
     }
-    for (unsigned k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
-        for (uint32_t index = 0; n < BLKSERVE_DISKS_MAX; index++) {
-            int r = probe(ids[k], index, n);
+    /* In the list's order (bus, device, function), so vblk0 is the first. */
+    for (int k = 0; k < 256 && n < BLKSERVE_DISKS_MAX; k++) {
+        uint64_t w[5] = {PROTO_PCI_LIST, cookie, 0, 0, 0};
 
-            if (r == 0)
-                break;
-            if (r > 0)
-                n++;
-        }
+        if (pci_call(pci, w, NULL) != 1)
+            break;
+        cookie = w[1];
+        if (is_virtio_blk(&info) && probe(PROTO_PCI_ADDRESS(info.bus, info.dev, info.fn), n) == 0)
+            n++;
     }
     if (n == 0) {
         printf("virtio-blk: no virtio block device\n");

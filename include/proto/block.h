@@ -135,7 +135,8 @@
 #define PROTO_BLOCK_PART_LIST 0xb06u
 /*
  * PROTO_BLOCK_PART_OPEN (on a device handle): w[1] a partition's index as
- * PART_LIST gives it. Reply: w[0] 0 and a partition handle (SIGNAL and
+ * PART_LIST gives it (struct proto_block_part's `index`: MBR 1..4 and 5..,
+ * GPT entry + 1; not its place in the list). Reply: w[0] 0 and a partition handle (SIGNAL and
  * TRANSFER) with the range of the table PART_LIST last read (listing anew
  * changes no open partition). It holds a reference to the device until
  * PROTO_BLOCK_CLOSE or the last copy of it goes (handle_mint_notify). A

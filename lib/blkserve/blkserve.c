@@ -96,7 +96,7 @@ static struct {
     struct blkserve_dev devs[BLKSERVE_DISKS_MAX];
     struct blkserve_part parts[BLKSERVE_PARTS_MAX];
     struct blkserve_chan chans[BLKSERVE_CHANNELS_MAX];
-} bs = {.ep = -1, .notif = -1, .dma_range = -1};
+} bs; /* zero: in .bss, not the program's file; blkserve_init sets it up */
 
 static uint8_t rep_buf[CAIRN_MSG_BUF_MAX];
 
