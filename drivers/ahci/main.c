@@ -10,8 +10,8 @@
  *
  * Start handles: the registry (libc's), a physical range
  * (PROTO_HANDLE_MEMORY) from which DMA memory is made. With no controller
- * or no SATA disk the driver says so once and ends with status 0, leaving
- * the controller as it found it.
+ * or no SATA disk the driver says so once and ends with status 0, its
+ * ports as it found them (the end of the claim turns bus mastering off).
  *
  * A small ticker thread signals one bit of the library's notification
  * every AHCI_TICK_NS while commands are outstanding, so a command the
