@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf keymap vt strftime acpi_tables mouse pci elfsym fat part
+              strtod scanf keymap vt strftime acpi_tables mouse pci elfsym fat part ahci
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -113,6 +113,9 @@ FUZZ_fat_CFLAGS      := -Ilib
 # The partition table reader of lib/part, over a sparse device (see fuzz_part.c).
 FUZZ_part_SRCS       := lib/part/part.c
 FUZZ_part_CFLAGS     := -Ilib
+# A disk's IDENTIFY DEVICE answer, as the AHCI driver reads it (drivers/ahci).
+FUZZ_ahci_SRCS       := drivers/ahci/ata.c
+FUZZ_ahci_CFLAGS     := -Idrivers/ahci
 
 define fuzz_rule
 build/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_$(1)_SRCS) tests/fuzz/fuzz_log.c \

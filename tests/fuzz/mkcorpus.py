@@ -584,6 +584,34 @@ def part_seeds():
     write("part", "empty", b"")
 
 
+# --- IDENTIFY DEVICE answers (fuzz_ahci.c: the 512 bytes as the disk gives them) ---
+def ahci_identify(sectors, model, sector_words=0, checksum=True):
+    w = [0] * 256
+    w[0] = 0x0040
+    w[49] = 0x0B00
+    w[60], w[61] = min(sectors, 0x0FFFFFFF) & 0xFFFF, min(sectors, 0x0FFFFFFF) >> 16
+    w[76], w[82], w[83], w[84], w[85], w[86], w[87] = 0x0120, 0x4021, 0x7400, 0x4000, 0x4021, 0x3400, 0x4000
+    for i in range(4):
+        w[100 + i] = (sectors >> (16 * i)) & 0xFFFF
+    m = model.ljust(40)[:40].encode()
+    for i in range(20):
+        w[27 + i] = m[2 * i] << 8 | m[2 * i + 1]
+    if sector_words:
+        w[106] = 0x5000
+        w[117], w[118] = sector_words & 0xFFFF, sector_words >> 16
+    b = bytearray(struct.pack("<256H", *w))
+    if checksum:
+        b[510] = 0xA5
+        b[511] = (-sum(b[:511])) & 0xFF
+    return b
+
+
+def ahci_seeds():
+    write("ahci", "qemu-harddisk", ahci_identify(131072, "QEMU HARDDISK"))
+    write("ahci", "big-4k-sectors", ahci_identify(0x123456789A, "Some 4Kn disk", 2048))
+    write("ahci", "no-checksum", ahci_identify(2048, "Old disk", checksum=False))
+
+
 def main():
     if len(sys.argv) > 1:
         sys.exit("usage: mkcorpus.py (writes tests/fuzz/corpus/)")
@@ -601,6 +629,7 @@ def main():
     elfsym_seeds()
     fat_seeds()
     part_seeds()
+    ahci_seeds()
 
 
 main()

@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
- * The block protocol (include/proto/block.h) through the virtio block
- * driver (drivers/virtio-blk, lib/blkserve) on the disk tools/mktestdisk.sh
- * makes, which tests/run.sh attaches to the BIOS boots as a virtio disk.
+ * The block protocol (include/proto/block.h) through each block driver
+ * (lib/blkserve and its backends) on the disk tools/mktestdisk.sh makes:
+ * virtio-blk (drivers/virtio-blk) on the copy tests/run.sh attaches to the
+ * BIOS boots as a virtio disk, ahci (drivers/ahci) on the copy it attaches
+ * to the UEFI boots as a SATA disk on port 1 of q35's AHCI controller,
+ * beside the boot CD on port 0. The same tests run for every disk found,
+ * as `block/...` for vblk0 and `block-ahci/...` for ahci0.
  *
- * The test plays init, as tests/os/pci.c does: it starts the PCI bus
- * server and then virtio-blk from the initfs with what their manifest
- * entries give them and a registry it serves itself (virtio-blk looks up
- * `pci` there and registers `vblk0`). When the PCI list holds no virtio
- * block device (the UEFI boots, which carry no virtio disk) the only test
- * is `no_virtio_disk_skipped`, which checks just that; a virtio disk that
- * the driver does not serve, or that is not the test image, fails.
+ * The test plays init, as tests/os/pci.c does: for each driver it starts
+ * the PCI bus server and then the driver from the initfs with what their
+ * manifest entries give them and a registry it serves itself (the driver
+ * looks up `pci` there and registers vblk0 or ahci0). When the PCI list
+ * holds no virtio block device the only virtio test is
+ * `no_virtio_disk_skipped`, which checks just that. The AHCI controller
+ * is always there on q35, so ahci always runs: with no SATA disk behind
+ * it (the BIOS boots) it must end with status 0 without registering
+ * anything (`no_sata_disk_ends_the_driver_quietly`), leaving the CD's
+ * port alone. A disk that the driver does not serve, or that is not the
+ * test image, fails.
  *
  * Then, through the protocol alone: INFO; channels; known sectors read
  * byte-exact; a scratch range written, flushed and read back; the MBR's
@@ -47,7 +55,7 @@
 
 #define CHAN_SIZE (256 * 1024ull) /* four 64 KiB parts, one per thread */
 
-static long registry = -1, registry_client = -1, pci_proc = -1, vblk_proc = -1, pci = -1;
+static long registry = -1, registry_client = -1, pci_proc = -1, drv_proc = -1, pci = -1;
 static long dev = -1, part = -1;
 static uint64_t max_sectors;
 static struct cairn_debug_stats before;
@@ -185,10 +193,13 @@ scratch_matches(const uint8_t *buf, uint64_t n, uint64_t count, const char *what
 /* ---- Set-up: the PCI bus server, the driver, the registry ---- */
 
 /* Serves the registry until name is registered (its endpoint) or a
- * request goes wrong: lookups of `pci` get a copy of the PCI server's. */
+ * request goes wrong: lookups of `pci` get a copy of the PCI server's.
+ * If proc (>= 0) ends first, -CAIRN_ENOENT and its status in *status. */
 static long
-registry_serve_until(const char *name)
+registry_serve_until(const char *name, long proc, int64_t *status)
 {
+    uint64_t end = cairn_clock_get() + 30 * SECOND;
+
     for (;;) {
         char got[PROTO_REG_NAME_MAX + 1];
         struct cairn_msg_ext ext;
@@ -199,7 +210,12 @@ registry_serve_until(const char *name)
         memset(&ext, 0, sizeof(ext));
         ext.recv_buf = (uint64_t)(uintptr_t)got;
         ext.recv_cap = sizeof(got) - 1;
-        err = cairn_ipc_recv(registry, &msg, 30 * SECOND, &badge);
+        err = cairn_ipc_recv(registry, &msg, proc >= 0 ? 50 * MS_NS : 30 * SECOND, &badge);
+        if (err == -CAIRN_ETIMEDOUT && proc >= 0 && cairn_clock_get() < end) {
+            if (cairn_process_wait(proc, 0, status) == 0)
+                return -CAIRN_ENOENT;
+            continue;
+        }
         if (err < 0)
             return err;
         got[ext.recv_len] = '\0';
@@ -226,10 +242,9 @@ registry_serve_until(const char *name)
     }
 }
 
-/* Whether the PCI list holds a virtio block device (modern or
- * transitional). */
+/* Whether the PCI list holds a device that match accepts. */
 static int
-pci_has_virtio_blk(void)
+pci_lists(int (*match)(const struct proto_pci_device *d))
 {
     uint64_t cookie = 0;
 
@@ -242,11 +257,37 @@ pci_has_virtio_blk(void)
         ext.recv_cap = sizeof(rec);
         if (cairn_ipc_call_timed(pci, &msg, 10 * SECOND) < 0 || msg.w[0] != 1)
             return 0;
-        if (rec.vendor == 0x1af4 && (rec.device == 0x1042 || rec.device == 0x1001))
+        if (match(&rec))
             return 1;
         cookie = msg.w[1];
     }
     return 0;
+}
+
+/* A virtio block device (modern or transitional). */
+static int
+is_virtio_blk(const struct proto_pci_device *d)
+{
+    return d->vendor == 0x1af4 && (d->device == 0x1042 || d->device == 0x1001);
+}
+
+static int
+pci_has_virtio_blk(void)
+{
+    return pci_lists(is_virtio_blk);
+}
+
+/* An AHCI controller (class 01:06:01). */
+static int
+is_ahci(const struct proto_pci_device *d)
+{
+    return d->class_code == 0x01 && d->subclass == 0x06 && d->prog_if == 0x01;
+}
+
+static int
+pci_has_ahci(void)
+{
+    return pci_lists(is_ahci);
 }
 
 /* Starts the PCI bus server and takes its registration: 0 or a code. */
@@ -263,35 +304,74 @@ pci_start(void)
     pci_proc = test_start_pci(registry_client, bi && bi->acpi.ecam_handle >= 0);
     if (pci_proc < 0)
         return pci_proc;
-    pci = registry_serve_until("pci");
+    pci = registry_serve_until("pci", -1, NULL);
     return pci < 0 ? pci : 0;
 }
 
-/* Starts virtio-blk as its manifest entry does (one page of `memory` for
- * the right to make DMA memory, the registry), with arg (or NULL) as its
- * argument, and waits for vblk0. */
+/* The drivers under test, as their manifest entries start them. */
+struct blk_driver {
+    const char *program; /* the initfs member and argv[0] */
+    const char *name;    /* the disk it registers */
+    const char *model;   /* INFO's string for the test disk */
+    const char *tests;   /* the harness's program name */
+    uint64_t dma_page;   /* its manifest's `memory` page */
+    int (*present)(void);
+    struct usertest skip;        /* the one test when it serves no disk */
+    const struct usertest *tail; /* its own tests, after the common ones */
+    unsigned ntail;
+};
+
+static void no_virtio_disk_skipped(void);
+static void no_sata_disk_ends_the_driver_quietly(void);
+static void a_polled_driver_serves_the_disk_too(void);
+static void killed_driver_takes_its_handles_with_it(void);
+
+/* virtio-blk also has a polled mode (--poll); both end with the kill. */
+static const struct usertest vblk_tail[] = {
+    USERTEST(a_polled_driver_serves_the_disk_too),
+    USERTEST(killed_driver_takes_its_handles_with_it),
+};
+static const struct usertest ahci_tail[] = {
+    USERTEST(killed_driver_takes_its_handles_with_it),
+};
+
+static const struct blk_driver drivers[] = {
+    {"virtio-blk", "vblk0", "virtio-blk", "block", 0x8000000000ull, pci_has_virtio_blk,
+     USERTEST(no_virtio_disk_skipped), vblk_tail, sizeof(vblk_tail) / sizeof(vblk_tail[0])},
+    {"ahci", "ahci0", "QEMU HARDDISK", "block-ahci", 0x8000001000ull, pci_has_ahci,
+     USERTEST(no_sata_disk_ends_the_driver_quietly), ahci_tail,
+     sizeof(ahci_tail) / sizeof(ahci_tail[0])},
+};
+
+static const struct blk_driver *cur = &drivers[0];
+static int64_t drv_status = -1; /* how the driver ended when it registered nothing */
+
+/* Starts the current driver as its manifest entry does (one page of
+ * `memory` for the right to make DMA memory, the registry), with arg (or
+ * NULL) as its argument, and waits for its disk, or for its end
+ * (-CAIRN_ENOENT, drv_status). */
 static long
-vblk_start(const char *arg)
+drv_start(const char *arg)
 {
-    const char *argv[] = {"virtio-blk", arg, NULL};
+    const char *argv[] = {cur->program, arg, NULL};
     long handles[2];
     uint32_t kinds[2] = {PROTO_HANDLE_MEMORY, PROTO_HANDLE_REGISTRY};
     uint64_t offset, size;
-    long image = test_program_image("virtio-blk", &offset, &size);
+    long image = test_program_image(cur->program, &offset, &size);
     struct cairn_spawn_attr attr = {
         .argv = argv, .handles = handles, .nhandles = 2, .handle_kinds = kinds};
 
     if (image < 0)
         return image;
-    handles[0] = cairn_resource_create(CAIRN_INIT_HANDLE_PHYS_ROOT, 0x8000000000ull, PAGE);
+    handles[0] = cairn_resource_create(CAIRN_INIT_HANDLE_PHYS_ROOT, cur->dma_page, PAGE);
     handles[1] = registry_client;
     if (handles[0] < 0)
         return handles[0];
-    vblk_proc = cairn_spawn(image, offset, size, &attr, NULL);
+    drv_proc = cairn_spawn(image, offset, size, &attr, NULL);
     cairn_handle_close(handles[0]);
-    if (vblk_proc < 0)
-        return vblk_proc;
-    dev = registry_serve_until("vblk0");
+    if (drv_proc < 0)
+        return drv_proc;
+    dev = registry_serve_until(cur->name, drv_proc, &drv_status);
     return dev < 0 ? dev : 0;
 }
 
@@ -306,6 +386,15 @@ no_virtio_disk_skipped(void)
 }
 
 static void
+no_sata_disk_ends_the_driver_quietly(void)
+{
+    /* Run when ahci ended without registering ahci0: it must have found
+     * the controller, no disk, and ended with status 0. */
+    if (drv_status != 0)
+        test_fail("ahci ended with status %ld, not 0", (long)drv_status);
+}
+
+static void
 driver_registers_the_disk_with_its_size(void)
 {
     uint64_t r[5], w[5] = {PROTO_BLOCK_INFO, 0, 0, 0, 0};
@@ -317,7 +406,7 @@ driver_registers_the_disk_with_its_size(void)
                   (unsigned long)r[1], (unsigned long)r[2], (unsigned long)r[3],
                   (unsigned long)r[4]);
     max_sectors = r[4];
-    if (reply_len < 11 || memcmp(reply, "virtio-blk", 11) != 0)
+    if (reply_len < strlen(cur->model) + 1 || memcmp(reply, cur->model, strlen(cur->model) + 1))
         test_fail("INFO's model: \"%.*s\"", (int)reply_len, (const char *)reply);
 }
 
@@ -398,7 +487,8 @@ partition_reads_its_fat_boot_sector(void)
     if (r[1] != 512 || r[2] != PART_SECTORS)
         test_fail("the partition's INFO: %lu sectors of %lu", (unsigned long)r[2],
                   (unsigned long)r[1]);
-    if (strcmp((const char *)reply, "virtio-blk part 1") != 0)
+    if (strncmp((const char *)reply, cur->model, strlen(cur->model)) != 0 ||
+        strcmp((const char *)reply + strlen(cur->model), " part 1") != 0)
         test_fail("the partition's model: \"%s\"", (const char *)reply);
     c = chan_open(part, 64 * 1024);
     if (c.handle < 0)
@@ -594,7 +684,7 @@ channels_are_bounded_and_freed_by_their_close_notices(void)
 static void
 servers_stop(void)
 {
-    long *procs[] = {&vblk_proc, &pci_proc};
+    long *procs[] = {&drv_proc, &pci_proc};
 
     for (unsigned i = 0; i < 2; i++) {
         if (*procs[i] < 0)
@@ -611,23 +701,30 @@ servers_stop(void)
     dev = pci = registry = registry_client = -1;
 }
 
-/* Starts the PCI bus server and, if it lists a virtio block device,
- * virtio-blk: 1 when vblk0 is served, 0 when there is no such device, or
- * a negative code (a line says what failed). */
+/* Starts the PCI bus server and, if it lists the current driver's device,
+ * the driver: 1 when its disk is served, 0 when there is no such device
+ * or the driver ended without a disk (drv_status), or a negative code (a
+ * line says what failed). */
 static long
 servers_start(void)
 {
     long err = pci_start();
 
     if (err < 0) {
-        printf("FAIL block/setup: the PCI bus server: %s\n", cairn_error_name((int)err));
+        printf("FAIL %s/setup: the PCI bus server: %s\n", cur->tests, cairn_error_name((int)err));
         return err;
     }
-    if (!pci_has_virtio_blk())
+    if (!cur->present())
         return 0;
-    err = vblk_start(NULL);
+    drv_status = -1;
+    err = drv_start(NULL);
+    if (err == -CAIRN_ENOENT) {
+        cairn_handle_close(drv_proc); /* ended: nothing to kill */
+        drv_proc = -1;
+        return 0;
+    }
     if (err < 0) {
-        printf("FAIL block/setup: virtio-blk did not register vblk0: %s\n",
+        printf("FAIL %s/setup: %s did not register %s: %s\n", cur->tests, cur->program, cur->name,
                cairn_error_name((int)err));
         return err;
     }
@@ -643,12 +740,12 @@ a_polled_driver_serves_the_disk_too(void)
     struct chan c;
     long err;
 
-    expect_ret("kill virtio-blk", cairn_process_kill(vblk_proc), 0);
-    expect_ret("wait for it", cairn_process_wait(vblk_proc, 10 * SECOND, NULL), 0);
-    cairn_handle_close(vblk_proc);
+    expect_ret("kill virtio-blk", cairn_process_kill(drv_proc), 0);
+    expect_ret("wait for it", cairn_process_wait(drv_proc, 10 * SECOND, NULL), 0);
+    cairn_handle_close(drv_proc);
     cairn_handle_close(dev);
-    vblk_proc = dev = -1;
-    err = vblk_start("--poll");
+    drv_proc = dev = -1;
+    err = drv_start("--poll");
     if (err < 0) {
         test_fail("virtio-blk --poll did not register vblk0: %s", cairn_error_name((int)err));
         return;
@@ -668,16 +765,12 @@ a_polled_driver_serves_the_disk_too(void)
 static void
 killed_driver_takes_its_handles_with_it(void)
 {
-    expect_ret("kill virtio-blk", cairn_process_kill(vblk_proc), 0);
-    expect_ret("wait for it", cairn_process_wait(vblk_proc, 10 * SECOND, NULL), 0);
+    expect_ret("kill the driver", cairn_process_kill(drv_proc), 0);
+    expect_ret("wait for it", cairn_process_wait(drv_proc, 10 * SECOND, NULL), 0);
     expect_ret("INFO on its device after", call4(dev, PROTO_BLOCK_INFO, 0, 0, 0), -CAIRN_ECLOSED);
     servers_stop();
     expect_stats(&before, "after both servers ended");
 }
-
-static const struct usertest skip_tests[] = {
-    USERTEST(no_virtio_disk_skipped),
-};
 
 static const struct usertest tests[] = {
     USERTEST(driver_registers_the_disk_with_its_size),
@@ -689,8 +782,6 @@ static const struct usertest tests[] = {
     USERTEST(four_threads_read_at_once),
     USERTEST(a_closed_channel_refuses),
     USERTEST(channels_are_bounded_and_freed_by_their_close_notices),
-    USERTEST(a_polled_driver_serves_the_disk_too),
-    USERTEST(killed_driver_takes_its_handles_with_it),
 };
 
 static long
@@ -721,7 +812,8 @@ baseline_warm(void)
     uint64_t offset, size;
     struct test_thread t[4];
 
-    printf("block: the PCI bus server and virtio-blk from the initfs\n"); /* stdout's buffer */
+    printf(
+        "block: the PCI bus server and the block drivers from the initfs\n"); /* stdout's buffer */
 
     /* A new handle takes a slot never used before a closed one (docs/ipc.md):
      * the table grows until every slot the tests need has been used. */
@@ -746,11 +838,14 @@ baseline_warm(void)
     memset(&rec, 0, sizeof(rec));
     stack_touch();
     (void)cairn_bootinfo();
-    (void)test_program_image("virtio-blk", &offset, &size);
+    for (unsigned i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+        (void)test_program_image(drivers[i].program, &offset, &size);
 }
 
-int
-main(void)
+/* Runs the tests on the current driver's disk, or its skip test; the
+ * number that failed. */
+static int
+driver_run(void)
 {
     long found;
     int failed;
@@ -758,7 +853,6 @@ main(void)
     /* A first start and stop leaves what stays for the process's life
      * (page tables where the images were read, a larger handle table),
      * and a driver that finds its device as a killed one left it. */
-    baseline_warm();
     found = servers_start();
     if (found > 0) {
         servers_stop();
@@ -770,9 +864,23 @@ main(void)
         return 1;
     }
     if (found == 0) {
-        failed = harness_run("block", skip_tests, sizeof(skip_tests) / sizeof(skip_tests[0]));
+        failed = harness_run(cur->tests, &cur->skip, 1);
         servers_stop();
         return failed;
     }
-    return harness_run("block", tests, sizeof(tests) / sizeof(tests[0]));
+    failed = harness_run(cur->tests, tests, sizeof(tests) / sizeof(tests[0]));
+    return failed + harness_run(cur->tests, cur->tail, cur->ntail);
+}
+
+int
+main(void)
+{
+    int failed = 0;
+
+    baseline_warm();
+    for (unsigned i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+        cur = &drivers[i];
+        failed += driver_run();
+    }
+    return failed;
 }
