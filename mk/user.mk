@@ -35,6 +35,11 @@
 #   - -nostdinc plus gcc's own include directory: user code sees libc/include
 #     and the freestanding headers (stddef.h, stdint.h, stdarg.h ...), never
 #     the host's glibc headers.
+#   - Each function and object in its own section, and the link drops the
+#     ones nothing reaches (--gc-sections): a program takes only what it
+#     uses of libc and its libraries, not whole files. The initfs carries
+#     every program; this made it a third smaller (6.6 to 4.6 MB), which
+#     is what lets GRUB load it under UEFI in a 64 MiB machine.
 #   - Frame pointers: a fault's backtrace (cairn/fault.h) walks the rbp
 #     chain. gcc still gives a leaf function that needs no stack no
 #     frame, so a fault in one (strlen, say) shows its caller's caller
@@ -51,12 +56,13 @@ USER_CRT0  := $(USER_BUILD)/libc/arch/x86_64/crt0.S.o
 
 USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
                -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
+               -ffunction-sections -fdata-sections \
                -fcf-protection=none -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
                -Iinclude -Ilibc/include -Ilib -I. -MMD -MP
 USER_ASFLAGS := -g -Iinclude -Ilibc/include -D__ASSEMBLER__ -MMD -MP
 USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-T,$(USER_LDS) \
-                -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
+                -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--gc-sections
 
 LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c libc/spawn.c \
              libc/start.c libc/env.c \

@@ -312,7 +312,7 @@ if [ -x build/tools/session ] && mkiso session ""; then
             "sub/COPY.TXT=Hello from the test disk!" "sub/trunc.txt=0123456789" \
             "w1.bin=$big_sha" "w2.bin=$big_sha" "hello.txt=" "killed.bin="
         disk_check disk clean "$disk"
-        session disk-again tests/session/disk-again.session --disk "$disk" --disk-bus virtio
+        session disk-again tests/session/disk-again.session --disk "$disk" --disk-bus ahci
         disk_check disk-again cut "$disk"
         disk_files disk-again "$disk" "sub/A Longer Name.txt=written in cairn" \
             "sub/trunc.txt=01234" "sub/COPY.TXT=" "w1.bin=$big_sha" "w2.bin=$big_sha"
