@@ -58,6 +58,10 @@ lspci_verbose(const struct proto_pci_device *d)
                 continue;
         } else if (b->size == 0) {
             continue;
+        } else if (b->flags & PROTO_PCI_BAR_BOUNDED) {
+            /* claimed without a probe: the most it can be (include/proto/pci.h) */
+            memcpy(size, "at most ", 8);
+            pciclass_size(b->size, size + 8, sizeof(size) - 8);
         } else {
             pciclass_size(b->size, size, sizeof(size));
         }

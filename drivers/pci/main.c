@@ -58,6 +58,10 @@ struct pci_claim {
 };
 
 static struct proto_pci_device devs[PCI_DEVICES_MAX];
+
+/* The ECAM's physical range, when the server uses one: no BAR it bounds
+ * at a claim may reach it (pci_bound_bars). */
+static uint64_t ecam_phys, ecam_bytes;
 static struct pci_dev_state dstate[PCI_DEVICES_MAX];
 static struct pci_claim claims[PROTO_PCI_CLAIMS_MAX];
 static uint32_t ndevs, claim_gen;
@@ -202,8 +206,10 @@ pci_do_claim(const uint64_t *w, long process, long *out, uint64_t *r)
         goto err_close;
     }
     claim_gen++;
-    if (devs[i].bar[0].flags & PROTO_PCI_BAR_UNSIZED)
-        pci_size_bars(&pci_config_access, &devs[i]); /* the claimant owns it now */
+    /* A function that decoded at the walk is never probed (under QEMU 7.2 a
+     * probe while another CPU touched a device ended the emulator one boot
+     * in three with a virtio disk): its BARs get the most they can be. */
+    pci_bound_bars(devs, ndevs, i, ecam_phys, ecam_bytes);
     dstate[i] = (struct pci_dev_state){k, claim_gen};
     claims[k] = (struct pci_claim){(int32_t)i, process};
     *out = h;
@@ -534,6 +540,7 @@ pci_ecam_start(void)
         cairn_vm_unmap((uint64_t)at, PAGE);
         return 0;
     }
+    ecam_phys = bi->acpi.ecam_phys;
     cairn_vm_unmap((uint64_t)at, PAGE);
     base = cairn_vm_map(ecam, 0, size, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
     if (base < 0) {
@@ -541,6 +548,7 @@ pci_ecam_start(void)
         return 0;
     }
     pci_cfg_use_ecam((volatile uint8_t *)base, (uint32_t)first, (uint32_t)last);
+    ecam_bytes = size;
     return 1;
 }
 

@@ -174,9 +174,40 @@ read_bars(const struct pci_access *a, uint32_t addr, struct proto_pci_device *d)
 }
 
 void
-pci_size_bars(const struct pci_access *a, struct proto_pci_device *d)
+pci_bound_bars(struct proto_pci_device *devs, uint32_t n, uint32_t i, uint64_t avoid,
+               uint64_t avoid_size)
 {
-    size_bars(a, PROTO_PCI_ADDRESS(d->bus, d->dev, d->fn), d);
+    struct proto_pci_device *d = &devs[i];
+
+    for (uint32_t b = 0; b < d->nbars; b++) {
+        struct proto_pci_bar *x = &d->bar[b];
+        uint32_t io = x->flags & PROTO_PCI_BAR_IO;
+        uint64_t bound = x->base & (~x->base + 1); /* the alignment of the base */
+
+        if (!(x->flags & PROTO_PCI_BAR_UNSIZED) || x->base == 0)
+            continue;
+        if (!io && avoid_size && x->base >= avoid && x->base - avoid < avoid_size)
+            continue;
+        if (!io && avoid_size && avoid > x->base && avoid - x->base < bound)
+            bound = avoid - x->base;
+        for (uint32_t j = 0; j < n; j++) {
+            for (uint32_t k = 0; k < devs[j].nbars; k++) {
+                const struct proto_pci_bar *o = &devs[j].bar[k];
+
+                if (o == x || (o->flags & PROTO_PCI_BAR_UPPER) ||
+                    (o->flags & PROTO_PCI_BAR_IO) != io || o->base <= x->base)
+                    continue;
+                if (o->base - x->base < bound)
+                    bound = o->base - x->base;
+            }
+        }
+        if (bound > (io ? PCI_BOUND_IO_MAX : PCI_BOUND_MEM_MAX))
+            bound = io ? PCI_BOUND_IO_MAX : PCI_BOUND_MEM_MAX;
+        while (bound & (bound - 1))
+            bound &= bound - 1; /* down to a power of two */
+        x->size = bound;
+        x->flags = (x->flags & ~PROTO_PCI_BAR_UNSIZED) | PROTO_PCI_BAR_BOUNDED;
+    }
 }
 
 /* Follows the capability list: each link at most once, inside the

@@ -63,18 +63,31 @@ struct pci_enum_stats {
  * function that decodes (its I/O or memory enable bit set): someone may
  * be using it meanwhile (the boot framebuffer, the keyboard behind the
  * ISA bridge), and sizing a BAR moves it for an instant. Its BARs are
- * read, base and kind, and marked PROTO_PCI_BAR_UNSIZED until
- * pci_size_bars. A function that does not decode is sized at once:
+ * read, base and kind, and marked PROTO_PCI_BAR_UNSIZED (a claim bounds
+ * them: pci_bound_bars). A function that does not decode is sized at once:
  * each BAR written with all ones, read back and written back. stats may
  * be NULL.
  */
 uint32_t pci_enum(const struct pci_access *a, struct proto_pci_device *out, uint32_t max,
                   struct pci_enum_stats *stats);
 
-/* Sizes d's BARs now (its decode off meanwhile, then as it was),
- * replacing what d->bar held: for a function the walk left unsized, once
- * its claimant owns it. */
-void pci_size_bars(const struct pci_access *a, struct proto_pci_device *d);
+/* The most a BAR the server does not probe may take. */
+#define PCI_BOUND_MEM_MAX (1ull << 20)
+#define PCI_BOUND_IO_MAX  256u
+
+/*
+ * Gives each unsized BAR of devs[i] (of n) the largest size it can have
+ * without probing, flagged PROTO_PCI_BAR_BOUNDED: a power of two at most
+ * the alignment of its base (a BAR of size S is aligned to S), that
+ * reaches no other BAR's base (of any function, of the same kind) nor the
+ * range [avoid, avoid + avoid_size) (the ECAM; 0 for none), and at most
+ * PCI_BOUND_MEM_MAX or PCI_BOUND_IO_MAX. A BAR whose base is 0 or inside
+ * the range stays unsized. Writes nothing to any device: probing a BAR
+ * moves it for an instant, which a device in use (or an emulator racing
+ * another CPU's access, docs/pci.md) does not survive.
+ */
+void pci_bound_bars(struct proto_pci_device *devs, uint32_t n, uint32_t i, uint64_t avoid,
+                    uint64_t avoid_size);
 
 /*
  * One BAR from what it held (orig) and read back after all ones were

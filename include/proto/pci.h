@@ -147,11 +147,16 @@
 #define PROTO_PCI_BAR_PREFETCH 0x4u  /* prefetchable memory */
 #define PROTO_PCI_BAR_UPPER    0x8u  /* the upper half of the 64-bit BAR before it */
 #define PROTO_PCI_BAR_BROKEN   0x10u /* it answered sizing with a mask that is no BAR's */
-/* Not sized yet (size 0, base and kind as read): a function that decoded
+/* Not sized (size 0, base and kind as read): a function that decoded
  * when the bus was walked may be in use (the boot framebuffer, the
- * keyboard behind the ISA bridge), so its BARs are sized only when it is
- * claimed: the walk never moves a BAR someone may be using. */
+ * keyboard behind the ISA bridge), so its BARs are never probed: the
+ * server never moves a BAR someone may be using. */
 #define PROTO_PCI_BAR_UNSIZED  0x20u
+/* Set at a claim in place of PROTO_PCI_BAR_UNSIZED: size is the largest
+ * the BAR can be without probing it (the alignment of its base, below
+ * the next BAR or the ECAM, at most 1 MiB of memory or 256 ports),
+ * which may be more than the device decodes (docs/pci.md). */
+#define PROTO_PCI_BAR_BOUNDED  0x40u
 
 struct proto_pci_bar {
     uint64_t base;  /* the address the firmware assigned (ports for I/O) */

@@ -286,9 +286,9 @@ TEST(bars_are_sized_with_decode_off_and_restored)
 
 /* A function that decodes may be in use while the walk runs (the boot
  * framebuffer's display, the ISA bridge): the walk writes nothing to it
- * and lists its BARs unsized, and pci_size_bars sizes them once its
- * claimant owns it, turning its decode off meanwhile and back on. */
-TEST(a_decoding_function_is_sized_only_when_asked)
+ * and lists its BARs unsized, and a claim bounds them without writing
+ * either (pci_bound_bars). */
+TEST(a_decoding_function_is_never_probed)
 {
     struct fake_fn *f, *g;
     uint32_t before[64];
@@ -314,12 +314,48 @@ TEST(a_decoding_function_is_sized_only_when_asked)
     CHECK(out[0].bar[5].base == 0xc040 && (out[0].bar[5].flags & PROTO_PCI_BAR_IO));
     CHECK(out[1].bar[0].size == 16u << 20 && !(out[1].bar[0].flags & PROTO_PCI_BAR_UNSIZED));
 
-    pci_size_bars(&fake_access, &out[0]);
+    pci_bound_bars(out, n, 0, 0, 0);
     CHECK(fake.bar_writes_decoding == 0);
     CHECK(memcmp(before, f->cfg, sizeof(before)) == 0);
-    CHECK(out[0].bar[0].size == 16u << 20 && out[0].bar[0].flags == PROTO_PCI_BAR_PREFETCH);
-    CHECK(out[0].bar[2].size == 16384 && out[0].bar[2].flags == PROTO_PCI_BAR_64);
-    CHECK(out[0].bar[5].size == 32 && out[0].bar[5].flags == PROTO_PCI_BAR_IO);
+    /* 16 MiB aligned, nothing above it for 16 MiB: the cap */
+    CHECK(out[0].bar[0].size == PCI_BOUND_MEM_MAX);
+    CHECK(out[0].bar[0].flags == (PROTO_PCI_BAR_PREFETCH | PROTO_PCI_BAR_BOUNDED));
+    CHECK(out[0].bar[2].size == PCI_BOUND_MEM_MAX);
+    CHECK(out[0].bar[2].flags == (PROTO_PCI_BAR_64 | PROTO_PCI_BAR_BOUNDED));
+    CHECK(out[0].bar[3].flags == PROTO_PCI_BAR_UPPER && out[0].bar[3].size == 0);
+    /* ports 0xc040: aligned to 64 */
+    CHECK(out[0].bar[5].size == 64 &&
+          out[0].bar[5].flags == (PROTO_PCI_BAR_IO | PROTO_PCI_BAR_BOUNDED));
+    /* the sized function is left as it was */
+    CHECK(out[1].bar[0].size == 16u << 20 && out[1].bar[0].flags == PROTO_PCI_BAR_PREFETCH);
+}
+
+/* A bound never reaches the next BAR's base, of any function, nor the
+ * range to avoid (the ECAM); it is a power of two within the alignment. */
+TEST(a_bound_stops_below_the_next_bar_and_the_ecam)
+{
+    static struct proto_pci_device d[2];
+
+    memset(d, 0, sizeof(d));
+    d[0].nbars = d[1].nbars = 6;
+    d[0].bar[0] = (struct proto_pci_bar){0xfe000000u, 0, PROTO_PCI_BAR_UNSIZED, 0};
+    d[0].bar[1] = (struct proto_pci_bar){0xfe005000u, 0, PROTO_PCI_BAR_UNSIZED, 0};
+    d[0].bar[2] = (struct proto_pci_bar){0xc0100000u, 0, PROTO_PCI_BAR_UNSIZED, 0};
+    d[0].bar[3] = (struct proto_pci_bar){0xb0000000u, 0, PROTO_PCI_BAR_UNSIZED, 0};
+    d[0].bar[4] = (struct proto_pci_bar){0xc000, 0, PROTO_PCI_BAR_IO | PROTO_PCI_BAR_UNSIZED, 0};
+    d[1].bar[0] = (struct proto_pci_bar){0xfe003000u, 0x1000, 0, 0};
+    d[1].bar[1] = (struct proto_pci_bar){0xc080, 32, PROTO_PCI_BAR_IO, 0};
+    pci_bound_bars(d, 2, 0, 0xb0000000u, 0x10000000u);
+    CHECK(d[0].bar[0].size == 0x2000);            /* 0x3000 below the next base: down to 8K */
+    CHECK(d[0].bar[1].size == 0x1000);            /* aligned to 4K */
+    CHECK(d[0].bar[2].size == PCI_BOUND_MEM_MAX); /* the ECAM is below it, not above */
+    CHECK(d[0].bar[3].size == 0 && (d[0].bar[3].flags & PROTO_PCI_BAR_UNSIZED)); /* in it */
+    CHECK(d[0].bar[4].size == 128); /* the next port BAR at 0xc080 */
+    CHECK(d[1].bar[0].flags == 0 && d[1].bar[0].size == 0x1000);
+    /* a BAR just below the ECAM stops at it */
+    d[0].bar[2] = (struct proto_pci_bar){0xaff80000u, 0, PROTO_PCI_BAR_UNSIZED, 0};
+    pci_bound_bars(d, 2, 0, 0xb0000000u, 0x10000000u);
+    CHECK(d[0].bar[2].size == 0x80000);
 }
 
 TEST(bar_arithmetic_refuses_masks_no_bar_has)
@@ -503,7 +539,8 @@ main(void)
     RUN(a_chain_through_every_bus_ends);
     RUN(an_all_ones_device_is_recorded_without_registers);
     RUN(bars_are_sized_with_decode_off_and_restored);
-    RUN(a_decoding_function_is_sized_only_when_asked);
+    RUN(a_decoding_function_is_never_probed);
+    RUN(a_bound_stops_below_the_next_bar_and_the_ecam);
     RUN(bar_arithmetic_refuses_masks_no_bar_has);
     RUN(a_64_bit_bar_in_the_last_slot_is_broken);
     RUN(capability_lists_are_walked_once_and_msi_is_noted);
