@@ -135,9 +135,15 @@ cache_write_upto(struct fat_cache *c, uint64_t upto)
 static struct fat_cache_buf *
 cache_find(struct fat_cache *c, uint64_t sector)
 {
-    for (uint32_t i = 0; i < c->nbufs; i++)
-        if (c->bufs[i].sector == sector)
+    /* Directory scans and FAT walks stay in one sector for a while. */
+    if (c->last < c->nbufs && c->bufs[c->last].sector == sector)
+        return &c->bufs[c->last];
+    for (uint32_t i = 0; i < c->nbufs; i++) {
+        if (c->bufs[i].sector == sector) {
+            c->last = i;
             return &c->bufs[i];
+        }
+    }
     return NULL;
 }
 

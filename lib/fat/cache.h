@@ -63,6 +63,7 @@ struct fat_cache {
     uint32_t nbufs;
     uint32_t ndirty;
     uint32_t epoch_used; /* something was changed or written in the current epoch */
+    uint32_t last;       /* the buffer found last: tried first */
 
     uint64_t epoch;     /* the current epoch (starts at 1) */
     uint64_t unflushed; /* the highest epoch written since the last flush; 0: none */

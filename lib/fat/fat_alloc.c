@@ -73,7 +73,7 @@ fat_put_copy(struct fat_vol *vol, uint32_t k, uint32_t n, uint32_t value)
         } else {
             s[at] = (uint8_t)value;
             hi = (uint8_t)(value >> 8 & 0x0F);
-            lo = 0xF0; /* only its low nibble */
+            lo = 0x0F; /* only its low nibble */
         }
         if (at + 1 < FAT_DEV_SECTOR) {
             s[at + 1] = (uint8_t)((s[at + 1] & ~lo) | (hi & lo));
