@@ -966,16 +966,8 @@ fat_rename(struct fat_vol *vol, uint32_t fdir, const char *from, uint32_t tdir, 
     if (r < 0)
         return r;
     fat_barrier(vol);
-    r = entries_write(vol, tdir, at, &nm, ent);
-    if (r < 0)
-        return r;
-    fat_barrier(vol);
-    for (struct fat_file *o = vol->open_files; o; o = o->next) {
-        if (o->dir == nfdir && o->index == old.index) {
-            o->dir = ntdir;
-            o->index = at + nl;
-        }
-    }
+    /* A moved directory's ".." while no entry names the directory: a
+     * cut here leaves it lost, never with a ".." naming the wrong parent. */
     if (fat_is_dir(&old) && ntdir != nfdir) {
         uint8_t *p;
 
@@ -986,7 +978,17 @@ fat_rename(struct fat_vol *vol, uint32_t fdir, const char *from, uint32_t tdir, 
             bytes_wr16(p + 26, (uint16_t)ntdir);
             bytes_wr16(p + 20, vol->type == FAT32 ? (uint16_t)(ntdir >> 16) : 0);
         }
-        fat_barrier(vol);
+    }
+    fat_barrier(vol);
+    r = entries_write(vol, tdir, at, &nm, ent);
+    if (r < 0)
+        return r;
+    fat_barrier(vol);
+    for (struct fat_file *o = vol->open_files; o; o = o->next) {
+        if (o->dir == nfdir && o->index == old.index) {
+            o->dir = ntdir;
+            o->index = at + nl;
+        }
     }
     if (have_tgt && !files_unlink(vol, tgt.dir, tgt.index) && tgt.cluster != 0) {
         r = fat_free_chain(vol, tgt.cluster);
