@@ -714,6 +714,11 @@ make_entry(struct fat_vol *vol, uint32_t dir, const char *name, uint8_t attr, in
     memset(ent, 0, sizeof(ent));
     ent[11] = attr;
     fat_stamp(ent, now, 1);
+    /* Room first: if the new directory's cluster then cannot be had,
+     * nothing is lost (a grown directory is still a directory). */
+    r = room_find(vol, dir, nl + 1, &at);
+    if (r < 0)
+        return r;
     if (attr & FAT_ATTR_DIRECTORY) {
         /* The new directory's cluster: zeroed with "." and "..", then its
          * FAT entry, before any entry names it. */
@@ -746,9 +751,7 @@ make_entry(struct fat_vol *vol, uint32_t dir, const char *name, uint8_t attr, in
         bytes_wr16(ent + 26, (uint16_t)c);
         bytes_wr16(ent + 20, vol->type == FAT32 ? (uint16_t)(c >> 16) : 0);
     }
-    r = room_find(vol, dir, nl + 1, &at);
-    if (r < 0)
-        return r; /* a directory's cluster allocated above is lost: never named */
+
     fat_barrier(vol);
     r = entries_write(vol, dir, at, &nm, ent);
     if (r < 0)

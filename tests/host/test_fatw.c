@@ -370,28 +370,6 @@ run_to(char *const argv[], const char *out)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-        n = 0;
-    buf[n] = 0;
-    fclose(f);
-    if (len)
-        *len = (size_t)n;
-    return buf;
-}
-
 static int
 make_volume(unsigned k)
 {
@@ -415,7 +393,7 @@ make_volume(unsigned k)
     snprintf(out, sizeof(out), "%s/mkfs.out", tmpdir);
     if (run_to(argv, out) != 0)
         return -1;
-    base[k].data = (uint8_t *)slurp(img, &n);
+    base[k].data = (uint8_t *)hostrun_slurp(img, &n);
     base[k].size = n;
     base[k].cut = -1;
     unlink(img);
@@ -464,7 +442,7 @@ fsck_clean(const char *img)
 
     snprintf(out, sizeof(out), "%s/fsck.out", tmpdir);
     st = run_to(argv, out);
-    text = slurp(out, NULL);
+    text = hostrun_slurp(out, NULL);
     ok = st == 0 && text;
     for (line = text ? strtok_r(text, "\n", &save_p) : NULL; line;
          line = strtok_r(NULL, "\n", &save_p)) {
@@ -475,7 +453,7 @@ fsck_clean(const char *img)
     }
     if (!ok) {
         free(text);
-        text = slurp(out, NULL);
+        text = hostrun_slurp(out, NULL);
         printf("# fsck.fat -n (exit %d):\n%s", st, text ? text : "");
     }
     free(text);
@@ -496,7 +474,7 @@ mtools_reads(const char *img, const char *path, const uint8_t *bytes, size_t n)
     char *const argv[] = {"mtype", "-i", (char *)img, src, NULL};
     if (run_to(argv, out) != 0)
         return 0;
-    got = slurp(out, &len);
+    got = hostrun_slurp(out, &len);
     ok = got && len == n && (n == 0 || memcmp(got, bytes, n) == 0);
     if (!ok)
         printf("# mtype %s: %zu bytes, want %zu\n", path, got ? len : 0, n);
@@ -515,7 +493,7 @@ mtools_lists(const char *img, const char *dir)
     char *const argv[] = {"mdir", "-i", (char *)img, src, NULL};
     if (run_to(argv, out) != 0)
         return NULL;
-    return slurp(out, NULL);
+    return hostrun_slurp(out, NULL);
 }
 
 /* --- the model of what the volume should hold ------------------------------------------ */
@@ -1232,7 +1210,7 @@ fsck_tolerable(const char *img, int *saw_something)
 
     snprintf(out, sizeof(out), "%s/cut.out", tmpdir);
     st = run_to(argv, out);
-    text = slurp(out, NULL);
+    text = hostrun_slurp(out, NULL);
     if (!text || st < 0 || st > 1)
         ok = 0;
     for (line = text ? strtok_r(text, "\n", &sp) : NULL; line; line = strtok_r(NULL, "\n", &sp)) {
@@ -1265,7 +1243,7 @@ fsck_tolerable(const char *img, int *saw_something)
     }
     free(text);
     if (!ok) {
-        text = slurp(out, NULL);
+        text = hostrun_slurp(out, NULL);
         printf("# the report:\n%s", text ? text : "");
         free(text);
     }
