@@ -223,7 +223,8 @@ fat_is_dir(const struct fat_dirent *e)
  * has, a chain shorter than the size, one that loops, or one that meets a
  * free, bad or out-of-range entry. The whole chain is checked here, so
  * reads cannot loop. On a volume of fat_mount_rw, f goes on the volume's
- * list of open files: fat_file_close it before its memory goes.
+ * list of open files: it must stay at its address (the list points at it)
+ * until fat_file_close, which must come before its memory goes.
  */
 int fat_file_open(struct fat_vol *vol, const struct fat_dirent *e, struct fat_file *f);
 

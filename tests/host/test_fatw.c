@@ -332,17 +332,18 @@ static char tmpdir[64];
 static const char *mkfs_path, *fsck_path;
 
 struct kind {
-    const char *what, *bits, *spc;
+    const char *what, *bits, *sector, *spc;
     unsigned mib;
     enum fat_type type;
 };
 
 static const struct kind kinds[] = {
-    {"FAT12", "12", "8", 8, FAT12},
-    {"FAT16", "16", "4", 16, FAT16},
-    {"FAT32", "32", "1", 34, FAT32},
+    {"FAT12", "12", "512", "8", 8, FAT12},
+    {"FAT16", "16", "512", "4", 16, FAT16},
+    {"FAT32", "32", "512", "1", 34, FAT32},
+    {"FAT16 with 4096-byte sectors", "16", "4096", "1", 20, FAT16},
 };
-#define NKINDS 3
+#define NKINDS 4
 
 static struct wdev base[NKINDS]; /* the fresh volumes */
 static struct fat_cache_buf cbufs[64];
@@ -383,6 +384,8 @@ make_volume(unsigned k)
                           "-C",
                           "-F",
                           (char *)kinds[k].bits,
+                          "-S",
+                          (char *)kinds[k].sector,
                           "-s",
                           (char *)kinds[k].spc,
                           "-n",
@@ -733,7 +736,7 @@ finish(struct wdev *d, const char *what)
 
     if (fat_unmount(&vol) != 0)
         return 0;
-    snprintf(img, sizeof(img), "%s/%s.img", tmpdir, what);
+    snprintf(img, sizeof(img), "%s/finish.img", tmpdir);
     if (save(d, img) != 0)
         return 0;
     ok = fsck_clean(img);
