@@ -570,7 +570,7 @@ fat_file_entry_update(struct fat_vol *vol, struct fat_file *f, int64_t now)
     bytes_wr16(ent + 20, vol->type == FAT32 ? (uint16_t)(f->first >> 16) : 0);
     bytes_wr32(ent + 28, f->size);
     ent[11] |= FAT_ATTR_ARCHIVE;
-    fat_stamp(ent, now, 1);
+    fat_stamp(ent, now, 0);
     return 0;
 }
 

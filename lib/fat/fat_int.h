@@ -46,6 +46,6 @@ uint64_t fat_cluster_dev(const struct fat_vol *vol, uint32_t c);
 
 /* fat_dirw.c */
 int fat_entry_modify(struct fat_vol *vol, uint32_t dir, uint32_t index, uint8_t **ent);
-void fat_stamp(uint8_t *ent, int64_t mtime, int write_too);
+void fat_stamp(uint8_t *ent, int64_t now, int create);
 
 #endif

@@ -1109,6 +1109,54 @@ TEST(open_files_survive_other_calls)
     free(d.data);
 }
 
+TEST(times_limits_and_a_file_replaced_while_open)
+{
+    struct wdev d;
+    struct fat_dirent e;
+    struct fat_file f;
+    struct fat_statfs st0, st;
+    uint8_t b[10] = {0};
+
+    dev_from(&d, 1);
+    CHECK(fat_mount(&vol, wdev_read, &d, d.size / 512) == 0);
+    CHECK(fat_statfs(&vol, &st0) == 0 && st0.free > 0 && st0.free <= st0.clusters);
+    CHECK(mount_rw(&d) == 0);
+    CHECK(fat_statfs(&vol, &st) == 0 && st.free == st0.free);
+    /* utime on a file and a directory: even seconds, the access date at midnight. */
+    CHECK(put("/", "timed.txt", 0, 10, 1) == 0);
+    CHECK(fat_mkdir(&vol, 0, "timed dir", NOW, &e) == 0);
+    CHECK(fat_set_times(&vol, 0, "timed.txt", 1600000000 + 3600, 1234567890) == 0);
+    CHECK(fat_lookup(&vol, "/timed.txt", &e) == 0 && e.mtime == 1234567890 &&
+          e.atime == 1600000000 - 1600000000 % 86400 && e.ctime == NOW);
+    CHECK(fat_set_times(&vol, 0, "timed dir", NOW, 1234567891) == 0);
+    CHECK(fat_lookup(&vol, "/timed dir", &e) == 0 && e.mtime == 1234567890);
+    /* Before 1980 and after 2107: the ends of FAT's range. */
+    CHECK(fat_set_times(&vol, 0, "timed.txt", 0, 100) == 0);
+    CHECK(fat_lookup(&vol, "/timed.txt", &e) == 0 && e.mtime == 315532800);
+    CHECK(fat_set_times(&vol, 0, "timed.txt", 0, 5000000000LL) == 0);
+    CHECK(fat_lookup(&vol, "/timed.txt", &e) == 0 && e.mtime == 4354819198LL);
+    CHECK(fat_set_times(&vol, 0, "none", 0, 0) == -CAIRN_ENOENT);
+    /* A file stops at 4 GiB - 1. */
+    CHECK(fat_lookup(&vol, "/timed.txt", &e) == 0 && fat_file_open(&vol, &e, &f) == 0);
+    CHECK(fat_file_write(&vol, &f, 0xFFFFFFFFull, b, 1, NOW) == -CAIRN_ENOSPC);
+    CHECK(fat_file_truncate(&vol, &f, 0x100000000ull, NOW) == -CAIRN_ENOSPC);
+    CHECK(fat_file_close(&vol, &f) == 0);
+    /* A file replaced by a rename while open: still readable, freed at close. */
+    CHECK(put("/", "old.bin", 0, 9000, 2) == 0);
+    CHECK(put("/", "new.bin", 0, 100, 3) == 0);
+    CHECK(fat_lookup(&vol, "/old.bin", &e) == 0 && fat_file_open(&vol, &e, &f) == 0);
+    CHECK(fat_statfs(&vol, &st0) == 0);
+    CHECK(mv("/", "new.bin", "/", "old.bin") == 0);
+    CHECK(f.unlinked && fat_file_read(&vol, &f, 8990, b, 10) == 10);
+    CHECK(fat_statfs(&vol, &st) == 0 && st.free == st0.free);
+    CHECK(fat_file_close(&vol, &f) == 0);
+    CHECK(fat_statfs(&vol, &st) == 0 && st.free == st0.free + (9000 + 2047) / 2048);
+    CHECK(fat_lookup(&vol, "/old.bin", &e) == 0 && e.size == 100);
+    CHECK(finish(&d, "times"));
+    model_clear();
+    free(d.data);
+}
+
 TEST(the_clean_bit_is_cleared_while_mounted_and_set_by_sync)
 {
     struct wdev d;
@@ -1361,6 +1409,7 @@ main(void)
         RUN(a_directory_grows_past_its_first_cluster_and_a_fixed_root_fills);
         RUN(a_full_volume_says_enospc_and_frees_to_the_same_count);
         RUN(open_files_survive_other_calls);
+        RUN(times_limits_and_a_file_replaced_while_open);
         RUN(the_clean_bit_is_cleared_while_mounted_and_set_by_sync);
         RUN(writes_are_refused_on_a_read_only_mount_and_damage_stops_them);
         RUN(a_power_cut_at_any_write_leaves_at_most_lost_clusters);
