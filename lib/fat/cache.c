@@ -111,6 +111,8 @@ cache_write_oldest(struct fat_cache *c)
         c->ndirty--;
         if (c->unflushed < e)
             c->unflushed = e;
+        if (c->written_max < e)
+            c->written_max = e;
         last = next->sector;
         first = 0;
     }
@@ -215,14 +217,22 @@ fat_cache_read(struct fat_cache *c, uint64_t sector, const uint8_t **data)
 }
 
 int
-fat_cache_modify(struct fat_cache *c, uint64_t sector, int fill, uint8_t **data)
+fat_cache_modify_at(struct fat_cache *c, uint64_t sector, int fill, uint64_t epoch, uint8_t **data)
 {
     struct fat_cache_buf *b;
-    int r = cache_get(c, sector, fill, &b);
+    int r;
 
+    if (epoch > c->epoch || epoch == 0)
+        return -CAIRN_EINVAL;
+    if (c->written_max > epoch)
+        return -CAIRN_EAGAIN;
+    r = cache_get(c, sector, fill, &b);
     if (r < 0)
         return r;
-    if (b->dirty && b->epoch < c->epoch) {
+    /* Getting the buffer may have written an epoch to make room. */
+    if (c->written_max > epoch || (b->dirty && b->epoch > epoch))
+        return -CAIRN_EAGAIN;
+    if (b->dirty && b->epoch < epoch) {
         /* Its older change must reach the disk before the newer one can:
          * write that epoch and all before it. The buffer stays put (it is
          * dirty, so no victim search took it). */
@@ -230,14 +240,19 @@ fat_cache_modify(struct fat_cache *c, uint64_t sector, int fill, uint8_t **data)
         if (r < 0)
             return r;
     }
-    c->epoch_used = 1;
     if (!b->dirty) {
         b->dirty = 1;
-        b->epoch = c->epoch;
+        b->epoch = epoch;
         c->ndirty++;
     }
     *data = b->data;
     return 0;
+}
+
+int
+fat_cache_modify(struct fat_cache *c, uint64_t sector, int fill, uint8_t **data)
+{
+    return fat_cache_modify_at(c, sector, fill, c->epoch, data);
 }
 
 int
@@ -270,27 +285,40 @@ fat_cache_read_many(struct fat_cache *c, uint64_t sector, uint32_t count, void *
 }
 
 int
-fat_cache_write_many(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf)
+fat_cache_write_many_at(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf,
+                        uint64_t epoch)
 {
     const uint8_t *in = buf;
     int r;
 
     if (sector >= c->dev_sectors || count > c->dev_sectors - sector)
         return -CAIRN_ERANGE;
-    r = cache_write_upto(c, c->epoch - 1);
+    if (epoch > c->epoch || epoch == 0)
+        return -CAIRN_EINVAL;
+    if (c->written_max > epoch)
+        return -CAIRN_EAGAIN;
+    for (uint32_t i = 0; i < c->nbufs; i++) {
+        struct fat_cache_buf *b = &c->bufs[i];
+
+        /* A later change to one of these sectors would be overtaken. */
+        if (b->dirty && b->epoch > epoch && b->sector >= sector && b->sector - sector < count)
+            return -CAIRN_EAGAIN;
+    }
+    r = cache_write_upto(c, epoch - 1);
     if (r == 0)
-        r = cache_ready_for(c, c->epoch);
+        r = cache_ready_for(c, epoch);
     if (r < 0)
         return r;
     r = c->write(c->ctx, sector, count, buf);
     if (r < 0)
         return r;
     c->writes++;
-    c->epoch_used = 1;
-    if (c->unflushed < c->epoch)
-        c->unflushed = c->epoch;
-    /* Cached copies take the new bytes; a dirty one (of this epoch, as all
-     * older ones were written above) is now clean. */
+    if (c->unflushed < epoch)
+        c->unflushed = epoch;
+    if (c->written_max < epoch)
+        c->written_max = epoch;
+    /* Cached copies take the new bytes; a dirty one (of this epoch, as
+     * older ones were written above and later ones refused) is now clean. */
     for (uint32_t i = 0; i < c->nbufs; i++) {
         struct fat_cache_buf *b = &c->bufs[i];
 
@@ -305,13 +333,19 @@ fat_cache_write_many(struct fat_cache *c, uint64_t sector, uint32_t count, const
     return 0;
 }
 
+int
+fat_cache_write_many(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf)
+{
+    return fat_cache_write_many_at(c, sector, count, buf, c->epoch);
+}
+
 void
 fat_cache_barrier(struct fat_cache *c)
 {
-    if (c->epoch_used) {
-        c->epoch++;
-        c->epoch_used = 0;
-    }
+    /* Always a new number: an empty epoch is free (nothing to write, so
+     * no flush for it), and the caller may rely on epochs it saw being
+     * distinct. */
+    c->epoch++;
 }
 
 int

@@ -350,7 +350,7 @@ fat_entry_modify(struct fat_vol *vol, uint32_t dir, uint32_t index, uint8_t **en
     int r = entry_sector(vol, dir, index, &s);
 
     if (r == 0)
-        r = fat_cache_modify(vol->cache, s, 0, &p);
+        r = fat_modify(vol, s, 0, &p);
     if (r < 0)
         return r;
     *ent = p + (index % PER_DEV) * 32;
@@ -541,8 +541,11 @@ room_find(struct fat_vol *vol, uint32_t dir, uint32_t need, uint32_t *at)
         }
         if (r < 0)
             return r;
+        /* The new cluster's end mark, then the link to it: no chain on
+         * the disk ever runs into a free cluster. */
         fat_barrier(vol);
         r = fat_set_entry(vol, c, fat_mask(vol));
+        fat_barrier(vol);
         if (r == 0)
             r = fat_set_entry(vol, last, c);
         vol->pending--;

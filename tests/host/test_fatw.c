@@ -1226,6 +1226,28 @@ cut_scenario(void)
     uint32_t cb = vol.cluster_bytes;
 
     fat_mkdir(&vol, 0, "work", NOW, &e);
+    /* One file written on and on: consecutive writes share their epochs. */
+    {
+        struct fat_file f;
+        uint8_t *b = pattern(9000, 77);
+
+        if (fat_create(&vol, 0, "stream.bin", 0, NOW, &e) == 0 &&
+            fat_file_open(&vol, &e, &f) == 0) {
+            uint64_t at = 0;
+
+            for (int i = 0; i < 24; i++) {
+                size_t n = i % 3 == 0 ? 9000 : 700 + (size_t)i * 13;
+
+                if (fat_file_write(&vol, &f, at, b, n, NOW) == (long)n)
+                    model_write("/stream.bin", at, b, n);
+                at += n;
+                if (i == 11)
+                    fat_file_write(&vol, &f, 100, b, 3000, NOW); /* back in the middle */
+            }
+            fat_file_close(&vol, &f);
+        }
+        free(b);
+    }
     put("/work", "first file.txt", 0, 3 * cb + 100, 1);
     put("/", "second.bin", 0, 40000, 2);
     put("/work", "first file.txt", cb - 10, 300, 3);
