@@ -299,6 +299,44 @@ TEST(cache_direct_writes_wait_for_every_earlier_epoch)
     CHECK(oplog[noplog - 1].op == 'f');
 }
 
+TEST(cache_changes_join_an_earlier_epoch_only_while_nothing_later_is_written)
+{
+    static struct fat_cache_buf bufs[8];
+    static uint8_t big[8 * 512];
+    struct fat_cache c;
+    uint64_t e1, e2;
+    uint8_t *p;
+
+    noplog = 0;
+    memset(sector_epoch, 0, sizeof(sector_epoch));
+    CHECK(fat_cache_init(&c, log_read, log_write, log_flush, NULL, 256, bufs, 8) == 0);
+    e1 = c.epoch;
+    CHECK(fat_cache_modify(&c, 10, 1, &p) == 0);
+    sector_epoch[10] = e1;
+    fat_cache_barrier(&c);
+    e2 = c.epoch;
+    CHECK(fat_cache_modify(&c, 20, 1, &p) == 0);
+    sector_epoch[20] = e2;
+    fat_cache_barrier(&c);
+    /* Later changes that belong with epoch 1 and 2. */
+    CHECK(fat_cache_modify_at(&c, 11, 1, e1, &p) == 0);
+    sector_epoch[11] = e1;
+    CHECK(fat_cache_write_many_at(&c, 100, 8, big, e1) == 0); /* epoch 1 begins to go out */
+    for (int i = 0; i < 8; i++)
+        sector_epoch[100 + i] = e1;
+    CHECK(fat_cache_modify_at(&c, 12, 1, e1, &p) == 0); /* still allowed: nothing later written */
+    sector_epoch[12] = e1;
+    CHECK(fat_cache_modify_at(&c, 21, 1, e2, &p) == 0);
+    sector_epoch[21] = e2;
+    CHECK(fat_cache_modify_at(&c, 20, 0, e1, &p) == -CAIRN_EAGAIN); /* dirty in a later one */
+    CHECK(fat_cache_modify_at(&c, 30, 1, c.epoch + 1, &p) == -CAIRN_EINVAL);
+    CHECK(fat_cache_sync(&c) == 0);
+    CHECK(log_keeps_the_rule());
+    /* Epoch 2 is on the disk now: epoch 1 takes nothing more. */
+    CHECK(fat_cache_modify_at(&c, 13, 1, e1, &p) == -CAIRN_EAGAIN);
+    CHECK(fat_cache_write_many_at(&c, 200, 8, big, e1) == -CAIRN_EAGAIN);
+}
+
 TEST(cache_errors_are_returned_and_the_sector_stays_dirty)
 {
     static struct fat_cache_buf bufs[8];
@@ -1411,6 +1449,7 @@ main(void)
     RUN(cache_writes_epochs_in_order_with_flushes_between);
     RUN(cache_changing_an_older_dirty_sector_writes_its_epoch_first);
     RUN(cache_direct_writes_wait_for_every_earlier_epoch);
+    RUN(cache_changes_join_an_earlier_epoch_only_while_nothing_later_is_written);
     RUN(cache_errors_are_returned_and_the_sector_stays_dirty);
     mkfs_path = hostrun_find_or_install(mkfs_where, 4);
     fsck_path = hostrun_find(fsck_where, 4);
