@@ -38,7 +38,10 @@ fat_cache_init(struct fat_cache *c, fat_read_fn read, fat_write_fn write, fat_fl
         bufs[i].sector = NO_SECTOR;
         bufs[i].dirty = 0;
         bufs[i].used = 0;
+        bufs[i].hnext = FAT_CACHE_NONE;
     }
+    for (uint32_t i = 0; i < FAT_CACHE_HASH; i++)
+        c->hash[i] = FAT_CACHE_NONE;
     return 0;
 }
 
@@ -134,19 +137,49 @@ cache_write_upto(struct fat_cache *c, uint64_t upto)
     }
 }
 
+static uint32_t
+cache_bucket(uint64_t sector)
+{
+    return (uint32_t)((sector ^ sector >> 9) % FAT_CACHE_HASH);
+}
+
 static struct fat_cache_buf *
 cache_find(struct fat_cache *c, uint64_t sector)
 {
     /* Directory scans and FAT walks stay in one sector for a while. */
     if (c->last < c->nbufs && c->bufs[c->last].sector == sector)
         return &c->bufs[c->last];
-    for (uint32_t i = 0; i < c->nbufs; i++) {
+    for (uint32_t i = c->hash[cache_bucket(sector)]; i != FAT_CACHE_NONE; i = c->bufs[i].hnext) {
         if (c->bufs[i].sector == sector) {
             c->last = i;
             return &c->bufs[i];
         }
     }
     return NULL;
+}
+
+/* Buffer b takes sector (NO_SECTOR: none), leaving its old bucket. */
+static void
+cache_assign(struct fat_cache *c, struct fat_cache_buf *b, uint64_t sector)
+{
+    uint32_t me = (uint32_t)(b - c->bufs);
+
+    if (b->sector != NO_SECTOR) {
+        uint32_t *pp = &c->hash[cache_bucket(b->sector)];
+
+        while (*pp != FAT_CACHE_NONE && *pp != me)
+            pp = &c->bufs[*pp].hnext;
+        if (*pp == me)
+            *pp = b->hnext;
+    }
+    b->sector = sector;
+    b->hnext = FAT_CACHE_NONE;
+    if (sector != NO_SECTOR) {
+        uint32_t *head = &c->hash[cache_bucket(sector)];
+
+        b->hnext = *head;
+        *head = me;
+    }
 }
 
 /* A buffer to reuse: the least recently used clean one, after writing the
@@ -188,7 +221,7 @@ cache_get(struct fat_cache *c, uint64_t sector, int fill, struct fat_cache_buf *
         r = cache_victim(c, &b);
         if (r < 0)
             return r;
-        b->sector = NO_SECTOR;
+        cache_assign(c, b, NO_SECTOR);
         if (fill) {
             memset(b->data, 0, sizeof(b->data));
         } else {
@@ -197,7 +230,7 @@ cache_get(struct fat_cache *c, uint64_t sector, int fill, struct fat_cache_buf *
                 return r;
             c->reads++;
         }
-        b->sector = sector;
+        cache_assign(c, b, sector);
     }
     b->used = ++c->tick;
     *out = b;
@@ -364,6 +397,9 @@ fat_cache_drop(struct fat_cache *c)
     for (uint32_t i = 0; i < c->nbufs; i++) {
         c->bufs[i].sector = NO_SECTOR;
         c->bufs[i].dirty = 0;
+        c->bufs[i].hnext = FAT_CACHE_NONE;
     }
+    for (uint32_t i = 0; i < FAT_CACHE_HASH; i++)
+        c->hash[i] = FAT_CACHE_NONE;
     c->ndirty = 0;
 }

@@ -34,6 +34,8 @@
 
 #define FAT_CACHE_SECTOR 512u /* the device's sector, the cache's unit */
 #define FAT_CACHE_MIN    8u   /* fewest buffers fat_cache_init accepts */
+#define FAT_CACHE_HASH   512u /* buckets of the sector lookup */
+#define FAT_CACHE_NONE   0xFFFFFFFFu
 
 /* Reads count 512-byte sectors from sector on into buf; 0 or a negative CAIRN_E* code. */
 typedef int (*fat_read_fn)(void *ctx, uint64_t sector, uint32_t count, void *buf);
@@ -48,7 +50,7 @@ struct fat_cache_buf {
     uint64_t epoch;  /* dirty: the epoch of its oldest unwritten change */
     uint64_t used;   /* last use, for least-recently-used replacement */
     uint32_t dirty;
-    uint32_t pad;
+    uint32_t hnext; /* the next buffer in its hash bucket, or FAT_CACHE_NONE */
     uint8_t data[FAT_CACHE_SECTOR];
 };
 
@@ -64,6 +66,7 @@ struct fat_cache {
     uint32_t ndirty;
     uint32_t last; /* the buffer found last: tried first */
     uint32_t pad;
+    uint32_t hash[FAT_CACHE_HASH]; /* first buffer of each bucket, or FAT_CACHE_NONE */
 
     uint64_t epoch;       /* the current epoch (starts at 1) */
     uint64_t unflushed;   /* the highest epoch written since the last flush; 0: none */
