@@ -38,7 +38,10 @@ fat_cache_init(struct fat_cache *c, fat_read_fn read, fat_write_fn write, fat_fl
         bufs[i].sector = NO_SECTOR;
         bufs[i].dirty = 0;
         bufs[i].used = 0;
+        bufs[i].hnext = FAT_CACHE_NONE;
     }
+    for (uint32_t i = 0; i < FAT_CACHE_HASH; i++)
+        c->hash[i] = FAT_CACHE_NONE;
     return 0;
 }
 
@@ -111,6 +114,8 @@ cache_write_oldest(struct fat_cache *c)
         c->ndirty--;
         if (c->unflushed < e)
             c->unflushed = e;
+        if (c->written_max < e)
+            c->written_max = e;
         last = next->sector;
         first = 0;
     }
@@ -132,13 +137,49 @@ cache_write_upto(struct fat_cache *c, uint64_t upto)
     }
 }
 
+static uint32_t
+cache_bucket(uint64_t sector)
+{
+    return (uint32_t)((sector ^ sector >> 9) % FAT_CACHE_HASH);
+}
+
 static struct fat_cache_buf *
 cache_find(struct fat_cache *c, uint64_t sector)
 {
-    for (uint32_t i = 0; i < c->nbufs; i++)
-        if (c->bufs[i].sector == sector)
+    /* Directory scans and FAT walks stay in one sector for a while. */
+    if (c->last < c->nbufs && c->bufs[c->last].sector == sector)
+        return &c->bufs[c->last];
+    for (uint32_t i = c->hash[cache_bucket(sector)]; i != FAT_CACHE_NONE; i = c->bufs[i].hnext) {
+        if (c->bufs[i].sector == sector) {
+            c->last = i;
             return &c->bufs[i];
+        }
+    }
     return NULL;
+}
+
+/* Buffer b takes sector (NO_SECTOR: none), leaving its old bucket. */
+static void
+cache_assign(struct fat_cache *c, struct fat_cache_buf *b, uint64_t sector)
+{
+    uint32_t me = (uint32_t)(b - c->bufs);
+
+    if (b->sector != NO_SECTOR) {
+        uint32_t *pp = &c->hash[cache_bucket(b->sector)];
+
+        while (*pp != FAT_CACHE_NONE && *pp != me)
+            pp = &c->bufs[*pp].hnext;
+        if (*pp == me)
+            *pp = b->hnext;
+    }
+    b->sector = sector;
+    b->hnext = FAT_CACHE_NONE;
+    if (sector != NO_SECTOR) {
+        uint32_t *head = &c->hash[cache_bucket(sector)];
+
+        b->hnext = *head;
+        *head = me;
+    }
 }
 
 /* A buffer to reuse: the least recently used clean one, after writing the
@@ -180,7 +221,7 @@ cache_get(struct fat_cache *c, uint64_t sector, int fill, struct fat_cache_buf *
         r = cache_victim(c, &b);
         if (r < 0)
             return r;
-        b->sector = NO_SECTOR;
+        cache_assign(c, b, NO_SECTOR);
         if (fill) {
             memset(b->data, 0, sizeof(b->data));
         } else {
@@ -189,7 +230,7 @@ cache_get(struct fat_cache *c, uint64_t sector, int fill, struct fat_cache_buf *
                 return r;
             c->reads++;
         }
-        b->sector = sector;
+        cache_assign(c, b, sector);
     }
     b->used = ++c->tick;
     *out = b;
@@ -209,14 +250,22 @@ fat_cache_read(struct fat_cache *c, uint64_t sector, const uint8_t **data)
 }
 
 int
-fat_cache_modify(struct fat_cache *c, uint64_t sector, int fill, uint8_t **data)
+fat_cache_modify_at(struct fat_cache *c, uint64_t sector, int fill, uint64_t epoch, uint8_t **data)
 {
     struct fat_cache_buf *b;
-    int r = cache_get(c, sector, fill, &b);
+    int r;
 
+    if (epoch > c->epoch || epoch == 0)
+        return -CAIRN_EINVAL;
+    if (c->written_max > epoch)
+        return -CAIRN_EAGAIN;
+    r = cache_get(c, sector, fill, &b);
     if (r < 0)
         return r;
-    if (b->dirty && b->epoch < c->epoch) {
+    /* Getting the buffer may have written an epoch to make room. */
+    if (c->written_max > epoch || (b->dirty && b->epoch > epoch))
+        return -CAIRN_EAGAIN;
+    if (b->dirty && b->epoch < epoch) {
         /* Its older change must reach the disk before the newer one can:
          * write that epoch and all before it. The buffer stays put (it is
          * dirty, so no victim search took it). */
@@ -224,14 +273,19 @@ fat_cache_modify(struct fat_cache *c, uint64_t sector, int fill, uint8_t **data)
         if (r < 0)
             return r;
     }
-    c->epoch_used = 1;
     if (!b->dirty) {
         b->dirty = 1;
-        b->epoch = c->epoch;
+        b->epoch = epoch;
         c->ndirty++;
     }
     *data = b->data;
     return 0;
+}
+
+int
+fat_cache_modify(struct fat_cache *c, uint64_t sector, int fill, uint8_t **data)
+{
+    return fat_cache_modify_at(c, sector, fill, c->epoch, data);
 }
 
 int
@@ -264,27 +318,40 @@ fat_cache_read_many(struct fat_cache *c, uint64_t sector, uint32_t count, void *
 }
 
 int
-fat_cache_write_many(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf)
+fat_cache_write_many_at(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf,
+                        uint64_t epoch)
 {
     const uint8_t *in = buf;
     int r;
 
     if (sector >= c->dev_sectors || count > c->dev_sectors - sector)
         return -CAIRN_ERANGE;
-    r = cache_write_upto(c, c->epoch - 1);
+    if (epoch > c->epoch || epoch == 0)
+        return -CAIRN_EINVAL;
+    if (c->written_max > epoch)
+        return -CAIRN_EAGAIN;
+    for (uint32_t i = 0; i < c->nbufs; i++) {
+        struct fat_cache_buf *b = &c->bufs[i];
+
+        /* A later change to one of these sectors would be overtaken. */
+        if (b->dirty && b->epoch > epoch && b->sector >= sector && b->sector - sector < count)
+            return -CAIRN_EAGAIN;
+    }
+    r = cache_write_upto(c, epoch - 1);
     if (r == 0)
-        r = cache_ready_for(c, c->epoch);
+        r = cache_ready_for(c, epoch);
     if (r < 0)
         return r;
     r = c->write(c->ctx, sector, count, buf);
     if (r < 0)
         return r;
     c->writes++;
-    c->epoch_used = 1;
-    if (c->unflushed < c->epoch)
-        c->unflushed = c->epoch;
-    /* Cached copies take the new bytes; a dirty one (of this epoch, as all
-     * older ones were written above) is now clean. */
+    if (c->unflushed < epoch)
+        c->unflushed = epoch;
+    if (c->written_max < epoch)
+        c->written_max = epoch;
+    /* Cached copies take the new bytes; a dirty one (of this epoch, as
+     * older ones were written above and later ones refused) is now clean. */
     for (uint32_t i = 0; i < c->nbufs; i++) {
         struct fat_cache_buf *b = &c->bufs[i];
 
@@ -299,13 +366,19 @@ fat_cache_write_many(struct fat_cache *c, uint64_t sector, uint32_t count, const
     return 0;
 }
 
+int
+fat_cache_write_many(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf)
+{
+    return fat_cache_write_many_at(c, sector, count, buf, c->epoch);
+}
+
 void
 fat_cache_barrier(struct fat_cache *c)
 {
-    if (c->epoch_used) {
-        c->epoch++;
-        c->epoch_used = 0;
-    }
+    /* Always a new number: an empty epoch is free (nothing to write, so
+     * no flush for it), and the caller may rely on epochs it saw being
+     * distinct. */
+    c->epoch++;
 }
 
 int
@@ -324,6 +397,9 @@ fat_cache_drop(struct fat_cache *c)
     for (uint32_t i = 0; i < c->nbufs; i++) {
         c->bufs[i].sector = NO_SECTOR;
         c->bufs[i].dirty = 0;
+        c->bufs[i].hnext = FAT_CACHE_NONE;
     }
+    for (uint32_t i = 0; i < FAT_CACHE_HASH; i++)
+        c->hash[i] = FAT_CACHE_NONE;
     c->ndirty = 0;
 }

@@ -34,6 +34,8 @@
 
 #define FAT_CACHE_SECTOR 512u /* the device's sector, the cache's unit */
 #define FAT_CACHE_MIN    8u   /* fewest buffers fat_cache_init accepts */
+#define FAT_CACHE_HASH   512u /* buckets of the sector lookup */
+#define FAT_CACHE_NONE   0xFFFFFFFFu
 
 /* Reads count 512-byte sectors from sector on into buf; 0 or a negative CAIRN_E* code. */
 typedef int (*fat_read_fn)(void *ctx, uint64_t sector, uint32_t count, void *buf);
@@ -48,7 +50,7 @@ struct fat_cache_buf {
     uint64_t epoch;  /* dirty: the epoch of its oldest unwritten change */
     uint64_t used;   /* last use, for least-recently-used replacement */
     uint32_t dirty;
-    uint32_t pad;
+    uint32_t hnext; /* the next buffer in its hash bucket, or FAT_CACHE_NONE */
     uint8_t data[FAT_CACHE_SECTOR];
 };
 
@@ -62,10 +64,13 @@ struct fat_cache {
     struct fat_cache_buf *bufs;
     uint32_t nbufs;
     uint32_t ndirty;
-    uint32_t epoch_used; /* something was changed or written in the current epoch */
+    uint32_t last; /* the buffer found last: tried first */
+    uint32_t pad;
+    uint32_t hash[FAT_CACHE_HASH]; /* first buffer of each bucket, or FAT_CACHE_NONE */
 
-    uint64_t epoch;     /* the current epoch (starts at 1) */
-    uint64_t unflushed; /* the highest epoch written since the last flush; 0: none */
+    uint64_t epoch;       /* the current epoch (starts at 1) */
+    uint64_t unflushed;   /* the highest epoch written since the last flush; 0: none */
+    uint64_t written_max; /* the highest epoch any write has been of */
     uint64_t tick;
 
     /* Counters, for tests and statistics. */
@@ -91,6 +96,16 @@ int fat_cache_read(struct fat_cache *c, uint64_t sector, const uint8_t **data);
  * 512 bytes and the buffer is zeroed instead of read. */
 int fat_cache_modify(struct fat_cache *c, uint64_t sector, int fill, uint8_t **data);
 
+/*
+ * fat_cache_modify for a change that belongs to an earlier epoch (at most
+ * the current one): allowed while no sector of an epoch after it has been
+ * written and the sector is not dirty in a later one; else -CAIRN_EAGAIN
+ * and nothing changed. For a caller that knows the change may go with
+ * that epoch's others (a file's next write with its previous one's).
+ */
+int fat_cache_modify_at(struct fat_cache *c, uint64_t sector, int fill, uint64_t epoch,
+                        uint8_t **data);
+
 /* Reads count sectors into buf: cached copies (dirty ones included) where
  * the cache holds them, the device for the rest, without filling the
  * cache. For large reads. */
@@ -101,8 +116,13 @@ int fat_cache_read_many(struct fat_cache *c, uint64_t sector, uint32_t count, vo
  * rule says), keeping cached copies of them equal. For large writes. */
 int fat_cache_write_many(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf);
 
+/* fat_cache_write_many as a change of an earlier epoch, on the terms of
+ * fat_cache_modify_at (-CAIRN_EAGAIN when they are not met). */
+int fat_cache_write_many_at(struct fat_cache *c, uint64_t sector, uint32_t count, const void *buf,
+                            uint64_t epoch);
+
 /* Starts a new epoch: every change after this reaches the disk after every
- * change before it. Free when nothing was changed since the last one. */
+ * change before it. An epoch with nothing in it costs nothing. */
 void fat_cache_barrier(struct fat_cache *c);
 
 /* Writes every dirty sector, epoch by epoch with a flush after each, and

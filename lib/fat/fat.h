@@ -87,7 +87,7 @@ struct fat_vol {
     struct fat_cache *cache;     /* every sector goes through it when set */
     int writable;                /* mounted by fat_mount_rw */
     int marked_clean;            /* FAT entry 1 says "clean shutdown" on the disk */
-    uint32_t free_count;         /* free clusters, counted at mount and kept */
+    uint32_t free_count;         /* free clusters lib/fat may use, counted at mount and kept */
     uint32_t next_free;          /* where the next search for a free cluster starts */
     uint32_t fsinfo_sector;      /* FAT32: the FSInfo sector, 0 for none usable */
     uint32_t fsinfo_dirty;       /* the free count or hint changed since FSInfo was written */
@@ -95,6 +95,15 @@ struct fat_vol {
     uint32_t pending;            /* clusters found free by this call, not yet linked */
     uint32_t unlinked_seq;       /* names unlinked open files apart */
     int mirror_off;              /* FAT32: only the active FAT is written */
+    /* A file's next write may put its changes in the epochs of its last
+     * (fat_alloc.c): that write's file, its data, new-chain, link and
+     * entry epochs and the last cluster it allocated, and the epoch
+     * changes go to now (0: the cache's current one). */
+    struct fat_file *share_file;
+    uint64_t share_ep[4];
+    uint32_t share_tail;
+    uint64_t at_epoch;
+    int phase; /* of the call going on: data, new chain, link or entry */
 
     uint32_t dev_per_sector; /* device sectors per volume sector */
     uint64_t fat_cached;     /* the volume sector in fat_buf, or UINT64_MAX */
@@ -223,7 +232,8 @@ fat_is_dir(const struct fat_dirent *e)
  * has, a chain shorter than the size, one that loops, or one that meets a
  * free, bad or out-of-range entry. The whole chain is checked here, so
  * reads cannot loop. On a volume of fat_mount_rw, f goes on the volume's
- * list of open files: fat_file_close it before its memory goes.
+ * list of open files: it must stay at its address (the list points at it)
+ * until fat_file_close, which must come before its memory goes.
  */
 int fat_file_open(struct fat_vol *vol, const struct fat_dirent *e, struct fat_file *f);
 

@@ -42,6 +42,57 @@ fat_barrier(struct fat_vol *vol)
     fat_cache_barrier(vol->cache);
 }
 
+/* Stops sharing the last write's epochs: what comes now goes after all of it. */
+static void
+fat_share_stop(struct fat_vol *vol)
+{
+    vol->at_epoch = 0;
+    vol->share_file = NULL;
+    fat_barrier(vol);
+    vol->share_ep[vol->phase] = vol->cache->epoch;
+}
+
+/* A sector to change, in the epoch of the phase when sharing, else the
+ * current one. A refused share ends sharing for the rest of the call. */
+int
+fat_modify(struct fat_vol *vol, uint64_t sector, int fill, uint8_t **data)
+{
+    if (vol->at_epoch) {
+        int r = fat_cache_modify_at(vol->cache, sector, fill, vol->at_epoch, data);
+
+        if (r != -CAIRN_EAGAIN)
+            return r;
+        fat_share_stop(vol);
+    }
+    return fat_cache_modify(vol->cache, sector, fill, data);
+}
+
+/* A file write's phases, each an epoch: the data; the new clusters' own
+ * FAT entries (a finished chain nothing points at yet); the link from the
+ * file's old end (or its entry's first cluster) to that chain; the entry. */
+enum {
+    PHASE_DATA,
+    PHASE_CHAIN,
+    PHASE_LINK,
+    PHASE_ENTRY
+};
+
+/* The next phase of a file write: its epoch when sharing, else a new epoch
+ * (recorded, so that the file's next write can share it). */
+static void
+fat_phase(struct fat_vol *vol, int phase)
+{
+    if (vol->phase == phase)
+        return;
+    vol->phase = phase;
+    if (vol->at_epoch) {
+        vol->at_epoch = vol->share_ep[phase];
+        return;
+    }
+    fat_barrier(vol);
+    vol->share_ep[phase] = vol->cache->epoch;
+}
+
 /* Stores value in entry n (any n, 0 and 1 included) of FAT copy k. */
 static int
 fat_put_copy(struct fat_vol *vol, uint32_t k, uint32_t n, uint32_t value)
@@ -51,7 +102,7 @@ fat_put_copy(struct fat_vol *vol, uint32_t k, uint32_t n, uint32_t value)
     uint8_t *s;
     int r;
 
-    r = fat_cache_modify(vol->cache, base + off / FAT_DEV_SECTOR, 0, &s);
+    r = fat_modify(vol, base + off / FAT_DEV_SECTOR, 0, &s);
     if (r < 0)
         return r;
     if (vol->type == FAT16) {
@@ -73,12 +124,12 @@ fat_put_copy(struct fat_vol *vol, uint32_t k, uint32_t n, uint32_t value)
         } else {
             s[at] = (uint8_t)value;
             hi = (uint8_t)(value >> 8 & 0x0F);
-            lo = 0xF0; /* only its low nibble */
+            lo = 0x0F; /* only its low nibble */
         }
         if (at + 1 < FAT_DEV_SECTOR) {
             s[at + 1] = (uint8_t)((s[at + 1] & ~lo) | (hi & lo));
         } else {
-            r = fat_cache_modify(vol->cache, base + off / FAT_DEV_SECTOR + 1, 0, &s);
+            r = fat_modify(vol, base + off / FAT_DEV_SECTOR + 1, 0, &s);
             if (r < 0)
                 return r;
             s[0] = (uint8_t)((s[0] & ~lo) | (hi & lo));
@@ -150,6 +201,8 @@ fat_begin(struct fat_vol *vol)
 
     if (!vol->writable)
         return -CAIRN_EROFS;
+    vol->at_epoch = 0;
+    vol->share_file = NULL;
     fat_barrier(vol);
     if (vol->marked_clean) {
         r = fat_mark(vol, 0);
@@ -159,7 +212,23 @@ fat_begin(struct fat_vol *vol)
         fat_barrier(vol);
     }
     vol->pending = 0;
+    vol->phase = PHASE_DATA;
+    vol->share_ep[PHASE_DATA] = vol->cache->epoch;
     return 0;
+}
+
+/*
+ * A FAT12 entry whose 12 bits straddle two device sectors: a power cut
+ * between the two sectors' writes would leave a value that is neither the
+ * old nor the new one. lib/fat never allocates these clusters (about a
+ * dozen on a FAT12 volume, left out of the free count too), so its own
+ * chains and directories never hold one; changing the link of one that
+ * another system allocated is done in two halves like any other.
+ */
+static int
+fat_unusable(const struct fat_vol *vol, uint32_t n)
+{
+    return vol->type == FAT12 && (n + n / 2) % FAT_DEV_SECTOR == FAT_DEV_SECTOR - 1;
 }
 
 int
@@ -176,7 +245,7 @@ fat_alloc_one(struct fat_vol *vol, uint32_t *out)
         r = fat_entry(vol, c, &v);
         if (r < 0)
             return r;
-        if (v == 0) {
+        if (v == 0 && !fat_unusable(vol, c)) {
             *out = c;
             vol->pending++;
             vol->next_free = c + 1 > vol->clusters + 1 ? 2 : c + 1;
@@ -243,7 +312,7 @@ fat_free_chain(struct fat_vol *vol, uint32_t first)
         r = fat_set_entry(vol, c, 0);
         if (r < 0)
             return r;
-        vol->free_count++;
+        vol->free_count += !fat_unusable(vol, c);
         vol->fsinfo_dirty = 1;
         c = next;
     }
@@ -280,7 +349,7 @@ fat_count_free(struct fat_vol *vol)
         r = fat_entry(vol, c, &v);
         if (r < 0)
             return r;
-        if (v == 0)
+        if (v == 0 && !fat_unusable(vol, c))
             n++;
     }
     vol->free_count = n;
@@ -447,6 +516,8 @@ fat_file_close(struct fat_vol *vol, struct fat_file *f)
         }
     }
     f->listed = 0;
+    if (vol->share_file == f)
+        vol->share_file = NULL;
     if (f->unlinked && f->first != 0 && fat_file_siblings(vol, f) == 0 && vol->writable) {
         r = fat_begin(vol);
         if (r == 0)
@@ -496,7 +567,15 @@ fat_put_data(struct fat_vol *vol, uint32_t c, uint32_t in, const uint8_t *src, u
         if (at == 0 && src && n >= 8 * FAT_DEV_SECTOR) {
             uint32_t count = n / FAT_DEV_SECTOR;
 
-            r = fat_cache_write_many(vol->cache, s0 + in / FAT_DEV_SECTOR, count, src);
+            r = -CAIRN_EAGAIN;
+            if (vol->at_epoch)
+                r = fat_cache_write_many_at(vol->cache, s0 + in / FAT_DEV_SECTOR, count, src,
+                                            vol->at_epoch);
+            if (r == -CAIRN_EAGAIN) {
+                if (vol->at_epoch)
+                    fat_share_stop(vol);
+                r = fat_cache_write_many(vol->cache, s0 + in / FAT_DEV_SECTOR, count, src);
+            }
             if (r < 0)
                 return r;
             k = count * FAT_DEV_SECTOR;
@@ -504,7 +583,7 @@ fat_put_data(struct fat_vol *vol, uint32_t c, uint32_t in, const uint8_t *src, u
             k = FAT_DEV_SECTOR - at;
             if (k > n)
                 k = n;
-            r = fat_cache_modify(vol->cache, s0 + in / FAT_DEV_SECTOR, k == FAT_DEV_SECTOR, &p);
+            r = fat_modify(vol, s0 + in / FAT_DEV_SECTOR, k == FAT_DEV_SECTOR, &p);
             if (r < 0)
                 return r;
             if (src)
@@ -560,9 +639,13 @@ fat_file_entry_update(struct fat_vol *vol, struct fat_file *f, int64_t now)
     uint8_t *ent;
     int r;
 
+    /* Each phase an epoch of its own even if empty: a next write sharing
+     * them relies on their order. */
+    fat_phase(vol, PHASE_CHAIN);
+    fat_phase(vol, PHASE_LINK);
+    fat_phase(vol, PHASE_ENTRY);
     if (f->unlinked)
         return 0;
-    fat_barrier(vol);
     r = fat_entry_modify(vol, f->dir, f->index, &ent);
     if (r < 0)
         return r;
@@ -570,7 +653,7 @@ fat_file_entry_update(struct fat_vol *vol, struct fat_file *f, int64_t now)
     bytes_wr16(ent + 20, vol->type == FAT32 ? (uint16_t)(f->first >> 16) : 0);
     bytes_wr32(ent + 28, f->size);
     ent[11] |= FAT_ATTR_ARCHIVE;
-    fat_stamp(ent, now, 1);
+    fat_stamp(ent, now, 0);
     return 0;
 }
 
@@ -601,6 +684,7 @@ fat_file_put(struct fat_vol *vol, struct fat_file *f, uint64_t pos, const uint8_
                 uint32_t in = (uint32_t)((pos + done) % cb);
                 uint32_t k = cb - in < n - done ? cb - in : (uint32_t)(n - done);
 
+                fat_phase(vol, PHASE_DATA);
                 r = fat_put_data(vol, c, in, src ? src + done : NULL, k);
                 if (r < 0)
                     break;
@@ -613,6 +697,7 @@ fat_file_put(struct fat_vol *vol, struct fat_file *f, uint64_t pos, const uint8_
             last = c;
         }
         /* Past the chain's end (have clusters): new ones up to idx and on. */
+        fat_phase(vol, PHASE_DATA);
         while (nfresh < CHUNK && done < n) {
             uint32_t fidx = have + nfresh, in, k;
 
@@ -639,18 +724,27 @@ fat_file_put(struct fat_vol *vol, struct fat_file *f, uint64_t pos, const uint8_
         if (nfresh == 0)
             break;
         if (r < 0 && r != -CAIRN_ENOSPC) {
+            /* The chunk's clusters stay free: its bytes were not written. */
             vol->pending = 0;
+            done = chunk_done;
             break;
         }
-        /* The chunk's data is in the cache (or on the disk): now the FAT. */
-        fat_barrier(vol);
+        /* The chunk's data is in the cache (or on the disk): now its own
+         * chain, and in the epoch after, the link that makes it the file's.
+         * A link from a cluster this sequence of writes allocated (not
+         * yet any file's on the disk) goes with the chain. */
+        fat_phase(vol, PHASE_CHAIN);
         {
             int e = 0;
 
             for (uint32_t i = 0; i < nfresh && e == 0; i++)
                 e = fat_set_entry(vol, fresh[i], i + 1 < nfresh ? fresh[i + 1] : fat_mask(vol));
-            if (e == 0 && last != 0)
+            if (e == 0 && last != 0) {
+                if (!(vol->at_epoch && last == vol->share_tail))
+                    fat_phase(vol, PHASE_LINK);
                 e = fat_set_entry(vol, last, fresh[0]);
+            }
+            vol->share_tail = fresh[nfresh - 1];
             vol->pending = 0;
             if (e < 0) {
                 r = e;
@@ -665,13 +759,27 @@ fat_file_put(struct fat_vol *vol, struct fat_file *f, uint64_t pos, const uint8_
                 f->cur_idx = 0;
             }
         }
-        fat_barrier(vol);
         if (r < 0)
             break;
     }
     if (done == 0 && r < 0)
         return r;
     return (long)done;
+}
+
+/* Whether f's write may share its last write's epochs: f wrote last, no
+ * other call changed anything since (the cache is still in that write's
+ * entry epoch) and no sector of its data epoch or after has been written. */
+static int
+fat_write_shares(struct fat_vol *vol, const struct fat_file *f)
+{
+    const struct fat_cache *c = vol->cache;
+
+    return vol->writable && vol->share_file == f && !vol->marked_clean &&
+           c->epoch == vol->share_ep[PHASE_ENTRY] && c->written_max <= vol->share_ep[PHASE_DATA] &&
+           vol->share_ep[PHASE_DATA] < vol->share_ep[PHASE_CHAIN] &&
+           vol->share_ep[PHASE_CHAIN] < vol->share_ep[PHASE_LINK] &&
+           vol->share_ep[PHASE_LINK] < vol->share_ep[PHASE_ENTRY];
 }
 
 long
@@ -691,9 +799,19 @@ fat_file_write(struct fat_vol *vol, struct fat_file *f, uint64_t offset, const v
         return -CAIRN_ENOSPC;
     if (len > 0xFFFFFFFFu - offset)
         len = (size_t)(0xFFFFFFFFu - offset);
-    r = fat_begin(vol);
-    if (r < 0)
-        return r;
+    if (fat_write_shares(vol, f)) {
+        /* This write's data, FAT entries and entry join its last write's
+         * epochs: nothing else was changed since, and none of those epochs
+         * has reached the disk, so the order within them is the same. */
+        vol->at_epoch = vol->share_ep[PHASE_DATA];
+        vol->phase = PHASE_DATA;
+        vol->pending = 0;
+    } else {
+        r = fat_begin(vol);
+        if (r < 0)
+            return r;
+    }
+    vol->share_file = NULL;
     if (offset > f->size) {
         /* The gap reads as zeros: written as zeros first. */
         uint64_t gap = offset - f->size;
@@ -714,9 +832,13 @@ fat_file_write(struct fat_vol *vol, struct fat_file *f, uint64_t offset, const v
         f->size = (uint32_t)(offset + (uint64_t)w);
     fat_files_follow(vol, f);
     r = fat_file_entry_update(vol, f, now);
+    vol->at_epoch = 0;
     if (w < 0)
         return w;
-    return r < 0 ? r : w;
+    if (r < 0)
+        return r;
+    vol->share_file = f;
+    return w;
 }
 
 int
@@ -779,11 +901,14 @@ fat_file_truncate(struct fat_vol *vol, struct fat_file *f, uint64_t size, int64_
             return r;
         if (tail == 0)
             return 0;
+        /* The new end, then (so that no chain on the disk ever runs
+         * into a freed cluster) the tail freed. */
         fat_barrier(vol);
         if (last != 0) {
             r = fat_set_entry(vol, last, fat_mask(vol));
             if (r < 0)
                 return r;
+            fat_barrier(vol);
         }
         r = fat_free_chain(vol, tail);
         fat_barrier(vol);

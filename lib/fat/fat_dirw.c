@@ -350,7 +350,7 @@ fat_entry_modify(struct fat_vol *vol, uint32_t dir, uint32_t index, uint8_t **en
     int r = entry_sector(vol, dir, index, &s);
 
     if (r == 0)
-        r = fat_cache_modify(vol->cache, s, 0, &p);
+        r = fat_modify(vol, s, 0, &p);
     if (r < 0)
         return r;
     *ent = p + (index % PER_DEV) * 32;
@@ -541,8 +541,11 @@ room_find(struct fat_vol *vol, uint32_t dir, uint32_t need, uint32_t *at)
         }
         if (r < 0)
             return r;
+        /* The new cluster's end mark, then the link to it: no chain on
+         * the disk ever runs into a free cluster. */
         fat_barrier(vol);
         r = fat_set_entry(vol, c, fat_mask(vol));
+        fat_barrier(vol);
         if (r == 0)
             r = fat_set_entry(vol, last, c);
         vol->pending--;
@@ -714,6 +717,11 @@ make_entry(struct fat_vol *vol, uint32_t dir, const char *name, uint8_t attr, in
     memset(ent, 0, sizeof(ent));
     ent[11] = attr;
     fat_stamp(ent, now, 1);
+    /* Room first: if the new directory's cluster then cannot be had,
+     * nothing is lost (a grown directory is still a directory). */
+    r = room_find(vol, dir, nl + 1, &at);
+    if (r < 0)
+        return r;
     if (attr & FAT_ATTR_DIRECTORY) {
         /* The new directory's cluster: zeroed with "." and "..", then its
          * FAT entry, before any entry names it. */
@@ -746,9 +754,7 @@ make_entry(struct fat_vol *vol, uint32_t dir, const char *name, uint8_t attr, in
         bytes_wr16(ent + 26, (uint16_t)c);
         bytes_wr16(ent + 20, vol->type == FAT32 ? (uint16_t)(c >> 16) : 0);
     }
-    r = room_find(vol, dir, nl + 1, &at);
-    if (r < 0)
-        return r; /* a directory's cluster allocated above is lost: never named */
+
     fat_barrier(vol);
     r = entries_write(vol, dir, at, &nm, ent);
     if (r < 0)
@@ -966,16 +972,8 @@ fat_rename(struct fat_vol *vol, uint32_t fdir, const char *from, uint32_t tdir, 
     if (r < 0)
         return r;
     fat_barrier(vol);
-    r = entries_write(vol, tdir, at, &nm, ent);
-    if (r < 0)
-        return r;
-    fat_barrier(vol);
-    for (struct fat_file *o = vol->open_files; o; o = o->next) {
-        if (o->dir == nfdir && o->index == old.index) {
-            o->dir = ntdir;
-            o->index = at + nl;
-        }
-    }
+    /* A moved directory's ".." while no entry names the directory: a
+     * cut here leaves it lost, never with a ".." naming the wrong parent. */
     if (fat_is_dir(&old) && ntdir != nfdir) {
         uint8_t *p;
 
@@ -986,7 +984,17 @@ fat_rename(struct fat_vol *vol, uint32_t fdir, const char *from, uint32_t tdir, 
             bytes_wr16(p + 26, (uint16_t)ntdir);
             bytes_wr16(p + 20, vol->type == FAT32 ? (uint16_t)(ntdir >> 16) : 0);
         }
-        fat_barrier(vol);
+    }
+    fat_barrier(vol);
+    r = entries_write(vol, tdir, at, &nm, ent);
+    if (r < 0)
+        return r;
+    fat_barrier(vol);
+    for (struct fat_file *o = vol->open_files; o; o = o->next) {
+        if (o->dir == nfdir && o->index == old.index) {
+            o->dir = ntdir;
+            o->index = at + nl;
+        }
     }
     if (have_tgt && !files_unlink(vol, tgt.dir, tgt.index) && tgt.cluster != 0) {
         r = fat_free_chain(vol, tgt.cluster);

@@ -43,9 +43,10 @@ int fat_alloc_one(struct fat_vol *vol, uint32_t *out);
 int fat_free_chain(struct fat_vol *vol, uint32_t first);
 int fat_zero_cluster(struct fat_vol *vol, uint32_t c);
 uint64_t fat_cluster_dev(const struct fat_vol *vol, uint32_t c);
+int fat_modify(struct fat_vol *vol, uint64_t sector, int fill, uint8_t **data);
 
 /* fat_dirw.c */
 int fat_entry_modify(struct fat_vol *vol, uint32_t dir, uint32_t index, uint8_t **ent);
-void fat_stamp(uint8_t *ent, int64_t mtime, int write_too);
+void fat_stamp(uint8_t *ent, int64_t now, int create);
 
 #endif

@@ -32,6 +32,15 @@
  *     is returned again by the next call;
  *   - after fat_file_open succeeds, every read within the size gives all
  *     that was asked (the whole chain was checked), and nothing at the end.
+ *
+ * Then the write side: the volume is mounted for writing through a sector
+ * cache over an overlay of the device (writes land in a table of their
+ * own, read back from there), and a sequence of writes picked by a hash of
+ * the input runs on the names found in the root and new ones: create,
+ * mkdir, write at an offset, truncate, rename, unlink, rmdir, sync,
+ * unmount, and a read-only mount and walk of the result. Promises: every
+ * call gives 0 or one of the errors fat.h lists, and no write goes past
+ * the volume's last sector (so none outside the volume).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,6 +82,63 @@ sparse_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
         if (s >= sector && s - sector < count)
             memcpy(out + (size_t)(s - sector) * 512, d->in + at + 4, n);
     }
+    return 0;
+}
+
+/* Writes of the write side, over the sparse device: (sector, 512 bytes). */
+#define OVERLAY_MAX 2048
+
+struct overlay {
+    struct sparse *dev;
+    uint64_t limit; /* the volume's end: no write at or past it */
+    int outside;
+    unsigned n;
+    uint64_t sector[OVERLAY_MAX];
+    uint8_t (*data)[512];
+};
+
+static int
+overlay_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
+{
+    struct overlay *o = ctx;
+    int r = sparse_read(o->dev, sector, count, buf);
+
+    if (r < 0)
+        return r;
+    for (unsigned i = 0; i < o->n; i++)
+        if (o->sector[i] >= sector && o->sector[i] - sector < count)
+            memcpy((uint8_t *)buf + (o->sector[i] - sector) * 512, o->data[i], 512);
+    return 0;
+}
+
+static int
+overlay_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
+{
+    struct overlay *o = ctx;
+
+    if (sector >= o->limit || count > o->limit - sector) {
+        o->outside = 1;
+        return -CAIRN_ERANGE;
+    }
+    for (uint32_t k = 0; k < count; k++) {
+        unsigned i;
+
+        for (i = 0; i < o->n && o->sector[i] != sector + k; i++)
+            ;
+        if (i == o->n) {
+            if (o->n == OVERLAY_MAX)
+                return -CAIRN_EIO; /* the device is "full": an error path too */
+            o->sector[o->n++] = sector + k;
+        }
+        memcpy(o->data[i], (const uint8_t *)buf + (size_t)k * 512, 512);
+    }
+    return 0;
+}
+
+static int
+overlay_flush(void *ctx)
+{
+    (void)ctx;
     return 0;
 }
 
@@ -145,6 +211,108 @@ walk(const struct fat_dirent *dir, int depth)
     }
 }
 
+/* An error fat.h allows a write call to give. */
+static int
+write_error_ok(long r)
+{
+    return r >= 0 || r == -CAIRN_EIO || r == -CAIRN_ENOSPC || r == -CAIRN_EEXIST ||
+           r == -CAIRN_ENOENT || r == -CAIRN_ENOTDIR || r == -CAIRN_EISDIR ||
+           r == -CAIRN_ENOTEMPTY || r == -CAIRN_EINVAL || r == -CAIRN_ENAMETOOLONG ||
+           r == -CAIRN_ERANGE;
+}
+
+static struct fat_cache_buf wbufs[32];
+static struct fat_cache wcache;
+static uint8_t wdata[65536];
+
+static void
+write_side(struct sparse *dev, uint64_t seed)
+{
+    static struct overlay o;
+    static const char *const fresh[] = {"new file.txt", "N2", "a much longer new name.data", "sub"};
+    char names[8][FAT_NAME_MAX + 1];
+    uint32_t ndirs = 0, dirs[4] = {0};
+    unsigned nnames = 0;
+    struct fat_dir d;
+    struct fat_dirent e;
+    long r;
+
+    o.dev = dev;
+    o.n = 0;
+    o.outside = 0;
+    if (!o.data)
+        o.data = malloc((size_t)OVERLAY_MAX * 512);
+    o.limit = (uint64_t)vol.total_sectors * vol.dev_per_sector;
+    FUZZ_CHECK(fat_cache_init(&wcache, overlay_read, overlay_write, overlay_flush, &o, dev->sectors,
+                              wbufs, 32) == 0);
+    r = fat_mount_rw(&vol, &wcache, dev->sectors);
+    FUZZ_CHECK(r == 0 || write_error_ok(r));
+    if (r < 0)
+        goto out;
+    fat_dir_root(&vol, &d);
+    while (nnames < 8 && fat_dir_next(&vol, &d, &e) == 1) {
+        memcpy(names[nnames++], e.name, sizeof(e.name));
+        if (fat_is_dir(&e) && ndirs < 4)
+            dirs[ndirs++] = e.cluster;
+    }
+    for (int step = 0; step < 16; step++) {
+        uint64_t x = seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        const char *a = nnames && (x >> 8) % 2 ? names[(x >> 12) % nnames] : fresh[(x >> 16) % 4];
+        const char *b = nnames && (x >> 20) % 2 ? names[(x >> 24) % nnames] : fresh[(x >> 28) % 4];
+        uint32_t da = (x >> 32) % 3 == 0 && ndirs ? dirs[(x >> 34) % ndirs] : 0;
+        uint32_t db = (x >> 36) % 3 == 0 && ndirs ? dirs[(x >> 38) % ndirs] : 0;
+        int64_t now = 1700000000 + step;
+
+        switch ((x >> 40) % 9) {
+        case 0:
+            r = fat_create(&vol, da, a, 0, now, &e);
+            break;
+        case 1:
+            r = fat_mkdir(&vol, da, a, now, &e);
+            break;
+        case 2:
+        case 3:
+        case 4: {
+            struct fat_file f;
+
+            r = fat_dir_find(&vol, da, a, &e);
+            if (r == 0)
+                r = fat_file_open(&vol, &e, &f);
+            if (r == 0) {
+                uint64_t at = (x >> 44) % 300000, n = (x >> 50) % sizeof(wdata);
+
+                r = (x >> 42) % 3 == 0 ? fat_file_truncate(&vol, &f, at, now)
+                                       : fat_file_write(&vol, &f, at, wdata, n, now);
+                FUZZ_CHECK(write_error_ok(r));
+                r = fat_file_close(&vol, &f);
+            }
+            break;
+        }
+        case 5:
+        case 6:
+            r = fat_rename(&vol, da, a, db, b, now);
+            break;
+        case 7:
+            r = fat_unlink(&vol, da, a);
+            break;
+        default:
+            r = (x >> 44) % 2 ? fat_rmdir(&vol, da, a) : fat_sync(&vol);
+            break;
+        }
+        FUZZ_CHECK(write_error_ok(r));
+    }
+    r = fat_unmount(&vol);
+    FUZZ_CHECK(write_error_ok(r));
+    /* What was written mounts and walks like any volume. */
+    if (fat_mount(&vol, overlay_read, &o, dev->sectors) == 0) {
+        entries_seen = 0;
+        if (fat_lookup(&vol, "/", &e) == 0)
+            walk(&e, 0);
+    }
+out:
+    FUZZ_CHECK(!o.outside);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -173,6 +341,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* A lookup of a path that does not exist ends too. */
         r = fat_lookup(&vol, "/a/b/c", &e);
         FUZZ_CHECK(r == -CAIRN_ENOENT || r == -CAIRN_ENOTDIR || r == 0 || r == -CAIRN_EIO);
+        {
+            uint64_t seed = 1469598103934665603ull;
+
+            for (size_t i = 0; i < size; i++)
+                seed = (seed ^ copy[i]) * 1099511628211ull;
+            write_side(&dev, seed);
+        }
     }
     FUZZ_CHECK(!dev.outside);
     free(copy);

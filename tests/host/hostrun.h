@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Running the host's tools from a host test (mkfs.fat and mtools for
- * test_fat, sfdisk for test_part): finding one that sits in sbin, which a
+ * test_fat, fsck.fat too for test_fatw, sfdisk for test_part), and reading
+ * back a file they made: finding one that sits in sbin, which a
  * user's PATH may leave out, and running it with stdout silenced and the
  * environment that makes its output the same on every host (UTF-8 names,
  * UTC times, mtools' geometry check off).
@@ -83,6 +84,34 @@ hostrun_tmpdir(char *buf, size_t n, const char *name)
         return -1;
     }
     return 0;
+}
+
+/* The whole file at path, NUL-terminated, in malloc'd memory (its length
+ * without the NUL in *len if len is not NULL); NULL if it cannot be read. */
+static inline char *
+hostrun_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (!buf) {
+        fclose(f);
+        return NULL;
+    }
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+        n = 0;
+    buf[n] = 0;
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
 }
 
 #endif

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "hostrun.h"
 
 /* --- what the code under test takes from the rest of the C library --- */
 
@@ -469,24 +470,6 @@ TEST(strtod_random_hex_floats_match_the_host)
 
 /* --- streams --- */
 
-static char *
-read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    return buf;
-}
-
 static int stream_failures;
 
 #define SAME_RESULT(what, a, b)                                                                    \
@@ -639,7 +622,7 @@ stream_session(const char *mode, int ops)
     }
     SAME_RESULT("fclose", cl_fclose(fc), fclose(fh));
     {
-        char *fa = read_file(path_cl, &len_a), *fb = read_file(path_host, &len_b);
+        char *fa = hostrun_slurp(path_cl, &len_a), *fb = hostrun_slurp(path_host, &len_b);
 
         SAME_RESULT("file length", len_a, len_b);
         SAME_RESULT("file bytes", memcmp(fa, fb, len_a), 0);
