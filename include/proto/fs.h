@@ -34,7 +34,7 @@
  *     a copy until the client has its own, to close the open file at the
  *     server if the client is gone), so an open file's I/O requests
  *     (io.h) go straight to the mounted server and never through the vfs.
- * A mounted server must answer within the vfs's time limit (5 seconds, on
+ * A mounted server must answer within the vfs's time limit (30 seconds, on
  * the monotonic clock), else its client gets -CAIRN_ETIMEDOUT and a later
  * reply is dropped; one that cannot be found (not registered within 2
  * seconds, or not the vfs's to look up) gives -CAIRN_EIO; one that ends

@@ -251,12 +251,21 @@ vfs_args(int argc, char **argv, uint64_t *root, uint64_t *tmp)
                 return -1;
             continue;
         }
+        if (strncmp(argv[i], "--call-limit=", 13) == 0) {
+            char *end;
+            unsigned long sec = strtoul(argv[i] + 13, &end, 10);
+
+            if (end != argv[i] + 13 && *end == '\0' && sec >= 1 && sec <= 3600) {
+                remote_call_ns = sec * 1000000000ull;
+                continue;
+            }
+        }
         if (strncmp(argv[i], "--fstab=", 8) == 0 && argv[i][8]) {
             vfs_fstab_member = argv[i] + 8;
             continue;
         }
         printf("vfs: unknown argument %s (--root-size=N, --tmp-size=N, --mount=PATH:NAME, "
-               "--fstab=MEMBER)\n",
+               "--fstab=MEMBER, --call-limit=SECONDS)\n",
                argv[i]);
         return -1;
     }

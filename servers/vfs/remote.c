@@ -12,7 +12,8 @@
  * ipc_call_timed, and answers the caller through the reply handle with
  * the server's words, bytes and handles. A slow or dead mounted server so
  * holds up workers, never the namespace, and each of its callers gets an
- * answer within REMOTE_CALL_NS (plus a lookup's REMOTE_LOOKUP_NS). At most
+ * answer within remote_call_ns (--call-limit, 30 s unless told; plus a
+ * lookup's REMOTE_LOOKUP_NS). At most
  * REMOTE_PER_MOUNT jobs of one mount run at once, so one hung server
  * leaves workers for the others.
  *
@@ -45,11 +46,14 @@
 #define REMOTE_JOBS      64 /* requests queued or running at once (-CAIRN_EAGAIN past it) */
 #define REMOTE_WORKERS   8
 #define REMOTE_PER_MOUNT 4
-#define REMOTE_CALL_NS   (5000ull * 1000 * 1000)
 #define REMOTE_LOOKUP_NS (2000ull * 1000 * 1000)
 /* An unwanted open file handed back when its caller is gone. */
 #define REMOTE_CLOSE_NS  (1000ull * 1000 * 1000)
 #define REMOTE_STACK     (32 * 1024)
+
+/* How long a mounted server may take to answer (--call-limit): a disk
+ * server freeing a large file's clusters on a slow disk is still working. */
+uint64_t remote_call_ns = 30ull * 1000 * 1000 * 1000;
 
 enum remote_job_state {
     REMOTE_FREE = 0,
@@ -304,7 +308,7 @@ remote_run(struct remote_job *j, uint8_t *in)
         ext.recv_cap = CAIRN_MSG_BUF_MAX;
         m = (struct cairn_msg){.ext = &ext};
         memcpy(m.w, j->w, sizeof(m.w));
-        r = cairn_ipc_call_timed(ep, &m, REMOTE_CALL_NS);
+        r = cairn_ipc_call_timed(ep, &m, remote_call_ns);
         cairn_handle_close(ep);
         if (r == -CAIRN_ECLOSED)
             remote_forget(j->mount, gen, r);

@@ -207,6 +207,7 @@ void vfs_file_gone(uint64_t badge);
  * PROTO_FS_MOUNTS shows of mount m.
  */
 int remote_init(void);
+extern uint64_t remote_call_ns; /* a mounted server's time to answer */
 void remote_pass(struct vfs_rep *rp, int m, const uint64_t *w, const void *buf, uint32_t len);
 void remote_state(int m, uint32_t *flags, int32_t *error);
 /* Forgets mount m's server before its slot is freed: 0, or -CAIRN_EBUSY

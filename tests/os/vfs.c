@@ -2011,8 +2011,12 @@ fake_stop(int ended_itself)
 static void
 a_vfs_with_mounts_starts_and_lists_them(void)
 {
-    static const char *const argv[] = {"vfs", "--mount=/mnt/fake:fake", "--mount=/dev/fakedev:fake",
-                                       "--mount=/mnt/nobody:nobody", NULL};
+    static const char *const argv[] = {"vfs",
+                                       "--mount=/mnt/fake:fake",
+                                       "--mount=/dev/fakedev:fake",
+                                       "--mount=/mnt/nobody:nobody",
+                                       "--call-limit=5",
+                                       NULL};
     static const char *const want[][3] = {
         {"/", "ramfs", ""},
         {"/tmp", "ramfs", ""},
