@@ -445,7 +445,9 @@ set_names(struct parser *p, enum key k, struct token v)
             return -CAIRN_EINVAL;
         if (*count == MANIFEST_NAMES_MAX) {
             fail(p, key_names[k]);
-            return msg_str(p->err, " has more than 8 names");
+            msg_str(p->err, " has more than ");
+            msg_num(p->err, MANIFEST_NAMES_MAX, 10);
+            return msg_str(p->err, " names");
         }
         for (uint32_t i = 0; i < *count; i++) {
             if (tok_is(w, names[i]))

@@ -53,7 +53,7 @@
 #define MANIFEST_ARGS_MAX     16  /* words of args */
 #define MANIFEST_ARGS_BYTES   256 /* args' words, each with its NUL */
 #define MANIFEST_RANGES_MAX   8   /* entries of irq, ioport, memory each */
-#define MANIFEST_NAMES_MAX    8   /* names of register, lookup, after each */
+#define MANIFEST_NAMES_MAX    16  /* names of register, lookup, after each */
 #define MANIFEST_LINE_MAX     512 /* bytes of a line, without its newline */
 #define MANIFEST_MESSAGE_MAX  120 /* bytes of an error message, with its NUL */
 

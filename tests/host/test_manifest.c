@@ -274,7 +274,7 @@ TEST(refuses_too_many_entries)
     int n;
 
     REFUSED("[service a]\nioport = 1 2 3 4 5 6 7 8 9\n", 2, "more than 8 entries");
-    REFUSED("[service a]\nlookup = a b c d e f g h i\n", 2, "more than 8 names");
+    REFUSED("[service a]\nlookup = a b c d e f g h i j k l m n o p q\n", 2, "more than 16 names");
     REFUSED("[service a]\nargs = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n", 2,
             "more than 16 words");
     n = snprintf(text, sizeof(text), "[service a]\nargs =");
