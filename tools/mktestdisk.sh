@@ -42,7 +42,10 @@
 #   sector mkfs.fat wrote, after checking what they replace;
 #   partition 3, type 0x01 (FAT12), sectors 129024-131071 (1 MiB): a FAT12
 #   volume whose boot sector is made to say it holds 65535 sectors, more
-#   than its partition, so that no FAT server mounts it.
+#   than its partition, so that no FAT server mounts it. (tests/run.sh
+#   zeroes the boot sectors of partitions 2 and 3 in the copies its UEFI
+#   boots carry: OVMF would mount them, and GRUB then lacks the memory to
+#   load the initfs at 64 MiB.)
 set -eu
 image=$1
 part_first=2048
