@@ -27,6 +27,20 @@
  * four threads with requests in flight at once; a closed channel and a
  * closed partition refusing; channels freed by their close notices. At the
  * end both servers are killed and nothing is left.
+ *
+ * On virtio-blk the test then plays init for the fat server too
+ * (servers/fat, `fat --device=vblk0 --part=N`, with a registry of its own
+ * that answers its lookup of vblk0 and takes its registration) on the
+ * image's damaged partitions (tools/mktestdisk.sh lists the damage):
+ * partition 2, whose listings must end (the garbage directory's may fail),
+ * whose broken files must fail with EIO (never hand out bytes past their
+ * chains), whose renames and removals of damaged names must each get an
+ * answer, while the healthy files read byte-exact and a new file is
+ * written and read back; every request has a limit of ten seconds, so a
+ * server that hangs fails the test rather than the boot. After all that
+ * the server must still run and have lost nothing; it is killed, and the
+ * final count shows that it left nothing either. Partition 3's refused
+ * boot sector must end the server with status 0.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -37,7 +51,9 @@
 #include <cairn/spawn.h>
 #include <cairn/sys.h>
 #include <proto/block.h>
+#include <proto/fs.h>
 #include <proto/handles.h>
+#include <proto/io.h>
 #include <proto/pci.h>
 #include <proto/registry.h>
 
@@ -52,6 +68,10 @@
 #define PART_SECTORS  96256ull
 #define SCRATCH_FIRST 98304ull               /* sector n of the region: its pattern, n < 2048 */
 #define WRITE_FIRST   (SCRATCH_FIRST + 2048) /* free for writing */
+#define FAT_FIRST     110592ull              /* partition 2: the damaged FAT16 volume */
+#define FAT_SECTORS   18432ull
+#define BOOT_FIRST    129024ull /* partition 3: its boot sector refused */
+#define BOOT_SECTORS  2048ull
 
 #define CHAN_SIZE (256 * 1024ull) /* four 64 KiB parts, one per thread */
 
@@ -71,12 +91,14 @@ static uint8_t reply[CAIRN_MSG_BUF_MAX];
 static struct proto_pci_device rec;
 static uint32_t reply_len;
 
-/* One call: w[0..4] in, the reply's words in r (if given), a handle sent
- * as a copy with rights (send >= 0; blk_call: READ, WRITE and MAP), a handle received in
- * *got (else closed), the reply's bytes in `reply`. Returns the reply's
- * w[0] or the call's error. Not for the threads (`reply` is shared). */
+/* One call with the limit timeout_ns: w[0..4] in, bytes buf[0..len) (if
+ * buf), a handle sent as a copy with rights (send >= 0), the reply's
+ * words in r (if given), a handle received in *got (else closed), the
+ * reply's bytes in `reply`. Returns the reply's w[0] or the call's error.
+ * Not for the threads (`reply` is shared). */
 static long
-blk_call_rights(long ep, const uint64_t *w, long send, uint32_t rights, uint64_t *r, long *got)
+msg_call(long ep, const uint64_t *w, const void *buf, uint32_t len, long send, uint32_t rights,
+         uint64_t timeout_ns, uint64_t *r, long *got)
 {
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{w[0], w[1], w[2], w[3], w[4]}, &ext};
@@ -85,6 +107,10 @@ blk_call_rights(long ep, const uint64_t *w, long send, uint32_t rights, uint64_t
     memset(&ext, 0, sizeof(ext));
     ext.recv_buf = (uint64_t)(uintptr_t)reply;
     ext.recv_cap = sizeof(reply);
+    if (buf) {
+        ext.send_buf = (uint64_t)(uintptr_t)buf;
+        ext.send_len = len;
+    }
     if (send >= 0) {
         ext.send_nhandles = 1;
         ext.send_handles[0] =
@@ -92,7 +118,8 @@ blk_call_rights(long ep, const uint64_t *w, long send, uint32_t rights, uint64_t
     }
     if (got)
         *got = -1;
-    err = cairn_ipc_call_timed(ep, &msg, 20 * SECOND);
+    reply_len = 0;
+    err = cairn_ipc_call_timed(ep, &msg, timeout_ns);
     if (err < 0)
         return err;
     reply_len = ext.recv_len;
@@ -105,6 +132,13 @@ blk_call_rights(long ep, const uint64_t *w, long send, uint32_t rights, uint64_t
     if (r)
         memcpy(r, msg.w, sizeof(msg.w));
     return (long)msg.w[0];
+}
+
+/* A block request: msg_call without bytes, with 20 s. */
+static long
+blk_call_rights(long ep, const uint64_t *w, long send, uint32_t rights, uint64_t *r, long *got)
+{
+    return msg_call(ep, w, NULL, 0, send, rights, 20 * SECOND, r, got);
 }
 
 static long
@@ -192,11 +226,29 @@ scratch_matches(const uint8_t *buf, uint64_t n, uint64_t count, const char *what
 
 /* ---- Set-up: the PCI bus server, the driver, the registry ---- */
 
-/* Serves the registry until name is registered (its endpoint) or a
- * request goes wrong: lookups of `pci` get a copy of the PCI server's.
- * If proc (>= 0) ends first, -CAIRN_ENOENT and its status in *status. */
+/* The drivers under test, as their manifest entries start them. */
+struct blk_driver {
+    const char *program; /* the initfs member and argv[0] */
+    const char *name;    /* the disk it registers */
+    const char *model;   /* INFO's string for the test disk */
+    const char *tests;   /* the harness's program name */
+    uint64_t dma_page;   /* its manifest's `memory` page */
+    int (*present)(void);
+    struct usertest skip;        /* the one test when it serves no disk */
+    const struct usertest *tail; /* its own tests, after the common ones */
+    unsigned ntail;
+};
+
+static const struct blk_driver *cur; /* the driver under test (drivers[], below) */
+
+/* Serves the registry endpoint reg until name is registered (its
+ * endpoint) or a request goes wrong: lookups of `pci` get a copy of the
+ * PCI server's, of the current driver's disk a copy of its device handle
+ * (once it has one), of `rtc` (the wall clock a fat server asks for) an
+ * -CAIRN_ENOENT. If proc (>= 0) ends first, -CAIRN_ENOENT and its status
+ * in *status. */
 static long
-registry_serve_until(const char *name, long proc, int64_t *status)
+registry_serve_until(long reg, const char *name, long proc, int64_t *status)
 {
     uint64_t end = cairn_clock_get() + 30 * SECOND;
 
@@ -210,7 +262,7 @@ registry_serve_until(const char *name, long proc, int64_t *status)
         memset(&ext, 0, sizeof(ext));
         ext.recv_buf = (uint64_t)(uintptr_t)got;
         ext.recv_cap = sizeof(got) - 1;
-        err = cairn_ipc_recv(registry, &msg, proc >= 0 ? 50 * MS_NS : 30 * SECOND, &badge);
+        err = cairn_ipc_recv(reg, &msg, proc >= 0 ? 50 * MS_NS : 30 * SECOND, &badge);
         if (err == -CAIRN_ETIMEDOUT && proc >= 0 && cairn_clock_get() < end) {
             if (cairn_process_wait(proc, 0, status) == 0)
                 return -CAIRN_ENOENT;
@@ -221,12 +273,20 @@ registry_serve_until(const char *name, long proc, int64_t *status)
         got[ext.recv_len] = '\0';
         if (ext.recv_nhandles)
             h = ext.recv_handles[0];
-        if (msg.w[0] == PROTO_REG_LOOKUP && strcmp(got, "pci") == 0) {
+        if (msg.w[0] == PROTO_REG_LOOKUP &&
+            (strcmp(got, "pci") == 0 || (dev >= 0 && strcmp(got, cur->name) == 0))) {
             msg.w[0] = 0;
             ext = (struct cairn_msg_ext){0};
             ext.send_nhandles = 1;
-            ext.send_handles[0] = (struct cairn_msg_handle){(int32_t)pci, CAIRN_RIGHTS_SAME,
-                                                            CAIRN_MSG_HANDLE_COPY, 0};
+            ext.send_handles[0] =
+                (struct cairn_msg_handle){(int32_t)(strcmp(got, "pci") == 0 ? pci : dev),
+                                          CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
+            cairn_ipc_reply(&msg);
+            continue;
+        }
+        if (msg.w[0] == PROTO_REG_LOOKUP && strcmp(got, "rtc") == 0) {
+            cairn_handle_close(h);
+            msg = (struct cairn_msg){{(uint64_t)-CAIRN_ENOENT}, NULL};
             cairn_ipc_reply(&msg);
             continue;
         }
@@ -304,30 +364,36 @@ pci_start(void)
     pci_proc = test_start_pci(registry_client, bi && bi->acpi.ecam_handle >= 0);
     if (pci_proc < 0)
         return pci_proc;
-    pci = registry_serve_until("pci", -1, NULL);
+    pci = registry_serve_until(registry, "pci", -1, NULL);
     return pci < 0 ? pci : 0;
 }
-
-/* The drivers under test, as their manifest entries start them. */
-struct blk_driver {
-    const char *program; /* the initfs member and argv[0] */
-    const char *name;    /* the disk it registers */
-    const char *model;   /* INFO's string for the test disk */
-    const char *tests;   /* the harness's program name */
-    uint64_t dma_page;   /* its manifest's `memory` page */
-    int (*present)(void);
-    struct usertest skip;        /* the one test when it serves no disk */
-    const struct usertest *tail; /* its own tests, after the common ones */
-    unsigned ntail;
-};
 
 static void no_virtio_disk_skipped(void);
 static void no_sata_disk_ends_the_driver_quietly(void);
 static void a_polled_driver_serves_the_disk_too(void);
 static void killed_driver_takes_its_handles_with_it(void);
+static void fat_server_mounts_the_damaged_volume(void);
+static void listings_of_the_damaged_volume_end(void);
+static void broken_files_fail_with_eio(void);
+static void garbage_entries_answer_whatever_they_hold(void);
+static void whole_files_read_byte_exact(void);
+static void a_new_file_is_written_and_read_back(void);
+static void damaged_names_rename_and_unlink_cleanly(void);
+static void the_server_lives_and_loses_nothing(void);
+static void a_refused_boot_sector_ends_the_server_quietly(void);
 
-/* virtio-blk also has a polled mode (--poll); both end with the kill. */
+/* On virtio-blk, the fat server on the damaged partitions 2 and 3; then
+ * its polled mode (--poll); both drivers end with the kill. */
 static const struct usertest vblk_tail[] = {
+    USERTEST(fat_server_mounts_the_damaged_volume),
+    USERTEST(listings_of_the_damaged_volume_end),
+    USERTEST(broken_files_fail_with_eio),
+    USERTEST(garbage_entries_answer_whatever_they_hold),
+    USERTEST(whole_files_read_byte_exact),
+    USERTEST(a_new_file_is_written_and_read_back),
+    USERTEST(damaged_names_rename_and_unlink_cleanly),
+    USERTEST(the_server_lives_and_loses_nothing),
+    USERTEST(a_refused_boot_sector_ends_the_server_quietly),
     USERTEST(a_polled_driver_serves_the_disk_too),
     USERTEST(killed_driver_takes_its_handles_with_it),
 };
@@ -371,7 +437,7 @@ drv_start(const char *arg)
     cairn_handle_close(handles[0]);
     if (drv_proc < 0)
         return drv_proc;
-    dev = registry_serve_until(cur->name, drv_proc, &drv_status);
+    dev = registry_serve_until(registry, cur->name, drv_proc, &drv_status);
     return dev < 0 ? dev : 0;
 }
 
@@ -456,19 +522,29 @@ written_sectors_read_back_after_a_flush(void)
 }
 
 static void
-part_list_shows_the_mbr_partition(void)
+part_list_shows_the_mbr_partitions(void)
 {
+    static const struct {
+        uint64_t first, sectors;
+        uint8_t type;
+    } want[3] = {{PART_FIRST, PART_SECTORS, 0x0c},
+                 {FAT_FIRST, FAT_SECTORS, 0x06},
+                 {BOOT_FIRST, BOOT_SECTORS, 0x01}};
     uint64_t r[5], w[5] = {PROTO_BLOCK_PART_LIST, 0, 0, 0, 0};
     const struct proto_block_part *p = (const void *)reply;
 
-    expect_ret("PART_LIST", blk_call(dev, w, -1, r, NULL), 1);
-    if (r[2] != 1 || r[3] != PROTO_BLOCK_SCHEME_MBR || reply_len != sizeof(*p))
+    expect_ret("PART_LIST", blk_call(dev, w, -1, r, NULL), 3);
+    if (r[2] != 3 || r[3] != PROTO_BLOCK_SCHEME_MBR || reply_len != 3 * sizeof(*p)) {
         test_fail("PART_LIST: %lu entries, scheme %lu, %u bytes", (unsigned long)r[2],
                   (unsigned long)r[3], reply_len);
-    else if (p->first != PART_FIRST || p->sectors != PART_SECTORS || p->index != 1 ||
-             p->mbr_type != 0x0c)
-        test_fail("partition: first %lu, %lu sectors, index %u, type %#x", (unsigned long)p->first,
-                  (unsigned long)p->sectors, p->index, p->mbr_type);
+        return;
+    }
+    for (unsigned i = 0; i < 3; i++)
+        if (p[i].first != want[i].first || p[i].sectors != want[i].sectors || p[i].index != i + 1 ||
+            p[i].mbr_type != want[i].type)
+            test_fail("partition: first %lu, %lu sectors, index %u, type %#x",
+                      (unsigned long)p[i].first, (unsigned long)p[i].sectors, p[i].index,
+                      p[i].mbr_type);
     w[1] = r[1];
     expect_ret("PART_LIST from its cookie on", blk_call(dev, w, -1, r, NULL), 0);
 }
@@ -731,6 +807,382 @@ servers_start(void)
     return 1;
 }
 
+/* ---- The fat server on the damaged volume of partition 2 ---- */
+
+/* A request's limit: far more than any takes on this small volume, so
+ * only a server that hangs (or loops) reaches it. */
+#define FAT_CALL_NS (10 * SECOND)
+#define FAT_NAMES   16 /* names of a listing kept */
+
+static const char fat_ok_text[] = "this file is whole, whatever lies around it\n";
+static const char fat_inner_text[] = "a healthy file in a healthy directory\n";
+
+static long fat_proc = -1, fat_ep = -1;
+static char fat_names[FAT_NAMES][PROTO_NAME_MAX + 1];
+static uint8_t fat_data[8192], fat_bytes[3000];
+static char fat_paths[2 * (PROTO_PATH_MAX + 1)]; /* one path, or a rename's two */
+
+/* Starts the fat server from the initfs on vblk0's partition part_arg
+ * ("--part=N") with a registry of its own, served here until it registers
+ * `fat-test` (its endpoint) or ends (-CAIRN_ENOENT, its status in
+ * *status). That registry is closed after: a later lookup (the wall
+ * clock's) fails at once rather than waiting on a registry nobody serves. */
+static long
+fat_start(const char *part_arg, int64_t *status)
+{
+    const char *argv[] = {"fat", "--device=vblk0", part_arg, "--register=fat-test", NULL};
+    long handles[1];
+    uint32_t kinds[1] = {PROTO_HANDLE_REGISTRY};
+    uint64_t offset, size;
+    long image = test_program_image("fat", &offset, &size), reg, ep;
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = 1, .handle_kinds = kinds};
+
+    if (image < 0)
+        return image;
+    reg = cairn_endpoint_create();
+    if (reg < 0)
+        return reg;
+    handles[0] =
+        cairn_handle_dup(reg, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+    fat_proc = handles[0] < 0 ? handles[0] : cairn_spawn(image, offset, size, &attr, NULL);
+    cairn_handle_close(handles[0]);
+    ep = fat_proc < 0 ? fat_proc : registry_serve_until(reg, "fat-test", fat_proc, status);
+    cairn_handle_close(reg);
+    return ep;
+}
+
+/* One request to the fat server (or one of its open files): words w,
+ * bytes buf[0..len). A call that fails (the server hung past
+ * FAT_CALL_NS, or ended) fails the test, naming what. */
+static long
+fat_call(const char *what, long h, const uint64_t *w, const void *buf, uint32_t len, uint64_t *r,
+         long *got)
+{
+    long err = msg_call(h, w, buf, len, -1, 0, FAT_CALL_NS, r, got);
+
+    if (err == -CAIRN_ETIMEDOUT || err == -CAIRN_ECLOSED || err == -CAIRN_EBADH)
+        test_fail("%s: no answer from the fat server: %s", what, cairn_error_name((int)err));
+    else if (err > 0 && w[0] != PROTO_IO_READ && w[0] != PROTO_IO_WRITE &&
+             w[0] != PROTO_IO_READDIR && w[0] != PROTO_IO_SEEK)
+        test_fail("%s: a positive answer %ld", what, err);
+    return err;
+}
+
+/* A path request (PROTO_FS_*) with w[1] arg: its answer. */
+static long
+fat_path(uint64_t op, const char *path, uint64_t arg, long *got)
+{
+    uint64_t w[5] = {op, arg, 0, 0, 0};
+
+    return fat_call(path, fat_ep, w, path, (uint32_t)strlen(path), NULL, got);
+}
+
+static void
+fat_close(long h)
+{
+    uint64_t w[5] = {PROTO_IO_CLOSE, 0, 0, 0, 0};
+
+    if (h < 0)
+        return;
+    fat_call("CLOSE", h, w, NULL, 0, NULL, NULL);
+    cairn_handle_close(h);
+}
+
+/* Reads the open file h from its offset to its end in reads of 4096 bytes,
+ * at most 64 of them, keeping what fits in fat_data: 0 at the end, 1 when
+ * the bound stopped it, or the first error; the bytes read in *n. */
+static long
+fat_read_all(const char *what, long h, uint32_t *n)
+{
+    *n = 0;
+    for (int i = 0; i < 64; i++) {
+        uint64_t w[5] = {PROTO_IO_READ, 4096, 0, 0, 0};
+        long got = fat_call(what, h, w, NULL, 0, NULL, NULL);
+
+        if (got <= 0)
+            return got;
+        if (got > 4096 || (uint32_t)got > reply_len) {
+            test_fail("%s: a read of %ld bytes with %u in the reply", what, got, reply_len);
+            return -CAIRN_EIO;
+        }
+        if (*n + (uint64_t)got <= sizeof(fat_data))
+            memcpy(fat_data + *n, reply, (size_t)got);
+        *n += (uint32_t)got;
+    }
+    return 1;
+}
+
+/* The whole file at path reads as want, byte-exact, and stats its size. */
+static void
+fat_expect_file(const char *path, const void *want, uint32_t len)
+{
+    long h = -1, err = fat_path(PROTO_FS_OPEN, path, PROTO_O_RDONLY, &h);
+    uint32_t n = 0;
+
+    if (err != 0 || h < 0) {
+        test_fail("open %s: %s", path, cairn_error_name((int)err));
+        cairn_handle_close(h);
+        return;
+    }
+    err = fat_read_all(path, h, &n);
+    if (err != 0 || n != len || memcmp(fat_data, want, len) != 0)
+        test_fail("%s: %u bytes read (%s), not the %u expected", path, n,
+                  cairn_error_name((int)err), len);
+    fat_close(h);
+    err = fat_path(PROTO_FS_STAT, path, 0, NULL);
+    if (err != 0 || reply_len != sizeof(struct proto_stat) ||
+        ((const struct proto_stat *)reply)->size != len)
+        test_fail("stat %s: %s", path, cairn_error_name((int)err));
+}
+
+/*
+ * Lists the directory at path page by page (64 at most): each page's
+ * records must lie inside the reply and hold names as long as they say,
+ * and the cookie must move on. The first FAT_NAMES names land in
+ * fat_names. Returns the count of names or the listing's error.
+ */
+static long
+fat_list(const char *path)
+{
+    uint64_t r[5], cookie = 0;
+    long h = -1, err = fat_path(PROTO_FS_OPEN, path, PROTO_O_RDONLY | PROTO_O_DIRECTORY, &h);
+    long names = 0;
+
+    if (err < 0 || h < 0) {
+        cairn_handle_close(h);
+        return err < 0 ? err : -CAIRN_EIO;
+    }
+    for (int page = 0;; page++) {
+        uint64_t w[5] = {PROTO_IO_READDIR, cookie, 0, 0, 0};
+        uint32_t at = 0;
+
+        err = fat_call(path, h, w, NULL, 0, r, NULL);
+        if (err <= 0)
+            break;
+        if (page == 64 || r[1] <= cookie) {
+            test_fail("%s: a listing that does not end (page %d, cookie %lu then %lu)", path, page,
+                      (unsigned long)cookie, (unsigned long)r[1]);
+            err = -CAIRN_EIO;
+            break;
+        }
+        for (long i = 0; i < err; i++) {
+            const struct proto_dirent *d = (const void *)(reply + at);
+
+            if (at + sizeof(*d) > reply_len || d->reclen < sizeof(*d) + d->namelen + 1u ||
+                at + d->reclen > reply_len || d->namelen == 0 || d->name[d->namelen] != 0 ||
+                strlen(d->name) != d->namelen) {
+                test_fail("%s: record %ld of a page is malformed", path, i);
+                fat_close(h);
+                return -CAIRN_EIO;
+            }
+            if (names < FAT_NAMES)
+                memcpy(fat_names[names], d->name, d->namelen + 1u);
+            names++;
+            at += d->reclen;
+        }
+        cookie = r[1];
+    }
+    fat_close(h);
+    return err < 0 ? err : names;
+}
+
+static void
+fat_server_mounts_the_damaged_volume(void)
+{
+    int64_t status = -1;
+
+    fat_ep = fat_start("--part=2", &status);
+    if (fat_ep < 0)
+        test_fail("fat --part=2 did not register: %s (status %ld)", cairn_error_name((int)fat_ep),
+                  (long)status);
+}
+
+static void
+listings_of_the_damaged_volume_end(void)
+{
+    static const char *const root[] = {"ok.txt",   "sub",         "loop.bin", "far.bin",
+                                       "long.txt", "freemid.bin", "junk"};
+    long n = fat_list("/");
+
+    if (n != 7) {
+        test_fail("the root lists %ld names, not 7", n);
+        return;
+    }
+    for (unsigned i = 0; i < 7; i++)
+        if (strcmp(fat_names[i], root[i]) != 0)
+            test_fail("the root's name %u is \"%s\", not \"%s\"", i, fat_names[i], root[i]);
+    /* The garbage: names or an error, in a bounded number of pages. */
+    n = fat_list("/junk");
+    printf("block/fat: /junk lists %ld (%s)\n", n, n < 0 ? cairn_error_name((int)n) : "names");
+}
+
+/* Each file with a damaged chain: its entry stats, and its open fails
+ * with EIO, or its reads do after no more than its chain holds. */
+static void
+broken_files_fail_with_eio(void)
+{
+    static const struct {
+        const char *path;
+        uint64_t size;  /* its entry's */
+        uint32_t chain; /* the bytes its chain holds before the damage */
+    } broken[] = {
+        {"/loop.bin", 4096, 4096},
+        {"/far.bin", 1000, 0},
+        {"/long.txt", 50000, 1024},
+        {"/freemid.bin", 4096, 2048},
+    };
+
+    for (unsigned i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+        const char *path = broken[i].path;
+        long h = -1, err = fat_path(PROTO_FS_STAT, path, 0, NULL);
+        uint32_t n = 0;
+
+        if (err != 0 || ((const struct proto_stat *)reply)->size != broken[i].size)
+            test_fail("stat %s: %s", path, cairn_error_name((int)err));
+        err = fat_path(PROTO_FS_OPEN, path, PROTO_O_RDONLY, &h);
+        if (err == 0 && h >= 0) {
+            err = fat_read_all(path, h, &n);
+            fat_close(h);
+            h = -1;
+        }
+        cairn_handle_close(h);
+        if (err != -CAIRN_EIO || n > broken[i].chain)
+            test_fail("%s: %s after %u bytes, not EIO within its %u", path,
+                      cairn_error_name((int)err), n, broken[i].chain);
+    }
+}
+
+/* Every name the garbage directory lists: stat, open and read (bounded),
+ * whatever each answers; and the name it held before. */
+static void
+garbage_entries_answer_whatever_they_hold(void)
+{
+    char *path = fat_paths;
+    long n = fat_list("/junk");
+
+    for (long i = 0; i < n && i < FAT_NAMES; i++) {
+        long h = -1;
+        uint32_t got;
+
+        if (strchr(fat_names[i], '/'))
+            continue;
+        snprintf(path, PROTO_PATH_MAX + 1, "/junk/%s", fat_names[i]);
+        fat_path(PROTO_FS_STAT, path, 0, NULL);
+        if (fat_path(PROTO_FS_OPEN, path, PROTO_O_RDONLY, &h) == 0 && h >= 0) {
+            fat_read_all(path, h, &got);
+            fat_close(h);
+        } else {
+            cairn_handle_close(h);
+        }
+    }
+    fat_path(PROTO_FS_STAT, "/junk", 0, NULL);
+    fat_path(PROTO_FS_OPEN, "/junk/a.txt", PROTO_O_RDONLY, NULL);
+}
+
+static void
+whole_files_read_byte_exact(void)
+{
+    fat_expect_file("/ok.txt", fat_ok_text, sizeof(fat_ok_text) - 1);
+    fat_expect_file("/sub/inner.txt", fat_inner_text, sizeof(fat_inner_text) - 1);
+}
+
+/* new.txt's 3000 bytes, a pattern of their own, into fat_bytes. */
+static void
+fat_new_bytes(void)
+{
+    for (unsigned i = 0; i < sizeof(fat_bytes); i++)
+        fat_bytes[i] = (uint8_t)(i * 7 + 3);
+}
+
+static void
+a_new_file_is_written_and_read_back(void)
+{
+    uint64_t w[5] = {PROTO_IO_WRITE, 0, 0, 0, 0};
+    long h = -1, err;
+
+    fat_new_bytes();
+    err = fat_path(PROTO_FS_OPEN, "/new.txt", PROTO_O_CREAT | PROTO_O_RDWR, &h);
+    if (err != 0 || h < 0) {
+        test_fail("create /new.txt: %s", cairn_error_name((int)err));
+        cairn_handle_close(h);
+        return;
+    }
+    expect_ret("WRITE 3000 bytes",
+               fat_call("write", h, w, fat_bytes, sizeof(fat_bytes), NULL, NULL),
+               sizeof(fat_bytes));
+    w[0] = PROTO_IO_SYNC;
+    expect_ret("SYNC", fat_call("sync", h, w, NULL, 0, NULL, NULL), 0);
+    fat_close(h);
+    fat_expect_file("/new.txt", fat_bytes, sizeof(fat_bytes));
+}
+
+/* Renames and removals of the damaged names: 0 or an error each, the
+ * server answering every one. */
+static void
+damaged_names_rename_and_unlink_cleanly(void)
+{
+    static const char *const gone[] = {"/sub/loop.bin", "/loop.bin", "/far.bin", "/long.txt",
+                                       "/freemid.bin"};
+    static const char rename_loop[] = "/loop.bin\0/sub/loop.bin";
+    char *paths = fat_paths;
+    uint64_t w[5] = {PROTO_FS_RENAME, 0, 0, 0, 0};
+    long n;
+
+    fat_call("rename loop.bin", fat_ep, w, rename_loop, sizeof(rename_loop) - 1, NULL, NULL);
+    for (unsigned i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+        fat_path(PROTO_FS_UNLINK, gone[i], 0, NULL);
+    n = fat_list("/junk");
+    if (n > 0 && !strchr(fat_names[0], '/')) {
+        int len = snprintf(paths, sizeof(fat_paths), "/junk/%s", fat_names[0]);
+
+        len += 1 + snprintf(paths + len + 1, sizeof(fat_paths) - (size_t)len - 1, "/junk/renamed");
+        fat_call("rename in junk", fat_ep, w, paths, (uint32_t)len, NULL, NULL);
+    }
+    if (n > 1 && !strchr(fat_names[1], '/')) {
+        snprintf(paths, sizeof(fat_paths), "/junk/%s", fat_names[1]);
+        fat_path(PROTO_FS_UNLINK, paths, 0, NULL);
+    }
+    fat_path(PROTO_FS_MKDIR, "/junk/made", 0755, NULL);
+    fat_path(PROTO_FS_RMDIR, "/junk", 0, NULL);
+    fat_list("/junk");
+}
+
+/* After all that the server still runs, answers, and lost nothing of the
+ * healthy files; then it is killed. */
+static void
+the_server_lives_and_loses_nothing(void)
+{
+    int64_t status;
+
+    expect_ret("the fat server's wait", cairn_process_wait(fat_proc, 0, &status), -CAIRN_ETIMEDOUT);
+    fat_new_bytes();
+    fat_expect_file("/ok.txt", fat_ok_text, sizeof(fat_ok_text) - 1);
+    fat_expect_file("/sub/inner.txt", fat_inner_text, sizeof(fat_inner_text) - 1);
+    fat_expect_file("/new.txt", fat_bytes, sizeof(fat_bytes));
+    expect_ret("kill the fat server", cairn_process_kill(fat_proc), 0);
+    expect_ret("wait for it", cairn_process_wait(fat_proc, 10 * SECOND, NULL), 0);
+    cairn_handle_close(fat_proc);
+    cairn_handle_close(fat_ep);
+    fat_proc = fat_ep = -1;
+}
+
+/* Partition 3's boot sector claims more sectors than the partition: the
+ * server says why and ends with status 0, registering nothing. */
+static void
+a_refused_boot_sector_ends_the_server_quietly(void)
+{
+    int64_t status = -1;
+    long ep = fat_start("--part=3", &status);
+
+    if (ep != -CAIRN_ENOENT || status != 0)
+        test_fail("fat --part=3: %s, status %ld, not an end with 0", cairn_error_name((int)ep),
+                  (long)status);
+    cairn_handle_close(ep);
+    cairn_handle_close(fat_proc);
+    fat_proc = -1;
+}
+
 /* The fallback without interrupts: the driver started again with --poll
  * serves the same disk (after a reset of a device its predecessor left
  * busy), reads and writes byte-exact, from two threads at once. */
@@ -776,7 +1228,7 @@ static const struct usertest tests[] = {
     USERTEST(driver_registers_the_disk_with_its_size),
     USERTEST(known_sectors_read_byte_exact),
     USERTEST(written_sectors_read_back_after_a_flush),
-    USERTEST(part_list_shows_the_mbr_partition),
+    USERTEST(part_list_shows_the_mbr_partitions),
     USERTEST(partition_reads_its_fat_boot_sector),
     USERTEST(bad_arguments_are_refused),
     USERTEST(four_threads_read_at_once),
@@ -840,6 +1292,11 @@ baseline_warm(void)
     (void)cairn_bootinfo();
     for (unsigned i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
         (void)test_program_image(drivers[i].program, &offset, &size);
+    (void)test_program_image("fat", &offset, &size);
+    memset(fat_names, 0, sizeof(fat_names));
+    memset(fat_data, 0, sizeof(fat_data));
+    memset(fat_bytes, 0, sizeof(fat_bytes));
+    memset(fat_paths, 0, sizeof(fat_paths));
 }
 
 /* Runs the tests on the current driver's disk, or its skip test; the
