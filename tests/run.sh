@@ -47,15 +47,45 @@ tally() { # tally PREFIX FILE
     done < "$2"
 }
 
+# Host programs run two at a time, each keeping one host core busy: the
+# list split into two queues that run side by side (every other entry),
+# each leaving its log and result; the results are tallied in order after.
+two_queues() { # two_queues FUNCTION ITEM...
+    fn=$1
+    shift
+    (
+        i=0
+        for x in "$@"; do
+            [ $((i % 2)) = 0 ] && "$fn" "$x"
+            i=$((i + 1))
+        done
+    ) &
+    i=0
+    for x in "$@"; do
+        [ $((i % 2)) = 1 ] && "$fn" "$x"
+        i=$((i + 1))
+    done
+    wait
+}
+
 # --- 1. host unit tests -------------------------------------------------------
+host_unit() { # host_unit PATH: runs it, its status in $out/host-NAME.status
+    log="$out/host-$(basename "$1").log"
+    "$1" > "$log" 2> "$log.err"
+    echo $? > "$log.status"
+}
+units=""
 for t in build/host/test_*; do
-    [ -x "$t" ] || continue
+    [ -x "$t" ] && units="$units $t"
+done
+# shellcheck disable=SC2086 # one word per program
+two_queues host_unit $units
+for t in $units; do
     name=$(basename "$t")
     log="$out/host-$name.log"
-    "$t" > "$log" 2> "$log.err"
-    status=$?
+    status=$(cat "$log.status" 2>/dev/null || echo none)
     tally "host/$name/" "$log"
-    if [ $status -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
+    if [ "$status" != 0 ] && ! grep -q '^FAIL ' "$log"; then
         fail "host/$name" "exited with status $status (see $log.err)"
     fi
 done
@@ -65,8 +95,8 @@ done
 # from it for a fixed number of inputs with a fixed seed (the same run every
 # time, a few seconds). New inputs and a crashing one go to $out/fuzz-NAME/,
 # never into the tree. `make fuzz-host` is the long run.
-for f in build/fuzz/fuzz_*; do
-    [ -f "$f" ] || continue
+host_fuzz() { # host_fuzz PATH: its verdict in $out/host-NAME.verdict
+    f=$1
     name=$(basename "$f")
     short=${name#fuzz_}
     log="$out/host-$name.log"
@@ -76,13 +106,28 @@ for f in build/fuzz/fuzz_*; do
     # Given files rather than the folder, libFuzzer only runs them: the tree stays as it is.
     if ! "$f" -artifact_prefix="$work/" "tests/fuzz/corpus/$short"/* > "$log" 2>&1; then
         input=$(sed -n 's/^Running: //p' "$log" | tail -n 1)
-        fail "host/$name" "a corpus input fails (see $log); reproduce with: $f $input"
+        echo "a corpus input fails (see $log); reproduce with: $f $input" > "$log.verdict"
     elif ! "$f" -seed=1 -runs=30000 -max_total_time=20 -timeout=10 -artifact_prefix="$work/" \
         "$work" "tests/fuzz/corpus/$short" >> "$log" 2>&1; then
         input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
-        fail "host/$name" "crashed (see $log); reproduce with: $f $input"
+        echo "crashed (see $log); reproduce with: $f $input" > "$log.verdict"
     else
+        echo ok > "$log.verdict"
+    fi
+}
+fuzzers=""
+for f in build/fuzz/fuzz_*; do
+    [ -f "$f" ] && fuzzers="$fuzzers $f"
+done
+# shellcheck disable=SC2086 # one word per program
+two_queues host_fuzz $fuzzers
+for f in $fuzzers; do
+    name=$(basename "$f")
+    verdict=$(cat "$out/host-$name.log.verdict" 2>/dev/null || echo "left no verdict")
+    if [ "$verdict" = ok ]; then
         pass "host/$name"
+    else
+        fail "host/$name" "$verdict"
     fi
 done
 
