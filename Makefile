@@ -5,6 +5,10 @@
 .DEFAULT_GOAL := iso
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
+# Every core builds, unless the command line says how many (-jN, -j1).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
 
 BUILD    := build
 CC       := gcc

@@ -20,7 +20,7 @@ HOST_TEST_NAMES := $(patsubst tests/host/%.mk,%,$(HOST_TEST_MKS))
 HOST_TEST_BINS  := $(addprefix build/host/,$(HOST_TEST_NAMES))
 
 define host_test_rule
-build/host/$(1): tests/host/$(1).c $$($(1)_SRCS) tests/host/log_stub.c $$(HOST_HEADERS)
+build/host/$(1): tests/host/$(1).c $$($(1)_SRCS) tests/host/log_stub.c $$(HOST_HEADERS) | $(BUILD)/.deps-ok
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
 	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ tests/host/$(1).c $$($(1)_SRCS) tests/host/log_stub.c
