@@ -678,11 +678,40 @@ fat_lookup(struct fat_vol *vol, const char *path, struct fat_dirent *e)
 
 /* --- files ------------------------------------------------------------------------ */
 
+/* Checks that the chain from first ends within the volume's cluster
+ * count, meeting no free, bad or out-of-range entry: 0 with its length in
+ * *len (optional), or -CAIRN_EIO. */
+int
+fat_chain_check(struct fat_vol *vol, uint32_t first, uint32_t *len)
+{
+    uint32_t c = first, n = 1;
+    int r;
+
+    if (first < 2 || first > vol->clusters + 1)
+        return fat_damaged(vol, "a chain's first cluster is out of range");
+    for (;;) {
+        uint32_t next;
+
+        r = fat_next(vol, c, &next);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            break;
+        if (n >= vol->clusters)
+            return fat_damaged(vol, "a cluster chain loops");
+        c = next;
+        n++;
+    }
+    if (len)
+        *len = n;
+    return 0;
+}
+
 int
 fat_file_open(struct fat_vol *vol, const struct fat_dirent *e, struct fat_file *f)
 {
     uint64_t need;
-    uint32_t c, steps = 1;
+    uint32_t steps;
     int r;
 
     if (fat_is_dir(e))
@@ -700,21 +729,12 @@ fat_file_open(struct fat_vol *vol, const struct fat_dirent *e, struct fat_file *
     need = ((uint64_t)e->size + vol->cluster_bytes - 1) / vol->cluster_bytes;
     if (need > vol->clusters)
         return fat_damaged(vol, "a file larger than the volume");
-    /* Walk the whole chain once: a chain that does not end within the
-     * volume's cluster count loops. A chain longer than the size is
-     * tolerated (the tail is never read); a shorter one is damage. */
-    for (c = e->cluster;; steps++) {
-        uint32_t next;
-
-        r = fat_next(vol, c, &next);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            break;
-        if (steps >= vol->clusters)
-            return fat_damaged(vol, "a cluster chain loops");
-        c = next;
-    }
+    /* Walk the whole chain once, so reads cannot loop. A chain longer than
+     * the size is tolerated (the tail is never read); a shorter one is
+     * damage. */
+    r = fat_chain_check(vol, e->cluster, &steps);
+    if (r < 0)
+        return r;
     if (steps < need)
         return fat_damaged(vol, "a cluster chain shorter than its file's size");
     return fat_file_listed(vol, f);

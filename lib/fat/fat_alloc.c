@@ -259,35 +259,6 @@ fat_alloc_one(struct fat_vol *vol, uint32_t *out)
     return -CAIRN_ENOSPC;
 }
 
-/* Checks that the chain from first ends within the volume's cluster
- * count, meeting no free, bad or out-of-range entry: 0 with its length in
- * *len (optional), or -CAIRN_EIO. */
-static int
-fat_chain_check(struct fat_vol *vol, uint32_t first, uint32_t *len)
-{
-    uint32_t c = first, n = 1;
-    int r;
-
-    if (first < 2 || first > vol->clusters + 1)
-        return fat_damaged(vol, "a chain's first cluster is out of range");
-    for (;;) {
-        uint32_t next;
-
-        r = fat_next(vol, c, &next);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            break;
-        if (n >= vol->clusters)
-            return fat_damaged(vol, "a cluster chain loops");
-        c = next;
-        n++;
-    }
-    if (len)
-        *len = n;
-    return 0;
-}
-
 int
 fat_free_chain(struct fat_vol *vol, uint32_t first)
 {

@@ -41,6 +41,10 @@ void fat_barrier(struct fat_vol *vol);
 int fat_set_entry(struct fat_vol *vol, uint32_t n, uint32_t value);
 int fat_alloc_one(struct fat_vol *vol, uint32_t *out);
 int fat_free_chain(struct fat_vol *vol, uint32_t first);
+/* Checks that the chain from first ends within the volume's cluster
+ * count, meeting no free, bad or out-of-range entry: 0 with its length in
+ * *len (optional), or -CAIRN_EIO (fat.c). */
+int fat_chain_check(struct fat_vol *vol, uint32_t first, uint32_t *len);
 int fat_zero_cluster(struct fat_vol *vol, uint32_t c);
 uint64_t fat_cluster_dev(const struct fat_vol *vol, uint32_t c);
 int fat_modify(struct fat_vol *vol, uint64_t sector, int fill, uint8_t **data);
