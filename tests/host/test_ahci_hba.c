@@ -293,7 +293,8 @@ TEST(atapi_empty_and_foreign_ports_are_never_written)
     CHECK(hba_port_probe(&hba, 2, FAKE_PHYS) == AHCI_PORT_EMPTY);
     CHECK(hba_port_probe(&hba, 3, FAKE_PHYS) == AHCI_PORT_OTHER);
     CHECK(hba_port_probe(&hba, 4, FAKE_PHYS) == AHCI_PORT_OTHER);
-    CHECK(hba_port_probe(&hba, 9, FAKE_PHYS) == AHCI_PORT_EMPTY); /* not implemented */
+    CHECK(hba_port_probe(&hba, 9, FAKE_PHYS) ==
+          AHCI_PORT_EMPTY); /* a port the HBA lacks (PI bit clear) */
     for (unsigned p = 0; p < 6; p++)
         CHECK(port_writes[p] == 0);
     /* Starting port 1 and running commands leaves port 0 alone too. */

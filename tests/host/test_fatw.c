@@ -1263,7 +1263,7 @@ cut_scenario(void)
     struct fat_dirent e;
     uint32_t cb = vol.cluster_bytes;
 
-    fat_mkdir(&vol, 0, "work", NOW, &e);
+    fat_mkdir(&vol, 0, "scene", NOW, &e);
     /* One file written on and on: consecutive writes share their epochs. */
     {
         struct fat_file f;
@@ -1286,25 +1286,25 @@ cut_scenario(void)
         }
         free(b);
     }
-    put("/work", "first file.txt", 0, 3 * cb + 100, 1);
+    put("/scene", "first file.txt", 0, 3 * cb + 100, 1);
     put("/", "second.bin", 0, 40000, 2);
-    put("/work", "first file.txt", cb - 10, 300, 3);
+    put("/scene", "first file.txt", cb - 10, 300, 3);
     fat_sync(&vol);
-    put("/work", "first file.txt", 3 * cb + 100, 5000, 4);
+    put("/scene", "first file.txt", 3 * cb + 100, 5000, 4);
     trunc_to("/", "second.bin", 7000);
-    fat_mkdir(&vol, dir_of("/work"), "inner", NOW, &e);
+    fat_mkdir(&vol, dir_of("/scene"), "inner", NOW, &e);
     for (int i = 0; i < 20; i++) {
         char name[64];
 
         snprintf(name, sizeof(name), "entry number %02d with a long name", i);
-        put("/work/inner", name, 0, 100 + (size_t)i, 10 + (uint64_t)i);
+        put("/scene/inner", name, 0, 100 + (size_t)i, 10 + (uint64_t)i);
     }
-    mv("/work", "first file.txt", "/", "renamed across.txt");
+    mv("/scene", "first file.txt", "/", "renamed across.txt");
     mv("/", "second.bin", "/", "renamed across.txt");
-    mv("/work", "inner", "/", "inner moved");
+    mv("/scene", "inner", "/", "inner moved");
     rm("/inner moved", "entry number 03 with a long name");
     trunc_to("/", "renamed across.txt", 3 * cb);
-    fat_rmdir(&vol, 0, "work");
+    fat_rmdir(&vol, 0, "scene");
     fat_unmount(&vol);
 }
 
