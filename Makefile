@@ -36,6 +36,24 @@ CMDLINE  ?=
 DEFAULT_DISK := disk.img
 DISK     ?= $(DEFAULT_DISK)
 DISK_BUS ?= virtio
+# SECUREBOOT=1: `make run` under UEFI with Secure Boot enforced, the
+# signing certificate enrolled in a copy of OVMF's variable store.
+SECUREBOOT ?= 0
+# The key and certificate (PEM) that sign the ISO's EFI loader for Secure
+# Boot (docs/boot.md). Without them the build makes a development key once
+# in keys/ (out of git; `make clean` leaves it) and signs with that.
+DEV_KEY  := keys/dev.key
+DEV_CERT := keys/dev.crt
+SB_KEY   ?= $(DEV_KEY)
+SB_CERT  ?= $(DEV_CERT)
+ifneq ($(SB_KEY)$(SB_CERT),$(DEV_KEY)$(DEV_CERT))
+ifeq ($(wildcard $(SB_KEY)),)
+$(error SB_KEY=$(SB_KEY): no such file (give SB_KEY and SB_CERT together))
+endif
+ifeq ($(wildcard $(SB_CERT)),)
+$(error SB_CERT=$(SB_CERT): no such file (give SB_KEY and SB_CERT together))
+endif
+endif
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
                  -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
@@ -155,18 +173,32 @@ kernel: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf
 # The ISO carries init, the test child and the initfs, which holds every
 # other program: GRUB passes 16 modules at most (docs/boot.md).
 ISO_MODULES = $(filter init=% child=% initfs=%,$(USER_MODULES))
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(INITFS) tools/mkiso.sh | $(DEPS_STAMP)
-	@echo "  ISO     $@"
-	$(Q)sh tools/mkiso.sh $@ $(BUILD)/cairn.elf "$(CMDLINE)" $(ISO_MODULES)
+# Its UEFI path is signed for Secure Boot with SB_KEY and SB_CERT.
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(INITFS) tools/mkiso.sh \
+                    tools/xorriso-efi.sh $(SB_KEY) $(SB_CERT) | $(DEPS_STAMP)
+	@echo "  ISO     $@ (EFI loader signed by $(SB_CERT))"
+	$(Q)sh tools/mkiso.sh --sign $(SB_KEY) $(SB_CERT) $@ $(BUILD)/cairn.elf "$(CMDLINE)" $(ISO_MODULES)
+
+$(DEV_KEY) $(DEV_CERT) &: tools/sbkey.sh | $(DEPS_STAMP)
+	$(Q)sh tools/sbkey.sh $(DEV_KEY) $(DEV_CERT)
+
+# OVMF's variable store with SB_CERT enrolled as PK, KEK and db
+# (tools/efivars.c), for SECUREBOOT=1 and the Secure Boot tests.
+$(BUILD)/secureboot-vars.fd: $(SB_CERT) build/tools/efivars | $(DEPS_STAMP)
+	@echo "  VARS    $@ (trusts $(SB_CERT))"
+	$(Q)openssl x509 -in $(SB_CERT) -outform der -out $@.der
+	$(Q)build/tools/efivars enroll $(OVMF_SB_VARS) $@.der $@
 
 .PHONY: iso
 iso: $(BUILD)/cairn.iso
 
 # --- running -------------------------------------------------------------------
 .PHONY: run gdb disk
-run: $(BUILD)/cairn.iso $(filter $(DEFAULT_DISK),$(DISK))
+run: $(BUILD)/cairn.iso $(filter $(DEFAULT_DISK),$(DISK)) \
+     $(if $(filter 1,$(SECUREBOOT)),$(BUILD)/secureboot-vars.fd)
 	sh tools/qemu.sh run --iso $< --mem $(MEM) --smp $(SMP) --uefi $(UEFI) \
-	    $(if $(DISK),--disk $(DISK) --disk-bus $(DISK_BUS))
+	    $(if $(DISK),--disk $(DISK) --disk-bus $(DISK_BUS)) \
+	    $(if $(filter 1,$(SECUREBOOT)),--secureboot $(BUILD)/secureboot-vars.fd)
 
 # A fresh FAT32 image, whatever was there before (tools/mkdisk.sh).
 disk: | $(DEPS_STAMP)
@@ -181,7 +213,8 @@ gdb: $(BUILD)/cairn.iso
 # --- tests -----------------------------------------------------------------------
 .PHONY: test
 test: $(BUILD)/cairn.elf $(BUILD)/san/cairn.elf $(USER_PROGRAMS) $(USER_TESTS) $(INITFS) \
-      $(HOST_TEST_BINS) $(FUZZ_BINS) build/tools/session | $(DEPS_STAMP)
+      $(HOST_TEST_BINS) $(FUZZ_BINS) build/tools/session $(BUILD)/cairn.iso \
+      $(BUILD)/secureboot-vars.fd | $(DEPS_STAMP)
 	USER_MODULES="$(USER_MODULES)" sh tests/run.sh
 
 # --- fuzzing: FUZZ_CALLS, FUZZ_SEED, FUZZ_SMP, FUZZ_CHUNK, FUZZ_AVOID, FUZZ_JOBS (docs/testing.md) ---
@@ -237,10 +270,10 @@ clean:
 
 help:
 	@echo "make run       build the ISO and boot it in QEMU (MEM=, SMP=, UEFI=1, CMDLINE=,"
-	@echo "               DISK=image or DISK= for none, DISK_BUS=virtio|ahci)"
+	@echo "               DISK=image or DISK= for none, DISK_BUS=virtio|ahci, SECUREBOOT=1)"
 	@echo "make disk      make a fresh FAT32 image disk.img, the disk make run attaches"
 	@echo "make test      build and run every test (host and in QEMU)"
-	@echo "make iso       build build/cairn.iso (the default)"
+	@echo "make iso       build build/cairn.iso (the default; SB_KEY=, SB_CERT= sign it)"
 	@echo "make gdb       boot paused with a gdb stub and attach gdb with the kernel's symbols"
 	@echo "make bench     boot under -icount and print the benchmark figures"
 	@echo "make fuzz      run the system call fuzzer (FUZZ_CALLS=, FUZZ_SEED=, FUZZ_SMP=)"

@@ -206,6 +206,7 @@ user: $(USER_PROGRAMS) $(USER_TESTS)
 # is a quarter of the memory the firmware leaves).
 include tools/mkinitfs.mk
 include tools/session.mk
+include tools/efivars.mk
 INITFS := $(BUILD)/initfs.tar
 INITFS_FILLER := $(BUILD)/initfs-filler.txt
 INITFS_BIN := $(foreach p,$(filter-out init,$(PROGRAMS)),\

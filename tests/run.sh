@@ -12,15 +12,18 @@
 #     user-mode test program (tests/os, boot modules test-NAME), every one
 #     must report, and init must exit with status 0;
 #     then the session tests (tests/session): normal boots driven from the
-#     host over the serial port and the QEMU monitor (tools/session);
+#     host over the serial port and the QEMU monitor (tools/session); then
+#     build/cairn.iso, signed for Secure Boot, booted under BIOS, UEFI and
+#     UEFI with Secure Boot enforced, and refused when tampered with;
 #  3. fault dumps: deliberate kernel faults whose dump must name the
 #     faulting function;
 #  4. fuzz: a short run of the system call fuzzer (tests/sysfuzz), one boot on
 #     one CPU with a fixed seed and one on four CPUs with a seed that
 #     changes every run (printed, so a failure can be replayed).
 #
-# Every boot runs the test kernel, build/san/cairn.elf: the same sources
-# built with UBSan and the stack protector (KERNEL= names another).
+# Every boot but the Secure Boot ones runs the test kernel,
+# build/san/cairn.elf: the same sources built with UBSan and the stack
+# protector (KERNEL= names another).
 #
 # Every check prints "ok <name>" or "FAIL <name>: <why>"; the last line is
 # "N passed, N failed"; the exit status is non-zero if anything failed.
@@ -380,7 +383,79 @@ if [ -x build/tools/session ] && mkiso session ""; then
     session utils-smp4 tests/session/utils.session --smp 4
 fi
 
-# --- 2b. soak: the IPC stress test until millions of messages have passed ---------------
+# --- 2b. Secure Boot: the signed ISO under every firmware ---------------------------------
+# build/cairn.iso, as `make iso` signs it (docs/boot.md, "Secure Boot"),
+# boots to the shell's prompt under BIOS, plain UEFI and UEFI with Secure
+# Boot enforced on one CPU and four (OVMF's Secure Boot build on a
+# variable store trusting only the build's certificate); a copy with one
+# byte of its kernel changed is refused by the signed loader, and an
+# unsigned loader (a test ISO's) by the firmware: neither ever prints a
+# kernel line. One-CPU boots run two at a time.
+# sbrun NAME SCRIPT [qemu.sh options...]: a script of tools/session on a
+# boot of another ISO, its exit status left in secureboot-NAME.status (so
+# two can run at once); sbresult NAME then counts it.
+sbrun() {
+    name=$1 script=$2
+    shift 2
+    st=0
+    timeout -k 5 600 build/tools/session "$script" "$out/secureboot-$name.log" -- \
+        sh tools/qemu.sh session "$@" > "$out/secureboot-$name.err" 2>&1 || st=$?
+    echo "$st" > "$out/secureboot-$name.status"
+}
+sbresult() {
+    if [ "$(cat "$out/secureboot-$1.status" 2>/dev/null)" = 0 ]; then
+        pass "secureboot/$1"
+    else
+        fail "secureboot/$1" "$(grep -m1 '^session: ' "$out/secureboot-$1.err" || echo 'it did not finish') (see $out/secureboot-$1.err, $out/secureboot-$1.log)"
+    fi
+}
+# no_kernel NAME: the boot's log holds no line of the kernel's.
+no_kernel() {
+    if grep -aq 'cairn: ' "$out/secureboot-$1.log"; then
+        fail "secureboot/$1/no_kernel" "a kernel ran (see $out/secureboot-$1.log)"
+    else
+        pass "secureboot/$1/no_kernel"
+    fi
+}
+if [ -f build/cairn.iso ] && [ -f build/secureboot-vars.fd ]; then
+    sbvars=build/secureboot-vars.fd sb=tests/secureboot
+    # One byte of the kernel's text changed: a letter of its boot line.
+    cp build/cairn.iso "$out/tampered.iso"
+    at=$(grep -boa 'cairn: loaded by' "$out/tampered.iso" | head -n 1 | cut -d: -f1)
+    if [ -n "$at" ] && [ "$(grep -coa 'cairn: loaded by' "$out/tampered.iso")" = 1 ]; then
+        printf 'C' | dd of="$out/tampered.iso" bs=1 seek="$at" conv=notrunc status=none
+    else
+        fail "secureboot/tampered" "the kernel's boot line is not once in build/cairn.iso"
+        at=""
+    fi
+    sbrun bios-smp1 $sb/boots.session --iso build/cairn.iso --smp 1 &
+    sbrun secureboot-smp1 $sb/boots.session --iso build/cairn.iso --smp 1 --secureboot $sbvars
+    wait
+    sbrun uefi-smp4 $sb/boots.session --iso build/cairn.iso --smp 4 --uefi 1
+    sbrun secureboot-smp4 $sb/bootline-smp4.session --iso build/cairn.iso --smp 4 \
+        --secureboot $sbvars
+    for name in bios-smp1 secureboot-smp1 uefi-smp4 secureboot-smp4; do
+        sbresult $name
+    done
+    if [ -n "$at" ]; then
+        sbrun tampered $sb/tampered.session --iso "$out/tampered.iso" --smp 1 \
+            --secureboot $sbvars &
+    fi
+    if [ -f "$out/ktest.iso" ]; then
+        sbrun unsigned $sb/refused.session --iso "$out/ktest.iso" --smp 1 --secureboot $sbvars
+        sbresult unsigned
+        no_kernel unsigned
+    fi
+    wait
+    if [ -n "$at" ]; then
+        sbresult tampered
+        no_kernel tampered
+    fi
+else
+    fail "secureboot" "no build/cairn.iso or build/secureboot-vars.fd (make test builds both)"
+fi
+
+# --- 2c. soak: the IPC stress test until millions of messages have passed ---------------
 # One boot on two CPUs with "soak" on the command line; every test program
 # runs, and the IPC stress run goes on (clients killed at random) until
 # two million calls have been answered, then checks that no object or frame

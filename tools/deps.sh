@@ -31,7 +31,10 @@ need xorriso       have xorriso
 need mtools        have mformat
 need dosfstools    have_mkfs_fat
 need fdisk         have_sfdisk
-need ovmf          test -f /usr/share/OVMF/OVMF_CODE_4M.fd
+need ovmf          test -f /usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+need sbsigntool    have sbsign
+need gnupg         have gpg
+need openssl       have openssl
 need console-setup-linux test -f /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 need clang         have clang
 need libclang-rt-14-dev have_fuzzer_rt

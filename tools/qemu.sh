@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # qemu.sh MODE --iso ISO [--mem M] [--smp N] [--uefi 0|1] [--elf ELF] [--log FILE] [--timeout S]
 #          [--machine q35|pc] [--reboot 0|1] [--disk IMAGE] [--disk-bus virtio|ahci]
+#          [--secureboot VARS]
 #   run   boot with the serial console on this terminal (a window too when
 #         a display is available)
 #   gdb   boot paused with a gdb stub on :1234 and attach gdb
@@ -23,12 +24,16 @@
 # default) or, with --disk-bus ahci, a SATA disk on port 1 of q35's AHCI
 # controller (port 0 holds the boot CD). QEMU locks the image: one that
 # another QEMU has open is refused with a message, never opened twice.
+# --secureboot boots UEFI with Secure Boot enforced: OVMF's Secure Boot
+# build (its variables protected by SMM, as on a PC) on a copy of the
+# variable store VARS, in which tools/efivars enrolled the keys (make's
+# build/secureboot-vars.fd). q35 only.
 # KVM is used only where the CPU virtualizes in hardware; elsewhere TCG.
 set -eu
 mode=$1
 shift
 iso="" mem=256M smp=2 uefi=0 elf="" log="" timeout=120 icount=0 monitor="" machine=q35 reboot=0
-disk="" disk_bus=virtio
+disk="" disk_bus=virtio secureboot=""
 while [ $# -gt 0 ]; do
     case $1 in
     --iso) iso=$2 ;;
@@ -44,6 +49,7 @@ while [ $# -gt 0 ]; do
     --reboot) reboot=$2 ;;
     --disk) disk=$2 ;;
     --disk-bus) disk_bus=$2 ;;
+    --secureboot) secureboot=$2 uefi=1 ;;
     *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -53,7 +59,13 @@ case $machine in
 q35 | pc) ;;
 *) echo "qemu.sh: --machine is q35 or pc" >&2; exit 2 ;;
 esac
-set -- -machine "$machine" -m "$mem" -smp "$smp" \
+machine_opts=$machine
+if [ -n "$secureboot" ]; then
+    [ "$machine" = q35 ] || { echo "qemu.sh: --secureboot needs --machine q35" >&2; exit 2; }
+    [ -f "$secureboot" ] || { echo "qemu.sh: no variable store $secureboot" >&2; exit 2; }
+    machine_opts=q35,smm=on
+fi
+set -- -machine "$machine_opts" -m "$mem" -smp "$smp" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -drive file="$iso",media=cdrom,format=raw,if=ide
 case $disk_bus in
@@ -95,9 +107,13 @@ else
 fi
 
 if [ "$uefi" = 1 ]; then
-    code=/usr/share/OVMF/OVMF_CODE_4M.fd
+    code=/usr/share/OVMF/OVMF_CODE_4M.fd template=/usr/share/OVMF/OVMF_VARS_4M.fd
+    if [ -n "$secureboot" ]; then
+        code=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd template=$secureboot
+        set -- "$@" -global driver=cfi.pflash01,property=secure,value=on
+    fi
     vars=$(mktemp "${TMPDIR:-/tmp}/cairn-vars.XXXXXX")
-    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+    cp "$template" "$vars"
     trap 'rm -f "$vars"' EXIT
     set -- "$@" -drive if=pflash,format=raw,readonly=on,file="$code" \
         -drive if=pflash,format=raw,file="$vars"
