@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cairn/fd.h>
@@ -604,6 +605,31 @@ isatty(int fd)
         return 0;
     }
     return 1;
+}
+
+int
+tcgetwinsize(int fd, struct winsize *ws)
+{
+    long h = fd_get(fd, NULL);
+    struct cairn_msg msg = {{PROTO_IO_TTY_GET, 0, 0, 0, 0}, NULL};
+    long err;
+
+    if (h < 0 && h != FD_CONSOLE)
+        return fd_fail(-CAIRN_EBADF);
+    if (!ws)
+        return fd_fail(-CAIRN_EFAULT);
+    if (h == FD_CONSOLE) {
+        msg.w[2] = 24; /* the kernel console tells no size: a terminal's classic one */
+        msg.w[3] = 80;
+    } else {
+        err = fd_call(h, &msg, NULL, 0, NULL, 0, NULL);
+        if (err < 0)
+            return fd_fail(err == -CAIRN_ENOSYS ? -CAIRN_ENOTTY : err);
+        if (msg.w[2] > 0xffff || msg.w[3] > 0xffff)
+            return fd_fail(-CAIRN_EIO);
+    }
+    *ws = (struct winsize){(unsigned short)msg.w[2], (unsigned short)msg.w[3], 0, 0};
+    return 0;
 }
 
 int

@@ -22,10 +22,14 @@
  *
  * Requests (include/proto/io.h): PROTO_IO_WRITE draws the bytes and
  * replies with their count (never short, never waits); PROTO_IO_READ is
- * -CAIRN_EBADF (a screen is written only); STAT a character device; SEEK
- * -CAIRN_ESPIPE; DUP and CLOSE 0 (nothing is counted); the terminal
- * requests -CAIRN_ENOTTY (the terminal is the console's); anything else
- * -CAIRN_ENOSYS; a request carrying handles -CAIRN_EINVAL (closed).
+ * -CAIRN_EBADF (a screen is written only); STAT a character device;
+ * PROTO_IO_TTY_GET tells the grid, w[2] rows and w[3] columns (mode and
+ * group 0), so the console can say how large its window is, or
+ * -CAIRN_ENOTTY without a framebuffer to draw on; the rest as every
+ * character device answers them (lib/chardev: SEEK -CAIRN_ESPIPE, DUP and
+ * CLOSE 0 since nothing is counted, the other terminal requests
+ * -CAIRN_ENOTTY, anything else -CAIRN_ENOSYS, a request carrying handles
+ * -CAIRN_EINVAL).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +41,8 @@
 #include <cairn/sys.h>
 #include <proto/handles.h>
 #include <proto/io.h>
+
+#include <chardev/chardev.h>
 
 #include "draw.h"
 #include "vt.h"
@@ -101,64 +107,50 @@ fb_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
     uint64_t w[CAIRN_MSG_WORDS] = {0};
     const void *data = NULL;
     uint32_t len = 0;
-    struct cairn_msg_ext out;
 
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
-        for (uint32_t i = 0; i < ext->recv_nhandles; i++)
-            cairn_handle_close(ext->recv_handles[i]); /* never keep what a client sends */
-        w[0] = (uint64_t)-CAIRN_EINVAL;
-    } else {
-        switch (msg->w[0]) {
-        case PROTO_IO_WRITE:
-            if (ext->recv_len == 0 || (msg->w[2] & ~(uint64_t)PROTO_IO_NONBLOCK)) {
-                w[0] = (uint64_t)-CAIRN_EINVAL;
-                break;
-            }
-            if (drawing) {
-                vt_write(&vt, in_buf, ext->recv_len);
-                draw_sync(&draw, &vt);
-            }
-            w[0] = ext->recv_len;
+    if (chardev_refuse_malformed(err, msg, ext))
+        return;
+    switch (msg->w[0]) {
+    case PROTO_IO_WRITE:
+        if (ext->recv_len == 0 || (msg->w[2] & ~(uint64_t)PROTO_IO_NONBLOCK)) {
+            w[0] = (uint64_t)-CAIRN_EINVAL;
             break;
-        case PROTO_IO_READ:
-            w[0] = (uint64_t)-CAIRN_EBADF;
-            break;
-        case PROTO_IO_STAT:
-            memset(&st, 0, sizeof(st));
-            st.mode = PROTO_S_IFCHR | 0220;
-            st.nlink = 1;
-            st.blksize = CAIRN_MSG_BUF_MAX;
-            data = &st;
-            len = sizeof(st);
-            break;
-        case PROTO_IO_SEEK:
-            w[0] = (uint64_t)-CAIRN_ESPIPE;
-            break;
-        case PROTO_IO_DUP:
-        case PROTO_IO_CLOSE:
-            break;
-        case PROTO_IO_TTY_GET:
-        case PROTO_IO_TTY_SET:
-        case PROTO_IO_TTY_SETPGRP:
+        }
+        if (drawing) {
+            vt_write(&vt, in_buf, ext->recv_len);
+            draw_sync(&draw, &vt);
+        }
+        w[0] = ext->recv_len;
+        break;
+    case PROTO_IO_READ:
+        w[0] = (uint64_t)-CAIRN_EBADF;
+        break;
+    case PROTO_IO_STAT:
+        chardev_stat(&st, 0220, CAIRN_MSG_BUF_MAX);
+        data = &st;
+        len = sizeof(st);
+        break;
+    case PROTO_IO_TTY_GET:
+        /* The grid, for the console's window size: mode 0 and no group,
+         * since the terminal's line and its groups are the console's. */
+        if (!drawing) {
             w[0] = (uint64_t)-CAIRN_ENOTTY;
             break;
-        default:
-            w[0] = (uint64_t)-CAIRN_ENOSYS;
         }
+        w[2] = vt.rows;
+        w[3] = vt.cols;
+        break;
+    default:
+        w[0] = (uint64_t)chardev_default(msg->w[0]);
     }
-    memset(&out, 0, sizeof(out));
-    out.send_buf = (uint64_t)(uintptr_t)data;
-    out.send_len = len;
-    memcpy(msg->w, w, sizeof(w));
-    msg->ext = &out;
-    (void)cairn_ipc_reply(msg); /* a caller gone meanwhile: nothing to undo */
+    (void)chardev_reply(msg, w, data, len); /* a caller gone meanwhile: nothing to undo */
 }
 
 int
 main(int argc, char **argv)
 {
     const char *name = argc > 1 ? argv[1] : "fb", *why;
-    long ep, client, err;
+    long ep, err;
 
     if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
         return fail("usage: fb [NAME]", -CAIRN_EINVAL);
@@ -172,12 +164,7 @@ main(int argc, char **argv)
     ep = cairn_endpoint_create();
     if (ep < 0)
         return fail("endpoint_create", ep);
-    client =
-        cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
-    if (client < 0)
-        return fail("handle_dup", client);
-    err = cairn_registry_register(name, client);
-    cairn_handle_close(client);
+    err = chardev_publish(ep, name);
     if (err < 0)
         return fail("registering", err);
 

@@ -23,12 +23,13 @@
  * Requests (include/proto/io.h): PROTO_IO_READ takes what is typed, up to
  * w[1] bytes, or waits for the first key (a deferred reply) unless
  * PROTO_IO_NONBLOCK; PROTO_IO_WRITE is -CAIRN_EBADF (a keyboard is read
- * only); STAT a character device; SEEK -CAIRN_ESPIPE; DUP and CLOSE 0
- * (nothing is counted: every client shares the one registered handle);
- * the terminal requests -CAIRN_ENOTTY; PROTO_POWER_RESET_8042 (from the
+ * only); STAT a character device; PROTO_POWER_RESET_8042 (from the
  * power server, include/proto/power.h) pulses the CPU's reset line and
- * answers only if that did nothing; anything else -CAIRN_ENOSYS; a
- * request carrying handles -CAIRN_EINVAL (the handles closed).
+ * answers only if that did nothing; the rest as every character device
+ * answers them (lib/chardev: SEEK -CAIRN_ESPIPE; DUP and CLOSE 0, since
+ * every client shares the one registered handle; the terminal requests
+ * -CAIRN_ENOTTY; anything else -CAIRN_ENOSYS; a request carrying handles
+ * -CAIRN_EINVAL, the handles closed).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@
 #include <proto/handles.h>
 #include <proto/io.h>
 #include <proto/power.h>
+
+#include <chardev/chardev.h>
 
 #include "ps2kbd.h"
 
@@ -139,60 +142,36 @@ kbd_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
     uint64_t w[CAIRN_MSG_WORDS] = {0};
     uint32_t len = 0;
     const void *data = out_buf;
-    struct cairn_msg_ext out;
     int is_read = 0;
 
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
-        for (uint32_t i = 0; i < ext->recv_nhandles; i++)
-            cairn_handle_close(ext->recv_handles[i]); /* never keep what a client sends */
-        w[0] = (uint64_t)-CAIRN_EINVAL;
-    } else {
-        switch (msg->w[0]) {
-        case PROTO_IO_READ:
-            if (kbd_do_read(msg->w, w, &len))
-                return;
-            is_read = 1;
-            break;
-        case PROTO_IO_WRITE:
-            w[0] = (uint64_t)-CAIRN_EBADF;
-            break;
-        case PROTO_IO_STAT:
-            memset(&st, 0, sizeof(st));
-            st.size = kbd.head - kbd.tail;
-            st.ino = 0x60;
-            st.mode = PROTO_S_IFCHR | 0440;
-            st.nlink = 1;
-            st.blksize = 16;
-            data = &st;
-            len = sizeof(st);
-            break;
-        case PROTO_IO_SEEK:
-            w[0] = (uint64_t)-CAIRN_ESPIPE;
-            break;
-        case PROTO_IO_DUP:
-        case PROTO_IO_CLOSE:
-            break;
-        case PROTO_POWER_RESET_8042:
-            /* The power server's reboot when the FADT has no reset
-             * register: port 0x64 stays with this driver alone. */
-            w[0] = (uint64_t)(kbd.present ? i8042_reset_cpu() : -CAIRN_ENOENT);
-            break;
-        case PROTO_IO_TTY_GET:
-        case PROTO_IO_TTY_SET:
-        case PROTO_IO_TTY_SETPGRP:
-            w[0] = (uint64_t)-CAIRN_ENOTTY;
-            break;
-        default:
-            w[0] = (uint64_t)-CAIRN_ENOSYS;
-        }
+    if (chardev_refuse_malformed(err, msg, ext))
+        return;
+    switch (msg->w[0]) {
+    case PROTO_IO_READ:
+        if (kbd_do_read(msg->w, w, &len))
+            return;
+        is_read = 1;
+        break;
+    case PROTO_IO_WRITE:
+        w[0] = (uint64_t)-CAIRN_EBADF;
+        break;
+    case PROTO_IO_STAT:
+        chardev_stat(&st, 0440, 16);
+        st.size = kbd.head - kbd.tail;
+        st.ino = 0x60;
+        data = &st;
+        len = sizeof(st);
+        break;
+    case PROTO_POWER_RESET_8042:
+        /* The power server's reboot when the FADT has no reset
+         * register: port 0x64 stays with this driver alone. */
+        w[0] = (uint64_t)(kbd.present ? i8042_reset_cpu() : -CAIRN_ENOENT);
+        break;
+    default:
+        w[0] = (uint64_t)chardev_default(msg->w[0]);
     }
-    memset(&out, 0, sizeof(out));
-    out.send_buf = (uint64_t)(uintptr_t)data;
-    out.send_len = len;
-    memcpy(msg->w, w, sizeof(w));
-    msg->ext = &out;
     /* The bytes leave the ring once the reply carrying them went out. */
-    if (cairn_ipc_reply(msg) == 0 && is_read)
+    if (chardev_reply(msg, w, data, len) == 0 && is_read)
         kbd.tail += len;
 }
 
@@ -250,12 +229,7 @@ main(int argc, char **argv)
     }
     kbd.present = i8042_init(&set, mouse_irq >= 0 ? &mouse : NULL) == 0;
     keymap_init(&kbd.map, set);
-    client =
-        cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
-    if (client < 0)
-        return fail("handle_dup", client);
-    err = cairn_registry_register(name, client);
-    cairn_handle_close(client);
+    err = chardev_publish(ep, name);
     if (err < 0)
         return fail("registering", err);
     if (kbd.present)

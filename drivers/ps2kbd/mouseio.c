@@ -13,6 +13,8 @@
 #include <proto/input.h>
 #include <proto/io.h>
 
+#include <chardev/chardev.h>
+
 #include "ps2kbd.h"
 
 #define EVENT_SIZE sizeof(struct proto_mouse_event)
@@ -91,61 +93,37 @@ mouse_dispatch(struct ps2mouse *ms, long err, struct cairn_msg *msg, struct cair
     uint64_t w[CAIRN_MSG_WORDS] = {0};
     uint32_t len = 0, n = 0;
     const void *data = out_events;
-    struct cairn_msg_ext out;
     int is_read = 0;
 
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
-        for (uint32_t i = 0; i < ext->recv_nhandles; i++)
-            cairn_handle_close(ext->recv_handles[i]); /* never keep what a client sends */
-        w[0] = (uint64_t)-CAIRN_EINVAL;
-    } else {
-        switch (msg->w[0]) {
-        case PROTO_IO_READ:
-            if (mouse_do_read(ms, msg->w, w, &n))
-                return;
-            len = (uint32_t)(n * EVENT_SIZE);
-            is_read = 1;
-            break;
-        case PROTO_INPUT_INFO:
-            w[1] = (ms->present ? PROTO_INPUT_PRESENT : 0) |
-                   (ms->present && ms->id == 3 ? PROTO_INPUT_WHEEL : 0);
-            w[2] = (uint64_t)ms->id;
-            w[3] = ms->rate;
-            w[4] = ms->resolution;
-            break;
-        case PROTO_IO_WRITE:
-            w[0] = (uint64_t)-CAIRN_EBADF;
-            break;
-        case PROTO_IO_STAT:
-            memset(&st, 0, sizeof(st));
-            st.size = (ms->queue.head - ms->queue.tail) * EVENT_SIZE;
-            st.ino = 0x61;
-            st.mode = PROTO_S_IFCHR | 0440;
-            st.nlink = 1;
-            st.blksize = EVENT_SIZE;
-            data = &st;
-            len = sizeof(st);
-            break;
-        case PROTO_IO_SEEK:
-            w[0] = (uint64_t)-CAIRN_ESPIPE;
-            break;
-        case PROTO_IO_DUP:
-        case PROTO_IO_CLOSE:
-            break;
-        case PROTO_IO_TTY_GET:
-        case PROTO_IO_TTY_SET:
-        case PROTO_IO_TTY_SETPGRP:
-            w[0] = (uint64_t)-CAIRN_ENOTTY;
-            break;
-        default:
-            w[0] = (uint64_t)-CAIRN_ENOSYS;
-        }
+    if (chardev_refuse_malformed(err, msg, ext))
+        return;
+    switch (msg->w[0]) {
+    case PROTO_IO_READ:
+        if (mouse_do_read(ms, msg->w, w, &n))
+            return;
+        len = (uint32_t)(n * EVENT_SIZE);
+        is_read = 1;
+        break;
+    case PROTO_INPUT_INFO:
+        w[1] = (ms->present ? PROTO_INPUT_PRESENT : 0) |
+               (ms->present && ms->id == 3 ? PROTO_INPUT_WHEEL : 0);
+        w[2] = (uint64_t)ms->id;
+        w[3] = ms->rate;
+        w[4] = ms->resolution;
+        break;
+    case PROTO_IO_WRITE:
+        w[0] = (uint64_t)-CAIRN_EBADF;
+        break;
+    case PROTO_IO_STAT:
+        chardev_stat(&st, 0440, EVENT_SIZE);
+        st.size = (ms->queue.head - ms->queue.tail) * EVENT_SIZE;
+        st.ino = 0x61;
+        data = &st;
+        len = sizeof(st);
+        break;
+    default:
+        w[0] = (uint64_t)chardev_default(msg->w[0]);
     }
-    memset(&out, 0, sizeof(out));
-    out.send_buf = (uint64_t)(uintptr_t)data;
-    out.send_len = len;
-    memcpy(msg->w, w, sizeof(w));
-    msg->ext = &out;
-    if (cairn_ipc_reply(msg) == 0 && is_read)
+    if (chardev_reply(msg, w, data, len) == 0 && is_read)
         mouse_queue_take(&ms->queue, n);
 }

@@ -26,8 +26,9 @@
  * was seeded before the server registered); PROTO_IO_WRITE mixes the
  * bytes into the generator (as Linux does, without crediting them as
  * entropy) and answers their number; PROTO_IO_STAT a character device;
- * SEEK -CAIRN_ESPIPE; TRUNCATE -CAIRN_EINVAL; READDIR -CAIRN_ENOTDIR;
- * the terminal requests -CAIRN_ENOTTY; anything else -CAIRN_ENOSYS. A
+ * TRUNCATE -CAIRN_EINVAL; READDIR -CAIRN_ENOTDIR; DUP and CLOSE count;
+ * SEEK -CAIRN_ESPIPE, the terminal requests -CAIRN_ENOTTY and anything
+ * else -CAIRN_ENOSYS as every character device (lib/chardev). A
  * read on a file opened write-only, or a write on one opened read-only,
  * -CAIRN_EBADF; a badge of no open file -CAIRN_EBADF; a request
  * carrying handles -CAIRN_EINVAL (the handles closed).
@@ -46,6 +47,8 @@
 #include <cairn/sys.h>
 #include <proto/fs.h>
 #include <proto/io.h>
+
+#include <chardev/chardev.h>
 
 #include "rng.h"
 
@@ -130,12 +133,9 @@ rng_file_of(uint64_t badge)
 static void
 rng_stat(struct proto_stat *st)
 {
-    memset(st, 0, sizeof(*st));
+    chardev_stat(st, 0666, CAIRN_MSG_BUF_MAX);
     st->ino = 1;
     st->dev = 0x726e67; /* "rng" */
-    st->mode = PROTO_S_IFCHR | 0666;
-    st->nlink = 1;
-    st->blksize = CAIRN_MSG_BUF_MAX;
 }
 
 /* The reply being built: words, bytes in out_buf, at most one handle moved. */
@@ -233,9 +233,6 @@ rng_do_io(const struct cairn_msg *m, uint32_t len, struct rng_file *f, struct rn
         rng_stat((struct proto_stat *)out_buf);
         rp->len = sizeof(struct proto_stat);
         break;
-    case PROTO_IO_SEEK:
-        rp->w[0] = (uint64_t)-CAIRN_ESPIPE;
-        break;
     case PROTO_IO_TRUNCATE:
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         break;
@@ -252,27 +249,19 @@ rng_do_io(const struct cairn_msg *m, uint32_t len, struct rng_file *f, struct rn
         if (f)
             f->refs--; /* the last close frees the slot */
         break;
-    case PROTO_IO_TTY_GET:
-    case PROTO_IO_TTY_SET:
-    case PROTO_IO_TTY_SETPGRP:
-        rp->w[0] = (uint64_t)-CAIRN_ENOTTY;
-        break;
     default:
-        rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
+        rp->w[0] = (uint64_t)chardev_default(m->w[0]); /* SEEK, the terminal's, unknown */
     }
 }
 
 static void
-rng_dispatch(long err, const struct cairn_msg *m, const struct cairn_msg_ext *ext, uint64_t badge,
+rng_dispatch(const struct cairn_msg *m, const struct cairn_msg_ext *ext, uint64_t badge,
              struct rng_rep *rp)
 {
     struct rng_file *f = rng_file_of(badge);
+    long err;
 
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
-        for (uint32_t i = 0; i < ext->recv_nhandles; i++)
-            cairn_handle_close(ext->recv_handles[i]); /* never keep what a client sends */
-        rp->w[0] = (uint64_t)-CAIRN_EINVAL;
-    } else if (badge != 0 && !f) {
+    if (badge != 0 && !f) {
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
     } else if (m->w[0] == PROTO_FS_OPEN || m->w[0] == PROTO_FS_STAT) {
         if (f) {
@@ -320,7 +309,7 @@ main(int argc, char **argv)
 {
     const char *name = "rng";
     int force_jitter = 0;
-    long client, err = -CAIRN_EIO;
+    long err = -CAIRN_EIO;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--jitter") == 0)
@@ -350,12 +339,7 @@ main(int argc, char **argv)
     rng.endpoint = cairn_endpoint_create();
     if (rng.endpoint < 0)
         return fail("endpoint_create", rng.endpoint);
-    client = cairn_handle_dup(rng.endpoint,
-                              CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
-    if (client < 0)
-        return fail("handle_dup", client);
-    err = cairn_registry_register(name, client);
-    cairn_handle_close(client);
+    err = chardev_publish(rng.endpoint, name);
     if (err < 0)
         return fail("registering", err);
     printf("rng: %s: seeded from %s\n", name, rng_source_name(rng.source));
@@ -382,8 +366,10 @@ main(int argc, char **argv)
                 f->refs = 0;
             continue; /* a notice has no caller to answer */
         }
-        rng_dispatch(err, &msg, &ext, badge, &rp);
-        rng_reply(&rp);
+        if (!chardev_refuse_malformed(err, &msg, &ext)) {
+            rng_dispatch(&msg, &ext, badge, &rp);
+            rng_reply(&rp);
+        }
         chacha_wipe(in_buf, ext.recv_len < sizeof(in_buf) ? ext.recv_len : sizeof(in_buf));
     }
 }

@@ -12,13 +12,15 @@
  * (SERIAL_MAX_READERS, SERIAL_MAX_WRITERS); one more gets -CAIRN_EBUSY.
  * The driver keeps no per-client state: every client's handle is a copy
  * of the one endpoint handle it registered, DUP and CLOSE have nothing to
- * count.
+ * count (lib/chardev answers them, and SEEK and the terminal requests).
  */
 #include <stdint.h>
 #include <string.h>
 
 #include <cairn/sys.h>
 #include <proto/io.h>
+
+#include <chardev/chardev.h>
 
 #include "serial.h"
 
@@ -137,40 +139,12 @@ serial_do_stat(struct serial *s, const struct serial_request *rq, struct serial_
     static struct proto_stat st;
 
     (void)rq;
-    memset(&st, 0, sizeof(st));
+    chardev_stat(&st, 0620, 16);
     st.size = rx_avail(s);
     st.ino = s->port;
-    st.mode = PROTO_S_IFCHR | 0620;
-    st.nlink = 1;
-    st.blksize = 16;
     rp->w[0] = 0;
     rp->data = &st;
     rp->len = sizeof(st);
-}
-
-void
-serial_do_seek(struct serial *s, const struct serial_request *rq, struct serial_reply *rp)
-{
-    (void)s;
-    (void)rq;
-    reply_error(rp, -CAIRN_ESPIPE);
-}
-
-/* PROTO_IO_DUP and PROTO_IO_CLOSE: nothing is counted (see the top). */
-void
-serial_do_ref(struct serial *s, const struct serial_request *rq, struct serial_reply *rp)
-{
-    (void)s;
-    (void)rq;
-    rp->w[0] = 0;
-}
-
-void
-serial_do_notty(struct serial *s, const struct serial_request *rq, struct serial_reply *rp)
-{
-    (void)s;
-    (void)rq;
-    reply_error(rp, -CAIRN_ENOTTY);
 }
 
 /* Answers the waiters that can be answered now, oldest first. */

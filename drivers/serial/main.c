@@ -36,6 +36,8 @@
 #include <proto/handles.h>
 #include <proto/io.h>
 
+#include <chardev/chardev.h>
+
 #include "serial.h"
 
 #define SERIAL_POLL_NS 10000000ull /* 10 ms */
@@ -48,17 +50,14 @@ static uint8_t in_buf[CAIRN_MSG_BUF_MAX];
 typedef void (*serial_handler)(struct serial *, const struct serial_request *,
                                struct serial_reply *);
 
-/* The dispatch table, by PROTO_IO_* request; a hole is -CAIRN_ENOSYS. */
+/* The dispatch table, by PROTO_IO_* request; a hole gets what every
+ * character device answers (lib/chardev: SEEK -CAIRN_ESPIPE, DUP and CLOSE
+ * 0 since nothing is counted, the terminal requests -CAIRN_ENOTTY since the
+ * terminal is the console's, anything else -CAIRN_ENOSYS). */
 static const serial_handler handlers[] = {
     [PROTO_IO_READ - PROTO_IO_READ] = serial_do_read,
     [PROTO_IO_WRITE - PROTO_IO_READ] = serial_do_write,
-    [PROTO_IO_SEEK - PROTO_IO_READ] = serial_do_seek,
     [PROTO_IO_STAT - PROTO_IO_READ] = serial_do_stat,
-    [PROTO_IO_DUP - PROTO_IO_READ] = serial_do_ref,
-    [PROTO_IO_CLOSE - PROTO_IO_READ] = serial_do_ref,
-    [PROTO_IO_TTY_GET - PROTO_IO_READ] = serial_do_notty,
-    [PROTO_IO_TTY_SET - PROTO_IO_READ] = serial_do_notty,
-    [PROTO_IO_TTY_SETPGRP - PROTO_IO_READ] = serial_do_notty,
 };
 
 /*
@@ -97,32 +96,22 @@ serial_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
 {
     struct serial_request rq;
     struct serial_reply rp;
-    struct cairn_msg_ext out;
     uint64_t op = msg->w[0];
 
     memcpy(rq.w, msg->w, sizeof(rq.w));
     rq.data = in_buf;
     rq.len = ext->recv_len;
     memset(&rp, 0, sizeof(rp));
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
-        /* handles are not part of this protocol: never keep what a client sends */
-        for (uint32_t i = 0; i < ext->recv_nhandles; i++)
-            cairn_handle_close(ext->recv_handles[i]);
-        rp.w[0] = (uint64_t)-CAIRN_EINVAL;
-    } else if (op >= PROTO_IO_READ && op - PROTO_IO_READ < sizeof(handlers) / sizeof(handlers[0]) &&
-               handlers[op - PROTO_IO_READ]) {
+    if (chardev_refuse_malformed(err, msg, ext))
+        return;
+    if (op >= PROTO_IO_READ && op - PROTO_IO_READ < sizeof(handlers) / sizeof(handlers[0]) &&
+        handlers[op - PROTO_IO_READ])
         handlers[op - PROTO_IO_READ](&serial, &rq, &rp);
-    } else {
-        rp.w[0] = (uint64_t)-CAIRN_ENOSYS;
-    }
+    else
+        rp.w[0] = (uint64_t)chardev_default(op);
     if (rp.deferred)
         return;
-    memset(&out, 0, sizeof(out));
-    out.send_buf = (uint64_t)(uintptr_t)rp.data;
-    out.send_len = rp.len;
-    memcpy(msg->w, rp.w, sizeof(rp.w));
-    msg->ext = &out;
-    if (cairn_ipc_reply(msg) == 0)
+    if (chardev_reply(msg, rp.w, rp.data, rp.len) == 0)
         serial.rx_tail += rp.consume;
 }
 
@@ -130,7 +119,7 @@ int
 main(int argc, char **argv)
 {
     const char *name = "serial";
-    long ioport, irqs, irq, notif, ep, client, port, gsi = -1, err;
+    long ioport, irqs, irq, notif, ep, port, gsi = -1, err;
     struct cairn_handle_info info;
 
     serial.divisor = 1;
@@ -186,12 +175,7 @@ main(int argc, char **argv)
     ep = cairn_endpoint_create();
     if (ep < 0)
         return fail("endpoint_create", ep);
-    client =
-        cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
-    if (client < 0)
-        return fail("handle_dup", client);
-    err = cairn_registry_register(name, client);
-    cairn_handle_close(client);
+    err = chardev_publish(ep, name);
     if (err < 0)
         return fail("registering", err);
     if (gsi >= 0)

@@ -91,9 +91,6 @@ void uart_service(struct serial *s);
 void serial_do_read(struct serial *s, const struct serial_request *rq, struct serial_reply *rp);
 void serial_do_write(struct serial *s, const struct serial_request *rq, struct serial_reply *rp);
 void serial_do_stat(struct serial *s, const struct serial_request *rq, struct serial_reply *rp);
-void serial_do_seek(struct serial *s, const struct serial_request *rq, struct serial_reply *rp);
-void serial_do_ref(struct serial *s, const struct serial_request *rq, struct serial_reply *rp);
-void serial_do_notty(struct serial *s, const struct serial_request *rq, struct serial_reply *rp);
 void serial_serve_waiters(struct serial *s);
 int serial_busy(const struct serial *s);
 

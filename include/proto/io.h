@@ -72,7 +72,9 @@
 /* PROTO_IO_CLOSE: one reference fewer; the last frees the open file. */
 #define PROTO_IO_CLOSE       0x108u
 /*
- * Terminals (the console; anything else answers -CAIRN_ENOTTY).
+ * Terminals (the console; anything else answers -CAIRN_ENOTTY, save
+ * that a device drawing a terminal's grid, the framebuffer driver, tells
+ * it with PROTO_IO_TTY_GET: its rows and columns, mode and group 0).
  * PROTO_IO_TTY_GET: reply w[1] the PROTO_TTY_* mode bits, w[2] rows,
  * w[3] columns, w[4] the foreground process group. PROTO_IO_TTY_SET:
  * w[1] the new mode bits. PROTO_IO_TTY_SETPGRP: w[1] the process group

@@ -37,8 +37,9 @@
 #define CONSOLE_MAX_OUTPUTS 4u
 #define CONSOLE_MAX_READERS 16u
 #define CONSOLE_SOURCE_READ 256u /* bytes a source thread asks its driver for at once */
-#define CONSOLE_ROWS        24u  /* what TTY_GET reports until an output knows better */
+#define CONSOLE_ROWS        24u  /* what TTY_GET reports when no output knows its size */
 #define CONSOLE_COLS        80u
+#define CONSOLE_GRID_MAX    4096u /* rows or columns an output may claim: more is nonsense */
 
 /*
  * CONSOLE_INPUT: a source thread's bytes, in the buffer; only on a source
@@ -47,6 +48,15 @@
  * console's own, never a client's.
  */
 #define CONSOLE_INPUT 0xc0101u
+
+/*
+ * CONSOLE_LOG_SCREEN: a kernel log record that the serial port showed and
+ * the framebuffer did not (it was claimed), in the buffer, for the
+ * outputs that are screens alone; only on CONSOLE_LOG_BADGE, the log
+ * thread's (log.c). Reply 0.
+ */
+#define CONSOLE_LOG_SCREEN 0xc0102u
+#define CONSOLE_LOG_BADGE  (CONSOLE_MAX_SOURCES + 1u)
 
 struct console_source {
     const char *name; /* its registry name */
@@ -61,6 +71,7 @@ struct console_output {
     const char *name;
     long io;
     int failed; /* its last write failed: said once in the log */
+    int screen; /* it told a grid (console_size_probe): a screen */
 };
 
 struct console_reader {
@@ -70,7 +81,8 @@ struct console_reader {
 
 struct console {
     struct termline tl;
-    int32_t pgrp; /* the foreground process group: ^C goes there (0: none) */
+    int32_t pgrp;        /* the foreground process group: ^C goes there (0: none) */
+    uint32_t rows, cols; /* the window: the smallest grid among the outputs (console_size_probe) */
 
     struct console_source sources[CONSOLE_MAX_SOURCES];
     unsigned nsources;
@@ -113,18 +125,19 @@ int console_source_start(struct console_source *src, long endpoint, unsigned num
 void console_do_input(const struct console_request *rq, struct console_reply *rp);
 void console_feed_pending(void);
 void console_output(const void *buf, uint32_t len);
+void console_output_screens(const void *buf, uint32_t len);
+void console_size_probe(void);
 void console_interrupt(void);
 
 /* tty.c: the clients' requests */
 void console_do_read(const struct console_request *rq, struct console_reply *rp);
 void console_do_write(const struct console_request *rq, struct console_reply *rp);
+void console_do_log_screen(const struct console_request *rq, struct console_reply *rp);
 void console_do_tty_get(const struct console_request *rq, struct console_reply *rp);
 void console_do_tty_set(const struct console_request *rq, struct console_reply *rp);
 void console_do_tty_setpgrp(const struct console_request *rq, struct console_reply *rp);
 void console_do_tty_hangup(const struct console_request *rq, struct console_reply *rp);
 void console_do_stat(const struct console_request *rq, struct console_reply *rp);
-void console_do_seek(const struct console_request *rq, struct console_reply *rp);
-void console_do_ref(const struct console_request *rq, struct console_reply *rp);
 void console_serve_readers(void);
 void console_read_failed(const void *data, uint32_t len);
 

@@ -96,42 +96,96 @@ console_source_start(struct console_source *src, long endpoint, unsigned number)
     return err ? -CAIRN_ENOMEM : 0;
 }
 
-/* Writes to every output. An output whose driver ended is looked up
- * again at once (a restarted driver is there under the same name) and
- * the write tried once more; one that still fails is said once in the
- * log and skipped until it works again. */
+/*
+ * The window size: PROTO_IO_TTY_GET asked of every output. One that
+ * draws a grid (the framebuffer driver) answers with its rows and
+ * columns; a serial line has no size and says -CAIRN_ENOTTY. The window
+ * is the smallest grid of those that answered, so what fits it fits every
+ * screen; with none, CONSOLE_ROWS x CONSOLE_COLS. Each call has a time
+ * limit, so a driver that hangs cannot hold the console. Called at start
+ * and whenever an output was looked up again (a restarted driver may
+ * draw on a screen of another size).
+ */
+#define SIZE_CALL_NS (SECOND_NS / 2)
+
+void
+console_size_probe(void)
+{
+    uint32_t rows = 0, cols = 0;
+
+    for (unsigned i = 0; i < console.noutputs; i++) {
+        struct cairn_msg msg = {{PROTO_IO_TTY_GET, 0, 0, 0, 0}, NULL};
+
+        console.outputs[i].screen = 0;
+        if (cairn_ipc_call_timed(console.outputs[i].io, &msg, SIZE_CALL_NS) < 0 || msg.w[0] != 0)
+            continue;
+        if (msg.w[2] == 0 || msg.w[2] > CONSOLE_GRID_MAX || msg.w[3] == 0 ||
+            msg.w[3] > CONSOLE_GRID_MAX) {
+            printf("console: output %s says its grid is %lu x %lu; not taken\n",
+                   console.outputs[i].name, (unsigned long)msg.w[2], (unsigned long)msg.w[3]);
+            continue;
+        }
+        console.outputs[i].screen = 1;
+        if (rows == 0 || msg.w[2] < rows)
+            rows = (uint32_t)msg.w[2];
+        if (cols == 0 || msg.w[3] < cols)
+            cols = (uint32_t)msg.w[3];
+    }
+    console.rows = rows ? rows : CONSOLE_ROWS;
+    console.cols = cols ? cols : CONSOLE_COLS;
+}
+
+/* Writes to one output. A driver that ended is looked up again at once
+ * (a restarted driver is there under the same name), its size asked
+ * again, and the write tried once more; an output that still fails is
+ * said once in the log and skipped until it works again. */
+static void
+output_write(struct console_output *out, const uint8_t *p, uint32_t len)
+{
+    int retried = 0;
+
+    for (uint32_t done = 0; done < len;) {
+        uint32_t n = len - done < CAIRN_MSG_BUF_MAX ? len - done : CAIRN_MSG_BUF_MAX;
+        long r = io_call(out->io, PROTO_IO_WRITE, 0, p + done, n, NULL, 0);
+
+        if (r == -CAIRN_ECLOSED && !retried) {
+            long again = cairn_registry_lookup(out->name, 0);
+
+            retried = 1;
+            if (again >= 0) {
+                cairn_handle_close(out->io);
+                out->io = again;
+                console_size_probe();
+                continue;
+            }
+        }
+        if (r <= 0) {
+            if (!out->failed)
+                printf("console: output %s: %s\n", out->name,
+                       r == 0 ? "wrote nothing" : cairn_strerror((int)r));
+            out->failed = 1;
+            return;
+        }
+        out->failed = 0;
+        done += (uint32_t)r;
+    }
+}
+
+/* Writes to every output. */
 void
 console_output(const void *buf, uint32_t len)
 {
+    for (unsigned i = 0; i < console.noutputs; i++)
+        output_write(&console.outputs[i], buf, len);
+}
+
+/* Writes to the outputs that are screens (they told a grid). */
+void
+console_output_screens(const void *buf, uint32_t len)
+{
     for (unsigned i = 0; i < console.noutputs; i++) {
-        struct console_output *out = &console.outputs[i];
-        const uint8_t *p = buf;
-        int retried = 0;
-
-        for (uint32_t done = 0; done < len;) {
-            uint32_t n = len - done < CAIRN_MSG_BUF_MAX ? len - done : CAIRN_MSG_BUF_MAX;
-            long r = io_call(out->io, PROTO_IO_WRITE, 0, p + done, n, NULL, 0);
-
-            if (r == -CAIRN_ECLOSED && !retried) {
-                long again = cairn_registry_lookup(out->name, 0);
-
-                retried = 1;
-                if (again >= 0) {
-                    cairn_handle_close(out->io);
-                    out->io = again;
-                    continue;
-                }
-            }
-            if (r <= 0) {
-                if (!out->failed)
-                    printf("console: output %s: %s\n", out->name,
-                           r == 0 ? "wrote nothing" : cairn_strerror((int)r));
-                out->failed = 1;
-                break;
-            }
-            out->failed = 0;
-            done += (uint32_t)r;
-        }
+        if (console.outputs[i].screen)
+            output_write(&console.outputs[i], buf, len);
     }
 }
 

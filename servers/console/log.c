@@ -9,6 +9,18 @@
  * port did not show to the console like any client: init's lines, the
  * messages of programs started without a standard output.
  *
+ * The framebuffer driver claims the kernel's framebuffer console the same
+ * way, so a record written while it holds the claim reaches the serial
+ * port but not the screen: a fault report (which the kernel writes to the
+ * serial port whatever the claims), a line written after the framebuffer
+ * was claimed and before the serial port was. Each record the serial port
+ * showed and the framebuffer did not goes to the outputs that are screens
+ * alone (CONSOLE_LOG_SCREEN on a handle badged CONSOLE_LOG_BADGE), so the
+ * screen shows what the serial line did, once the framebuffer console was
+ * up: the records before the first one it drew were not missed (the
+ * kernel replays them onto the screen when it comes up, without marking
+ * them), or there is no framebuffer console at all.
+ *
  * klog_read does not block, so the thread looks every CONSOLE_LOG_POLL;
  * it writes through the console's own endpoint (PROTO_IO_WRITE), so the
  * main thread alone touches the outputs. Records lost to the ring's
@@ -30,25 +42,31 @@
 
 static uint8_t log_buf[8192] __attribute__((aligned(8)));
 
-/* One write of len bytes at text through the console's own endpoint. */
+/* The console's own endpoint: a client's handle and the log's badged one. */
+static long self, self_log;
+
+/* One request op with the len bytes at text to the console's main
+ * thread through handle h. */
 static void
-log_write(long self, const char *text, size_t len)
+log_write(long h, uint64_t op, const char *text, size_t len)
 {
     struct cairn_msg_ext ext;
-    struct cairn_msg msg = {{PROTO_IO_WRITE, len, 0, 0, 0}, &ext};
+    struct cairn_msg msg = {{op, len, 0, 0, 0}, &ext};
 
     memset(&ext, 0, sizeof(ext));
     ext.send_buf = (uint64_t)(uintptr_t)text;
     ext.send_len = (uint32_t)len;
-    cairn_ipc_call(self, &msg);
+    cairn_ipc_call(h, &msg);
 }
 
 static void *
 log_thread(void *arg)
 {
-    long self = *(long *)arg, log = cairn_start_handle(PROTO_HANDLE_LOG, 0);
+    long log = cairn_start_handle(PROTO_HANDLE_LOG, 0);
     uint64_t seq = 0;
+    int fb_up = 0; /* a record was drawn on the framebuffer: it exists */
 
+    (void)arg;
     for (;;) {
         long n = cairn_klog_read(log, seq, log_buf, sizeof(log_buf));
         size_t at = 0;
@@ -68,14 +86,18 @@ log_thread(void *arg)
                 int k = snprintf(lost, sizeof(lost), "console: %llu log records lost\n",
                                  (unsigned long long)(r->seq - seq));
 
-                log_write(self, lost, (size_t)k);
+                log_write(self, PROTO_IO_WRITE, lost, (size_t)k);
             }
             /* The processes' words: the kernel's own notes after boot
              * (a process that ended with a status) are for dmesg, and its
              * fault reports reach the serial port whatever the claims. */
             if ((r->source & ~CAIRN_KLOG_FORCED) == CAIRN_KLOG_USER &&
                 !(r->shown & CAIRN_CONSOLE_SERIAL))
-                log_write(self, (const char *)(r + 1), r->len);
+                log_write(self, PROTO_IO_WRITE, (const char *)(r + 1), r->len);
+            else if (fb_up && (r->shown & CAIRN_CONSOLE_SERIAL) &&
+                     !(r->shown & CAIRN_CONSOLE_FRAMEBUFFER))
+                log_write(self_log, CONSOLE_LOG_SCREEN, (const char *)(r + 1), r->len);
+            fb_up |= (r->shown & CAIRN_CONSOLE_FRAMEBUFFER) != 0;
             seq = r->seq + 1;
             at += size;
         }
@@ -86,7 +108,6 @@ log_thread(void *arg)
 int
 console_log_start(long endpoint)
 {
-    static long self;
     pthread_t thread;
     pthread_attr_t attr;
     int err;
@@ -96,10 +117,13 @@ console_log_start(long endpoint)
     self = cairn_handle_dup(endpoint, CAIRN_RIGHT_SIGNAL);
     if (self < 0)
         return (int)self;
+    self_log = cairn_handle_mint(endpoint, CAIRN_RIGHT_SIGNAL, CONSOLE_LOG_BADGE);
+    if (self_log < 0)
+        return (int)self_log;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 64 * 1024);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    err = pthread_create(&thread, &attr, log_thread, &self);
+    err = pthread_create(&thread, &attr, log_thread, NULL);
     pthread_attr_destroy(&attr);
     return err ? -CAIRN_ENOMEM : 0;
 }

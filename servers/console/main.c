@@ -22,6 +22,8 @@
 #include <proto/handles.h>
 #include <proto/io.h>
 
+#include <chardev/chardev.h>
+
 #include "console.h"
 
 struct console console;
@@ -30,14 +32,14 @@ static uint8_t in_buf[CAIRN_MSG_BUF_MAX];
 
 typedef void (*console_handler)(const struct console_request *, struct console_reply *);
 
-/* The clients' requests, by PROTO_IO_*; a hole is -CAIRN_ENOSYS. */
+/* The clients' requests, by PROTO_IO_*; a hole gets what every character
+ * device answers (lib/chardev): SEEK -CAIRN_ESPIPE, DUP and CLOSE 0 (the
+ * console is one open file that every client shares and that is never
+ * freed: nothing to count), anything else -CAIRN_ENOSYS. */
 static const console_handler handlers[] = {
     [PROTO_IO_READ - PROTO_IO_READ] = console_do_read,
     [PROTO_IO_WRITE - PROTO_IO_READ] = console_do_write,
-    [PROTO_IO_SEEK - PROTO_IO_READ] = console_do_seek,
     [PROTO_IO_STAT - PROTO_IO_READ] = console_do_stat,
-    [PROTO_IO_DUP - PROTO_IO_READ] = console_do_ref,
-    [PROTO_IO_CLOSE - PROTO_IO_READ] = console_do_ref,
     [PROTO_IO_TTY_GET - PROTO_IO_READ] = console_do_tty_get,
     [PROTO_IO_TTY_SET - PROTO_IO_READ] = console_do_tty_set,
     [PROTO_IO_TTY_SETPGRP - PROTO_IO_READ] = console_do_tty_setpgrp,
@@ -84,7 +86,6 @@ console_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext, uin
 {
     struct console_request rq;
     struct console_reply rp;
-    struct cairn_msg_ext out;
     uint64_t op = msg->w[0];
 
     rq.badge = badge;
@@ -96,28 +97,22 @@ console_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext, uin
         console_do_log(msg);
         return;
     }
-    if (err == CAIRN_MSG_TRUNCATED || ext->recv_nhandles) {
-        for (uint32_t i = 0; i < ext->recv_nhandles; i++)
-            cairn_handle_close(ext->recv_handles[i]); /* never keep what a client sends */
-        rp.w[0] = (uint64_t)-CAIRN_EINVAL;
-    } else if (op == CONSOLE_INPUT) {
+    if (chardev_refuse_malformed(err, msg, ext)) /* handles are no part of this protocol */
+        return;
+    if (op == CONSOLE_INPUT)
         console_do_input(&rq, &rp);
-    } else if (badge != 0) {
+    else if (op == CONSOLE_LOG_SCREEN)
+        console_do_log_screen(&rq, &rp);
+    else if (badge != 0)
         rp.w[0] = (uint64_t)-CAIRN_EBADF; /* a source's handle asking a client's question */
-    } else if (op >= PROTO_IO_READ && op - PROTO_IO_READ < sizeof(handlers) / sizeof(handlers[0]) &&
-               handlers[op - PROTO_IO_READ]) {
+    else if (op >= PROTO_IO_READ && op - PROTO_IO_READ < sizeof(handlers) / sizeof(handlers[0]) &&
+             handlers[op - PROTO_IO_READ])
         handlers[op - PROTO_IO_READ](&rq, &rp);
-    } else {
-        rp.w[0] = (uint64_t)-CAIRN_ENOSYS;
-    }
+    else
+        rp.w[0] = (uint64_t)chardev_default(op);
     if (rp.deferred)
         return;
-    memset(&out, 0, sizeof(out));
-    out.send_buf = (uint64_t)(uintptr_t)rp.data;
-    out.send_len = rp.len;
-    memcpy(msg->w, rp.w, sizeof(rp.w));
-    msg->ext = &out;
-    if (cairn_ipc_reply(msg) < 0 && rp.is_read)
+    if (chardev_reply(msg, rp.w, rp.data, rp.len) < 0 && rp.is_read)
         console_read_failed(rp.data, rp.len);
 }
 
@@ -140,7 +135,7 @@ device_lookup(const char *name)
 int
 main(int argc, char **argv)
 {
-    long ep, client, err;
+    long ep, err;
 
     termline_init(&console.tl, TERMLINE_CANON | TERMLINE_ECHO | TERMLINE_SIGINT);
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -169,6 +164,7 @@ main(int argc, char **argv)
         if (console.outputs[i].io < 0)
             return fail(console.outputs[i].name, console.outputs[i].io);
     }
+    console_size_probe();
 
     ep = cairn_endpoint_create();
     if (ep < 0)
@@ -181,12 +177,7 @@ main(int argc, char **argv)
     err = console_log_start(ep);
     if (err < 0)
         return fail("starting the log thread", err);
-    client =
-        cairn_handle_dup(ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
-    if (client < 0)
-        return fail("handle_dup", client);
-    err = cairn_registry_register("console", client);
-    cairn_handle_close(client);
+    err = chardev_publish(ep, "console");
     if (err < 0)
         return fail("registering", err);
 

@@ -22,6 +22,8 @@
 #include <cairn/sys.h>
 #include <proto/io.h>
 
+#include <chardev/chardev.h>
+
 #include "console.h"
 
 static uint8_t read_buf[CAIRN_MSG_BUF_MAX];
@@ -138,23 +140,53 @@ console_serve_readers(void)
     }
 }
 
+/* The len bytes at data with each "\n" made "\r\n", in a buffer of the
+ * console's; *n their new length. */
+static const uint8_t *
+crlf(const uint8_t *data, uint32_t len, uint32_t *n)
+{
+    static uint8_t out[2 * CAIRN_MSG_BUF_MAX];
+
+    *n = 0;
+    for (uint32_t i = 0; i < len; i++) {
+        if (data[i] == '\n')
+            out[(*n)++] = '\r';
+        out[(*n)++] = data[i];
+    }
+    return out;
+}
+
 void
 console_do_write(const struct console_request *rq, struct console_reply *rp)
 {
-    static uint8_t out[2 * CAIRN_MSG_BUF_MAX];
-    uint32_t n = 0;
+    const uint8_t *out;
+    uint32_t n;
 
     if (rq->len == 0 || (rq->w[2] & ~(uint64_t)PROTO_IO_NONBLOCK)) {
         reply_error(rp, -CAIRN_EINVAL);
         return;
     }
-    for (uint32_t i = 0; i < rq->len; i++) {
-        if (rq->data[i] == '\n')
-            out[n++] = '\r';
-        out[n++] = rq->data[i];
-    }
+    out = crlf(rq->data, rq->len, &n);
     console_output(out, n);
     rp->w[0] = rq->len;
+}
+
+/* CONSOLE_LOG_SCREEN from the log thread: to the screens alone. */
+void
+console_do_log_screen(const struct console_request *rq, struct console_reply *rp)
+{
+    const uint8_t *out;
+    uint32_t n;
+
+    if (rq->badge != CONSOLE_LOG_BADGE) {
+        reply_error(rp, -CAIRN_EBADF);
+        return;
+    }
+    if (rq->len) {
+        out = crlf(rq->data, rq->len, &n);
+        console_output_screens(out, n);
+    }
+    rp->w[0] = 0;
 }
 
 void
@@ -163,8 +195,8 @@ console_do_tty_get(const struct console_request *rq, struct console_reply *rp)
     (void)rq;
     rp->w[0] = 0;
     rp->w[1] = termline_mode(&console.tl);
-    rp->w[2] = CONSOLE_ROWS;
-    rp->w[3] = CONSOLE_COLS;
+    rp->w[2] = console.rows;
+    rp->w[3] = console.cols;
     rp->w[4] = (uint64_t)(int64_t)console.pgrp;
 }
 
@@ -215,27 +247,8 @@ console_do_stat(const struct console_request *rq, struct console_reply *rp)
     static struct proto_stat st;
 
     (void)rq;
-    memset(&st, 0, sizeof(st));
-    st.mode = PROTO_S_IFCHR | 0620;
-    st.nlink = 1;
-    st.blksize = CONSOLE_SOURCE_READ;
+    chardev_stat(&st, 0620, CONSOLE_SOURCE_READ);
     rp->w[0] = 0;
     rp->data = &st;
     rp->len = sizeof(st);
-}
-
-void
-console_do_seek(const struct console_request *rq, struct console_reply *rp)
-{
-    (void)rq;
-    reply_error(rp, -CAIRN_ESPIPE);
-}
-
-/* PROTO_IO_DUP, PROTO_IO_CLOSE: the console is one open file that every
- * client shares and that is never freed; nothing to count. */
-void
-console_do_ref(const struct console_request *rq, struct console_reply *rp)
-{
-    (void)rq;
-    rp->w[0] = 0;
 }

@@ -8,9 +8,11 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cairn/init.h>
@@ -275,6 +277,21 @@ child_fault_deep(void)
     return r;
 }
 
+/* child winsize: the terminal's size as a program gets it. */
+static int
+child_winsize(void)
+{
+    struct winsize ws;
+    char line[64];
+    int n;
+
+    if (tcgetwinsize(1, &ws) < 0)
+        n = snprintf(line, sizeof(line), "child: no window size: errno %d\n", errno);
+    else
+        n = snprintf(line, sizeof(line), "child: window %u x %u\n", ws.ws_row, ws.ws_col);
+    return write(1, line, (size_t)n) == n ? 0 : CHILD_FDS_WRITE;
+}
+
 static int
 child_by_argv(int argc, char **argv)
 {
@@ -305,6 +322,8 @@ child_by_argv(int argc, char **argv)
         return child_abort();
     if (argc == 2 && strcmp(argv[1], "catch") == 0)
         return child_catch();
+    if (argc == 2 && strcmp(argv[1], "winsize") == 0)
+        return child_winsize();
     if (argc == 3 && strcmp(argv[1], "lookup") == 0) {
         long h = cairn_registry_lookup(argv[2], 0);
 

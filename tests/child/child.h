@@ -62,6 +62,9 @@ enum child_start_error {
  *   child catch      catches SIGINT and SIGTERM, writes "child: ready",
  *                    waits up to a minute for one, writes "child:
  *                    caught signal NN" and exits 40 + NN (72: none came)
+ *   child winsize    writes "child: window ROWS x COLS" (tcgetwinsize of
+ *                    descriptor 1), or "child: no window size: errno N"
+ *   child lookup NAME looks NAME up in the registry: 0, or its error code
  * Anything else: CHILD_STATUS_NO_ROLE.
  */
 

@@ -14,13 +14,18 @@
  * echoed, what it got, so a new read is the sign that typing is done.
  * Checked: typed lines come back to readers whole, with their echo;
  * reads wait for a whole line; backspace and ^D; ^C; writes reach the
- * device with "\r\n"; TTY_GET, _SET and _SETPGRP; bad requests; and
+ * device with "\r\n"; TTY_GET, _SET and _SETPGRP; the window size the
+ * device tells (refused when it is nonsense, asked again when the device
+ * comes back after a restart); bad requests; the kernel log's records
+ * the screen missed drawn on a device that is a screen; and
  * nothing left once the console is killed.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <cairn/bootinfo.h>
+#include <cairn/console.h>
 #include <cairn/init.h>
 #include <cairn/spawn.h>
 #include <cairn/start.h>
@@ -75,6 +80,15 @@ static uint8_t dev_buf[CAIRN_MSG_BUF_MAX];
 static long pending_read = -1;
 static uint32_t pending_want;
 
+/* What the device answers to PROTO_IO_TTY_GET, as the framebuffer tells
+ * its grid: rows and columns. The first device claims a grid no screen
+ * has (0 rows, 5000 columns), which the console must not take; the one
+ * that comes after a restart a grid of 40 x 100. */
+static uint64_t dev_rows = 0, dev_cols = 5000;
+
+/* Set by the test: the device's next write starts the screen over. */
+static uint32_t screen_restart;
+
 static void
 device_deliver(void)
 {
@@ -118,13 +132,16 @@ device_thread(void *arg)
         if (err < 0)
             break;
         if (msg.w[0] == PROTO_IO_WRITE) {
-            uint32_t at = dev.screen_len, n = ext.recv_len;
+            uint32_t at = load(&screen_restart) ? 0 : dev.screen_len, n = ext.recv_len;
 
+            store(&screen_restart, 0);
             if (n > sizeof(dev.screen) - at)
                 n = (uint32_t)sizeof(dev.screen) - at;
             memcpy(dev.screen + at, buf, n);
             store(&dev.screen_len, at + n);
             msg = (struct cairn_msg){{ext.recv_len, 0, 0, 0, 0}, NULL};
+        } else if (msg.w[0] == PROTO_IO_TTY_GET) {
+            msg = (struct cairn_msg){{0, 0, dev_rows, dev_cols, 0}, NULL};
         } else if (msg.w[0] == PROTO_IO_READ && pending_read < 0) {
             pending_read = cairn_ipc_reply_save();
             pending_want = (uint32_t)msg.w[1];
@@ -190,6 +207,19 @@ expect_screen(const char *want)
     con.seen = load(&dev.screen_len);
 }
 
+/* Is text on the screen past con.seen? */
+static int
+screen_has(const char *text)
+{
+    uint32_t len = load(&dev.screen_len), n = (uint32_t)strlen(text);
+
+    for (uint32_t at = con.seen; at + n <= len; at++) {
+        if (memcmp(dev.screen + at, text, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* --- the console's side ----------------------------------------------------------------------- */
 
 static long
@@ -228,16 +258,22 @@ expect_read(const char *want, uint64_t flags)
 
 /* --- the tests -------------------------------------------------------------------------------- */
 
+/* Starts a console on the fake device and takes its registration; log, a
+ * handle to the kernel log, is granted to it unless -1. */
 static void
-console_finds_its_device_and_registers(void)
+console_start(long log)
 {
     static const char *const argv[] = {"console", NULL};
-    static const uint32_t kinds[] = {PROTO_HANDLE_REGISTRY};
+    static const uint32_t kinds[] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_LOG};
     uint64_t offset, size;
     long image = test_program_image("console", &offset, &size);
 
     memset(dev.screen, 0, sizeof(dev.screen));
     memset(dev_buf, 0, sizeof(dev_buf));
+    dev.screen_len = dev.reads = dev.typed_len = 0;
+    dev.stop = 0;
+    con.seen = 0;
+    con.console = -1;
     con.before = stats_settled();
     if (image < 0) {
         test_fail("no console program in the initfs: %ld", image);
@@ -255,9 +291,9 @@ console_finds_its_device_and_registers(void)
         test_fail("setting up the fake device and registry");
         return;
     }
-    long handles[] = {con.registry_client};
+    long handles[] = {con.registry_client, log};
     struct cairn_spawn_attr attr = {
-        .argv = argv, .handles = handles, .nhandles = 1, .handle_kinds = kinds};
+        .argv = argv, .handles = handles, .nhandles = log >= 0 ? 2 : 1, .handle_kinds = kinds};
     con.process = cairn_spawn(image, offset, size, &attr, NULL);
     if (con.process < 0) {
         test_fail("spawning the console: %ld", con.process);
@@ -303,6 +339,12 @@ console_finds_its_device_and_registers(void)
         cairn_thread_sleep(MS_NS);
     if (con.console < 0 || load(&dev.reads) == 0)
         test_fail("the console did not register (%ld) or never read its device", con.console);
+}
+
+static void
+console_finds_its_device_and_registers(void)
+{
+    console_start(-1);
 }
 
 static void
@@ -512,8 +554,10 @@ tty_requests_get_and_set_the_mode(void)
         test_fail("no console");
         return;
     }
+    /* the device's grid of 0 x 5000 is nonsense: the console's window
+     * stays a terminal's classic 24 x 80 */
     expect_ret("tty_get", con_call(PROTO_IO_TTY_GET, 0, 0, NULL, 0, NULL, 0, w), 0);
-    if (w[1] != (PROTO_TTY_CANON | PROTO_TTY_ECHO | PROTO_TTY_SIGINT) || w[2] == 0 || w[3] == 0 ||
+    if (w[1] != (PROTO_TTY_CANON | PROTO_TTY_ECHO | PROTO_TTY_SIGINT) || w[2] != 24 || w[3] != 80 ||
         w[4] != 0)
         test_fail("tty_get: mode %#lx, %lu x %lu, group %ld", (unsigned long)w[1],
                   (unsigned long)w[2], (unsigned long)w[3], (long)w[4]);
@@ -640,8 +684,10 @@ the_console_finds_its_device_again_after_it_restarts(void)
     cairn_handle_close(dev.client);
     cairn_handle_close(dev.ep);
 
-    /* a new one comes, under the same name */
+    /* a new one comes, under the same name, on a screen of 40 x 100 */
     reads = load(&dev.reads);
+    dev_rows = 40;
+    dev_cols = 100;
     dev.ep = cairn_endpoint_create();
     dev.client =
         cairn_handle_dup(dev.ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
@@ -660,6 +706,12 @@ the_console_finds_its_device_again_after_it_restarts(void)
     expect_screen("back\r\n");
     expect_read("back\n", 0);
     registry_end(&reg, 2);
+    /* the output looked up again was asked its size */
+    uint64_t w[CAIRN_MSG_WORDS];
+    expect_ret("tty_get", con_call(PROTO_IO_TTY_GET, 0, 0, NULL, 0, NULL, 0, w), 0);
+    if (w[2] != 40 || w[3] != 100)
+        test_fail("the window is %lu x %lu after the device came back with 40 x 100",
+                  (unsigned long)w[2], (unsigned long)w[3]);
 }
 
 static void
@@ -681,6 +733,10 @@ bad_requests_get_errors(void)
     expect_ret("an unknown request", con_call(0x999, 0, 0, NULL, 0, NULL, 0, NULL), -CAIRN_ENOSYS);
     expect_ret("a client posing as an input source",
                con_call(0xc0101, 0, 0, "rm -rf /\r", 9, NULL, 0, NULL), -CAIRN_EBADF);
+    expect_ret("a client posing as the log thread",
+               con_call(0xc0102, 0, 0, "forged\n", 7, NULL, 0, NULL), -CAIRN_EBADF);
+    if (screen_has("forged"))
+        test_fail("a client's forged log line reached the screen");
     expect_ret("nothing typed came of it",
                con_call(PROTO_IO_READ, 16, PROTO_IO_NONBLOCK, NULL, 0, buf, 16, NULL),
                -CAIRN_EAGAIN);
@@ -697,8 +753,9 @@ bad_requests_get_errors(void)
     expect_ret("its reply", (long)msg.w[0], -CAIRN_EINVAL);
 }
 
+/* Kills the console, ends the device and checks nothing is left. */
 static void
-the_console_ends_and_leaves_nothing_behind(void)
+console_end(void)
 {
     int64_t status;
 
@@ -722,6 +779,83 @@ the_console_ends_and_leaves_nothing_behind(void)
     cairn_handle_close(dev.ep);
     cairn_handle_close(dev.wake);
     expect_stats(&con.before, "after the console ended");
+    con.process = con.console = -1;
+}
+
+static void
+the_console_ends_and_leaves_nothing_behind(void)
+{
+    console_end();
+}
+
+/* Waits until the screen has stayed the same for 200 ms (at most 10 s). */
+static void
+screen_settle(void)
+{
+    uint32_t len = load(&dev.screen_len);
+
+    for (int quiet = 0, i = 0; quiet < 200 && i < 10000; i++) {
+        cairn_thread_sleep(MS_NS);
+        quiet = load(&dev.screen_len) == len ? quiet + 1 : 0;
+        len = load(&dev.screen_len);
+    }
+}
+
+/*
+ * A console granted the kernel log, on a device that tells a grid (a
+ * screen): a record written while the framebuffer console is claimed
+ * (the serial port shows it, the screen does not) reaches the screen
+ * through the console, as "\r\n" lines; one the kernel drew on the
+ * screen itself does not come again.
+ */
+static void
+the_kernel_log_reaches_the_screen_that_missed_it(void)
+{
+    static const char drawn[] = "console-test: the kernel drew this\n",
+                      missed[] = "console-test: the screen missed this\n";
+    const struct cairn_bootinfo *bi = cairn_bootinfo();
+    int kernel_draws = bi && bi->fb.type == CAIRN_FB_RGB;
+    long log = cairn_handle_dup(CAIRN_INIT_HANDLE_CONSOLE,
+                                CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER),
+         claim;
+
+    if (log < 0) {
+        test_fail("a handle to the kernel log: %ld", log);
+        return;
+    }
+    console_start(log);
+    if (con.console < 0)
+        goto out;
+    /* What the log held before, which the console passes on at its start
+     * (in a test boot, earlier tests' lines kept off the serial port): the
+     * screen starts over after it. */
+    screen_settle();
+    printf("console: the kernel log's earlier records brought %u bytes to the screen\n",
+           load(&dev.screen_len));
+    con.seen = 0;
+    store(&screen_restart, 1);
+    cairn_debug_write(drawn, sizeof(drawn) - 1);
+    claim = cairn_console_claim(CAIRN_INIT_HANDLE_CONSOLE, CAIRN_CONSOLE_FRAMEBUFFER);
+    if (!kernel_draws) {
+        printf("console: no RGB framebuffer in this boot: the log's screen path is not checked\n");
+        if (claim >= 0)
+            cairn_handle_close(claim);
+    } else if (claim < 0) {
+        test_fail("console_claim: %ld", claim);
+    } else {
+        cairn_debug_write(missed, sizeof(missed) - 1);
+        cairn_handle_close(claim);
+        for (int i = 0; i < 10000 && !screen_has("console-test: the screen missed this\r\n"); i++)
+            cairn_thread_sleep(MS_NS);
+        if (!screen_has("console-test: the screen missed this\r\n"))
+            test_fail("a record the screen missed did not reach it");
+        /* the log is read in order: the earlier record was passed over */
+        if (screen_has("the kernel drew this"))
+            test_fail("a record the kernel drew on the screen came again");
+    }
+    console_end();
+out:
+    cairn_handle_close(log);
 }
 
 static const struct usertest tests[] = {
@@ -737,6 +871,7 @@ static const struct usertest tests[] = {
     USERTEST(the_console_finds_its_device_again_after_it_restarts),
     USERTEST(bad_requests_get_errors),
     USERTEST(the_console_ends_and_leaves_nothing_behind),
+    USERTEST(the_kernel_log_reaches_the_screen_that_missed_it),
 };
 
 int

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cairn/fd.h>
@@ -245,6 +246,19 @@ read_write_seek_stat_and_truncate_go_to_the_server(void)
     expect_ret("the new size", st.st_size, 5);
     expect_ret("isatty on a file", isatty(fd), 0);
     expect_ret("its errno", errno, ENOTTY);
+    struct winsize ws = {7, 7, 7, 7};
+    long asks = file.tty_asks;
+    expect_ret("tcgetwinsize on a file", tcgetwinsize(fd, &ws), -1);
+    expect_ret("its errno", errno, ENOTTY);
+    expect_ret("the server was asked", file.tty_asks, asks + 1);
+    if (ws.ws_row != 7 || ws.ws_col != 7)
+        test_fail("a failed tcgetwinsize wrote %u x %u", ws.ws_row, ws.ws_col);
+    expect_ret("tcgetwinsize without a winsize", tcgetwinsize(fd, NULL), -1);
+    expect_ret("its errno", errno, EFAULT);
+    expect_ret("tcgetwinsize of a closed descriptor", tcgetwinsize(OPEN_MAX - 1, &ws), -1);
+    expect_ret("its errno", errno, EBADF);
+    expect_ret("tcgetwinsize of -1", tcgetwinsize(-1, &ws), -1);
+    expect_ret("its errno", errno, EBADF);
 
     /* A write larger than a message goes in message-sized pieces, in order. */
     for (size_t i = 0; i < sizeof(big); i++)
@@ -369,6 +383,10 @@ without_stdout_1_and_2_go_to_the_kernel_console(void)
     expect_ret("write to 1", write(1, "fd: stdout\n", 11), 11);
     expect_ret("write to 2", write(2, "fd: stderr\n", 11), 11);
     expect_ret("isatty(1)", isatty(1), 1);
+    struct winsize ws;
+    expect_ret("tcgetwinsize(1)", tcgetwinsize(1, &ws), 0);
+    if (ws.ws_row != 24 || ws.ws_col != 80 || ws.ws_xpixel || ws.ws_ypixel)
+        test_fail("the kernel console's window is %u x %u", ws.ws_row, ws.ws_col);
     expect_ret("fstat(2)", fstat(2, &st), 0);
     if (!S_ISCHR(st.st_mode))
         test_fail("fd 2 is not a character device: mode %o", st.st_mode);

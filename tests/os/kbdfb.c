@@ -238,7 +238,20 @@ framebuffer_driver_draws_what_is_written(void)
                io_call(fb.endpoint, PROTO_IO_WRITE, 0, 0, NULL, 0, -1, 5 * SECOND), -CAIRN_EINVAL);
     expect_ret("tty_set", io_call(fb.endpoint, PROTO_IO_TTY_SET, 0, 0, NULL, 0, -1, 5 * SECOND),
                -CAIRN_ENOTTY);
+    expect_ret("tty_setpgrp",
+               io_call(fb.endpoint, PROTO_IO_TTY_SETPGRP, 1, 0, NULL, 0, -1, 5 * SECOND),
+               -CAIRN_ENOTTY);
     cairn_vm_unmap((uint64_t)at, f->size);
+
+    /* The grid, as the console asks for its window size: the screen in
+     * cells of the 8 x 16 font, with no mode and no group of its own. */
+    struct cairn_msg msg = {{PROTO_IO_TTY_GET, 0, 0, 0, 0}, NULL};
+    expect_ret("tty_get", cairn_ipc_call_timed(fb.endpoint, &msg, 5 * SECOND), 0);
+    if (msg.w[0] != 0 || msg.w[1] != 0 || msg.w[2] != f->height / 16 || msg.w[3] != f->width / 8 ||
+        msg.w[4] != 0)
+        test_fail("tty_get: %ld, mode %lu, %lu x %lu, group %lu for %u x %u pixels", (long)msg.w[0],
+                  (unsigned long)msg.w[1], (unsigned long)msg.w[2], (unsigned long)msg.w[3],
+                  (unsigned long)msg.w[4], f->height, f->width);
 }
 
 static void
