@@ -13,7 +13,9 @@
  * CLOCK_MONOTONIC is the kernel's clock since boot. CLOCK_REALTIME is the
  * wall clock: the monotonic clock plus an offset that libc asks the
  * real-time-clock driver (registry name `rtc`, include/proto/rtc.h) for
- * once, on the first call, and keeps. A program that may not look `rtc`
+ * on the first call, and again on a call a second or more after the last
+ * asking (so a clock set by another process shows within a second). A
+ * program that may not look `rtc`
  * up, or a system without the driver, has no wall clock: CLOCK_REALTIME,
  * time() and gettimeofday() then fail with ENOENT rather than answer a
  * made-up date.
@@ -37,15 +39,15 @@ struct timespec {
 /* The broken-down time of C: every field of C and POSIX an int, then the
  * offset and zone name BSD and glibc add (POSIX 2024 has them too). */
 struct tm {
-    int tm_sec;   /* 0..60 */
-    int tm_min;   /* 0..59 */
-    int tm_hour;  /* 0..23 */
-    int tm_mday;  /* 1..31 */
-    int tm_mon;   /* 0..11, January 0 */
-    int tm_year;  /* years since 1900 */
-    int tm_wday;  /* 0..6, Sunday 0 */
-    int tm_yday;  /* 0..365, January 1st 0 */
-    int tm_isdst; /* 1 in daylight saving time, 0 not, negative unknown (mktime's hint) */
+    int tm_sec;          /* 0..60 */
+    int tm_min;          /* 0..59 */
+    int tm_hour;         /* 0..23 */
+    int tm_mday;         /* 1..31 */
+    int tm_mon;          /* 0..11, January 0 */
+    int tm_year;         /* years since 1900 */
+    int tm_wday;         /* 0..6, Sunday 0 */
+    int tm_yday;         /* 0..365, January 1st 0 */
+    int tm_isdst;        /* 1 in daylight saving time, 0 not, negative unknown (mktime's hint) */
     long tm_gmtoff;      /* seconds east of UTC */
     const char *tm_zone; /* the zone's abbreviation ("UTC", "CEST"), lasting; or NULL */
 };
@@ -57,6 +59,14 @@ struct tm {
  * for CLOCK_REALTIME without a real-time clock (above), EIO when the
  * driver answers that the CMOS holds no valid time. */
 int clock_gettime(clockid_t clock, struct timespec *ts);
+/* Sets the wall clock (CLOCK_REALTIME only) through the driver's `rtc-set`
+ * handle, which only programs whose registry lists that name may look up
+ * (the manifest's [programs]: the shell's). 0; or -1 with errno EINVAL
+ * for another clock, tv_nsec outside 0..999999999, or a time the CMOS
+ * cannot hold (before 1970, after 9999); EPERM when `rtc-set` cannot be
+ * looked up; EIO when the driver does not answer or the clock fails.
+ * This process's CLOCK_REALTIME has the new time at once. */
+int clock_settime(clockid_t clock, const struct timespec *ts);
 /* Sleeps *req; 0, or -1 and EINVAL for a negative time or tv_nsec outside
  * 0..999999999. rem, when not NULL, is set to zero (nothing interrupts a
  * sleep yet). */

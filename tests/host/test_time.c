@@ -841,12 +841,57 @@ TEST(rtc_decode_refuses_garbage_with_eio)
         uint64_t x = check_xorshift64(&rng);
         int err;
 
-        r = (struct rtc_regs){(uint8_t)x,         (uint8_t)(x >> 8),  (uint8_t)(x >> 16),
-                              (uint8_t)(x >> 24), (uint8_t)(x >> 32), (uint8_t)(x >> 40),
-                              (uint8_t)(x >> 48), (uint8_t)(x >> 56), (uint8_t)(i % 2 ? 0x32 : 0)};
+        r = (struct rtc_regs){(uint8_t)x,
+                              (uint8_t)(x >> 8),
+                              (uint8_t)(x >> 16),
+                              (uint8_t)(x >> 24),
+                              (uint8_t)(x >> 32),
+                              (uint8_t)(x >> 40),
+                              (uint8_t)(x >> 48),
+                              (uint8_t)(x >> 56),
+                              (uint8_t)(i % 2 ? 0x32 : 0),
+                              0};
         err = rtc_decode(&r, &secs);
         CHECK(err == -CAIRN_EIO || (err == 0 && secs >= 0 && secs <= 253402300799L));
     }
+}
+
+TEST(rtc_encode_is_the_inverse_of_the_decoder_in_every_format)
+{
+    for (int i = 0; i < 100000; i++) {
+        int binary = i % 2, h24 = i / 2 % 2, with_century = i / 4 % 2;
+        long t = with_century ? rand_range(0, 253402300799L) : rand_range(946684800L, 4102444799L);
+        uint8_t status_b = (uint8_t)((binary ? RTC_B_BINARY : 0) | (h24 ? RTC_B_24H : 0));
+        struct rtc_regs want = regs_of(t, binary, h24, with_century), got;
+        int64_t back = -1;
+        struct tm h;
+
+        if (i < 16) /* the range's ends, in every format */
+            t = with_century ? (i / 8 ? 253402300799L : 0) : (i / 8 ? 4102444799L : 946684800L);
+        want = regs_of(t, binary, h24, with_century);
+        memset(&got, 0xee, sizeof(got));
+        CHECK(rtc_encode(t, status_b, with_century ? 0x32 : 0, &got) == 0);
+        CHECK(got.sec == want.sec && got.min == want.min && got.hour == want.hour &&
+              got.mday == want.mday && got.mon == want.mon && got.year == want.year &&
+              (!with_century || got.century == want.century) && got.status_b == status_b);
+        gmtime_r(&t, &h);
+        CHECK(got.wday == (binary ? h.tm_wday + 1 : bcd(h.tm_wday + 1)));
+        CHECK(rtc_decode(&got, &back) == 0 && back == t);
+    }
+}
+
+TEST(rtc_encode_refuses_times_the_clock_cannot_hold)
+{
+    const int64_t bad_with_century[] = {-1, 253402300800LL, INT64_MIN, INT64_MAX, -62135596800LL};
+    const int64_t bad_without[] = {946684799LL, 4102444800LL, 0, -1, INT64_MAX, INT64_MIN};
+    struct rtc_regs r;
+
+    for (size_t i = 0; i < sizeof(bad_with_century) / sizeof(bad_with_century[0]); i++)
+        for (int fmt = 0; fmt < 4; fmt++)
+            CHECK(rtc_encode(bad_with_century[i], (uint8_t)(fmt * 2), 0x32, &r) == -CAIRN_EINVAL);
+    for (size_t i = 0; i < sizeof(bad_without) / sizeof(bad_without[0]); i++)
+        for (int fmt = 0; fmt < 4; fmt++)
+            CHECK(rtc_encode(bad_without[i], (uint8_t)(fmt * 2), 0, &r) == -CAIRN_EINVAL);
 }
 
 TEST(rtc_regs_same_compares_the_time_fields)
@@ -883,6 +928,8 @@ main(void)
     RUN(random_posix_tz_strings_match_the_host);
     RUN(rtc_decode_reads_every_format_of_the_clock);
     RUN(rtc_decode_refuses_garbage_with_eio);
+    RUN(rtc_encode_is_the_inverse_of_the_decoder_in_every_format);
+    RUN(rtc_encode_refuses_times_the_clock_cannot_hold);
     RUN(rtc_regs_same_compares_the_time_fields);
     return check_exit();
 }
