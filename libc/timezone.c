@@ -215,13 +215,13 @@ static int64_t
 tz_month_start(int tm_year, int mon, int *wday)
 {
     struct tm t = {0};
+    int64_t secs;
 
     t.tm_year = tm_year;
     t.tm_mon = mon;
     t.tm_mday = 1;
     /* A first of the month of an int year: timegm cannot refuse it. */
-    int64_t secs = timegm(&t);
-
+    secs = timegm(&t);
     *wday = t.tm_wday;
     return secs;
 }
