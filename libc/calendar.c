@@ -2,9 +2,9 @@
 /*
  * The calendar of <time.h>: seconds since 1970 to a broken-down time and
  * back (gmtime_r, timegm), asctime, ctime and difftime. Pure arithmetic on
- * the proleptic Gregorian calendar in UTC (Cairn has no time zones, so
- * the local forms are the UTC ones), with no state but the static results
- * C asks gmtime and asctime to return.
+ * the proleptic Gregorian calendar in UTC, with no state but the static
+ * results C asks gmtime and asctime to return. The local forms (localtime,
+ * mktime) are libc/timezone.c's, built on these.
  *
  * Days and years are 64-bit throughout, so no intermediate can overflow
  * for any time_t or any int field: a year beyond int is refused at the
@@ -82,23 +82,13 @@ gmtime_r(const time_t *t, struct tm *out)
     out->tm_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday (4) */
     out->tm_yday = (int)(days - calendar_days_from_civil(y, 1, 1));
     out->tm_isdst = 0;
+    out->tm_gmtoff = 0;
+    out->tm_zone = "UTC";
     return out;
 }
 
 struct tm *
 gmtime(const time_t *t)
-{
-    return gmtime_r(t, &calendar_tm);
-}
-
-struct tm *
-localtime_r(const time_t *t, struct tm *out)
-{
-    return gmtime_r(t, out);
-}
-
-struct tm *
-localtime(const time_t *t)
 {
     return gmtime_r(t, &calendar_tm);
 }
@@ -120,12 +110,6 @@ timegm(struct tm *tm)
         return (time_t)-1;
     *tm = norm;
     return t;
-}
-
-time_t
-mktime(struct tm *tm)
-{
-    return timegm(tm);
 }
 
 double
@@ -210,7 +194,7 @@ ctime_r(const time_t *t, char *buf)
 {
     struct tm tm;
 
-    return gmtime_r(t, &tm) ? asctime_r(&tm, buf) : NULL;
+    return localtime_r(t, &tm) ? asctime_r(&tm, buf) : NULL;
 }
 
 char *
@@ -218,5 +202,5 @@ ctime(const time_t *t)
 {
     struct tm tm;
 
-    return gmtime_r(t, &tm) ? asctime(&tm) : NULL;
+    return localtime_r(t, &tm) ? asctime(&tm) : NULL;
 }

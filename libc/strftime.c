@@ -2,7 +2,8 @@
 /*
  * strftime in the "C" locale (<time.h> lists the conversions). Pure code
  * over the caller's struct tm: nothing is looked up, so the result is
- * exactly what the fields say. It writes through one bounded cursor
+ * exactly what the fields say (%s reads them as local time with mktime,
+ * %z and %Z take tm_gmtoff and tm_zone). It writes through one bounded cursor
  * (struct sf_out) that stops at max - 1 bytes and remembers it had to,
  * so nothing past the caller's buffer is ever touched and an output too
  * long is reported as 0, as C asks. The composite conversions (%c, %D,
@@ -197,7 +198,7 @@ sf_conv(struct sf_out *o, char c, const struct tm *tm)
     case 's': {
         struct tm copy = *tm;
 
-        sf_num(o, timegm(&copy), 1, '0');
+        sf_num(o, mktime(&copy), 1, '0');
         break;
     }
     case 'S':
@@ -237,11 +238,23 @@ sf_conv(struct sf_out *o, char c, const struct tm *tm)
     case 'Y':
         sf_num(o, year, 1, '0');
         break;
-    case 'z':
-        sf_puts(o, "+0000", -1);
+    case 'z': {
+        /* +hhmm east of UTC; seconds of the offset are dropped, as glibc does. */
+        long off = tm->tm_gmtoff;
+        uint64_t mins = (off < 0 ? (uint64_t)0 - (uint64_t)off : (uint64_t)off) / 60;
+
+        sf_putc(o, off < 0 ? '-' : '+');
+        sf_num(o, (int64_t)(mins / 60 * 100 + mins % 60), 4, '0');
         break;
+    }
     case 'Z':
-        sf_puts(o, "UTC", -1);
+        /* A struct tm from localtime or gmtime names its zone; one filled
+         * by hand names none, and gets the process's name for its
+         * tm_isdst (nothing for a negative one). */
+        if (tm->tm_zone)
+            sf_puts(o, tm->tm_zone, -1);
+        else if (tm->tm_isdst >= 0)
+            sf_puts(o, tzname[tm->tm_isdst > 0], -1);
         break;
     case '%':
         sf_putc(o, '%');

@@ -69,7 +69,7 @@ LIBC_SRCS := libc/bootinfo.c libc/error.c libc/ipc.c libc/ring.c libc/ring_sys.c
              libc/stdio.c libc/stdio_printf.c libc/scanf.c libc/sys.c libc/thread.c libc/arch/x86_64/thread_entry.S \
              libc/tls.c libc/pthread.c libc/ctype.c libc/strtol.c libc/strtod.c libc/qsort.c libc/stdlib.c \
              libc/malloc.c libc/malloc_sys.c libc/pthread_thread.c libc/string.c libc/exit.c \
-             libc/arch/x86_64/setjmp.S libc/unistd.c libc/time.c libc/calendar.c libc/strftime.c \
+             libc/arch/x86_64/setjmp.S libc/unistd.c libc/time.c libc/calendar.c libc/timezone.c libc/strftime.c \
              libc/registry.c libc/service.c libc/chacha20.c libc/random.c \
              libc/fd.c libc/sync.c libc/buffer.c libc/path.c libc/process.c libc/abort.c libc/signal.c libc/sigaction.c libc/dirent.c libc/dirent_parse.c \
              $(COMMON_SRCS)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * A snapshot of the CMOS clock's registers to seconds since 1970 (rtc.h
- * has the register formats). Pure code: every field is checked before it
- * is used, so a clock never set or with a flat battery (any byte at all)
- * gives -CAIRN_EIO, never a wrong date or an overflow. Built into the
- * driver and into tests/host/test_time.c.
+ * A snapshot of the CMOS clock's registers to seconds since 1970 and back
+ * (rtc.h has the register formats). Pure code: every field is checked
+ * before it is used, so a clock never set or with a flat battery (any
+ * byte at all) gives -CAIRN_EIO, never a wrong date or an overflow; a
+ * time to set is checked against the clock's range first, so what is
+ * written always decodes to it. Built into the driver and into
+ * tests/host/test_time.c.
  */
 #include <cairn/errors.h>
 
@@ -84,4 +86,53 @@ rtc_regs_same(const struct rtc_regs *a, const struct rtc_regs *b)
     return a->sec == b->sec && a->min == b->min && a->hour == b->hour && a->mday == b->mday &&
            a->mon == b->mon && a->year == b->year && a->century == b->century &&
            a->status_b == b->status_b;
+}
+
+/* v as the clock stores numbers: BCD or binary (v is 0..99). */
+static uint8_t
+rtc_put_field(int v, int binary)
+{
+    return (uint8_t)(binary ? v : (v / 10) << 4 | v % 10);
+}
+
+int
+rtc_encode(int64_t secs, uint8_t status_b, uint8_t century_reg, struct rtc_regs *out)
+{
+    int binary = (status_b & RTC_B_BINARY) != 0, h24 = (status_b & RTC_B_24H) != 0;
+    int64_t days, rem;
+    int year = 1970, mon = 1, hour, shown;
+
+    if (century_reg ? secs < RTC_FIRST_SECOND || secs > RTC_LAST_SECOND
+                    : secs < RTC_FIRST_SECOND_20XX || secs > RTC_LAST_SECOND_20XX)
+        return -CAIRN_EINVAL;
+    days = secs / 86400;
+    rem = secs % 86400;
+    /* Whole 400-year cycles (146097 days each), then a year at a time. */
+    year += (int)(days / 146097) * 400;
+    days %= 146097;
+    for (;;) {
+        int len = 365 + (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0));
+
+        if (days < len)
+            break;
+        days -= len;
+        year++;
+    }
+    while (days >= rtc_days_in_month(year, mon))
+        days -= rtc_days_in_month(year, mon++);
+    hour = (int)(rem / 3600);
+    shown = h24 ? hour : (hour % 12 == 0 ? 12 : hour % 12);
+    out->sec = rtc_put_field((int)(rem % 60), binary);
+    out->min = rtc_put_field((int)(rem / 60 % 60), binary);
+    out->hour = rtc_put_field(shown, binary);
+    if (!h24 && hour >= 12)
+        out->hour |= RTC_HOUR_PM;
+    out->mday = rtc_put_field((int)days + 1, binary);
+    out->mon = rtc_put_field(mon, binary);
+    out->year = rtc_put_field(year % 100, binary);
+    out->century = century_reg ? rtc_put_field(year / 100, binary) : 0;
+    out->wday = rtc_put_field((int)((secs / 86400 + 4) % 7) + 1, binary); /* 1970-01-01: Thursday */
+    out->status_b = status_b;
+    out->century_reg = century_reg;
+    return 0;
 }

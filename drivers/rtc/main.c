@@ -7,7 +7,9 @@
  *     rtc [--century=INDEX]
  *
  * Start handles (include/proto/handles.h): PROTO_HANDLE_IOPORT, the range
- * 0x70-0x71; PROTO_HANDLE_REGISTRY, where it registers as `rtc`; and,
+ * 0x70-0x71; PROTO_HANDLE_REGISTRY, where it registers as `rtc` and, for
+ * setting the clock, a handle badged RTC_BADGE_SET as `rtc-set` (a
+ * registry that refuses that name leaves the clock unsettable); and,
  * when the manifest grants it, PROTO_HANDLE_BOOTINFO, whose rtc_century
  * names the CMOS register holding the century as the FADT does (0x32 on
  * QEMU and most PCs) and whose rtc_flags may say the machine has no CMOS
@@ -29,6 +31,12 @@
  * agrees with it to the second; when it does not (the clock was set
  * meanwhile, or the monotonic clock drifted a second away) the driver
  * answers the CMOS's whole second and watches for an edge again.
+ *
+ * Setting (PROTO_RTC_SET, on the `rtc-set` handle only) checks the time
+ * against the clock's range in the format status register B names
+ * (cmos.c), waits for an update to end, stops updates with B's SET bit,
+ * writes the time registers, and restores B. The time asked for becomes
+ * the offset READ answers from, to the nanosecond.
  *
  * Invariant: the driver holds no state a request can corrupt; a request
  * carrying handles gets -CAIRN_EINVAL with them closed, an unknown
@@ -81,10 +89,17 @@ cmos_get(uint8_t reg)
     return port_in8(CMOS_DATA);
 }
 
-/* Waits for the update-in-progress bit to clear, then copies the time
- * registers: 0, or -CAIRN_EIO when it stays set. */
+static void
+cmos_put(uint8_t reg, uint8_t v)
+{
+    port_out8(CMOS_INDEX, reg);
+    port_out8(CMOS_DATA, v);
+}
+
+/* Waits for the update-in-progress bit to clear: 0, or -CAIRN_EIO when
+ * it stays set. */
 static int
-rtc_snapshot(struct rtc_regs *r)
+rtc_wait_update(void)
 {
     uint64_t end = cairn_clock_get() + RTC_UIP_WAIT_NS;
 
@@ -92,6 +107,16 @@ rtc_snapshot(struct rtc_regs *r)
         if (cairn_clock_get() > end)
             return -CAIRN_EIO;
     }
+    return 0;
+}
+
+/* Waits for the update-in-progress bit to clear, then copies the time
+ * registers: 0, or -CAIRN_EIO when it stays set. */
+static int
+rtc_snapshot(struct rtc_regs *r)
+{
+    if (rtc_wait_update() < 0)
+        return -CAIRN_EIO;
     r->sec = cmos_get(RTC_REG_SEC);
     r->min = cmos_get(RTC_REG_MIN);
     r->hour = cmos_get(RTC_REG_HOUR);
@@ -188,8 +213,62 @@ rtc_do_read(uint64_t *w)
     w[2] = mono;
 }
 
+/* PROTO_RTC_SET of msg (badge: the handle it came through) into w. */
 static void
-rtc_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
+rtc_do_set(const struct cairn_msg *msg, uint64_t badge, uint64_t *w)
+{
+    int64_t ns = (int64_t)msg->w[1], secs = ns / NS_PER_S - (ns % NS_PER_S < 0);
+    struct rtc_regs r;
+    uint8_t b;
+    uint64_t mono;
+
+    if (badge != RTC_BADGE_SET) {
+        w[0] = (uint64_t)-CAIRN_EPERM;
+        return;
+    }
+    if (msg->w[2] || msg->w[3] || msg->w[4]) {
+        w[0] = (uint64_t)-CAIRN_EINVAL;
+        return;
+    }
+    if (clock_absent) {
+        w[0] = (uint64_t)-CAIRN_EIO;
+        return;
+    }
+    b = cmos_get(RTC_REG_B) & (uint8_t)~RTC_B_SET;
+    if (rtc_encode(secs, b, century_reg, &r) < 0) {
+        w[0] = (uint64_t)-CAIRN_EINVAL;
+        return;
+    }
+    /* The data sheet's order: no update under way, updates stopped, the
+     * registers written, updates resumed (from the new time). */
+    if (rtc_wait_update() < 0) {
+        w[0] = (uint64_t)-CAIRN_EIO;
+        return;
+    }
+    cmos_put(RTC_REG_B, b | RTC_B_SET);
+    cmos_put(RTC_REG_SEC, r.sec);
+    cmos_put(RTC_REG_MIN, r.min);
+    cmos_put(RTC_REG_HOUR, r.hour);
+    cmos_put(RTC_REG_WDAY, r.wday);
+    cmos_put(RTC_REG_MDAY, r.mday);
+    cmos_put(RTC_REG_MON, r.mon);
+    cmos_put(RTC_REG_YEAR, r.year);
+    if (century_reg)
+        cmos_put(century_reg, r.century);
+    cmos_put(RTC_REG_B, b);
+    mono = cairn_clock_get();
+    /* The CMOS goes on from the whole second at its own phase; READ
+     * answers from the time asked for while the two agree to the second. */
+    edge.offset = ns - (int64_t)mono;
+    edge.synced = 1;
+    edge.watching = 0;
+    w[0] = 0;
+    w[1] = (uint64_t)ns;
+    w[2] = mono;
+}
+
+static void
+rtc_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext, uint64_t badge)
 {
     uint64_t w[CAIRN_MSG_WORDS] = {0};
     struct cairn_msg_ext out;
@@ -200,6 +279,8 @@ rtc_dispatch(long err, struct cairn_msg *msg, struct cairn_msg_ext *ext)
         w[0] = (uint64_t)-CAIRN_EINVAL;
     } else if (msg->w[0] == PROTO_RTC_READ) {
         rtc_do_read(w);
+    } else if (msg->w[0] == PROTO_RTC_SET) {
+        rtc_do_set(msg, badge, w);
     } else {
         w[0] = (uint64_t)-CAIRN_ENOSYS;
     }
@@ -279,6 +360,15 @@ main(int argc, char **argv)
     cairn_handle_close(client);
     if (err < 0)
         return fail("registering", err);
+    client = cairn_handle_mint(
+        ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, RTC_BADGE_SET);
+    if (client < 0)
+        return fail("handle_mint", client);
+    err = cairn_registry_register("rtc-set", client);
+    cairn_handle_close(client);
+    if (err < 0 && err != -CAIRN_EPERM)
+        printf("rtc: cannot register rtc-set (%s); the clock cannot be set\n",
+               cairn_strerror((int)err));
     if (rtc_read(&secs, &mono) == 0) {
         time_t t = (time_t)secs;
         struct tm tm;
@@ -301,7 +391,7 @@ main(int argc, char **argv)
         memset(&ext, 0, sizeof(ext)); /* no room for bytes: a request with any is truncated */
         err = cairn_ipc_recv(ep, &msg, edge.watching ? RTC_EDGE_POLL : CAIRN_WAIT_FOREVER, &badge);
         if (err == 0 || err == CAIRN_MSG_TRUNCATED)
-            rtc_dispatch(err, &msg, &ext);
+            rtc_dispatch(err, &msg, &ext, badge);
         else if (err != -CAIRN_ETIMEDOUT)
             return fail("ipc_recv", err);
         if (edge.watching)

@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
                -Ikernel -Iinclude -I. -Itests/fuzz -DHOST_TEST
 
 FUZZ_NAMES := elf multiboot2 acpi cmdline ring tar shparse manifest path initfs termline dirent \
-              strtod scanf keymap vt strftime acpi_tables mouse pci elfsym fat part ahci
+              strtod scanf keymap vt strftime tz acpi_tables mouse pci elfsym fat part ahci
 FUZZ_BINS  := $(addprefix build/fuzz/fuzz_,$(FUZZ_NAMES))
 
 # The one ELF validator of the kernel and libc; it formats its refusals with
@@ -90,6 +90,9 @@ build/fuzz/time_under_test.o: tests/host/time_under_test.c $(TIME_UNDER_TEST_SRC
 	    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -ffreestanding \
 	    -nostdinc -isystem $(shell $(FUZZ_CC) -print-file-name=include) -Ilibc/include \
 	    -Iinclude -I. -include tests/host/libc_prefix.h -c -o $@ tests/host/time_under_test.c
+# libc's TZ parser and the time-zone arithmetic (libc/timezone.c), in the
+# same object as the strftime fuzzer's.
+FUZZ_tz_SRCS         := build/fuzz/time_under_test.o
 # The PS/2 keyboard's scancode translation (drivers/ps2kbd).
 FUZZ_keymap_SRCS     := drivers/ps2kbd/keymap.c
 FUZZ_keymap_CFLAGS   := -Idrivers/ps2kbd

@@ -3,7 +3,7 @@
  * Host fuzzer for libc's strftime and calendar (libc/strftime.c,
  * libc/calendar.c), which format what a person types (`date +FORMAT`) and
  * whatever fields a program puts in a struct tm. The input is nine ints of
- * a struct tm, a buffer size (0..255), then the format, with a NUL added,
+ * a struct tm (tm_gmtoff 0, tm_zone NULL: a struct filled by hand), a buffer size (0..255), then the format, with a NUL added,
  * in an exactly-sized heap block; the output buffer is exactly that size
  * too, so ASan sees any byte read or written past either.
  *
@@ -28,7 +28,29 @@ __thread int cl_errno;
 
 struct cl_tm {
     int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+    long tm_gmtoff;
+    const char *tm_zone;
 };
+
+/* The code under test's environment (TZ unset: UTC) and its lock. */
+char *
+cl_getenv(const char *name)
+{
+    (void)name;
+    return NULL;
+}
+int
+cl_pthread_mutex_lock(void *m)
+{
+    (void)m;
+    return 0;
+}
+int
+cl_pthread_mutex_unlock(void *m)
+{
+    (void)m;
+    return 0;
+}
 size_t cl_strftime(char *s, size_t max, const char *fmt, const struct cl_tm *tm);
 struct cl_tm *cl_gmtime_r(const long *t, struct cl_tm *out);
 long cl_timegm(struct cl_tm *tm);
@@ -70,7 +92,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tzset();
         tz_set = true;
     }
-    memcpy(&tm, data, sizeof(tm));
+    memset(&tm, 0, sizeof(tm));
+    memcpy(&tm, data, 9 * sizeof(int));
     max = data[36];
     fmt = malloc(size - HEAD + 1);
     memcpy(fmt, data + HEAD, size - HEAD);
@@ -88,7 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (t != -1) {
         struct cl_tm back;
 
-        FUZZ_CHECK(cl_gmtime_r(&t, &back) && memcmp(&back, &norm, sizeof(back)) == 0);
+        FUZZ_CHECK(cl_gmtime_r(&t, &back) && memcmp(&back, &norm, 9 * sizeof(int)) == 0);
     }
 
     /* A real time's fields against glibc. */

@@ -146,10 +146,15 @@
 #define ctime_r     cl_ctime_r
 #define difftime    cl_difftime
 #define strftime    cl_strftime
+#define tzset       cl_tzset
+#define tzname      cl_tzname
+#define timezone    cl_timezone
+#define daylight    cl_daylight
 
 /* What the code under test uses from the rest of the C library: the test
  * program provides these. */
 #define errno                 cl_errno
+#define getenv                cl_getenv
 #define pthread_mutex_lock    cl_pthread_mutex_lock
 #define pthread_mutex_unlock  cl_pthread_mutex_unlock
 #define pthread_mutex_init    cl_pthread_mutex_init

@@ -778,6 +778,56 @@ TEST(sleep_waits_at_least_its_time_and_refuses_bad_numbers)
            "sleep", "99999999999999999999999d");
 }
 
+/* Dates as a person types them, in the local time of TZ; every bad one
+ * refused by name, and -s (which would set the host's clock) only with
+ * dates it must refuse before it tries. */
+TEST(date_reads_dates_in_local_time_and_refuses_impossible_ones)
+{
+    static const char *const bad[] = {"2026-13-01",
+                                      "2026-02-29",
+                                      "2026-00-10",
+                                      "2026-12-32",
+                                      "26-12-04",
+                                      "2026-12-04 24:00",
+                                      "2026-12-04 23:60",
+                                      "2026-12-04 1:00",
+                                      "2026-12-04 10:00:60",
+                                      "2026-12-04 10:00x",
+                                      "2026/12/04",
+                                      "",
+                                      "@",
+                                      "now"};
+    char err[200];
+
+    EXPECT(0, "2026-12-04 22:40:00 UTC +0000 1796424000\n", "", "date", "-d", "2026-12-04 22:40",
+           "+%F %T %Z %z %s");
+    EXPECT(0, "2024-02-29 00:00:00 UTC\n", "", "date", "-d", "2024-02-29", "+%F %T %Z");
+    EXPECT(0, "2026-12-04 22:40:07\n", "", "date", "-u", "-d", "2026-12-04T22:40:07", "+%F %T");
+    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+    EXPECT(0, "Fri Dec  4 23:40:00 CET 2026\n", "", "date", "-d", "@1796424000");
+    EXPECT(0, "Fri Dec  4 22:40:00 UTC 2026\n", "", "date", "-u", "-d", "@1796424000");
+    EXPECT(0, "2026-07-01 12:00:00 CEST +0200 1782900000\n", "", "date", "-d", "2026-07-01 12:00",
+           "+%F %T %Z %z %s");
+    /* 02:30 on the last Sunday of March is skipped; 02:30 in October is
+     * there twice, and is read as standard time. */
+    EXPECT(1, "",
+           "date: invalid date '2026-03-29 02:30' (daylight saving time skips it)\n"
+           "Usage: date [-u] [-d DATE] [+FORMAT]\n",
+           "date", "-d", "2026-03-29 02:30");
+    EXPECT(0, "02:30 CET\n", "", "date", "-d", "2026-10-25 02:30", "+%H:%M %Z");
+    setenv("TZ", "UTC", 1);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(err, sizeof(err),
+                 "date: invalid date '%s' (use @SECONDS or YYYY-MM-DD [HH:MM[:SS]])\n"
+                 "Usage: date [-u] [-d DATE] [+FORMAT]\n",
+                 bad[i]);
+        EXPECT(1, "", err, "date", "-d", bad[i]);
+        EXPECT(1, "", err, "date", "-s", bad[i]);
+    }
+    EXPECT(1, "", "date: -d and -s cannot go together\nUsage: date [-u] [-d DATE] [+FORMAT]\n",
+           "date", "-d", "@0", "-s", "@0");
+}
+
 TEST(date_prints_the_time_in_utc_by_default_and_by_a_format)
 {
     struct result r;
@@ -795,14 +845,14 @@ TEST(date_prints_the_time_in_utc_by_default_and_by_a_format)
     CHECK(r.status == 0 && printed >= before && printed <= time(NULL) + 1);
     result_free(&r);
     EXPECT(1, "",
-           "date: invalid date 'tomorrow' (setting the clock is not supported)\n"
-           "Usage: date [-u] [-d @SECONDS] [+FORMAT]\n",
+           "date: extra operand 'tomorrow' (a format starts with '+')\n"
+           "Usage: date [-u] [-d DATE] [+FORMAT]\n",
            "date", "tomorrow");
     EXPECT(1, "",
-           "date: invalid date '@12x' (only @SECONDS is understood)\n"
-           "Usage: date [-u] [-d @SECONDS] [+FORMAT]\n",
+           "date: invalid date '@12x' (use @SECONDS or YYYY-MM-DD [HH:MM[:SS]])\n"
+           "Usage: date [-u] [-d DATE] [+FORMAT]\n",
            "date", "-d", "@12x");
-    EXPECT(1, "", "date: extra operand '+%Y'\nUsage: date [-u] [-d @SECONDS] [+FORMAT]\n", "date",
+    EXPECT(1, "", "date: extra operand '+%Y'\nUsage: date [-u] [-d DATE] [+FORMAT]\n", "date",
            "+%s", "+%Y");
     /* A year beyond int: refused, not wrapped. */
     r = RUN_UTIL("date", "-d", "@9223372036854775807");
@@ -894,6 +944,7 @@ main(int argc, char **argv)
     RUN(sha256sum_prints_digests_as_coreutils_does);
     RUN(sleep_waits_at_least_its_time_and_refuses_bad_numbers);
     RUN(date_prints_the_time_in_utc_by_default_and_by_a_format);
+    RUN(date_reads_dates_in_local_time_and_refuses_impossible_ones);
     RUN(kill_sends_the_named_signal);
     if (chdir("/") == 0) {
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);

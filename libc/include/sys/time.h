@@ -15,8 +15,12 @@ struct timeval {
 };
 
 /* The wall clock in *tv: 0, or -1 and errno as clock_gettime's for
- * CLOCK_REALTIME. tz must be NULL (there are no time zones): EINVAL
- * otherwise. */
+ * CLOCK_REALTIME. tz must be NULL (the kernel keeps no time zone; TZ is
+ * libc's): EINVAL otherwise. */
 int gettimeofday(struct timeval *tv, void *tz);
+/* Sets the wall clock to *tv: clock_settime(CLOCK_REALTIME)'s results,
+ * and EINVAL for tv NULL, tz not NULL (there are no kernel time zones)
+ * or tv_usec outside 0..999999. */
+int settimeofday(const struct timeval *tv, const void *tz);
 
 #endif
