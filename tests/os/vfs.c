@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -1961,6 +1962,7 @@ libc_child(void)
 #define MODE_PIPE_RECORDS 0x7f62 /* PIPE_RECORDS records of PIPE_BUF bytes to fd 1 */
 #define MODE_PIPE_CHUNKS  0x7f63 /* PIPE_CHUNKED bytes in PIPE_CHUNK writes to fd 1 */
 #define MODE_PIPE_CHECK   0x7f64 /* fd 0 parsed as both; a struct pipe_mix to fd 1 */
+#define MODE_PIPE_HANG    0x7f65 /* closes fd 0 under a thread's read of it, then ends */
 
 #define PIPE_STREAM  (8u << 20)
 #define PIPE_RECORDS 512u
@@ -2097,6 +2099,33 @@ pipe_check(void)
     return write_all(1, &mix, sizeof(mix)) < 0 ? 2 : 0;
 }
 
+static void *
+hang_reader(void *arg)
+{
+    static uint8_t buf[64u << 10];
+
+    (void)arg;
+    return (void *)(intptr_t)read(0, buf, sizeof(buf)); /* a bulk read: it waits */
+}
+
+/* A thread waits in a bulk read of fd 0 (nobody writes); close(0) and the
+ * end of the process must not wait for it. Writes "c" to fd 1 once close
+ * returned. */
+static int
+pipe_hang(void)
+{
+    pthread_t t;
+
+    if (pthread_create(&t, NULL, hang_reader, NULL) != 0)
+        return 1;
+    cairn_thread_sleep(50 * MS_NS); /* the read reaches the server */
+    if (close(0) != 0)
+        return 2;
+    if (write_all(1, "c", 1) < 0)
+        return 3;
+    return 0; /* exit, the reader still waiting */
+}
+
 /* A copy of this program in mode with the given handles as its start
  * handles of the given kinds (copied; this program keeps its own). */
 static long
@@ -2166,6 +2195,44 @@ eight_mib_go_through_a_pipe_between_two_processes_intact(void)
         test_fail("the sink read %lu bytes with another SHA-256", (unsigned long)sum.bytes);
     if (sum.big_reads == 0)
         test_fail("no read gave more than a message's bytes: no bulk channel");
+}
+
+static void
+close_and_exit_never_wait_for_a_bulk_read_waiting_on_a_pipe(void)
+{
+    static const uint32_t in_out_kinds[2] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT};
+    int64_t status = -1;
+    long rd, wr, res_rd, res_wr, child, r = 0;
+    char c = 0;
+
+    if (pipe_make(&rd, &wr) < 0 || pipe_make(&res_rd, &res_wr) < 0)
+        return;
+    child = spawn_end(MODE_PIPE_HANG, (long[2]){rd, res_wr}, in_out_kinds, 2);
+    cairn_handle_close(rd);
+    cairn_handle_close(res_wr);
+    if (child < 0)
+        goto out;
+    if (cairn_process_wait(child, 10 * SECOND, &status) != 0) {
+        test_fail("the child still runs: close or exit waited for the read");
+        cairn_process_kill(child);
+        cairn_process_wait(child, 10 * SECOND, NULL);
+    } else if (status != 0) {
+        test_fail("the child ended with %ld", (long)status);
+    }
+    cairn_handle_close(child);
+    expect_ret("close returned", io_read(res_rd, &c, 1), 1);
+    /* The channel went with the process, and with it the read end: a
+     * write gets EPIPE once the close notices are through. */
+    for (uint64_t t0 = cairn_clock_get(); cairn_clock_get() - t0 < 10 * SECOND;) {
+        r = call_ep(wr, PROTO_IO_WRITE, 0, PROTO_IO_NONBLOCK, "x", 1, NULL, 0, NULL);
+        if (r != 1 && r != -CAIRN_EAGAIN)
+            break;
+        cairn_thread_sleep(MS_NS);
+    }
+    expect_ret("a write once the reader's process is gone", r, -CAIRN_EPIPE);
+out:
+    io_close(res_rd);
+    io_close(wr);
 }
 
 static void
@@ -3029,6 +3096,7 @@ static const struct usertest tests[] = {
     USERTEST(a_program_uses_the_server_through_libc),
     USERTEST(eight_mib_go_through_a_pipe_between_two_processes_intact),
     USERTEST(records_and_big_chunks_share_a_pipe_and_no_record_is_split),
+    USERTEST(close_and_exit_never_wait_for_a_bulk_read_waiting_on_a_pipe),
     USERTEST(a_corrupt_initfs_is_refused_and_the_rest_is_served),
     USERTEST(a_full_file_system_says_enospc_and_the_server_goes_on),
     USERTEST(a_server_with_an_unknown_argument_says_so_and_ends),
@@ -3058,6 +3126,8 @@ main(void)
         return pipe_chunks();
     case MODE_PIPE_CHECK:
         return pipe_check();
+    case MODE_PIPE_HANG:
+        return pipe_hang();
     }
     return harness_run("vfs", tests, sizeof(tests) / sizeof(tests[0]));
 }
