@@ -54,19 +54,23 @@ static int fd_ready;
  * Bulk channels (include/proto/io.h, PROTO_IO_BULK_*): a read or write of
  * FD_BULK_MIN bytes or more asks the server, once per descriptor, for a
  * private channel with a buffer of FD_BULK_SIZE bytes shared with it, and
- * then goes one request per buffer-full. A server without them refuses
- * (a pipe ENOSYS, the console EINVAL for a request carrying a handle), and
- * after any refusal the descriptor stays on messages. The
- * channel is this process's alone: dup, dup2 and spawn hand on the plain
- * handle, and the channel goes with the descriptor (closing its handle
- * makes the server's close notice end it).
+ * then goes one request per buffer-full (files and pipes of the vfs). A
+ * server without them refuses (the console EINVAL for a request carrying
+ * a handle, another server ENOSYS), and after any refusal the descriptor
+ * stays on messages. The channel is this process's alone: dup, dup2 and
+ * spawn hand on the plain handle, and the channel goes with the
+ * descriptor (closing its handle makes the server's close notice end it).
  *
  * The state is per descriptor number and says which plain handle it was
  * made for (owner), so a descriptor closed and opened again meanwhile
  * never uses the channel of the file it named before. Its lock is held
  * across one bulk request and the copy in or out of the buffer, so two
- * threads never share the buffer, and close waits for a request under way
- * before it unmaps it.
+ * threads never share the buffer. A request on a pipe may wait for as
+ * long as the other end likes, so close (and exit) do not wait for one:
+ * they leave the plain handle in forget, and whoever holds the lock next
+ * (the request's own thread when it ends, or the next request) drops the
+ * channel before anything else, as POSIX has a read under way on a closed
+ * descriptor finish on the file it began with.
  */
 #define FD_BULK_MIN  8192u
 #define FD_BULK_SIZE (256u << 10)
@@ -83,6 +87,8 @@ struct fd_bulk {
     enum fd_bulk_state state; /* [lock] */
     long chan;                /* [lock] the channel, when FD_BULK_OPEN */
     uint8_t *buf;             /* [lock] its buffer, mapped here */
+    long forget;              /* [a] a plain handle closed while the lock was
+                               * held: its channel is to go, or 0 */
 };
 
 static struct fd_bulk fd_bulk[OPEN_MAX];
@@ -197,13 +203,42 @@ fd_bulk_drop_locked(struct fd_bulk *b)
     b->owner = 0;
 }
 
-/* Descriptor fd's channel, if it was made for h, goes. */
+/* Drops the channel of a plain handle left in b->forget, if it is b's. */
+static void
+fd_bulk_forgotten_locked(struct fd_bulk *b)
+{
+    long h = __atomic_exchange_n(&b->forget, 0, __ATOMIC_SEQ_CST);
+
+    if (h && b->owner == h)
+        fd_bulk_drop_locked(b);
+}
+
+/* Unlocks b, then drops a channel a close left meanwhile: a close that
+ * found the lock taken stored forget before trying it once more, so
+ * either that try or this load sees the other's side. */
+static void
+fd_bulk_unlock(struct fd_bulk *b)
+{
+    pthread_mutex_unlock(&b->lock);
+    if (__atomic_load_n(&b->forget, __ATOMIC_SEQ_CST) && pthread_mutex_trylock(&b->lock) == 0) {
+        fd_bulk_forgotten_locked(b);
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+/* Descriptor fd's channel, if it was made for h, goes: now, or when the
+ * request under way (which may wait on a pipe) ends. Never waits. */
 static void
 fd_bulk_forget(int fd, long h)
 {
     struct fd_bulk *b = &fd_bulk[fd];
 
-    pthread_mutex_lock(&b->lock);
+    if (pthread_mutex_trylock(&b->lock) != 0) {
+        __atomic_store_n(&b->forget, h, __ATOMIC_SEQ_CST);
+        if (pthread_mutex_trylock(&b->lock) != 0)
+            return; /* the holder drops it (fd_bulk_unlock) */
+    }
+    fd_bulk_forgotten_locked(b);
     if (b->owner == h)
         fd_bulk_drop_locked(b);
     pthread_mutex_unlock(&b->lock);
@@ -260,6 +295,7 @@ fd_bulk_rw(int fd, long h, uint64_t op, char *buf, size_t len, uint64_t flags, i
 
     *used = 0;
     pthread_mutex_lock(&b->lock);
+    fd_bulk_forgotten_locked(b);
     if (b->owner != h) {
         fd_bulk_drop_locked(b);
         b->owner = h;
@@ -267,7 +303,7 @@ fd_bulk_rw(int fd, long h, uint64_t op, char *buf, size_t len, uint64_t flags, i
     if (b->state == FD_BULK_UNTRIED)
         fd_bulk_open_locked(b, h);
     if (b->state != FD_BULK_OPEN) {
-        pthread_mutex_unlock(&b->lock);
+        fd_bulk_unlock(b);
         return 0;
     }
     *used = 1;
@@ -288,7 +324,7 @@ fd_bulk_rw(int fd, long h, uint64_t op, char *buf, size_t len, uint64_t flags, i
         if ((size_t)n < piece)
             break;
     }
-    pthread_mutex_unlock(&b->lock);
+    fd_bulk_unlock(b);
     return done ? (long)done : n;
 }
 
@@ -337,8 +373,11 @@ cairn_fd_close_all(void)
         fd_table[fd] = (struct fd_entry){FD_FREE, 0, 0};
     }
     pthread_mutex_unlock(&fd_lock);
+    /* A channel whose request is under way (a thread waiting on a pipe)
+     * is left to it, or to the end of the process: exit never waits. */
     for (int fd = 0; fd < OPEN_MAX; fd++) {
-        pthread_mutex_lock(&fd_bulk[fd].lock);
+        if (pthread_mutex_trylock(&fd_bulk[fd].lock) != 0)
+            continue;
         fd_bulk_drop_locked(&fd_bulk[fd]);
         pthread_mutex_unlock(&fd_bulk[fd].lock);
     }

@@ -4,9 +4,10 @@
  * program sees it (docs/benchmarks.md, "The system"): the time from the
  * kernel's entry to `cairn: ready`, a program started and waited for
  * through proc and the vfs, one byte there and back between two
- * processes through pipes, the ramfs's write and read speeds (in
- * 64 KiB calls, which libc moves through a bulk channel to the vfs), and
- * the cost of a MiB written and read on /disk when there is one.
+ * processes through pipes, the speed of 8 MiB through a pipe to another
+ * process and the ramfs's write and read speeds (in 64 KiB calls, which
+ * libc moves through a bulk channel to the vfs), and the cost of a MiB
+ * written and read on /disk when there is one.
  *
  * make bench runs it from the shell of a normal boot under QEMU's
  * instruction clock (-icount shift=0), where one nanosecond of the
@@ -18,6 +19,9 @@
  *   sysbench --disk   the disk's figures alone, then `sysbench: done`
  *   sysbench --echo   the pipe's other end: copies stdin to stdout a
  *                     byte at a time until end of file
+ *   sysbench --sink   the other end of pipe_mbps: writes one byte (it
+ *                     is ready), reads stdin in PIPE_CHUNK reads until
+ *                     end of file, then writes the count it read
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +42,8 @@
 
 #define ROUNDS      64
 #define PIPE_ROUNDS 256
+#define PIPE_BYTES  (8u << 20)
+#define PIPE_CHUNK  (64u << 10)
 #define RAMFS_BYTES (8u << 20)
 #define RAMFS_CHUNK (64u << 10)
 #define RAMFS_PATH  "/tmp/sysbench.dat"
@@ -195,6 +201,60 @@ report_mbps(const char *name, uint64_t bytes, uint64_t ns)
            (unsigned long long)(ns ? bytes * 1000ull / ns : 0), (unsigned long long)ns);
 }
 
+/* PIPE_BYTES in PIPE_CHUNK writes through a pipe to a child that reads
+ * them in PIPE_CHUNK reads: from the first write (the child has started
+ * and said so) to the child's count of what it read, back through a
+ * second pipe. */
+static void
+bench_pipe_mbps(const char *self)
+{
+    static char chunk[PIPE_CHUNK];
+    char *const argv[] = {"sysbench", "--sink", NULL};
+    posix_spawn_file_actions_t fa;
+    int to[2], from[2], status;
+    uint64_t t0 = 0, t1 = 0, got = 0;
+    unsigned done = 0;
+    pid_t pid;
+    char c;
+
+    if (pipe(to) < 0 || pipe(from) < 0) {
+        failed("pipe_mbps", "pipe", errno);
+        return;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, to[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, from[1], 1);
+    posix_spawn_file_actions_addclose(&fa, to[1]);
+    posix_spawn_file_actions_addclose(&fa, from[0]);
+    if (posix_spawn(&pid, self, &fa, NULL, argv, environ) != 0) {
+        failed("pipe_mbps", self, errno);
+        return;
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    close(to[0]);
+    close(from[1]);
+    memset(chunk, 'p', sizeof(chunk));
+    if (read(from[0], &c, 1) == 1) {
+        t0 = now_ns();
+        while (done < PIPE_BYTES && write(to[1], chunk, PIPE_CHUNK) == PIPE_CHUNK)
+            done += PIPE_CHUNK;
+        close(to[1]);
+        to[1] = -1;
+        if (read(from[0], &got, sizeof(got)) != sizeof(got))
+            got = 0;
+        t1 = now_ns();
+    }
+    if (to[1] >= 0)
+        close(to[1]);
+    waitpid(pid, &status, 0);
+    close(from[0]);
+    if (done < PIPE_BYTES || got != PIPE_BYTES) {
+        failed("pipe_mbps", "bytes were lost", EPIPE);
+        return;
+    }
+    report_mbps("pipe_mbps", PIPE_BYTES, t1 - t0);
+}
+
 static void
 bench_ramfs(void)
 {
@@ -329,13 +389,31 @@ echo(void)
     return 0;
 }
 
+static int
+sink(void)
+{
+    static char chunk[PIPE_CHUNK];
+    uint64_t total = 0;
+    ssize_t n;
+
+    if (write(1, "r", 1) != 1)
+        return 1;
+    while ((n = read(0, chunk, sizeof(chunk))) > 0)
+        total += (uint64_t)n;
+    if (n < 0 || write(1, &total, sizeof(total)) != sizeof(total))
+        return 1;
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--echo") == 0)
         return echo();
+    if (argc == 2 && strcmp(argv[1], "--sink") == 0)
+        return sink();
     if (argc > 2 || (argc == 2 && strcmp(argv[1], "--disk") != 0)) {
-        fprintf(stderr, "Usage: sysbench [--disk | --echo]\n");
+        fprintf(stderr, "Usage: sysbench [--disk | --echo | --sink]\n");
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -345,6 +423,7 @@ main(int argc, char **argv)
         bench_boot_to_ready();
         bench_spawn_wait();
         bench_pipe_roundtrip("/bin/sysbench");
+        bench_pipe_mbps("/bin/sysbench");
         bench_ramfs();
     }
     printf("sysbench: done, %d failed\n", failures);

@@ -114,8 +114,8 @@
  * server's mapping, which stays until the channel closes. Reply: w[0] 0
  * and the channel's handle (SIGNAL and TRANSFER); w[1] the server's
  * largest buffer, also with -CAIRN_EINVAL. Errors: -CAIRN_ENOSYS (the
- * server, or this open file: a pipe, a terminal, has no bulk path; the
- * client goes on with PROTO_IO_READ and _WRITE), -CAIRN_EISDIR (a
+ * server, or this open file: a terminal, has no bulk path; the client
+ * goes on with PROTO_IO_READ and _WRITE), -CAIRN_EISDIR (a
  * directory), -CAIRN_EINVAL (no memory object, a size that is 0, not
  * whole pages or past the limit, an object smaller than the size or
  * without the rights, pages that cannot be had), -CAIRN_EMFILE (the

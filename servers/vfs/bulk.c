@@ -9,7 +9,9 @@
  * minted for it (VFS_CHAN_BASE + slot in the low 32 bits, the slot's
  * generation above them, so a stale channel's badge names nothing). It
  * holds the client's memory object mapped here, and one reference to its
- * open file, counted in the file's chans as well as its refs.
+ * open file, counted in the file's chans as well as its refs. On a pipe,
+ * a request that must wait leaves the caller in the pipe's queue with
+ * the channel's buffer (pipe.h), by which pipe_cancel finds it.
  *
  * Invariants:
  *   - a file's refs >= its chans: a PROTO_IO_CLOSE on a plain handle never
@@ -20,7 +22,9 @@
  *     entered before the channel exists, so whatever the client does to its
  *     side (unmaps, closes the object) the server's accesses cannot fault;
  *     it goes when the channel does (PROTO_IO_CLOSE on it, or the close
- *     notice of its handle);
+ *     notice of its handle), after its pipe waiters are answered and taken
+ *     out of their queues (pipe_cancel), so no queued waiter points into
+ *     a buffer that is gone;
  *   - at most VFS_CHANS_MAX channels of at most VFS_BULK_MAX bytes each, and
  *     VFS_CHANS_PER_FILE per open file: what clients can make the server
  *     map is bounded.
@@ -55,12 +59,16 @@ bulk_is_chan(uint64_t badge)
     return idx >= VFS_CHAN_BASE && idx < VFS_CHAN_BASE + VFS_CHANS_MAX;
 }
 
-/* Ends a channel: its mapping, its reference to the open file. */
+/* Ends a channel: its pipe waiters (which use its buffer), its mapping,
+ * its reference to the open file. */
 static void
 bulk_chan_end(struct vfs_chan *c)
 {
     int slot = c->file;
+    struct vfs_file *f = &vfs.files[slot];
 
+    if (f->kind == VFS_FILE_PIPE_READ || f->kind == VFS_FILE_PIPE_WRITE)
+        pipe_cancel(f->pipe, (const void *)c->at, &vfs.pipe_ops);
     cairn_vm_unmap(c->at, c->size);
     c->file = -1;
     c->at = 0;
@@ -95,12 +103,8 @@ vfs_do_bulk_open(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
         return;
     }
-    /* Pipes wait and answer later, through their queues: they stay on
-     * messages. Files and /dev/null and /dev/zero take bulk requests. */
-    if (f->kind != VFS_FILE_NODE && f->kind != VFS_FILE_DEV) {
-        rp->w[0] = (uint64_t)-CAIRN_ENOSYS;
-        return;
-    }
+    /* Files, /dev/null, /dev/zero and both ends of a pipe take bulk
+     * requests (a pipe's wait in its queues with the channel's buffer). */
     if (f->kind == VFS_FILE_NODE && ramfs_is_dir(f->node)) {
         rp->w[0] = (uint64_t)-CAIRN_EISDIR;
         return;
@@ -155,6 +159,17 @@ bulk_do_rw(const struct vfs_req *rq, struct vfs_rep *rp, struct vfs_chan *c)
 
     if (len == 0 || len > c->size) {
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
+        return;
+    }
+    /* A pipe's end does one of the two: a read on the write end, a write
+     * on the read end are EBADF, as with messages. */
+    if (f->kind == VFS_FILE_PIPE_READ || f->kind == VFS_FILE_PIPE_WRITE) {
+        if ((rq->w[0] == PROTO_IO_BULK_READ) != (f->kind == VFS_FILE_PIPE_READ))
+            rp->w[0] = (uint64_t)-CAIRN_EBADF;
+        else if (rq->w[0] == PROTO_IO_BULK_READ)
+            vfs_pipe_read(f, rq, rp, (void *)c->at, (uint32_t)len, 1);
+        else
+            vfs_pipe_write(f, rq, rp, (const void *)c->at, (uint32_t)len, 1);
         return;
     }
     if (rq->w[0] == PROTO_IO_BULK_READ)

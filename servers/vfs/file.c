@@ -218,6 +218,103 @@ vfs_file_write(struct vfs_file *f, const void *buf, uint64_t len)
     return r;
 }
 
+/*
+ * A read of up to want bytes from f's pipe into out, answered in rp or
+ * deferred. bulk 0: a message's (want at most PIPE_ATOMIC), whose bytes
+ * go in the reply; else a bulk channel's, out its buffer, which a waiting
+ * read fills when its turn comes.
+ */
+static inline __attribute__((always_inline)) void
+vfs_pipe_read_inline(struct vfs_file *f, const struct vfs_req *rq, struct vfs_rep *rp, void *out,
+                     uint32_t want, int bulk)
+{
+    long r = pipe_read(f->pipe, want, out);
+
+    if (r == -CAIRN_EAGAIN && !(rq->w[2] & PROTO_IO_NONBLOCK)) {
+        long reply = vfs_defer(rp);
+
+        if (reply < 0) {
+            rp->deferred = 0;
+            rp->w[0] = (uint64_t)reply;
+            return;
+        }
+        r = bulk ? pipe_wait_read_into(f->pipe, reply, out, want)
+                 : pipe_wait_read(f->pipe, reply, want);
+        if (r < 0)
+            vfs_defer_fail(reply, r);
+        return;
+    }
+    if (r > 0)
+        pipe_pump(f->pipe, &vfs.pipe_ops);
+    rp->w[0] = (uint64_t)r;
+    if (r > 0 && !bulk) {
+        rp->buf = out;
+        rp->len = (uint32_t)r;
+    }
+}
+
+/*
+ * A write of len bytes at data to f's pipe, answered in rp or deferred.
+ * bulk 0: a message's (at most PIPE_ATOMIC bytes, whole, copied if it
+ * waits); else a bulk channel's (data its buffer): what
+ * fits goes in now and the rest waits, or with PROTO_IO_NONBLOCK the
+ * count that went in (-CAIRN_EAGAIN for none), as POSIX's O_NONBLOCK.
+ */
+static inline __attribute__((always_inline)) void
+vfs_pipe_write_inline(struct vfs_file *f, const struct vfs_req *rq, struct vfs_rep *rp,
+                      const void *data, uint32_t len, int bulk)
+{
+    long r = bulk ? pipe_write_some(f->pipe, data, len) : pipe_write(f->pipe, data, len), reply;
+    uint32_t done;
+
+    if (r == (long)len) {
+        pipe_pump(f->pipe, &vfs.pipe_ops);
+        rp->w[0] = (uint64_t)r;
+        return;
+    }
+    if (r == -CAIRN_EPIPE) {
+        rp->w[0] = (uint64_t)r;
+        return;
+    }
+    done = r > 0 ? (uint32_t)r : 0;
+    if (rq->w[2] & PROTO_IO_NONBLOCK) {
+        if (done)
+            pipe_pump(f->pipe, &vfs.pipe_ops);
+        rp->w[0] = done ? (uint64_t)done : (uint64_t)-CAIRN_EAGAIN;
+        return;
+    }
+    /* The rest waits; queued before the pump, so that a waiting reader
+     * can take it straight from the channel's buffer. */
+    reply = vfs_defer(rp);
+    if (reply < 0) {
+        rp->deferred = 0;
+        rp->w[0] = done ? (uint64_t)done : (uint64_t)reply;
+    } else {
+        r = bulk ? pipe_wait_write_from(f->pipe, reply, data, len, done)
+                 : pipe_wait_write(f->pipe, reply, data, len);
+        if (r < 0)
+            vfs_defer_fail(reply, done ? (long)done : r);
+    }
+    if (done)
+        pipe_pump(f->pipe, &vfs.pipe_ops);
+}
+
+/* Both are inlined into the message requests (bulk 0 folds away): a
+ * call and the tests of bulk cost the one-byte round trip. */
+void
+vfs_pipe_read(struct vfs_file *f, const struct vfs_req *rq, struct vfs_rep *rp, void *out,
+              uint32_t want, int bulk)
+{
+    vfs_pipe_read_inline(f, rq, rp, out, want, bulk);
+}
+
+void
+vfs_pipe_write(struct vfs_file *f, const struct vfs_req *rq, struct vfs_rep *rp, const void *data,
+               uint32_t len, int bulk)
+{
+    vfs_pipe_write_inline(f, rq, rp, data, len, bulk);
+}
+
 void
 vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp)
 {
@@ -234,24 +331,11 @@ vfs_do_read(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)-CAIRN_EINVAL;
         return;
     }
-    if (f->kind == VFS_FILE_DEV || f->kind == VFS_FILE_NODE) {
-        r = vfs_file_read(f, out, want);
-    } else {
-        r = pipe_read(f->pipe, (uint32_t)want, out);
-        if (r == -CAIRN_EAGAIN && !(rq->w[2] & PROTO_IO_NONBLOCK)) {
-            long reply = vfs_defer(rp);
-
-            if (reply < 0) {
-                rp->deferred = 0;
-                rp->w[0] = (uint64_t)reply;
-            } else if ((r = pipe_wait_read(f->pipe, reply, (uint32_t)want)) < 0) {
-                vfs_defer_fail(reply, r);
-            }
-            return;
-        }
-        if (r > 0)
-            pipe_pump(f->pipe, &vfs.pipe_ops);
+    if (f->kind == VFS_FILE_PIPE_READ) {
+        vfs_pipe_read_inline(f, rq, rp, out, (uint32_t)want, 0);
+        return;
     }
+    r = vfs_file_read(f, out, want);
     rp->w[0] = (uint64_t)r;
     if (r > 0) {
         rp->buf = out;
@@ -263,7 +347,6 @@ void
 vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp)
 {
     struct vfs_file *f = vfs_file_of(rq->badge, NULL);
-    long r;
 
     if (!f || f->kind == VFS_FILE_PIPE_READ) {
         rp->w[0] = (uint64_t)-CAIRN_EBADF;
@@ -277,21 +360,7 @@ vfs_do_write(const struct vfs_req *rq, struct vfs_rep *rp)
         rp->w[0] = (uint64_t)vfs_file_write(f, rq->buf, rq->len);
         return;
     }
-    r = pipe_write(f->pipe, rq->buf, rq->len);
-    if (r == -CAIRN_EAGAIN && !(rq->w[2] & PROTO_IO_NONBLOCK)) {
-        long reply = vfs_defer(rp);
-
-        if (reply < 0) {
-            rp->deferred = 0;
-            rp->w[0] = (uint64_t)reply;
-        } else if ((r = pipe_wait_write(f->pipe, reply, rq->buf, rq->len)) < 0) {
-            vfs_defer_fail(reply, r);
-        }
-        return;
-    }
-    if (r > 0)
-        pipe_pump(f->pipe, &vfs.pipe_ops);
-    rp->w[0] = (uint64_t)r;
+    vfs_pipe_write_inline(f, rq, rp, rq->buf, rq->len, 0);
 }
 
 void

@@ -4,7 +4,10 @@
  * bytes; the waiters are two singly linked FIFOs. pipe_pump is the one
  * place that answers waiters for data or room, and it runs until nothing
  * more can be answered, so the invariants of pipe.h hold whenever the
- * server receives its next request.
+ * server receives its next request. A large writer (a bulk channel's) at
+ * the head of its queue is the stream's continuation: its bytes from
+ * done on follow the ring's, which is why a reader may take them
+ * straight from its buffer (pipe_gather) once the ring is empty.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +41,8 @@ pipe_peek(const struct pipe *p, void *out, uint32_t n)
     if (first > n)
         first = n;
     memcpy(out, p->buf + p->head, first);
-    memcpy((uint8_t *)out + first, p->buf, n - first);
+    if (n > first) /* the rest wraps around to the ring's start */
+        memcpy((uint8_t *)out + first, p->buf, n - first);
 }
 
 static void
@@ -58,20 +62,85 @@ pipe_put(struct pipe *p, const void *data, uint32_t n)
     if (first > n)
         first = n;
     memcpy(p->buf + tail, data, first);
-    memcpy(p->buf, (const uint8_t *)data + first, n - first);
+    if (n > first) /* the rest wraps around to the ring's start */
+        memcpy(p->buf, (const uint8_t *)data + first, n - first);
     p->count += n;
+}
+
+/* A large write (a bulk channel's, over PIPE_ATOMIC bytes) may go in as
+ * room comes; a smaller one goes in whole. */
+static int
+pipe_splits(const struct pipe_waiter *w)
+{
+    return w->bulk && w->len > PIPE_ATOMIC;
+}
+
+static inline const uint8_t *
+pipe_waiter_bytes(const struct pipe_waiter *w)
+{
+    return w->bulk ? w->bulk : w->data;
+}
+
+/*
+ * The bytes a reader that emptied the ring gets next, up to len: the
+ * first writer's, if it is a large one (they come next in the stream),
+ * copied to out from its buffer, not taken. The count.
+ */
+static uint32_t
+pipe_gather_direct(const struct pipe *p, uint8_t *out, uint32_t len)
+{
+    const struct pipe_waiter *w = p->writers;
+    uint32_t n;
+
+    if (!pipe_splits(w) || !p->reader_open)
+        return 0;
+    n = w->len - w->done;
+    if (n > len)
+        n = len;
+    memcpy(out, w->bulk + w->done, n);
+    return n;
+}
+
+/* Copies up to len bytes of what a reader would get into out, taking
+ * nothing: the ring's, then pipe_gather_direct's. The count; *direct of
+ * it came from the writer. Inlined: it is on every read's path, and a
+ * call of its own cost the one-byte round trip (pipe_roundtrip) more
+ * than the copy of one byte. */
+static inline __attribute__((always_inline)) uint32_t
+pipe_gather(const struct pipe *p, uint32_t len, uint8_t *out, uint32_t *direct)
+{
+    uint32_t n = len < p->count ? len : p->count;
+
+    pipe_peek(p, out, n);
+    *direct = n < len && p->writers ? pipe_gather_direct(p, out + n, len - n) : 0;
+    return n + *direct;
+}
+
+/* Takes what pipe_gather copied: n bytes, direct of them the first
+ * writer's (whose answer pipe_pump gives once all its bytes are taken). */
+static inline void
+pipe_consume(struct pipe *p, uint32_t n, uint32_t direct)
+{
+    pipe_take(p, n - direct);
+    if (direct)
+        p->writers->done += direct;
 }
 
 long
 pipe_read(struct pipe *p, uint32_t len, void *out)
 {
+    uint32_t n, direct;
+
     if (p->count == 0)
         return p->writer_open ? -CAIRN_EAGAIN : 0;
-    if (len > p->count)
-        len = p->count;
-    pipe_peek(p, out, len);
-    pipe_take(p, len);
-    return len;
+    if (len <= p->count) { /* the ring has enough: no writer's bytes needed */
+        pipe_peek(p, out, len);
+        pipe_take(p, len);
+        return len;
+    }
+    n = pipe_gather(p, len, out, &direct);
+    pipe_consume(p, n, direct);
+    return n;
 }
 
 long
@@ -85,6 +154,23 @@ pipe_write(struct pipe *p, const void *data, uint32_t len)
     return len;
 }
 
+long
+pipe_write_some(struct pipe *p, const void *data, uint32_t len)
+{
+    uint32_t room = PIPE_SIZE - p->count;
+
+    if (!p->reader_open)
+        return -CAIRN_EPIPE;
+    if (p->writers)
+        return -CAIRN_EAGAIN;
+    if (len <= PIPE_ATOMIC && len > room)
+        return 0;
+    if (len > room)
+        len = room;
+    pipe_put(p, data, len);
+    return len;
+}
+
 static struct pipe_waiter *
 pipe_waiter_new(long reply, uint32_t len, uint32_t datalen)
 {
@@ -94,6 +180,7 @@ pipe_waiter_new(long reply, uint32_t len, uint32_t datalen)
         w->next = NULL;
         w->reply = reply;
         w->len = len;
+        w->bulk = NULL;
     }
     return w;
 }
@@ -137,9 +224,74 @@ pipe_wait_write(struct pipe *p, long reply, const void *data, uint32_t len)
 
     if (!w)
         return -CAIRN_ENOMEM;
+    w->done = 0;
     memcpy(w->data, data, len);
     pipe_enqueue(&p->writers, &p->writers_tail, w);
     return 0;
+}
+
+int
+pipe_wait_read_into(struct pipe *p, long reply, void *out, uint32_t len)
+{
+    struct pipe_waiter *w = pipe_waiter_new(reply, len, 0);
+
+    if (!w)
+        return -CAIRN_ENOMEM;
+    w->bulk = out;
+    pipe_enqueue(&p->readers, &p->readers_tail, w);
+    return 0;
+}
+
+int
+pipe_wait_write_from(struct pipe *p, long reply, const void *data, uint32_t len, uint32_t done)
+{
+    struct pipe_waiter *w = pipe_waiter_new(reply, len, 0);
+
+    if (!w)
+        return -CAIRN_ENOMEM;
+    w->bulk = (uint8_t *)data;
+    w->done = done;
+    pipe_enqueue(&p->writers, &p->writers_tail, w);
+    return 0;
+}
+
+/* A writer that will never get all its bytes in: the count of those that
+ * went (POSIX's answer to a write cut short), else err. */
+static long
+pipe_cut_short(const struct pipe_waiter *w, long err)
+{
+    return w->done ? (long)w->done : err;
+}
+
+/* Answers the first writer if it can be answered now; 1 if it was taken
+ * out of the queue or made progress, 0 if it must go on waiting. */
+static int
+pipe_pump_writer(struct pipe *p, const struct pipe_ops *ops)
+{
+    struct pipe_waiter *w = p->writers;
+    uint32_t room = PIPE_SIZE - p->count, left = w->len - w->done;
+
+    if (!p->reader_open) {
+        pipe_dequeue(&p->writers, &p->writers_tail);
+        ops->answer(ops->ctx, w->reply, pipe_cut_short(w, -CAIRN_EPIPE), NULL, 0);
+        free(w);
+        return 1;
+    }
+    if (left > room) {
+        if (!pipe_splits(w) || room == 0)
+            return 0;
+        /* A part of a large write: no answer yet, the rest waits. */
+        pipe_put(p, w->bulk + w->done, room);
+        w->done += room;
+        return 1;
+    }
+    /* The last bytes (or all of a small write): answered before they go
+     * in, so a writer gone by now puts no more. */
+    pipe_dequeue(&p->writers, &p->writers_tail);
+    if (ops->answer(ops->ctx, w->reply, w->len, NULL, 0) == 0)
+        pipe_put(p, pipe_waiter_bytes(w) + w->done, left);
+    free(w);
+    return 1;
 }
 
 void
@@ -151,32 +303,62 @@ pipe_pump(struct pipe *p, const struct pipe_ops *ops)
     while (progress) {
         progress = 0;
         /* Writers, oldest first, while the first one fits (or has no reader). */
-        while (p->writers && (!p->reader_open || p->writers->len <= PIPE_SIZE - p->count)) {
-            struct pipe_waiter *w = pipe_dequeue(&p->writers, &p->writers_tail);
-
-            if (!p->reader_open) {
-                ops->answer(ops->ctx, w->reply, -CAIRN_EPIPE, NULL, 0);
-            } else if (ops->answer(ops->ctx, w->reply, w->len, NULL, 0) == 0) {
-                pipe_put(p, w->data, w->len);
-                progress = 1;
-            }
-            free(w);
-        }
-        /* Readers, oldest first, while there are bytes (or no writer). */
+        while (p->writers && pipe_pump_writer(p, ops))
+            progress = 1;
+        /* Readers, oldest first, while there are bytes (or no writer). A
+         * message's never needs a writer's bytes directly: a large writer
+         * waits only while the ring is full, and a message asks for at
+         * most PIPE_ATOMIC bytes. */
         while (p->readers && (p->count > 0 || !p->writer_open)) {
             struct pipe_waiter *w = pipe_dequeue(&p->readers, &p->readers_tail);
-            uint32_t n = w->len < p->count ? w->len : p->count;
+            uint32_t direct, n;
 
-            if (n > PIPE_ATOMIC)
-                n = PIPE_ATOMIC;
-            pipe_peek(p, out, n);
-            if (ops->answer(ops->ctx, w->reply, n, out, n) == 0 && n > 0) {
-                pipe_take(p, n);
-                progress = 1;
+            if (!w->bulk) {
+                n = w->len < p->count ? w->len : p->count;
+                pipe_peek(p, out, n);
+                if (ops->answer(ops->ctx, w->reply, n, out, n) == 0 && n > 0) {
+                    pipe_take(p, n);
+                    progress = 1;
+                }
+            } else {
+                n = pipe_gather(p, w->len, w->bulk, &direct);
+                if (ops->answer(ops->ctx, w->reply, n, NULL, 0) == 0 && n > 0) {
+                    pipe_consume(p, n, direct);
+                    progress = 1;
+                }
             }
             free(w);
         }
     }
+}
+
+/* Takes every waiter of one queue whose bytes are in buf out, answered
+ * -CAIRN_EBADF. */
+static void
+pipe_cancel_queue(struct pipe_waiter **head, struct pipe_waiter **tail, const void *buf,
+                  const struct pipe_ops *ops)
+{
+    struct pipe_waiter **at = head, *w;
+
+    *tail = NULL;
+    while ((w = *at)) {
+        if (w->bulk != buf) {
+            *tail = w;
+            at = &w->next;
+            continue;
+        }
+        *at = w->next;
+        ops->answer(ops->ctx, w->reply, -CAIRN_EBADF, NULL, 0);
+        free(w);
+    }
+}
+
+void
+pipe_cancel(struct pipe *p, const void *buf, const struct pipe_ops *ops)
+{
+    pipe_cancel_queue(&p->readers, &p->readers_tail, buf, ops);
+    pipe_cancel_queue(&p->writers, &p->writers_tail, buf, ops);
+    pipe_pump(p, ops);
 }
 
 void
@@ -192,7 +374,8 @@ pipe_close_end(struct pipe *p, int reader, const struct pipe_ops *ops)
     while (*head) {
         struct pipe_waiter *w = pipe_dequeue(head, tail);
 
-        ops->answer(ops->ctx, w->reply, -CAIRN_EBADF, NULL, 0);
+        ops->answer(ops->ctx, w->reply, reader ? -CAIRN_EBADF : pipe_cut_short(w, -CAIRN_EBADF),
+                    NULL, 0);
         free(w);
     }
     if (!p->reader_open)

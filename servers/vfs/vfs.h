@@ -169,6 +169,15 @@ struct vfs_file *vfs_file_of(uint64_t badge, int *slot);
 long vfs_file_read(struct vfs_file *f, void *out, uint64_t want);
 long vfs_file_write(struct vfs_file *f, const void *buf, uint64_t len);
 
+/* A pipe read / write on f (its read / write end), answered in rp or
+ * deferred (file.c): bulk 0 for a message's, whose bytes are in the
+ * request or go in the reply; else a bulk channel's, out / data its
+ * buffer, want / len checked against its size. */
+void vfs_pipe_read(struct vfs_file *f, const struct vfs_req *rq, struct vfs_rep *rp, void *out,
+                   uint32_t want, int bulk);
+void vfs_pipe_write(struct vfs_file *f, const struct vfs_req *rq, struct vfs_rep *rp,
+                    const void *data, uint32_t len, int bulk);
+
 /*
  * bulk.c: the bulk channels. vfs_do_bulk_open is PROTO_IO_BULK_OPEN on an
  * open file's handle. bulk_is_chan says whether a badge is a channel's

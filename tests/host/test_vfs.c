@@ -628,6 +628,295 @@ TEST(a_pipe_caller_gone_when_answered_loses_nothing_for_others)
     pipe_destroy(p);
 }
 
+/* --- pipes and bulk channels --- */
+
+/* The byte i of a bulk writer's stream in these tests. */
+static uint8_t
+bulk_byte(uint32_t i)
+{
+    return (uint8_t)(i * 7 + (i >> 8));
+}
+
+static int
+bulk_bytes_are(const uint8_t *b, uint32_t from, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (b[i] != bulk_byte(from + i))
+            return 0;
+    return 1;
+}
+
+TEST(a_large_bulk_write_goes_in_as_room_comes_and_is_answered_when_all_is_in)
+{
+    struct pipe *p = pipe_create();
+    static uint8_t src[40000], out[100000];
+
+    nanswers = 0;
+    for (uint32_t i = 0; i < sizeof(src); i++)
+        src[i] = bulk_byte(i);
+    CHECK(pipe_write_some(p, src, sizeof(src)) == PIPE_SIZE && p->count == PIPE_SIZE);
+    CHECK(pipe_wait_write_from(p, 40, src, sizeof(src), PIPE_SIZE) == 0);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 0); /* the pipe is full: the rest waits, unanswered */
+    /* A reader that empties the pipe goes on with the writer's bytes,
+     * straight from its buffer: all of it in one read. */
+    CHECK(pipe_read(p, sizeof(out), out) == (long)sizeof(src));
+    CHECK(bulk_bytes_are(out, 0, sizeof(src)) && p->count == 0);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 1 && answers[0].reply == 40 && answers[0].result == (long)sizeof(src));
+    CHECK(!p->writers && !p->readers);
+    /* A waiting bulk reader gets what a new bulk write brings, the part
+     * that did not fit included. */
+    CHECK(pipe_read(p, 10, out) == -CAIRN_EAGAIN);
+    CHECK(pipe_wait_read_into(p, 41, out, sizeof(out)) == 0);
+    CHECK(pipe_write_some(p, src, sizeof(src)) == PIPE_SIZE);
+    CHECK(pipe_wait_write_from(p, 42, src, sizeof(src), PIPE_SIZE) == 0);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 3 && answers[1].reply == 41 && answers[1].result == (long)sizeof(src) &&
+          answers[2].reply == 42 && answers[2].result == (long)sizeof(src));
+    CHECK(bulk_bytes_are(out, 0, sizeof(src)) && p->count == 0);
+    pipe_close_end(p, 0, &ops);
+    pipe_close_end(p, 1, &ops);
+    pipe_destroy(p);
+}
+
+TEST(a_small_write_is_never_split_while_a_large_one_goes_in_pieces)
+{
+    struct pipe *p = pipe_create();
+    static uint8_t src[20000], rec[PIPE_ATOMIC], fill[PIPE_SIZE], out[100000];
+    uint32_t got = 0;
+    long n;
+
+    nanswers = 0;
+    memset(rec, 'R', sizeof(rec));
+    for (uint32_t i = 0; i < sizeof(src); i++)
+        src[i] = bulk_byte(i);
+    for (int i = 0; i < 3; i++)
+        CHECK(pipe_write(p, "aaaa", 4) == 4);
+    CHECK(pipe_write_some(p, fill, PIPE_SIZE - 12 - 100) == PIPE_SIZE - 12 - 100);
+    /* 100 bytes of room: a small bulk write waits whole, a large one
+     * puts in what fits. */
+    CHECK(pipe_write_some(p, src, PIPE_ATOMIC) == 0);
+    CHECK(pipe_write_some(p, src, sizeof(src)) == 100);
+    CHECK(pipe_wait_write_from(p, 50, src, sizeof(src), 100) == 0);
+    /* A record behind it waits, even when room comes. */
+    CHECK(pipe_write(p, rec, PIPE_ATOMIC) == -CAIRN_EAGAIN);
+    CHECK(pipe_write_some(p, rec, PIPE_ATOMIC) == -CAIRN_EAGAIN);
+    CHECK(pipe_wait_write(p, 51, rec, PIPE_ATOMIC) == 0);
+    CHECK(pipe_read(p, 5000, out) == 5000);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 0 && p->count == PIPE_SIZE); /* the large one took the room */
+    /* Drain: the large write's bytes, then the record whole. */
+    while ((n = pipe_read(p, sizeof(out), out)) > 0) {
+        got += (uint32_t)n;
+        pipe_pump(p, &ops);
+        if (nanswers == 2)
+            break;
+    }
+    CHECK(nanswers == 2 && answers[0].reply == 50 && answers[0].result == (long)sizeof(src) &&
+          answers[1].reply == 51 && answers[1].result == PIPE_ATOMIC);
+    CHECK(p->count == PIPE_ATOMIC && pipe_read(p, sizeof(out), out) == PIPE_ATOMIC &&
+          memcmp(out, rec, PIPE_ATOMIC) == 0);
+    CHECK(got + 5000 == 12 + PIPE_SIZE - 12 - 100 + sizeof(src));
+    pipe_close_end(p, 0, &ops);
+    pipe_close_end(p, 1, &ops);
+    pipe_destroy(p);
+}
+
+TEST(a_bulk_write_cut_short_by_the_reader_closing_reports_what_went_in)
+{
+    struct pipe *p = pipe_create();
+    static uint8_t src[40000];
+
+    nanswers = 0;
+    CHECK(pipe_write_some(p, src, sizeof(src)) == PIPE_SIZE);
+    CHECK(pipe_wait_write_from(p, 60, src, sizeof(src), PIPE_SIZE) == 0);
+    CHECK(pipe_wait_write_from(p, 61, src, sizeof(src), 0) == 0);
+    pipe_close_end(p, 1, &ops);
+    CHECK(nanswers == 2 && answers[0].reply == 60 && answers[0].result == PIPE_SIZE &&
+          answers[1].reply == 61 && answers[1].result == -CAIRN_EPIPE);
+    CHECK(pipe_write_some(p, src, sizeof(src)) == -CAIRN_EPIPE);
+    pipe_close_end(p, 0, &ops);
+    pipe_destroy(p);
+}
+
+TEST(a_channel_that_goes_takes_its_waiters_and_the_others_go_on)
+{
+    struct pipe *p = pipe_create();
+    static uint8_t src[40000], out[100], out2[100];
+
+    nanswers = 0;
+    CHECK(pipe_wait_read_into(p, 70, out, sizeof(out)) == 0);
+    CHECK(pipe_wait_read_into(p, 71, out2, sizeof(out2)) == 0);
+    pipe_cancel(p, out, &ops);
+    CHECK(nanswers == 1 && answers[0].reply == 70 && answers[0].result == -CAIRN_EBADF);
+    CHECK(pipe_write(p, "hi", 2) == 2);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 2 && answers[1].reply == 71 && answers[1].result == 2 &&
+          memcmp(out2, "hi", 2) == 0);
+    /* A large writer part-way in, and a record behind it: the record goes
+     * once the large one's channel is gone. */
+    CHECK(pipe_write_some(p, src, sizeof(src)) == PIPE_SIZE);
+    CHECK(pipe_wait_write_from(p, 72, src, sizeof(src), PIPE_SIZE) == 0);
+    CHECK(pipe_wait_write(p, 73, "rec", 3) == 0);
+    CHECK(pipe_read(p, 10, out) == 10);
+    pipe_pump(p, &ops); /* 10 more of the large one */
+    CHECK(nanswers == 2 && p->count == PIPE_SIZE);
+    pipe_cancel(p, src, &ops);
+    CHECK(nanswers == 3 && answers[2].reply == 72 && answers[2].result == -CAIRN_EBADF);
+    CHECK(pipe_read(p, 10, out) == 10);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 4 && answers[3].reply == 73 && p->count == PIPE_SIZE - 10 + 3);
+    pipe_close_end(p, 0, &ops);
+    pipe_close_end(p, 1, &ops);
+    pipe_destroy(p);
+}
+
+TEST(a_bulk_reader_gone_when_answered_leaves_the_bytes_and_the_writer_as_they_were)
+{
+    struct pipe *p = pipe_create();
+    static uint8_t src[30000], out[100000], out2[100000];
+
+    nanswers = 0;
+    for (uint32_t i = 0; i < sizeof(src); i++)
+        src[i] = bulk_byte(i);
+    dead_reply = 80;
+    CHECK(pipe_wait_read_into(p, 80, out, sizeof(out)) == 0);
+    CHECK(pipe_wait_read_into(p, 81, out2, sizeof(out2)) == 0);
+    CHECK(pipe_write_some(p, src, sizeof(src)) == PIPE_SIZE);
+    CHECK(pipe_wait_write_from(p, 82, src, sizeof(src), PIPE_SIZE) == 0);
+    pipe_pump(p, &ops);
+    CHECK(nanswers == 2 && answers[0].reply == 81 && answers[0].result == (long)sizeof(src) &&
+          answers[1].reply == 82 && answers[1].result == (long)sizeof(src));
+    CHECK(bulk_bytes_are(out2, 0, sizeof(src)) && p->count == 0);
+    dead_reply = -1;
+    pipe_close_end(p, 0, &ops);
+    pipe_close_end(p, 1, &ops);
+    pipe_destroy(p);
+}
+
+/* The random mix below: who waits, and what a reader got. */
+enum {
+    MIX_RECORDS = 1,
+    MIX_CHUNKS = 2,
+    MIX_READER = 3
+};
+#define MIX_RECORD_COUNT 128u
+#define MIX_CHUNK        100000u
+#define MIX_CHUNKED      (2u << 20)
+static int mix_waiting[4];
+static long mix_result[4];
+
+static int
+mix_answer(void *ctx, long reply, long result, const void *data, size_t len)
+{
+    (void)ctx;
+    (void)data;
+    (void)len; /* the reader is a bulk one: its bytes are in its buffer */
+    mix_waiting[reply] = 0;
+    mix_result[reply] = result;
+    return 0;
+}
+
+/* The stream's parser: records (PIPE_ATOMIC bytes of one value with the
+ * top bit set, in order) among the chunk writer's bytes (i % 127). */
+struct mix_check {
+    uint64_t chunk_bytes, records, errors, records_inside_chunks;
+    uint32_t rec_left, next_rec;
+    uint8_t rec_val;
+};
+
+static void
+mix_check_bytes(struct mix_check *m, const uint8_t *b, long n)
+{
+    for (long i = 0; i < n; i++) {
+        if (m->rec_left) {
+            m->errors += b[i] != m->rec_val;
+            if (--m->rec_left == 0)
+                m->records++;
+        } else if (b[i] & 0x80) {
+            m->errors += b[i] != (0x80 | (m->next_rec++ & 0x7f));
+            m->records_inside_chunks += m->chunk_bytes % MIX_CHUNK && m->chunk_bytes < MIX_CHUNKED;
+            m->rec_val = b[i];
+            m->rec_left = PIPE_ATOMIC - 1;
+        } else {
+            m->errors += b[i] != m->chunk_bytes++ % 127;
+        }
+    }
+}
+
+TEST(records_and_big_bulk_writes_in_a_random_order_never_interleave)
+{
+    static const struct pipe_ops mix_ops = {mix_answer, NULL};
+    static uint8_t rec[PIPE_ATOMIC], chunk[MIX_CHUNK], buf[256u << 10];
+    struct mix_check m = {0};
+    uint32_t recs = 0, chunk_at = 0;
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+    for (int round = 0; round < 4; round++) {
+        struct pipe *p = pipe_create();
+
+        memset(&m, 0, sizeof(m));
+        recs = chunk_at = 0;
+        memset(mix_waiting, 0, sizeof(mix_waiting));
+        while (recs < MIX_RECORD_COUNT || chunk_at < MIX_CHUNKED || mix_waiting[MIX_RECORDS] ||
+               mix_waiting[MIX_CHUNKS] || p->count) {
+            long r;
+
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            switch (seed % 3) {
+            case 0: /* the record writer, in messages */
+                if (mix_waiting[MIX_RECORDS] || recs == MIX_RECORD_COUNT)
+                    break;
+                memset(rec, 0x80 | (recs++ & 0x7f), sizeof(rec));
+                if (pipe_write(p, rec, PIPE_ATOMIC) == PIPE_ATOMIC)
+                    pipe_pump(p, &mix_ops);
+                else if (pipe_wait_write(p, MIX_RECORDS, rec, PIPE_ATOMIC) == 0)
+                    mix_waiting[MIX_RECORDS] = 1;
+                break;
+            case 1: { /* the chunk writer, in bulk writes */
+                uint32_t n =
+                    MIX_CHUNKED - chunk_at < MIX_CHUNK ? MIX_CHUNKED - chunk_at : MIX_CHUNK;
+
+                if (mix_waiting[MIX_CHUNKS] || chunk_at == MIX_CHUNKED)
+                    break;
+                for (uint32_t i = 0; i < n; i++)
+                    chunk[i] = (uint8_t)((chunk_at + i) % 127);
+                chunk_at += n;
+                r = pipe_write_some(p, chunk, n);
+                if (r != (long)n &&
+                    pipe_wait_write_from(p, MIX_CHUNKS, chunk, n, r > 0 ? r : 0) == 0)
+                    mix_waiting[MIX_CHUNKS] = 1;
+                if (r > 0)
+                    pipe_pump(p, &mix_ops);
+                break;
+            }
+            default: /* the reader, in bulk reads of varying sizes */
+                if (mix_waiting[MIX_READER])
+                    break;
+                r = pipe_read(p, (uint32_t)(seed >> 20) % sizeof(buf) + 1, buf);
+                if (r > 0) {
+                    mix_check_bytes(&m, buf, r);
+                    pipe_pump(p, &mix_ops);
+                } else if (pipe_wait_read_into(p, MIX_READER, buf, sizeof(buf)) == 0) {
+                    mix_waiting[MIX_READER] = 1;
+                }
+            }
+            if (!mix_waiting[MIX_READER] && mix_result[MIX_READER] > 0) {
+                mix_check_bytes(&m, buf, mix_result[MIX_READER]);
+                mix_result[MIX_READER] = 0;
+            }
+        }
+        CHECK(m.records == MIX_RECORD_COUNT && m.chunk_bytes == MIX_CHUNKED && m.errors == 0);
+        CHECK(m.records_inside_chunks == 0); /* writers go in order: never interleaved */
+        mix_waiting[MIX_READER] = 0;
+        pipe_close_end(p, 0, &mix_ops); /* the waiting reader gets end of file */
+        CHECK(mix_result[MIX_READER] == 0);
+        pipe_close_end(p, 1, &mix_ops);
+        pipe_destroy(p);
+    }
+}
+
 TEST(device_nodes_are_listed_as_character_devices)
 {
     struct ramfs fs;
@@ -799,6 +1088,12 @@ main(void)
     RUN(pipe_readers_wait_in_order_and_get_end_of_file);
     RUN(pipe_writers_wait_whole_and_in_order_then_get_epipe);
     RUN(a_pipe_caller_gone_when_answered_loses_nothing_for_others);
+    RUN(a_large_bulk_write_goes_in_as_room_comes_and_is_answered_when_all_is_in);
+    RUN(a_small_write_is_never_split_while_a_large_one_goes_in_pieces);
+    RUN(a_bulk_write_cut_short_by_the_reader_closing_reports_what_went_in);
+    RUN(a_channel_that_goes_takes_its_waiters_and_the_others_go_on);
+    RUN(a_bulk_reader_gone_when_answered_leaves_the_bytes_and_the_writer_as_they_were);
+    RUN(records_and_big_bulk_writes_in_a_random_order_never_interleave);
     RUN(device_nodes_are_listed_as_character_devices);
     RUN(a_mount_argument_is_a_normal_path_and_a_registry_name);
     RUN(an_fstab_gives_its_mounts_and_skips_what_is_malformed);

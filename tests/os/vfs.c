@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -1249,8 +1250,17 @@ bulk_requests_with_bad_sizes_or_buffers_are_refused(void)
     expect_ret("on a directory", bulk_open(dir, b.mo, b.size, NULL), -CAIRN_EISDIR);
     io_close(dir);
     if (pipe_make(&rd, &wr) == 0) {
-        expect_ret("on a pipe: messages", bulk_open(rd, b.mo, b.size, NULL), -CAIRN_ENOSYS);
-        expect_ret("on its write end", bulk_open(wr, b.mo, b.size, NULL), -CAIRN_ENOSYS);
+        /* A pipe's ends take channels, with the same checks (more in
+         * "bulk channels on pipes" below). */
+        expect_ret("size 0 on a pipe", bulk_open(rd, b.mo, 0, NULL), -CAIRN_EINVAL);
+        expect_ret("past the limit on a pipe", bulk_open(wr, big.mo, big.size, NULL),
+                   -CAIRN_EINVAL);
+        expect_ret("no memory object on a pipe", bulk_open(wr, -1, b.size, NULL), -CAIRN_EINVAL);
+        ch = bulk_open(rd, b.mo, b.size, NULL);
+        if (ch < 0)
+            test_fail("a channel on a pipe's read end: %s", cairn_error_name((int)ch));
+        else
+            io_close(ch);
         io_close(rd);
         io_close(wr);
     }
@@ -1396,6 +1406,342 @@ a_channel_outlives_its_plain_handle_and_dropped_channels_come_back(void)
     for (int i = 0; i < nf; i++)
         io_close(files[i]);
     expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/tmp/bc", 0), 0);
+}
+
+/* --- bulk channels on pipes --- */
+
+#define PIPE_BULK (256u << 10) /* each end's buffer, libc's size */
+
+/* A pipe with a bulk channel at each end. */
+struct pipe_bulk {
+    long rd, wr, chr, chw;
+    struct bulkbuf rb, wb;
+};
+
+static int
+pipe_bulk_make(struct pipe_bulk *pb)
+{
+    pb->rd = pb->wr = pb->chr = pb->chw = -1;
+    if (pipe_make(&pb->rd, &pb->wr) < 0)
+        return -1;
+    if (bulkbuf_make(&pb->rb, PIPE_BULK, 0) < 0)
+        return -1;
+    if (bulkbuf_make(&pb->wb, PIPE_BULK, 0) < 0) {
+        bulkbuf_free(&pb->rb);
+        return -1;
+    }
+    pb->chr = bulk_open(pb->rd, pb->rb.mo, PIPE_BULK, NULL);
+    pb->chw = bulk_open(pb->wr, pb->wb.mo, PIPE_BULK, NULL);
+    if (pb->chr < 0 || pb->chw < 0) {
+        test_fail("channels on a pipe's ends: %s, %s", cairn_error_name((int)pb->chr),
+                  cairn_error_name((int)pb->chw));
+        return -1;
+    }
+    return 0;
+}
+
+static void
+pipe_bulk_free(struct pipe_bulk *pb)
+{
+    long *h[4] = {&pb->chr, &pb->chw, &pb->rd, &pb->wr};
+
+    for (int i = 0; i < 4; i++)
+        if (*h[i] >= 0)
+            io_close(*h[i]);
+    bulkbuf_free(&pb->rb);
+    bulkbuf_free(&pb->wb);
+}
+
+/* One request on a channel: op with w[1] len and w[2] flags. */
+static long
+bulk_call(long ch, uint64_t op, uint64_t len, uint64_t flags)
+{
+    return call_ep(ch, op, len, flags, NULL, 0, NULL, 0, NULL);
+}
+
+/* A thread's blocking bulk request (it returns the answer). */
+struct bulk_job {
+    long ch;
+    uint64_t op, len;
+};
+
+static long
+bulk_job_run(void *arg)
+{
+    const struct bulk_job *j = arg;
+
+    return bulk_call(j->ch, j->op, j->len, 0);
+}
+
+/* Waits (up to 10 s) until the pipe of end h holds n bytes (its stat's
+ * size): a writer thread's request has come and put them in. */
+static void
+pipe_holds(long h, long n)
+{
+    struct proto_stat st = {0};
+    uint64_t t0 = cairn_clock_get();
+
+    while (io_stat(h, &st) == 0 && st.size != (uint64_t)n && cairn_clock_get() - t0 < 10 * SECOND)
+        cairn_thread_sleep(MS_NS);
+    if (st.size != (uint64_t)n)
+        test_fail("the pipe holds %lu bytes, not %ld", (unsigned long)st.size, n);
+}
+
+static void
+fill_pattern(uint8_t *p, uint64_t at, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        p[i] = pattern(at + i);
+}
+
+static void
+a_pipe_moves_big_pieces_through_bulk_channels_in_one_request(void)
+{
+    static uint8_t msg[16];
+    struct pipe_bulk pb;
+    struct test_thread t;
+    struct bulk_job job;
+    int64_t status = -1;
+    long n;
+
+    if (pipe_bulk_make(&pb) < 0)
+        return;
+    /* A writer first: its 200000 bytes wait (the ring holds less), and
+     * one read takes them all, the ring's and the rest straight from the
+     * writer's buffer; the writer is answered once all are in. */
+    fill_pattern(pb.wb.p, 0, 200000);
+    job = (struct bulk_job){pb.chw, PROTO_IO_BULK_WRITE, 200000};
+    if (test_thread_start(&t, bulk_job_run, &job) != 0)
+        goto out;
+    cairn_thread_sleep(20 * MS_NS); /* not needed for the result */
+    n = bulk_read(pb.chr, PIPE_BULK);
+    expect_ret("one read of a waiting 200000-byte write", n, 200000);
+    if (n > 0 && pattern_differs(pb.rb.p, 0, (uint64_t)n) >= 0)
+        test_fail("byte %ld of the read is wrong", pattern_differs(pb.rb.p, 0, (uint64_t)n));
+    expect_ret("join the writer", test_thread_join(&t, 10 * SECOND, &status), 0);
+    expect_ret("the writer's answer", (long)status, 200000);
+    test_thread_free(&t);
+    /* A reader first: a write of 150000 fills it in one go. */
+    job = (struct bulk_job){pb.chr, PROTO_IO_BULK_READ, PIPE_BULK};
+    memset(pb.rb.p, 0, PIPE_BULK);
+    if (test_thread_start(&t, bulk_job_run, &job) != 0)
+        goto out;
+    cairn_thread_sleep(20 * MS_NS); /* not needed for the result */
+    fill_pattern(pb.wb.p, 7, 150000);
+    expect_ret("a write of 150000 to a waiting reader", bulk_write(pb.chw, 150000), 150000);
+    expect_ret("join the reader", test_thread_join(&t, 10 * SECOND, &status), 0);
+    expect_ret("the reader's answer", (long)status, 150000);
+    if (status > 0 && pattern_differs(pb.rb.p, 7, (uint64_t)status) >= 0)
+        test_fail("the waiting reader got wrong bytes");
+    test_thread_free(&t);
+    /* Messages and bulk requests share the stream. */
+    expect_ret("a message write", io_write(pb.wr, "abc", 3), 3);
+    fill_pattern(pb.wb.p, 0, 9000);
+    expect_ret("then a bulk write", bulk_write(pb.chw, 9000), 9000);
+    expect_ret("a message read takes the message's bytes first", io_read(pb.rd, msg, 2), 2);
+    n = bulk_read(pb.chr, PIPE_BULK);
+    expect_ret("a bulk read takes the rest", n, 9001);
+    if (n != 9001 || pb.rb.p[0] != 'c' || pattern_differs(pb.rb.p + 1, 0, 9000) >= 0)
+        test_fail("the mixed stream came back wrong");
+    /* The end: a reader waiting on an empty pipe gets 0 once the write
+     * end (its plain handle and its channel) is closed. */
+    job = (struct bulk_job){pb.chr, PROTO_IO_BULK_READ, PIPE_BULK};
+    if (test_thread_start(&t, bulk_job_run, &job) != 0)
+        goto out;
+    cairn_thread_sleep(20 * MS_NS); /* not needed for the result */
+    expect_ret("close the write end's channel", io_close(pb.chw), 0);
+    expect_ret("close the write end", io_close(pb.wr), 0);
+    pb.chw = pb.wr = -1;
+    expect_ret("join the reader", test_thread_join(&t, 10 * SECOND, &status), 0);
+    expect_ret("a waiting bulk read at the end of the stream", (long)status, 0);
+    test_thread_free(&t);
+    expect_ret("another read", bulk_read(pb.chr, 10), 0);
+out:
+    pipe_bulk_free(&pb);
+}
+
+static void
+bulk_requests_on_a_pipe_wait_end_and_refuse_as_posix_says(void)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    struct pipe_bulk pb;
+    struct test_thread t;
+    struct bulk_job job;
+    int64_t status = -1;
+    long ring, n, total;
+
+    if (pipe_bulk_make(&pb) < 0)
+        return;
+    /* Bad requests on a pipe's channels. */
+    expect_ret("read 0", bulk_read(pb.chr, 0), -CAIRN_EINVAL);
+    expect_ret("read past the buffer", bulk_read(pb.chr, PIPE_BULK + 1), -CAIRN_EINVAL);
+    expect_ret("read far past it", bulk_read(pb.chr, ~0ull), -CAIRN_EINVAL);
+    expect_ret("write 0", bulk_write(pb.chw, 0), -CAIRN_EINVAL);
+    expect_ret("write past the buffer", bulk_write(pb.chw, PIPE_BULK + 4096), -CAIRN_EINVAL);
+    expect_ret("write far past it", bulk_write(pb.chw, 1ull << 40), -CAIRN_EINVAL);
+    expect_ret("a bulk write on the read end", bulk_write(pb.chr, 10), -CAIRN_EBADF);
+    expect_ret("a bulk read on the write end", bulk_read(pb.chw, 10), -CAIRN_EBADF);
+    expect_ret("a bulk read on the plain handle", bulk_read(pb.rd, 10), -CAIRN_EBADF);
+    expect_ret("a bulk write on the plain handle", bulk_write(pb.wr, 10), -CAIRN_EBADF);
+    expect_ret("seek on a channel", io_seek(pb.chr, 0, PROTO_SEEK_SET), -CAIRN_ESPIPE);
+    expect_ret("dup a channel", bulk_call(pb.chw, PROTO_IO_DUP, 0, 0), -CAIRN_EPERM);
+    expect_ret("a channel of a channel", bulk_open(pb.chr, pb.rb.mo, PIPE_BULK, NULL),
+               -CAIRN_EPERM);
+    expect_ret("an unknown operation", bulk_call(pb.chr, 0x1ff, 10, 0), -CAIRN_ENOSYS);
+    expect_ret("a message read on a channel is the open file's",
+               call_ep(pb.chr, PROTO_IO_READ, 1, PROTO_IO_NONBLOCK, NULL, 0, buf, 1, NULL),
+               -CAIRN_EAGAIN);
+    /* Non-blocking: an empty pipe is EAGAIN; a large write puts what fits
+     * and says how much; a full pipe is EAGAIN; a write of at most
+     * PIPE_BUF (4096) goes whole or not at all. */
+    expect_ret("a non-blocking read of an empty pipe",
+               bulk_call(pb.chr, PROTO_IO_BULK_READ, 100, PROTO_IO_NONBLOCK), -CAIRN_EAGAIN);
+    fill_pattern(pb.wb.p, 0, PIPE_BULK);
+    ring = bulk_call(pb.chw, PROTO_IO_BULK_WRITE, PIPE_BULK, PROTO_IO_NONBLOCK);
+    if (ring <= 0 || ring >= (long)PIPE_BULK)
+        test_fail("a non-blocking write of 256 KiB to an empty pipe put %ld", ring);
+    expect_ret("a non-blocking write to a full pipe",
+               bulk_call(pb.chw, PROTO_IO_BULK_WRITE, 8192, PROTO_IO_NONBLOCK), -CAIRN_EAGAIN);
+    expect_ret("a non-blocking message write to a full pipe",
+               call_ep(pb.wr, PROTO_IO_WRITE, 0, PROTO_IO_NONBLOCK, "x", 1, NULL, 0, NULL),
+               -CAIRN_EAGAIN);
+    expect_ret("make 100 bytes of room", io_read(pb.rd, buf, 100), 100);
+    expect_ret("4096 bytes do not fit whole",
+               bulk_call(pb.chw, PROTO_IO_BULK_WRITE, 4096, PROTO_IO_NONBLOCK), -CAIRN_EAGAIN);
+    fill_pattern(pb.wb.p, (uint64_t)ring, 8192);
+    expect_ret("8192 bytes put 100",
+               bulk_call(pb.chw, PROTO_IO_BULK_WRITE, 8192, PROTO_IO_NONBLOCK), 100);
+    n = bulk_call(pb.chr, PROTO_IO_BULK_READ, PIPE_BULK, PROTO_IO_NONBLOCK);
+    expect_ret("a non-blocking read takes it all", n, ring);
+    if (n > 0 && pattern_differs(pb.rb.p, 100, (uint64_t)n) >= 0)
+        test_fail("the non-blocking read's bytes are wrong");
+    expect_ret("and the pipe is empty",
+               bulk_call(pb.chr, PROTO_IO_BULK_READ, PIPE_BULK, PROTO_IO_NONBLOCK), -CAIRN_EAGAIN);
+    /* A bulk reader's channel closed while it waits: the reader is told
+     * EBADF (or its call finds no handle, if it came late); the plain
+     * handles go on. */
+    job = (struct bulk_job){pb.chr, PROTO_IO_BULK_READ, PIPE_BULK};
+    if (test_thread_start(&t, bulk_job_run, &job) != 0)
+        goto out;
+    cairn_thread_sleep(20 * MS_NS);
+    expect_ret("close the waiting reader's channel", io_close(pb.chr), 0);
+    pb.chr = -1;
+    expect_ret("join the reader", test_thread_join(&t, 10 * SECOND, &status), 0);
+    if (status >= 0)
+        test_fail("a read on a channel closed under it got %ld", (long)status);
+    test_thread_free(&t);
+    expect_ret("a message write after it", io_write(pb.wr, "ok", 2), 2);
+    expect_ret("a message read after it", io_read(pb.rd, buf, 10), 2);
+    /* A writer part-way in when its channel closes: EBADF for it, its
+     * bytes that went in stay, and the pipe goes on. */
+    job = (struct bulk_job){pb.chw, PROTO_IO_BULK_WRITE, PIPE_BULK};
+    if (test_thread_start(&t, bulk_job_run, &job) != 0)
+        goto out;
+    pipe_holds(pb.rd, ring);
+    expect_ret("close the waiting writer's channel", io_close(pb.chw), 0);
+    pb.chw = -1;
+    expect_ret("join the writer", test_thread_join(&t, 10 * SECOND, &status), 0);
+    if (status >= 0)
+        test_fail("a write on a channel closed under it got %ld", (long)status);
+    test_thread_free(&t);
+    for (total = 0; (n = call_ep(pb.rd, PROTO_IO_READ, sizeof(buf), PROTO_IO_NONBLOCK, NULL, 0, buf,
+                                 sizeof(buf), NULL)) > 0;)
+        total += n;
+    if (total != ring)
+        test_fail("%ld bytes of the cut write stayed, not the %ld that went in", total, ring);
+    expect_ret("a write after it", io_write(pb.wr, "z", 1), 1);
+out:
+    pipe_bulk_free(&pb);
+}
+
+static void
+a_bulk_write_cut_short_by_the_reader_says_how_much_went_in_then_epipe(void)
+{
+    static uint8_t buf[CAIRN_MSG_BUF_MAX];
+    struct pipe_bulk pb;
+    struct test_thread t;
+    struct bulk_job job;
+    int64_t status = -1;
+    long ring;
+
+    if (pipe_bulk_make(&pb) < 0)
+        return;
+    /* The ring's size, from a non-blocking write to the empty pipe. */
+    ring = bulk_call(pb.chw, PROTO_IO_BULK_WRITE, PIPE_BULK, PROTO_IO_NONBLOCK);
+    while (call_ep(pb.rd, PROTO_IO_READ, sizeof(buf), PROTO_IO_NONBLOCK, NULL, 0, buf, sizeof(buf),
+                   NULL) > 0)
+        ;
+    /* 256 KiB waits part-way in; 1000 bytes read make room for 1000 more;
+     * then the read end goes (its channel, then its handle). */
+    job = (struct bulk_job){pb.chw, PROTO_IO_BULK_WRITE, PIPE_BULK};
+    if (test_thread_start(&t, bulk_job_run, &job) != 0)
+        goto out;
+    expect_ret("read 1000", io_read(pb.rd, buf, 1000), 1000);
+    expect_ret("close the read end's channel", io_close(pb.chr), 0);
+    expect_ret("close the read end", io_close(pb.rd), 0);
+    pb.chr = pb.rd = -1;
+    expect_ret("join the writer", test_thread_join(&t, 10 * SECOND, &status), 0);
+    expect_ret("the cut write's answer: the bytes that went in", (long)status, ring + 1000);
+    test_thread_free(&t);
+    expect_ret("the next bulk write", bulk_write(pb.chw, 10), -CAIRN_EPIPE);
+    expect_ret("a non-blocking one", bulk_call(pb.chw, PROTO_IO_BULK_WRITE, 10, PROTO_IO_NONBLOCK),
+               -CAIRN_EPIPE);
+out:
+    pipe_bulk_free(&pb);
+}
+
+/* A thread that scribbles over a buffer the server is copying from and
+ * into, until *stop. */
+struct scribble {
+    uint8_t *p;
+    uint64_t size;
+    volatile int stop;
+};
+
+static long
+scribbler(void *arg)
+{
+    struct scribble *s = arg;
+
+    for (uint8_t v = 0; !s->stop; v++)
+        memset(s->p, v, s->size);
+    return 0;
+}
+
+static void
+a_client_changing_its_buffers_mid_copy_changes_only_its_bytes(void)
+{
+    struct pipe_bulk pb;
+    struct test_thread t, ts;
+    struct bulk_job job;
+    struct scribble sw, sr;
+    int64_t status = -1;
+    long n, total = 0;
+
+    if (pipe_bulk_make(&pb) < 0)
+        return;
+    sw = (struct scribble){pb.wb.p, PIPE_BULK, 0};
+    sr = (struct scribble){pb.rb.p, PIPE_BULK, 0};
+    job = (struct bulk_job){pb.chw, PROTO_IO_BULK_WRITE, PIPE_BULK};
+    if (test_thread_start(&t, bulk_job_run, &job) != 0)
+        goto out;
+    if (test_thread_start(&ts, scribbler, &sw) != 0)
+        goto out;
+    while (total < (long)PIPE_BULK && (n = bulk_read(pb.chr, 5000)) > 0) {
+        sr.p[n - 1] ^= 0xff; /* the reading side's buffer changes too */
+        total += n;
+    }
+    sw.stop = 1;
+    expect_ret("join the writer", test_thread_join(&t, 10 * SECOND, &status), 0);
+    expect_ret("the writer's answer", (long)status, (long)PIPE_BULK);
+    expect_ret("join the scribbler", test_thread_join(&ts, 10 * SECOND, &status), 0);
+    if (total != (long)PIPE_BULK)
+        test_fail("%ld bytes read of %u", total, PIPE_BULK);
+    test_thread_free(&t);
+    test_thread_free(&ts);
+    expect_ret("the server still answers", io_write(pb.wr, "a", 1), 1);
+out:
+    pipe_bulk_free(&pb);
 }
 
 /* A round of everything the server keeps: files, directories, pipes. */
@@ -1594,23 +1940,329 @@ libc_child(void)
         return 15;
     if (libc_big_file() != 0)
         return 16;
-    /* A pipe has no bulk channel: large reads and writes go in messages. */
+    /* A pipe takes a bulk channel too: 10000 bytes go in with one write
+     * and come back with one read. */
     for (size_t i = 0; i < sizeof(buf); i++)
         buf[i] = (char)(i * 7);
     if (pipe(p) != 0 || write(p[1], buf, sizeof(buf)) != (ssize_t)sizeof(buf) || close(p[1]) != 0)
         return 17;
-    for (size_t at = 0; at < sizeof(got) + 1;) {
-        ssize_t n = read(p[0], got + at, sizeof(got) - at);
-
-        if (n < 0 || (n == 0 && at != sizeof(got)) || n > CAIRN_MSG_BUF_MAX)
-            return 18;
-        if (n == 0)
-            break;
-        at += (size_t)n;
-    }
-    if (memcmp(buf, got, sizeof(buf)) != 0 || close(p[0]) != 0)
+    if (read(p[0], got, sizeof(got)) != (ssize_t)sizeof(got) || memcmp(buf, got, sizeof(buf)) != 0)
         return 18;
+    if (read(p[0], got, sizeof(got)) != 0 || close(p[0]) != 0)
+        return 19;
     return 0;
+}
+
+/* --- pipes between processes, through libc --- */
+
+/* The start words of copies of this program that are one end of a pipe
+ * (their fd 0 or 1), for the tests below. */
+#define MODE_PIPE_SOURCE  0x7f60 /* PIPE_STREAM bytes of big_byte() to fd 1 */
+#define MODE_PIPE_SINK    0x7f61 /* fd 0 to its end; a struct pipe_sum to fd 1 */
+#define MODE_PIPE_RECORDS 0x7f62 /* PIPE_RECORDS records of PIPE_BUF bytes to fd 1 */
+#define MODE_PIPE_CHUNKS  0x7f63 /* PIPE_CHUNKED bytes in PIPE_CHUNK writes to fd 1 */
+#define MODE_PIPE_CHECK   0x7f64 /* fd 0 parsed as both; a struct pipe_mix to fd 1 */
+#define MODE_PIPE_HANG    0x7f65 /* closes fd 0 under a thread's read of it, then ends */
+
+#define PIPE_STREAM  (8u << 20)
+#define PIPE_RECORDS 512u
+#define PIPE_RECORD  4096u /* PIPE_BUF: never split */
+#define PIPE_CHUNKED (6u << 20)
+#define PIPE_CHUNK   100000u
+
+struct pipe_sum {
+    uint64_t bytes, big_reads; /* reads that gave more than a message's bytes */
+    uint8_t sha[UTIL_SHA256_SIZE];
+};
+
+struct pipe_mix {
+    uint64_t records, chunk_bytes, errors, records_inside_chunks;
+};
+
+/* Writes all of [p, p + n) to fd; 0 or -1. */
+static int
+write_all(int fd, const void *p, size_t n)
+{
+    return write(fd, p, n) == (ssize_t)n ? 0 : -1;
+}
+
+static int
+pipe_source(void)
+{
+    static const uint32_t sizes[] = {8192, 300000, 100, 65536, 4096, 262144, 12345, 1u << 20};
+    static uint8_t buf[1u << 20];
+    uint64_t at = 0;
+
+    for (unsigned k = 0; at < PIPE_STREAM; k++) {
+        uint64_t n = sizes[k % (sizeof(sizes) / sizeof(sizes[0]))];
+
+        if (n > PIPE_STREAM - at)
+            n = PIPE_STREAM - at;
+        for (uint64_t i = 0; i < n; i++)
+            buf[i] = big_byte(at + i);
+        if (write_all(1, buf, n) < 0)
+            return 1;
+        at += n;
+    }
+    return 0;
+}
+
+static int
+pipe_sink(void)
+{
+    static const uint32_t sizes[] = {300000, 1, 65536, 8192, 4096, 1u << 20, 9999};
+    static uint8_t buf[1u << 20];
+    struct pipe_sum sum = {0};
+    struct util_sha256 sha;
+    ssize_t n;
+
+    util_sha256_init(&sha);
+    for (unsigned k = 0;; k++) {
+        n = read(0, buf, sizes[k % (sizeof(sizes) / sizeof(sizes[0]))]);
+        if (n <= 0)
+            break;
+        util_sha256_update(&sha, buf, (size_t)n);
+        sum.bytes += (uint64_t)n;
+        sum.big_reads += n > CAIRN_MSG_BUF_MAX;
+    }
+    util_sha256_final(&sha, sum.sha);
+    if (n < 0)
+        return 1;
+    return write_all(1, &sum, sizeof(sum)) < 0 ? 2 : 0;
+}
+
+static int
+pipe_records(void)
+{
+    static uint8_t rec[PIPE_RECORD];
+
+    for (uint32_t k = 0; k < PIPE_RECORDS; k++) {
+        memset(rec, 0x80 | (k & 0x7f), sizeof(rec));
+        if (write_all(1, rec, sizeof(rec)) < 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int
+pipe_chunks(void)
+{
+    static uint8_t buf[PIPE_CHUNK];
+    uint64_t at = 0;
+
+    while (at < PIPE_CHUNKED) {
+        uint64_t n = PIPE_CHUNKED - at < PIPE_CHUNK ? PIPE_CHUNKED - at : PIPE_CHUNK;
+
+        for (uint64_t i = 0; i < n; i++)
+            buf[i] = (uint8_t)((at + i) % 127);
+        if (write_all(1, buf, n) < 0)
+            return 1;
+        at += n;
+    }
+    return 0;
+}
+
+/* The stream of pipe_records and pipe_chunks together: a byte with the
+ * top bit set starts a record, whose PIPE_RECORD bytes must all be its
+ * (records in order); every other byte is the chunks' next. */
+static int
+pipe_check(void)
+{
+    static uint8_t buf[256u << 10];
+    struct pipe_mix mix = {0};
+    uint32_t rec_left = 0, next_rec = 0;
+    uint8_t rec_val = 0;
+    ssize_t n;
+
+    while ((n = read(0, buf, sizeof(buf))) > 0) {
+        for (ssize_t i = 0; i < n; i++) {
+            uint8_t b = buf[i];
+
+            if (rec_left) {
+                mix.errors += b != rec_val;
+                if (--rec_left == 0)
+                    mix.records++;
+            } else if (b & 0x80) {
+                mix.errors += b != (0x80 | (next_rec & 0x7f));
+                mix.records_inside_chunks +=
+                    mix.chunk_bytes % PIPE_CHUNK != 0 && mix.chunk_bytes < PIPE_CHUNKED;
+                rec_val = b;
+                rec_left = PIPE_RECORD - 1;
+                next_rec++;
+            } else {
+                mix.errors += b != mix.chunk_bytes % 127;
+                mix.chunk_bytes++;
+            }
+        }
+    }
+    mix.errors += rec_left != 0 || n < 0;
+    return write_all(1, &mix, sizeof(mix)) < 0 ? 2 : 0;
+}
+
+static void *
+hang_reader(void *arg)
+{
+    static uint8_t buf[64u << 10];
+
+    (void)arg;
+    return (void *)(intptr_t)read(0, buf, sizeof(buf)); /* a bulk read: it waits */
+}
+
+/* A thread waits in a bulk read of fd 0 (nobody writes); close(0) and the
+ * end of the process must not wait for it. Writes "c" to fd 1 once close
+ * returned. */
+static int
+pipe_hang(void)
+{
+    pthread_t t;
+
+    if (pthread_create(&t, NULL, hang_reader, NULL) != 0)
+        return 1;
+    cairn_thread_sleep(50 * MS_NS); /* the read reaches the server */
+    if (close(0) != 0)
+        return 2;
+    if (write_all(1, "c", 1) < 0)
+        return 3;
+    return 0; /* exit, the reader still waiting */
+}
+
+/* A copy of this program in mode with the given handles as its start
+ * handles of the given kinds (copied; this program keeps its own). */
+static long
+spawn_end(uint64_t mode, const long *handles, const uint32_t *kinds, uint32_t n)
+{
+    static const char *const argv[] = {"test-vfs", NULL};
+    struct cairn_spawn_attr attr = {
+        .argv = argv, .handles = handles, .nhandles = n, .handle_kinds = kinds, .start_arg = mode};
+    uint64_t offset = 0, size = 0;
+    long image = test_program_image("test-vfs", &offset, &size), child;
+
+    if (image < 0) {
+        test_fail("no image (%ld)", image);
+        return image;
+    }
+    child = cairn_spawn(image, offset, size, &attr, NULL);
+    if (child < 0)
+        test_fail("spawn: %s", cairn_error_name((int)child));
+    return child;
+}
+
+/* Waits for child to end with status 0. */
+static void
+expect_child_ok(const char *what, long child)
+{
+    int64_t status = -1;
+
+    if (child < 0)
+        return;
+    expect_ret(what, cairn_process_wait(child, 60 * SECOND, &status), 0);
+    if (status != 0)
+        test_fail("%s ended with %ld", what, (long)status);
+    cairn_handle_close(child);
+}
+
+static void
+eight_mib_go_through_a_pipe_between_two_processes_intact(void)
+{
+    static uint8_t piece[64u << 10];
+    static const uint32_t out_kind[1] = {PROTO_HANDLE_STDOUT};
+    static const uint32_t in_out_kinds[2] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT};
+    uint8_t want[UTIL_SHA256_SIZE];
+    struct util_sha256 sha;
+    struct pipe_sum sum = {0};
+    long rd, wr, res_rd, res_wr, source, sink;
+
+    if (pipe_make(&rd, &wr) < 0 || pipe_make(&res_rd, &res_wr) < 0)
+        return;
+    source = spawn_end(MODE_PIPE_SOURCE, &wr, out_kind, 1);
+    sink = spawn_end(MODE_PIPE_SINK, (long[2]){rd, res_wr}, in_out_kinds, 2);
+    /* The children hold the ends now; theirs are the references. */
+    cairn_handle_close(wr);
+    cairn_handle_close(rd);
+    cairn_handle_close(res_wr);
+    util_sha256_init(&sha);
+    for (uint64_t at = 0; at < PIPE_STREAM; at += sizeof(piece)) {
+        for (uint64_t i = 0; i < sizeof(piece); i++)
+            piece[i] = big_byte(at + i);
+        util_sha256_update(&sha, piece, sizeof(piece));
+    }
+    util_sha256_final(&sha, want);
+    expect_ret("the sink's sums", io_read(res_rd, &sum, sizeof(sum)), (long)sizeof(sum));
+    io_close(res_rd);
+    expect_child_ok("the source", source);
+    expect_child_ok("the sink", sink);
+    if (sum.bytes != PIPE_STREAM || memcmp(sum.sha, want, sizeof(want)) != 0)
+        test_fail("the sink read %lu bytes with another SHA-256", (unsigned long)sum.bytes);
+    if (sum.big_reads == 0)
+        test_fail("no read gave more than a message's bytes: no bulk channel");
+}
+
+static void
+close_and_exit_never_wait_for_a_bulk_read_waiting_on_a_pipe(void)
+{
+    static const uint32_t in_out_kinds[2] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT};
+    int64_t status = -1;
+    long rd, wr, res_rd, res_wr, child, r = 0;
+    char c = 0;
+
+    if (pipe_make(&rd, &wr) < 0 || pipe_make(&res_rd, &res_wr) < 0)
+        return;
+    child = spawn_end(MODE_PIPE_HANG, (long[2]){rd, res_wr}, in_out_kinds, 2);
+    cairn_handle_close(rd);
+    cairn_handle_close(res_wr);
+    if (child < 0)
+        goto out;
+    if (cairn_process_wait(child, 10 * SECOND, &status) != 0) {
+        test_fail("the child still runs: close or exit waited for the read");
+        cairn_process_kill(child);
+        cairn_process_wait(child, 10 * SECOND, NULL);
+    } else if (status != 0) {
+        test_fail("the child ended with %ld", (long)status);
+    }
+    cairn_handle_close(child);
+    expect_ret("close returned", io_read(res_rd, &c, 1), 1);
+    /* The channel went with the process, and with it the read end: a
+     * write gets EPIPE once the close notices are through. */
+    for (uint64_t t0 = cairn_clock_get(); cairn_clock_get() - t0 < 10 * SECOND;) {
+        r = call_ep(wr, PROTO_IO_WRITE, 0, PROTO_IO_NONBLOCK, "x", 1, NULL, 0, NULL);
+        if (r != 1 && r != -CAIRN_EAGAIN)
+            break;
+        cairn_thread_sleep(MS_NS);
+    }
+    expect_ret("a write once the reader's process is gone", r, -CAIRN_EPIPE);
+out:
+    io_close(res_rd);
+    io_close(wr);
+}
+
+static void
+records_and_big_chunks_share_a_pipe_and_no_record_is_split(void)
+{
+    static const uint32_t out_kind[1] = {PROTO_HANDLE_STDOUT};
+    static const uint32_t in_out_kinds[2] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT};
+    struct pipe_mix mix = {0};
+    long rd, wr, res_rd, res_wr, records, chunks, check;
+
+    if (pipe_make(&rd, &wr) < 0 || pipe_make(&res_rd, &res_wr) < 0)
+        return;
+    /* Two writers share the write end: one reference each. */
+    expect_ret("dup the write end", call_ep(wr, PROTO_IO_DUP, 0, 0, NULL, 0, NULL, 0, NULL), 0);
+    check = spawn_end(MODE_PIPE_CHECK, (long[2]){rd, res_wr}, in_out_kinds, 2);
+    records = spawn_end(MODE_PIPE_RECORDS, &wr, out_kind, 1);
+    chunks = spawn_end(MODE_PIPE_CHUNKS, &wr, out_kind, 1);
+    cairn_handle_close(wr);
+    cairn_handle_close(rd);
+    cairn_handle_close(res_wr);
+    expect_ret("the checker's counts", io_read(res_rd, &mix, sizeof(mix)), (long)sizeof(mix));
+    io_close(res_rd);
+    expect_child_ok("the record writer", records);
+    expect_child_ok("the chunk writer", chunks);
+    expect_child_ok("the checker", check);
+    if (mix.records != PIPE_RECORDS || mix.chunk_bytes != PIPE_CHUNKED || mix.errors != 0)
+        test_fail("%lu records, %lu chunk bytes, %lu wrong bytes", (unsigned long)mix.records,
+                  (unsigned long)mix.chunk_bytes, (unsigned long)mix.errors);
+    printf("vfs: %lu records came between two bytes of one chunk write\n",
+           (unsigned long)mix.records_inside_chunks);
 }
 
 static void
@@ -2436,8 +3088,15 @@ static const struct usertest tests[] = {
     USERTEST(a_mebibyte_goes_through_a_bulk_channel_intact),
     USERTEST(bulk_requests_with_bad_sizes_or_buffers_are_refused),
     USERTEST(a_channel_outlives_its_plain_handle_and_dropped_channels_come_back),
+    USERTEST(a_pipe_moves_big_pieces_through_bulk_channels_in_one_request),
+    USERTEST(bulk_requests_on_a_pipe_wait_end_and_refuse_as_posix_says),
+    USERTEST(a_bulk_write_cut_short_by_the_reader_says_how_much_went_in_then_epipe),
+    USERTEST(a_client_changing_its_buffers_mid_copy_changes_only_its_bytes),
     USERTEST(closing_everything_leaks_nothing_in_the_server_or_here),
     USERTEST(a_program_uses_the_server_through_libc),
+    USERTEST(eight_mib_go_through_a_pipe_between_two_processes_intact),
+    USERTEST(records_and_big_chunks_share_a_pipe_and_no_record_is_split),
+    USERTEST(close_and_exit_never_wait_for_a_bulk_read_waiting_on_a_pipe),
     USERTEST(a_corrupt_initfs_is_refused_and_the_rest_is_served),
     USERTEST(a_full_file_system_says_enospc_and_the_server_goes_on),
     USERTEST(a_server_with_an_unknown_argument_says_so_and_ends),
@@ -2454,7 +3113,21 @@ static const struct usertest tests[] = {
 int
 main(void)
 {
-    if (cairn_start_arg() == MODE_LIBC)
+    switch (cairn_start_arg()) {
+    case MODE_LIBC:
         return libc_child();
+    case MODE_PIPE_SOURCE:
+        return pipe_source();
+    case MODE_PIPE_SINK:
+        return pipe_sink();
+    case MODE_PIPE_RECORDS:
+        return pipe_records();
+    case MODE_PIPE_CHUNKS:
+        return pipe_chunks();
+    case MODE_PIPE_CHECK:
+        return pipe_check();
+    case MODE_PIPE_HANG:
+        return pipe_hang();
+    }
     return harness_run("vfs", tests, sizeof(tests) / sizeof(tests[0]));
 }
