@@ -42,6 +42,78 @@ static uint64_t proc_caught, proc_ignored; /* [cairn_sig_lock] */
 static long sig_notify = -1;               /* [cairn_sig_lock] */
 static int proc_has_notify;                /* [cairn_sig_lock] */
 
+/*
+ * Sleeps a handler cuts short (sleep, nanosleep, pause, sigsuspend). A
+ * thread that sleeps waits on a notification of its own instead of the
+ * kernel's timer alone, and is on `sleepers` meanwhile; after a handler
+ * ran, the signal thread signals every sleeper's notification. The
+ * notifications are kept in a pool and used again, so a program makes
+ * only as many as it has threads asleep at once.
+ *
+ * Invariants, under sleep_lock: a sleeper is on `sleepers` from before
+ * its wait until after it; a notification in the pool has no bit set
+ * (its last user drained it after leaving the list, when nobody could
+ * signal it any more).
+ */
+struct sleeper {
+    long notify;
+    struct sleeper *next;
+};
+
+#define SLEEP_POOL_MAX 16
+
+static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sleeper *sleepers;        /* [sleep_lock] */
+static long sleep_pool[SLEEP_POOL_MAX]; /* [sleep_lock] */
+static unsigned sleep_pool_count;       /* [sleep_lock] */
+
+static long
+sig_sleep(uint64_t ns, uint64_t *left)
+{
+    struct sleeper me, **pp;
+    uint64_t start = cairn_clock_get(), bits = 0, spent;
+    long err;
+
+    pthread_mutex_lock(&sleep_lock);
+    me.notify = sleep_pool_count ? sleep_pool[--sleep_pool_count] : cairn_notify_create();
+    if (me.notify >= 0) {
+        me.next = sleepers;
+        sleepers = &me;
+    }
+    pthread_mutex_unlock(&sleep_lock);
+    if (me.notify < 0) { /* no notification to be woken by: the kernel's sleep */
+        cairn_thread_sleep(ns);
+        return 0;
+    }
+    err = cairn_notify_wait(me.notify, ns, &bits);
+    pthread_mutex_lock(&sleep_lock);
+    for (pp = &sleepers; *pp != &me; pp = &(*pp)->next)
+        ;
+    *pp = me.next;
+    cairn_notify_wait(me.notify, 0, &bits); /* a signal that came after the time was up */
+    if (sleep_pool_count < SLEEP_POOL_MAX)
+        sleep_pool[sleep_pool_count++] = me.notify;
+    else
+        cairn_handle_close(me.notify);
+    pthread_mutex_unlock(&sleep_lock);
+    if (err != 0)
+        return 0; /* the time passed (or the process is ending) */
+    spent = cairn_clock_get() - start;
+    if (left)
+        *left = ns == CAIRN_WAIT_FOREVER ? ns : spent < ns ? ns - spent : 0;
+    return -CAIRN_EINTR;
+}
+
+/* After a handler ran: every sleep going on ends. */
+static void
+sig_wake_sleepers(void)
+{
+    pthread_mutex_lock(&sleep_lock);
+    for (struct sleeper *s = sleepers; s; s = s->next)
+        cairn_notify_signal(s->notify, 1);
+    pthread_mutex_unlock(&sleep_lock);
+}
+
 /* The signal thread: takes what proc sent and delivers it. */
 static void *
 sig_thread_run(void *arg)
@@ -49,13 +121,16 @@ sig_thread_run(void *arg)
     long notify = (long)(intptr_t)arg;
 
     for (;;) {
-        uint64_t bits = 0;
+        uint64_t bits = 0, handled;
         long err = cairn_notify_wait(notify, CAIRN_WAIT_FOREVER, &bits);
 
         if (err == -CAIRN_EINTR || (err < 0 && err != -CAIRN_ETIMEDOUT))
             return NULL; /* the process is ending, or the handle broke */
         __atomic_fetch_or(&cairn_sig_pending, bits & ~SIG_NEVER, __ATOMIC_SEQ_CST);
+        handled = __atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST);
         cairn_sig_deliver();
+        if (__atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST) != handled)
+            sig_wake_sleepers();
     }
 }
 
@@ -81,6 +156,7 @@ sig_thread_start_locked(void)
     }
     pthread_attr_destroy(&attr);
     sig_notify = n;
+    __atomic_store_n(&cairn_sleep_interruptible, sig_sleep, __ATOMIC_RELEASE);
     return 0;
 }
 

@@ -33,6 +33,7 @@ _Static_assert(NSIG == PROTO_SIG_MAX + 1, "signals are a notification's bits");
 pthread_mutex_t cairn_sig_lock = PTHREAD_MUTEX_INITIALIZER;
 struct sigaction cairn_sig_actions[NSIG];
 uint64_t cairn_sig_blocked, cairn_sig_pending;
+uint64_t cairn_sig_handled;
 void (*cairn_sig_changed)(void);
 
 /* --- sets --------------------------------------------------------------------------------- */
@@ -131,6 +132,7 @@ sig_run(int sig)
     saved = errno;
     a.sa_handler(sig);
     errno = saved;
+    __atomic_fetch_add(&cairn_sig_handled, 1, __ATOMIC_SEQ_CST);
     __atomic_fetch_and(&cairn_sig_blocked, ~add, __ATOMIC_SEQ_CST);
 }
 
@@ -207,4 +209,27 @@ sigpending(sigset_t *set)
 {
     *set = __atomic_load_n(&cairn_sig_pending, __ATOMIC_SEQ_CST);
     return 0;
+}
+
+int
+sigsuspend(const sigset_t *mask)
+{
+    uint64_t handled = __atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST);
+    uint64_t old = __atomic_exchange_n(&cairn_sig_blocked, *mask & ~SIG_NEVER, __ATOMIC_SEQ_CST);
+    long (*interruptible)(uint64_t, uint64_t *) =
+        __atomic_load_n(&cairn_sleep_interruptible, __ATOMIC_ACQUIRE);
+
+    /* What was pending and is now unblocked runs here, in this thread;
+     * otherwise the wait lasts until the signal thread ran a handler. */
+    cairn_sig_deliver();
+    while (__atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST) == handled) {
+        if (interruptible)
+            interruptible(CAIRN_WAIT_FOREVER, NULL);
+        else
+            cairn_thread_sleep(CAIRN_WAIT_FOREVER); /* no handler: a signal ends us */
+    }
+    __atomic_store_n(&cairn_sig_blocked, old, __ATOMIC_SEQ_CST);
+    cairn_sig_deliver(); /* what came for the mask's blocked signals */
+    errno = EINTR;
+    return -1;
 }

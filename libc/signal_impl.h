@@ -35,6 +35,20 @@ extern void (*cairn_sig_changed)(void);
 /* Delivers, in the calling thread, every pending signal not blocked. */
 void cairn_sig_deliver(void);
 
+/* Counts the handlers called (sig_run): a sleep is cut short only by a
+ * signal whose handler ran, not by one ignored or still blocked. */
+extern uint64_t cairn_sig_handled; /* [atomic] */
+
+/*
+ * A sleep that a signal's handler cuts short: waits up to ns (or for
+ * ever: CAIRN_WAIT_FOREVER); 0 when the time passed, -CAIRN_EINTR when a
+ * handler ran in the meantime (in any thread), with the time left in
+ * *left. Set by libc/sigaction.c once the signal thread runs; before
+ * that, no signal from outside has a handler, and libc's sleeps are the
+ * kernel's (libc/time.c).
+ */
+extern long (*cairn_sleep_interruptible)(uint64_t ns, uint64_t *left);
+
 /* The default action of sig: the end of the process with its status,
  * through proc when there is one. Does not return. */
 _Noreturn void cairn_sig_default(int sig);

@@ -258,18 +258,36 @@ settimeofday(const struct timeval *tv, const void *tz)
     return clock_settime(CLOCK_REALTIME, &ts);
 }
 
+long (*cairn_sleep_interruptible)(uint64_t ns, uint64_t *left);
+
 int
 nanosleep(const struct timespec *req, struct timespec *rem)
 {
+    long (*interruptible)(uint64_t, uint64_t *) =
+        __atomic_load_n(&cairn_sleep_interruptible, __ATOMIC_ACQUIRE);
+    uint64_t ns, left = 0;
+
     if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NS_PER_S) {
         errno = EINVAL;
         return -1;
     }
     /* Past 2^64 ns (585 years) the sleep is simply for ever. */
     if ((uint64_t)req->tv_sec > (UINT64_MAX - (uint64_t)req->tv_nsec) / NS_PER_S)
-        cairn_thread_sleep(UINT64_MAX);
+        ns = CAIRN_WAIT_FOREVER;
     else
-        cairn_thread_sleep((uint64_t)req->tv_sec * NS_PER_S + (uint64_t)req->tv_nsec);
+        ns = (uint64_t)req->tv_sec * NS_PER_S + (uint64_t)req->tv_nsec;
+    /* With a handler for a signal from outside, the sleep is one it cuts
+     * short (libc/sigaction.c); with none, any such signal ends us. */
+    if (interruptible && interruptible(ns, &left) == -CAIRN_EINTR) {
+        if (rem) {
+            rem->tv_sec = (time_t)(left / NS_PER_S);
+            rem->tv_nsec = (long)(left % NS_PER_S);
+        }
+        errno = EINTR;
+        return -1;
+    }
+    if (!interruptible)
+        cairn_thread_sleep(ns);
     if (rem)
         rem->tv_sec = rem->tv_nsec = 0;
     return 0;

@@ -82,6 +82,9 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *oact);
 int sigprocmask(int how, const sigset_t *set, sigset_t *oset);
 int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset);
 int sigpending(sigset_t *set);
+/* Blocks exactly *mask until a handler has run, then puts the blocked
+ * set back: always -1 with EINTR. */
+int sigsuspend(const sigset_t *mask);
 int sigemptyset(sigset_t *set);
 int sigfillset(sigset_t *set);
 int sigaddset(sigset_t *set, int sig);

@@ -68,8 +68,8 @@ int clock_gettime(clockid_t clock, struct timespec *ts);
  * This process's CLOCK_REALTIME has the new time at once. */
 int clock_settime(clockid_t clock, const struct timespec *ts);
 /* Sleeps *req; 0, or -1 and EINVAL for a negative time or tv_nsec outside
- * 0..999999999. rem, when not NULL, is set to zero (nothing interrupts a
- * sleep yet). */
+ * 0..999999999, or -1 and EINTR when a signal's handler ran meanwhile,
+ * with the time left in *rem (when not NULL; zero after a whole sleep). */
 int nanosleep(const struct timespec *req, struct timespec *rem);
 /* Seconds since 1970 (UTC), also in *t when t is not NULL; (time_t)-1
  * and errno as clock_gettime's when there is no wall clock. */

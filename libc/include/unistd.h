@@ -52,11 +52,14 @@ int unlink(const char *path);
 int rmdir(const char *path);
 int truncate(const char *path, off_t length);
 
-/* Sleep on the monotonic clock; no signals exist yet, so both always
- * sleep the whole time: sleep returns 0, usleep 0 (or -1 and EINVAL for a
- * negative time). */
+/* Sleep on the monotonic clock. A signal whose handler runs meanwhile
+ * (from another process, or a kill of this one) cuts the sleep short:
+ * sleep returns the seconds left (rounded up), usleep -1 with EINTR;
+ * otherwise 0 (usleep: -1 and EINVAL for a negative time). */
 unsigned sleep(unsigned seconds);
 int usleep(useconds_t usec);
+/* Waits until a signal's handler has run; then -1 with EINTR. */
+int pause(void);
 /* This process's pid: the process server's number for it when proc
  * started it (CAIRN_AT_PID, include/proto/handles.h), else the kernel's
  * id (process_info). */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cairn/init.h>
@@ -137,6 +138,52 @@ child_wait_count(int count)
     return child_count == count;
 }
 
+static void *
+child_kill_me_soon(void *arg)
+{
+    (void)arg;
+    cairn_thread_sleep(500000000);
+    kill(getpid(), SIGUSR1);
+    return NULL;
+}
+
+/*
+ * A sleep of 10 s that SIGUSR1's handler, run 500 ms in, must cut short
+ * (the sleep has begun long before: nothing can close the gap between
+ * a check and a sleep, as POSIX's own sleeps cannot):
+ * how 0 nanosleep (-1, EINTR, 9 s to 10 s left), 1 sleep (10 left, the
+ * rest rounded up), 2 pause, 3 sigsuspend with nothing blocked (the
+ * blocked set put back after). 0 when it was cut short as it should be.
+ */
+static int
+child_sleep_cut(int how)
+{
+    struct timespec req = {10, 0}, rem = {0, 0};
+    sigset_t none;
+    pthread_t killer;
+    int r = 1;
+
+    sigemptyset(&none);
+    if (pthread_create(&killer, NULL, child_kill_me_soon, NULL) != 0)
+        return 1;
+    switch (how) {
+    case 0:
+        r = !(nanosleep(&req, &rem) == -1 && errno == EINTR && rem.tv_sec >= 9);
+        break;
+    case 1:
+        r = sleep(10) != 10;
+        break;
+    case 2:
+        r = !(pause() == -1 && errno == EINTR);
+        break;
+    case 3:
+        r = !(sigsuspend(&none) == -1 && errno == EINTR);
+        break;
+    }
+    pthread_join(killer, NULL);
+    return r;
+}
+
 /* child signals: handlers, raise, SIG_IGN, sigprocmask, bad arguments,
  * and a kill of itself through proc caught by the signal thread; then
  * raise(SIGTERM) with the default action ends it with that signal. A
@@ -210,9 +257,22 @@ child_signals(void)
     if (kill(getpid(), SIGUSR2) != 0)
         return step;
     step++;
+    /* Sleeps a handler cuts short: a thread kills us 500 ms into each. */
+    if (child_sleep_cut(0) != 0 || child_count != 5)
+        return step;
+    step++;
+    if (child_sleep_cut(1) != 0 || child_count != 6 || child_sleep_cut(2) != 0 || child_count != 7)
+        return step;
+    step++;
+    /* sigsuspend: SIGUSR1 blocked, then let through only while it waits. */
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 || child_sleep_cut(3) != 0 || child_count != 8 ||
+        sigprocmask(SIG_BLOCK, NULL, &pending) != 0 || pending != 1ul << SIGUSR1 ||
+        sigprocmask(SIG_UNBLOCK, &set, NULL) != 0)
+        return step;
+    step++;
     /* SA_RESETHAND: the handler once, then SIG_DFL. */
     act.sa_flags = SA_RESETHAND;
-    if (sigaction(SIGUSR1, &act, NULL) != 0 || raise(SIGUSR1) != 0 || child_count != 5 ||
+    if (sigaction(SIGUSR1, &act, NULL) != 0 || raise(SIGUSR1) != 0 || child_count != 9 ||
         sigaction(SIGUSR1, NULL, &old) != 0 || old.sa_handler != SIG_DFL)
         return step;
     /* The default action: the end, with SIGTERM's status. */
@@ -229,21 +289,28 @@ child_abort(void)
     abort();
 }
 
-/* child catch: catches SIGINT and SIGTERM, says "ready", waits (up to a
- * minute) for one, says which and exits with 40 + its number. */
+/* child catch: catches SIGINT and SIGTERM, says "ready" with both
+ * blocked, then waits in sigsuspend with nothing blocked (so one sent
+ * before the wait began is not missed) until one came, says which and
+ * exits with 40 + its number (73 when sigsuspend did not end as it must). */
 static int
 child_catch(void)
 {
     static char line[] = "child: caught signal NN\n";
+    sigset_t both, none;
 
-    if (signal(SIGINT, child_on_signal) == SIG_ERR || signal(SIGTERM, child_on_signal) == SIG_ERR)
+    sigemptyset(&both);
+    sigaddset(&both, SIGINT);
+    sigaddset(&both, SIGTERM);
+    sigemptyset(&none);
+    if (signal(SIGINT, child_on_signal) == SIG_ERR || signal(SIGTERM, child_on_signal) == SIG_ERR ||
+        sigprocmask(SIG_BLOCK, &both, NULL) != 0)
         return 71;
     if (write(1, "child: ready\n", 13) != 13)
         return CHILD_FDS_WRITE;
-    for (int i = 0; i < 6000 && !child_caught; i++)
-        cairn_thread_sleep(10000000);
-    if (!child_caught)
-        return 72;
+    while (!child_caught)
+        if (sigsuspend(&none) != -1 || errno != EINTR)
+            return 73;
     line[21] = (char)('0' + child_caught / 10 % 10);
     line[22] = (char)('0' + child_caught % 10);
     write(1, line, sizeof(line) - 1);

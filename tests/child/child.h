@@ -54,14 +54,17 @@ enum child_start_error {
  *   child spawn      libc's posix_spawn, waitpid and kill on copies of
  *                    itself; 0, or 30-40 for the step that failed
  *   child signals    handlers, raise, SIG_IGN, sigprocmask, sigaction's
- *                    bad arguments, kills of itself through proc; then
+ *                    bad arguments, kills of itself through proc, sleeps
+ *                    a handler cuts short (nanosleep, sleep, pause,
+ *                    sigsuspend); then
  *                    ends by raise(SIGTERM) (default action), or exits
  *                    50-69 for the step that failed
  *   child abort      abort with a SIGABRT handler that returns: ends
  *                    with SIGABRT all the same
  *   child catch      catches SIGINT and SIGTERM, writes "child: ready",
- *                    waits up to a minute for one, writes "child:
- *                    caught signal NN" and exits 40 + NN (72: none came)
+ *                    waits in sigsuspend for one, writes "child:
+ *                    caught signal NN" and exits 40 + NN (73: the wait
+ *                    ended otherwise)
  *   child winsize    writes "child: window ROWS x COLS" (tcgetwinsize of
  *                    descriptor 1), or "child: no window size: errno N"
  *   child lookup NAME looks NAME up in the registry: 0, or its error code
