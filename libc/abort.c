@@ -27,7 +27,7 @@ abort(void)
     sigprocmask(SIG_UNBLOCK, &abrt, NULL);
     raise(SIGABRT);
     pthread_mutex_lock(&cairn_sig_lock);
-    cairn_sig_actions[SIGABRT] = (struct sigaction){SIG_DFL, 0, 0};
+    cairn_sig_actions[SIGABRT] = (struct sigaction){.sa_handler = SIG_DFL};
     if (cairn_sig_changed)
         cairn_sig_changed();
     pthread_mutex_unlock(&cairn_sig_lock);

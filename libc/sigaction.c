@@ -221,7 +221,7 @@ sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 
     if (sig <= 0 || sig >= NSIG ||
         (act && (sig == SIGKILL || act->sa_handler == SIG_ERR ||
-                 (act->sa_flags & ~(SA_RESTART | SA_RESETHAND))))) {
+                 (act->sa_flags & ~(SA_RESTART | SA_RESETHAND | SA_SIGINFO))))) {
         errno = EINVAL;
         return -1;
     }
@@ -251,7 +251,7 @@ sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 
 void (*signal(int sig, void (*handler)(int)))(int)
 {
-    struct sigaction act = {handler, 0, SA_RESTART}, old;
+    struct sigaction act = {.sa_handler = handler, .sa_flags = SA_RESTART}, old;
 
     if (sigaction(sig, &act, &old) < 0)
         return SIG_ERR;

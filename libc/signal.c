@@ -104,9 +104,14 @@ cairn_sig_default(int sig)
     cairn_process_exit(128 + sig);
 }
 
-/* Runs sig's action in the calling thread; its pending bit is taken. */
+/* Signals raise left pending while blocked: their handlers are told the
+ * process sent them itself. */
+static uint64_t sig_raised; /* [atomic] */
+
+/* Runs sig's action in the calling thread; its pending bit is taken.
+ * raised: it came from raise (an SA_SIGINFO handler gets our pid). */
 static void
-sig_run(int sig)
+sig_run(int sig, int raised)
 {
     struct sigaction a;
     uint64_t add, old;
@@ -115,7 +120,7 @@ sig_run(int sig)
     pthread_mutex_lock(&cairn_sig_lock);
     a = cairn_sig_actions[sig];
     if (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN && (a.sa_flags & SA_RESETHAND)) {
-        cairn_sig_actions[sig] = (struct sigaction){SIG_DFL, 0, 0};
+        cairn_sig_actions[sig] = (struct sigaction){.sa_handler = SIG_DFL};
         if (cairn_sig_changed)
             cairn_sig_changed();
     }
@@ -130,7 +135,13 @@ sig_run(int sig)
     old = __atomic_fetch_or(&cairn_sig_blocked, add, __ATOMIC_SEQ_CST);
     add &= ~old;
     saved = errno;
-    a.sa_handler(sig);
+    if (a.sa_flags & SA_SIGINFO) {
+        siginfo_t info = {.si_signo = sig, .si_code = SI_USER, .si_pid = raised ? getpid() : 0};
+
+        a.sa_sigaction(sig, &info, NULL);
+    } else {
+        a.sa_handler(sig);
+    }
     errno = saved;
     __atomic_fetch_add(&cairn_sig_handled, 1, __ATOMIC_SEQ_CST);
     __atomic_fetch_and(&cairn_sig_blocked, ~add, __ATOMIC_SEQ_CST);
@@ -148,7 +159,8 @@ cairn_sig_deliver(void)
             return;
         sig = __builtin_ctzll(ready);
         if (__atomic_fetch_and(&cairn_sig_pending, ~SIG_BIT(sig), __ATOMIC_SEQ_CST) & SIG_BIT(sig))
-            sig_run(sig);
+            sig_run(sig, (__atomic_fetch_and(&sig_raised, ~SIG_BIT(sig), __ATOMIC_SEQ_CST) &
+                          SIG_BIT(sig)) != 0);
     }
 }
 
@@ -160,10 +172,11 @@ raise(int sig)
     if (sig == SIGKILL)
         cairn_sig_default(sig);
     if (__atomic_load_n(&cairn_sig_blocked, __ATOMIC_SEQ_CST) & SIG_BIT(sig)) {
+        __atomic_fetch_or(&sig_raised, SIG_BIT(sig), __ATOMIC_SEQ_CST);
         __atomic_fetch_or(&cairn_sig_pending, SIG_BIT(sig), __ATOMIC_SEQ_CST);
         return 0;
     }
-    sig_run(sig);
+    sig_run(sig, 1);
     return 0;
 }
 

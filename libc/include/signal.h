@@ -12,10 +12,10 @@
  *     foreground process group) that the process catches runs its handler
  *     on libc's signal thread, a thread libc starts at the first handler
  *     installed for such a signal, concurrently with the program's other
- *     threads, as a console control handler does. No call is interrupted:
- *     a blocked read goes on blocking (no EINTR), so SA_RESTART changes
- *     nothing. A handler that must stop the main thread sets a
- *     volatile sig_atomic_t it looks at, or ends the process itself. A
+ *     threads, as a console control handler does. Once a handler ran,
+ *     every sleep going on ends early (sleep, nanosleep, usleep, pause,
+ *     sigsuspend: EINTR); other calls are not interrupted (a blocked
+ *     read goes on blocking), as if every handler had SA_RESTART. A
  *     caught signal a process kills itself with comes the same way: its
  *     handler may run after kill has returned.
  *   - The blocked set (sigprocmask, pthread_sigmask) is the process's,
@@ -60,12 +60,34 @@ typedef unsigned long sigset_t; /* bit n: signal n */
 #define SIG_ERR ((void (*)(int)) - 1)
 
 /* sa_flags: SA_RESETHAND puts SIG_DFL back as the handler is called;
- * SA_RESTART is accepted and changes nothing (no call is interrupted). */
+ * SA_SIGINFO calls sa_sigaction with a siginfo_t instead of sa_handler;
+ * SA_RESTART is accepted and changes nothing (only sleeps are cut short,
+ * whatever the flags). */
+#define SA_SIGINFO   0x00000004
 #define SA_RESTART   0x10000000
 #define SA_RESETHAND 0x80000000
 
+/* si_code: sent by kill, raise or the console (SI_USER). */
+#define SI_USER 0
+
+/* What an SA_SIGINFO handler is told: the signal and that a process sent
+ * it; si_pid is this process's own for raise, 0 when it came from
+ * outside (proc delivers a signal as a bit, without its sender). */
+typedef struct {
+    int si_signo;
+    int si_code;
+    int si_errno;
+    pid_t si_pid;
+    uid_t si_uid;
+    void *si_addr;
+    int si_status;
+} siginfo_t;
+
 struct sigaction {
-    void (*sa_handler)(int);
+    union {
+        void (*sa_handler)(int);
+        void (*sa_sigaction)(int sig, siginfo_t *info, void *context);
+    };
     sigset_t sa_mask; /* also blocked while the handler runs, with the signal */
     int sa_flags;
 };

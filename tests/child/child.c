@@ -129,6 +129,18 @@ child_on_signal(int sig)
     child_handler_thread = pthread_self();
 }
 
+static volatile int child_info_signo = -1, child_info_code = -1, child_info_pid = -1;
+
+static void
+child_on_info(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    child_info_signo = info->si_signo;
+    child_info_code = info->si_code;
+    child_info_pid = info->si_pid;
+    child_on_signal(sig);
+}
+
 /* Waits up to 10 s for the handler to have run count times. */
 static int
 child_wait_count(int count)
@@ -191,7 +203,7 @@ child_sleep_cut(int how)
 static int
 child_signals(void)
 {
-    struct sigaction act = {child_on_signal, 0, 0}, old;
+    struct sigaction act = {.sa_handler = child_on_signal}, old;
     sigset_t set, pending;
     int step = 50;
 
@@ -270,9 +282,20 @@ child_signals(void)
         sigprocmask(SIG_UNBLOCK, &set, NULL) != 0)
         return step;
     step++;
+    /* SA_SIGINFO: raise tells the handler our own pid, a kill from
+     * outside none (proc delivers a bit, not its sender). */
+    act.sa_sigaction = child_on_info;
+    act.sa_flags = SA_SIGINFO;
+    if (sigaction(SIGUSR2, &act, NULL) != 0 || raise(SIGUSR2) != 0 || child_count != 9 ||
+        child_info_signo != SIGUSR2 || child_info_code != SI_USER ||
+        child_info_pid != (int)getpid() || kill(getpid(), SIGUSR2) != 0 || !child_wait_count(10) ||
+        child_info_pid != 0)
+        return step;
+    step++;
+    act.sa_handler = child_on_signal;
     /* SA_RESETHAND: the handler once, then SIG_DFL. */
     act.sa_flags = SA_RESETHAND;
-    if (sigaction(SIGUSR1, &act, NULL) != 0 || raise(SIGUSR1) != 0 || child_count != 9 ||
+    if (sigaction(SIGUSR1, &act, NULL) != 0 || raise(SIGUSR1) != 0 || child_count != 11 ||
         sigaction(SIGUSR1, NULL, &old) != 0 || old.sa_handler != SIG_DFL)
         return step;
     /* The default action: the end, with SIGTERM's status. */
