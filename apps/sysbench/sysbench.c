@@ -149,33 +149,51 @@ bench_spawn_wait(void)
     report("spawn_wait_hello", samples, ROUNDS);
 }
 
-/* One byte to a child through one pipe and back through another. */
-static void
-bench_pipe_roundtrip(const char *self)
+/* Starts this program again as `sysbench ROLE` with a pipe on each side:
+ * its stdin reads what we write to to[1], its stdout writes what we read
+ * from from[0] (the ends it has are closed here). 0, or -1 when it could
+ * not be done (said as figure's failure). */
+static int
+spawn_piped(const char *figure, const char *self, const char *role, int to[2], int from[2],
+            pid_t *pid)
 {
-    char *const argv[] = {"sysbench", "--echo", NULL};
+    char *const argv[] = {"sysbench", (char *)role, NULL};
     posix_spawn_file_actions_t fa;
-    int to[2], from[2], status;
-    unsigned i;
-    pid_t pid;
-    char c = 'x';
+    int err;
 
     if (pipe(to) < 0 || pipe(from) < 0) {
-        failed("pipe_roundtrip", "pipe", errno);
-        return;
+        failed(figure, "pipe", errno);
+        return -1;
     }
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, to[0], 0);
     posix_spawn_file_actions_adddup2(&fa, from[1], 1);
     posix_spawn_file_actions_addclose(&fa, to[1]);
     posix_spawn_file_actions_addclose(&fa, from[0]);
-    if (posix_spawn(&pid, self, &fa, NULL, argv, environ) != 0) {
-        failed("pipe_roundtrip", self, errno);
-        return;
-    }
+    err = posix_spawn(pid, self, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(to[0]);
     close(from[1]);
+    if (err != 0) {
+        failed(figure, self, err);
+        close(to[1]);
+        close(from[0]);
+        return -1;
+    }
+    return 0;
+}
+
+/* One byte to a child through one pipe and back through another. */
+static void
+bench_pipe_roundtrip(const char *self)
+{
+    int to[2], from[2], status;
+    unsigned i;
+    pid_t pid;
+    char c = 'x';
+
+    if (spawn_piped("pipe_roundtrip", self, "--echo", to, from, &pid) < 0)
+        return;
     for (i = 0; i < PIPE_ROUNDS; i++) {
         uint64_t t0 = now_ns();
 
@@ -209,30 +227,14 @@ static void
 bench_pipe_mbps(const char *self)
 {
     static char chunk[PIPE_CHUNK];
-    char *const argv[] = {"sysbench", "--sink", NULL};
-    posix_spawn_file_actions_t fa;
     int to[2], from[2], status;
     uint64_t t0 = 0, t1 = 0, got = 0;
     unsigned done = 0;
     pid_t pid;
     char c;
 
-    if (pipe(to) < 0 || pipe(from) < 0) {
-        failed("pipe_mbps", "pipe", errno);
+    if (spawn_piped("pipe_mbps", self, "--sink", to, from, &pid) < 0)
         return;
-    }
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, to[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, from[1], 1);
-    posix_spawn_file_actions_addclose(&fa, to[1]);
-    posix_spawn_file_actions_addclose(&fa, from[0]);
-    if (posix_spawn(&pid, self, &fa, NULL, argv, environ) != 0) {
-        failed("pipe_mbps", self, errno);
-        return;
-    }
-    posix_spawn_file_actions_destroy(&fa);
-    close(to[0]);
-    close(from[1]);
     memset(chunk, 'p', sizeof(chunk));
     if (read(from[0], &c, 1) == 1) {
         t0 = now_ns();
