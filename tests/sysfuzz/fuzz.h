@@ -51,7 +51,7 @@
  * process and thread first). */
 #define FUZZ_H_PROCESS 0
 #define FUZZ_H_THREAD  1
-#define FUZZ_H_CONTROL 2 /* the control memory object */
+#define FUZZ_H_CONTROL 2 /* the control memory object (closed once mapped) */
 #define FUZZ_H_QUOTA   3 /* the worker's own quota */
 #define FUZZ_H_IRQ     4 /* the irq root */
 #define FUZZ_H_IOPORT  5 /* the I/O port root */
@@ -133,7 +133,8 @@ struct fuzz_thread {
     int child;            /* in a child process: may end itself */
     uint32_t avoid;
     unsigned worker, index;
-    uint64_t n; /* calls made */
+    uint64_t n;      /* calls made */
+    uint64_t budget; /* calls to make (kept here, not in the shared page) */
     uint64_t last_clock;
     uint64_t trace_from;
     struct fuzz_handle handles[FUZZ_POOL_HANDLES];

@@ -136,7 +136,7 @@ fuzz_thread(void *arg)
 
     while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
         cairn_thread_yield();
-    while (ft->n < ft->slot->budget) {
+    while (ft->n < ft->budget) {
         fuzz_one_call(ft);
         ft->slot->calls[ft->index] = ft->n;
     }
@@ -186,6 +186,9 @@ fuzz_worker_main(unsigned index)
         cairn_vm_map(FUZZ_H_CONTROL, 0, FUZZ_PAGE, FUZZ_CONTROL_ADDR,
                      CAIRN_PROT_READ | CAIRN_PROT_WRITE, CAIRN_MAP_FIXED) < 0)
         return 1;
+    /* With the handle closed no call can map the page a second time and
+     * have the kernel write an answer over the counters. */
+    cairn_handle_close(FUZZ_H_CONTROL);
     ctl = (struct fuzz_control *)FUZZ_CONTROL_ADDR;
     slot = &ctl->slots[index];
     nthreads = slot->threads;
@@ -196,7 +199,7 @@ fuzz_worker_main(unsigned index)
         volatile_setup() < 0)
         return 1;
 
-    for (long h = FUZZ_H_CONTROL; h < FUZZ_H_COUNT; h++)
+    for (long h = FUZZ_H_CONTROL + 1; h < FUZZ_H_COUNT; h++)
         initial[n++] = h;
     initial[n++] = volatile_dots;
     initial[n++] = volatile_rw;
@@ -206,6 +209,7 @@ fuzz_worker_main(unsigned index)
         ft->worker = index;
         ft->index = t;
         ft->slot = slot;
+        ft->budget = slot->budget;
         ft->avoid = slot->avoid;
         ft->trace_from = slot->trace_from;
         fuzz_thread_init(ft, fuzz_mix(slot->seed, 100 + t), initial, n);
