@@ -28,10 +28,10 @@
  * message's bytes and the room for its reply's are on its kernel stack,
  * and endpoint_deliver_bytes copies them to or from the kernel instead.
  *
- * The fast paths (endpoint_call_fast, endpoint_reply_recv_fast: words
- * only, the other side already waiting on this CPU) allocate nothing,
- * take the endpoint's lock and this CPU's run-queue lock once each with
- * interrupts off, and switch straight to the other side.
+ * The IPC fast path (sys/ipc_fastpath.c) pairs threads under the same
+ * lock and by the same rules, for messages of words alone; a thread that
+ * blocks there resumes through a continuation (ipc.cont), and the general
+ * path below wakes it like any other.
  */
 #include <cairn/errors.h>
 #include <cairn/rights.h>
@@ -109,18 +109,6 @@ static void
 endpoint_destroy(struct object *o)
 {
     kfree(endpoint_from(o));
-}
-
-/* End the wait of t, which is queued on ep or awaiting its reply. */
-static void
-endpoint_finish_locked(struct thread *t, int status)
-{
-    if (t->ipc.state == IPC_SENDING || t->ipc.state == IPC_RECEIVING)
-        list_remove(&t->ipc.link);
-    /* Status and message first: t may read them without the lock once it
-     * sees IDLE (endpoint_wait_result). */
-    t->ipc.status = status;
-    __atomic_store_n(&t->ipc.state, IPC_IDLE, __ATOMIC_RELEASE);
 }
 
 static void
@@ -208,10 +196,9 @@ endpoint_pair_locked(struct endpoint *ep, struct thread *receiver, struct thread
     object_ref(&ep->obj);
 }
 
-/* After the wait of a thread in IPC: withdraw if nobody ended it. Once
- * IDLE, only the thread itself changes its state, so IDLE seen without the
- * lock is final. */
-static int
+/* Withdraw if nobody ended the wait. Once IDLE, only the thread itself
+ * changes its state, so IDLE seen without the lock is final. */
+int
 endpoint_wait_result(struct endpoint *ep, bool timed_out)
 {
     struct thread *me = sched_current();
@@ -515,66 +502,6 @@ endpoint_reply_recv(struct endpoint *ep, uint64_t deadline)
     if (caller)
         thread_unref(caller);
     return err;
-}
-
-/*
- * The fast paths. Interrupts are off throughout, so the run queue is
- * locked inside the endpoint (sched_direct_lock) and checked before anything
- * changes; the commit then cannot fail and the switch is direct.
- */
-int
-endpoint_call_fast(struct endpoint *ep, uint64_t badge)
-{
-    struct thread *me = sched_current(), *receiver;
-
-    spin_lock(&ep->lock);
-    if (ep->closed || list_empty(&ep->receivers))
-        goto slow;
-    receiver = list_entry(ep->receivers.next, struct thread, ipc.link);
-    if (!sched_direct_lock(receiver))
-        goto slow;
-    me->ipc.seq++;
-    me->ipc.msg.badge = badge;
-    endpoint_pair_locked(ep, receiver, me);
-    endpoint_finish_locked(receiver, 0);
-    spin_unlock(&ep->lock);
-    sched_direct_switch(receiver);
-    return endpoint_wait_result(ep, false);
-slow:
-    spin_unlock(&ep->lock);
-    return ENDPOINT_SLOW;
-}
-
-int
-endpoint_reply_recv_fast(struct endpoint *ep)
-{
-    struct thread *me = sched_current(), *caller = me->ipc.caller;
-
-    /* A bound thread's receive arms its notification: the general path. */
-    if (!caller || me->ipc.caller_ep != ep || me->ipc.bound)
-        return ENDPOINT_SLOW;
-    spin_lock(&ep->lock);
-    /* A sender already waiting: the general path takes it without a switch. */
-    if (ep->closed || !list_empty(&ep->senders) || !list_empty(&ep->notices) ||
-        caller->ipc.state != IPC_AWAIT_REPLY || caller->ipc.ep != ep ||
-        caller->ipc.seq != me->ipc.caller_seq || !sched_direct_lock(caller)) {
-        spin_unlock(&ep->lock);
-        return ENDPOINT_SLOW;
-    }
-    ipc_msg_move(&caller->ipc.msg, &me->ipc.msg);
-    endpoint_finish_locked(caller, 0);
-    me->ipc.caller = NULL;
-    me->ipc.caller_ep = NULL;
-    /* Neither reference of the call is the last: the caller is blocked,
-     * and our caller holds the endpoint. */
-    thread_unref(caller);
-    object_unref(&ep->obj);
-    me->ipc.state = IPC_RECEIVING;
-    me->ipc.ep = ep;
-    list_push_back(&ep->receivers, &me->ipc.link);
-    spin_unlock(&ep->lock);
-    sched_direct_switch(caller);
-    return endpoint_wait_result(ep, false);
 }
 
 void

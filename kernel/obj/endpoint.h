@@ -31,8 +31,7 @@
 #include "common/list.h"
 #include "lib/spinlock.h"
 #include "obj/object.h"
-
-struct thread;
+#include "sched/thread.h"
 
 struct endpoint {
     struct object obj; /* type CAIRN_OBJ_ENDPOINT */
@@ -91,17 +90,24 @@ int endpoint_reply_to(struct thread *caller, struct endpoint *ep, uint32_t seq, 
 int endpoint_reply_recv(struct endpoint *ep, uint64_t deadline);
 
 /*
- * The fast paths of endpoint_call and of endpoint_reply_recv waiting for
- * ever, for a message of words alone (sys/sys_ipc.c), with interrupts
- * off. Each returns ENDPOINT_SLOW, having changed nothing, unless the
- * message can go straight to a thread blocked on this CPU that may run at
- * once: a waiting receiver for a call; for a reply, the caller, called
- * through ep itself, when no other caller waits (and the server has no
- * bound notification). Otherwise the result is the general function's.
+ * For the IPC fast path (sys/ipc_fastpath.c), which pairs threads itself:
+ * end t's wait (ep locked) with status, taking it off the endpoint's
+ * queue if it is on one. t may read its status and message without the
+ * lock once it sees IDLE (endpoint_wait_result).
  */
-#define ENDPOINT_SLOW 1
-int endpoint_call_fast(struct endpoint *ep, uint64_t badge);
-int endpoint_reply_recv_fast(struct endpoint *ep);
+static inline void
+endpoint_finish_locked(struct thread *t, int status)
+{
+    if (t->ipc.state == IPC_SENDING || t->ipc.state == IPC_RECEIVING)
+        list_remove(&t->ipc.link);
+    t->ipc.status = status;
+    __atomic_store_n(&t->ipc.state, IPC_IDLE, __ATOMIC_RELEASE);
+}
+
+/* After an IPC wait of the calling thread on ep: its result, withdrawing
+ * (-CAIRN_ETIMEDOUT if timed_out, else -CAIRN_EINTR) if nobody ended the
+ * wait. Interrupts off. */
+int endpoint_wait_result(struct endpoint *ep, bool timed_out);
 
 /* Takes notice token t (obj/token.h), whose last handle just went, with
  * its reference to ep: a waiting receiver gets the notice now, else it

@@ -39,38 +39,14 @@
 #include "core/panic.h"
 #include "lib/spinlock.h"
 #include "sched/futex.h"
+#include "sched/runqueue.h"
 #include "sched/sched.h"
 #include "sched/switch.h"
 #include "time/clock.h"
 #include "time/timer.h"
 
-struct runqueue {
-    struct spinlock lock;
-    struct list_node ready[THREAD_PRIORITIES]; /* [lock] */
-    uint32_t bitmap;                           /* [lock] */
-    unsigned ready_count;                      /* [lock, a] read without it as a hint */
-    struct list_node sleepers;                 /* [lock] */
-    struct thread *current;                    /* [lock] mirrored by cpus[i].current */
-    struct thread *idle;                       /* [I] */
-    struct list_node dead;                     /* [lock] died here, not yet reaped */
-    struct list_node work;                     /* [lock] sched_defer's items for the reaper */
-    struct thread *reaper;                     /* [I] reaps `dead` */
-    uint64_t switches;                         /* [lock] */
-    uint64_t run_start;                        /* [lock] TSC of the last CPU time sample */
-    unsigned index;                            /* [I] its CPU's */
-    bool online;                               /* [I] */
-};
-
 static struct runqueue runqueues[MAX_CPUS];
 static struct thread idle_threads[MAX_CPUS];
-
-/* This CPU's run queue: one load through GS (set by sched_init_cpu before
- * the CPU takes an interrupt or schedules anything). */
-static inline struct runqueue *
-this_rq(void)
-{
-    return this_cpu_read(rq);
-}
 
 static void
 enqueue_locked(struct runqueue *rq, struct thread *t)
@@ -102,12 +78,6 @@ dequeue_highest_locked(struct runqueue *rq)
         rq->bitmap &= ~(1u << prio);
     __atomic_store_n(&rq->ready_count, rq->ready_count - 1, __ATOMIC_RELAXED);
     return list_entry(node, struct thread, rq_link);
-}
-
-static unsigned
-highest_ready_locked(const struct runqueue *rq)
-{
-    return rq->bitmap ? 31 - (unsigned)__builtin_clz(rq->bitmap) : 0;
 }
 
 /* Take t, READY and on one of rq's lists, off it (to queue it again at
@@ -155,33 +125,13 @@ static inline __attribute__((always_inline)) void
 switch_to_locked(struct runqueue *rq, struct thread *next, unsigned slice)
 {
     struct thread *prev = rq->current;
-    struct cpu *cpu = this_cpu();
-
-    spin_assert_held(&rq->lock);
 
     if (next == prev) {
         prev->state = THREAD_RUNNING;
         spin_unlock(&rq->lock);
         return;
     }
-    /* A thread stolen from another CPU may still be saving its context
-     * there (rarely: the common case is one test). */
-    if (__builtin_expect(__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE), 0)) {
-        while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
-            cpu_relax();
-    }
-
-    next->state = THREAD_RUNNING;
-    next->slice_left = slice;
-    next->cpu = cpu->index;
-    __atomic_store_n(&next->on_cpu, true, __ATOMIC_RELAXED);
-    rq->current = next;
-    cpu->current = next;
-    rq->switches++;
-    cpu->tss.rsp[0] = next->kstack_top;
-    cpu->kernel_rsp = next->kstack_top;
-    sched_arch_switch(cpu, prev, next);
-
+    switch_prepare_locked(rq, this_cpu(), prev, next, slice);
     prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
     finish_switch(prev);
 }
@@ -658,30 +608,8 @@ sched_switch_count(unsigned cpu)
     return cpu < MAX_CPUS ? __atomic_load_n(&runqueues[cpu].switches, __ATOMIC_RELAXED) : 0;
 }
 
-/* Whether next, blocked, may run on this CPU at once in place of the
- * current thread (rq locked): it last ran here, nothing ready here
- * outranks it, and, if our slice is used up, nothing of its priority waits
- * either; and we are not being stopped. next then runs on the rest of our
- * slice: a pair of threads handing the CPU back and forth gets one slice
- * between them, not a fresh one at every hand-off, so threads of their
- * priority still get their turn. */
-static bool
-handoff_allowed_locked(struct runqueue *rq, struct thread *me, struct thread *next)
-{
-    spin_assert_held(&rq->lock);
-    if (next->cpu != this_cpu_read(index) || next->state != THREAD_BLOCKED ||
-        __atomic_load_n(&me->stop, __ATOMIC_ACQUIRE))
-        return false;
-    if (!rq->bitmap)
-        return true;
-    return highest_ready_locked(rq) < next->priority ||
-           (me->slice_left && highest_ready_locked(rq) == next->priority);
-}
-
-/* Switch to next (allowed by handoff_allowed_locked) in place of me.
- * Inline: the IPC fast path's switch (sched_direct_switch) is one of its
- * two callers. */
-static inline __attribute__((always_inline)) void
+/* Switch to next (allowed by handoff_allowed_locked) in place of me. */
+static void
 handoff_switch_locked(struct runqueue *rq, struct thread *me, struct thread *next,
                       uint64_t deadline)
 {
@@ -721,28 +649,6 @@ sched_handoff(struct thread *next, uint64_t deadline)
     timed_out = me->timed_out;
     irq_restore(irq);
     return timed_out;
-}
-
-bool
-sched_direct_lock(struct thread *next)
-{
-    struct runqueue *rq = this_rq();
-
-    spin_lock(&rq->lock);
-    if (handoff_allowed_locked(rq, rq->current, next))
-        return true;
-    spin_unlock(&rq->lock);
-    return false;
-}
-
-void
-sched_direct_switch(struct thread *next)
-{
-    struct runqueue *rq = this_rq();
-    struct thread *me = rq->current;
-
-    me->state = THREAD_BLOCKED;
-    handoff_switch_locked(rq, me, next, SCHED_FOREVER);
 }
 
 int

@@ -93,19 +93,6 @@ void sched_cancel_block(void);
  */
 bool sched_handoff(struct thread *next, uint64_t deadline);
 
-/*
- * sched_handoff in two steps, for the IPC fast path (obj/endpoint.c), which
- * commits its message between them. Both with interrupts off.
- * sched_direct_lock takes this CPU's run-queue lock and returns true if
- * next may run here at once in place of the caller; false, with nothing
- * locked or changed, if not. sched_direct_switch (lock held) then blocks
- * the caller and runs next; it returns once the caller has been woken and
- * runs again, with the lock released and interrupts still off. The run
- * queue's lock nests inside an endpoint's.
- */
-bool sched_direct_lock(struct thread *next);
-void sched_direct_switch(struct thread *next);
-
 /* Wake t if it is blocked or sleeping; returns whether it was. */
 bool sched_wake(struct thread *t);
 

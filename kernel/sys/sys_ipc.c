@@ -28,6 +28,7 @@
 #include "obj/reply.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"
+#include "sys/ipc_fastpath.h"
 #include "sys/syscall.h"
 
 /* A relative time-out of CAIRN_WAIT_FOREVER is no deadline at all. */
@@ -211,50 +212,9 @@ ipc_fail(struct trap_frame *f, int64_t err, bool badge)
     return err;
 }
 
-/*
- * The fast path of call or (reply_recv true) reply_recv (obj/endpoint.h):
- * no extension, and a handle the fast lookup accepts. Returns false,
- * having changed nothing that the general path does not redo, when the
- * message cannot take it; true with the syscall's result in *ret when it
- * did. A receiver learns the badge; a caller does not.
- */
-static inline __attribute__((always_inline)) bool
-ipc_fast(struct trap_frame *f, int64_t *ret, bool reply_recv)
-{
-    struct thread *me = sched_current();
-    struct object *o;
-    uint64_t badge;
-    int err;
-
-    if (reply_recv && !me->ipc.caller)
-        return false; /* nothing to reply to: the general path receives */
-    irq_disable();
-    o = handle_get_fast(&me->process->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
-                        reply_recv ? CAIRN_RIGHT_WAIT : CAIRN_RIGHT_SIGNAL, &badge);
-    if (!o) {
-        irq_enable();
-        return false;
-    }
-    ipc_msg_load_words(me, f);
-    me->ipc.recv_cap = 0; /* no extension: no room for bytes in return */
-    err = reply_recv ? endpoint_reply_recv_fast(endpoint_from(o))
-                     : endpoint_call_fast(endpoint_from(o), badge);
-    irq_enable();
-    object_unref(o);
-    if (err == ENDPOINT_SLOW)
-        return false;
-    if (err) {
-        ipc_msg_free(&me->ipc.msg);
-        *ret = ipc_fail(f, err, reply_recv);
-    } else {
-        *ret = ipc_msg_store_words(f, &me->ipc.msg, reply_recv);
-    }
-    return true;
-}
-
-/* The general path of call and call_timed (out of line: the fast path of
- * call stays small without its frame). */
-static __attribute__((noinline)) int64_t
+/* call and call_timed, when the fast path (sys/ipc_fastpath.c) did not
+ * take the call. */
+static int64_t
 ipc_call_general(struct trap_frame *f, uint64_t deadline)
 {
     struct cairn_msg_ext ext;
@@ -282,10 +242,6 @@ ipc_call_general(struct trap_frame *f, uint64_t deadline)
 int64_t
 sys_ipc_call(struct trap_frame *f)
 {
-    int64_t ret;
-
-    if (!f->r12 && ipc_fast(f, &ret, false))
-        return ret;
     return ipc_call_general(f, SCHED_FOREVER);
 }
 
@@ -345,9 +301,9 @@ sys_ipc_reply(struct trap_frame *f)
     return endpoint_reply();
 }
 
-/* The general path of reply_recv (out of line, as for call). */
-static __attribute__((noinline)) int64_t
-ipc_reply_recv_general(struct trap_frame *f)
+/* reply_recv, when the fast path did not take it. */
+int64_t
+sys_ipc_reply_recv(struct trap_frame *f)
 {
     struct cairn_msg_ext ext;
     struct object *o;
@@ -368,14 +324,35 @@ ipc_reply_recv_general(struct trap_frame *f)
     return ipc_receive(f, o, &ext, SCHED_FOREVER, true);
 }
 
-int64_t
-sys_ipc_reply_recv(struct trap_frame *f)
+/*
+ * The continuation of a wait begun on the fast path, when something other
+ * than the fast path ends it (a reply or message through the general
+ * path, the endpoint closing, the process ending): ipc_cont_trampoline
+ * (syscall.S) runs this on the thread's own stack, which holds only its
+ * syscall frame, and returns to user mode through the frame. It does
+ * what the syscall's handler would have done after the wait, then the
+ * syscall's exit work. Interrupts off on entry, on at return.
+ */
+int
+ipc_cont_resume(struct trap_frame *f)
 {
-    int64_t ret;
+    struct thread *me = sched_current();
+    struct endpoint *ep = me->ipc.cont_ep;
+    bool recv = me->ipc.cont == IPC_CONT_RECV;
+    int err;
 
-    if (!f->r12 && ipc_fast(f, &ret, true))
-        return ret;
-    return ipc_reply_recv_general(f);
+    me->ipc.cont = IPC_CONT_NONE;
+    me->ipc.cont_ep = NULL;
+    err = endpoint_wait_result(ep, false);
+    irq_enable();
+    object_unref(&ep->obj);
+    if (err) {
+        ipc_msg_free(&me->ipc.msg);
+        f->rax = (uint64_t)ipc_fail(f, err, recv);
+    } else {
+        f->rax = (uint64_t)ipc_msg_store_words(f, &me->ipc.msg, recv);
+    }
+    return syscall_exit_work(f);
 }
 
 /* --- deferred replies --- */

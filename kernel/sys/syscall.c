@@ -15,8 +15,6 @@
 #include "sched/sched.h"
 #include "sys/syscall.h"
 
-typedef int64_t (*syscall_fn)(struct trap_frame *f);
-
 /*
  * The dispatch table: a REGS row's entry is a thunk that passes the frame's
  * argument registers to its handler as the row's parameter types; a tail
@@ -44,7 +42,7 @@ typedef int64_t (*syscall_fn)(struct trap_frame *f);
     SYSCALL_THUNK_##abi(name, nargs, __VA_ARGS__)
 CAIRN_SYSCALL_TABLE(SYSCALL_THUNK)
 
-static int64_t
+int64_t
 syscall_enosys(struct trap_frame *f)
 {
     (void)f;
@@ -55,16 +53,25 @@ syscall_enosys(struct trap_frame *f)
 #define SYSCALL_ENTRY_FRAME(name)                  sys_##name
 #define SYSCALL_ENTRY(number, name, ret, abi, ...) [number] = SYSCALL_ENTRY_##abi(name),
 
-/* The rows override the range's default: that is the point here. */
+/* The rows override the range's default: that is the point here. syscall.S
+ * indexes the table by rax, below CAIRN_SYSCALL_COUNT. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-static const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT] = {
+const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT] = {
     [0 ... CAIRN_SYSCALL_COUNT - 1] = syscall_enosys, /* numbers without a row */
     CAIRN_SYSCALL_TABLE(SYSCALL_ENTRY)                /* the rows */
 };
 #pragma GCC diagnostic pop
 
-int syscall_dispatch(struct trap_frame *f);
+_Static_assert(SYSCALL_COUNT == CAIRN_SYSCALL_COUNT, "syscall.S's table size");
+_Static_assert(offsetof(struct trap_frame, rax) == FRAME_RAX, "frame.h's FRAME_RAX");
+_Static_assert(offsetof(struct trap_frame, rip) == FRAME_RIP, "frame.h's FRAME_RIP");
+_Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "frame.h's CPU_CURRENT");
+_Static_assert(offsetof(struct cpu, need_resched) == CPU_NEED_RESCHED,
+               "frame.h's CPU_NEED_RESCHED");
+_Static_assert(offsetof(struct thread, stop) == THREAD_STOP, "frame.h's THREAD_STOP");
+_Static_assert(sizeof(((struct thread *)0)->stop) == 1, "syscall.S tests stop as a byte");
+_Static_assert(SYSRET_RIP_LIMIT == CAIRN_USER_TOP, "frame.h's SYSRET_RIP_LIMIT");
 
 /*
  * A return rip at or above CAIRN_USER_TOP cannot take sysret: sysret to a
@@ -87,16 +94,9 @@ syscall_return_unusual(struct trap_frame *f)
     process_exit(-(int64_t)(128 + 13));
 }
 
-/* Returns non-zero when the return must take the iretq path. */
 int
-syscall_dispatch(struct trap_frame *f)
+syscall_exit_work(struct trap_frame *f)
 {
-    uint64_t nr = f->rax;
-
-    if (nr < CAIRN_SYSCALL_COUNT)
-        f->rax = (uint64_t)syscall_table[nr](f);
-    else
-        f->rax = (uint64_t)-CAIRN_ENOSYS;
     sched_preempt_check();
     process_stop_check(); /* its process is ending: exit instead of returning */
     if (__builtin_expect(f->rip >= CAIRN_USER_TOP, 0))

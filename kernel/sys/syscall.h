@@ -38,7 +38,19 @@ syscall_frame_handle(const struct trap_frame *f)
 struct object;
 struct process;
 
+/* The dispatch table syscall.S calls through, one entry per number below
+ * CAIRN_SYSCALL_COUNT, and the entry of the numbers without a row (and of
+ * those at or above it). syscall.c. */
+typedef int64_t (*syscall_fn)(struct trap_frame *f);
+extern const syscall_fn syscall_table[CAIRN_SYSCALL_COUNT];
+int64_t syscall_enosys(struct trap_frame *f);
+
 /* Helpers the handlers share. */
+
+/* The end of every system call on its way back to user mode: a pending
+ * switch, a stop, a return address that sysret cannot take. Non-zero when
+ * the return must take the iretq path. syscall.c. */
+int syscall_exit_work(struct trap_frame *f);
 
 /* Insert o into the caller's table with rights after charging bytes for
  * it to the caller's process (0: it was charged when made); drops the

@@ -187,6 +187,12 @@ expect_stats(const struct cairn_debug_stats *before, const char *when)
 long
 test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg)
 {
+    return test_thread_start_on(t, fn, arg, -1);
+}
+
+long
+test_thread_start_on(struct test_thread *t, long (*fn)(void *), void *arg, int cpu)
+{
     t->handle = -CAIRN_EINVAL;
     t->running = 0;
     t->stack = cairn_memobj_create(TEST_STACK_SIZE, 0);
@@ -203,7 +209,12 @@ test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg)
         test_fail("thread_create returned %s", cairn_error_name((int)t->handle));
         return t->handle;
     }
-    long err = cairn_thread_start(t->handle);
+    long err = cpu >= 0 ? cairn_thread_set_cpu(t->handle, cpu) : 0;
+    if (err < 0) {
+        test_fail("thread_set_cpu(%d) returned %s", cpu, cairn_error_name((int)err));
+        return err;
+    }
+    err = cairn_thread_start(t->handle);
     if (err < 0)
         test_fail("thread_start returned %s", cairn_error_name((int)err));
     else

@@ -79,6 +79,8 @@ struct test_thread {
  * failing call's code (and fails the test).
  */
 long test_thread_start(struct test_thread *t, long (*fn)(void *), void *arg);
+/* The same, on CPU cpu alone (-1: any). */
+long test_thread_start_on(struct test_thread *t, long (*fn)(void *), void *arg, int cpu);
 
 /* Waits up to timeout_ns for t to end and gives its status; closes the
  * thread's handle, not its stack. Returns thread_wait's result. */

@@ -10,4 +10,24 @@
 /* Offset of trap_frame.cs from the frame's start (checked in trap.h). */
 #define FRAME_CS (18 * 8)
 
+/* A context that context_switch (switch.S) resumes: six callee-saved
+ * registers, then the return address. The IPC fast path writes one below
+ * a blocked thread's syscall frame (syscall.S, ipc_cont_trampoline). */
+#define IPC_CONT_CONTEXT_SIZE (7 * 8)
+
+/* The system calls syscall.S sends to the IPC fast path first, by number
+ * (include/cairn/syscalls.h is C; sys/ipc_fastpath.c checks these). */
+#define SYSCALL_NR_IPC_CALL       32
+#define SYSCALL_NR_IPC_REPLY_RECV 35
+
+/* What syscall.S's dispatch and its exit checks read (sys/syscall.c
+ * checks each against the C definitions). */
+#define SYSCALL_COUNT    77                 /* CAIRN_SYSCALL_COUNT */
+#define FRAME_RAX        (14 * 8)           /* trap_frame.rax */
+#define FRAME_RIP        (17 * 8)           /* trap_frame.rip */
+#define CPU_CURRENT      24                 /* struct cpu's current, through GS */
+#define CPU_NEED_RESCHED 32                 /* struct cpu's need_resched, through GS */
+#define THREAD_STOP      0xf0               /* struct thread's stop */
+#define SYSRET_RIP_LIMIT 0x00007ffffffff000 /* CAIRN_USER_TOP */
+
 #endif

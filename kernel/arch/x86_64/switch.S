@@ -21,6 +21,10 @@ context_switch:
     mov %rsp, (%rdi)
     mov %rsi, %rsp
     mov %rdx, %rax
+/* The second half alone, with rsp and rax (prev) loaded: the IPC fast
+ * path (syscall.S) resumes a thread that blocked in C this way. */
+    .globl context_resume
+context_resume:
     pop %r15
     pop %r14
     pop %r13

@@ -5,11 +5,20 @@
  * `syscall` arrives with the user rip in rcx, rflags in r11, interrupts off
  * (FMASK) and the user stack still loaded. We swap GS, switch to the
  * thread's kernel stack (gs:8), and build a struct trap_frame so that
- * syscalls, faults and interrupts look alike to C. syscall_dispatch()
- * stores the result in frame->rax and returns non-zero when the frame can
- * not be resumed with sysret: sysret with a non-canonical rcx would fault
- * in ring 0 on the user's stack, so such returns (and any the C code
- * rewrote) take the iretq path.
+ * syscalls, faults and interrupts look alike to C. The handler comes from
+ * syscall_table (sys/syscall.c) and its result goes to frame->rax. On the
+ * way out, syscall_exit_work runs when something is due (a switch, a
+ * stop) or the return address is one sysret cannot take (sysret with a
+ * non-canonical rcx would fault in ring 0 on the user's stack); it
+ * returns non-zero when the frame must be resumed with iretq.
+ *
+ * ipc_call and ipc_reply_recv without an extension (r12 0) try the IPC
+ * fast path first (sys/ipc_fastpath.c), still with interrupts off. When it
+ * takes the call, the calling thread is blocked and its partner is
+ * current: we leave below the caller's frame a context that resumes in
+ * ipc_cont_trampoline, and go on as the partner, either out through its
+ * syscall frame, which holds its result already, or into the context it
+ * saved when it blocked in C.
  */
 #include "arch/x86_64/frame.inc"
 
@@ -32,11 +41,38 @@ syscall_entry:
     PUSH_GPRS
     xor %ebp, %ebp                      /* ends kernel backtraces here */
     mov %rsp, %rdi
+    cmp $SYSCALL_NR_IPC_CALL, %rax
+    je .Lipc_fast
+    cmp $SYSCALL_NR_IPC_REPLY_RECV, %rax
+    je .Lipc_fast
+.Ldispatch:
     sti
-    call syscall_dispatch
+    cmp $SYSCALL_COUNT, %rax
+    jae 5f
+    call *syscall_table(,%rax,8)
+6:  mov %rax, FRAME_RAX(%rsp)
+    /* syscall_exit_work's common case, inline: no switch due on this CPU,
+     * no stop for this thread, a return address sysret can take. */
+    cmpb $0, %gs:CPU_NEED_RESCHED
+    jne 7f
+    mov %gs:CPU_CURRENT, %rax
+    cmpb $0, THREAD_STOP(%rax)
+    jne 7f
+    mov FRAME_RIP(%rsp), %rax
+    mov $SYSRET_RIP_LIMIT, %rcx
+    cmp %rcx, %rax
+    jae 7f
     cli
+    jmp .Lsysret
+5:  call syscall_enosys
+    jmp 6b
+7:  mov %rsp, %rdi
+    call syscall_exit_work
+    cli
+.Lexit:                                 /* eax: non-zero for the iretq path */
     test %eax, %eax
     jnz 2f
+.Lsysret:
     POP_GPRS
     add $16, %rsp                       /* vector, error */
     mov (%rsp), %rcx                    /* rip */
@@ -50,6 +86,43 @@ syscall_entry:
     add $16, %rsp
     swapgs
     iretq
+
+.Lipc_fast:
+    test %r12, %r12                     /* an extension: the general path */
+    jnz .Ldispatch
+    call ipc_fastpath                   /* rax: the stack to load (0: declined), rdx: prev */
+    test %rax, %rax
+    jz 3f
+    /* The caller's continuation, in context_switch's layout, below its
+     * frame (rsp is the frame again; the C frames below are done with). */
+    movq $ipc_cont_trampoline, -8(%rsp)
+    movq $0, -16(%rsp)                  /* rbp: backtraces end there */
+    btr $0, %rax                        /* IPC_FAST_FRAME */
+    jnc 4f
+    mov %rax, %rsp                      /* the partner's frame, its result in it */
+    mov %rdx, %rdi
+    call sched_finish_switch
+    jmp .Lsysret                        /* its rip came from its own syscall */
+3:  mov %rsp, %rdi                      /* declined: the general path */
+    mov FRAME_RAX(%rsp), %rax
+    jmp .Ldispatch
+4:  mov %rax, %rsp                      /* the partner's saved context */
+    mov %rdx, %rax                      /* prev, as context_switch returns it */
+    jmp context_resume
+
+/*
+ * Where a thread blocked on the IPC fast path resumes when the general
+ * scheduler switches to it: context_switch "returns" here with rsp at the
+ * thread's syscall frame, prev in rax and interrupts off.
+ */
+    .globl ipc_cont_trampoline
+ipc_cont_trampoline:
+    mov %rax, %rdi
+    call sched_finish_switch
+    mov %rsp, %rdi
+    call ipc_cont_resume                /* returns with interrupts on */
+    cli
+    jmp .Lexit
 
 /*
  * void user_enter(uint64_t rip, uint64_t rsp, uint64_t arg)
