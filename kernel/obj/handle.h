@@ -198,6 +198,22 @@ handle_get_fast(struct handle_table *t, int32_t h, uint32_t type, uint32_t need,
     return o;
 }
 
+/* Whether h is a live, unborrowed handle to o, an object the caller holds
+ * a reference to already, with the rights need: the IPC fast path's check
+ * of a reply_recv's endpoint, which takes no reference. Interrupts off. */
+static inline bool
+handle_names_fast(struct handle_table *t, int32_t h, const struct object *o, uint32_t need)
+{
+    struct handle_slot *s;
+    bool names;
+
+    spin_lock(&t->lock);
+    s = handle_slot_plain_locked(t, h, CAIRN_OBJ_NONE, need);
+    names = s && s->obj == o;
+    spin_unlock(&t->lock);
+    return names;
+}
+
 /*
  * Takes h out of the table (a move): h must hold CAIRN_RIGHT_TRANSFER and
  * new_rights must be a subset of its rights. On success h is closed and

@@ -121,6 +121,14 @@ object_unref(struct object *o)
         object_unref_last(o, old);
 }
 
+/* Drops a reference the caller knows is not the last (it holds another,
+ * or the object's own lifetime rule keeps one): no check for the end. */
+static inline void
+object_unref_not_last(struct object *o)
+{
+    __atomic_fetch_sub(&o->refs, 1, __ATOMIC_RELEASE);
+}
+
 /* Tell o that a holder with rights appeared or went (see object_ops). */
 static inline void
 object_handle_opened(struct object *o, uint32_t rights)

@@ -73,7 +73,7 @@ ipc_fast_deliver(struct thread *next, const struct trap_frame *f, uint64_t badge
         nf->rax = 0;
         next->ipc.cont = IPC_CONT_NONE;
         /* Not the last reference: the caller of this path holds ep too. */
-        object_unref(&next->ipc.cont_ep->obj);
+        object_unref_not_last(&next->ipc.cont_ep->obj);
         next->ipc.cont_ep = NULL;
         return (uint64_t)nf | IPC_FAST_FRAME;
     }
@@ -96,24 +96,32 @@ ipc_fastpath(struct trap_frame *f)
     struct cpu *cpu = this_cpu();
     struct runqueue *rq = this_rq();
     struct endpoint *ep;
-    struct object *o;
     uint64_t badge, rsp;
 
-    /* Nothing to reply to, or a bound notification to arm: general. */
-    if (reply_recv && (!me->ipc.caller || me->ipc.bound))
-        return (struct ipc_fast_switch){0, NULL};
-    o = handle_get_fast(&me->process->handles, syscall_frame_handle(f), CAIRN_OBJ_ENDPOINT,
-                        reply_recv ? CAIRN_RIGHT_WAIT : CAIRN_RIGHT_SIGNAL, &badge);
-    if (!o)
-        return (struct ipc_fast_switch){0, NULL};
-    ep = endpoint_from(o);
+    if (reply_recv) {
+        /* Nothing to reply to, or a bound notification to arm, or a reply
+         * through another endpoint than the receive's: general. The call's
+         * reference to its endpoint keeps it alive: none is taken here. */
+        ep = me->ipc.caller_ep;
+        if (!ep || me->ipc.bound ||
+            !handle_names_fast(&me->process->handles, syscall_frame_handle(f), &ep->obj,
+                               CAIRN_RIGHT_WAIT))
+            return (struct ipc_fast_switch){0, NULL};
+        badge = 0;
+    } else {
+        struct object *o = handle_get_fast(&me->process->handles, syscall_frame_handle(f),
+                                           CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL, &badge);
+        if (!o)
+            return (struct ipc_fast_switch){0, NULL};
+        ep = endpoint_from(o);
+    }
 
     spin_lock(&ep->lock);
     if (reply_recv) {
         /* The caller, still waiting for this very call, and no sender
          * or notice that the receive would take without a switch. */
         next = me->ipc.caller;
-        if (me->ipc.caller_ep != ep || ep->closed || !list_empty(&ep->senders) ||
+        if (ep->closed || !list_empty(&ep->senders) ||
             !list_empty(&ep->notices) || next->ipc.state != IPC_AWAIT_REPLY || next->ipc.ep != ep ||
             next->ipc.seq != me->ipc.caller_seq)
             goto decline;
@@ -133,13 +141,12 @@ ipc_fastpath(struct trap_frame *f)
 
     /* Commit: nothing below fails. */
     if (reply_recv) {
+        /* The call's reference to ep becomes the wait's (below); the one
+         * to next is not the last (next is blocked). */
         me->ipc.caller = NULL;
         me->ipc.caller_ep = NULL;
         rsp = ipc_fast_deliver(next, f, 0);
-        /* The call's references; neither is the last: next is blocked,
-         * and the lookup above holds ep. */
-        thread_unref(next);
-        object_unref(&ep->obj);
+        object_unref_not_last(&next->obj);
         me->ipc.state = IPC_RECEIVING;
         me->ipc.ep = ep;
         list_push_back(&ep->receivers, &me->ipc.link);
@@ -156,7 +163,7 @@ ipc_fastpath(struct trap_frame *f)
         me->ipc.ep = ep;
         me->ipc.cont = IPC_CONT_CALL;
     }
-    me->ipc.cont_ep = ep; /* the lookup's reference, held through the wait */
+    me->ipc.cont_ep = ep; /* a reference held through the wait */
     me->ipc.recv_cap = 0; /* no extension: no room for bytes */
     spin_unlock(&ep->lock);
 
@@ -174,6 +181,7 @@ ipc_fastpath(struct trap_frame *f)
 
 decline:
     spin_unlock(&ep->lock);
-    object_unref(o);
+    if (!reply_recv)
+        object_unref(&ep->obj); /* the lookup's */
     return (struct ipc_fast_switch){0, NULL};
 }

@@ -8,7 +8,8 @@
  * FPU state. Where the CPU has XSAVE, the bootstrap CPU picks the state
  * components (x87, SSE and, where present, AVX) and every CPU enables
  * exactly those in XCR0, so one image size serves all; threads are switched
- * with xsave64/xrstor64 in the standard (non-compacted) format, whose size
+ * with xsaveopt64 (or xsave64 where the CPU lacks it) and xrstor64 in the
+ * standard (non-compacted) format, whose size
  * CPUID leaf 0xD reports for the enabled set. Without XSAVE it is the
  * 512-byte fxsave64 image. An image is aligned inside its kmalloc'd area
  * (64 bytes for xsave, more than kmalloc guarantees), so the area itself
@@ -29,6 +30,8 @@
 
 #define CPUID1_ECX_XSAVE (1u << 26)
 #define CPUID1_ECX_AVX   (1u << 28)
+
+#define CPUID_D1_EAX_XSAVEOPT (1u << 0)
 
 /* XCR0 / XSTATE_BV state components. */
 #define XSTATE_X87 (1ull << 0)
@@ -62,7 +65,7 @@
 #define RFLAGS_ID   (1ul << 21)
 
 bool have_smap;                           /* [I] same on every CPU */
-bool use_xsave;                           /* [I] set by the bootstrap CPU */
+enum fpu_mode fpu_mode;                   /* [I] set by the bootstrap CPU */
 static uint64_t xsave_mask;               /* [I] XCR0 on every CPU */
 static uint32_t image_size = FXSAVE_SIZE; /* [I] bytes of one saved image */
 
@@ -92,7 +95,8 @@ fpu_choose(uint32_t max_leaf)
     cpuid(1, 0, &a, &b, &c, &d);
     if ((c & CPUID1_ECX_AVX) && (supported & XSTATE_AVX))
         xsave_mask |= XSTATE_AVX;
-    use_xsave = true;
+    cpuid(0xd, 1, &a, &b, &c, &d);
+    fpu_mode = (a & CPUID_D1_EAX_XSAVEOPT) ? FPU_XSAVEOPT : FPU_XSAVE;
 }
 
 /* Enable the chosen components on this CPU; the bootstrap CPU first
@@ -104,7 +108,7 @@ fpu_init_cpu(bool bsp, uint32_t max_leaf)
 
     if (bsp)
         fpu_choose(max_leaf);
-    if (!use_xsave) {
+    if (fpu_mode == FPU_FXSAVE) {
         if (bsp)
             log_info("cpu: FPU state saved with fxsave (%u bytes)", image_size);
         return;
@@ -119,8 +123,8 @@ fpu_init_cpu(bool bsp, uint32_t max_leaf)
         if (b < XSAVE_MIN_SIZE || b > XSAVE_MAX_SIZE)
             panic("cpu: implausible xsave image size %u", b);
         image_size = b;
-        log_info("cpu: FPU state saved with xsave, XCR0 %#lx, %u bytes (%u for all of %#x)",
-                 xsave_mask, image_size, c, a);
+        log_info("cpu: FPU state saved with %s, XCR0 %#lx, %u bytes (%u for all of %#x)",
+                 fpu_mode == FPU_XSAVEOPT ? "xsaveopt" : "xsave", xsave_mask, image_size, c, a);
     } else if (b != image_size) {
         panic("cpu: cpu %u's xsave image is %u bytes, not %u", this_cpu()->index, b, image_size);
     }
@@ -171,7 +175,7 @@ cpu_features_init(void)
 size_t
 fpu_area_size(void)
 {
-    return use_xsave ? image_size + (XSAVE_ALIGN - KMALLOC_GUARANTEED) : FXSAVE_SIZE;
+    return fpu_mode != FPU_FXSAVE ? image_size + (XSAVE_ALIGN - KMALLOC_GUARANTEED) : FXSAVE_SIZE;
 }
 
 void
@@ -184,6 +188,6 @@ fpu_state_init(void *area)
     *(uint32_t *)(image + 24) = 0x1f80; /* MXCSR: all exceptions masked */
     /* x87 and SSE come from the legacy area above; every other component
      * (AVX's upper halves) starts in its initial state, all zero. */
-    if (use_xsave)
+    if (fpu_mode != FPU_FXSAVE)
         *(uint64_t *)(image + XSAVE_HEADER) = XSTATE_X87 | XSTATE_SSE;
 }

@@ -48,7 +48,13 @@ size_t fpu_area_size(void);
 /* A fresh image for a new user thread: all registers zero, exceptions
  * masked (FCW 0x37f, MXCSR 0x1f80). */
 void fpu_state_init(void *area);
-extern bool use_xsave; /* [I] the CPU has XSAVE, and cpu_features_init enabled it */
+/* How FPU images are saved and loaded ([I], chosen by the bootstrap CPU). */
+enum fpu_mode {
+    FPU_FXSAVE,   /* no XSAVE: fxsave64/fxrstor64, 512-byte images */
+    FPU_XSAVE,    /* xsave64/xrstor64 */
+    FPU_XSAVEOPT, /* xsaveopt64/xrstor64: the CPU skips what is unmodified */
+};
+extern enum fpu_mode fpu_mode;
 
 #define XSAVE_ALIGN 64
 
@@ -58,7 +64,7 @@ fpu_image(const void *area)
 {
     uintptr_t p = (uintptr_t)area;
 
-    return use_xsave ? (p + XSAVE_ALIGN - 1) & ~(uintptr_t)(XSAVE_ALIGN - 1) : p;
+    return fpu_mode != FPU_FXSAVE ? (p + XSAVE_ALIGN - 1) & ~(uintptr_t)(XSAVE_ALIGN - 1) : p;
 }
 
 /*
@@ -67,6 +73,17 @@ fpu_image(const void *area)
  * thread's, nothing to save or load). Inline, as every switch between
  * user threads does both, and in one place, so that the two share the
  * component mask in edx:eax.
+ *
+ * The switch is eager: every switch between user threads saves and loads,
+ * so no thread's registers are ever live while another runs (a lazy
+ * switch, trapping the first FPU use after a switch, leaves them there for
+ * speculation to read: CVE-2018-3665). What a thread that did not touch
+ * the FPU costs is left to the CPU: xsaveopt writes only the components
+ * modified since the xrstor that loaded this image on this CPU (and marks
+ * those in their initial state as such without writing them). That holds
+ * because nothing writes an image while its thread's registers are live:
+ * an image is only written by its thread's save, or before the thread
+ * first runs (fpu_state_init). docs/architecture.md, "FPU state".
  */
 static inline void
 fpu_switch(void *save, const void *load)
@@ -75,7 +92,12 @@ fpu_switch(void *save, const void *load)
      * instruction so that it is not set again for the second. */
     uint32_t lo = ~0u, hi = ~0u;
 
-    if (use_xsave) {
+    if (__builtin_expect(fpu_mode == FPU_XSAVEOPT, 1)) {
+        if (save)
+            __asm__ volatile("xsaveopt64 (%2)" : "+a"(lo), "+d"(hi) : "r"(save) : "memory");
+        if (load)
+            __asm__ volatile("xrstor64 (%2)" : "+a"(lo), "+d"(hi) : "r"(load) : "memory");
+    } else if (fpu_mode == FPU_XSAVE) {
         if (save)
             __asm__ volatile("xsave64 (%2)" : "+a"(lo), "+d"(hi) : "r"(save) : "memory");
         if (load)
