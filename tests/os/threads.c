@@ -433,7 +433,7 @@ thread_calls_refuse_bad_handles_rights_and_arguments(void)
 /* --- victims: processes with threads that end as a whole ------------------------------------ */
 
 enum victim_mode {
-    VICTIM_WAIT_FOR_KILL = 0x100, /* threads spin, sleep and block until killed */
+    VICTIM_WAIT_FOR_KILL = 0x100, /* threads spin, sleep and wait every way until killed */
     VICTIM_FAULT,                 /* ... until one of them faults */
     VICTIM_PROCESS_EXIT,          /* ... until one calls process_exit(5) */
     VICTIM_LAST_THREAD,           /* main exits at once; the other thread last, with 9 */
@@ -503,6 +503,65 @@ victim_block_on_own_process(void *arg)
 }
 
 static long
+victim_block_on_futex(void *arg)
+{
+    static uint32_t word;
+
+    (void)arg;
+    cairn_futex_wait(&word, 0, CAIRN_WAIT_FOREVER);
+    victim->stopped = 7;
+    return 0;
+}
+
+/* Waits on the IPC fast path (docs/ipc.md), all on CPU 0 so that the
+ * messages take it: a server that has answered once and waits in its
+ * reply_recv, and a client that called a second server, which holds the
+ * call, and waits for the reply. */
+static long victim_ep_echo, victim_ep_hold;
+static volatile int victim_client_calling;
+
+static long
+victim_fast_server(void *arg)
+{
+    struct cairn_msg m = {{0}, NULL};
+    uint64_t badge;
+    long err = cairn_ipc_recv(victim_ep_echo, &m, CAIRN_WAIT_FOREVER, &badge);
+
+    (void)arg;
+    while (err >= 0)
+        err = cairn_ipc_reply_recv(victim_ep_echo, &m, &badge);
+    victim->stopped = 8;
+    return 0;
+}
+
+static long
+victim_holder(void *arg)
+{
+    struct cairn_msg m = {{0}, NULL};
+    uint64_t badge, bits;
+    long n = cairn_notify_create();
+
+    (void)arg;
+    cairn_ipc_recv(victim_ep_hold, &m, CAIRN_WAIT_FOREVER, &badge);
+    cairn_notify_wait(n, CAIRN_WAIT_FOREVER, &bits); /* the call is never answered */
+    victim->stopped = 9;
+    return 0;
+}
+
+static long
+victim_fast_client(void *arg)
+{
+    struct cairn_msg m = {{1}, NULL};
+
+    (void)arg;
+    cairn_ipc_call(victim_ep_echo, &m);
+    victim_client_calling = 1;
+    cairn_ipc_call(victim_ep_hold, &m);
+    victim->stopped = 10;
+    return 0;
+}
+
+static long
 victim_fault(void *arg)
 {
     (void)arg;
@@ -539,7 +598,7 @@ victim_main(uint64_t mode)
         victim_block_on_endpoint,
         victim_block_on_own_process,
     };
-    static struct test_thread t[8];
+    static struct test_thread t[12];
     unsigned n = 0;
     long page = test_extra_handle(0);
     long a = cairn_vm_map(page, 0, 4096, 0, CAIRN_PROT_READ | CAIRN_PROT_WRITE, 0);
@@ -558,6 +617,17 @@ victim_main(uint64_t mode)
     }
     for (unsigned i = 0; i < sizeof(busy) / sizeof(busy[0]); i++)
         test_thread_start(&t[n++], busy[i], NULL);
+    if (mode == VICTIM_WAIT_FOR_KILL) {
+        victim_ep_echo = cairn_endpoint_create();
+        victim_ep_hold = cairn_endpoint_create();
+        test_thread_start(&t[n++], victim_block_on_futex, NULL);
+        test_thread_start_on(&t[n++], victim_fast_server, NULL, 0);
+        test_thread_start_on(&t[n++], victim_holder, NULL, 0);
+        test_thread_start_on(&t[n++], victim_fast_client, NULL, 0);
+        while (!victim_client_calling)
+            cairn_thread_sleep(MS_NS);
+        cairn_thread_sleep(5 * MS_NS);
+    }
     if (mode == VICTIM_FAULT)
         test_thread_start(&t[n++], victim_fault, NULL);
     if (mode == VICTIM_PROCESS_EXIT)
