@@ -906,7 +906,7 @@ new_capabilities_are_not_made_from_a_borrowed_handle(void)
 static void
 a_never_started_process_holding_itself_is_freed(void)
 {
-    struct cairn_debug_stats before = stats_now();
+    struct cairn_debug_stats before = stats_settled();
     long p = cairn_process_create(), t;
 
     if (p < 0) {
@@ -925,7 +925,7 @@ a_never_started_process_holding_itself_is_freed(void)
 static void
 a_chain_of_never_started_processes_holding_themselves_is_freed(void)
 {
-    struct cairn_debug_stats before = stats_now();
+    struct cairn_debug_stats before = stats_settled();
     long first = cairn_process_create(), prev = first;
 
     /* Each holds itself and the next; only the first is held from here. */
@@ -967,7 +967,7 @@ child_make_a_cycle(void)
 static void
 never_started_processes_in_a_cycle_end_with_their_creator(void)
 {
-    struct cairn_debug_stats before = stats_now();
+    struct cairn_debug_stats before = stats_settled();
     long child = test_spawn("test-hardening", MODE_MAKE_A_CYCLE, NULL, 0);
     int64_t status = -1;
 

@@ -176,7 +176,7 @@ expect_stats(const struct cairn_debug_stats *before, const char *when)
     char why[120];
     struct cairn_debug_stats now = stats_now();
 
-    for (int i = 0; i < 500 && stats_differ(&now, before, why, sizeof(why)); i++) {
+    for (int i = 0; i < 3000 && stats_differ(&now, before, why, sizeof(why)); i++) {
         cairn_thread_sleep(10 * MS_NS);
         now = stats_now();
     }

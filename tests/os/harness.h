@@ -56,8 +56,10 @@ struct cairn_debug_stats stats_settled(void);
 /*
  * Fails unless free frames and live objects of every type are back at
  * before's values; what is freed a moment after a process ends (a thread
- * reaped by the next one on its CPU) is waited for, up to five seconds, so
- * a slow or loaded machine is not taken for a leak.
+ * reaped by the next one on its CPU, a teardown that a reaper does) is
+ * waited for, up to 30 seconds, so a slow or loaded machine is not taken
+ * for a leak: a four-CPU guest on two busy host cores has been seen to
+ * need more than five. A real leak costs only the wait before it fails.
  */
 void expect_stats(const struct cairn_debug_stats *before, const char *when);
 
