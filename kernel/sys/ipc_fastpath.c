@@ -121,8 +121,8 @@ ipc_fastpath(struct trap_frame *f)
         /* The caller, still waiting for this very call, and no sender
          * or notice that the receive would take without a switch. */
         next = me->ipc.caller;
-        if (ep->closed || !list_empty(&ep->senders) ||
-            !list_empty(&ep->notices) || next->ipc.state != IPC_AWAIT_REPLY || next->ipc.ep != ep ||
+        if (ep->closed || !list_empty(&ep->senders) || !list_empty(&ep->notices) ||
+            next->ipc.state != IPC_AWAIT_REPLY || next->ipc.ep != ep ||
             next->ipc.seq != me->ipc.caller_seq)
             goto decline;
     } else {
