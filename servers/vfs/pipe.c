@@ -285,11 +285,18 @@ pipe_pump_writer(struct pipe *p, const struct pipe_ops *ops)
         w->done += room;
         return 1;
     }
-    /* The last bytes (or all of a small write): answered before they go
-     * in, so a writer gone by now puts no more. */
+    /* The last bytes (or all of a small write) go in before the answer:
+     * a writer answered may reuse its buffer at once (on another CPU, it
+     * runs while this goes on), and a large writer's bytes are still in
+     * that buffer. A writer gone by now puts no more: its bytes, the last
+     * in the ring, come out again. */
     pipe_dequeue(&p->writers, &p->writers_tail);
-    if (ops->answer(ops->ctx, w->reply, w->len, NULL, 0) == 0)
-        pipe_put(p, pipe_waiter_bytes(w) + w->done, left);
+    pipe_put(p, pipe_waiter_bytes(w) + w->done, left);
+    if (ops->answer(ops->ctx, w->reply, w->len, NULL, 0) != 0) {
+        p->count -= left;
+        if (p->count == 0)
+            p->head = 0;
+    }
     free(w);
     return 1;
 }

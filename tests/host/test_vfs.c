@@ -680,6 +680,56 @@ TEST(a_large_bulk_write_goes_in_as_room_comes_and_is_answered_when_all_is_in)
     pipe_destroy(p);
 }
 
+/* A writer told its bytes are in may reuse its buffer at once: on another
+ * CPU it runs while the server goes on. This answer plays that writer and
+ * writes over its buffer the moment it is answered. */
+static uint8_t *reused_buf;
+static uint32_t reused_len;
+static long reused_reply = -1;
+
+static int
+answer_and_reuse(void *ctx, long reply, long result, const void *data, size_t len)
+{
+    int err = record_answer(ctx, reply, result, data, len);
+
+    if (err == 0 && reply == reused_reply)
+        memset(reused_buf, 0xee, reused_len);
+    return err;
+}
+
+static const struct pipe_ops reuse_ops = {answer_and_reuse, NULL};
+
+TEST(a_bulk_writer_answered_may_reuse_its_buffer_at_once)
+{
+    struct pipe *p = pipe_create();
+    static uint8_t src[PIPE_SIZE + 100], out[PIPE_SIZE + 100];
+    uint32_t got = 0;
+    long n;
+
+    nanswers = 0;
+    for (uint32_t i = 0; i < sizeof(src); i++)
+        src[i] = bulk_byte(i);
+    reused_buf = src;
+    reused_len = sizeof(src);
+    reused_reply = 90;
+    /* The pipe full, the writer's last 100 bytes wait in its buffer; a
+     * read makes room for them, and the writer is answered. */
+    CHECK(pipe_write_some(p, src, sizeof(src)) == PIPE_SIZE);
+    CHECK(pipe_wait_write_from(p, 90, src, sizeof(src), PIPE_SIZE) == 0);
+    CHECK(pipe_read(p, 200, out) == 200);
+    pipe_pump(p, &reuse_ops);
+    CHECK(nanswers == 1 && answers[0].reply == 90 && answers[0].result == (long)sizeof(src));
+    /* What the pipe gives is what was written, not what the buffer holds
+     * since. */
+    while ((n = pipe_read(p, sizeof(out) - 200 - got, out + 200 + got)) > 0)
+        got += (uint32_t)n;
+    CHECK(got == PIPE_SIZE - 100 && bulk_bytes_are(out, 0, sizeof(src)));
+    reused_reply = -1;
+    pipe_close_end(p, 0, &ops);
+    pipe_close_end(p, 1, &ops);
+    pipe_destroy(p);
+}
+
 TEST(a_small_write_is_never_split_while_a_large_one_goes_in_pieces)
 {
     struct pipe *p = pipe_create();
@@ -1089,6 +1139,7 @@ main(void)
     RUN(pipe_writers_wait_whole_and_in_order_then_get_epipe);
     RUN(a_pipe_caller_gone_when_answered_loses_nothing_for_others);
     RUN(a_large_bulk_write_goes_in_as_room_comes_and_is_answered_when_all_is_in);
+    RUN(a_bulk_writer_answered_may_reuse_its_buffer_at_once);
     RUN(a_small_write_is_never_split_while_a_large_one_goes_in_pieces);
     RUN(a_bulk_write_cut_short_by_the_reader_closing_reports_what_went_in);
     RUN(a_channel_that_goes_takes_its_waiters_and_the_others_go_on);
