@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The IPC wrappers of <cairn/sys.h>, the FRAME rows of the system call
- * table, declared from it there. Messages use more registers than a
+ * The IPC wrappers of <cairn/sys.h> and notify_wait's, the FRAME rows of
+ * the system call table, declared from it there. Messages use more registers than a
  * plain system call (include/cairn/ipc.h has the layout), so these are
  * written out here instead of made from the table: words 0-4 in
  * rsi, rdx, r10, r8, r9 both ways, the extension pointer in r12, the badge
@@ -106,4 +106,20 @@ cairn_ipc_reply_to(cairn_handle_t reply, struct cairn_msg *msg)
     for (int i = 0; i < CAIRN_MSG_WORDS; i++)
         w[i] = msg->w[i];
     return ipc_syscall(CAIRN_SYS_ipc_reply_to, &rdi, w, (long)msg->ext, false, 0);
+}
+
+/* The bits come back in rsi: no pointer goes to the kernel, which then
+ * takes its fast path (docs/syscalls.md). */
+long
+cairn_notify_wait(cairn_handle_t notification, uint64_t timeout_ns, uint64_t *bits)
+{
+    long rax = CAIRN_SYS_notify_wait, rsi = (long)timeout_ns;
+
+    __asm__ volatile("syscall"
+                     : "+a"(rax), "+S"(rsi)
+                     : "D"((long)notification), "d"(0L)
+                     : "rcx", "r11", "memory");
+    if (bits)
+        *bits = (uint64_t)rsi;
+    return rax;
 }

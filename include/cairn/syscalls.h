@@ -81,8 +81,8 @@
     X(28, notify_create, RESULT, REGS, 0) /* -> notification handle */                             \
     X(29, notify_signal, RESULT, REGS, 2, (cairn_handle_t, notification), (uint64_t, bits))        \
       /* -> 0 */                                                                                   \
-    X(30, notify_wait, RESULT, REGS, 3, (cairn_handle_t, notification), (uint64_t, timeout_ns),    \
-      (CAIRN_UPTR(uint64_t), bits)) /* -> 0 */                                                     \
+    X(30, notify_wait, RESULT, FRAME, 3, (cairn_handle_t, notification), (uint64_t, timeout_ns),   \
+      (CAIRN_UPTR(uint64_t), bits)) /* -> 0, the bits in rsi (and in *bits if not NULL) */         \
     X(31, endpoint_create, RESULT, REGS, 0) /* -> endpoint handle */                               \
     X(32, ipc_call, RESULT, FRAME, 2, (cairn_handle_t, endpoint),                                  \
       (CAIRN_UPTR(struct cairn_msg), msg)) /* -> 0 or flags: ipc.h */                              \

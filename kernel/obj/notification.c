@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
- * Notifications (see notification.h). Invariant: with the queue's lock
- * held, a waiter is queued only while bits == 0; signal sets bits and
- * wakes the oldest waiter, which takes them all. A waiter woken for bits
- * that another thread took first (it arrived between the wake-up and the
- * waiter's return) goes back to waiting.
+ * Notifications (see notification.h). Invariant, under n's lock: a thread
+ * is on n->waiters only while n->bits == 0 and its waiter's bits are 0;
+ * a signal with waiters takes the oldest off the list, gives it the bits
+ * and wakes it. A waiter that finds itself still on the list when it runs
+ * again (its deadline passed, or it is being stopped) takes itself off;
+ * one that was handed bits returns them, whatever else woke it too.
  *
- * Binding: with the queue's lock held, bound_waiting is true only while
- * the bound thread is queued on an endpoint as a receiver (or about to
- * be, marked blocked) and n had no bits when it looked; a signal then
- * clears it and wakes the thread, which finds the bits when it withdraws
- * from the endpoint (endpoint.c). Only the bound thread takes the bits of
- * a bound notification, so bits seen by a signal are still there when the
- * thread looks, unless it got a message first; then they stay for its
- * next receive.
+ * Binding: with the lock held, bound_waiting is true only while the bound
+ * thread is queued on an endpoint as a receiver (or about to be, marked
+ * blocked) and n had no bits when it looked; a signal then clears it and
+ * wakes the thread, which finds the bits when it withdraws from the
+ * endpoint (endpoint.c). Only the bound thread takes the bits of a bound
+ * notification (and only it may wait on one), so bits seen by a signal are
+ * still there when the thread looks, unless it got a message first; then
+ * they stay for its next receive.
  */
 #include <cairn/errors.h>
 
+#include "arch/x86_64/trap.h"
 #include "core/panic.h"
 #include "mm/kmalloc.h"
 #include "obj/notification.h"
@@ -44,7 +46,8 @@ notification_create(void)
     if (!n)
         return NULL;
     object_init(&n->obj, CAIRN_OBJ_NOTIFICATION, &notification_ops);
-    waitq_init(&n->wq);
+    spin_init(&n->lock);
+    list_init(&n->waiters);
     list_init(&n->watches);
     return n;
 }
@@ -56,43 +59,116 @@ notification_signal(struct notification *n, uint64_t bits)
 
     if (!bits)
         return;
-    irq = spin_lock_irqsave(&n->wq.lock);
-    n->bits |= bits;
-    if (__builtin_expect(n->bound_waiting, 0)) {
-        n->bound_waiting = false;
-        sched_wake(n->bound);
+    irq = spin_lock_irqsave(&n->lock);
+    if (!list_empty(&n->waiters)) {
+        struct thread *t = list_entry(list_pop_front(&n->waiters), struct thread, notify.link);
+
+        t->notify.bits = bits;
+        sched_wake(t);
+    } else {
+        n->bits |= bits;
+        if (__builtin_expect(n->bound_waiting, 0)) {
+            n->bound_waiting = false;
+            sched_wake(n->bound);
+        }
     }
-    waitq_wake_one_locked(&n->wq);
-    spin_unlock_irqrestore(&n->wq.lock, irq);
+    spin_unlock_irqrestore(&n->lock, irq);
+}
+
+/* The bits handed to me, or, if none came, me off the list (n locked). */
+static int
+notification_wait_end_locked(struct notification *n, struct thread *me, bool timed_out,
+                             uint64_t *bits)
+{
+    spin_assert_held(&n->lock);
+    if (me->notify.bits) {
+        *bits = me->notify.bits;
+        return 0;
+    }
+    list_remove(&me->notify.link);
+    return timed_out ? -CAIRN_ETIMEDOUT : -CAIRN_EINTR;
 }
 
 int
 notification_wait(struct notification *n, uint64_t deadline, uint64_t *bits)
 {
-    bool irq = spin_lock_irqsave(&n->wq.lock);
+    struct thread *me = sched_current();
+    bool irq = spin_lock_irqsave(&n->lock), timed_out;
     int err = 0;
 
-    if (__builtin_expect(n->bound != NULL, 0) && n->bound != sched_current()) {
-        spin_unlock_irqrestore(&n->wq.lock, irq);
-        return -CAIRN_EBUSY;
-    }
-    while (!n->bits) {
-        if (deadline == 0) {
-            err = -CAIRN_ETIMEDOUT;
-            break;
-        }
-        err = waitq_wait_locked(&n->wq, deadline);
-        if (err && !n->bits)
-            break;
-        err = 0;
-    }
-    if (!err) {
+    if (__builtin_expect(n->bound != NULL, 0) && n->bound != me) {
+        err = -CAIRN_EBUSY;
+    } else if (n->bits) {
         *bits = n->bits;
         n->bits = 0;
-        /* Bits set while we were being woken may have woken only us;
-         * nothing is left for another waiter, so no hand-off is needed. */
+    } else if (deadline == 0) {
+        err = -CAIRN_ETIMEDOUT;
+    } else {
+        me->notify.bits = 0;
+        list_push_back(&n->waiters, &me->notify.link);
+        /* Blocked before the lock goes, so a signal in between is not
+         * lost: it finds us BLOCKED and makes us ready. */
+        sched_prepare_block();
+        spin_unlock(&n->lock);
+        timed_out = sched_block_until(deadline);
+        spin_lock(&n->lock);
+        err = notification_wait_end_locked(n, me, timed_out, bits);
     }
-    spin_unlock_irqrestore(&n->wq.lock, irq);
+    spin_unlock_irqrestore(&n->lock, irq);
+    return err;
+}
+
+struct cont_switch
+notification_wait_fast(struct notification *n, uint64_t deadline, struct trap_frame *f)
+{
+    struct thread *me = sched_current();
+    struct cont_switch sw = {NOTIFY_WAIT_DONE, NULL};
+
+    spin_lock(&n->lock);
+    if (__builtin_expect(n->bound != NULL, 0)) {
+        sw.rsp = NOTIFY_WAIT_GENERAL;
+    } else if (n->bits) {
+        f->rax = 0;
+        f->rsi = n->bits;
+        n->bits = 0;
+    } else if (deadline == 0) {
+        f->rax = (uint64_t)-CAIRN_ETIMEDOUT;
+        f->rsi = 0;
+    } else {
+        me->notify.n = n;
+        me->notify.bits = 0;
+        list_push_back(&n->waiters, &me->notify.link);
+        me->ipc.cont = IPC_CONT_NOTIFY;
+        sw = sched_block_cont(f, deadline);
+        if (!sw.rsp) { /* being stopped */
+            list_remove(&me->notify.link);
+            me->notify.n = NULL;
+            me->ipc.cont = IPC_CONT_NONE;
+            f->rax = (uint64_t)-CAIRN_EINTR;
+            f->rsi = 0;
+            sw.rsp = NOTIFY_WAIT_DONE;
+        }
+    }
+    spin_unlock(&n->lock);
+    return sw;
+}
+
+int
+notification_wait_resume(struct thread *me, uint64_t *bits)
+{
+    struct notification *n = me->notify.n;
+    int err;
+
+    me->notify.n = NULL;
+    /* Handed over (the usual case): final, and ordered before this read
+     * by the run-queue lock that the wake-up and our switch both took. */
+    if (me->notify.bits) {
+        *bits = me->notify.bits;
+        return 0;
+    }
+    spin_lock(&n->lock);
+    err = notification_wait_end_locked(n, me, me->timed_out, bits);
+    spin_unlock(&n->lock);
     return err;
 }
 
@@ -105,12 +181,12 @@ notification_bind(struct notification *n)
 
     if (me->ipc.bound)
         return -CAIRN_EBUSY;
-    irq = spin_lock_irqsave(&n->wq.lock);
-    if (n->bound || !list_empty(&n->wq.waiters))
+    irq = spin_lock_irqsave(&n->lock);
+    if (n->bound || !list_empty(&n->waiters))
         err = -CAIRN_EBUSY;
     else
         n->bound = me;
-    spin_unlock_irqrestore(&n->wq.lock, irq);
+    spin_unlock_irqrestore(&n->lock, irq);
     if (!err) {
         object_ref(&n->obj);
         me->ipc.bound = n;
@@ -127,11 +203,11 @@ notification_unbind(struct notification *n)
 
     if (!b || (n && n != b))
         return -CAIRN_ENOENT;
-    irq = spin_lock_irqsave(&b->wq.lock);
+    irq = spin_lock_irqsave(&b->lock);
     assert(b->bound == me);
     b->bound = NULL;
     b->bound_waiting = false; /* not in a receive: already false */
-    spin_unlock_irqrestore(&b->wq.lock, irq);
+    spin_unlock_irqrestore(&b->lock, irq);
     me->ipc.bound = NULL;
     object_unref(&b->obj);
     return 0;
@@ -142,7 +218,7 @@ notification_recv_arm(struct notification *n, uint64_t *bits)
 {
     bool got;
 
-    spin_lock(&n->wq.lock);
+    spin_lock(&n->lock);
     got = n->bits != 0;
     if (got) {
         *bits = n->bits;
@@ -150,20 +226,20 @@ notification_recv_arm(struct notification *n, uint64_t *bits)
     } else {
         n->bound_waiting = true;
     }
-    spin_unlock(&n->wq.lock);
+    spin_unlock(&n->lock);
     return got;
 }
 
 bool
 notification_recv_disarm(struct notification *n, bool take, uint64_t *bits)
 {
-    bool irq = spin_lock_irqsave(&n->wq.lock), got = take && n->bits;
+    bool irq = spin_lock_irqsave(&n->lock), got = take && n->bits;
 
     n->bound_waiting = false;
     if (got) {
         *bits = n->bits;
         n->bits = 0;
     }
-    spin_unlock_irqrestore(&n->wq.lock, irq);
+    spin_unlock_irqrestore(&n->lock, irq);
     return got;
 }

@@ -419,6 +419,34 @@ sched_block_until(uint64_t deadline)
     return timed_out;
 }
 
+struct cont_switch
+sched_block_cont(struct trap_frame *f, uint64_t deadline)
+{
+    struct runqueue *rq = this_rq();
+    struct thread *me, *next;
+
+    spin_lock(&rq->lock);
+    me = rq->current;
+    /* Checked under the lock that sched_wake takes, as sched_block_until
+     * does: a stop set before the killer's wake-up is seen here, or the
+     * wake-up finds the thread blocked. */
+    if (__atomic_load_n(&me->stop, __ATOMIC_ACQUIRE)) {
+        spin_unlock(&rq->lock);
+        return (struct cont_switch){0, NULL};
+    }
+    me->state = THREAD_BLOCKED;
+    me->timed_out = false;
+    if (deadline != SCHED_FOREVER)
+        sleepers_insert_locked(rq, me, deadline);
+    next = dequeue_highest_locked(rq);
+    if (!next)
+        next = rq->idle;
+    /* syscall.S writes the context there once off the C frames. */
+    me->saved_rsp = (uint64_t)f - IPC_CONT_CONTEXT_SIZE;
+    switch_prepare_locked(rq, this_cpu(), me, next, SCHED_SLICE_TICKS);
+    return (struct cont_switch){next->saved_rsp, me};
+}
+
 void
 sched_cancel_block(void)
 {

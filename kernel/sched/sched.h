@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/percpu.h"
+#include "sched/cont.h"
 #include "sched/thread.h"
 
 #define SCHED_SLICE_TICKS 2
@@ -92,6 +93,17 @@ void sched_cancel_block(void);
  * receiver and back. deadline and the result as for sched_block_until.
  */
 bool sched_handoff(struct thread *next, uint64_t deadline);
+
+/*
+ * Block the calling thread with a continuation (sched/cont.h), on its
+ * syscall frame f, until sched_wake or the deadline (t->timed_out says
+ * which), and pick the thread to run in its place. The caller has
+ * published its wait under a lock that it holds, with interrupts off, and
+ * drops once this returns; the switch is syscall.S's to make. Returns rsp
+ * 0, blocking nothing, when the thread is being stopped.
+ */
+struct trap_frame;
+struct cont_switch sched_block_cont(struct trap_frame *f, uint64_t deadline);
 
 /* Wake t if it is blocked or sleeping; returns whether it was. */
 bool sched_wake(struct thread *t);

@@ -36,6 +36,7 @@
 #include "common/list.h"
 #include "obj/fault.h"
 #include "obj/ipc_msg.h"
+#include "obj/notification.h"
 #include "obj/object.h"
 #include "obj/watch.h"
 #include "sched/futex.h"
@@ -68,9 +69,10 @@ enum ipc_state {
 /* How a thread blocked on the IPC fast path resumes: its syscall frame is
  * all it has on its kernel stack, and the result goes there. */
 enum ipc_cont {
-    IPC_CONT_NONE, /* not blocked on the fast path (or resumed since) */
-    IPC_CONT_CALL, /* in ipc_call: the reply's words go to its registers */
-    IPC_CONT_RECV, /* in ipc_reply_recv: the message's words and badge */
+    IPC_CONT_NONE,   /* not blocked on the fast path (or resumed since) */
+    IPC_CONT_CALL,   /* in ipc_call: the reply's words go to its registers */
+    IPC_CONT_RECV,   /* in ipc_reply_recv: the message's words and badge */
+    IPC_CONT_NOTIFY, /* in notify_wait: the bits (thread.notify) go to rsi */
 };
 
 /*
@@ -131,6 +133,7 @@ struct thread {
     uint64_t fs_base;              /* [o] user threads: FS base (TLS), loaded when switched in */
     uint64_t run_cycles;           /* [a] TSC cycles it ran, sampled at timer interrupts */
     struct futex_waiter futex;     /* its futex_wait in progress (sched/futex.h) */
+    struct notify_waiter notify;   /* its notification wait in progress (obj/notification.h) */
     struct object_reclaim reclaim; /* objects this thread has yet to destroy (obj/object.h) */
     struct fault_handler fault;    /* user threads: its exception endpoint (obj/fault.h) */
     uint32_t id;                   /* [I] */

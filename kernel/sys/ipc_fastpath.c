@@ -75,7 +75,7 @@ ipc_fast_deliver(struct thread *next, const struct trap_frame *f, uint64_t badge
         /* Not the last reference: the caller of this path holds ep too. */
         object_unref_not_last(&next->ipc.cont_ep->obj);
         next->ipc.cont_ep = NULL;
-        return (uint64_t)nf | IPC_FAST_FRAME;
+        return (uint64_t)nf | CONT_SWITCH_FRAME;
     }
     next->ipc.msg.words[0] = f->rsi;
     next->ipc.msg.words[1] = f->rdx;
@@ -88,7 +88,7 @@ ipc_fast_deliver(struct thread *next, const struct trap_frame *f, uint64_t badge
     return next->saved_rsp;
 }
 
-struct ipc_fast_switch
+struct cont_switch
 ipc_fastpath(struct trap_frame *f)
 {
     struct thread *me = sched_current(), *next;
@@ -106,13 +106,13 @@ ipc_fastpath(struct trap_frame *f)
         if (!ep || me->ipc.bound ||
             !handle_names_fast(&me->process->handles, syscall_frame_handle(f), &ep->obj,
                                CAIRN_RIGHT_WAIT))
-            return (struct ipc_fast_switch){0, NULL};
+            return (struct cont_switch){0, NULL};
         badge = 0;
     } else {
         struct object *o = handle_get_fast(&me->process->handles, syscall_frame_handle(f),
                                            CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL, &badge);
         if (!o)
-            return (struct ipc_fast_switch){0, NULL};
+            return (struct cont_switch){0, NULL};
         ep = endpoint_from(o);
     }
 
@@ -177,11 +177,11 @@ ipc_fastpath(struct trap_frame *f)
     /* syscall.S writes the context there once off this C frame. */
     me->saved_rsp = (uint64_t)f - IPC_CONT_CONTEXT_SIZE;
     switch_prepare_locked(rq, cpu, me, next, me->slice_left);
-    return (struct ipc_fast_switch){rsp, me};
+    return (struct cont_switch){rsp, me};
 
 decline:
     spin_unlock(&ep->lock);
     if (!reply_recv)
         object_unref(&ep->obj); /* the lookup's */
-    return (struct ipc_fast_switch){0, NULL};
+    return (struct cont_switch){0, NULL};
 }

@@ -341,6 +341,8 @@ ipc_cont_resume(struct trap_frame *f)
     bool recv = me->ipc.cont == IPC_CONT_RECV;
     int err;
 
+    if (me->ipc.cont == IPC_CONT_NOTIFY)
+        return notify_cont_resume(f);
     me->ipc.cont = IPC_CONT_NONE;
     me->ipc.cont_ep = NULL;
     err = endpoint_wait_result(ep, false);

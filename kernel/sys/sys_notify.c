@@ -8,10 +8,13 @@
 #include <cairn/ipc.h>
 #include <cairn/rights.h>
 
+#include "arch/x86_64/cpu.h"
 #include "mm/usercopy.h"
 #include "obj/notification.h"
 #include "obj/process.h"
+#include "sched/sched.h"
 #include "sched/waitq.h"
+#include "sys/ipc_fastpath.h"
 #include "sys/syscall.h"
 
 #define NOTIFY_CREATOR_RIGHTS \
@@ -41,14 +44,60 @@ sys_notify_signal(cairn_handle_t notification, uint64_t bits)
     return 0;
 }
 
-int64_t
-sys_notify_wait(cairn_handle_t notification, uint64_t timeout_ns, uint64_t user_bits)
+/*
+ * notify_wait, reached from syscall.S's sys_notify_wait with interrupts
+ * off: without a pointer to store the bits through (libc's way: they come
+ * back in rsi), a wait on an unbound notification begins here and, if it
+ * blocks, leaves no C frames (notification_wait_fast). The rest, the
+ * errors included, goes to notify_wait_general.
+ */
+struct cont_switch
+notify_wait_fast(struct trap_frame *f)
 {
+    struct thread *me = sched_current();
+    struct cont_switch sw;
     struct object *o;
-    uint64_t bits = 0;
-    int err = handle_get(&process_current()->handles, notification, CAIRN_OBJ_NOTIFICATION,
-                         CAIRN_RIGHT_WAIT, &o, NULL);
+    uint64_t badge;
 
+    if (f->rdx)
+        return (struct cont_switch){NOTIFY_WAIT_GENERAL, NULL};
+    o = handle_get_fast(&me->process->handles, syscall_frame_handle(f), CAIRN_OBJ_NOTIFICATION,
+                        CAIRN_RIGHT_WAIT, &badge);
+    if (!o)
+        return (struct cont_switch){NOTIFY_WAIT_GENERAL, NULL};
+    sw = notification_wait_fast(notification_from(o), waitq_deadline_after(f->rsi), f);
+    /* A wait that blocked keeps the reference (notification_wait_resume). */
+    if (sw.rsp <= NOTIFY_WAIT_DONE)
+        object_unref(o);
+    return sw;
+}
+
+int
+notify_cont_resume(struct trap_frame *f)
+{
+    struct thread *me = sched_current();
+    struct notification *n = me->notify.n;
+    uint64_t bits = 0;
+    int err;
+
+    me->ipc.cont = IPC_CONT_NONE;
+    err = notification_wait_resume(me, &bits);
+    irq_enable();
+    object_unref(&n->obj);
+    f->rax = (uint64_t)(int64_t)err;
+    f->rsi = bits;
+    return syscall_exit_work(f);
+}
+
+int64_t
+notify_wait_general(struct trap_frame *f)
+{
+    uint64_t timeout_ns = f->rsi, user_bits = f->rdx, bits = 0;
+    struct object *o;
+    int err = handle_get(&process_current()->handles, syscall_frame_handle(f),
+                         CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_WAIT, &o, NULL);
+
+    f->rsi = 0;
     if (err)
         return err;
     /* Check the result pointer first: taken bits must not be lost. */
@@ -60,6 +109,7 @@ sys_notify_wait(cairn_handle_t notification, uint64_t timeout_ns, uint64_t user_
     object_unref(o);
     if (err)
         return err;
+    f->rsi = bits; /* there even when the store below fails */
     if (user_bits && copy_u64_to_user(user_bits, bits) < 0)
         return -CAIRN_EFAULT;
     return 0;

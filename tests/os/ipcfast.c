@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * User-mode tests of the IPC fast path and of the continuations its waits
- * leave behind (docs/ipc.md, "The fast path"): a call or reply_recv of
+ * leave behind (docs/ipc.md, "The fast path"), notify_wait's included: a
+ * call or reply_recv of
  * words alone whose partner waits on the same CPU goes from one thread's
  * registers to the other's, and the thread that blocks there resumes either
  * straight from its syscall frame or, when the general path ends its wait,
@@ -10,7 +11,9 @@
  * the registers a message must carry and those it must leave alone (the
  * FPU/SSE registers included, across thousands of switches), and end
  * fast-path waits by a general reply with a handle, a general call with
- * bytes, a kill and a closed endpoint, with leak checks.
+ * bytes, a kill and a closed endpoint, with leak checks. A notification's
+ * signal hands its bits to the waiter before it runs, over thousands of
+ * rounds between CPUs, and a kill ends a notify_wait's continuation.
  */
 #include <string.h>
 
@@ -24,6 +27,7 @@
 
 enum child_mode {
     CHILD_CALL_THEN_HANG = 100, /* extra 0: endpoint to call once, words only */
+    CHILD_NOTIFY_WAIT = 101,    /* signal extra 1, then wait on extra 0 for ever */
 };
 
 /*
@@ -657,6 +661,167 @@ a_handle_closed_while_another_cpu_calls_through_it(void)
     expect_stats(&before, "after the handle churn");
 }
 
+/* --- notify_wait's continuation ------------------------------------------------------------- */
+
+struct notify_once {
+    long n;
+    long result;
+    uint64_t bits;
+};
+
+static long
+notify_wait_once(void *arg)
+{
+    struct notify_once *w = arg;
+
+    w->result = cairn_notify_wait(w->n, 5000 * MS_NS, &w->bits);
+    return 0;
+}
+
+/* Runs on CPU 0 with the waiter, which a higher priority makes run (and
+ * block) first and a lower one keeps off the CPU once signalled. */
+static long
+handoff_scenario(void *arg)
+{
+    static struct notify_once w;
+    struct test_thread tw;
+    long n = *(long *)arg, err;
+    uint64_t bits = 0;
+
+    w = (struct notify_once){.n = n, .result = 1};
+    if (test_thread_start_on(&tw, notify_wait_once, &w, 0) < 0)
+        return 1;
+    expect_ret("raise the waiter", cairn_thread_set_prio(tw.handle, CAIRN_PRIORITY_DEFAULT + 1), 0);
+    cairn_thread_yield(); /* it runs until it blocks in notify_wait */
+    expect_ret("lower the waiter", cairn_thread_set_prio(tw.handle, CAIRN_PRIORITY_DEFAULT - 1), 0);
+    expect_ret("signal 0x1", cairn_notify_signal(n, 0x1), 0);
+    /* The waiter is ready but has not run: the bits are its already. */
+    err = cairn_notify_wait(n, 0, &bits);
+    if (err != -CAIRN_ETIMEDOUT)
+        test_fail("a poll took the waiter's bits: %ld, bits %#lx", err, (unsigned long)bits);
+    expect_ret("signal 0x2", cairn_notify_signal(n, 0x2), 0);
+    expect_ret("join the waiter", test_thread_join(&tw, 5000 * MS_NS, NULL), 0);
+    expect_ret("the waiter's notify_wait", w.result, 0);
+    if (w.bits != 0x1)
+        test_fail("the waiter got %#lx, expected 0x1", (unsigned long)w.bits);
+    expect_ret("the later bits stay in the word", cairn_notify_wait(n, 0, &bits), 0);
+    if (bits != 0x2)
+        test_fail("the word held %#lx, expected 0x2", (unsigned long)bits);
+    test_thread_free(&tw);
+    return 0;
+}
+
+static void
+a_signal_hands_its_bits_to_the_waiter_before_it_runs(void)
+{
+    struct cairn_debug_stats before = stats_settled();
+    static long n;
+    struct test_thread t;
+    int64_t status = -1;
+
+    n = cairn_notify_create();
+    if (test_thread_start_on(&t, handoff_scenario, &n, 0) < 0)
+        return;
+    expect_ret("the scenario ends", test_thread_join(&t, 10000 * MS_NS, &status), 0);
+    expect_ret("its status", status, 0);
+    test_thread_free(&t);
+    cairn_handle_close(n);
+    expect_stats(&before, "after the hand-off");
+}
+
+#define PING_ROUNDS 20000
+
+struct ping {
+    long ping, pong;
+    long bad;
+};
+
+/* Answers each bit on ping with the same bit on pong; bit 63 ends it. */
+static long
+pong_side(void *arg)
+{
+    struct ping *p = arg;
+
+    for (;;) {
+        uint64_t bits = 0;
+        long err = cairn_notify_wait(p->ping, 5000 * MS_NS, &bits);
+
+        if (err < 0)
+            return err;
+        if (bits == 1ull << 63)
+            return 0;
+        if (bits & (bits - 1))
+            p->bad++; /* two signals' bits in one wait: one was lost */
+        cairn_notify_signal(p->pong, bits);
+    }
+}
+
+static void
+notifications_ping_pong_between_cpus_without_losing_a_bit(void)
+{
+    struct cairn_debug_stats before = stats_settled();
+    static struct ping p;
+    struct test_thread t;
+    int64_t status = -1;
+    unsigned got = 0;
+
+    p = (struct ping){.ping = cairn_notify_create(), .pong = cairn_notify_create()};
+    if (test_thread_start_on(&t, pong_side, &p, before.cpu_count > 1 ? 1 : 0) < 0)
+        return;
+    for (unsigned i = 0; i < PING_ROUNDS && !test_has_failed(); i++) {
+        uint64_t bit = 1ull << (i % 63), bits = 0;
+        long err;
+
+        cairn_notify_signal(p.ping, bit);
+        err = cairn_notify_wait(p.pong, 5000 * MS_NS, &bits);
+        if (err < 0 || bits != bit)
+            test_fail("round %u: notify_wait %ld, bits %#llx, expected %#llx", i, err,
+                      (unsigned long long)bits, (unsigned long long)bit);
+        else
+            got++;
+    }
+    cairn_notify_signal(p.ping, 1ull << 63);
+    expect_ret("the other side ends", test_thread_join(&t, 5000 * MS_NS, &status), 0);
+    expect_ret("its result", status, 0);
+    expect_ret("merged signals", p.bad, 0);
+    expect_ret("rounds", got, PING_ROUNDS);
+    test_thread_free(&t);
+    cairn_handle_close(p.ping);
+    cairn_handle_close(p.pong);
+    expect_stats(&before, "after the ping-pong");
+}
+
+static void
+a_thread_killed_in_notify_wait_ends_and_gives_everything_back(void)
+{
+    struct cairn_debug_stats before = stats_settled();
+    long n = cairn_notify_create(), ready = cairn_notify_create(), extra[2], child;
+    int64_t status = 0;
+    uint64_t bits = 0;
+
+    extra[0] = cairn_handle_dup(n, CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+    extra[1] =
+        cairn_handle_dup(ready, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+    child = test_spawn("test-ipcfast", CHILD_NOTIFY_WAIT, extra, 2);
+    cairn_handle_close(extra[0]);
+    cairn_handle_close(extra[1]);
+    if (child < 0)
+        return;
+    expect_ret("the child is about to wait", cairn_notify_wait(ready, 5000 * MS_NS, &bits), 0);
+    cairn_thread_sleep(10 * MS_NS); /* most likely in the wait by now; either way it must end */
+    expect_ret("kill the waiter", cairn_process_kill(child), 0);
+    expect_ret("the waiter ends", cairn_process_wait(child, 5000 * MS_NS, &status), 0);
+    expect_ret("its status", status, CAIRN_STATUS_KILLED);
+    /* Its wait is gone from the notification: a signal now stays. */
+    expect_ret("signal", cairn_notify_signal(n, 0x8), 0);
+    expect_ret("the bit stayed", cairn_notify_wait(n, 0, &bits), 0);
+    expect_ret("the bits", (long)bits, 0x8);
+    cairn_handle_close(child);
+    cairn_handle_close(ready);
+    cairn_handle_close(n);
+    expect_stats(&before, "after the killed waiter");
+}
+
 static const struct usertest tests[] = {
     USERTEST(words_and_badge_cross_the_fast_path_and_other_registers_stay),
     USERTEST(fpu_registers_stay_with_their_thread_on_any_cpu),
@@ -665,6 +830,9 @@ static const struct usertest tests[] = {
     USERTEST(a_caller_killed_in_a_fast_path_wait_ends_and_its_late_reply_is_refused),
     USERTEST(a_receiver_waiting_on_the_fast_path_learns_its_endpoint_closed),
     USERTEST(a_handle_closed_while_another_cpu_calls_through_it),
+    USERTEST(a_signal_hands_its_bits_to_the_waiter_before_it_runs),
+    USERTEST(notifications_ping_pong_between_cpus_without_losing_a_bit),
+    USERTEST(a_thread_killed_in_notify_wait_ends_and_gives_everything_back),
 };
 
 int
@@ -682,6 +850,13 @@ main(void)
             return 1;
         test_thread_join(&t, CAIRN_WAIT_FOREVER, NULL);
         return 2;
+    }
+    if (mode == CHILD_NOTIFY_WAIT) {
+        uint64_t bits = 0;
+
+        cairn_notify_signal(test_extra_handle(1), 1);
+        cairn_notify_wait(test_extra_handle(0), CAIRN_WAIT_FOREVER, &bits);
+        return 3;
     }
     return harness_run("ipcfast", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -18,7 +18,8 @@
  * current: we leave below the caller's frame a context that resumes in
  * ipc_cont_trampoline, and go on as the partner, either out through its
  * syscall frame, which holds its result already, or into the context it
- * saved when it blocked in C.
+ * saved when it blocked in C. notify_wait blocks the same way
+ * (sys_notify_wait below).
  */
 #include "arch/x86_64/frame.inc"
 
@@ -93,11 +94,13 @@ syscall_entry:
     call ipc_fastpath                   /* rax: the stack to load (0: declined), rdx: prev */
     test %rax, %rax
     jz 3f
-    /* The caller's continuation, in context_switch's layout, below its
-     * frame (rsp is the frame again; the C frames below are done with). */
+.Lcont_switch:
+    /* The blocked thread's continuation, in context_switch's layout,
+     * below its frame (rsp is the frame again; the C frames below are
+     * done with), then the switch (sched/cont.h). */
     movq $ipc_cont_trampoline, -8(%rsp)
     movq $0, -16(%rsp)                  /* rbp: backtraces end there */
-    btr $0, %rax                        /* IPC_FAST_FRAME */
+    btr $0, %rax                        /* CONT_SWITCH_FRAME */
     jnc 4f
     mov %rax, %rsp                      /* the partner's frame, its result in it */
     mov %rdx, %rdi
@@ -111,9 +114,32 @@ syscall_entry:
     jmp context_resume
 
 /*
- * Where a thread blocked on the IPC fast path resumes when the general
- * scheduler switches to it: context_switch "returns" here with rsp at the
- * thread's syscall frame, prev in rax and interrupts off.
+ * notify_wait's entry in syscall_table, called by the dispatch with rdi
+ * the frame and interrupts on: notify_wait_fast (sys_notify.c) with them
+ * off, which either finishes the call, or blocks the thread with a
+ * continuation, or leaves it to notify_wait_general.
+ */
+    .globl sys_notify_wait
+sys_notify_wait:
+    cli
+    call notify_wait_fast               /* rax: 0 general, 1 done, else the stack; rdx: prev */
+    cmp $1, %rax
+    jb 1f
+    je 2f
+    add $8, %rsp                        /* the dispatch's return address: rsp is the frame */
+    jmp .Lcont_switch
+1:  sti
+    lea 8(%rsp), %rdi
+    jmp notify_wait_general             /* returns to the dispatch */
+2:  sti
+    mov 8+FRAME_RAX(%rsp), %rax         /* the result, for the dispatch to store again */
+    ret
+
+/*
+ * Where a thread blocked with a continuation (the IPC fast path,
+ * notify_wait) resumes when the general scheduler switches to it:
+ * context_switch "returns" here with rsp at the thread's syscall frame,
+ * prev in rax and interrupts off.
  */
     .globl ipc_cont_trampoline
 ipc_cont_trampoline:

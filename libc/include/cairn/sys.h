@@ -108,7 +108,8 @@ CAIRN_SYSCALL_TABLE(CAIRN_LIBC_DECLARE)
  *
  * Notifications: a word of bits. notify_wait blocks until a bit is set
  * (timeout_ns 0: poll; CAIRN_WAIT_FOREVER: no limit) and takes all set
- * bits into *bits.
+ * bits into *bits (0 when it fails), or, if it waited, the bits of the
+ * signal that woke it: a signal hands its bits to the oldest waiter.
  *
  * Synchronous IPC (docs/ipc.md). A message is CAIRN_MSG_WORDS words and,
  * when ext is not NULL, a buffer and handles (struct cairn_msg_ext in
