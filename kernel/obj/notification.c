@@ -52,6 +52,50 @@ notification_create(void)
     return n;
 }
 
+/*
+ * Ends a continuation's wait (t blocked, its run queue locked, n locked,
+ * t->notify.bits set): the result goes into its syscall frame, and the
+ * wait's reference to n is dropped, unless it is the last one (n cannot
+ * be destroyed here, under its lock): then t's resume step does both.
+ * Done, t returns to user mode with nothing more to do, and the switch to
+ * it can go straight through its frame (sched_block_cont).
+ */
+static void
+notification_finish_wait(struct thread *t, void *arg)
+{
+    struct notification *n = arg;
+    struct trap_frame *f;
+
+    if (!object_unref_unless_last(&n->obj))
+        return;
+    f = syscall_frame_below(t->kstack_top);
+    f->rax = 0;
+    f->rsi = t->notify.bits;
+    t->notify.n = NULL;
+    t->ipc.cont = IPC_CONT_NOTIFY_DONE;
+}
+
+static inline void
+notification_signal_locked(struct notification *n, uint64_t bits)
+{
+    spin_assert_held(&n->lock);
+    if (!list_empty(&n->waiters)) {
+        struct thread *t = list_entry(list_pop_front(&n->waiters), struct thread, notify.link);
+
+        t->notify.bits = bits;
+        if (t->ipc.cont == IPC_CONT_NOTIFY)
+            sched_wake_finish(t, notification_finish_wait, n);
+        else
+            sched_wake(t);
+    } else {
+        n->bits |= bits;
+        if (__builtin_expect(n->bound_waiting, 0)) {
+            n->bound_waiting = false;
+            sched_wake(n->bound);
+        }
+    }
+}
+
 void
 notification_signal(struct notification *n, uint64_t bits)
 {
@@ -60,19 +104,18 @@ notification_signal(struct notification *n, uint64_t bits)
     if (!bits)
         return;
     irq = spin_lock_irqsave(&n->lock);
-    if (!list_empty(&n->waiters)) {
-        struct thread *t = list_entry(list_pop_front(&n->waiters), struct thread, notify.link);
-
-        t->notify.bits = bits;
-        sched_wake(t);
-    } else {
-        n->bits |= bits;
-        if (__builtin_expect(n->bound_waiting, 0)) {
-            n->bound_waiting = false;
-            sched_wake(n->bound);
-        }
-    }
+    notification_signal_locked(n, bits);
     spin_unlock_irqrestore(&n->lock, irq);
+}
+
+void
+notification_signal_irqoff(struct notification *n, uint64_t bits)
+{
+    if (!bits)
+        return;
+    spin_lock(&n->lock);
+    notification_signal_locked(n, bits);
+    spin_unlock(&n->lock);
 }
 
 /* The bits handed to me, or, if none came, me off the list (n locked). */
@@ -160,12 +203,9 @@ notification_wait_resume(struct thread *me, uint64_t *bits)
     int err;
 
     me->notify.n = NULL;
-    /* Handed over (the usual case): final, and ordered before this read
-     * by the run-queue lock that the wake-up and our switch both took. */
-    if (me->notify.bits) {
-        *bits = me->notify.bits;
-        return 0;
-    }
+    /* Under the lock even when the bits are there: the signal that handed
+     * them may still hold it, and the caller's next step may drop the
+     * last reference to n. */
     spin_lock(&n->lock);
     err = notification_wait_end_locked(n, me, me->timed_out, bits);
     spin_unlock(&n->lock);

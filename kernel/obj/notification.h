@@ -50,6 +50,8 @@ struct notification *notification_create(void);
 /* Hand bits to the oldest waiter and wake it, or OR them into the word.
  * Never blocks; safe from interrupt handlers. */
 void notification_signal(struct notification *n, uint64_t bits);
+/* The same, for a caller that has interrupts off. */
+void notification_signal_irqoff(struct notification *n, uint64_t bits);
 
 /*
  * Take every set bit, waiting until there is one or until deadline

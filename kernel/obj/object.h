@@ -129,6 +129,22 @@ object_unref_not_last(struct object *o)
     __atomic_fetch_sub(&o->refs, 1, __ATOMIC_RELEASE);
 }
 
+/* Drops a reference unless it is the last (then nothing changes): for a
+ * caller that must not destroy o where it stands. Returns whether it
+ * dropped it. */
+static inline bool
+object_unref_unless_last(struct object *o)
+{
+    uint32_t refs = __atomic_load_n(&o->refs, __ATOMIC_RELAXED);
+
+    while (refs > 1) {
+        if (__atomic_compare_exchange_n(&o->refs, &refs, refs - 1, false, __ATOMIC_RELEASE,
+                                        __ATOMIC_RELAXED))
+            return true;
+    }
+    return false;
+}
+
 /* Tell o that a holder with rights appeared or went (see object_ops). */
 static inline void
 object_handle_opened(struct object *o, uint32_t rights)

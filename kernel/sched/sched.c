@@ -423,6 +423,7 @@ struct cont_switch
 sched_block_cont(struct trap_frame *f, uint64_t deadline)
 {
     struct runqueue *rq = this_rq();
+    struct cpu *cpu = this_cpu();
     struct thread *me, *next;
 
     spin_lock(&rq->lock);
@@ -443,7 +444,16 @@ sched_block_cont(struct trap_frame *f, uint64_t deadline)
         next = rq->idle;
     /* syscall.S writes the context there once off the C frames. */
     me->saved_rsp = (uint64_t)f - IPC_CONT_CONTEXT_SIZE;
-    switch_prepare_locked(rq, this_cpu(), me, next, SCHED_SLICE_TICKS);
+    switch_prepare_locked(rq, cpu, me, next, SCHED_SLICE_TICKS);
+    /* A thread whose wait a signal finished, result and all, returns to
+     * user mode straight through its frame when nothing is due on the way
+     * out (the checks syscall.S's exit makes). */
+    if (next->ipc.cont == IPC_CONT_NOTIFY_DONE && !cpu->need_resched &&
+        !__atomic_load_n(&next->stop, __ATOMIC_ACQUIRE)) {
+        next->ipc.cont = IPC_CONT_NONE;
+        return (struct cont_switch){
+            (uint64_t)syscall_frame_below(next->kstack_top) | CONT_SWITCH_FRAME, me};
+    }
     return (struct cont_switch){next->saved_rsp, me};
 }
 
@@ -460,8 +470,10 @@ sched_cancel_block(void)
     irq_restore(irq);
 }
 
-bool
-sched_wake(struct thread *t)
+/* sched_wake and sched_wake_finish, inline in both so that the first
+ * carries no test for a finish step. */
+static inline __attribute__((always_inline)) bool
+wake(struct thread *t, void (*finish)(struct thread *t, void *arg), void *arg)
 {
     bool woke = false, irq = irq_save();
 
@@ -476,6 +488,8 @@ sched_wake(struct thread *t)
         }
         if (t->state == THREAD_BLOCKED || t->state == THREAD_SLEEPING) {
             woke = true;
+            if (finish && t->state == THREAD_BLOCKED && rq->current != t)
+                finish(t, arg);
             if (t->on_timer) {
                 list_remove(&t->rq_link);
                 t->on_timer = false;
@@ -490,6 +504,18 @@ sched_wake(struct thread *t)
     }
     irq_restore(irq);
     return woke;
+}
+
+bool
+sched_wake(struct thread *t)
+{
+    return wake(t, NULL, NULL);
+}
+
+bool
+sched_wake_finish(struct thread *t, void (*finish)(struct thread *t, void *arg), void *arg)
+{
+    return wake(t, finish, arg);
 }
 
 void

@@ -107,6 +107,11 @@ struct cont_switch sched_block_cont(struct trap_frame *f, uint64_t deadline);
 
 /* Wake t if it is blocked or sleeping; returns whether it was. */
 bool sched_wake(struct thread *t);
+/* sched_wake that, when t is blocked and switched away, first calls
+ * finish(t, arg) with t's run queue locked: t cannot be running then, nor
+ * be made ready by anyone else, so finish may end t's system call for it
+ * (a notification's signal does, obj/notification.c). */
+bool sched_wake_finish(struct thread *t, void (*finish)(struct thread *t, void *arg), void *arg);
 
 /* Called from every timer interrupt, on every CPU: wakes the threads whose
  * deadline has come, re-arms the CPU's timer for the next one, and (on a

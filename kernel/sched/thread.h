@@ -69,10 +69,11 @@ enum ipc_state {
 /* How a thread blocked on the IPC fast path resumes: its syscall frame is
  * all it has on its kernel stack, and the result goes there. */
 enum ipc_cont {
-    IPC_CONT_NONE,   /* not blocked on the fast path (or resumed since) */
-    IPC_CONT_CALL,   /* in ipc_call: the reply's words go to its registers */
-    IPC_CONT_RECV,   /* in ipc_reply_recv: the message's words and badge */
-    IPC_CONT_NOTIFY, /* in notify_wait: the bits (thread.notify) go to rsi */
+    IPC_CONT_NONE,        /* not blocked on the fast path (or resumed since) */
+    IPC_CONT_CALL,        /* in ipc_call: the reply's words go to its registers */
+    IPC_CONT_RECV,        /* in ipc_reply_recv: the message's words and badge */
+    IPC_CONT_NOTIFY,      /* in notify_wait: the bits (thread.notify) go to rsi */
+    IPC_CONT_NOTIFY_DONE, /* ... ended by a signal that stored the result too */
 };
 
 /*

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The IPC fast path: ipc_call and ipc_reply_recv with words alone, when the
- * partner already waits on this CPU and may run at once. syscall.S comes
- * here before the general dispatch; the path either changes nothing and
- * declines, or commits the message and hands syscall.S a switch that needs
- * no more C (ipc_fastpath.h).
+ * partner already waits on this CPU and may run at once. The two calls'
+ * entries in syscall.S come here first; the path either changes nothing
+ * and declines (the entry then calls the general handler), or commits the
+ * message and hands syscall.S a switch that needs no more C
+ * (ipc_fastpath.h).
  *
  * The thread that blocks here leaves no C frames behind. Its kernel stack
  * holds only its syscall frame, and below it syscall.S writes a context
@@ -37,17 +38,6 @@
 #include "sys/ipc_fastpath.h"
 #include "sys/syscall.h"
 
-_Static_assert(SYSCALL_NR_IPC_CALL == CAIRN_SYS_ipc_call, "syscall.S's number of ipc_call");
-_Static_assert(SYSCALL_NR_IPC_REPLY_RECV == CAIRN_SYS_ipc_reply_recv,
-               "syscall.S's number of ipc_reply_recv");
-
-/* A thread's syscall frame: the top of its kernel stack (syscall.S). */
-static inline struct trap_frame *
-thread_syscall_frame(struct thread *t)
-{
-    return (struct trap_frame *)(t->kstack_top - sizeof(struct trap_frame));
-}
-
 /*
  * The message (words from f; the badge for a receiver) ends next's wait:
  * into its syscall frame when it waits on the fast path (it returns to
@@ -61,7 +51,7 @@ ipc_fast_deliver(struct thread *next, const struct trap_frame *f, uint64_t badge
 
     endpoint_finish_locked(next, 0);
     if (cont != IPC_CONT_NONE) {
-        struct trap_frame *nf = thread_syscall_frame(next);
+        struct trap_frame *nf = syscall_frame_below(next->kstack_top);
 
         nf->rsi = f->rsi;
         nf->rdx = f->rdx;

@@ -17,9 +17,14 @@ struct thread;
 
 /* ipc_call or ipc_reply_recv (f->rax) without an extension, interrupts
  * off, on the current thread's syscall frame f. rsp 0: not taken, nothing
- * changed, the call goes to the general dispatch; else a switch
+ * changed, the call goes to its general handler; else a switch
  * (sched/cont.h). */
 struct cont_switch ipc_fastpath(struct trap_frame *f);
+
+/* The general handlers of ipc_call and ipc_reply_recv (sys_ipc.c), where
+ * their entries in syscall.S send what the fast path declines. */
+int64_t ipc_call_slow(struct trap_frame *f);
+int64_t ipc_reply_recv_slow(struct trap_frame *f);
 
 /* The C half of ipc_cont_trampoline (sys_ipc.c): the end of a fast-path
  * wait that something else ended; as syscall_exit_work, non-zero for the

@@ -240,7 +240,7 @@ ipc_call_general(struct trap_frame *f, uint64_t deadline)
 }
 
 int64_t
-sys_ipc_call(struct trap_frame *f)
+ipc_call_slow(struct trap_frame *f)
 {
     return ipc_call_general(f, SCHED_FOREVER);
 }
@@ -303,7 +303,7 @@ sys_ipc_reply(struct trap_frame *f)
 
 /* reply_recv, when the fast path did not take it. */
 int64_t
-sys_ipc_reply_recv(struct trap_frame *f)
+ipc_reply_recv_slow(struct trap_frame *f)
 {
     struct cairn_msg_ext ext;
     struct object *o;
@@ -341,7 +341,7 @@ ipc_cont_resume(struct trap_frame *f)
     bool recv = me->ipc.cont == IPC_CONT_RECV;
     int err;
 
-    if (me->ipc.cont == IPC_CONT_NOTIFY)
+    if (me->ipc.cont == IPC_CONT_NOTIFY || me->ipc.cont == IPC_CONT_NOTIFY_DONE)
         return notify_cont_resume(f);
     me->ipc.cont = IPC_CONT_NONE;
     me->ipc.cont_ep = NULL;

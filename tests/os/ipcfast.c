@@ -13,7 +13,8 @@
  * fast-path waits by a general reply with a handle, a general call with
  * bytes, a kill and a closed endpoint, with leak checks. A notification's
  * signal hands its bits to the waiter before it runs, over thousands of
- * rounds between CPUs, and a kill ends a notify_wait's continuation.
+ * rounds between CPUs, also when the wait holds the notification's last
+ * reference, and a kill ends a notify_wait's continuation.
  */
 #include <string.h>
 
@@ -678,8 +679,21 @@ notify_wait_once(void *arg)
     return 0;
 }
 
-/* Runs on CPU 0 with the waiter, which a higher priority makes run (and
- * block) first and a lower one keeps off the CPU once signalled. */
+/* From a thread on CPU 0: starts w's wait there and returns once it has
+ * blocked (a higher priority than ours makes it run first). */
+static long
+start_blocked_waiter(struct test_thread *tw, struct notify_once *w)
+{
+    if (test_thread_start_on(tw, notify_wait_once, w, 0) < 0)
+        return -1;
+    expect_ret("raise the waiter", cairn_thread_set_prio(tw->handle, CAIRN_PRIORITY_DEFAULT + 1),
+               0);
+    cairn_thread_yield(); /* it runs until it blocks in notify_wait */
+    return 0;
+}
+
+/* Runs on CPU 0 with the waiter, which a lower priority keeps off the CPU
+ * once signalled. */
 static long
 handoff_scenario(void *arg)
 {
@@ -689,10 +703,8 @@ handoff_scenario(void *arg)
     uint64_t bits = 0;
 
     w = (struct notify_once){.n = n, .result = 1};
-    if (test_thread_start_on(&tw, notify_wait_once, &w, 0) < 0)
+    if (start_blocked_waiter(&tw, &w) < 0)
         return 1;
-    expect_ret("raise the waiter", cairn_thread_set_prio(tw.handle, CAIRN_PRIORITY_DEFAULT + 1), 0);
-    cairn_thread_yield(); /* it runs until it blocks in notify_wait */
     expect_ret("lower the waiter", cairn_thread_set_prio(tw.handle, CAIRN_PRIORITY_DEFAULT - 1), 0);
     expect_ret("signal 0x1", cairn_notify_signal(n, 0x1), 0);
     /* The waiter is ready but has not run: the bits are its already. */
@@ -727,6 +739,63 @@ a_signal_hands_its_bits_to_the_waiter_before_it_runs(void)
     test_thread_free(&t);
     cairn_handle_close(n);
     expect_stats(&before, "after the hand-off");
+}
+
+static long
+wait_for_go(void *arg)
+{
+    volatile int *go = arg;
+
+    while (!*go)
+        cairn_thread_sleep(MS_NS);
+    return 0;
+}
+
+/* On CPU 0: a thread's end, through a watch, signals a notification whose
+ * only reference left is the one a waiter's wait holds; the signal cannot
+ * drop it, so the waiter's resume step takes the bits and drops it. */
+static long
+last_reference_scenario(void *arg)
+{
+    static struct notify_once w;
+    static volatile int go;
+    struct test_thread tw, tt;
+    long n = cairn_notify_create(), mine = cairn_handle_dup(n, CAIRN_RIGHT_WAIT);
+
+    (void)arg;
+    go = 0;
+    w = (struct notify_once){.n = mine, .result = 1};
+    if (test_thread_start(&tt, wait_for_go, (void *)&go) < 0)
+        return 1;
+    expect_ret("watch the thread", cairn_thread_watch(tt.handle, n, 0x4), 0);
+    if (start_blocked_waiter(&tw, &w) < 0)
+        return 1;
+    cairn_handle_close(n);
+    cairn_handle_close(mine); /* the wait holds the last reference */
+    go = 1;
+    expect_ret("the watched thread ends", test_thread_join(&tt, 5000 * MS_NS, NULL), 0);
+    expect_ret("join the waiter", test_thread_join(&tw, 5000 * MS_NS, NULL), 0);
+    expect_ret("the waiter's notify_wait", w.result, 0);
+    if (w.bits != 0x4)
+        test_fail("the waiter got %#lx, expected the watch's 0x4", (unsigned long)w.bits);
+    test_thread_free(&tw);
+    test_thread_free(&tt);
+    return 0;
+}
+
+static void
+a_waiter_holding_the_last_reference_gets_a_watch_signal(void)
+{
+    struct cairn_debug_stats before = stats_settled();
+    struct test_thread t;
+    int64_t status = -1;
+
+    if (test_thread_start_on(&t, last_reference_scenario, NULL, 0) < 0)
+        return;
+    expect_ret("the scenario ends", test_thread_join(&t, 10000 * MS_NS, &status), 0);
+    expect_ret("its status", status, 0);
+    test_thread_free(&t);
+    expect_stats(&before, "after the last reference");
 }
 
 #define PING_ROUNDS 20000
@@ -831,6 +900,7 @@ static const struct usertest tests[] = {
     USERTEST(a_receiver_waiting_on_the_fast_path_learns_its_endpoint_closed),
     USERTEST(a_handle_closed_while_another_cpu_calls_through_it),
     USERTEST(a_signal_hands_its_bits_to_the_waiter_before_it_runs),
+    USERTEST(a_waiter_holding_the_last_reference_gets_a_watch_signal),
     USERTEST(notifications_ping_pong_between_cpus_without_losing_a_bit),
     USERTEST(a_thread_killed_in_notify_wait_ends_and_gives_everything_back),
 };

@@ -15,11 +15,6 @@
  * a blocked thread's syscall frame (syscall.S, ipc_cont_trampoline). */
 #define IPC_CONT_CONTEXT_SIZE (7 * 8)
 
-/* The system calls syscall.S sends to the IPC fast path first, by number
- * (include/cairn/syscalls.h is C; sys/ipc_fastpath.c checks these). */
-#define SYSCALL_NR_IPC_CALL       32
-#define SYSCALL_NR_IPC_REPLY_RECV 35
-
 /* What syscall.S's dispatch and its exit checks read (sys/syscall.c
  * checks each against the C definitions). */
 #define SYSCALL_COUNT    77                 /* CAIRN_SYSCALL_COUNT */

@@ -12,14 +12,14 @@
  * non-canonical rcx would fault in ring 0 on the user's stack); it
  * returns non-zero when the frame must be resumed with iretq.
  *
- * ipc_call and ipc_reply_recv without an extension (r12 0) try the IPC
- * fast path first (sys/ipc_fastpath.c), still with interrupts off. When it
- * takes the call, the calling thread is blocked and its partner is
- * current: we leave below the caller's frame a context that resumes in
- * ipc_cont_trampoline, and go on as the partner, either out through its
- * syscall frame, which holds its result already, or into the context it
- * saved when it blocked in C. notify_wait blocks the same way
- * (sys_notify_wait below).
+ * ipc_call, ipc_reply_recv and notify_wait have entries here that try a
+ * fast path first, with interrupts off (sys/ipc_fastpath.c,
+ * sys/sys_notify.c); no other call pays for a test of its number. When a
+ * fast path blocks the calling thread, the thread that runs next is
+ * current already: we leave below the blocked thread's frame a context
+ * that resumes in ipc_cont_trampoline, and go on as the next thread,
+ * either out through its syscall frame, which holds its result already,
+ * or into the context it saved when it blocked.
  */
 #include "arch/x86_64/frame.inc"
 
@@ -42,11 +42,6 @@ syscall_entry:
     PUSH_GPRS
     xor %ebp, %ebp                      /* ends kernel backtraces here */
     mov %rsp, %rdi
-    cmp $SYSCALL_NR_IPC_CALL, %rax
-    je .Lipc_fast
-    cmp $SYSCALL_NR_IPC_REPLY_RECV, %rax
-    je .Lipc_fast
-.Ldispatch:
     sti
     cmp $SYSCALL_COUNT, %rax
     jae 5f
@@ -88,36 +83,58 @@ syscall_entry:
     swapgs
     iretq
 
-.Lipc_fast:
-    test %r12, %r12                     /* an extension: the general path */
-    jnz .Ldispatch
-    call ipc_fastpath                   /* rax: the stack to load (0: declined), rdx: prev */
-    test %rax, %rax
-    jz 3f
-.Lcont_switch:
-    /* The blocked thread's continuation, in context_switch's layout,
-     * below its frame (rsp is the frame again; the C frames below are
-     * done with), then the switch (sched/cont.h). */
-    movq $ipc_cont_trampoline, -8(%rsp)
-    movq $0, -16(%rsp)                  /* rbp: backtraces end there */
+/*
+ * The entries in syscall_table of the calls with a fast path, called by
+ * the dispatch with rdi the frame and interrupts on; the fast path runs
+ * with them off, and rsp is the frame less the dispatch's return address.
+ *
+ * ipc_call and ipc_reply_recv without an extension (r12 0) try the IPC
+ * fast path (sys/ipc_fastpath.c); declined, they go to their general
+ * handlers.
+ */
+/*
+ * A fast path blocked the calling thread and made the next one current;
+ * rax and rdx are its struct cont_switch (sched/cont.h). rsp is the
+ * blocked thread's frame less the dispatch's return address: the C frames
+ * below are done with, so its continuation goes there, in
+ * context_switch's layout (the return address's slot takes the
+ * trampoline's), and the next thread goes on.
+ */
+.macro CONT_SWITCH
+    movq $ipc_cont_trampoline, (%rsp)
+    movq $0, -8(%rsp)                   /* rbp: backtraces end there */
     btr $0, %rax                        /* CONT_SWITCH_FRAME */
     jnc 4f
-    mov %rax, %rsp                      /* the partner's frame, its result in it */
+    mov %rax, %rsp                      /* the next thread's frame, its result in it */
     mov %rdx, %rdi
     call sched_finish_switch
     jmp .Lsysret                        /* its rip came from its own syscall */
-3:  mov %rsp, %rdi                      /* declined: the general path */
-    mov FRAME_RAX(%rsp), %rax
-    jmp .Ldispatch
-4:  mov %rax, %rsp                      /* the partner's saved context */
+4:  mov %rax, %rsp                      /* the next thread's saved context */
     mov %rdx, %rax                      /* prev, as context_switch returns it */
     jmp context_resume
+.endm
+
+.macro IPC_FAST_ENTRY name, general
+    .globl \name
+\name:
+    test %r12, %r12                     /* an extension: the general path */
+    jnz \general
+    cli
+    call ipc_fastpath                   /* rax: the stack to load (0: declined), rdx: prev */
+    test %rax, %rax
+    jz 1f
+    CONT_SWITCH
+1:  sti
+    lea 8(%rsp), %rdi
+    jmp \general                        /* returns to the dispatch */
+.endm
+IPC_FAST_ENTRY sys_ipc_call, ipc_call_slow
+IPC_FAST_ENTRY sys_ipc_reply_recv, ipc_reply_recv_slow
 
 /*
- * notify_wait's entry in syscall_table, called by the dispatch with rdi
- * the frame and interrupts on: notify_wait_fast (sys_notify.c) with them
- * off, which either finishes the call, or blocks the thread with a
- * continuation, or leaves it to notify_wait_general.
+ * notify_wait: notify_wait_fast (sys_notify.c) either finishes the call,
+ * or blocks the thread with a continuation, or leaves it to
+ * notify_wait_general.
  */
     .globl sys_notify_wait
 sys_notify_wait:
@@ -126,8 +143,7 @@ sys_notify_wait:
     cmp $1, %rax
     jb 1f
     je 2f
-    add $8, %rsp                        /* the dispatch's return address: rsp is the frame */
-    jmp .Lcont_switch
+    CONT_SWITCH
 1:  sti
     lea 8(%rsp), %rdi
     jmp notify_wait_general             /* returns to the dispatch */

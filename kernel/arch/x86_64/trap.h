@@ -44,6 +44,14 @@ struct trap_frame {
 _Static_assert(sizeof(struct trap_frame) == 22 * 8, "entry.S pushes 22 words");
 _Static_assert(offsetof(struct trap_frame, cs) == FRAME_CS, "frame.h's FRAME_CS");
 
+/* A user thread's syscall frame: the top of its kernel stack (syscall.S),
+ * whose top is kstack_top. */
+static inline struct trap_frame *
+syscall_frame_below(uint64_t kstack_top)
+{
+    return (struct trap_frame *)(kstack_top - sizeof(struct trap_frame));
+}
+
 typedef void (*irq_handler_fn)(struct trap_frame *tf, void *arg);
 
 /* Route a vector (VEC_MSI_BASE..254) to a handler; called before the source
