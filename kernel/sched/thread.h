@@ -66,8 +66,9 @@ enum ipc_state {
     IPC_AWAIT_REPLY, /* in call, the message taken, waiting for the reply */
 };
 
-/* How a thread blocked on the IPC fast path resumes: its syscall frame is
- * all it has on its kernel stack, and the result goes there. */
+/* How a thread blocked with a continuation (the IPC fast path, notify_wait;
+ * sched/cont.h) resumes: its syscall frame is all it has on its kernel
+ * stack, and the result goes there. */
 enum ipc_cont {
     IPC_CONT_NONE,        /* not blocked on the fast path (or resumed since) */
     IPC_CONT_CALL,        /* in ipc_call: the reply's words go to its registers */
@@ -95,9 +96,10 @@ struct thread_ipc {
     uint32_t caller_seq;        /* [o] the call's seq, so a late reply finds no other call */
     struct notification *bound; /* [o] bound to this thread (a reference), or NULL */
     bool kernel_buf;            /* [o] in a fault call: msg.src and recv_buf are kernel addresses */
-    /* A wait begun on the fast path (sys/ipc_fastpath.c) leaves no C frames:
-     * the thread resumes through its continuation, as below, and holds
-     * cont_ep (a reference) until then. [e] while it waits. */
+    /* A wait begun on the fast path (sys/ipc_fastpath.c) or in notify_wait
+     * (sys/sys_notify.c) leaves no C frames: the thread resumes through its
+     * continuation, as below, and holds cont_ep (IPC) or notify.n (a
+     * reference) until then. [e] or [n] while it waits. */
     enum ipc_cont cont;
     struct endpoint *cont_ep;
 };

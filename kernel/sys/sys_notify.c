@@ -90,7 +90,7 @@ int
 notify_cont_resume(struct trap_frame *f)
 {
     struct thread *me = sched_current();
-    struct notification *n = me->notify.n;
+    struct notification *n;
     uint64_t bits = 0;
     int err;
 
@@ -102,6 +102,7 @@ notify_cont_resume(struct trap_frame *f)
         return syscall_exit_work(f);
     }
     me->ipc.cont = IPC_CONT_NONE;
+    n = me->notify.n; /* the wait's reference, ours to drop */
     err = notification_wait_resume(me, &bits);
     irq_enable();
     object_unref(&n->obj);

@@ -11,8 +11,9 @@
 #define FRAME_CS (18 * 8)
 
 /* A context that context_switch (switch.S) resumes: six callee-saved
- * registers, then the return address. The IPC fast path writes one below
- * a blocked thread's syscall frame (syscall.S, ipc_cont_trampoline). */
+ * registers, then the return address. syscall.S writes one below the
+ * syscall frame of a thread that a fast path blocked (CONT_SWITCH,
+ * ipc_cont_trampoline). */
 #define IPC_CONT_CONTEXT_SIZE (7 * 8)
 
 /* What syscall.S's dispatch and its exit checks read (sys/syscall.c
