@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -2476,7 +2477,7 @@ dev_null_swallows_writes_and_dev_zero_reads_zeros(void)
 #define FAKE_DATA      "fake data"
 #define MNT_TIMEOUT    (60 * SECOND)
 /* The vfs's limit on a call to a mounted server (servers/vfs/remote.c). */
-#define VFS_CALL_LIMIT (5 * SECOND)
+#define VFS_CALL_LIMIT (2 * SECOND)
 
 static long mnt_proc = -1, mnt_ep = -1, mnt_reg = -1, mnt_reg_recv = -1;
 static volatile long mnt_admin = -1; /* the vfs's `vfs-mount` handle */
@@ -2667,7 +2668,7 @@ a_vfs_with_mounts_starts_and_lists_them(void)
                                        "--mount=/mnt/fake:fake",
                                        "--mount=/dev/fakedev:fake",
                                        "--mount=/mnt/nobody:nobody",
-                                       "--call-limit=5",
+                                       "--call-limit=2",
                                        NULL};
     static const char *const want[][3] = {
         {"/", "ramfs", ""},
@@ -2936,15 +2937,21 @@ mounts_are_added_and_removed_through_the_vfs_mount_handle_only(void)
     expect_ret("over a file", fs_mount(mnt_admin, "/tmp/file", "fake"), -CAIRN_ENOTDIR);
     expect_ret("through a file", fs_mount(mnt_admin, "/tmp/file/x", "fake"), -CAIRN_ENOTDIR);
     expect_ret("rmdir the new mount point", fs_path(PROTO_FS_RMDIR, "/tmp/m", 0), -CAIRN_EBUSY);
-    /* An umount waits for no request: one in flight makes it EBUSY. */
+    /* An umount waits for no request: one in flight makes it EBUSY
+     * (unless the host stalled past the vfs's time limit for it, which
+     * ended the request: then the umount is done). */
     fake_hang_seen = 0;
     hung_path = "/tmp/m/hang";
     hung_started2 = 1;
+    bool umounted = false;
+    uint64_t hang_start = cairn_clock_get();
     if (test_thread_start(&hung_t2, hung_open, NULL) == 0) {
         for (int i = 0; i < 2000 && !fake_hang_seen; i++)
             cairn_thread_sleep(10 * MS_NS);
-        expect_ret("umount with a request in flight", fs_mount(mnt_admin, "/tmp/m", NULL),
-                   -CAIRN_EBUSY);
+        long r = fs_mount(mnt_admin, "/tmp/m", NULL);
+        umounted = r == 0 && cairn_clock_get() - hang_start >= VFS_CALL_LIMIT;
+        if (!umounted)
+            expect_ret("umount with a request in flight", r, -CAIRN_EBUSY);
         /* Answered late, the answer goes through (unless the host stalled
          * past the vfs's time limit meanwhile: then the caller timed out). */
         struct cairn_msg m = {.w = {(uint64_t)-CAIRN_ENOENT}};
@@ -2954,7 +2961,8 @@ mounts_are_added_and_removed_through_the_vfs_mount_handle_only(void)
         expect_ret("join the hanging open", test_thread_join(&hung_t2, MNT_TIMEOUT, &status), 0);
         expect_ret("the hanging open", status, late == 0 ? -CAIRN_ENOENT : -CAIRN_ETIMEDOUT);
     }
-    expect_ret("umount", fs_mount(mnt_admin, "/tmp/m", NULL), 0);
+    if (!umounted)
+        expect_ret("umount", fs_mount(mnt_admin, "/tmp/m", NULL), 0);
     expect_ret("umount again", fs_mount(mnt_admin, "/tmp/m", NULL), -CAIRN_EINVAL);
     expect_ret("umount a directory of the vfs", fs_mount(mnt_admin, "/tmp", NULL), -CAIRN_EINVAL);
     expect_ret("the mount point is a directory of /tmp", fs_stat("/tmp/m", &st), 0);
