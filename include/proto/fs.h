@@ -105,6 +105,29 @@
  */
 #define PROTO_FS_MOUNT  0x209u
 #define PROTO_FS_UMOUNT 0x20au
+/*
+ * PROTO_FS_VIEW: the buffer holds the path of a directory, w[1] flags
+ * (PROTO_VIEW_*). Reply: w[0] 0, handles[0] a view (SIGNAL, DUPLICATE,
+ * TRANSFER): a handle that takes the path requests, PROTO_FS_PIPE,
+ * _MOUNTS and _VIEW as the namespace's handle does, on the namespace
+ * below that directory: its `/` is the directory, which it can neither
+ * make, remove nor rename, `..` never climbs above it, and its mounts'
+ * paths are relative to it (PROTO_FS_MOUNTS lists the file system that
+ * holds it as `/`, then the mounts below it). With PROTO_VIEW_RDONLY, or
+ * asked for through a read-only view, every change gets -CAIRN_EROFS: an
+ * open for writing or with PROTO_O_TRUNC or _O_CREAT, mkdir, unlink,
+ * rmdir, rename (open files are as they were opened: a view changes no
+ * handle it did not make). A view asked for through a view is below it.
+ * It is its directory's path: if the directory goes, its paths name
+ * nothing (and name what is made there after). Errors: -CAIRN_EINVAL
+ * (unknown flags), -CAIRN_ENOENT, -CAIRN_ENOTDIR (not a directory),
+ * -CAIRN_EXDEV (a mounted server's directory), -CAIRN_ENOSPC (64 views
+ * are in use).
+ */
+#define PROTO_FS_VIEW   0x20bu
+
+/* PROTO_FS_VIEW's flags */
+#define PROTO_VIEW_RDONLY 1u /* every change gets -CAIRN_EROFS */
 
 /* proto_mount.flags */
 #define PROTO_MNT_RDONLY  1u /* every change gets -CAIRN_EROFS */

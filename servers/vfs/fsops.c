@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The requests that take a path (include/proto/fs.h), on the handle the
- * registry hands out (badge 0). Each folds its path with lib/path (the
- * bytes are the client's: bounded, NUL-free, absolute), walks the
+ * registry hands out (badge 0) and on views (view.h). Each folds its path
+ * with lib/path (the bytes are the client's: bounded, NUL-free,
+ * absolute), joins it to the view's root when it came through one (so
+ * `..` never leaves a view, and `/` is the view's root), walks the
  * namespace (ns.c) and calls the ramfs, which checks and then changes;
  * what the namespace adds is -CAIRN_EROFS for the initfs, -CAIRN_EXDEV
  * between file systems and -CAIRN_EBUSY for `/`. A path at or below a
@@ -22,19 +24,45 @@
     (PROTO_O_ACCMODE | PROTO_O_CREAT | PROTO_O_EXCL | PROTO_O_TRUNC | PROTO_O_APPEND | \
      PROTO_O_DIRECTORY)
 
+/* The global paths of a request, and whether the client named its `/`
+ * (the view's root, which can be neither made, removed nor renamed). */
 static char path_a[PROTO_PATH_MAX + 1], path_b[PROTO_PATH_MAX + 1];
-
-/* The request's buffer as one path, folded into path_a. */
-static int
-vfs_path(const struct vfs_req *rq)
-{
-    return path_normalize((const char *)rq->buf, rq->len, path_a, sizeof(path_a));
-}
+static int path_a_root, path_b_root;
 
 static int
 vfs_is_root(const char *p)
 {
     return p[0] == '/' && p[1] == '\0';
+}
+
+/* The client's path (len bytes at p) folded into out (PROTO_PATH_MAX + 1
+ * bytes), *root whether it is the client's `/`, then, through a view,
+ * joined to the view's root: the length, or path_normalize's and
+ * view_join's errors. */
+static int
+vfs_fold(const char *p, size_t len, char *out, int *root)
+{
+    int err = path_normalize(p, len, out, PROTO_PATH_MAX + 1);
+
+    if (err < 0)
+        return err;
+    *root = vfs_is_root(out);
+    return vfs.view ? view_join(vfs.view, out, out, PROTO_PATH_MAX + 1) : err;
+}
+
+/* The request's buffer as one path, folded into path_a. */
+static int
+vfs_path(const struct vfs_req *rq)
+{
+    return vfs_fold((const char *)rq->buf, rq->len, path_a, &path_a_root);
+}
+
+/* Whether the request came through a read-only view, where every change
+ * gets -CAIRN_EROFS. */
+static int
+vfs_view_rdonly(void)
+{
+    return vfs.view && (vfs.view->flags & PROTO_VIEW_RDONLY);
 }
 
 /*
@@ -106,6 +134,10 @@ vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp)
     }
     if ((err = vfs_path(rq)) < 0)
         goto out;
+    if (vfs_view_rdonly() && (writes || (flags & (PROTO_O_TRUNC | PROTO_O_CREAT)))) {
+        err = -CAIRN_EROFS;
+        goto out;
+    }
     if (vfs_route(rq, rp, 0))
         return;
     if (vfs.files_open >= VFS_FILES_MAX) {
@@ -197,6 +229,10 @@ vfs_parent(const struct vfs_req *rq, struct vfs_rep *rp, int err_root, struct ns
 
     if (err < 0)
         return err;
+    if (vfs_view_rdonly())
+        return -CAIRN_EROFS;
+    if (path_a_root)
+        return err_root;
     if (vfs_route(rq, rp, err_root))
         return 1;
     if (vfs_is_root(path_a))
@@ -233,7 +269,7 @@ vfs_do_unlink(const struct vfs_req *rq, struct vfs_rep *rp)
     err = vfs_parent(rq, rp, -CAIRN_EBUSY, &dir, &name, &len);
     if (err == 1)
         return;
-    if (err == -CAIRN_EBUSY && vfs_is_root(path_a))
+    if (err == -CAIRN_EBUSY && path_a_root)
         err = -CAIRN_EISDIR;
     if (err == 0)
         err = ramfs_unlink(dir.fs, dir.node, name, len);
@@ -269,13 +305,16 @@ vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp)
         goto out;
     }
     first = (size_t)(zero - rq->buf);
-    err = path_normalize((const char *)rq->buf + first + 1, rq->len - first - 1, path_b,
-                         sizeof(path_b));
+    err = vfs_fold((const char *)rq->buf + first + 1, rq->len - first - 1, path_b, &path_b_root);
     if (err >= 0)
-        err = path_normalize((const char *)rq->buf, first, path_a, sizeof(path_a));
+        err = vfs_fold((const char *)rq->buf, first, path_a, &path_a_root);
     if (err < 0)
         goto out;
-    if (vfs_is_root(path_a) || vfs_is_root(path_b)) {
+    if (vfs_view_rdonly()) {
+        err = -CAIRN_EROFS;
+        goto out;
+    }
+    if (path_a_root || path_b_root || vfs_is_root(path_a) || vfs_is_root(path_b)) {
         err = -CAIRN_EBUSY;
         goto out;
     }
@@ -342,6 +381,59 @@ vfs_do_pipe(const struct vfs_req *rq, struct vfs_rep *rp)
     r->flags = PROTO_O_RDONLY;
     w->flags = PROTO_O_WRONLY;
     r->pipe_ino = w->pipe_ino = ++vfs.next_pipe_ino;
+    err = 0;
+out:
+    rp->w[0] = (uint64_t)(int64_t)err;
+}
+
+/*
+ * PROTO_FS_VIEW: a handle to the namespace below a directory of the vfs's
+ * own file systems (a mounted server's directory would need that server's
+ * answer to know it is one: -CAIRN_EXDEV), read-only if asked or if the
+ * request came through a read-only view. Its close notice ends it.
+ */
+void
+vfs_do_view(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    uint32_t flags = (uint32_t)rq->w[1];
+    struct ns_loc loc;
+    const char *rest;
+    uint64_t badge;
+    long h;
+    int err;
+
+    if (rq->w[1] & ~(uint64_t)PROTO_VIEW_RDONLY) {
+        err = -CAIRN_EINVAL;
+        goto out;
+    }
+    if ((err = vfs_path(rq)) < 0)
+        goto out;
+    if (mount_find(&vfs.mounts, path_a, &rest) >= 0) {
+        err = -CAIRN_EXDEV;
+        goto out;
+    }
+    if ((err = ns_resolve(&vfs.ns, path_a, &loc)) < 0)
+        goto out;
+    if (!ramfs_is_dir(loc.node)) {
+        err = -CAIRN_ENOTDIR;
+        goto out;
+    }
+    if (vfs.view)
+        flags |= vfs.view->flags;
+    if ((err = view_add(&vfs.views, path_a, strlen(path_a), flags, &badge)) < 0)
+        goto out;
+    /* Like an open file's, the handle's close notice comes when its last
+     * copy goes, however its holders end. */
+    h = cairn_handle_mint_notify(
+        vfs.endpoint, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, badge);
+    if (h < 0) {
+        view_remove(&vfs.views, badge);
+        err = (int)h;
+        goto out;
+    }
+    rp->handles[rp->nhandles] = h;
+    rp->files[rp->nhandles] = -1; /* a failed reply closes it: the notice ends the view */
+    rp->nhandles++;
     err = 0;
 out:
     rp->w[0] = (uint64_t)(int64_t)err;

@@ -68,6 +68,7 @@ static const struct {
     {PROTO_FS_RENAME, VFS_ON_NAMESPACE, vfs_do_rename},
     {PROTO_FS_PIPE, VFS_ON_NAMESPACE, vfs_do_pipe},
     {PROTO_FS_MOUNTS, VFS_ON_NAMESPACE, vfs_do_mounts},
+    {PROTO_FS_VIEW, VFS_ON_NAMESPACE, vfs_do_view},
     {PROTO_FS_MOUNT, VFS_ON_MOUNT, vfs_do_mount},
     {PROTO_FS_UMOUNT, VFS_ON_MOUNT, vfs_do_umount},
     {PROTO_IO_READ, VFS_ON_FILE, vfs_do_read},
@@ -357,17 +358,22 @@ vfs_register_mount(void)
         printf("vfs: cannot register vfs-mount (%s)\n", cairn_error_name((int)m.w[0]));
 }
 
-/* Each handle takes its own requests: the namespace handle (badge 0) the
- * path requests, an open file's the I/O requests, the `vfs-mount` handle
- * mount and umount. Another handle's request gets -CAIRN_EPERM (mount),
- * -CAIRN_EBADF (I/O) or -CAIRN_ENOSYS (paths: an open file has none). */
+/* Each handle takes its own requests: the namespace handle (badge 0) and
+ * views the path requests, an open file's the I/O requests, the
+ * `vfs-mount` handle mount and umount. Another handle's request gets
+ * -CAIRN_EPERM (mount), -CAIRN_EBADF (I/O) or -CAIRN_ENOSYS (paths: an
+ * open file has none). */
 static void
 vfs_dispatch(const struct vfs_req *rq, struct vfs_rep *rp)
 {
-    enum vfs_on who = rq->badge == 0                 ? VFS_ON_NAMESPACE
-                      : rq->badge == VFS_BADGE_MOUNT ? VFS_ON_MOUNT
-                                                     : VFS_ON_FILE;
+    enum vfs_on who;
     struct vfs_req on_file;
+
+    vfs.view = view_of(&vfs.views, rq->badge);
+    if (rq->badge == 0 || vfs.view)
+        who = VFS_ON_NAMESPACE;
+    else
+        who = rq->badge == VFS_BADGE_MOUNT ? VFS_ON_MOUNT : VFS_ON_FILE;
 
     /* A bulk channel answers its own requests and passes the rest on to
      * its open file, as if they came through the file's own handle. */
@@ -456,6 +462,8 @@ main(int argc, char **argv)
             /* A notice: there is no caller to answer. */
             if (bulk_is_chan(rq.badge))
                 bulk_gone(rq.badge);
+            else if (view_badge_is(rq.badge))
+                view_remove(&vfs.views, rq.badge);
             else
                 vfs_file_gone(rq.badge);
             continue;

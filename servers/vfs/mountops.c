@@ -2,8 +2,9 @@
 /*
  * The mounts of other servers (docs/vfs.md, "Mounts"): their directories
  * in the namespace, and the requests that list, add and remove them
- * (PROTO_FS_MOUNTS on the namespace handle; PROTO_FS_MOUNT and _UMOUNT on
- * the handle registered as `vfs-mount` only, badge VFS_BADGE_MOUNT).
+ * (PROTO_FS_MOUNTS on the namespace handle, and on a view as the view
+ * sees them; PROTO_FS_MOUNT and _UMOUNT on the handle registered as
+ * `vfs-mount` only, badge VFS_BADGE_MOUNT).
  *
  * A mount point is a name in its parent directory (made if missing, with
  * the directories on the way; under /dev a character device node, else a
@@ -204,8 +205,11 @@ enum vfs_own_mount {
     VFS_MNT_OWN
 };
 
-void
-vfs_do_mounts(const struct vfs_req *rq, struct vfs_rep *rp)
+/* Entry c of the whole list into rec (its path the global one): 1, or 0
+ * for an absent one (no initfs, a free slot of the mount table). c is
+ * below mounts_end(). */
+static int
+mounts_entry(uint64_t c, struct proto_mount *rec)
 {
     static const struct {
         const char *path, *what;
@@ -217,33 +221,95 @@ vfs_do_mounts(const struct vfs_req *rq, struct vfs_rep *rp)
         [VFS_MNT_BIN] = {"/bin", "initfs", PROTO_MNT_RDONLY},
         [VFS_MNT_DEV] = {"/dev", "devfs", 0},
     };
-    static struct proto_mount rec;
-    uint64_t c = rq->w[1];
 
-    /* The cookie is the index of the next entry; absent ones (no initfs,
-     * a free slot of the mount table) are skipped. */
-    while ((c == VFS_MNT_BOOT && !vfs.have_boot) || (c == VFS_MNT_BIN && !vfs.have_bin) ||
-           (c >= VFS_MNT_OWN && c < VFS_MNT_OWN + (uint64_t)vfs.mounts.n &&
-            vfs.mounts.m[c - VFS_MNT_OWN].pathlen == 0))
-        c++;
-    if (c >= VFS_MNT_OWN + (uint64_t)vfs.mounts.n) {
-        rp->w[0] = 0;
-        return;
-    }
-    memset(&rec, 0, sizeof(rec));
+    if ((c == VFS_MNT_BOOT && !vfs.have_boot) || (c == VFS_MNT_BIN && !vfs.have_bin) ||
+        (c >= VFS_MNT_OWN && vfs.mounts.m[c - VFS_MNT_OWN].pathlen == 0))
+        return 0;
+    memset(rec, 0, sizeof(*rec));
     if (c < VFS_MNT_OWN) {
-        rec.flags = own[c].flags;
-        strcpy(rec.what, own[c].what);
-        strcpy(rec.path, own[c].path);
+        rec->flags = own[c].flags;
+        strcpy(rec->what, own[c].what);
+        strcpy(rec->path, own[c].path);
     } else {
         const struct mount *m = &vfs.mounts.m[c - VFS_MNT_OWN];
 
-        remote_state((int)(c - VFS_MNT_OWN), &rec.flags, &rec.error);
-        strcpy(rec.what, m->name);
-        memcpy(rec.path, m->path, m->pathlen + 1);
+        remote_state((int)(c - VFS_MNT_OWN), &rec->flags, &rec->error);
+        strcpy(rec->what, m->name);
+        memcpy(rec->path, m->path, m->pathlen + 1);
+    }
+    return 1;
+}
+
+static uint64_t
+mounts_end(void)
+{
+    return VFS_MNT_OWN + (uint64_t)vfs.mounts.n;
+}
+
+/*
+ * Through a view (view.h), the list is the view's: cookie 0 gives the
+ * file system that holds its root (the deepest entry at or above it) as
+ * `/`, cookie k + 1 the entries below the root from index k on, their
+ * paths relative to it; a read-only view shows every one read-only.
+ * Returns the next cookie, or 0 after the last.
+ */
+static uint64_t
+mounts_in_view(const struct view *v, uint64_t c, struct proto_mount *rec)
+{
+    static struct proto_mount best;
+    const char *rel;
+
+    if (c == 0) {
+        size_t best_len = 0;
+
+        for (uint64_t i = 0; i < mounts_end(); i++) {
+            int place;
+
+            if (!mounts_entry(i, rec))
+                continue;
+            place = view_place(v, rec->path, &rel);
+            if (place < 0 || (place == 0 && rel[0] != '\0') || strlen(rec->path) < best_len)
+                continue;
+            best = *rec;
+            best_len = strlen(rec->path);
+        }
+        *rec = best;
+        strcpy(rec->path, "/");
+        c = 1;
+    } else {
+        for (c--; c < mounts_end(); c++)
+            if (mounts_entry(c, rec) && view_place(v, rec->path, &rel) == 0 && rel[0] != '\0')
+                break;
+        if (c >= mounts_end())
+            return 0;
+        memmove(rec->path, rel, strlen(rel) + 1);
+        c += 2;
+    }
+    if (v->flags & PROTO_VIEW_RDONLY)
+        rec->flags |= PROTO_MNT_RDONLY;
+    return c;
+}
+
+void
+vfs_do_mounts(const struct vfs_req *rq, struct vfs_rep *rp)
+{
+    static struct proto_mount rec;
+    uint64_t c = rq->w[1];
+
+    if (vfs.view) {
+        c = mounts_in_view(vfs.view, c, &rec);
+    } else {
+        /* The cookie is the index of the next entry. */
+        while (c < mounts_end() && !mounts_entry(c, &rec))
+            c++;
+        c = c < mounts_end() ? c + 1 : 0;
+    }
+    if (c == 0) {
+        rp->w[0] = 0;
+        return;
     }
     rp->w[0] = 1;
-    rp->w[1] = c + 1;
+    rp->w[1] = c;
     rp->buf = &rec;
     rp->len = sizeof(rec);
 }

@@ -14,6 +14,8 @@
  *     counted in waiters; every reply handle is closed once answered;
  *   - handles a client sends along with a request are closed at once.
  *
+ *   - a view is in use until its handles' close notice (view.h);
+ *
  * This thread serves every request; the only other threads are remote.c's
  * workers, which pass requests on to mounted servers (so a slow or dead
  * one holds up a worker, never the namespace) and touch nothing but their
@@ -31,6 +33,7 @@
 #include "ns.h"
 #include "pipe.h"
 #include "ramfs.h"
+#include "view.h"
 
 #define VFS_FILES_MAX     256 /* open files at once (-CAIRN_EMFILE past it) */
 /* The badge of the handle registered as `vfs-mount`: its low 32 bits are
@@ -127,11 +130,16 @@ struct vfs {
     unsigned waiters;
     uint64_t next_pipe_ino;
     struct pipe_ops pipe_ops;
+    struct view_table views;
+    /* The view the request being served came through (main.c sets it for
+     * each), or NULL for the whole namespace (badge 0). */
+    const struct view *view;
 };
 
 extern struct vfs vfs;
 
-/* fsops.c: the requests on badge 0. */
+/* fsops.c: the requests on badge 0 and on views (view.h): through a
+ * view, every path is the client's joined to the view's root. */
 void vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_fs_stat(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_mkdir(const struct vfs_req *rq, struct vfs_rep *rp);
@@ -139,6 +147,7 @@ void vfs_do_unlink(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_rmdir(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp);
 void vfs_do_pipe(const struct vfs_req *rq, struct vfs_rep *rp);
+void vfs_do_view(const struct vfs_req *rq, struct vfs_rep *rp);
 
 /* mountops.c: the mounts of other servers. vfs_do_mount and _umount are
  * for the handle of badge VFS_BADGE_MOUNT only; vfs_mount_points makes

@@ -42,8 +42,8 @@ FUZZ_manifest_SRCS   := servers/init/manifest.c
 # libc's parser of PROTO_IO_READDIR replies (readdir).
 FUZZ_dirent_SRCS     := libc/dirent_parse.c
 # Path folding of lib/path (libc and the vfs server), and the vfs server's
-# mount table, which splits folded paths.
-FUZZ_path_SRCS       := lib/path/path.c servers/vfs/mount.c
+# mount table, which splits folded paths, and its views, which join them.
+FUZZ_path_SRCS       := lib/path/path.c servers/vfs/mount.c servers/vfs/view.c
 FUZZ_path_CFLAGS     := -Ilib
 # The vfs server's initfs tree (the tar reader and the ramfs under it).
 FUZZ_initfs_SRCS     := servers/vfs/initfs.c servers/vfs/ramfs.c servers/vfs/chunk.c lib/tar/tar.c

@@ -15,7 +15,11 @@
  * the mount found is the one the path is at or below, the rest is the
  * path's own tail, and the path the mounted server is sent is normal. The
  * input is also parsed as a `--mount=` argument, whose path must come
- * out normal and whose name a registry name.
+ * out normal and whose name a registry name. Every folded path is also
+ * joined below the roots of three views (servers/vfs/view.c): `/`, a
+ * short root and one a few bytes short of PROTO_PATH_MAX; the result is
+ * a normal path at or below the root whose tail is the path, or
+ * -CAIRN_ENAMETOOLONG exactly when it would not fit.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +29,7 @@
 #include "fuzz.h"
 #include "path/path.h"
 #include "servers/vfs/mount.h"
+#include "servers/vfs/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -75,6 +80,43 @@ check_split(const char *p, int len)
     size_t n = mount_relative(rest, rel, sizeof(rel));
     FUZZ_CHECK(n == strlen(rel) && n >= 1);
     check_normal(rel, (int)n);
+}
+
+static struct view_table views;
+static uint64_t view_badges[3];
+
+static void
+check_views(const char *p, int len)
+{
+    static char joined[PROTO_PATH_MAX + 1], root[PROTO_PATH_MAX + 1];
+
+    if (views.used == 0) {
+        memset(root, 'r', sizeof(root));
+        for (size_t i = 0; i < PROTO_PATH_MAX - 5; i += 100)
+            root[i] = '/'; /* names of 99 bytes */
+        root[PROTO_PATH_MAX - 5] = '\0';
+        FUZZ_CHECK(view_add(&views, "/", 1, 0, &view_badges[0]) == 0);
+        FUZZ_CHECK(view_add(&views, "/tmp/box", 8, 0, &view_badges[1]) == 0);
+        FUZZ_CHECK(view_add(&views, root, strlen(root), 0, &view_badges[2]) == 0);
+    }
+    for (int i = 0; i < 3; i++) {
+        const struct view *v = view_of(&views, view_badges[i]);
+        size_t below = len == 1 ? 0 : (size_t)len; /* the path's `/` is the root */
+        const char *rel = NULL;
+        int n;
+
+        FUZZ_CHECK(v != NULL);
+        memcpy(joined, p, (size_t)len + 1);
+        n = view_join(v, joined, joined, sizeof(joined));
+        if (v->rootlen > 1 && v->rootlen + below > PROTO_PATH_MAX) {
+            FUZZ_CHECK(n == -CAIRN_ENAMETOOLONG);
+            continue;
+        }
+        FUZZ_CHECK(n >= 1);
+        check_normal(joined, n);
+        FUZZ_CHECK(view_place(v, joined, &rel) == 0);
+        FUZZ_CHECK(len == 1 ? rel[0] == '\0' || v->rootlen == 1 : strcmp(rel, p) == 0);
+    }
 }
 
 static void
@@ -129,6 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK((size_t)r < cap);
         check_normal(small, r);
         check_split(small, r);
+        check_views(small, r);
         memcpy(out, small, (size_t)r + 1);
         FUZZ_CHECK(path_normalize(out, (size_t)r, again, sizeof(again)) == r);
         FUZZ_CHECK(strcmp(out, again) == 0);

@@ -12,7 +12,9 @@
  * refused, a path split into its mount and the path the mounted server
  * is sent), and the chunk groups under the files (chunks zeroed and
  * apart, groups made only when the others are full and given back when
- * empty but one). Every test ends by freeing
+ * empty but one), and views (a client's path joined to the view's root,
+ * in place and never past PROTO_PATH_MAX; where a path stands to a
+ * root; the table's badges, generations and bound). Every test ends by freeing
  * its file system and checks the budget's count went back to zero.
  */
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include "../../servers/vfs/ns.h"
 #include "../../servers/vfs/pipe.h"
 #include "../../servers/vfs/ramfs.h"
+#include "../../servers/vfs/view.h"
 #include "check.h"
 #include "path/path.h"
 #include "tar/tar.h"
@@ -1122,6 +1125,94 @@ TEST(a_path_splits_into_its_mount_and_the_path_below_it)
     CHECK(mount_relative("/abcdef", rel, 0) == 0);
 }
 
+TEST(a_path_through_a_view_is_joined_below_its_root_in_place)
+{
+    static struct view_table t;
+    static char buf[PROTO_PATH_MAX + 1], root[PROTO_PATH_MAX + 1];
+    uint64_t badge;
+    const struct view *v;
+
+    memset(&t, 0, sizeof(t));
+    CHECK(view_add(&t, "/tmp/box", 8, 0, &badge) == 0);
+    v = view_of(&t, badge);
+    CHECK(v != NULL && strcmp(v->root, "/tmp/box") == 0);
+    strcpy(buf, "/");
+    CHECK(view_join(v, buf, buf, sizeof(buf)) == 8 && strcmp(buf, "/tmp/box") == 0);
+    strcpy(buf, "/a/b");
+    CHECK(view_join(v, buf, buf, sizeof(buf)) == 12 && strcmp(buf, "/tmp/box/a/b") == 0);
+    /* A root of `/` leaves paths as they are. */
+    CHECK(view_add(&t, "/", 1, 0, &badge) == 0);
+    v = view_of(&t, badge);
+    strcpy(buf, "/");
+    CHECK(view_join(v, buf, buf, sizeof(buf)) == 1 && strcmp(buf, "/") == 0);
+    strcpy(buf, "/x");
+    CHECK(view_join(v, buf, buf, sizeof(buf)) == 2 && strcmp(buf, "/x") == 0);
+    /* Up to PROTO_PATH_MAX joined, not a byte more, and nothing written
+     * past the buffer given. */
+    memset(root, 'r', sizeof(root));
+    root[0] = '/';
+    CHECK(view_add(&t, root, PROTO_PATH_MAX - 2, 0, &badge) == 0);
+    v = view_of(&t, badge);
+    strcpy(buf, "/a");
+    CHECK(view_join(v, buf, buf, sizeof(buf)) == PROTO_PATH_MAX && buf[PROTO_PATH_MAX] == '\0');
+    strcpy(buf, "/ab");
+    CHECK(view_join(v, buf, buf, sizeof(buf)) == -CAIRN_ENAMETOOLONG);
+    strcpy(buf, "/a");
+    CHECK(view_join(v, buf, buf, PROTO_PATH_MAX) == -CAIRN_ENAMETOOLONG);
+    CHECK(view_add(&t, root, PROTO_PATH_MAX + 1, 0, &badge) == -CAIRN_ENAMETOOLONG);
+}
+
+TEST(a_path_stands_below_above_or_beside_a_view)
+{
+    static struct view_table t;
+    const struct view *v, *all;
+    const char *rel = NULL;
+    uint64_t badge;
+
+    memset(&t, 0, sizeof(t));
+    CHECK(view_add(&t, "/tmp/box", 8, 0, &badge) == 0);
+    v = view_of(&t, badge);
+    CHECK(view_place(v, "/tmp/box", &rel) == 0 && strcmp(rel, "") == 0);
+    CHECK(view_place(v, "/tmp/box/a/b", &rel) == 0 && strcmp(rel, "/a/b") == 0);
+    CHECK(view_place(v, "/tmp", &rel) == 1);
+    CHECK(view_place(v, "/", &rel) == 1);
+    CHECK(view_place(v, "/tmp/boxes", &rel) == -1);
+    CHECK(view_place(v, "/tmp/bo", &rel) == -1);
+    CHECK(view_place(v, "/dev", &rel) == -1);
+    CHECK(view_add(&t, "/", 1, 0, &badge) == 0);
+    all = view_of(&t, badge);
+    CHECK(view_place(all, "/", &rel) == 0 && strcmp(rel, "") == 0);
+    CHECK(view_place(all, "/tmp", &rel) == 0 && strcmp(rel, "/tmp") == 0);
+}
+
+TEST(views_have_badges_of_their_own_and_a_freed_one_names_nothing)
+{
+    static struct view_table t;
+    uint64_t badges[VIEWS_MAX], b, again;
+
+    memset(&t, 0, sizeof(t));
+    for (unsigned i = 0; i < VIEWS_MAX; i++) {
+        CHECK(view_add(&t, "/tmp", 4, PROTO_VIEW_RDONLY, &badges[i]) == 0);
+        CHECK(view_badge_is(badges[i]) && view_of(&t, badges[i]) != NULL);
+        CHECK((uint32_t)badges[i] >= VIEW_BADGE_BASE);
+    }
+    CHECK(t.used == VIEWS_MAX);
+    CHECK(view_add(&t, "/tmp", 4, 0, &b) == -CAIRN_ENOSPC);
+    /* Not a view's: 0, an open file's, a bulk channel's, the mount handle's. */
+    CHECK(!view_badge_is(0) && !view_badge_is(1) && !view_badge_is(0x10000u) &&
+          !view_badge_is(1ull << 63));
+    CHECK(view_of(&t, 0) == NULL && view_of(&t, (1ull << 32) | 5) == NULL);
+    view_remove(&t, badges[3]);
+    CHECK(view_of(&t, badges[3]) == NULL && t.used == VIEWS_MAX - 1);
+    view_remove(&t, badges[3]); /* twice: nothing more */
+    CHECK(t.used == VIEWS_MAX - 1);
+    CHECK(view_add(&t, "/", 1, 0, &again) == 0);
+    /* The same slot, another generation: the old badge still names nothing. */
+    CHECK((uint32_t)again == (uint32_t)badges[3] && again != badges[3]);
+    CHECK(view_of(&t, badges[3]) == NULL && view_of(&t, again)->flags == 0);
+    CHECK(view_of(&t, badges[4])->flags == PROTO_VIEW_RDONLY);
+}
+
 int
 main(void)
 {
@@ -1133,6 +1224,9 @@ main(void)
     RUN(rename_moves_replaces_and_refuses_as_posix_says);
     RUN(readdir_cookies_skip_nothing_that_stayed_and_show_nothing_twice);
     RUN(the_namespace_walks_across_mount_points);
+    RUN(a_path_through_a_view_is_joined_below_its_root_in_place);
+    RUN(a_path_stands_below_above_or_beside_a_view);
+    RUN(views_have_badges_of_their_own_and_a_freed_one_names_nothing);
     RUN(an_archive_becomes_a_read_only_tree_of_its_members);
     RUN(a_malformed_archive_is_refused_with_a_reason);
     RUN(pipe_readers_wait_in_order_and_get_end_of_file);

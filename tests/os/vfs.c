@@ -1812,6 +1812,299 @@ closing_everything_leaks_nothing_in_the_server_or_here(void)
         io_close(opened[--n]);
 }
 
+/* --- views --- */
+
+/* PROTO_FS_VIEW of path on the namespace handle ns: the view's handle, or
+ * a negative code. */
+static long
+fs_view_on(long ns, const char *path, uint64_t flags)
+{
+    struct reply r;
+    long e = call_ep(ns, PROTO_FS_VIEW, flags, 0, path, strlen(path), NULL, 0, &r);
+
+    if (e < 0) {
+        for (uint32_t i = 0; i < r.nh && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(r.h[i]);
+        return e;
+    }
+    if (r.nh != 1) {
+        test_fail("view %s: %u handles in the reply", path, r.nh);
+        return -CAIRN_EINVAL;
+    }
+    return r.h[0];
+}
+
+/* A new file at path (on vfs_ep) holding text. */
+static void
+put_file(const char *path, const char *text)
+{
+    long h = fs_open(path, PROTO_O_WRONLY | PROTO_O_CREAT | PROTO_O_TRUNC, 0644);
+
+    if (h < 0) {
+        test_fail("create %s: %s", path, cairn_error_name((int)h));
+        return;
+    }
+    expect_ret(path, io_write(h, text, strlen(text)), (long)strlen(text));
+    io_close(h);
+}
+
+/* The mounts ns lists, "PATH:WHAT[:ro]," each, into out. */
+static void
+list_mounts(long ns, char *out, size_t cap)
+{
+    static struct proto_mount rec;
+    uint64_t cookie = 0;
+    struct reply r;
+    long e;
+    unsigned n = 0;
+
+    out[0] = '\0';
+    while ((e = call_ep(ns, PROTO_FS_MOUNTS, cookie, 0, NULL, 0, &rec, sizeof(rec), &r)) == 1) {
+        if (r.w[1] <= cookie || ++n > 64) {
+            test_fail("the mounts' cookie did not move on");
+            return;
+        }
+        cookie = r.w[1];
+        if (strlen(out) + strlen(rec.path) + strlen(rec.what) + 6 < cap) {
+            strcat(out, rec.path);
+            strcat(out, ":");
+            strcat(out, rec.what);
+            strcat(out, rec.flags & PROTO_MNT_RDONLY ? ":ro," : ",");
+        }
+    }
+    expect_ret("the end of the mounts", e, 0);
+}
+
+static void
+a_view_serves_the_namespace_below_its_directory_and_nothing_above(void)
+{
+    static char deep[PROTO_PATH_MAX + 1];
+    struct proto_stat st, box, sub;
+    char names[256];
+    long v, v2, saved = vfs_ep, h;
+
+    expect_ret("mkdir /tmp/box", fs_path(PROTO_FS_MKDIR, "/tmp/box", 0755), 0);
+    expect_ret("mkdir /tmp/box/sub", fs_path(PROTO_FS_MKDIR, "/tmp/box/sub", 0755), 0);
+    put_file("/tmp/box/f", "inside");
+    put_file("/tmp/outside", "outside");
+    expect_ret("stat the box", fs_stat("/tmp/box", &box), 0);
+    expect_ret("stat its sub", fs_stat("/tmp/box/sub", &sub), 0);
+    v = fs_view_on(vfs_ep, "/tmp/../tmp/box/", 0);
+    if (v < 0) {
+        test_fail("a view of /tmp/box: %s", cairn_error_name((int)v));
+        return;
+    }
+    vfs_ep = v;
+    /* Its `/` is the box, and no path leaves it. */
+    expect_ret("stat /", fs_stat("/", &st), 0);
+    if (st.ino != box.ino || st.dev != box.dev)
+        test_fail("the view's / is inode %lu, the box %lu", (unsigned long)st.ino,
+                  (unsigned long)box.ino);
+    expect_ret("/.. is /", fs_stat("/..", &st), 0);
+    if (st.ino != box.ino)
+        test_fail("/.. left the view");
+    expect_contents("/f", (const uint8_t *)"inside", 6);
+    expect_contents("/../../../f", (const uint8_t *)"inside", 6);
+    expect_ret("/tmp/outside", fs_stat("/tmp/outside", &st), -CAIRN_ENOENT);
+    expect_ret("/../outside", fs_stat("/../outside", &st), -CAIRN_ENOENT);
+    expect_ret("/boot", fs_stat("/boot", &st), -CAIRN_ENOENT);
+    /* Changes land below the box. */
+    put_file("/new", "made in the view");
+    expect_ret("mkdir /d", fs_path(PROTO_FS_MKDIR, "/d", 0755), 0);
+    expect_ret("rename /new /d/moved", fs_rename("/new", "/d/moved"), 0);
+    list_dir("/", names, sizeof(names));
+    if (strcmp(names, "sub/,f,d/,") != 0)
+        test_fail("the view's / lists %s", names);
+    /* Its root can be neither made, removed nor renamed. */
+    expect_ret("mkdir /", fs_path(PROTO_FS_MKDIR, "/", 0755), -CAIRN_EEXIST);
+    expect_ret("rmdir /", fs_path(PROTO_FS_RMDIR, "/..", 0), -CAIRN_EBUSY);
+    expect_ret("unlink /", fs_path(PROTO_FS_UNLINK, "/", 0), -CAIRN_EISDIR);
+    expect_ret("rename / away", fs_rename("/", "/x"), -CAIRN_EBUSY);
+    expect_ret("rename onto /", fs_rename("/f", "/"), -CAIRN_EBUSY);
+    /* Pipes work as on the namespace. */
+    expect_ret("a pipe", call_ep(v, PROTO_FS_PIPE, 0, 0, NULL, 0, NULL, 0, NULL), 0);
+    /* Its mounts: the file system that holds it, as `/`. */
+    list_mounts(v, names, sizeof(names));
+    if (strcmp(names, "/:ramfs,") != 0)
+        test_fail("the view lists the mounts %s", names);
+    /* A path that fits the protocol but not once joined to the root. */
+    memset(deep, 'd', sizeof(deep) - 1);
+    for (size_t i = 0; i < PROTO_PATH_MAX; i += 200)
+        deep[i] = '/';
+    expect_ret("a path too long below the root",
+               call_ep(v, PROTO_FS_STAT, 0, 0, deep, PROTO_PATH_MAX, NULL, 0, NULL),
+               -CAIRN_ENAMETOOLONG);
+    /* A view of the view is below it. */
+    v2 = fs_view_on(v, "/sub", 0);
+    if (v2 >= 0) {
+        expect_ret("stat / of the view's view", fs_stat_on(v2, "/"), 0);
+        call_ep(v2, PROTO_FS_STAT, 0, 0, "/..", 3, &st, sizeof(st), NULL);
+        if (st.ino != sub.ino)
+            test_fail("the view's view has / at inode %lu, not the sub's %lu",
+                      (unsigned long)st.ino, (unsigned long)sub.ino);
+        expect_ret("the box's f from below", fs_stat_on(v2, "/f"), -CAIRN_ENOENT);
+        cairn_handle_close(v2);
+    } else {
+        test_fail("a view of the view: %s", cairn_error_name((int)v2));
+    }
+    /* What a view cannot be made of. */
+    expect_ret("a view of a file", fs_view_on(v, "/f", 0), -CAIRN_ENOTDIR);
+    expect_ret("a view of nothing", fs_view_on(v, "/none", 0), -CAIRN_ENOENT);
+    expect_ret("unknown flags", fs_view_on(v, "/", 2), -CAIRN_EINVAL);
+    expect_ret("a relative path", fs_view_on(v, "sub", 0), -CAIRN_EINVAL);
+    h = fs_open("/f", PROTO_O_RDONLY, 0);
+    expect_ret("a view through an open file", fs_view_on(h, "/", 0), -CAIRN_ENOSYS);
+    io_close(h);
+    vfs_ep = saved;
+    /* What the view made is in the box. */
+    expect_contents("/tmp/box/d/moved", (const uint8_t *)"made in the view", 16);
+    expect_contents("/tmp/outside", (const uint8_t *)"outside", 7);
+    /* The view of `/` is the namespace. */
+    v2 = fs_view_on(vfs_ep, "/", 0);
+    if (v2 >= 0) {
+        char whole[256];
+
+        list_mounts(vfs_ep, whole, sizeof(whole));
+        list_mounts(v2, names, sizeof(names));
+        if (strcmp(names, whole) != 0)
+            test_fail("the view of / lists %s, the namespace %s", names, whole);
+        expect_ret("/tmp/outside through the view of /", fs_stat_on(v2, "/tmp/outside"), 0);
+        cairn_handle_close(v2);
+    }
+    /* The view's / removed from outside: its paths name nothing. */
+    expect_ret("unlink f", fs_path(PROTO_FS_UNLINK, "/tmp/box/f", 0), 0);
+    expect_ret("unlink moved", fs_path(PROTO_FS_UNLINK, "/tmp/box/d/moved", 0), 0);
+    expect_ret("rmdir d", fs_path(PROTO_FS_RMDIR, "/tmp/box/d", 0), 0);
+    expect_ret("rmdir sub", fs_path(PROTO_FS_RMDIR, "/tmp/box/sub", 0), 0);
+    expect_ret("rmdir the box", fs_path(PROTO_FS_RMDIR, "/tmp/box", 0), 0);
+    expect_ret("stat / of a view whose directory is gone", fs_stat_on(v, "/"), -CAIRN_ENOENT);
+    cairn_handle_close(v);
+    expect_ret("unlink outside", fs_path(PROTO_FS_UNLINK, "/tmp/outside", 0), 0);
+}
+
+static void
+a_read_only_view_refuses_every_change_and_reads_as_before(void)
+{
+    char names[256];
+    long v, w, h, saved = vfs_ep;
+
+    expect_ret("mkdir /tmp/ro", fs_path(PROTO_FS_MKDIR, "/tmp/ro", 0755), 0);
+    expect_ret("mkdir /tmp/ro/sub", fs_path(PROTO_FS_MKDIR, "/tmp/ro/sub", 0755), 0);
+    put_file("/tmp/ro/f", "kept");
+    v = fs_view_on(vfs_ep, "/tmp/ro", PROTO_VIEW_RDONLY);
+    if (v < 0) {
+        test_fail("a read-only view: %s", cairn_error_name((int)v));
+        return;
+    }
+    vfs_ep = v;
+    expect_contents("/f", (const uint8_t *)"kept", 4);
+    list_dir("/", names, sizeof(names));
+    if (strcmp(names, "sub/,f,") != 0)
+        test_fail("the read-only view lists %s", names);
+    expect_ret("open for writing", fs_open("/f", PROTO_O_WRONLY, 0), -CAIRN_EROFS);
+    expect_ret("open for reading and writing", fs_open("/f", PROTO_O_RDWR, 0), -CAIRN_EROFS);
+    expect_ret("open to truncate", fs_open("/f", PROTO_O_RDONLY | PROTO_O_TRUNC, 0), -CAIRN_EROFS);
+    expect_ret("open to create", fs_open("/g", PROTO_O_RDONLY | PROTO_O_CREAT, 0644), -CAIRN_EROFS);
+    expect_ret("mkdir", fs_path(PROTO_FS_MKDIR, "/d", 0755), -CAIRN_EROFS);
+    expect_ret("unlink", fs_path(PROTO_FS_UNLINK, "/f", 0), -CAIRN_EROFS);
+    expect_ret("rmdir", fs_path(PROTO_FS_RMDIR, "/sub", 0), -CAIRN_EROFS);
+    expect_ret("rename", fs_rename("/f", "/sub/f"), -CAIRN_EROFS);
+    list_mounts(v, names, sizeof(names));
+    if (strcmp(names, "/:ramfs:ro,") != 0)
+        test_fail("the read-only view lists the mounts %s", names);
+    /* A view asked for through it is read-only too. */
+    w = fs_view_on(v, "/sub", 0);
+    if (w >= 0) {
+        vfs_ep = w;
+        expect_ret("create through the view's view",
+                   fs_open("/g", PROTO_O_WRONLY | PROTO_O_CREAT, 0644), -CAIRN_EROFS);
+        expect_ret("stat its /", fs_stat_on(w, "/"), 0);
+        cairn_handle_close(w);
+    } else {
+        test_fail("a view of the read-only view: %s", cairn_error_name((int)w));
+    }
+    vfs_ep = saved;
+    /* Nothing changed, and the namespace itself still writes there. */
+    expect_contents("/tmp/ro/f", (const uint8_t *)"kept", 4);
+    list_dir("/tmp/ro", names, sizeof(names));
+    if (strcmp(names, "sub/,f,") != 0)
+        test_fail("/tmp/ro lists %s", names);
+    h = fs_open("/tmp/ro/f", PROTO_O_WRONLY | PROTO_O_APPEND, 0);
+    expect_ret("append outside the view", io_write(h, "!", 1), 1);
+    io_close(h);
+    cairn_handle_close(v);
+    expect_ret("unlink f", fs_path(PROTO_FS_UNLINK, "/tmp/ro/f", 0), 0);
+    expect_ret("rmdir sub", fs_path(PROTO_FS_RMDIR, "/tmp/ro/sub", 0), 0);
+    expect_ret("rmdir ro", fs_path(PROTO_FS_RMDIR, "/tmp/ro", 0), 0);
+}
+
+/* The server's views at once (servers/vfs/view.h, VIEWS_MAX). */
+#define VFS_VIEWS 64
+
+/*
+ * Makes views until the server has no room: how many it made (into
+ * views, VFS_VIEWS + 1 at most). A view closed just before is freed by its
+ * close notice, which waits behind requests already queued, so a full
+ * table is tried again for a while before it counts.
+ */
+static unsigned
+fill_views(long *views)
+{
+    unsigned n = 0;
+    long v = 0;
+
+    for (int tries = 0; tries < 200; tries++) {
+        while (n <= VFS_VIEWS && (v = fs_view_on(vfs_ep, "/tmp", 0)) >= 0)
+            views[n++] = v;
+        if (n >= VFS_VIEWS || v != -CAIRN_ENOSPC)
+            break;
+        cairn_thread_sleep(10 * MS_NS);
+    }
+    if (v < 0 && v != -CAIRN_ENOSPC)
+        test_fail("view %u: %s", n, cairn_error_name((int)v));
+    return n;
+}
+
+static void
+a_view_ends_with_the_last_copy_of_its_handle(void)
+{
+    static long views[VFS_VIEWS + 1];
+    unsigned n;
+    long v = -1, copy;
+
+    /* Every view of the tests before was closed: the whole table is free. */
+    n = fill_views(views);
+    if (n != VFS_VIEWS)
+        test_fail("%u views fit, not %d", n, VFS_VIEWS);
+    expect_ret("one more", fs_view_on(vfs_ep, "/tmp", 0), -CAIRN_ENOSPC);
+    if (n == 0)
+        return;
+    /* A copy keeps the view when the first handle goes. */
+    copy = cairn_handle_dup(views[0], SEND);
+    cairn_handle_close(views[0]);
+    expect_ret("the copy stats /", fs_stat_on(copy, "/"), 0);
+    expect_ret("still full", fs_view_on(vfs_ep, "/tmp", 0), -CAIRN_ENOSPC);
+    /* The last copy's close notice frees the slot. */
+    cairn_handle_close(copy);
+    for (int tries = 0; tries < 200 && v < 0; tries++) {
+        v = fs_view_on(vfs_ep, "/tmp", 0);
+        if (v < 0)
+            cairn_thread_sleep(10 * MS_NS);
+    }
+    if (v < 0)
+        test_fail("no view after the last copy closed: %s", cairn_error_name((int)v));
+    else
+        views[0] = v;
+    while (n > 0)
+        cairn_handle_close(views[--n]);
+    /* And every one of them comes back. */
+    n = fill_views(views);
+    if (n != VFS_VIEWS)
+        test_fail("%u views fit again, not %d", n, VFS_VIEWS);
+    while (n > 0)
+        cairn_handle_close(views[--n]);
+}
+
 /* --- libc in a child --- */
 
 /* The big file's bytes: 16 MiB, or 4 MiB in a small machine (the 64 MiB
@@ -3100,6 +3393,9 @@ static const struct usertest tests[] = {
     USERTEST(bulk_requests_on_a_pipe_wait_end_and_refuse_as_posix_says),
     USERTEST(a_bulk_write_cut_short_by_the_reader_says_how_much_went_in_then_epipe),
     USERTEST(a_client_changing_its_buffers_mid_copy_changes_only_its_bytes),
+    USERTEST(a_view_serves_the_namespace_below_its_directory_and_nothing_above),
+    USERTEST(a_read_only_view_refuses_every_change_and_reads_as_before),
+    USERTEST(a_view_ends_with_the_last_copy_of_its_handle),
     USERTEST(closing_everything_leaks_nothing_in_the_server_or_here),
     USERTEST(a_program_uses_the_server_through_libc),
     USERTEST(eight_mib_go_through_a_pipe_between_two_processes_intact),
