@@ -124,6 +124,15 @@ posix_spawnattr_setpgroup(posix_spawnattr_t *attr, pid_t pgroup)
     return 0;
 }
 
+int
+cairn_spawnattr_setns(posix_spawnattr_t *attr, long ns)
+{
+    if (ns < 0)
+        return EINVAL;
+    attr->ns = ns + 1;
+    return 0;
+}
+
 /* --- spawning ------------------------------------------------------------------------------- */
 
 static void
@@ -237,6 +246,11 @@ posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
         msg.w[4] |= 1u << i;
         ext.send_handles[n++] =
             (struct cairn_msg_handle){(int32_t)h, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    if (attr && attr->ns > 0) {
+        msg.w[4] |= PROTO_SPAWN_NAMESPACE;
+        ext.send_handles[n++] = (struct cairn_msg_handle){
+            (int32_t)(attr->ns - 1), CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
     }
     len = err ? err
               : spawn_pack(buf, abs, argv, envp ? envp : (char *const *)environ, &msg.w[1],

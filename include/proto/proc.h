@@ -27,30 +27,45 @@
  * Reply: w[0] the child's pid. Errors: -CAIRN_ENOENT, -CAIRN_ENOEXEC (not
  * a Cairn executable), -CAIRN_E2BIG (the buffer is the limit: path,
  * arguments and environment within CAIRN_MSG_BUF_MAX bytes),
- * -CAIRN_ENOMEM, -CAIRN_EAGAIN (the process table is full). The child
- * gets its pid (CAIRN_AT_PID), a handle to proc badged with it, the vfs
- * server, the programs' registry handle when proc has one (start handle
- * PROTO_HANDLE_REGISTRY: it looks up what the manifest's [programs]
- * lists), and its working directory from PWD in its environment (libc
- * puts it there).
+ * -CAIRN_ENOMEM, -CAIRN_EAGAIN (the process table is full), -CAIRN_EINVAL
+ * (a bit of w[4] not below, or PROTO_SPAWN_NAMESPACE with no handle or one
+ * that is not a handle to the vfs server's endpoint). The
+ * child gets its pid (CAIRN_AT_PID), a handle to proc badged with it, its
+ * namespace handle (below; else the vfs server's), the programs'
+ * registry handle when proc has one and the child has no namespace of its
+ * own (start handle PROTO_HANDLE_REGISTRY: it looks up what the
+ * manifest's [programs] lists), and its working directory from PWD in its
+ * environment (libc puts it there).
+ *
+ * Sandboxes: with PROTO_SPAWN_NAMESPACE in w[4], one more handle comes
+ * after the streams: the namespace the child gets as its vfs handle in
+ * place of the caller's, typically a view (include/proto/fs.h,
+ * PROTO_FS_VIEW), which moves to proc. Such a child, and every process it
+ * starts in turn (which gets the same namespace unless it is given a
+ * narrower one), has its images read through that namespace and gets no
+ * registry handle. The caller's own image is read through the caller's
+ * namespace: a sandbox's first program comes from outside it.
  */
-#define PROTO_PROC_SPAWN   0x401u
+#define PROTO_PROC_SPAWN      0x401u
+/* PROTO_PROC_SPAWN's w[4]: stdin, stdout, stderr, then a namespace. */
+#define PROTO_SPAWN_NAMESPACE (1u << 3)
+#define PROTO_SPAWN_HANDLES   0xfu
 /*
  * PROTO_PROC_WAIT: w[1] a child's pid, or -1 for any child; w[2] flags
  * (PROTO_WNOHANG). Reply: w[0] the pid that ended (0: none yet, with
  * PROTO_WNOHANG), w[1] its status (PROTO_STATUS_*). -CAIRN_ECHILD when
  * there is no such child.
  */
-#define PROTO_PROC_WAIT    0x402u
+#define PROTO_PROC_WAIT       0x402u
 /* PROTO_PROC_KILL: w[1] a pid, or minus a process group; w[2] the signal
  * (PROTO_SIG*). -CAIRN_ESRCH, -CAIRN_EPERM (not the caller's). */
-#define PROTO_PROC_KILL    0x403u
+#define PROTO_PROC_KILL       0x403u
 /* PROTO_PROC_SETPGID: w[1] a pid (0: the caller), w[2] a group (0: its
  * own pid). Only the caller or its child. */
-#define PROTO_PROC_SETPGID 0x404u
+#define PROTO_PROC_SETPGID    0x404u
 /* PROTO_PROC_LIST: w[1] a cookie (0 first). Reply: w[0] the number of
  * struct proto_proc_info in the buffer (0: no more), w[1] the next cookie. */
-#define PROTO_PROC_LIST    0x405u
+#define PROTO_PROC_LIST       0x405u
 /*
  * PROTO_PROC_SIGNALS: the caller's dispositions for the signals proc
  * delivers from outside (PROTO_PROC_KILL, the console's ^C): w[1] the
@@ -70,7 +85,7 @@
  * -CAIRN_EPERM (the caller is not a process of proc's: badge 0). A
  * refused call changes nothing and proc closes the handle sent.
  */
-#define PROTO_PROC_SIGNALS 0x406u
+#define PROTO_PROC_SIGNALS    0x406u
 
 #define PROTO_WNOHANG 1u
 

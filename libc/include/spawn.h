@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
     short flags;
     pid_t pgroup;
+    long ns; /* cairn_spawnattr_setns's handle + 1, or 0 */
 } posix_spawnattr_t;
 
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
@@ -50,5 +51,17 @@ int posix_spawnattr_init(posix_spawnattr_t *attr);
 int posix_spawnattr_destroy(posix_spawnattr_t *attr);
 int posix_spawnattr_setflags(posix_spawnattr_t *attr, short flags);
 int posix_spawnattr_setpgroup(posix_spawnattr_t *attr, pid_t pgroup);
+
+/*
+ * Cairn's own: the child gets ns, a namespace handle of the vfs (a view:
+ * include/proto/fs.h, PROTO_FS_VIEW), in place of this process's, and is
+ * sandboxed: its children get the same namespace and their images are
+ * read through it, and none of them gets a registry handle
+ * (include/proto/proc.h, PROTO_SPAWN_NAMESPACE). The program itself is
+ * read through this process's namespace. A copy of ns goes to the
+ * process server; the handle stays the caller's. 0, or EINVAL for a
+ * negative handle.
+ */
+int cairn_spawnattr_setns(posix_spawnattr_t *attr, long ns);
 
 #endif

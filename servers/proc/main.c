@@ -83,21 +83,22 @@ proc_io(long h, uint64_t op, uint64_t arg, void *buf, size_t cap, size_t *got)
     return err < 0 ? err : (long)msg.w[0];
 }
 
-/* Opens path through the vfs server: an I/O handle, or a negative code. */
+/* Opens path through the namespace handle ns (-1: the vfs server's own
+ * namespace): an I/O handle, or a negative code. */
 static long
-proc_open(const char *path)
+proc_open(long ns, const char *path)
 {
     struct cairn_msg_ext ext;
     struct cairn_msg msg = {{PROTO_FS_OPEN, PROTO_O_RDONLY, 0, 0, 0}, &ext};
     long err;
 
-    if (proc_vfs < 0)
+    if (ns < 0 && proc_vfs < 0)
         return -CAIRN_ENOENT;
     memset(&ext, 0, sizeof(ext));
     ext.send_buf = (uint64_t)(uintptr_t)path;
     ext.send_len = (uint32_t)strlen(path);
-    err = cairn_ipc_call(proc_vfs, &msg);
-    if (err == -CAIRN_ECLOSED) {
+    err = cairn_ipc_call(ns >= 0 ? ns : proc_vfs, &msg);
+    if (err == -CAIRN_ECLOSED && ns < 0) {
         /* The vfs server was restarted: its new endpoint, for this call
          * and the children started from now on. */
         long again = cairn_registry_lookup("vfs", PROC_INIT_WAIT);
@@ -137,15 +138,16 @@ proc_io_release(long h)
 }
 
 /*
- * The file at path read whole into a new memory object: its handle and
+ * The file at path, through the namespace handle ns (-1: the vfs
+ * server's own), read whole into a new memory object: its handle and
  * size, or a negative code (-CAIRN_ENOENT, -CAIRN_EISDIR, -CAIRN_ENOEXEC
  * for an empty or too large file, -CAIRN_ENOMEM).
  */
 static long
-proc_read_image(const char *path, uint64_t *size_out)
+proc_read_image(long ns, const char *path, uint64_t *size_out)
 {
     struct proto_stat st;
-    long file = proc_open(path), mo = -1, err;
+    long file = proc_open(ns, path), mo = -1, err;
     uint64_t size, done = 0, map = 0;
     size_t got = 0;
     char *at = NULL;
@@ -218,12 +220,16 @@ proc_base(const char *path)
 
 /*
  * Starts path with argv and envp for parent in group pgid, with the
- * streams in io[0..2] (-1: none), which move to the child. Returns the
- * pid or a negative code; the streams are released on failure.
+ * streams in io[0..2] (-1: none), which move to the child, and ns (-1:
+ * none) the namespace handle it gets in place of its parent's, which
+ * moves to it too. The image is read through the parent's namespace. A
+ * child with a namespace of its own (given, or its parent's) gets no
+ * registry handle: what it may reach is what it was handed. Returns the
+ * pid or a negative code; the streams and ns are released on failure.
  */
 static long
 proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *argv,
-           const char *const *envp, long io[3])
+           const char *const *envp, long io[3], long ns)
 {
     static const uint32_t stream_kinds[3] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT,
                                              PROTO_HANDLE_STDERR};
@@ -233,8 +239,21 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     struct cairn_spawn_attr attr;
     struct proc_entry *e;
     const char *name = proc_base(argv[0] ? argv[0] : path);
+    const struct proc_entry *p = parent ? proc_table_find(&table, parent) : NULL;
+    long parent_ns = p ? p->ns : -1;
 
-    image = proc_read_image(path, &size);
+    image = proc_read_image(parent_ns, path, &size);
+    if (image >= 0 && ns < 0 && parent_ns >= 0) {
+        struct cairn_handle_info info;
+
+        ns = cairn_handle_info(parent_ns, &info);
+        if (ns >= 0)
+            ns = cairn_handle_dup(parent_ns, info.rights);
+        if (ns < 0) {
+            cairn_handle_close(image);
+            image = ns;
+        }
+    }
     if (image < 0)
         goto fail;
     e = proc_table_add(&table, parent, pgid, name, -1);
@@ -243,6 +262,8 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
         image = pgid > 0 ? -CAIRN_EPERM : -CAIRN_EAGAIN;
         goto fail;
     }
+    e->ns = ns;
+    ns = -1; /* the entry's now: closed at its end */
     e->start_ns = cairn_clock_get();
     badged = cairn_handle_mint(proc_ep, PROC_CLIENT_RIGHTS, (uint64_t)e->pid);
     /* Its faults come here (crash.c), set before its first instruction. */
@@ -262,11 +283,11 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
         handles[n] = badged;
         kinds[n++] = PROTO_HANDLE_PROC;
     }
-    if (proc_vfs >= 0) {
-        handles[n] = proc_vfs;
+    if (e->ns >= 0 || proc_vfs >= 0) {
+        handles[n] = e->ns >= 0 ? e->ns : proc_vfs;
         kinds[n++] = PROTO_HANDLE_VFS;
     }
-    if (proc_programs >= 0) {
+    if (proc_programs >= 0 && e->ns < 0) {
         handles[n] = proc_programs;
         kinds[n++] = PROTO_HANDLE_REGISTRY;
     }
@@ -290,6 +311,9 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
         cairn_handle_close(image);
         if (err_copy >= 0)
             cairn_handle_close(err_copy);
+        if (e->ns >= 0)
+            cairn_handle_close(e->ns);
+        e->ns = -1;
         proc_table_end(&table, e, 0);
         if (proc_table_find(&table, e->pid))
             proc_table_reap(&table, parent, e->pid, &(int32_t){0}, &(int32_t){0});
@@ -309,6 +333,8 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
 fail:
     for (int i = 0; i < 3; i++)
         proc_io_release(io[i]);
+    if (ns >= 0)
+        cairn_handle_close(ns);
     return image;
 }
 
@@ -373,11 +399,27 @@ proc_split(size_t len, uint64_t argc, uint64_t envc, const char **path, const ch
     return 0;
 }
 
+/*
+ * Whether ns is a namespace of the vfs server: a handle to the endpoint
+ * proc reads images through (a view is one, badged). proc calls through a
+ * sandbox's namespace with its one thread, so anything else (its own
+ * endpoint, a server of the caller's that never answers) would stall it.
+ */
+static int
+proc_ns_ok(long ns)
+{
+    struct cairn_handle_info a, b;
+
+    return proc_vfs >= 0 && cairn_handle_info(ns, &a) == 0 &&
+           cairn_handle_info(proc_vfs, &b) == 0 && a.type == CAIRN_OBJ_ENDPOINT &&
+           a.koid == b.koid && (a.rights & CAIRN_RIGHT_SIGNAL);
+}
+
 static void
 proc_spawn(int32_t caller, const struct cairn_msg *msg, const struct cairn_msg_ext *ext)
 {
     static const char *argv[PROC_ARGS_MAX + 1], *envp[PROC_ARGS_MAX + 1];
-    long io[3] = {-1, -1, -1}, err;
+    long io[3] = {-1, -1, -1}, ns = -1, err;
     uint32_t h = 0;
     const char *path = NULL;
     int32_t pgid = (int32_t)msg->w[3];
@@ -386,18 +428,23 @@ proc_spawn(int32_t caller, const struct cairn_msg *msg, const struct cairn_msg_e
         if ((msg->w[4] & (1u << i)) && h < ext->recv_nhandles)
             io[i] = ext->recv_handles[h++];
     }
+    if ((msg->w[4] & PROTO_SPAWN_NAMESPACE) && h < ext->recv_nhandles)
+        ns = ext->recv_handles[h++];
     for (; h < ext->recv_nhandles && h < CAIRN_MSG_HANDLES; h++)
         cairn_handle_close(ext->recv_handles[h]);
     err = proc_split(ext->recv_len, msg->w[1], msg->w[2], &path, argv, envp);
-    if (err == 0 && pgid < -1)
+    if (err == 0 && (pgid < -1 || (msg->w[4] & ~(uint64_t)PROTO_SPAWN_HANDLES) ||
+                     ((msg->w[4] & PROTO_SPAWN_NAMESPACE) && (ns < 0 || !proc_ns_ok(ns)))))
         err = -CAIRN_EINVAL;
     if (err < 0) {
         for (int i = 0; i < 3; i++)
             proc_io_release(io[i]);
+        if (ns >= 0)
+            cairn_handle_close(ns);
         proc_reply(err, 0, NULL, 0);
         return;
     }
-    proc_reply(proc_start(caller, pgid, path, argv, envp, io), 0, NULL, 0);
+    proc_reply(proc_start(caller, pgid, path, argv, envp, io, ns), 0, NULL, 0);
 }
 
 static void
@@ -610,6 +657,9 @@ proc_reap(uint64_t bits)
         if (e->notify >= 0)
             cairn_handle_close(e->notify);
         e->notify = -1;
+        if (e->ns >= 0)
+            cairn_handle_close(e->ns);
+        e->ns = -1;
         crash_forget((unsigned)i);
         n = proc_table_drop_waiters(&table, pid, dropped, PROC_WAITERS);
         for (uint32_t k = 0; k < n; k++)
@@ -697,7 +747,7 @@ proc_start_init(void)
         for (int i = 0; i < 3; i++)
             io[i] = proc_console_stream(proc_console);
     }
-    pid = proc_start(0, -1, init_argv[0], init_argv, envp, io);
+    pid = proc_start(0, -1, init_argv[0], init_argv, envp, io, -1);
     if (pid < 0) {
         printf("proc: cannot start %s: %s\n", init_argv[0], cairn_strerror((int)pid));
         return;

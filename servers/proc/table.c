@@ -19,6 +19,7 @@ proc_table_init(struct proc_table *t)
     for (int i = 0; i < PROC_MAX; i++) {
         t->e[i].process = -1;
         t->e[i].notify = -1;
+        t->e[i].ns = -1;
     }
     for (int i = 0; i < PROC_WAITERS; i++)
         t->w[i].reply = -1;
@@ -88,6 +89,7 @@ proc_table_add(struct proc_table *t, int32_t ppid, int32_t pgid, const char *nam
     e->process = process;
     e->caught = e->ignored = 0;
     e->notify = -1;
+    e->ns = -1;
     strncpy(e->name, name ? name : "", PROC_NAME_MAX);
     e->name[PROC_NAME_MAX] = '\0';
     return e;
@@ -100,6 +102,7 @@ proc_free(struct proc_entry *e)
     e->pid = 0;
     e->process = -1;
     e->notify = -1;
+    e->ns = -1;
 }
 
 void

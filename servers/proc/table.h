@@ -44,6 +44,11 @@ struct proc_entry {
      * caller owns and closes at the end), or -1. */
     uint64_t caught, ignored;
     long notify;
+    /* The namespace handle it was started with in place of the vfs's
+     * (PROTO_SPAWN_NAMESPACE: a view, a kernel handle the caller owns and
+     * closes at the end), which its children get and their images are
+     * read through; or -1: the vfs server's own namespace. */
+    long ns;
     char name[PROC_NAME_MAX + 1];
     uint64_t start_ns; /* the caller's clock when it was started; 0 in the table's own code */
 };

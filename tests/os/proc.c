@@ -37,6 +37,8 @@
 #define BADGE_PROGRAMS 5 /* the programs' registry handle proc hands on */
 #define BADGE_ERR      6 /* a captured stderr */
 #define BADGE_ERR_PIPE 7 /* a stderr whose reader is gone: EPIPE */
+#define BADGE_VIEW     8 /* the same vfs, as a sandbox's namespace */
+#define SEND_RIGHTS    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
 #define BADGE_FILE     100
 
 static long ep;           /* the fake servers' endpoint */
@@ -53,6 +55,7 @@ static char err_text[2048];
 static size_t err_len;
 static long err_writes;
 static long vfs_opens, vfs_closes, programs_lookups;
+static long view_opens; /* of vfs_opens, those through BADGE_VIEW */
 static char buf[CAIRN_MSG_BUF_MAX];
 
 static struct test_thread servers;
@@ -163,6 +166,11 @@ servers_run(void *arg)
             msg.w[0] = 0;
         } else if (badge == BADGE_VFS) {
             serve_vfs(&msg, &ext, len);
+        } else if (badge == BADGE_VIEW) {
+            long before = vfs_opens;
+
+            serve_vfs(&msg, &ext, len);
+            view_opens += vfs_opens - before; /* of all the opens, those through the view */
         } else if (badge == BADGE_FILE) {
             serve_file(&msg, &ext);
         } else if (badge == BADGE_OUT && msg.w[0] == PROTO_IO_WRITE) {
@@ -222,6 +230,8 @@ call_with(long h, struct cairn_msg *msg, long handle, uint32_t rights, uint32_t 
  * one). Returns w[0]. */
 static char req[1024];
 
+static long spawn_ns = -1; /* a namespace handle the next spawn_full sends (copied), or -1 */
+
 static long
 spawn_full(long h, const char *path, const char *const *argv, long out, long errh, int64_t pgid)
 {
@@ -251,6 +261,11 @@ spawn_full(long h, const char *path, const char *const *argv, long out, long err
         msg.w[4] |= 4; /* stderr */
         ext.send_handles[ext.send_nhandles++] =
             (struct cairn_msg_handle){(int32_t)errh, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
+    }
+    if (spawn_ns >= 0) {
+        msg.w[4] |= PROTO_SPAWN_NAMESPACE;
+        ext.send_handles[ext.send_nhandles++] = (struct cairn_msg_handle){
+            (int32_t)spawn_ns, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
     }
     err = cairn_ipc_call(h, &msg);
     return err < 0 ? err : (long)msg.w[0];
@@ -428,6 +443,74 @@ libc_spawns_waits_and_kills_through_proc(void)
     expect_ret("its status (child.c, child_spawn)", status, 0);
     if (strcmp(out_text, "to stderr") != 0)
         test_fail("the grandchild's stderr, dup2'd to stdout, wrote \"%s\"", out_text);
+}
+
+/*
+ * A sandboxed child: started with a namespace handle of its own (the fake
+ * vfs under another badge), its own image still comes through its
+ * parent's namespace, its children's through its own (which they get in
+ * turn), and none of them gets the programs' registry handle.
+ */
+static void
+a_sandboxed_child_and_its_children_reach_only_their_namespace(void)
+{
+    const char *spawner[] = {"child", "spawn", NULL};
+    const char *lookup[] = {"child", "lookup", "pci", NULL};
+    const char *argv[] = {"x", NULL};
+    long out = cairn_handle_mint(ep, SEND_RIGHTS, BADGE_OUT);
+    long view = cairn_handle_mint(ep, SEND_RIGHTS, BADGE_VIEW);
+    long a, status = -1, opens = vfs_opens, lookups = programs_lookups;
+    struct cairn_msg_ext ext;
+    struct cairn_msg msg;
+
+    out_text[0] = '\0';
+    view_opens = 0;
+    spawn_ns = view;
+    a = spawn_as(parent, "/bin/child", spawner, out);
+    expect_ret("wait for the sandboxed spawner",
+               request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("its status (child.c, child_spawn)", status, 0);
+    if (strcmp(out_text, "to stderr") != 0)
+        test_fail("the sandboxed grandchild wrote \"%s\"", out_text);
+    /* Its own image through the parent's namespace; its four children's
+     * (two of exit, a sleeper, a writer) through the view. */
+    expect_ret("images read through the parent's namespace", vfs_opens - opens - view_opens, 1);
+    expect_ret("images read through the view", view_opens, 4);
+    /* No registry: the start handle is missing, the programs' registry
+     * never asked. */
+    a = spawn_as(parent, "/bin/child", lookup, -1);
+    expect_ret("wait for the sandboxed lookup",
+               request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret("no registry handle", status, CAIRN_ENOENT);
+    expect_ret("no lookup reached the programs' registry", programs_lookups, lookups);
+    spawn_ns = -1;
+    /* The namespace's bit with no handle, and a bit proc does not know. */
+    memset(&ext, 0, sizeof(ext));
+    ext.send_buf = (uint64_t)(uintptr_t) "/bin/child\0x";
+    ext.send_len = 13;
+    msg = (struct cairn_msg){{PROTO_PROC_SPAWN, 1, 0, 0, PROTO_SPAWN_NAMESPACE}, &ext};
+    expect_ret("a namespace bit without a handle", cairn_ipc_call(parent, &msg), 0);
+    expect_ret("its result", (long)msg.w[0], -CAIRN_EINVAL);
+    msg = (struct cairn_msg){{PROTO_PROC_SPAWN, 1, 0, 0, 1u << 4}, &ext};
+    expect_ret("an unknown bit", cairn_ipc_call(parent, &msg), 0);
+    expect_ret("its result", (long)msg.w[0], -CAIRN_EINVAL);
+    /* Only the vfs's endpoint is a namespace: proc would call anything
+     * else with its one thread (itself, or a server that never answers). */
+    long other = cairn_endpoint_create();
+    spawn_ns = other;
+    expect_ret("another endpoint as the namespace", spawn_as(parent, "/bin/child", argv, -1),
+               -CAIRN_EINVAL);
+    spawn_ns = proc_ep;
+    expect_ret("proc's own endpoint as the namespace", spawn_as(parent, "/bin/child", argv, -1),
+               -CAIRN_EINVAL);
+    cairn_handle_close(other);
+    /* A failed sandboxed spawn gives its namespace back (the leak check
+     * at the end counts handles). */
+    spawn_ns = view;
+    expect_ret("a missing file in a sandbox", spawn_as(parent, "/bin/nothing", argv, -1),
+               -CAIRN_ENOENT);
+    spawn_ns = -1;
+    cairn_handle_close(view);
 }
 
 /* --- signals ------------------------------------------------------------------------------ */
@@ -722,6 +805,7 @@ main(void)
         USERTEST(children_start_end_and_are_waited_for),
         USERTEST(a_childs_stdout_is_the_handle_given),
         USERTEST(libc_spawns_waits_and_kills_through_proc),
+        USERTEST(a_sandboxed_child_and_its_children_reach_only_their_namespace),
         USERTEST(libc_handlers_run_and_default_actions_end_the_process),
         USERTEST(a_caught_signal_from_another_process_runs_the_handler),
         USERTEST(proc_signals_refuses_bad_handles_and_masks),
