@@ -106,8 +106,10 @@
 #define PROTO_FS_MOUNT  0x209u
 #define PROTO_FS_UMOUNT 0x20au
 /*
- * PROTO_FS_VIEW: the buffer holds the path of a directory, w[1] flags
- * (PROTO_VIEW_*). Reply: w[0] 0, handles[0] a view (SIGNAL, DUPLICATE,
+ * PROTO_FS_VIEW: the buffer holds the path of a directory, then for each
+ * of w[2] binds (at most 4) a 0, the path it shows it at in the view, a
+ * 0 and the path of the directory it shows; w[1] flags (PROTO_VIEW_*).
+ * Reply: w[0] 0, handles[0] a view (SIGNAL, DUPLICATE,
  * TRANSFER): a handle that takes the path requests, PROTO_FS_PIPE,
  * _MOUNTS and _VIEW as the namespace's handle does, on the namespace
  * below that directory: its `/` is the directory, which it can neither
@@ -117,12 +119,18 @@
  * asked for through a read-only view, every change gets -CAIRN_EROFS: an
  * open for writing or with PROTO_O_TRUNC or _O_CREAT, mkdir, unlink,
  * rmdir, rename (open files are as they were opened: a view changes no
- * handle it did not make). A view asked for through a view is below it.
- * It is its directory's path: if the directory goes, its paths name
- * nothing (and name what is made there after). Errors: -CAIRN_EINVAL
- * (unknown flags), -CAIRN_ENOENT, -CAIRN_ENOTDIR (not a directory),
- * -CAIRN_EXDEV (a mounted server's directory), -CAIRN_ENOSPC (64 views
- * are in use).
+ * handle it did not make). A bind shows a directory of the caller's
+ * read-only at its path in the view (not `/`; binds at, above or below
+ * each other are refused), as a bind mount does: a path at or below it
+ * names what is at or below that directory, and every change there gets
+ * -CAIRN_EROFS; the view's own directory need not hold its name. A view
+ * asked for through a view is below it (its binds are its own, named
+ * through the view asked). It is its directories' paths: if a directory
+ * goes, its paths name nothing (and name what is made there after).
+ * Errors: -CAIRN_EINVAL (unknown flags, a malformed buffer, more than 4
+ * binds, one at `/` or binds nested), -CAIRN_ENOENT, -CAIRN_ENOTDIR (not
+ * a directory), -CAIRN_EXDEV (a mounted server's directory),
+ * -CAIRN_ENOSPC (64 views are in use), -CAIRN_ENOMEM.
  */
 #define PROTO_FS_VIEW   0x20bu
 

@@ -24,10 +24,12 @@
     (PROTO_O_ACCMODE | PROTO_O_CREAT | PROTO_O_EXCL | PROTO_O_TRUNC | PROTO_O_APPEND | \
      PROTO_O_DIRECTORY)
 
-/* The global paths of a request, and whether the client named its `/`
- * (the view's root, which can be neither made, removed nor renamed). */
+/* The global paths of a request, whether the client named its `/` (the
+ * view's root, which can be neither made, removed nor renamed), and
+ * whether they came through a read-only view or bind, where every change
+ * gets -CAIRN_EROFS. */
 static char path_a[PROTO_PATH_MAX + 1], path_b[PROTO_PATH_MAX + 1];
-static int path_a_root, path_b_root;
+static int path_a_root, path_b_root, path_a_rdonly, path_b_rdonly;
 
 static int
 vfs_is_root(const char *p)
@@ -37,32 +39,25 @@ vfs_is_root(const char *p)
 
 /* The client's path (len bytes at p) folded into out (PROTO_PATH_MAX + 1
  * bytes), *root whether it is the client's `/`, then, through a view,
- * joined to the view's root: the length, or path_normalize's and
- * view_join's errors. */
+ * made global (view_resolve), *rdonly whether that path is read-only to
+ * the client: the length, or path_normalize's and view_resolve's errors. */
 static int
-vfs_fold(const char *p, size_t len, char *out, int *root)
+vfs_fold(const char *p, size_t len, char *out, int *root, int *rdonly)
 {
     int err = path_normalize(p, len, out, PROTO_PATH_MAX + 1);
 
+    *rdonly = 0;
     if (err < 0)
         return err;
     *root = vfs_is_root(out);
-    return vfs.view ? view_join(vfs.view, out, out, PROTO_PATH_MAX + 1) : err;
+    return vfs.view ? view_resolve(vfs.view, out, out, PROTO_PATH_MAX + 1, rdonly) : err;
 }
 
 /* The request's buffer as one path, folded into path_a. */
 static int
 vfs_path(const struct vfs_req *rq)
 {
-    return vfs_fold((const char *)rq->buf, rq->len, path_a, &path_a_root);
-}
-
-/* Whether the request came through a read-only view, where every change
- * gets -CAIRN_EROFS. */
-static int
-vfs_view_rdonly(void)
-{
-    return vfs.view && (vfs.view->flags & PROTO_VIEW_RDONLY);
+    return vfs_fold((const char *)rq->buf, rq->len, path_a, &path_a_root, &path_a_rdonly);
 }
 
 /*
@@ -134,7 +129,7 @@ vfs_do_open(const struct vfs_req *rq, struct vfs_rep *rp)
     }
     if ((err = vfs_path(rq)) < 0)
         goto out;
-    if (vfs_view_rdonly() && (writes || (flags & (PROTO_O_TRUNC | PROTO_O_CREAT)))) {
+    if (path_a_rdonly && (writes || (flags & (PROTO_O_TRUNC | PROTO_O_CREAT)))) {
         err = -CAIRN_EROFS;
         goto out;
     }
@@ -229,7 +224,7 @@ vfs_parent(const struct vfs_req *rq, struct vfs_rep *rp, int err_root, struct ns
 
     if (err < 0)
         return err;
-    if (vfs_view_rdonly())
+    if (path_a_rdonly)
         return -CAIRN_EROFS;
     if (path_a_root)
         return err_root;
@@ -305,12 +300,13 @@ vfs_do_rename(const struct vfs_req *rq, struct vfs_rep *rp)
         goto out;
     }
     first = (size_t)(zero - rq->buf);
-    err = vfs_fold((const char *)rq->buf + first + 1, rq->len - first - 1, path_b, &path_b_root);
+    err = vfs_fold((const char *)rq->buf + first + 1, rq->len - first - 1, path_b, &path_b_root,
+                   &path_b_rdonly);
     if (err >= 0)
-        err = vfs_fold((const char *)rq->buf, first, path_a, &path_a_root);
+        err = vfs_fold((const char *)rq->buf, first, path_a, &path_a_root, &path_a_rdonly);
     if (err < 0)
         goto out;
-    if (vfs_view_rdonly()) {
+    if (path_a_rdonly || path_b_rdonly) {
         err = -CAIRN_EROFS;
         goto out;
     }
@@ -387,40 +383,83 @@ out:
 }
 
 /*
+ * A directory of the vfs's own file systems at the global path p: 0,
+ * -CAIRN_EXDEV for a mounted server's (whose directories only it knows),
+ * or ns_resolve's error, or -CAIRN_ENOTDIR.
+ */
+static int
+vfs_own_dir(const char *p)
+{
+    struct ns_loc loc;
+    const char *rest;
+    int err;
+
+    if (mount_find(&vfs.mounts, p, &rest) >= 0)
+        return -CAIRN_EXDEV;
+    if ((err = ns_resolve(&vfs.ns, p, &loc)) < 0)
+        return err;
+    return ramfs_is_dir(loc.node) ? 0 : -CAIRN_ENOTDIR;
+}
+
+/*
  * PROTO_FS_VIEW: a handle to the namespace below a directory of the vfs's
- * own file systems (a mounted server's directory would need that server's
- * answer to know it is one: -CAIRN_EXDEV), read-only if asked or if the
- * request came through a read-only view. Its close notice ends it.
+ * own file systems, read-only if asked or if the directory is read-only to
+ * the caller (a read-only view or bind), with up to VIEW_BINDS_MAX
+ * directories of the caller's shown read-only at paths of their own in
+ * it. Its close notice ends it.
  */
 void
 vfs_do_view(const struct vfs_req *rq, struct vfs_rep *rp)
 {
+    static char at[VIEW_BINDS_MAX][PROTO_PATH_MAX + 1], from[VIEW_BINDS_MAX][PROTO_PATH_MAX + 1];
+    struct view_bind binds[VIEW_BINDS_MAX];
     uint32_t flags = (uint32_t)rq->w[1];
-    struct ns_loc loc;
-    const char *rest;
-    uint64_t badge;
+    uint64_t nbinds = rq->w[2], badge;
+    const char *p = (const char *)rq->buf, *end = p + rq->len, *zero;
+    int err, root, rdonly;
     long h;
-    int err;
 
-    if (rq->w[1] & ~(uint64_t)PROTO_VIEW_RDONLY) {
+    if ((rq->w[1] & ~(uint64_t)PROTO_VIEW_RDONLY) || nbinds > VIEW_BINDS_MAX) {
         err = -CAIRN_EINVAL;
         goto out;
     }
-    if ((err = vfs_path(rq)) < 0)
-        goto out;
-    if (mount_find(&vfs.mounts, path_a, &rest) >= 0) {
-        err = -CAIRN_EXDEV;
-        goto out;
+    /* The root, then each bind's at and from, each ended by a 0 but the
+     * last; the binds' from are the caller's paths. */
+    for (unsigned i = 0; i < nbinds; i++) {
+        for (int k = 0; k < 2; k++) {
+            if (!(zero = memchr(p, 0, (size_t)(end - p)))) {
+                err = -CAIRN_EINVAL;
+                goto out;
+            }
+            p = zero + 1;
+        }
     }
-    if ((err = ns_resolve(&vfs.ns, path_a, &loc)) < 0)
+    p = (const char *)rq->buf;
+    zero = nbinds ? memchr(p, 0, rq->len) : end;
+    err = vfs_fold(p, (size_t)(zero - p), path_a, &root, &rdonly);
+    if (err >= 0)
+        err = vfs_own_dir(path_a);
+    if (err < 0)
         goto out;
-    if (!ramfs_is_dir(loc.node)) {
-        err = -CAIRN_ENOTDIR;
-        goto out;
+    if (rdonly)
+        flags |= PROTO_VIEW_RDONLY;
+    for (unsigned i = 0; i < nbinds; i++) {
+        const char *a = zero + 1, *f, *fend;
+
+        f = memchr(a, 0, (size_t)(end - a)) + 1;
+        fend = i + 1 < nbinds ? memchr(f, 0, (size_t)(end - f)) : end;
+        zero = fend;
+        err = path_normalize(a, (size_t)(f - 1 - a), at[i], sizeof(at[i]));
+        if (err >= 0)
+            err = vfs_fold(f, (size_t)(fend - f), from[i], &root, &rdonly);
+        if (err >= 0)
+            err = vfs_own_dir(from[i]);
+        if (err < 0)
+            goto out;
+        binds[i] = (struct view_bind){at[i], from[i], strlen(at[i]), strlen(from[i])};
     }
-    if (vfs.view)
-        flags |= vfs.view->flags;
-    if ((err = view_add(&vfs.views, path_a, strlen(path_a), flags, &badge)) < 0)
+    if ((err = view_add(&vfs.views, path_a, strlen(path_a), flags, binds, (unsigned)nbinds,
+                        &badge)) < 0)
         goto out;
     /* Like an open file's, the handle's close notice comes when its last
      * copy goes, however its holders end. */

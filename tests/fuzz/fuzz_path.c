@@ -19,7 +19,9 @@
  * joined below the roots of three views (servers/vfs/view.c): `/`, a
  * short root and one a few bytes short of PROTO_PATH_MAX; the result is
  * a normal path at or below the root whose tail is the path, or
- * -CAIRN_ENAMETOOLONG exactly when it would not fit.
+ * -CAIRN_ENAMETOOLONG exactly when it would not fit; and resolved through
+ * a view with two binds (one of `/`): at or below a bind, the bind's
+ * directory with the path's rest, read-only.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -83,7 +85,9 @@ check_split(const char *p, int len)
 }
 
 static struct view_table views;
-static uint64_t view_badges[3];
+static uint64_t view_badges[4];
+
+static const struct view_bind binds[2] = {{"/bin", "/boot/bin", 4, 9}, {"/x/y", "/", 4, 1}};
 
 static void
 check_views(const char *p, int len)
@@ -95,9 +99,37 @@ check_views(const char *p, int len)
         for (size_t i = 0; i < PROTO_PATH_MAX - 5; i += 100)
             root[i] = '/'; /* names of 99 bytes */
         root[PROTO_PATH_MAX - 5] = '\0';
-        FUZZ_CHECK(view_add(&views, "/", 1, 0, &view_badges[0]) == 0);
-        FUZZ_CHECK(view_add(&views, "/tmp/box", 8, 0, &view_badges[1]) == 0);
-        FUZZ_CHECK(view_add(&views, root, strlen(root), 0, &view_badges[2]) == 0);
+        FUZZ_CHECK(view_add(&views, "/", 1, 0, NULL, 0, &view_badges[0]) == 0);
+        FUZZ_CHECK(view_add(&views, "/tmp/box", 8, 0, NULL, 0, &view_badges[1]) == 0);
+        FUZZ_CHECK(view_add(&views, root, strlen(root), 0, NULL, 0, &view_badges[2]) == 0);
+        FUZZ_CHECK(view_add(&views, "/tmp/box", 8, 0, binds, 2, &view_badges[3]) == 0);
+    }
+    /* Through the view with binds: at or below one, its directory,
+     * read-only; elsewhere the root's. */
+    {
+        const struct view *v = view_of(&views, view_badges[3]);
+        int rdonly = -1, n;
+
+        memcpy(joined, p, (size_t)len + 1);
+        n = view_resolve(v, joined, joined, sizeof(joined), &rdonly);
+        for (int b = 0; b < 2; b++) {
+            if (!view_path_under(p, binds[b].at, binds[b].atlen))
+                continue;
+            const char *rest = p + binds[b].atlen;
+            FUZZ_CHECK(rdonly == 1 && n >= 1);
+            check_normal(joined, n);
+            if (binds[b].fromlen == 1)
+                FUZZ_CHECK(strcmp(joined, rest[0] ? rest : "/") == 0);
+            else
+                FUZZ_CHECK(strncmp(joined, binds[b].from, binds[b].fromlen) == 0 &&
+                           strcmp(joined + binds[b].fromlen, rest) == 0);
+            rdonly = 2; /* checked */
+        }
+        if (rdonly != 2) {
+            FUZZ_CHECK(rdonly == 0 && (n >= 1 || n == -CAIRN_ENAMETOOLONG));
+            if (n >= 1)
+                check_normal(joined, n);
+        }
     }
     for (int i = 0; i < 3; i++) {
         const struct view *v = view_of(&views, view_badges[i]);

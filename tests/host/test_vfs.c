@@ -1133,7 +1133,7 @@ TEST(a_path_through_a_view_is_joined_below_its_root_in_place)
     const struct view *v;
 
     memset(&t, 0, sizeof(t));
-    CHECK(view_add(&t, "/tmp/box", 8, 0, &badge) == 0);
+    CHECK(view_add(&t, "/tmp/box", 8, 0, NULL, 0, &badge) == 0);
     v = view_of(&t, badge);
     CHECK(v != NULL && strcmp(v->root, "/tmp/box") == 0);
     strcpy(buf, "/");
@@ -1141,7 +1141,7 @@ TEST(a_path_through_a_view_is_joined_below_its_root_in_place)
     strcpy(buf, "/a/b");
     CHECK(view_join(v, buf, buf, sizeof(buf)) == 12 && strcmp(buf, "/tmp/box/a/b") == 0);
     /* A root of `/` leaves paths as they are. */
-    CHECK(view_add(&t, "/", 1, 0, &badge) == 0);
+    CHECK(view_add(&t, "/", 1, 0, NULL, 0, &badge) == 0);
     v = view_of(&t, badge);
     strcpy(buf, "/");
     CHECK(view_join(v, buf, buf, sizeof(buf)) == 1 && strcmp(buf, "/") == 0);
@@ -1151,7 +1151,7 @@ TEST(a_path_through_a_view_is_joined_below_its_root_in_place)
      * past the buffer given. */
     memset(root, 'r', sizeof(root));
     root[0] = '/';
-    CHECK(view_add(&t, root, PROTO_PATH_MAX - 2, 0, &badge) == 0);
+    CHECK(view_add(&t, root, PROTO_PATH_MAX - 2, 0, NULL, 0, &badge) == 0);
     v = view_of(&t, badge);
     strcpy(buf, "/a");
     CHECK(view_join(v, buf, buf, sizeof(buf)) == PROTO_PATH_MAX && buf[PROTO_PATH_MAX] == '\0');
@@ -1159,7 +1159,7 @@ TEST(a_path_through_a_view_is_joined_below_its_root_in_place)
     CHECK(view_join(v, buf, buf, sizeof(buf)) == -CAIRN_ENAMETOOLONG);
     strcpy(buf, "/a");
     CHECK(view_join(v, buf, buf, PROTO_PATH_MAX) == -CAIRN_ENAMETOOLONG);
-    CHECK(view_add(&t, root, PROTO_PATH_MAX + 1, 0, &badge) == -CAIRN_ENAMETOOLONG);
+    CHECK(view_add(&t, root, PROTO_PATH_MAX + 1, 0, NULL, 0, &badge) == -CAIRN_ENAMETOOLONG);
 }
 
 TEST(a_path_stands_below_above_or_beside_a_view)
@@ -1170,7 +1170,7 @@ TEST(a_path_stands_below_above_or_beside_a_view)
     uint64_t badge;
 
     memset(&t, 0, sizeof(t));
-    CHECK(view_add(&t, "/tmp/box", 8, 0, &badge) == 0);
+    CHECK(view_add(&t, "/tmp/box", 8, 0, NULL, 0, &badge) == 0);
     v = view_of(&t, badge);
     CHECK(view_place(v, "/tmp/box", &rel) == 0 && strcmp(rel, "") == 0);
     CHECK(view_place(v, "/tmp/box/a/b", &rel) == 0 && strcmp(rel, "/a/b") == 0);
@@ -1179,7 +1179,7 @@ TEST(a_path_stands_below_above_or_beside_a_view)
     CHECK(view_place(v, "/tmp/boxes", &rel) == -1);
     CHECK(view_place(v, "/tmp/bo", &rel) == -1);
     CHECK(view_place(v, "/dev", &rel) == -1);
-    CHECK(view_add(&t, "/", 1, 0, &badge) == 0);
+    CHECK(view_add(&t, "/", 1, 0, NULL, 0, &badge) == 0);
     all = view_of(&t, badge);
     CHECK(view_place(all, "/", &rel) == 0 && strcmp(rel, "") == 0);
     CHECK(view_place(all, "/tmp", &rel) == 0 && strcmp(rel, "/tmp") == 0);
@@ -1192,12 +1192,12 @@ TEST(views_have_badges_of_their_own_and_a_freed_one_names_nothing)
 
     memset(&t, 0, sizeof(t));
     for (unsigned i = 0; i < VIEWS_MAX; i++) {
-        CHECK(view_add(&t, "/tmp", 4, PROTO_VIEW_RDONLY, &badges[i]) == 0);
+        CHECK(view_add(&t, "/tmp", 4, PROTO_VIEW_RDONLY, NULL, 0, &badges[i]) == 0);
         CHECK(view_badge_is(badges[i]) && view_of(&t, badges[i]) != NULL);
         CHECK((uint32_t)badges[i] >= VIEW_BADGE_BASE);
     }
     CHECK(t.used == VIEWS_MAX);
-    CHECK(view_add(&t, "/tmp", 4, 0, &b) == -CAIRN_ENOSPC);
+    CHECK(view_add(&t, "/tmp", 4, 0, NULL, 0, &b) == -CAIRN_ENOSPC);
     /* Not a view's: 0, an open file's, a bulk channel's, the mount handle's. */
     CHECK(!view_badge_is(0) && !view_badge_is(1) && !view_badge_is(0x10000u) &&
           !view_badge_is(1ull << 63));
@@ -1206,11 +1206,60 @@ TEST(views_have_badges_of_their_own_and_a_freed_one_names_nothing)
     CHECK(view_of(&t, badges[3]) == NULL && t.used == VIEWS_MAX - 1);
     view_remove(&t, badges[3]); /* twice: nothing more */
     CHECK(t.used == VIEWS_MAX - 1);
-    CHECK(view_add(&t, "/", 1, 0, &again) == 0);
+    CHECK(view_add(&t, "/", 1, 0, NULL, 0, &again) == 0);
     /* The same slot, another generation: the old badge still names nothing. */
     CHECK((uint32_t)again == (uint32_t)badges[3] && again != badges[3]);
     CHECK(view_of(&t, badges[3]) == NULL && view_of(&t, again)->flags == 0);
     CHECK(view_of(&t, badges[4])->flags == PROTO_VIEW_RDONLY);
+}
+
+TEST(a_bind_shows_a_directory_read_only_at_its_path_in_a_view)
+{
+    static struct view_table t;
+    static char buf[PROTO_PATH_MAX + 1];
+    const struct view_bind binds[] = {{"/bin", "/boot/bin", 4, 9}, {"/etc/x", "/", 6, 1}};
+    const struct view_bind nested[] = {{"/a", "/x", 2, 2}, {"/a/b", "/y", 4, 2}};
+    const struct view_bind at_root[] = {{"/", "/x", 1, 2}};
+    const struct view_bind five[5] = {{"/a", "/x", 2, 2},
+                                      {"/b", "/x", 2, 2},
+                                      {"/c", "/x", 2, 2},
+                                      {"/d", "/x", 2, 2},
+                                      {"/e", "/x", 2, 2}};
+    const struct view *v;
+    uint64_t badge;
+    int rdonly = -1;
+
+    memset(&t, 0, sizeof(t));
+    CHECK(view_add(&t, "/tmp/box", 8, 0, binds, 2, &badge) == 0);
+    v = view_of(&t, badge);
+    CHECK(v != NULL && v->nbinds == 2 && strcmp(v->bind[0].from, "/boot/bin") == 0);
+    strcpy(buf, "/bin");
+    CHECK(view_resolve(v, buf, buf, sizeof(buf), &rdonly) == 9 && rdonly == 1);
+    CHECK(strcmp(buf, "/boot/bin") == 0);
+    strcpy(buf, "/bin/ls");
+    CHECK(view_resolve(v, buf, buf, sizeof(buf), &rdonly) == 12 && rdonly == 1);
+    CHECK(strcmp(buf, "/boot/bin/ls") == 0);
+    /* Beside a bind: the root's, writable as the view is. */
+    strcpy(buf, "/binary");
+    CHECK(view_resolve(v, buf, buf, sizeof(buf), &rdonly) == 15 && rdonly == 0);
+    CHECK(strcmp(buf, "/tmp/box/binary") == 0);
+    strcpy(buf, "/etc");
+    CHECK(view_resolve(v, buf, buf, sizeof(buf), &rdonly) == 12 && rdonly == 0);
+    /* A bind of `/`: the rest of the path is the global path. */
+    strcpy(buf, "/etc/x");
+    CHECK(view_resolve(v, buf, buf, sizeof(buf), &rdonly) == 1 && strcmp(buf, "/") == 0);
+    strcpy(buf, "/etc/x/tmp/f");
+    CHECK(view_resolve(v, buf, buf, sizeof(buf), &rdonly) == 6 && strcmp(buf, "/tmp/f") == 0);
+    CHECK(rdonly == 1);
+    /* Binds at `/`, nested, too many: refused, nothing taken. */
+    CHECK(view_add(&t, "/tmp", 4, 0, at_root, 1, &badge) == -CAIRN_EINVAL);
+    CHECK(view_add(&t, "/tmp", 4, 0, nested, 2, &badge) == -CAIRN_EINVAL);
+    CHECK(view_add(&t, "/tmp", 4, 0, five, 5, &badge) == -CAIRN_EINVAL);
+    CHECK(t.used == 1);
+    /* The binds' paths go with the view (the host's leak check sees them
+     * otherwise). */
+    view_remove(&t, badge);
+    CHECK(t.used == 0 && view_of(&t, badge) == NULL);
 }
 
 int
@@ -1227,6 +1276,7 @@ main(void)
     RUN(a_path_through_a_view_is_joined_below_its_root_in_place);
     RUN(a_path_stands_below_above_or_beside_a_view);
     RUN(views_have_badges_of_their_own_and_a_freed_one_names_nothing);
+    RUN(a_bind_shows_a_directory_read_only_at_its_path_in_a_view);
     RUN(an_archive_becomes_a_read_only_tree_of_its_members);
     RUN(a_malformed_archive_is_refused_with_a_reason);
     RUN(pipe_readers_wait_in_order_and_get_end_of_file);

@@ -1814,24 +1814,15 @@ closing_everything_leaks_nothing_in_the_server_or_here(void)
 
 /* --- views --- */
 
+static long fs_view_binds(long ns, const char *root, uint64_t flags, const char *const *pairs,
+                          unsigned n);
+
 /* PROTO_FS_VIEW of path on the namespace handle ns: the view's handle, or
  * a negative code. */
 static long
 fs_view_on(long ns, const char *path, uint64_t flags)
 {
-    struct reply r;
-    long e = call_ep(ns, PROTO_FS_VIEW, flags, 0, path, strlen(path), NULL, 0, &r);
-
-    if (e < 0) {
-        for (uint32_t i = 0; i < r.nh && i < CAIRN_MSG_HANDLES; i++)
-            cairn_handle_close(r.h[i]);
-        return e;
-    }
-    if (r.nh != 1) {
-        test_fail("view %s: %u handles in the reply", path, r.nh);
-        return -CAIRN_EINVAL;
-    }
-    return r.h[0];
+    return fs_view_binds(ns, path, flags, NULL, 0);
 }
 
 /* A new file at path (on vfs_ep) holding text. */
@@ -2036,6 +2027,109 @@ a_read_only_view_refuses_every_change_and_reads_as_before(void)
     expect_ret("unlink f", fs_path(PROTO_FS_UNLINK, "/tmp/ro/f", 0), 0);
     expect_ret("rmdir sub", fs_path(PROTO_FS_RMDIR, "/tmp/ro/sub", 0), 0);
     expect_ret("rmdir ro", fs_path(PROTO_FS_RMDIR, "/tmp/ro", 0), 0);
+}
+
+/* PROTO_FS_VIEW of root on ns with n binds (pairs[2i] the path in the
+ * view, pairs[2i + 1] the directory shown): the handle, or a code. */
+static long
+fs_view_binds(long ns, const char *root, uint64_t flags, const char *const *pairs, unsigned n)
+{
+    static char buf[4096];
+    size_t len = strlen(root);
+    struct reply r;
+    long e;
+
+    memcpy(buf, root, len);
+    for (unsigned i = 0; i < 2 * n; i++) {
+        buf[len++] = '\0';
+        memcpy(buf + len, pairs[i], strlen(pairs[i]));
+        len += strlen(pairs[i]);
+    }
+    e = call_ep(ns, PROTO_FS_VIEW, flags, n, buf, len, NULL, 0, &r);
+    if (e < 0) {
+        for (uint32_t i = 0; i < r.nh && i < CAIRN_MSG_HANDLES; i++)
+            cairn_handle_close(r.h[i]);
+        return e;
+    }
+    if (r.nh != 1) {
+        test_fail("view %s: %u handles in the reply", root, r.nh);
+        return -CAIRN_EINVAL;
+    }
+    return r.h[0];
+}
+
+static void
+a_bind_shows_another_directory_read_only_inside_a_view(void)
+{
+    static const char *const binds[] = {"/bin", "/bin", "/data/../data", "/tmp/shared"};
+    static const char *const at_root[] = {"/", "/tmp/shared"};
+    static const char *const nested[] = {"/a", "/tmp", "/a/b", "/tmp"};
+    static const char *const of_file[] = {"/x", "/tmp/shared/a"};
+    static const char *const missing[] = {"/x", "/tmp/none"};
+    static const char *const five[] = {"/a",   "/tmp", "/b",   "/tmp", "/c",
+                                       "/tmp", "/d",   "/tmp", "/e",   "/tmp"};
+    struct proto_stat st, shared;
+    long v, w, saved = vfs_ep;
+
+    expect_ret("mkdir /tmp/jail", fs_path(PROTO_FS_MKDIR, "/tmp/jail", 0755), 0);
+    expect_ret("mkdir /tmp/shared", fs_path(PROTO_FS_MKDIR, "/tmp/shared", 0755), 0);
+    put_file("/tmp/shared/a", "shared");
+    expect_ret("stat /tmp/shared", fs_stat("/tmp/shared", &shared), 0);
+    v = fs_view_binds(vfs_ep, "/tmp/jail", 0, binds, 2);
+    if (v < 0) {
+        test_fail("a view with binds: %s", cairn_error_name((int)v));
+        return;
+    }
+    vfs_ep = v;
+    /* The binds show their directories, read-only. */
+    expect_ret("stat /bin/vfs through the bind", fs_stat("/bin/vfs", &st), 0);
+    expect_contents("/data/a", (const uint8_t *)"shared", 6);
+    expect_ret("stat /data", fs_stat("/data", &st), 0);
+    if (st.ino != shared.ino)
+        test_fail("/data is inode %lu, /tmp/shared %lu", (unsigned long)st.ino,
+                  (unsigned long)shared.ino);
+    expect_ret("write through a bind", fs_open("/data/a", PROTO_O_WRONLY, 0), -CAIRN_EROFS);
+    expect_ret("create through a bind", fs_open("/data/b", PROTO_O_WRONLY | PROTO_O_CREAT, 0644),
+               -CAIRN_EROFS);
+    expect_ret("mkdir through a bind", fs_path(PROTO_FS_MKDIR, "/data/d", 0755), -CAIRN_EROFS);
+    expect_ret("unlink through a bind", fs_path(PROTO_FS_UNLINK, "/data/a", 0), -CAIRN_EROFS);
+    expect_ret("rmdir a bind", fs_path(PROTO_FS_RMDIR, "/data", 0), -CAIRN_EROFS);
+    /* The rest is the view's, writable, and nothing else is there. */
+    put_file("/f", "in the jail");
+    expect_ret("rename into a bind", fs_rename("/f", "/data/f"), -CAIRN_EROFS);
+    expect_ret("/tmp/shared by its own name", fs_stat("/tmp/shared", &st), -CAIRN_ENOENT);
+    expect_ret("/data/.. is the jail", fs_stat("/data/../f", &st), 0);
+    /* A view of a bind's directory is read-only. */
+    w = fs_view_on(v, "/data", 0);
+    if (w >= 0) {
+        expect_ret("stat /a through it", fs_stat_on(w, "/a"), 0);
+        vfs_ep = w;
+        expect_ret("create through it", fs_open("/x", PROTO_O_WRONLY | PROTO_O_CREAT, 0644),
+                   -CAIRN_EROFS);
+        vfs_ep = v;
+        cairn_handle_close(w);
+    } else {
+        test_fail("a view of a bind: %s", cairn_error_name((int)w));
+    }
+    /* Binds that cannot be. */
+    expect_ret("a bind at /", fs_view_binds(saved, "/", 0, at_root, 1), -CAIRN_EINVAL);
+    expect_ret("nested binds", fs_view_binds(saved, "/", 0, nested, 2), -CAIRN_EINVAL);
+    expect_ret("five binds", fs_view_binds(saved, "/", 0, five, 5), -CAIRN_EINVAL);
+    expect_ret("a bind of a file", fs_view_binds(saved, "/tmp", 0, of_file, 1), -CAIRN_ENOTDIR);
+    expect_ret("a bind of nothing", fs_view_binds(saved, "/tmp", 0, missing, 1), -CAIRN_ENOENT);
+    expect_ret("a bind with no 0s", call_ep(saved, PROTO_FS_VIEW, 0, 1, "/tmp/x", 6, NULL, 0, NULL),
+               -CAIRN_EINVAL);
+    /* Through the view, a bind names the view's paths: /tmp/shared is not one. */
+    expect_ret("a bind of what the view cannot see",
+               fs_view_binds(v, "/", 0, (const char *const[]){"/y", "/tmp/shared"}, 1),
+               -CAIRN_ENOENT);
+    vfs_ep = saved;
+    cairn_handle_close(v);
+    expect_contents("/tmp/jail/f", (const uint8_t *)"in the jail", 11);
+    expect_ret("unlink f", fs_path(PROTO_FS_UNLINK, "/tmp/jail/f", 0), 0);
+    expect_ret("rmdir jail", fs_path(PROTO_FS_RMDIR, "/tmp/jail", 0), 0);
+    expect_ret("unlink a", fs_path(PROTO_FS_UNLINK, "/tmp/shared/a", 0), 0);
+    expect_ret("rmdir shared", fs_path(PROTO_FS_RMDIR, "/tmp/shared", 0), 0);
 }
 
 /* The server's views at once (servers/vfs/view.h, VIEWS_MAX). */
@@ -3395,6 +3489,7 @@ static const struct usertest tests[] = {
     USERTEST(a_client_changing_its_buffers_mid_copy_changes_only_its_bytes),
     USERTEST(a_view_serves_the_namespace_below_its_directory_and_nothing_above),
     USERTEST(a_read_only_view_refuses_every_change_and_reads_as_before),
+    USERTEST(a_bind_shows_another_directory_read_only_inside_a_view),
     USERTEST(a_view_ends_with_the_last_copy_of_its_handle),
     USERTEST(closing_everything_leaks_nothing_in_the_server_or_here),
     USERTEST(a_program_uses_the_server_through_libc),
