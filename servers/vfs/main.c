@@ -369,7 +369,7 @@ vfs_dispatch(const struct vfs_req *rq, struct vfs_rep *rp)
     enum vfs_on who;
     struct vfs_req on_file;
 
-    vfs.view = view_of(&vfs.views, rq->badge);
+    vfs.view = view_badge_is(rq->badge) ? view_of(&vfs.views, rq->badge) : NULL;
     if (rq->badge == 0 || vfs.view)
         who = VFS_ON_NAMESPACE;
     else

@@ -90,14 +90,6 @@ view_add(struct view_table *t, const char *root, size_t rootlen, uint32_t flags,
     return -CAIRN_ENOSPC;
 }
 
-int
-view_badge_is(uint64_t badge)
-{
-    uint32_t low = (uint32_t)badge;
-
-    return low >= VIEW_BADGE_BASE && low < VIEW_BADGE_BASE + VIEWS_MAX;
-}
-
 const struct view *
 view_of(const struct view_table *t, uint64_t badge)
 {

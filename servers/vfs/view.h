@@ -66,8 +66,15 @@ struct view_table {
 int view_add(struct view_table *t, const char *root, size_t rootlen, uint32_t flags,
              const struct view_bind *binds, unsigned nbinds, uint64_t *badge);
 
-/* Whether badge is in the views' range, live or not. */
-int view_badge_is(uint64_t badge);
+/* Whether badge is in the views' range, live or not (inline: every
+ * request of the vfs asks). */
+static inline int
+view_badge_is(uint64_t badge)
+{
+    uint32_t low = (uint32_t)badge;
+
+    return low >= VIEW_BADGE_BASE && low < VIEW_BADGE_BASE + VIEWS_MAX;
+}
 
 /* The live view badge names, or NULL. */
 const struct view *view_of(const struct view_table *t, uint64_t badge);
