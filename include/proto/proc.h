@@ -64,7 +64,9 @@
  * own pid). Only the caller or its child. */
 #define PROTO_PROC_SETPGID    0x404u
 /* PROTO_PROC_LIST: w[1] a cookie (0 first). Reply: w[0] the number of
- * struct proto_proc_info in the buffer (0: no more), w[1] the next cookie. */
+ * struct proto_proc_info in the buffer (0: no more), w[1] the next cookie.
+ * A sandboxed process (PROTO_SPAWN_NAMESPACE) sees only its sandbox: the
+ * sandbox's first process and that one's descendants. */
 #define PROTO_PROC_LIST       0x405u
 /*
  * PROTO_PROC_SIGNALS: the caller's dispositions for the signals proc

@@ -547,8 +547,10 @@ proc_signals(int32_t caller, const struct cairn_msg *msg, const struct cairn_msg
     proc_reply(0, 0, NULL, 0);
 }
 
+/* The processes caller may see (proc_table_visible: a sandboxed one only
+ * its sandbox's), from the table's slot cookie on. */
 static void
-proc_list(uint64_t cookie)
+proc_list(int32_t caller, uint64_t cookie)
 {
     static struct proto_proc_info out[CAIRN_MSG_BUF_MAX / sizeof(struct proto_proc_info)];
     uint32_t n = 0;
@@ -558,7 +560,7 @@ proc_list(uint64_t cookie)
         const struct proc_entry *e = &table.e[i];
         struct cairn_process_info info;
 
-        if (e->state == PROC_FREE)
+        if (e->state == PROC_FREE || !proc_table_visible(&table, caller, e))
             continue;
         memset(&out[n], 0, sizeof(out[n]));
         out[n].pid = e->pid;
@@ -609,7 +611,7 @@ proc_request(uint64_t badge, struct cairn_msg *msg, struct cairn_msg_ext *ext, l
                    0, NULL, 0);
         break;
     case PROTO_PROC_LIST:
-        proc_list(msg->w[1]);
+        proc_list(caller, msg->w[1]);
         break;
     case PROTO_PROC_SIGNALS:
         proc_signals(caller, msg, ext);

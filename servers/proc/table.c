@@ -216,6 +216,24 @@ proc_table_may_signal(struct proc_table *t, int32_t caller, const struct proc_en
 }
 
 int
+proc_table_visible(struct proc_table *t, int32_t viewer, const struct proc_entry *e)
+{
+    const struct proc_entry *v = viewer ? proc_table_find(t, viewer) : NULL, *up;
+
+    if (!v || v->ns < 0)
+        return 1;
+    /* The sandbox's first process: up while the parent is sandboxed too
+     * (a bounded walk, as proc_table_may_signal's). */
+    for (int steps = 0; steps <= PROC_MAX; steps++) {
+        up = v->ppid ? proc_table_find(t, v->ppid) : NULL;
+        if (!up || up->ns < 0)
+            break;
+        v = up;
+    }
+    return proc_table_may_signal(t, v->pid, e);
+}
+
+int
 proc_table_setpgid(struct proc_table *t, int32_t caller, int32_t pid, int32_t pgid)
 {
     struct proc_entry *e = proc_table_find(t, pid ? pid : caller);

@@ -108,6 +108,15 @@ uint32_t proc_table_drop_waiters(struct proc_table *t, int32_t pid, long *out, u
  * signal anyone; a process itself and its descendants. */
 int proc_table_may_signal(struct proc_table *t, int32_t caller, const struct proc_entry *target);
 
+/*
+ * Whether viewer (a pid; 0: a service) may see e in the list of
+ * processes: anyone may see everything but a sandboxed process (ns >= 0),
+ * which sees only its sandbox: the sandbox's first process (the oldest
+ * sandboxed ancestor whose parent is not sandboxed, or has ended) and
+ * that one's descendants.
+ */
+int proc_table_visible(struct proc_table *t, int32_t viewer, const struct proc_entry *e);
+
 /* What delivering sig to e does (e's masks; SIGKILL always ends it). */
 enum proc_action {
     PROC_ACTION_END,

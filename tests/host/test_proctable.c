@@ -205,6 +205,46 @@ signals_are_caught_ignored_or_end_the_process_as_its_masks_say(void)
     CHECK(a->state == PROC_FREE && a->notify == -1);
 }
 
+/* A sandboxed process lists only its sandbox: its first process and
+ * that one's descendants; everyone else lists everything. */
+static void
+a_sandbox_sees_only_its_own_processes(void)
+{
+    struct proc_entry *sh, *other, *box, *in1, *in2, *inner, *out;
+
+    proc_table_init(&t);
+    sh = proc_table_add(&t, 0, 0, "sh", 100);
+    other = proc_table_add(&t, sh->pid, 0, "other", 101);
+    box = proc_table_add(&t, sh->pid, 0, "box", 102);
+    box->ns = 7;
+    in1 = proc_table_add(&t, box->pid, 0, "in1", 103);
+    in1->ns = 7;
+    in2 = proc_table_add(&t, in1->pid, 0, "in2", 104);
+    in2->ns = 7;
+    inner = proc_table_add(&t, in1->pid, 0, "inner", 105); /* a narrower sandbox inside */
+    inner->ns = 8;
+    out = proc_table_add(&t, 0, 0, "service's", 106);
+    for (int i = 0; i < PROC_MAX; i++) {
+        struct proc_entry *e = &t.e[i];
+
+        if (e->state == PROC_FREE)
+            continue;
+        /* The shell, a service and an unsandboxed process see all. */
+        CHECK(proc_table_visible(&t, sh->pid, e) && proc_table_visible(&t, 0, e) &&
+              proc_table_visible(&t, other->pid, e) && proc_table_visible(&t, out->pid, e));
+        /* Inside, from any of its processes: the sandbox and no more. */
+        int inside = e == box || e == in1 || e == in2 || e == inner;
+        CHECK(proc_table_visible(&t, box->pid, e) == inside);
+        CHECK(proc_table_visible(&t, in2->pid, e) == inside);
+        CHECK(proc_table_visible(&t, inner->pid, e) == inside);
+    }
+    /* Its first process ended: the rest of the sandbox has lost its
+     * parent's link, and each orphan sees its own subtree. */
+    proc_table_end(&t, box, 0);
+    CHECK(!proc_table_visible(&t, in2->pid, sh) && !proc_table_visible(&t, in1->pid, other));
+    CHECK(proc_table_visible(&t, in1->pid, in2));
+}
+
 int
 main(void)
 {
@@ -216,5 +256,6 @@ main(void)
     RUN(setpgid_follows_posix_rules);
     RUN(a_full_table_refuses_and_pids_wrap_past_those_in_use);
     RUN(signals_are_caught_ignored_or_end_the_process_as_its_masks_say);
+    RUN(a_sandbox_sees_only_its_own_processes);
     return check_exit();
 }

@@ -504,6 +504,41 @@ a_sandboxed_child_and_its_children_reach_only_their_namespace(void)
     expect_ret("proc's own endpoint as the namespace", spawn_as(parent, "/bin/child", argv, -1),
                -CAIRN_EINVAL);
     cairn_handle_close(other);
+    /* A sandboxed process lists only its sandbox: here itself, beside
+     * its parent, which lists both. */
+    {
+        const char *sleep[] = {"child", "sleep", "100000", NULL};
+        struct proto_proc_info info[8];
+        long s, as_s, n;
+
+        spawn_ns = view;
+        s = spawn_as(parent, "/bin/child", sleep, -1);
+        spawn_ns = -1;
+        as_s = cairn_handle_mint(proc_ep, CAIRN_RIGHT_SIGNAL, (uint64_t)s);
+        memset(&ext, 0, sizeof(ext));
+        ext.recv_buf = (uint64_t)(uintptr_t)info;
+        ext.recv_cap = sizeof(info);
+        msg = (struct cairn_msg){{PROTO_PROC_LIST, 0, 0, 0, 0}, &ext};
+        expect_ret("list from inside", cairn_ipc_call(as_s, &msg), 0);
+        n = (long)msg.w[0];
+        if (n != 1 || info[0].pid != s)
+            test_fail("inside, the list has %ld entries, the first pid %d (the sandbox's is %ld)",
+                      n, n > 0 ? info[0].pid : 0, s);
+        msg = (struct cairn_msg){{PROTO_PROC_LIST, 0, 0, 0, 0}, &ext};
+        expect_ret("list from outside", cairn_ipc_call(parent, &msg), 0);
+        n = (long)msg.w[0];
+        int saw_parent = 0, saw_s = 0;
+        for (long i = 0; i < n && i < 8; i++) {
+            saw_parent |= info[i].pid == parent_pid;
+            saw_s |= info[i].pid == s;
+        }
+        if (!saw_parent || !saw_s)
+            test_fail("outside, the list lacks the parent or the sandbox");
+        expect_ret("kill the sandboxed sleeper",
+                   request(parent, PROTO_PROC_KILL, (uint64_t)s, PROTO_SIGKILL, NULL), 0);
+        expect_ret("wait for it", request(parent, PROTO_PROC_WAIT, (uint64_t)s, 0, &status), s);
+        cairn_handle_close(as_s);
+    }
     /* A failed sandboxed spawn gives its namespace back (the leak check
      * at the end counts handles). */
     spawn_ns = view;
