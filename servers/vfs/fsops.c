@@ -382,6 +382,25 @@ out:
     rp->w[0] = (uint64_t)(int64_t)err;
 }
 
+/* The request's buffer in n pieces at its first n - 1 0s: 0, or -1 when
+ * it has fewer. */
+static int
+vfs_split(const struct vfs_req *rq, unsigned n, const char **piece, size_t *len)
+{
+    const char *p = (const char *)rq->buf, *end = p + rq->len;
+
+    for (unsigned i = 0; i < n; i++) {
+        const char *z = i + 1 < n ? memchr(p, 0, (size_t)(end - p)) : end;
+
+        if (!z)
+            return -1;
+        piece[i] = p;
+        len[i] = (size_t)(z - p);
+        p = z + 1;
+    }
+    return 0;
+}
+
 /*
  * A directory of the vfs's own file systems at the global path p: 0,
  * -CAIRN_EXDEV for a mounted server's (whose directories only it knows),
@@ -413,30 +432,21 @@ vfs_do_view(const struct vfs_req *rq, struct vfs_rep *rp)
 {
     static char at[VIEW_BINDS_MAX][PROTO_PATH_MAX + 1], from[VIEW_BINDS_MAX][PROTO_PATH_MAX + 1];
     struct view_bind binds[VIEW_BINDS_MAX];
+    const char *piece[1 + 2 * VIEW_BINDS_MAX];
+    size_t len[1 + 2 * VIEW_BINDS_MAX];
     uint32_t flags = (uint32_t)rq->w[1];
     uint64_t nbinds = rq->w[2], badge;
-    const char *p = (const char *)rq->buf, *end = p + rq->len, *zero;
     int err, root, rdonly;
     long h;
 
-    if ((rq->w[1] & ~(uint64_t)PROTO_VIEW_RDONLY) || nbinds > VIEW_BINDS_MAX) {
+    /* The root, then each bind's at and from, each ended by a 0 but the
+     * last; the root and the binds' from are the caller's paths. */
+    if ((rq->w[1] & ~(uint64_t)PROTO_VIEW_RDONLY) || nbinds > VIEW_BINDS_MAX ||
+        vfs_split(rq, 1 + 2 * (unsigned)nbinds, piece, len) < 0) {
         err = -CAIRN_EINVAL;
         goto out;
     }
-    /* The root, then each bind's at and from, each ended by a 0 but the
-     * last; the binds' from are the caller's paths. */
-    for (unsigned i = 0; i < nbinds; i++) {
-        for (int k = 0; k < 2; k++) {
-            if (!(zero = memchr(p, 0, (size_t)(end - p)))) {
-                err = -CAIRN_EINVAL;
-                goto out;
-            }
-            p = zero + 1;
-        }
-    }
-    p = (const char *)rq->buf;
-    zero = nbinds ? memchr(p, 0, rq->len) : end;
-    err = vfs_fold(p, (size_t)(zero - p), path_a, &root, &rdonly);
+    err = vfs_fold(piece[0], len[0], path_a, &root, &rdonly);
     if (err >= 0)
         err = vfs_own_dir(path_a);
     if (err < 0)
@@ -444,14 +454,9 @@ vfs_do_view(const struct vfs_req *rq, struct vfs_rep *rp)
     if (rdonly)
         flags |= PROTO_VIEW_RDONLY;
     for (unsigned i = 0; i < nbinds; i++) {
-        const char *a = zero + 1, *f, *fend;
-
-        f = memchr(a, 0, (size_t)(end - a)) + 1;
-        fend = i + 1 < nbinds ? memchr(f, 0, (size_t)(end - f)) : end;
-        zero = fend;
-        err = path_normalize(a, (size_t)(f - 1 - a), at[i], sizeof(at[i]));
+        err = path_normalize(piece[1 + 2 * i], len[1 + 2 * i], at[i], sizeof(at[i]));
         if (err >= 0)
-            err = vfs_fold(f, (size_t)(fend - f), from[i], &root, &rdonly);
+            err = vfs_fold(piece[2 + 2 * i], len[2 + 2 * i], from[i], &root, &rdonly);
         if (err >= 0)
             err = vfs_own_dir(from[i]);
         if (err < 0)

@@ -168,16 +168,10 @@ view_place(const struct view *v, const char *p, const char **rel)
 {
     size_t plen = strlen(p);
 
-    if (v->rootlen == 1) { /* everything is at or below `/` */
-        *rel = plen == 1 ? p + 1 : p;
+    if (view_path_under(p, v->root, v->rootlen)) {
+        /* Below a root of `/`, the path is its own tail (`` for `/`). */
+        *rel = v->rootlen == 1 ? p + (plen == 1) : p + v->rootlen;
         return 0;
     }
-    if (plen >= v->rootlen && memcmp(p, v->root, v->rootlen) == 0 &&
-        (p[v->rootlen] == '\0' || p[v->rootlen] == '/')) {
-        *rel = p + v->rootlen;
-        return 0;
-    }
-    if (plen == 1 || (plen < v->rootlen && memcmp(p, v->root, plen) == 0 && v->root[plen] == '/'))
-        return 1;
-    return -1;
+    return view_path_under(v->root, p, plen) ? 1 : -1;
 }
