@@ -238,6 +238,7 @@ endpoint_call(struct endpoint *ep, uint64_t badge, uint64_t deadline)
     } else {
         me->ipc.state = IPC_SENDING;
         me->ipc.ep = ep;
+        me->ipc.arrival = ep->arrivals++;
         list_push_back(&ep->senders, &me->ipc.link);
     }
     /* Marked blocked before the lock goes: a reply that comes at once
@@ -291,18 +292,30 @@ endpoint_set_notified(struct thread *me, uint64_t bits)
     endpoint_set_signal(me, bits, CAIRN_IPC_NOTIFIED);
 }
 
-/* The oldest notice waiting on ep, out of the queue, or NULL (ep locked). */
+/*
+ * The oldest notice waiting on ep, out of the queue, if it came before
+ * every waiting sender; else NULL (ep locked). Senders and notices are
+ * received in the order they came: a call made after a handle's last
+ * copy went must not overtake the notice, or a server would answer it as
+ * if the copy were still there. Arrival numbers wrap; the two compared
+ * are never 2^31 apart, since no more threads and tokens than that are
+ * ever queued at once and the older of the heads always goes first.
+ */
 static struct handle_token *
 endpoint_take_notice_locked(struct endpoint *ep)
 {
-    struct list_node *n;
+    struct handle_token *t;
 
     spin_assert_held(&ep->lock);
     if (list_empty(&ep->notices))
         return NULL;
-    n = ep->notices.next;
-    list_remove(n);
-    return list_entry(n, struct handle_token, notice_link);
+    t = list_entry(ep->notices.next, struct handle_token, notice_link);
+    if (!list_empty(&ep->senders) &&
+        (int32_t)(list_entry(ep->senders.next, struct thread, ipc.link)->ipc.arrival -
+                  t->notice_arrival) < 0)
+        return NULL;
+    list_remove(&t->notice_link);
+    return t;
 }
 
 void
@@ -317,6 +330,7 @@ endpoint_notice_closed(struct endpoint *ep, struct handle_token *t)
         endpoint_finish_locked(receiver, 0);
         sched_wake(receiver);
     } else if (!ep->closed) {
+        t->notice_arrival = ep->arrivals++;
         list_push_back(&ep->notices, &t->notice_link);
         t = NULL;
     }
@@ -369,13 +383,13 @@ endpoint_recv_and_run(struct endpoint *ep, uint64_t deadline, struct thread *nex
         endpoint_set_notified(me, bits);
         goto done;
     }
-    if (endpoint_take_sender_locked(ep))
-        goto done;
     notice = endpoint_take_notice_locked(ep);
     if (notice) {
         endpoint_set_signal(me, notice->notice_badge, CAIRN_IPC_CLOSED);
         goto done;
     }
+    if (endpoint_take_sender_locked(ep))
+        goto done;
     if (ep->closed || deadline == 0) {
         err = ep->closed ? -CAIRN_ECLOSED : -CAIRN_ETIMEDOUT;
         goto done;

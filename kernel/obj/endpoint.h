@@ -40,6 +40,7 @@ struct endpoint {
     struct list_node receivers; /* [l] threads in recv, oldest first */
     struct list_node notices;   /* [l] notice tokens (obj/token.h) not yet received */
     uint32_t receive_holders;   /* [a] holders of the WAIT right */
+    uint32_t arrivals;          /* [l] numbers queued senders and notices, in one order */
     bool closed;                /* [l] receive_holders reached 0 */
 };
 

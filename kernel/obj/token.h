@@ -43,6 +43,7 @@ struct handle_token {
     struct handle_token *parent;  /* [I] a reference; NULL for a root */
     struct object *obj;           /* [L] root: the object (a reference); NULL once revoked */
     uint32_t rights;              /* [I] root: the rights it holds obj with */
+    uint32_t notice_arrival;      /* its place in the endpoint's queue (endpoint.c), once there */
     uint64_t notice_badge;        /* [I] what a notice token's last close reports */
     struct quota *quota;          /* [I] a notice token's: charged for it (a reference), or NULL */
     struct list_node notice_link; /* the endpoint's, once queued there as a notice */

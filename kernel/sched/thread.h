@@ -91,6 +91,7 @@ struct thread_ipc {
     uint64_t recv_buf;     /* [o] where bytes sent to this thread go, in its space; */
     uint32_t
         recv_cap; /* [o] and the room there (0: none); set before each wait, read by its partner */
+    uint32_t arrival;           /* [e] its place in ep's queue (ep->arrivals) */
     struct thread *caller;      /* [o] whom a reply goes to (a reference), or NULL */
     struct endpoint *caller_ep; /* [o] the endpoint it called through (a reference) */
     uint32_t caller_seq;        /* [o] the call's seq, so a late reply finds no other call */

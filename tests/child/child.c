@@ -393,7 +393,7 @@ child_by_argv(int argc, char **argv)
         return write(1, argv[2], len) == (ssize_t)len ? 0 : CHILD_FDS_WRITE;
     }
     if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
-        cairn_thread_sleep((uint64_t)atoi(argv[2]) * 1000000ull);
+        cairn_thread_sleep((uint64_t)atoi(argv[2]) * 1000000000ull);
         return 0;
     }
     if (argc == 2 && strcmp(argv[1], "fault") == 0) {

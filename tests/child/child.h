@@ -46,7 +46,8 @@ enum child_start_error {
  *   child exit N     exits with N
  *   child write TEXT writes TEXT to descriptor 1, exits 0 (or
  *                    CHILD_FDS_WRITE if the write fell short)
- *   child sleep MS   sleeps MS milliseconds, exits 0
+ *   child sleep S    sleeps S seconds, exits 0 (the tests' 100000, more
+ *                    than a day, is a process that lives until killed)
  *   child fault      dies by writing to its own code, in child_fault_write
  *                    called by child_fault_deep (names a crash report
  *                    must show)

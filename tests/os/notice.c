@@ -5,7 +5,7 @@
  * of it, and when the last copy goes (closed, dropped with a message, or
  * with the process that held it) the endpoint's receiver takes one notice
  * with the badge: a waiting receiver at once, a later one from the
- * queue, after any caller's message, each notice once. An endpoint that
+ * queue, in the order notices and calls came, each notice once. An endpoint that
  * closes drops its queued notices; every bad input is refused; nothing
  * is left behind.
  *
@@ -154,6 +154,64 @@ calls_come_through_with_the_badge_and_before_the_notice(void)
     expect_ret("the client's call", c.ret, 42);
     cairn_handle_close(ep);
     expect_stats(&before, "after the client");
+}
+
+/* A client thread: one call through its handle, which it keeps. */
+static long
+call_only(void *arg)
+{
+    struct client *c = arg;
+    struct cairn_msg msg = {{43, 0, 0, 0, 0}, NULL};
+
+    c->ret = cairn_ipc_call(c->h, &msg);
+    if (c->ret == 0)
+        c->ret = (long)msg.w[0];
+    return 0;
+}
+
+/*
+ * Senders and notices are received in the order they came: a call made
+ * after the last copy of another handle went comes after that notice, so
+ * a server never answers it as if the copy were still there (a device
+ * claimed again once the handle of its claim was closed, say).
+ */
+static void
+a_call_made_after_the_last_close_comes_after_the_notice(void)
+{
+    struct cairn_debug_stats before = stats_now();
+    long ep = cairn_endpoint_create();
+    long h = cairn_handle_mint_notify(ep, CLIENT_RIGHTS, 21);
+    struct client c = {cairn_handle_mint(ep, CLIENT_RIGHTS, 22), -1};
+    struct cairn_msg reply = {{44, 0, 0, 0, 0}, NULL};
+    struct test_thread t;
+    struct received r;
+
+    if (h < 0 || c.h < 0) {
+        test_fail("mint_notify %ld, mint %ld", h, c.h);
+        return;
+    }
+    expect_ret("close the notice handle", cairn_handle_close(h), 0);
+    if (test_thread_start(&t, call_only, &c) != 0) {
+        test_fail("the client thread");
+        return;
+    }
+    /* Time for the call to queue behind the notice (if it has not, the
+     * order below holds all the same). */
+    cairn_thread_sleep(50 * MS_NS);
+    expect_notice("first, the notice of the earlier close", ep, HANG_NS, 21);
+    r = receive(ep, HANG_NS);
+    if (r.ret != 0 || r.badge != 22 || r.w0 != 43)
+        test_fail("then the call came as %ld, badge %lu, w0 %lu", r.ret, (unsigned long)r.badge,
+                  (unsigned long)r.w0);
+    else
+        expect_ret("reply", cairn_ipc_reply(&reply), 0);
+    test_thread_join(&t, HANG_NS, NULL);
+    test_thread_free(&t);
+    expect_ret("the client's call", c.ret, 44);
+    expect_nothing("after both", ep);
+    cairn_handle_close(c.h);
+    cairn_handle_close(ep);
+    expect_stats(&before, "after the call behind the notice");
 }
 
 /* A thread that waits in a receive for the notice. */
@@ -333,6 +391,7 @@ mint_notify_refuses_bad_input_and_keeps_nothing(void)
 static const struct usertest tests[] = {
     USERTEST(the_last_close_of_a_minted_handle_is_told_once_with_its_badge),
     USERTEST(calls_come_through_with_the_badge_and_before_the_notice),
+    USERTEST(a_call_made_after_the_last_close_comes_after_the_notice),
     USERTEST(a_waiting_receiver_is_woken_by_the_notice),
     USERTEST(a_holder_that_dies_lets_go_of_its_copies),
     USERTEST(a_copy_dropped_with_its_message_counts_as_closed),
