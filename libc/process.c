@@ -133,6 +133,15 @@ cairn_spawnattr_setns(posix_spawnattr_t *attr, long ns)
     return 0;
 }
 
+int
+cairn_spawnattr_setquota(posix_spawnattr_t *attr, uint64_t bytes)
+{
+    if (bytes == 0 || bytes > (UINT64_C(0xffffffff) << 12))
+        return EINVAL;
+    attr->quota_pages = (bytes + 4095) >> 12;
+    return 0;
+}
+
 /* --- spawning ------------------------------------------------------------------------------- */
 
 static void
@@ -252,6 +261,8 @@ posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
         ext.send_handles[n++] = (struct cairn_msg_handle){
             (int32_t)(attr->ns - 1), CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_COPY, 0};
     }
+    if (attr)
+        msg.w[4] |= PROTO_SPAWN_QUOTA(attr->quota_pages);
     len = err ? err
               : spawn_pack(buf, abs, argv, envp ? envp : (char *const *)environ, &msg.w[1],
                            &msg.w[2]);

@@ -5,7 +5,10 @@
  * unless -w, with each directory of -b shown read-only at its own path
  * in it (a bind), in place of this process's vfs handle, and no registry
  * handle; every program it starts is in the same sandbox, found in it
- * (PROTO_SPAWN_NAMESPACE, include/proto/proc.h). PROGRAM itself is found
+ * (PROTO_SPAWN_NAMESPACE, include/proto/proc.h). With -m, the sandbox's
+ * processes are charged together to a quota of SIZE bytes
+ * (PROTO_SPAWN_QUOTA): what the kernel allocates for all of them, memory,
+ * processes and threads, stays within it. PROGRAM itself is found
  * here, in PATH, as for any command; inside, DIR is `/` and the working
  * directory. The exit status is the program's (128 + the signal that
  * ended it). Cairn-only: it speaks the vfs's protocol on its start handle
@@ -29,12 +32,14 @@
 
 extern char **environ;
 
-#define SANDBOX_BINDS_MAX 4 /* the vfs's VIEW_BINDS_MAX */
+#define SANDBOX_BINDS_MAX 4                     /* the vfs's VIEW_BINDS_MAX */
+#define SANDBOX_QUOTA_MAX (0xffffffffull << 12) /* PROTO_SPAWN_QUOTA's pages */
 
 static const char sandbox_usage[] =
-    "Usage: sandbox [-w] [-b BIND]... DIR PROGRAM [ARG]...\n"
+    "Usage: sandbox [-w] [-b BIND]... [-m SIZE] DIR PROGRAM [ARG]...\n"
     "Run PROGRAM with DIR as its whole file system, read-only unless -w,\n"
-    "with each directory BIND shown read-only at the same path in it.\n";
+    "with each directory BIND shown read-only at the same path in it, and\n"
+    "with -m, the memory of all its processes within SIZE bytes (K, M, G).\n";
 
 static char sandbox_buf[(SANDBOX_BINDS_MAX * 2 + 1) * (PROTO_PATH_MAX + 1)];
 
@@ -114,14 +119,18 @@ main(int argc, char **argv)
     long vfs = cairn_start_handle(PROTO_HANDLE_VFS, 0), view;
     int writable = 0, c, err, status = 0;
     unsigned n = 0, nbinds = 0;
+    uint64_t quota = 0;
     const char *what;
     pid_t pid;
 
     util_init("sandbox", sandbox_usage);
     util_opts_init(&opts);
-    while ((c = util_getopt(&opts, argc, argv, "wb:")) != -1) {
+    while ((c = util_getopt(&opts, argc, argv, "wb:m:")) != -1) {
         if (c == 'w') {
             writable = 1;
+        } else if (c == 'm') {
+            if (!util_parse_size(opts.arg, &quota) || quota == 0 || quota > SANDBOX_QUOTA_MAX)
+                util_usage_error(2, "%s: not a size from 1 byte to 16T", opts.arg);
         } else if (nbinds == SANDBOX_BINDS_MAX) {
             util_usage_error(2, "at most %d binds", SANDBOX_BINDS_MAX);
         } else {
@@ -147,6 +156,8 @@ main(int argc, char **argv)
     envp[n] = NULL;
     posix_spawnattr_init(&attr);
     cairn_spawnattr_setns(&attr, view);
+    if (quota)
+        cairn_spawnattr_setquota(&attr, quota);
     err = posix_spawnp(&pid, argv[opts.index + 1], NULL, &attr, argv + opts.index + 1, envp);
     posix_spawnattr_destroy(&attr);
     cairn_handle_close(view); /* proc holds the program's copy */

@@ -58,6 +58,8 @@ enum proto_handle_kind {
     PROTO_HANDLE_ECAM = 17,        /* PCIe configuration space (READ, WRITE, */
                                    /* MAP; uncached), whose buses the boot */
                                    /* information's acpi field tells */
+    PROTO_HANDLE_QUOTA = 18,       /* the service's own quota (READ, MANAGE): */
+                                   /* to carve its programs' quotas from */
     PROTO_HANDLE_KINDS
 };
 

@@ -45,29 +45,43 @@
  * narrower one), has its images read through that namespace and gets no
  * registry handle. The caller's own image is read through the caller's
  * namespace: a sandbox's first program comes from outside it.
+ *
+ * A quota of its own: w[4]'s bits 32-63 (PROTO_SPAWN_QUOTA), a number of
+ * 4 KiB pages, 0 for none. The child, and every process it starts in
+ * turn (unless given a quota of its own, carved from this one), is
+ * charged to a new quota of that size carved from the caller's (the
+ * caller's own quota if it was given one, else proc's), so whatever the
+ * kernel allocates for the whole tree (memory, processes, threads,
+ * handles) stays within it; the carve goes back when the last process
+ * charged to it has ended. -CAIRN_ENOMEM: the caller's quota has not that
+ * much left; -CAIRN_ENOSYS: proc was given no quota to carve from
+ * (start handle PROTO_HANDLE_QUOTA).
  */
-#define PROTO_PROC_SPAWN      0x401u
-/* PROTO_PROC_SPAWN's w[4]: stdin, stdout, stderr, then a namespace. */
-#define PROTO_SPAWN_NAMESPACE (1u << 3)
-#define PROTO_SPAWN_HANDLES   0xfu
+#define PROTO_PROC_SPAWN         0x401u
+/* PROTO_PROC_SPAWN's w[4]: stdin, stdout, stderr, then a namespace; and a
+ * quota's pages above. */
+#define PROTO_SPAWN_NAMESPACE    (1u << 3)
+#define PROTO_SPAWN_HANDLES      0xfu
+#define PROTO_SPAWN_QUOTA_SHIFT  32
+#define PROTO_SPAWN_QUOTA(pages) ((uint64_t)(pages) << PROTO_SPAWN_QUOTA_SHIFT)
 /*
  * PROTO_PROC_WAIT: w[1] a child's pid, or -1 for any child; w[2] flags
  * (PROTO_WNOHANG). Reply: w[0] the pid that ended (0: none yet, with
  * PROTO_WNOHANG), w[1] its status (PROTO_STATUS_*). -CAIRN_ECHILD when
  * there is no such child.
  */
-#define PROTO_PROC_WAIT       0x402u
+#define PROTO_PROC_WAIT          0x402u
 /* PROTO_PROC_KILL: w[1] a pid, or minus a process group; w[2] the signal
  * (PROTO_SIG*). -CAIRN_ESRCH, -CAIRN_EPERM (not the caller's). */
-#define PROTO_PROC_KILL       0x403u
+#define PROTO_PROC_KILL          0x403u
 /* PROTO_PROC_SETPGID: w[1] a pid (0: the caller), w[2] a group (0: its
  * own pid). Only the caller or its child. */
-#define PROTO_PROC_SETPGID    0x404u
+#define PROTO_PROC_SETPGID       0x404u
 /* PROTO_PROC_LIST: w[1] a cookie (0 first). Reply: w[0] the number of
  * struct proto_proc_info in the buffer (0: no more), w[1] the next cookie.
  * A sandboxed process (PROTO_SPAWN_NAMESPACE) sees only its sandbox: the
  * sandbox's first process and that one's descendants. */
-#define PROTO_PROC_LIST       0x405u
+#define PROTO_PROC_LIST          0x405u
 /*
  * PROTO_PROC_SIGNALS: the caller's dispositions for the signals proc
  * delivers from outside (PROTO_PROC_KILL, the console's ^C): w[1] the
@@ -87,7 +101,7 @@
  * -CAIRN_EPERM (the caller is not a process of proc's: badge 0). A
  * refused call changes nothing and proc closes the handle sent.
  */
-#define PROTO_PROC_SIGNALS    0x406u
+#define PROTO_PROC_SIGNALS       0x406u
 
 #define PROTO_WNOHANG 1u
 

@@ -285,6 +285,28 @@ util_parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+bool
+util_parse_size(const char *s, uint64_t *out)
+{
+    static const char units[] = "KMG";
+    char digits[24];
+    size_t n = strlen(s);
+    const char *unit = n ? strchr(units, s[n - 1]) : NULL;
+    unsigned shift = unit ? 10 * (unsigned)(unit - units + 1) : 0;
+    uint64_t v;
+
+    if (shift)
+        n--;
+    if (n == 0 || n >= sizeof(digits))
+        return false;
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    if (!util_parse_u64(digits, &v) || v > UINT64_MAX >> shift)
+        return false;
+    *out = v << shift;
+    return true;
+}
+
 int
 util_open_read(const char *path)
 {

@@ -75,6 +75,9 @@ int util_getopt(struct util_opts *st, int argc, char **argv, const char *spec);
 
 /* A non-negative decimal number that fits in *out; false otherwise. */
 bool util_parse_u64(const char *s, uint64_t *out);
+/* A size: a decimal number of bytes, or of KiB, MiB or GiB with a suffix
+ * K, M or G ("64K", "16M"), that fits in *out; false otherwise. */
+bool util_parse_size(const char *s, uint64_t *out);
 
 /* Opens path to read ("-": standard input, not opened again). The
  * descriptor, or -1 after a message `NAME: path: why`. */

@@ -11,6 +11,7 @@
 #ifndef CAIRN_LIBC_SPAWN_H
 #define CAIRN_LIBC_SPAWN_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #define POSIX_SPAWN_SETPGROUP 1
@@ -32,7 +33,8 @@ typedef struct {
 typedef struct {
     short flags;
     pid_t pgroup;
-    long ns; /* cairn_spawnattr_setns's handle + 1, or 0 */
+    long ns;              /* cairn_spawnattr_setns's handle + 1, or 0 */
+    uint64_t quota_pages; /* cairn_spawnattr_setquota's, or 0 */
 } posix_spawnattr_t;
 
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
@@ -63,5 +65,16 @@ int posix_spawnattr_setpgroup(posix_spawnattr_t *attr, pid_t pgroup);
  * negative handle.
  */
 int cairn_spawnattr_setns(posix_spawnattr_t *attr, long ns);
+
+/*
+ * Cairn's own: the child, and every process it starts in turn, is charged
+ * to a quota of bytes (rounded up to whole 4 KiB pages) carved from this
+ * process's, so what the kernel allocates for that whole tree stays
+ * within it (include/proto/proc.h, PROTO_SPAWN_QUOTA); posix_spawn then
+ * fails with ENOMEM when this process's quota has not that much left. 0
+ * (no quota of its own, as by default), or EINVAL for bytes 0 or above
+ * 16 TiB.
+ */
+int cairn_spawnattr_setquota(posix_spawnattr_t *attr, uint64_t bytes);
 
 #endif

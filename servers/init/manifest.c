@@ -508,7 +508,7 @@ set_restart(struct parser *p, struct token v)
 static const char *const grant_names[] = {
     "initfs",      "log",      "serial-console", "framebuffer-console",
     "framebuffer", "programs", "bootinfo",       "acpi-power",
-    "ecam"};
+    "ecam",        "quota"};
 
 static int
 set_grant(struct parser *p, struct token v)
@@ -523,7 +523,7 @@ set_grant(struct parser *p, struct token v)
         if (g == sizeof(grant_names) / sizeof(grant_names[0]))
             return fail_tok(p, "grant", w,
                             " is not initfs, log, serial-console, framebuffer-console, "
-                            "framebuffer, programs, bootinfo, acpi-power or ecam");
+                            "framebuffer, programs, bootinfo, acpi-power, ecam or quota");
         if (p->cur->grants & (1u << g))
             return fail_tok(p, "grant", w, " is listed twice");
         p->cur->grants |= 1u << g;

@@ -91,6 +91,7 @@ enum manifest_restart {
 #define MANIFEST_GRANT_ACPI_POWER          128u /* the FADT's PM1 and reset ports, a copy */
                                                 /* of the FADT and DSDT (proto/power.h) */
 #define MANIFEST_GRANT_ECAM                256u /* PCIe configuration space and the boot information */
+#define MANIFEST_GRANT_QUOTA               512u /* its own quota, to carve its programs' from */
 
 /* An irq entry is a range of GSIs, or one ISA line whose GSI the MADT picks. */
 #define MANIFEST_IRQ_GSI 0u

@@ -51,7 +51,7 @@
 /* A service that ran this long before it ended was not crashing in a
  * loop: its back-off starts over. */
 #define SERVICE_STABLE        (30000 * MS_NS)
-#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 8 + ACPI_POWER_PORTS_MAX)
+#define SERVICE_GRANTS_MAX    (3 * MANIFEST_RANGES_MAX + 10 + ACPI_POWER_PORTS_MAX)
 /* The rights a client's copy of a registered endpoint has: to call it and
  * to pass it on, never to receive from it. */
 #define SERVICE_CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
@@ -273,6 +273,12 @@ services_prepare(uint32_t i)
                            PROTO_HANDLE_PROGRAMS, "the programs' registry");
     if (m->grants & MANIFEST_GRANT_ACPI_POWER)
         services_grant_acpi_power(s, i);
+    if ((m->grants & MANIFEST_GRANT_QUOTA) && s->quota >= 0)
+        services_add_grant(s,
+                           cairn_handle_dup(s->quota, CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE |
+                                                          CAIRN_RIGHT_DUPLICATE |
+                                                          CAIRN_RIGHT_TRANSFER),
+                           PROTO_HANDLE_QUOTA, "its quota");
 }
 
 /* --- starting and ending ---------------------------------------------------------------- */

@@ -31,6 +31,7 @@
 
 #include <cairn/fault.h>
 #include <cairn/fd.h>
+#include <cairn/init.h>
 #include <cairn/process.h>
 #include <cairn/registry.h>
 #include <cairn/spawn.h>
@@ -55,6 +56,8 @@ static struct proc_table table;
 /* proc_programs: the registry handle every child gets as its own (the
  * manifest's [programs] lookups), or -1 when proc was granted none. */
 static long proc_ep, proc_exits, proc_vfs = -1, proc_programs = -1;
+/* Proc's own quota (PROTO_HANDLE_QUOTA), to carve programs' quotas from; or -1. */
+static long proc_quota = -1;
 static char request[CAIRN_MSG_BUF_MAX + 1];
 
 /* The --init program: its argv, and its pid while it runs (0: not). */
@@ -219,17 +222,51 @@ proc_base(const char *path)
 }
 
 /*
+ * The quota a child of p is charged to: a new one of pages pages carved
+ * from p's (else proc's own), or with pages 0 a copy of p's; -1 for
+ * proc's own (p has none, and none was asked), or a negative code.
+ */
+static long
+proc_child_quota(const struct proc_entry *p, uint64_t pages)
+{
+    long from = p && p->quota >= 0 ? p->quota : proc_quota;
+
+    if (pages)
+        return from < 0 ? -CAIRN_ENOSYS : cairn_quota_create(from, pages * 4096);
+    if (!p || p->quota < 0)
+        return -1;
+    return cairn_handle_dup(p->quota, CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE |
+                                          CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
+}
+
+/*
+ * Charges what proc allocates from now on to quota (proc_quota: back to
+ * its own). proc makes a child's image, segments and stack itself, so
+ * they are charged to the child's quota only while proc is; its one
+ * thread makes the switch safe. Its own tables stay with proc's quota.
+ */
+static void
+proc_charge_to(long quota)
+{
+    long err = cairn_process_set_quota(CAIRN_INIT_HANDLE_PROCESS, quota);
+
+    if (err < 0)
+        printf("proc: cannot charge a quota: %s\n", cairn_strerror((int)err));
+}
+
+/*
  * Starts path with argv and envp for parent in group pgid, with the
  * streams in io[0..2] (-1: none), which move to the child, and ns (-1:
  * none) the namespace handle it gets in place of its parent's, which
- * moves to it too. The image is read through the parent's namespace. A
+ * moves to it too; charged to a quota of quota_pages pages carved for it
+ * (0: its parent's). The image is read through the parent's namespace. A
  * child with a namespace of its own (given, or its parent's) gets no
  * registry handle: what it may reach is what it was handed. Returns the
  * pid or a negative code; the streams and ns are released on failure.
  */
 static long
 proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *argv,
-           const char *const *envp, long io[3], long ns)
+           const char *const *envp, long io[3], long ns, uint64_t quota_pages)
 {
     static const uint32_t stream_kinds[3] = {PROTO_HANDLE_STDIN, PROTO_HANDLE_STDOUT,
                                              PROTO_HANDLE_STDERR};
@@ -240,8 +277,14 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     struct proc_entry *e;
     const char *name = proc_base(argv[0] ? argv[0] : path);
     const struct proc_entry *p = parent ? proc_table_find(&table, parent) : NULL;
-    long parent_ns = p ? p->ns : -1;
+    long parent_ns = p ? p->ns : -1, quota = proc_child_quota(p, quota_pages);
 
+    if (quota < -1) {
+        image = quota;
+        goto fail;
+    }
+    if (quota >= 0)
+        proc_charge_to(quota); /* until the child is made */
     image = proc_read_image(parent_ns, path, &size);
     if (image >= 0 && ns < 0 && parent_ns >= 0) {
         struct cairn_handle_info info;
@@ -264,6 +307,8 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     }
     e->ns = ns;
     ns = -1; /* the entry's now: closed at its end */
+    e->quota = quota;
+    quota = -1; /* likewise */
     e->start_ns = cairn_clock_get();
     badged = cairn_handle_mint(proc_ep, PROC_CLIENT_RIGHTS, (uint64_t)e->pid);
     /* Its faults come here (crash.c), set before its first instruction. */
@@ -302,7 +347,10 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     attr.aux = aux;
     attr.naux = 1;
     attr.fault_handler = fault > 0 ? fault : 0;
+    attr.quota = e->quota >= 0 ? e->quota : 0;
     process = cairn_spawn(image, 0, size, &attr, NULL);
+    if (e->quota >= 0)
+        proc_charge_to(proc_quota);
     if (badged >= 0)
         cairn_handle_close(badged);
     if (fault >= 0)
@@ -314,6 +362,9 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
         if (e->ns >= 0)
             cairn_handle_close(e->ns);
         e->ns = -1;
+        if (e->quota >= 0)
+            cairn_handle_close(e->quota);
+        e->quota = -1;
         proc_table_end(&table, e, 0);
         if (proc_table_find(&table, e->pid))
             proc_table_reap(&table, parent, e->pid, &(int32_t){0}, &(int32_t){0});
@@ -331,10 +382,14 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
     cairn_process_watch(process, proc_exits, 1ull << ((e - table.e) % 64));
     return e->pid;
 fail:
+    if (quota >= 0)
+        proc_charge_to(proc_quota); /* the entry never took it */
     for (int i = 0; i < 3; i++)
         proc_io_release(io[i]);
     if (ns >= 0)
         cairn_handle_close(ns);
+    if (quota >= 0)
+        cairn_handle_close(quota);
     return image;
 }
 
@@ -433,8 +488,9 @@ proc_spawn(int32_t caller, const struct cairn_msg *msg, const struct cairn_msg_e
     for (; h < ext->recv_nhandles && h < CAIRN_MSG_HANDLES; h++)
         cairn_handle_close(ext->recv_handles[h]);
     err = proc_split(ext->recv_len, msg->w[1], msg->w[2], &path, argv, envp);
-    if (err == 0 && (pgid < -1 || (msg->w[4] & ~(uint64_t)PROTO_SPAWN_HANDLES) ||
-                     ((msg->w[4] & PROTO_SPAWN_NAMESPACE) && (ns < 0 || !proc_ns_ok(ns)))))
+    if (err == 0 &&
+        (pgid < -1 || (msg->w[4] & ~(PROTO_SPAWN_HANDLES | PROTO_SPAWN_QUOTA(0xffffffffu))) ||
+         ((msg->w[4] & PROTO_SPAWN_NAMESPACE) && (ns < 0 || !proc_ns_ok(ns)))))
         err = -CAIRN_EINVAL;
     if (err < 0) {
         for (int i = 0; i < 3; i++)
@@ -444,7 +500,9 @@ proc_spawn(int32_t caller, const struct cairn_msg *msg, const struct cairn_msg_e
         proc_reply(err, 0, NULL, 0);
         return;
     }
-    proc_reply(proc_start(caller, pgid, path, argv, envp, io, ns), 0, NULL, 0);
+    proc_reply(
+        proc_start(caller, pgid, path, argv, envp, io, ns, msg->w[4] >> PROTO_SPAWN_QUOTA_SHIFT), 0,
+        NULL, 0);
 }
 
 static void
@@ -662,6 +720,9 @@ proc_reap(uint64_t bits)
         if (e->ns >= 0)
             cairn_handle_close(e->ns);
         e->ns = -1;
+        if (e->quota >= 0)
+            cairn_handle_close(e->quota);
+        e->quota = -1;
         crash_forget((unsigned)i);
         n = proc_table_drop_waiters(&table, pid, dropped, PROC_WAITERS);
         for (uint32_t k = 0; k < n; k++)
@@ -749,7 +810,7 @@ proc_start_init(void)
         for (int i = 0; i < 3; i++)
             io[i] = proc_console_stream(proc_console);
     }
-    pid = proc_start(0, -1, init_argv[0], init_argv, envp, io, -1);
+    pid = proc_start(0, -1, init_argv[0], init_argv, envp, io, -1, 0);
     if (pid < 0) {
         printf("proc: cannot start %s: %s\n", init_argv[0], cairn_strerror((int)pid));
         return;
@@ -778,6 +839,7 @@ main(int argc, char **argv)
     if (proc_vfs < 0)
         printf("proc: no vfs server: %s\n", cairn_strerror((int)proc_vfs));
     proc_programs = cairn_start_handle(PROTO_HANDLE_PROGRAMS, 0);
+    proc_quota = cairn_start_handle(PROTO_HANDLE_QUOTA, 0);
     if (argc >= 3 && strcmp(argv[1], "--init") == 0) {
         for (int i = 2; i < argc && i - 2 < PROC_ARGS_MAX; i++)
             init_argv[i - 2] = argv[i];

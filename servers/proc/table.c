@@ -20,6 +20,7 @@ proc_table_init(struct proc_table *t)
         t->e[i].process = -1;
         t->e[i].notify = -1;
         t->e[i].ns = -1;
+        t->e[i].quota = -1;
     }
     for (int i = 0; i < PROC_WAITERS; i++)
         t->w[i].reply = -1;
@@ -90,6 +91,7 @@ proc_table_add(struct proc_table *t, int32_t ppid, int32_t pgid, const char *nam
     e->caught = e->ignored = 0;
     e->notify = -1;
     e->ns = -1;
+    e->quota = -1;
     strncpy(e->name, name ? name : "", PROC_NAME_MAX);
     e->name[PROC_NAME_MAX] = '\0';
     return e;
@@ -103,6 +105,7 @@ proc_free(struct proc_entry *e)
     e->process = -1;
     e->notify = -1;
     e->ns = -1;
+    e->quota = -1;
 }
 
 void

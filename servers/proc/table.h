@@ -49,6 +49,10 @@ struct proc_entry {
      * closes at the end), which its children get and their images are
      * read through; or -1: the vfs server's own namespace. */
     long ns;
+    /* The quota it is charged to (PROTO_SPAWN_QUOTA: carved for it, or a
+     * copy of its parent's; a kernel handle the caller owns and closes at
+     * the end), which its children share; or -1: proc's own. */
+    long quota;
     char name[PROC_NAME_MAX + 1];
     uint64_t start_ns; /* the caller's clock when it was started; 0 in the table's own code */
 };

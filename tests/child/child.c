@@ -392,6 +392,20 @@ child_by_argv(int argc, char **argv)
 
         return write(1, argv[2], len) == (ssize_t)len ? 0 : CHILD_FDS_WRITE;
     }
+    if (argc == 3 && strcmp(argv[1], "memobj") == 0) {
+        long mo = cairn_memobj_create(strtoull(argv[2], NULL, 10), 0);
+
+        return mo < 0 ? (int)-mo : (cairn_handle_close(mo), 0);
+    }
+    if (argc == 3 && strcmp(argv[1], "memchild") == 0) {
+        char *memobj[] = {"child", "memobj", argv[2], NULL};
+        int status = 0, err;
+        pid_t pid;
+
+        if ((err = posix_spawn(&pid, "/bin/child", NULL, NULL, memobj, NULL)) != 0)
+            return 80 + err;
+        return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : 79;
+    }
     if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
         cairn_thread_sleep((uint64_t)atoi(argv[2]) * 1000000000ull);
         return 0;

@@ -69,6 +69,10 @@ enum child_start_error {
  *   child winsize    writes "child: window ROWS x COLS" (tcgetwinsize of
  *                    descriptor 1), or "child: no window size: errno N"
  *   child lookup NAME looks NAME up in the registry: 0, or its error code
+ *   child memobj N   makes a memory object of N bytes: 0, or its error
+ *                    code (CAIRN_ENOMEM when its quota cannot pay)
+ *   child memchild N starts `child memobj N` with posix_spawn and exits
+ *                    with its status; 80 + the error when the spawn fails
  * Anything else: CHILD_STATUS_NO_ROLE.
  */
 

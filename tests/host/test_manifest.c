@@ -116,6 +116,11 @@ TEST(parses_every_key_of_a_good_manifest)
     CHECK(m.service[0].grants == MANIFEST_GRANT_ACPI_POWER);
     PARSES("[service pci]\nprogram = pci\nquota = 1M\ngrant = ecam\n");
     CHECK(m.service[0].grants == MANIFEST_GRANT_ECAM);
+    /* A service's own quota is no device either. */
+    PARSES("[service proc]\nprogram = proc\nquota = 1M\ngrant = log quota\n"
+           "[service b]\nprogram = b\nquota = 1M\ngrant = quota\n");
+    CHECK(m.service[0].grants == (MANIFEST_GRANT_LOG | MANIFEST_GRANT_QUOTA) &&
+          m.service[1].grants == MANIFEST_GRANT_QUOTA);
     PARSES(serial_and_console);
 
     CHECK(strcmp(c->name, "console") == 0 && c->line == 14);

@@ -25,6 +25,7 @@ pids_count_up_and_children_join_their_parents_group(void)
     proc_table_init(&t);
     sh = proc_table_add(&t, 0, 0, "sh", 100);
     CHECK(sh && sh->pid == 1 && sh->ppid == 0 && sh->pgid == 1);
+    CHECK(sh->ns == -1 && sh->quota == -1 && sh->notify == -1);
     a = proc_table_add(&t, 1, 0, "cat", 101);
     CHECK(a && a->pid == 2 && a->ppid == 1 && a->pgid == 1);
     b = proc_table_add(&t, 1, -1, "grep", 102);
@@ -38,6 +39,12 @@ pids_count_up_and_children_join_their_parents_group(void)
     proc_table_end(&t, c, 0);
     c = proc_table_add(&t, 1, 3, "tail", 106);
     CHECK(c && c->pgid == 3);
+    /* A slot used again starts with none of its last owner's handles. */
+    c->ns = c->quota = c->notify = 9;
+    proc_table_end(&t, c, 0);
+    CHECK(proc_table_reap(&t, 1, c->pid, &(int32_t){0}, &(int32_t){0}) == 1);
+    c = proc_table_add(&t, 1, 3, "tail", 107);
+    CHECK(c && c->ns == -1 && c->quota == -1 && c->notify == -1);
     /* A parent that does not exist: no parent. */
     c = proc_table_add(&t, 999, 0, "orphan", 105);
     CHECK(c && c->ppid == 0 && c->pgid == c->pid);

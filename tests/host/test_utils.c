@@ -23,6 +23,7 @@
 
 #include "check.h"
 #include <util/sha256.h>
+#include <util/util.h>
 
 static char utils_dir[4096]; /* where the utilities are */
 static char io_dir[1024];    /* the captured streams, outside the work dir */
@@ -261,6 +262,36 @@ TEST(sha256_in_random_pieces_equals_sha256_whole)
 static const char *const all_utils[] = {
     "echo", "cat",  "ls",   "cp",      "mv",        "rm",    "mkdir", "rmdir", "touch", "pwd", "wc",
     "head", "tail", "grep", "hexdump", "sha256sum", "sleep", "kill",  "true",  "false", "date"};
+
+TEST(sizes_parse_with_their_suffixes_and_bad_ones_are_refused)
+{
+    static const char *const bad[] = {"",
+                                      "K",
+                                      "-1",
+                                      "1k",
+                                      "1KB",
+                                      "1.5M",
+                                      " 1",
+                                      "1 ",
+                                      "0x10",
+                                      "18446744073709551616",
+                                      "17179869184G",
+                                      "17592186044416M",
+                                      "18014398509481984K"};
+    uint64_t v = 7;
+
+    CHECK(util_parse_size("0", &v) && v == 0);
+    CHECK(util_parse_size("4096", &v) && v == 4096);
+    CHECK(util_parse_size("64K", &v) && v == 64 * 1024);
+    CHECK(util_parse_size("16M", &v) && v == 16ull << 20);
+    CHECK(util_parse_size("3G", &v) && v == 3ull << 30);
+    CHECK(util_parse_size("18446744073709551615", &v) && v == UINT64_MAX);
+    CHECK(util_parse_size("17179869183G", &v) && v == 17179869183ull << 30);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        v = 7;
+        CHECK(!util_parse_size(bad[i], &v) && v == 7);
+    }
+}
 
 TEST(every_utility_prints_its_usage_for_help_and_exits_0)
 {
@@ -914,6 +945,7 @@ main(int argc, char **argv)
     fresh_dir();
     RUN(sha256_matches_the_fips_180_4_vectors);
     RUN(sha256_in_random_pieces_equals_sha256_whole);
+    RUN(sizes_parse_with_their_suffixes_and_bad_ones_are_refused);
     RUN(every_utility_prints_its_usage_for_help_and_exits_0);
     RUN(an_unknown_option_is_a_usage_error_on_stderr);
     RUN(a_write_error_is_reported_and_fails);

@@ -1,7 +1,7 @@
 # The utilities of apps/ (docs/utilities.md), each built for the host
 # against its C library as build/host/utils/NAME, which test_utils runs in
 # a temporary directory; and lib/util's SHA-256 against the FIPS 180-4
-# vectors, linked into the test itself.
+# vectors and its number parsers, linked into the test itself.
 UTILS_PORTABLE := echo cat ls cp mv rm mkdir rmdir touch pwd wc head tail grep hexdump \
                   sha256sum sleep kill true false date
 UTILS_HOST_BINS := $(addprefix build/host/utils/,$(UTILS_PORTABLE))
@@ -18,6 +18,6 @@ build/host/utils/$(1): $$(wildcard apps/$(1)/*.c) lib/util/util.c lib/util/sha25
 endef
 $(foreach u,$(UTILS_PORTABLE),$(eval $(call utils_host_rule,$(u))))
 
-test_utils_SRCS := lib/util/sha256.c
+test_utils_SRCS := lib/util/sha256.c lib/util/util.c
 test_utils_CFLAGS := -Ilib
 build/host/test_utils: $(UTILS_HOST_BINS)

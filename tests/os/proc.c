@@ -230,7 +230,8 @@ call_with(long h, struct cairn_msg *msg, long handle, uint32_t rights, uint32_t 
  * one). Returns w[0]. */
 static char req[1024];
 
-static long spawn_ns = -1; /* a namespace handle the next spawn_full sends (copied), or -1 */
+static long spawn_ns = -1;   /* a namespace handle the next spawn_full sends (copied), or -1 */
+static uint64_t spawn_quota; /* the pages of a quota of its own the next spawn_full asks, or 0 */
 
 static long
 spawn_full(long h, const char *path, const char *const *argv, long out, long errh, int64_t pgid)
@@ -262,6 +263,7 @@ spawn_full(long h, const char *path, const char *const *argv, long out, long err
         ext.send_handles[ext.send_nhandles++] =
             (struct cairn_msg_handle){(int32_t)errh, CAIRN_RIGHTS_SAME, CAIRN_MSG_HANDLE_MOVE, 0};
     }
+    msg.w[4] |= PROTO_SPAWN_QUOTA(spawn_quota);
     if (spawn_ns >= 0) {
         msg.w[4] |= PROTO_SPAWN_NAMESPACE;
         ext.send_handles[ext.send_nhandles++] = (struct cairn_msg_handle){
@@ -303,6 +305,10 @@ request(long h, uint64_t op, uint64_t a, uint64_t b, long *w1)
 
 static long proc_process = -1, parent = -1;
 static int32_t parent_pid;
+/* proc's quota, carved from this program's and given to it to carve its
+ * programs' from (PROTO_HANDLE_QUOTA); this program keeps READ. */
+static long proc_quota = -1;
+#define PROC_QUOTA (16ull << 20)
 
 /* The test child's image, mapped for the fake vfs to serve, before the
  * count of frames starts (its page tables stay). */
@@ -329,10 +335,10 @@ start_proc(void)
 {
     const char *argv[] = {"proc", NULL};
     const char *sleeper[] = {"child", "sleep", "100000", NULL};
-    uint32_t kinds[2] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_PROGRAMS};
+    uint32_t kinds[3] = {PROTO_HANDLE_REGISTRY, PROTO_HANDLE_PROGRAMS, PROTO_HANDLE_QUOTA};
     struct cairn_spawn_attr attr;
     uint64_t bits, poff = 0, psize = 0;
-    long reg[2], proc_img;
+    long reg[3], proc_img;
 
     ep = cairn_endpoint_create();
     registered = cairn_notify_create();
@@ -346,14 +352,18 @@ start_proc(void)
         ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_REG);
     reg[1] = cairn_handle_mint(
         ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER, BADGE_PROGRAMS);
+    proc_quota = cairn_quota_create(CAIRN_INIT_HANDLE_QUOTA, PROC_QUOTA);
+    reg[2] = cairn_handle_dup(proc_quota, CAIRN_RIGHT_READ | CAIRN_RIGHT_MANAGE |
+                                              CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
     memset(&attr, 0, sizeof(attr));
     attr.argv = argv;
     attr.handles = reg;
     attr.handle_kinds = kinds;
-    attr.nhandles = 2;
+    attr.nhandles = 3;
+    attr.quota = proc_quota;
     proc_process = cairn_spawn(proc_img, poff, psize, &attr, NULL);
-    cairn_handle_close(reg[0]);
-    cairn_handle_close(reg[1]);
+    for (int i = 0; i < 3; i++)
+        cairn_handle_close(reg[i]);
     if (proc_process < 0) {
         test_fail("start proc: %s", cairn_error_name((int)proc_process));
         return -1;
@@ -546,6 +556,80 @@ a_sandboxed_child_and_its_children_reach_only_their_namespace(void)
                -CAIRN_ENOENT);
     spawn_ns = -1;
     cairn_handle_close(view);
+}
+
+/* The bytes charged to proc's quota once they are below limit (a
+ * process's memory goes back when the kernel has torn it down, a moment
+ * after its end was reported); what is charged then. */
+static uint64_t
+proc_quota_settles_below(uint64_t limit)
+{
+    struct cairn_quota_info q = {0, 0};
+
+    for (int i = 0; i < 1000; i++) {
+        if (cairn_quota_info(proc_quota, &q) < 0 || q.used < limit)
+            break;
+        cairn_thread_sleep(10 * MS_NS);
+    }
+    return q.used;
+}
+
+/*
+ * A quota of its own (PROTO_SPAWN_QUOTA): the child is charged to a quota
+ * of that size carved from proc's, for its image and stack too, which its
+ * own children share, so what fits in proc's does not in it; a quota proc
+ * cannot pay is refused at the spawn; every carve goes back when its
+ * processes have ended.
+ */
+/* Starts argv with a quota of pages pages of its own (0: none), waits
+ * for it and checks its status is want. */
+static void
+run_in_quota(const char *what, uint64_t pages, const char *const *argv, long want)
+{
+    long a, status = -1;
+
+    spawn_quota = pages;
+    a = spawn_as(parent, "/bin/child", argv, -1);
+    spawn_quota = 0;
+    expect_ret(what, request(parent, PROTO_PROC_WAIT, (uint64_t)a, 0, &status), a);
+    expect_ret(what, status, want);
+}
+
+static void
+a_quota_of_its_own_bounds_a_child_and_its_children(void)
+{
+    const char *big[] = {"child", "memobj", "4194304", NULL};
+    const char *small[] = {"child", "memobj", "65536", NULL};
+    const char *big_below[] = {"child", "memchild", "4194304", NULL};
+    const char *small_below[] = {"child", "memchild", "65536", NULL};
+    const char *argv[] = {"x", NULL};
+    struct cairn_quota_info q = {0, 0};
+
+    expect_ret("proc's quota", cairn_quota_info(proc_quota, &q), 0);
+    run_in_quota("4 MiB in proc's quota", 0, big, 0);
+    run_in_quota("4 MiB in 1 MiB", (1 << 20) / 4096, big, CAIRN_ENOMEM);
+    run_in_quota("64 KiB in 1 MiB", (1 << 20) / 4096, small, 0);
+    /* A grandchild is charged to its parent's quota. */
+    run_in_quota("a grandchild's 4 MiB in 2 MiB", (2 << 20) / 4096, big_below, CAIRN_ENOMEM);
+    run_in_quota("a grandchild's 64 KiB in 2 MiB", (2 << 20) / 4096, small_below, 0);
+    /* The child's image, segments and stack, which proc makes, are
+     * charged to it too: 64 KiB cannot hold them. */
+    spawn_quota = (64 << 10) / 4096;
+    expect_ret("a quota smaller than the program", spawn_as(parent, "/bin/child", argv, -1),
+               -CAIRN_ENOMEM);
+    /* More than proc has left, and the most the word can say. */
+    spawn_quota = PROC_QUOTA / 4096;
+    expect_ret("proc's whole quota", spawn_as(parent, "/bin/child", argv, -1), -CAIRN_ENOMEM);
+    spawn_quota = 0xffffffffu;
+    expect_ret("16 TiB", spawn_as(parent, "/bin/child", argv, -1), -CAIRN_ENOMEM);
+    spawn_quota = 0;
+    /* Every carve (1 MiB and more) went back; proc's own use may have
+     * moved by a few bytes (its heap, its tables). */
+    uint64_t now = proc_quota_settles_below(q.used + (512 << 10));
+
+    if (now >= q.used + (512 << 10))
+        test_fail("proc's quota still has %lu bytes charged, %lu before", (unsigned long)now,
+                  (unsigned long)q.used);
 }
 
 /* --- signals ------------------------------------------------------------------------------ */
@@ -798,6 +882,7 @@ stop_everything(void)
     test_thread_join(&servers, 10 * SECOND, &status);
     test_thread_free(&servers);
     cairn_handle_close(stop);
+    cairn_handle_close(proc_quota);
     cairn_handle_close(parent);
     cairn_handle_close(proc_ep);
     cairn_handle_close(ep);
@@ -841,6 +926,7 @@ main(void)
         USERTEST(a_childs_stdout_is_the_handle_given),
         USERTEST(libc_spawns_waits_and_kills_through_proc),
         USERTEST(a_sandboxed_child_and_its_children_reach_only_their_namespace),
+        USERTEST(a_quota_of_its_own_bounds_a_child_and_its_children),
         USERTEST(libc_handlers_run_and_default_actions_end_the_process),
         USERTEST(a_caught_signal_from_another_process_runs_the_handler),
         USERTEST(proc_signals_refuses_bad_handles_and_masks),
