@@ -68,10 +68,11 @@ static long sleep_pool[SLEEP_POOL_MAX]; /* [sleep_lock] */
 static unsigned sleep_pool_count;       /* [sleep_lock] */
 
 static long
-sig_sleep(uint64_t ns, uint64_t *left)
+sig_sleep(uint64_t ns, const uint64_t *seen, uint64_t *left)
 {
     struct sleeper me, **pp;
-    uint64_t start = cairn_clock_get(), bits = 0, spent;
+    uint64_t start = cairn_clock_get(), bits = 0, spent,
+             handled = seen ? *seen : __atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST);
     long err;
 
     pthread_mutex_lock(&sleep_lock);
@@ -85,7 +86,13 @@ sig_sleep(uint64_t ns, uint64_t *left)
         cairn_thread_sleep(ns);
         return 0;
     }
-    err = cairn_notify_wait(me.notify, ns, &bits);
+    /* A handler that ran before we were on the list woke nobody: the
+     * signal thread counts it before it takes the list's lock, so either
+     * the count has moved by now or we are woken. */
+    if (__atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST) != handled)
+        err = 0;
+    else
+        err = cairn_notify_wait(me.notify, ns, &bits);
     pthread_mutex_lock(&sleep_lock);
     for (pp = &sleepers; *pp != &me; pp = &(*pp)->next)
         ;

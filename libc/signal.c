@@ -229,7 +229,7 @@ sigsuspend(const sigset_t *mask)
 {
     uint64_t handled = __atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST);
     uint64_t old = __atomic_exchange_n(&cairn_sig_blocked, *mask & ~SIG_NEVER, __ATOMIC_SEQ_CST);
-    long (*interruptible)(uint64_t, uint64_t *) =
+    long (*interruptible)(uint64_t, const uint64_t *, uint64_t *) =
         __atomic_load_n(&cairn_sleep_interruptible, __ATOMIC_ACQUIRE);
 
     /* What was pending and is now unblocked runs here, in this thread;
@@ -237,7 +237,7 @@ sigsuspend(const sigset_t *mask)
     cairn_sig_deliver();
     while (__atomic_load_n(&cairn_sig_handled, __ATOMIC_SEQ_CST) == handled) {
         if (interruptible)
-            interruptible(CAIRN_WAIT_FOREVER, NULL);
+            interruptible(CAIRN_WAIT_FOREVER, &handled, NULL);
         else
             cairn_thread_sleep(CAIRN_WAIT_FOREVER); /* no handler: a signal ends us */
     }

@@ -43,11 +43,14 @@ extern uint64_t cairn_sig_handled; /* [atomic] */
  * A sleep that a signal's handler cuts short: waits up to ns (or for
  * ever: CAIRN_WAIT_FOREVER); 0 when the time passed, -CAIRN_EINTR when a
  * handler ran in the meantime (in any thread), with the time left in
- * *left. Set by libc/sigaction.c once the signal thread runs; before
- * that, no signal from outside has a handler, and libc's sleeps are the
- * kernel's (libc/time.c).
+ * *left. "In the meantime" is since cairn_sig_handled was *seen (NULL:
+ * since the call), so a caller that checked the count and then sleeps
+ * loses no handler that ran in between (sigsuspend). Set by
+ * libc/sigaction.c once the signal thread runs; before that, no signal
+ * from outside has a handler, and libc's sleeps are the kernel's
+ * (libc/time.c).
  */
-extern long (*cairn_sleep_interruptible)(uint64_t ns, uint64_t *left);
+extern long (*cairn_sleep_interruptible)(uint64_t ns, const uint64_t *seen, uint64_t *left);
 
 /* The default action of sig: the end of the process with its status,
  * through proc when there is one. Does not return. */

@@ -258,12 +258,12 @@ settimeofday(const struct timeval *tv, const void *tz)
     return clock_settime(CLOCK_REALTIME, &ts);
 }
 
-long (*cairn_sleep_interruptible)(uint64_t ns, uint64_t *left);
+long (*cairn_sleep_interruptible)(uint64_t ns, const uint64_t *seen, uint64_t *left);
 
 int
 nanosleep(const struct timespec *req, struct timespec *rem)
 {
-    long (*interruptible)(uint64_t, uint64_t *) =
+    long (*interruptible)(uint64_t, const uint64_t *, uint64_t *) =
         __atomic_load_n(&cairn_sleep_interruptible, __ATOMIC_ACQUIRE);
     uint64_t ns, left = 0;
 
@@ -278,7 +278,7 @@ nanosleep(const struct timespec *req, struct timespec *rem)
         ns = (uint64_t)req->tv_sec * NS_PER_S + (uint64_t)req->tv_nsec;
     /* With a handler for a signal from outside, the sleep is one it cuts
      * short (libc/sigaction.c); with none, any such signal ends us. */
-    if (interruptible && interruptible(ns, &left) == -CAIRN_EINTR) {
+    if (interruptible && interruptible(ns, NULL, &left) == -CAIRN_EINTR) {
         if (rem) {
             rem->tv_sec = (time_t)(left / NS_PER_S);
             rem->tv_nsec = (long)(left % NS_PER_S);

@@ -11,7 +11,8 @@ struct live_counts {
     unsigned threads, processes, quotas;
 };
 
-/* The counts now, with the allocator's cached empty slabs given back
+/* The counts once they hold still (what an earlier test let go may still
+ * be on its way back), with the allocator's cached empty slabs given back
  * first: a cache is not a leak. */
 struct live_counts live_counts_now(void);
 
