@@ -239,6 +239,20 @@ proc_child_quota(const struct proc_entry *p, uint64_t pages)
                                           CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER);
 }
 
+/* Closes the handles proc kept with e for its life (its signals'
+ * notification, its namespace, its quota), at its end. */
+static void
+proc_let_go(struct proc_entry *e)
+{
+    long *kept[] = {&e->notify, &e->ns, &e->quota};
+
+    for (unsigned i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+        if (*kept[i] >= 0)
+            cairn_handle_close(*kept[i]);
+        *kept[i] = -1;
+    }
+}
+
 /*
  * Charges what proc allocates from now on to quota (proc_quota: back to
  * its own). proc makes a child's image, segments and stack itself, so
@@ -359,12 +373,7 @@ proc_start(int32_t parent, int32_t pgid, const char *path, const char *const *ar
         cairn_handle_close(image);
         if (err_copy >= 0)
             cairn_handle_close(err_copy);
-        if (e->ns >= 0)
-            cairn_handle_close(e->ns);
-        e->ns = -1;
-        if (e->quota >= 0)
-            cairn_handle_close(e->quota);
-        e->quota = -1;
+        proc_let_go(e);
         proc_table_end(&table, e, 0);
         if (proc_table_find(&table, e->pid))
             proc_table_reap(&table, parent, e->pid, &(int32_t){0}, &(int32_t){0});
@@ -714,15 +723,7 @@ proc_reap(uint64_t bits)
         pid = e->pid;
         code = proc_status(e, status);
         cairn_handle_close(e->process);
-        if (e->notify >= 0)
-            cairn_handle_close(e->notify);
-        e->notify = -1;
-        if (e->ns >= 0)
-            cairn_handle_close(e->ns);
-        e->ns = -1;
-        if (e->quota >= 0)
-            cairn_handle_close(e->quota);
-        e->quota = -1;
+        proc_let_go(e);
         crash_forget((unsigned)i);
         n = proc_table_drop_waiters(&table, pid, dropped, PROC_WAITERS);
         for (uint32_t k = 0; k < n; k++)
